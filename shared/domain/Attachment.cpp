@@ -1,0 +1,27 @@
+#include "Attachment.h"
+#include "Timestamp.h"
+
+QJsonObject Attachment::toJson() const
+{
+    return {
+        {"id", id},
+        {"filename", filename},
+        {"originalName", originalName},
+        {"mimeType", mimeType},
+        {"size", size},
+        {"url", url},
+        {"createdAt", Timestamp::toIso(createdAt)},
+    };
+}
+
+Attachment Attachment::fromJson(const QJsonObject &o)
+{
+    Attachment a;
+    a.id = o.value("id").toString();
+    a.filename = o.value("filename").toString();
+    a.originalName = o.value("originalName").toString(o.value("name").toString(a.filename));
+    a.mimeType = o.value("mimeType").toString(o.value("content_type").toString(o.value("type").toString()));
+    a.size = o.value("size").toInteger();
+    a.url = o.value("url").toString();
+    return a;
+}

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+
+struct Workspace
+{
+    QString id;
+    QString name;
+    QString ownerId;
+    bool isDefault = false;
+    qint64 createdAt = 0;
+
+    bool isValid() const { return !id.isEmpty(); }
+    QJsonObject toJson() const;
+};
