@@ -1,0 +1,50 @@
+#pragma once
+
+#include "AdminCommand.h"
+#include "AdminResult.h"
+#include "ChannelInfo.h"
+#include "ConnectionInfo.h"
+#include "ServerStats.h"
+#include "TrafficEvent.h"
+#include "TrafficFilter.h"
+
+#include <QList>
+#include <QStringList>
+
+// One decoded admin-feed message. Which fields are set depends on the type;
+// see docs/admin.md for the wire shapes.
+struct AdminMessage
+{
+    enum class Type { Invalid, Snapshot, Delta, Traffic, Result, Audit, Error, Command };
+
+    Type type = Type::Invalid;
+
+    // Snapshot
+    int protocol = 0;
+    QString server;
+    TrafficFilter trafficFilter;
+
+    // Snapshot (all) and Delta (changed or new)
+    QList<ConnectionInfo> connections;
+    QList<ChannelInfo> channels;
+    bool hasStats = false;
+    ServerStats stats;
+
+    // Delta
+    QStringList removedConnections;
+    QStringList removedChannels;
+
+    // Traffic
+    QList<TrafficEvent> traffic;
+    qint64 dropped = 0;     // events left out since the previous batch
+
+    // Result, Audit
+    AdminResult result;
+
+    // Error
+    QString errorCode;
+    QString errorMessage;
+
+    // Command
+    AdminCommand command;
+};

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "AdminMessage.h"
+
+#include <QByteArray>
+#include <QList>
+
+// The admin feed on /admin/ws: JSON text frames, each an object with a
+// "type". The server sends snapshot, delta, traffic, result, audit and error;
+// a console sends command. Encoding and decoding are pure functions so the
+// server, the console and the tests share one definition of the wire.
+class AdminProtocol
+{
+public:
+    static constexpr int Version = 1;
+    // Commands are small; anything bigger is refused before parsing.
+    static constexpr qsizetype MaxCommandBytes = 64 * 1024;
+
+    // Error codes (snake_case, as on every other wire of the project).
+    static constexpr const char *ErrorUnauthorized = "unauthorized";
+    static constexpr const char *ErrorBadJson = "bad_json";
+    static constexpr const char *ErrorBadRequest = "bad_request";
+    static constexpr const char *ErrorUnknownType = "unknown_type";
+    static constexpr const char *ErrorUnknownCommand = "unknown_command";
+    static constexpr const char *ErrorNotFound = "not_found";
+    static constexpr const char *ErrorTooLarge = "too_large";
+    static constexpr const char *ErrorRateLimited = "rate_limited";
+    static constexpr const char *ErrorInternal = "internal";
+
+    static QByteArray encodeSnapshot(const QList<ConnectionInfo> &connections,
+                                     const QList<ChannelInfo> &channels,
+                                     const ServerStats &stats,
+                                     const TrafficFilter &filter,
+                                     const QString &server);
+    // stats may be null when only connections or channels changed.
+    static QByteArray encodeDelta(const QList<ConnectionInfo> &changedConnections,
+                                  const QStringList &removedConnections,
+                                  const QList<ChannelInfo> &changedChannels,
+                                  const QStringList &removedChannels,
+                                  const ServerStats *stats);
+    static QByteArray encodeTraffic(const QList<TrafficEvent> &events, qint64 dropped);
+    static QByteArray encodeResult(const AdminResult &result);
+    static QByteArray encodeAudit(const AdminResult &result);
+    static QByteArray encodeError(const QString &code, const QString &message);
+    static QByteArray encodeCommand(const AdminCommand &command);
+
+    // Decodes any message. On malformed input returns false with an error
+    // code (ErrorBadJson, ErrorUnknownType, ErrorBadRequest, ...) and message.
+    static bool decode(const QByteArray &data, AdminMessage *out,
+                       QString *errorCode = nullptr, QString *errorMessage = nullptr);
+
+    // What the server uses on console input: refuses oversized frames before
+    // parsing them and anything that is not a command.
+    static bool decodeCommand(const QByteArray &data, AdminCommand *out,
+                              QString *errorCode, QString *errorMessage);
+
+    static QString typeName(AdminMessage::Type type);
+};
