@@ -76,10 +76,11 @@ void ChannelModel::remove(const QStringList &ids)
         }
         beginRemoveRows(QModelIndex(), first, last);
         m_rows.remove(first, last - first + 1);
+        // Listeners of rowsRemoved look rows up by id: the index must be right by then.
+        rebuildIndex();
         endRemoveRows();
         ++i;
     }
-    rebuildIndex();
 }
 
 void ChannelModel::clear()

@@ -1,0 +1,81 @@
+#include "Server.h"
+
+#include "ChatService.h"
+#include "DialectContext.h"
+#include "FlatJsonDialect.h"
+#include "HttpServer.h"
+#include "RestApi.h"
+#include "Session.h"
+#include "Store.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QLoggingCategory>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcServer, "switchboard.server")
+
+Server::Server(const ServerConfig &config, QObject *parent) : QObject(parent), m_config(config) {}
+
+Server::~Server() = default;
+
+bool Server::start(QString *error)
+{
+    if (!m_config.resolveSecret(error)) return false;
+    m_store = new Store(this);
+    if (!m_store->open(m_config.database, m_config.dataDir, error)) return false;
+    m_chat = new ChatService(m_store, m_config.jwtSecret, m_config.core, this);
+    if (!m_chat->start(error)) return false;
+
+    m_http = new HttpServer(this);
+    m_http->limits().maxBodyBytes = m_config.maxUploadBytes + 256 * 1024;
+    RestApi::Options rest;
+    rest.uploadDir = QDir(m_config.dataDir).filePath(QStringLiteral("uploads"));
+    rest.maxUploadBytes = m_config.maxUploadBytes;
+    rest.isReady = [this] { return m_ready; };
+    m_rest = new RestApi(m_chat, rest, this);
+    m_rest->install(m_http->router());
+    installDialects();
+
+    if (!m_http->listen(m_config.listen, error)) return false;
+    m_ready = true;
+    QStringList where;
+    for (int i = 0; i < m_config.listen.size(); ++i)
+        where << QStringLiteral("%1:%2").arg(m_config.listen[i].first.toString()).arg(m_http->serverPorts().value(i));
+    qCInfo(lcServer).noquote() << "listening on" << where.join(QStringLiteral(", ")) << "database" << m_store->driverName()
+                               << "data dir" << m_config.dataDir;
+    if (m_config.adminToken.isEmpty()) qCInfo(lcServer) << "admin feed is off (no --admin-token)";
+    return true;
+}
+
+void Server::installDialects()
+{
+    DialectContext ctx;
+    ctx.chat = m_chat;
+    ctx.wsLimits = m_config.ws;
+    ctx.heartbeatTimeoutMs = m_config.heartbeatTimeoutMs;
+    ctx.pingIntervalMs = m_config.pingIntervalMs;
+    ctx.pingTimeoutMs = m_config.pingTimeoutMs;
+    ctx.corsOrigins = m_config.corsOrigins;
+    ctx.uploadDir = QDir(m_config.dataDir).filePath(QStringLiteral("uploads"));
+    FlatJsonDialect::install(m_http->router(), ctx);
+}
+
+QList<quint16> Server::ports() const
+{
+    return m_http ? m_http->serverPorts() : QList<quint16>();
+}
+
+void Server::shutdown()
+{
+    m_ready = false;
+    if (m_http) m_http->stopListening();
+    if (m_chat)
+        for (Session *s : m_chat->sessions()) s->disconnectWithReason(QStringLiteral("server shutting down"));
+    if (m_store) m_store->flush();
+    // Let the close frames go out before the process ends.
+    QTimer::singleShot(300, this, [this] {
+        if (m_store) m_store->close();
+        Q_EMIT stopped();
+    });
+}

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "ServerConfig.h"
+
+#include <QObject>
+
+#include <memory>
+
+class ChatService;
+class HttpServer;
+class RestApi;
+class Store;
+
+// Wires the parts: storage, the chat core, the HTTP front, the REST API and
+// every dialect. start() either brings everything up or leaves nothing running.
+class Server : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Server(const ServerConfig &config, QObject *parent = nullptr);
+    ~Server() override;
+
+    bool start(QString *error);
+    // Graceful stop: no new connections, sockets closed with 1001, writes flushed.
+    void shutdown();
+    bool isReady() const { return m_ready; }
+    QList<quint16> ports() const;
+    ChatService *chat() const { return m_chat; }
+
+Q_SIGNALS:
+    void stopped();
+
+private:
+    void installDialects();
+
+    ServerConfig m_config;
+    Store *m_store = nullptr;
+    ChatService *m_chat = nullptr;
+    HttpServer *m_http = nullptr;
+    RestApi *m_rest = nullptr;
+    bool m_ready = false;
+};

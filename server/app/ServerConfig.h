@@ -1,0 +1,37 @@
+#pragma once
+
+#include "CoreConfig.h"
+#include "WebSocketSession.h"
+
+#include <QHostAddress>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QStringList>
+
+// The server's configuration from, in rising precedence: defaults, the config
+// file (--config, INI "key = value" with the long option names as keys),
+// SWITCHBOARD_<OPTION> environment variables, and the command line.
+class ServerConfig
+{
+public:
+    QList<QPair<QHostAddress, quint16>> listen;
+    QString dataDir;
+    QString database;
+    QByteArray jwtSecret;
+    QString adminToken;
+    QString logLevel = QStringLiteral("info");
+    CoreConfig core;
+    WebSocketSession::Limits ws;
+    qint64 maxUploadBytes = 10 * 1024 * 1024;
+    int heartbeatTimeoutMs = 60000;
+    int pingIntervalMs = 25000;
+    int pingTimeoutMs = 20000;
+    QStringList corsOrigins;
+
+    // Returns false with a one-line *error for bad configuration (exit code 2).
+    bool parse(const QStringList &arguments, QString *error);
+    // Reads or creates the JWT secret in the data dir when none was given.
+    bool resolveSecret(QString *error);
+    static QString usage();
+};

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QObject>
+
+class QSocketNotifier;
+
+// Turns SIGTERM/SIGINT into a Qt signal through a self-pipe, since nothing
+// but async-signal-safe calls may run inside the handler.
+class UnixSignalWatcher : public QObject
+{
+    Q_OBJECT
+public:
+    explicit UnixSignalWatcher(QObject *parent = nullptr);
+    ~UnixSignalWatcher() override;
+
+Q_SIGNALS:
+    void terminationRequested(int signal);
+
+private:
+    static void handler(int signal);
+    static int s_fds[2];
+    QSocketNotifier *m_notifier = nullptr;
+};

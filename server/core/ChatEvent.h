@@ -1,0 +1,53 @@
+#pragma once
+
+#include "Channel.h"
+#include "Message.h"
+#include "Reaction.h"
+#include "User.h"
+
+#include <QByteArray>
+#include <QHash>
+
+#include <functional>
+#include <memory>
+
+// A committed domain event, published once to the topics that may see it and
+// shared (read-only) by every session that receives it. Sessions encode it in
+// their dialect; encodedFor() caches one encoding per dialect variant, so a
+// broadcast to 10,000 sockets encodes once, not 10,000 times.
+struct ChatEvent
+{
+    enum class Type {
+        MessageCreated, MessageUpdated, MessageDeleted,
+        ReactionAdded, ReactionRemoved,
+        TypingStarted, TypingStopped,
+        PresenceChanged,
+        MemberJoined, MemberLeft,
+        ChannelCreated, ChannelUpdated, ChannelDeleted,
+        MessageRead, ThreadUpdated, Mention, SystemMessage,
+    };
+
+    Type type = Type::MessageCreated;
+    qint64 at = 0;          // ms since epoch
+    Channel channel;        // the channel concerned (empty for presence)
+    Message message;        // the message; for ThreadUpdated and Mention the relevant one
+    Message replyTo;        // quoted message, when message.replyToId is set
+    Message forwardedFrom;  // original, when message.forwardedFromId is set
+    Reaction reaction;
+    User actor;             // who acted: author, reactor, typist, the user whose presence changed
+    User subject;           // member events: who joined or left; Mention: who was mentioned
+    QString status;         // presence: online, away, busy, offline
+    QString originSessionId; // the session that caused it, if any (for echo suppression)
+
+    const QByteArray &encodedFor(const QByteArray &key, const std::function<QByteArray()> &encode) const
+    {
+        auto it = m_encoded.find(key);
+        if (it == m_encoded.end()) it = m_encoded.insert(key, encode());
+        return it.value();
+    }
+
+private:
+    mutable QHash<QByteArray, QByteArray> m_encoded;
+};
+
+using ChatEventPtr = std::shared_ptr<const ChatEvent>;

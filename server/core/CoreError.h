@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QString>
+
+// Errors are values with codes; every dialect maps them to its own wire shape
+// in one place (STYLE.md).
+struct CoreError
+{
+    enum Code { None, Unauthorized, AccessDenied, NotFound, Invalid, Conflict, RateLimited, TooLarge, Internal };
+
+    Code code = None;
+    QString message;
+    QString field;          // for Invalid: which input was wrong
+    qint64 retryAfterMs = 0; // for RateLimited
+
+    bool isError() const { return code != None; }
+    explicit operator bool() const { return isError(); }
+
+    static CoreError unauthorized(const QString &m) { return {Unauthorized, m, {}, 0}; }
+    static CoreError accessDenied(const QString &m) { return {AccessDenied, m, {}, 0}; }
+    static CoreError notFound(const QString &m) { return {NotFound, m, {}, 0}; }
+    static CoreError invalid(const QString &field, const QString &m) { return {Invalid, m, field, 0}; }
+    static CoreError conflict(const QString &m) { return {Conflict, m, {}, 0}; }
+    static CoreError rateLimited(qint64 retryAfterMs) { return {RateLimited, QStringLiteral("Too many requests. Retry after %1 seconds.").arg((retryAfterMs + 999) / 1000), {}, retryAfterMs}; }
+    static CoreError tooLarge(const QString &m) { return {TooLarge, m, {}, 0}; }
+    static CoreError internal(const QString &m) { return {Internal, m, {}, 0}; }
+
+    // Stable snake_case name, used by REST and flat JSON.
+    QString codeName() const
+    {
+        switch (code) {
+        case None: return QStringLiteral("ok");
+        case Unauthorized: return QStringLiteral("unauthorized");
+        case AccessDenied: return QStringLiteral("access_denied");
+        case NotFound: return QStringLiteral("not_found");
+        case Invalid: return QStringLiteral("validation_error");
+        case Conflict: return QStringLiteral("conflict");
+        case RateLimited: return QStringLiteral("rate_limited");
+        case TooLarge: return QStringLiteral("too_large");
+        case Internal: return QStringLiteral("internal_error");
+        }
+        return QString();
+    }
+};

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "Channel.h"
+#include "User.h"
+#include "Workspace.h"
+
+#include <QHash>
+#include <QSet>
+#include <QStringList>
+
+// The in-memory picture of users, workspaces, channels and memberships, loaded
+// from the Store at start and updated after each committed change. Access
+// checks and fan-out read it without touching the database.
+class Directory
+{
+public:
+    void clear();
+
+    // Users
+    void putUser(const User &u);
+    const User *user(const QString &id) const;
+    const User *userByName(const QString &usernameOrEmail) const;
+    int userCount() const { return int(m_users.size()); }
+
+    // Workspaces
+    void putWorkspace(const Workspace &w);
+    const Workspace *workspace(const QString &id) const;
+    QString defaultWorkspaceId() const { return m_defaultWorkspace; }
+    QList<Workspace> workspaces() const { return m_workspaces.values(); }
+    void addWorkspaceMember(const QString &wsId, const QString &userId);
+    bool isWorkspaceMember(const QString &wsId, const QString &userId) const;
+    QStringList workspacesOf(const QString &userId) const;
+    QSet<QString> workspaceMembers(const QString &wsId) const { return m_wsMembers.value(wsId); }
+
+    // Channels
+    void putChannel(const Channel &c);
+    void removeChannel(const QString &id);
+    const Channel *channel(const QString &id) const;
+    QList<Channel> channelsOfWorkspace(const QString &wsId) const;
+    int channelCount() const { return int(m_channels.size()); }
+    void addChannelMember(const QString &channelId, const QString &userId);
+    void removeChannelMember(const QString &channelId, const QString &userId);
+    bool isChannelMember(const QString &channelId, const QString &userId) const;
+    QSet<QString> channelMembers(const QString &channelId) const { return m_chMembers.value(channelId); }
+    QStringList channelsOf(const QString &userId) const;
+    // Read access: members always; public channels also to members of their workspace.
+    bool canRead(const QString &channelId, const QString &userId) const;
+    QString findChannelByName(const QString &wsId, const QString &name) const;
+    // Direct conversations: one per participant set.
+    static QString dmKey(QStringList participantIds);
+    QString dmChannel(const QString &key) const { return m_dmIndex.value(key); }
+    void putDm(const QString &key, const QString &channelId) { m_dmIndex.insert(key, channelId); }
+
+    // Per-channel message sequence.
+    qint64 nextSeq(const QString &channelId) { return ++m_seq[channelId]; }
+    void setSeq(const QString &channelId, qint64 seq) { m_seq[channelId] = seq; }
+    qint64 lastSeq(const QString &channelId) const { return m_seq.value(channelId); }
+
+private:
+    QHash<QString, User> m_users;
+    QHash<QString, QString> m_userByName; // lower-case username or email -> id
+    QHash<QString, Workspace> m_workspaces;
+    QString m_defaultWorkspace;
+    QHash<QString, QSet<QString>> m_wsMembers, m_userWorkspaces;
+    QHash<QString, Channel> m_channels;
+    QHash<QString, QSet<QString>> m_chMembers, m_userChannels;
+    QHash<QString, QString> m_dmIndex;
+    QHash<QString, qint64> m_seq;
+};

@@ -1,0 +1,11 @@
+#pragma once
+
+#include <QStringList>
+
+// Finds @username mentions in message text. Usernames are letters, digits,
+// '_', '.', '-'; a trailing '.' or '-' is punctuation, not part of the name.
+class MentionParser
+{
+public:
+    static QStringList usernames(const QString &text);
+};

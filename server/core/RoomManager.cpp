@@ -1,0 +1,75 @@
+#include "RoomManager.h"
+
+#include "Metrics.h"
+#include "Session.h"
+
+RoomManager::RoomManager(QObject *parent) : QObject(parent) {}
+
+void RoomManager::subscribe(Session *s, const QString &topic)
+{
+    QSet<Session *> &set = m_topics[topic];
+    if (set.contains(s)) return;
+    set.insert(s);
+    s->m_topics.insert(topic);
+    Q_EMIT subscribed(s, topic);
+}
+
+void RoomManager::unsubscribe(Session *s, const QString &topic)
+{
+    auto it = m_topics.find(topic);
+    if (it == m_topics.end() || !it->remove(s)) return;
+    if (it->isEmpty()) m_topics.erase(it);
+    s->m_topics.remove(topic);
+    Q_EMIT unsubscribed(s, topic);
+}
+
+void RoomManager::unsubscribeAll(Session *s)
+{
+    const QSet<QString> topics = s->m_topics;
+    for (const QString &t : topics) unsubscribe(s, t);
+}
+
+bool RoomManager::isSubscribed(Session *s, const QString &topic) const
+{
+    auto it = m_topics.constFind(topic);
+    return it != m_topics.constEnd() && it->contains(s);
+}
+
+QList<Session *> RoomManager::subscribers(const QString &topic) const
+{
+    return m_topics.value(topic).values();
+}
+
+int RoomManager::subscriberCount(const QString &topic) const
+{
+    auto it = m_topics.constFind(topic);
+    return it == m_topics.constEnd() ? 0 : int(it->size());
+}
+
+int RoomManager::publish(const QStringList &topics, const ChatEventPtr &event)
+{
+    ++Metrics::instance().eventsPublished;
+    // Snapshot first: a delivery may close a session (slow reader), which
+    // unsubscribes it while we iterate.
+    QList<Session *> targets;
+    if (topics.size() == 1) {
+        targets = m_topics.value(topics.first()).values();
+    } else {
+        QSet<Session *> seen;
+        for (const QString &t : topics) {
+            auto it = m_topics.constFind(t);
+            if (it == m_topics.constEnd()) continue;
+            for (Session *s : *it)
+                if (!seen.contains(s)) { seen.insert(s); targets.append(s); }
+        }
+    }
+    int delivered = 0;
+    for (Session *s : std::as_const(targets)) {
+        if (!s->m_topics.isEmpty()) { // still subscribed to something: not closed meanwhile
+            s->deliver(event);
+            ++delivered;
+        }
+    }
+    Metrics::instance().deliveries += delivered;
+    return delivered;
+}

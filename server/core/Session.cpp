@@ -1,0 +1,40 @@
+#include "Session.h"
+
+#include "Metrics.h"
+#include "Timestamp.h"
+#include "TrafficTap.h"
+
+QAtomicInt TrafficTap::s_watchers;
+
+Metrics &Metrics::instance()
+{
+    static Metrics m;
+    return m;
+}
+
+Session::Session(const QString &dialect, const QString &transport, QObject *parent)
+    : QObject(parent), m_id(Timestamp::newId()), m_dialect(dialect), m_transport(transport),
+      m_connectedAt(Timestamp::nowMs())
+{
+}
+
+Session::~Session() = default;
+
+void Session::noteTraffic(Direction dir, const QString &event, const QString &channelId, qint64 bytes,
+                          const QByteArray &payload)
+{
+    Metrics &m = Metrics::instance();
+    if (dir == Direction::In) {
+        ++m_stats.messagesIn;
+        m_stats.bytesIn += bytes;
+        ++m.messagesIn;
+        m.bytesIn += bytes;
+    } else {
+        ++m_stats.messagesOut;
+        m_stats.bytesOut += bytes;
+        ++m.messagesOut;
+        m.bytesOut += bytes;
+    }
+    if (TrafficTap::isActive())
+        Q_EMIT traffic(this, dir, event, channelId, bytes, payload.left(512));
+}

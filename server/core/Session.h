@@ -1,0 +1,76 @@
+#pragma once
+
+#include "ChatEvent.h"
+#include "User.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QSet>
+
+class ChatService;
+
+// One client connection of any dialect, as the core sees it. A dialect
+// subclasses it: deliver() turns core events into the dialect's packets,
+// disconnectWithReason() closes the transport. The core keeps the topic
+// subscriptions (RoomManager) and the user's presence (PresenceManager).
+class Session : public QObject
+{
+    Q_OBJECT
+public:
+    struct Stats {
+        quint64 messagesIn = 0, messagesOut = 0, bytesIn = 0, bytesOut = 0;
+    };
+    // How a frame or event is reported to the traffic tap (admin feed).
+    enum class Direction { In, Out };
+
+    Session(const QString &dialect, const QString &transport, QObject *parent = nullptr);
+    ~Session() override;
+
+    const QString &id() const { return m_id; }
+    const QString &dialect() const { return m_dialect; }
+    QString transport() const { return m_transport; }
+    void setTransport(const QString &t) { m_transport = t; }
+    const User &user() const { return m_user; }
+    const QString &userId() const { return m_user.id; }
+    void setUser(const User &u) { m_user = u; }
+    QHostAddress remoteAddress() const { return m_remoteAddress; }
+    void setRemoteAddress(const QHostAddress &a) { m_remoteAddress = a; }
+    QString userAgent() const { return m_userAgent; }
+    void setUserAgent(const QString &ua) { m_userAgent = ua; }
+    qint64 connectedAt() const { return m_connectedAt; }
+    const Stats &stats() const { return m_stats; }
+    // Topics this session is subscribed to (kept by RoomManager).
+    const QSet<QString> &topics() const { return m_topics; }
+
+    // Sessions that follow memberships (flat JSON, workspace JSON) are subscribed
+    // to every channel their user belongs to, including channels joined later.
+    bool followsMemberships() const { return m_followsMemberships; }
+    void setFollowsMemberships(bool on) { m_followsMemberships = on; }
+
+    virtual void deliver(const ChatEventPtr &event) = 0;
+    virtual void disconnectWithReason(const QString &reason) = 0;
+    virtual qint64 sendQueueBytes() const { return 0; }
+
+    // Bookkeeping for stats, metrics and the traffic tap. Dialects call these
+    // for every frame they read or write.
+    void noteTraffic(Direction dir, const QString &event, const QString &channelId, qint64 bytes, const QByteArray &payload);
+
+Q_SIGNALS:
+    void closed(Session *session);
+    // Only emitted while someone watches traffic (see TrafficTap).
+    void traffic(Session *session, Session::Direction dir, const QString &event, const QString &channelId,
+                 qint64 bytes, const QByteArray &payload);
+
+private:
+    friend class RoomManager;
+    QString m_id;
+    QString m_dialect;
+    QString m_transport;
+    User m_user;
+    QHostAddress m_remoteAddress;
+    QString m_userAgent;
+    qint64 m_connectedAt = 0;
+    Stats m_stats;
+    QSet<QString> m_topics;
+    bool m_followsMemberships = false;
+};

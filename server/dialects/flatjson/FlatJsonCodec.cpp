@@ -1,0 +1,141 @@
+#include "FlatJsonCodec.h"
+
+#include "Timestamp.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+FlatJsonCodec::Command FlatJsonCodec::parse(const QString &text)
+{
+    Command c;
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &pe);
+    if (pe.error != QJsonParseError::NoError) {
+        c.errorCode = QStringLiteral("invalid_json");
+        c.errorMessage = QStringLiteral("Malformed JSON: %1").arg(pe.errorString());
+        return c;
+    }
+    if (!doc.isObject()) {
+        c.errorCode = QStringLiteral("invalid_json");
+        c.errorMessage = QStringLiteral("A message must be a JSON object");
+        return c;
+    }
+    c.fields = doc.object();
+    const QJsonValue type = c.fields.value(QLatin1String("type"));
+    if (!type.isString() || type.toString().isEmpty()) {
+        c.errorCode = QStringLiteral("unknown_message_type");
+        c.errorMessage = QStringLiteral("Message type must be a non-empty string");
+        return c;
+    }
+    c.type = type.toString();
+    return c;
+}
+
+static QByteArray compact(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
+
+QByteArray FlatJsonCodec::reply(const QString &type, QJsonObject fields)
+{
+    fields.insert(QStringLiteral("type"), type);
+    if (!fields.contains(QLatin1String("timestamp"))) fields.insert(QStringLiteral("timestamp"), Timestamp::nowIso());
+    return compact(fields);
+}
+
+QByteArray FlatJsonCodec::error(const QString &code, const QString &message, const QString &details)
+{
+    QJsonObject o{{"type", "error"}, {"error_code", code}, {"message", message}};
+    if (!details.isEmpty()) o.insert("details", details);
+    o.insert("timestamp", Timestamp::nowIso());
+    return compact(o);
+}
+
+QString FlatJsonCodec::errorCodeFor(const CoreError &e, const QString &fallback)
+{
+    switch (e.code) {
+    case CoreError::AccessDenied: return QStringLiteral("access_denied");
+    case CoreError::Internal: return QStringLiteral("internal_error");
+    case CoreError::RateLimited: return QStringLiteral("rate_limited");
+    case CoreError::TooLarge: return QStringLiteral("message_too_large");
+    case CoreError::Invalid:
+        if (e.field == QLatin1String("channel_id")) return QStringLiteral("missing_channel_id");
+        return fallback;
+    default: return fallback;
+    }
+}
+
+QJsonObject FlatJsonCodec::messageData(const Message &m, const User &author)
+{
+    QJsonArray atts;
+    for (const Attachment &a : m.attachments) atts.append(a.toJson());
+    QJsonObject o{
+        {"id", m.id},
+        {"content", m.content},
+        {"channelId", m.channelId},
+        {"userId", m.userId},
+        {"createdAt", Timestamp::toIso(m.createdAt)},
+        {"updatedAt", Timestamp::toIso(m.updatedAt())},
+        {"user", QJsonObject{{"id", author.id}, {"username", author.username},
+                             {"email", author.email.isEmpty() ? QJsonValue() : QJsonValue(author.email)}}},
+        // Beyond the seed: what threads, quotes and files need.
+        {"threadId", m.threadId.isEmpty() ? QJsonValue() : QJsonValue(m.threadId)},
+        {"replyToId", m.replyToId.isEmpty() ? QJsonValue() : QJsonValue(m.replyToId)},
+        {"attachments", atts},
+        {"mentions", QJsonArray::fromStringList(m.mentions)},
+    };
+    if (!m.forwardedFromId.isEmpty()) o.insert("forwardedFromId", m.forwardedFromId);
+    return o;
+}
+
+QByteArray FlatJsonCodec::encodeEvent(const ChatEvent &e)
+{
+    const QString ts = Timestamp::toIso(e.at);
+    using T = ChatEvent::Type;
+    switch (e.type) {
+    case T::MessageCreated:
+        return compact({{"type", "new_message"}, {"data", messageData(e.message, e.actor)}, {"timestamp", ts}});
+    case T::MessageUpdated:
+        return compact({{"type", "message_updated"}, {"data", messageData(e.message, e.actor)}, {"timestamp", ts}});
+    case T::MessageDeleted:
+        return compact({{"type", "message_deleted"}, {"message_id", e.message.id}, {"channel_id", e.message.channelId},
+                        {"timestamp", ts}});
+    case T::ReactionAdded:
+    case T::ReactionRemoved:
+        return compact({{"type", "message_reaction"},
+                        {"message_id", e.reaction.messageId},
+                        {"data", QJsonObject{{"emoji", e.reaction.emoji}, {"user_id", e.actor.id}, {"username", e.actor.username},
+                                             {"action", e.type == T::ReactionAdded ? "add" : "remove"}}},
+                        {"channel_id", e.channel.id},
+                        {"timestamp", ts}});
+    case T::TypingStarted:
+    case T::TypingStopped:
+        return compact({{"type", "typing_indicator"}, {"user_id", e.actor.id}, {"channel_id", e.channel.id},
+                        {"is_typing", e.type == T::TypingStarted}, {"timestamp", ts}});
+    case T::PresenceChanged:
+        return compact({{"type", "user_status"}, {"user_id", e.actor.id}, {"status", e.status}, {"timestamp", ts}});
+    case T::MemberJoined:
+        return compact({{"type", "user_joined"}, {"user_id", e.subject.id}, {"channel_id", e.channel.id}, {"timestamp", ts}});
+    case T::MemberLeft:
+        return compact({{"type", "user_left"}, {"user_id", e.subject.id}, {"channel_id", e.channel.id}, {"timestamp", ts}});
+    case T::Mention:
+        return compact({{"type", "mention_notification"},
+                        {"data", QJsonObject{{"message_id", e.message.id}, {"channel_id", e.message.channelId},
+                                             {"content", e.message.content}, {"from_user_id", e.actor.id},
+                                             {"from_username", e.actor.username}}},
+                        {"timestamp", ts}});
+    case T::MessageRead:
+        return compact({{"type", "message_read"}, {"message_id", e.message.id}, {"channel_id", e.channel.id},
+                        {"user_id", e.actor.id}, {"timestamp", ts}});
+    case T::ThreadUpdated:
+        return compact({{"type", "thread_updated"}, {"message_id", e.message.id}, {"channel_id", e.channel.id},
+                        {"reply_count", e.message.replyCount}, {"last_reply_at", Timestamp::toIso(e.message.lastReplyAt)},
+                        {"timestamp", ts}});
+    case T::ChannelCreated:
+    case T::ChannelUpdated:
+        return compact({{"type", e.type == T::ChannelCreated ? "channel_created" : "channel_updated"},
+                        {"data", e.channel.toJson()}, {"timestamp", ts}});
+    case T::ChannelDeleted:
+        return compact({{"type", "channel_deleted"}, {"channel_id", e.channel.id}, {"timestamp", ts}});
+    case T::SystemMessage:
+        break;
+    }
+    return QByteArray();
+}

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "ChatEvent.h"
+#include "CoreError.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+
+// Pure codec of seed 004 ("Pythia"): flat {type, ...} JSON objects. No
+// sockets, no state: text in, parsed command out; events in, bytes out.
+class FlatJsonCodec
+{
+public:
+    struct Command {
+        QString type;
+        QJsonObject fields;
+        QString errorCode;    // set when the frame is not a usable command
+        QString errorMessage;
+        bool ok() const { return errorCode.isEmpty(); }
+    };
+
+    static Command parse(const QString &text);
+
+    // Server messages. encodeEvent() returns an empty array for events this
+    // dialect has no message for.
+    static QByteArray encodeEvent(const ChatEvent &e);
+    static QByteArray error(const QString &code, const QString &message, const QString &details = QString());
+    static QByteArray reply(const QString &type, QJsonObject fields);
+    static QJsonObject messageData(const Message &m, const User &author);
+    // One place that maps core errors to the seed's codes; fallback is the
+    // command's own "<command>_error" code.
+    static QString errorCodeFor(const CoreError &e, const QString &fallback);
+};

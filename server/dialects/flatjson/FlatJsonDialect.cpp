@@ -1,0 +1,36 @@
+#include "FlatJsonDialect.h"
+
+#include "ChatService.h"
+#include "DialectContext.h"
+#include "FlatJsonSession.h"
+#include "RestApi.h"
+#include "Router.h"
+
+#include <QWebSocket>
+
+void FlatJsonDialect::install(Router &router, const DialectContext &ctx)
+{
+    ChatService *chat = ctx.chat;
+    Router::WebSocketRoute route;
+    route.check = [chat](const HttpRequest &req, const Router::Params &) -> std::optional<HttpResponse> {
+        const QByteArray token = req.queryValue(QStringLiteral("token")).toUtf8();
+        Result<User> u = chat->authenticate(token.isEmpty() ? req.bearerToken() : token);
+        if (!u.ok()) return RestApi::errorResponse(u.error);
+        return std::nullopt;
+    };
+    route.accept = [chat, limits = ctx.wsLimits](QWebSocket *socket, const HttpRequest &req, const Router::Params &) {
+        const QByteArray token = req.queryValue(QStringLiteral("token")).toUtf8();
+        // Checked again: the user may have been disabled during the handshake.
+        Result<User> u = chat->authenticate(token.isEmpty() ? req.bearerToken() : token);
+        auto *session = new FlatJsonSession(chat, socket, u.value, limits, chat);
+        if (!u.ok()) {
+            session->close(QWebSocketProtocol::CloseCodePolicyViolated, u.error.message);
+            return;
+        }
+        if (CoreError e = session->start()) {
+            socket->sendTextMessage(QString::fromUtf8(FlatJsonCodec::error(FlatJsonCodec::errorCodeFor(e, QStringLiteral("access_denied")), e.message)));
+            session->close(QWebSocketProtocol::CloseCodePolicyViolated, e.message);
+        }
+    };
+    router.addWebSocket(QStringLiteral("/ws"), route);
+}

@@ -1,0 +1,288 @@
+#include "FlatJsonSession.h"
+
+#include "ChatService.h"
+#include "Metrics.h"
+#include "RoomManager.h"
+#include "Store.h"
+#include "Timestamp.h"
+
+#include <QJsonArray>
+#include <QWebSocket>
+
+FlatJsonSession::FlatJsonSession(ChatService *chat, QWebSocket *socket, const User &user, const Limits &limits, QObject *parent)
+    : WebSocketSession(chat, socket, QStringLiteral("flatjson"), limits, parent)
+{
+    setUser(user);
+    setFollowsMemberships(true); // seed 004: "User automatically joins their channels"
+}
+
+const QHash<QString, FlatJsonSession::Handler> &FlatJsonSession::handlers()
+{
+    static const QHash<QString, Handler> table{
+        {"join_channel", &FlatJsonSession::joinChannel},
+        {"leave_channel", &FlatJsonSession::leaveChannel},
+        {"typing_indicator", &FlatJsonSession::typingIndicator},
+        {"ping", &FlatJsonSession::ping},
+        {"get_online_users", &FlatJsonSession::getOnlineUsers},
+        // Extensions in the seed's style (docs/protocols/flatjson.md).
+        {"send_message", &FlatJsonSession::sendMessage},
+        {"edit_message", &FlatJsonSession::editMessage},
+        {"delete_message", &FlatJsonSession::deleteMessage},
+        {"add_reaction", &FlatJsonSession::addReaction},
+        {"remove_reaction", &FlatJsonSession::removeReaction},
+        {"mark_read", &FlatJsonSession::markRead},
+        {"set_status", &FlatJsonSession::setStatus},
+        {"sync_messages", &FlatJsonSession::syncMessages},
+    };
+    return table;
+}
+
+void FlatJsonSession::onStarted()
+{
+    send(FlatJsonCodec::reply(QStringLiteral("connection_established"),
+                              {{"user_id", user().id}, {"username", user().username}}),
+         QStringLiteral("connection_established"));
+}
+
+void FlatJsonSession::send(const QByteArray &bytes, const QString &event, const QString &channelId)
+{
+    sendText(bytes, event, channelId);
+}
+
+void FlatJsonSession::sendError(const QString &code, const QString &message, const QString &details)
+{
+    ++Metrics::instance().errors;
+    send(FlatJsonCodec::error(code, message, details), QStringLiteral("error"));
+}
+
+void FlatJsonSession::sendCoreError(const CoreError &e, const QString &fallback)
+{
+    QString details = e.field.isEmpty() ? QString() : QStringLiteral("field: %1").arg(e.field);
+    if (e.code == CoreError::RateLimited) details = QStringLiteral("retry_after_ms: %1").arg(e.retryAfterMs);
+    sendError(FlatJsonCodec::errorCodeFor(e, fallback), e.code == CoreError::Internal ? QStringLiteral("Internal server error") : e.message, details);
+}
+
+void FlatJsonSession::onOversizedFrame(qint64 size)
+{
+    sendError(QStringLiteral("message_too_large"), QStringLiteral("Message too large"),
+              QStringLiteral("%1 bytes; the limit is %2").arg(size).arg(limits().maxFrameBytes));
+}
+
+void FlatJsonSession::onTextFrame(const QString &text)
+{
+    const FlatJsonCodec::Command cmd = FlatJsonCodec::parse(text);
+    if (!cmd.ok()) return sendError(cmd.errorCode, cmd.errorMessage);
+    const Handler h = handlers().value(cmd.type);
+    if (!h) return sendError(QStringLiteral("unknown_message_type"), QStringLiteral("Unknown message type: %1").arg(cmd.type.left(64)));
+    (this->*h)(cmd.fields);
+}
+
+bool FlatJsonSession::requireString(const QJsonObject &f, const char *key, const QString &errorCode, QString *out)
+{
+    const QJsonValue v = f.value(QLatin1String(key));
+    if (!v.isString() || v.toString().isEmpty()) {
+        sendError(errorCode, v.isUndefined() || v.isNull() ? QStringLiteral("%1 is required").arg(QLatin1String(key))
+                                                           : QStringLiteral("%1 must be a non-empty string").arg(QLatin1String(key)));
+        return false;
+    }
+    *out = v.toString();
+    return true;
+}
+
+bool FlatJsonSession::requireChannel(const QJsonObject &f, const QString &, QString *out)
+{
+    return requireString(f, "channel_id", QStringLiteral("missing_channel_id"), out);
+}
+
+void FlatJsonSession::joinChannel(const QJsonObject &f)
+{
+    QString id;
+    if (!requireChannel(f, {}, &id)) return;
+    if (CoreError e = chat()->checkRate(QStringLiteral("wsjoin:") + userId(), chat()->config().joinsPerMinute))
+        return sendCoreError(e, QStringLiteral("join_channel_error"));
+    if (CoreError e = chat()->subscribe(this, id)) {
+        if (e.code == CoreError::NotFound) return sendError(QStringLiteral("join_channel_error"), QStringLiteral("Channel not found"));
+        return sendCoreError(e, QStringLiteral("join_channel_error"));
+    }
+    send(FlatJsonCodec::reply(QStringLiteral("channel_joined"), {{"channel_id", id}}), QStringLiteral("channel_joined"), id);
+}
+
+void FlatJsonSession::leaveChannel(const QJsonObject &f)
+{
+    QString id;
+    if (!requireChannel(f, {}, &id)) return;
+    if (!chat()->directory().channel(id)) return sendError(QStringLiteral("leave_channel_error"), QStringLiteral("Channel not found"));
+    chat()->unsubscribe(this, id);
+    send(FlatJsonCodec::reply(QStringLiteral("channel_left"), {{"channel_id", id}}), QStringLiteral("channel_left"), id);
+}
+
+void FlatJsonSession::typingIndicator(const QJsonObject &f)
+{
+    QString id;
+    if (!requireChannel(f, {}, &id)) return;
+    const QJsonValue typing = f.value(QLatin1String("is_typing"));
+    if (!typing.isBool() && !typing.isUndefined())
+        return sendError(QStringLiteral("typing_indicator_error"), QStringLiteral("is_typing must be a boolean"));
+    if (CoreError e = chat()->setTyping(this, id, typing.toBool(true)))
+        return sendCoreError(e, QStringLiteral("typing_indicator_error"));
+}
+
+void FlatJsonSession::ping(const QJsonObject &)
+{
+    send(FlatJsonCodec::reply(QStringLiteral("pong"), {}), QStringLiteral("pong"));
+}
+
+void FlatJsonSession::getOnlineUsers(const QJsonObject &f)
+{
+    QString id;
+    if (!requireChannel(f, {}, &id)) return;
+    Result<Channel> c = chat()->readableChannel(userId(), id);
+    if (!c.ok()) return sendCoreError(c.error, QStringLiteral("get_online_users_error"));
+    send(FlatJsonCodec::reply(QStringLiteral("online_users"),
+                              {{"channel_id", id}, {"users", QJsonArray::fromStringList(chat()->onlineMembers(id))}}),
+         QStringLiteral("online_users"), id);
+}
+
+std::function<void(const Result<Message> &)> FlatJsonSession::messageAck(const QString &command, const QJsonValue &clientId)
+{
+    QPointer<FlatJsonSession> self(this);
+    return [self, command, clientId](const Result<Message> &r) {
+        if (!self) return;
+        if (!r.ok()) return self->sendCoreError(r.error, command + QStringLiteral("_error"));
+        if (command == QLatin1String("send_message")) {
+            const User *author = self->chat()->user(r.value.userId);
+            self->send(FlatJsonCodec::reply(QStringLiteral("message_sent"),
+                                            {{"client_id", clientId}, {"data", FlatJsonCodec::messageData(r.value, author ? *author : User())}}),
+                       QStringLiteral("message_sent"), r.value.channelId);
+        }
+    };
+}
+
+void FlatJsonSession::sendMessage(const QJsonObject &f)
+{
+    ChatService::PostMessage cmd;
+    if (!requireChannel(f, {}, &cmd.channelId)) return;
+    const QJsonValue content = f.value(QLatin1String("content"));
+    if (!content.isString() && !content.isUndefined())
+        return sendError(QStringLiteral("send_message_error"), QStringLiteral("content must be a string"));
+    cmd.content = content.toString();
+    for (const auto &[key, target] : {std::pair{"thread_id", &cmd.threadId}, std::pair{"reply_to_id", &cmd.replyToId}}) {
+        const QJsonValue v = f.value(QLatin1String(key));
+        if (!v.isUndefined() && !v.isNull() && !v.isString())
+            return sendError(QStringLiteral("send_message_error"), QStringLiteral("%1 must be a string").arg(QLatin1String(key)));
+        *target = v.toString();
+    }
+    const QJsonValue atts = f.value(QLatin1String("attachments"));
+    if (!atts.isUndefined() && !atts.isNull() && !atts.isArray())
+        return sendError(QStringLiteral("send_message_error"), QStringLiteral("attachments must be an array"));
+    for (const QJsonValue &a : atts.toArray()) {
+        if (a.isString()) {
+            auto found = chat()->store()->attachment(a.toString());
+            if (!found) return sendError(QStringLiteral("send_message_error"), QStringLiteral("unknown attachment id"));
+            cmd.attachments.append(*found);
+        } else if (a.isObject()) {
+            cmd.attachments.append(Attachment::fromJson(a.toObject()));
+        } else {
+            return sendError(QStringLiteral("send_message_error"), QStringLiteral("attachments must be objects or upload ids"));
+        }
+    }
+    chat()->postMessage(userId(), cmd, this, messageAck(QStringLiteral("send_message"), f.value(QLatin1String("client_id"))), id());
+}
+
+void FlatJsonSession::editMessage(const QJsonObject &f)
+{
+    QString messageId, content;
+    if (!requireString(f, "message_id", QStringLiteral("edit_message_error"), &messageId)) return;
+    if (!f.value(QLatin1String("content")).isString()) return sendError(QStringLiteral("edit_message_error"), QStringLiteral("content must be a string"));
+    content = f.value(QLatin1String("content")).toString();
+    chat()->editMessage(userId(), messageId, content, this, messageAck(QStringLiteral("edit_message"), QJsonValue()));
+}
+
+void FlatJsonSession::deleteMessage(const QJsonObject &f)
+{
+    QString messageId;
+    if (!requireString(f, "message_id", QStringLiteral("delete_message_error"), &messageId)) return;
+    chat()->deleteMessage(userId(), messageId, this, messageAck(QStringLiteral("delete_message"), QJsonValue()));
+}
+
+void FlatJsonSession::addReaction(const QJsonObject &f)
+{
+    QString messageId, emoji;
+    if (!requireString(f, "message_id", QStringLiteral("add_reaction_error"), &messageId)
+        || !requireString(f, "emoji", QStringLiteral("add_reaction_error"), &emoji))
+        return;
+    QPointer<FlatJsonSession> self(this);
+    chat()->addReaction(userId(), messageId, emoji, this, [self](const Result<Reaction> &r) {
+        if (self && !r.ok()) self->sendCoreError(r.error, QStringLiteral("add_reaction_error"));
+    });
+}
+
+void FlatJsonSession::removeReaction(const QJsonObject &f)
+{
+    QString messageId, emoji;
+    if (!requireString(f, "message_id", QStringLiteral("remove_reaction_error"), &messageId)
+        || !requireString(f, "emoji", QStringLiteral("remove_reaction_error"), &emoji))
+        return;
+    QPointer<FlatJsonSession> self(this);
+    chat()->removeReaction(userId(), messageId, emoji, this, [self](const Result<Reaction> &r) {
+        if (self && !r.ok()) self->sendCoreError(r.error, QStringLiteral("remove_reaction_error"));
+    });
+}
+
+void FlatJsonSession::markRead(const QJsonObject &f)
+{
+    QString messageId;
+    if (!requireString(f, "message_id", QStringLiteral("mark_read_error"), &messageId)) return;
+    chat()->markRead(userId(), messageId, this, messageAck(QStringLiteral("mark_read"), QJsonValue()));
+}
+
+void FlatJsonSession::setStatus(const QJsonObject &f)
+{
+    QString status;
+    if (!requireString(f, "status", QStringLiteral("set_status_error"), &status)) return;
+    if (CoreError e = chat()->setPresence(userId(), status)) sendCoreError(e, QStringLiteral("set_status_error"));
+}
+
+void FlatJsonSession::syncMessages(const QJsonObject &f)
+{
+    QString id;
+    if (!requireChannel(f, {}, &id)) return;
+    const QJsonValue after = f.value(QLatin1String("after_message_id"));
+    if (!after.isUndefined() && !after.isNull() && !after.isString())
+        return sendError(QStringLiteral("sync_messages_error"), QStringLiteral("after_message_id must be a string"));
+    const int limit = f.value(QLatin1String("limit")).toInt(100);
+    Result<QList<Message>> r = chat()->messagesSince(userId(), id, after.toString(), limit);
+    if (!r.ok()) return sendCoreError(r.error, QStringLiteral("sync_messages_error"));
+    QJsonArray list;
+    for (const Message &m : r.value) {
+        const User *u = chat()->user(m.userId);
+        QJsonObject o = FlatJsonCodec::messageData(m, u ? *u : User());
+        if (m.isDeleted()) o.insert("deletedAt", Timestamp::toIso(m.deletedAt));
+        list.append(o);
+    }
+    send(FlatJsonCodec::reply(QStringLiteral("messages_synced"), {{"channel_id", id}, {"messages", list}}),
+         QStringLiteral("messages_synced"), id);
+}
+
+void FlatJsonSession::deliver(const ChatEventPtr &event)
+{
+    using T = ChatEvent::Type;
+    const ChatEvent &e = *event;
+    switch (e.type) {
+    case T::TypingStarted:
+    case T::TypingStopped:
+        if (e.actor.id == userId()) return; // "to other channel members"
+        break;
+    case T::MemberJoined:
+    case T::MemberLeft:
+    case T::ChannelUpdated:
+        // Public channels announce these workspace-wide; show them only where we listen.
+        if (e.subject.id != userId() && !topics().contains(RoomManager::channelTopic(e.channel.id))) return;
+        break;
+    default:
+        break;
+    }
+    const QByteArray &bytes = e.encodedFor(QByteArrayLiteral("flatjson"), [&e] { return FlatJsonCodec::encodeEvent(e); });
+    if (bytes.isEmpty()) return;
+    send(bytes, QString(), e.channel.id);
+}

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "FlatJsonCodec.h"
+#include "Result.h"
+#include "WebSocketSession.h"
+
+#include <functional>
+
+// A seed 004 connection at /ws?token=: auto-joined to every channel of its
+// user, one handler per client message type (Mumble-style table).
+class FlatJsonSession : public WebSocketSession
+{
+    Q_OBJECT
+public:
+    FlatJsonSession(ChatService *chat, QWebSocket *socket, const User &user, const Limits &limits, QObject *parent = nullptr);
+
+    void deliver(const ChatEventPtr &event) override;
+
+protected:
+    void onTextFrame(const QString &text) override;
+    void onOversizedFrame(qint64 size) override;
+    void onStarted() override;
+
+private:
+    using Handler = void (FlatJsonSession::*)(const QJsonObject &);
+    static const QHash<QString, Handler> &handlers();
+
+    void joinChannel(const QJsonObject &f);
+    void leaveChannel(const QJsonObject &f);
+    void typingIndicator(const QJsonObject &f);
+    void ping(const QJsonObject &f);
+    void getOnlineUsers(const QJsonObject &f);
+    void sendMessage(const QJsonObject &f);
+    void editMessage(const QJsonObject &f);
+    void deleteMessage(const QJsonObject &f);
+    void addReaction(const QJsonObject &f);
+    void removeReaction(const QJsonObject &f);
+    void markRead(const QJsonObject &f);
+    void setStatus(const QJsonObject &f);
+    void syncMessages(const QJsonObject &f);
+
+    // Reads a required string field; on failure sends the error and returns false.
+    bool requireString(const QJsonObject &f, const char *key, const QString &errorCode, QString *out);
+    bool requireChannel(const QJsonObject &f, const QString &errorCode, QString *out);
+    void sendError(const QString &code, const QString &message, const QString &details = QString());
+    void sendCoreError(const CoreError &e, const QString &fallback);
+    std::function<void(const Result<Message> &)> messageAck(const QString &command, const QJsonValue &clientId);
+    void send(const QByteArray &bytes, const QString &event, const QString &channelId = QString());
+};

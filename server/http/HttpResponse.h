@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QPair>
+
+struct HttpResponse
+{
+    int status = 200;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+
+    HttpResponse &setHeader(const QByteArray &name, const QByteArray &value);
+    QByteArray serialize(bool keepAlive) const;
+
+    static HttpResponse json(int status, const QJsonObject &body);
+    static HttpResponse json(int status, const QJsonArray &body);
+    static HttpResponse text(int status, const QByteArray &body, const QByteArray &contentType = "text/plain; charset=utf-8");
+    // CONTRACT.md error shape: {"error":{"code":"snake_case","message":"..."}}
+    static HttpResponse error(int status, const QString &code, const QString &message);
+    static HttpResponse noContent();
+    static QByteArray reasonPhrase(int status);
+};

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "Router.h"
+
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+class QTcpServer;
+class QTcpSocket;
+class QWebSocket;
+class QWebSocketServer;
+
+// The listeners: plain HTTP (REST, long-polling) and WebSocket upgrades on the
+// same ports. Upgrades are routed and checked here (a route can refuse with a
+// real HTTP status), then completed by one QWebSocketServer.
+class HttpServer : public QObject
+{
+    Q_OBJECT
+public:
+    struct Limits {
+        qint64 maxBodyBytes = 11 * 1024 * 1024; // uploads need room
+        int headTimeoutMs = 15000;               // slowloris guard
+        int idleTimeoutMs = 60000;               // keep-alive
+        int handshakeTimeoutMs = 10000;          // WebSocket upgrade completion
+    };
+
+    explicit HttpServer(QObject *parent = nullptr);
+    ~HttpServer() override;
+
+    Router &router() { return m_router; }
+    Limits &limits() { return m_limits; }
+
+    // "host:port" entries; on failure nothing stays listening.
+    bool listen(const QList<QPair<QHostAddress, quint16>> &addresses, QString *error);
+    QList<quint16> serverPorts() const;
+    void stopListening();
+
+    // Called by HttpConnection.
+    void handleRequest(const HttpRequest &req, HttpResponder responder);
+    bool handleUpgrade(QTcpSocket *socket, const HttpRequest &req);
+
+private:
+    void onNewTcpConnection(QTcpServer *server);
+    void onWebSocket();
+    void expirePending();
+
+    struct Pending {
+        const Router::WebSocketRoute *route = nullptr;
+        HttpRequest request;
+        Router::Params params;
+        QPointer<QTcpSocket> socket;
+        qint64 deadline = 0;
+    };
+
+    Router m_router;
+    Limits m_limits;
+    QList<QTcpServer *> m_servers;
+    QWebSocketServer *m_ws;
+    QHash<QString, Pending> m_pending; // key: peer address + port
+    QTimer m_expiry;
+};

@@ -1,0 +1,94 @@
+#include "Migrations.h"
+
+#include "Timestamp.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+int Migrations::latestVersion() { return 2; }
+
+// Portable SQL (SQLite 3.40 and PostgreSQL 15): TEXT ids, BIGINT milliseconds.
+QStringList Migrations::steps(int version, bool postgres)
+{
+    Q_UNUSED(postgres);
+    switch (version) {
+    case 1:
+        return {
+            "CREATE TABLE users (id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, email TEXT UNIQUE,"
+            " display_name TEXT NOT NULL DEFAULT '', avatar_url TEXT NOT NULL DEFAULT '',"
+            " password_hash TEXT NOT NULL DEFAULT '', disabled INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL)",
+            "CREATE TABLE workspaces (id TEXT PRIMARY KEY, name TEXT NOT NULL, owner_id TEXT,"
+            " is_default INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL)",
+            "CREATE TABLE workspace_members (workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,"
+            " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE, role TEXT NOT NULL DEFAULT 'member',"
+            " joined_at BIGINT NOT NULL, PRIMARY KEY (workspace_id, user_id))",
+            "CREATE TABLE channels (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,"
+            " name TEXT NOT NULL, type TEXT NOT NULL, description TEXT NOT NULL DEFAULT '', created_by TEXT,"
+            " created_at BIGINT NOT NULL)",
+            "CREATE TABLE channel_members (channel_id TEXT NOT NULL REFERENCES channels(id) ON DELETE CASCADE,"
+            " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE, joined_at BIGINT NOT NULL,"
+            " last_read_message_id TEXT, last_read_at BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (channel_id, user_id))",
+            "CREATE INDEX channel_members_user ON channel_members(user_id)",
+            "CREATE TABLE messages (id TEXT PRIMARY KEY, channel_id TEXT NOT NULL REFERENCES channels(id) ON DELETE CASCADE,"
+            " user_id TEXT NOT NULL, seq BIGINT NOT NULL, content TEXT NOT NULL, thread_id TEXT, reply_to_id TEXT,"
+            " forwarded_from_id TEXT, metadata TEXT, attachments TEXT, mentions TEXT, created_at BIGINT NOT NULL,"
+            " edited_at BIGINT NOT NULL DEFAULT 0, deleted_at BIGINT NOT NULL DEFAULT 0,"
+            " reply_count INTEGER NOT NULL DEFAULT 0, last_reply_at BIGINT NOT NULL DEFAULT 0,"
+            " UNIQUE (channel_id, seq))",
+            "CREATE INDEX messages_thread ON messages(thread_id)",
+            "CREATE TABLE reactions (id TEXT PRIMARY KEY, message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+            " user_id TEXT NOT NULL, emoji TEXT NOT NULL, created_at BIGINT NOT NULL, UNIQUE (message_id, user_id, emoji))",
+            "CREATE INDEX reactions_message ON reactions(message_id)",
+            "CREATE TABLE attachments (id TEXT PRIMARY KEY, uploader_id TEXT NOT NULL, filename TEXT NOT NULL,"
+            " original_name TEXT NOT NULL, mime_type TEXT NOT NULL, size BIGINT NOT NULL, url TEXT NOT NULL,"
+            " created_at BIGINT NOT NULL)",
+        };
+    case 2:
+        return {
+            "CREATE TABLE read_receipts (message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
+            " user_id TEXT NOT NULL, read_at BIGINT NOT NULL, PRIMARY KEY (message_id, user_id))",
+        };
+    }
+    return {};
+}
+
+bool Migrations::apply(QSqlDatabase &db, QString *error)
+{
+    const bool postgres = db.driverName() == QLatin1String("QPSQL");
+    QSqlQuery q(db);
+    if (!q.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)")) {
+        *error = q.lastError().text();
+        return false;
+    }
+    int current = 0;
+    if (q.exec("SELECT MAX(version) FROM schema_migrations") && q.next())
+        current = q.value(0).toInt();
+    if (current > latestVersion()) {
+        *error = QStringLiteral("database schema version %1 is newer than this server (%2)").arg(current).arg(latestVersion());
+        return false;
+    }
+    for (int v = current + 1; v <= latestVersion(); ++v) {
+        if (!db.transaction()) {
+            *error = db.lastError().text();
+            return false;
+        }
+        const QStringList sql = steps(v, postgres);
+        for (const QString &stmt : sql) {
+            if (!q.exec(stmt)) {
+                *error = QStringLiteral("migration %1: %2").arg(v).arg(q.lastError().text());
+                db.rollback();
+                return false;
+            }
+        }
+        q.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
+        q.addBindValue(v);
+        q.addBindValue(Timestamp::nowMs());
+        if (!q.exec() || !db.commit()) {
+            *error = QStringLiteral("migration %1: %2").arg(v).arg(q.lastError().text());
+            db.rollback();
+            return false;
+        }
+    }
+    return true;
+}

@@ -1,0 +1,522 @@
+#include "Store.h"
+
+#include "Migrations.h"
+#include "Timestamp.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUrl>
+#include <QVariant>
+
+namespace {
+
+QVariant nullable(const QString &s) { return s.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s); }
+// NOT NULL text columns: a null QString would bind as SQL NULL.
+QVariant text(const QString &s) { return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s); }
+
+QString jsonText(const QJsonObject &o) { return o.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)); }
+QString jsonText(const QJsonArray &a) { return a.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact)); }
+
+bool exec(QSqlQuery &q, QString *error)
+{
+    if (q.exec()) return true;
+    *error = q.lastError().text();
+    return false;
+}
+
+const char *kMessageColumns =
+    "id, channel_id, user_id, seq, content, thread_id, reply_to_id, forwarded_from_id, metadata,"
+    " attachments, mentions, created_at, edited_at, deleted_at, reply_count, last_reply_at";
+
+} // namespace
+
+Store::Store(QObject *parent) : QObject(parent)
+{
+    m_connectionName = QStringLiteral("switchboard-store-%1").arg(reinterpret_cast<quintptr>(this));
+}
+
+Store::~Store() { close(); }
+
+bool Store::open(const QString &url, const QString &dataDir, QString *error)
+{
+    QSqlDatabase db;
+    if (url.isEmpty() || url.startsWith(QLatin1String("sqlite:"))) {
+        QString path = url.mid(7);
+        if (path.isEmpty()) path = QDir(dataDir).filePath(QStringLiteral("switchboard.db"));
+        db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+        db.setDatabaseName(path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    } else if (url.startsWith(QLatin1String("postgres://")) || url.startsWith(QLatin1String("postgresql://"))) {
+        const QUrl u(url);
+        if (!u.isValid() || u.host().isEmpty() || u.path().size() < 2) {
+            *error = QStringLiteral("bad database URL %1 (expected postgres://user:pass@host:port/db)").arg(url);
+            return false;
+        }
+        db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connectionName);
+        db.setHostName(u.host());
+        db.setPort(u.port(5432));
+        db.setUserName(u.userName());
+        db.setPassword(u.password());
+        db.setDatabaseName(u.path().mid(1));
+    } else {
+        *error = QStringLiteral("bad database URL %1 (expected sqlite: or postgres://...)").arg(url);
+        return false;
+    }
+    if (!db.open()) {
+        *error = QStringLiteral("cannot open database: %1").arg(db.lastError().text());
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_connectionName);
+        return false;
+    }
+    QSqlQuery q(db);
+    if (db.driverName() == QLatin1String("QSQLITE")) {
+        // WAL with synchronous=FULL: every commit is fsynced before we acknowledge.
+        q.exec("PRAGMA journal_mode=WAL");
+        q.exec("PRAGMA synchronous=FULL");
+        q.exec("PRAGMA foreign_keys=ON");
+    }
+    if (!Migrations::apply(db, error)) {
+        db.close();
+        return false;
+    }
+    return true;
+}
+
+void Store::close()
+{
+    if (!QSqlDatabase::contains(m_connectionName)) return;
+    flush();
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+bool Store::isOpen() const
+{
+    return QSqlDatabase::contains(m_connectionName) && QSqlDatabase::database(m_connectionName, false).isOpen();
+}
+
+QString Store::driverName() const
+{
+    return QSqlDatabase::contains(m_connectionName) ? QSqlDatabase::database(m_connectionName, false).driverName() : QString();
+}
+
+// ---- group commit ---------------------------------------------------------
+
+void Store::enqueue(Write write, Done done)
+{
+    m_pending.append({std::move(write), std::move(done)});
+    if (!m_flushScheduled) {
+        m_flushScheduled = true;
+        // Queued, not immediate: everything that arrives in this loop pass joins the batch.
+        QMetaObject::invokeMethod(this, &Store::flush, Qt::QueuedConnection);
+    }
+}
+
+void Store::flush()
+{
+    m_flushScheduled = false;
+    if (m_pending.isEmpty()) return;
+    QList<QPair<Write, Done>> batch;
+    batch.swap(m_pending);
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QElapsedTimer timer;
+    timer.start();
+    QList<QPair<bool, QString>> results;
+    results.reserve(batch.size());
+    bool committed = db.isOpen() && db.transaction();
+    QString batchError = committed ? QString() : QStringLiteral("storage unavailable: %1").arg(db.lastError().text());
+    if (committed) {
+        QSqlQuery sp(db);
+        for (auto &item : batch) {
+            // A savepoint per write: one bad write (a constraint) fails alone.
+            QString err;
+            sp.exec(QStringLiteral("SAVEPOINT w"));
+            const bool ok = item.first(db, &err);
+            sp.exec(ok ? QStringLiteral("RELEASE SAVEPOINT w") : QStringLiteral("ROLLBACK TO SAVEPOINT w"));
+            if (!ok) sp.exec(QStringLiteral("RELEASE SAVEPOINT w"));
+            results.append({ok, err});
+        }
+        if (!db.commit()) {
+            batchError = QStringLiteral("commit failed: %1").arg(db.lastError().text());
+            db.rollback();
+            committed = false;
+        }
+    }
+    m_lastCommitMs = timer.nsecsElapsed() / 1e6;
+    m_totalCommitMs += m_lastCommitMs;
+    ++m_commits;
+    m_writes += batch.size();
+    if (!committed) Q_EMIT commitFailed(batchError);
+    for (int i = 0; i < batch.size(); ++i) {
+        if (!batch[i].second) continue;
+        if (committed) batch[i].second(results[i].first, results[i].second);
+        else batch[i].second(false, batchError);
+    }
+}
+
+// ---- directory reads ------------------------------------------------------
+
+QList<User> Store::loadUsers()
+{
+    QList<User> out;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.exec("SELECT id, username, email, display_name, avatar_url, disabled, created_at FROM users");
+    while (q.next()) {
+        User u;
+        u.id = q.value(0).toString();
+        u.username = q.value(1).toString();
+        u.email = q.value(2).toString();
+        u.displayName = q.value(3).toString();
+        u.avatarUrl = q.value(4).toString();
+        u.disabled = q.value(5).toInt() != 0;
+        u.createdAt = q.value(6).toLongLong();
+        out.append(u);
+    }
+    return out;
+}
+
+QList<Workspace> Store::loadWorkspaces()
+{
+    QList<Workspace> out;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.exec("SELECT id, name, owner_id, is_default, created_at FROM workspaces");
+    while (q.next()) {
+        Workspace w;
+        w.id = q.value(0).toString();
+        w.name = q.value(1).toString();
+        w.ownerId = q.value(2).toString();
+        w.isDefault = q.value(3).toInt() != 0;
+        w.createdAt = q.value(4).toLongLong();
+        out.append(w);
+    }
+    return out;
+}
+
+QList<Store::Membership> Store::loadWorkspaceMembers()
+{
+    QList<Membership> out;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.exec("SELECT workspace_id, user_id, joined_at, role FROM workspace_members");
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), q.value(3).toString()});
+    return out;
+}
+
+QList<Channel> Store::loadChannels()
+{
+    QList<Channel> out;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.exec("SELECT id, workspace_id, name, type, description, created_by, created_at FROM channels");
+    while (q.next()) {
+        Channel c;
+        c.id = q.value(0).toString();
+        c.workspaceId = q.value(1).toString();
+        c.name = q.value(2).toString();
+        Channel::parseType(q.value(3).toString(), &c.type);
+        c.description = q.value(4).toString();
+        c.createdBy = q.value(5).toString();
+        c.createdAt = q.value(6).toLongLong();
+        out.append(c);
+    }
+    return out;
+}
+
+QList<Store::Membership> Store::loadChannelMembers()
+{
+    QList<Membership> out;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.exec("SELECT channel_id, user_id, joined_at FROM channel_members");
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), QString()});
+    return out;
+}
+
+QHash<QString, qint64> Store::loadChannelSequences()
+{
+    QHash<QString, qint64> out;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.exec("SELECT channel_id, MAX(seq) FROM messages GROUP BY channel_id");
+    while (q.next()) out.insert(q.value(0).toString(), q.value(1).toLongLong());
+    return out;
+}
+
+QString Store::passwordHash(const QString &userId)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare("SELECT password_hash FROM users WHERE id = ?");
+    q.addBindValue(userId);
+    if (q.exec() && q.next()) return q.value(0).toString();
+    return QString();
+}
+
+// ---- message reads --------------------------------------------------------
+
+Message Store::messageFromQuery(const QSqlQuery &q) const
+{
+    Message m;
+    m.id = q.value(0).toString();
+    m.channelId = q.value(1).toString();
+    m.userId = q.value(2).toString();
+    m.seq = q.value(3).toLongLong();
+    m.content = q.value(4).toString();
+    m.threadId = q.value(5).toString();
+    m.replyToId = q.value(6).toString();
+    m.forwardedFromId = q.value(7).toString();
+    m.metadata = QJsonDocument::fromJson(q.value(8).toString().toUtf8()).object();
+    const QJsonArray atts = QJsonDocument::fromJson(q.value(9).toString().toUtf8()).array();
+    for (const QJsonValue &a : atts) m.attachments.append(Attachment::fromJson(a.toObject()));
+    const QJsonArray mentions = QJsonDocument::fromJson(q.value(10).toString().toUtf8()).array();
+    for (const QJsonValue &v : mentions) m.mentions.append(v.toString());
+    m.createdAt = q.value(11).toLongLong();
+    m.editedAt = q.value(12).toLongLong();
+    m.deletedAt = q.value(13).toLongLong();
+    m.replyCount = q.value(14).toInt();
+    m.lastReplyAt = q.value(15).toLongLong();
+    return m;
+}
+
+QList<Message> Store::queryMessages(const QString &where, const QVariantList &binds, int limit, bool descending, int offset)
+{
+    QList<Message> out;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM messages WHERE %2 ORDER BY seq %3 LIMIT %4 OFFSET %5")
+                  .arg(QLatin1String(kMessageColumns), where, descending ? QStringLiteral("DESC") : QStringLiteral("ASC"))
+                  .arg(qBound(1, limit, 1000))
+                  .arg(qMax(0, offset)));
+    for (const QVariant &b : binds) q.addBindValue(b);
+    if (!q.exec()) return out;
+    while (q.next()) out.append(messageFromQuery(q));
+    if (descending) std::reverse(out.begin(), out.end());
+    fillReactions(out);
+    return out;
+}
+
+void Store::fillReactions(QList<Message> &messages)
+{
+    if (messages.isEmpty()) return;
+    QHash<QString, int> index;
+    QStringList marks;
+    for (int i = 0; i < messages.size(); ++i) {
+        index.insert(messages[i].id, i);
+        marks.append(QStringLiteral("?"));
+    }
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("SELECT id, message_id, user_id, emoji, created_at FROM reactions WHERE message_id IN (%1) ORDER BY created_at")
+                  .arg(marks.join(',')));
+    for (const Message &m : messages) q.addBindValue(m.id);
+    if (!q.exec()) return;
+    while (q.next()) {
+        Reaction r{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(), q.value(4).toLongLong()};
+        messages[index.value(r.messageId)].reactions.append(r);
+    }
+}
+
+QList<Message> Store::messagesBefore(const QString &channelId, qint64 beforeSeq, int limit)
+{
+    // Thread replies live in their thread, not in the channel's main history.
+    return queryMessages(QStringLiteral("channel_id = ? AND seq < ? AND thread_id IS NULL"),
+                         {channelId, beforeSeq > 0 ? beforeSeq : std::numeric_limits<qint64>::max()}, limit, true);
+}
+
+QList<Message> Store::messagesAfter(const QString &channelId, qint64 afterSeq, int limit)
+{
+    return queryMessages(QStringLiteral("channel_id = ? AND seq > ?"), {channelId, afterSeq}, limit, false);
+}
+
+QList<Message> Store::threadReplies(const QString &parentId, int limit)
+{
+    return queryMessages(QStringLiteral("thread_id = ?"), {parentId}, limit, false);
+}
+
+QList<Message> Store::messagesPage(const QString &channelId, int page, int pageSize)
+{
+    return queryMessages(QStringLiteral("channel_id = ? AND thread_id IS NULL"), {channelId}, pageSize, true,
+                         (qMax(1, page) - 1) * pageSize);
+}
+
+std::optional<Message> Store::message(const QString &id)
+{
+    QList<Message> l = queryMessages(QStringLiteral("id = ?"), {id}, 1, false);
+    if (l.isEmpty()) return std::nullopt;
+    return l.first();
+}
+
+std::optional<Reaction> Store::reaction(const QString &id)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare("SELECT id, message_id, user_id, emoji, created_at FROM reactions WHERE id = ?");
+    q.addBindValue(id);
+    if (!q.exec() || !q.next()) return std::nullopt;
+    return Reaction{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(), q.value(4).toLongLong()};
+}
+
+std::optional<Attachment> Store::attachment(const QString &id)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare("SELECT id, uploader_id, filename, original_name, mime_type, size, url, created_at FROM attachments WHERE id = ?");
+    q.addBindValue(id);
+    if (!q.exec() || !q.next()) return std::nullopt;
+    Attachment a;
+    a.id = q.value(0).toString();
+    a.uploaderId = q.value(1).toString();
+    a.filename = q.value(2).toString();
+    a.originalName = q.value(3).toString();
+    a.mimeType = q.value(4).toString();
+    a.size = q.value(5).toLongLong();
+    a.url = q.value(6).toString();
+    a.createdAt = q.value(7).toLongLong();
+    return a;
+}
+
+qint64 Store::messageCount()
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    if (q.exec("SELECT COUNT(*) FROM messages") && q.next()) return q.value(0).toLongLong();
+    return -1;
+}
+
+// ---- writes ---------------------------------------------------------------
+
+#define SB_WRITE(sql, ...)                                                   \
+    enqueue([=](QSqlDatabase &db, QString *error) {                          \
+        QSqlQuery q(db);                                                     \
+        q.prepare(QStringLiteral(sql));                                      \
+        for (const QVariant &v : QVariantList{__VA_ARGS__}) q.addBindValue(v); \
+        return exec(q, error);                                               \
+    }, std::move(done))
+
+void Store::insertUser(const User &u, const QString &hash, Done done)
+{
+    SB_WRITE("INSERT INTO users (id, username, email, display_name, avatar_url, password_hash, disabled, created_at)"
+             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             u.id, u.username, nullable(u.email), text(u.displayName), text(u.avatarUrl), text(hash), int(u.disabled), u.createdAt);
+}
+
+void Store::setUserDisabled(const QString &userId, bool disabled, Done done)
+{
+    SB_WRITE("UPDATE users SET disabled = ? WHERE id = ?", int(disabled), userId);
+}
+
+void Store::insertWorkspace(const Workspace &w, Done done)
+{
+    SB_WRITE("INSERT INTO workspaces (id, name, owner_id, is_default, created_at) VALUES (?, ?, ?, ?, ?)",
+             w.id, w.name, nullable(w.ownerId), int(w.isDefault), w.createdAt);
+}
+
+void Store::addWorkspaceMember(const QString &workspaceId, const QString &userId, const QString &role, qint64 at, Done done)
+{
+    SB_WRITE("INSERT INTO workspace_members (workspace_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)"
+             " ON CONFLICT DO NOTHING",
+             workspaceId, userId, role, at);
+}
+
+void Store::insertChannel(const Channel &c, Done done)
+{
+    SB_WRITE("INSERT INTO channels (id, workspace_id, name, type, description, created_by, created_at)"
+             " VALUES (?, ?, ?, ?, ?, ?, ?)",
+             c.id, c.workspaceId, c.name, c.typeName(), text(c.description), nullable(c.createdBy), c.createdAt);
+}
+
+void Store::updateChannel(const Channel &c, Done done)
+{
+    SB_WRITE("UPDATE channels SET name = ?, description = ? WHERE id = ?", c.name, text(c.description), c.id);
+}
+
+void Store::deleteChannel(const QString &channelId, Done done)
+{
+    enqueue([=](QSqlDatabase &db, QString *error) {
+        // Explicit order: SQLite only cascades with foreign_keys on, PostgreSQL always.
+        for (const char *sql : {"DELETE FROM read_receipts WHERE message_id IN (SELECT id FROM messages WHERE channel_id = ?)",
+                                "DELETE FROM reactions WHERE message_id IN (SELECT id FROM messages WHERE channel_id = ?)",
+                                "DELETE FROM messages WHERE channel_id = ?",
+                                "DELETE FROM channel_members WHERE channel_id = ?",
+                                "DELETE FROM channels WHERE id = ?"}) {
+            QSqlQuery q(db);
+            q.prepare(QString::fromLatin1(sql));
+            q.addBindValue(channelId);
+            if (!exec(q, error)) return false;
+        }
+        return true;
+    }, std::move(done));
+}
+
+void Store::addChannelMember(const QString &channelId, const QString &userId, qint64 at, Done done)
+{
+    SB_WRITE("INSERT INTO channel_members (channel_id, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+             channelId, userId, at);
+}
+
+void Store::removeChannelMember(const QString &channelId, const QString &userId, Done done)
+{
+    SB_WRITE("DELETE FROM channel_members WHERE channel_id = ? AND user_id = ?", channelId, userId);
+}
+
+void Store::insertMessage(const Message &m, Done done)
+{
+    QJsonArray atts;
+    for (const Attachment &a : m.attachments) atts.append(a.toJson());
+    SB_WRITE("INSERT INTO messages (id, channel_id, user_id, seq, content, thread_id, reply_to_id, forwarded_from_id,"
+             " metadata, attachments, mentions, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             m.id, m.channelId, m.userId, m.seq, text(m.content), nullable(m.threadId), nullable(m.replyToId),
+             nullable(m.forwardedFromId), nullable(jsonText(m.metadata)), nullable(jsonText(atts)),
+             nullable(jsonText(QJsonArray::fromStringList(m.mentions))), m.createdAt);
+}
+
+void Store::updateMessageContent(const QString &id, const QString &content, qint64 editedAt, Done done)
+{
+    SB_WRITE("UPDATE messages SET content = ?, edited_at = ? WHERE id = ?", text(content), editedAt, id);
+}
+
+void Store::markMessageDeleted(const QString &id, qint64 deletedAt, Done done)
+{
+    // Soft delete keeps the sequence gap-free for sync; the content is gone.
+    SB_WRITE("UPDATE messages SET content = '', deleted_at = ? WHERE id = ?", deletedAt, id);
+}
+
+void Store::bumpThread(const QString &parentId, qint64 at, Done done)
+{
+    SB_WRITE("UPDATE messages SET reply_count = reply_count + 1, last_reply_at = ? WHERE id = ?", at, parentId);
+}
+
+void Store::insertReaction(const Reaction &r, Done done)
+{
+    SB_WRITE("INSERT INTO reactions (id, message_id, user_id, emoji, created_at) VALUES (?, ?, ?, ?, ?)",
+             r.id, r.messageId, r.userId, r.emoji, r.createdAt);
+}
+
+void Store::deleteReaction(const QString &id, Done done)
+{
+    SB_WRITE("DELETE FROM reactions WHERE id = ?", id);
+}
+
+void Store::insertAttachment(const Attachment &a, Done done)
+{
+    SB_WRITE("INSERT INTO attachments (id, uploader_id, filename, original_name, mime_type, size, url, created_at)"
+             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             a.id, a.uploaderId, a.filename, a.originalName, a.mimeType, a.size, a.url, a.createdAt);
+}
+
+void Store::markRead(const QString &channelId, const QString &userId, const QString &messageId, qint64 at, Done done)
+{
+    enqueue([=](QSqlDatabase &db, QString *error) {
+        QSqlQuery q(db);
+        q.prepare("INSERT INTO read_receipts (message_id, user_id, read_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+        q.addBindValue(messageId);
+        q.addBindValue(userId);
+        q.addBindValue(at);
+        if (!exec(q, error)) return false;
+        q.prepare("UPDATE channel_members SET last_read_message_id = ?, last_read_at = ? WHERE channel_id = ? AND user_id = ?");
+        q.addBindValue(messageId);
+        q.addBindValue(at);
+        q.addBindValue(channelId);
+        q.addBindValue(userId);
+        return exec(q, error);
+    }, std::move(done));
+}

@@ -1,0 +1,106 @@
+#pragma once
+
+#include "Attachment.h"
+#include "Channel.h"
+#include "Message.h"
+#include "Reaction.h"
+#include "User.h"
+#include "Workspace.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QSqlDatabase>
+#include <QTimer>
+
+#include <functional>
+#include <optional>
+
+// The one storage interface of the server, on Qt Sql: SQLite (WAL, the embedded
+// default) or PostgreSQL, chosen by URL. Reads are synchronous. Writes are queued
+// and committed in groups: everything queued while the event loop was busy goes
+// into one transaction (one fsync), and each write's callback runs only after
+// that transaction is durable, so callers acknowledge and broadcast committed data only.
+class Store : public QObject
+{
+    Q_OBJECT
+public:
+    using Write = std::function<bool(QSqlDatabase &db, QString *error)>;
+    using Done = std::function<void(bool ok, const QString &error)>;
+
+    struct Membership { QString scopeId; QString userId; qint64 joinedAt = 0; QString role; };
+
+    explicit Store(QObject *parent = nullptr);
+    ~Store() override;
+
+    // url: "sqlite:" (file in dataDir), "sqlite:/path/file.db", "postgres://user:pass@host:port/db".
+    bool open(const QString &url, const QString &dataDir, QString *error);
+    void close();
+    bool isOpen() const;
+    QString driverName() const;
+
+    // Reads: whole directory at start (the core keeps it in memory).
+    QList<User> loadUsers();
+    QList<Workspace> loadWorkspaces();
+    QList<Membership> loadWorkspaceMembers();
+    QList<Channel> loadChannels();
+    QList<Membership> loadChannelMembers();
+    QHash<QString, qint64> loadChannelSequences();
+    QString passwordHash(const QString &userId);
+
+    // Reads: messages, oldest first, with reactions filled in.
+    QList<Message> messagesBefore(const QString &channelId, qint64 beforeSeq, int limit);
+    QList<Message> messagesAfter(const QString &channelId, qint64 afterSeq, int limit);
+    QList<Message> threadReplies(const QString &parentId, int limit);
+    // Page 1 is the newest page; oldest first within a page.
+    QList<Message> messagesPage(const QString &channelId, int page, int pageSize);
+    std::optional<Message> message(const QString &id);
+    std::optional<Reaction> reaction(const QString &id);
+    std::optional<Attachment> attachment(const QString &id);
+    qint64 messageCount();
+
+    // Writes (group-committed).
+    void insertUser(const User &u, const QString &passwordHash, Done done);
+    void setUserDisabled(const QString &userId, bool disabled, Done done);
+    void insertWorkspace(const Workspace &w, Done done);
+    void addWorkspaceMember(const QString &workspaceId, const QString &userId, const QString &role, qint64 at, Done done);
+    void insertChannel(const Channel &c, Done done);
+    void updateChannel(const Channel &c, Done done);
+    void deleteChannel(const QString &channelId, Done done);
+    void addChannelMember(const QString &channelId, const QString &userId, qint64 at, Done done);
+    void removeChannelMember(const QString &channelId, const QString &userId, Done done);
+    void insertMessage(const Message &m, Done done);
+    void updateMessageContent(const QString &id, const QString &content, qint64 editedAt, Done done);
+    void markMessageDeleted(const QString &id, qint64 deletedAt, Done done);
+    void bumpThread(const QString &parentId, qint64 at, Done done);
+    void insertReaction(const Reaction &r, Done done);
+    void deleteReaction(const QString &id, Done done);
+    void insertAttachment(const Attachment &a, Done done);
+    void markRead(const QString &channelId, const QString &userId, const QString &messageId, qint64 at, Done done);
+
+    void enqueue(Write write, Done done);
+    // Commits whatever is queued now (tests, shutdown).
+    void flush();
+
+    // Figures for /metrics and the admin feed.
+    quint64 commitCount() const { return m_commits; }
+    quint64 writeCount() const { return m_writes; }
+    double lastCommitMs() const { return m_lastCommitMs; }
+    double totalCommitMs() const { return m_totalCommitMs; }
+
+Q_SIGNALS:
+    void commitFailed(const QString &error);
+
+private:
+    QList<Message> queryMessages(const QString &where, const QVariantList &binds, int limit, bool descending, int offset = 0);
+    void fillReactions(QList<Message> &messages);
+    Message messageFromQuery(const class QSqlQuery &q) const;
+
+    QString m_connectionName;
+    QList<QPair<Write, Done>> m_pending;
+    bool m_flushScheduled = false;
+    quint64 m_commits = 0;
+    quint64 m_writes = 0;
+    double m_lastCommitMs = 0;
+    double m_totalCommitMs = 0;
+};

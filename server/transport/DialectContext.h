@@ -1,0 +1,21 @@
+#pragma once
+
+#include "WebSocketSession.h"
+
+#include <QStringList>
+
+class ChatService;
+
+// What the server hands every dialect when it installs its routes: the core
+// and the configured limits. A dialect installs itself with
+// `static void install(Router &, const DialectContext &)`.
+struct DialectContext
+{
+    ChatService *chat = nullptr;
+    WebSocketSession::Limits wsLimits;
+    int heartbeatTimeoutMs = 60000;  // Phoenix heartbeat / workspace JSON ping timeout
+    int pingIntervalMs = 25000;      // Engine.IO
+    int pingTimeoutMs = 20000;       // Engine.IO
+    QStringList corsOrigins;         // empty: any origin (CORS for polling)
+    QString uploadDir;
+};

@@ -1,0 +1,124 @@
+#include "WebSocketSession.h"
+
+#include "ChatService.h"
+#include "Metrics.h"
+
+#include <QNetworkRequest>
+#include <QWebSocket>
+
+WebSocketSession::WebSocketSession(ChatService *chat, QWebSocket *socket, const QString &dialect, const Limits &limits,
+                                   QObject *parent)
+    : Session(dialect, QStringLiteral("websocket"), parent), m_chat(chat), m_socket(socket), m_limits(limits)
+{
+    m_socket->setParent(this);
+    m_socket->setMaxAllowedIncomingMessageSize(m_limits.hardFrameBytes);
+    m_socket->setMaxAllowedIncomingFrameSize(m_limits.hardFrameBytes);
+    setRemoteAddress(m_socket->peerAddress());
+    setUserAgent(QString::fromUtf8(m_socket->request().rawHeader("User-Agent")));
+    connect(m_socket, &QWebSocket::disconnected, this, &WebSocketSession::onDisconnected);
+    connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
+        touch();
+        const qint64 size = text.size(); // UTF-16 units; close enough to bytes for a limit, and cheap
+        noteTraffic(Direction::In, QString(), QString(), size, QByteArray());
+        if (size > m_limits.maxFrameBytes && text.toUtf8().size() > m_limits.maxFrameBytes) return onOversizedFrame(text.toUtf8().size());
+        onTextFrame(text);
+    });
+    connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &data) {
+        touch();
+        noteTraffic(Direction::In, QString(), QString(), data.size(), QByteArray());
+        if (data.size() > m_limits.maxFrameBytes) return onOversizedFrame(data.size());
+        onBinaryFrame(data);
+    });
+    if (m_limits.idleTimeoutMs > 0) {
+        m_idle = new QTimer(this);
+        m_idle->setSingleShot(true);
+        m_idle->setTimerType(Qt::CoarseTimer);
+        connect(m_idle, &QTimer::timeout, this, [this] {
+            close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("idle timeout"));
+        });
+        m_idle->start(m_limits.idleTimeoutMs);
+    }
+}
+
+WebSocketSession::~WebSocketSession()
+{
+    if (m_attached) m_chat->detachSession(this);
+}
+
+CoreError WebSocketSession::start()
+{
+    CoreError e = m_chat->attachSession(this);
+    if (e) return e;
+    m_attached = true;
+    onStarted();
+    return {};
+}
+
+void WebSocketSession::onBinaryFrame(const QByteArray &data)
+{
+    onTextFrame(QString::fromUtf8(data));
+}
+
+void WebSocketSession::touch()
+{
+    if (m_idle) m_idle->start(m_limits.idleTimeoutMs);
+}
+
+qint64 WebSocketSession::sendQueueBytes() const
+{
+    return m_socket ? m_socket->bytesToWrite() : 0;
+}
+
+bool WebSocketSession::checkBackpressure()
+{
+    if (m_closing) return false;
+    if (m_socket->bytesToWrite() > m_limits.maxSendQueueBytes) {
+        // 1008: the client does not read fast enough; buffering more would let one
+        // slow reader eat the server's memory.
+        close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("slow consumer: send queue full"));
+        return false;
+    }
+    return true;
+}
+
+void WebSocketSession::sendText(const QByteArray &utf8, const QString &event, const QString &channelId)
+{
+    if (!checkBackpressure()) return;
+    m_socket->sendTextMessage(QString::fromUtf8(utf8));
+    noteTraffic(Direction::Out, event, channelId, utf8.size(), utf8);
+}
+
+void WebSocketSession::sendBinary(const QByteArray &data, const QString &event, const QString &channelId)
+{
+    if (!checkBackpressure()) return;
+    m_socket->sendBinaryMessage(data);
+    noteTraffic(Direction::Out, event, channelId, data.size(), data);
+}
+
+void WebSocketSession::close(QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    if (m_closing) return;
+    m_closing = true;
+    if (m_attached) {
+        m_attached = false;
+        m_chat->detachSession(this);
+    }
+    m_socket->close(code, reason.left(120));
+    // A peer that never answers the close handshake is dropped after a grace period.
+    QTimer::singleShot(5000, this, [this] { if (m_socket->state() != QAbstractSocket::UnconnectedState) m_socket->abort(); });
+}
+
+void WebSocketSession::disconnectWithReason(const QString &reason)
+{
+    close(QWebSocketProtocol::CloseCodePolicyViolated, reason);
+}
+
+void WebSocketSession::onDisconnected()
+{
+    if (m_attached) {
+        m_attached = false;
+        m_chat->detachSession(this);
+    }
+    Q_EMIT closed(this);
+    deleteLater();
+}

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "CoreError.h"
+#include "Session.h"
+
+#include <QTimer>
+#include <QWebSocketProtocol>
+
+class ChatService;
+class QWebSocket;
+
+// A Session over one QWebSocket: what every WebSocket dialect shares. It
+// bounds what a client may send (frame size) and what we buffer for it (a
+// reader too slow to take its messages is cut off, not buffered forever),
+// closes idle connections, and detaches from the core when the socket goes.
+class WebSocketSession : public Session
+{
+    Q_OBJECT
+public:
+    struct Limits {
+        qint64 maxFrameBytes = 16 * 1024;        // larger frames get the dialect's error
+        qint64 hardFrameBytes = 1024 * 1024;     // larger ones close the socket (1009)
+        qint64 maxSendQueueBytes = 4 * 1024 * 1024;
+        int idleTimeoutMs = 0;                   // 0: no idle timeout
+    };
+
+    WebSocketSession(ChatService *chat, QWebSocket *socket, const QString &dialect, const Limits &limits,
+                     QObject *parent = nullptr);
+    ~WebSocketSession() override;
+
+    void disconnectWithReason(const QString &reason) override;
+    qint64 sendQueueBytes() const override;
+    QWebSocket *socket() const { return m_socket; }
+    ChatService *chat() const { return m_chat; }
+    const Limits &limits() const { return m_limits; }
+
+    // Attaches to the core; on failure sends nothing and returns the error.
+    CoreError start();
+    void close(QWebSocketProtocol::CloseCode code, const QString &reason);
+
+protected:
+    // A frame within maxFrameBytes.
+    virtual void onTextFrame(const QString &text) = 0;
+    virtual void onBinaryFrame(const QByteArray &data);
+    // A frame over maxFrameBytes: the dialect answers in its own error format.
+    virtual void onOversizedFrame(qint64 size) = 0;
+    virtual void onStarted() {}
+
+    // Sends one text frame; event/channel label it for the traffic tap.
+    void sendText(const QByteArray &utf8, const QString &event, const QString &channelId = QString());
+    void sendBinary(const QByteArray &data, const QString &event, const QString &channelId = QString());
+    void touch(); // resets the idle timer
+
+private:
+    void onDisconnected();
+    bool checkBackpressure();
+
+    ChatService *m_chat;
+    QWebSocket *m_socket;
+    Limits m_limits;
+    QTimer *m_idle = nullptr;
+    bool m_attached = false;
+    bool m_closing = false;
+};
