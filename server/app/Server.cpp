@@ -6,6 +6,7 @@
 #include "HttpServer.h"
 #include "RestApi.h"
 #include "Session.h"
+#include "SocketIoDialect.h"
 #include "Store.h"
 
 #include <QCoreApplication>
@@ -59,6 +60,7 @@ void Server::installDialects()
     ctx.corsOrigins = m_config.corsOrigins;
     ctx.uploadDir = QDir(m_config.dataDir).filePath(QStringLiteral("uploads"));
     FlatJsonDialect::install(m_http->router(), ctx);
+    SocketIoDialect::install(m_http->router(), ctx);
 }
 
 QList<quint16> Server::ports() const

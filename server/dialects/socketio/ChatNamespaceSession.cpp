@@ -1,0 +1,423 @@
+#include "ChatNamespaceSession.h"
+
+#include "ChatNamespaceJson.h"
+#include "ChatService.h"
+#include "Timestamp.h"
+
+#include <QJsonDocument>
+
+namespace {
+const QString kDialect = QStringLiteral("socketio-chat");
+
+// Seed 002 names four kinds of error; `type` carries the kind, `code` the
+// core's stable snake_case code.
+QString errorType(const CoreError &e)
+{
+    switch (e.code) {
+    case CoreError::Unauthorized: return QStringLiteral("authentication");
+    case CoreError::AccessDenied: return QStringLiteral("authorization");
+    case CoreError::RateLimited: return QStringLiteral("rate_limit");
+    case CoreError::Invalid:
+    case CoreError::TooLarge:
+    case CoreError::NotFound:
+    case CoreError::Conflict: return QStringLiteral("validation");
+    default: return QStringLiteral("server");
+    }
+}
+} // namespace
+
+ChatNamespaceSession::ChatNamespaceSession(SocketIoConnection *connection, ChatService *chat)
+    : SocketIoNamespaceSession(kDialect, QStringLiteral("/chat"), connection, chat)
+{
+}
+
+const QHash<QString, ChatNamespaceSession::Handler> &ChatNamespaceSession::routes()
+{
+    using S = ChatNamespaceSession;
+    static const QHash<QString, Handler> table = {
+        { QStringLiteral("joinRoom"), &S::joinRoom },
+        { QStringLiteral("leaveRoom"), &S::leaveRoom },
+        { QStringLiteral("sendMessage"), &S::sendMessage },
+        { QStringLiteral("typingIndicator"), &S::typingIndicator },
+        { QStringLiteral("presenceUpdate"), &S::presenceUpdate },
+        { QStringLiteral("readReceipt"), &S::readReceipt },
+        { QStringLiteral("heartbeat"), &S::heartbeat },
+        { QStringLiteral("syncMessages"), &S::syncMessages },
+    };
+    return table;
+}
+
+void ChatNamespaceSession::handleEvent(const QString &name, const QJsonArray &args, qint64 ackId)
+{
+    const auto it = routes().constFind(name);
+    if (it == routes().constEnd()) {
+        sendError(name, CoreError::invalid(QStringLiteral("event"), QStringLiteral("Unknown event: %1").arg(name)),
+                  ackId);
+        return;
+    }
+    (this->*(it.value()))(args, ackId);
+}
+
+void ChatNamespaceSession::sendError(const QString &event, const CoreError &error, qint64 ackId)
+{
+    QJsonObject o{ { QStringLiteral("type"), errorType(error) },
+                   { QStringLiteral("code"), error.codeName() },
+                   { QStringLiteral("message"), error.message },
+                   { QStringLiteral("event"), event } };
+    if (!error.field.isEmpty())
+        o.insert(QStringLiteral("field"), error.field);
+    if (error.retryAfterMs > 0)
+        o.insert(QStringLiteral("retryAfter"), double(error.retryAfterMs));
+    emitEvent(QStringLiteral("error"), { o });
+    ackResult(ackId, error);
+}
+
+bool ChatNamespaceSession::roomArg(const QString &event, const QJsonArray &args, QString *roomId, qint64 ackId)
+{
+    const QJsonValue v = args.at(0);
+    *roomId = v.isObject() ? v.toObject().value(QLatin1String("roomId")).toString() : v.toString();
+    if (roomId->isEmpty()) {
+        sendError(event, CoreError::invalid(QStringLiteral("roomId"), QStringLiteral("roomId is required")), ackId);
+        return false;
+    }
+    return true;
+}
+
+bool ChatNamespaceSession::objectArg(const QString &event, const QJsonArray &args, QJsonObject *out, qint64 ackId)
+{
+    if (!args.at(0).isObject()) {
+        sendError(event, CoreError::invalid(QStringLiteral("payload"), QStringLiteral("%1 expects an object").arg(event)),
+                  ackId);
+        return false;
+    }
+    *out = args.at(0).toObject();
+    return true;
+}
+
+bool ChatNamespaceSession::requireString(const QString &event, const QJsonObject &p, const QString &field, qint64 ackId)
+{
+    const QJsonValue v = p.value(field);
+    if (!v.isString() || v.toString().isEmpty()) {
+        sendError(event, CoreError::invalid(field, QStringLiteral("%1 is required").arg(field)), ackId);
+        return false;
+    }
+    return true;
+}
+
+void ChatNamespaceSession::joinRoom(const QJsonArray &args, qint64 ackId)
+{
+    const QString event = QStringLiteral("joinRoom");
+    QString roomId;
+    if (!roomArg(event, args, &roomId, ackId))
+        return;
+    const Result<Channel> ch = chat()->readableChannel(userId(), roomId);
+    if (!ch.ok()) {
+        sendError(event, ch.error.code == CoreError::AccessDenied
+                             ? CoreError::accessDenied(QStringLiteral("Access denied to room"))
+                             : ch.error,
+                  ackId);
+        return;
+    }
+    auto done = [this, event, roomId, ackId](const Result<Channel> &r) {
+        if (!r.ok()) {
+            sendError(event, r.error, ackId);
+            return;
+        }
+        if (const CoreError e = chat()->subscribe(this, roomId)) {
+            sendError(event, e, ackId);
+            return;
+        }
+        enterRoom(roomId);
+        emitEvent(QStringLiteral("joinedRoom"), { roomId }, roomId);
+        ackResult(ackId, CoreError(), QJsonObject{ { QStringLiteral("roomId"), roomId } });
+    };
+    // Joining a public room makes the user a member: that is what others see
+    // as userJoinedRoom (in every dialect, as a member-joined event).
+    if (ch.value.isPublic() && !chat()->directory().isChannelMember(roomId, userId()))
+        chat()->joinChannel(userId(), roomId, this, done);
+    else
+        done(ch);
+}
+
+void ChatNamespaceSession::leaveRoom(const QJsonArray &args, qint64 ackId)
+{
+    QString roomId;
+    if (!roomArg(QStringLiteral("leaveRoom"), args, &roomId, ackId))
+        return;
+    chat()->unsubscribe(this, roomId);
+    exitRoom(roomId);
+    emitEvent(QStringLiteral("leftRoom"), { roomId }, roomId);
+    ackResult(ackId, CoreError(), QJsonObject{ { QStringLiteral("roomId"), roomId } });
+}
+
+void ChatNamespaceSession::sendMessage(const QJsonArray &args, qint64 ackId)
+{
+    const QString event = QStringLiteral("sendMessage");
+    QJsonObject p;
+    if (!objectArg(event, args, &p, ackId) || !requireString(event, p, QStringLiteral("roomId"), ackId))
+        return;
+    const QJsonValue content = p.value(QLatin1String("content"));
+    const QJsonValue attachment = p.value(QLatin1String("attachment"));
+    const QJsonValue metadata = p.value(QLatin1String("metadata"));
+    const QJsonValue replyTo = p.value(QLatin1String("replyToId"));
+    if (!content.isString()) {
+        sendError(event, CoreError::invalid(QStringLiteral("content"), QStringLiteral("content must be a string")), ackId);
+        return;
+    }
+    if (!replyTo.isUndefined() && !replyTo.isNull() && !replyTo.isString()) {
+        sendError(event, CoreError::invalid(QStringLiteral("replyToId"), QStringLiteral("replyToId must be a string")), ackId);
+        return;
+    }
+    if (!attachment.isUndefined() && !attachment.isNull() && !attachment.isObject()) {
+        sendError(event, CoreError::invalid(QStringLiteral("attachment"), QStringLiteral("attachment must be an object")), ackId);
+        return;
+    }
+    if (!metadata.isUndefined() && !metadata.isNull() && !metadata.isObject()) {
+        sendError(event, CoreError::invalid(QStringLiteral("metadata"), QStringLiteral("metadata must be an object")), ackId);
+        return;
+    }
+    // The whole message (content, attachment, metadata) counts toward the 16 KiB.
+    const qsizetype bytes = content.toString().toUtf8().size()
+        + (attachment.isObject() ? QJsonDocument(attachment.toObject()).toJson(QJsonDocument::Compact).size() : 0)
+        + (metadata.isObject() ? QJsonDocument(metadata.toObject()).toJson(QJsonDocument::Compact).size() : 0);
+    if (bytes > MaxMessageBytes) {
+        sendError(event, CoreError::tooLarge(QStringLiteral("Message exceeds the 16KB limit")), ackId);
+        return;
+    }
+    ChatService::PostMessage cmd;
+    cmd.channelId = p.value(QLatin1String("roomId")).toString();
+    cmd.content = content.toString();
+    cmd.replyToId = replyTo.toString();
+    cmd.metadata = metadata.toObject();
+    if (attachment.isObject())
+        cmd.attachments.append(ChatNamespaceJson::attachmentFromJson(attachment.toObject()));
+    chat()->postMessage(userId(), cmd, this, [this, event, ackId](const Result<Message> &r) {
+        if (!r.ok()) {
+            sendError(event, r.error.code == CoreError::AccessDenied
+                                 ? CoreError::accessDenied(QStringLiteral("Access denied to room"))
+                                 : r.error,
+                      ackId);
+            return;
+        }
+        const QJsonObject receipt = ChatNamespaceJson::receipt(r.value);
+        emitEvent(QStringLiteral("messageSent"), { receipt }, r.value.channelId);
+        ackResult(ackId, CoreError(), receipt);
+    }, id());
+}
+
+void ChatNamespaceSession::typingIndicator(const QJsonArray &args, qint64 ackId)
+{
+    const QString event = QStringLiteral("typingIndicator");
+    QJsonObject p;
+    if (!objectArg(event, args, &p, ackId) || !requireString(event, p, QStringLiteral("roomId"), ackId))
+        return;
+    const QJsonValue typing = p.value(QLatin1String("isTyping"));
+    if (!typing.isBool()) {
+        sendError(event, CoreError::invalid(QStringLiteral("isTyping"), QStringLiteral("isTyping must be a boolean")), ackId);
+        return;
+    }
+    const CoreError e = chat()->setTyping(this, p.value(QLatin1String("roomId")).toString(), typing.toBool());
+    if (e) {
+        sendError(event, e, ackId);
+        return;
+    }
+    ackResult(ackId, CoreError());
+}
+
+void ChatNamespaceSession::presenceUpdate(const QJsonArray &args, qint64 ackId)
+{
+    const QString event = QStringLiteral("presenceUpdate");
+    QJsonObject p;
+    if (!objectArg(event, args, &p, ackId) || !requireString(event, p, QStringLiteral("status"), ackId))
+        return;
+    QString status = p.value(QLatin1String("status")).toString();
+    // Seed 002 lists "offline" among the settable states; while connected the
+    // core keeps such a user visible, so offline is shown as "away" (README).
+    if (status == QLatin1String("offline"))
+        status = QStringLiteral("away");
+    const CoreError e = chat()->setPresence(userId(), status);
+    if (e) {
+        sendError(event, e, ackId);
+        return;
+    }
+    ackResult(ackId, CoreError(), QJsonObject{ { QStringLiteral("status"), status } });
+}
+
+void ChatNamespaceSession::readReceipt(const QJsonArray &args, qint64 ackId)
+{
+    const QString event = QStringLiteral("readReceipt");
+    QJsonObject p;
+    if (!objectArg(event, args, &p, ackId) || !requireString(event, p, QStringLiteral("messageId"), ackId))
+        return;
+    const QString messageId = p.value(QLatin1String("messageId")).toString();
+    const QString roomId = p.value(QLatin1String("roomId")).toString();
+    if (!roomId.isEmpty()) {
+        const Result<Message> m = chat()->message(userId(), messageId);
+        if (!m.ok() || m.value.channelId != roomId) {
+            sendError(event, m.ok() ? CoreError::notFound(QStringLiteral("message not found in this room")) : m.error,
+                      ackId);
+            return;
+        }
+    }
+    chat()->markRead(userId(), messageId, this, [this, event, ackId](const Result<Message> &r) {
+        if (!r.ok()) {
+            sendError(event, r.error, ackId);
+            return;
+        }
+        ackResult(ackId, CoreError(), QJsonObject{ { QStringLiteral("messageId"), r.value.id },
+                                                   { QStringLiteral("roomId"), r.value.channelId } });
+    });
+}
+
+void ChatNamespaceSession::heartbeat(const QJsonArray &args, qint64 ackId)
+{
+    Q_UNUSED(args);
+    // Engine.IO pings already keep the connection alive; the ack lets a client
+    // measure the round trip.
+    ackResult(ackId, CoreError(), QJsonObject{ { QStringLiteral("timestamp"), Timestamp::nowIso() } });
+}
+
+void ChatNamespaceSession::syncMessages(const QJsonArray &args, qint64 ackId)
+{
+    const QString event = QStringLiteral("syncMessages");
+    QJsonObject p;
+    if (!objectArg(event, args, &p, ackId) || !requireString(event, p, QStringLiteral("roomId"), ackId))
+        return;
+    const QString roomId = p.value(QLatin1String("roomId")).toString();
+    const QJsonValue last = p.value(QLatin1String("lastMessageId"));
+    const QJsonValue limitValue = p.value(QLatin1String("limit"));
+    if (!last.isUndefined() && !last.isNull() && !last.isString()) {
+        sendError(event, CoreError::invalid(QStringLiteral("lastMessageId"), QStringLiteral("lastMessageId must be a string")), ackId);
+        return;
+    }
+    int limit = 50;
+    if (!limitValue.isUndefined() && !limitValue.isNull()) {
+        const double l = limitValue.toDouble(-1);
+        if (!limitValue.isDouble() || l < 1 || l > 500 || l != double(int(l))) {
+            sendError(event, CoreError::invalid(QStringLiteral("limit"), QStringLiteral("limit must be an integer from 1 to 500")), ackId);
+            return;
+        }
+        limit = int(l);
+    }
+    const Result<QList<Message>> r = chat()->messagesSince(userId(), roomId, last.toString(), limit);
+    if (!r.ok()) {
+        sendError(event, r.error.code == CoreError::AccessDenied
+                             ? CoreError::accessDenied(QStringLiteral("Access denied to room"))
+                             : r.error,
+                  ackId);
+        return;
+    }
+    int synced = 0;
+    for (const Message &m : r.value) {
+        if (m.isDeleted())
+            continue;
+        emitEvent(QStringLiteral("newMessage"), { ChatNamespaceJson::message(m) }, roomId);
+        ++synced;
+    }
+    QJsonObject complete{ { QStringLiteral("roomId"), roomId },
+                          { QStringLiteral("syncedMessageCount"), synced },
+                          { QStringLiteral("hasMore"), r.value.size() >= limit } };
+    if (!r.value.isEmpty())
+        complete.insert(QStringLiteral("lastMessageId"), r.value.last().id);
+    emitEvent(QStringLiteral("syncComplete"), { complete }, roomId);
+    ackResult(ackId, CoreError(), complete);
+}
+
+void ChatNamespaceSession::deliver(const ChatEventPtr &event)
+{
+    const ChatEvent &e = *event;
+    const QString roomId = e.channel.id;
+    const QString ts = Timestamp::toIso(e.at ? e.at : Timestamp::nowMs());
+    switch (e.type) {
+    case ChatEvent::Type::PresenceChanged: {
+        if (e.actor.id == userId())
+            return;
+        const QString name = QStringLiteral("presenceUpdate");
+        sendEncoded(encodeShared(event, name, [&] {
+                        return QJsonArray{ QJsonObject{ { QStringLiteral("userId"), e.actor.id },
+                                                        { QStringLiteral("status"), e.status },
+                                                        { QStringLiteral("timestamp"), ts } } };
+                    }),
+                    name, QString());
+        return;
+    }
+    default:
+        break;
+    }
+    // Everything else is about one room; only sockets in it hear about it.
+    if (roomId.isEmpty() || !inRoom(roomId))
+        return;
+    switch (e.type) {
+    case ChatEvent::Type::MessageCreated: {
+        const QString name = QStringLiteral("newMessage");
+        sendEncoded(encodeShared(event, name, [&] { return QJsonArray{ ChatNamespaceJson::message(e.message) }; }),
+                    name, roomId);
+        break;
+    }
+    case ChatEvent::Type::MessageUpdated: {
+        const QString name = QStringLiteral("messageUpdated");
+        sendEncoded(encodeShared(event, name, [&] {
+                        QJsonObject o = ChatNamespaceJson::message(e.message);
+                        o.insert(QStringLiteral("editedAt"), Timestamp::toIso(e.message.updatedAt()));
+                        return QJsonArray{ o };
+                    }),
+                    name, roomId);
+        break;
+    }
+    case ChatEvent::Type::MessageDeleted: {
+        const QString name = QStringLiteral("messageDeleted");
+        sendEncoded(encodeShared(event, name, [&] {
+                        return QJsonArray{ QJsonObject{ { QStringLiteral("id"), e.message.id },
+                                                        { QStringLiteral("roomId"), roomId },
+                                                        { QStringLiteral("timestamp"), ts } } };
+                    }),
+                    name, roomId);
+        break;
+    }
+    case ChatEvent::Type::TypingStarted:
+    case ChatEvent::Type::TypingStopped: {
+        if (e.actor.id == userId())
+            return; // socket.to(room): not back to the typist
+        const QString name = QStringLiteral("userTyping");
+        sendEncoded(encodeShared(event, name, [&] {
+                        return QJsonArray{ QJsonObject{
+                            { QStringLiteral("userId"), e.actor.id },
+                            { QStringLiteral("username"), e.actor.name() },
+                            { QStringLiteral("roomId"), roomId },
+                            { QStringLiteral("isTyping"), e.type == ChatEvent::Type::TypingStarted } } };
+                    }),
+                    name, roomId);
+        break;
+    }
+    case ChatEvent::Type::MessageRead: {
+        const QString name = QStringLiteral("messageRead");
+        sendEncoded(encodeShared(event, name, [&] {
+                        return QJsonArray{ QJsonObject{ { QStringLiteral("messageId"), e.message.id },
+                                                        { QStringLiteral("userId"), e.actor.id },
+                                                        { QStringLiteral("roomId"), roomId },
+                                                        { QStringLiteral("timestamp"), ts } } };
+                    }),
+                    name, roomId);
+        break;
+    }
+    case ChatEvent::Type::MemberJoined:
+    case ChatEvent::Type::MemberLeft: {
+        const bool joined = e.type == ChatEvent::Type::MemberJoined;
+        const QString name = joined ? QStringLiteral("userJoinedRoom") : QStringLiteral("userLeftRoom");
+        sendEncoded(encodeShared(event, name, [&] {
+                        return QJsonArray{ QJsonObject{ { QStringLiteral("userId"), e.subject.id },
+                                                        { QStringLiteral("roomId"), roomId },
+                                                        { QStringLiteral("timestamp"), ts } } };
+                    }),
+                    name, roomId);
+        if (!joined && e.subject.id == userId()) {
+            // Removed from the room: stop delivering it.
+            chat()->unsubscribe(this, roomId);
+            exitRoom(roomId);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}

@@ -1,0 +1,377 @@
+#include "EngineIoSocket.h"
+
+#include "EngineIoCodec.h"
+
+#include <QWebSocket>
+
+EngineIoSocket::EngineIoSocket(const QString &sid, const EngineIoConfig &config,
+                               const EngineIoHttpRequest &handshake, QObject *parent)
+    : QObject(parent), m_sid(sid), m_config(config), m_handshake(handshake)
+{
+    m_handshake.body.clear();
+    for (QTimer *t : { &m_pingTimer, &m_pongTimer, &m_upgradeTimer, &m_closeTimer })
+        t->setSingleShot(true);
+    connect(&m_pingTimer, &QTimer::timeout, this, &EngineIoSocket::sendPing);
+    connect(&m_pongTimer, &QTimer::timeout, this, [this] { protocolError(QStringLiteral("ping timeout")); });
+    connect(&m_upgradeTimer, &QTimer::timeout, this, &EngineIoSocket::abortUpgrade);
+    connect(&m_closeTimer, &QTimer::timeout, this, [this] { finish(m_closeReason); });
+}
+
+EngineIoSocket::~EngineIoSocket() = default;
+
+QString EngineIoSocket::transportName() const
+{
+    return m_transport == Transport::WebSocket ? QStringLiteral("websocket") : QStringLiteral("polling");
+}
+
+void EngineIoSocket::startPolling(const EngineIoReply &handshakeReply)
+{
+    m_transport = Transport::Polling;
+    EngineIoHandshake h;
+    h.sid = m_sid;
+    h.upgrades = QStringList{ QStringLiteral("websocket") };
+    h.pingInterval = m_config.pingInterval;
+    h.pingTimeout = m_config.pingTimeout;
+    h.maxPayload = m_config.maxPayload;
+    respondText(handshakeReply, 200, EngineIoCodec::encodeOpen(h));
+    schedulePing();
+}
+
+void EngineIoSocket::startWebSocket(QWebSocket *ws)
+{
+    m_transport = Transport::WebSocket;
+    m_ws = ws;
+    attachWsSignals(ws, false);
+    EngineIoHandshake h;
+    h.sid = m_sid;
+    h.pingInterval = m_config.pingInterval;
+    h.pingTimeout = m_config.pingTimeout;
+    h.maxPayload = m_config.maxPayload;
+    ws->sendTextMessage(QString::fromUtf8(EngineIoCodec::encodeOpen(h)));
+    schedulePing();
+}
+
+void EngineIoSocket::attachWsSignals(QWebSocket *ws, bool probe)
+{
+    ws->setParent(this);
+    ws->setMaxAllowedIncomingMessageSize(quint64(m_config.maxPayload));
+    ws->setMaxAllowedIncomingFrameSize(quint64(m_config.maxPayload));
+    // One set of handlers for both roles: the pointer decides, so that a probe
+    // socket turns into the main one without rewiring.
+    connect(ws, &QWebSocket::textMessageReceived, this, [this, ws](const QString &text) {
+        if (ws == m_ws)
+            onWsText(text);
+        else if (ws == m_probe)
+            onProbeText(text);
+    });
+    connect(ws, &QWebSocket::binaryMessageReceived, this, [this, ws](const QByteArray &bytes) {
+        if (ws == m_ws)
+            onWsBinary(bytes);
+        else if (ws == m_probe)
+            abortUpgrade(); // nothing but 2probe / 5 belongs on a probe
+    });
+    connect(ws, &QWebSocket::disconnected, this, [this, ws] {
+        if (ws == m_ws)
+            finish(QStringLiteral("transport close"));
+        else if (ws == m_probe)
+            abortUpgrade();
+    });
+    Q_UNUSED(probe);
+}
+
+void EngineIoSocket::handlePollGet(const EngineIoReply &reply)
+{
+    if (m_state == State::Closed) {
+        respondText(reply, 400, QByteArray());
+        return;
+    }
+    if (m_hasHeldGet) {
+        // The reference server treats an overlapping GET as a broken client.
+        respondText(reply, 400, QByteArray("{\"code\":3,\"message\":\"Bad request\"}"));
+        protocolError(QStringLiteral("overlapping GET"));
+        return;
+    }
+    if (m_noopPending) {
+        m_noopPending = false;
+        respondText(reply, 200, QByteArray("6"));
+        return;
+    }
+    m_heldGet = reply;
+    m_hasHeldGet = true;
+    flushPolling();
+}
+
+void EngineIoSocket::handlePollPost(const QByteArray &body, const EngineIoReply &reply)
+{
+    if (m_state != State::Open) {
+        respondText(reply, 400, QByteArray("{\"code\":1,\"message\":\"Session ID unknown\"}"));
+        return;
+    }
+    if (body.size() > m_config.maxPayload) {
+        respondText(reply, 413, QByteArray("{\"code\":3,\"message\":\"Payload too large\"}"));
+        protocolError(QStringLiteral("payload too large"));
+        return;
+    }
+    const EngineIoCodec::PayloadResult r = EngineIoCodec::decodePayload(body);
+    if (!r.ok()) {
+        respondText(reply, 400, QByteArray("{\"code\":3,\"message\":\"Bad request\"}"));
+        protocolError(QStringLiteral("parse error"));
+        return;
+    }
+    respondText(reply, 200, QByteArray("ok"));
+    for (const EngineIoPacket &p : r.packets) {
+        if (m_state != State::Open)
+            break;
+        onPacket(p);
+    }
+}
+
+void EngineIoSocket::beginUpgrade(QWebSocket *ws)
+{
+    if (m_state != State::Open || m_transport != Transport::Polling || !m_probe.isNull()) {
+        ws->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("upgrade not possible"));
+        ws->deleteLater();
+        return;
+    }
+    m_probe = ws;
+    m_probed = false;
+    attachWsSignals(ws, true);
+    m_upgradeTimer.start(m_config.upgradeTimeout);
+}
+
+void EngineIoSocket::onProbeText(const QString &text)
+{
+    if (!m_probed && text == QLatin1String("2probe")) {
+        m_probed = true;
+        m_probe->sendTextMessage(QStringLiteral("3probe"));
+        // Release the held GET so that the client can pause polling.
+        if (m_hasHeldGet) {
+            m_hasHeldGet = false;
+            respondText(m_heldGet, 200, QByteArray("6"));
+            m_heldGet = nullptr;
+        } else {
+            m_noopPending = true;
+        }
+        return;
+    }
+    if (m_probed && text == QLatin1String("5")) {
+        finishUpgrade();
+        return;
+    }
+    abortUpgrade();
+}
+
+void EngineIoSocket::finishUpgrade()
+{
+    m_upgradeTimer.stop();
+    m_ws = m_probe;
+    m_probe = nullptr;
+    m_transport = Transport::WebSocket;
+    m_noopPending = false;
+    if (m_hasHeldGet) {
+        m_hasHeldGet = false;
+        respondText(m_heldGet, 200, QByteArray("6"));
+        m_heldGet = nullptr;
+    }
+    const QList<EngineIoPacket> queued = m_queue;
+    m_queue.clear();
+    m_queuedBytes = 0;
+    for (const EngineIoPacket &p : queued)
+        writeWs(p);
+    emit transportChanged(m_transport);
+}
+
+void EngineIoSocket::abortUpgrade()
+{
+    m_upgradeTimer.stop();
+    m_noopPending = false;
+    if (QWebSocket *probe = m_probe.data()) {
+        m_probe = nullptr;
+        probe->setParent(nullptr);
+        connect(probe, &QWebSocket::disconnected, probe, &QObject::deleteLater);
+        QTimer::singleShot(5000, probe, &QObject::deleteLater);
+        probe->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("upgrade failed"));
+    }
+}
+
+void EngineIoSocket::onWsText(const QString &text)
+{
+    const EngineIoCodec::PacketResult r = EngineIoCodec::decodeText(text.toUtf8());
+    if (!r.ok()) {
+        protocolError(QStringLiteral("parse error"));
+        return;
+    }
+    onPacket(r.packet);
+}
+
+void EngineIoSocket::onWsBinary(const QByteArray &bytes)
+{
+    onPacket(EngineIoCodec::decodeBinaryFrame(bytes));
+}
+
+void EngineIoSocket::onPacket(const EngineIoPacket &packet)
+{
+    if (m_state != State::Open)
+        return;
+    switch (packet.type) {
+    case EngineIoPacket::Pong:
+        m_pongTimer.stop();
+        schedulePing();
+        break;
+    case EngineIoPacket::Ping:
+        // v4 clients never ping; answering is harmless and helps v3-style tools.
+        send(EngineIoPacket::make(EngineIoPacket::Pong, packet.data));
+        break;
+    case EngineIoPacket::Close:
+        finish(QStringLiteral("transport close"));
+        break;
+    case EngineIoPacket::Message:
+        emit packetReceived(packet);
+        break;
+    case EngineIoPacket::Noop:
+        break;
+    case EngineIoPacket::Open:
+    case EngineIoPacket::Upgrade:
+        protocolError(QStringLiteral("parse error"));
+        break;
+    }
+}
+
+void EngineIoSocket::send(const EngineIoPacket &packet)
+{
+    if (m_state != State::Open)
+        return;
+    if (m_transport == Transport::WebSocket && m_ws) {
+        writeWs(packet);
+        return;
+    }
+    m_queue.append(packet);
+    m_queuedBytes += packet.data.size() + 1;
+    if (m_queuedBytes > m_config.maxSendQueueBytes) {
+        // A client that does not poll fast enough is cut off, not buffered forever.
+        m_queue.clear();
+        m_queuedBytes = 0;
+        protocolError(QStringLiteral("send queue overflow"));
+        return;
+    }
+    flushPolling();
+}
+
+void EngineIoSocket::writeWs(const EngineIoPacket &packet)
+{
+    if (!m_ws)
+        return;
+    if (packet.binary)
+        m_ws->sendBinaryMessage(packet.data);
+    else
+        m_ws->sendTextMessage(QString::fromUtf8(EngineIoCodec::encodeFrame(packet)));
+}
+
+void EngineIoSocket::flushPolling()
+{
+    if (!m_hasHeldGet || m_queue.isEmpty())
+        return;
+    const QByteArray body = EngineIoCodec::encodePayload(m_queue);
+    bool closing = false;
+    for (const EngineIoPacket &p : std::as_const(m_queue))
+        closing |= p.type == EngineIoPacket::Close;
+    m_queue.clear();
+    m_queuedBytes = 0;
+    m_hasHeldGet = false;
+    EngineIoReply reply = std::move(m_heldGet);
+    m_heldGet = nullptr;
+    respondText(reply, 200, body);
+    if (closing)
+        finish(m_closeReason);
+}
+
+void EngineIoSocket::schedulePing()
+{
+    if (m_state == State::Open)
+        m_pingTimer.start(m_config.pingInterval);
+}
+
+void EngineIoSocket::sendPing()
+{
+    send(EngineIoPacket::make(EngineIoPacket::Ping));
+    m_pongTimer.start(m_config.pingTimeout);
+}
+
+void EngineIoSocket::close(const QString &reason)
+{
+    if (m_state != State::Open)
+        return;
+    m_closeReason = reason;
+    if (m_transport == Transport::WebSocket) {
+        finish(reason);
+        return;
+    }
+    // Polling: the close packet goes out with the next GET; give the client
+    // one ping period to come and fetch it.
+    m_queue.append(EngineIoPacket::make(EngineIoPacket::Close));
+    m_state = State::Closing;
+    m_pingTimer.stop();
+    m_pongTimer.stop();
+    abortUpgrade();
+    if (m_hasHeldGet) {
+        flushPolling();
+    } else {
+        m_closeTimer.start(m_config.pingInterval);
+    }
+}
+
+void EngineIoSocket::protocolError(const QString &reason)
+{
+    if (m_state == State::Closed)
+        return;
+    if (m_transport == Transport::Polling && m_hasHeldGet) {
+        m_hasHeldGet = false;
+        respondText(m_heldGet, 200, QByteArray("1"));
+        m_heldGet = nullptr;
+    }
+    finish(reason);
+}
+
+void EngineIoSocket::finish(const QString &reason)
+{
+    if (m_state == State::Closed)
+        return;
+    m_state = State::Closed;
+    for (QTimer *t : { &m_pingTimer, &m_pongTimer, &m_upgradeTimer, &m_closeTimer })
+        t->stop();
+    if (m_hasHeldGet) {
+        m_hasHeldGet = false;
+        respondText(m_heldGet, 200, QByteArray("6"));
+        m_heldGet = nullptr;
+    }
+    m_queue.clear();
+    m_queuedBytes = 0;
+    abortUpgrade();
+    if (QWebSocket *ws = m_ws.data()) {
+        m_ws = nullptr;
+        ws->setParent(nullptr);
+        if (ws->state() == QAbstractSocket::UnconnectedState) {
+            ws->deleteLater();
+        } else {
+            connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
+            QTimer::singleShot(5000, ws, &QObject::deleteLater);
+            ws->close(QWebSocketProtocol::CloseCodeNormal, reason.left(100));
+        }
+    }
+    emit closed(reason);
+    deleteLater();
+}
+
+void EngineIoSocket::respondText(const EngineIoReply &reply, int status, const QByteArray &body)
+{
+    if (!reply)
+        return;
+    EngineIoHttpResponse r;
+    r.status = status;
+    const bool json = body.startsWith('{');
+    r.headers.append({ QByteArrayLiteral("Content-Type"),
+                       json ? QByteArrayLiteral("application/json")
+                            : QByteArrayLiteral("text/plain; charset=UTF-8") });
+    r.body = body;
+    reply(r);
+}

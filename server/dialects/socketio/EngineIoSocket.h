@@ -1,0 +1,98 @@
+#pragma once
+
+#include "EngineIoConfig.h"
+#include "EngineIoHttp.h"
+#include "EngineIoPacket.h"
+
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+class QWebSocket;
+
+// One Engine.IO v4 session (PROTOCOLS.md 2): its transport (long-polling,
+// WebSocket, or polling being upgraded), the heartbeat, and the outgoing
+// queue. Upper layers see only packets in and out, and one closed() signal.
+class EngineIoSocket : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Transport { Polling, WebSocket };
+
+    EngineIoSocket(const QString &sid, const EngineIoConfig &config, const EngineIoHttpRequest &handshake,
+                   QObject *parent = nullptr);
+    ~EngineIoSocket() override;
+
+    const QString &sid() const { return m_sid; }
+    Transport transport() const { return m_transport; }
+    QString transportName() const;
+    // The request that opened the session: query (token, app params), headers
+    // (Authorization, Cookie, User-Agent) and peer address.
+    const EngineIoHttpRequest &handshakeRequest() const { return m_handshake; }
+    bool isOpen() const { return m_state == State::Open; }
+    bool isUpgrading() const { return !m_probe.isNull(); }
+    qint64 queuedBytes() const { return m_queuedBytes; }
+
+    // Starts the session over polling: the open packet is the first thing the
+    // handshake GET returns.
+    void startPolling(const EngineIoReply &handshakeReply);
+    // Starts the session over a WebSocket (upgrades: []).
+    void startWebSocket(QWebSocket *ws);
+
+    // Long-polling requests for this sid (the server checked sid and transport).
+    void handlePollGet(const EngineIoReply &reply);
+    void handlePollPost(const QByteArray &body, const EngineIoReply &reply);
+    // A WebSocket that asks to take over this polling session.
+    void beginUpgrade(QWebSocket *ws);
+
+    void send(const EngineIoPacket &packet);
+    // Server-side close: a close packet over polling, a close frame over WS.
+    void close(const QString &reason);
+
+Q_SIGNALS:
+    void packetReceived(const EngineIoPacket &packet);
+    void transportChanged(EngineIoSocket::Transport transport);
+    // Emitted once, whoever closed; the object deletes itself afterwards.
+    void closed(const QString &reason);
+
+private:
+    enum class State { Open, Closing, Closed };
+
+    void onPacket(const EngineIoPacket &packet);
+    void onWsText(const QString &text);
+    void onWsBinary(const QByteArray &bytes);
+    void onProbeText(const QString &text);
+    void finishUpgrade();
+    void abortUpgrade();
+    void flushPolling();
+    void writeWs(const EngineIoPacket &packet);
+    void schedulePing();
+    void sendPing();
+    void protocolError(const QString &reason);
+    void finish(const QString &reason);
+    void respondText(const EngineIoReply &reply, int status, const QByteArray &body);
+    void attachWsSignals(QWebSocket *ws, bool probe);
+
+    QString m_sid;
+    EngineIoConfig m_config;
+    EngineIoHttpRequest m_handshake;
+    Transport m_transport = Transport::Polling;
+    State m_state = State::Open;
+
+    QList<EngineIoPacket> m_queue;
+    qint64 m_queuedBytes = 0;
+    EngineIoReply m_heldGet;
+    bool m_hasHeldGet = false;
+    bool m_noopPending = false; // answer the next GET with noop (upgrade in progress)
+
+    QPointer<QWebSocket> m_ws;
+    QPointer<QWebSocket> m_probe;
+    bool m_probed = false;
+
+    QTimer m_pingTimer;
+    QTimer m_pongTimer;
+    QTimer m_upgradeTimer;
+    QTimer m_closeTimer;
+    QString m_closeReason;
+};

@@ -1,0 +1,236 @@
+#include "SocketIoConnection.h"
+
+#include "ChatNamespaceSession.h"
+#include "ChatService.h"
+#include "DefaultNamespaceSession.h"
+#include "EngineIoSocket.h"
+#include "SocketIoCodec.h"
+
+#include <QNetworkCookie>
+
+SocketIoConnection::SocketIoConnection(EngineIoSocket *engine, ChatService *chat, int connectTimeoutMs,
+                                       QObject *parent)
+    : QObject(parent), m_engine(engine), m_chat(chat)
+{
+    connect(engine, &EngineIoSocket::packetReceived, this, &SocketIoConnection::onEnginePacket);
+    connect(engine, &EngineIoSocket::closed, this, &SocketIoConnection::onEngineClosed);
+    connect(engine, &EngineIoSocket::transportChanged, this, [this] {
+        for (SocketIoNamespaceSession *s : std::as_const(m_namespaces))
+            s->setTransport(m_engine->transportName());
+    });
+    // The reference server's connectTimeout: a session that never CONNECTs is dropped.
+    m_connectTimer.setSingleShot(true);
+    connect(&m_connectTimer, &QTimer::timeout, this, [this] {
+        if (m_namespaces.isEmpty())
+            close(QStringLiteral("connect timeout"));
+    });
+    m_connectTimer.start(connectTimeoutMs);
+}
+
+SocketIoConnection::~SocketIoConnection()
+{
+    const auto sessions = m_namespaces.values();
+    m_namespaces.clear();
+    for (SocketIoNamespaceSession *s : sessions) {
+        m_chat->detachSession(s);
+        delete s;
+    }
+}
+
+bool SocketIoConnection::isKnownNamespace(const QString &nsp)
+{
+    return nsp == QLatin1String("/") || nsp == QLatin1String("/chat");
+}
+
+void SocketIoConnection::sendRaw(const QByteArray &encoded)
+{
+    if (m_engine)
+        m_engine->send(EngineIoPacket::message(encoded));
+}
+
+void SocketIoConnection::send(const SocketIoPacket &packet)
+{
+    sendRaw(SocketIoCodec::encode(packet));
+}
+
+void SocketIoConnection::close(const QString &reason)
+{
+    if (m_engine)
+        m_engine->close(reason);
+}
+
+void SocketIoConnection::kick(SocketIoNamespaceSession *session)
+{
+    if (m_namespaces.value(session->nsp()) != session)
+        return;
+    send(SocketIoPacket::disconnect(session->nsp()));
+    dropSession(session);
+}
+
+void SocketIoConnection::dropSession(SocketIoNamespaceSession *session)
+{
+    m_namespaces.remove(session->nsp());
+    m_chat->detachSession(session);
+    emit session->closed(session);
+    session->deleteLater();
+}
+
+void SocketIoConnection::onEngineClosed(const QString &reason)
+{
+    Q_UNUSED(reason);
+    const auto sessions = m_namespaces.values();
+    m_namespaces.clear();
+    for (SocketIoNamespaceSession *s : sessions) {
+        m_chat->detachSession(s);
+        emit s->closed(s);
+        s->deleteLater();
+    }
+    deleteLater();
+}
+
+void SocketIoConnection::onEnginePacket(const EngineIoPacket &packet)
+{
+    if (packet.binary) {
+        if (!m_awaitingBinary) {
+            close(QStringLiteral("parse error")); // binary data without a binary packet
+            return;
+        }
+        m_attachments.append(packet.data);
+        if (m_attachments.size() == m_binaryPacket.attachments)
+            dispatchBinary();
+        return;
+    }
+    if (m_awaitingBinary) {
+        close(QStringLiteral("parse error")); // text while attachments were due
+        return;
+    }
+    m_lastPacket = packet.data;
+    m_lastPacketSize = packet.data.size();
+    const SocketIoCodec::Result r = SocketIoCodec::decode(packet.data);
+    if (!r.ok()) {
+        // As the reference server: an undecodable packet ends the connection.
+        qInfo("socket.io: closing %s: %s", qPrintable(m_engine ? m_engine->sid() : QString()),
+              qPrintable(r.detail));
+        close(QStringLiteral("parse error"));
+        return;
+    }
+    if (r.packet.isBinary() && r.packet.attachments > 0) {
+        m_awaitingBinary = true;
+        m_binaryPacket = r.packet;
+        m_attachments.clear();
+        return;
+    }
+    if (r.packet.isBinary()) {
+        m_binaryPacket = r.packet;
+        m_attachments.clear();
+        dispatchBinary();
+        return;
+    }
+    onPacket(r.packet);
+}
+
+void SocketIoConnection::dispatchBinary()
+{
+    m_awaitingBinary = false;
+    const SocketIoPacket p = m_binaryPacket;
+    m_attachments.clear();
+    SocketIoNamespaceSession *s = m_namespaces.value(p.nsp);
+    if (!s) {
+        close(QStringLiteral("invalid state"));
+        return;
+    }
+    if (p.type == SocketIoPacket::BinaryEvent)
+        s->handleBinaryEvent(p.eventName(), p.id);
+    // BINARY_ACK: the server never asks for acks, nothing waits for it.
+}
+
+void SocketIoConnection::onPacket(const SocketIoPacket &p)
+{
+    if (p.type == SocketIoPacket::Connect) {
+        if (m_namespaces.contains(p.nsp)) {
+            close(QStringLiteral("invalid state")); // CONNECT twice, as the reference server
+            return;
+        }
+        onConnect(p);
+        return;
+    }
+    SocketIoNamespaceSession *s = m_namespaces.value(p.nsp);
+    if (!s || p.type == SocketIoPacket::ConnectError) {
+        // Events before CONNECT, or for a namespace never joined.
+        close(QStringLiteral("invalid state"));
+        return;
+    }
+    switch (p.type) {
+    case SocketIoPacket::Disconnect:
+        dropSession(s);
+        break;
+    case SocketIoPacket::Event:
+        s->noteTraffic(Session::Direction::In, p.eventName(), QString(), m_lastPacketSize, m_lastPacket);
+        s->handleEvent(p.eventName(), p.eventArgs(), p.id);
+        break;
+    case SocketIoPacket::Ack:
+        break; // the server never asks for acks
+    default:
+        break;
+    }
+}
+
+QByteArray SocketIoConnection::tokenFor(const QJsonValue &auth) const
+{
+    // CONTRACT.md order: auth.token, ?token=, Authorization: Bearer, cookie token.
+    const QString fromAuth = auth.toObject().value(QLatin1String("token")).toString();
+    if (!fromAuth.isEmpty())
+        return fromAuth.toUtf8();
+    const EngineIoHttpRequest &req = m_engine->handshakeRequest();
+    const QString fromQuery = req.query(QStringLiteral("token"));
+    if (!fromQuery.isEmpty())
+        return fromQuery.toUtf8();
+    const QByteArray authorization = req.header("Authorization").trimmed();
+    if (authorization.size() > 7 && authorization.left(7).compare("Bearer ", Qt::CaseInsensitive) == 0)
+        return authorization.mid(7).trimmed();
+    for (const QByteArray &part : req.header("Cookie").split(';')) {
+        const QByteArray kv = part.trimmed();
+        if (kv.startsWith("token="))
+            return QByteArray::fromPercentEncoding(kv.mid(6));
+    }
+    return QByteArray();
+}
+
+void SocketIoConnection::onConnect(const SocketIoPacket &p)
+{
+    if (!isKnownNamespace(p.nsp)) {
+        send(SocketIoPacket::connectError(p.nsp, QStringLiteral("Invalid namespace")));
+        return;
+    }
+    const QByteArray token = tokenFor(p.data);
+    const Result<User> auth = token.isEmpty()
+        ? Result<User>::failure(CoreError::unauthorized(QStringLiteral("no token")))
+        : m_chat->authenticate(token);
+    if (!auth.ok()) {
+        send(SocketIoPacket::connectError(
+            p.nsp, QStringLiteral("Authentication failed"),
+            QJsonObject{ { QStringLiteral("code"), QStringLiteral("unauthorized") },
+                         { QStringLiteral("reason"), auth.error.message } }));
+        return;
+    }
+
+    SocketIoNamespaceSession *s = nullptr;
+    if (p.nsp == QLatin1String("/chat"))
+        s = new ChatNamespaceSession(this, m_chat);
+    else
+        s = new DefaultNamespaceSession(this, m_chat);
+    s->setUser(auth.value);
+    s->setTransport(m_engine->transportName());
+    s->setRemoteAddress(m_engine->handshakeRequest().peer);
+    s->setUserAgent(QString::fromUtf8(m_engine->handshakeRequest().header("User-Agent")));
+    if (const CoreError e = m_chat->attachSession(s)) {
+        send(SocketIoPacket::connectError(p.nsp, e.message,
+                                          QJsonObject{ { QStringLiteral("code"), e.codeName() } }));
+        delete s;
+        return;
+    }
+    m_namespaces.insert(p.nsp, s);
+    m_connectTimer.stop();
+    send(SocketIoPacket::connect(p.nsp, s->id()));
+    s->onConnected();
+}

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "EngineIoSocket.h"
+#include "SocketIoPacket.h"
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+class ChatService;
+class SocketIoNamespaceSession;
+
+// The Socket.IO v5 layer over one Engine.IO session: decodes packets, routes
+// them to one core Session per connected namespace, reassembles binary
+// packets, and enforces the reference server's connection rules
+// (PROTOCOLS.md 3.2, 3.3): CONNECT first, unknown namespace -> CONNECT_ERROR,
+// anything undecodable or out of order closes the connection.
+class SocketIoConnection : public QObject
+{
+    Q_OBJECT
+public:
+    SocketIoConnection(EngineIoSocket *engine, ChatService *chat, int connectTimeoutMs, QObject *parent = nullptr);
+    ~SocketIoConnection() override;
+
+    EngineIoSocket *engine() const { return m_engine; }
+    ChatService *chat() const { return m_chat; }
+
+    // Sends one encoded Socket.IO packet (one Engine.IO message).
+    void sendRaw(const QByteArray &encoded);
+    void send(const SocketIoPacket &packet);
+    // The server leaves a namespace: DISCONNECT to the client, session gone.
+    void kick(SocketIoNamespaceSession *session);
+    void close(const QString &reason);
+
+    static bool isKnownNamespace(const QString &nsp);
+
+private:
+    void onEnginePacket(const EngineIoPacket &packet);
+    void onEngineClosed(const QString &reason);
+    void onPacket(const SocketIoPacket &packet);
+    void onConnect(const SocketIoPacket &packet);
+    void dispatchBinary();
+    void dropSession(SocketIoNamespaceSession *session);
+    QByteArray tokenFor(const QJsonValue &auth) const;
+
+    QPointer<EngineIoSocket> m_engine;
+    ChatService *m_chat;
+    QHash<QString, SocketIoNamespaceSession *> m_namespaces;
+    QTimer m_connectTimer;
+
+    // A BINARY_EVENT / BINARY_ACK waiting for its attachments.
+    bool m_awaitingBinary = false;
+    SocketIoPacket m_binaryPacket;
+    QList<QByteArray> m_attachments;
+    QByteArray m_lastPacket; // for the traffic tap
+    qint64 m_lastPacketSize = 0;
+};

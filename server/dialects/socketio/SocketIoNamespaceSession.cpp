@@ -1,0 +1,98 @@
+#include "SocketIoNamespaceSession.h"
+
+#include "ChatService.h"
+#include "SocketIoCodec.h"
+#include "SocketIoConnection.h"
+#include "EngineIoSocket.h"
+
+SocketIoNamespaceSession::SocketIoNamespaceSession(const QString &dialect, const QString &nsp,
+                                                   SocketIoConnection *connection, ChatService *chat)
+    : Session(dialect, connection->engine()->transportName()), m_nsp(nsp), m_connection(connection),
+      m_chat(chat)
+{
+}
+
+SocketIoNamespaceSession::~SocketIoNamespaceSession() = default;
+
+void SocketIoNamespaceSession::handleBinaryEvent(const QString &name, qint64 ackId)
+{
+    sendError(name,
+              CoreError::invalid(QStringLiteral("attachments"),
+                                 QStringLiteral("Binary attachments are not supported; upload files with "
+                                                "POST /api/upload and send the reference")),
+              ackId);
+}
+
+void SocketIoNamespaceSession::disconnectWithReason(const QString &reason)
+{
+    Q_UNUSED(reason);
+    // "io server disconnect" on the client: it does not reconnect by itself.
+    if (m_connection)
+        m_connection->kick(this);
+}
+
+qint64 SocketIoNamespaceSession::sendQueueBytes() const
+{
+    return m_connection && m_connection->engine() ? m_connection->engine()->queuedBytes() : 0;
+}
+
+void SocketIoNamespaceSession::sendEncoded(const QByteArray &encoded, const QString &name,
+                                          const QString &channelId)
+{
+    if (!m_connection)
+        return;
+    noteTraffic(Direction::Out, name, channelId, encoded.size(), encoded);
+    m_connection->sendRaw(encoded);
+}
+
+void SocketIoNamespaceSession::emitEvent(const QString &name, const QJsonArray &args, const QString &channelId)
+{
+    sendEncoded(SocketIoCodec::encode(SocketIoPacket::event(m_nsp, name, args)), name, channelId);
+}
+
+QByteArray SocketIoNamespaceSession::encodeShared(const ChatEventPtr &event, const QString &name,
+                                                  const std::function<QJsonArray()> &args) const
+{
+    const QByteArray key = QByteArrayLiteral("socketio:") + m_nsp.toUtf8() + ':' + name.toUtf8();
+    return event->encodedFor(key, [&] {
+        return SocketIoCodec::encode(SocketIoPacket::event(m_nsp, name, args()));
+    });
+}
+
+void SocketIoNamespaceSession::ack(qint64 ackId, const QJsonArray &args)
+{
+    if (ackId < 0 || !m_connection)
+        return;
+    const QByteArray encoded = SocketIoCodec::encode(SocketIoPacket::ack(m_nsp, ackId, args));
+    noteTraffic(Direction::Out, QStringLiteral("ack"), QString(), encoded.size(), encoded);
+    m_connection->sendRaw(encoded);
+}
+
+void SocketIoNamespaceSession::ackResult(qint64 ackId, const CoreError &error, const QJsonValue &data)
+{
+    if (ackId < 0)
+        return;
+    QJsonObject o{ { QStringLiteral("ok"), !error.isError() } };
+    if (error.isError()) {
+        QJsonObject err{ { QStringLiteral("code"), error.codeName() },
+                         { QStringLiteral("message"), error.message } };
+        if (!error.field.isEmpty())
+            err.insert(QStringLiteral("field"), error.field);
+        if (error.retryAfterMs > 0)
+            err.insert(QStringLiteral("retryAfter"), double(error.retryAfterMs));
+        o.insert(QStringLiteral("error"), err);
+    } else if (!data.isNull() && !data.isUndefined()) {
+        o.insert(QStringLiteral("data"), data);
+    }
+    ack(ackId, QJsonArray{ o });
+}
+
+void SocketIoNamespaceSession::enterRoom(const QString &channelId)
+{
+    m_rooms.insert(channelId);
+}
+
+void SocketIoNamespaceSession::exitRoom(const QString &channelId)
+{
+    m_rooms.remove(channelId);
+}

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "Session.h"
+#include "SocketIoConnection.h"
+#include "SocketIoPacket.h"
+
+#include <QJsonArray>
+#include <QPointer>
+#include <QSet>
+
+class ChatService;
+struct CoreError;
+
+// A client socket in one namespace: the core's Session for it. Subclasses
+// turn events into core commands and core events into Socket.IO events.
+class SocketIoNamespaceSession : public Session
+{
+    Q_OBJECT
+public:
+    SocketIoNamespaceSession(const QString &dialect, const QString &nsp, SocketIoConnection *connection,
+                             ChatService *chat);
+    ~SocketIoNamespaceSession() override;
+
+    const QString &nsp() const { return m_nsp; }
+
+    // After the CONNECT reply went out.
+    virtual void onConnected() {}
+    virtual void handleEvent(const QString &name, const QJsonArray &args, qint64 ackId) = 0;
+    // A BINARY_EVENT whose attachments have all arrived: refused, see README.
+    void handleBinaryEvent(const QString &name, qint64 ackId);
+    // Reports a failed command in the namespace's own error shape (an `error`
+    // event, and the ack when the client asked for one).
+    virtual void sendError(const QString &event, const CoreError &error, qint64 ackId) = 0;
+
+    void disconnectWithReason(const QString &reason) override;
+    qint64 sendQueueBytes() const override;
+
+protected:
+    void emitEvent(const QString &name, const QJsonArray &args = {}, const QString &channelId = QString());
+    // Sends an already encoded packet (shared by every session of a broadcast).
+    void sendEncoded(const QByteArray &encoded, const QString &name, const QString &channelId);
+    // The encoded EVENT for a broadcast, cached on the event per namespace and name.
+    QByteArray encodeShared(const ChatEventPtr &event, const QString &name,
+                            const std::function<QJsonArray()> &args) const;
+    void ack(qint64 ackId, const QJsonArray &args);
+    // Acknowledges a command: {ok:true, data} or {ok:false, error:{code, message}}.
+    void ackResult(qint64 ackId, const CoreError &error, const QJsonValue &data = QJsonValue());
+
+    ChatService *chat() const { return m_chat; }
+    SocketIoConnection *connection() const { return m_connection; }
+    bool inRoom(const QString &channelId) const { return m_rooms.contains(channelId); }
+    void enterRoom(const QString &channelId);
+    void exitRoom(const QString &channelId);
+
+private:
+    QString m_nsp;
+    QPointer<SocketIoConnection> m_connection;
+    ChatService *m_chat;
+    QSet<QString> m_rooms;
+};
