@@ -118,12 +118,17 @@ void EngineIoSocket::handlePollPost(const QByteArray &body, const EngineIoReply 
         protocolError(QStringLiteral("parse error"));
         return;
     }
-    respondText(reply, 200, QByteArray("ok"));
     for (const EngineIoPacket &p : r.packets) {
         if (m_state != State::Open)
             break;
         onPacket(p);
     }
+    // A packet that broke the protocol (an "open" from the client, ...) is a
+    // bad request; anything else, including the client's own close, is "ok".
+    if (m_protocolError)
+        respondText(reply, 400, QByteArray("{\"code\":3,\"message\":\"Bad request\"}"));
+    else
+        respondText(reply, 200, QByteArray("ok"));
 }
 
 void EngineIoSocket::beginUpgrade(QWebSocket *ws)
@@ -324,6 +329,7 @@ void EngineIoSocket::protocolError(const QString &reason)
 {
     if (m_state == State::Closed)
         return;
+    m_protocolError = true;
     if (m_transport == Transport::Polling && m_hasHeldGet) {
         m_hasHeldGet = false;
         respondText(m_heldGet, 200, QByteArray("1"));

@@ -89,6 +89,7 @@ private:
     QPointer<QWebSocket> m_ws;
     QPointer<QWebSocket> m_probe;
     bool m_probed = false;
+    bool m_protocolError = false;
 
     QTimer m_pingTimer;
     QTimer m_pongTimer;

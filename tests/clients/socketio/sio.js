@@ -1,0 +1,184 @@
+'use strict';
+// Helpers for the Socket.IO dialect tests: official-client connections that
+// queue every event, and raw Engine.IO access (polling over fetch, WebSocket
+// over ws) for what the official client never sends.
+const { io } = require('socket.io-client');
+const WebSocket = require('ws');
+
+const RS = '\x1e';
+
+// Connects with the official client. opts: token, nsp ("/" or "/chat"),
+// transports, how ('auth' | 'query' | 'header' | 'cookie'), extra client options.
+function connect(server, opts = {}) {
+  const nsp = opts.nsp && opts.nsp !== '/' ? opts.nsp : '';
+  const how = opts.how || 'auth';
+  const o = {
+    forceNew: true,
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 300,
+    timeout: 5000,
+    ...(opts.client || {}),
+  };
+  if (opts.transports) o.transports = opts.transports;
+  if (opts.token) {
+    if (how === 'auth') o.auth = { token: opts.token };
+    if (how === 'query') o.query = { token: opts.token };
+    if (how === 'header') o.extraHeaders = { Authorization: `Bearer ${opts.token}` };
+    if (how === 'cookie') o.extraHeaders = { Cookie: `token=${opts.token}` };
+  }
+  const socket = io(server.base + nsp, o);
+  socket.events = [];
+  socket.waiters = [];
+  socket.onAny((name, ...args) => {
+    socket.events.push({ name, args });
+    flush(socket);
+  });
+  return socket;
+}
+
+function flush(socket) {
+  for (const w of [...socket.waiters]) {
+    const i = socket.events.findIndex((e) => e.name === w.name && w.pred(...e.args));
+    if (i >= 0) {
+      const [e] = socket.events.splice(i, 1);
+      socket.waiters.splice(socket.waiters.indexOf(w), 1);
+      clearTimeout(w.timer);
+      w.resolve(e.args.length <= 1 ? e.args[0] : e.args);
+    }
+  }
+}
+
+// Resolves with the first argument of the next `name` event matching pred.
+function next(socket, name, pred = () => true, timeoutMs = 5000) {
+  return new Promise((resolve, reject) => {
+    const w = { name, pred, resolve };
+    w.timer = setTimeout(() => {
+      socket.waiters.splice(socket.waiters.indexOf(w), 1);
+      reject(new Error(`timeout waiting for "${name}"; got: ${JSON.stringify(socket.events.map((e) => e.name))}`));
+    }, timeoutMs);
+    socket.waiters.push(w);
+    flush(socket);
+  });
+}
+
+async function none(socket, name, pred = () => true, ms = 300) {
+  try { await next(socket, name, pred, ms); return false; } catch (_) { return true; }
+}
+
+function connected(socket, timeoutMs = 8000) {
+  if (socket.connected) return Promise.resolve(socket);
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('connect timeout')), timeoutMs);
+    socket.once('connect', () => { clearTimeout(t); resolve(socket); });
+    socket.once('connect_error', (e) => { clearTimeout(t); reject(e); });
+  });
+}
+
+function connectError(socket, timeoutMs = 5000) {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('no connect_error')), timeoutMs);
+    socket.once('connect_error', (e) => { clearTimeout(t); resolve(e); });
+    socket.once('connect', () => { clearTimeout(t); reject(new Error('connected unexpectedly')); });
+  });
+}
+
+async function upgraded(socket, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (socket.io.engine && socket.io.engine.transport.name === 'websocket') return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('no upgrade to websocket');
+}
+
+// ---- raw Engine.IO ---------------------------------------------------------
+
+function eioUrl(server, params = {}) {
+  const q = new URLSearchParams({ EIO: '4', transport: 'polling', ...params });
+  return `${server.base}/socket.io/?${q}`;
+}
+
+async function poll(server, params, init = {}) {
+  const r = await fetch(eioUrl(server, params), init);
+  return { status: r.status, text: await r.text(), headers: r.headers };
+}
+
+// Opens a polling session and returns {sid, open}.
+async function pollingHandshake(server, params = {}) {
+  const r = await poll(server, params);
+  if (r.status !== 200 || r.text[0] !== '0') throw new Error(`handshake: ${r.status} ${r.text}`);
+  const open = JSON.parse(r.text.slice(1));
+  return { sid: open.sid, open };
+}
+
+function post(server, sid, body, params = {}) {
+  return poll(server, { sid, ...params }, {
+    method: 'POST', body, headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
+  });
+}
+
+// A raw WebSocket on /socket.io/ that queues text frames.
+class RawSocket {
+  constructor(url, options) {
+    this.frames = [];
+    this.waiters = [];
+    this.ws = new WebSocket(url, options);
+    this.closed = new Promise((resolve) => this.ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.ws.on('message', (data, isBinary) => {
+      this.frames.push(isBinary ? data : data.toString());
+      this.flush();
+    });
+  }
+  static open(server, params = {}, options = {}) {
+    const q = new URLSearchParams({ EIO: '4', transport: 'websocket', ...params });
+    const s = new RawSocket(`${server.wsBase}/socket.io/?${q}`, options);
+    return new Promise((resolve, reject) => {
+      s.ws.once('open', () => resolve(s));
+      s.ws.once('error', reject);
+      s.ws.once('unexpected-response', (req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { statusCode: res.statusCode })));
+    });
+  }
+  flush() {
+    for (const w of [...this.waiters]) {
+      const i = this.frames.findIndex(w.pred);
+      if (i >= 0) {
+        const [f] = this.frames.splice(i, 1);
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        clearTimeout(w.timer);
+        w.resolve(f);
+      }
+    }
+  }
+  next(pred = () => true, timeoutMs = 5000) {
+    if (typeof pred === 'string') { const prefix = pred; pred = (f) => typeof f === 'string' && f.startsWith(prefix); }
+    return new Promise((resolve, reject) => {
+      const w = { pred, resolve };
+      w.timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        reject(new Error(`timeout waiting for frame; queued: ${JSON.stringify(this.frames).slice(0, 400)}`));
+      }, timeoutMs);
+      this.waiters.push(w);
+      this.flush();
+    });
+  }
+  send(frame) { this.ws.send(frame); }
+  close() { this.ws.close(); return this.closed; }
+}
+
+// Raw WebSocket session through the namespace CONNECT: returns the socket
+// with the open packet and the CONNECT reply consumed.
+async function rawConnected(server, token, nsp = '/') {
+  const s = await RawSocket.open(server);
+  const open = JSON.parse((await s.next('0')).slice(1));
+  const prefix = nsp === '/' ? '' : `${nsp},`;
+  s.send(`40${prefix}${JSON.stringify({ token })}`);
+  const reply = await s.next(`40${prefix}`);
+  s.open = open;
+  s.sioSid = JSON.parse(reply.slice(2 + prefix.length)).sid;
+  return s;
+}
+
+module.exports = {
+  connect, next, none, connected, connectError, upgraded,
+  eioUrl, poll, post, pollingHandshake, RawSocket, rawConnected, RS,
+};
