@@ -8,6 +8,7 @@
 #include "Session.h"
 #include "SocketIoDialect.h"
 #include "Store.h"
+#include "WorkspaceJsonDialect.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -61,6 +62,7 @@ void Server::installDialects()
     ctx.uploadDir = QDir(m_config.dataDir).filePath(QStringLiteral("uploads"));
     FlatJsonDialect::install(m_http->router(), ctx);
     SocketIoDialect::install(m_http->router(), ctx);
+    WorkspaceJsonDialect::install(m_http->router(), ctx);
 }
 
 QList<quint16> Server::ports() const
@@ -73,7 +75,7 @@ void Server::shutdown()
     m_ready = false;
     if (m_http) m_http->stopListening();
     if (m_chat)
-        for (Session *s : m_chat->sessions()) s->disconnectWithReason(QStringLiteral("server shutting down"));
+        for (Session *s : m_chat->sessions()) s->goingAway();
     if (m_store) m_store->flush();
     // Let the close frames go out before the process ends.
     QTimer::singleShot(300, this, [this] {

@@ -19,7 +19,7 @@ int main(int argc, char **argv)
     if (!config.parse(app.arguments(), &error)) {
         if (error == QLatin1String("help")) { std::fputs(qPrintable(ServerConfig::usage()), stdout); return 0; }
         if (error == QLatin1String("version")) { std::printf("switchboard-server %s\n", SWITCHBOARD_VERSION); return 0; }
-        std::fprintf(stderr, "switchboard-server: %s\n", qPrintable(error));
+        std::fprintf(stderr, "switchboard-server: %s\n", qPrintable(error.simplified()));
         return 2;
     }
     qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-debug}debug%{endif}%{if-info}info%{endif}%{if-warning}warning%{endif}%{if-critical}error%{endif} %{category}: %{message}"));
@@ -31,7 +31,8 @@ int main(int argc, char **argv)
 
     Server server(config);
     if (!server.start(&error)) {
-        std::fprintf(stderr, "switchboard-server: %s\n", qPrintable(error));
+        // One line, even when a driver's message has several.
+        std::fprintf(stderr, "switchboard-server: %s\n", qPrintable(error.simplified()));
         return 2;
     }
     UnixSignalWatcher signalWatcher;

@@ -49,6 +49,8 @@ public:
 
     virtual void deliver(const ChatEventPtr &event) = 0;
     virtual void disconnectWithReason(const QString &reason) = 0;
+    // Server shutdown: WebSocket transports close with 1001 "going away".
+    virtual void goingAway() { disconnectWithReason(QStringLiteral("server shutting down")); }
     virtual qint64 sendQueueBytes() const { return 0; }
 
     // Bookkeeping for stats, metrics and the traffic tap. Dialects call these

@@ -61,6 +61,13 @@ void Router::dispatch(const HttpRequest &req, HttpResponder responder) const
         responder.respond(res);
         return;
     }
+    if (!pathMatched && req.path.size() > 1 && req.path.endsWith(QLatin1Char('/'))) {
+        // "/api/v1/messages/" is "/api/v1/messages" (seed 004 writes the slash).
+        HttpRequest trimmed = req;
+        trimmed.path.chop(1);
+        --Metrics::instance().httpRequests;
+        return dispatch(trimmed, responder);
+    }
     if (pathMatched) {
         HttpResponse res = HttpResponse::error(405, QStringLiteral("method_not_allowed"),
                                                QStringLiteral("method %1 not allowed here").arg(QString::fromLatin1(req.method)));

@@ -29,6 +29,7 @@ public:
     ~WebSocketSession() override;
 
     void disconnectWithReason(const QString &reason) override;
+    void goingAway() override { close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server shutting down")); }
     qint64 sendQueueBytes() const override;
     QWebSocket *socket() const { return m_socket; }
     ChatService *chat() const { return m_chat; }

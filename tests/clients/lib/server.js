@@ -43,7 +43,9 @@ async function waitReady(base, proc, timeoutMs = 15000) {
 async function startServer(options = {}) {
   const port = options.port || await freePort();
   const dataDir = options.dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
-  const args = ['--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--jwt-secret', JWT_SECRET,
+  // options.jwtSecret === null: let the server generate and keep its own secret.
+  const secret = options.jwtSecret === null ? [] : ['--jwt-secret', options.jwtSecret || JWT_SECRET];
+  const args = ['--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, ...secret,
     '--fast-password-hashing', 'true', '--log-level', 'warning', ...(options.args || [])];
   const proc = spawn(BINARY, args, { env: { ...process.env, ...(options.env || {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stderrText = '';
@@ -87,6 +89,15 @@ async function api(server, method, urlPath, token, body, headers = {}) {
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch (_) { json = null; }
   return { status: r.status, body: json, text, headers: r.headers };
+}
+
+// Mints an HS256 JWT (or any header) with node's crypto, for token tests.
+function signToken(claims, { secret = JWT_SECRET, header = { alg: 'HS256', typ: 'JWT' }, signature } = {}) {
+  const crypto = require('node:crypto');
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const head = `${b64(header)}.${b64(claims)}`;
+  const sig = signature !== undefined ? signature : crypto.createHmac('sha256', secret).update(head).digest('base64url');
+  return `${head}.${sig}`;
 }
 
 let userCounter = 0;
@@ -154,4 +165,4 @@ class JsonSocket {
   close() { this.ws.close(); return this.closed; }
 }
 
-module.exports = { startServer, api, register, JsonSocket, sleep, freePort, JWT_SECRET, BINARY, ROOT };
+module.exports = { startServer, api, register, JsonSocket, sleep, freePort, signToken, JWT_SECRET, BINARY, ROOT };
