@@ -93,6 +93,19 @@ private slots:
         QCOMPARE(model.index(1, ConnectionModel::BytesIn).data(ConnectionModel::SortRole).toLongLong(), 99);
     }
 
+    void lookupsFromRemovalSignalsSeeTheNewRows()
+    {
+        // A details pane refreshes on rowsRemoved and looks rows up by id then.
+        ConnectionModel model;
+        model.reset({conn("a"), conn("b"), conn("c")});
+        QStringList seen;
+        connect(&model, &QAbstractItemModel::rowsRemoved, &model, [&] {
+            seen << model.connection("c").id << QString::number(model.rowOf("c"));
+        });
+        model.remove({"a"});
+        QCOMPARE(seen, (QStringList{"c", "1"}));
+    }
+
     void unknownIdsInRemoveChangeNothing()
     {
         ConnectionModel model;

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+class AdminClient;
+class QWidget;
+struct ConnectionInfo;
+
+// The four admin actions as the console offers them: each asks for
+// confirmation (and a reason or text) in an ActionDialog, then sends the
+// command. The outcome arrives later as a result and an audit entry.
+class AdminActions : public QObject
+{
+    Q_OBJECT
+public:
+    AdminActions(AdminClient *client, QWidget *dialogParent, QObject *parent = nullptr);
+
+    // Each returns the command id, or an empty string when the admin cancelled.
+    QString disconnectConnection(const ConnectionInfo &connection);
+    QString sendSystemMessage(const QString &channelId, const QString &channelName);
+    QString broadcastSystemMessage();
+    QString removeFromChannel(const QString &userId, const QString &userName,
+                              const QString &channelId, const QString &channelName);
+    // Asks for the user id too: for members who are not online.
+    QString removeSomeoneFromChannel(const QString &channelId, const QString &channelName);
+    QString disableUser(const QString &userId, const QString &userName);
+
+private:
+    AdminClient *m_client;
+    QWidget *m_dialogParent;
+};

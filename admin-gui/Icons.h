@@ -1,0 +1,11 @@
+#pragma once
+
+#include <QIcon>
+
+// The console's icons, drawn as SVG in resources/icons and compiled in
+// through resources/admin.qrc.
+namespace Icons {
+
+QIcon get(const QString &name); // e.g. "disconnect" -> :/icons/disconnect.svg
+
+} // namespace Icons

@@ -1,0 +1,53 @@
+#include "ScreenshotTaker.h"
+
+#include "ChannelsPage.h"
+#include "ConnectionsPage.h"
+#include "MainWindow.h"
+
+#include <QDir>
+#include <QPixmap>
+#include <QSortFilterProxyModel>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QItemSelectionModel>
+#include <cstdio>
+
+ScreenshotTaker::ScreenshotTaker(MainWindow *window, const QString &directory, int delayMs, QObject *parent)
+    : QObject(parent)
+    , m_window(window)
+    , m_directory(directory)
+{
+    QDir().mkpath(directory);
+    QTimer::singleShot(delayMs, this, &ScreenshotTaker::next);
+}
+
+QStringList ScreenshotTaker::tabNames()
+{
+    return {QStringLiteral("overview"), QStringLiteral("connections"), QStringLiteral("channels"), QStringLiteral("traffic")};
+}
+
+void ScreenshotTaker::next()
+{
+    if (m_index > 0) {
+        // The previous tab has had its time to paint: save it.
+        const QString file = QDir(m_directory).filePath(tabNames().at(m_index - 1) + QStringLiteral(".png"));
+        const bool saved = m_window->grab().save(file);
+        std::fprintf(stderr, "%s %s\n", saved ? "saved" : "FAILED", qPrintable(file));
+        m_ok = m_ok && saved;
+    }
+    if (m_index >= tabNames().size()) {
+        emit finished(m_ok);
+        return;
+    }
+    m_window->tabs()->setCurrentIndex(m_index);
+    QTableView *view = nullptr;
+    if (m_index == 1)
+        view = m_window->connectionsPage()->view();
+    else if (m_index == 2)
+        view = m_window->channelsPage()->view();
+    if (view && view->model()->rowCount() > 0 && !view->selectionModel()->hasSelection())
+        view->selectRow(0);
+    ++m_index;
+    QTimer::singleShot(700, this, &ScreenshotTaker::next);
+}

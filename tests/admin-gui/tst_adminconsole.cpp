@@ -1,0 +1,527 @@
+#include "ActionDialog.h"
+#include "AdminClient.h"
+#include "ChannelModel.h"
+#include "ChannelsPage.h"
+#include "ConnectDialog.h"
+#include "ConnectionModel.h"
+#include "ConnectionsPage.h"
+#include "ConsoleTestHelpers.h"
+#include "DetailsPane.h"
+#include "FakeFeedServer.h"
+#include "Icons.h"
+#include "MainWindow.h"
+#include "OverviewPage.h"
+#include "RateChart.h"
+#include "TinySvgIconEngine.h"
+#include "TrafficFilterProxy.h"
+#include "TrafficModel.h"
+#include "TrafficPage.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QSignalSpy>
+#include <QFile>
+#include <QJsonDocument>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenu>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+#include <QXmlStreamReader>
+
+// The console against a fake feed: what the tables show, what the actions
+// send, how the link behaves. The same console against the real server is
+// tst_adminconsole_e2e.
+class tst_AdminConsole : public QObject
+{
+    Q_OBJECT
+
+    static constexpr const char *token = "s3cret-admin";
+
+    static ConnectionInfo conn(const QString &id, const QString &user, const QString &dialect, const QStringList &channels)
+    {
+        ConnectionInfo c;
+        c.id = id;
+        c.userId = QStringLiteral("uid-") + user;
+        c.userName = user;
+        c.dialect = dialect;
+        c.transport = QStringLiteral("websocket");
+        c.remoteAddress = QStringLiteral("127.0.0.1:40000");
+        c.userAgent = QStringLiteral("test-agent/1.0");
+        c.connectedAt = QDateTime::currentMSecsSinceEpoch() - 60000;
+        c.channels = channels;
+        return c;
+    }
+    static ChannelInfo chan(const QString &id, const QString &name)
+    {
+        ChannelInfo c;
+        c.id = id;
+        c.name = name;
+        c.workspaceId = QStringLiteral("ws-1");
+        c.workspaceName = QStringLiteral("Default");
+        c.type = QStringLiteral("public");
+        c.members = 3;
+        c.onlineMembers = 2;
+        return c;
+    }
+    static ServerStats stats(double inRate)
+    {
+        ServerStats s;
+        s.time = QDateTime::currentMSecsSinceEpoch();
+        s.startedAt = s.time - 3600 * 1000;
+        s.connectionsByDialect = {{QStringLiteral("flatjson"), 1}, {QStringLiteral("phoenix"), 1}};
+        s.channels = 2;
+        s.messagesIn = 10;
+        s.deliveriesOut = 20;
+        s.messagesInPerSec = inRate;
+        s.deliveriesOutPerSec = inRate * 2;
+        return s;
+    }
+    static TrafficEvent event(qint64 seq, const QString &user, const QString &dialect, const QString &name)
+    {
+        TrafficEvent e;
+        e.seq = seq;
+        e.time = QDateTime::currentMSecsSinceEpoch();
+        e.connectionId = QStringLiteral("c-") + user;
+        e.userId = QStringLiteral("uid-") + user;
+        e.userName = user;
+        e.dialect = dialect;
+        e.event = name;
+        e.channelId = QStringLiteral("ch-general");
+        e.channelName = QStringLiteral("general");
+        e.size = 42;
+        e.payload = QStringLiteral("{\"text\":\"hello, \\\"world\\\"\"}");
+        return e;
+    }
+
+    std::unique_ptr<FakeFeedServer> m_server;
+    std::unique_ptr<MainWindow> m_window;
+
+    void openConsole()
+    {
+        m_server = std::make_unique<FakeFeedServer>(QLatin1String(token));
+        m_server->setSnapshot({conn("c-alice", "alice", "flatjson", {"ch-general"}),
+                               conn("c-bob", "bob", "phoenix", {"ch-general", "ch-random"})},
+                              {chan("ch-general", "general"), chan("ch-random", "random")}, stats(1));
+        m_window = std::make_unique<MainWindow>();
+        m_window->client()->setReconnectDelays(50, 200);
+        m_window->show();
+        m_window->openFeed(m_server->url(), QLatin1String(token));
+        QTRY_COMPARE(m_window->client()->state(), AdminClient::LinkState::Connected);
+    }
+
+private slots:
+    void init()
+    {
+        QSettings().clear();
+    }
+    void cleanup()
+    {
+        m_window.reset();
+        m_server.reset();
+    }
+
+    void snapshotFillsTheTablesAndTheStatusBarSaysConnected()
+    {
+        openConsole();
+        QCOMPARE(m_window->connectionsPage()->view()->model()->rowCount(), 2);
+        QCOMPARE(m_window->channelsPage()->view()->model()->rowCount(), 2);
+        QVERIFY(m_window->linkText().contains(QStringLiteral("Connected to ws://127.0.0.1")));
+        QVERIFY(m_window->linkText().contains(QStringLiteral("fake/1")));
+        QCOMPARE(m_window->overviewPage()->counterText(QStringLiteral("connections")), QStringLiteral("2"));
+    }
+
+    void detailsPaneFollowsSelectionAndLiveDeltas()
+    {
+        openConsole();
+        ConnectionsPage *page = m_window->connectionsPage();
+        QVERIFY(page->selectConnection(QStringLiteral("c-bob")));
+        QCOMPARE(page->details()->value(QStringLiteral("Connection")), QStringLiteral("c-bob"));
+        QCOMPARE(page->details()->value(QStringLiteral("Channels")), QStringLiteral("#general, #random"));
+        QCOMPARE(page->details()->value(QStringLiteral("User agent")), QStringLiteral("test-agent/1.0"));
+
+        ConnectionInfo bob = conn("c-bob", "bob", "phoenix", {"ch-general"});
+        bob.messagesIn = 77;
+        m_server->broadcast(AdminProtocol::encodeDelta({bob, conn("c-carol", "carol", "socketio", {})}, {"c-alice"}, {}, {}, nullptr));
+        QTRY_COMPARE(page->details()->value(QStringLiteral("Messages in / out")), QStringLiteral("77 / 0"));
+        QCOMPARE(page->details()->value(QStringLiteral("Channels")), QStringLiteral("#general"));
+        QCOMPARE(page->view()->model()->rowCount(), 2);
+        QCOMPARE(m_window->client()->connections()->rowOf(QStringLiteral("c-alice")), -1);
+        QCOMPARE(page->selectedId(), QStringLiteral("c-bob")); // the selection survived the update
+    }
+
+    void tablesSortNumericallyAndFilter()
+    {
+        openConsole();
+        ConnectionInfo a = conn("c-alice", "alice", "flatjson", {});
+        a.bytesOut = 900;
+        ConnectionInfo b = conn("c-bob", "bob", "phoenix", {});
+        b.bytesOut = 5000;
+        m_server->broadcast(AdminProtocol::encodeDelta({a, b}, {}, {}, {}, nullptr));
+        QTableView *view = m_window->connectionsPage()->view();
+        QTRY_COMPARE(m_window->client()->connections()->connection("c-bob").bytesOut, 5000);
+        view->sortByColumn(ConnectionModel::BytesOut, Qt::DescendingOrder);
+        QCOMPARE(view->model()->index(0, ConnectionModel::Id).data().toString(), QStringLiteral("c-bob"));
+        view->sortByColumn(ConnectionModel::BytesOut, Qt::AscendingOrder);
+        QCOMPARE(view->model()->index(0, ConnectionModel::Id).data().toString(), QStringLiteral("c-alice"));
+        m_window->connectionsPage()->filterEdit()->setText(QStringLiteral("PHOEN"));
+        QCOMPARE(view->model()->rowCount(), 1);
+        QCOMPARE(view->model()->index(0, ConnectionModel::Id).data().toString(), QStringLiteral("c-bob"));
+
+        m_window->channelsPage()->filterEdit()->setText(QStringLiteral("rand"));
+        QCOMPARE(m_window->channelsPage()->view()->model()->rowCount(), 1);
+    }
+
+    void trafficAppearsAndLocalFiltersNarrowItAtOnce()
+    {
+        openConsole();
+        m_server->broadcast(AdminProtocol::encodeTraffic({event(1, "alice", "flatjson", "message"),
+                                                          event(2, "bob", "phoenix", "new_msg"),
+                                                          event(3, "alice", "flatjson", "typing")}, 5));
+        TrafficPage *page = m_window->trafficPage();
+        QTRY_COMPARE(page->view()->model()->rowCount(), 3);
+        QCOMPARE(m_window->client()->trafficDropped(), 5);
+        page->setUserFilter(QStringLiteral("ali"));
+        QCOMPARE(page->view()->model()->rowCount(), 2);
+        page->setDialectFilter(QStringLiteral("flatjson"));
+        page->setEventFilter(QStringLiteral("typ"));
+        QCOMPARE(page->view()->model()->rowCount(), 1);
+        QCOMPARE(page->view()->model()->index(0, TrafficModel::Event).data().toString(), QStringLiteral("typing"));
+        page->setChannelFilter(QStringLiteral("random"));
+        QCOMPARE(page->view()->model()->rowCount(), 0);
+    }
+
+    void trafficFiltersAreSentToTheServerOnceTypingStops()
+    {
+        openConsole();
+        TrafficPage *page = m_window->trafficPage();
+        page->setUserFilter(QStringLiteral("b"));
+        page->setUserFilter(QStringLiteral("bo"));
+        page->setUserFilter(QStringLiteral("bob"));
+        page->setDialectFilter(QStringLiteral("phoenix"));
+        page->setMaxRate(50);
+        QTRY_VERIFY(!m_server->commandsOf(AdminCommand::Kind::SetTrafficFilter).isEmpty());
+        QTest::qWait(400);
+        const auto sent = m_server->commandsOf(AdminCommand::Kind::SetTrafficFilter);
+        QCOMPARE(sent.size(), 1); // debounced: one command, not one per keystroke
+        QCOMPARE(sent.last().filter.user, QStringLiteral("bob"));
+        QCOMPARE(sent.last().filter.dialects, QStringList{QStringLiteral("phoenix")});
+        QCOMPARE(sent.last().filter.maxRate, 50);
+        QVERIFY(sent.last().filter.enabled);
+    }
+
+    void pauseStopsTheServerSendingAndResumeStartsItAgain()
+    {
+        openConsole();
+        TrafficPage *page = m_window->trafficPage();
+        page->findChild<QToolButton *>(QStringLiteral("pauseButton"))->click();
+        QVERIFY(page->isPaused());
+        QTRY_VERIFY(!m_server->commandsOf(AdminCommand::Kind::SetTrafficFilter).isEmpty());
+        QVERIFY(!m_server->commandsOf(AdminCommand::Kind::SetTrafficFilter).last().filter.enabled);
+        // Whatever was already on the way is not shown while paused.
+        m_server->broadcast(AdminProtocol::encodeTraffic({event(1, "alice", "flatjson", "message")}, 0));
+        QTest::qWait(100);
+        QCOMPARE(m_window->client()->traffic()->rowCount(), 0);
+        page->findChild<QToolButton *>(QStringLiteral("pauseButton"))->click();
+        QTRY_VERIFY(m_server->commandsOf(AdminCommand::Kind::SetTrafficFilter).last().filter.enabled);
+        m_server->broadcast(AdminProtocol::encodeTraffic({event(2, "alice", "flatjson", "message")}, 0));
+        QTRY_COMPARE(m_window->client()->traffic()->rowCount(), 1);
+    }
+
+    void historyLimitBoundsTheTrafficView()
+    {
+        openConsole();
+        m_window->trafficPage()->setHistoryLimit(100);
+        QList<TrafficEvent> batch;
+        for (int i = 0; i < 250; ++i)
+            batch.append(event(i, "alice", "flatjson", "message"));
+        m_server->broadcast(AdminProtocol::encodeTraffic(batch, 0));
+        QTRY_COMPARE(m_window->client()->traffic()->evicted(), 150);
+        QCOMPARE(m_window->trafficPage()->view()->model()->rowCount(), 100);
+        QCOMPARE(m_window->client()->traffic()->at(0).seq, 150);
+    }
+
+    void exportWritesWhatTheViewShows()
+    {
+        openConsole();
+        m_server->broadcast(AdminProtocol::encodeTraffic({event(1, "alice", "flatjson", "message"),
+                                                          event(2, "bob", "phoenix", "new_msg")}, 0));
+        QTRY_COMPARE(m_window->client()->traffic()->rowCount(), 2);
+        m_window->trafficPage()->setUserFilter(QStringLiteral("bob"));
+        QTemporaryDir dir;
+        QString error;
+        const QString jsonl = dir.filePath(QStringLiteral("t.jsonl"));
+        QVERIFY2(m_window->trafficPage()->exportTo(jsonl, &error), qPrintable(error));
+        QFile f(jsonl);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 1);
+        TrafficEvent back;
+        QVERIFY(TrafficEvent::fromJson(QJsonDocument::fromJson(lines.first()).object(), &back));
+        QCOMPARE(back.userName, QStringLiteral("bob"));
+
+        m_window->trafficPage()->setUserFilter(QString());
+        const QString csv = dir.filePath(QStringLiteral("t.csv"));
+        QVERIFY(m_window->trafficPage()->exportTo(csv, &error));
+        QFile c(csv);
+        QVERIFY(c.open(QIODevice::ReadOnly));
+        const QByteArray text = c.readAll();
+        QVERIFY(text.startsWith("seq,time,connection_id"));
+        QCOMPARE(text.count('\n'), 3);
+        // The payload has commas and quotes: quoted and doubled.
+        QVERIFY(text.contains("\"{\"\"text\"\":\"\"hello, \\\"\"world\\\"\"\"\"}\""));
+        QVERIFY(!m_window->trafficPage()->exportTo(dir.filePath(QStringLiteral("no/such/dir/x.csv")), &error));
+        QVERIFY(!error.isEmpty());
+    }
+
+    void disconnectFromTheContextMenuAsksThenSendsTheRightId()
+    {
+        openConsole();
+        QScopedPointer<QMenu> menu(m_window->connectionsPage()->contextMenuFor(QStringLiteral("c-bob"), m_window.get()));
+        auto *action = menu->findChild<QAction *>(QStringLiteral("disconnectAction"));
+        QVERIFY(action);
+        QString question;
+        answerNextActionDialog(true, [](ActionDialog *d) { d->setText(QStringLiteral("flooding")); }, &question);
+        action->trigger();
+        QVERIFY(question.contains(QStringLiteral("c-bob")));
+        QTRY_COMPARE(m_server->commandsOf(AdminCommand::Kind::Disconnect).size(), 1);
+        const AdminCommand sent = m_server->commandsOf(AdminCommand::Kind::Disconnect).first();
+        QCOMPARE(sent.connectionId, QStringLiteral("c-bob"));
+        QCOMPARE(sent.text, QStringLiteral("flooding"));
+        // The audit entry from the feed lands in the admin log.
+        QTRY_VERIFY(!m_window->adminLog()->findItems(QStringLiteral("disconnect by 127.0.0.1:1"), Qt::MatchContains).isEmpty());
+    }
+
+    void cancellingTheConfirmationSendsNothing()
+    {
+        openConsole();
+        QScopedPointer<QMenu> menu(m_window->connectionsPage()->contextMenuFor(QStringLiteral("c-alice"), m_window.get()));
+        answerNextActionDialog(false, nullptr);
+        menu->findChild<QAction *>(QStringLiteral("disableUserAction"))->trigger();
+        QTest::qWait(100);
+        QVERIFY(m_server->commandsOf(AdminCommand::Kind::DisableUser).isEmpty());
+    }
+
+    void channelMenuSendsSystemMessageAndRemovesAnOnlineUser()
+    {
+        openConsole();
+        ChannelsPage *page = m_window->channelsPage();
+        QScopedPointer<QMenu> menu(page->contextMenuFor(QStringLiteral("ch-random"), m_window.get()));
+        // An empty message cannot be confirmed.
+        answerNextActionDialog(true, nullptr);
+        menu->findChild<QAction *>(QStringLiteral("systemMessageAction"))->trigger();
+        QTest::qWait(50);
+        QVERIFY(m_server->commandsOf(AdminCommand::Kind::SystemMessage).isEmpty());
+
+        answerNextActionDialog(true, [](ActionDialog *d) { d->setText(QStringLiteral("Maintenance at 18:00")); });
+        menu->findChild<QAction *>(QStringLiteral("systemMessageAction"))->trigger();
+        QTRY_COMPARE(m_server->commandsOf(AdminCommand::Kind::SystemMessage).size(), 1);
+        const AdminCommand msg = m_server->commandsOf(AdminCommand::Kind::SystemMessage).first();
+        QCOMPARE(msg.channelId, QStringLiteral("ch-random"));
+        QCOMPARE(msg.text, QStringLiteral("Maintenance at 18:00"));
+        QVERIFY(!msg.everyone);
+
+        // Only bob is online in #random: he is the one the submenu offers.
+        QVERIFY(!menu->findChild<QAction *>(QStringLiteral("removeUser:uid-alice")));
+        auto *removeBob = menu->findChild<QAction *>(QStringLiteral("removeUser:uid-bob"));
+        QVERIFY(removeBob);
+        answerNextActionDialog(true, nullptr);
+        removeBob->trigger();
+        QTRY_COMPARE(m_server->commandsOf(AdminCommand::Kind::RemoveFromChannel).size(), 1);
+        QCOMPARE(m_server->commandsOf(AdminCommand::Kind::RemoveFromChannel).first().userId, QStringLiteral("uid-bob"));
+        QCOMPARE(m_server->commandsOf(AdminCommand::Kind::RemoveFromChannel).first().channelId, QStringLiteral("ch-random"));
+    }
+
+    void broadcastAndDisableUserSendTheirCommands()
+    {
+        openConsole();
+        QScopedPointer<QMenu> menu(m_window->connectionsPage()->contextMenuFor(QStringLiteral("c-alice"), m_window.get()));
+        answerNextActionDialog(true, [](ActionDialog *d) { d->setText(QStringLiteral("Server restarts in 5 minutes")); });
+        menu->findChild<QAction *>(QStringLiteral("broadcastAction"))->trigger();
+        answerNextActionDialog(true, [](ActionDialog *d) { d->setText(QStringLiteral("abuse")); });
+        menu->findChild<QAction *>(QStringLiteral("disableUserAction"))->trigger();
+        QTRY_COMPARE(m_server->commandsOf(AdminCommand::Kind::DisableUser).size(), 1);
+        QCOMPARE(m_server->commandsOf(AdminCommand::Kind::DisableUser).first().userId, QStringLiteral("uid-alice"));
+        QCOMPARE(m_server->commandsOf(AdminCommand::Kind::DisableUser).first().text, QStringLiteral("abuse"));
+        QCOMPARE(m_server->commandsOf(AdminCommand::Kind::SystemMessage).size(), 1);
+        QVERIFY(m_server->commandsOf(AdminCommand::Kind::SystemMessage).first().everyone);
+    }
+
+    void aRefusedCommandIsLoggedAsFailed()
+    {
+        openConsole();
+        m_server->setAnswer(false, QStringLiteral("not_found"));
+        QSignalSpy finished(m_window->client(), &AdminClient::commandFinished);
+        m_window->client()->send(AdminCommand::disconnect(QStringLiteral("c-gone"), QString()));
+        QTRY_COMPARE(finished.count(), 1);
+        const AdminResult r = finished.first().first().value<AdminResult>();
+        QVERIFY(!r.ok);
+        QCOMPARE(r.errorCode, QStringLiteral("not_found"));
+        QTRY_VERIFY(!m_window->adminLog()->findItems(QStringLiteral("disconnect failed"), Qt::MatchContains).isEmpty());
+    }
+
+    void wrongTokenIsRefusedAndNotRetried()
+    {
+        m_server = std::make_unique<FakeFeedServer>(QLatin1String(token));
+        m_window = std::make_unique<MainWindow>();
+        m_window->client()->setReconnectDelays(20, 50);
+        m_window->openFeed(m_server->url(), QStringLiteral("guess"));
+        QTRY_COMPARE(m_window->client()->state(), AdminClient::LinkState::Refused);
+        QVERIFY(m_window->linkText().contains(QStringLiteral("Refused")));
+        QTest::qWait(300);
+        QCOMPARE(m_server->connectionAttempts(), 1);
+        QCOMPARE(m_window->client()->state(), AdminClient::LinkState::Refused);
+    }
+
+    void aDroppedLinkReconnectsByItselfAndShowsIt()
+    {
+        openConsole();
+        m_window->client()->setReconnectDelays(400, 800);
+        m_server->dropClients();
+        QTRY_COMPARE(m_window->client()->state(), AdminClient::LinkState::Reconnecting);
+        QVERIFY(m_window->linkText().contains(QStringLiteral("reconnecting in")));
+        QTRY_COMPARE(m_window->client()->state(), AdminClient::LinkState::Connected);
+        QCOMPARE(m_server->connectionAttempts(), 2);
+        QCOMPARE(m_window->connectionsPage()->view()->model()->rowCount(), 2);
+    }
+
+    void commandsWithoutALinkFailAtOnce()
+    {
+        AdminClient client;
+        QSignalSpy finished(&client, &AdminClient::commandFinished);
+        client.send(AdminCommand::disconnect(QStringLiteral("x"), QString()));
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(finished.first().first().value<AdminResult>().errorCode, QStringLiteral("not_connected"));
+    }
+
+    void garbageFromTheServerIsReportedNotFatal()
+    {
+        openConsole();
+        QSignalSpy errors(m_window->client(), &AdminClient::serverError);
+        m_server->broadcast("{{{ not json");
+        m_server->broadcast("{\"type\":\"snapshot\",\"connections\":[{\"no\":\"id\"}]}");
+        QTRY_COMPARE(errors.count(), 2);
+        QCOMPARE(m_window->client()->state(), AdminClient::LinkState::Connected);
+        QCOMPARE(m_window->client()->connections()->rowCount(), 2); // the bad snapshot was not applied
+    }
+
+    void statsDrawIntoTheChartsAndCounters()
+    {
+        openConsole();
+        OverviewPage *overview = m_window->overviewPage();
+        const int before = overview->ratesChart()->sampleCount();
+        ServerStats s = stats(12.5);
+        s.connectionsByDialect.insert(QStringLiteral("socketio"), 4);
+        m_server->broadcast(AdminProtocol::encodeDelta({}, {}, {}, {}, &s));
+        QTRY_COMPARE(overview->ratesChart()->sampleCount(), before + 1);
+        QCOMPARE(overview->ratesChart()->latest(QStringLiteral("in")), 12.5);
+        QCOMPARE(overview->connectionsChart()->latest(QStringLiteral("socketio")), 4.0);
+        QCOMPARE(overview->connectionsChart()->latest(QStringLiteral("total")), 6.0);
+        QCOMPARE(overview->counterText(QStringLiteral("messagesIn")), QStringLiteral("12.5"));
+        // Deliveries peak at 25/s; with headroom the axis goes to the next round number.
+        QCOMPARE(overview->ratesChart()->axisMax(), 50.0);
+        // The chart paints without trouble at any size.
+        overview->ratesChart()->resize(300, 150);
+        QVERIFY(!overview->ratesChart()->grab().isNull());
+    }
+
+    void chartAxisRoundsUpToANiceNumber()
+    {
+        QCOMPARE(RateChart::niceCeiling(0), 1.0);
+        QCOMPARE(RateChart::niceCeiling(7), 10.0);
+        QCOMPARE(RateChart::niceCeiling(13), 20.0);
+        QCOMPARE(RateChart::niceCeiling(0.3), 0.5);
+        QCOMPARE(RateChart::niceCeiling(2400), 2500.0);
+    }
+
+    void connectDialogRemembersTheTokenOnlyWhenAsked()
+    {
+        {
+            ConnectDialog d;
+            QCOMPARE(d.url().toString(), QStringLiteral("ws://127.0.0.1:8000/admin/ws"));
+            d.setUrl(QStringLiteral("ws://127.0.0.1:9999/admin/ws"));
+            d.setToken(QStringLiteral("tok"));
+            d.save();
+        }
+        QCOMPARE(ConnectDialog::savedUrl(), QStringLiteral("ws://127.0.0.1:9999/admin/ws"));
+        QVERIFY(ConnectDialog::savedToken().isEmpty());
+        {
+            ConnectDialog d;
+            d.setToken(QStringLiteral("tok"));
+            d.findChild<QCheckBox *>(QStringLiteral("rememberToken"))->setChecked(true);
+            d.save();
+        }
+        QCOMPARE(ConnectDialog::savedToken(), QStringLiteral("tok"));
+        ConnectDialog again;
+        QCOMPARE(again.token(), QStringLiteral("tok"));
+        QVERIFY(again.rememberToken());
+    }
+
+    void iconsComeFromTheResourcesAndDraw()
+    {
+        for (const char *name : {"app", "disconnect", "pause", "resume", "message", "broadcast", "link-up", "traffic"}) {
+            const QIcon icon = Icons::get(QLatin1String(name));
+            QVERIFY2(!icon.isNull(), name);
+            const QImage image = icon.pixmap(32, 32).toImage();
+            int painted = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x)
+                    painted += qAlpha(image.pixel(x, y)) > 0;
+            QVERIFY2(painted > 20, name);
+        }
+        QVERIFY(Icons::get(QStringLiteral("no-such-icon")).isNull());
+    }
+
+    void tinySvgPathParserHandlesRelativeAndCurves()
+    {
+        const QPainterPath p = TinySvgIconEngine::parsePathData(QStringLiteral("M2 2 l10 0 v10 H2 z M5 5 C6 6 7 7 8 8 q1 1 2 2"));
+        QCOMPARE(p.boundingRect().topLeft(), QPointF(2, 2));
+        QVERIFY(p.boundingRect().width() >= 10);
+        QVERIFY(p.elementCount() > 6);
+        QVERIFY(TinySvgIconEngine::parsePathData(QStringLiteral("garbage ### 1 2")).isEmpty());
+    }
+
+    void germanTranslationIsComplete()
+    {
+        QFile ts(QStringLiteral(SWITCHBOARD_SOURCE_DIR "/translations/switchboard_admin_de.ts"));
+        QVERIFY(ts.open(QIODevice::ReadOnly));
+        QXmlStreamReader xml(&ts);
+        int messages = 0, unfinished = 0;
+        while (!xml.atEnd()) {
+            if (xml.readNext() != QXmlStreamReader::StartElement)
+                continue;
+            if (xml.name() == QLatin1String("message"))
+                ++messages;
+            if (xml.name() == QLatin1String("translation")) {
+                const QString type = xml.attributes().value(QLatin1String("type")).toString();
+                const QString text = xml.readElementText(QXmlStreamReader::IncludeChildElements);
+                if (type == QLatin1String("unfinished") || type == QLatin1String("vanished") || text.trimmed().isEmpty())
+                    ++unfinished;
+            }
+        }
+        QVERIFY(!xml.hasError());
+        QVERIFY(messages > 100);
+        QCOMPARE(unfinished, 0);
+    }
+};
+
+int main(int argc, char *argv[])
+{
+    // Widgets without a display: the offscreen platform, unless told otherwise.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("SwitchboardTests"));
+    QApplication::setApplicationName(QStringLiteral("tst_adminconsole"));
+    QTemporaryDir settingsDir;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir.path());
+    qRegisterMetaType<AdminResult>();
+    tst_AdminConsole test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_adminconsole.moc"
