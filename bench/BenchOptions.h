@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+// Command-line settings of one generator run (see --help).
+struct BenchOptions
+{
+    QString host = QStringLiteral("127.0.0.1");
+    int port = 8000;
+    QString dialect = QStringLiteral("flatjson");
+    qint64 serverPid = 0;
+    QString planFile;
+    QString label;
+    QString outFile;
+    int workers = 2;
+    int sources = 4;
+    int maxInflight = 128;
+    int contentBytes = 64;
+    int window = 200;
+    int maxServerConnections = 19500;
+    QStringList scenarios{QStringLiteral("latency"), QStringLiteral("fanout"), QStringLiteral("memory"),
+                          QStringLiteral("bigfanout"), QStringLiteral("ingest")};
+    int roomSize = 100;
+    int roomPublishers = 10;
+    int bigRoomSize = 10000;
+    int bigRoomPublishers = 10;
+    QList<int> idleLevels{1000, 10000, 19000};
+    QList<int> latencyIdle{0, 10000, 19000};
+    double latencyRate = 200;
+    double latencySeconds = 10;
+    QList<int> fanoutRates{1000, 2000, 4000, 8000, 16000, 32000};
+    QList<int> bigFanoutRates{10, 20, 40, 80, 160, 320};
+    int fanoutIdle = 10000;
+    double stepSeconds = 3;
+    int ingestPublishers = 16;
+    int ingestWindow = 32;
+    double ingestSeconds = 10;
+    double settleSeconds = 2;
+
+    bool wants(const char *scenario) const { return scenarios.contains(QLatin1String(scenario)); }
+    // Fills the options from argv; on error or --help prints and returns false with *exitCode set.
+    bool parse(const QStringList &args, int *exitCode);
+};

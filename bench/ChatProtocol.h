@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+// The two wire dialects the generator speaks, reduced to what the scenarios
+// need: authenticate, join a room, publish, recognise deliveries and acks.
+// - flatjson: /ws?token=JWT, {"type":"join_channel"} -> channel_joined,
+//   {"type":"send_message"} -> message_sent (after commit) + new_message.
+// - socketio: Engine.IO v4 over a WebSocket, Socket.IO v5 namespace "/"
+//   (seed 001): 40{"token"} -> 40{sid}, 42["join_channel"] -> joined_channel,
+//   42<id>["send_message"] -> 43<id>[...] + 42["new_message",...].
+// Every published message carries "sb-bench:<send time ns>:" in its content,
+// so any receiver can compute the end-to-end latency.
+class ChatProtocol
+{
+public:
+    enum class Dialect { FlatJson, SocketIo };
+    enum class Kind { Other, EngineOpen, Ready, Joined, Delivery, Ack, Ping, Error, Close };
+    struct Incoming {
+        Kind kind = Kind::Other;
+        int64_t sentNs = -1; // from the bench marker, when present
+    };
+
+    static bool parseDialect(const std::string &name, Dialect *out);
+    static const char *name(Dialect d);
+
+    static std::string requestPath(Dialect d, const std::string &token);
+    // Sent once the WebSocket is up (socketio: after the Engine.IO open packet); may be empty.
+    static std::string authFrame(Dialect d, const std::string &token);
+    static std::string joinFrame(Dialect d, const std::string &channel);
+    static std::string publishFrame(Dialect d, const std::string &channel, uint64_t seq, int64_t nowNs, size_t contentBytes);
+    static std::string pongFrame(Dialect d);
+
+    static Incoming classify(Dialect d, const char *data, size_t len);
+
+    // Reads the send time out of "sb-bench:<ns>:" anywhere in data.
+    static int64_t markerTime(const char *data, size_t len);
+};

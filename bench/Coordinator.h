@@ -1,0 +1,64 @@
+#pragma once
+
+#include "BenchOptions.h"
+#include "ProcStats.h"
+#include "WorkerSetup.h"
+#include "WorkerStats.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <string>
+#include <vector>
+
+// Runs the scenarios against one target: forks the generator workers, tells
+// them what to open and publish, samples the server's /proc figures and the
+// workers' own CPU around every step, and writes one JSON document of rows.
+class Coordinator
+{
+public:
+    explicit Coordinator(const BenchOptions &options);
+    ~Coordinator();
+    int run();
+
+private:
+    struct Snapshot {
+        double wall = 0;
+        ProcStats server;
+        double generatorCpu = 0;
+    };
+    struct OpenResult {
+        uint64_t ok = 0, fail = 0;
+        LatencyHistogram setup;
+        double seconds = 0;
+    };
+
+    bool loadPlan(QString *error);
+    bool startWorkers();
+    void stopWorkers();
+    void sendAll(const std::string &line);
+    std::vector<std::string> collect(double timeoutSeconds);
+    WorkerStats stats();
+    void resetAll();
+    OpenResult open(const char *group, int upto);
+    void closeFrom(const char *group, int from);
+    Snapshot snapshot() const;
+    void sleepSeconds(double s) const;
+    // Waits until every message sent so far has reached all 'members' receivers (or the timeout).
+    WorkerStats drain(uint64_t members, double timeoutSeconds);
+    void addCosts(QJsonObject &row, const Snapshot &a, const Snapshot &b) const;
+    static QJsonObject latencyJson(const LatencyHistogram &h);
+
+    void latencyRun(int idle);
+    void fanoutRun(const char *group, int size, const QList<int> &rates, int idle);
+    void memoryLevel(int level, long baselineRssKb, int previous, const OpenResult &opened, const Snapshot &before);
+    void ingestRun();
+    void note(const QString &text);
+
+    BenchOptions m_o;
+    WorkerSetup m_setup;
+    std::vector<int> m_fds;
+    std::vector<pid_t> m_pids;
+    QJsonArray m_rows;
+    QJsonArray m_notes;
+    int m_roomOpen = 0;
+};

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "ChatProtocol.h"
+#include "GroupSpec.h"
+
+#include <netinet/in.h>
+#include <string>
+#include <vector>
+
+// Everything a generator worker needs, fixed before the coordinator forks it.
+struct WorkerSetup
+{
+    ChatProtocol::Dialect dialect = ChatProtocol::Dialect::FlatJson;
+    sockaddr_in server{};
+    std::string hostHeader;
+    std::vector<sockaddr_in> sources; // 127.0.0.x addresses, round-robin per connection
+    std::vector<GroupSpec> groups;
+    int workerIndex = 0;
+    int workerCount = 1;
+    int maxInflight = 128;            // handshakes in progress at once per worker
+    size_t contentBytes = 64;         // message content length
+    int setupTimeoutMs = 30000;
+};
