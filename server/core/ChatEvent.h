@@ -39,6 +39,31 @@ struct ChatEvent
     QString status;         // presence: online, away, busy, offline
     QString originSessionId; // the session that caused it, if any (for echo suppression)
 
+    // Stable name for logs, metrics and the admin traffic view.
+    static const char *typeName(Type t)
+    {
+        switch (t) {
+        case Type::MessageCreated: return "message.created";
+        case Type::MessageUpdated: return "message.updated";
+        case Type::MessageDeleted: return "message.deleted";
+        case Type::ReactionAdded: return "reaction.added";
+        case Type::ReactionRemoved: return "reaction.removed";
+        case Type::TypingStarted: return "typing.started";
+        case Type::TypingStopped: return "typing.stopped";
+        case Type::PresenceChanged: return "presence.changed";
+        case Type::MemberJoined: return "member.joined";
+        case Type::MemberLeft: return "member.left";
+        case Type::ChannelCreated: return "channel.created";
+        case Type::ChannelUpdated: return "channel.updated";
+        case Type::ChannelDeleted: return "channel.deleted";
+        case Type::MessageRead: return "message.read";
+        case Type::ThreadUpdated: return "thread.updated";
+        case Type::Mention: return "mention";
+        case Type::SystemMessage: return "system";
+        }
+        return "unknown";
+    }
+
     const QByteArray &encodedFor(const QByteArray &key, const std::function<QByteArray()> &encode) const
     {
         auto it = m_encoded.find(key);

@@ -2,6 +2,7 @@
 
 #include "ChatService.h"
 #include "Metrics.h"
+#include "TrafficTap.h"
 
 #include <QNetworkRequest>
 #include <QWebSocket>
@@ -18,16 +19,20 @@ WebSocketSession::WebSocketSession(ChatService *chat, QWebSocket *socket, const 
     connect(m_socket, &QWebSocket::disconnected, this, &WebSocketSession::onDisconnected);
     connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
         touch();
-        const qint64 size = text.size(); // UTF-16 units; close enough to bytes for a limit, and cheap
-        noteTraffic(Direction::In, QString(), QString(), size, QByteArray());
-        if (size > m_limits.maxFrameBytes && text.toUtf8().size() > m_limits.maxFrameBytes) return onOversizedFrame(text.toUtf8().size());
-        onTextFrame(text);
+        const qint64 size = text.size(); // UTF-16 units; exact UTF-8 size only when it matters
+        const bool tap = TrafficTap::isActive();
+        handleIncoming(size, tap ? text.left(512).toUtf8() : QByteArray(), [&] {
+            if (size > m_limits.maxFrameBytes / 4 && text.toUtf8().size() > m_limits.maxFrameBytes)
+                return onOversizedFrame(text.toUtf8().size());
+            onTextFrame(text);
+        });
     });
     connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &data) {
         touch();
-        noteTraffic(Direction::In, QString(), QString(), data.size(), QByteArray());
-        if (data.size() > m_limits.maxFrameBytes) return onOversizedFrame(data.size());
-        onBinaryFrame(data);
+        handleIncoming(data.size(), TrafficTap::isActive() ? data.left(512) : QByteArray(), [&] {
+            if (data.size() > m_limits.maxFrameBytes) return onOversizedFrame(data.size());
+            onBinaryFrame(data);
+        });
     });
     if (m_limits.idleTimeoutMs > 0) {
         m_idle = new QTimer(this);
@@ -57,6 +62,23 @@ CoreError WebSocketSession::start()
 void WebSocketSession::onBinaryFrame(const QByteArray &data)
 {
     onTextFrame(QString::fromUtf8(data));
+}
+
+void WebSocketSession::handleIncoming(qint64 size, const QByteArray &payload, const std::function<void()> &handle)
+{
+    m_inPending = true;
+    m_inSize = size;
+    m_inPayload = payload;
+    handle();
+    if (m_inPending) labelIncoming(QString());
+}
+
+void WebSocketSession::labelIncoming(const QString &event, const QString &channelId)
+{
+    if (!m_inPending) return;
+    m_inPending = false;
+    noteTraffic(Direction::In, event, channelId, m_inSize, m_inPayload);
+    m_inPayload.clear();
 }
 
 void WebSocketSession::touch()

@@ -51,10 +51,14 @@ protected:
     void sendText(const QByteArray &utf8, const QString &event, const QString &channelId = QString());
     void sendBinary(const QByteArray &data, const QString &event, const QString &channelId = QString());
     void touch(); // resets the idle timer
+    // Names the frame being handled for the traffic tap (called from onTextFrame);
+    // frames a dialect does not label are reported without a name.
+    void labelIncoming(const QString &event, const QString &channelId = QString());
 
 private:
     void onDisconnected();
     bool checkBackpressure();
+    void handleIncoming(qint64 size, const QByteArray &payload, const std::function<void()> &handle);
 
     ChatService *m_chat;
     QWebSocket *m_socket;
@@ -62,4 +66,7 @@ private:
     QTimer *m_idle = nullptr;
     bool m_attached = false;
     bool m_closing = false;
+    bool m_inPending = false;
+    qint64 m_inSize = 0;
+    QByteArray m_inPayload;
 };

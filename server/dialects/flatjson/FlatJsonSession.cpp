@@ -72,6 +72,7 @@ void FlatJsonSession::onTextFrame(const QString &text)
 {
     const FlatJsonCodec::Command cmd = FlatJsonCodec::parse(text);
     if (!cmd.ok()) return sendError(cmd.errorCode, cmd.errorMessage);
+    labelIncoming(cmd.type, cmd.fields.value(QLatin1String("channel_id")).toString());
     const Handler h = handlers().value(cmd.type);
     if (!h) return sendError(QStringLiteral("unknown_message_type"), QStringLiteral("Unknown message type: %1").arg(cmd.type.left(64)));
     (this->*h)(cmd.fields);
@@ -284,5 +285,5 @@ void FlatJsonSession::deliver(const ChatEventPtr &event)
     }
     const QByteArray &bytes = e.encodedFor(QByteArrayLiteral("flatjson"), [&e] { return FlatJsonCodec::encodeEvent(e); });
     if (bytes.isEmpty()) return;
-    send(bytes, QString(), e.channel.id);
+    send(bytes, QString::fromLatin1(ChatEvent::typeName(e.type)), e.channel.id);
 }
