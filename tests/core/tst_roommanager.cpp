@@ -1,0 +1,137 @@
+// Topic subscriptions and fan-out: once per session, only to subscribers.
+
+#include "FakeSession.h"
+#include "RoomManager.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+namespace {
+
+User user(const QString &name)
+{
+    User u;
+    u.id = name + QStringLiteral("-id");
+    u.username = name;
+    return u;
+}
+
+ChatEventPtr makeEvent(ChatEvent::Type type = ChatEvent::Type::MessageCreated)
+{
+    auto e = std::make_shared<ChatEvent>();
+    e->type = type;
+    e->message.content = QStringLiteral("hello");
+    return e;
+}
+
+} // namespace
+
+class RoomManagerTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { qRegisterMetaType<Session *>(); } // for QSignalSpy on subscribed/unsubscribed
+
+    void topicNamesCarryTheirKind()
+    {
+        QCOMPARE(RoomManager::channelTopic(QStringLiteral("x")), QStringLiteral("c:x"));
+        QCOMPARE(RoomManager::workspaceTopic(QStringLiteral("x")), QStringLiteral("w:x"));
+        QCOMPARE(RoomManager::userTopic(QStringLiteral("x")), QStringLiteral("u:x"));
+    }
+
+    void publishReachesOnlySubscribers()
+    {
+        RoomManager rooms;
+        FakeSession a(user(QStringLiteral("a"))), b(user(QStringLiteral("b"))), c(user(QStringLiteral("c")));
+        rooms.subscribe(&a, QStringLiteral("c:1"));
+        rooms.subscribe(&b, QStringLiteral("c:1"));
+        rooms.subscribe(&c, QStringLiteral("c:2"));
+        const ChatEventPtr e = makeEvent();
+        QCOMPARE(rooms.publish({QStringLiteral("c:1")}, e), 2);
+        QCOMPARE(a.events.size(), 1);
+        QCOMPARE(a.events.first().get(), e.get()); // the same shared event, not a copy
+        QCOMPARE(b.events.size(), 1);
+        QCOMPARE(c.events.size(), 0);
+        QCOMPARE(rooms.publish({QStringLiteral("c:nobody")}, e), 0);
+    }
+
+    void publishToSeveralTopicsDeliversOncePerSession()
+    {
+        RoomManager rooms;
+        FakeSession a(user(QStringLiteral("a"))), b(user(QStringLiteral("b")));
+        rooms.subscribe(&a, QStringLiteral("c:1"));
+        rooms.subscribe(&a, QStringLiteral("w:1"));
+        rooms.subscribe(&a, QStringLiteral("u:a"));
+        rooms.subscribe(&b, QStringLiteral("w:1"));
+        QCOMPARE(rooms.publish({QStringLiteral("c:1"), QStringLiteral("w:1"), QStringLiteral("u:a"), QStringLiteral("u:zz")}, makeEvent()), 2);
+        QCOMPARE(a.events.size(), 1);
+        QCOMPARE(b.events.size(), 1);
+    }
+
+    void subscribingTwiceIsIdempotent()
+    {
+        RoomManager rooms;
+        FakeSession a(user(QStringLiteral("a")));
+        QSignalSpy subscribed(&rooms, &RoomManager::subscribed);
+        rooms.subscribe(&a, QStringLiteral("c:1"));
+        rooms.subscribe(&a, QStringLiteral("c:1"));
+        QCOMPARE(subscribed.count(), 1);
+        QCOMPARE(rooms.subscriberCount(QStringLiteral("c:1")), 1);
+        QVERIFY(rooms.isSubscribed(&a, QStringLiteral("c:1")));
+        QCOMPARE(a.topics(), QSet<QString>{QStringLiteral("c:1")});
+        rooms.publish({QStringLiteral("c:1")}, makeEvent());
+        QCOMPARE(a.events.size(), 1);
+    }
+
+    void unsubscribeStopsDeliveryOnThatTopicOnly()
+    {
+        RoomManager rooms;
+        FakeSession a(user(QStringLiteral("a")));
+        rooms.subscribe(&a, QStringLiteral("c:1"));
+        rooms.subscribe(&a, QStringLiteral("c:2"));
+        QSignalSpy unsubscribed(&rooms, &RoomManager::unsubscribed);
+        rooms.unsubscribe(&a, QStringLiteral("c:1"));
+        rooms.unsubscribe(&a, QStringLiteral("c:1"));     // already gone: no signal
+        rooms.unsubscribe(&a, QStringLiteral("c:never")); // never there: no signal
+        QCOMPARE(unsubscribed.count(), 1);
+        QVERIFY(!rooms.isSubscribed(&a, QStringLiteral("c:1")));
+        QCOMPARE(rooms.subscriberCount(QStringLiteral("c:1")), 0);
+        QCOMPARE(rooms.publish({QStringLiteral("c:1")}, makeEvent()), 0);
+        QCOMPARE(rooms.publish({QStringLiteral("c:2")}, makeEvent()), 1);
+        QCOMPARE(a.events.size(), 1);
+    }
+
+    void unsubscribeAllLeavesEveryTopic()
+    {
+        RoomManager rooms;
+        FakeSession a(user(QStringLiteral("a"))), b(user(QStringLiteral("b")));
+        for (const char *t : {"c:1", "c:2", "w:1", "u:a"}) rooms.subscribe(&a, QString::fromLatin1(t));
+        rooms.subscribe(&b, QStringLiteral("c:1"));
+        QSignalSpy unsubscribed(&rooms, &RoomManager::unsubscribed);
+        rooms.unsubscribeAll(&a);
+        QCOMPARE(unsubscribed.count(), 4);
+        QVERIFY(a.topics().isEmpty());
+        for (const char *t : {"c:2", "w:1", "u:a"}) QCOMPARE(rooms.subscriberCount(QString::fromLatin1(t)), 0);
+        QCOMPARE(rooms.subscribers(QStringLiteral("c:1")), QList<Session *>{&b});
+        QCOMPARE(rooms.publish({QStringLiteral("c:1"), QStringLiteral("c:2"), QStringLiteral("w:1"), QStringLiteral("u:a")}, makeEvent()), 1);
+        QCOMPARE(a.events.size(), 0);
+        QCOMPARE(b.events.size(), 1);
+    }
+
+    void sessionClosedDuringFanOutIsSkipped()
+    {
+        // Whichever is delivered first closes the other (a slow reader cut off mid-broadcast).
+        RoomManager rooms;
+        FakeSession a(user(QStringLiteral("a"))), b(user(QStringLiteral("b")));
+        a.onDeliver = [&](const ChatEventPtr &) { rooms.unsubscribeAll(&b); };
+        b.onDeliver = [&](const ChatEventPtr &) { rooms.unsubscribeAll(&a); };
+        rooms.subscribe(&a, QStringLiteral("c:1"));
+        rooms.subscribe(&b, QStringLiteral("c:1"));
+        QCOMPARE(rooms.publish({QStringLiteral("c:1")}, makeEvent()), 1);
+        QCOMPARE(a.events.size() + b.events.size(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(RoomManagerTest)
+#include "tst_roommanager.moc"
