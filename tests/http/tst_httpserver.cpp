@@ -1,0 +1,330 @@
+// HttpServer and HttpConnection over real TCP sockets on 127.0.0.1: keep-alive,
+// deferred (long-poll style) answers, pipelining, limits, and WebSocket upgrades.
+
+#include "HttpServer.h"
+#include "HttpTestClient.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+#include <QTimer>
+#include <QWebSocket>
+
+class HttpServerTest : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<HttpServer> m_server;
+    quint16 m_port = 0;
+    QStringList m_seen;                   // paths, in the order handlers ran
+    QList<quint16> m_remotePorts;         // client port of each request
+    QList<HttpResponder> m_held;          // deferred responders, answered by the test
+    QList<QByteArray> m_bodies;
+
+    static HttpResponse textResponse(const QByteArray &body) { return HttpResponse::text(200, body); }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_seen.clear();
+        m_remotePorts.clear();
+        m_held.clear();
+        m_bodies.clear();
+        m_server = std::make_unique<HttpServer>();
+        Router &r = m_server->router();
+        auto echoPath = [this](const HttpRequest &req, const Router::Params &, HttpResponder res) {
+            m_seen.append(req.path);
+            m_remotePorts.append(req.remotePort);
+            res.respond(textResponse(req.path.toUtf8()));
+        };
+        r.add("GET", QStringLiteral("/a"), echoPath);
+        r.add("GET", QStringLiteral("/b"), echoPath);
+        r.add("GET", QStringLiteral("/c"), echoPath);
+        r.add("GET", QStringLiteral("/held"), [this](const HttpRequest &req, const Router::Params &, HttpResponder res) {
+            m_seen.append(req.path);
+            m_held.append(res); // answered later by the test, like a long-poll
+        });
+        r.add("POST", QStringLiteral("/echo"), [this](const HttpRequest &req, const Router::Params &, HttpResponder res) {
+            m_seen.append(req.path);
+            m_bodies.append(req.body);
+            res.respond(HttpResponse::text(200, req.body, "application/octet-stream"));
+        });
+        r.add("GET", QStringLiteral("/boom"), [](const HttpRequest &, const Router::Params &, HttpResponder res) {
+            res.respond(HttpResponse::error(500, QStringLiteral("internal_error"), QStringLiteral("boom")));
+        });
+
+        Router::WebSocketRoute ws;
+        ws.check = [](const HttpRequest &req, const Router::Params &p) -> std::optional<HttpResponse> {
+            if (p.value(0) == QLatin1String("closed"))
+                return HttpResponse::error(403, QStringLiteral("forbidden"), QStringLiteral("room is closed"));
+            if (req.queryValue(QStringLiteral("token")) == QLatin1String("legal"))
+                return HttpResponse::error(451, QStringLiteral("unavailable"), QStringLiteral("not here"));
+            return std::nullopt;
+        };
+        ws.accept = [this](QWebSocket *socket, const HttpRequest &req, const Router::Params &p) {
+            m_seen.append(QStringLiteral("ws:") + p.value(0) + QLatin1Char('?') + req.queryValue(QStringLiteral("token")));
+            socket->setParent(m_server.get());
+            QObject::connect(socket, &QWebSocket::textMessageReceived, socket, [socket, room = p.value(0)](const QString &text) {
+                socket->sendTextMessage(room + QStringLiteral(": ") + text);
+            });
+        };
+        r.addWebSocket(QStringLiteral("/ws/{room}"), ws);
+
+        QString error;
+        QVERIFY2(m_server->listen({{QHostAddress(QHostAddress::LocalHost), 0}}, &error), qPrintable(error));
+        m_port = m_server->serverPorts().value(0);
+        QVERIFY(m_port != 0);
+    }
+
+    void cleanup()
+    {
+        m_held.clear();
+        m_server.reset();
+    }
+
+    void secondListenerOnABusyPortFailsCleanly()
+    {
+        HttpServer other;
+        QString error;
+        QVERIFY(!other.listen({{QHostAddress(QHostAddress::LocalHost), 0}, {QHostAddress(QHostAddress::LocalHost), m_port}}, &error));
+        QVERIFY2(error.contains(QString::number(m_port)), qPrintable(error));
+        QVERIFY(other.serverPorts().isEmpty()); // the first, successful listener was closed again
+    }
+
+    void keepAliveServesTwoRequestsOnOneConnection()
+    {
+        HttpTestClient client;
+        QVERIFY(client.connectTo(m_port));
+        client.send(HttpTestClient::get("/a"));
+        auto first = client.next();
+        QVERIFY(first);
+        QCOMPARE(first->status, 200);
+        QCOMPARE(first->body, QByteArray("/a"));
+        QCOMPARE(first->header("connection"), QByteArray("keep-alive"));
+        client.send(HttpTestClient::get("/b"));
+        auto second = client.next();
+        QVERIFY(second);
+        QCOMPARE(second->body, QByteArray("/b"));
+        QCOMPARE(client.socket().state(), QAbstractSocket::ConnectedState);
+        QCOMPARE(m_remotePorts.size(), 2);
+        QCOMPARE(m_remotePorts[0], client.socket().localPort()); // the same connection both times
+        QCOMPARE(m_remotePorts[1], client.socket().localPort());
+    }
+
+    void connectionCloseIsHonoured()
+    {
+        HttpTestClient client;
+        QVERIFY(client.connectTo(m_port));
+        client.send(HttpTestClient::get("/a", "Connection: close\r\n"));
+        auto r = client.next();
+        QVERIFY(r);
+        QCOMPARE(r->header("connection"), QByteArray("close"));
+        QVERIFY(client.waitForDisconnect());
+    }
+
+    void requestBodyArrivingInPiecesIsAssembled()
+    {
+        HttpTestClient client;
+        QVERIFY(client.connectTo(m_port));
+        const QByteArray body("0123456789\r\n\r\nabcdef\0ghij", 25);
+        client.send("POST /echo HTTP/1.1\r\nContent-Len");
+        QTest::qWait(20);
+        client.send("gth: " + QByteArray::number(body.size()) + "\r\n\r\n" + body.left(7));
+        QTest::qWait(20);
+        client.send(body.mid(7));
+        auto r = client.next();
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        QCOMPARE(r->body, body);
+        QCOMPARE(m_bodies, QList<QByteArray>{body});
+    }
+
+    void deferredResponseIsAnsweredLaterFromATimer()
+    {
+        HttpTestClient client;
+        QVERIFY(client.connectTo(m_port));
+        client.send(HttpTestClient::get("/held"));
+        QTRY_COMPARE(m_held.size(), 1);
+        const HttpResponder held = m_held.first();
+        QVERIFY(held.isConnected());
+        QVERIFY(!held.hasResponded());
+        QVERIFY(client.pending().isEmpty()); // nothing was sent when the handler returned
+
+        QTimer::singleShot(0, this, [held] { held.respond(HttpResponse::text(200, "later")); });
+        auto r = client.next();
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        QCOMPARE(r->body, QByteArray("later"));
+        QVERIFY(held.hasResponded());
+        // The first answer wins; a second one sends nothing.
+        held.respond(HttpResponse::text(200, "again"));
+        client.send(HttpTestClient::get("/a"));
+        auto next = client.next();
+        QVERIFY(next);
+        QCOMPARE(next->body, QByteArray("/a"));
+    }
+
+    void responderHearsWhenTheClientGoesAway()
+    {
+        HttpTestClient client;
+        QVERIFY(client.connectTo(m_port));
+        client.send(HttpTestClient::get("/held"));
+        QTRY_COMPARE(m_held.size(), 1);
+        bool told = false;
+        m_held.first().onDisconnected([&told] { told = true; });
+        client.socket().abort();
+        QTRY_VERIFY(told);
+        QVERIFY(!m_held.first().isConnected());
+        m_held.first().respond(HttpResponse::text(200, "too late")); // harmless
+    }
+
+    void pipelinedRequestsAreAnsweredInOrder()
+    {
+        HttpTestClient client;
+        QVERIFY(client.connectTo(m_port));
+        // One write, three requests; the first is held back, so the others must wait for it.
+        client.send(HttpTestClient::get("/held") + HttpTestClient::get("/b") + HttpTestClient::get("/c"));
+        QTRY_COMPARE(m_held.size(), 1);
+        QCOMPARE(m_seen, QStringList{QStringLiteral("/held")});
+        QVERIFY(client.pending().isEmpty());
+        const HttpResponder held = m_held.first();
+        QTimer::singleShot(0, this, [held] { held.respond(HttpResponse::text(200, "held")); });
+        QStringList bodies;
+        for (int i = 0; i < 3; ++i) {
+            auto r = client.next();
+            QVERIFY2(r, qPrintable(QStringLiteral("response %1 missing").arg(i)));
+            bodies.append(QString::fromUtf8(r->body));
+        }
+        QCOMPARE(bodies, QStringList({"held", "/b", "/c"}));
+        QCOMPARE(m_seen, QStringList({"/held", "/b", "/c"}));
+    }
+
+    void oversizedBodyIs413AndCloses()
+    {
+        m_server->limits().maxBodyBytes = 1024;
+        HttpTestClient client;
+        QVERIFY(client.connectTo(m_port));
+        client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1025\r\n\r\n");
+        auto r = client.next();
+        QVERIFY(r);
+        QCOMPARE(r->status, 413);
+        QCOMPARE(r->header("connection"), QByteArray("close"));
+        QCOMPARE(QJsonDocument::fromJson(r->body).object().value(QLatin1String("error")).toObject().value(QLatin1String("code")).toString(),
+                 QStringLiteral("payload_too_large"));
+        QVERIFY(client.waitForDisconnect());
+        QVERIFY(m_bodies.isEmpty());
+        // At the limit is fine.
+        HttpTestClient ok;
+        QVERIFY(ok.connectTo(m_port));
+        ok.send("POST /echo HTTP/1.1\r\nContent-Length: 1024\r\n\r\n" + QByteArray(1024, 'x'));
+        auto fine = ok.next();
+        QVERIFY(fine);
+        QCOMPARE(fine->status, 200);
+        QCOMPARE(fine->body.size(), 1024);
+    }
+
+    void protocolErrorsAnswerWithTheirStatusAndClose_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<int>("status");
+        QTest::newRow("bad request line") << QByteArray("HELLO\r\n\r\n") << 400;
+        QTest::newRow("chunked") << QByteArray("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n") << 411;
+        QTest::newRow("head too large") << QByteArray("GET /a HTTP/1.1\r\nX-Big: " + QByteArray(20000, 'h') + "\r\n\r\n") << 431;
+    }
+
+    void protocolErrorsAnswerWithTheirStatusAndClose()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(int, status);
+        HttpTestClient client;
+        QVERIFY(client.connectTo(m_port));
+        client.send(request);
+        auto r = client.next();
+        QVERIFY(r);
+        QCOMPARE(r->status, status);
+        QCOMPARE(r->header("connection"), QByteArray("close"));
+        QVERIFY(client.waitForDisconnect());
+        QVERIFY(m_seen.isEmpty());
+    }
+
+    void serverErrorClosesTheConnection()
+    {
+        HttpTestClient client;
+        QVERIFY(client.connectTo(m_port));
+        client.send(HttpTestClient::get("/boom"));
+        auto r = client.next();
+        QVERIFY(r);
+        QCOMPARE(r->status, 500);
+        QCOMPARE(r->header("connection"), QByteArray("close"));
+        QVERIFY(client.waitForDisconnect());
+    }
+
+    void headResponseCarriesNoBody()
+    {
+        // A HEAD answer with a body desynchronises a keep-alive connection: the
+        // client reads the body bytes as the start of the next response.
+        HttpTestClient client;
+        QVERIFY(client.connectTo(m_port));
+        client.send("HEAD /a HTTP/1.1\r\nHost: x\r\n\r\n" + HttpTestClient::get("/b"));
+        QVERIFY(QTest::qWaitFor([&] { return client.pending().count("\r\n\r\n") >= 2; }, 5000));
+        const QByteArray all = client.pending();
+        const qsizetype headEnd = all.indexOf("\r\n\r\n");
+        QVERIFY(all.startsWith("HTTP/1.1 200"));
+        QEXPECT_FAIL("", "BUG: HttpConnection::respond sends the GET body in answer to HEAD (RFC 9110 9.3.2: no content)", Continue);
+        QVERIFY2(all.mid(headEnd + 4).startsWith("HTTP/1.1 200"), all.mid(headEnd + 4, 40).constData());
+    }
+
+    // ---- WebSocket upgrades ------------------------------------------------------
+
+    void webSocketUpgradeIsRoutedAndAccepted()
+    {
+        QWebSocket ws;
+        QStringList received;
+        connect(&ws, &QWebSocket::textMessageReceived, this, [&](const QString &t) { received.append(t); });
+        ws.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws/lobby?token=abc").arg(m_port)));
+        QTRY_COMPARE(ws.state(), QAbstractSocket::ConnectedState);
+        QCOMPARE(m_seen, QStringList{QStringLiteral("ws:lobby?abc")});
+        ws.sendTextMessage(QStringLiteral("hi"));
+        QTRY_COMPARE(received, QStringList{QStringLiteral("lobby: hi")});
+        ws.close();
+    }
+
+    void checkRefusesTheUpgradeWithItsOwnStatus_data()
+    {
+        QTest::addColumn<QByteArray>("target");
+        QTest::addColumn<int>("status");
+        QTest::newRow("403 from check") << QByteArray("/ws/closed") << 403;
+        QTest::newRow("451 from check") << QByteArray("/ws/open?token=legal") << 451;
+        QTest::newRow("no such endpoint") << QByteArray("/nowhere") << 404;
+    }
+
+    void checkRefusesTheUpgradeWithItsOwnStatus()
+    {
+        QFETCH(QByteArray, target);
+        QFETCH(int, status);
+        HttpTestClient client;
+        QVERIFY(client.connectTo(m_port));
+        client.send("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        auto r = client.next();
+        QVERIFY(r);
+        QCOMPARE(r->status, status);
+        QVERIFY(!QJsonDocument::fromJson(r->body).object().value(QLatin1String("error")).isUndefined());
+        QVERIFY(client.waitForDisconnect());
+        QVERIFY(m_seen.isEmpty()); // accept() never ran
+    }
+
+    void refusedUpgradeIsAnErrorForAWebSocketClient()
+    {
+        QWebSocket ws;
+        bool failed = false;
+        connect(&ws, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [&] { failed = true; });
+        ws.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws/closed").arg(m_port)));
+        QTRY_VERIFY(failed);
+        QVERIFY(ws.state() != QAbstractSocket::ConnectedState);
+        QVERIFY(m_seen.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(HttpServerTest)
+#include "tst_httpserver.moc"
