@@ -60,6 +60,8 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
     opt("ingest-seconds", "Duration of the ingest run.", "S", QString::number(ingestSeconds));
     opt("settle-seconds", "Pause before reading memory after a ramp.", "S", QString::number(settleSeconds));
 
+    p.addOption(QCommandLineOption(QStringLiteral("tcp-quickack"),
+                                   QStringLiteral("Diagnostic: ACK every read at once (unmasks Nagle on the server side).")));
     if (!p.parse(args)) {
         fprintf(stderr, "%s\n", qPrintable(p.errorText()));
         *exitCode = 2;
@@ -81,6 +83,7 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
     port = url.port(url.scheme() == QLatin1String("wss") ? 443 : 80);
     dialect = p.value(QStringLiteral("dialect"));
     if (dialect != QLatin1String("flatjson") && dialect != QLatin1String("socketio")) return fail(QStringLiteral("bad --dialect"));
+    quickAck = p.isSet(QStringLiteral("tcp-quickack"));
     serverPid = p.value(QStringLiteral("server-pid")).toLongLong();
     planFile = p.value(QStringLiteral("plan"));
     if (planFile.isEmpty()) return fail(QStringLiteral("--plan is required"));

@@ -38,6 +38,7 @@ struct BenchOptions
     int ingestWindow = 32;
     double ingestSeconds = 10;
     double settleSeconds = 2;
+    bool quickAck = false;
 
     bool wants(const char *scenario) const { return scenarios.contains(QLatin1String(scenario)); }
     // Fills the options from argv; on error or --help prints and returns false with *exitCode set.

@@ -87,6 +87,7 @@ bool Coordinator::startWorkers()
     m_setup.workerCount = m_o.workers;
     m_setup.maxInflight = m_o.maxInflight;
     m_setup.contentBytes = size_t(m_o.contentBytes);
+    m_setup.quickAck = m_o.quickAck;
     for (int w = 0; w < m_o.workers; ++w) {
         int sv[2];
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return false;
@@ -428,9 +429,17 @@ int Coordinator::run()
         const OpenResult r = open("room", m_o.roomSize);
         m_roomOpen = int(r.ok);
         note(QStringLiteral("room: %1 members joined in %2 s").arg(r.ok).arg(r.seconds, 0, 'f', 2));
-        if (m_o.wants("latency") && m_o.latencyIdle.contains(0)) latencyRun(0);
-        if (m_o.wants("fanout")) fanoutRun("room", m_roomOpen, m_o.fanoutRates, 0);
+        if (m_roomOpen == 0) {
+            note(QStringLiteral("no room member could connect: giving up on this target"));
+            stopWorkers();
+            return 1;
+        }
+        // Memory first, on a process that has carried no message yet: freed
+        // message buffers would otherwise be reused by the idle connections and
+        // hide part of their cost. Then the traffic runs, from the most idle
+        // connections down to none.
         const long baseline = snapshot().server.rssKb;
+        QList<int> targets;
         int previous = 0;
         for (int level : idleSteps) {
             const int target = std::min(level, cap - m_roomOpen);
@@ -439,11 +448,21 @@ int Coordinator::run()
             const Snapshot before = snapshot();
             const OpenResult r = open("idle", target);
             if (memory && m_o.idleLevels.contains(level)) memoryLevel(target, baseline, previous, r, before);
-            if (m_o.wants("latency") && m_o.latencyIdle.contains(level)) latencyRun(target);
-            if (m_o.wants("fanout") && level == m_o.fanoutIdle) fanoutRun("room", m_roomOpen, m_o.fanoutRates, target);
+            targets.append(level);
             previous = target;
         }
+        for (auto it = targets.crbegin(); it != targets.crend(); ++it) {
+            const int level = *it;
+            const int target = std::min(level, cap - m_roomOpen);
+            closeFrom("idle", target);
+            sleepSeconds(std::min(m_o.settleSeconds, 1.0));
+            if (m_o.wants("latency") && m_o.latencyIdle.contains(level)) latencyRun(target);
+            if (m_o.wants("fanout") && level == m_o.fanoutIdle) fanoutRun("room", m_roomOpen, m_o.fanoutRates, target);
+        }
         closeFrom("idle", 0);
+        sleepSeconds(std::min(m_o.settleSeconds, 1.0));
+        if (m_o.wants("latency") && m_o.latencyIdle.contains(0)) latencyRun(0);
+        if (m_o.wants("fanout")) fanoutRun("room", m_roomOpen, m_o.fanoutRates, 0);
     }
     if (m_o.wants("bigfanout")) {
         const int size = std::min(m_o.bigRoomSize, cap - m_roomOpen);
@@ -470,6 +489,7 @@ int Coordinator::run()
                     {"workers", m_o.workers},
                     {"sources", m_o.sources},
                     {"content_bytes", m_o.contentBytes},
+                    {"tcp_quickack", m_o.quickAck},
                     {"duration_s", std::round((nowSeconds() - started) * 10) / 10},
                     {"rows", m_rows}};
     QJsonObject totals;

@@ -37,6 +37,7 @@ int Worker::slotFor(int group, int index)
         s.index = index;
         s.publisher = index < m_setup.groups[size_t(group)].publishers;
         s.conn = std::make_unique<WsConnection>(this, m_slots.size());
+        s.conn->setQuickAck(m_setup.quickAck);
         v[local] = int(m_slots.size());
         m_slots.push_back(std::move(s));
     }

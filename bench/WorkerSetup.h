@@ -20,4 +20,5 @@ struct WorkerSetup
     int maxInflight = 128;            // handshakes in progress at once per worker
     size_t contentBytes = 64;         // message content length
     int setupTimeoutMs = 30000;
+    bool quickAck = false;            // diagnostic, see WsConnection::setQuickAck
 };

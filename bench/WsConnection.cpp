@@ -115,6 +115,10 @@ void WsConnection::onReadable()
         if (errno == EINTR) continue;
         return fail(strerror(errno));
     }
+    if (m_quickAck) {
+        const int one = 1;
+        setsockopt(m_fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+    }
     if (m_state == State::Upgrading && !parseUpgrade()) return;
     if (m_state == State::Open) parseFrames();
 }

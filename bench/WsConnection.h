@@ -39,6 +39,9 @@ public:
     State state() const { return m_state; }
     uint64_t tag() const { return m_tag; }
     size_t pendingBytes() const { return m_out.size(); }
+    // Diagnostic: acknowledge every read at once (TCP_QUICKACK), which hides a
+    // server that leaves Nagle on behind the client's delayed ACKs.
+    void setQuickAck(bool on) { m_quickAck = on; }
 
 private:
     void fail(const char *why);
@@ -56,6 +59,7 @@ private:
     int m_fd = -1;
     State m_state = State::Idle;
     bool m_wantWrite = false;
+    bool m_quickAck = false;
     std::string m_request;
     std::string m_in;
     std::string m_out;

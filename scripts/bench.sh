@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# Runs every benchmark scenario against Switchboard (flat JSON, and Socket.IO
+# when its dialect answers), a Socket.IO peer and a bare ws peer, plus durable
+# ingest on SQLite and PostgreSQL, then writes docs/benchmarks.md.
+#
+#   scripts/bench.sh            full run (well under 30 minutes on 2 cores)
+#   scripts/bench.sh --quick    smoke run (a couple of minutes, small sizes)
+#
+# Options: --targets LIST   (switchboard,switchboard-socketio,socketio-peer,ws-peer,postgres)
+#          --build-dir DIR  (default build; built here if the binaries are missing)
+#          --output FILE    (default docs/benchmarks.md)
+#          --results DIR    (default: a new directory under /tmp)
+#          --workers N      generator processes (default 2)
+#          -- ARGS          passed to every switchboard-bench run (see switchboard-bench --help)
+# Environment: BENCH_IDLE_USERS, BENCH_BIGROOM_USERS (user pools), SWITCHBOARD_SERVER (server binary).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+ORIG_ARGS="$*"
+QUICK=0
+TARGETS="switchboard,switchboard-socketio,socketio-peer,ws-peer,postgres"
+BUILD_DIR="$ROOT/build"
+OUTPUT="$ROOT/docs/benchmarks.md"
+RESULTS=""
+WORKERS=2
+EXTRA=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    --targets) TARGETS="$2"; shift ;;
+    --build-dir) BUILD_DIR=$(realpath -m "$2"); shift ;;
+    --output) OUTPUT=$(realpath -m "$2"); shift ;;
+    --results) RESULTS=$(realpath -m "$2"); shift ;;
+    --workers) WORKERS="$2"; shift ;;
+    --) shift; EXTRA=("$@"); break ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+has_target() { [[ ",$TARGETS," == *",$1,"* ]]; }
+log() { echo "[bench.sh $(date +%H:%M:%S)] $*" >&2; }
+
+# ---- sizes ---------------------------------------------------------------------
+if [ "$QUICK" = 1 ]; then
+  MODE=quick
+  SIZES=(--idle-levels 500,2000 --latency-idle 0,2000 --fanout-idle 2000 --latency-seconds 2
+         --fanout-rates 500,2000 --big-room-size 1000 --big-fanout-rates 10,50
+         --step-seconds 1.5 --ingest-seconds 2 --settle-seconds 0.5)
+  IDLE_USERS=${BENCH_IDLE_USERS:-50}
+  BIGROOM_USERS=${BENCH_BIGROOM_USERS:-50}
+else
+  MODE=full
+  SIZES=(--idle-levels 1000,10000,19000 --latency-idle 0,10000,19000 --fanout-idle 10000 --latency-seconds 10
+         --fanout-rates 1000,2000,4000,8000,16000 --big-room-size 10000 --big-fanout-rates 10,20,40,80,160
+         --step-seconds 3 --ingest-seconds 10 --settle-seconds 2)
+  IDLE_USERS=${BENCH_IDLE_USERS:-1000}
+  BIGROOM_USERS=${BENCH_BIGROOM_USERS:-1000}
+fi
+
+# ---- binaries and peers -----------------------------------------------------------
+SERVER=${SWITCHBOARD_SERVER:-$BUILD_DIR/bin/switchboard-server}
+BENCH=$BUILD_DIR/bin/switchboard-bench
+if [ ! -x "$SERVER" ] || [ ! -x "$BENCH" ]; then
+  log "building switchboard-server and switchboard-bench in $BUILD_DIR"
+  [ -f "$BUILD_DIR/build.ninja" ] || cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$BUILD_DIR" --target switchboard-server switchboard-bench -j"$(nproc)"
+fi
+if [ ! -d "$ROOT/bench/peers/node_modules/socket.io" ] || [ ! -d "$ROOT/bench/peers/node_modules/ws" ]; then
+  log "installing the peers (npm) in bench/peers"
+  (cd "$ROOT/bench/peers" && { [ -f package-lock.json ] && npm ci --no-audit --no-fund || npm install --no-audit --no-fund; }) >&2
+fi
+
+ulimit -n "$(ulimit -Hn)"
+[ -n "$RESULTS" ] || RESULTS=$(mktemp -d /tmp/switchboard-bench.XXXXXX)
+mkdir -p "$RESULTS"
+WORK=$(mktemp -d /tmp/switchboard-bench-work.XXXXXX)
+# One copy of the server for the whole run: a rebuild by someone else half-way
+# through must not mix two binaries in one report.
+cp "$SERVER" "$WORK/switchboard-server"
+SERVER_ORIG=$SERVER
+SERVER="$WORK/switchboard-server"
+SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+PIDS=()
+PGDIR=""
+cleanup() {
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
+  [ -n "$PGDIR" ] && stop_postgres
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+wait_http() { # url timeout_s
+  for _ in $(seq 1 $(( $2 * 10 ))); do
+    node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' "$1" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+start_switchboard() { # datadir [extra server args...]; sets SB_PID SB_PORT
+  local dir=$1; shift
+  SB_PORT=$(free_port)
+  "$SERVER" --listen "127.0.0.1:$SB_PORT" --data-dir "$dir" --jwt-secret "$SECRET" --fast-password-hashing true \
+    --rate-messages-per-minute 0 --rate-joins-per-minute 0 --max-connections-per-user 0 --log-level warning "$@" \
+    >"$RESULTS/server-$(basename "$dir").log" 2>&1 &
+  SB_PID=$!
+  PIDS+=("$SB_PID")
+  wait_http "http://127.0.0.1:$SB_PORT/readyz" 60 || { log "server did not get ready"; tail -5 "$RESULTS/server-$(basename "$dir").log" >&2; exit 1; }
+}
+
+run_bench() { # label dialect port pid [args...]
+  local label=$1 dialect=$2 port=$3 pid=$4; shift 4
+  log "running $label"
+  if ! "$BENCH" --url "ws://127.0.0.1:$port" --dialect "$dialect" --server-pid "$pid" --plan "$PLAN" --label "$label" \
+      --workers "$WORKERS" "${SIZES[@]}" "$@" ${EXTRA[@]+"${EXTRA[@]}"} --out "$RESULTS/$label.json" 2> >(tee "$RESULTS/$label.log" >&2); then
+    SKIPPED+=("$label: switchboard-bench failed (see $label.log in the results directory)")
+    rm -f "$RESULTS/$label.json"
+  fi
+}
+
+stop_postgres() {
+  if [ -x "$ROOT/scripts/postgres-test.sh" ]; then "$ROOT/scripts/postgres-test.sh" stop "$PGDIR" >/dev/null 2>&1 || true; fi
+  PGDIR=""
+}
+
+STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+PLAN="$WORK/plan.json"
+SKIPPED=()
+
+# ---- Switchboard, SQLite --------------------------------------------------------------
+if has_target switchboard || has_target switchboard-socketio || has_target socketio-peer || has_target ws-peer; then
+  start_switchboard "$WORK/sqlite"
+  log "provisioning users on Switchboard (port $SB_PORT)"
+  node bench/provision.mjs --server "http://127.0.0.1:$SB_PORT" --out "$PLAN" \
+    --idle-users "$IDLE_USERS" --bigroom-users "$BIGROOM_USERS" 2>&1 | sed 's/^/  /' >&2
+  SIO_OK=0
+  node bench/probe-socketio.mjs "http://127.0.0.1:$SB_PORT" && SIO_OK=1 || true
+  # A fresh process per run, so each memory figure starts from a clean heap.
+  stop_pid "$SB_PID"
+  if has_target switchboard; then
+    start_switchboard "$WORK/sqlite"
+    run_bench switchboard flatjson "$SB_PORT" "$SB_PID"
+    stop_pid "$SB_PID"
+  fi
+  if has_target switchboard-socketio; then
+    if [ "$SIO_OK" = 1 ]; then
+      start_switchboard "$WORK/sqlite"
+      run_bench switchboard-socketio socketio "$SB_PORT" "$SB_PID"
+      stop_pid "$SB_PID"
+    else
+      SKIPPED+=("switchboard-socketio: /socket.io/?EIO=4&transport=websocket gave no Engine.IO open packet")
+    fi
+  fi
+fi
+
+# ---- peers ------------------------------------------------------------------------------
+# They get the same plan: the tokens are signed with the same secret.
+NO_INGEST=(--scenarios latency,fanout,memory,bigfanout)
+if has_target socketio-peer; then
+  PORT=$(free_port)
+  node bench/peers/socketio-server.js --port "$PORT" --jwt-secret "$SECRET" >"$RESULTS/socketio-peer-server.log" 2>&1 &
+  PEER=$!; PIDS+=("$PEER")
+  wait_http "http://127.0.0.1:$PORT/healthz" 30
+  run_bench socketio-peer socketio "$PORT" "$PEER" "${NO_INGEST[@]}"
+  stop_pid "$PEER"
+fi
+if has_target ws-peer; then
+  PORT=$(free_port)
+  node bench/peers/ws-server.js --port "$PORT" --jwt-secret "$SECRET" >"$RESULTS/ws-peer-server.log" 2>&1 &
+  PEER=$!; PIDS+=("$PEER")
+  wait_http "http://127.0.0.1:$PORT/healthz" 30
+  run_bench ws-peer flatjson "$PORT" "$PEER" "${NO_INGEST[@]}"
+  stop_pid "$PEER"
+fi
+
+# ---- durable ingest on PostgreSQL -----------------------------------------------------------
+if has_target postgres; then
+  if [ -x "$ROOT/scripts/postgres-test.sh" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    PGINFO=$("$ROOT/scripts/postgres-test.sh" start)
+    PGDIR=$(echo "$PGINFO" | sed -n 's/^PGDIR=//p')
+    PGURL=$(echo "$PGINFO" | sed -n 's/^SWITCHBOARD_TEST_POSTGRES_URL=//p')
+    start_switchboard "$WORK/postgres" --database "$PGURL"
+    PLAN_SAVED=$PLAN; PLAN="$WORK/plan-pg.json"
+    node bench/provision.mjs --server "http://127.0.0.1:$SB_PORT" --out "$PLAN" --room-users 2 --idle-users 2 \
+      --bigroom-users 2 2>&1 | sed 's/^/  /' >&2
+    run_bench switchboard-postgres flatjson "$SB_PORT" "$SB_PID" --scenarios ingest
+    PLAN=$PLAN_SAVED
+    stop_pid "$SB_PID"
+    stop_postgres
+  else
+    SKIPPED+=("postgres: PostgreSQL binaries or scripts/postgres-test.sh not found")
+  fi
+fi
+
+# ---- report ----------------------------------------------------------------------------------
+cat >"$RESULTS/meta.json" <<JSON
+{"mode":"$MODE","started":"$STARTED","finished":"$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+ "command":$(node -e 'console.log(JSON.stringify(process.argv[1]))' "scripts/bench.sh $ORIG_ARGS"),
+ "loadavg_before":"$LOAD_BEFORE","loadavg_after":"$(cut -d' ' -f1-3 /proc/loadavg)",
+ "server_binary":"$SERVER_ORIG","idle_users":$IDLE_USERS,"bigroom_users":$BIGROOM_USERS,"workers":$WORKERS,
+ "skipped":$(node -e 'console.log(JSON.stringify(process.argv.slice(1).filter(Boolean)))' "${SKIPPED[@]:-}")}
+JSON
+mkdir -p "$(dirname "$OUTPUT")"
+node bench/report.mjs "$RESULTS" "$OUTPUT"
+log "results in $RESULTS; report written to $OUTPUT"
