@@ -1,6 +1,7 @@
 #include "Store.h"
 
 #include "Migrations.h"
+#include "StoreWriter.h"
 #include "Timestamp.h"
 
 #include <QDir>
@@ -82,6 +83,14 @@ bool Store::open(const QString &url, const QString &dataDir, QString *error)
         db.close();
         return false;
     }
+    m_writer = new StoreWriter(db, this);
+    connect(m_writer, &StoreWriter::commitFailed, this, &Store::commitFailed, Qt::QueuedConnection);
+    if (!m_writer->startWriter(error)) {
+        delete m_writer;
+        m_writer = nullptr;
+        db.close();
+        return false;
+    }
     return true;
 }
 
@@ -89,6 +98,11 @@ void Store::close()
 {
     if (!QSqlDatabase::contains(m_connectionName)) return;
     flush();
+    if (m_writer) {
+        m_writer->stop();
+        delete m_writer;
+        m_writer = nullptr;
+    }
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         db.close();
@@ -110,55 +124,37 @@ QString Store::driverName() const
 
 void Store::enqueue(Write write, Done done)
 {
-    m_pending.append({std::move(write), std::move(done)});
-    if (!m_flushScheduled) {
-        m_flushScheduled = true;
-        // Queued, not immediate: everything that arrives in this loop pass joins the batch.
-        QMetaObject::invokeMethod(this, &Store::flush, Qt::QueuedConnection);
+    if (!m_writer) {
+        if (done) done(false, QStringLiteral("storage is closed"));
+        return;
     }
+    m_pending.append({std::move(write), std::move(done)});
+    if (!m_handOverScheduled) {
+        m_handOverScheduled = true;
+        // Queued: everything that arrives in this loop pass goes over as one batch.
+        QMetaObject::invokeMethod(this, &Store::handOver, Qt::QueuedConnection);
+    }
+}
+
+void Store::handOver()
+{
+    m_handOverScheduled = false;
+    if (!m_writer) return;
+    QList<QPair<Write, Done>> pending;
+    pending.swap(m_pending);
+    m_writer->enqueueBatch(std::move(pending));
 }
 
 void Store::flush()
 {
-    m_flushScheduled = false;
-    if (m_pending.isEmpty()) return;
-    QList<QPair<Write, Done>> batch;
-    batch.swap(m_pending);
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    QElapsedTimer timer;
-    timer.start();
-    QList<QPair<bool, QString>> results;
-    results.reserve(batch.size());
-    bool committed = db.isOpen() && db.transaction();
-    QString batchError = committed ? QString() : QStringLiteral("storage unavailable: %1").arg(db.lastError().text());
-    if (committed) {
-        QSqlQuery sp(db);
-        for (auto &item : batch) {
-            // A savepoint per write: one bad write (a constraint) fails alone.
-            QString err;
-            sp.exec(QStringLiteral("SAVEPOINT w"));
-            const bool ok = item.first(db, &err);
-            sp.exec(ok ? QStringLiteral("RELEASE SAVEPOINT w") : QStringLiteral("ROLLBACK TO SAVEPOINT w"));
-            if (!ok) sp.exec(QStringLiteral("RELEASE SAVEPOINT w"));
-            results.append({ok, err});
-        }
-        if (!db.commit()) {
-            batchError = QStringLiteral("commit failed: %1").arg(db.lastError().text());
-            db.rollback();
-            committed = false;
-        }
-    }
-    m_lastCommitMs = timer.nsecsElapsed() / 1e6;
-    m_totalCommitMs += m_lastCommitMs;
-    ++m_commits;
-    m_writes += batch.size();
-    if (!committed) Q_EMIT commitFailed(batchError);
-    for (int i = 0; i < batch.size(); ++i) {
-        if (!batch[i].second) continue;
-        if (committed) batch[i].second(results[i].first, results[i].second);
-        else batch[i].second(false, batchError);
-    }
+    handOver();
+    if (m_writer) m_writer->flush();
 }
+
+quint64 Store::commitCount() const { return m_writer ? m_writer->commitCount() : 0; }
+quint64 Store::writeCount() const { return m_writer ? m_writer->writeCount() : 0; }
+double Store::lastCommitMs() const { return m_writer ? m_writer->lastCommitMs() : 0; }
+double Store::totalCommitMs() const { return m_writer ? m_writer->totalCommitMs() : 0; }
 
 // ---- directory reads ------------------------------------------------------
 
@@ -386,9 +382,9 @@ qint64 Store::messageCount()
 
 #define SB_WRITE(sql, ...)                                                   \
     enqueue([=](QSqlDatabase &db, QString *error) {                          \
-        QSqlQuery q(db);                                                     \
-        q.prepare(QStringLiteral(sql));                                      \
-        for (const QVariant &v : QVariantList{__VA_ARGS__}) q.addBindValue(v); \
+        QSqlQuery &q = StoreWriter::prepared(db, QStringLiteral(sql));       \
+        int i = 0;                                                           \
+        for (const QVariant &v : QVariantList{__VA_ARGS__}) q.bindValue(i++, v); \
         return exec(q, error);                                               \
     }, std::move(done))
 

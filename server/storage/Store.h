@@ -13,14 +13,18 @@
 #include <QSqlDatabase>
 #include <QTimer>
 
+class StoreWriter;
+
 #include <functional>
 #include <optional>
 
 // The one storage interface of the server, on Qt Sql: SQLite (WAL, the embedded
-// default) or PostgreSQL, chosen by URL. Reads are synchronous. Writes are queued
-// and committed in groups: everything queued while the event loop was busy goes
-// into one transaction (one fsync), and each write's callback runs only after
-// that transaction is durable, so callers acknowledge and broadcast committed data only.
+// default) or PostgreSQL, chosen by URL. Reads are synchronous on the owner's
+// connection. Writes are queued and committed in groups by a writer thread
+// (StoreWriter): what is queued in one event-loop pass goes over as one batch,
+// and while a commit is under way the next batch gathers. Each write's callback
+// runs in the owner's thread only after its transaction is durable, so callers
+// acknowledge and broadcast committed data only.
 class Store : public QObject
 {
     Q_OBJECT
@@ -83,10 +87,10 @@ public:
     void flush();
 
     // Figures for /metrics and the admin feed.
-    quint64 commitCount() const { return m_commits; }
-    quint64 writeCount() const { return m_writes; }
-    double lastCommitMs() const { return m_lastCommitMs; }
-    double totalCommitMs() const { return m_totalCommitMs; }
+    quint64 commitCount() const;
+    quint64 writeCount() const;
+    double lastCommitMs() const;
+    double totalCommitMs() const;
 
 Q_SIGNALS:
     void commitFailed(const QString &error);
@@ -96,11 +100,10 @@ private:
     void fillReactions(QList<Message> &messages);
     Message messageFromQuery(const class QSqlQuery &q) const;
 
+    void handOver();
+
     QString m_connectionName;
-    QList<QPair<Write, Done>> m_pending;
-    bool m_flushScheduled = false;
-    quint64 m_commits = 0;
-    quint64 m_writes = 0;
-    double m_lastCommitMs = 0;
-    double m_totalCommitMs = 0;
+    StoreWriter *m_writer = nullptr;
+    QList<QPair<Write, Done>> m_pending; // queued in this loop pass, handed over at its end
+    bool m_handOverScheduled = false;
 };

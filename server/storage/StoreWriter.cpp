@@ -1,0 +1,191 @@
+#include "StoreWriter.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+namespace {
+thread_local QHash<QString, QSqlQuery> *t_prepared = nullptr;
+}
+
+QSqlQuery &StoreWriter::prepared(QSqlDatabase &db, const QString &sql)
+{
+    if (!t_prepared) t_prepared = new QHash<QString, QSqlQuery>();
+    const QString key = db.connectionName() + QLatin1Char('\n') + sql;
+    auto it = t_prepared->find(key);
+    if (it == t_prepared->end()) {
+        it = t_prepared->insert(key, QSqlQuery(db));
+        it->prepare(sql);
+    }
+    return it.value();
+}
+
+StoreWriter::StoreWriter(const QSqlDatabase &cloneFrom, QObject *resultsContext)
+    : m_template(cloneFrom), m_context(resultsContext)
+{
+    m_connectionName = cloneFrom.connectionName() + QStringLiteral("-writer");
+    setObjectName(QStringLiteral("store-writer"));
+}
+
+StoreWriter::~StoreWriter() { stop(); }
+
+bool StoreWriter::startWriter(QString *error)
+{
+    QMutexLocker lock(&m_mutex);
+    start();
+    while (!m_opened && m_openError.isEmpty()) m_idle.wait(&m_mutex);
+    if (!m_openError.isEmpty()) {
+        *error = m_openError;
+        lock.unlock();
+        wait();
+        return false;
+    }
+    return true;
+}
+
+void StoreWriter::enqueue(Write write, Done done)
+{
+    QMutexLocker lock(&m_mutex);
+    m_queue.append(Item{std::move(write), std::move(done), false, QString()});
+    m_wake.wakeOne();
+}
+
+void StoreWriter::enqueueBatch(QList<QPair<Write, Done>> writes)
+{
+    if (writes.isEmpty()) return;
+    QMutexLocker lock(&m_mutex);
+    for (auto &w : writes) m_queue.append(Item{std::move(w.first), std::move(w.second), false, QString()});
+    m_wake.wakeOne();
+}
+
+void StoreWriter::flush()
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        while ((!m_queue.isEmpty() || m_busy) && isRunning()) m_idle.wait(&m_mutex);
+    }
+    deliverResults();
+}
+
+void StoreWriter::stop()
+{
+    if (!isRunning()) return;
+    flush();
+    {
+        QMutexLocker lock(&m_mutex);
+        m_stop = true;
+        m_wake.wakeOne();
+    }
+    wait();
+    deliverResults();
+}
+
+void StoreWriter::deliverResults()
+{
+    QList<Item> results;
+    {
+        QMutexLocker lock(&m_mutex);
+        results.swap(m_results);
+        m_deliveryPosted = false;
+    }
+    for (Item &item : results)
+        if (item.done) item.done(item.ok, item.error);
+}
+
+bool StoreWriter::runBatch(QSqlDatabase &db, QList<Item> &batch, QString *batchError)
+{
+    if (!db.transaction()) {
+        *batchError = QStringLiteral("storage unavailable: %1").arg(db.lastError().text());
+        return false;
+    }
+    for (Item &item : batch) {
+        item.ok = item.write(db, &item.error);
+        if (!item.ok) {
+            db.rollback();
+            return false;
+        }
+    }
+    if (!db.commit()) {
+        *batchError = QStringLiteral("commit failed: %1").arg(db.lastError().text());
+        db.rollback();
+        return false;
+    }
+    return true;
+}
+
+void StoreWriter::run()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::cloneDatabase(m_template, m_connectionName);
+        QMutexLocker lock(&m_mutex);
+        if (!db.open()) {
+            m_openError = QStringLiteral("cannot open database for writing: %1").arg(db.lastError().text());
+        } else {
+            if (db.driverName() == QLatin1String("QSQLITE")) {
+                QSqlQuery q(db);
+                q.exec(QStringLiteral("PRAGMA synchronous=FULL"));
+                q.exec(QStringLiteral("PRAGMA foreign_keys=ON"));
+            }
+            m_opened = true;
+        }
+        m_idle.wakeAll();
+    }
+    if (!m_openError.isEmpty()) {
+        QSqlDatabase::removeDatabase(m_connectionName);
+        return;
+    }
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        for (;;) {
+            QList<Item> batch;
+            {
+                QMutexLocker lock(&m_mutex);
+                while (m_queue.isEmpty() && !m_stop) {
+                    m_busy = false;
+                    m_idle.wakeAll();
+                    m_wake.wait(&m_mutex);
+                }
+                if (m_queue.isEmpty() && m_stop) break;
+                batch.swap(m_queue);
+                m_busy = true;
+            }
+            QElapsedTimer timer;
+            timer.start();
+            QString batchError;
+            if (!runBatch(db, batch, &batchError)) {
+                if (batchError.isEmpty()) {
+                    // One write failed: replay each alone so only that one fails.
+                    for (Item &item : batch) {
+                        QList<Item> one{item};
+                        QString err;
+                        if (runBatch(db, one, &err)) item.ok = true;
+                        else { item.ok = false; item.error = err.isEmpty() ? one.first().error : err; }
+                    }
+                } else {
+                    for (Item &item : batch) { item.ok = false; item.error = batchError; }
+                    Q_EMIT commitFailed(batchError);
+                }
+            }
+            const quint64 us = quint64(timer.nsecsElapsed() / 1000);
+            m_lastCommitUs = us;
+            m_totalCommitUs += us;
+            ++m_commits;
+            m_writes += batch.size();
+            QMutexLocker lock(&m_mutex);
+            m_results.append(batch);
+            if (!m_deliveryPosted) {
+                m_deliveryPosted = true;
+                QMetaObject::invokeMethod(m_context, [this] { deliverResults(); }, Qt::QueuedConnection);
+            }
+        }
+        delete t_prepared; // before the connection goes
+        t_prepared = nullptr;
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+    QMutexLocker lock(&m_mutex);
+    m_busy = false;
+    m_idle.wakeAll();
+}

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <QMutex>
+#include <QSqlDatabase>
+#include <QThread>
+#include <QWaitCondition>
+
+#include <atomic>
+#include <functional>
+
+// The one thread that writes. It takes everything queued since its last
+// commit, runs it in one transaction (group commit: one fsync for the lot),
+// and hands the results back to the owner's thread, so the event loop never
+// waits for the disk. If one write of a batch fails, the batch is rolled back
+// and replayed one transaction per write, so the failure stays its own.
+class StoreWriter : public QThread
+{
+    Q_OBJECT
+public:
+    using Write = std::function<bool(QSqlDatabase &db, QString *error)>;
+    using Done = std::function<void(bool ok, const QString &error)>;
+
+    // cloneFrom: an open connection whose settings the writer copies.
+    StoreWriter(const QSqlDatabase &cloneFrom, QObject *resultsContext);
+    ~StoreWriter() override;
+
+    bool startWriter(QString *error);
+    void enqueue(Write write, Done done);
+    void enqueueBatch(QList<QPair<Write, Done>> writes);
+    // Blocks until everything queued so far is committed, then runs the callbacks.
+    void flush();
+    void stop();
+
+    // A statement prepared once per writer connection and reused: compiling SQL
+    // for every insert costs as much as the insert.
+    static class QSqlQuery &prepared(QSqlDatabase &db, const QString &sql);
+
+    quint64 commitCount() const { return m_commits.load(); }
+    quint64 writeCount() const { return m_writes.load(); }
+    double lastCommitMs() const { return m_lastCommitUs.load() / 1000.0; }
+    double totalCommitMs() const { return m_totalCommitUs.load() / 1000.0; }
+
+Q_SIGNALS:
+    void commitFailed(const QString &error);
+
+protected:
+    void run() override;
+
+private:
+    struct Item { Write write; Done done; bool ok = false; QString error; };
+    void deliverResults();
+    bool runBatch(QSqlDatabase &db, QList<Item> &batch, QString *batchError);
+
+    QSqlDatabase m_template;
+    QString m_connectionName;
+    QObject *m_context;
+    QMutex m_mutex;
+    QWaitCondition m_wake, m_idle;
+    QList<Item> m_queue;       // waiting for the writer
+    QList<Item> m_results;     // committed (or failed), waiting for the owner's thread
+    bool m_busy = false;
+    bool m_stop = false;
+    bool m_deliveryPosted = false;
+    QString m_openError;
+    bool m_opened = false;
+    std::atomic<quint64> m_commits{0}, m_writes{0}, m_lastCommitUs{0}, m_totalCommitUs{0};
+};
