@@ -1,6 +1,8 @@
 #include "Attachment.h"
 #include "Timestamp.h"
 
+#include <QDateTime>
+
 QJsonObject Attachment::toJson() const
 {
     return {
@@ -23,5 +25,7 @@ Attachment Attachment::fromJson(const QJsonObject &o)
     a.mimeType = o.value("mimeType").toString(o.value("content_type").toString(o.value("type").toString()));
     a.size = o.value("size").toInteger();
     a.url = o.value("url").toString();
+    const QDateTime created = QDateTime::fromString(o.value("createdAt").toString(), Qt::ISODateWithMs);
+    a.createdAt = created.isValid() ? created.toMSecsSinceEpoch() : 0;
     return a;
 }
