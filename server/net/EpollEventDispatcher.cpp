@@ -1,0 +1,560 @@
+#include "EpollEventDispatcher.h"
+
+#include <QCoreApplication>
+#include <QSocketNotifier>
+#include <QThread>
+#include <QTimerEvent>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <ctime>
+
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+namespace {
+
+// Enough that a busy pass rarely needs a second epoll_wait; level triggering
+// reports the rest on the next pass, and the kernel rotates its ready list.
+constexpr int kMaxEventsPerWait = 512;
+constexpr qint64 kNsPerMs = 1000 * 1000;
+
+qint64 monotonicNs()
+{
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return qint64(ts.tv_sec) * 1000 * kNsPerMs + ts.tv_nsec;
+}
+
+const char *notifierTypeName(int type)
+{
+    static const char *const names[] = {"Read", "Write", "Exception"};
+    return type >= 0 && type < 3 ? names[type] : "?";
+}
+
+// Coarse timers may be off by 5% (Qt's promise). Rounding their deadlines to a
+// shared grid of at most interval/10 lets timers started at different moments
+// fire in the same wake-up, at most 2.5% away from the exact time.
+qint64 coarseGranularityMs(qint64 intervalMs)
+{
+    static const qint64 steps[] = {1000, 500, 250, 100, 50, 25, 10, 5, 2};
+    for (qint64 step : steps) {
+        if (step * 10 <= intervalMs)
+            return step;
+    }
+    return 1;
+}
+
+qint64 roundToNearest(qint64 value, qint64 step)
+{
+    return (value + step / 2) / step * step;
+}
+
+qint64 deadlineFor(qint64 expectedNs, qint64 intervalMs, Qt::TimerType type)
+{
+    switch (type) {
+    case Qt::PreciseTimer:
+        return expectedNs;
+    case Qt::CoarseTimer:
+        if (intervalMs < 20) // 5% of less than 20 ms is under the loop's 1 ms resolution
+            return expectedNs;
+        return roundToNearest(expectedNs, coarseGranularityMs(intervalMs) * kNsPerMs);
+    case Qt::VeryCoarseTimer:
+        return roundToNearest(expectedNs, 1000 * kNsPerMs);
+    }
+    return expectedNs;
+}
+
+} // namespace
+
+EpollEventDispatcher::EpollEventDispatcher(QObject *parent)
+    : QAbstractEventDispatcher(parent)
+    , m_events(new epoll_event[kMaxEventsPerWait])
+{
+    m_epollFd = epoll_create1(EPOLL_CLOEXEC);
+    m_wakeFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (m_epollFd < 0 || m_wakeFd < 0) {
+        qWarning("EpollEventDispatcher: cannot create epoll/eventfd: %s", strerror(errno));
+        return;
+    }
+    epoll_event ev = {};
+    ev.events = EPOLLIN;
+    ev.data.fd = m_wakeFd;
+    if (epoll_ctl(m_epollFd, EPOLL_CTL_ADD, m_wakeFd, &ev) != 0) {
+        qWarning("EpollEventDispatcher: cannot watch the wake-up eventfd: %s", strerror(errno));
+        close(m_wakeFd);
+        m_wakeFd = -1;
+    }
+}
+
+EpollEventDispatcher::~EpollEventDispatcher()
+{
+    if (m_wakeFd >= 0)
+        close(m_wakeFd);
+    if (m_epollFd >= 0)
+        close(m_epollFd);
+}
+
+bool EpollEventDispatcher::requestedByEnvironment()
+{
+    const QString choice = qEnvironmentVariable("SWITCHBOARD_DISPATCHER").trimmed().toLower();
+    if (choice == QLatin1String("qt"))
+        return false;
+    if (!choice.isEmpty() && choice != QLatin1String("epoll"))
+        qWarning("SWITCHBOARD_DISPATCHER=%s is unknown (use epoll or qt); using epoll",
+                 qPrintable(choice));
+    return true;
+}
+
+bool EpollEventDispatcher::installOnMainThread()
+{
+    if (!requestedByEnvironment())
+        return false;
+    if (QCoreApplication::instance() || QAbstractEventDispatcher::instance()) {
+        // Too late: the stock dispatcher already owns the descriptors registered so far.
+        const bool already = qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance());
+        if (!already)
+            qWarning("EpollEventDispatcher::installOnMainThread: called after the event dispatcher "
+                     "was created; keeping Qt's");
+        return already;
+    }
+    auto *dispatcher = new EpollEventDispatcher;
+    if (!dispatcher->isValid()) {
+        delete dispatcher;
+        return false;
+    }
+    QCoreApplication::setEventDispatcher(dispatcher); // the application parents it later
+    if (QAbstractEventDispatcher::instance() != dispatcher) {
+        delete dispatcher;
+        return false;
+    }
+    return true;
+}
+
+bool EpollEventDispatcher::installOnThread(QThread *thread)
+{
+    if (!thread || !requestedByEnvironment())
+        return false;
+    if (thread->isRunning() || thread->eventDispatcher()) {
+        const bool already = qobject_cast<EpollEventDispatcher *>(thread->eventDispatcher());
+        if (!already)
+            qWarning("EpollEventDispatcher::installOnThread: the thread already has a dispatcher");
+        return already;
+    }
+    auto *dispatcher = new EpollEventDispatcher;
+    if (!dispatcher->isValid()) {
+        delete dispatcher;
+        return false;
+    }
+    thread->setEventDispatcher(dispatcher); // takes ownership on success
+    if (thread->eventDispatcher() != dispatcher) {
+        delete dispatcher;
+        return false;
+    }
+    return true;
+}
+
+bool EpollEventDispatcher::isValid() const
+{
+    return m_epollFd >= 0 && m_wakeFd >= 0;
+}
+
+int EpollEventDispatcher::watchedDescriptorCount() const
+{
+    return int(m_watches.size());
+}
+
+bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
+{
+    m_interrupted.storeRelaxed(0);
+    emit awake();
+    QCoreApplication::sendPostedEvents();
+
+    const bool includeTimers = !(flags & QEventLoop::X11ExcludeTimers);
+    const bool includeNotifiers = !(flags & QEventLoop::ExcludeSocketNotifiers);
+    // Unlike Qt's unix dispatcher we cannot read QThreadData::canWait, and do
+    // not need to: every postEvent() calls wakeUp(), so a post that arrives
+    // after the sendPostedEvents() above makes the eventfd readable.
+    const bool canWait = (flags & QEventLoop::WaitForMoreEvents) && !m_interrupted.loadRelaxed();
+    if (canWait)
+        emit aboutToBlock();
+    if (m_interrupted.loadRelaxed())
+        return false;
+
+    int timeout = 0;
+    if (canWait) {
+        timeout = includeTimers ? timeoutForNextTimer() : -1;
+        if (includeNotifiers && (!m_alwaysReadyFds.empty() || !m_pending.empty()))
+            timeout = 0;
+    }
+
+    int nevents = 0;
+    bool woken = false;
+    if (includeNotifiers) {
+        const int count = epoll_wait(m_epollFd, m_events.get(), kMaxEventsPerWait, timeout);
+        if (count < 0 && errno != EINTR)
+            qWarning("EpollEventDispatcher: epoll_wait: %s", strerror(errno));
+        collectReady(std::max(count, 0), &woken);
+    } else {
+        // The epoll set holds every socket and level-triggered readiness would
+        // wake us at once; only the wake-up fd and the timers may end this wait.
+        pollfd pfd = {m_wakeFd, POLLIN, 0};
+        woken = poll(&pfd, 1, timeout) > 0;
+    }
+
+    if (woken) {
+        consumeWakeUp();
+        // Deliver what woke us in this call, not the next, so a caller of a
+        // single processEvents(WaitForMoreEvents) sees the posted event (as with glib).
+        QCoreApplication::sendPostedEvents();
+        ++nevents;
+    }
+    if (includeNotifiers)
+        nevents += activateSocketNotifiers();
+    if (includeTimers)
+        nevents += activateTimers();
+    return nevents > 0;
+}
+
+void EpollEventDispatcher::consumeWakeUp()
+{
+    eventfd_t value;
+    eventfd_read(m_wakeFd, &value);
+    // Only after the read: a wakeUp() racing with us either finds the flag
+    // still set (and its event is sent by our sendPostedEvents() that follows)
+    // or writes the eventfd again. Clearing first could lose a wake-up forever.
+    m_wakeUpPending.storeRelease(0);
+}
+
+void EpollEventDispatcher::collectReady(int count, bool *woken)
+{
+    // Level-triggered epoll never reports one fd twice per wait, so only
+    // notifiers left over from an outer (nested) pass can be duplicates.
+    const bool deduplicate = !m_pending.empty();
+    for (int i = 0; i < count; ++i) {
+        const epoll_event &ev = m_events[i];
+        if (ev.data.fd == m_wakeFd) {
+            *woken = true;
+            continue;
+        }
+        const auto it = m_watches.find(ev.data.fd);
+        if (it == m_watches.end())
+            continue;
+        const Watch &watch = it->second;
+        // The same mapping as Qt's poll() dispatcher: hang-ups and errors wake readers.
+        if (watch.notifiers[QSocketNotifier::Read] && (ev.events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+            markPending(watch.notifiers[QSocketNotifier::Read], deduplicate);
+        if (watch.notifiers[QSocketNotifier::Write] && (ev.events & (EPOLLOUT | EPOLLERR)))
+            markPending(watch.notifiers[QSocketNotifier::Write], deduplicate);
+        if (watch.notifiers[QSocketNotifier::Exception] && (ev.events & EPOLLPRI))
+            markPending(watch.notifiers[QSocketNotifier::Exception], deduplicate);
+    }
+    for (int fd : m_alwaysReadyFds) {
+        const Watch &watch = m_watches.at(fd);
+        for (int type : {QSocketNotifier::Read, QSocketNotifier::Write}) {
+            if (watch.notifiers[type])
+                markPending(watch.notifiers[type], true);
+        }
+    }
+}
+
+void EpollEventDispatcher::markPending(QSocketNotifier *notifier, bool deduplicate)
+{
+    if (deduplicate && std::find(m_pending.begin(), m_pending.end(), notifier) != m_pending.end())
+        return;
+    m_pending.push_back(notifier);
+}
+
+int EpollEventDispatcher::activateSocketNotifiers()
+{
+    int activated = 0;
+    while (!m_pending.empty()) {
+        QSocketNotifier *notifier = m_pending.front();
+        m_pending.pop_front();
+        if (!notifier) // unregistered (or deleted) after it became ready
+            continue;
+        QEvent event(QEvent::SockAct);
+        QCoreApplication::sendEvent(notifier, &event);
+        ++activated;
+    }
+    return activated;
+}
+
+void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
+{
+    Q_ASSERT(notifier);
+    const int fd = int(notifier->socket());
+    const int type = notifier->type();
+    if (fd < 0 || type < 0 || type > 2) {
+        qWarning("EpollEventDispatcher: invalid socket notifier (fd %d)", fd);
+        return;
+    }
+    if (notifier->thread() != thread() || thread() != QThread::currentThread()) {
+        qWarning("QSocketNotifier: socket notifiers cannot be enabled from another thread");
+        return;
+    }
+    Watch &watch = m_watches[fd];
+    if (watch.notifiers[type] && watch.notifiers[type] != notifier)
+        qWarning("EpollEventDispatcher: Multiple socket notifiers for same socket %d and type %s",
+                 fd, notifierTypeName(type));
+    watch.notifiers[type] = notifier;
+    updateInterest(fd);
+}
+
+void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
+{
+    Q_ASSERT(notifier);
+    const int fd = int(notifier->socket());
+    const int type = notifier->type();
+    if (notifier->thread() != thread() || thread() != QThread::currentThread()) {
+        qWarning("QSocketNotifier: socket notifier (fd %d) cannot be disabled from another thread", fd);
+        return;
+    }
+
+    // Forget it even if it is not in m_watches: a pending pointer must never outlive it.
+    std::replace(m_pending.begin(), m_pending.end(), notifier, static_cast<QSocketNotifier *>(nullptr));
+
+    const auto it = m_watches.find(fd);
+    if (it == m_watches.end() || type < 0 || type > 2 || !it->second.notifiers[type])
+        return;
+    if (it->second.notifiers[type] != notifier) {
+        qWarning("EpollEventDispatcher: Multiple socket notifiers for same socket %d and type %s",
+                 fd, notifierTypeName(type));
+        return;
+    }
+    it->second.notifiers[type] = nullptr;
+    updateInterest(fd);
+}
+
+void EpollEventDispatcher::updateInterest(int fd)
+{
+    const auto it = m_watches.find(fd);
+    Watch &watch = it->second;
+    quint32 events = 0;
+    if (watch.notifiers[QSocketNotifier::Read])
+        events |= EPOLLIN;
+    if (watch.notifiers[QSocketNotifier::Write])
+        events |= EPOLLOUT;
+    if (watch.notifiers[QSocketNotifier::Exception])
+        events |= EPOLLPRI;
+
+    if (events == 0) {
+        // ENOENT/EBADF mean the fd was closed before its notifier was
+        // disabled; the kernel already dropped it from the epoll set.
+        if (watch.inEpoll)
+            epoll_ctl(m_epollFd, EPOLL_CTL_DEL, fd, nullptr);
+        if (watch.alwaysReady)
+            m_alwaysReadyFds.erase(std::find(m_alwaysReadyFds.begin(), m_alwaysReadyFds.end(), fd));
+        m_watches.erase(it);
+        return;
+    }
+    if (watch.alwaysReady || (watch.inEpoll && watch.events == events)) {
+        watch.events = events;
+        return;
+    }
+
+    epoll_event ev = {};
+    ev.events = events;
+    ev.data.fd = fd;
+    int op = watch.inEpoll ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    int rc = epoll_ctl(m_epollFd, op, fd, &ev);
+    // The fd may have been closed and reused behind our back (MOD finds no
+    // entry) or still be in the set from such a descriptor (ADD finds one).
+    if (rc != 0 && ((op == EPOLL_CTL_MOD && errno == ENOENT) || (op == EPOLL_CTL_ADD && errno == EEXIST))) {
+        op = (op == EPOLL_CTL_MOD) ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+        rc = epoll_ctl(m_epollFd, op, fd, &ev);
+    }
+    if (rc == 0) {
+        watch.inEpoll = true;
+    } else if (errno == EPERM) {
+        // Regular files cannot be epolled; poll() reports them always ready.
+        watch.alwaysReady = true;
+        watch.inEpoll = false;
+        m_alwaysReadyFds.push_back(fd);
+    } else {
+        qWarning("EpollEventDispatcher: cannot watch socket %d: %s", fd, strerror(errno));
+        watch.inEpoll = false;
+    }
+    watch.events = events;
+}
+
+void EpollEventDispatcher::registerTimer(int timerId, qint64 interval, Qt::TimerType timerType,
+                                         QObject *object)
+{
+    if (timerId < 1 || interval < 0 || !object) {
+        qWarning("EpollEventDispatcher::registerTimer: invalid arguments");
+        return;
+    }
+    if (object->thread() != thread() || thread() != QThread::currentThread()) {
+        qWarning("EpollEventDispatcher::registerTimer: timers cannot be started from another thread");
+        return;
+    }
+    const auto existing = m_timers.find(timerId);
+    if (existing != m_timers.end())
+        removeTimer(existing);
+
+    Timer &timer = m_timers[timerId];
+    timer.object = object;
+    timer.intervalMs = interval;
+    timer.type = timerType;
+    timer.serial = ++m_sequence;
+    // Very coarse timers keep whole seconds (Qt rounds the same way); below
+    // half a second that would be 0, so they stay at one second.
+    qint64 periodMs = interval;
+    if (timerType == Qt::VeryCoarseTimer && interval > 0)
+        periodMs = std::max<qint64>(1000, roundToNearest(interval, 1000));
+    timer.periodNs = periodMs * kNsPerMs;
+    timer.expectedNs = monotonicNs() + timer.periodNs;
+    insertTimer(timerId, timer, deadlineFor(timer.expectedNs, periodMs, timerType));
+    m_timersByObject[object].push_back(timerId);
+}
+
+bool EpollEventDispatcher::unregisterTimer(int timerId)
+{
+    if (thread() != QThread::currentThread()) {
+        qWarning("EpollEventDispatcher::unregisterTimer: timers cannot be stopped from another thread");
+        return false;
+    }
+    const auto it = m_timers.find(timerId);
+    if (it == m_timers.end())
+        return false;
+    removeTimer(it);
+    return true;
+}
+
+bool EpollEventDispatcher::unregisterTimers(QObject *object)
+{
+    if (!object || thread() != QThread::currentThread()) {
+        qWarning("EpollEventDispatcher::unregisterTimers: invalid argument or wrong thread");
+        return false;
+    }
+    const auto owned = m_timersByObject.find(object);
+    if (owned == m_timersByObject.end())
+        return false;
+    const std::vector<int> ids = owned->second; // removeTimer() edits the index
+    for (int id : ids) {
+        const auto it = m_timers.find(id);
+        if (it != m_timers.end())
+            removeTimer(it);
+    }
+    return true;
+}
+
+QList<QAbstractEventDispatcher::TimerInfo> EpollEventDispatcher::registeredTimers(QObject *object) const
+{
+    QList<TimerInfo> list;
+    const auto owned = m_timersByObject.find(object);
+    if (owned == m_timersByObject.end())
+        return list;
+    for (int id : owned->second) {
+        const Timer &timer = m_timers.at(id);
+        list.append(TimerInfo(id, int(timer.intervalMs), timer.type));
+    }
+    return list;
+}
+
+int EpollEventDispatcher::remainingTime(int timerId)
+{
+    const auto it = m_timers.find(timerId);
+    if (it == m_timers.end())
+        return -1;
+    const qint64 left = it->second.key.first - monotonicNs();
+    return left <= 0 ? 0 : int(std::min<qint64>(left / kNsPerMs, INT_MAX));
+}
+
+void EpollEventDispatcher::insertTimer(int timerId, Timer &timer, qint64 deadline)
+{
+    timer.key = TimerKey(deadline, ++m_sequence);
+    m_timerQueue.emplace(timer.key, timerId);
+}
+
+void EpollEventDispatcher::removeTimer(std::unordered_map<int, Timer>::iterator it)
+{
+    const int id = it->first;
+    Timer &timer = it->second;
+    m_timerQueue.erase(timer.key);
+    const auto owned = m_timersByObject.find(timer.object);
+    if (owned != m_timersByObject.end()) {
+        std::vector<int> &ids = owned->second;
+        ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
+        if (ids.empty())
+            m_timersByObject.erase(owned);
+    }
+    m_timers.erase(it);
+}
+
+void EpollEventDispatcher::scheduleNext(int timerId, Timer &timer, qint64 now)
+{
+    m_timerQueue.erase(timer.key);
+    if (timer.periodNs == 0) {
+        // Due again on the next pass, which polls sockets first: zero timers
+        // cannot starve I/O because each fires at most once per pass.
+        timer.expectedNs = now;
+    } else {
+        timer.expectedNs += timer.periodNs;
+        if (timer.expectedNs <= now) // fell behind: skip the missed ticks, as Qt does
+            timer.expectedNs = now + timer.periodNs;
+    }
+    insertTimer(timerId, timer, deadlineFor(timer.expectedNs, timer.periodNs / kNsPerMs, timer.type));
+}
+
+int EpollEventDispatcher::timeoutForNextTimer() const
+{
+    if (m_timerQueue.empty())
+        return -1;
+    const qint64 left = m_timerQueue.begin()->first.first - monotonicNs();
+    if (left <= 0)
+        return 0;
+    // Round up: waking before the deadline would only spin until it.
+    return int(std::min<qint64>((left + kNsPerMs - 1) / kNsPerMs, INT_MAX));
+}
+
+int EpollEventDispatcher::activateTimers()
+{
+    if (m_timerQueue.empty())
+        return 0;
+    const qint64 now = monotonicNs();
+
+    // Snapshot first: timer events may start, stop or delete any timer, and a
+    // stopped timer's id may be handed to a new timer before we get to it.
+    std::vector<std::pair<int, quint64>> due;
+    for (auto it = m_timerQueue.begin(); it != m_timerQueue.end() && it->first.first <= now; ++it)
+        due.emplace_back(it->second, m_timers.at(it->second).serial);
+
+    int activated = 0;
+    for (const auto &[id, serial] : due) {
+        auto it = m_timers.find(id);
+        if (it == m_timers.end() || it->second.serial != serial || it->second.key.first > now)
+            continue; // gone, replaced, or already fired by a nested loop
+        Timer &timer = it->second;
+        scheduleNext(id, timer, now);
+        if (timer.periodNs > 0) // like Qt, zero timers alone do not count as work done
+            ++activated;
+        if (timer.inTimerEvent) // a nested loop inside its own timerEvent: no recursion
+            continue;
+        timer.inTimerEvent = true;
+        QTimerEvent event(id);
+        QCoreApplication::sendEvent(timer.object, &event);
+        it = m_timers.find(id);
+        if (it != m_timers.end() && it->second.serial == serial)
+            it->second.inTimerEvent = false;
+    }
+    return activated;
+}
+
+void EpollEventDispatcher::wakeUp()
+{
+    // Coalesce: one write until the loop has consumed it, however many posts.
+    if (m_wakeUpPending.testAndSetAcquire(0, 1))
+        eventfd_write(m_wakeFd, 1);
+}
+
+void EpollEventDispatcher::interrupt()
+{
+    m_interrupted.storeRelaxed(1);
+    wakeUp();
+}

@@ -1,0 +1,122 @@
+#pragma once
+
+#include <QAbstractEventDispatcher>
+#include <QAtomicInt>
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+class QThread;
+struct epoll_event;
+
+// A Linux event dispatcher whose cost per loop pass grows with the number of
+// *ready* descriptors, not with the number of registered ones. Qt's stock
+// dispatchers (glib and unix) hand every socket to poll() on every pass, so
+// thousands of idle connections make every round trip slow (see README.md).
+//
+// It keeps Qt's unix dispatcher semantics: level-triggered socket notifiers,
+// posted events sent at the start of every pass, awake()/aboutToBlock(),
+// interrupt(), and the ExcludeSocketNotifiers / X11ExcludeTimers /
+// WaitForMoreEvents flags. There are no user input events on a server, so
+// ExcludeUserInputEvents has nothing to exclude.
+//
+// Install it before the thread's event loop exists:
+//   main thread:   EpollEventDispatcher::installOnMainThread();  // before QCoreApplication
+//   worker thread: EpollEventDispatcher::installOnThread(&thread); // before thread.start()
+// SWITCHBOARD_DISPATCHER=qt in the environment makes both helpers do nothing,
+// so Qt's stock dispatcher is used instead.
+class EpollEventDispatcher final : public QAbstractEventDispatcher
+{
+    Q_OBJECT
+
+public:
+    explicit EpollEventDispatcher(QObject *parent = nullptr);
+    ~EpollEventDispatcher() override;
+
+    // False when SWITCHBOARD_DISPATCHER=qt; true when unset or "epoll".
+    static bool requestedByEnvironment();
+    // Makes a new EpollEventDispatcher the main thread's dispatcher. Must run
+    // before QCoreApplication is constructed. Returns true when the main thread
+    // uses an EpollEventDispatcher afterwards.
+    static bool installOnMainThread();
+    // Same for a QThread that has not been started. The thread owns it.
+    static bool installOnThread(QThread *thread);
+
+    // False if epoll or eventfd could not be created (e.g. out of descriptors).
+    bool isValid() const;
+    // Descriptors with at least one enabled notifier (for tests and metrics).
+    int watchedDescriptorCount() const;
+
+    bool processEvents(QEventLoop::ProcessEventsFlags flags) override;
+
+    void registerSocketNotifier(QSocketNotifier *notifier) override;
+    void unregisterSocketNotifier(QSocketNotifier *notifier) override;
+
+    using QAbstractEventDispatcher::registerTimer;
+    void registerTimer(int timerId, qint64 interval, Qt::TimerType timerType, QObject *object) override;
+    bool unregisterTimer(int timerId) override;
+    bool unregisterTimers(QObject *object) override;
+    QList<TimerInfo> registeredTimers(QObject *object) const override;
+    int remainingTime(int timerId) override;
+
+    void wakeUp() override;
+    void interrupt() override;
+
+private:
+    // (deadline in ns of CLOCK_MONOTONIC, insertion sequence): the sequence
+    // keeps timers with equal deadlines in start order, as Qt does.
+    using TimerKey = std::pair<qint64, quint64>;
+
+    struct Timer
+    {
+        QObject *object = nullptr;
+        qint64 intervalMs = 0;  // as registered, for registeredTimers()
+        qint64 periodNs = 0;    // after VeryCoarse rounding
+        qint64 expectedNs = 0;  // the exact schedule, so coarse rounding does not drift
+        TimerKey key;           // current place in m_timerQueue
+        quint64 serial = 0;     // tells a timer from a later one reusing its id
+        Qt::TimerType type = Qt::CoarseTimer;
+        bool inTimerEvent = false;
+    };
+
+    struct Watch
+    {
+        QSocketNotifier *notifiers[3] = {nullptr, nullptr, nullptr}; // Read, Write, Exception
+        quint32 events = 0;
+        bool inEpoll = false;
+        bool alwaysReady = false; // epoll refuses regular files; poll() calls them always ready
+    };
+
+    void updateInterest(int fd);
+    void collectReady(int count, bool *woken);
+    void markPending(QSocketNotifier *notifier, bool deduplicate);
+    int activateSocketNotifiers();
+    int activateTimers();
+    int timeoutForNextTimer() const;
+    void scheduleNext(int timerId, Timer &timer, qint64 now);
+    void insertTimer(int timerId, Timer &timer, qint64 deadline);
+    void removeTimer(std::unordered_map<int, Timer>::iterator it);
+    void consumeWakeUp();
+
+    int m_epollFd = -1;
+    int m_wakeFd = -1;
+    QAtomicInt m_wakeUpPending;
+    QAtomicInt m_interrupted;
+
+    std::unordered_map<int, Watch> m_watches;
+    std::vector<int> m_alwaysReadyFds;
+    // Ready notifiers not yet activated. Shared by nested processEvents()
+    // calls, like Qt's pendingNotifiers, and cleared of any notifier that is
+    // unregistered, so a socket deleted mid-batch is never touched.
+    std::deque<QSocketNotifier *> m_pending;
+    std::unique_ptr<epoll_event[]> m_events;
+
+    std::unordered_map<int, Timer> m_timers;
+    std::map<TimerKey, int> m_timerQueue;
+    std::unordered_map<QObject *, std::vector<int>> m_timersByObject;
+    quint64 m_sequence = 0;
+};

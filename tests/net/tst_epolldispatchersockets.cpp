@@ -1,0 +1,450 @@
+// QSocketNotifier semantics under the dispatcher the server installs: the
+// cases where an epoll dispatcher can go wrong (stale pointers, reused fds,
+// several notifiers per fd, disabled notifiers).
+#include "DispatcherTestMain.h"
+
+#include <QAbstractEventDispatcher>
+#include <QElapsedTimer>
+#include <QSocketNotifier>
+#include <QTemporaryFile>
+#include <QTimer>
+
+#include <memory>
+#include <vector>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+QAbstractEventDispatcher *dispatcher()
+{
+    return QAbstractEventDispatcher::instance();
+}
+
+// A connected AF_UNIX stream pair, non-blocking, closed on destruction.
+struct SocketPair
+{
+    int fds[2] = {-1, -1};
+    SocketPair()
+    {
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0)
+            qFatal("socketpair failed");
+    }
+    ~SocketPair()
+    {
+        closeEnd(0);
+        closeEnd(1);
+    }
+    void closeEnd(int i)
+    {
+        if (fds[i] >= 0)
+            close(fds[i]);
+        fds[i] = -1;
+    }
+    bool send(int end, const char *data = "x") { return write(fds[end], data, strlen(data)) > 0; }
+    int drain(int end)
+    {
+        char buffer[4096];
+        int total = 0;
+        ssize_t n;
+        while ((n = read(fds[end], buffer, sizeof buffer)) > 0)
+            total += int(n);
+        return total;
+    }
+};
+
+// A connected TCP pair on 127.0.0.1 (needed for out-of-band data).
+struct TcpPair
+{
+    int client = -1;
+    int server = -1;
+    TcpPair()
+    {
+        const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in addr = {};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        if (bind(listener, reinterpret_cast<sockaddr *>(&addr), len) != 0 || listen(listener, 1) != 0
+            || getsockname(listener, reinterpret_cast<sockaddr *>(&addr), &len) != 0)
+            qFatal("listen failed");
+        client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (::connect(client, reinterpret_cast<sockaddr *>(&addr), len) != 0)
+            qFatal("connect failed");
+        server = accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        close(listener);
+    }
+    ~TcpPair()
+    {
+        close(client);
+        close(server);
+    }
+};
+
+struct CountingNotifier
+{
+    std::unique_ptr<QSocketNotifier> notifier;
+    int activations = 0;
+    CountingNotifier(int fd, QSocketNotifier::Type type)
+        : notifier(std::make_unique<QSocketNotifier>(fd, type))
+    {
+        QObject::connect(notifier.get(), &QSocketNotifier::activated, notifier.get(),
+                         [this] { ++activations; });
+    }
+};
+
+} // namespace
+
+class TestEpollDispatcherSockets : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void readAndWriteNotifiersOnOneFdBothFire()
+    {
+        SocketPair pair;
+        CountingNotifier reader(pair.fds[0], QSocketNotifier::Read);
+        CountingNotifier writer(pair.fds[0], QSocketNotifier::Write);
+        QTRY_VERIFY_WITH_TIMEOUT(writer.activations > 0, 5000); // writable at once
+        QCOMPARE(reader.activations, 0);
+
+        // Turning the writer off must leave the reader on the same fd working.
+        writer.notifier->setEnabled(false);
+        const int writesBefore = writer.activations;
+        QObject::connect(reader.notifier.get(), &QSocketNotifier::activated, reader.notifier.get(),
+                         [&pair] { pair.drain(0); });
+        QVERIFY(pair.send(1));
+        QTRY_VERIFY_WITH_TIMEOUT(reader.activations > 0, 5000);
+        QCOMPARE(writer.activations, writesBefore);
+
+        writer.notifier->setEnabled(true);
+        QTRY_VERIFY_WITH_TIMEOUT(writer.activations > writesBefore, 5000);
+    }
+
+    void exceptionNotifierFiresOnOutOfBandDataBesideReadAndWrite()
+    {
+        TcpPair tcp;
+        CountingNotifier reader(tcp.server, QSocketNotifier::Read);
+        CountingNotifier writer(tcp.server, QSocketNotifier::Write);
+        CountingNotifier urgent(tcp.server, QSocketNotifier::Exception);
+        writer.notifier->setEnabled(false);
+        reader.notifier->setEnabled(false);
+        QTest::qWait(20);
+        QCOMPARE(urgent.activations, 0);
+
+        QObject::connect(urgent.notifier.get(), &QSocketNotifier::activated, urgent.notifier.get(),
+                         [&] {
+                             char byte;
+                             recv(tcp.server, &byte, 1, MSG_OOB); // clear the urgent mark
+                         });
+        const char byte = '!';
+        QCOMPARE(send(tcp.client, &byte, 1, MSG_OOB), ssize_t(1));
+        QTRY_VERIFY_WITH_TIMEOUT(urgent.activations > 0, 5000);
+        QCOMPARE(reader.activations, 0);
+        QCOMPARE(writer.activations, 0);
+    }
+
+    void disabledNotifierStaysQuietUntilEnabled()
+    {
+        SocketPair pair;
+        CountingNotifier reader(pair.fds[0], QSocketNotifier::Read);
+        reader.notifier->setEnabled(false);
+        QVERIFY(pair.send(1));
+        QTest::qWait(30);
+        QCOMPARE(reader.activations, 0);
+        reader.notifier->setEnabled(true);
+        QTRY_VERIFY_WITH_TIMEOUT(reader.activations > 0, 5000);
+    }
+
+    void notifierDisabledAndReenabledMidBatchStillFiresLater()
+    {
+        SocketPair a;
+        SocketPair b;
+        CountingNotifier readerA(a.fds[0], QSocketNotifier::Read);
+        CountingNotifier readerB(b.fds[0], QSocketNotifier::Read);
+        bool toggled = false;
+        auto toggleOther = [&](CountingNotifier &other) {
+            if (toggled)
+                return;
+            toggled = true;
+            other.notifier->setEnabled(false);
+            other.notifier->setEnabled(true);
+        };
+        QObject::connect(readerA.notifier.get(), &QSocketNotifier::activated, readerA.notifier.get(),
+                         [&] { a.drain(0); toggleOther(readerB); });
+        QObject::connect(readerB.notifier.get(), &QSocketNotifier::activated, readerB.notifier.get(),
+                         [&] { b.drain(0); toggleOther(readerA); });
+        QVERIFY(a.send(1));
+        QVERIFY(b.send(1));
+        // Level-triggered: dropping it from this batch must not lose the data.
+        QTRY_VERIFY_WITH_TIMEOUT(readerA.activations > 0 && readerB.activations > 0, 5000);
+    }
+
+    void notifierDeletedByAnotherInTheSameBatchIsNeverActivated()
+    {
+        constexpr int kPairs = 20;
+        std::vector<std::unique_ptr<SocketPair>> pairs;
+        std::vector<std::unique_ptr<QSocketNotifier>> notifiers;
+        int activations = 0;
+        for (int i = 0; i < kPairs; ++i) {
+            pairs.push_back(std::make_unique<SocketPair>());
+            notifiers.push_back(std::make_unique<QSocketNotifier>(pairs.back()->fds[0], QSocketNotifier::Read));
+            QObject::connect(notifiers.back().get(), &QSocketNotifier::activated, notifiers.back().get(),
+                             [&, i] {
+                                 ++activations;
+                                 pairs[i]->drain(0);
+                                 // Whoever runs first deletes everyone else, whose
+                                 // readiness is already in this batch.
+                                 for (int j = 0; j < kPairs; ++j) {
+                                     if (j != i)
+                                         notifiers[j].reset();
+                                 }
+                             });
+        }
+        for (auto &pair : pairs)
+            QVERIFY(pair->send(1));
+        // One pass sees all of them ready.
+        dispatcher()->processEvents(QEventLoop::AllEvents);
+        QCOMPARE(activations, 1);
+        QTest::qWait(30);
+        QCOMPARE(activations, 1);
+    }
+
+    void reusedFdInTheSameBatchDoesNotInheritOldReadiness_data()
+    {
+        QTest::addColumn<int>("order");
+        QTest::newRow("notifier deleted, then fd closed") << 0;
+        QTest::newRow("fd closed, then notifier deleted") << 1;
+        QTest::newRow("fd replaced by dup2, then notifier deleted") << 2;
+    }
+
+    void reusedFdInTheSameBatchDoesNotInheritOldReadiness()
+    {
+        QFETCH(int, order);
+        SocketPair first;
+        SocketPair second;
+        SocketPair fresh; // its fds[0] will be moved onto the closed number
+        auto firstReader = std::make_unique<CountingNotifier>(first.fds[0], QSocketNotifier::Read);
+        auto secondReader = std::make_unique<CountingNotifier>(second.fds[0], QSocketNotifier::Read);
+        std::unique_ptr<CountingNotifier> newcomer;
+        int reusedFd = -1;
+
+        auto replace = [&](std::unique_ptr<CountingNotifier> &victim, SocketPair &victimPair) {
+            if (newcomer)
+                return;
+            reusedFd = victimPair.fds[0];
+            if (order == 0) {
+                victim.reset();
+                victimPair.closeEnd(0);
+                QCOMPARE(dup2(fresh.fds[0], reusedFd), reusedFd);
+            } else if (order == 1) {
+                victimPair.closeEnd(0);
+                victim.reset();
+                QCOMPARE(dup2(fresh.fds[0], reusedFd), reusedFd);
+            } else {
+                QCOMPARE(dup2(fresh.fds[0], reusedFd), reusedFd); // closes the old file
+                victim.reset();
+            }
+            victimPair.fds[0] = reusedFd; // SocketPair now owns the duplicate
+            fresh.closeEnd(0);
+            // Same fd number, nothing to read: the old readiness is not its own.
+            newcomer = std::make_unique<CountingNotifier>(reusedFd, QSocketNotifier::Read);
+        };
+        QObject::connect(firstReader->notifier.get(), &QSocketNotifier::activated, firstReader->notifier.get(),
+                         [&] { first.drain(0); replace(secondReader, second); });
+        QObject::connect(secondReader->notifier.get(), &QSocketNotifier::activated, secondReader->notifier.get(),
+                         [&] { second.drain(0); replace(firstReader, first); });
+        QVERIFY(first.send(1));
+        QVERIFY(second.send(1));
+
+        dispatcher()->processEvents(QEventLoop::AllEvents);
+        QVERIFY(newcomer);
+        QTest::qWait(30);
+        QCOMPARE(newcomer->activations, 0);
+
+        // The reused number is watched for the new socket: data on it arrives.
+        QVERIFY(fresh.send(1));
+        QTRY_VERIFY_WITH_TIMEOUT(newcomer->activations > 0, 5000);
+        newcomer.reset();
+    }
+
+    void hangUpWakesTheReader_data()
+    {
+        QTest::addColumn<bool>("usePipe");
+        QTest::newRow("socket pair (EPOLLIN with EPOLLHUP)") << false;
+        QTest::newRow("pipe (EPOLLHUP alone)") << true;
+    }
+
+    void hangUpWakesTheReader()
+    {
+        QFETCH(bool, usePipe);
+        SocketPair pair;
+        if (usePipe) {
+            pair.closeEnd(0);
+            pair.closeEnd(1);
+            QCOMPARE(pipe2(pair.fds, O_NONBLOCK | O_CLOEXEC), 0);
+        }
+        CountingNotifier reader(pair.fds[0], QSocketNotifier::Read);
+        ssize_t lastRead = -2;
+        QObject::connect(reader.notifier.get(), &QSocketNotifier::activated, reader.notifier.get(), [&] {
+            char byte;
+            lastRead = read(pair.fds[0], &byte, 1);
+            if (lastRead == 0)
+                reader.notifier->setEnabled(false); // EOF stays readable forever
+        });
+        pair.closeEnd(1);
+        QTRY_COMPARE_WITH_TIMEOUT(lastRead, ssize_t(0), 5000);
+    }
+
+    void fdClosedBehindItsNotifiersBackAndReusedCanBeWatchedAgain()
+    {
+        SocketPair old;
+        SocketPair fresh;
+        // Closing the fd drops it from the kernel's epoll set while our
+        // bookkeeping still lists the (forgotten) read notifier.
+        CountingNotifier stale(old.fds[0], QSocketNotifier::Read);
+        const int fd = old.fds[0];
+        QCOMPARE(dup2(fresh.fds[0], fd), fd);
+        CountingNotifier writer(fd, QSocketNotifier::Write);
+        QTRY_VERIFY_WITH_TIMEOUT(writer.activations > 0, 5000);
+        stale.notifier->setEnabled(false);
+        writer.notifier->setEnabled(false);
+    }
+
+    void nestedLoopDoesNotActivateANotifierTwiceForOneReadiness()
+    {
+        SocketPair a;
+        SocketPair b;
+        CountingNotifier readerA(a.fds[0], QSocketNotifier::Read);
+        CountingNotifier readerB(b.fds[0], QSocketNotifier::Read);
+        int spuriousB = 0;
+        bool nested = false;
+        auto onA = [&] {
+            a.drain(0);
+            if (nested)
+                return;
+            nested = true;
+            // B is pending in the outer batch and still readable: the nested
+            // pass sees it again. It must be activated once, not twice.
+            for (int i = 0; i < 3; ++i)
+                dispatcher()->processEvents(QEventLoop::AllEvents);
+        };
+        auto onB = [&] {
+            if (b.drain(0) == 0)
+                ++spuriousB;
+            if (!nested) { // B came first: swap roles so A's handler nests next time
+                QVERIFY(a.send(1));
+            }
+        };
+        QObject::connect(readerA.notifier.get(), &QSocketNotifier::activated, readerA.notifier.get(), onA);
+        QObject::connect(readerB.notifier.get(), &QSocketNotifier::activated, readerB.notifier.get(), onB);
+        QVERIFY(a.send(1));
+        QVERIFY(b.send(1));
+        QTRY_VERIFY_WITH_TIMEOUT(nested && readerB.activations > 0, 5000);
+        QTest::qWait(20);
+        QCOMPARE(spuriousB, 0);
+    }
+
+    void regularFileNotifierIsAlwaysReadyAsWithPoll()
+    {
+        QTemporaryFile file;
+        QVERIFY(file.open());
+        CountingNotifier reader(int(file.handle()), QSocketNotifier::Read);
+        QTRY_VERIFY_WITH_TIMEOUT(reader.activations > 2, 5000);
+        reader.notifier->setEnabled(false);
+        const int seen = reader.activations;
+        QTest::qWait(20);
+        QCOMPARE(reader.activations, seen);
+    }
+
+    void excludeSocketNotifiersDefersActivationWithoutSpinning()
+    {
+        if (qstrcmp(dispatcher()->metaObject()->className(), "QEventDispatcherGlib") == 0)
+            QSKIP("Qt's glib dispatcher ignores ExcludeSocketNotifiers (its unix one honours it)");
+        SocketPair pair;
+        CountingNotifier reader(pair.fds[0], QSocketNotifier::Read);
+        QVERIFY(pair.send(1));
+        for (int i = 0; i < 3; ++i)
+            dispatcher()->processEvents(QEventLoop::ExcludeSocketNotifiers);
+        QCOMPARE(reader.activations, 0);
+
+        // A blocking pass that excludes sockets must wait for the timer, not
+        // return at once because the socket is readable.
+        bool fired = false;
+        QTimer::singleShot(20, this, [&] { fired = true; });
+        int passes = 0;
+        while (!fired) {
+            dispatcher()->processEvents(QEventLoop::ExcludeSocketNotifiers | QEventLoop::WaitForMoreEvents);
+            ++passes;
+        }
+        QCOMPARE(reader.activations, 0);
+        if (expectEpollDispatcher())
+            QVERIFY2(passes <= 3, qPrintable(QString::number(passes)));
+
+        QTRY_VERIFY_WITH_TIMEOUT(reader.activations > 0, 5000);
+    }
+
+    void excludeUserInputEventsStillRunsSocketsTimersAndPosts()
+    {
+        // A server has no user input; nothing else may be held back by the flag.
+        SocketPair pair;
+        CountingNotifier reader(pair.fds[0], QSocketNotifier::Read);
+        QObject::connect(reader.notifier.get(), &QSocketNotifier::activated, reader.notifier.get(),
+                         [&] { pair.drain(0); });
+        bool timerFired = false;
+        bool postDelivered = false;
+        QTimer::singleShot(5, this, [&] { timerFired = true; });
+        QMetaObject::invokeMethod(this, [&] { postDelivered = true; }, Qt::QueuedConnection);
+        QVERIFY(pair.send(1));
+        QElapsedTimer clock;
+        clock.start();
+        while (!(timerFired && postDelivered && reader.activations > 0) && clock.elapsed() < 5000)
+            dispatcher()->processEvents(QEventLoop::ExcludeUserInputEvents | QEventLoop::WaitForMoreEvents);
+        QVERIFY(timerFired);
+        QVERIFY(postDelivered);
+        QVERIFY(reader.activations > 0);
+    }
+
+    void zeroTimerDoesNotStarveSocketNotifiers()
+    {
+        SocketPair pair;
+        CountingNotifier reader(pair.fds[0], QSocketNotifier::Read);
+        QObject::connect(reader.notifier.get(), &QSocketNotifier::activated, reader.notifier.get(),
+                         [&] { pair.drain(0); });
+        int zeroTicks = 0;
+        std::vector<std::unique_ptr<QTimer>> timers;
+        for (int i = 0; i < 10; ++i) {
+            timers.push_back(std::make_unique<QTimer>());
+            QObject::connect(timers.back().get(), &QTimer::timeout, this, [&] { ++zeroTicks; });
+            timers.back()->start(0);
+        }
+        for (int round = 1; round <= 50; ++round) {
+            QVERIFY(pair.send(1));
+            QTRY_COMPARE_WITH_TIMEOUT(reader.activations, round, 5000);
+        }
+        QVERIFY(zeroTicks > 0);
+    }
+
+    void watchedDescriptorsFollowEnabledNotifiers()
+    {
+        auto *epoll = qobject_cast<EpollEventDispatcher *>(dispatcher());
+        if (!epoll)
+            QSKIP("EpollEventDispatcher only");
+        const int before = epoll->watchedDescriptorCount();
+        SocketPair pair;
+        QSocketNotifier reader(pair.fds[0], QSocketNotifier::Read);
+        QSocketNotifier writer(pair.fds[0], QSocketNotifier::Write);
+        QCOMPARE(epoll->watchedDescriptorCount(), before + 1);
+        reader.setEnabled(false);
+        QCOMPARE(epoll->watchedDescriptorCount(), before + 1);
+        writer.setEnabled(false);
+        QCOMPARE(epoll->watchedDescriptorCount(), before);
+    }
+};
+
+SWITCHBOARD_DISPATCHER_TEST_MAIN(TestEpollDispatcherSockets)
+#include "tst_epolldispatchersockets.moc"
