@@ -302,11 +302,12 @@ void EngineIoSocket::sendPing()
     m_pongTimer.start(m_config.pingTimeout);
 }
 
-void EngineIoSocket::close(const QString &reason)
+void EngineIoSocket::close(const QString &reason, QWebSocketProtocol::CloseCode code)
 {
     if (m_state != State::Open)
         return;
     m_closeReason = reason;
+    m_closeCode = code;
     if (m_transport == Transport::WebSocket) {
         finish(reason);
         return;
@@ -361,7 +362,7 @@ void EngineIoSocket::finish(const QString &reason)
         } else {
             connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
             QTimer::singleShot(5000, ws, &QObject::deleteLater);
-            ws->close(QWebSocketProtocol::CloseCodeNormal, reason.left(100));
+            ws->close(m_closeCode, reason.left(100));
         }
     }
     emit closed(reason);

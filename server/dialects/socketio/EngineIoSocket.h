@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
+#include <QWebSocketProtocol>
 
 class QWebSocket;
 
@@ -47,8 +48,10 @@ public:
     void beginUpgrade(QWebSocket *ws);
 
     void send(const EngineIoPacket &packet);
-    // Server-side close: a close packet over polling, a close frame over WS.
-    void close(const QString &reason);
+    // Server-side close: a close packet over polling, a close frame over WS
+    // (with `code`: 1000, or 1001 when the server is going away).
+    void close(const QString &reason,
+               QWebSocketProtocol::CloseCode code = QWebSocketProtocol::CloseCodeNormal);
 
 Q_SIGNALS:
     void packetReceived(const EngineIoPacket &packet);
@@ -96,4 +99,5 @@ private:
     QTimer m_upgradeTimer;
     QTimer m_closeTimer;
     QString m_closeReason;
+    QWebSocketProtocol::CloseCode m_closeCode = QWebSocketProtocol::CloseCodeNormal;
 };

@@ -32,7 +32,8 @@ SocketIoConnection::~SocketIoConnection()
     const auto sessions = m_namespaces.values();
     m_namespaces.clear();
     for (SocketIoNamespaceSession *s : sessions) {
-        m_chat->detachSession(s);
+        if (m_chat)
+            m_chat->detachSession(s);
         delete s;
     }
 }
@@ -59,6 +60,12 @@ void SocketIoConnection::close(const QString &reason)
         m_engine->close(reason);
 }
 
+void SocketIoConnection::shutdown(const QString &reason)
+{
+    if (m_engine)
+        m_engine->close(reason, QWebSocketProtocol::CloseCodeGoingAway);
+}
+
 void SocketIoConnection::kick(SocketIoNamespaceSession *session)
 {
     if (m_namespaces.value(session->nsp()) != session)
@@ -70,7 +77,8 @@ void SocketIoConnection::kick(SocketIoNamespaceSession *session)
 void SocketIoConnection::dropSession(SocketIoNamespaceSession *session)
 {
     m_namespaces.remove(session->nsp());
-    m_chat->detachSession(session);
+    if (m_chat)
+        m_chat->detachSession(session);
     emit session->closed(session);
     session->deleteLater();
 }
@@ -81,7 +89,8 @@ void SocketIoConnection::onEngineClosed(const QString &reason)
     const auto sessions = m_namespaces.values();
     m_namespaces.clear();
     for (SocketIoNamespaceSession *s : sessions) {
-        m_chat->detachSession(s);
+        if (m_chat)
+            m_chat->detachSession(s);
         emit s->closed(s);
         s->deleteLater();
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ChatService.h"
 #include "EngineIoSocket.h"
 #include "SocketIoPacket.h"
 
@@ -9,7 +10,6 @@
 #include <QPointer>
 #include <QTimer>
 
-class ChatService;
 class SocketIoNamespaceSession;
 
 // The Socket.IO v5 layer over one Engine.IO session: decodes packets, routes
@@ -33,6 +33,9 @@ public:
     // The server leaves a namespace: DISCONNECT to the client, session gone.
     void kick(SocketIoNamespaceSession *session);
     void close(const QString &reason);
+    // Server shutdown: close the transport ("going away") rather than DISCONNECT,
+    // so that clients reconnect by themselves once the server is back.
+    void shutdown(const QString &reason);
 
     static bool isKnownNamespace(const QString &nsp);
 
@@ -46,7 +49,8 @@ private:
     QByteArray tokenFor(const QJsonValue &auth) const;
 
     QPointer<EngineIoSocket> m_engine;
-    ChatService *m_chat;
+    // Guarded: at server teardown the core may go before its sessions.
+    QPointer<ChatService> m_chat;
     QHash<QString, SocketIoNamespaceSession *> m_namespaces;
     QTimer m_connectTimer;
 

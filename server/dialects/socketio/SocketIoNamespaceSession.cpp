@@ -26,9 +26,18 @@ void SocketIoNamespaceSession::handleBinaryEvent(const QString &name, qint64 ack
 void SocketIoNamespaceSession::disconnectWithReason(const QString &reason)
 {
     Q_UNUSED(reason);
-    // "io server disconnect" on the client: it does not reconnect by itself.
+    // A DISCONNECT: "io server disconnect" on the client, which then does not
+    // reconnect by itself (admin kick, disabled user).
     if (m_connection)
         m_connection->kick(this);
+}
+
+void SocketIoNamespaceSession::goingAway()
+{
+    // Shutdown closes the transport with 1001 instead, so that clients
+    // reconnect by themselves once the server is back.
+    if (m_connection)
+        m_connection->shutdown(QStringLiteral("server shutting down"));
 }
 
 qint64 SocketIoNamespaceSession::sendQueueBytes() const

@@ -33,6 +33,7 @@ public:
     virtual void sendError(const QString &event, const CoreError &error, qint64 ackId) = 0;
 
     void disconnectWithReason(const QString &reason) override;
+    void goingAway() override;
     qint64 sendQueueBytes() const override;
 
 protected:

@@ -137,3 +137,23 @@ test('a WebSocket frame above maxPayload closes the connection', async () => {
   assert.equal(closed.code, 1009);
 });
 
+
+test('server shutdown closes with 1001 and clients reconnect to the restarted server', async () => {
+  let s = await startServer();
+  const user = await register(s);
+  const raw = await rawConnected(s, user.token);
+  const client = connect(s, { token: user.token, transports: ['websocket'] });
+  await connected(client);
+  const reason = new Promise((resolve) => client.once('disconnect', resolve));
+  s = await s.restart();
+  try {
+    assert.equal((await raw.closed).code, 1001);
+    assert.equal(await reason, 'transport close'); // not "io server disconnect": it reconnects
+    await new Promise((resolve) => client.once('connect', resolve));
+    const pong = await client.emitWithAck('ping');
+    assert.equal(pong.ok, true);
+  } finally {
+    client.close();
+    await s.stop();
+  }
+});
