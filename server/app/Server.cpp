@@ -4,6 +4,7 @@
 #include "DialectContext.h"
 #include "FlatJsonDialect.h"
 #include "HttpServer.h"
+#include "PhoenixDialect.h"
 #include "RestApi.h"
 #include "Session.h"
 #include "SocketIoDialect.h"
@@ -63,6 +64,7 @@ void Server::installDialects()
     FlatJsonDialect::install(m_http->router(), ctx);
     SocketIoDialect::install(m_http->router(), ctx);
     WorkspaceJsonDialect::install(m_http->router(), ctx);
+    PhoenixDialect::install(m_http->router(), ctx);
 }
 
 QList<quint16> Server::ports() const

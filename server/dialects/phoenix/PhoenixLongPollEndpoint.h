@@ -1,0 +1,52 @@
+#pragma once
+
+#include "HttpRequest.h"
+#include "HttpResponder.h"
+#include "PhoenixConnection.h"
+#include "PhoenixLongPollSession.h"
+
+#include <QHash>
+#include <QObject>
+#include <QStringList>
+
+#include <functional>
+
+class ChatService;
+class PhoenixPresenceHub;
+
+// GET/POST/OPTIONS of <endpoint>/longpoll: finds the session by its token
+// (the LAST `token` query parameter, or x-phoenix-longpoll-token), opens new
+// sessions on a GET without one, and answers everything with HTTP 200 and a
+// JSON status as phoenix.js expects.
+class PhoenixLongPollEndpoint : public QObject
+{
+    Q_OBJECT
+public:
+    // Resolves the user and serializer of a new session from its first GET;
+    // false refuses it ({"status":403}).
+    using Authenticator = std::function<bool(const HttpRequest &, User *, PhoenixConnection::Options *)>;
+
+    PhoenixLongPollEndpoint(ChatService *chat, PhoenixPresenceHub *hub, Authenticator authenticate,
+                            const PhoenixLongPollSession::Timing &timing, const QStringList &corsOrigins,
+                            QObject *parent = nullptr);
+
+    void handleGet(const HttpRequest &req, const HttpResponder &responder);
+    void handlePost(const HttpRequest &req, const HttpResponder &responder);
+    void handleOptions(const HttpRequest &req, const HttpResponder &responder);
+
+    int sessionCount() const { return int(m_sessions.size()); }
+
+private:
+    enum class Lookup { Found, Gone, New };
+    Lookup find(const HttpRequest &req, PhoenixLongPollSession **session) const;
+    QByteArray allowOrigin(const HttpRequest &req) const;
+    void respond(const HttpRequest &req, const HttpResponder &responder, const QByteArray &body) const;
+    static QString newToken();
+
+    ChatService *m_chat;
+    PhoenixPresenceHub *m_hub;
+    Authenticator m_authenticate;
+    PhoenixLongPollSession::Timing m_timing;
+    QStringList m_corsOrigins;
+    QHash<QString, PhoenixLongPollSession *> m_sessions;
+};

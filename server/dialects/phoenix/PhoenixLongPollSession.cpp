@@ -1,0 +1,177 @@
+#include "PhoenixLongPollSession.h"
+
+#include "ChatService.h"
+#include "PhoenixLongPollCodec.h"
+
+PhoenixLongPollSession::PhoenixLongPollSession(ChatService *chat, PhoenixPresenceHub *hub, const User &user,
+                                               const QString &token, const PhoenixConnection::Options &options,
+                                               const Timing &timing, QObject *parent)
+    : Session(QStringLiteral("phoenix"), QStringLiteral("longpoll"), parent)
+    , m_chat(chat)
+    , m_token(token)
+    , m_timing(timing)
+    , m_connection(chat, hub, this, this, options)
+{
+    setUser(user);
+    m_window.setSingleShot(true);
+    connect(&m_window, &QTimer::timeout, this, [this] { answerHeld(204); });
+    m_expiry.setSingleShot(true);
+    m_expiry.setTimerType(Qt::CoarseTimer);
+    connect(&m_expiry, &QTimer::timeout, this, [this] {
+        if (m_held.hasResponded()) // nobody is waiting on us: the client is gone
+            end(QStringLiteral("long-poll session expired"));
+        else
+            m_expiry.start(m_timing.expiryMs);
+    });
+}
+
+PhoenixLongPollSession::~PhoenixLongPollSession()
+{
+    if (m_attached)
+        m_chat->detachSession(this);
+}
+
+CoreError PhoenixLongPollSession::start()
+{
+    if (CoreError e = m_chat->attachSession(this))
+        return e;
+    m_attached = true;
+    m_expiry.start(m_timing.expiryMs);
+    return {};
+}
+
+HttpResponse PhoenixLongPollSession::jsonResponse(const QByteArray &body, const QByteArray &allowOrigin)
+{
+    // Always HTTP 200: phoenix.js reads the real status from the body.
+    HttpResponse r = HttpResponse::text(200, body, "application/json; charset=utf-8");
+    r.setHeader("Cache-Control", "no-store");
+    if (!allowOrigin.isEmpty())
+        r.setHeader("Access-Control-Allow-Origin", allowOrigin);
+    return r;
+}
+
+void PhoenixLongPollSession::poll(const HttpResponder &responder, const QByteArray &allowOrigin)
+{
+    if (m_ended)
+        return responder.respond(jsonResponse(PhoenixLongPollCodec::statusResponse(410), allowOrigin));
+    m_expiry.start(m_timing.expiryMs);
+    answerHeld(204); // a newer poll replaces an older one
+    m_held = responder;
+    m_heldOrigin = allowOrigin;
+    const quint64 serial = ++m_pollSerial;
+    responder.onDisconnected([this, serial] {
+        // The client gave up on this poll; keep the queue for its next one.
+        if (serial != m_pollSerial)
+            return;
+        m_held = HttpResponder();
+        m_window.stop();
+    });
+    if (!m_queue.isEmpty())
+        return flush();
+    m_window.start(m_timing.windowMs);
+}
+
+void PhoenixLongPollSession::publish(const QByteArray &body, bool ndjson, const HttpResponder &responder,
+                                     const QByteArray &allowOrigin)
+{
+    if (m_ended)
+        return responder.respond(jsonResponse(PhoenixLongPollCodec::statusResponse(410), allowOrigin));
+    m_expiry.start(m_timing.expiryMs);
+    const auto batch = PhoenixLongPollCodec::splitBatch(body, ndjson, 100, m_connection.codec().limits().maxFrameBytes);
+    if (!batch.ok()) {
+        noteTraffic(Direction::In, QStringLiteral("malformed batch"), QString(), body.size(), body.left(512));
+        return responder.respond(jsonResponse(PhoenixLongPollCodec::statusResponse(400), allowOrigin));
+    }
+    for (const auto &frame : batch.frames) {
+        if (m_ended)
+            break;
+        noteTraffic(Direction::In, QString(), QString(), frame.data.size(), QByteArray());
+        if (frame.binary)
+            m_connection.handleBinary(frame.data);
+        else
+            m_connection.handleText(frame.data);
+    }
+    responder.respond(jsonResponse(PhoenixLongPollCodec::statusResponse(200), allowOrigin));
+}
+
+void PhoenixLongPollSession::deliver(const ChatEventPtr &event)
+{
+    m_connection.deliver(event);
+}
+
+void PhoenixLongPollSession::sendFrame(const QByteArray &frame, bool binary, const QString &event,
+                                       const QString &channelId)
+{
+    if (m_ended || binary) // the server never produces binary frames; LongPoll could not carry them as JSON
+        return;
+    m_queue.append(frame);
+    m_queueBytes += frame.size();
+    noteTraffic(Direction::Out, event, channelId, frame.size(), frame);
+    if (m_queueBytes > m_timing.maxQueueBytes)
+        return end(QStringLiteral("slow consumer: send queue full"));
+    // Coalesce everything produced in this event-loop pass into one answer.
+    if (!m_held.hasResponded() && !m_flushScheduled) {
+        m_flushScheduled = true;
+        QTimer::singleShot(0, this, [this] {
+            m_flushScheduled = false;
+            flush();
+        });
+    }
+}
+
+void PhoenixLongPollSession::flush()
+{
+    if (m_held.hasResponded() || m_queue.isEmpty())
+        return;
+    if (!m_held.isConnected()) { // gone without telling us: wait for the next poll
+        m_held = HttpResponder();
+        return;
+    }
+    const QByteArray body = PhoenixLongPollCodec::pollResponse(200, m_token, m_queue);
+    m_queue.clear();
+    m_queueBytes = 0;
+    m_window.stop();
+    HttpResponder held = m_held;
+    m_held = HttpResponder();
+    held.respond(jsonResponse(body, m_heldOrigin));
+}
+
+void PhoenixLongPollSession::answerHeld(int status)
+{
+    m_window.stop();
+    if (m_held.hasResponded())
+        return;
+    HttpResponder held = m_held;
+    m_held = HttpResponder();
+    held.respond(jsonResponse(status == 410 ? PhoenixLongPollCodec::statusResponse(410)
+                                            : PhoenixLongPollCodec::pollResponse(status, m_token),
+                              m_heldOrigin));
+}
+
+void PhoenixLongPollSession::closeTransport(int, const QString &reason)
+{
+    end(reason);
+}
+
+void PhoenixLongPollSession::disconnectWithReason(const QString &reason)
+{
+    end(reason);
+}
+
+void PhoenixLongPollSession::end(const QString &)
+{
+    if (m_ended)
+        return;
+    m_ended = true;
+    m_window.stop();
+    m_expiry.stop();
+    // 410 to a waiting poll: phoenix.js takes it as "session gone",
+    // reconnects and rejoins its channels.
+    answerHeld(410);
+    if (m_attached) {
+        m_attached = false;
+        m_chat->detachSession(this);
+    }
+    Q_EMIT closed(this);
+    deleteLater();
+}

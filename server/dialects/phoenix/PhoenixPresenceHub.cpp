@@ -1,0 +1,162 @@
+#include "PhoenixPresenceHub.h"
+
+#include "ChatService.h"
+#include "PhoenixBroadcast.h"
+#include "PhoenixConnection.h"
+#include "PhoenixPayloads.h"
+#include "Session.h"
+#include "Timestamp.h"
+
+#include <QJsonArray>
+#include <QRandomGenerator>
+
+namespace {
+
+bool isPresenceTopic(const QString &topic)
+{
+    return topic.startsWith(QLatin1String("c:")) || topic.startsWith(QLatin1String("w:"));
+}
+
+} // namespace
+
+PhoenixPresenceHub::PhoenixPresenceHub(ChatService *chat, QObject *parent)
+    : QObject(parent)
+    , m_chat(chat)
+{
+    // phx_refs must be unique per meta; a random prefix keeps them unique
+    // across restarts and nodes, the counter within this process.
+    m_refPrefix = QStringLiteral("F") + QString::number(QRandomGenerator::system()->generate64() % 0xFFFFFFFFFFULL, 36);
+    connect(chat->rooms(), &RoomManager::subscribed, this, &PhoenixPresenceHub::onSubscribed);
+    connect(chat->rooms(), &RoomManager::unsubscribed, this, &PhoenixPresenceHub::onUnsubscribed);
+    // Sessions subscribed before the hub existed (none in the server; tests may differ).
+    for (Session *s : chat->sessions())
+        for (const QString &t : s->topics())
+            if (isPresenceTopic(t))
+                m_metas[s].insert(t, {nextRef(), s->connectedAt()});
+}
+
+QString PhoenixPresenceHub::nextRef()
+{
+    return m_refPrefix + QLatin1Char('-') + QString::number(++m_refCounter, 36);
+}
+
+QString PhoenixPresenceHub::phoenixTopicFor(const QString &coreTopic)
+{
+    if (coreTopic.startsWith(QLatin1String("c:")))
+        return QStringLiteral("channel:") + coreTopic.mid(2);
+    if (coreTopic.startsWith(QLatin1String("w:")))
+        return QStringLiteral("workspace:") + coreTopic.mid(2);
+    return QString();
+}
+
+QString PhoenixPresenceHub::coreTopicFor(const QString &phoenixTopic)
+{
+    if (phoenixTopic.startsWith(QLatin1String("channel:")))
+        return RoomManager::channelTopic(phoenixTopic.mid(8));
+    if (phoenixTopic.startsWith(QLatin1String("workspace:")))
+        return RoomManager::workspaceTopic(phoenixTopic.mid(10));
+    return QString();
+}
+
+void PhoenixPresenceHub::addConnection(Session *session, PhoenixConnection *connection)
+{
+    m_connections.insert(session, connection);
+}
+
+void PhoenixPresenceHub::removeConnection(Session *session)
+{
+    // The connection unlistens its own topics first (it knows them; scanning
+    // every topic here would cost O(topics) per disconnect).
+    m_connections.remove(session);
+}
+
+void PhoenixPresenceHub::listen(const QString &coreTopic, PhoenixConnection *connection)
+{
+    m_listeners[coreTopic].insert(connection);
+}
+
+void PhoenixPresenceHub::unlisten(const QString &coreTopic, PhoenixConnection *connection)
+{
+    auto it = m_listeners.find(coreTopic);
+    if (it == m_listeners.end())
+        return;
+    it->remove(connection);
+    if (it->isEmpty())
+        m_listeners.erase(it);
+}
+
+QJsonObject PhoenixPresenceHub::metaJson(const Session *session, const Meta &meta) const
+{
+    return PhoenixPayloads::presenceMeta(session->user(), meta.joinedAt, meta.phxRef);
+}
+
+QJsonObject PhoenixPresenceHub::state(const QString &coreTopic) const
+{
+    QHash<QString, QJsonArray> metasByUser;
+    for (Session *s : m_chat->rooms()->subscribers(coreTopic)) {
+        const auto sessionIt = m_metas.constFind(s);
+        if (sessionIt == m_metas.constEnd())
+            continue;
+        const auto metaIt = sessionIt->constFind(coreTopic);
+        if (metaIt == sessionIt->constEnd())
+            continue;
+        metasByUser[s->userId()].append(metaJson(s, *metaIt));
+    }
+    QJsonObject out;
+    for (auto it = metasByUser.constBegin(); it != metasByUser.constEnd(); ++it)
+        out.insert(it.key(), QJsonObject{{"metas", it.value()}});
+    return out;
+}
+
+void PhoenixPresenceHub::broadcast(const QString &coreTopic, const PhoenixBroadcast &message,
+                                   const PhoenixConnection *except)
+{
+    const auto it = m_listeners.constFind(coreTopic);
+    if (it == m_listeners.constEnd())
+        return;
+    // Copy: a send may close a slow socket, which unlistens while we iterate.
+    const QList<PhoenixConnection *> targets = it->values();
+    for (PhoenixConnection *c : targets)
+        if (c != except && m_listeners.value(coreTopic).contains(c))
+            c->sendBroadcast(message);
+}
+
+void PhoenixPresenceHub::onSubscribed(Session *session, const QString &topic)
+{
+    if (!isPresenceTopic(topic))
+        return;
+    const Meta meta{nextRef(), Timestamp::nowMs()};
+    m_metas[session].insert(topic, meta);
+    if (!m_listeners.contains(topic))
+        return;
+    const QJsonObject joins{{session->userId(), QJsonObject{{"metas", QJsonArray{metaJson(session, meta)}}}}};
+    broadcast(topic, PhoenixBroadcast(phoenixTopicFor(topic), QStringLiteral("presence_diff"),
+                                      QJsonObject{{"joins", joins}, {"leaves", QJsonObject()}}));
+}
+
+void PhoenixPresenceHub::onUnsubscribed(Session *session, const QString &topic)
+{
+    if (!isPresenceTopic(topic))
+        return;
+    auto sessionIt = m_metas.find(session);
+    if (sessionIt == m_metas.end())
+        return;
+    const auto metaIt = sessionIt->constFind(topic);
+    if (metaIt == sessionIt->constEnd())
+        return;
+    const Meta meta = *metaIt;
+    sessionIt->erase(metaIt);
+    if (sessionIt->isEmpty())
+        m_metas.erase(sessionIt);
+
+    // A Phoenix socket dropped from a channel by the server (channel deleted,
+    // removed from a private channel) must hear that its channel is closed.
+    if (PhoenixConnection *own = m_connections.value(session))
+        own->onServerUnsubscribed(topic);
+
+    if (!m_listeners.contains(topic))
+        return;
+    const QJsonObject leaves{{session->userId(), QJsonObject{{"metas", QJsonArray{metaJson(session, meta)}}}}};
+    broadcast(topic, PhoenixBroadcast(phoenixTopicFor(topic), QStringLiteral("presence_diff"),
+                                      QJsonObject{{"joins", QJsonObject()}, {"leaves", leaves}}));
+}
