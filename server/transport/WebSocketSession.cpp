@@ -38,9 +38,7 @@ WebSocketSession::WebSocketSession(ChatService *chat, QWebSocket *socket, const 
         m_idle = new QTimer(this);
         m_idle->setSingleShot(true);
         m_idle->setTimerType(Qt::CoarseTimer);
-        connect(m_idle, &QTimer::timeout, this, [this] {
-            close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("idle timeout"));
-        });
+        connect(m_idle, &QTimer::timeout, this, &WebSocketSession::onIdleTimeout);
         m_idle->start(m_limits.idleTimeoutMs);
     }
 }
@@ -79,6 +77,11 @@ void WebSocketSession::labelIncoming(const QString &event, const QString &channe
     m_inPending = false;
     noteTraffic(Direction::In, event, channelId, m_inSize, m_inPayload);
     m_inPayload.clear();
+}
+
+void WebSocketSession::onIdleTimeout()
+{
+    close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("idle timeout"));
 }
 
 void WebSocketSession::touch()

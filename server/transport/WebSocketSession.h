@@ -46,6 +46,9 @@ protected:
     // A frame over maxFrameBytes: the dialect answers in its own error format.
     virtual void onOversizedFrame(qint64 size) = 0;
     virtual void onStarted() {}
+    // The client sent nothing for idleTimeoutMs. Default: close with 1001; a
+    // dialect may send its own error first and close with its own code.
+    virtual void onIdleTimeout();
 
     // Sends one text frame; event/channel label it for the traffic tap.
     void sendText(const QByteArray &utf8, const QString &event, const QString &channelId = QString());
