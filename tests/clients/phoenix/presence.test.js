@@ -1,0 +1,144 @@
+'use strict';
+// Phoenix.Presence with the official client: presence_state after each join,
+// presence_diff for joins and leaves, one meta per device, any dialect.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, register, JsonSocket } = require('../lib/server.js');
+const { Presence, connect, record, reply, general, defaultWorkspace, disconnect } = require('./phx.js');
+
+let server;
+test.before(async () => { server = await startServer(); });
+test.after(async () => { await server.stop(); });
+
+// Joins `topic` with a Presence attached; `synced(pred)` waits until the
+// client-side list satisfies pred.
+async function joinWithPresence(socket, topic) {
+  const channel = socket.channel(topic, {});
+  const inbox = record(channel);
+  const presence = new Presence(channel);
+  const syncs = [];
+  presence.onSync(() => { for (const s of [...syncs]) s.check(); });
+  const synced = (pred, timeoutMs = 5000) => new Promise((resolve, reject) => {
+    const entry = {
+      check: () => {
+        const list = presence.list((id, { metas }) => ({ id, metas }));
+        if (pred(list)) { syncs.splice(syncs.indexOf(entry), 1); clearTimeout(entry.timer); resolve(list); }
+      },
+    };
+    entry.timer = setTimeout(() => {
+      syncs.splice(syncs.indexOf(entry), 1);
+      reject(new Error(`presence never matched; last: ${JSON.stringify(presence.list((id, { metas }) => ({ id, n: metas.length })))}`));
+    }, timeoutMs);
+    syncs.push(entry);
+    entry.check();
+  });
+  const joined = await reply(channel.join());
+  assert.equal(joined.status, 'ok');
+  return { channel, inbox, presence, synced };
+}
+
+const entry = (list, id) => list.find((e) => e.id === id);
+
+test('presence_state lists who is there; joins and leaves arrive as presence_diff; metas follow the seed', async () => {
+  const a = await register(server), b = await register(server);
+  const ch = await general(server, a.token);
+  const topic = `channel:${ch.id}`;
+  const sa = await connect(server, a.token);
+  const pa = await joinWithPresence(sa, topic);
+  let list = await pa.synced((l) => entry(l, a.user.id));
+  const meta = entry(list, a.user.id).metas[0];
+  assert.deepEqual(Object.keys(meta).sort(), ['avatar_url', 'joined_at', 'name', 'phx_ref']);
+  assert.equal(meta.name, a.username);
+  assert.equal(typeof meta.joined_at, 'number');
+  assert.ok(Math.abs(meta.joined_at - Date.now() / 1000) < 60, 'joined_at is in seconds');
+
+  const sb = await connect(server, b.token);
+  const pb = await joinWithPresence(sb, topic);
+  list = await pa.synced((l) => entry(l, b.user.id));
+  assert.ok(entry(list, a.user.id));
+  const diff = await pa.inbox.next('presence_diff', (d) => d.joins[b.user.id]);
+  assert.deepEqual(diff.leaves, {});
+  assert.equal(diff.joins[b.user.id].metas[0].name, b.username);
+  await pb.synced((l) => entry(l, a.user.id) && entry(l, b.user.id));
+
+  await reply(pb.channel.leave());
+  await pa.synced((l) => !entry(l, b.user.id));
+  const gone = await pa.inbox.next('presence_diff', (d) => d.leaves[b.user.id]);
+  assert.deepEqual(gone.joins, {});
+  await disconnect(sa); await disconnect(sb);
+});
+
+test('several devices of one user are several metas with distinct phx_refs; closing one removes only its meta', async () => {
+  const a = await register(server), b = await register(server);
+  const ch = await general(server, a.token);
+  const topic = `channel:${ch.id}`;
+  const watcher = await connect(server, b.token);
+  const pw = await joinWithPresence(watcher, topic);
+  const phone = await connect(server, a.token), laptop = await connect(server, a.token);
+  await joinWithPresence(phone, topic);
+  await joinWithPresence(laptop, topic);
+  const list = await pw.synced((l) => entry(l, a.user.id) && entry(l, a.user.id).metas.length === 2);
+  const refs = entry(list, a.user.id).metas.map((m) => m.phx_ref);
+  assert.equal(new Set(refs).size, 2);
+  await disconnect(phone);
+  const after = await pw.synced((l) => entry(l, a.user.id) && entry(l, a.user.id).metas.length === 1);
+  assert.ok(refs.includes(entry(after, a.user.id).metas[0].phx_ref));
+  await disconnect(laptop);
+  await pw.synced((l) => !entry(l, a.user.id));
+  await disconnect(watcher);
+});
+
+test('Presence.syncState / syncDiff over the recorded wire payloads give the same list as the server state', async () => {
+  const a = await register(server), b = await register(server), c = await register(server);
+  const ch = await general(server, a.token);
+  const topic = `channel:${ch.id}`;
+  const sa = await connect(server, a.token);
+  const pa = await joinWithPresence(sa, topic);
+  const sb = await connect(server, b.token);
+  await joinWithPresence(sb, topic);
+  const sc = await connect(server, c.token);
+  await joinWithPresence(sc, topic);
+  await disconnect(sb);
+  await pa.synced((l) => entry(l, c.user.id) && !entry(l, b.user.id));
+
+  let state = {};
+  for (const m of pa.inbox.all) {
+    if (m.event === 'presence_state') state = Presence.syncState(state, m.payload);
+    if (m.event === 'presence_diff') state = Presence.syncDiff(state, m.payload);
+  }
+  const mine = Presence.list(state, (id) => id).sort();
+  assert.ok(mine.includes(a.user.id) && mine.includes(c.user.id) && !mine.includes(b.user.id));
+  // A fresh join's presence_state agrees with the folded diffs.
+  const check = await connect(server, a.token);
+  const pc = await joinWithPresence(check, topic);
+  const fresh = await pc.inbox.next('presence_state');
+  for (const id of [a.user.id, c.user.id]) assert.ok(fresh[id], id);
+  assert.ok(!fresh[b.user.id]);
+  await disconnect(sa); await disconnect(sc); await disconnect(check);
+});
+
+test('a flat-JSON client in the same channel shows up in Phoenix presence, and leaves it', async () => {
+  const a = await register(server), b = await register(server);
+  const ch = await general(server, a.token);
+  const sa = await connect(server, a.token);
+  const pa = await joinWithPresence(sa, `channel:${ch.id}`);
+  const flat = await JsonSocket.open(`${server.wsBase}/ws?token=${b.token}`);
+  await flat.next('connection_established');
+  await pa.synced((l) => entry(l, b.user.id));
+  await flat.close();
+  await pa.synced((l) => !entry(l, b.user.id));
+  await disconnect(sa);
+});
+
+test('workspace:{id} presence lists the workspace\'s connected users, whatever they joined', async () => {
+  const a = await register(server), b = await register(server);
+  const ws = await defaultWorkspace(server, a.token);
+  const sa = await connect(server, a.token);
+  const pa = await joinWithPresence(sa, `workspace:${ws.id}`);
+  await pa.synced((l) => entry(l, a.user.id));
+  const sb = await connect(server, b.token); // connected, no channel joined
+  await pa.synced((l) => entry(l, b.user.id));
+  await disconnect(sb);
+  await pa.synced((l) => !entry(l, b.user.id));
+  await disconnect(sa);
+});
