@@ -58,6 +58,8 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
     opt("ingest-publishers", "Publishers in the ingest run (one channel each).", "N", QString::number(ingestPublishers));
     opt("ingest-window", "Messages in flight per ingest publisher.", "N", QString::number(ingestWindow));
     opt("ingest-seconds", "Duration of the ingest run.", "S", QString::number(ingestSeconds));
+    opt("open-timeout-seconds", "Give up opening the rest of a group after this long.", "S", QString::number(openTimeoutSeconds));
+    opt("drain-seconds", "Longest wait for queued deliveries after a load step.", "S", QString::number(drainSeconds));
     opt("settle-seconds", "Pause before reading memory after a ramp.", "S", QString::number(settleSeconds));
 
     p.addOption(QCommandLineOption(QStringLiteral("tcp-quickack"),
@@ -109,7 +111,8 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
     struct RealOpt { const char *name; double *target; };
     const RealOpt reals[] = {{"latency-rate", &latencyRate}, {"latency-seconds", &latencySeconds},
                              {"step-seconds", &stepSeconds}, {"ingest-seconds", &ingestSeconds},
-                             {"settle-seconds", &settleSeconds}};
+                             {"settle-seconds", &settleSeconds}, {"open-timeout-seconds", &openTimeoutSeconds},
+                             {"drain-seconds", &drainSeconds}};
     for (const RealOpt &o : reals) {
         bool ok = false;
         const double v = p.value(QLatin1String(o.name)).toDouble(&ok);

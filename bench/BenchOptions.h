@@ -39,6 +39,8 @@ struct BenchOptions
     double ingestSeconds = 10;
     double settleSeconds = 2;
     bool quickAck = false;
+    double openTimeoutSeconds = 120;
+    double drainSeconds = 30;
 
     bool wants(const char *scenario) const { return scenarios.contains(QLatin1String(scenario)); }
     // Fills the options from argv; on error or --help prints and returns false with *exitCode set.

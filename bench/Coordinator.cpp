@@ -1,6 +1,7 @@
 #include "Coordinator.h"
 
 #include "BenchClock.h"
+#include "MetricsScrape.h"
 #include "Worker.h"
 
 #include <QFile>
@@ -88,6 +89,7 @@ bool Coordinator::startWorkers()
     m_setup.maxInflight = m_o.maxInflight;
     m_setup.contentBytes = size_t(m_o.contentBytes);
     m_setup.quickAck = m_o.quickAck;
+    m_setup.openTimeoutMs = int(m_o.openTimeoutSeconds * 1000);
     for (int w = 0; w < m_o.workers; ++w) {
         int sv[2];
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return false;
@@ -200,7 +202,7 @@ Coordinator::OpenResult Coordinator::open(const char *group, int upto)
     OpenResult r;
     const double t0 = nowSeconds();
     sendAll(std::string("open ") + group + " " + std::to_string(upto));
-    for (const std::string &line : collect(600)) {
+    for (const std::string &line : collect(m_o.openTimeoutSeconds + 60)) {
         // "opened ok=N fail=N setup=<hist>"
         unsigned long long ok = 0, fail = 0;
         if (sscanf(line.c_str(), "opened ok=%llu fail=%llu", &ok, &fail) == 2) {
@@ -281,7 +283,7 @@ void Coordinator::latencyRun(int idle)
     sleepSeconds(m_o.latencySeconds);
     sendAll("rate room 0 0");
     collect(30);
-    const WorkerStats s = drain(uint64_t(m_roomOpen), 10);
+    const WorkerStats s = drain(uint64_t(m_roomOpen), m_o.drainSeconds);
     const Snapshot b = snapshot();
     QJsonObject row{{"scenario", "latency"},
                     {"idle", idle},
@@ -316,7 +318,7 @@ void Coordinator::fanoutRun(const char *group, int size, const QList<int> &rates
         const Snapshot b = snapshot();
         sendAll(std::string("rate ") + group + " 0 0");
         collect(30);
-        const WorkerStats drained = drain(uint64_t(size), 15);
+        const WorkerStats drained = drain(uint64_t(size), m_o.drainSeconds);
         const double wall = b.wall - a.wall;
         const double delivered = double(s.delivered) / wall;
         const double offered = double(rate) * size;
@@ -379,15 +381,17 @@ void Coordinator::ingestRun()
     note(QStringLiteral("ingest: %1 publishers, %2 in flight each").arg(m_o.ingestPublishers).arg(m_o.ingestWindow));
     const OpenResult opened = open("ingest", m_o.ingestPublishers);
     resetAll();
+    const MetricsScrape before = MetricsScrape::fetch(m_o.host.toStdString(), m_o.port);
     const Snapshot a = snapshot();
     sendAll("loop ingest " + std::to_string(m_o.ingestWindow));
     collect(30);
     sleepSeconds(m_o.ingestSeconds);
     const WorkerStats s = stats();
     const Snapshot b = snapshot();
+    const MetricsScrape after = MetricsScrape::fetch(m_o.host.toStdString(), m_o.port);
     sendAll("rate ingest 0 0");
     collect(30);
-    drain(1, 15);
+    drain(1, m_o.drainSeconds);
     closeFrom("ingest", 0);
     const double wall = b.wall - a.wall;
     QJsonObject row{{"scenario", "ingest"},
@@ -399,6 +403,17 @@ void Coordinator::ingestRun()
                     {"lost_connections", qint64(s.closed)},
                     {"ack_latency", latencyJson(s.ackLatency)}};
     addCosts(row, a, b);
+    // The server's own storage counters, when it has them: how the acks were batched.
+    const double commits = after.value("switchboard_storage_commits_total") - before.value("switchboard_storage_commits_total");
+    const double writes = after.value("switchboard_storage_writes_total") - before.value("switchboard_storage_writes_total");
+    const double commitSeconds = after.value("switchboard_storage_commit_seconds_total")
+        - before.value("switchboard_storage_commit_seconds_total");
+    if (!before.values.empty() && !after.values.empty() && commits > 0) {
+        row.insert(QStringLiteral("storage_commits_per_s"), std::round(commits / wall));
+        row.insert(QStringLiteral("storage_writes_per_commit"), std::round(writes / commits * 10) / 10);
+        row.insert(QStringLiteral("storage_ms_per_commit"), std::round(commitSeconds * 1000 / commits * 100) / 100);
+        row.insert(QStringLiteral("storage_busy_pct"), std::round(commitSeconds / wall * 1000) / 10);
+    }
     m_rows.append(row);
 }
 

@@ -71,6 +71,8 @@ int Worker::run()
         if (now - m_lastTimeoutCheck > 500'000'000) {
             m_lastTimeoutCheck = now;
             checkSetupTimeouts(now);
+            pumpOpens();
+            finishOpenIfDone();
         }
     }
     return 0;
@@ -192,12 +194,22 @@ void Worker::cmdOpen(int group, int upto)
         if (m_slots[size_t(idx)].phase == Phase::None) m_pending.push_back(idx);
     }
     m_opening = true;
+    m_openDeadlineNs = BenchClock::nowNs() + int64_t(m_setup.openTimeoutMs) * 1'000'000;
     pumpOpens();
     finishOpenIfDone();
 }
 
 void Worker::pumpOpens()
 {
+    if (m_opening && m_pendingPos < m_pending.size() && BenchClock::nowNs() > m_openDeadlineNs) {
+        // A server that stops completing handshakes must not hold the run hostage.
+        const size_t skipped = m_pending.size() - m_pendingPos;
+        m_openFail += skipped;
+        m_pendingPos = m_pending.size();
+        char msg[96];
+        snprintf(msg, sizeof msg, "%zu connections not attempted", skipped);
+        logProblem("open timed out", msg, strlen(msg));
+    }
     while (m_pendingPos < m_pending.size() && int(m_inflight.size()) < m_setup.maxInflight) {
         Slot &s = m_slots[size_t(m_pending[m_pendingPos++])];
         const GroupSpec &g = m_setup.groups[size_t(s.group)];

@@ -81,6 +81,7 @@ private:
     std::vector<int> m_inflight;
     std::vector<int> m_publishers; // slots with a rate or closed loop
     bool m_opening = false;
+    int64_t m_openDeadlineNs = 0;
     uint64_t m_openOk = 0, m_openFail = 0;
     LatencyHistogram m_setupHist;
     LatencyHistogram m_latency;

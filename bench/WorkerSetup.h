@@ -20,5 +20,6 @@ struct WorkerSetup
     int maxInflight = 128;            // handshakes in progress at once per worker
     size_t contentBytes = 64;         // message content length
     int setupTimeoutMs = 30000;
+    int openTimeoutMs = 120000;       // an "open" command gives up on what is still pending after this
     bool quickAck = false;            // diagnostic, see WsConnection::setQuickAck
 };

@@ -46,15 +46,15 @@ log() { echo "[bench.sh $(date +%H:%M:%S)] $*" >&2; }
 if [ "$QUICK" = 1 ]; then
   MODE=quick
   SIZES=(--idle-levels 500,2000 --latency-idle 0,2000 --fanout-idle 2000 --latency-seconds 2
-         --fanout-rates 500,2000 --big-room-size 1000 --big-fanout-rates 10,50
-         --step-seconds 1.5 --ingest-seconds 2 --settle-seconds 0.5)
+         --fanout-rates 200,1000,4000 --big-room-size 1000 --big-fanout-rates 2,10,50
+         --step-seconds 1.5 --ingest-seconds 2 --settle-seconds 0.5 --open-timeout-seconds 40 --drain-seconds 10)
   IDLE_USERS=${BENCH_IDLE_USERS:-50}
   BIGROOM_USERS=${BENCH_BIGROOM_USERS:-50}
 else
   MODE=full
   SIZES=(--idle-levels 1000,10000,19000 --latency-idle 0,10000,19000 --fanout-idle 10000 --latency-seconds 10
-         --fanout-rates 1000,2000,4000,8000,16000 --big-room-size 10000 --big-fanout-rates 10,20,40,80,160
-         --step-seconds 3 --ingest-seconds 10 --settle-seconds 2)
+         --fanout-rates 100,200,500,1000,2000,4000,8000,16000 --big-room-size 10000 --big-fanout-rates 1,2,5,10,20,40,80,160
+         --step-seconds 3 --ingest-seconds 10 --settle-seconds 2 --open-timeout-seconds 120 --drain-seconds 30)
   IDLE_USERS=${BENCH_IDLE_USERS:-1000}
   BIGROOM_USERS=${BENCH_BIGROOM_USERS:-1000}
 fi
@@ -85,12 +85,12 @@ SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 PIDS=()
 PGDIR=""
 cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && stop_pid "$p"; done
   [ -n "$PGDIR" ] && stop_postgres
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 wait_http() { # url timeout_s
@@ -100,7 +100,12 @@ wait_http() { # url timeout_s
   done
   return 1
 }
-stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+stop_pid() { # SIGTERM, then SIGKILL if the process is still busy after 15 s
+  kill "$1" 2>/dev/null || return 0
+  for _ in $(seq 1 150); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
 
 start_switchboard() { # datadir [extra server args...]; sets SB_PID SB_PORT
   local dir=$1; shift
