@@ -1,3 +1,4 @@
+#include "EpollEventDispatcher.h"
 #include "Server.h"
 #include "ServerConfig.h"
 #include "UnixSignalWatcher.h"
@@ -9,6 +10,9 @@
 
 int main(int argc, char **argv)
 {
+    // Before the application object: Qt's stock dispatchers poll every socket on
+    // every loop pass, so idle connections would slow everyone (server/net/README.md).
+    EpollEventDispatcher::installOnMainThread();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("switchboard"));
     QCoreApplication::setOrganizationName(QStringLiteral("switchboard"));
