@@ -259,6 +259,30 @@ private Q_SLOTS:
         QVERIFY(client.waitForDisconnect());
     }
 
+    void slowHeadIsAnsweredWith408()
+    {
+        m_server->limits().headTimeoutMs = 200; // read when the connection is accepted
+        HttpTestClient client;
+        QVERIFY(client.connectTo(m_port));
+        client.send("GET /a HTTP/1.1\r\nHost: x\r\n"); // never finished
+        auto r = client.next(10000);
+        QVERIFY(r);
+        QCOMPARE(r->status, 408);
+        QVERIFY(client.waitForDisconnect());
+        QVERIFY(m_seen.isEmpty());
+    }
+
+    void idleKeepAliveConnectionIsClosed()
+    {
+        m_server->limits().idleTimeoutMs = 200;
+        HttpTestClient client;
+        QVERIFY(client.connectTo(m_port));
+        client.send(HttpTestClient::get("/a"));
+        QVERIFY(client.next());
+        QVERIFY(client.waitForDisconnect(10000));
+        QVERIFY(client.pending().isEmpty()); // closed without a response to nothing
+    }
+
     void headResponseCarriesNoBody()
     {
         // A HEAD answer with a body desynchronises a keep-alive connection: the
