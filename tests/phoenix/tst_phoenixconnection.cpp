@@ -1,0 +1,271 @@
+// PhoenixConnection over a real ChatService (SQLite in a temporary
+// directory) with recording transports: the protocol state machine, the
+// event mapping and the presence hub, without sockets.
+
+#include "ChatService.h"
+#include "PhoenixPresenceHub.h"
+#include "RecordingPhoenixSession.h"
+#include "Store.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+#include <optional>
+
+namespace {
+
+const QByteArray kSecret = QByteArrayLiteral("tst_phoenixconnection-secret-0123456789");
+
+QByteArray frame(const QJsonValue &joinRef, const QJsonValue &ref, const QString &topic, const QString &event,
+                 const QJsonObject &payload = {})
+{
+    return QJsonDocument(QJsonArray{joinRef, ref, topic, event, payload}).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+class TestPhoenixConnection : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<ChatService> m_chat;
+    PhoenixPresenceHub *m_hub = nullptr;
+    QList<RecordingPhoenixSession *> m_sessions;
+    User m_alice, m_bob;
+    QString m_general;
+
+    User registered(const QString &name)
+    {
+        std::optional<Result<User>> r;
+        m_chat->registerUser(name, "correct horse", name + "@example.test", QString(), nullptr,
+                             [&](const Result<User> &u) { r = u; });
+        if (!QTest::qWaitFor([&] { return r.has_value(); }, 10000) || !r->ok())
+            return {};
+        return r->value;
+    }
+
+    RecordingPhoenixSession *connectAs(const User &u, PhoenixSerializer serializer = PhoenixSerializer::V2)
+    {
+        PhoenixConnection::Options options;
+        options.serializer = serializer;
+        auto *s = new RecordingPhoenixSession(m_chat.get(), m_hub, u, options);
+        if (m_chat->attachSession(s)) {
+            delete s;
+            return nullptr;
+        }
+        m_sessions.append(s);
+        return s;
+    }
+
+    void disconnect(RecordingPhoenixSession *s)
+    {
+        m_sessions.removeAll(s);
+        m_chat->detachSession(s);
+        delete s;
+    }
+
+    QString generalTopic() const { return QStringLiteral("channel:") + m_general; }
+
+    // Joins #general with join_ref = ref = `ref`.
+    bool joinGeneral(RecordingPhoenixSession *s, const QString &ref)
+    {
+        s->connection().handleText(frame(ref, ref, generalTopic(), "phx_join"));
+        return s->replyTo(ref).payload.value("status").toString() == "ok";
+    }
+
+private slots:
+    void init()
+    {
+        CoreConfig config;
+        config.fastPasswordHashing = true;
+        config.messagesPerMinutePerChannel = 0; // the fuzz loop posts a lot
+        config.joinsPerMinute = 0;
+        config.typingPerMinutePerChannel = 0;
+        m_dir = std::make_unique<QTemporaryDir>();
+        m_store = std::make_unique<Store>();
+        QString error;
+        QVERIFY2(m_store->open("sqlite:", m_dir->path(), &error), qPrintable(error));
+        m_chat = std::make_unique<ChatService>(m_store.get(), kSecret, config);
+        QVERIFY2(m_chat->start(&error), qPrintable(error));
+        m_hub = new PhoenixPresenceHub(m_chat.get(), m_chat.get());
+        m_alice = registered("alice");
+        m_bob = registered("bob");
+        QVERIFY(m_alice.isValid() && m_bob.isValid());
+        m_general = m_chat->directory().findChannelByName(m_chat->directory().defaultWorkspaceId(), "general");
+        QVERIFY(!m_general.isEmpty());
+    }
+
+    void cleanup()
+    {
+        for (RecordingPhoenixSession *s : std::as_const(m_sessions)) {
+            m_chat->detachSession(s);
+            delete s;
+        }
+        m_sessions.clear();
+        m_chat.reset();
+        m_store.reset();
+        m_dir.reset();
+    }
+
+    void heartbeatIsAnsweredWithItsRef()
+    {
+        RecordingPhoenixSession *s = connectAs(m_alice);
+        s->connection().handleText(frame(QJsonValue::Null, "7", "phoenix", "heartbeat"));
+        QCOMPARE(s->frames, QList<QByteArray>{R"([null,"7","phoenix","phx_reply",{"response":{},"status":"ok"}])"});
+    }
+
+    void joinRepliesThenLoadsMessagesThenPresence()
+    {
+        RecordingPhoenixSession *s = connectAs(m_alice);
+        QVERIFY(joinGeneral(s, "3"));
+        const QList<PhoenixMessage> out = s->messages();
+        QCOMPARE(out.size(), 3);
+        QCOMPARE(out.at(0).event, PhoenixEvent::reply);
+        QCOMPARE(out.at(0).payload.value("response").toObject().value("channel").toObject().value("id").toString(), m_general);
+        QCOMPARE(out.at(1).event, "messages_loaded");
+        QCOMPARE(out.at(2).event, "presence_state");
+        for (const PhoenixMessage &m : out)
+            QCOMPARE(m.joinRef, std::optional<QString>("3"));
+        QVERIFY(out.at(2).payload.contains(m_alice.id));
+        QVERIFY(s->connection().isJoined(generalTopic()));
+    }
+
+    void sendMessageIsAcknowledgedAfterCommitAndBroadcastToOthersOnly()
+    {
+        RecordingPhoenixSession *a = connectAs(m_alice);
+        RecordingPhoenixSession *b = connectAs(m_bob);
+        QVERIFY(joinGeneral(a, "1"));
+        QVERIFY(joinGeneral(b, "1"));
+        a->connection().handleText(frame("1", "2", generalTopic(), "send_message", {{"content", "hi @bob"}, {"temp_id", "t1"}}));
+        QTRY_VERIFY(!a->replyTo("2").event.isEmpty());
+        const PhoenixMessage ack = a->replyTo("2");
+        QCOMPARE(ack.payload.value("status").toString(), "ok");
+        const QJsonObject message = ack.payload.value("response").toObject().value("message").toObject();
+        QCOMPARE(ack.payload.value("response").toObject().value("temp_id").toString(), "t1");
+        QCOMPARE(a->withEvent("message_sent").size(), 1);
+        QTRY_COMPARE(b->withEvent("new_message").size(), 1);
+        const PhoenixMessage got = b->withEvent("new_message").first();
+        QVERIFY(!got.joinRef && !got.ref); // a broadcast
+        QCOMPARE(got.payload.value("message").toObject().value("id").toString(), message.value("id").toString());
+        QCOMPARE(got.payload.value("message").toObject().value("mentions").toArray(), QJsonArray{m_bob.id});
+        QCOMPARE(a->withEvent("new_message").size(), 0);
+    }
+
+    void joinsAndLeavesOfOthersArePresenceDiffs()
+    {
+        RecordingPhoenixSession *a = connectAs(m_alice);
+        QVERIFY(joinGeneral(a, "1"));
+        RecordingPhoenixSession *b = connectAs(m_bob);
+        QVERIFY(joinGeneral(b, "1"));
+        QList<PhoenixMessage> diffs = a->withEvent("presence_diff");
+        QCOMPARE(diffs.size(), 1);
+        const QJsonObject joinMetas = diffs.at(0).payload.value("joins").toObject().value(m_bob.id).toObject();
+        const QString ref = joinMetas.value("metas").toArray().at(0).toObject().value("phx_ref").toString();
+        QVERIFY(!ref.isEmpty());
+        QCOMPARE(b->withEvent("presence_diff").size(), 0); // its own arrival is in its presence_state
+        b->connection().handleText(frame("1", "2", generalTopic(), "phx_leave"));
+        diffs = a->withEvent("presence_diff");
+        QCOMPARE(diffs.size(), 2);
+        const QJsonArray left = diffs.at(1).payload.value("leaves").toObject().value(m_bob.id).toObject().value("metas").toArray();
+        QCOMPARE(left.at(0).toObject().value("phx_ref").toString(), ref);
+        QCOMPARE(b->withEvent("phx_close").size(), 1);
+    }
+
+    void removalFromAPrivateChannelClosesIt()
+    {
+        std::optional<Result<Channel>> created;
+        m_chat->createChannel(m_alice.id, "secret", "private", QString(), QString(), nullptr,
+                              [&](const Result<Channel> &r) { created = r; });
+        QTRY_VERIFY(created.has_value());
+        const QString id = created->value.id;
+        std::optional<Result<Channel>> added;
+        m_chat->addMember(m_alice.id, id, m_bob.id, nullptr, [&](const Result<Channel> &r) { added = r; });
+        QTRY_VERIFY(added.has_value() && added->ok());
+        RecordingPhoenixSession *b = connectAs(m_bob);
+        b->connection().handleText(frame("4", "4", "channel:" + id, "phx_join"));
+        QCOMPARE(b->replyTo("4").payload.value("status").toString(), "ok");
+        std::optional<Result<Channel>> removed;
+        m_chat->removeMember(m_alice.id, id, m_bob.id, nullptr, [&](const Result<Channel> &r) { removed = r; });
+        QTRY_VERIFY(removed.has_value() && removed->ok());
+        QCOMPARE(b->withEvent("user_left").size(), 1);
+        const QList<PhoenixMessage> closes = b->withEvent("phx_close");
+        QCOMPARE(closes.size(), 1);
+        QCOMPARE(closes.at(0).joinRef, std::optional<QString>("4"));
+        QVERIFY(!b->connection().isJoined("channel:" + id));
+    }
+
+    void v1SocketGetsObjectFrames()
+    {
+        RecordingPhoenixSession *s = connectAs(m_alice, PhoenixSerializer::V1);
+        s->connection().handleText(R"({"topic":"phoenix","event":"heartbeat","payload":{},"ref":"1"})");
+        QCOMPARE(s->frames.size(), 1);
+        const QJsonObject o = QJsonDocument::fromJson(s->frames.at(0)).object();
+        QCOMPARE(o.value("event").toString(), "phx_reply");
+        QCOMPARE(o.value("ref").toString(), "1");
+    }
+
+    // Deterministic fuzzing of the whole connection: mutated frames of every
+    // event, in both serializers, never crash it and never stop it answering.
+    void randomFramesNeverBreakTheConnection()
+    {
+        QRandomGenerator rng(0x5eed0777);
+        const QStringList events{"phx_join", "phx_leave", "heartbeat", "send_message", "edit_message",
+                                 "delete_message", "typing_start", "typing_stop", "add_reaction",
+                                 "remove_reaction", "mark_read", "load_older_messages", "start_thread", "bogus"};
+        const QStringList topics{generalTopic(), generalTopic(), generalTopic(), "phoenix", "channel:nope", "workspace:" + m_chat->directory().defaultWorkspaceId(), "x"};
+        RecordingPhoenixSession *v2 = connectAs(m_alice);
+        RecordingPhoenixSession *v1 = connectAs(m_bob, PhoenixSerializer::V1);
+        for (int i = 0; i < 3000; ++i) {
+            const QString ref = QString::number(i);
+            QJsonObject payload;
+            const char *keys[] = {"content", "message_id", "emoji", "reaction_id", "before_id", "thread_id", "temp_id", "attachments", "limit"};
+            for (int k = int(rng.bounded(4)); k > 0; --k) {
+                const char *key = keys[rng.bounded(int(std::size(keys)))];
+                switch (rng.bounded(5)) {
+                case 0: payload.insert(key, QString::number(rng.generate())); break;
+                case 1: payload.insert(key, int(rng.bounded(100))); break;
+                case 2: payload.insert(key, QJsonArray{QJsonObject{{"url", "u"}}, 3}); break;
+                case 3: payload.insert(key, QJsonValue::Null); break;
+                default: payload.insert(key, "hello"); break;
+                }
+            }
+            const QString topic = topics.at(rng.bounded(int(topics.size())));
+            const QString event = events.at(rng.bounded(int(events.size())));
+            QByteArray f = frame(rng.bounded(3) ? QJsonValue("1") : QJsonValue(), ref, topic, event, payload);
+            if (rng.bounded(4) == 0) { // corrupt it
+                for (int n = int(rng.bounded(1, 4)); n > 0; --n)
+                    f[int(rng.bounded(int(f.size())))] = char(rng.bounded(256));
+            }
+            v2->connection().handleText(f);
+            if (rng.bounded(8) == 0)
+                v2->connection().handleBinary(f);
+            QJsonObject asObject{{"topic", topic}, {"event", event}, {"payload", payload}, {"ref", ref}};
+            v1->connection().handleText(QJsonDocument(asObject).toJson(QJsonDocument::Compact));
+            if (i % 200 == 0)
+                QTest::qWait(1); // let commits and their callbacks run
+        }
+        QTest::qWait(50);
+        const qsizetype before = v2->frames.size();
+        v2->connection().handleText(frame(QJsonValue::Null, "final", "phoenix", "heartbeat"));
+        QCOMPARE(v2->frames.size(), before + 1);
+        QCOMPARE(v2->replyTo("final").payload.value("status").toString(), "ok");
+        qInfo() << "joins" << v2->withEvent("presence_state").size() << "sent" << v2->withEvent("message_sent").size()
+                << "errors" << v2->withEvent("message_error").size() << "frames" << v2->frames.size();
+        // The loop reached the success paths, not only the refusals.
+        QVERIFY(v2->withEvent("presence_state").size() > 10);
+        QVERIFY(v2->withEvent("message_sent").size() > 0);
+        // Everything the server wrote is a well-formed frame.
+        const PhoenixCodec codec;
+        for (const QByteArray &out : std::as_const(v2->frames))
+            QVERIFY2(codec.decodeText(out).ok(), out.constData());
+    }
+};
+
+QTEST_MAIN(TestPhoenixConnection)
+#include "tst_phoenixconnection.moc"
