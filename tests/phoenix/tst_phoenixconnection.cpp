@@ -237,7 +237,11 @@ private slots:
             }
             const QString topic = topics.at(rng.bounded(int(topics.size())));
             const QString event = events.at(rng.bounded(int(events.size())));
-            QByteArray f = frame(rng.bounded(3) ? QJsonValue("1") : QJsonValue(), ref, topic, event, payload);
+            if (event == "send_message" && rng.bounded(2))
+                payload.insert("content", QStringLiteral("fuzz %1").arg(i));
+            // Joins always use join_ref "1", so most later pushes are current, not stale.
+            const QJsonValue joinRef = event == "phx_join" || rng.bounded(2) ? QJsonValue("1") : QJsonValue();
+            QByteArray f = frame(joinRef, ref, topic, event, payload);
             if (rng.bounded(4) == 0) { // corrupt it
                 for (int n = int(rng.bounded(1, 4)); n > 0; --n)
                     f[int(rng.bounded(int(f.size())))] = char(rng.bounded(256));
