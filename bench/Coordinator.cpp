@@ -238,6 +238,21 @@ void Coordinator::sleepSeconds(double s) const
     std::this_thread::sleep_for(std::chrono::microseconds(int64_t(s * 1e6)));
 }
 
+void Coordinator::waitQuiet(double maxSeconds)
+{
+    if (m_o.serverPid <= 0) return sleepSeconds(std::min(maxSeconds, 1.0));
+    const double deadline = nowSeconds() + maxSeconds;
+    Snapshot prev = snapshot();
+    while (nowSeconds() < deadline) {
+        sleepSeconds(0.5);
+        const Snapshot cur = snapshot();
+        const double busy = (cur.server.cpuSeconds - prev.server.cpuSeconds) / (cur.wall - prev.wall);
+        if (busy < 0.15) return;
+        prev = cur;
+    }
+    note(QStringLiteral("server still busy after %1 s; going on").arg(maxSeconds));
+}
+
 WorkerStats Coordinator::drain(uint64_t members, double timeoutSeconds)
 {
     const double deadline = nowSeconds() + timeoutSeconds;
@@ -275,6 +290,7 @@ QJsonObject Coordinator::latencyJson(const LatencyHistogram &h)
 
 void Coordinator::latencyRun(int idle)
 {
+    waitQuiet(m_o.drainSeconds);
     note(QStringLiteral("latency: %1 msg/s in a %2-member room, %3 idle beside").arg(m_o.latencyRate).arg(m_roomOpen).arg(idle));
     resetAll();
     const Snapshot a = snapshot();
@@ -307,6 +323,7 @@ void Coordinator::fanoutRun(const char *group, int size, const QList<int> &rates
     double peak = 0;
     QJsonArray steps;
     bool saturated = false;
+    waitQuiet(m_o.drainSeconds);
     for (int rate : rates) {
         note(QStringLiteral("fan-out: %1-member room, %2 msg/s offered, %3 idle beside").arg(size).arg(rate).arg(idle));
         resetAll();
@@ -343,6 +360,8 @@ void Coordinator::fanoutRun(const char *group, int size, const QList<int> &rates
         peak = std::max(peak, delivered);
         if (saturated) break;
     }
+    // A saturated step leaves a backlog: let it clear before the next phase measures anything.
+    waitQuiet(m_o.drainSeconds * 2);
     m_rows.append(QJsonObject{{"scenario", "fanout"},
                               {"room_members", size},
                               {"idle", idle},
@@ -470,12 +489,12 @@ int Coordinator::run()
             const int level = *it;
             const int target = std::min(level, cap - m_roomOpen);
             closeFrom("idle", target);
-            sleepSeconds(std::min(m_o.settleSeconds, 1.0));
+            waitQuiet(m_o.drainSeconds * 2);
             if (m_o.wants("latency") && m_o.latencyIdle.contains(level)) latencyRun(target);
             if (m_o.wants("fanout") && level == m_o.fanoutIdle) fanoutRun("room", m_roomOpen, m_o.fanoutRates, target);
         }
         closeFrom("idle", 0);
-        sleepSeconds(std::min(m_o.settleSeconds, 1.0));
+        waitQuiet(m_o.drainSeconds * 2);
         if (m_o.wants("latency") && m_o.latencyIdle.contains(0)) latencyRun(0);
         if (m_o.wants("fanout")) fanoutRun("room", m_roomOpen, m_o.fanoutRates, 0);
     }
@@ -490,9 +509,11 @@ int Coordinator::run()
                 const OpenResult ir = open("idle", idle);
                 fanoutRun("bigroom", int(r.ok), m_o.bigFanoutRates, int(ir.ok));
                 closeFrom("idle", 0);
+                waitQuiet(m_o.drainSeconds * 2);
             }
         }
         closeFrom("bigroom", 0);
+        waitQuiet(m_o.drainSeconds * 2);
     }
     if (m_o.wants("ingest")) ingestRun();
     const Snapshot last = snapshot();

@@ -43,6 +43,9 @@ private:
     void closeFrom(const char *group, int from);
     Snapshot snapshot() const;
     void sleepSeconds(double s) const;
+    // Waits until the server's CPU use falls below 15 % of a core (it has
+    // finished processing closed connections or a queued backlog), at most maxSeconds.
+    void waitQuiet(double maxSeconds);
     // Waits until every message sent so far has reached all 'members' receivers (or the timeout).
     WorkerStats drain(uint64_t members, double timeoutSeconds);
     void addCosts(QJsonObject &row, const Snapshot &a, const Snapshot &b) const;
