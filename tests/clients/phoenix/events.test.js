@@ -298,3 +298,27 @@ test('unknown events on a joined channel are refused, not fatal', async () => {
   assert.equal((await reply(p.ca.push('typing_stop', {}))).status, 'ok');
   await p.done();
 });
+
+test('the official client on vsn 1.0.0 (object frames via custom encode/decode) joins, pushes and hears broadcasts', async () => {
+  const a = await register(server), b = await register(server);
+  const ch = await general(server, a.token);
+  const v1 = await connect(server, a.token, {
+    vsn: '1.0.0',
+    encode: (msg, callback) => callback(JSON.stringify(msg)),
+    decode: (raw, callback) => callback(JSON.parse(raw)),
+  });
+  const j = await join(v1, `channel:${ch.id}`);
+  assert.equal(j.status, 'ok');
+  assert.equal(j.response.channel.id, ch.id);
+  await j.inbox.next('presence_state');
+  const sent = await reply(j.channel.push('send_message', { content: 'object frames', temp_id: 'v1' }));
+  assert.equal(sent.status, 'ok');
+  await j.inbox.next('message_sent', (x) => x.temp_id === 'v1');
+  const other = await connect(server, b.token);
+  const jb = await join(other, `channel:${ch.id}`);
+  await j.inbox.next('presence_diff', (d) => d.joins[b.user.id]);
+  const back = await reply(jb.channel.push('send_message', { content: 'to the v1 socket', temp_id: 'v2' }));
+  const got = await j.inbox.next('new_message', (x) => x.message.id === back.response.message.id);
+  assert.equal(got.message.content, 'to the v1 socket');
+  await disconnect(v1); await disconnect(other);
+});
