@@ -114,3 +114,23 @@ test('pushes buffered while the socket is down are delivered after the reconnect
     await server.stop();
   }
 });
+
+test('a bad token: the official client reports the 403 refusal and never opens', async () => {
+  const server = await startServer();
+  try {
+    const socket = makeSocket(server, 'not-a-jwt');
+    const errors = [];
+    let opened = false;
+    socket.onOpen(() => { opened = true; });
+    socket.onError((error) => errors.push(error));
+    socket.connect();
+    const deadline = Date.now() + 5000;
+    while (errors.length < 2 && Date.now() < deadline) await sleep(50);
+    assert.ok(errors.length >= 2, 'the client keeps retrying, reporting each refusal');
+    assert.match(String(errors[0] && (errors[0].message || errors[0])), /403/);
+    assert.equal(opened, false);
+    socket.disconnect();
+  } finally {
+    await server.stop();
+  }
+});
