@@ -175,7 +175,7 @@ void ConnectionsPage::refreshDetails()
         {tr("Channels"), channelNames.join(QStringLiteral(", "))},
         {tr("Messages in / out"), locale.toString(c.messagesIn) + QStringLiteral(" / ") + locale.toString(c.messagesOut)},
         {tr("Bytes in / out"), AdminFormat::bytes(c.bytesIn) + QStringLiteral(" / ") + AdminFormat::bytes(c.bytesOut)},
-        {tr("Send queue"), locale.toString(c.sendQueueDepth)},
+        {tr("Send queue"), AdminFormat::bytes(c.sendQueueBytes)},
     });
 }
 

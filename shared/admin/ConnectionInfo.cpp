@@ -19,7 +19,7 @@ QJsonObject ConnectionInfo::toJson() const
         {"messages_out", double(messagesOut)},
         {"bytes_in", double(bytesIn)},
         {"bytes_out", double(bytesOut)},
-        {"send_queue", sendQueueDepth},
+        {"send_queue_bytes", double(sendQueueBytes)},
     };
 }
 
@@ -42,7 +42,7 @@ bool ConnectionInfo::fromJson(const QJsonObject &o, ConnectionInfo *out)
     c.messagesOut = AdminJson::count(o.value(QLatin1String("messages_out")));
     c.bytesIn = AdminJson::count(o.value(QLatin1String("bytes_in")));
     c.bytesOut = AdminJson::count(o.value(QLatin1String("bytes_out")));
-    c.sendQueueDepth = int(AdminJson::count(o.value(QLatin1String("send_queue"))));
+    c.sendQueueBytes = AdminJson::count(o.value(QLatin1String("send_queue_bytes")));
     *out = c;
     return true;
 }
@@ -53,5 +53,5 @@ bool ConnectionInfo::operator==(const ConnectionInfo &o) const
         && transport == o.transport && remoteAddress == o.remoteAddress
         && userAgent == o.userAgent && connectedAt == o.connectedAt && channels == o.channels
         && messagesIn == o.messagesIn && messagesOut == o.messagesOut && bytesIn == o.bytesIn
-        && bytesOut == o.bytesOut && sendQueueDepth == o.sendQueueDepth;
+        && bytesOut == o.bytesOut && sendQueueBytes == o.sendQueueBytes;
 }

@@ -21,7 +21,7 @@ struct ConnectionInfo
     qint64 messagesOut = 0;
     qint64 bytesIn = 0;
     qint64 bytesOut = 0;
-    int sendQueueDepth = 0; // frames waiting to be written
+    qint64 sendQueueBytes = 0; // written by us, not yet taken by the client
 
     bool isValid() const { return !id.isEmpty(); }
     QJsonObject toJson() const;

@@ -149,7 +149,7 @@ QVariant ConnectionModel::data(const QModelIndex &index, int role) const
         case MessagesOut: return c.messagesOut;
         case BytesIn: return raw ? QVariant(c.bytesIn) : QVariant(AdminFormat::bytes(c.bytesIn));
         case BytesOut: return raw ? QVariant(c.bytesOut) : QVariant(AdminFormat::bytes(c.bytesOut));
-        case SendQueue: return c.sendQueueDepth;
+        case SendQueue: return raw ? QVariant(c.sendQueueBytes) : QVariant(AdminFormat::bytes(c.sendQueueBytes));
         }
         return QVariant();
     }

@@ -24,7 +24,7 @@ class tst_AdminProtocol : public QObject
         c.messagesOut = 40;
         c.bytesIn = 1024;
         c.bytesOut = 1 << 20;
-        c.sendQueueDepth = 3;
+        c.sendQueueBytes = 3;
         return c;
     }
     static ChannelInfo sampleChannel()

@@ -1,0 +1,122 @@
+#include "AdminConsole.h"
+
+#include "AdminProtocol.h"
+
+#include <QTimer>
+#include <QWebSocket>
+
+AdminConsole::AdminConsole(QWebSocket *socket, const QString &peer, const Limits &limits, QObject *parent)
+    : QObject(parent)
+    , m_socket(socket)
+    , m_peer(peer)
+    , m_limits(limits)
+    , m_throttle(TrafficFilter::DefaultMaxRate)
+{
+    socket->setParent(this);
+    // Commands are small: a bigger frame is closed by Qt (1009) before we parse it.
+    socket->setMaxAllowedIncomingMessageSize(AdminProtocol::MaxCommandBytes);
+    socket->setMaxAllowedIncomingFrameSize(AdminProtocol::MaxCommandBytes);
+    connect(socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
+        emit commandReceived(this, text.toUtf8());
+    });
+    connect(socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &) {
+        send(AdminProtocol::encodeError(QLatin1String(AdminProtocol::ErrorBadRequest),
+                                        QStringLiteral("the admin feed speaks JSON text frames only")));
+    });
+    connect(socket, &QWebSocket::disconnected, this, [this] {
+        m_closing = true;
+        emit closed(this);
+    });
+}
+
+AdminConsole::~AdminConsole()
+{
+    m_socket->disconnect(this);
+}
+
+void AdminConsole::setFilter(const TrafficFilter &filter)
+{
+    m_filter = filter;
+    m_throttle.setRate(filter.maxRate);
+    if (!filter.enabled)
+        m_batch.clear();
+}
+
+bool AdminConsole::admitTraffic(qint64 nowMs)
+{
+    if (isBehind()) {
+        m_throttle.refuse();
+        return false;
+    }
+    return m_throttle.admit(nowMs);
+}
+
+void AdminConsole::queueTraffic(const TrafficEvent &event)
+{
+    m_batch.append(event);
+    if (m_batch.size() >= m_limits.maxBatch)
+        flushTraffic();
+}
+
+void AdminConsole::flushTraffic()
+{
+    const qint64 dropped = m_throttle.takeDropped();
+    if (m_batch.isEmpty() && dropped == 0)
+        return;
+    write(AdminProtocol::encodeTraffic(m_batch, dropped));
+    m_batch.clear();
+}
+
+void AdminConsole::sendSnapshot(const QByteArray &snapshot)
+{
+    m_needsSnapshot = false;
+    write(snapshot);
+}
+
+void AdminConsole::sendDelta(const QByteArray &delta)
+{
+    if (m_needsSnapshot)
+        return;
+    if (isBehind()) {
+        // Deltas build on each other: skipping one means starting over.
+        m_needsSnapshot = true;
+        return;
+    }
+    write(delta);
+}
+
+void AdminConsole::send(const QByteArray &message)
+{
+    write(message);
+}
+
+qint64 AdminConsole::queuedBytes() const
+{
+    return m_socket->bytesToWrite();
+}
+
+bool AdminConsole::enforceHardLimit()
+{
+    if (m_closing || queuedBytes() <= m_limits.hardQueueBytes)
+        return false;
+    close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("console too slow"));
+    return true;
+}
+
+void AdminConsole::close(int code, const QString &reason)
+{
+    if (m_closing)
+        return;
+    m_closing = true;
+    m_batch.clear();
+    m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    // A console that does not even read the close frame is aborted.
+    QTimer::singleShot(2000, m_socket, [s = m_socket] { s->abort(); });
+}
+
+void AdminConsole::write(const QByteArray &message)
+{
+    if (m_closing)
+        return;
+    m_socket->sendTextMessage(QString::fromUtf8(message));
+}

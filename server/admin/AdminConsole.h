@@ -1,0 +1,70 @@
+#pragma once
+
+#include "TrafficEvent.h"
+#include "TrafficFilter.h"
+#include "TrafficThrottle.h"
+
+#include <QList>
+#include <QObject>
+
+class QWebSocket;
+
+// One connected admin console. It holds the console's traffic filter, its
+// rate cap and its pending traffic batch. Everything it sends passes the
+// backpressure checks here: a console that reads too slowly loses traffic
+// first, then its deltas (it gets a fresh snapshot once it catches up), and
+// is closed past the hard limit. The server never buffers without bound for it.
+class AdminConsole : public QObject
+{
+    Q_OBJECT
+public:
+    struct Limits {
+        qint64 softQueueBytes = 1024 * 1024;      // above: traffic dropped, deltas deferred
+        qint64 hardQueueBytes = 8 * 1024 * 1024;  // above: the console is closed
+        int maxBatch = 500;                       // traffic events per frame
+    };
+
+    AdminConsole(QWebSocket *socket, const QString &peer, const Limits &limits, QObject *parent = nullptr);
+    ~AdminConsole() override;
+
+    const QString &peer() const { return m_peer; }
+    const TrafficFilter &filter() const { return m_filter; }
+    void setFilter(const TrafficFilter &filter);
+    bool wantsTraffic() const { return m_filter.enabled && !m_closing; }
+
+    // Rate cap and backpressure for one event; false means it was counted as dropped.
+    bool admitTraffic(qint64 nowMs);
+    void queueTraffic(const TrafficEvent &event);
+    void flushTraffic();
+    qint64 trafficDropped() const { return m_throttle.totalDropped(); }
+
+    // Snapshot and deltas: a delta is skipped (and a snapshot owed) while the
+    // console is behind. Returns false when the console still needs a snapshot.
+    bool needsSnapshot() const { return m_needsSnapshot; }
+    void sendSnapshot(const QByteArray &snapshot);
+    void sendDelta(const QByteArray &delta);
+    // Results, audits and errors: small and always sent.
+    void send(const QByteArray &message);
+
+    qint64 queuedBytes() const;
+    bool isBehind() const { return queuedBytes() > m_limits.softQueueBytes; }
+    // Closes the console if it is past the hard limit; true if it did.
+    bool enforceHardLimit();
+    void close(int code, const QString &reason);
+
+signals:
+    void commandReceived(AdminConsole *console, const QByteArray &data);
+    void closed(AdminConsole *console);
+
+private:
+    void write(const QByteArray &message);
+
+    QWebSocket *m_socket;
+    QString m_peer;
+    Limits m_limits;
+    TrafficFilter m_filter;
+    TrafficThrottle m_throttle;
+    QList<TrafficEvent> m_batch;
+    bool m_needsSnapshot = true;
+    bool m_closing = false;
+};

@@ -1,0 +1,104 @@
+#pragma once
+
+#include "AdminConsole.h"
+#include "ChannelActivity.h"
+#include "ChannelInfo.h"
+#include "ChatEvent.h"
+#include "ConnectionInfo.h"
+#include "ServerStats.h"
+#include "Session.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <optional>
+
+struct AdminCommand;
+struct AdminResult;
+class ChatService;
+class QWebSocket;
+class Router;
+struct HttpRequest;
+class HttpResponse;
+
+// The admin feed at /admin/ws. Consoles authenticated with the admin token
+// get a snapshot of every connection and channel plus the server counters,
+// then deltas once a second, and (if they ask) a filtered, rate-capped
+// stream of the traffic. They may disconnect a connection, send a system
+// message, remove a user from a channel or disable a user; every command is
+// checked, logged, answered, and reported to every console as an audit entry.
+//
+// Watching must not slow the server: nothing is computed while no console
+// is connected, the traffic tap is on only while a console wants traffic,
+// and a slow console is cut back (see AdminConsole), never waited for.
+class AdminFeed : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options {
+        QString token;
+        int tickMs = 1000;          // deltas and stats
+        int trafficFlushMs = 100;   // traffic batches
+        int maxConsoles = 16;
+        int payloadLimit = TrafficEvent::DefaultPayloadLimit;
+        AdminConsole::Limits limits;
+    };
+
+    // Registers /admin/ws when a token is configured; without one it only
+    // logs that the feed is off and returns nullptr.
+    static AdminFeed *install(Router &router, ChatService *chat, const QString &adminToken, QObject *parent);
+
+    AdminFeed(ChatService *chat, const Options &options, QObject *parent = nullptr);
+    ~AdminFeed() override;
+
+    void installRoutes(Router &router);
+    int consoleCount() const { return int(m_consoles.size()); }
+
+    // For tests and the route: token and rate checks of an upgrade request.
+    std::optional<HttpResponse> checkUpgrade(const HttpRequest &req);
+    void acceptConsole(QWebSocket *socket, const HttpRequest &req);
+
+private:
+    void onSessionAttached(Session *session);
+    void onSessionDetached(Session *session);
+    void onTraffic(Session *session, Session::Direction dir, const QString &event, const QString &channelId,
+                   qint64 bytes, const QByteArray &payload);
+    void onEvent(const ChatEventPtr &event);
+    void onConsoleClosed(AdminConsole *console);
+    void tick();
+    void flushTraffic();
+    void updateTap();
+    QByteArray snapshot();
+
+    void handleCommand(AdminConsole *console, const QByteArray &data);
+    void runCommand(AdminConsole *console, const AdminCommand &command);
+    void finish(AdminConsole *console, AdminResult result);
+
+    ConnectionInfo describe(const Session *session) const;
+    ChannelInfo describe(const Channel &channel, qint64 nowMs) const;
+    ServerStats sampleStats(qint64 nowMs);
+
+    ChatService *m_chat;
+    Options m_options;
+    QList<AdminConsole *> m_consoles;
+    QTimer m_tick;
+    QTimer m_trafficFlush;
+    bool m_tapOn = false;
+    qint64 m_trafficSeq = 0;
+    qint64 m_startedAt;
+    ChannelActivity m_activity;
+
+    // What the consoles were last told, to compute deltas.
+    QHash<QString, ConnectionInfo> m_connections;
+    QHash<QString, ChannelInfo> m_channels;
+    ServerStats m_stats;
+
+    // Counters at the previous sample, for rates.
+    qint64 m_lastSampleMs = 0;
+    quint64 m_lastMessagesIn = 0, m_lastDeliveries = 0, m_lastErrors = 0;
+    quint64 m_lastCommits = 0;
+    double m_lastCommitTotalMs = 0;
+    qint64 m_droppedTotal = 0;
+};
