@@ -56,7 +56,7 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
     opt("fanout-idle", "Idle connections beside the second fan-out pass (0: skip it).", "N", QString::number(fanoutIdle));
     opt("step-seconds", "Duration of each fan-out step.", "S", QString::number(stepSeconds));
     opt("ingest-publishers", "Publishers in the ingest run (one channel each).", "N", QString::number(ingestPublishers));
-    opt("ingest-window", "Messages in flight per ingest publisher.", "N", QString::number(ingestWindow));
+    opt("ingest-windows", "Messages in flight per ingest publisher, one step per value.", "LIST", QStringLiteral("32,128,512"));
     opt("ingest-seconds", "Duration of the ingest run.", "S", QString::number(ingestSeconds));
     opt("open-timeout-seconds", "Give up opening the rest of a group after this long.", "S", QString::number(openTimeoutSeconds));
     opt("drain-seconds", "Longest wait for queued deliveries after a load step.", "S", QString::number(drainSeconds));
@@ -100,7 +100,7 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
         {"content-bytes", &contentBytes, 32}, {"window", &window, 1}, {"max-server-connections", &maxServerConnections, 1},
         {"room-size", &roomSize, 1}, {"room-publishers", &roomPublishers, 1}, {"big-room-size", &bigRoomSize, 1},
         {"big-room-publishers", &bigRoomPublishers, 1}, {"fanout-idle", &fanoutIdle, 0},
-        {"ingest-publishers", &ingestPublishers, 1}, {"ingest-window", &ingestWindow, 1},
+        {"ingest-publishers", &ingestPublishers, 1},
     };
     for (const IntOpt &o : ints) {
         bool ok = false;
@@ -121,7 +121,8 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
     }
     struct ListOpt { const char *name; QList<int> *target; };
     const ListOpt lists[] = {{"idle-levels", &idleLevels}, {"latency-idle", &latencyIdle},
-                             {"fanout-rates", &fanoutRates}, {"big-fanout-rates", &bigFanoutRates}};
+                             {"fanout-rates", &fanoutRates}, {"big-fanout-rates", &bigFanoutRates},
+                             {"ingest-windows", &ingestWindows}};
     for (const ListOpt &o : lists)
         if (!intList(p.value(QLatin1String(o.name)), o.target)) return fail(QStringLiteral("bad --%1").arg(QLatin1String(o.name)));
     if (sources > 254) return fail(QStringLiteral("--sources must be at most 254"));

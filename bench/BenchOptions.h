@@ -35,7 +35,7 @@ struct BenchOptions
     int fanoutIdle = 10000;
     double stepSeconds = 3;
     int ingestPublishers = 16;
-    int ingestWindow = 32;
+    QList<int> ingestWindows{32, 128, 512};
     double ingestSeconds = 10;
     double settleSeconds = 2;
     bool quickAck = false;

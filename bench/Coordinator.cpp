@@ -395,14 +395,15 @@ void Coordinator::memoryLevel(int level, long baselineRssKb, int previous, const
     m_rows.append(row);
 }
 
-void Coordinator::ingestRun()
+void Coordinator::ingestRun(int window)
 {
-    note(QStringLiteral("ingest: %1 publishers, %2 in flight each").arg(m_o.ingestPublishers).arg(m_o.ingestWindow));
+    note(QStringLiteral("ingest: %1 publishers, %2 in flight each").arg(m_o.ingestPublishers).arg(window));
     const OpenResult opened = open("ingest", m_o.ingestPublishers);
+    waitQuiet(m_o.drainSeconds);
     resetAll();
     const MetricsScrape before = MetricsScrape::fetch(m_o.host.toStdString(), m_o.port);
     const Snapshot a = snapshot();
-    sendAll("loop ingest " + std::to_string(m_o.ingestWindow));
+    sendAll("loop ingest " + std::to_string(window));
     collect(30);
     sleepSeconds(m_o.ingestSeconds);
     const WorkerStats s = stats();
@@ -415,7 +416,7 @@ void Coordinator::ingestRun()
     const double wall = b.wall - a.wall;
     QJsonObject row{{"scenario", "ingest"},
                     {"publishers", qint64(opened.ok)},
-                    {"window", m_o.ingestWindow},
+                    {"window", window},
                     {"acked", qint64(s.acked)},
                     {"acked_per_s", std::round(double(s.acked) / wall)},
                     {"errors", qint64(s.errors)},
@@ -515,7 +516,8 @@ int Coordinator::run()
         closeFrom("bigroom", 0);
         waitQuiet(m_o.drainSeconds * 2);
     }
-    if (m_o.wants("ingest")) ingestRun();
+    if (m_o.wants("ingest"))
+        for (int window : m_o.ingestWindows) ingestRun(window);
     const Snapshot last = snapshot();
     stopWorkers();
 

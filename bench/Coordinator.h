@@ -54,7 +54,7 @@ private:
     void latencyRun(int idle);
     void fanoutRun(const char *group, int size, const QList<int> &rates, int idle);
     void memoryLevel(int level, long baselineRssKb, int previous, const OpenResult &opened, const Snapshot &before);
-    void ingestRun();
+    void ingestRun(int window);
     void note(const QString &text);
 
     BenchOptions m_o;

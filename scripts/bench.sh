@@ -47,14 +47,14 @@ if [ "$QUICK" = 1 ]; then
   MODE=quick
   SIZES=(--idle-levels 500,2000 --latency-idle 0,2000 --fanout-idle 2000 --latency-seconds 2
          --fanout-rates 200,1000,4000 --big-room-size 1000 --big-fanout-rates 2,10,50
-         --step-seconds 1.5 --ingest-seconds 2 --settle-seconds 0.5 --open-timeout-seconds 40 --drain-seconds 10)
+         --step-seconds 1.5 --ingest-seconds 2 --ingest-windows 32,256 --settle-seconds 0.5 --open-timeout-seconds 40 --drain-seconds 10)
   IDLE_USERS=${BENCH_IDLE_USERS:-50}
   BIGROOM_USERS=${BENCH_BIGROOM_USERS:-50}
 else
   MODE=full
   SIZES=(--idle-levels 1000,10000,19000 --latency-idle 0,10000,19000 --fanout-idle 10000 --latency-seconds 10
          --fanout-rates 100,200,500,1000,2000,4000,8000,16000 --big-room-size 10000 --big-fanout-rates 1,2,5,10,20,40,80,160
-         --step-seconds 3 --ingest-seconds 10 --settle-seconds 2 --open-timeout-seconds 120 --drain-seconds 30)
+         --step-seconds 3 --ingest-seconds 8 --ingest-windows 32,128,512 --settle-seconds 2 --open-timeout-seconds 120 --drain-seconds 30)
   IDLE_USERS=${BENCH_IDLE_USERS:-1000}
   BIGROOM_USERS=${BENCH_BIGROOM_USERS:-1000}
 fi
@@ -206,7 +206,7 @@ fi
 # ---- report ----------------------------------------------------------------------------------
 cat >"$RESULTS/meta.json" <<JSON
 {"mode":"$MODE","started":"$STARTED","finished":"$(date -u +%Y-%m-%dT%H:%M:%SZ)",
- "command":$(node -e 'console.log(JSON.stringify(process.argv[1]))' "scripts/bench.sh $ORIG_ARGS"),
+ "command":$(node -e 'console.log(JSON.stringify(process.argv[1]))' "${SWITCHBOARD_SERVER:+SWITCHBOARD_SERVER=$SWITCHBOARD_SERVER }scripts/bench.sh $ORIG_ARGS"),
  "loadavg_before":"$LOAD_BEFORE","loadavg_after":"$(cut -d' ' -f1-3 /proc/loadavg)",
  "server_binary":"$SERVER_ORIG","idle_users":$IDLE_USERS,"bigroom_users":$BIGROOM_USERS,"workers":$WORKERS,
  "skipped":$(node -e 'console.log(JSON.stringify(process.argv.slice(1).filter(Boolean)))' "${SKIPPED[@]:-}")}
