@@ -63,6 +63,7 @@ ChannelsPage::ChannelsPage(AdminClient *client, AdminActions *actions, QWidget *
     splitter->addWidget(m_details);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
+    splitter->setSizes({900, 340});
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(splitter, 1);

@@ -64,6 +64,7 @@ ConnectionsPage::ConnectionsPage(AdminClient *client, AdminActions *actions, QWi
     splitter->addWidget(m_details);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
+    splitter->setSizes({900, 340});
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(splitter, 1);

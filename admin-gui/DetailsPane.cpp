@@ -1,61 +1,41 @@
 #include "DetailsPane.h"
 
-#include <QFormLayout>
-#include <QLabel>
+#include <QTextBrowser>
 #include <QVBoxLayout>
 
 DetailsPane::DetailsPane(QWidget *parent)
     : QWidget(parent)
-    , m_title(new QLabel(this))
-    , m_form(new QFormLayout)
+    , m_view(new QTextBrowser(this))
 {
-    QFont f = m_title->font();
-    f.setBold(true);
-    f.setPointSizeF(f.pointSizeF() * 1.15);
-    m_title->setFont(f);
-    m_title->setWordWrap(true);
-    m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    m_form->setLabelAlignment(Qt::AlignRight);
+    m_view->setObjectName(QStringLiteral("detailsView"));
+    m_view->setFrameShape(QFrame::NoFrame);
+    m_view->setOpenLinks(false);
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_title);
-    layout->addLayout(m_form);
-    layout->addStretch(1);
-    setMinimumWidth(240);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_view);
+    setMinimumWidth(260);
 }
 
 void DetailsPane::setFields(const QString &title, const QList<Field> &fields)
 {
-    m_title->setText(title);
-    if (fields.size() != m_fields.size() || m_form->rowCount() != fields.size()) {
-        while (m_form->rowCount() > 0)
-            m_form->removeRow(0);
-        for (const Field &f : fields) {
-            auto *value = new QLabel(this);
-            value->setTextInteractionFlags(Qt::TextSelectableByMouse);
-            value->setWordWrap(true);
-            m_form->addRow(f.first + QLatin1Char(':'), value);
-        }
-    }
-    // Update texts in place so a live refresh does not flicker or lose a selection.
-    for (int i = 0; i < fields.size(); ++i) {
-        auto *label = qobject_cast<QLabel *>(m_form->itemAt(i, QFormLayout::LabelRole)->widget());
-        auto *value = qobject_cast<QLabel *>(m_form->itemAt(i, QFormLayout::FieldRole)->widget());
-        if (label)
-            label->setText(fields.at(i).first + QLatin1Char(':'));
-        if (value && value->text() != fields.at(i).second)
-            value->setText(fields.at(i).second);
-    }
+    // The feed refreshes once a second: leave the text (and a selection in it) alone if nothing changed.
+    if (title == m_title && fields == m_fields)
+        return;
+    m_title = title;
     m_fields = fields;
+    QString html = QStringLiteral("<h3>") + title.toHtmlEscaped() + QStringLiteral("</h3><table cellspacing='0' cellpadding='3'>");
+    for (const Field &f : fields) {
+        html += QStringLiteral("<tr><td align='right' valign='top'><nobr><font color='#6a6a6a'>")
+            + f.first.toHtmlEscaped() + QStringLiteral(":</font></nobr></td><td valign='top'>")
+            + f.second.toHtmlEscaped() + QStringLiteral("</td></tr>");
+    }
+    html += QStringLiteral("</table>");
+    m_view->setHtml(html);
 }
 
 void DetailsPane::showPlaceholder(const QString &text)
 {
     setFields(text, {});
-}
-
-QString DetailsPane::title() const
-{
-    return m_title->text();
 }
 
 QString DetailsPane::value(const QString &label) const

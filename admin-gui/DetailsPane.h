@@ -4,11 +4,11 @@
 #include <QPair>
 #include <QWidget>
 
-class QFormLayout;
-class QLabel;
+class QTextBrowser;
 
 // The right-hand pane of the tables: every field of the selected row as a
-// label/value list, selectable so ids can be copied.
+// label/value list. A text browser does the layout, so long ids and user
+// agents wrap instead of being clipped, and everything can be selected and copied.
 class DetailsPane : public QWidget
 {
     Q_OBJECT
@@ -20,11 +20,11 @@ public:
     void setFields(const QString &title, const QList<Field> &fields);
     void showPlaceholder(const QString &text);
 
-    QString title() const;
+    QString title() const { return m_title; }
     QString value(const QString &label) const;
 
 private:
-    QLabel *m_title;
-    QFormLayout *m_form;
+    QTextBrowser *m_view;
+    QString m_title;
     QList<Field> m_fields;
 };

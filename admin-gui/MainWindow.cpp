@@ -55,6 +55,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_log->setIconSize(QSize(16, 16));
     dock->setWidget(m_log);
     addDockWidget(Qt::BottomDockWidgetArea, dock);
+    // The log is a footnote to the tabs: a few lines high unless the admin drags it bigger.
+    resizeDocks({dock}, {110}, Qt::Vertical);
 
     m_linkText->setObjectName(QStringLiteral("linkState"));
     m_countsText->setObjectName(QStringLiteral("counts"));

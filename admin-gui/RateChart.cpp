@@ -92,11 +92,24 @@ double RateChart::niceCeiling(double value)
     return 10 * magnitude;
 }
 
+int RateChart::shownSeconds() const
+{
+    // A young chart shows what it has: at least a minute, growing to the full window.
+    if (m_samples.size() < 2)
+        return qMin(60, m_windowSeconds);
+    const qint64 span = (m_samples.last().time - m_samples.first().time) / 1000;
+    const int minute = qMin(60, m_windowSeconds);
+    if (span <= minute)
+        return minute;
+    // Whole minutes, so the axis labels stay round.
+    return int(qMin<qint64>(m_windowSeconds, (span + 59) / 60 * 60));
+}
+
 double RateChart::axisMax() const
 {
     if (m_samples.isEmpty())
         return 1;
-    const qint64 from = m_samples.last().time - qint64(m_windowSeconds) * 1000;
+    const qint64 from = m_samples.last().time - qint64(shownSeconds()) * 1000;
     double peak = 0;
     for (const Sample &s : m_samples) {
         if (s.time < from)
@@ -144,30 +157,31 @@ void RateChart::paintEvent(QPaintEvent *)
     if (plot.width() < 10 || plot.height() < 10)
         return;
 
-    // Grid and y labels.
+    // Grid and y labels at round steps: 0, 2, 4, ... not 0, 2.5, 5, ...
     const double yMax = axisMax();
-    p.setPen(QPen(pal.color(QPalette::Mid), 0, Qt::DotLine));
-    for (int i = 0; i <= 4; ++i) {
-        const double y = plot.bottom() - plot.height() * i / 4.0;
+    const double step = niceCeiling(yMax / 5.0);
+    const int ticks = qMax(1, int(std::round(yMax / step)));
+    for (int i = 0; i <= ticks; ++i) {
+        const double value = step * i;
+        const double y = plot.bottom() - plot.height() * value / yMax;
+        p.setPen(QPen(pal.color(QPalette::Mid), 0, Qt::DotLine));
         p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
-        const double value = yMax * i / 4.0;
-        p.save();
         p.setPen(pal.color(QPalette::Text));
         p.drawText(QRectF(0, y - lineH / 2.0, left - 6, lineH), Qt::AlignRight | Qt::AlignVCenter,
-                   locale.toString(value, 'f', yMax < 4 ? 1 : 0));
-        p.restore();
+                   locale.toString(value, 'f', step < 1 ? (step < 0.1 ? 2 : 1) : 0));
     }
     p.setPen(QPen(pal.color(QPalette::Dark), 1));
     p.drawRect(plot);
 
     // X axis: time before now, one label a minute (or per fifth of the window).
     const qint64 now = m_samples.isEmpty() ? 0 : m_samples.last().time;
-    const qint64 windowMs = qint64(m_windowSeconds) * 1000;
+    const int windowSeconds = shownSeconds();
+    const qint64 windowMs = qint64(windowSeconds) * 1000;
     const qint64 from = now - windowMs;
     p.setPen(pal.color(QPalette::Text));
     for (int i = 0; i <= 5; ++i) {
         const double xPos = plot.left() + plot.width() * i / 5.0;
-        const int secondsAgo = m_windowSeconds * (5 - i) / 5;
+        const int secondsAgo = windowSeconds * (5 - i) / 5;
         const QString label = secondsAgo == 0 ? tr("now")
                               : secondsAgo % 60 == 0 ? tr("-%1 min").arg(secondsAgo / 60)
                                                      : tr("-%1 s").arg(secondsAgo);

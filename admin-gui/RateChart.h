@@ -25,6 +25,8 @@ public:
 
     void setWindowSeconds(int seconds);
     int windowSeconds() const { return m_windowSeconds; }
+    // The span the x axis covers now: the window, or less while the history is short.
+    int shownSeconds() const;
     void setValueSuffix(const QString &suffix) { m_suffix = suffix; update(); }
 
     int sampleCount() const { return int(m_samples.size()); }

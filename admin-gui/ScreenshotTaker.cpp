@@ -1,6 +1,8 @@
 #include "ScreenshotTaker.h"
 
+#include "ChannelModel.h"
 #include "ChannelsPage.h"
+#include "ConnectionModel.h"
 #include "ConnectionsPage.h"
 #include "MainWindow.h"
 
@@ -46,8 +48,17 @@ void ScreenshotTaker::next()
         view = m_window->connectionsPage()->view();
     else if (m_index == 2)
         view = m_window->channelsPage()->view();
-    if (view && view->model()->rowCount() > 0 && !view->selectionModel()->hasSelection())
-        view->selectRow(0);
+    if (view && view->model()->rowCount() > 0 && !view->selectionModel()->hasSelection()) {
+        // Show the busiest row: its details say the most.
+        const int column = m_index == 1 ? int(ConnectionModel::MessagesOut) : int(ChannelModel::MessagesPerMinute);
+        int best = 0;
+        for (int r = 1; r < view->model()->rowCount(); ++r) {
+            if (view->model()->index(r, column).data(ConnectionModel::SortRole).toDouble()
+                > view->model()->index(best, column).data(ConnectionModel::SortRole).toDouble())
+                best = r;
+        }
+        view->selectRow(best);
+    }
     ++m_index;
     QTimer::singleShot(700, this, &ScreenshotTaker::next);
 }

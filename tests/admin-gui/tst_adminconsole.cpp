@@ -438,6 +438,21 @@ private slots:
         QCOMPARE(RateChart::niceCeiling(2400), 2500.0);
     }
 
+    void chartWindowGrowsWithItsHistoryUpToTheFullWindow()
+    {
+        RateChart chart(QStringLiteral("t"));
+        QCOMPARE(chart.shownSeconds(), 60);
+        const qint64 t0 = 1700000000000;
+        chart.addSample(t0, {{QStringLiteral("a"), 1}});
+        chart.addSample(t0 + 30000, {{QStringLiteral("a"), 2}});
+        QCOMPARE(chart.shownSeconds(), 60);
+        chart.addSample(t0 + 210000, {{QStringLiteral("a"), 3}});
+        QCOMPARE(chart.shownSeconds(), 240); // 3.5 minutes of history: a four-minute axis
+        chart.addSample(t0 + 3600000, {{QStringLiteral("a"), 3}});
+        QCOMPARE(chart.shownSeconds(), 300);
+        QCOMPARE(chart.seriesCount(), 1);
+    }
+
     void connectDialogRemembersTheTokenOnlyWhenAsked()
     {
         {
