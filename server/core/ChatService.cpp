@@ -326,8 +326,10 @@ void ChatService::createChannel(const QString &actorId, const QString &name, con
     c.workspaceId = workspaceId.isEmpty() ? m_dir.defaultWorkspaceId() : workspaceId;
     if (!m_dir.workspace(c.workspaceId) || !m_dir.isWorkspaceMember(c.workspaceId, actorId))
         return finish(context, done, Result<Channel>::failure(CoreError::notFound("no such workspace")));
-    if (!m_dir.findChannelByName(c.workspaceId, c.name).isEmpty())
+    const QString nameKey = c.workspaceId + QLatin1Char('/') + c.name.toLower();
+    if (!m_dir.findChannelByName(c.workspaceId, c.name).isEmpty() || m_pendingChannelNames.contains(nameKey))
         return finish(context, done, Result<Channel>::failure(CoreError::conflict("a channel with that name exists")));
+    m_pendingChannelNames.insert(nameKey); // the directory learns of it only at commit
     c.id = Timestamp::newId();
     c.description = description;
     c.createdBy = actorId;
@@ -335,6 +337,7 @@ void ChatService::createChannel(const QString &actorId, const QString &name, con
     Guard guard(context);
     m_store->insertChannel(c, nullptr);
     m_store->addChannelMember(c.id, actorId, c.createdAt, [=, this](bool ok, const QString &err) {
+        m_pendingChannelNames.remove(nameKey);
         if (!ok) return finish(nullptr, done, Result<Channel>::failure(CoreError::internal(err)));
         m_dir.putChannel(c);
         m_dir.addChannelMember(c.id, actorId);
@@ -484,6 +487,11 @@ void ChatService::openConversation(const QString &actorId, QStringList participa
         names.append(u->username);
     }
     const QString key = Directory::dmKey(participantIds);
+    if (auto pending = m_pendingDms.find(key); pending != m_pendingDms.end()) {
+        // Created but not committed yet: answer together with the first caller.
+        pending->append({std::move(done), QPointer<QObject>(context)});
+        return;
+    }
     if (const Channel *existing = m_dir.channel(m_dir.dmChannel(key)))
         return finish(context, done, Result<Channel>::success(*existing));
     std::sort(names.begin(), names.end());
@@ -494,20 +502,24 @@ void ChatService::openConversation(const QString &actorId, QStringList participa
     c.type = Channel::Type::Dm;
     c.createdBy = actorId;
     c.createdAt = Timestamp::nowMs();
-    m_dir.putDm(key, c.id); // reserve now: a second request in this batch gets the same one
-    m_dir.putChannel(c);
+    m_pendingDms.insert(key, {}); // a second request before the commit waits for this one
     Guard guard(context);
     m_store->insertChannel(c, nullptr);
     auto failed = std::make_shared<QString>();
     for (const QString &id : participantIds)
         m_store->addChannelMember(c.id, id, c.createdAt, [failed](bool ok, const QString &e) { if (!ok) *failed = e; });
     m_store->enqueue([](QSqlDatabase &, QString *) { return true; }, [=, this](bool, const QString &) {
-        if (!failed->isEmpty()) {
-            m_dir.removeChannel(c.id);
-            return finish(nullptr, done, Result<Channel>::failure(CoreError::internal(*failed)));
+        const auto waiting = m_pendingDms.take(key);
+        const Result<Channel> r = failed->isEmpty() ? Result<Channel>::success(c)
+                                                    : Result<Channel>::failure(CoreError::internal(*failed));
+        if (r.ok()) {
+            m_dir.putChannel(c);
+            m_dir.putDm(key, c.id);
+            for (const QString &id : participantIds) m_dir.addChannelMember(c.id, id);
         }
-        for (const QString &id : participantIds) m_dir.addChannelMember(c.id, id);
-        if (guard.alive()) finish(nullptr, done, Result<Channel>::success(c));
+        if (guard.alive()) finish(nullptr, done, r);
+        for (const auto &w : waiting) finish(nullptr, w.first, r); // their callbacks guard their own context
+        if (!r.ok()) return;
         QStringList topics;
         for (const QString &id : participantIds) topics.append(RoomManager::userTopic(id));
         publish(ChatEvent::Type::ChannelCreated, c, [&](ChatEvent &e) { e.actor = *m_dir.user(actorId); }, topics);
@@ -892,17 +904,13 @@ CoreError ChatService::attachSession(Session *s)
 {
     const User *u = m_dir.user(s->userId());
     if (!u || u->disabled) return CoreError::unauthorized("account disabled");
-    if (m_config.connectionsPerUser > 0 && m_presence.connectionCount(u->id) >= m_config.connectionsPerUser)
+    if (m_config.connectionsPerUser > 0 && m_userSessions.value(u->id).size() >= m_config.connectionsPerUser)
         return CoreError{CoreError::RateLimited, QStringLiteral("too many connections for this user"), {}, 1000};
     m_sessions.insert(s->id(), s);
     m_userSessions[u->id].insert(s);
-    connect(s, &QObject::destroyed, this, [this, s, id = s->id(), uid = u->id] {
-        // Safety net for a dialect that forgot detachSession(): drop the pointer.
-        if (m_sessions.value(id) == s) {
-            m_sessions.remove(id);
-            m_userSessions[uid].remove(s);
-        }
-    });
+    // Safety net for a dialect that deletes a session without detaching it: the
+    // base destructor still has the topics and ids, so detach completely then.
+    connect(s, &Session::aboutToBeDestroyed, this, [this](Session *gone) { detachSession(gone); }, Qt::DirectConnection);
     m_rooms.subscribe(s, RoomManager::userTopic(u->id));
     for (const QString &ws : m_dir.workspacesOf(u->id)) m_rooms.subscribe(s, RoomManager::workspaceTopic(ws));
     if (s->followsMemberships())
@@ -910,7 +918,14 @@ CoreError ChatService::attachSession(Session *s)
     ++Metrics::instance().connectionsOpened;
     ++Metrics::instance().connectionsByDialect[s->dialect()];
     Q_EMIT sessionAttached(s);
-    m_presence.connectionOpened(u->id);
+    // Presence goes out on the next loop pass, after the dialect's greeting
+    // (seed 004: connection_established comes first).
+    QPointer<Session> guard(s);
+    QMetaObject::invokeMethod(this, [this, guard] {
+        if (!guard || m_sessions.value(guard->id()) != guard) return;
+        m_presenceCounted.insert(guard);
+        m_presence.connectionOpened(guard->userId());
+    }, Qt::QueuedConnection);
     return {};
 }
 
@@ -927,7 +942,7 @@ void ChatService::detachSession(Session *s)
     m_rooms.unsubscribeAll(s);
     m_typing.clearSession(s->id());
     Q_EMIT sessionDetached(s);
-    m_presence.connectionClosed(s->userId());
+    if (m_presenceCounted.remove(s)) m_presence.connectionClosed(s->userId());
 }
 
 QList<Session *> ChatService::sessionsOfUser(const QString &userId) const

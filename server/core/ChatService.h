@@ -165,6 +165,9 @@ private:
     PresenceManager m_presence;
     TypingManager m_typing;
     RateLimiter m_limiter;
+    QHash<QString, QList<std::pair<Callback<Channel>, QPointer<QObject>>>> m_pendingDms; // key -> waiting callers
+    QSet<QString> m_pendingChannelNames; // workspace + '/' + lower-case name, until committed
+    QSet<Session *> m_presenceCounted;   // sessions whose connection PresenceManager counts
     QHash<QString, Session *> m_sessions;
     QHash<QString, QSet<Session *>> m_userSessions;
     QTimer m_prune;

@@ -18,7 +18,10 @@ Session::Session(const QString &dialect, const QString &transport, QObject *pare
 {
 }
 
-Session::~Session() = default;
+Session::~Session()
+{
+    Q_EMIT aboutToBeDestroyed(this);
+}
 
 void Session::noteTraffic(Direction dir, const QString &event, const QString &channelId, qint64 bytes,
                           const QByteArray &payload)

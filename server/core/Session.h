@@ -59,6 +59,8 @@ public:
 
 Q_SIGNALS:
     void closed(Session *session);
+    // From the base destructor, while ids and topics are still valid.
+    void aboutToBeDestroyed(Session *session);
     // Only emitted while someone watches traffic (see TrafficTap).
     void traffic(Session *session, Session::Direction dir, const QString &event, const QString &channelId,
                  qint64 bytes, const QByteArray &payload);

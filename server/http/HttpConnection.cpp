@@ -82,7 +82,7 @@ void HttpConnection::respond(const HttpResponse &response)
 {
     if (!m_socket || m_state == State::Closing) return;
     const bool keepAlive = m_keepAlive && response.status < 500 && response.status != 413;
-    m_socket->write(response.serialize(keepAlive));
+    m_socket->write(response.serialize(keepAlive, m_request.method != "HEAD"));
     if (!keepAlive) {
         m_state = State::Closing;
         m_socket->disconnectFromHost();

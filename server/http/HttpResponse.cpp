@@ -37,7 +37,7 @@ QByteArray HttpResponse::reasonPhrase(int status)
     return "Status";
 }
 
-QByteArray HttpResponse::serialize(bool keepAlive) const
+QByteArray HttpResponse::serialize(bool keepAlive, bool withBody) const
 {
     QByteArray out;
     out.reserve(body.size() + 256);
@@ -50,7 +50,7 @@ QByteArray HttpResponse::serialize(bool keepAlive) const
     if (!hasType && !body.isEmpty()) out += "Content-Type: application/octet-stream\r\n";
     out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
     out += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
-    out += body;
+    if (withBody) out += body;
     return out;
 }
 

@@ -13,7 +13,8 @@ struct HttpResponse
     QByteArray body;
 
     HttpResponse &setHeader(const QByteArray &name, const QByteArray &value);
-    QByteArray serialize(bool keepAlive) const;
+    // withBody false: HEAD answers carry the headers (and Content-Length) only.
+    QByteArray serialize(bool keepAlive, bool withBody = true) const;
 
     static HttpResponse json(int status, const QJsonObject &body);
     static HttpResponse json(int status, const QJsonArray &body);

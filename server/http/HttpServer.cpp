@@ -16,6 +16,8 @@ HttpServer::HttpServer(QObject *parent)
     : QObject(parent), m_ws(new QWebSocketServer(QStringLiteral("switchboard"), QWebSocketServer::NonSecureMode, this))
 {
     m_ws->setHandshakeTimeout(m_limits.handshakeTimeoutMs);
+    // phoenix.js sends its authToken as a subprotocol next to "phoenix".
+    m_ws->setSupportedSubprotocols({QStringLiteral("phoenix")});
     connect(m_ws, &QWebSocketServer::newConnection, this, &HttpServer::onWebSocket);
     m_expiry.setInterval(1000);
     connect(&m_expiry, &QTimer::timeout, this, &HttpServer::expirePending);

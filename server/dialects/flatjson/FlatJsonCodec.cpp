@@ -44,7 +44,6 @@ QByteArray FlatJsonCodec::error(const QString &code, const QString &message, con
 {
     QJsonObject o{{"type", "error"}, {"error_code", code}, {"message", message}};
     if (!details.isEmpty()) o.insert("details", details);
-    o.insert("timestamp", Timestamp::nowIso());
     return compact(o);
 }
 
@@ -103,7 +102,6 @@ QByteArray FlatJsonCodec::encodeEvent(const ChatEvent &e)
                         {"message_id", e.reaction.messageId},
                         {"data", QJsonObject{{"emoji", e.reaction.emoji}, {"user_id", e.actor.id}, {"username", e.actor.username},
                                              {"action", e.type == T::ReactionAdded ? "add" : "remove"}}},
-                        {"channel_id", e.channel.id},
                         {"timestamp", ts}});
     case T::TypingStarted:
     case T::TypingStopped:
