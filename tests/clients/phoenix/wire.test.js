@@ -206,10 +206,7 @@ test('bad tokens and unknown vsn refuse the upgrade with HTTP 403; missing vsn m
   await s.close();
 });
 
-// Needs the HTTP front to offer the subprotocol (QWebSocketServer::setSupportedSubprotocols({"phoenix"}) in
-// server/http/HttpServer.cpp, which this dialect does not own); the dialect already reads the token from it.
-test('the authToken subprotocol is accepted: "phoenix" is selected and the token authenticates',
-  { todo: 'HttpServer must select the "phoenix" subprotocol' }, async () => {
+test('the authToken subprotocol is accepted: "phoenix" is selected and the token authenticates', async () => {
   const a = await register(server);
   const b64 = Buffer.from(a.token).toString('base64').replace(/=/g, '');
   const ws = new WebSocket(`${server.wsBase}/socket/websocket?vsn=2.0.0`, ['phoenix', `base64url.bearer.phx.${b64}`]);
