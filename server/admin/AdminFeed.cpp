@@ -101,6 +101,16 @@ AdminFeed::~AdminFeed()
         TrafficTap::removeWatcher();
 }
 
+void AdminFeed::goingAway()
+{
+    m_tick.stop();
+    m_trafficFlush.stop();
+    for (AdminConsole *c : qAsConst(m_consoles)) {
+        c->flushTraffic();
+        c->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server shutting down"));
+    }
+}
+
 void AdminFeed::installRoutes(Router &router)
 {
     Router::WebSocketRoute route;

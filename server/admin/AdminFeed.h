@@ -55,6 +55,8 @@ public:
 
     void installRoutes(Router &router);
     int consoleCount() const { return int(m_consoles.size()); }
+    // Server shutdown: every console gets close code 1001 and may reconnect later.
+    void goingAway();
 
     // For tests and the route: token and rate checks of an upgrade request.
     std::optional<HttpResponse> checkUpgrade(const HttpRequest &req);
