@@ -1,5 +1,6 @@
 #include "Server.h"
 
+#include "AdminFeed.h"
 #include "ChatService.h"
 #include "DialectContext.h"
 #include "FlatJsonDialect.h"
@@ -39,6 +40,7 @@ bool Server::start(QString *error)
     m_rest = new RestApi(m_chat, rest, this);
     m_rest->install(m_http->router());
     installDialects();
+    m_admin = AdminFeed::install(m_http->router(), m_chat, m_config.adminToken, this);
 
     if (!m_http->listen(m_config.listen, error)) return false;
     m_ready = true;
@@ -47,7 +49,6 @@ bool Server::start(QString *error)
         where << QStringLiteral("%1:%2").arg(m_config.listen[i].first.toString()).arg(m_http->serverPorts().value(i));
     qCInfo(lcServer).noquote() << "listening on" << where.join(QStringLiteral(", ")) << "database" << m_store->driverName()
                                << "data dir" << m_config.dataDir;
-    if (m_config.adminToken.isEmpty()) qCInfo(lcServer) << "admin feed is off (no --admin-token)";
     return true;
 }
 
@@ -76,6 +77,7 @@ void Server::shutdown()
 {
     m_ready = false;
     if (m_http) m_http->stopListening();
+    if (m_admin) m_admin->goingAway();
     if (m_chat)
         for (Session *s : m_chat->sessions()) s->goingAway();
     if (m_store) m_store->flush();

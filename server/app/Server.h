@@ -6,6 +6,7 @@
 
 #include <memory>
 
+class AdminFeed;
 class ChatService;
 class HttpServer;
 class RestApi;
@@ -38,5 +39,6 @@ private:
     ChatService *m_chat = nullptr;
     HttpServer *m_http = nullptr;
     RestApi *m_rest = nullptr;
+    AdminFeed *m_admin = nullptr;
     bool m_ready = false;
 };
