@@ -17,6 +17,9 @@ struct EngineIoHttpRequest
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
     QHostAddress peer;
+    // Whether the client is still there to take a late answer (a held GET
+    // whose connection dropped must not count as "a GET in flight").
+    std::function<bool()> connectionAlive;
 
     QByteArray header(const QByteArray &name) const
     {

@@ -126,7 +126,7 @@ void EngineIoServer::handleHttp(const EngineIoHttpRequest &request, const Engine
         return;
     }
     if (request.method == "GET") {
-        socket->handlePollGet(corsReply);
+        socket->handlePollGet(corsReply, request.connectionAlive);
     } else if (request.method == "POST") {
         socket->handlePollPost(request.body, corsReply);
     } else {

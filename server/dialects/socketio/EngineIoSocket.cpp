@@ -9,6 +9,7 @@ EngineIoSocket::EngineIoSocket(const QString &sid, const EngineIoConfig &config,
     : QObject(parent), m_sid(sid), m_config(config), m_handshake(handshake)
 {
     m_handshake.body.clear();
+    m_handshake.connectionAlive = nullptr; // it would keep the handshake's connection state alive
     for (QTimer *t : { &m_pingTimer, &m_pongTimer, &m_upgradeTimer, &m_closeTimer })
         t->setSingleShot(true);
     connect(&m_pingTimer, &QTimer::timeout, this, &EngineIoSocket::sendPing);
@@ -79,11 +80,18 @@ void EngineIoSocket::attachWsSignals(QWebSocket *ws, bool probe)
     Q_UNUSED(probe);
 }
 
-void EngineIoSocket::handlePollGet(const EngineIoReply &reply)
+void EngineIoSocket::handlePollGet(const EngineIoReply &reply, const std::function<bool()> &alive)
 {
     if (m_state == State::Closed) {
         respondText(reply, 400, QByteArray());
         return;
+    }
+    if (m_hasHeldGet && m_heldGetAlive && !m_heldGetAlive()) {
+        // The previous poll's connection dropped (network blip, aborted
+        // request): it is no longer in flight, so this one is not a duplicate.
+        m_hasHeldGet = false;
+        m_heldGet = nullptr;
+        m_heldGetAlive = nullptr;
     }
     if (m_hasHeldGet) {
         // The reference server treats an overlapping GET as a broken client.
@@ -97,6 +105,7 @@ void EngineIoSocket::handlePollGet(const EngineIoReply &reply)
         return;
     }
     m_heldGet = reply;
+    m_heldGetAlive = alive;
     m_hasHeldGet = true;
     flushPolling();
 }
@@ -150,13 +159,10 @@ void EngineIoSocket::onProbeText(const QString &text)
         m_probed = true;
         m_probe->sendTextMessage(QStringLiteral("3probe"));
         // Release the held GET so that the client can pause polling.
-        if (m_hasHeldGet) {
-            m_hasHeldGet = false;
-            respondText(m_heldGet, 200, QByteArray("6"));
-            m_heldGet = nullptr;
-        } else {
+        if (m_hasHeldGet)
+            releaseHeldGet(QByteArray("6"));
+        else
             m_noopPending = true;
-        }
         return;
     }
     if (m_probed && text == QLatin1String("5")) {
@@ -173,11 +179,8 @@ void EngineIoSocket::finishUpgrade()
     m_probe = nullptr;
     m_transport = Transport::WebSocket;
     m_noopPending = false;
-    if (m_hasHeldGet) {
-        m_hasHeldGet = false;
-        respondText(m_heldGet, 200, QByteArray("6"));
-        m_heldGet = nullptr;
-    }
+    if (m_hasHeldGet)
+        releaseHeldGet(QByteArray("6"));
     const QList<EngineIoPacket> queued = m_queue;
     m_queue.clear();
     m_queuedBytes = 0;
@@ -282,10 +285,7 @@ void EngineIoSocket::flushPolling()
         closing |= p.type == EngineIoPacket::Close;
     m_queue.clear();
     m_queuedBytes = 0;
-    m_hasHeldGet = false;
-    EngineIoReply reply = std::move(m_heldGet);
-    m_heldGet = nullptr;
-    respondText(reply, 200, body);
+    releaseHeldGet(body);
     if (closing)
         finish(m_closeReason);
 }
@@ -331,11 +331,8 @@ void EngineIoSocket::protocolError(const QString &reason)
     if (m_state == State::Closed)
         return;
     m_protocolError = true;
-    if (m_transport == Transport::Polling && m_hasHeldGet) {
-        m_hasHeldGet = false;
-        respondText(m_heldGet, 200, QByteArray("1"));
-        m_heldGet = nullptr;
-    }
+    if (m_transport == Transport::Polling && m_hasHeldGet)
+        releaseHeldGet(QByteArray("1"));
     finish(reason);
 }
 
@@ -346,11 +343,8 @@ void EngineIoSocket::finish(const QString &reason)
     m_state = State::Closed;
     for (QTimer *t : { &m_pingTimer, &m_pongTimer, &m_upgradeTimer, &m_closeTimer })
         t->stop();
-    if (m_hasHeldGet) {
-        m_hasHeldGet = false;
-        respondText(m_heldGet, 200, QByteArray("6"));
-        m_heldGet = nullptr;
-    }
+    if (m_hasHeldGet)
+        releaseHeldGet(QByteArray("6"));
     m_queue.clear();
     m_queuedBytes = 0;
     abortUpgrade();
@@ -381,4 +375,14 @@ void EngineIoSocket::respondText(const EngineIoReply &reply, int status, const Q
                             : QByteArrayLiteral("text/plain; charset=UTF-8") });
     r.body = body;
     reply(r);
+}
+
+void EngineIoSocket::releaseHeldGet(const QByteArray &body)
+{
+    // Moved out first: answering may run code that polls again.
+    EngineIoReply reply = std::move(m_heldGet);
+    m_heldGet = nullptr;
+    m_heldGetAlive = nullptr;
+    m_hasHeldGet = false;
+    respondText(reply, 200, body);
 }

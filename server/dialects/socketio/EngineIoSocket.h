@@ -42,7 +42,7 @@ public:
     void startWebSocket(QWebSocket *ws);
 
     // Long-polling requests for this sid (the server checked sid and transport).
-    void handlePollGet(const EngineIoReply &reply);
+    void handlePollGet(const EngineIoReply &reply, const std::function<bool()> &alive = {});
     void handlePollPost(const QByteArray &body, const EngineIoReply &reply);
     // A WebSocket that asks to take over this polling session.
     void beginUpgrade(QWebSocket *ws);
@@ -75,6 +75,7 @@ private:
     void protocolError(const QString &reason);
     void finish(const QString &reason);
     void respondText(const EngineIoReply &reply, int status, const QByteArray &body);
+    void releaseHeldGet(const QByteArray &body);
     void attachWsSignals(QWebSocket *ws, bool probe);
 
     QString m_sid;
@@ -86,6 +87,7 @@ private:
     QList<EngineIoPacket> m_queue;
     qint64 m_queuedBytes = 0;
     EngineIoReply m_heldGet;
+    std::function<bool()> m_heldGetAlive;
     bool m_hasHeldGet = false;
     bool m_noopPending = false; // answer the next GET with noop (upgrade in progress)
 

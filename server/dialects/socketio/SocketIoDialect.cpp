@@ -74,7 +74,9 @@ void SocketIoDialect::install(Router &router, const DialectContext &context)
 void SocketIoDialect::registerRoutes(Router &router)
 {
     const auto http = [this](const HttpRequest &req, const Router::Params &, HttpResponder responder) {
-        m_engine->handleHttp(toEngineIo(req), toReply(responder));
+        EngineIoHttpRequest r = toEngineIo(req);
+        r.connectionAlive = [responder] { return responder.isConnected(); };
+        m_engine->handleHttp(r, toReply(responder));
     };
     Router::WebSocketRoute ws;
     ws.check = [this](const HttpRequest &req, const Router::Params &) -> std::optional<HttpResponse> {

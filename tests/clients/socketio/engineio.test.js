@@ -103,6 +103,20 @@ test('a second concurrent GET is refused with 400 and ends the session', async (
   assert.equal((await poll(server, { sid })).status, 400);
 });
 
+test('a held GET whose connection dropped does not make the next GET a duplicate', async () => {
+  const { sid } = await pollingHandshake(server);
+  const ctrl = new AbortController();
+  const aborted = poll(server, { sid }, { signal: ctrl.signal }).catch((e) => e.name);
+  await sleep(50);
+  ctrl.abort();
+  assert.equal(await aborted, 'AbortError');
+  await sleep(100);
+  const again = await poll(server, { sid });
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.text, '2');
+  await post(server, sid, '1');
+});
+
 test('a POST larger than maxPayload is refused with 413 and ends the session', async () => {
   const { sid } = await pollingHandshake(server);
   const big = '4' + 'x'.repeat(1000001);
