@@ -1,0 +1,326 @@
+#include "EngineIoCodec.h"
+#include "EngineIoServer.h"
+#include "EngineIoSocket.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+#include <QSignalSpy>
+#include <QTest>
+
+// The Engine.IO session state machine without a network: requests go in as
+// EngineIoHttpRequest, answers come back through the reply callback.
+namespace {
+
+struct Answer
+{
+    bool done = false;
+    EngineIoHttpResponse response;
+};
+
+EngineIoHttpRequest request(const QByteArray &method, const QString &query, const QByteArray &body = {})
+{
+    EngineIoHttpRequest r;
+    r.method = method;
+    r.url = QUrl(QStringLiteral("/socket.io/?") + query);
+    r.body = body;
+    return r;
+}
+
+EngineIoReply into(std::shared_ptr<Answer> a)
+{
+    return [a](const EngineIoHttpResponse &r) {
+        a->done = true;
+        a->response = r;
+    };
+}
+
+int jsonCode(const Answer &a)
+{
+    return QJsonDocument::fromJson(a.response.body).object().value(QLatin1String("code")).toInt(-1);
+}
+
+} // namespace
+
+class TestEngineIoServer : public QObject
+{
+    Q_OBJECT
+
+    EngineIoConfig fastConfig()
+    {
+        EngineIoConfig c;
+        c.pingInterval = 60;
+        c.pingTimeout = 60;
+        return c;
+    }
+
+    // Runs a polling handshake and returns the new session's sid.
+    QString handshake(EngineIoServer &server)
+    {
+        auto a = std::make_shared<Answer>();
+        server.handleHttp(request("GET", QStringLiteral("EIO=4&transport=polling&t=x")), into(a));
+        if (!a->done || a->response.status != 200 || !a->response.body.startsWith('0'))
+            return QString();
+        const auto h = EngineIoHandshake::fromJson(a->response.body.mid(1));
+        return h ? h->sid : QString();
+    }
+
+private slots:
+    void handshakeCreatesASessionAndAnnouncesIt()
+    {
+        EngineIoServer server(EngineIoConfig{});
+        QSignalSpy connections(&server, &EngineIoServer::connection);
+        const QString sid = handshake(server);
+        QVERIFY(!sid.isEmpty());
+        QCOMPARE(connections.count(), 1);
+        QCOMPARE(server.sessionCount(), 1);
+        QVERIFY(server.session(sid));
+        QCOMPARE(server.session(sid)->transportName(), QStringLiteral("polling"));
+    }
+
+    void getIsHeldUntilSomethingIsSent()
+    {
+        EngineIoServer server(EngineIoConfig{});
+        const QString sid = handshake(server);
+        auto get = std::make_shared<Answer>();
+        server.handleHttp(request("GET", QStringLiteral("EIO=4&transport=polling&sid=") + sid), into(get));
+        QVERIFY(!get->done);
+        server.session(sid)->send(EngineIoPacket::message("2[\"a\"]"));
+        QVERIFY(get->done);
+        QCOMPARE(get->response.body, QByteArray("42[\"a\"]"));
+    }
+
+    void queuedPacketsAreBatchedInOneResponse()
+    {
+        EngineIoServer server(EngineIoConfig{});
+        const QString sid = handshake(server);
+        EngineIoSocket *s = server.session(sid);
+        s->send(EngineIoPacket::message("x"));
+        s->send(EngineIoPacket::binaryMessage(QByteArray("\x01\x02", 2)));
+        auto get = std::make_shared<Answer>();
+        server.handleHttp(request("GET", QStringLiteral("EIO=4&transport=polling&sid=") + sid), into(get));
+        QVERIFY(get->done);
+        QCOMPARE(get->response.body, QByteArray("4x\x1e" "bAQI="));
+    }
+
+    void postedPacketsReachTheUpperLayer()
+    {
+        EngineIoServer server(EngineIoConfig{});
+        const QString sid = handshake(server);
+        QSignalSpy packets(server.session(sid), &EngineIoSocket::packetReceived);
+        auto post = std::make_shared<Answer>();
+        server.handleHttp(request("POST", QStringLiteral("EIO=4&transport=polling&sid=") + sid,
+                                  QByteArray("40\x1e" "42[\"x\"]\x1e" "bAQI=")),
+                          into(post));
+        QCOMPARE(post->response.status, 200);
+        QCOMPARE(post->response.body, QByteArray("ok"));
+        QCOMPARE(packets.count(), 3);
+        QCOMPARE(packets.at(1).at(0).value<EngineIoPacket>().data, QByteArray("2[\"x\"]"));
+        QVERIFY(packets.at(2).at(0).value<EngineIoPacket>().binary);
+    }
+
+    void secondConcurrentGetIsRefusedAndEndsTheSession()
+    {
+        EngineIoServer server(EngineIoConfig{});
+        const QString sid = handshake(server);
+        QPointer<EngineIoSocket> socket = server.session(sid);
+        QSignalSpy closed(socket.data(), &EngineIoSocket::closed);
+        auto first = std::make_shared<Answer>();
+        auto second = std::make_shared<Answer>();
+        const EngineIoHttpRequest get = request("GET", QStringLiteral("EIO=4&transport=polling&sid=") + sid);
+        server.handleHttp(get, into(first));
+        server.handleHttp(get, into(second));
+        QCOMPARE(second->response.status, 400);
+        QVERIFY(first->done);
+        QCOMPARE(first->response.body, QByteArray("1"));
+        QCOMPARE(closed.count(), 1);
+        QCOMPARE(server.sessionCount(), 0);
+    }
+
+    void deadHeldGetIsReplacedNotTreatedAsDuplicate()
+    {
+        EngineIoServer server(EngineIoConfig{});
+        const QString sid = handshake(server);
+        bool alive = true;
+        EngineIoHttpRequest get = request("GET", QStringLiteral("EIO=4&transport=polling&sid=") + sid);
+        get.connectionAlive = [&alive] { return alive; };
+        auto first = std::make_shared<Answer>();
+        server.handleHttp(get, into(first));
+        alive = false; // the client went away
+        auto second = std::make_shared<Answer>();
+        get.connectionAlive = [] { return true; };
+        server.handleHttp(get, into(second));
+        QVERIFY(!second->done); // held, not refused
+        server.session(sid)->send(EngineIoPacket::message("y"));
+        QCOMPARE(second->response.body, QByteArray("4y"));
+        QVERIFY(!first->done);
+    }
+
+    void malformedRequestsGetTheReferenceErrorCodes_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<int>("code");
+        QTest::newRow("unknown sid") << QByteArray("GET") << "EIO=4&transport=polling&sid=nope" << 400 << 1;
+        QTest::newRow("post unknown sid") << QByteArray("POST") << "EIO=4&transport=polling&sid=nope" << 400 << 1;
+        QTest::newRow("post without sid") << QByteArray("POST") << "EIO=4&transport=polling" << 400 << 2;
+        QTest::newRow("bad transport") << QByteArray("GET") << "EIO=4&transport=flash" << 400 << 0;
+        QTest::newRow("no transport") << QByteArray("GET") << "EIO=4" << 400 << 0;
+        QTest::newRow("eio 3") << QByteArray("GET") << "EIO=3&transport=polling" << 400 << 5;
+        QTest::newRow("no eio") << QByteArray("GET") << "transport=polling" << 400 << 5;
+        QTest::newRow("websocket over http") << QByteArray("GET") << "EIO=4&transport=websocket" << 400 << 3;
+        QTest::newRow("put") << QByteArray("PUT") << "EIO=4&transport=polling" << 400 << 2;
+    }
+    void malformedRequestsGetTheReferenceErrorCodes()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QString, query);
+        QFETCH(int, status);
+        QFETCH(int, code);
+        EngineIoServer server(EngineIoConfig{});
+        auto a = std::make_shared<Answer>();
+        server.handleHttp(request(method, query), into(a));
+        QVERIFY(a->done);
+        QCOMPARE(a->response.status, status);
+        QCOMPARE(jsonCode(*a), code);
+        QCOMPARE(server.sessionCount(), 0);
+    }
+
+    void badPostBodyIsRefusedAndEndsTheSession()
+    {
+        EngineIoServer server(EngineIoConfig{});
+        const QString sid = handshake(server);
+        auto post = std::make_shared<Answer>();
+        server.handleHttp(request("POST", QStringLiteral("EIO=4&transport=polling&sid=") + sid, "4a\x1e\x1e"),
+                          into(post));
+        QCOMPARE(post->response.status, 400);
+        QCOMPARE(server.sessionCount(), 0);
+    }
+
+    void oversizedPostIsRefusedWith413()
+    {
+        EngineIoConfig c;
+        c.maxPayload = 100;
+        EngineIoServer server(c);
+        const QString sid = handshake(server);
+        auto post = std::make_shared<Answer>();
+        server.handleHttp(request("POST", QStringLiteral("EIO=4&transport=polling&sid=") + sid,
+                                  QByteArray("4") + QByteArray(100, 'x')),
+                          into(post));
+        QCOMPARE(post->response.status, 413);
+        QCOMPARE(server.sessionCount(), 0);
+    }
+
+    void serverCloseDeliversTheClosePacketToTheNextGet()
+    {
+        EngineIoServer server(EngineIoConfig{});
+        const QString sid = handshake(server);
+        QSignalSpy closed(server.session(sid), &EngineIoSocket::closed);
+        server.session(sid)->close(QStringLiteral("kick"));
+        QCOMPARE(closed.count(), 0); // still waiting for the client to fetch "1"
+        auto get = std::make_shared<Answer>();
+        server.handleHttp(request("GET", QStringLiteral("EIO=4&transport=polling&sid=") + sid), into(get));
+        QCOMPARE(get->response.body, QByteArray("1"));
+        QCOMPARE(closed.count(), 1);
+        QCOMPARE(closed.at(0).at(0).toString(), QStringLiteral("kick"));
+    }
+
+    void clientCloseReleasesTheHeldGetWithNoop()
+    {
+        EngineIoServer server(EngineIoConfig{});
+        const QString sid = handshake(server);
+        auto get = std::make_shared<Answer>();
+        server.handleHttp(request("GET", QStringLiteral("EIO=4&transport=polling&sid=") + sid), into(get));
+        auto post = std::make_shared<Answer>();
+        server.handleHttp(request("POST", QStringLiteral("EIO=4&transport=polling&sid=") + sid, "1"), into(post));
+        QCOMPARE(post->response.body, QByteArray("ok"));
+        QCOMPARE(get->response.body, QByteArray("6"));
+        QCOMPARE(server.sessionCount(), 0);
+    }
+
+    void pingIsSentAndMissingPongClosesTheSession()
+    {
+        EngineIoServer server(fastConfig());
+        const QString sid = handshake(server);
+        QPointer<EngineIoSocket> socket = server.session(sid);
+        QSignalSpy closed(socket.data(), &EngineIoSocket::closed);
+        auto get = std::make_shared<Answer>();
+        server.handleHttp(request("GET", QStringLiteral("EIO=4&transport=polling&sid=") + sid), into(get));
+        QTRY_VERIFY_WITH_TIMEOUT(get->done, 1000);
+        QCOMPARE(get->response.body, QByteArray("2"));
+        QVERIFY(closed.wait(1000));
+        QCOMPARE(closed.at(0).at(0).toString(), QStringLiteral("ping timeout"));
+    }
+
+    void pongKeepsTheSessionAlive()
+    {
+        EngineIoServer server(fastConfig());
+        const QString sid = handshake(server);
+        for (int round = 0; round < 3; ++round) {
+            auto get = std::make_shared<Answer>();
+            server.handleHttp(request("GET", QStringLiteral("EIO=4&transport=polling&sid=") + sid), into(get));
+            QTRY_VERIFY_WITH_TIMEOUT(get->done, 1000);
+            QCOMPARE(get->response.body, QByteArray("2"));
+            auto pong = std::make_shared<Answer>();
+            server.handleHttp(request("POST", QStringLiteral("EIO=4&transport=polling&sid=") + sid, "3"), into(pong));
+            QCOMPARE(pong->response.body, QByteArray("ok"));
+        }
+        QCOMPARE(server.sessionCount(), 1);
+    }
+
+    void slowPollerIsCutOffWhenTheQueueOverflows()
+    {
+        EngineIoConfig c;
+        c.maxSendQueueBytes = 1000;
+        EngineIoServer server(c);
+        const QString sid = handshake(server);
+        QSignalSpy closed(server.session(sid), &EngineIoSocket::closed);
+        for (int i = 0; i < 20 && closed.isEmpty(); ++i) {
+            if (EngineIoSocket *s = server.session(sid))
+                s->send(EngineIoPacket::message(QByteArray(100, 'z')));
+        }
+        QCOMPARE(closed.count(), 1);
+        QCOMPARE(closed.at(0).at(0).toString(), QStringLiteral("send queue overflow"));
+    }
+
+    void originAllowListAndCors()
+    {
+        EngineIoConfig c;
+        c.allowedOrigins = QStringList{ QStringLiteral("http://ok.test") };
+        EngineIoServer server(c);
+        auto bad = std::make_shared<Answer>();
+        EngineIoHttpRequest r = request("GET", QStringLiteral("EIO=4&transport=polling"));
+        r.headers.append(qMakePair(QByteArray("Origin"), QByteArray("http://evil.test")));
+        server.handleHttp(r, into(bad));
+        QCOMPARE(bad->response.status, 403);
+        QVERIFY(server.checkUpgrade(r).has_value());
+
+        auto good = std::make_shared<Answer>();
+        r.headers.first().second = "http://ok.test";
+        server.handleHttp(r, into(good));
+        QCOMPARE(good->response.status, 200);
+        bool echoed = false;
+        for (const auto &h : good->response.headers)
+            echoed |= h.first == "Access-Control-Allow-Origin" && h.second == "http://ok.test";
+        QVERIFY(echoed);
+
+        auto node = std::make_shared<Answer>(); // no Origin at all
+        server.handleHttp(request("GET", QStringLiteral("EIO=4&transport=polling")), into(node));
+        QCOMPARE(node->response.status, 200);
+    }
+
+    void upgradeCheckRefusesUnknownAndUpgradedSessions()
+    {
+        EngineIoServer server(EngineIoConfig{});
+        QVERIFY(server.checkUpgrade(request("GET", QStringLiteral("EIO=4&transport=websocket&sid=nope"))).has_value());
+        QVERIFY(!server.checkUpgrade(request("GET", QStringLiteral("EIO=4&transport=websocket"))).has_value());
+        const QString sid = handshake(server);
+        QVERIFY(!server.checkUpgrade(request("GET", QStringLiteral("EIO=4&transport=websocket&sid=") + sid)).has_value());
+        QVERIFY(server.checkUpgrade(request("GET", QStringLiteral("EIO=3&transport=websocket"))).has_value());
+    }
+};
+
+
+QTEST_GUILESS_MAIN(TestEngineIoServer)
+#include "tst_engineioserver.moc"
