@@ -60,8 +60,8 @@ out(`| CPU | ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores |`);
 out(`| memory | ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB |`);
 out(`| OS | ${sh("sed -n 's/^PRETTY_NAME=//p' /etc/os-release").replace(/"/g, '')}, Linux ${os.release()} |`);
 out(`| open files per process | ${sh('ulimit -Hn')} (hard limit) |`);
-out(`| Switchboard | commit ${sh(`git -C ${root} rev-parse --short HEAD`)}${sh(`git -C ${root} status --porcelain -- server shared | head -1`) ? ' (work tree has uncommitted server changes)' : ''}, Qt ${sh("dpkg-query -W -f='${Version}' qt6-base-dev")}, binary ${meta.server_binary} (built ${sh(`stat -L -c %y ${meta.server_binary} | cut -d. -f1`)}) |`);
-out(`| event dispatcher | ${sh(`grep -l EpollEventDispatcher ${root}/server/app/*.cpp`) !== 'unknown' && sh(`grep -l EpollEventDispatcher ${root}/server/app/*.cpp`) ? 'epoll (server/net), per the work tree\'s server/app' : "Qt's stock dispatcher (the work tree's server/app does not install server/net's epoll dispatcher)"} |`);
+out(`| Switchboard | commit ${sh(`git -C ${root} rev-parse --short HEAD`)}${sh(`git -C ${root} status --porcelain -- server shared | head -1`) ? ' (work tree has uncommitted server changes)' : ''}, Qt ${sh("dpkg-query -W -f='${Version}' qt6-base-dev")}, binary ${meta.server_binary} (built ${meta.server_built ?? 'unknown'}) |`);
+out(`| event dispatcher | ${meta.server_epoll === undefined ? 'not recorded' : meta.server_epoll ? 'epoll (server/net\'s EpollEventDispatcher is in the binary)' : 'Qt\'s stock dispatcher (no EpollEventDispatcher in the binary)'} |`);
 out(`| Node | ${process.version} |`);
 out(`| peers | socket.io ${pkgVersion('socket.io')}, ws ${pkgVersion('ws')} |`);
 out(`| generator | switchboard-bench, ${meta.workers} worker processes, epoll, 127.0.0.1–127.0.0.4 as sources${Object.values(results).some((r) => r.tcp_quickack) ? ', TCP_QUICKACK on (diagnostic)' : ''} |`);
@@ -161,10 +161,12 @@ for (const level of latLevels) {
   out(`| ${fmt(level)} | ${cells.join(' | ')} |`);
 }
 const nagle = sh(`grep -rlE 'LowDelayOption|TCP_NODELAY' ${root}/server`);
-if (!nagle || nagle === 'unknown')
+if (!nagle || nagle === 'unknown') {
+  out();
   out('Note: the server source sets neither `LowDelayOption` nor `TCP_NODELAY` on its sockets, so Nagle\'s algorithm meets the ' +
     'clients\' delayed ACKs (40 ms on Linux) and Switchboard\'s p99 sits near 40–50 ms at any load. `switchboard-bench ' +
-    '--tcp-quickack` (clients ACK at once) takes that stall away and shows what the server itself costs.\n');
+    '--tcp-quickack` (clients ACK at once) takes that stall away and shows what the server itself costs.');
+}
 out();
 
 // ---- 4. connection rate --------------------------------------------------------------------

@@ -80,6 +80,9 @@ WORK=$(mktemp -d /tmp/switchboard-bench-work.XXXXXX)
 # through must not mix two binaries in one report.
 cp "$SERVER" "$WORK/switchboard-server"
 SERVER_ORIG=$SERVER
+SERVER_BUILT=$(stat -L -c %y "$SERVER" | cut -d. -f1)
+SERVER_EPOLL=false
+grep -q EpollEventDispatcher "$WORK/switchboard-server" && SERVER_EPOLL=true
 SERVER="$WORK/switchboard-server"
 SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 PIDS=()
@@ -208,7 +211,7 @@ cat >"$RESULTS/meta.json" <<JSON
 {"mode":"$MODE","started":"$STARTED","finished":"$(date -u +%Y-%m-%dT%H:%M:%SZ)",
  "command":$(node -e 'console.log(JSON.stringify(process.argv[1]))' "${SWITCHBOARD_SERVER:+SWITCHBOARD_SERVER=$SWITCHBOARD_SERVER }scripts/bench.sh $ORIG_ARGS"),
  "loadavg_before":"$LOAD_BEFORE","loadavg_after":"$(cut -d' ' -f1-3 /proc/loadavg)",
- "server_binary":"$SERVER_ORIG","idle_users":$IDLE_USERS,"bigroom_users":$BIGROOM_USERS,"workers":$WORKERS,
+ "server_binary":"$SERVER_ORIG","server_built":"$SERVER_BUILT","server_epoll":$SERVER_EPOLL,"idle_users":$IDLE_USERS,"bigroom_users":$BIGROOM_USERS,"workers":$WORKERS,
  "skipped":$(node -e 'console.log(JSON.stringify(process.argv.slice(1).filter(Boolean)))' "${SKIPPED[@]:-}")}
 JSON
 mkdir -p "$(dirname "$OUTPUT")"
