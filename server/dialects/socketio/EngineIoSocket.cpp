@@ -42,7 +42,7 @@ void EngineIoSocket::startWebSocket(QWebSocket *ws)
 {
     m_transport = Transport::WebSocket;
     m_ws = ws;
-    attachWsSignals(ws, false);
+    attachWsSignals(ws);
     EngineIoHandshake h;
     h.sid = m_sid;
     h.pingInterval = m_config.pingInterval;
@@ -52,7 +52,7 @@ void EngineIoSocket::startWebSocket(QWebSocket *ws)
     schedulePing();
 }
 
-void EngineIoSocket::attachWsSignals(QWebSocket *ws, bool probe)
+void EngineIoSocket::attachWsSignals(QWebSocket *ws)
 {
     ws->setParent(this);
     ws->setMaxAllowedIncomingMessageSize(quint64(m_config.maxPayload));
@@ -77,7 +77,6 @@ void EngineIoSocket::attachWsSignals(QWebSocket *ws, bool probe)
         else if (ws == m_probe)
             abortUpgrade();
     });
-    Q_UNUSED(probe);
 }
 
 void EngineIoSocket::handlePollGet(const EngineIoReply &reply, const std::function<bool()> &alive)
@@ -149,7 +148,7 @@ void EngineIoSocket::beginUpgrade(QWebSocket *ws)
     }
     m_probe = ws;
     m_probed = false;
-    attachWsSignals(ws, true);
+    attachWsSignals(ws);
     m_upgradeTimer.start(m_config.upgradeTimeout);
 }
 

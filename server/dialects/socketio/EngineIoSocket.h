@@ -76,7 +76,7 @@ private:
     void finish(const QString &reason);
     void respondText(const EngineIoReply &reply, int status, const QByteArray &body);
     void releaseHeldGet(const QByteArray &body);
-    void attachWsSignals(QWebSocket *ws, bool probe);
+    void attachWsSignals(QWebSocket *ws);
 
     QString m_sid;
     EngineIoConfig m_config;
