@@ -468,9 +468,12 @@ QByteArray RestApi::metrics() const
         out += name + (labels.isEmpty() ? QByteArray() : '{' + labels + '}') + ' ' + QByteArray::number(value, 'g', 15) + '\n';
     };
     out += "# HELP switchboard_connections Open client connections by dialect\n# TYPE switchboard_connections gauge\n";
-    for (const char *d : {"flatjson", "workspacejson", "phoenix", "socketio"})
-        out += QByteArray("switchboard_connections{dialect=\"") + d + "\"} "
-             + QByteArray::number(m.connectionsByDialect.value(QLatin1String(d))) + '\n';
+    QStringList dialects{QStringLiteral("flatjson"), QStringLiteral("workspacejson"), QStringLiteral("phoenix"),
+                         QStringLiteral("socketio"), QStringLiteral("socketio-chat")};
+    for (auto it = m.connectionsByDialect.cbegin(); it != m.connectionsByDialect.cend(); ++it)
+        if (!dialects.contains(it.key())) dialects.append(it.key());
+    for (const QString &d : std::as_const(dialects))
+        out += "switchboard_connections{dialect=\"" + d.toUtf8() + "\"} " + QByteArray::number(m.connectionsByDialect.value(d)) + '\n';
     metric("switchboard_connections_opened_total", "counter", "Connections accepted since start", m.connectionsOpened);
     metric("switchboard_frames_in_total", "counter", "Frames or events received from clients", m.messagesIn);
     metric("switchboard_frames_out_total", "counter", "Frames or events sent to clients", m.messagesOut);
