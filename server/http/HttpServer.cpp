@@ -60,8 +60,11 @@ void HttpServer::stopListening()
 
 void HttpServer::onNewTcpConnection(QTcpServer *server)
 {
-    while (QTcpSocket *socket = server->nextPendingConnection())
+    while (QTcpSocket *socket = server->nextPendingConnection()) {
+        // Chat frames are small: without TCP_NODELAY they wait for the peer's delayed ACK (~40 ms).
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         new HttpConnection(socket, this);
+    }
 }
 
 void HttpServer::handleRequest(const HttpRequest &req, HttpResponder responder)

@@ -40,8 +40,10 @@ public:
     void send(const QByteArray &raw) { m_socket.write(raw); }
 
     // The next complete response, or nothing if none arrives within timeoutMs.
-    std::optional<RawResponse> next(int timeoutMs = 5000)
+    // headResponse: the answer to a HEAD request, which has headers only.
+    std::optional<RawResponse> next(int timeoutMs = 5000, bool headResponse = false)
     {
+        m_headResponse = headResponse;
         std::optional<RawResponse> out;
         const bool arrived = QTest::qWaitFor([&] {
             m_buffer += m_socket.readAll();
@@ -75,6 +77,7 @@ public:
     }
 
 private:
+    bool m_headResponse = false;
     std::optional<RawResponse> take()
     {
         const qsizetype end = m_buffer.indexOf("\r\n\r\n");
@@ -93,6 +96,7 @@ private:
             r.headers.append({line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed()});
             if (r.headers.last().first == "content-length") length = r.headers.last().second.toLongLong();
         }
+        if (m_headResponse) length = 0; // Content-Length describes the GET body not sent
         if (m_buffer.size() < end + 4 + length) return std::nullopt;
         r.body = m_buffer.mid(end + 4, length);
         m_buffer.remove(0, end + 4 + length);

@@ -31,7 +31,7 @@ class RouterTest : public QObject
         HttpTestClient client;
         if (!client.connectTo(m_port)) return std::nullopt;
         client.send(method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "\r\n");
-        return client.next();
+        return client.next(5000, method == "HEAD");
     }
 
     static QString handlerOf(const RawResponse &r)

@@ -88,7 +88,10 @@ test('a frame over the hard limit closes the socket with 1009 and the server sta
   const s = await open();
   s.send('x'.repeat(2 * 1024 * 1024));
   const closed = await s.closed;
-  assert.equal(closed.code, 1009);
+  // 1009 when the close frame reaches the client before the TCP reset of the
+  // still-unsent part of its frame; 1006 (abnormal) when the reset wins. Either
+  // way the server refused the frame and closed this socket only.
+  assert.ok([1009, 1006].includes(closed.code), `closed with ${closed.code}`);
   assert.equal((await api(server, 'GET', '/healthz')).status, 200);
 });
 
