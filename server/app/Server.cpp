@@ -40,9 +40,11 @@ bool Server::start(QString *error)
     m_rest = new RestApi(m_chat, rest, this);
     m_rest->install(m_http->router());
     installDialects();
-    m_admin = AdminFeed::install(m_http->router(), m_chat, m_config.adminToken, this);
 
     if (!m_http->listen(m_config.listen, error)) return false;
+    // After listen: a failed start prints its one error line and nothing else. No
+    // request can arrive in between: the event loop has not run yet.
+    m_admin = AdminFeed::install(m_http->router(), m_chat, m_config.adminToken, this);
     m_ready = true;
     QStringList where;
     for (int i = 0; i < m_config.listen.size(); ++i)

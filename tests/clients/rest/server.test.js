@@ -44,7 +44,8 @@ test('a port in use exits 2 and leaves nothing half-started', async () => {
   const r = run(['--listen', `127.0.0.1:${port}`, '--data-dir', dir]);
   blocker.close();
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /cannot listen/);
+  assert.match(r.stderr, /^switchboard-server: cannot listen/);
+  assert.equal(r.stderr.split('\n').length, 1, r.stderr);
 });
 
 test('options come from the config file and the environment; the command line wins', async () => {
