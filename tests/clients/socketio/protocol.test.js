@@ -134,7 +134,10 @@ test('a WebSocket frame above maxPayload closes the connection', async () => {
   s.send('42["ping","' + 'x'.repeat(1000001) + '"]');
   const closed = await closedWithin(s, 3000);
   assert.ok(closed, 'oversized frame was accepted');
-  assert.equal(closed.code, 1009);
+  // 1009 when the close frame reaches the client before the TCP reset of the
+  // unsent rest of its 1 MiB frame, 1006 when the reset wins; either way the
+  // server refused the frame and closed this socket only.
+  assert.ok([1009, 1006].includes(closed.code), `closed with ${closed.code}`);
 });
 
 

@@ -127,7 +127,10 @@ test('a frame above the hard limit (1 MiB here) closes only that connection (100
   const victim = await connect(server, a, ws), bystander = await connect(server, a, ws);
   victim.send('x'.repeat(1024 * 1024 + 1024));
   const closed = await victim.closed;
-  assert.equal(closed.code, 1009);
+  // 1009 when the close frame reaches the client before the TCP reset of the
+  // unsent rest of its 1 MiB frame, 1006 when the reset wins; either way the
+  // server refused the frame and closed this socket only.
+  assert.ok([1009, 1006].includes(closed.code), `closed with ${closed.code}`);
   await assertHealthy(bystander, a);
   await bystander.close();
 });
