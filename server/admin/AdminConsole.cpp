@@ -2,10 +2,11 @@
 
 #include "AdminProtocol.h"
 
-#include <QTimer>
-#include <QWebSocket>
+#include "WebSocketConnection.h"
 
-AdminConsole::AdminConsole(QWebSocket *socket, const QString &peer, const Limits &limits, QObject *parent)
+#include <QTimer>
+
+AdminConsole::AdminConsole(WebSocketConnection *socket, const QString &peer, const Limits &limits, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_peer(peer)
@@ -13,17 +14,19 @@ AdminConsole::AdminConsole(QWebSocket *socket, const QString &peer, const Limits
     , m_throttle(TrafficFilter::DefaultMaxRate)
 {
     socket->setParent(this);
-    // Commands are small: a bigger frame is closed by Qt (1009) before we parse it.
+    // Commands are small: a bigger frame is closed (1009) before we parse it.
     socket->setMaxAllowedIncomingMessageSize(AdminProtocol::MaxCommandBytes);
-    socket->setMaxAllowedIncomingFrameSize(AdminProtocol::MaxCommandBytes);
-    connect(socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
+    // Keep the backlog of a slow console where queuedBytes() sees it, not in
+    // megabytes of kernel buffer: that is what the soft and hard limits act on.
+    socket->setSendBufferSize(256 * 1024);
+    connect(socket, &WebSocketConnection::textMessageReceived, this, [this](const QString &text) {
         emit commandReceived(this, text.toUtf8());
     });
-    connect(socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &) {
+    connect(socket, &WebSocketConnection::binaryMessageReceived, this, [this](const QByteArray &) {
         send(AdminProtocol::encodeError(QLatin1String(AdminProtocol::ErrorBadRequest),
                                         QStringLiteral("the admin feed speaks JSON text frames only")));
     });
-    connect(socket, &QWebSocket::disconnected, this, [this] {
+    connect(socket, &WebSocketConnection::disconnected, this, [this] {
         m_closing = true;
         emit closed(this);
     });
@@ -118,5 +121,5 @@ void AdminConsole::write(const QByteArray &message)
 {
     if (m_closing)
         return;
-    m_socket->sendTextMessage(QString::fromUtf8(message));
+    m_socket->sendText(message);
 }

@@ -7,7 +7,7 @@
 #include <QList>
 #include <QObject>
 
-class QWebSocket;
+class WebSocketConnection;
 
 // One connected admin console. It holds the console's traffic filter, its
 // rate cap and its pending traffic batch. Everything it sends passes the
@@ -24,7 +24,7 @@ public:
         int maxBatch = 500;                       // traffic events per frame
     };
 
-    AdminConsole(QWebSocket *socket, const QString &peer, const Limits &limits, QObject *parent = nullptr);
+    AdminConsole(WebSocketConnection *socket, const QString &peer, const Limits &limits, QObject *parent = nullptr);
     ~AdminConsole() override;
 
     const QString &peer() const { return m_peer; }
@@ -59,7 +59,7 @@ signals:
 private:
     void write(const QByteArray &message);
 
-    QWebSocket *m_socket;
+    WebSocketConnection *m_socket;
     QString m_peer;
     Limits m_limits;
     TrafficFilter m_filter;

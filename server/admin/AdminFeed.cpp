@@ -15,7 +15,7 @@
 #include <QJsonObject>
 #include <QPointer>
 #include <QLoggingCategory>
-#include <QWebSocket>
+#include "WebSocketConnection.h"
 
 Q_LOGGING_CATEGORY(lcAdmin, "switchboard.admin")
 
@@ -115,7 +115,7 @@ void AdminFeed::installRoutes(Router &router)
 {
     Router::WebSocketRoute route;
     route.check = [this](const HttpRequest &req, const Router::Params &) { return checkUpgrade(req); };
-    route.accept = [this](QWebSocket *socket, const HttpRequest &req, const Router::Params &) {
+    route.accept = [this](WebSocketConnection *socket, const HttpRequest &req, const Router::Params &) {
         acceptConsole(socket, req);
     };
     router.addWebSocket(QStringLiteral("/admin/ws"), route);
@@ -139,7 +139,7 @@ std::optional<HttpResponse> AdminFeed::checkUpgrade(const HttpRequest &req)
     return std::nullopt;
 }
 
-void AdminFeed::acceptConsole(QWebSocket *socket, const HttpRequest &req)
+void AdminFeed::acceptConsole(WebSocketConnection *socket, const HttpRequest &req)
 {
     const QString peer = plainAddress(req.remoteAddress) + QLatin1Char(':') + QString::number(req.remotePort);
     auto *console = new AdminConsole(socket, peer, m_options.limits, this);

@@ -18,7 +18,7 @@
 struct AdminCommand;
 struct AdminResult;
 class ChatService;
-class QWebSocket;
+class WebSocketConnection;
 class Router;
 struct HttpRequest;
 class HttpResponse;
@@ -60,7 +60,7 @@ public:
 
     // For tests and the route: token and rate checks of an upgrade request.
     std::optional<HttpResponse> checkUpgrade(const HttpRequest &req);
-    void acceptConsole(QWebSocket *socket, const HttpRequest &req);
+    void acceptConsole(WebSocketConnection *socket, const HttpRequest &req);
 
 private:
     void onSessionAttached(Session *session);

@@ -46,7 +46,7 @@ void HttpConnection::onReadyRead()
             m_request.remoteAddress = m_socket->peerAddress();
             m_request.remotePort = m_socket->peerPort();
             if (m_request.isWebSocketUpgrade()) {
-                // Leave the bytes in the socket for QWebSocketServer to read.
+                m_socket->skip(outcome.headBytes);
                 m_timeout.stop();
                 disconnect(m_socket, nullptr, this, nullptr);
                 QTcpSocket *socket = m_socket;

@@ -9,9 +9,9 @@
 class HttpServer;
 class QTcpSocket;
 
-// One TCP connection speaking HTTP/1.1 until it upgrades to WebSocket. The head
-// of each request is peeked, not read, so that an upgrade request is handed to
-// QWebSocketServer with its bytes still in the socket.
+// One TCP connection speaking HTTP/1.1 until it upgrades to WebSocket, when
+// HttpServer takes its descriptor over. The head of each request is peeked
+// until it is complete, so a partial head never needs a buffer of our own.
 class HttpConnection : public QObject
 {
     Q_OBJECT

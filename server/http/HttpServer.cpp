@@ -2,26 +2,19 @@
 
 #include "HttpConnection.h"
 
-#include <QDateTime>
+#include "WebSocketConnection.h"
+#include "WebSocketHandshake.h"
+
 #include <QLoggingCategory>
 #include <QTcpServer>
-#include <QWebSocket>
-#include <QWebSocketServer>
+#include <QTcpSocket>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcHttp, "switchboard.http")
 
-static QString peerKey(const QHostAddress &a, quint16 port) { return a.toString() + QLatin1Char('|') + QString::number(port); }
-
-HttpServer::HttpServer(QObject *parent)
-    : QObject(parent), m_ws(new QWebSocketServer(QStringLiteral("switchboard"), QWebSocketServer::NonSecureMode, this))
-{
-    m_ws->setHandshakeTimeout(m_limits.handshakeTimeoutMs);
-    // phoenix.js sends its authToken as a subprotocol next to "phoenix".
-    m_ws->setSupportedSubprotocols({QStringLiteral("phoenix")});
-    connect(m_ws, &QWebSocketServer::newConnection, this, &HttpServer::onWebSocket);
-    m_expiry.setInterval(1000);
-    connect(&m_expiry, &QTimer::timeout, this, &HttpServer::expirePending);
-}
+HttpServer::HttpServer(QObject *parent) : QObject(parent) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -84,40 +77,27 @@ bool HttpServer::handleUpgrade(QTcpSocket *socket, const HttpRequest &req)
         return true;
     };
     if (!route) return refuse(HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("no WebSocket endpoint here")));
+    if (std::optional<HttpResponse> invalid = WebSocketHandshake::check(req)) return refuse(*invalid);
     if (route->check)
         if (std::optional<HttpResponse> refusal = route->check(req, params)) return refuse(*refusal);
-    Pending p{route, req, params, socket, QDateTime::currentMSecsSinceEpoch() + m_limits.handshakeTimeoutMs};
-    m_pending.insert(peerKey(socket->peerAddress(), socket->peerPort()), p);
-    if (!m_expiry.isActive()) m_expiry.start();
-    m_ws->handleConnection(socket);
+
+    // Take the descriptor over from QTcpSocket: a duplicate survives the
+    // QTcpSocket, which unregisters its notifiers and closes its own copy.
+    const int fd = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+        qCWarning(lcHttp) << "cannot take over an upgraded socket:" << qt_error_string(errno);
+        socket->abort();
+        socket->deleteLater();
+        return true;
+    }
+    const QByteArray early = socket->readAll(); // frames sent right behind the head
+    socket->abort();
+    socket->deleteLater();
+    // phoenix.js sends its authToken as a subprotocol next to "phoenix".
+    static const QByteArrayList subprotocols{"phoenix"};
+    auto *ws = new WebSocketConnection(fd, req.remoteAddress, req.remotePort, early,
+                                       WebSocketHandshake::response(req, subprotocols), m_limits.maxWebSocketMessageBytes);
+    ws->setUserAgent(req.header("user-agent"));
+    route->accept(ws, req, params);
     return true;
-}
-
-void HttpServer::onWebSocket()
-{
-    while (QWebSocket *ws = m_ws->nextPendingConnection()) {
-        const Pending p = m_pending.take(peerKey(ws->peerAddress(), ws->peerPort()));
-        if (!p.route) {
-            qCWarning(lcHttp) << "upgraded socket without a pending route" << ws->peerAddress();
-            ws->abort();
-            ws->deleteLater();
-            continue;
-        }
-        p.route->accept(ws, p.request, p.params);
-    }
-}
-
-void HttpServer::expirePending()
-{
-    // QWebSocketServer::handleConnection() starts no handshake timer of its own.
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    for (auto it = m_pending.begin(); it != m_pending.end();) {
-        if (it->deadline <= now || !it->socket) {
-            if (it->socket) it->socket->abort();
-            it = m_pending.erase(it);
-        } else {
-            ++it;
-        }
-    }
-    if (m_pending.isEmpty()) m_expiry.stop();
 }

@@ -10,12 +10,12 @@
 
 class QTcpServer;
 class QTcpSocket;
-class QWebSocket;
-class QWebSocketServer;
+class WebSocketConnection;
 
 // The listeners: plain HTTP (REST, long-polling) and WebSocket upgrades on the
 // same ports. Upgrades are routed and checked here (a route can refuse with a
-// real HTTP status), then completed by one QWebSocketServer.
+// real HTTP status), completed in the same pass (WebSocketHandshake) and
+// handed to the route as a WebSocketConnection on the raw descriptor.
 class HttpServer : public QObject
 {
     Q_OBJECT
@@ -24,7 +24,7 @@ public:
         qint64 maxBodyBytes = 11 * 1024 * 1024; // uploads need room
         int headTimeoutMs = 15000;               // slowloris guard
         int idleTimeoutMs = 60000;               // keep-alive
-        int handshakeTimeoutMs = 10000;          // WebSocket upgrade completion
+        qint64 maxWebSocketMessageBytes = 1024 * 1024; // until the session sets its own
     };
 
     explicit HttpServer(QObject *parent = nullptr);
@@ -40,25 +40,13 @@ public:
 
     // Called by HttpConnection.
     void handleRequest(const HttpRequest &req, HttpResponder responder);
+    // The head is already read from the socket; anything after it is frames.
     bool handleUpgrade(QTcpSocket *socket, const HttpRequest &req);
 
 private:
     void onNewTcpConnection(QTcpServer *server);
-    void onWebSocket();
-    void expirePending();
-
-    struct Pending {
-        const Router::WebSocketRoute *route = nullptr;
-        HttpRequest request;
-        Router::Params params;
-        QPointer<QTcpSocket> socket;
-        qint64 deadline = 0;
-    };
 
     Router m_router;
     Limits m_limits;
     QList<QTcpServer *> m_servers;
-    QWebSocketServer *m_ws;
-    QHash<QString, Pending> m_pending; // key: peer address + port
-    QTimer m_expiry;
 };

@@ -8,7 +8,7 @@
 #include <functional>
 #include <optional>
 
-class QWebSocket;
+class WebSocketConnection;
 
 // Method + path patterns ("/api/v1/channels/{id}/members/{user_id}") to
 // handlers, plain HTTP and WebSocket upgrades alike. A path that matches with
@@ -21,7 +21,7 @@ public:
     struct WebSocketRoute {
         // Optional: a response here refuses the upgrade (e.g. 403 for a bad token).
         std::function<std::optional<HttpResponse>(const HttpRequest &, const Params &)> check;
-        std::function<void(QWebSocket *, const HttpRequest &, const Params &)> accept;
+        std::function<void(WebSocketConnection *, const HttpRequest &, const Params &)> accept;
     };
 
     void add(const QByteArray &method, const QString &pattern, Handler handler);

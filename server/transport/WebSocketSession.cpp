@@ -4,20 +4,18 @@
 #include "Metrics.h"
 #include "TrafficTap.h"
 
-#include <QNetworkRequest>
-#include <QWebSocket>
+#include "WebSocketConnection.h"
 
-WebSocketSession::WebSocketSession(ChatService *chat, QWebSocket *socket, const QString &dialect, const Limits &limits,
+WebSocketSession::WebSocketSession(ChatService *chat, WebSocketConnection *socket, const QString &dialect, const Limits &limits,
                                    QObject *parent)
     : Session(dialect, QStringLiteral("websocket"), parent), m_chat(chat), m_socket(socket), m_limits(limits)
 {
     m_socket->setParent(this);
     m_socket->setMaxAllowedIncomingMessageSize(m_limits.hardFrameBytes);
-    m_socket->setMaxAllowedIncomingFrameSize(m_limits.hardFrameBytes);
     setRemoteAddress(m_socket->peerAddress());
-    setUserAgent(QString::fromUtf8(m_socket->request().rawHeader("User-Agent")));
-    connect(m_socket, &QWebSocket::disconnected, this, &WebSocketSession::onDisconnected);
-    connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
+    setUserAgent(QString::fromUtf8(m_socket->userAgent()));
+    connect(m_socket, &WebSocketConnection::disconnected, this, &WebSocketSession::onDisconnected);
+    connect(m_socket, &WebSocketConnection::textMessageReceived, this, [this](const QString &text) {
         touch();
         const qint64 size = text.size(); // UTF-16 units; exact UTF-8 size only when it matters
         const bool tap = TrafficTap::isActive();
@@ -27,7 +25,7 @@ WebSocketSession::WebSocketSession(ChatService *chat, QWebSocket *socket, const 
             onTextFrame(text);
         });
     });
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &data) {
+    connect(m_socket, &WebSocketConnection::binaryMessageReceived, this, [this](const QByteArray &data) {
         touch();
         handleIncoming(data.size(), TrafficTap::isActive() ? data.left(512) : QByteArray(), [&] {
             if (data.size() > m_limits.maxFrameBytes) return onOversizedFrame(data.size());
@@ -109,7 +107,7 @@ bool WebSocketSession::checkBackpressure()
 void WebSocketSession::sendText(const QByteArray &utf8, const QString &event, const QString &channelId)
 {
     if (!checkBackpressure()) return;
-    m_socket->sendTextMessage(QString::fromUtf8(utf8));
+    m_socket->sendText(utf8);
     noteTraffic(Direction::Out, event, channelId, utf8.size(), utf8);
 }
 
@@ -128,9 +126,8 @@ void WebSocketSession::close(QWebSocketProtocol::CloseCode code, const QString &
         m_attached = false;
         m_chat->detachSession(this);
     }
-    m_socket->close(code, reason.left(120));
-    // A peer that never answers the close handshake is dropped after a grace period.
-    QTimer::singleShot(5000, this, [this] { if (m_socket->state() != QAbstractSocket::UnconnectedState) m_socket->abort(); });
+    // The connection drops a peer that never answers the close handshake.
+    m_socket->close(code, reason);
 }
 
 void WebSocketSession::disconnectWithReason(const QString &reason)

@@ -7,9 +7,9 @@
 #include <QWebSocketProtocol>
 
 class ChatService;
-class QWebSocket;
+class WebSocketConnection;
 
-// A Session over one QWebSocket: what every WebSocket dialect shares. It
+// A Session over one WebSocketConnection: what every WebSocket dialect shares. It
 // bounds what a client may send (frame size) and what we buffer for it (a
 // reader too slow to take its messages is cut off, not buffered forever),
 // closes idle connections, and detaches from the core when the socket goes.
@@ -24,14 +24,14 @@ public:
         int idleTimeoutMs = 0;                   // 0: no idle timeout
     };
 
-    WebSocketSession(ChatService *chat, QWebSocket *socket, const QString &dialect, const Limits &limits,
+    WebSocketSession(ChatService *chat, WebSocketConnection *socket, const QString &dialect, const Limits &limits,
                      QObject *parent = nullptr);
     ~WebSocketSession() override;
 
     void disconnectWithReason(const QString &reason) override;
     void goingAway() override { close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server shutting down")); }
     qint64 sendQueueBytes() const override;
-    QWebSocket *socket() const { return m_socket; }
+    WebSocketConnection *socket() const { return m_socket; }
     ChatService *chat() const { return m_chat; }
     const Limits &limits() const { return m_limits; }
 
@@ -64,7 +64,7 @@ private:
     void handleIncoming(qint64 size, const QByteArray &payload, const std::function<void()> &handle);
 
     ChatService *m_chat;
-    QWebSocket *m_socket;
+    WebSocketConnection *m_socket;
     Limits m_limits;
     QTimer *m_idle = nullptr;
     bool m_attached = false;

@@ -3,6 +3,7 @@
 
 #include "HttpServer.h"
 #include "HttpTestClient.h"
+#include "WebSocketConnection.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -61,10 +62,10 @@ private Q_SLOTS:
                 return HttpResponse::error(451, QStringLiteral("unavailable"), QStringLiteral("not here"));
             return std::nullopt;
         };
-        ws.accept = [this](QWebSocket *socket, const HttpRequest &req, const Router::Params &p) {
+        ws.accept = [this](WebSocketConnection *socket, const HttpRequest &req, const Router::Params &p) {
             m_seen.append(QStringLiteral("ws:") + p.value(0) + QLatin1Char('?') + req.queryValue(QStringLiteral("token")));
             socket->setParent(m_server.get());
-            QObject::connect(socket, &QWebSocket::textMessageReceived, socket, [socket, room = p.value(0)](const QString &text) {
+            QObject::connect(socket, &WebSocketConnection::textMessageReceived, socket, [socket, room = p.value(0)](const QString &text) {
                 socket->sendTextMessage(room + QStringLiteral(": ") + text);
             });
         };

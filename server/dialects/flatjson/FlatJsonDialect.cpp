@@ -6,7 +6,7 @@
 #include "RestApi.h"
 #include "Router.h"
 
-#include <QWebSocket>
+#include "WebSocketConnection.h"
 
 void FlatJsonDialect::install(Router &router, const DialectContext &ctx)
 {
@@ -18,7 +18,7 @@ void FlatJsonDialect::install(Router &router, const DialectContext &ctx)
         if (!u.ok()) return RestApi::errorResponse(u.error);
         return std::nullopt;
     };
-    route.accept = [chat, limits = ctx.wsLimits](QWebSocket *socket, const HttpRequest &req, const Router::Params &) {
+    route.accept = [chat, limits = ctx.wsLimits](WebSocketConnection *socket, const HttpRequest &req, const Router::Params &) {
         const QByteArray token = req.queryValue(QStringLiteral("token")).toUtf8();
         // Checked again: the user may have been disabled during the handshake.
         Result<User> u = chat->authenticate(token.isEmpty() ? req.bearerToken() : token);
@@ -28,7 +28,7 @@ void FlatJsonDialect::install(Router &router, const DialectContext &ctx)
             return;
         }
         if (CoreError e = session->start()) {
-            socket->sendTextMessage(QString::fromUtf8(FlatJsonCodec::error(FlatJsonCodec::errorCodeFor(e, QStringLiteral("access_denied")), e.message)));
+            socket->sendText(FlatJsonCodec::error(FlatJsonCodec::errorCodeFor(e, QStringLiteral("access_denied")), e.message));
             session->close(QWebSocketProtocol::CloseCodePolicyViolated, e.message);
         }
     };

@@ -7,9 +7,9 @@
 #include "Timestamp.h"
 
 #include <QJsonArray>
-#include <QWebSocket>
+#include "WebSocketConnection.h"
 
-FlatJsonSession::FlatJsonSession(ChatService *chat, QWebSocket *socket, const User &user, const Limits &limits, QObject *parent)
+FlatJsonSession::FlatJsonSession(ChatService *chat, WebSocketConnection *socket, const User &user, const Limits &limits, QObject *parent)
     : WebSocketSession(chat, socket, QStringLiteral("flatjson"), limits, parent)
 {
     setUser(user);

@@ -12,7 +12,7 @@ class FlatJsonSession : public WebSocketSession
 {
     Q_OBJECT
 public:
-    FlatJsonSession(ChatService *chat, QWebSocket *socket, const User &user, const Limits &limits, QObject *parent = nullptr);
+    FlatJsonSession(ChatService *chat, WebSocketConnection *socket, const User &user, const Limits &limits, QObject *parent = nullptr);
 
     void deliver(const ChatEventPtr &event) override;
 

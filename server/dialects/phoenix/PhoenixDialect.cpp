@@ -7,7 +7,7 @@
 #include "PhoenixWebSocketSession.h"
 #include "Router.h"
 
-#include <QWebSocket>
+#include "WebSocketConnection.h"
 
 namespace {
 
@@ -81,7 +81,7 @@ void PhoenixDialect::install(Router &router, const DialectContext &ctx)
         }
         return std::nullopt;
     };
-    route.accept = [chat, hub, limits, base](QWebSocket *socket, const HttpRequest &req, const Router::Params &) {
+    route.accept = [chat, hub, limits, base](WebSocketConnection *socket, const HttpRequest &req, const Router::Params &) {
         // Checked again: the user may have been disabled during the handshake.
         Result<User> u = chat->authenticate(userToken(req));
         PhoenixConnection::Options options = base;

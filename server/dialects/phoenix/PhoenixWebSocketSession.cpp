@@ -1,8 +1,8 @@
 #include "PhoenixWebSocketSession.h"
 
-#include <QWebSocket>
+#include "WebSocketConnection.h"
 
-PhoenixWebSocketSession::PhoenixWebSocketSession(ChatService *chat, PhoenixPresenceHub *hub, QWebSocket *socket,
+PhoenixWebSocketSession::PhoenixWebSocketSession(ChatService *chat, PhoenixPresenceHub *hub, WebSocketConnection *socket,
                                                  const User &user, const PhoenixConnection::Options &options,
                                                  const Limits &limits, QObject *parent)
     : WebSocketSession(chat, socket, QStringLiteral("phoenix"), limits, parent)

@@ -5,13 +5,13 @@
 #include "WebSocketSession.h"
 
 // A Phoenix socket at /socket/websocket: frames in and out of one
-// QWebSocket, the protocol in PhoenixConnection. The shared WebSocketSession
+// WebSocketConnection, the protocol in PhoenixConnection. The shared WebSocketSession
 // idle timer is the heartbeat timeout (clients heartbeat every 30 s).
 class PhoenixWebSocketSession : public WebSocketSession, private PhoenixTransport
 {
     Q_OBJECT
 public:
-    PhoenixWebSocketSession(ChatService *chat, PhoenixPresenceHub *hub, QWebSocket *socket, const User &user,
+    PhoenixWebSocketSession(ChatService *chat, PhoenixPresenceHub *hub, WebSocketConnection *socket, const User &user,
                             const PhoenixConnection::Options &options, const Limits &limits, QObject *parent = nullptr);
 
     void deliver(const ChatEventPtr &event) override;

@@ -5,7 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
-#include <QWebSocket>
+#include "WebSocketConnection.h"
 
 EngineIoServer::EngineIoServer(const EngineIoConfig &config, QObject *parent)
     : QObject(parent), m_config(config)
@@ -152,7 +152,7 @@ std::optional<EngineIoHttpResponse> EngineIoServer::checkUpgrade(const EngineIoH
     return std::nullopt;
 }
 
-void EngineIoServer::handleWebSocket(QWebSocket *ws, const EngineIoHttpRequest &request)
+void EngineIoServer::handleWebSocket(WebSocketConnection *ws, const EngineIoHttpRequest &request)
 {
     if (checkUpgrade(request).has_value()) {
         // Already past 101 (the HTTP layer did not ask first): close it.

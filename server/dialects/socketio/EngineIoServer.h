@@ -9,7 +9,7 @@
 #include <optional>
 
 class EngineIoSocket;
-class QWebSocket;
+class WebSocketConnection;
 
 // The Engine.IO v4 endpoint (/socket.io/): routes polling requests and
 // WebSocket connections to sessions by sid, creates sessions on handshake,
@@ -31,7 +31,7 @@ public:
     // instead of "101 Switching Protocols", or nullopt to accept.
     std::optional<EngineIoHttpResponse> checkUpgrade(const EngineIoHttpRequest &request) const;
     // An accepted WebSocket (already past 101); the server takes ownership.
-    void handleWebSocket(QWebSocket *ws, const EngineIoHttpRequest &request);
+    void handleWebSocket(WebSocketConnection *ws, const EngineIoHttpRequest &request);
 
     int sessionCount() const { return int(m_sessions.size()); }
     EngineIoSocket *session(const QString &sid) const { return m_sessions.value(sid); }

@@ -2,7 +2,7 @@
 
 #include "EngineIoCodec.h"
 
-#include <QWebSocket>
+#include "WebSocketConnection.h"
 
 EngineIoSocket::EngineIoSocket(const QString &sid, const EngineIoConfig &config,
                                const EngineIoHttpRequest &handshake, QObject *parent)
@@ -38,7 +38,7 @@ void EngineIoSocket::startPolling(const EngineIoReply &handshakeReply)
     schedulePing();
 }
 
-void EngineIoSocket::startWebSocket(QWebSocket *ws)
+void EngineIoSocket::startWebSocket(WebSocketConnection *ws)
 {
     m_transport = Transport::WebSocket;
     m_ws = ws;
@@ -48,30 +48,29 @@ void EngineIoSocket::startWebSocket(QWebSocket *ws)
     h.pingInterval = m_config.pingInterval;
     h.pingTimeout = m_config.pingTimeout;
     h.maxPayload = m_config.maxPayload;
-    ws->sendTextMessage(QString::fromUtf8(EngineIoCodec::encodeOpen(h)));
+    ws->sendText(EngineIoCodec::encodeOpen(h));
     schedulePing();
 }
 
-void EngineIoSocket::attachWsSignals(QWebSocket *ws)
+void EngineIoSocket::attachWsSignals(WebSocketConnection *ws)
 {
     ws->setParent(this);
     ws->setMaxAllowedIncomingMessageSize(quint64(m_config.maxPayload));
-    ws->setMaxAllowedIncomingFrameSize(quint64(m_config.maxPayload));
     // One set of handlers for both roles: the pointer decides, so that a probe
     // socket turns into the main one without rewiring.
-    connect(ws, &QWebSocket::textMessageReceived, this, [this, ws](const QString &text) {
+    connect(ws, &WebSocketConnection::textMessageReceived, this, [this, ws](const QString &text) {
         if (ws == m_ws)
             onWsText(text);
         else if (ws == m_probe)
             onProbeText(text);
     });
-    connect(ws, &QWebSocket::binaryMessageReceived, this, [this, ws](const QByteArray &bytes) {
+    connect(ws, &WebSocketConnection::binaryMessageReceived, this, [this, ws](const QByteArray &bytes) {
         if (ws == m_ws)
             onWsBinary(bytes);
         else if (ws == m_probe)
             abortUpgrade(); // nothing but 2probe / 5 belongs on a probe
     });
-    connect(ws, &QWebSocket::disconnected, this, [this, ws] {
+    connect(ws, &WebSocketConnection::disconnected, this, [this, ws] {
         if (ws == m_ws)
             finish(QStringLiteral("transport close"));
         else if (ws == m_probe)
@@ -139,7 +138,7 @@ void EngineIoSocket::handlePollPost(const QByteArray &body, const EngineIoReply 
         respondText(reply, 200, QByteArray("ok"));
 }
 
-void EngineIoSocket::beginUpgrade(QWebSocket *ws)
+void EngineIoSocket::beginUpgrade(WebSocketConnection *ws)
 {
     if (m_state != State::Open || m_transport != Transport::Polling || !m_probe.isNull()) {
         ws->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("upgrade not possible"));
@@ -192,10 +191,10 @@ void EngineIoSocket::abortUpgrade()
 {
     m_upgradeTimer.stop();
     m_noopPending = false;
-    if (QWebSocket *probe = m_probe.data()) {
+    if (WebSocketConnection *probe = m_probe.data()) {
         m_probe = nullptr;
         probe->setParent(nullptr);
-        connect(probe, &QWebSocket::disconnected, probe, &QObject::deleteLater);
+        connect(probe, &WebSocketConnection::disconnected, probe, &QObject::deleteLater);
         QTimer::singleShot(5000, probe, &QObject::deleteLater);
         probe->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("upgrade failed"));
     }
@@ -271,7 +270,7 @@ void EngineIoSocket::writeWs(const EngineIoPacket &packet)
     if (packet.binary)
         m_ws->sendBinaryMessage(packet.data);
     else
-        m_ws->sendTextMessage(QString::fromUtf8(EngineIoCodec::encodeFrame(packet)));
+        m_ws->sendText(EngineIoCodec::encodeFrame(packet));
 }
 
 void EngineIoSocket::flushPolling()
@@ -347,13 +346,13 @@ void EngineIoSocket::finish(const QString &reason)
     m_queue.clear();
     m_queuedBytes = 0;
     abortUpgrade();
-    if (QWebSocket *ws = m_ws.data()) {
+    if (WebSocketConnection *ws = m_ws.data()) {
         m_ws = nullptr;
         ws->setParent(nullptr);
         if (ws->state() == QAbstractSocket::UnconnectedState) {
             ws->deleteLater();
         } else {
-            connect(ws, &QWebSocket::disconnected, ws, &QObject::deleteLater);
+            connect(ws, &WebSocketConnection::disconnected, ws, &QObject::deleteLater);
             QTimer::singleShot(5000, ws, &QObject::deleteLater);
             ws->close(m_closeCode, reason.left(100));
         }

@@ -10,7 +10,7 @@
 #include <QTimer>
 #include <QWebSocketProtocol>
 
-class QWebSocket;
+class WebSocketConnection;
 
 // One Engine.IO v4 session (PROTOCOLS.md 2): its transport (long-polling,
 // WebSocket, or polling being upgraded), the heartbeat, and the outgoing
@@ -39,13 +39,13 @@ public:
     // handshake GET returns.
     void startPolling(const EngineIoReply &handshakeReply);
     // Starts the session over a WebSocket (upgrades: []).
-    void startWebSocket(QWebSocket *ws);
+    void startWebSocket(WebSocketConnection *ws);
 
     // Long-polling requests for this sid (the server checked sid and transport).
     void handlePollGet(const EngineIoReply &reply, const std::function<bool()> &alive = {});
     void handlePollPost(const QByteArray &body, const EngineIoReply &reply);
     // A WebSocket that asks to take over this polling session.
-    void beginUpgrade(QWebSocket *ws);
+    void beginUpgrade(WebSocketConnection *ws);
 
     void send(const EngineIoPacket &packet);
     // Server-side close: a close packet over polling, a close frame over WS
@@ -76,7 +76,7 @@ private:
     void finish(const QString &reason);
     void respondText(const EngineIoReply &reply, int status, const QByteArray &body);
     void releaseHeldGet(const QByteArray &body);
-    void attachWsSignals(QWebSocket *ws);
+    void attachWsSignals(WebSocketConnection *ws);
 
     QString m_sid;
     EngineIoConfig m_config;
@@ -91,8 +91,8 @@ private:
     bool m_hasHeldGet = false;
     bool m_noopPending = false; // answer the next GET with noop (upgrade in progress)
 
-    QPointer<QWebSocket> m_ws;
-    QPointer<QWebSocket> m_probe;
+    QPointer<WebSocketConnection> m_ws;
+    QPointer<WebSocketConnection> m_probe;
     bool m_probed = false;
     bool m_protocolError = false;
 

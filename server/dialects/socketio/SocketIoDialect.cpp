@@ -7,7 +7,7 @@
 #include "Router.h"
 #include "SocketIoConnection.h"
 
-#include <QWebSocket>
+#include "WebSocketConnection.h"
 
 namespace {
 
@@ -84,7 +84,7 @@ void SocketIoDialect::registerRoutes(Router &router)
             return toHttp(*refusal);
         return std::nullopt;
     };
-    ws.accept = [this](QWebSocket *socket, const HttpRequest &req, const Router::Params &) {
+    ws.accept = [this](WebSocketConnection *socket, const HttpRequest &req, const Router::Params &) {
         m_engine->handleWebSocket(socket, toEngineIo(req));
     };
     // The client always adds the trailing slash; accept the bare path too.

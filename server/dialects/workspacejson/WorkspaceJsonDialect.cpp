@@ -5,7 +5,7 @@
 #include "Router.h"
 #include "WorkspaceJsonSession.h"
 
-#include <QWebSocket>
+#include "WebSocketConnection.h"
 
 void WorkspaceJsonDialect::install(Router &router, const DialectContext &ctx)
 {
@@ -16,7 +16,7 @@ void WorkspaceJsonDialect::install(Router &router, const DialectContext &ctx)
     Router::WebSocketRoute route;
     // No check(): an HTTP refusal carries no error event, so every refusal
     // happens after the upgrade, in accept().
-    route.accept = [chat, limits](QWebSocket *socket, const HttpRequest &req, const Router::Params &params) {
+    route.accept = [chat, limits](WebSocketConnection *socket, const HttpRequest &req, const Router::Params &params) {
         const QString workspaceId = params.value(0);
         const QByteArray token = req.queryValue(QStringLiteral("token")).toUtf8();
         const Result<User> u = chat->authenticate(token.isEmpty() ? req.bearerToken() : token);

@@ -5,7 +5,7 @@
 #include "RoomManager.h"
 #include "Timestamp.h"
 
-WorkspaceJsonSession::WorkspaceJsonSession(ChatService *chat, QWebSocket *socket, const User &user,
+WorkspaceJsonSession::WorkspaceJsonSession(ChatService *chat, WebSocketConnection *socket, const User &user,
                                            const QString &workspaceId, const Limits &limits, QObject *parent)
     : WebSocketSession(chat, socket, QStringLiteral("workspacejson"), limits, parent), m_workspaceId(workspaceId)
 {

@@ -14,7 +14,7 @@ class WorkspaceJsonSession : public WebSocketSession
 {
     Q_OBJECT
 public:
-    WorkspaceJsonSession(ChatService *chat, QWebSocket *socket, const User &user, const QString &workspaceId,
+    WorkspaceJsonSession(ChatService *chat, WebSocketConnection *socket, const User &user, const QString &workspaceId,
                          const Limits &limits, QObject *parent = nullptr);
 
     const QString &workspaceId() const { return m_workspaceId; }

@@ -1,0 +1,311 @@
+#include "WebSocketConnection.h"
+
+#include "WebSocketFlushQueue.h"
+
+#include <QPointer>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <cerrno>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+enum Opcode { Text = 0x1, Binary = 0x2, Close = 0x8, Ping = 0x9, Pong = 0xA };
+// How much one readiness event may read before other sockets get their turn.
+constexpr int MaxReadsPerEvent = 4;
+constexpr qsizetype ReadChunk = 64 * 1024;
+} // namespace
+
+WebSocketConnection::WebSocketConnection(int fd, const QHostAddress &peer, quint16 peerPort, const QByteArray &input,
+                                         const QByteArray &output, qint64 maxMessageBytes, QObject *parent)
+    : QObject(parent), m_fd(fd), m_peer(peer), m_peerPort(peerPort), m_parser(maxMessageBytes)
+{
+    m_readNotifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &WebSocketConnection::onReadable);
+    if (!output.isEmpty()) {
+        m_out = output;
+        scheduleFlush();
+    }
+    if (!input.isEmpty()) {
+        // Frames that arrived with the handshake: handle them once the owner
+        // has connected to our signals.
+        QMetaObject::invokeMethod(this, [this, input] {
+            if (m_state == QAbstractSocket::ConnectedState) consume(input.constData(), input.size());
+        }, Qt::QueuedConnection);
+    }
+}
+
+WebSocketConnection::~WebSocketConnection()
+{
+    if (m_flushQueued) WebSocketFlushQueue::instance()->remove(this);
+    delete m_readNotifier;
+    delete m_writeNotifier;
+    if (m_fd >= 0) ::close(m_fd);
+}
+
+void WebSocketConnection::flushAll()
+{
+    WebSocketFlushQueue::instance()->flushAll();
+}
+
+// ---- input ------------------------------------------------------------------------
+
+void WebSocketConnection::onReadable()
+{
+    // One buffer for all connections of the thread: an idle socket holds no read buffer.
+    static thread_local QByteArray scratch(ReadChunk, Qt::Uninitialized);
+    QPointer<WebSocketConnection> self(this);
+    for (int i = 0; i < MaxReadsPerEvent && self && m_fd >= 0; ++i) {
+        const ssize_t n = ::recv(m_fd, scratch.data(), ReadChunk, 0);
+        if (n > 0) {
+            consume(scratch.constData(), n);
+            if (n < ReadChunk) return;
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+        // EOF or a reset: whatever the state, the connection is over.
+        if (m_state == QAbstractSocket::ConnectedState) m_closeCode = QWebSocketProtocol::CloseCodeAbnormalDisconnection;
+        m_out.clear();
+        m_outPos = 0;
+        finish();
+        return;
+    }
+}
+
+void WebSocketConnection::consume(const char *data, qsizetype size)
+{
+    if (m_discardInput) return;
+    const auto sink = [this](WebSocketFrameParser::Message &&m) { return handleMessage(std::move(m)); };
+    QPointer<WebSocketConnection> self(this);
+    qsizetype used;
+    if (m_in.isEmpty()) {
+        // The common case: whole frames straight from the read buffer, no copy.
+        used = m_parser.feed(data, size, sink);
+        if (!self) return;
+        if (!m_parser.hasError() && used < size && !m_discardInput) m_in = QByteArray(data + used, size - used);
+    } else {
+        m_in.append(data, size);
+        used = m_parser.feed(m_in.constData(), m_in.size(), sink);
+        if (!self) return;
+        if (used == m_in.size()) m_in = QByteArray(); // give the memory back
+        else m_in.remove(0, used);
+    }
+    if (m_parser.hasError() && m_state == QAbstractSocket::ConnectedState) {
+        m_in = QByteArray();
+        close(m_parser.errorCode(), m_parser.errorString());
+    }
+}
+
+bool WebSocketConnection::handleMessage(WebSocketFrameParser::Message &&m)
+{
+    using Kind = WebSocketFrameParser::Message::Kind;
+    switch (m.kind) {
+    case Kind::Text:
+        if (m_state != QAbstractSocket::ConnectedState) return true; // closing: data is ignored
+        Q_EMIT textMessageReceived(m.text);
+        break;
+    case Kind::Binary:
+        if (m_state != QAbstractSocket::ConnectedState) return true;
+        Q_EMIT binaryMessageReceived(m.data);
+        break;
+    case Kind::Ping:
+        if (m_state == QAbstractSocket::ConnectedState) queueFrame(Pong, m.data.constData(), m.data.size());
+        return true;
+    case Kind::Pong:
+        Q_EMIT pong(m.data);
+        break;
+    case Kind::Close:
+        if (!m_closeSent) {
+            // The peer started the closing handshake: echo its code, then drop the
+            // socket once the answer is out.
+            m_closeCode = QWebSocketProtocol::CloseCode(m.closeCode);
+            m_closeReason = m.text;
+            sendClose(m.closeCode == QWebSocketProtocol::CloseCodeMissingStatusCode ? quint16(QWebSocketProtocol::CloseCodeNormal) : m.closeCode, QString());
+        }
+        m_state = QAbstractSocket::ClosingState;
+        m_discardInput = true;
+        m_finishAfterFlush = true;
+        flush();
+        return false;
+    }
+    // The receiver may have closed or aborted us from its slot.
+    return m_state == QAbstractSocket::ConnectedState;
+}
+
+void WebSocketConnection::setSendBufferSize(int bytes)
+{
+    if (m_fd >= 0) ::setsockopt(m_fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes);
+}
+
+// ---- output -----------------------------------------------------------------------
+
+qint64 WebSocketConnection::sendTextMessage(const QString &text)
+{
+    return sendText(text.toUtf8());
+}
+
+qint64 WebSocketConnection::sendText(const QByteArray &utf8)
+{
+    if (m_state != QAbstractSocket::ConnectedState) return 0;
+    queueFrame(Text, utf8.constData(), utf8.size());
+    return utf8.size();
+}
+
+qint64 WebSocketConnection::sendBinaryMessage(const QByteArray &data)
+{
+    if (m_state != QAbstractSocket::ConnectedState) return 0;
+    queueFrame(Binary, data.constData(), data.size());
+    return data.size();
+}
+
+void WebSocketConnection::ping(const QByteArray &payload)
+{
+    if (m_state != QAbstractSocket::ConnectedState) return;
+    queueFrame(Ping, payload.constData(), qMin<qsizetype>(payload.size(), 125));
+}
+
+void WebSocketConnection::queueFrame(int opcode, const char *data, qsizetype size)
+{
+    char header[10];
+    int h = 2;
+    header[0] = char(0x80 | opcode); // FIN: we never fragment
+    if (size < 126) {
+        header[1] = char(size);
+    } else if (size <= 0xFFFF) {
+        header[1] = 126;
+        header[2] = char(size >> 8);
+        header[3] = char(size);
+        h = 4;
+    } else {
+        header[1] = 127;
+        for (int i = 0; i < 8; ++i) header[2 + i] = char(quint64(size) >> (56 - 8 * i));
+        h = 10;
+    }
+    if (m_outPos > 0 && m_outPos >= m_out.size() / 2) {
+        m_out.remove(0, m_outPos); // keep the unsent tail compact
+        m_outPos = 0;
+    }
+    m_out.reserve(m_out.size() + h + size);
+    m_out.append(header, h);
+    m_out.append(data, size);
+    scheduleFlush();
+}
+
+void WebSocketConnection::scheduleFlush()
+{
+    // While a write notifier is armed the kernel buffer is full: onWritable sends.
+    if (m_flushQueued || (m_writeNotifier && m_writeNotifier->isEnabled())) return;
+    m_flushQueued = true;
+    WebSocketFlushQueue::instance()->add(this);
+}
+
+void WebSocketConnection::flush()
+{
+    if (m_fd < 0) return;
+    while (m_outPos < m_out.size()) {
+        const ssize_t n = ::send(m_fd, m_out.constData() + m_outPos, size_t(m_out.size() - m_outPos), MSG_NOSIGNAL);
+        if (n > 0) {
+            m_outPos += n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            setWriteInterest(true);
+            return;
+        }
+        // EPIPE, ECONNRESET: the peer is gone; drop what we hold.
+        if (m_state == QAbstractSocket::ConnectedState) m_closeCode = QWebSocketProtocol::CloseCodeAbnormalDisconnection;
+        m_out = QByteArray();
+        m_outPos = 0;
+        finish();
+        return;
+    }
+    m_out = QByteArray(); // an idle connection keeps no write buffer
+    m_outPos = 0;
+    setWriteInterest(false);
+    if (m_finishAfterFlush) finish();
+}
+
+void WebSocketConnection::setWriteInterest(bool on)
+{
+    if (!m_writeNotifier) {
+        if (!on) return;
+        m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
+        connect(m_writeNotifier, &QSocketNotifier::activated, this, &WebSocketConnection::onWritable);
+        return;
+    }
+    if (m_writeNotifier->isEnabled() != on) m_writeNotifier->setEnabled(on);
+}
+
+void WebSocketConnection::onWritable()
+{
+    flush();
+}
+
+// ---- closing ----------------------------------------------------------------------
+
+void WebSocketConnection::sendClose(quint16 code, const QString &reason)
+{
+    QByteArray payload;
+    payload.append(char(code >> 8));
+    payload.append(char(code & 0xFF));
+    // A control frame carries at most 125 bytes; cut the reason on a character boundary.
+    QByteArray r = reason.toUtf8();
+    if (r.size() > 123) {
+        qsizetype cut = 123;
+        while (cut > 0 && (uchar(r.at(cut)) & 0xC0) == 0x80) --cut;
+        r.truncate(cut);
+    }
+    payload += r;
+    m_closeSent = true;
+    queueFrame(Close, payload.constData(), payload.size());
+}
+
+void WebSocketConnection::close(QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    if (m_state != QAbstractSocket::ConnectedState) return;
+    m_state = QAbstractSocket::ClosingState;
+    m_closeCode = code;
+    m_closeReason = reason;
+    sendClose(code, reason);
+    if (m_parser.hasError() || code == QWebSocketProtocol::CloseCodeTooMuchData) {
+        // The rest of the input cannot be parsed (or is not wanted): read and
+        // drop it until the peer closes, so our close is not lost to a TCP reset.
+        m_discardInput = true;
+    }
+    m_closeTimer = new QTimer(this);
+    m_closeTimer->setSingleShot(true);
+    connect(m_closeTimer, &QTimer::timeout, this, &WebSocketConnection::abort);
+    m_closeTimer->start(closeTimeoutMs);
+}
+
+void WebSocketConnection::abort()
+{
+    if (m_fd < 0) return;
+    if (m_state == QAbstractSocket::ConnectedState) m_closeCode = QWebSocketProtocol::CloseCodeAbnormalDisconnection;
+    m_out = QByteArray();
+    m_outPos = 0;
+    finish();
+}
+
+void WebSocketConnection::finish()
+{
+    if (m_fd < 0) return;
+    // Unregister from the dispatcher before the descriptor number can be reused;
+    // delete later, since we may be inside the notifier's own activated().
+    for (QSocketNotifier *n : {m_readNotifier, m_writeNotifier}) {
+        if (!n) continue;
+        n->setEnabled(false);
+        n->deleteLater();
+    }
+    m_readNotifier = nullptr;
+    m_writeNotifier = nullptr;
+    if (m_closeTimer) m_closeTimer->stop();
+    ::close(m_fd);
+    m_fd = -1;
+    m_state = QAbstractSocket::UnconnectedState;
+    m_in = QByteArray();
+    QMetaObject::invokeMethod(this, &WebSocketConnection::disconnected, Qt::QueuedConnection);
+}

@@ -1,0 +1,106 @@
+#pragma once
+
+#include "WebSocketFrameParser.h"
+
+#include <QAbstractSocket>
+#include <QByteArray>
+#include <QHostAddress>
+#include <QObject>
+#include <QWebSocketProtocol>
+
+class QSocketNotifier;
+class QTimer;
+
+// One server-side WebSocket on a raw, non-blocking TCP descriptor, after the
+// handshake. It replaces a QWebSocket + QTcpSocket pair for two measured
+// reasons (docs/design.md, issue 7): that pair costs ~15 KB per idle
+// connection, and it toggles a write notifier (one epoll_ctl) per message.
+// Here an idle connection is this object, one read notifier and the parser;
+// frames queued during one event-loop pass go out in one send() per socket.
+//
+// The API mirrors the part of QWebSocket the server used, so sessions read the
+// same. disconnected() is always emitted from the event loop, never from inside
+// a send or close call, so fan-out loops never see a session vanish mid-way.
+class WebSocketConnection : public QObject
+{
+    Q_OBJECT
+public:
+    // Takes ownership of fd. `input` holds bytes read past the handshake;
+    // `output` is written first (the 101 response).
+    WebSocketConnection(int fd, const QHostAddress &peer, quint16 peerPort, const QByteArray &input,
+                        const QByteArray &output, qint64 maxMessageBytes, QObject *parent = nullptr);
+    ~WebSocketConnection() override;
+
+    QAbstractSocket::SocketState state() const { return m_state; }
+    QHostAddress peerAddress() const { return m_peer; }
+    quint16 peerPort() const { return m_peerPort; }
+    QByteArray userAgent() const { return m_userAgent; }
+    void setUserAgent(const QByteArray &ua) { m_userAgent = ua; }
+    void setMaxAllowedIncomingMessageSize(qint64 bytes) { m_parser.setMaxMessageBytes(bytes); }
+
+    // Caps the kernel's send buffer (SO_SNDBUF), which otherwise grows to
+    // net.ipv4.tcp_wmem's maximum (4 MB here) before bytesToWrite() moves.
+    void setSendBufferSize(int bytes);
+
+    // Bytes queued and not yet taken by the kernel.
+    qint64 bytesToWrite() const { return m_out.size() - m_outPos; }
+
+    qint64 sendTextMessage(const QString &text);
+    // Text that is already UTF-8: the fan-out path, no conversion.
+    qint64 sendText(const QByteArray &utf8);
+    qint64 sendBinaryMessage(const QByteArray &data);
+    void ping(const QByteArray &payload = QByteArray());
+
+    // Starts the closing handshake; the socket is dropped when the peer
+    // answers, or after closeTimeoutMs.
+    void close(QWebSocketProtocol::CloseCode code = QWebSocketProtocol::CloseCodeNormal, const QString &reason = QString());
+    // Drops the connection at once, without a close frame.
+    void abort();
+
+    QWebSocketProtocol::CloseCode closeCode() const { return m_closeCode; }
+    QString closeReason() const { return m_closeReason; }
+
+    static constexpr int closeTimeoutMs = 5000;
+
+    // Sends everything queued on every connection of this thread (what the
+    // end-of-pass flush does); for tests and for shutdown.
+    static void flushAll();
+
+Q_SIGNALS:
+    void textMessageReceived(const QString &message);
+    void binaryMessageReceived(const QByteArray &message);
+    void pong(const QByteArray &payload);
+    void disconnected();
+
+private:
+    friend class WebSocketFlushQueue;
+    void onReadable();
+    void onWritable();
+    void consume(const char *data, qsizetype size);
+    bool handleMessage(WebSocketFrameParser::Message &&m);
+    void queueFrame(int opcode, const char *data, qsizetype size);
+    void scheduleFlush();
+    void flush();
+    void setWriteInterest(bool on);
+    void sendClose(quint16 code, const QString &reason);
+    void finish(); // closes the descriptor and reports disconnected() from the loop
+
+    int m_fd;
+    QAbstractSocket::SocketState m_state = QAbstractSocket::ConnectedState;
+    QHostAddress m_peer;
+    quint16 m_peerPort;
+    QByteArray m_userAgent;
+    WebSocketFrameParser m_parser;
+    QSocketNotifier *m_readNotifier = nullptr;
+    QSocketNotifier *m_writeNotifier = nullptr; // created on the first EAGAIN
+    QTimer *m_closeTimer = nullptr;             // created on close()
+    QByteArray m_in;  // an incomplete frame carried over to the next read
+    QByteArray m_out; // frames the kernel has not taken yet, from m_outPos
+    qsizetype m_outPos = 0;
+    bool m_flushQueued = false;
+    bool m_closeSent = false;
+    bool m_finishAfterFlush = false;
+    bool m_discardInput = false;
+    QWebSocketProtocol::CloseCode m_closeCode = QWebSocketProtocol::CloseCodeNormal;
+    QString m_closeReason;
+};
