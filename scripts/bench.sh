@@ -105,8 +105,10 @@ wait_http() { # url timeout_s
 }
 stop_pid() { # SIGTERM, then SIGKILL if the process is still busy after 15 s
   kill "$1" 2>/dev/null || return 0
-  for _ in $(seq 1 150); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$1" 2>/dev/null || true
+  local t
+  for t in $(seq 1 150); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$1" 2>/dev/null; then log "pid $1 still running 15 s after SIGTERM: SIGKILL"; kill -9 "$1" 2>/dev/null || true
+  else log "pid $1 stopped $(( t / 10 )).$(( t % 10 )) s after SIGTERM"; fi
   wait "$1" 2>/dev/null || true
 }
 

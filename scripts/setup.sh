@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqt6sql6-sqlite libqt6sql6-psql libgl-dev
-  libsodium-dev libssl-dev
+  libsodium-dev libssl-dev libsqlite3-dev
   postgresql
   nodejs npm
   xvfb xauth

@@ -92,9 +92,11 @@ void WebSocketConnection::consume(const char *data, qsizetype size)
         if (used == m_in.size()) m_in = QByteArray(); // give the memory back
         else m_in.remove(0, used);
     }
-    if (m_parser.hasError() && m_state == QAbstractSocket::ConnectedState) {
+    if (m_parser.hasError()) {
+        // Nothing after a broken frame can be parsed: drop input until the peer closes.
         m_in = QByteArray();
-        close(m_parser.errorCode(), m_parser.errorString());
+        m_discardInput = true;
+        if (m_state == QAbstractSocket::ConnectedState) close(m_parser.errorCode(), m_parser.errorString());
     }
 }
 
@@ -225,7 +227,14 @@ void WebSocketConnection::flush()
     m_out = QByteArray(); // an idle connection keeps no write buffer
     m_outPos = 0;
     setWriteInterest(false);
-    if (m_finishAfterFlush) finish();
+    if (m_finishAfterFlush) return finish();
+    if (m_closeSent && m_discardInput && !m_shutdownSent) {
+        // We will not read the peer's close frame (the input is being drained),
+        // so end our side now: a client waiting for the server to close first
+        // (RFC 6455 7.1.1) sees close frame then FIN, not a 5 s wait.
+        m_shutdownSent = true;
+        ::shutdown(m_fd, SHUT_WR);
+    }
 }
 
 void WebSocketConnection::setWriteInterest(bool on)

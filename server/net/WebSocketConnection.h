@@ -101,6 +101,7 @@ private:
     bool m_closeSent = false;
     bool m_finishAfterFlush = false;
     bool m_discardInput = false;
+    bool m_shutdownSent = false;
     QWebSocketProtocol::CloseCode m_closeCode = QWebSocketProtocol::CloseCodeNormal;
     QString m_closeReason;
 };

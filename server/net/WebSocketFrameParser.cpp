@@ -17,7 +17,8 @@ bool validCloseCode(quint16 code)
 
 bool decodeUtf8(const char *data, qsizetype size, QString *out)
 {
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    // ConvertInitialBom: a leading U+FEFF is content here, not a byte-order mark.
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
     *out = decoder.decode(QByteArrayView(data, size));
     return !decoder.hasError();
 }
@@ -73,7 +74,7 @@ qsizetype WebSocketFrameParser::feed(const char *data, qsizetype size, const Sin
             }
         }
         header += 4; // masking key
-        if (quint64(size - pos - header) < length) break; // wait for the rest
+        if (size - pos < header || quint64(size - pos - header) < length) break; // wait for the rest
         const uchar *key = p + pos + header - 4;
         const uchar *src = p + pos + header;
         const qsizetype n = qsizetype(length);

@@ -148,11 +148,13 @@ test('server shutdown closes with 1001 and clients reconnect to the restarted se
   const client = connect(s, { token: user.token, transports: ['websocket'] });
   await connected(client);
   const reason = new Promise((resolve) => client.once('disconnect', resolve));
+  // Listen before restarting: the client may be back before restart() returns.
+  const reconnected = reason.then(() => new Promise((resolve) => client.once('connect', resolve)));
   s = await s.restart();
   try {
     assert.equal((await raw.closed).code, 1001);
     assert.equal(await reason, 'transport close'); // not "io server disconnect": it reconnects
-    await new Promise((resolve) => client.once('connect', resolve));
+    await reconnected;
     const pong = await client.emitWithAck('ping');
     assert.equal(pong.ok, true);
   } finally {
