@@ -234,6 +234,60 @@ private Q_SLOTS:
         QVERIFY(d.value(QLatin1String("user")).toObject().value(QLatin1String("email")).isNull()); // no email: null, still present
     }
 
+    // The per-message encoders write bytes directly; they must equal what the
+    // QJsonObject form (messageData, as sync_messages sends it) compacts to.
+    void messageBytesEqualTheQJsonDocumentEncoding_data()
+    {
+        QTest::addColumn<Message>("m");
+        QTest::addColumn<User>("author");
+        QTest::newRow("plain") << message() << john();
+        Message all = message();
+        all.threadId = QStringLiteral("parent-id");
+        all.replyToId = QStringLiteral("quoted-id");
+        all.forwardedFromId = QStringLiteral("original-id");
+        all.mentions = {jane().id, john().id};
+        all.editedAt = kAt + 1500;
+        Attachment a;
+        a.id = QStringLiteral("att-1");
+        a.filename = QStringLiteral("f.png");
+        a.originalName = QStringLiteral("ph\"oto\u00e9.png");
+        a.mimeType = QStringLiteral("image/png");
+        a.size = 10;
+        a.url = QStringLiteral("/api/v1/uploads/att-1");
+        a.createdAt = kAt;
+        all.attachments = {a, a};
+        QTest::newRow("every extra, no email") << all << jane();
+        Message odd = message();
+        odd.content = QString::fromUtf16(u"quote \" backslash \\ newline \n tab \t nul \u0001 \u00e9 \u20ac \U0001F600 lone \xD800 end");
+        QTest::newRow("escapes and unicode") << odd << john();
+        Message empty = message();
+        empty.content = QString();
+        QTest::newRow("null content, unknown author") << empty << User();
+    }
+
+    void messageBytesEqualTheQJsonDocumentEncoding()
+    {
+        QFETCH(Message, m);
+        QFETCH(User, author);
+        const QJsonObject data = FlatJsonCodec::messageData(m, author);
+        auto compact = [](const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); };
+
+        ChatEvent e = makeEvent(T::MessageCreated);
+        e.message = m;
+        e.actor = author;
+        QCOMPARE(FlatJsonCodec::encodeEvent(e), compact({{"type", "new_message"}, {"data", data}, {"timestamp", kAtIso}}));
+        e.type = T::MessageUpdated;
+        QCOMPARE(FlatJsonCodec::encodeEvent(e), compact({{"type", "message_updated"}, {"data", data}, {"timestamp", kAtIso}}));
+
+        const QJsonValue clientIds[] = {QJsonValue(QStringLiteral("c-1")), QJsonValue(42), QJsonValue(1.5), QJsonValue(),
+                                        QJsonValue(QJsonObject{{"k", "v"}}), QJsonValue(QJsonValue::Undefined)};
+        for (const QJsonValue &clientId : clientIds) {
+            QJsonObject expected{{"type", "message_sent"}, {"data", data}, {"timestamp", kAtIso}};
+            expected.insert(QStringLiteral("client_id"), clientId); // undefined: no key, as before
+            QCOMPARE(FlatJsonCodec::messageSent(clientId, m, author, kAt), compact(expected));
+        }
+    }
+
     void messageReactionHasTheSeedFields()
     {
         ChatEvent e = makeEvent(T::ReactionAdded);

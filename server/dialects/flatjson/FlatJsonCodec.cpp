@@ -1,5 +1,6 @@
 #include "FlatJsonCodec.h"
 
+#include "JsonWriter.h"
 #include "Timestamp.h"
 
 #include <QJsonArray>
@@ -84,15 +85,74 @@ QJsonObject FlatJsonCodec::messageData(const Message &m, const User &author)
     return o;
 }
 
+// Keys in QJsonObject's order (sorted), so the bytes equal compact(messageData()).
+void FlatJsonCodec::writeMessageData(JsonWriter &w, const Message &m, const User &author)
+{
+    w.beginObject();
+    w.key(QLatin1StringView("attachments"));
+    if (m.attachments.isEmpty()) {
+        w.beginArray().endArray();
+    } else {
+        QJsonArray atts;
+        for (const Attachment &a : m.attachments) atts.append(a.toJson());
+        w.raw(QJsonDocument(atts).toJson(QJsonDocument::Compact));
+    }
+    w.key(QLatin1StringView("channelId")).string(m.channelId);
+    w.key(QLatin1StringView("content")).string(m.content);
+    w.key(QLatin1StringView("createdAt")).isoTime(m.createdAt);
+    if (!m.forwardedFromId.isEmpty()) w.key(QLatin1StringView("forwardedFromId")).string(m.forwardedFromId);
+    w.key(QLatin1StringView("id")).string(m.id);
+    w.key(QLatin1StringView("mentions")).beginArray();
+    for (const QString &id : m.mentions) w.string(id);
+    w.endArray();
+    w.key(QLatin1StringView("replyToId")).nullableString(m.replyToId);
+    w.key(QLatin1StringView("threadId")).nullableString(m.threadId);
+    w.key(QLatin1StringView("updatedAt")).isoTime(m.updatedAt());
+    w.key(QLatin1StringView("user")).beginObject();
+    w.key(QLatin1StringView("email")).nullableString(author.email);
+    w.key(QLatin1StringView("id")).string(author.id);
+    w.key(QLatin1StringView("username")).string(author.username);
+    w.endObject();
+    w.key(QLatin1StringView("userId")).string(m.userId);
+    w.endObject();
+}
+
+QByteArray FlatJsonCodec::messageSent(const QJsonValue &clientId, const Message &m, const User &author, qint64 at)
+{
+    JsonWriter w(512 + m.content.size() * 3);
+    w.beginObject();
+    if (!clientId.isUndefined()) w.key(QLatin1StringView("client_id")).value(clientId);
+    w.key(QLatin1StringView("data"));
+    writeMessageData(w, m, author);
+    w.key(QLatin1StringView("timestamp")).isoTime(at);
+    w.key(QLatin1StringView("type")).string(u"message_sent");
+    w.endObject();
+    return w.take();
+}
+
+static QByteArray messageEvent(QStringView type, const ChatEvent &e)
+{
+    JsonWriter w(512 + e.message.content.size() * 3);
+    w.beginObject();
+    w.key(QLatin1StringView("data"));
+    FlatJsonCodec::writeMessageData(w, e.message, e.actor);
+    w.key(QLatin1StringView("timestamp")).isoTime(e.at);
+    w.key(QLatin1StringView("type")).string(type);
+    w.endObject();
+    return w.take();
+}
+
 QByteArray FlatJsonCodec::encodeEvent(const ChatEvent &e)
 {
-    const QString ts = Timestamp::toIso(e.at);
     using T = ChatEvent::Type;
+    // The per-message events first, before anything else is built.
+    if (e.type == T::MessageCreated) return messageEvent(u"new_message", e);
+    if (e.type == T::MessageUpdated) return messageEvent(u"message_updated", e);
+    const QString ts = Timestamp::toIso(e.at);
     switch (e.type) {
     case T::MessageCreated:
-        return compact({{"type", "new_message"}, {"data", messageData(e.message, e.actor)}, {"timestamp", ts}});
     case T::MessageUpdated:
-        return compact({{"type", "message_updated"}, {"data", messageData(e.message, e.actor)}, {"timestamp", ts}});
+        break; // above
     case T::MessageDeleted:
         return compact({{"type", "message_deleted"}, {"message_id", e.message.id}, {"channel_id", e.message.channelId},
                         {"timestamp", ts}});

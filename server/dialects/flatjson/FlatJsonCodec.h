@@ -7,6 +7,8 @@
 #include <QJsonObject>
 #include <QString>
 
+class JsonWriter;
+
 // Pure codec of seed 004 ("Pythia"): flat {type, ...} JSON objects. No
 // sockets, no state: text in, parsed command out; events in, bytes out.
 class FlatJsonCodec
@@ -28,6 +30,12 @@ public:
     static QByteArray error(const QString &code, const QString &message, const QString &details = QString());
     static QByteArray reply(const QString &type, QJsonObject fields);
     static QJsonObject messageData(const Message &m, const User &author);
+    // The same object written straight to bytes (the per-message hot path);
+    // byte for byte what QJsonDocument makes of messageData().
+    static void writeMessageData(JsonWriter &w, const Message &m, const User &author);
+    // {"client_id", "data", "timestamp", "type": "message_sent"}: the ack of send_message.
+    // An undefined clientId is left out, as QJsonObject leaves it out.
+    static QByteArray messageSent(const QJsonValue &clientId, const Message &m, const User &author, qint64 at);
     // One place that maps core errors to the seed's codes; fallback is the
     // command's own "<command>_error" code.
     static QString errorCodeFor(const CoreError &e, const QString &fallback);

@@ -152,8 +152,7 @@ std::function<void(const Result<Message> &)> FlatJsonSession::messageAck(const Q
         if (!r.ok()) return self->sendCoreError(r.error, command + QStringLiteral("_error"));
         if (command == QLatin1String("send_message")) {
             const User *author = self->chat()->user(r.value.userId);
-            self->send(FlatJsonCodec::reply(QStringLiteral("message_sent"),
-                                            {{"client_id", clientId}, {"data", FlatJsonCodec::messageData(r.value, author ? *author : User())}}),
+            self->send(FlatJsonCodec::messageSent(clientId, r.value, author ? *author : User(), Timestamp::nowMs()),
                        QStringLiteral("message_sent"), r.value.channelId);
         }
     };
