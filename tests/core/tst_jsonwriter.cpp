@@ -2,6 +2,7 @@
 // switching a hot path to it changes no client-visible byte.
 
 #include "JsonWriter.h"
+#include "Timestamp.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -28,11 +29,15 @@ private Q_SLOTS:
     void everyUtf16UnitIsEscapedLikeQt()
     {
         for (uint u = 0; u <= 0xffff; ++u) {
-            const QString s{QChar(char16_t(u))};
-            const QByteArray expected = qtCompact(QJsonArray{s});
-            const QByteArray got = writerArrayOf(s);
-            if (got != expected) QFAIL(qPrintable(QStringLiteral("U+%1: %2 != %3").arg(u, 4, 16, QLatin1Char('0'))
-                                                      .arg(QString::fromLatin1(got.toHex()), QString::fromLatin1(expected.toHex()))));
+            // Alone, and inside ASCII runs at every alignment of the eight-unit fast path.
+            const QString alone{QChar(char16_t(u))};
+            const QString inside = QString(int(u % 11), QLatin1Char('a')) + alone + QString(9, QLatin1Char('b'));
+            for (const QString &s : {alone, inside}) {
+                const QByteArray expected = qtCompact(QJsonArray{s});
+                const QByteArray got = writerArrayOf(s);
+                if (got != expected) QFAIL(qPrintable(QStringLiteral("U+%1: %2 != %3").arg(u, 4, 16, QLatin1Char('0'))
+                                                          .arg(QString::fromLatin1(got.toHex()), QString::fromLatin1(expected.toHex()))));
+            }
         }
     }
 
@@ -71,7 +76,7 @@ private Q_SLOTS:
                          std::numeric_limits<qint64>::min() + 1}) {
             JsonWriter w;
             w.beginArray().integer(n).endArray();
-            QCOMPARE(w.bytes(), qtCompact(QJsonArray{n}));
+            QCOMPARE(w.take(), qtCompact(QJsonArray{n}));
         }
     }
 
@@ -84,7 +89,23 @@ private Q_SLOTS:
         w.beginArray();
         for (const QJsonValue &v : values) w.value(v);
         w.endArray();
-        QCOMPARE(w.bytes(), qtCompact(values));
+        QCOMPARE(w.take(), qtCompact(values));
+    }
+
+    void outgrowingTheReservedBufferKeepsEveryByte()
+    {
+        JsonWriter w(1);
+        QJsonArray expected;
+        w.beginArray();
+        for (int i = 0; i < 300; ++i) {
+            const QString s = QString(i * 7, QChar(u'a' + i % 26)) + QChar(char16_t(0x20ac)) + QLatin1Char('"');
+            w.string(s).integer(i).isoTime(qint64(i) * 86400000 * 31);
+            expected.append(s);
+            expected.append(i);
+            expected.append(Timestamp::toIso(qint64(i) * 86400000 * 31));
+        }
+        w.endArray();
+        QCOMPARE(w.take(), qtCompact(expected));
     }
 
     void nestedObjectsAndCommasMatchQt()
@@ -102,7 +123,7 @@ private Q_SLOTS:
         const QJsonObject expected{{"a", QJsonArray()}, {"b", QJsonObject()},
                                    {"c", QJsonArray{"x", 2, QJsonValue(), QJsonObject{{"k", true}}}},
                                    {"d", QJsonValue()}, {"e", "set"}, {"f", "2024-01-07T10:30:00.123Z"}};
-        QCOMPARE(w.bytes(), qtCompact(expected));
+        QCOMPARE(w.take(), qtCompact(expected));
     }
 };
 
