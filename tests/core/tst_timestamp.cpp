@@ -4,6 +4,7 @@
 #include "Timestamp.h"
 
 #include <QRandomGenerator>
+#include <QSet>
 #include <QTest>
 
 namespace {
@@ -53,6 +54,33 @@ private Q_SLOTS:
         out.clear();
         Timestamp::appendIso(out, -1);
         QCOMPARE(QString::fromLatin1(out), viaQt(-1));
+    }
+
+    void timeOrderedIdsAreVersion7UuidsCarryingTheirMillisecond()
+    {
+        const qint64 ms = 1704623400123;
+        const QString id = Timestamp::newTimeOrderedId(ms);
+        QVERIFY(Timestamp::isUuid(id));
+        QCOMPARE(id.at(14), QLatin1Char('7')); // version nibble (Qt 6.4's QUuid::version() predates v7)
+        QCOMPARE(QUuid::fromString(id).variant(), QUuid::DCE);
+        QCOMPARE(id.left(8) + id.mid(9, 4), QStringLiteral("%1").arg(ms, 12, 16, QLatin1Char('0')));
+    }
+
+    void timeOrderedIdsSortByTimeAndDoNotRepeat()
+    {
+        QSet<QString> seen;
+        QString previous;
+        for (int i = 0; i < 5000; ++i) {
+            const QString id = Timestamp::newTimeOrderedId(1704623400000 + i);
+            QVERIFY(id > previous); // later milliseconds sort later as text
+            QVERIFY(!seen.contains(id));
+            seen.insert(id);
+            previous = id;
+        }
+        // Within one millisecond the random part still keeps them apart.
+        QSet<QString> sameMs;
+        for (int i = 0; i < 5000; ++i) sameMs.insert(Timestamp::newTimeOrderedId(1704623400000));
+        QCOMPARE(sameMs.size(), 5000);
     }
 };
 
