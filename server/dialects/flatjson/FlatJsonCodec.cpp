@@ -32,6 +32,71 @@ FlatJsonCodec::Command FlatJsonCodec::parse(const QString &text)
     return c;
 }
 
+bool FlatJsonCodec::parseSendMessage(QStringView text, SendMessageFrame *out)
+{
+    const char16_t *p = text.utf16();
+    const char16_t *const end = p + text.size();
+    auto skipSpace = [&] {
+        while (p != end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) ++p;
+    };
+    auto expect = [&](char16_t c) {
+        skipSpace();
+        if (p == end || *p != c) return false;
+        ++p;
+        return true;
+    };
+    // A string without escapes, control characters or lone surrogates: its
+    // text is then exactly the characters between the quotes (QJsonDocument
+    // would decode the same; a lone surrogate would not survive its UTF-8 trip).
+    auto plainString = [&](QStringView *s) {
+        if (!expect(u'"')) return false;
+        const char16_t *const start = p;
+        while (p != end) {
+            const char16_t u = *p;
+            if (u == '"') {
+                *s = QStringView(start, p);
+                ++p;
+                return true;
+            }
+            if (u < 0x20 || u == '\\') return false;
+            if (QChar::isSurrogate(u)) {
+                if (!QChar::isHighSurrogate(u) || end - p < 2 || !QChar::isLowSurrogate(p[1])) return false;
+                ++p;
+            }
+            ++p;
+        }
+        return false;
+    };
+
+    QStringView values[4]; // type, channel_id, content, client_id
+    bool seen[4] = {false, false, false, false};
+    if (!expect(u'{')) return false;
+    for (;;) {
+        QStringView key, value;
+        if (!plainString(&key) || !expect(u':') || !plainString(&value)) return false;
+        int slot;
+        if (key == u"type") slot = 0;
+        else if (key == u"channel_id") slot = 1;
+        else if (key == u"content") slot = 2;
+        else if (key == u"client_id") slot = 3;
+        else return false;
+        if (seen[slot]) return false;
+        seen[slot] = true;
+        values[slot] = value;
+        skipSpace();
+        if (p == end) return false;
+        if (*p == ',') { ++p; continue; }
+        if (*p == '}') { ++p; break; }
+        return false;
+    }
+    skipSpace();
+    if (p != end || !seen[0] || values[0] != u"send_message" || !seen[1] || values[1].isEmpty()) return false;
+    out->channelId = values[1].toString();
+    out->content = seen[2] ? values[2].toString() : QString();
+    out->clientId = seen[3] ? QJsonValue(values[3].toString()) : QJsonValue(QJsonValue::Undefined);
+    return true;
+}
+
 static QByteArray compact(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
 
 QByteArray FlatJsonCodec::reply(const QString &type, QJsonObject fields)

@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QString>
 
 class JsonWriter;
@@ -23,6 +24,19 @@ public:
     };
 
     static Command parse(const QString &text);
+
+    // The frame every chat client sends most: {"type":"send_message",
+    // "channel_id", "content"?, "client_id"?} with plain string values.
+    struct SendMessageFrame {
+        QString channelId;     // never empty
+        QString content;       // null when absent
+        QJsonValue clientId;   // a string, or undefined when absent
+    };
+    // Reads that frame without building a QJsonObject. Returns false for
+    // anything else (other types or keys, escapes, non-string values, duplicate
+    // keys, malformed text): parse() handles it then, exactly as before. When it
+    // returns true, parse() would give the same type and fields.
+    static bool parseSendMessage(QStringView text, SendMessageFrame *out);
 
     // Server messages. encodeEvent() returns an empty array for events this
     // dialect has no message for.
