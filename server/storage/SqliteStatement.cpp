@@ -31,6 +31,7 @@ int SqliteStatement::parameterCount() const { return m_stmt ? sqlite3_bind_param
 
 void SqliteStatement::bindText(int i, const QString &s)
 {
+    if (s.isNull()) return bindNull(i);
     m_texts.append(s.toUtf8());
     const QByteArray &utf8 = m_texts.last();
     // constData() of an empty QByteArray is "" (never null), so '' is bound, not NULL.

@@ -473,7 +473,7 @@ void Store::insertMessage(const Message &m, Done done)
             st->bindText(2, m.channelId);
             st->bindText(3, m.userId);
             st->bindInt(4, m.seq);
-            st->bindText(5, m.content);
+            st->bindText(5, m.content.isNull() ? QStringLiteral("") : m.content); // NOT NULL column
             st->bindNullableText(6, m.threadId);
             st->bindNullableText(7, m.replyToId);
             st->bindNullableText(8, m.forwardedFromId);

@@ -577,6 +577,20 @@ private Q_SLOTS:
         QCOMPARE(store().message(all[1].id)->replyCount, 0);
     }
 
+    void blankContentIsStoredEmptyAndMissingReferencesAsNull()
+    {
+        // The same NULL/'' rules on every backend and binding path.
+        const Fixture f = seed();
+        const Message blank = makeMessage(f.one.id, f.alice.id, 1, QString());
+        bool ok = false;
+        store().insertMessage(blank, [&](bool committed, const QString &) { ok = committed; });
+        store().flush();
+        QVERIFY(ok);
+        QCOMPARE(rowCount(QStringLiteral("messages"), QStringLiteral("id = ? AND content = ''"), {blank.id}), 1);
+        QCOMPARE(rowCount(QStringLiteral("messages"), QStringLiteral("thread_id IS NULL AND reply_to_id IS NULL AND"
+                                                                     " forwarded_from_id IS NULL AND mentions IS NULL")), 1);
+    }
+
     void threadIndexCoversOnlyThreadReplies()
     {
         // Migration 3: top-level messages (thread_id NULL) cost no index insert.
