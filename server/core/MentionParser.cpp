@@ -4,6 +4,8 @@
 
 QStringList MentionParser::usernames(const QString &text)
 {
+    // Most messages mention nobody: skip the regular expression for them.
+    if (!text.contains(QLatin1Char('@'))) return {};
     static const QRegularExpression re(QStringLiteral("(?<![\\w@])@([A-Za-z0-9_][A-Za-z0-9_.\\-]{0,63})"));
     QStringList out;
     auto it = re.globalMatch(text);

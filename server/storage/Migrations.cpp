@@ -6,7 +6,7 @@
 #include <QSqlQuery>
 #include <QVariant>
 
-int Migrations::latestVersion() { return 2; }
+int Migrations::latestVersion() { return 3; }
 
 // Portable SQL (SQLite 3.40 and PostgreSQL 15): TEXT ids, BIGINT milliseconds.
 QStringList Migrations::steps(int version, bool postgres)
@@ -48,6 +48,14 @@ QStringList Migrations::steps(int version, bool postgres)
         return {
             "CREATE TABLE read_receipts (message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,"
             " user_id TEXT NOT NULL, read_at BIGINT NOT NULL, PRIMARY KEY (message_id, user_id))",
+        };
+    case 3:
+        // Most messages are not thread replies: a partial index skips them, one
+        // B-tree insert less per message. "thread_id = ?" implies NOT NULL, so
+        // both SQLite and PostgreSQL still use it for thread lookups.
+        return {
+            "DROP INDEX messages_thread",
+            "CREATE INDEX messages_thread ON messages(thread_id) WHERE thread_id IS NOT NULL",
         };
     }
     return {};

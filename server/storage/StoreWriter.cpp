@@ -1,5 +1,7 @@
 #include "StoreWriter.h"
 
+#include "SqliteStatement.h"
+
 #include <QElapsedTimer>
 #include <QHash>
 #include <QSqlError>
@@ -8,6 +10,33 @@
 
 namespace {
 thread_local QHash<QString, QSqlQuery> *t_prepared = nullptr;
+thread_local QHash<std::pair<const void *, const void *>, SqliteStatement *> *t_sqlite = nullptr;
+
+void releaseStatements()
+{
+    // Before the connection closes: SQLite will not close with statements open.
+    if (t_sqlite) qDeleteAll(*t_sqlite);
+    delete t_sqlite;
+    t_sqlite = nullptr;
+    delete t_prepared;
+    t_prepared = nullptr;
+}
+}
+
+SqliteStatement *StoreWriter::sqliteStatement(QSqlDatabase &db, const char *sql)
+{
+#ifdef SB_HAVE_SQLITE3
+    sqlite3 *handle = SqliteStatement::handleOf(db);
+    if (!handle) return nullptr;
+    if (!t_sqlite) t_sqlite = new QHash<std::pair<const void *, const void *>, SqliteStatement *>();
+    SqliteStatement *&st = (*t_sqlite)[{handle, sql}];
+    if (!st) st = new SqliteStatement(handle, sql);
+    return st;
+#else
+    Q_UNUSED(db);
+    Q_UNUSED(sql);
+    return nullptr;
+#endif
 }
 
 QSqlQuery &StoreWriter::prepared(QSqlDatabase &db, const QString &sql)
@@ -180,8 +209,7 @@ void StoreWriter::run()
                 QMetaObject::invokeMethod(m_context, [this] { deliverResults(); }, Qt::QueuedConnection);
             }
         }
-        delete t_prepared; // before the connection goes
-        t_prepared = nullptr;
+        releaseStatements();
         db.close();
     }
     QSqlDatabase::removeDatabase(m_connectionName);

@@ -34,6 +34,10 @@ public:
     // A statement prepared once per writer connection and reused: compiling SQL
     // for every insert costs as much as the insert.
     static class QSqlQuery &prepared(QSqlDatabase &db, const QString &sql);
+    // The same through SQLite's own API (see SqliteStatement), or null when db
+    // is not SQLite or the build has no SQLite headers: then use prepared().
+    // sql must be a string literal: its address is the cache key.
+    static class SqliteStatement *sqliteStatement(QSqlDatabase &db, const char *sql);
 
     quint64 commitCount() const { return m_commits.load(); }
     quint64 writeCount() const { return m_writes.load(); }

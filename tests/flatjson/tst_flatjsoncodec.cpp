@@ -5,6 +5,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTest>
@@ -104,6 +105,79 @@ private Q_SLOTS:
         QCOMPARE(c.fields.value(QLatin1String("channel_id")).toString(), QStringLiteral("c-1"));
         QCOMPARE(c.fields.value(QLatin1String("extra")).toArray().size(), 1);
         QVERIFY(c.errorMessage.isEmpty());
+    }
+
+    // The send_message fast path must agree with parse() on every frame it
+    // takes, and leave everything else to parse().
+    void sendMessageFastPathAgreesWithParse_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("fast");
+        QTest::newRow("bench frame") << R"({"type":"send_message","channel_id":"c-1","content":"hi","client_id":"7"})" << true;
+        QTest::newRow("any key order, spaces") << " {\n\t\"content\" : \"a b\" , \"channel_id\":\"c\",\"type\":\"send_message\"}\r\n" << true;
+        QTest::newRow("no content, no client id") << R"({"type":"send_message","channel_id":"c"})" << true;
+        QTest::newRow("empty content") << R"({"type":"send_message","channel_id":"c","content":""})" << true;
+        QTest::newRow("unicode and a surrogate pair") << QString::fromUtf16(u"{\"type\":\"send_message\",\"channel_id\":\"c\",\"content\":\"\u00e9\u4e2d\U0001F600\"}") << true;
+        QTest::newRow("escape in content") << QStringLiteral("{\"type\":\"send_message\",\"channel_id\":\"c\",\"content\":\"a\\\"b\"}") << false;
+        QTest::newRow("escaped slash") << QStringLiteral("{\"type\":\"send_message\",\"channel_id\":\"c\",\"content\":\"a\\/b\"}") << false;
+        QTest::newRow("lone surrogate") << QString::fromUtf16(u"{\"type\":\"send_message\",\"channel_id\":\"c\",\"content\":\"\xD800\"}") << false;
+        QTest::newRow("numeric client id") << R"({"type":"send_message","channel_id":"c","client_id":7})" << false;
+        QTest::newRow("thread id") << R"({"type":"send_message","channel_id":"c","thread_id":"t"})" << false;
+        QTest::newRow("duplicate key") << R"({"type":"send_message","channel_id":"c","channel_id":"d"})" << false;
+        QTest::newRow("empty channel") << R"({"type":"send_message","channel_id":""})" << false;
+        QTest::newRow("no channel") << R"({"type":"send_message","content":"x"})" << false;
+        QTest::newRow("other type") << R"({"type":"join_channel","channel_id":"c"})" << false;
+        QTest::newRow("trailing garbage") << R"({"type":"send_message","channel_id":"c"}x)" << false;
+        QTest::newRow("trailing comma") << R"({"type":"send_message","channel_id":"c",})" << false;
+        QTest::newRow("control character") << QStringLiteral("{\"type\":\"send_message\",\"channel_id\":\"c\",\"content\":\"a\tb\"}") << false;
+        QTest::newRow("truncated") << R"({"type":"send_message","channel_id":"c")" << false;
+        QTest::newRow("array") << R"([{"type":"send_message","channel_id":"c"}])" << false;
+    }
+
+    void sendMessageFastPathAgreesWithParse()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, fast);
+        FlatJsonCodec::SendMessageFrame f;
+        QCOMPARE(FlatJsonCodec::parseSendMessage(text, &f), fast);
+        if (!fast) return;
+        const FlatJsonCodec::Command c = FlatJsonCodec::parse(text);
+        QVERIFY(c.ok());
+        QCOMPARE(c.type, QStringLiteral("send_message"));
+        QCOMPARE(f.channelId, c.fields.value(QLatin1String("channel_id")).toString());
+        QCOMPARE(f.content, c.fields.value(QLatin1String("content")).toString());
+        QCOMPARE(f.content.isNull(), !c.fields.contains(QLatin1String("content")));
+        QCOMPARE(f.clientId, c.fields.value(QLatin1String("client_id")));
+        for (const QString &k : c.fields.keys())
+            QVERIFY(QStringList({"type", "channel_id", "content", "client_id"}).contains(k));
+    }
+
+    void sendMessageFastPathAgreesWithParseOnRandomFrames()
+    {
+        // Frames assembled from valid and invalid pieces: whatever the fast
+        // path accepts, parse() accepts with the same fields.
+        const QStringList keys{"\"type\"", "\"channel_id\"", "\"content\"", "\"client_id\"", "\"thread_id\"", "\"ty\\u0070e\""};
+        const QStringList values{"\"send_message\"", "\"c-1\"", "\"\"", "\"a b\"", "\"x\\ny\"", "7", "null", "{}", "\"\\u00e9\""};
+        QRandomGenerator rng(42);
+        int accepted = 0;
+        for (int i = 0; i < 20000; ++i) {
+            QString text = QStringLiteral("{");
+            const int n = int(rng.bounded(5));
+            for (int k = 0; k < n; ++k) {
+                if (k) text += rng.bounded(20) ? QStringLiteral(",") : QStringLiteral(" ");
+                text += keys[int(rng.bounded(keys.size()))] + QStringLiteral(":") + values[int(rng.bounded(values.size()))];
+            }
+            text += rng.bounded(20) ? QStringLiteral("}") : QStringLiteral("");
+            FlatJsonCodec::SendMessageFrame f;
+            if (!FlatJsonCodec::parseSendMessage(text, &f)) continue;
+            ++accepted;
+            const FlatJsonCodec::Command c = FlatJsonCodec::parse(text);
+            QVERIFY2(c.ok() && c.type == QLatin1String("send_message"), qPrintable(text));
+            QCOMPARE(f.channelId, c.fields.value(QLatin1String("channel_id")).toString());
+            QCOMPARE(f.content, c.fields.value(QLatin1String("content")).toString());
+            QCOMPARE(f.clientId, c.fields.value(QLatin1String("client_id")));
+        }
+        QVERIFY(accepted > 0);
     }
 
     void malformedJsonIsInvalidJson_data()
@@ -232,6 +306,60 @@ private Q_SLOTS:
         QCOMPARE(atts.size(), 1);
         QCOMPARE(atts.first().toObject(), a.toJson());
         QVERIFY(d.value(QLatin1String("user")).toObject().value(QLatin1String("email")).isNull()); // no email: null, still present
+    }
+
+    // The per-message encoders write bytes directly; they must equal what the
+    // QJsonObject form (messageData, as sync_messages sends it) compacts to.
+    void messageBytesEqualTheQJsonDocumentEncoding_data()
+    {
+        QTest::addColumn<Message>("m");
+        QTest::addColumn<User>("author");
+        QTest::newRow("plain") << message() << john();
+        Message all = message();
+        all.threadId = QStringLiteral("parent-id");
+        all.replyToId = QStringLiteral("quoted-id");
+        all.forwardedFromId = QStringLiteral("original-id");
+        all.mentions = {jane().id, john().id};
+        all.editedAt = kAt + 1500;
+        Attachment a;
+        a.id = QStringLiteral("att-1");
+        a.filename = QStringLiteral("f.png");
+        a.originalName = QStringLiteral("ph\"oto\u00e9.png");
+        a.mimeType = QStringLiteral("image/png");
+        a.size = 10;
+        a.url = QStringLiteral("/api/v1/uploads/att-1");
+        a.createdAt = kAt;
+        all.attachments = {a, a};
+        QTest::newRow("every extra, no email") << all << jane();
+        Message odd = message();
+        odd.content = QString::fromUtf16(u"quote \" backslash \\ newline \n tab \t nul \u0001 \u00e9 \u20ac \U0001F600 lone \xD800 end");
+        QTest::newRow("escapes and unicode") << odd << john();
+        Message empty = message();
+        empty.content = QString();
+        QTest::newRow("null content, unknown author") << empty << User();
+    }
+
+    void messageBytesEqualTheQJsonDocumentEncoding()
+    {
+        QFETCH(Message, m);
+        QFETCH(User, author);
+        const QJsonObject data = FlatJsonCodec::messageData(m, author);
+        auto compact = [](const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); };
+
+        ChatEvent e = makeEvent(T::MessageCreated);
+        e.message = m;
+        e.actor = author;
+        QCOMPARE(FlatJsonCodec::encodeEvent(e), compact({{"type", "new_message"}, {"data", data}, {"timestamp", kAtIso}}));
+        e.type = T::MessageUpdated;
+        QCOMPARE(FlatJsonCodec::encodeEvent(e), compact({{"type", "message_updated"}, {"data", data}, {"timestamp", kAtIso}}));
+
+        const QJsonValue clientIds[] = {QJsonValue(QStringLiteral("c-1")), QJsonValue(42), QJsonValue(1.5), QJsonValue(),
+                                        QJsonValue(QJsonObject{{"k", "v"}}), QJsonValue(QJsonValue::Undefined)};
+        for (const QJsonValue &clientId : clientIds) {
+            QJsonObject expected{{"type", "message_sent"}, {"data", data}, {"timestamp", kAtIso}};
+            expected.insert(QStringLiteral("client_id"), clientId); // undefined: no key, as before
+            QCOMPARE(FlatJsonCodec::messageSent(clientId, m, author, kAt), compact(expected));
+        }
     }
 
     void messageReactionHasTheSeedFields()

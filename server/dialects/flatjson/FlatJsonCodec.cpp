@@ -1,5 +1,6 @@
 #include "FlatJsonCodec.h"
 
+#include "JsonWriter.h"
 #include "Timestamp.h"
 
 #include <QJsonArray>
@@ -29,6 +30,71 @@ FlatJsonCodec::Command FlatJsonCodec::parse(const QString &text)
     }
     c.type = type.toString();
     return c;
+}
+
+bool FlatJsonCodec::parseSendMessage(QStringView text, SendMessageFrame *out)
+{
+    const char16_t *p = text.utf16();
+    const char16_t *const end = p + text.size();
+    auto skipSpace = [&] {
+        while (p != end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) ++p;
+    };
+    auto expect = [&](char16_t c) {
+        skipSpace();
+        if (p == end || *p != c) return false;
+        ++p;
+        return true;
+    };
+    // A string without escapes, control characters or lone surrogates: its
+    // text is then exactly the characters between the quotes (QJsonDocument
+    // would decode the same; a lone surrogate would not survive its UTF-8 trip).
+    auto plainString = [&](QStringView *s) {
+        if (!expect(u'"')) return false;
+        const char16_t *const start = p;
+        while (p != end) {
+            const char16_t u = *p;
+            if (u == '"') {
+                *s = QStringView(start, p);
+                ++p;
+                return true;
+            }
+            if (u < 0x20 || u == '\\') return false;
+            if (QChar::isSurrogate(u)) {
+                if (!QChar::isHighSurrogate(u) || end - p < 2 || !QChar::isLowSurrogate(p[1])) return false;
+                ++p;
+            }
+            ++p;
+        }
+        return false;
+    };
+
+    QStringView values[4]; // type, channel_id, content, client_id
+    bool seen[4] = {false, false, false, false};
+    if (!expect(u'{')) return false;
+    for (;;) {
+        QStringView key, value;
+        if (!plainString(&key) || !expect(u':') || !plainString(&value)) return false;
+        int slot;
+        if (key == u"type") slot = 0;
+        else if (key == u"channel_id") slot = 1;
+        else if (key == u"content") slot = 2;
+        else if (key == u"client_id") slot = 3;
+        else return false;
+        if (seen[slot]) return false;
+        seen[slot] = true;
+        values[slot] = value;
+        skipSpace();
+        if (p == end) return false;
+        if (*p == ',') { ++p; continue; }
+        if (*p == '}') { ++p; break; }
+        return false;
+    }
+    skipSpace();
+    if (p != end || !seen[0] || values[0] != u"send_message" || !seen[1] || values[1].isEmpty()) return false;
+    out->channelId = values[1].toString();
+    out->content = seen[2] ? values[2].toString() : QString();
+    out->clientId = seen[3] ? QJsonValue(values[3].toString()) : QJsonValue(QJsonValue::Undefined);
+    return true;
 }
 
 static QByteArray compact(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
@@ -84,15 +150,74 @@ QJsonObject FlatJsonCodec::messageData(const Message &m, const User &author)
     return o;
 }
 
+// Keys in QJsonObject's order (sorted), so the bytes equal compact(messageData()).
+void FlatJsonCodec::writeMessageData(JsonWriter &w, const Message &m, const User &author)
+{
+    w.beginObject();
+    w.key(QLatin1StringView("attachments"));
+    if (m.attachments.isEmpty()) {
+        w.beginArray().endArray();
+    } else {
+        QJsonArray atts;
+        for (const Attachment &a : m.attachments) atts.append(a.toJson());
+        w.raw(QJsonDocument(atts).toJson(QJsonDocument::Compact));
+    }
+    w.key(QLatin1StringView("channelId")).string(m.channelId);
+    w.key(QLatin1StringView("content")).string(m.content);
+    w.key(QLatin1StringView("createdAt")).isoTime(m.createdAt);
+    if (!m.forwardedFromId.isEmpty()) w.key(QLatin1StringView("forwardedFromId")).string(m.forwardedFromId);
+    w.key(QLatin1StringView("id")).string(m.id);
+    w.key(QLatin1StringView("mentions")).beginArray();
+    for (const QString &id : m.mentions) w.string(id);
+    w.endArray();
+    w.key(QLatin1StringView("replyToId")).nullableString(m.replyToId);
+    w.key(QLatin1StringView("threadId")).nullableString(m.threadId);
+    w.key(QLatin1StringView("updatedAt")).isoTime(m.updatedAt());
+    w.key(QLatin1StringView("user")).beginObject();
+    w.key(QLatin1StringView("email")).nullableString(author.email);
+    w.key(QLatin1StringView("id")).string(author.id);
+    w.key(QLatin1StringView("username")).string(author.username);
+    w.endObject();
+    w.key(QLatin1StringView("userId")).string(m.userId);
+    w.endObject();
+}
+
+QByteArray FlatJsonCodec::messageSent(const QJsonValue &clientId, const Message &m, const User &author, qint64 at)
+{
+    JsonWriter w(512 + m.content.size() * 3);
+    w.beginObject();
+    if (!clientId.isUndefined()) w.key(QLatin1StringView("client_id")).value(clientId);
+    w.key(QLatin1StringView("data"));
+    writeMessageData(w, m, author);
+    w.key(QLatin1StringView("timestamp")).isoTime(at);
+    w.key(QLatin1StringView("type")).string(u"message_sent");
+    w.endObject();
+    return w.take();
+}
+
+static QByteArray messageEvent(QStringView type, const ChatEvent &e)
+{
+    JsonWriter w(512 + e.message.content.size() * 3);
+    w.beginObject();
+    w.key(QLatin1StringView("data"));
+    FlatJsonCodec::writeMessageData(w, e.message, e.actor);
+    w.key(QLatin1StringView("timestamp")).isoTime(e.at);
+    w.key(QLatin1StringView("type")).string(type);
+    w.endObject();
+    return w.take();
+}
+
 QByteArray FlatJsonCodec::encodeEvent(const ChatEvent &e)
 {
-    const QString ts = Timestamp::toIso(e.at);
     using T = ChatEvent::Type;
+    // The per-message events first, before anything else is built.
+    if (e.type == T::MessageCreated) return messageEvent(u"new_message", e);
+    if (e.type == T::MessageUpdated) return messageEvent(u"message_updated", e);
+    const QString ts = Timestamp::toIso(e.at);
     switch (e.type) {
     case T::MessageCreated:
-        return compact({{"type", "new_message"}, {"data", messageData(e.message, e.actor)}, {"timestamp", ts}});
     case T::MessageUpdated:
-        return compact({{"type", "message_updated"}, {"data", messageData(e.message, e.actor)}, {"timestamp", ts}});
+        break; // above
     case T::MessageDeleted:
         return compact({{"type", "message_deleted"}, {"message_id", e.message.id}, {"channel_id", e.message.channelId},
                         {"timestamp", ts}});

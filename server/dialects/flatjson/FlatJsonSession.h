@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ChatService.h"
 #include "FlatJsonCodec.h"
 #include "Result.h"
 #include "WebSocketSession.h"
@@ -31,6 +32,7 @@ private:
     void ping(const QJsonObject &f);
     void getOnlineUsers(const QJsonObject &f);
     void sendMessage(const QJsonObject &f);
+    void postMessage(const ChatService::PostMessage &cmd, const QJsonValue &clientId);
     void editMessage(const QJsonObject &f);
     void deleteMessage(const QJsonObject &f);
     void addReaction(const QJsonObject &f);
