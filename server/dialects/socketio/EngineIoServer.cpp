@@ -113,6 +113,7 @@ void EngineIoServer::handleHttp(const EngineIoHttpRequest &request, const Engine
         EngineIoSocket *socket = createSession(request);
         socket->startPolling(corsReply);
         emit connection(socket);
+        socket->releaseHandshake();
         return;
     }
     EngineIoSocket *socket = m_sessions.value(request.query(QStringLiteral("sid")));
@@ -167,4 +168,5 @@ void EngineIoServer::handleWebSocket(WebSocketConnection *ws, const EngineIoHttp
     EngineIoSocket *socket = createSession(request);
     socket->startWebSocket(ws);
     emit connection(socket);
+    socket->releaseHandshake();
 }

@@ -39,7 +39,8 @@ public:
     static EngineIoHttpResponse errorResponse(int status, int code, const QString &message);
 
 Q_SIGNALS:
-    // A new Engine.IO session is open; connect to its signals right away.
+    // A new Engine.IO session is open; connect to its signals right away, and
+    // copy what is needed from its handshakeRequest(), released afterwards.
     void connection(EngineIoSocket *socket);
 
 private:

@@ -29,8 +29,11 @@ public:
     Transport transport() const { return m_transport; }
     QString transportName() const;
     // The request that opened the session: query (token, app params), headers
-    // (Authorization, Cookie, User-Agent) and peer address.
+    // (Authorization, Cookie, User-Agent) and peer address. The server keeps it
+    // only while its connection() handlers run, then releases it: an idle
+    // session must not carry its handshake's URL and headers (issue 7).
     const EngineIoHttpRequest &handshakeRequest() const { return m_handshake; }
+    void releaseHandshake() { m_handshake = EngineIoHttpRequest(); }
     bool isOpen() const { return m_state == State::Open; }
     bool isUpgrading() const { return !m_probe.isNull(); }
     qint64 queuedBytes() const { return m_queuedBytes; }

@@ -10,7 +10,9 @@
 
 SocketIoConnection::SocketIoConnection(EngineIoSocket *engine, ChatService *chat, int connectTimeoutMs,
                                        QObject *parent)
-    : QObject(parent), m_engine(engine), m_chat(chat)
+    : QObject(parent), m_engine(engine), m_chat(chat),
+      m_handshakeToken(handshakeToken(engine->handshakeRequest())), m_peer(engine->handshakeRequest().peer),
+      m_userAgent(QString::fromUtf8(engine->handshakeRequest().header("User-Agent")))
 {
     connect(engine, &EngineIoSocket::packetReceived, this, &SocketIoConnection::onEnginePacket);
     connect(engine, &EngineIoSocket::closed, this, &SocketIoConnection::onEngineClosed);
@@ -29,7 +31,7 @@ SocketIoConnection::SocketIoConnection(EngineIoSocket *engine, ChatService *chat
 
 SocketIoConnection::~SocketIoConnection()
 {
-    const auto sessions = m_namespaces.values();
+    const auto sessions = m_namespaces;
     m_namespaces.clear();
     for (SocketIoNamespaceSession *s : sessions) {
         if (m_chat)
@@ -41,6 +43,24 @@ SocketIoConnection::~SocketIoConnection()
 bool SocketIoConnection::isKnownNamespace(const QString &nsp)
 {
     return nsp == QLatin1String("/") || nsp == QLatin1String("/chat");
+}
+
+SocketIoNamespaceSession *SocketIoConnection::sessionFor(const QString &nsp) const
+{
+    for (SocketIoNamespaceSession *s : m_namespaces)
+        if (s->nsp() == nsp)
+            return s;
+    return nullptr;
+}
+
+void SocketIoConnection::removeSession(SocketIoNamespaceSession *session)
+{
+    for (qsizetype i = 0; i < m_namespaces.size(); ++i) {
+        if (m_namespaces.at(i) == session) {
+            m_namespaces.remove(i);
+            return;
+        }
+    }
 }
 
 void SocketIoConnection::sendRaw(const QByteArray &encoded)
@@ -68,7 +88,7 @@ void SocketIoConnection::shutdown(const QString &reason)
 
 void SocketIoConnection::kick(SocketIoNamespaceSession *session)
 {
-    if (m_namespaces.value(session->nsp()) != session)
+    if (sessionFor(session->nsp()) != session)
         return;
     send(SocketIoPacket::disconnect(session->nsp()));
     dropSession(session);
@@ -76,7 +96,7 @@ void SocketIoConnection::kick(SocketIoNamespaceSession *session)
 
 void SocketIoConnection::dropSession(SocketIoNamespaceSession *session)
 {
-    m_namespaces.remove(session->nsp());
+    removeSession(session);
     if (m_chat)
         m_chat->detachSession(session);
     emit session->closed(session);
@@ -86,7 +106,7 @@ void SocketIoConnection::dropSession(SocketIoNamespaceSession *session)
 void SocketIoConnection::onEngineClosed(const QString &reason)
 {
     Q_UNUSED(reason);
-    const auto sessions = m_namespaces.values();
+    const auto sessions = m_namespaces;
     m_namespaces.clear();
     for (SocketIoNamespaceSession *s : sessions) {
         if (m_chat)
@@ -136,14 +156,16 @@ void SocketIoConnection::onEnginePacket(const EngineIoPacket &packet)
         return;
     }
     onPacket(r.packet);
+    m_lastPacket = QByteArray(); // an idle connection keeps no copy of its last packet
 }
 
 void SocketIoConnection::dispatchBinary()
 {
     m_awaitingBinary = false;
     const SocketIoPacket p = m_binaryPacket;
-    m_attachments.clear();
-    SocketIoNamespaceSession *s = m_namespaces.value(p.nsp);
+    m_binaryPacket = SocketIoPacket();
+    m_attachments = QList<QByteArray>();
+    SocketIoNamespaceSession *s = sessionFor(p.nsp);
     if (!s) {
         close(QStringLiteral("invalid state"));
         return;
@@ -156,14 +178,14 @@ void SocketIoConnection::dispatchBinary()
 void SocketIoConnection::onPacket(const SocketIoPacket &p)
 {
     if (p.type == SocketIoPacket::Connect) {
-        if (m_namespaces.contains(p.nsp)) {
+        if (sessionFor(p.nsp)) {
             close(QStringLiteral("invalid state")); // CONNECT twice, as the reference server
             return;
         }
         onConnect(p);
         return;
     }
-    SocketIoNamespaceSession *s = m_namespaces.value(p.nsp);
+    SocketIoNamespaceSession *s = sessionFor(p.nsp);
     if (!s || p.type == SocketIoPacket::ConnectError) {
         // Events before CONNECT, or for a namespace never joined.
         close(QStringLiteral("invalid state"));
@@ -190,7 +212,11 @@ QByteArray SocketIoConnection::tokenFor(const QJsonValue &auth) const
     const QString fromAuth = auth.toObject().value(QLatin1String("token")).toString();
     if (!fromAuth.isEmpty())
         return fromAuth.toUtf8();
-    const EngineIoHttpRequest &req = m_engine->handshakeRequest();
+    return m_handshakeToken;
+}
+
+QByteArray SocketIoConnection::handshakeToken(const EngineIoHttpRequest &req)
+{
     const QString fromQuery = req.query(QStringLiteral("token"));
     if (!fromQuery.isEmpty())
         return fromQuery.toUtf8();
@@ -230,15 +256,15 @@ void SocketIoConnection::onConnect(const SocketIoPacket &p)
         s = new DefaultNamespaceSession(this, m_chat);
     s->setUser(auth.value);
     s->setTransport(m_engine->transportName());
-    s->setRemoteAddress(m_engine->handshakeRequest().peer);
-    s->setUserAgent(QString::fromUtf8(m_engine->handshakeRequest().header("User-Agent")));
+    s->setRemoteAddress(m_peer);
+    s->setUserAgent(m_userAgent);
     if (const CoreError e = m_chat->attachSession(s)) {
         send(SocketIoPacket::connectError(p.nsp, e.message,
                                           QJsonObject{ { QStringLiteral("code"), e.codeName() } }));
         delete s;
         return;
     }
-    m_namespaces.insert(p.nsp, s);
+    m_namespaces.append(s);
     m_connectTimer.stop();
     send(SocketIoPacket::connect(p.nsp, s->id()));
     s->onConnected();

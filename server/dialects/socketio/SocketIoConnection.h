@@ -4,11 +4,11 @@
 #include "EngineIoSocket.h"
 #include "SocketIoPacket.h"
 
-#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
+#include <QVarLengthArray>
 
 class SocketIoNamespaceSession;
 
@@ -47,12 +47,22 @@ private:
     void dispatchBinary();
     void dropSession(SocketIoNamespaceSession *session);
     QByteArray tokenFor(const QJsonValue &auth) const;
+    static QByteArray handshakeToken(const EngineIoHttpRequest &handshake);
+    SocketIoNamespaceSession *sessionFor(const QString &nsp) const;
+    void removeSession(SocketIoNamespaceSession *session);
 
     QPointer<EngineIoSocket> m_engine;
     // Guarded: at server teardown the core may go before its sessions.
     QPointer<ChatService> m_chat;
-    QHash<QString, SocketIoNamespaceSession *> m_namespaces;
+    // At most one session per known namespace ("/" and "/chat"): inline, where
+    // a QHash would allocate ~1.7 KB of spans per idle connection.
+    QVarLengthArray<SocketIoNamespaceSession *, 2> m_namespaces;
     QTimer m_connectTimer;
+    // From the handshake request, which the engine does not keep: the token
+    // it carried (?token=, Bearer, cookie; usually none), peer and user agent.
+    QByteArray m_handshakeToken;
+    QHostAddress m_peer;
+    QString m_userAgent;
 
     // A BINARY_EVENT / BINARY_ACK waiting for its attachments.
     bool m_awaitingBinary = false;

@@ -5,6 +5,8 @@
 #include "SocketIoConnection.h"
 #include "EngineIoSocket.h"
 
+#include <algorithm>
+
 SocketIoNamespaceSession::SocketIoNamespaceSession(const QString &dialect, const QString &nsp,
                                                    SocketIoConnection *connection, ChatService *chat)
     : Session(dialect, connection->engine()->transportName()), m_nsp(nsp), m_connection(connection),
@@ -96,12 +98,22 @@ void SocketIoNamespaceSession::ackResult(qint64 ackId, const CoreError &error, c
     ack(ackId, QJsonArray{ o });
 }
 
+bool SocketIoNamespaceSession::inRoom(const QString &channelId) const
+{
+    const auto it = std::lower_bound(m_rooms.cbegin(), m_rooms.cend(), channelId);
+    return it != m_rooms.cend() && *it == channelId;
+}
+
 void SocketIoNamespaceSession::enterRoom(const QString &channelId)
 {
-    m_rooms.insert(channelId);
+    const auto it = std::lower_bound(m_rooms.cbegin(), m_rooms.cend(), channelId);
+    if (it == m_rooms.cend() || *it != channelId)
+        m_rooms.insert(it, channelId);
 }
 
 void SocketIoNamespaceSession::exitRoom(const QString &channelId)
 {
-    m_rooms.remove(channelId);
+    const auto it = std::lower_bound(m_rooms.cbegin(), m_rooms.cend(), channelId);
+    if (it != m_rooms.cend() && *it == channelId)
+        m_rooms.erase(it);
 }
