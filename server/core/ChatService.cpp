@@ -52,7 +52,12 @@ ChatService::ChatService(Store *store, const QByteArray &jwtSecret, const CoreCo
     m_prune.start();
 }
 
-ChatService::~ChatService() = default;
+ChatService::~ChatService()
+{
+    // Writes still queued call back into us when they commit: let them do so
+    // while we exist (a store that outlives us would otherwise run them later).
+    if (m_store) m_store->flush();
+}
 
 template <typename T>
 void ChatService::finish(QObject *, const Callback<T> &done, const Result<T> &r)
