@@ -2,11 +2,14 @@
 #include "EngineIoServer.h"
 #include "EngineIoSocket.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
 #include <QSignalSpy>
 #include <QTest>
+
+#include <vector>
 
 // The Engine.IO session state machine without a network: requests go in as
 // EngineIoHttpRequest, answers come back through the reply callback.
@@ -267,6 +270,76 @@ private slots:
             QCOMPARE(pong->response.body, QByteArray("ok"));
         }
         QCOMPARE(server.sessionCount(), 1);
+    }
+
+    void amongManySessionsOnlyTheSilentOnesAreDroppedOnTime()
+    {
+        // Every session's ping and pong deadlines share one queue (issue 7):
+        // a silent client must still go at pingInterval + pingTimeout (never
+        // sooner, at most ~5 % later plus loop latency), and clients that
+        // answer every ping must stay, however many sessions share the queue.
+        EngineIoConfig c;
+        c.pingInterval = 400;
+        c.pingTimeout = 400;
+        EngineIoServer server(c);
+        struct Client
+        {
+            QString sid;
+            bool answers = false;
+            std::shared_ptr<Answer> get;
+            int pings = 0;
+            qint64 closedAt = -1;
+            QString reason;
+        };
+        QElapsedTimer clock;
+        clock.start();
+        std::vector<Client> clients(40);
+        for (size_t i = 0; i < clients.size(); ++i) {
+            Client &cl = clients[i];
+            cl.sid = handshake(server);
+            QVERIFY(!cl.sid.isEmpty());
+            cl.answers = i % 2 == 0;
+            connect(server.session(cl.sid), &EngineIoSocket::closed, this, [&cl, &clock](const QString &reason) {
+                cl.closedAt = clock.elapsed();
+                cl.reason = reason;
+            });
+        }
+        const qint64 openedBy = clock.elapsed();
+        const auto poll = [&](Client &cl) {
+            cl.get = std::make_shared<Answer>();
+            server.handleHttp(request("GET", QStringLiteral("EIO=4&transport=polling&sid=") + cl.sid), into(cl.get));
+        };
+        for (Client &cl : clients)
+            poll(cl);
+        // Five ping periods; answering clients pong within a few ms.
+        while (clock.elapsed() < 5 * c.pingInterval + 200) {
+            QTest::qWait(5);
+            for (Client &cl : clients) {
+                if (!cl.answers || !cl.get->done || cl.closedAt >= 0)
+                    continue;
+                QCOMPARE(cl.get->response.body, QByteArray("2"));
+                ++cl.pings;
+                auto pong = std::make_shared<Answer>();
+                server.handleHttp(request("POST", QStringLiteral("EIO=4&transport=polling&sid=") + cl.sid, "3"),
+                                  into(pong));
+                QCOMPARE(pong->response.body, QByteArray("ok"));
+                poll(cl);
+            }
+        }
+        const qint64 deadline = c.pingInterval + c.pingTimeout;
+        for (const Client &cl : clients) {
+            if (cl.answers) {
+                QCOMPARE(cl.closedAt, qint64(-1));
+                QVERIFY2(cl.pings >= 4, qPrintable(QString::number(cl.pings)));
+                QVERIFY(server.session(cl.sid));
+            } else {
+                QCOMPARE(cl.reason, QStringLiteral("ping timeout"));
+                QVERIFY2(cl.closedAt >= deadline, qPrintable(QString::number(cl.closedAt)));
+                QVERIFY2(cl.closedAt <= openedBy + deadline + deadline / 20 + 60, qPrintable(QString::number(cl.closedAt)));
+                QVERIFY(!server.session(cl.sid));
+            }
+        }
+        QCOMPARE(server.sessionCount(), int(clients.size() / 2));
     }
 
     void slowPollerIsCutOffWhenTheQueueOverflows()

@@ -62,7 +62,7 @@ void EngineIoServer::addCors(const EngineIoHttpRequest &request, EngineIoHttpRes
 EngineIoSocket *EngineIoServer::createSession(const EngineIoHttpRequest &request)
 {
     const QString sid = newSid();
-    auto *socket = new EngineIoSocket(sid, m_config, request, this);
+    auto *socket = new EngineIoSocket(sid, m_config, request, &m_timers, this);
     m_sessions.insert(sid, socket);
     connect(socket, &EngineIoSocket::closed, this, [this, sid] { m_sessions.remove(sid); });
     return socket;

@@ -2,6 +2,7 @@
 
 #include "EngineIoConfig.h"
 #include "EngineIoHttp.h"
+#include "EngineIoTimerQueue.h"
 
 #include <QHash>
 #include <QObject>
@@ -54,4 +55,6 @@ private:
 
     EngineIoConfig m_config;
     QHash<QString, EngineIoSocket *> m_sessions;
+    // Every session's heartbeat and timeouts: one QTimer for the whole server.
+    EngineIoTimerQueue m_timers;
 };

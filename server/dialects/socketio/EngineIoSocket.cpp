@@ -4,18 +4,18 @@
 
 #include "WebSocketConnection.h"
 
+#include <QTimer>
+
 EngineIoSocket::EngineIoSocket(const QString &sid, const EngineIoConfig &config,
-                               const EngineIoHttpRequest &handshake, QObject *parent)
-    : QObject(parent), m_sid(sid), m_config(config), m_handshake(handshake)
+                               const EngineIoHttpRequest &handshake, EngineIoTimerQueue *timers, QObject *parent)
+    : QObject(parent), m_sid(sid), m_config(config), m_handshake(handshake), m_timers(timers),
+      m_pingTimer(timers, [this] { sendPing(); }),
+      m_pongTimer(timers, [this] { protocolError(QStringLiteral("ping timeout")); }),
+      m_upgradeTimer(timers, [this] { abortUpgrade(); }),
+      m_closeTimer(timers, [this] { finish(m_closeReason); })
 {
     m_handshake.body.clear();
     m_handshake.connectionAlive = nullptr; // it would keep the handshake's connection state alive
-    for (QTimer *t : { &m_pingTimer, &m_pongTimer, &m_upgradeTimer, &m_closeTimer })
-        t->setSingleShot(true);
-    connect(&m_pingTimer, &QTimer::timeout, this, &EngineIoSocket::sendPing);
-    connect(&m_pongTimer, &QTimer::timeout, this, [this] { protocolError(QStringLiteral("ping timeout")); });
-    connect(&m_upgradeTimer, &QTimer::timeout, this, &EngineIoSocket::abortUpgrade);
-    connect(&m_closeTimer, &QTimer::timeout, this, [this] { finish(m_closeReason); });
 }
 
 EngineIoSocket::~EngineIoSocket() = default;
@@ -339,7 +339,7 @@ void EngineIoSocket::finish(const QString &reason)
     if (m_state == State::Closed)
         return;
     m_state = State::Closed;
-    for (QTimer *t : { &m_pingTimer, &m_pongTimer, &m_upgradeTimer, &m_closeTimer })
+    for (EngineIoTimer *t : { &m_pingTimer, &m_pongTimer, &m_upgradeTimer, &m_closeTimer })
         t->stop();
     if (m_hasHeldGet)
         releaseHeldGet(QByteArray("6"));

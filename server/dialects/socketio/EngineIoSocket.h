@@ -3,11 +3,11 @@
 #include "EngineIoConfig.h"
 #include "EngineIoHttp.h"
 #include "EngineIoPacket.h"
+#include "EngineIoTimer.h"
 
 #include <QList>
 #include <QObject>
 #include <QPointer>
-#include <QTimer>
 #include <QWebSocketProtocol>
 
 class WebSocketConnection;
@@ -21,8 +21,10 @@ class EngineIoSocket : public QObject
 public:
     enum class Transport { Polling, WebSocket };
 
+    // `timers` runs the session's heartbeat and timeouts; it must outlive the
+    // session or detach it (EngineIoTimerQueue's destructor does).
     EngineIoSocket(const QString &sid, const EngineIoConfig &config, const EngineIoHttpRequest &handshake,
-                   QObject *parent = nullptr);
+                   EngineIoTimerQueue *timers, QObject *parent = nullptr);
     ~EngineIoSocket() override;
 
     const QString &sid() const { return m_sid; }
@@ -37,6 +39,8 @@ public:
     bool isOpen() const { return m_state == State::Open; }
     bool isUpgrading() const { return !m_probe.isNull(); }
     qint64 queuedBytes() const { return m_queuedBytes; }
+    // The server's shared timer queue, for the layers above (connect timeout).
+    EngineIoTimerQueue *timers() const { return m_timers; }
 
     // Starts the session over polling: the open packet is the first thing the
     // handshake GET returns.
@@ -99,10 +103,13 @@ private:
     bool m_probed = false;
     bool m_protocolError = false;
 
-    QTimer m_pingTimer;
-    QTimer m_pongTimer;
-    QTimer m_upgradeTimer;
-    QTimer m_closeTimer;
+    // Shared-queue timers, not QTimers: an idle session has one of them running
+    // (ping, or pong), and none costs an object or a dispatcher registration.
+    EngineIoTimerQueue *m_timers;
+    EngineIoTimer m_pingTimer;
+    EngineIoTimer m_pongTimer;
+    EngineIoTimer m_upgradeTimer;
+    EngineIoTimer m_closeTimer;
     QString m_closeReason;
     QWebSocketProtocol::CloseCode m_closeCode = QWebSocketProtocol::CloseCodeNormal;
 };

@@ -11,6 +11,12 @@
 SocketIoConnection::SocketIoConnection(EngineIoSocket *engine, ChatService *chat, int connectTimeoutMs,
                                        QObject *parent)
     : QObject(parent), m_engine(engine), m_chat(chat),
+      // The reference server's connectTimeout: a session that never CONNECTs is dropped.
+      m_connectTimer(engine->timers(),
+                     [this] {
+                         if (m_namespaces.isEmpty())
+                             close(QStringLiteral("connect timeout"));
+                     }),
       m_handshakeToken(handshakeToken(engine->handshakeRequest())), m_peer(engine->handshakeRequest().peer),
       m_userAgent(QString::fromUtf8(engine->handshakeRequest().header("User-Agent")))
 {
@@ -19,12 +25,6 @@ SocketIoConnection::SocketIoConnection(EngineIoSocket *engine, ChatService *chat
     connect(engine, &EngineIoSocket::transportChanged, this, [this] {
         for (SocketIoNamespaceSession *s : std::as_const(m_namespaces))
             s->setTransport(m_engine->transportName());
-    });
-    // The reference server's connectTimeout: a session that never CONNECTs is dropped.
-    m_connectTimer.setSingleShot(true);
-    connect(&m_connectTimer, &QTimer::timeout, this, [this] {
-        if (m_namespaces.isEmpty())
-            close(QStringLiteral("connect timeout"));
     });
     m_connectTimer.start(connectTimeoutMs);
 }

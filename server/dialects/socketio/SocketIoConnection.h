@@ -7,7 +7,6 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
-#include <QTimer>
 #include <QVarLengthArray>
 
 class SocketIoNamespaceSession;
@@ -57,7 +56,7 @@ private:
     // At most one session per known namespace ("/" and "/chat"): inline, where
     // a QHash would allocate ~1.7 KB of spans per idle connection.
     QVarLengthArray<SocketIoNamespaceSession *, 2> m_namespaces;
-    QTimer m_connectTimer;
+    EngineIoTimer m_connectTimer;
     // From the handshake request, which the engine does not keep: the token
     // it carried (?token=, Bearer, cookie; usually none), peer and user agent.
     QByteArray m_handshakeToken;

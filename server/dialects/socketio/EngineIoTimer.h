@@ -1,0 +1,36 @@
+#pragma once
+
+#include "EngineIoTimerQueue.h"
+
+#include <functional>
+
+// A single-shot timer for per-session deadlines (ping, pong, upgrade, close,
+// connect timeout) that costs no QObject, no signal connection and no
+// event-dispatcher registration: while it runs it is a link in its queue's
+// list (issue 7: four QTimers per idle session were ~2 KB). The queue fires
+// it at most 1/20 of its duration late, never early.
+class EngineIoTimer
+{
+public:
+    // `onTimeout` may start or stop any timer, this one included, and may ask
+    // for its owner's deletion (deleteLater), not delete it on the spot.
+    EngineIoTimer(EngineIoTimerQueue *queue, std::function<void()> onTimeout);
+    ~EngineIoTimer();
+    EngineIoTimer(const EngineIoTimer &) = delete;
+    EngineIoTimer &operator=(const EngineIoTimer &) = delete;
+
+    // (Re)starts the timer: it fires once, `ms` from now (at least 1 ms).
+    void start(int ms);
+    void stop();
+    bool isActive() const { return m_lane != nullptr; }
+
+private:
+    friend class EngineIoTimerQueue;
+
+    EngineIoTimerQueue *m_queue; // null once the queue is gone
+    std::function<void()> m_onTimeout;
+    EngineIoTimerQueue::Lane *m_lane = nullptr; // the list it is in, while active
+    EngineIoTimer *m_prev = nullptr;
+    EngineIoTimer *m_next = nullptr;
+    qint64 m_due = 0; // on the queue's clock, ms
+};
