@@ -6,6 +6,8 @@
 
 #include <QTimer>
 
+#include <utility>
+
 EngineIoSocket::EngineIoSocket(const QString &sid, const EngineIoConfig &config,
                                const EngineIoHttpRequest &handshake, EngineIoTimerQueue *timers, QObject *parent)
     : QObject(parent), m_sid(sid), m_config(config), m_handshake(handshake), m_timers(timers),
@@ -185,6 +187,8 @@ void EngineIoSocket::finishUpgrade()
     for (const EngineIoPacket &p : queued)
         writeWs(p);
     emit transportChanged(m_transport);
+    if (m_listener)
+        m_listener->engineIoTransportChanged();
 }
 
 void EngineIoSocket::abortUpgrade()
@@ -233,6 +237,8 @@ void EngineIoSocket::onPacket(const EngineIoPacket &packet)
         break;
     case EngineIoPacket::Message:
         emit packetReceived(packet);
+        if (m_listener)
+            m_listener->engineIoPacket(packet);
         break;
     case EngineIoPacket::Noop:
         break;
@@ -358,6 +364,8 @@ void EngineIoSocket::finish(const QString &reason)
         }
     }
     emit closed(reason);
+    if (EngineIoSocketListener *listener = std::exchange(m_listener, nullptr))
+        listener->engineIoClosed(reason);
     deleteLater();
 }
 

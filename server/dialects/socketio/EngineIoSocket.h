@@ -3,6 +3,7 @@
 #include "EngineIoConfig.h"
 #include "EngineIoHttp.h"
 #include "EngineIoPacket.h"
+#include "EngineIoSocketListener.h"
 #include "EngineIoTimer.h"
 
 #include <QList>
@@ -35,10 +36,18 @@ public:
     // only while its connection() handlers run, then releases it: an idle
     // session must not carry its handshake's URL and headers (issue 7).
     const EngineIoHttpRequest &handshakeRequest() const { return m_handshake; }
-    void releaseHandshake() { m_handshake = EngineIoHttpRequest(); }
+    void releaseHandshake()
+    {
+        // The peer stays: the sessions share its address (a fresh QHostAddress would allocate).
+        m_handshake.method = QByteArray();
+        m_handshake.url = QUrl();
+        m_handshake.headers = {};
+    }
     bool isOpen() const { return m_state == State::Open; }
     bool isUpgrading() const { return !m_probe.isNull(); }
     qint64 queuedBytes() const { return m_queuedBytes; }
+    // Called after each signal below; one at most, cleared with nullptr.
+    void setListener(EngineIoSocketListener *listener) { m_listener = listener; }
     // The server's shared timer queue, for the layers above (connect timeout).
     EngineIoTimerQueue *timers() const { return m_timers; }
 
@@ -105,6 +114,7 @@ private:
 
     // Shared-queue timers, not QTimers: an idle session has one of them running
     // (ping, or pong), and none costs an object or a dispatcher registration.
+    EngineIoSocketListener *m_listener = nullptr;
     EngineIoTimerQueue *m_timers;
     EngineIoTimer m_pingTimer;
     EngineIoTimer m_pongTimer;

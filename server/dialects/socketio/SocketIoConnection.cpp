@@ -20,17 +20,14 @@ SocketIoConnection::SocketIoConnection(EngineIoSocket *engine, ChatService *chat
       m_handshakeToken(handshakeToken(engine->handshakeRequest())), m_peer(engine->handshakeRequest().peer),
       m_userAgent(QString::fromUtf8(engine->handshakeRequest().header("User-Agent")))
 {
-    connect(engine, &EngineIoSocket::packetReceived, this, &SocketIoConnection::onEnginePacket);
-    connect(engine, &EngineIoSocket::closed, this, &SocketIoConnection::onEngineClosed);
-    connect(engine, &EngineIoSocket::transportChanged, this, [this] {
-        for (SocketIoNamespaceSession *s : std::as_const(m_namespaces))
-            s->setTransport(m_engine->transportName());
-    });
+    engine->setListener(this);
     m_connectTimer.start(connectTimeoutMs);
 }
 
 SocketIoConnection::~SocketIoConnection()
 {
+    if (m_engine)
+        m_engine->setListener(nullptr);
     const auto sessions = m_namespaces;
     m_namespaces.clear();
     for (SocketIoNamespaceSession *s : sessions) {
@@ -103,7 +100,13 @@ void SocketIoConnection::dropSession(SocketIoNamespaceSession *session)
     session->deleteLater();
 }
 
-void SocketIoConnection::onEngineClosed(const QString &reason)
+void SocketIoConnection::engineIoTransportChanged()
+{
+    for (SocketIoNamespaceSession *s : std::as_const(m_namespaces))
+        s->setTransport(m_engine->transportName());
+}
+
+void SocketIoConnection::engineIoClosed(const QString &reason)
 {
     Q_UNUSED(reason);
     const auto sessions = m_namespaces;
@@ -117,7 +120,7 @@ void SocketIoConnection::onEngineClosed(const QString &reason)
     deleteLater();
 }
 
-void SocketIoConnection::onEnginePacket(const EngineIoPacket &packet)
+void SocketIoConnection::engineIoPacket(const EngineIoPacket &packet)
 {
     if (packet.binary) {
         if (!m_awaitingBinary) {

@@ -16,7 +16,7 @@ class SocketIoNamespaceSession;
 // packets, and enforces the reference server's connection rules
 // (PROTOCOLS.md 3.2, 3.3): CONNECT first, unknown namespace -> CONNECT_ERROR,
 // anything undecodable or out of order closes the connection.
-class SocketIoConnection : public QObject
+class SocketIoConnection : public QObject, private EngineIoSocketListener
 {
     Q_OBJECT
 public:
@@ -39,8 +39,9 @@ public:
     static bool isKnownNamespace(const QString &nsp);
 
 private:
-    void onEnginePacket(const EngineIoPacket &packet);
-    void onEngineClosed(const QString &reason);
+    void engineIoPacket(const EngineIoPacket &packet) override;
+    void engineIoTransportChanged() override;
+    void engineIoClosed(const QString &reason) override;
     void onPacket(const SocketIoPacket &packet);
     void onConnect(const SocketIoPacket &packet);
     void dispatchBinary();
