@@ -112,7 +112,7 @@ void AdminConsole::close(int code, const QString &reason)
         return;
     m_closing = true;
     m_batch.clear();
-    m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    m_socket->close(quint16(code), reason);
     // A console that does not even read the close frame is aborted.
     QTimer::singleShot(2000, m_socket, [s = m_socket] { s->abort(); });
 }

@@ -10,7 +10,7 @@ void RoomManager::subscribe(Session *s, const QString &topic)
     QSet<Session *> &set = m_topics[topic];
     if (set.contains(s)) return;
     set.insert(s);
-    s->m_topics.insert(topic);
+    s->m_topics.append(topic);
     Q_EMIT subscribed(s, topic);
 }
 
@@ -19,13 +19,13 @@ void RoomManager::unsubscribe(Session *s, const QString &topic)
     auto it = m_topics.find(topic);
     if (it == m_topics.end() || !it->remove(s)) return;
     if (it->isEmpty()) m_topics.erase(it);
-    s->m_topics.remove(topic);
+    s->m_topics.removeOne(topic);
     Q_EMIT unsubscribed(s, topic);
 }
 
 void RoomManager::unsubscribeAll(Session *s)
 {
-    const QSet<QString> topics = s->m_topics;
+    const QStringList topics = s->m_topics;
     for (const QString &t : topics) unsubscribe(s, t);
 }
 

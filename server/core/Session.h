@@ -5,6 +5,7 @@
 
 #include <QHostAddress>
 #include <QObject>
+#include <QStringList>
 #include <QSet>
 
 class ChatService;
@@ -40,7 +41,7 @@ public:
     qint64 connectedAt() const { return m_connectedAt; }
     const Stats &stats() const { return m_stats; }
     // Topics this session is subscribed to (kept by RoomManager).
-    const QSet<QString> &topics() const { return m_topics; }
+    const QStringList &topics() const { return m_topics; }
 
     // Sessions that follow memberships (flat JSON, workspace JSON) are subscribed
     // to every channel their user belongs to, including channels joined later.
@@ -75,6 +76,7 @@ private:
     QString m_userAgent;
     qint64 m_connectedAt = 0;
     Stats m_stats;
-    QSet<QString> m_topics;
+    // A handful per session: a list costs far less than a QSet's first block.
+    QStringList m_topics;
     bool m_followsMemberships = false;
 };

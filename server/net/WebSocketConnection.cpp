@@ -122,7 +122,7 @@ bool WebSocketConnection::handleMessage(WebSocketFrameParser::Message &&m)
         if (!m_closeSent) {
             // The peer started the closing handshake: echo its code, then drop the
             // socket once the answer is out.
-            m_closeCode = QWebSocketProtocol::CloseCode(m.closeCode);
+            m_closeCode = m.closeCode;
             m_closeReason = m.text;
             sendClose(m.closeCode == QWebSocketProtocol::CloseCodeMissingStatusCode ? quint16(QWebSocketProtocol::CloseCodeNormal) : m.closeCode, QString());
         }
@@ -272,7 +272,7 @@ void WebSocketConnection::sendClose(quint16 code, const QString &reason)
     queueFrame(Close, payload.constData(), payload.size());
 }
 
-void WebSocketConnection::close(QWebSocketProtocol::CloseCode code, const QString &reason)
+void WebSocketConnection::close(quint16 code, const QString &reason)
 {
     if (m_state != QAbstractSocket::ConnectedState) return;
     m_state = QAbstractSocket::ClosingState;

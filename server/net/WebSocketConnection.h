@@ -53,11 +53,13 @@ public:
 
     // Starts the closing handshake; the socket is dropped when the peer
     // answers, or after closeTimeoutMs.
-    void close(QWebSocketProtocol::CloseCode code = QWebSocketProtocol::CloseCodeNormal, const QString &reason = QString());
+    // A quint16, not QWebSocketProtocol::CloseCode: applications use 4000-4999,
+    // which that enum cannot hold.
+    void close(quint16 code = QWebSocketProtocol::CloseCodeNormal, const QString &reason = QString());
     // Drops the connection at once, without a close frame.
     void abort();
 
-    QWebSocketProtocol::CloseCode closeCode() const { return m_closeCode; }
+    quint16 closeCode() const { return m_closeCode; }
     QString closeReason() const { return m_closeReason; }
 
     static constexpr int closeTimeoutMs = 5000;
@@ -102,6 +104,6 @@ private:
     bool m_finishAfterFlush = false;
     bool m_discardInput = false;
     bool m_shutdownSent = false;
-    QWebSocketProtocol::CloseCode m_closeCode = QWebSocketProtocol::CloseCodeNormal;
+    quint16 m_closeCode = QWebSocketProtocol::CloseCodeNormal;
     QString m_closeReason;
 };

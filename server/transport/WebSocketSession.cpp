@@ -118,7 +118,7 @@ void WebSocketSession::sendBinary(const QByteArray &data, const QString &event, 
     noteTraffic(Direction::Out, event, channelId, data.size(), data);
 }
 
-void WebSocketSession::close(QWebSocketProtocol::CloseCode code, const QString &reason)
+void WebSocketSession::close(quint16 code, const QString &reason)
 {
     if (m_closing) return;
     m_closing = true;

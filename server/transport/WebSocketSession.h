@@ -37,7 +37,7 @@ public:
 
     // Attaches to the core; on failure sends nothing and returns the error.
     CoreError start();
-    void close(QWebSocketProtocol::CloseCode code, const QString &reason);
+    void close(quint16 code, const QString &reason); // a QWebSocketProtocol::CloseCode or 4000-4999
 
 protected:
     // A frame within maxFrameBytes.

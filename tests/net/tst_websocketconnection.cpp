@@ -231,7 +231,7 @@ struct ServerSide {
     QList<QByteArray> binaries;
     QList<QByteArray> pongs;
     int disconnects = 0;
-    QWebSocketProtocol::CloseCode closeCodeAtDisconnect = QWebSocketProtocol::CloseCodeNormal;
+    quint16 closeCodeAtDisconnect = QWebSocketProtocol::CloseCodeNormal;
     QString closeReasonAtDisconnect;
 };
 
@@ -624,7 +624,7 @@ private Q_SLOTS:
         QSignalSpy clientGone(client.get(), &QWebSocket::disconnected);
         client->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("client leaving"));
         QTRY_COMPARE(side()->disconnects, 1);
-        QCOMPARE(side()->closeCodeAtDisconnect, QWebSocketProtocol::CloseCodeGoingAway);
+        QCOMPARE(side()->closeCodeAtDisconnect, quint16(QWebSocketProtocol::CloseCodeGoingAway));
         QCOMPARE(side()->closeReasonAtDisconnect, QStringLiteral("client leaving"));
         QTRY_COMPARE(clientGone.size(), 1);
         QCOMPARE(client->closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
@@ -669,7 +669,7 @@ private Q_SLOTS:
         ws->sendText("queued before abort");
         call([&] { ws->abort(); });
         QCOMPARE(ws->state(), QAbstractSocket::UnconnectedState);
-        QCOMPARE(ws->closeCode(), QWebSocketProtocol::CloseCodeAbnormalDisconnection);
+        QCOMPARE(ws->closeCode(), quint16(QWebSocketProtocol::CloseCodeAbnormalDisconnection));
         QCOMPARE(ws->bytesToWrite(), 0);
         QCOMPARE(side()->disconnects, 0); // not from inside abort()
         QTRY_COMPARE(side()->disconnects, 1);
@@ -697,7 +697,7 @@ private Q_SLOTS:
         QVERIFY(waitForServerSide());
         raw.closeNow();
         QTRY_COMPARE(side()->disconnects, 1);
-        QCOMPARE(side()->closeCodeAtDisconnect, QWebSocketProtocol::CloseCodeAbnormalDisconnection);
+        QCOMPARE(side()->closeCodeAtDisconnect, quint16(QWebSocketProtocol::CloseCodeAbnormalDisconnection));
         QCOMPARE(side()->connection->state(), QAbstractSocket::UnconnectedState);
     }
 
@@ -707,7 +707,7 @@ private Q_SLOTS:
         QVERIFY(client);
         client->abort();
         QTRY_COMPARE(side()->disconnects, 1);
-        QCOMPARE(side()->closeCodeAtDisconnect, QWebSocketProtocol::CloseCodeAbnormalDisconnection);
+        QCOMPARE(side()->closeCodeAtDisconnect, quint16(QWebSocketProtocol::CloseCodeAbnormalDisconnection));
     }
 
     void peerThatNeverAnswersCloseIsDroppedAfterTimeout()
@@ -727,7 +727,7 @@ private Q_SLOTS:
         // ...and drops us once closeTimeoutMs has passed.
         QTRY_VERIFY_WITH_TIMEOUT(ws->state() == QAbstractSocket::UnconnectedState, WebSocketConnection::closeTimeoutMs + 2000);
         QTRY_COMPARE(side()->disconnects, 1);
-        QCOMPARE(ws->closeCode(), QWebSocketProtocol::CloseCodeNormal);
+        QCOMPARE(ws->closeCode(), quint16(QWebSocketProtocol::CloseCodeNormal));
         QVERIFY(raw.waitForEof());
     }
 
@@ -768,7 +768,7 @@ private Q_SLOTS:
         QCOMPARE(side()->texts, (QStringList{QStringLiteral("a"), QStringLiteral("stop")}));
         QVERIFY(raw.sendAll(clientFrame(Close, closePayload(1008))));
         QTRY_COMPARE(side()->disconnects, 1);
-        QCOMPARE(side()->closeCodeAtDisconnect, QWebSocketProtocol::CloseCodePolicyViolated);
+        QCOMPARE(side()->closeCodeAtDisconnect, quint16(QWebSocketProtocol::CloseCodePolicyViolated));
     }
 
     // ---- protocol errors --------------------------------------------------------------
@@ -782,7 +782,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(clientGone.size(), 1, 10000);
         QCOMPARE(client->closeCode(), QWebSocketProtocol::CloseCodeTooMuchData);
         QTRY_COMPARE(side()->disconnects, 1);
-        QCOMPARE(side()->closeCodeAtDisconnect, QWebSocketProtocol::CloseCodeTooMuchData);
+        QCOMPARE(side()->closeCodeAtDisconnect, quint16(QWebSocketProtocol::CloseCodeTooMuchData));
         QVERIFY(side()->binaries.isEmpty());
     }
 

@@ -1,5 +1,7 @@
 #include "PhoenixPresenceHub.h"
 
+#include <algorithm>
+
 #include "ChatService.h"
 #include "PhoenixBroadcast.h"
 #include "PhoenixConnection.h"
@@ -32,12 +34,17 @@ PhoenixPresenceHub::PhoenixPresenceHub(ChatService *chat, QObject *parent)
     for (Session *s : chat->sessions())
         for (const QString &t : s->topics())
             if (isPresenceTopic(t))
-                m_metas[s].insert(t, {nextRef(), s->connectedAt()});
+                m_metas[s].push_back({t, {nextRef(), s->connectedAt()}});
 }
 
-QString PhoenixPresenceHub::nextRef()
+QString PhoenixPresenceHub::refString(quint64 ref) const
 {
-    return m_refPrefix + QLatin1Char('-') + QString::number(++m_refCounter, 36);
+    return m_refPrefix + QLatin1Char('-') + QString::number(ref, 36);
+}
+
+PhoenixPresenceHub::TopicMetas::const_iterator PhoenixPresenceHub::findTopic(const TopicMetas &metas, const QString &topic)
+{
+    return std::find_if(metas.begin(), metas.end(), [&](const TopicMeta &m) { return m.topic == topic; });
 }
 
 QString PhoenixPresenceHub::phoenixTopicFor(const QString &coreTopic)
@@ -87,7 +94,7 @@ void PhoenixPresenceHub::unlisten(const QString &coreTopic, PhoenixConnection *c
 
 QJsonObject PhoenixPresenceHub::metaJson(const Session *session, const Meta &meta) const
 {
-    return PhoenixPayloads::presenceMeta(session->user(), meta.joinedAt, meta.phxRef);
+    return PhoenixPayloads::presenceMeta(session->user(), meta.joinedAt, refString(meta.ref));
 }
 
 QJsonObject PhoenixPresenceHub::state(const QString &coreTopic) const
@@ -97,10 +104,10 @@ QJsonObject PhoenixPresenceHub::state(const QString &coreTopic) const
         const auto sessionIt = m_metas.constFind(s);
         if (sessionIt == m_metas.constEnd())
             continue;
-        const auto metaIt = sessionIt->constFind(coreTopic);
-        if (metaIt == sessionIt->constEnd())
+        const auto metaIt = findTopic(*sessionIt, coreTopic);
+        if (metaIt == sessionIt->cend())
             continue;
-        metasByUser[s->userId()].append(metaJson(s, *metaIt));
+        metasByUser[s->userId()].append(metaJson(s, metaIt->meta));
     }
     QJsonObject out;
     for (auto it = metasByUser.constBegin(); it != metasByUser.constEnd(); ++it)
@@ -126,7 +133,7 @@ void PhoenixPresenceHub::onSubscribed(Session *session, const QString &topic)
     if (!isPresenceTopic(topic))
         return;
     const Meta meta{nextRef(), Timestamp::nowMs()};
-    m_metas[session].insert(topic, meta);
+    m_metas[session].push_back({topic, meta});
     if (!m_listeners.contains(topic))
         return;
     const QJsonObject joins{{session->userId(), QJsonObject{{"metas", QJsonArray{metaJson(session, meta)}}}}};
@@ -141,12 +148,12 @@ void PhoenixPresenceHub::onUnsubscribed(Session *session, const QString &topic)
     auto sessionIt = m_metas.find(session);
     if (sessionIt == m_metas.end())
         return;
-    const auto metaIt = sessionIt->constFind(topic);
-    if (metaIt == sessionIt->constEnd())
+    const auto metaIt = findTopic(*sessionIt, topic);
+    if (metaIt == sessionIt->cend())
         return;
-    const Meta meta = *metaIt;
+    const Meta meta = metaIt->meta;
     sessionIt->erase(metaIt);
-    if (sessionIt->isEmpty())
+    if (sessionIt->empty())
         m_metas.erase(sessionIt);
 
     // A Phoenix socket dropped from a channel by the server (channel deleted,

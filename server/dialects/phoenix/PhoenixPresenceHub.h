@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QHash>
+
+#include <vector>
 #include <QJsonObject>
 #include <QObject>
 #include <QSet>
@@ -40,17 +42,28 @@ public:
 private:
     struct Meta
     {
-        QString phxRef;
+        quint64 ref = 0; // phx_ref is made from it when sent: no string per subscription
         qint64 joinedAt = 0;
     };
+    // A session's presence subscriptions: a handful, so a flat list, which
+    // costs a fraction of a QHash's first 48-entry block (every session of
+    // every dialect has one).
+    struct TopicMeta
+    {
+        QString topic;
+        Meta meta;
+    };
+    using TopicMetas = std::vector<TopicMeta>;
+    static TopicMetas::const_iterator findTopic(const TopicMetas &metas, const QString &topic);
 
     void onSubscribed(Session *session, const QString &topic);
     void onUnsubscribed(Session *session, const QString &topic);
     QJsonObject metaJson(const Session *session, const Meta &meta) const;
-    QString nextRef();
+    quint64 nextRef() { return ++m_refCounter; }
+    QString refString(quint64 ref) const;
 
     ChatService *m_chat;
-    QHash<Session *, QHash<QString, Meta>> m_metas;           // tracked c:/w: subscriptions
+    QHash<Session *, TopicMetas> m_metas;                    // tracked c:/w: subscriptions
     QHash<QString, QSet<PhoenixConnection *>> m_listeners;    // core topic -> joined sockets
     QHash<Session *, PhoenixConnection *> m_connections;
     QString m_refPrefix;

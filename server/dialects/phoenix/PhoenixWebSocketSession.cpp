@@ -48,5 +48,5 @@ void PhoenixWebSocketSession::sendFrame(const QByteArray &frame, bool binary, co
 
 void PhoenixWebSocketSession::closeTransport(int code, const QString &reason)
 {
-    close(QWebSocketProtocol::CloseCode(code), reason);
+    close(quint16(code), reason);
 }

@@ -37,7 +37,7 @@ void WorkspaceJsonSession::sendError(const QString &code, const QString &message
 void WorkspaceJsonSession::closeWith(const QString &code, const QString &message)
 {
     sendError(code, message);
-    close(QWebSocketProtocol::CloseCode(WorkspaceJsonCodec::closeCodeFor(code)), code);
+    close(quint16(WorkspaceJsonCodec::closeCodeFor(code)), code);
 }
 
 void WorkspaceJsonSession::refuse(const CoreError &e)
