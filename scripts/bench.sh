@@ -131,6 +131,9 @@ run_bench() { # label dialect port pid [args...]
     SKIPPED+=("$label: switchboard-bench failed (see $label.log in the results directory)")
     rm -f "$RESULTS/$label.json"
   fi
+  # The server's own view (commit times, event-loop lag); the peers have none.
+  node -e 'fetch(process.argv[1]).then(r=>r.ok?r.text():"").then(t=>process.stdout.write(t),()=>{})' \
+    "http://127.0.0.1:$port/metrics" >"$RESULTS/$label.metrics" 2>/dev/null || true
 }
 
 stop_postgres() {

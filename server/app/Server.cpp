@@ -5,6 +5,7 @@
 #include "DialectContext.h"
 #include "FlatJsonDialect.h"
 #include "HttpServer.h"
+#include "LoopLagProbe.h"
 #include "PhoenixDialect.h"
 #include "RestApi.h"
 #include "Session.h"
@@ -15,6 +16,8 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QLoggingCategory>
+#include "LoopLagProbe.h"
+
 #include <QTimer>
 
 Q_LOGGING_CATEGORY(lcServer, "switchboard.server")
@@ -29,6 +32,7 @@ bool Server::start(QString *error)
     m_store = new Store(this);
     if (!m_store->open(m_config.database, m_config.dataDir, error)) return false;
     m_chat = new ChatService(m_store, m_config.jwtSecret, m_config.core, this);
+    new LoopLagProbe(this);
     if (!m_chat->start(error)) return false;
 
     m_http = new HttpServer(this);

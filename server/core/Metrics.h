@@ -21,4 +21,8 @@ public:
     quint64 httpRequests = 0;
     quint64 connectionsOpened = 0;
     QHash<QString, int> connectionsByDialect;
+    // Event-loop lag (LoopLagProbe): how late a 25 ms timer fired, worst case
+    // and how often by more than 10 / 50 / 100 ms. A stall here delays every client.
+    double loopLagMaxMs = 0;
+    quint64 loopLagOver10ms = 0, loopLagOver50ms = 0, loopLagOver100ms = 0;
 };

@@ -488,6 +488,11 @@ QByteArray RestApi::metrics() const
     metric("switchboard_storage_writes_total", "counter", "Storage writes committed", s->writeCount());
     metric("switchboard_storage_commit_seconds_last", "gauge", "Duration of the last commit", s->lastCommitMs() / 1000.0);
     metric("switchboard_storage_commit_seconds_total", "counter", "Time spent committing", s->totalCommitMs() / 1000.0);
+    metric("switchboard_storage_commit_seconds_max", "gauge", "Slowest commit since start", s->maxCommitMs() / 1000.0);
+    metric("switchboard_event_loop_lag_seconds_max", "gauge", "Worst event-loop lag since start", m.loopLagMaxMs / 1000.0);
+    metric("switchboard_event_loop_stalls_10ms_total", "counter", "Event-loop passes late by more than 10 ms", m.loopLagOver10ms);
+    metric("switchboard_event_loop_stalls_50ms_total", "counter", "Event-loop passes late by more than 50 ms", m.loopLagOver50ms);
+    metric("switchboard_event_loop_stalls_100ms_total", "counter", "Event-loop passes late by more than 100 ms", m.loopLagOver100ms);
     metric("switchboard_users", "gauge", "Registered users", m_chat->directory().userCount());
     metric("switchboard_channels", "gauge", "Channels", m_chat->directory().channelCount());
     if (m_options.extraMetrics) out += m_options.extraMetrics();

@@ -156,6 +156,7 @@ quint64 Store::commitCount() const { return m_writer ? m_writer->commitCount() :
 quint64 Store::writeCount() const { return m_writer ? m_writer->writeCount() : 0; }
 double Store::lastCommitMs() const { return m_writer ? m_writer->lastCommitMs() : 0; }
 double Store::totalCommitMs() const { return m_writer ? m_writer->totalCommitMs() : 0; }
+double Store::maxCommitMs() const { return m_writer ? m_writer->maxCommitMs() : 0; }
 
 // ---- directory reads ------------------------------------------------------
 

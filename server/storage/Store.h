@@ -91,6 +91,7 @@ public:
     quint64 writeCount() const;
     double lastCommitMs() const;
     double totalCommitMs() const;
+    double maxCommitMs() const; // the slowest commit since start
 
 Q_SIGNALS:
     void commitFailed(const QString &error);

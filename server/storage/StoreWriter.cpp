@@ -200,6 +200,7 @@ void StoreWriter::run()
             const quint64 us = quint64(timer.nsecsElapsed() / 1000);
             m_lastCommitUs = us;
             m_totalCommitUs += us;
+            if (us > m_maxCommitUs.load()) m_maxCommitUs = us; // only this thread writes it
             ++m_commits;
             m_writes += batch.size();
             QMutexLocker lock(&m_mutex);

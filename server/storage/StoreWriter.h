@@ -43,6 +43,7 @@ public:
     quint64 writeCount() const { return m_writes.load(); }
     double lastCommitMs() const { return m_lastCommitUs.load() / 1000.0; }
     double totalCommitMs() const { return m_totalCommitUs.load() / 1000.0; }
+    double maxCommitMs() const { return m_maxCommitUs.load() / 1000.0; }
 
 Q_SIGNALS:
     void commitFailed(const QString &error);
@@ -67,5 +68,5 @@ private:
     bool m_deliveryPosted = false;
     QString m_openError;
     bool m_opened = false;
-    std::atomic<quint64> m_commits{0}, m_writes{0}, m_lastCommitUs{0}, m_totalCommitUs{0};
+    std::atomic<quint64> m_commits{0}, m_writes{0}, m_lastCommitUs{0}, m_totalCommitUs{0}, m_maxCommitUs{0};
 };

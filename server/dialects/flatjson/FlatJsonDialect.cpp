@@ -22,7 +22,7 @@ void FlatJsonDialect::install(Router &router, const DialectContext &ctx)
         const QByteArray token = req.queryValue(QStringLiteral("token")).toUtf8();
         // Checked again: the user may have been disabled during the handshake.
         Result<User> u = chat->authenticate(token.isEmpty() ? req.bearerToken() : token);
-        auto *session = new FlatJsonSession(chat, socket, u.value, limits, chat);
+        auto *session = new FlatJsonSession(chat, socket, u.value, limits); // no parent: see ChatService::~ChatService
         if (!u.ok()) {
             session->close(QWebSocketProtocol::CloseCodePolicyViolated, u.error.message);
             return;

@@ -12,7 +12,14 @@ EngineIoServer::EngineIoServer(const EngineIoConfig &config, QObject *parent)
 {
 }
 
-EngineIoServer::~EngineIoServer() = default;
+EngineIoServer::~EngineIoServer()
+{
+    // Sockets have no QObject parent (a parent with thousands of children pays
+    // a linear search and a memmove for each one that goes): delete the rest.
+    const QList<EngineIoSocket *> left = m_sessions.values();
+    m_sessions.clear();
+    qDeleteAll(left);
+}
 
 EngineIoHttpResponse EngineIoServer::errorResponse(int status, int code, const QString &message)
 {
@@ -62,7 +69,7 @@ void EngineIoServer::addCors(const EngineIoHttpRequest &request, EngineIoHttpRes
 EngineIoSocket *EngineIoServer::createSession(const EngineIoHttpRequest &request)
 {
     const QString sid = newSid();
-    auto *socket = new EngineIoSocket(sid, m_config, request, &m_timers, this);
+    auto *socket = new EngineIoSocket(sid, m_config, request, &m_timers);
     m_sessions.insert(sid, socket);
     connect(socket, &EngineIoSocket::closed, this, [this, sid] { m_sessions.remove(sid); });
     return socket;
