@@ -4,6 +4,7 @@
 // exactly the bytes a test wants and reads exactly what the server wrote.
 #include "DispatcherTestMain.h"
 
+#include "ClientFrame.h"
 #include "HttpServer.h"
 #include "WebSocketConnection.h"
 
@@ -26,7 +27,8 @@
 
 namespace {
 
-enum Opcode : uchar { Continuation = 0x0, Text = 0x1, Binary = 0x2, Close = 0x8, Ping = 0x9, Pong = 0xA };
+constexpr auto Continuation = ClientFrame::Continuation, Text = ClientFrame::Text, Binary = ClientFrame::Binary,
+               Close = ClientFrame::Close, Ping = ClientFrame::Ping, Pong = ClientFrame::Pong;
 
 const QByteArray kSampleKey = "dGhlIHNhbXBsZSBub25jZQ==";
 
@@ -34,32 +36,12 @@ const QByteArray kSampleKey = "dGhlIHNhbXBsZSBub25jZQ==";
 QByteArray clientFrame(uchar opcode, const QByteArray &payload, bool fin = true, bool masked = true)
 {
     static const QByteArray key("\x11\x22\x33\x44", 4);
-    QByteArray out;
-    out.append(char((fin ? 0x80 : 0) | opcode));
-    const quint64 n = quint64(payload.size());
-    const char maskBit = masked ? char(0x80) : char(0);
-    if (n < 126) {
-        out.append(char(maskBit | char(n)));
-    } else if (n <= 0xFFFF) {
-        out.append(char(maskBit | 126));
-        out.append(char(n >> 8));
-        out.append(char(n & 0xFF));
-    } else {
-        out.append(char(maskBit | 127));
-        for (int i = 7; i >= 0; --i) out.append(char((n >> (8 * i)) & 0xFF));
-    }
-    if (!masked) return out + payload;
-    out += key;
-    for (qsizetype i = 0; i < payload.size(); ++i) out.append(char(payload.at(i) ^ key.at(i & 3)));
-    return out;
+    return ClientFrame::build(opcode, payload, fin, masked, 0, 0, key);
 }
 
 QByteArray closePayload(quint16 code, const QByteArray &reason = QByteArray())
 {
-    QByteArray p;
-    p.append(char(code >> 8));
-    p.append(char(code & 0xFF));
-    return p + reason;
+    return ClientFrame::closePayload(code, reason);
 }
 
 QByteArray upgradeRequest(const QByteArray &extraHeaders = QByteArray(), const QByteArray &version = "13",

@@ -1,5 +1,6 @@
 // WebSocketFrameParser byte by byte: every RFC 6455 rule a server must enforce
 // on client frames, with the close code each violation calls for.
+#include "ClientFrame.h"
 #include "WebSocketFrameParser.h"
 
 #include <QTest>
@@ -11,8 +12,8 @@ namespace {
 using Message = WebSocketFrameParser::Message;
 using Kind = Message::Kind;
 
-enum Opcode : uchar { Continuation = 0x0, Text = 0x1, Binary = 0x2, Close = 0x8, Ping = 0x9, Pong = 0xA };
-
+constexpr auto Continuation = ClientFrame::Continuation, Text = ClientFrame::Text, Binary = ClientFrame::Binary,
+               Close = ClientFrame::Close, Ping = ClientFrame::Ping, Pong = ClientFrame::Pong;
 const QByteArray kKey("\x37\xfa\x21\x3d", 4); // the masking key of RFC 6455 5.7
 
 // A client frame. The length uses the shortest encoding unless `lengthForm`
@@ -20,34 +21,12 @@ const QByteArray kKey("\x37\xfa\x21\x3d", 4); // the masking key of RFC 6455 5.7
 QByteArray frame(uchar opcode, const QByteArray &payload, bool fin = true, bool masked = true, uchar rsv = 0,
                  int lengthForm = 0)
 {
-    QByteArray out;
-    out.append(char((fin ? 0x80 : 0) | (rsv & 0x70) | (opcode & 0x0F)));
-    const quint64 n = quint64(payload.size());
-    const uchar maskBit = masked ? 0x80 : 0;
-    int form = lengthForm;
-    if (!form) form = n < 126 ? 0 : n <= 0xFFFF ? 126 : 127;
-    if (form == 0) {
-        out.append(char(maskBit | n));
-    } else if (form == 126) {
-        out.append(char(maskBit | 126));
-        out.append(char(n >> 8));
-        out.append(char(n & 0xFF));
-    } else {
-        out.append(char(maskBit | 127));
-        for (int i = 7; i >= 0; --i) out.append(char((n >> (8 * i)) & 0xFF));
-    }
-    if (!masked) return out + payload;
-    out += kKey;
-    for (qsizetype i = 0; i < payload.size(); ++i) out.append(char(payload.at(i) ^ kKey.at(i & 3)));
-    return out;
+    return ClientFrame::build(opcode, payload, fin, masked, rsv, lengthForm, kKey);
 }
 
 QByteArray closePayload(quint16 code, const QByteArray &reason = QByteArray())
 {
-    QByteArray p;
-    p.append(char(code >> 8));
-    p.append(char(code & 0xFF));
-    return p + reason;
+    return ClientFrame::closePayload(code, reason);
 }
 
 // A frame header announcing `length` bytes with a 64-bit length, no payload.
