@@ -57,14 +57,16 @@ ChatService::~ChatService()
     // Writes still queued call back into us when they commit: let them do so
     // while we exist (a store that outlives us would otherwise run them later).
     if (m_store) m_store->flush();
-    // Sessions have no QObject parent: a parent with 19,000 children pays a
-    // linear search and a memmove of its child list for every one that goes
-    // (measured as event-loop stalls when thousands disconnect). Those still
-    // attached and owned by nobody else are ours to delete; each detaches
-    // itself on the way.
-    const QList<Session *> left = m_sessions.values();
-    for (Session *s : left)
-        if (!s->parent() && m_sessions.value(s->id()) == s) delete s;
+    // Adopted sessions still open; each detaches itself on the way.
+    const QList<Session *> owned = m_owned.values();
+    m_owned.clear();
+    qDeleteAll(owned);
+}
+
+void ChatService::adoptSession(Session *s)
+{
+    m_owned.insert(s);
+    connect(s, &Session::aboutToBeDestroyed, this, [this](Session *gone) { m_owned.remove(gone); }, Qt::DirectConnection);
 }
 
 template <typename T>

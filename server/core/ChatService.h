@@ -7,12 +7,14 @@
 #include "RateLimiter.h"
 #include "Result.h"
 #include "RoomManager.h"
+#include "Store.h"
 #include "TypingManager.h"
 
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 #include <memory>
 #include <optional>
@@ -20,7 +22,6 @@
 class JwtCodec;
 class PasswordHasher;
 class Session;
-class Store;
 
 // The chat core: commands in, committed domain events out. Dialects and the
 // REST API call these commands and never touch storage; every mutation is
@@ -127,6 +128,11 @@ public:
     // Registers a connection: presence, the user's own and workspace topics, and
     // (for sessions that follow memberships) every channel of the user.
     CoreError attachSession(Session *session);
+    // Takes ownership of a session that has no QObject parent (a parent with
+    // 19,000 children pays a linear search and a memmove of its child list for
+    // every one that goes). The session still deletes itself when it closes;
+    // whatever is left is deleted with the service.
+    void adoptSession(Session *session);
     void detachSession(Session *session);
     QList<Session *> sessions() const { return m_sessions.values(); }
     Session *session(const QString &id) const { return m_sessions.value(id); }
@@ -156,7 +162,8 @@ private:
     CoreError validateContent(const QString &content, bool allowEmpty) const;
     void ensureDefaultWorkspace(QString *error);
 
-    Store *m_store;
+    QPointer<Store> m_store;
+    QSet<Session *> m_owned; // adopted sessions still alive // the server may delete the store first (its children go in creation order)
     CoreConfig m_config;
     std::unique_ptr<JwtCodec> m_jwt;
     std::unique_ptr<PasswordHasher> m_hasher;

@@ -22,7 +22,8 @@ void FlatJsonDialect::install(Router &router, const DialectContext &ctx)
         const QByteArray token = req.queryValue(QStringLiteral("token")).toUtf8();
         // Checked again: the user may have been disabled during the handshake.
         Result<User> u = chat->authenticate(token.isEmpty() ? req.bearerToken() : token);
-        auto *session = new FlatJsonSession(chat, socket, u.value, limits); // no parent: see ChatService::~ChatService
+        auto *session = new FlatJsonSession(chat, socket, u.value, limits);
+        chat->adoptSession(session); // not a child of chat: see adoptSession()
         if (!u.ok()) {
             session->close(QWebSocketProtocol::CloseCodePolicyViolated, u.error.message);
             return;

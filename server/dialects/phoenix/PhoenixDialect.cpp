@@ -86,7 +86,8 @@ void PhoenixDialect::install(Router &router, const DialectContext &ctx)
         Result<User> u = chat->authenticate(userToken(req));
         PhoenixConnection::Options options = base;
         options.serializer = serializerOf(req).value_or(PhoenixSerializer::V2);
-        auto *session = new PhoenixWebSocketSession(chat, hub, socket, u.value, options, limits); // no parent: see ChatService::~ChatService
+        auto *session = new PhoenixWebSocketSession(chat, hub, socket, u.value, options, limits);
+        chat->adoptSession(session); // not a child of chat: see adoptSession()
         if (!u.ok())
             return session->close(QWebSocketProtocol::CloseCodePolicyViolated, u.error.message);
         if (CoreError e = session->start())

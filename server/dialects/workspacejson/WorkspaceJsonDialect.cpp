@@ -20,7 +20,8 @@ void WorkspaceJsonDialect::install(Router &router, const DialectContext &ctx)
         const QString workspaceId = params.value(0);
         const QByteArray token = req.queryValue(QStringLiteral("token")).toUtf8();
         const Result<User> u = chat->authenticate(token.isEmpty() ? req.bearerToken() : token);
-        auto *session = new WorkspaceJsonSession(chat, socket, u.value, workspaceId, limits); // no parent: see ChatService::~ChatService
+        auto *session = new WorkspaceJsonSession(chat, socket, u.value, workspaceId, limits);
+        chat->adoptSession(session); // not a child of chat: see adoptSession()
         if (!u.ok()) return session->refuse(u.error);
         // An unknown workspace looks the same as one the user is not in.
         if (!chat->directory().workspace(workspaceId) || !chat->directory().isWorkspaceMember(workspaceId, u.value.id))
