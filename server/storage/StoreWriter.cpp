@@ -111,7 +111,7 @@ void StoreWriter::stop()
     deliverResults();
 }
 
-void StoreWriter::deliverResults()
+void StoreWriter::deliverResults(int budgetMs)
 {
     QList<Item> results;
     {
@@ -119,8 +119,24 @@ void StoreWriter::deliverResults()
         results.swap(m_results);
         m_deliveryPosted = false;
     }
-    for (Item &item : results)
+    QElapsedTimer clock;
+    clock.start();
+    qsizetype i = 0;
+    while (i < results.size()) {
+        Item &item = results[i++];
         if (item.done) item.done(item.ok, item.error);
+        if (budgetMs >= 0 && i < results.size() && clock.elapsed() >= budgetMs) break;
+    }
+    if (i == results.size()) return;
+    // Out of budget: the rest goes first in line (commit order is kept) for the next pass.
+    QMutexLocker lock(&m_mutex);
+    QList<Item> rest(std::make_move_iterator(results.begin() + i), std::make_move_iterator(results.end()));
+    rest.append(std::move(m_results));
+    m_results = std::move(rest);
+    if (!m_deliveryPosted) {
+        m_deliveryPosted = true;
+        QMetaObject::invokeMethod(m_context, [this] { deliverResults(DeliveryBudgetMs); }, Qt::QueuedConnection);
+    }
 }
 
 bool StoreWriter::runBatch(QSqlDatabase &db, QList<Item> &batch, QString *batchError)
@@ -207,7 +223,7 @@ void StoreWriter::run()
             m_results.append(batch);
             if (!m_deliveryPosted) {
                 m_deliveryPosted = true;
-                QMetaObject::invokeMethod(m_context, [this] { deliverResults(); }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(m_context, [this] { deliverResults(DeliveryBudgetMs); }, Qt::QueuedConnection);
             }
         }
         releaseStatements();

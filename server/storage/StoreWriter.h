@@ -53,7 +53,12 @@ protected:
 
 private:
     struct Item { Write write; Done done; bool ok = false; QString error; };
-    void deliverResults();
+    // Runs the callbacks of committed writes in the owner's thread. With a
+    // budget, stops after budgetMs and posts itself again for the rest, so a
+    // big commit batch (thousands of messages, each fanned out to a 10k room)
+    // cannot hold the event loop for seconds: I/O and other rooms interleave.
+    void deliverResults(int budgetMs = -1);
+    static constexpr int DeliveryBudgetMs = 20;
     bool runBatch(QSqlDatabase &db, QList<Item> &batch, QString *batchError);
 
     QSqlDatabase m_template;
