@@ -1,5 +1,7 @@
 #include "ChatService.h"
 
+#include "ContextGuard.h"
+
 #include "JwtCodec.h"
 #include "MentionParser.h"
 #include "Metrics.h"
@@ -11,6 +13,7 @@
 #include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QThreadPool>
+#include <QUrl>
 
 #include <algorithm>
 
@@ -18,15 +21,17 @@ Q_LOGGING_CATEGORY(lcChat, "switchboard.chat")
 
 namespace {
 
-// A callback's context may be gone by the time the commit lands (the client
-// disconnected); then the callback is dropped, the data is still committed.
-struct Guard
+using Guard = ContextGuard;
+
+// Every answer that arrives after the commit goes through here: success and
+// failure alike are dropped when the context that asked is gone (a failed
+// commit racing a disconnect used to call into a freed session).
+template <typename T>
+void answer(const Guard &guard, const Callback<T> &done, const Result<T> &r)
 {
-    explicit Guard(QObject *o) : ptr(o), used(o != nullptr) {}
-    bool alive() const { return !used || !ptr.isNull(); }
-    QPointer<QObject> ptr;
-    bool used;
-};
+    if (!r.ok() && r.error.code == CoreError::Internal) qCWarning(lcChat) << "internal error:" << r.error.message;
+    if (done && guard.alive()) done(r);
+}
 
 const QString kSystemUserId = QStringLiteral("00000000-0000-0000-0000-000000000000");
 
@@ -154,9 +159,9 @@ void ChatService::registerUser(const QString &username, const QString &password,
     QThreadPool::globalInstance()->start([=, this] {
         const QString hash = hasher->hash(password);
         QMetaObject::invokeMethod(this, [=, this] {
-            if (hash.isEmpty()) return finish(nullptr, done, Result<User>::failure(CoreError::internal("password hashing failed")));
+            if (hash.isEmpty()) return answer(guard, done, Result<User>::failure(CoreError::internal("password hashing failed")));
             if (m_dir.userByName(username) || (!email.isEmpty() && m_dir.userByName(email)))
-                return finish(nullptr, done, Result<User>::failure(CoreError::conflict("username or email already taken")));
+                return answer(guard, done, Result<User>::failure(CoreError::conflict("username or email already taken")));
             User u;
             u.id = Timestamp::newId();
             u.username = username;
@@ -173,12 +178,12 @@ void ChatService::registerUser(const QString &username, const QString &password,
             m_store->enqueue([](QSqlDatabase &, QString *) { return true; }, [=, this](bool, const QString &) {
                 if (!failed->isEmpty()) {
                     const bool dup = failed->contains(QLatin1String("UNIQUE"), Qt::CaseInsensitive) || failed->contains(QLatin1String("duplicate"));
-                    return finish(nullptr, done, Result<User>::failure(dup ? CoreError::conflict("username or email already taken")
+                    return answer(guard, done, Result<User>::failure(dup ? CoreError::conflict("username or email already taken")
                                                                            : CoreError::internal(*failed)));
                 }
                 m_dir.putUser(u);
                 m_dir.addWorkspaceMember(ws, u.id);
-                if (guard.alive()) finish(nullptr, done, Result<User>::success(u));
+                answer(guard, done, Result<User>::success(u));
                 if (!general.isEmpty()) if (const Channel *c = m_dir.channel(general)) addMemberCommitted(*c, u.id, u.id);
             });
         }, Qt::QueuedConnection);
@@ -198,11 +203,11 @@ void ChatService::login(const QString &name, const QString &password, QObject *c
         QMetaObject::invokeMethod(this, [=, this] {
             if (!guard.alive()) return;
             if (!u.isValid() || hash.isEmpty() || !ok)
-                return finish(nullptr, done, Result<User>::failure(CoreError::unauthorized("invalid username or password")));
+                return answer(guard, done, Result<User>::failure(CoreError::unauthorized("invalid username or password")));
             const User *now = m_dir.user(u.id);
             if (!now || now->disabled)
-                return finish(nullptr, done, Result<User>::failure(CoreError::unauthorized("account disabled")));
-            finish(nullptr, done, Result<User>::success(*now));
+                return answer(guard, done, Result<User>::failure(CoreError::unauthorized("account disabled")));
+            answer(guard, done, Result<User>::success(*now));
         }, Qt::QueuedConnection);
     });
 }
@@ -229,12 +234,12 @@ void ChatService::disableUser(const QString &userId, const QString &reason, QObj
     if (!u || userId == kSystemUserId) return finish(context, done, Result<User>::failure(CoreError::notFound("no such user")));
     Guard guard(context);
     m_store->setUserDisabled(userId, true, [=, this](bool ok, const QString &err) {
-        if (!ok) return finish(nullptr, done, Result<User>::failure(CoreError::internal(err)));
+        if (!ok) return answer(guard, done, Result<User>::failure(CoreError::internal(err)));
         User changed = *m_dir.user(userId);
         changed.disabled = true;
         m_dir.putUser(changed);
         for (Session *s : sessionsOfUser(userId)) s->disconnectWithReason(reason.isEmpty() ? QStringLiteral("account disabled") : reason);
-        if (guard.alive()) finish(nullptr, done, Result<User>::success(changed));
+        answer(guard, done, Result<User>::success(changed));
     });
 }
 
@@ -258,11 +263,11 @@ void ChatService::createWorkspace(const QString &actorId, const QString &name, Q
     Guard guard(context);
     m_store->insertWorkspace(w, nullptr);
     m_store->addWorkspaceMember(w.id, actorId, QStringLiteral("owner"), w.createdAt, [=, this](bool ok, const QString &err) {
-        if (!ok) return finish(nullptr, done, Result<Workspace>::failure(CoreError::internal(err)));
+        if (!ok) return answer(guard, done, Result<Workspace>::failure(CoreError::internal(err)));
         m_dir.putWorkspace(w);
         m_dir.addWorkspaceMember(w.id, actorId);
         for (Session *s : sessionsOfUser(actorId)) m_rooms.subscribe(s, RoomManager::workspaceTopic(w.id));
-        if (guard.alive()) finish(nullptr, done, Result<Workspace>::success(w));
+        answer(guard, done, Result<Workspace>::success(w));
     });
 }
 
@@ -278,10 +283,10 @@ void ChatService::addWorkspaceMember(const QString &actorId, const QString &work
     const Workspace ws = *w;
     Guard guard(context);
     m_store->addWorkspaceMember(workspaceId, userId, QStringLiteral("member"), Timestamp::nowMs(), [=, this](bool ok, const QString &err) {
-        if (!ok) return finish(nullptr, done, Result<Workspace>::failure(CoreError::internal(err)));
+        if (!ok) return answer(guard, done, Result<Workspace>::failure(CoreError::internal(err)));
         m_dir.addWorkspaceMember(workspaceId, userId);
         for (Session *s : sessionsOfUser(userId)) m_rooms.subscribe(s, RoomManager::workspaceTopic(workspaceId));
-        if (guard.alive()) finish(nullptr, done, Result<Workspace>::success(ws));
+        answer(guard, done, Result<Workspace>::success(ws));
     });
 }
 
@@ -355,10 +360,10 @@ void ChatService::createChannel(const QString &actorId, const QString &name, con
     m_store->insertChannel(c, nullptr);
     m_store->addChannelMember(c.id, actorId, c.createdAt, [=, this](bool ok, const QString &err) {
         m_pendingChannelNames.remove(nameKey);
-        if (!ok) return finish(nullptr, done, Result<Channel>::failure(CoreError::internal(err)));
+        if (!ok) return answer(guard, done, Result<Channel>::failure(CoreError::internal(err)));
         m_dir.putChannel(c);
         m_dir.addChannelMember(c.id, actorId);
-        if (guard.alive()) finish(nullptr, done, Result<Channel>::success(c));
+        answer(guard, done, Result<Channel>::success(c));
         publish(ChatEvent::Type::ChannelCreated, c, [&](ChatEvent &e) { e.actor = *m_dir.user(actorId); },
                 c.isPublic() ? QStringList{RoomManager::workspaceTopic(c.workspaceId)} : QStringList{RoomManager::userTopic(actorId)});
         addMemberCommitted(c, actorId, actorId);
@@ -386,9 +391,9 @@ void ChatService::updateChannel(const QString &actorId, const QString &channelId
     }
     Guard guard(context);
     m_store->updateChannel(c, [=, this](bool ok, const QString &err) {
-        if (!ok) return finish(nullptr, done, Result<Channel>::failure(CoreError::internal(err)));
+        if (!ok) return answer(guard, done, Result<Channel>::failure(CoreError::internal(err)));
         m_dir.putChannel(c);
-        if (guard.alive()) finish(nullptr, done, Result<Channel>::success(c));
+        answer(guard, done, Result<Channel>::success(c));
         publish(ChatEvent::Type::ChannelUpdated, c, [&](ChatEvent &e) { if (const User *u = m_dir.user(actorId)) e.actor = *u; },
                 topicsFor(c, true));
     });
@@ -402,13 +407,13 @@ void ChatService::deleteChannel(const QString &actorId, const QString &channelId
     const Channel c = *cur;
     Guard guard(context);
     m_store->deleteChannel(channelId, [=, this](bool ok, const QString &err) {
-        if (!ok) return finish(nullptr, done, Result<Channel>::failure(CoreError::internal(err)));
+        if (!ok) return answer(guard, done, Result<Channel>::failure(CoreError::internal(err)));
         publish(ChatEvent::Type::ChannelDeleted, c, [&](ChatEvent &e) { if (const User *u = m_dir.user(actorId)) e.actor = *u; },
                 topicsFor(c, true));
         const QString topic = RoomManager::channelTopic(c.id);
         for (Session *s : m_rooms.subscribers(topic)) m_rooms.unsubscribe(s, topic);
         m_dir.removeChannel(c.id);
-        if (guard.alive()) finish(nullptr, done, Result<Channel>::success(c));
+        answer(guard, done, Result<Channel>::success(c));
     });
 }
 
@@ -441,9 +446,9 @@ void ChatService::addMember(const QString &actorId, const QString &channelId, co
         return finish(context, done, Result<Channel>::failure(e));
     Guard guard(context);
     m_store->addChannelMember(channelId, userId, Timestamp::nowMs(), [=, this](bool ok, const QString &err) {
-        if (!ok) return finish(nullptr, done, Result<Channel>::failure(CoreError::internal(err)));
-        if (!m_dir.channel(c.id)) return finish(nullptr, done, Result<Channel>::failure(CoreError::notFound("channel not found")));
-        if (guard.alive()) finish(nullptr, done, Result<Channel>::success(c));
+        if (!ok) return answer(guard, done, Result<Channel>::failure(CoreError::internal(err)));
+        if (!m_dir.channel(c.id)) return answer(guard, done, Result<Channel>::failure(CoreError::notFound("channel not found")));
+        answer(guard, done, Result<Channel>::success(c));
         addMemberCommitted(c, userId, actorId.isEmpty() ? userId : actorId);
     });
 }
@@ -472,9 +477,9 @@ void ChatService::removeMember(const QString &actorId, const QString &channelId,
     const Channel c = *cur;
     Guard guard(context);
     m_store->removeChannelMember(channelId, userId, [=, this](bool ok, const QString &err) {
-        if (!ok) return finish(nullptr, done, Result<Channel>::failure(CoreError::internal(err)));
+        if (!ok) return answer(guard, done, Result<Channel>::failure(CoreError::internal(err)));
         removeMemberCommitted(c, userId, actorId.isEmpty() ? userId : actorId);
-        if (guard.alive()) finish(nullptr, done, Result<Channel>::success(c));
+        answer(guard, done, Result<Channel>::success(c));
     });
 }
 
@@ -506,7 +511,7 @@ void ChatService::openConversation(const QString &actorId, QStringList participa
     const QString key = Directory::dmKey(participantIds);
     if (auto pending = m_pendingDms.find(key); pending != m_pendingDms.end()) {
         // Created but not committed yet: answer together with the first caller.
-        pending->append({std::move(done), QPointer<QObject>(context)});
+        pending->append({std::move(done), Guard(context)});
         return;
     }
     if (const Channel *existing = m_dir.channel(m_dir.dmChannel(key)))
@@ -534,8 +539,8 @@ void ChatService::openConversation(const QString &actorId, QStringList participa
             m_dir.putDm(key, c.id);
             for (const QString &id : participantIds) m_dir.addChannelMember(c.id, id);
         }
-        if (guard.alive()) finish(nullptr, done, r);
-        for (const auto &w : waiting) finish(nullptr, w.first, r); // their callbacks guard their own context
+        answer(guard, done, r);
+        for (const auto &w : waiting) answer(w.second, w.first, r);
         if (!r.ok()) return;
         QStringList topics;
         for (const QString &id : participantIds) topics.append(RoomManager::userTopic(id));
@@ -587,6 +592,80 @@ void ChatService::fillMessageContext(ChatEvent &e) const
 void ChatService::postMessage(const QString &actorId, const PostMessage &cmd, QObject *context, Callback<Message> done,
                               const QString &originSessionId)
 {
+    Result<QList<Attachment>> atts = resolveAttachments(actorId, cmd);
+    if (!atts.ok()) return finish(context, done, Result<Message>::failure(atts.error));
+    postResolved(actorId, cmd, atts.value, context, std::move(done), originSessionId);
+}
+
+Result<QList<Attachment>> ChatService::resolveAttachments(const QString &actorId, const PostMessage &cmd) const
+{
+    using R = Result<QList<Attachment>>;
+    if (cmd.attachments.size() + cmd.uploadIds.size() > 20) return R::failure(CoreError::invalid("attachments", "at most 20 attachments"));
+    static const QString uploadPath = QStringLiteral("/api/v1/uploads/");
+    QList<Attachment> out;
+    auto own = [&](const QString &id) -> CoreError {
+        auto a = id.isEmpty() ? std::nullopt : m_store->attachment(id);
+        // Someone else's upload reads as unknown: ids must not be probed.
+        if (!a || a->uploaderId != actorId) return CoreError::invalid("attachments", QStringLiteral("unknown upload id: %1").arg(id.left(64)));
+        out.append(*a);
+        return {};
+    };
+    for (const QString &id : cmd.uploadIds)
+        if (CoreError e = own(id)) return R::failure(e);
+    static const QRegularExpression mime(QStringLiteral("^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$"));
+    for (const Attachment &given : cmd.attachments) {
+        const QUrl url(given.url, QUrl::StrictMode);
+        const bool relative = given.url.startsWith(QLatin1Char('/'));
+        if (relative && given.url.startsWith(uploadPath)) { // one of ours, named by URL
+            if (CoreError e = own(given.url.mid(uploadPath.size()))) return R::failure(e);
+            continue;
+        }
+        if (!given.id.isEmpty() && m_store->attachment(given.id)) { // one of ours, named by id
+            if (CoreError e = own(given.id)) return R::failure(e);
+            continue;
+        }
+        // An external link: only what a client can render safely.
+        if (given.url.isEmpty() || given.url.size() > 2048 || !url.isValid() || relative
+            || (url.scheme() != QLatin1String("https") && url.scheme() != QLatin1String("http")) || url.host().isEmpty())
+            return R::failure(CoreError::invalid("attachments", "an attachment needs an http(s) url of at most 2048 characters"));
+        if (given.originalName.size() > 255) return R::failure(CoreError::invalid("attachments", "attachment name is longer than 255 characters"));
+        if (!given.mimeType.isEmpty() && !mime.match(given.mimeType.toLower()).hasMatch())
+            return R::failure(CoreError::invalid("attachments", "attachment type is not a media type"));
+        if (given.size < 0 || given.size > (qint64(1) << 40)) return R::failure(CoreError::invalid("attachments", "attachment size is out of range"));
+        Attachment a;
+        a.id = given.id.isEmpty() || given.id.size() > 64 ? Timestamp::newId() : given.id;
+        a.originalName = given.originalName;
+        a.mimeType = given.mimeType.toLower();
+        a.size = given.size;
+        a.url = given.url;
+        a.uploaderId = actorId;
+        a.createdAt = Timestamp::nowMs();
+        out.append(a); // filename stays empty: only our uploads have one on disk
+    }
+    return R::success(out);
+}
+
+void ChatService::registerUpload(const QString &actorId, const Attachment &upload, QObject *context, Callback<Attachment> done)
+{
+    if (!m_dir.user(actorId)) return finish(context, done, Result<Attachment>::failure(CoreError::unauthorized("unknown user")));
+    Attachment a = upload;
+    a.uploaderId = actorId;
+    Guard guard(context);
+    m_store->insertAttachment(a, [=](bool ok, const QString &err) {
+        answer(guard, done, ok ? Result<Attachment>::success(a) : Result<Attachment>::failure(CoreError::internal(err)));
+    });
+}
+
+Result<Attachment> ChatService::upload(const QString &actorId, const QString &uploadId) const
+{
+    auto a = uploadId.isEmpty() || !m_dir.user(actorId) ? std::nullopt : m_store->attachment(uploadId);
+    if (!a) return Result<Attachment>::failure(CoreError::notFound("no such upload"));
+    return Result<Attachment>::success(*a);
+}
+
+void ChatService::postResolved(const QString &actorId, const PostMessage &cmd, QList<Attachment> attachments, QObject *context,
+                               Callback<Message> done, const QString &originSessionId)
+{
     const User *author = m_dir.user(actorId);
     if (!author || (author->disabled && actorId != kSystemUserId))
         return finish(context, done, Result<Message>::failure(CoreError::unauthorized("unknown user")));
@@ -594,9 +673,8 @@ void ChatService::postMessage(const QString &actorId, const PostMessage &cmd, QO
     Result<Channel> ch = actorId == kSystemUserId && m_dir.channel(cmd.channelId)
         ? Result<Channel>::success(*m_dir.channel(cmd.channelId)) : readableChannel(actorId, cmd.channelId);
     if (!ch.ok()) return finish(context, done, Result<Message>::failure(ch.error));
-    if (CoreError e = validateContent(cmd.content, !cmd.attachments.isEmpty() || !cmd.forwardedFromId.isEmpty()))
+    if (CoreError e = validateContent(cmd.content, !attachments.isEmpty() || !cmd.forwardedFromId.isEmpty()))
         return finish(context, done, Result<Message>::failure(e));
-    if (cmd.attachments.size() > 20) return finish(context, done, Result<Message>::failure(CoreError::invalid("attachments", "at most 20 attachments")));
     if (actorId != kSystemUserId && m_config.messagesPerMinutePerChannel > 0)
         if (CoreError e = checkRate(QLatin1String("msg:") + actorId + QLatin1Char(':') + cmd.channelId,
                                     m_config.messagesPerMinutePerChannel))
@@ -607,7 +685,7 @@ void ChatService::postMessage(const QString &actorId, const PostMessage &cmd, QO
     m.channelId = cmd.channelId;
     m.userId = actorId;
     m.content = cmd.content;
-    m.attachments = cmd.attachments;
+    m.attachments = std::move(attachments);
     m.metadata = cmd.metadata;
     m.forwardedFromId = cmd.forwardedFromId;
     if (!cmd.threadId.isEmpty()) {
@@ -634,10 +712,10 @@ void ChatService::postMessage(const QString &actorId, const PostMessage &cmd, QO
     m.createdAt = Timestamp::nowMs();
     Guard guard(context);
     m_store->insertMessage(m, [=, this](bool ok, const QString &err) {
-        if (!ok) return finish(nullptr, done, Result<Message>::failure(CoreError::internal(err)));
+        if (!ok) return answer(guard, done, Result<Message>::failure(CoreError::internal(err)));
         ++Metrics::instance().messagesPosted;
         // Acknowledge first, then fan out (ARCHITECTURE.md principle 2).
-        if (guard.alive()) finish(nullptr, done, Result<Message>::success(m));
+        answer(guard, done, Result<Message>::success(m));
         const Channel *c = m_dir.channel(m.channelId);
         if (!c) return;
         publish(ChatEvent::Type::MessageCreated, *c, [&](ChatEvent &e) {
@@ -689,8 +767,8 @@ void ChatService::editMessage(const QString &actorId, const QString &messageId, 
     m.editedAt = Timestamp::nowMs();
     Guard guard(context);
     m_store->updateMessageContent(m.id, content, m.editedAt, [=, this](bool ok, const QString &err) {
-        if (!ok) return finish(nullptr, done, Result<Message>::failure(CoreError::internal(err)));
-        if (guard.alive()) finish(nullptr, done, Result<Message>::success(m));
+        if (!ok) return answer(guard, done, Result<Message>::failure(CoreError::internal(err)));
+        answer(guard, done, Result<Message>::success(m));
         if (const Channel *c = m_dir.channel(m.channelId))
             publish(ChatEvent::Type::MessageUpdated, *c, [&](ChatEvent &e) { e.message = m; fillMessageContext(e); });
     });
@@ -707,8 +785,8 @@ void ChatService::deleteMessage(const QString &actorId, const QString &messageId
     m.deletedAt = Timestamp::nowMs();
     Guard guard(context);
     m_store->markMessageDeleted(m.id, m.deletedAt, [=, this](bool ok, const QString &err) {
-        if (!ok) return finish(nullptr, done, Result<Message>::failure(CoreError::internal(err)));
-        if (guard.alive()) finish(nullptr, done, Result<Message>::success(m));
+        if (!ok) return answer(guard, done, Result<Message>::failure(CoreError::internal(err)));
+        answer(guard, done, Result<Message>::success(m));
         if (const Channel *ch = m_dir.channel(m.channelId))
             publish(ChatEvent::Type::MessageDeleted, *ch, [&](ChatEvent &e) {
                 e.message = m;
@@ -725,9 +803,9 @@ void ChatService::forwardMessage(const QString &actorId, const QString &messageI
     PostMessage cmd;
     cmd.channelId = targetChannelId;
     cmd.content = found.value.content;
-    cmd.attachments = found.value.attachments;
     cmd.forwardedFromId = found.value.id;
-    postMessage(actorId, cmd, context, std::move(done));
+    // The original's attachments were checked when it was posted.
+    postResolved(actorId, cmd, found.value.attachments, context, std::move(done), QString());
 }
 
 void ChatService::addReaction(const QString &actorId, const QString &messageId, const QString &emoji, QObject *context,
@@ -746,9 +824,9 @@ void ChatService::addReaction(const QString &actorId, const QString &messageId, 
     m_store->insertReaction(r, [=, this](bool ok, const QString &err) {
         if (!ok) {
             const bool dup = err.contains(QLatin1String("UNIQUE"), Qt::CaseInsensitive) || err.contains(QLatin1String("duplicate"));
-            return finish(nullptr, done, Result<Reaction>::failure(dup ? CoreError::conflict("reaction already added") : CoreError::internal(err)));
+            return answer(guard, done, Result<Reaction>::failure(dup ? CoreError::conflict("reaction already added") : CoreError::internal(err)));
         }
-        if (guard.alive()) finish(nullptr, done, Result<Reaction>::success(r));
+        answer(guard, done, Result<Reaction>::success(r));
         if (const Channel *c = m_dir.channel(m.channelId))
             publish(ChatEvent::Type::ReactionAdded, *c, [&](ChatEvent &e) {
                 e.message = m;
@@ -779,8 +857,8 @@ void ChatService::removeReactionById(const QString &actorId, const QString &reac
     const Message m = found.value;
     Guard guard(context);
     m_store->deleteReaction(reaction.id, [=, this](bool ok, const QString &err) {
-        if (!ok) return finish(nullptr, done, Result<Reaction>::failure(CoreError::internal(err)));
-        if (guard.alive()) finish(nullptr, done, Result<Reaction>::success(reaction));
+        if (!ok) return answer(guard, done, Result<Reaction>::failure(CoreError::internal(err)));
+        answer(guard, done, Result<Reaction>::success(reaction));
         if (const Channel *c = m_dir.channel(m.channelId))
             publish(ChatEvent::Type::ReactionRemoved, *c, [&](ChatEvent &e) {
                 e.message = m;
@@ -797,8 +875,8 @@ void ChatService::markRead(const QString &actorId, const QString &messageId, QOb
     const Message m = found.value;
     Guard guard(context);
     m_store->markRead(m.channelId, actorId, m.id, Timestamp::nowMs(), [=, this](bool ok, const QString &err) {
-        if (!ok) return finish(nullptr, done, Result<Message>::failure(CoreError::internal(err)));
-        if (guard.alive()) finish(nullptr, done, Result<Message>::success(m));
+        if (!ok) return answer(guard, done, Result<Message>::failure(CoreError::internal(err)));
+        answer(guard, done, Result<Message>::success(m));
         if (const Channel *c = m_dir.channel(m.channelId))
             publish(ChatEvent::Type::MessageRead, *c, [&](ChatEvent &e) {
                 e.message = m;
@@ -828,9 +906,9 @@ void ChatService::systemMessage(const QString &channelId, const QString &text, Q
         cmd.channelId = id;
         cmd.content = text;
         cmd.metadata = QJsonObject{{"system", true}};
-        postMessage(kSystemUserId, cmd, nullptr, [=](const Result<Message> &r) {
+        postMessage(kSystemUserId, cmd, nullptr, [=, guard = Guard(context)](const Result<Message> &r) {
             if (r.ok()) ++*posted;
-            if (--*remaining == 0 && done) done(Result<int>::success(*posted));
+            if (--*remaining == 0) answer(guard, done, Result<int>::success(*posted));
         });
     }
 }

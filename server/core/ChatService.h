@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ChatEvent.h"
+#include "ContextGuard.h"
 #include "CoreConfig.h"
 #include "Directory.h"
 #include "PresenceManager.h"
@@ -38,7 +39,11 @@ public:
         QString threadId;
         QString replyToId;
         QString forwardedFromId;
+        // Attachment objects as the client wrote them: an object that names one
+        // of our uploads (by id or by its /api/v1/uploads/ URL) must be the
+        // actor's own upload; any other is an external link and is validated.
         QList<Attachment> attachments;
+        QStringList uploadIds; // uploads referred to by id alone
         QJsonObject metadata;
     };
 
@@ -109,6 +114,10 @@ public:
     // System message from the admin: to one channel, or (empty id) to every channel.
     void systemMessage(const QString &channelId, const QString &text, QObject *context, Callback<int> done);
 
+    // A file the actor uploaded (the content is already on disk): recorded and answered once committed.
+    void registerUpload(const QString &actorId, const Attachment &upload, QObject *context, Callback<Attachment> done);
+    Result<Attachment> upload(const QString &actorId, const QString &uploadId) const;
+
     Result<Message> message(const QString &actorId, const QString &messageId) const;
     // Oldest first. beforeId empty: the newest page.
     Result<QList<Message>> history(const QString &actorId, const QString &channelId, const QString &beforeId, int limit) const;
@@ -160,6 +169,9 @@ private:
     bool canModerate(const QString &actorId, const Channel &c) const;
     void fillMessageContext(ChatEvent &e) const;
     CoreError validateContent(const QString &content, bool allowEmpty) const;
+    Result<QList<Attachment>> resolveAttachments(const QString &actorId, const PostMessage &cmd) const;
+    void postResolved(const QString &actorId, const PostMessage &cmd, QList<Attachment> attachments, QObject *context,
+                      Callback<Message> done, const QString &originSessionId);
     void ensureDefaultWorkspace(QString *error);
 
     QPointer<Store> m_store;
@@ -172,7 +184,7 @@ private:
     PresenceManager m_presence;
     TypingManager m_typing;
     RateLimiter m_limiter;
-    QHash<QString, QList<std::pair<Callback<Channel>, QPointer<QObject>>>> m_pendingDms; // key -> waiting callers
+    QHash<QString, QList<std::pair<Callback<Channel>, ContextGuard>>> m_pendingDms; // key -> waiting callers
     QSet<QString> m_pendingChannelNames; // workspace + '/' + lower-case name, until committed
     QSet<Session *> m_presenceCounted;   // sessions whose connection PresenceManager counts
     QHash<QString, Session *> m_sessions;

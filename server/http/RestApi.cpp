@@ -289,9 +289,7 @@ void RestApi::install(Router &r)
             return res.respond(errorResponse(CoreError::invalid("attachments", "attachments must be an array")));
         for (const QJsonValue &a : atts.toArray()) {
             if (a.isString()) { // an upload id
-                auto found = m_chat->store()->attachment(a.toString());
-                if (!found) return res.respond(errorResponse(CoreError::invalid("attachments", "unknown attachment id")));
-                cmd.attachments.append(*found);
+                cmd.uploadIds.append(a.toString());
             } else if (a.isObject()) {
                 cmd.attachments.append(Attachment::fromJson(a.toObject()));
             } else {
@@ -438,16 +436,17 @@ void RestApi::upload(const HttpRequest &req, HttpResponder res, const User &u, b
     if (!out.open(QIODevice::WriteOnly) || out.write(file->data) != file->data.size() || !out.flush())
         return res.respond(errorResponse(CoreError::internal(QStringLiteral("cannot store upload"))));
     out.close();
-    m_chat->store()->insertAttachment(a, [res, a, legacyShape](bool ok, const QString &err) {
-        if (!ok) return res.respond(errorResponse(CoreError::internal(err)));
-        res.respond(HttpResponse::json(201, legacyShape ? QJsonObject{{"data", a.toJson()}} : a.toJson()));
+    m_chat->registerUpload(u.id, a, this, [res, legacyShape](const Result<Attachment> &r) {
+        if (!r.ok()) return res.respond(errorResponse(r.error));
+        res.respond(HttpResponse::json(201, legacyShape ? QJsonObject{{"data", r.value.toJson()}} : r.value.toJson()));
     });
 }
 
-void RestApi::download(const HttpRequest &, const Router::Params &p, HttpResponder res, const User &)
+void RestApi::download(const HttpRequest &, const Router::Params &p, HttpResponder res, const User &u)
 {
-    auto a = m_chat->store()->attachment(p[0]);
-    if (!a) return res.respond(errorResponse(CoreError::notFound("no such upload")));
+    const Result<Attachment> found = m_chat->upload(u.id, p[0]);
+    if (!found.ok()) return res.respond(errorResponse(found.error));
+    const Attachment *a = &found.value;
     QFile f(QDir(m_options.uploadDir).filePath(a->filename));
     if (!f.open(QIODevice::ReadOnly)) return res.respond(errorResponse(CoreError::notFound("upload content missing")));
     HttpResponse r = HttpResponse::text(200, f.readAll(), a->mimeType.toUtf8());

@@ -187,9 +187,7 @@ void FlatJsonSession::sendMessage(const QJsonObject &f)
         return sendError(QStringLiteral("send_message_error"), QStringLiteral("attachments must be an array"));
     for (const QJsonValue &a : atts.toArray()) {
         if (a.isString()) {
-            auto found = chat()->store()->attachment(a.toString());
-            if (!found) return sendError(QStringLiteral("send_message_error"), QStringLiteral("unknown attachment id"));
-            cmd.attachments.append(*found);
+            cmd.uploadIds.append(a.toString());
         } else if (a.isObject()) {
             cmd.attachments.append(Attachment::fromJson(a.toObject()));
         } else {
