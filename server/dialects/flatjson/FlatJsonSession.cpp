@@ -3,9 +3,9 @@
 #include "ChatService.h"
 #include "Metrics.h"
 #include "RoomManager.h"
-#include "Store.h"
 #include "Timestamp.h"
 
+#include <QPointer>
 #include <QJsonArray>
 #include "WebSocketConnection.h"
 
