@@ -24,7 +24,7 @@ const QHash<QString, FlatJsonSession::Handler> &FlatJsonSession::handlers()
         {"typing_indicator", &FlatJsonSession::typingIndicator},
         {"ping", &FlatJsonSession::ping},
         {"get_online_users", &FlatJsonSession::getOnlineUsers},
-        // Extensions in the seed's style (docs/protocols/flatjson.md).
+        // Extensions in the seed's style (docs/api/flatjson.md).
         {"send_message", &FlatJsonSession::sendMessage},
         {"edit_message", &FlatJsonSession::editMessage},
         {"delete_message", &FlatJsonSession::deleteMessage},
