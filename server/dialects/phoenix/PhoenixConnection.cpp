@@ -10,6 +10,7 @@
 #include "Timestamp.h"
 
 #include <QJsonArray>
+
 namespace {
 
 const QString kOk = QStringLiteral("ok");
