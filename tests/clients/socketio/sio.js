@@ -103,6 +103,31 @@ async function poll(server, params, init = {}) {
   return { status: r.status, text: await r.text(), headers: r.headers };
 }
 
+// The server's count of HTTP requests dispatched so far (this /metrics one included).
+async function httpRequestsDispatched(server) {
+  const r = await fetch(`${server.base}/metrics`);
+  const m = /^switchboard_http_requests_total (\d+)$/m.exec(await r.text());
+  if (!m) throw new Error('no switchboard_http_requests_total in /metrics');
+  return Number(m[1]);
+}
+
+// Sends a GET the server will hold, and resolves with {response} (a promise
+// of its answer) once the server has taken it: the router counts a request
+// when it dispatches it, and the poll handler holds it in that same pass, so
+// any request sent after this resolves arrives after the GET is held. An
+// ordering barrier, not a guess at how long the GET takes to get there.
+async function heldPoll(server, params, init = {}) {
+  const before = await httpRequestsDispatched(server);
+  const response = poll(server, params, init);
+  response.catch(() => {}); // the caller awaits it
+  for (let probes = 1; ; ++probes) {
+    // Each probe counts itself: the GET is in once the count passes them all.
+    if (await httpRequestsDispatched(server) >= before + probes + 1) return { response };
+    if (probes >= 500) throw new Error('the server never took the GET');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 // Opens a polling session and returns {sid, open}.
 async function pollingHandshake(server, params = {}) {
   const r = await poll(server, params);
@@ -180,5 +205,5 @@ async function rawConnected(server, token, nsp = '/') {
 
 module.exports = {
   connect, next, none, connected, connectError, upgraded,
-  eioUrl, poll, post, pollingHandshake, RawSocket, rawConnected, RS,
+  eioUrl, poll, heldPoll, post, pollingHandshake, RawSocket, rawConnected, RS,
 };

@@ -253,8 +253,11 @@ test('private channel events go to its members only, following membership change
   await api(server, 'PATCH', `/api/v1/channels/${ch.id}`, a.token, { description: 'still secret' });
   await nextEvent(sb, 'channel.updated', { id: ch.id });
 
-  // Nothing of it reached the non-member.
-  await sleep(200);
+  // Nothing of it reached the non-member. Barrier: a message in #general,
+  // which c does get, is fanned out after all of the above.
+  const gen = await general(server, a.token);
+  const barrier = await post(a.token, { channel_id: gen.id, content: 'barrier for c' });
+  await nextEvent(sc, 'message.new', { id: barrier.id });
   assert.ok(!sc.queue.some((x) => JSON.stringify(x).includes(ch.id)), `non-member saw: ${JSON.stringify(sc.queue)}`);
 
   // b is removed: member.left, then nothing more from the channel.
