@@ -61,6 +61,31 @@ function next(socket, name, pred = () => true, timeoutMs = 5000) {
   });
 }
 
+// An ordering barrier instead of a timeout: each of `actors`, then `socket`,
+// does a round trip on its namespace ("/": ping -> pong; "/chat": heartbeat
+// with an ack). The server handles a connection's packets in order, fans
+// events out synchronously and writes to a connection in order, so once the
+// round trips are done, anything the actors' earlier packets caused for
+// `socket` is in its queue.
+async function settle(socket, ...actors) {
+  for (const s of [...actors, socket]) {
+    if (s.nsp === '/chat') {
+      await s.timeout(5000).emitWithAck('heartbeat');
+    } else {
+      s.events = s.events.filter((e) => e.name !== 'pong'); // a stale pong is no barrier
+      s.emit('ping');
+      await next(s, 'pong');
+    }
+  }
+}
+
+// True if no queued `name` event matches pred once settle(socket, ...actors) is done.
+async function noneAfter(socket, name, pred = () => true, ...actors) {
+  await settle(socket, ...actors);
+  return !socket.events.some((e) => e.name === name && pred(...e.args));
+}
+
+// Only for what no barrier can order (prefer noneAfter).
 async function none(socket, name, pred = () => true, ms = 300) {
   try { await next(socket, name, pred, ms); return false; } catch (_) { return true; }
 }
@@ -204,6 +229,6 @@ async function rawConnected(server, token, nsp = '/') {
 }
 
 module.exports = {
-  connect, next, none, connected, connectError, upgraded,
+  connect, next, none, noneAfter, settle, connected, connectError, upgraded,
   eioUrl, poll, heldPoll, post, pollingHandshake, RawSocket, rawConnected, RS,
 };
