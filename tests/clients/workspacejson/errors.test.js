@@ -150,7 +150,7 @@ test('a burst of bad frames gets one error each, and events keep arriving in ord
   }
   assert.deepEqual(seen, ids);
   for (let i = 0; i < 20; ++i) assert.equal((await s.next('error')).data.code, 'INVALID_JSON');
-  assert.ok(await s.none('error', 200), 'exactly one error per bad frame');
+  assert.ok(await s.noneAfter('error'), 'exactly one error per bad frame');
   await s.close();
 });
 
