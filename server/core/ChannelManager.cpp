@@ -259,8 +259,7 @@ void ChannelManager::joinChannel(const QString &actorId, const QString &channelI
 void ChannelManager::enterChannel(Session *session, const QString &channelId, QObject *context, Callback<Channel> done)
 {
     const QString userId = session->userId();
-    if (CoreError e = m_core.checkRate(QStringLiteral("join:") + userId, m_core.config.joinsPerMinute))
-        return CommitPath::reject(done, e);
+    if (CoreError e = checkJoinRate(userId)) return CommitPath::reject(done, e);
     Result<Channel> ch = readableChannel(userId, channelId);
     if (!ch.ok()) return CommitPath::reject(done, ch.error);
     m_core.rooms.subscribe(session, RoomManager::channelTopic(channelId));
@@ -269,6 +268,11 @@ void ChannelManager::enterChannel(Session *session, const QString &channelId, QO
     if (ch.value.isPublic() && !m_core.dir.isChannelMember(channelId, userId))
         return persistMember(ch.value, userId, userId, context, std::move(done));
     if (done) done(ch);
+}
+
+CoreError ChannelManager::checkJoinRate(const QString &userId)
+{
+    return m_core.checkRate(QStringLiteral("join:") + userId, m_core.config.joinsPerMinute);
 }
 
 void ChannelManager::addMember(const QString &actorId, const QString &channelId, const QString &userId, QObject *context,
@@ -284,8 +288,7 @@ void ChannelManager::addMember(const QString &actorId, const QString &channelId,
     if (!m_core.dir.isWorkspaceMember(cur->workspaceId, userId))
         return CommitPath::reject(done, CoreError::invalid("user_id", "user is not in the channel's workspace"));
     if (m_core.dir.isChannelMember(channelId, userId)) return done ? done(R::success(*cur)) : void();
-    if (CoreError e = m_core.checkRate(QStringLiteral("join:") + userId, m_core.config.joinsPerMinute))
-        return CommitPath::reject(done, e);
+    if (CoreError e = checkJoinRate(userId)) return CommitPath::reject(done, e);
     persistMember(*cur, userId, actorId.isEmpty() ? userId : actorId, context, std::move(done));
 }
 

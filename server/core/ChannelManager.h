@@ -41,6 +41,7 @@ public:
     // and membership for a public channel the user is not a member of yet
     // (answered once that membership is committed).
     void enterChannel(Session *session, const QString &channelId, QObject *context, Callback<Channel> done);
+    CoreError checkJoinRate(const QString &userId);
     void addMember(const QString &actorId, const QString &channelId, const QString &userId, QObject *context,
                    Callback<Channel> done);
     void removeMember(const QString &actorId, const QString &channelId, const QString &userId, QObject *context,

@@ -161,6 +161,8 @@ void ChatService::enterChannel(Session *session, const QString &channelId, QObje
     m_channels->enterChannel(session, channelId, context, std::move(done));
 }
 
+CoreError ChatService::checkJoinRate(const QString &userId) { return m_channels->checkJoinRate(userId); }
+
 void ChatService::addMember(const QString &actorId, const QString &channelId, const QString &userId, QObject *context,
                             Callback<Channel> done)
 {

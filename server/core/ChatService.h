@@ -85,6 +85,8 @@ public:
     // What a session's "join" means in every dialect: one rate limit, read
     // access, the subscription, and membership of a public channel.
     void enterChannel(Session *session, const QString &channelId, QObject *context, Callback<Channel> done);
+    // The join rate limit alone, for joins that are not of a channel (a Phoenix workspace topic).
+    CoreError checkJoinRate(const QString &userId);
     void addMember(const QString &actorId, const QString &channelId, const QString &userId, QObject *context,
                    Callback<Channel> done);
     // actorId == userId: leave. Otherwise the creator, a workspace owner or the admin (empty actor).

@@ -106,13 +106,14 @@ void FlatJsonSession::joinChannel(const QJsonObject &f)
 {
     QString id;
     if (!requireChannel(f, {}, &id)) return;
-    if (CoreError e = chat()->checkRate(QStringLiteral("wsjoin:") + userId(), chat()->config().joinsPerMinute))
-        return sendCoreError(e, QStringLiteral("join_channel_error"));
-    if (CoreError e = chat()->subscribe(this, id)) {
-        if (e.code == CoreError::NotFound) return sendError(QStringLiteral("join_channel_error"), QStringLiteral("Channel not found"));
-        return sendCoreError(e, QStringLiteral("join_channel_error"));
-    }
-    send(FlatJsonCodec::reply(QStringLiteral("channel_joined"), {{"channel_id", id}}), QStringLiteral("channel_joined"), id);
+    // The core's join policy: one rate limit, access, and membership of a public channel.
+    chat()->enterChannel(this, id, this, [this, id](const Result<Channel> &r) {
+        if (!r.ok()) {
+            if (r.error.code == CoreError::NotFound) return sendError(QStringLiteral("join_channel_error"), QStringLiteral("Channel not found"));
+            return sendCoreError(r.error, QStringLiteral("join_channel_error"));
+        }
+        send(FlatJsonCodec::reply(QStringLiteral("channel_joined"), {{"channel_id", id}}), QStringLiteral("channel_joined"), id);
+    });
 }
 
 void FlatJsonSession::leaveChannel(const QJsonObject &f)

@@ -154,43 +154,41 @@ void PhoenixConnection::join(const PhoenixMessage &m)
     };
     if (m_joined.size() >= m_options.maxChannels)
         return refuse(PhoenixErrors::protocol(QStringLiteral("too many channels joined")));
-    if (CoreError e = m_chat->checkRate(QStringLiteral("phx_join:") + m_session->userId(), m_chat->config().joinsPerMinute))
+    if (kind == Kind::Channel)
+        return joinChannel(m, m.topic, joinRef, id); // the core's join policy, its rate limit included
+    if (CoreError e = m_chat->checkJoinRate(m_session->userId()))
         return refuse(PhoenixErrors::joinReply(e));
-
-    const bool ok = kind == Kind::Channel ? joinChannel(m, m.topic, joinRef, id) : joinWorkspace(m, m.topic, joinRef, id);
-    if (!ok && wasJoined && kind == Kind::Channel)
-        m_chat->unsubscribe(m_session, id);
+    joinWorkspace(m, m.topic, joinRef, id);
 }
 
-bool PhoenixConnection::joinChannel(const PhoenixMessage &m, const QString &topic, const QString &joinRef,
+void PhoenixConnection::joinChannel(const PhoenixMessage &m, const QString &topic, const QString &joinRef,
                                     const QString &channelId)
 {
-    const QString userId = m_session->userId();
-    Result<Channel> channel = m_chat->readableChannel(userId, channelId);
-    if (!channel.ok()) {
-        reply(m, kError, PhoenixErrors::joinReply(channel.error));
-        return false;
-    }
-    // Joining a public channel makes the user a member, as in Slack; members
-    // are who the other dialects show and notify (user_joined goes out then).
-    const Directory &dir = m_chat->directory();
-    if (channel.value.isPublic() && !dir.isChannelMember(channelId, userId))
-        m_chat->joinChannel(userId, channelId, m_session, [](const Result<Channel> &) {});
-    if (CoreError e = m_chat->subscribe(m_session, channelId)) {
-        reply(m, kError, PhoenixErrors::joinReply(e));
-        return false;
-    }
-    const Joined j{joinRef, Kind::Channel, channelId, RoomManager::channelTopic(channelId)};
-    m_joined.insert(topic, j);
-    reply(m, kOk, {{"channel", PhoenixPayloads::channel(channel.value)}});
+    // Joining a public channel makes the user a member (the core's one join
+    // policy); the reply waits for that membership to be committed.
+    m_chat->enterChannel(m_session, channelId, m_session, [this, m, topic, joinRef, channelId](const Result<Channel> &r) {
+        if (!r.ok()) {
+            if (!m_joined.contains(topic)) m_chat->unsubscribe(m_session, channelId);
+            reply(m, kError, PhoenixErrors::joinReply(r.error));
+            return;
+        }
+        joinedChannel(m, r.value, topic, joinRef);
+    });
+}
 
-    Result<QList<Message>> recent = m_chat->history(userId, channelId, QString(), m_chat->config().historyPageSize);
+void PhoenixConnection::joinedChannel(const PhoenixMessage &m, const Channel &channel, const QString &topic,
+                                      const QString &joinRef)
+{
+    const Joined j{joinRef, Kind::Channel, channel.id, RoomManager::channelTopic(channel.id)};
+    m_joined.insert(topic, j);
+    reply(m, kOk, {{"channel", PhoenixPayloads::channel(channel)}});
+
+    Result<QList<Message>> recent = m_chat->history(m_session->userId(), channel.id, QString(), m_chat->config().historyPageSize);
     push(topic, joinRef, QStringLiteral("messages_loaded"),
-         {{"messages", PhoenixPayloads::messages(recent.value, dir)}});
+         {{"messages", PhoenixPayloads::messages(recent.value, m_chat->directory())}});
     push(topic, joinRef, QStringLiteral("presence_state"), m_hub->state(j.coreTopic));
     // Listen only now: our own arrival is already in the state we just sent.
     m_hub->listen(j.coreTopic, this);
-    return true;
 }
 
 bool PhoenixConnection::joinWorkspace(const PhoenixMessage &m, const QString &topic, const QString &joinRef,

@@ -62,7 +62,8 @@ private:
     void handle(const PhoenixDecodeResult &result);
     void handleMessage(const PhoenixMessage &m);
     void join(const PhoenixMessage &m);
-    bool joinChannel(const PhoenixMessage &m, const QString &topic, const QString &joinRef, const QString &channelId);
+    void joinChannel(const PhoenixMessage &m, const QString &topic, const QString &joinRef, const QString &channelId);
+    void joinedChannel(const PhoenixMessage &m, const Channel &channel, const QString &topic, const QString &joinRef);
     bool joinWorkspace(const PhoenixMessage &m, const QString &topic, const QString &joinRef, const QString &workspaceId);
     void leave(const PhoenixMessage &m);
     void forget(const QString &topic, bool unsubscribe);

@@ -88,25 +88,20 @@ void ChatNamespaceSession::joinRoom(const QJsonArray &args, qint64 ackId)
                   ackId);
         return;
     }
-    auto done = [this, event, roomId, ackId](const Result<Channel> &r) {
+    // The core's join policy (one rate limit, the subscription, membership of a
+    // public room: what others see as userJoinedRoom).
+    chat()->enterChannel(this, roomId, this, [this, event, roomId, ackId](const Result<Channel> &r) {
         if (!r.ok()) {
-            sendError(event, r.error, ackId);
-            return;
-        }
-        if (const CoreError e = chat()->subscribe(this, roomId)) {
-            sendError(event, e, ackId);
+            sendError(event, r.error.code == CoreError::AccessDenied
+                                 ? CoreError::accessDenied(QStringLiteral("Access denied to room"))
+                                 : r.error,
+                      ackId);
             return;
         }
         enterRoom(roomId);
         emitEvent(QStringLiteral("joinedRoom"), { roomId }, roomId);
         ackOk(ackId, QJsonObject{ { QStringLiteral("roomId"), roomId } });
-    };
-    // Joining a public room makes the user a member: that is what others see
-    // as userJoinedRoom (in every dialect, as a member-joined event).
-    if (ch.value.isPublic() && !chat()->directory().isChannelMember(roomId, userId()))
-        chat()->joinChannel(userId(), roomId, this, done);
-    else
-        done(ch);
+    });
 }
 
 void ChatNamespaceSession::leaveRoom(const QJsonArray &args, qint64 ackId)

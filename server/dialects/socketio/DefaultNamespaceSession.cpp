@@ -113,13 +113,10 @@ void DefaultNamespaceSession::joinRoom(const QJsonObject &p, qint64 ackId, bool 
         sendError(event, ch.ok() || ch.error.code == CoreError::AccessDenied ? denied : ch.error, ackId);
         return;
     }
-    auto done = [this, event, field, roomId, direct, ackId, denied](const Result<Channel> &r) {
+    // The core's join policy: one rate limit, the subscription, membership of a public channel.
+    chat()->enterChannel(this, roomId, this, [this, event, field, roomId, direct, ackId, denied](const Result<Channel> &r) {
         if (!r.ok()) {
             sendError(event, r.error.code == CoreError::RateLimited ? r.error : denied, ackId);
-            return;
-        }
-        if (const CoreError e = chat()->subscribe(this, roomId)) {
-            sendError(event, denied, ackId);
             return;
         }
         enterRoom(roomId);
@@ -127,12 +124,7 @@ void DefaultNamespaceSession::joinRoom(const QJsonObject &p, qint64 ackId, bool 
         emitEvent(direct ? QStringLiteral("conversation_joined") : QStringLiteral("joined_channel"), { data },
                   roomId);
         ackOk(ackId, data);
-    };
-    // Joining a public channel makes the user a member, as in every dialect.
-    if (ch.value.isPublic() && !chat()->directory().isChannelMember(roomId, userId()))
-        chat()->joinChannel(userId(), roomId, this, done);
-    else
-        done(ch);
+    });
 }
 
 void DefaultNamespaceSession::leaveRoom(const QJsonObject &p, qint64 ackId, bool direct)
