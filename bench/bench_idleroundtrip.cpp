@@ -7,7 +7,7 @@
 // QTcpServer echo server, dispatcher chosen by SWITCHBOARD_DISPATCHER exactly
 // as the server does), opens the idle connections and one active one with
 // plain blocking sockets, and times request/echo pairs.
-#include "EpollEventDispatcher.h"
+#include "net/EpollEventDispatcher.h"
 
 #include <QCoreApplication>
 #include <QTcpServer>

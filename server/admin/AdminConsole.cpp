@@ -2,7 +2,7 @@
 
 #include "AdminProtocol.h"
 
-#include "WebSocketConnection.h"
+#include "net/WebSocketConnection.h"
 
 #include <QTimer>
 

@@ -1,20 +1,20 @@
 #include "AdminFeed.h"
 
 #include "AdminProtocol.h"
-#include "ChatService.h"
-#include "HttpRequest.h"
-#include "HttpResponse.h"
-#include "Metrics.h"
-#include "Router.h"
+#include "core/ChatService.h"
+#include "http/HttpRequest.h"
+#include "http/HttpResponse.h"
+#include "core/Metrics.h"
+#include "http/Router.h"
 #include "Timestamp.h"
-#include "TrafficTap.h"
+#include "core/TrafficTap.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
 #include <QLoggingCategory>
-#include "WebSocketConnection.h"
+#include "net/WebSocketConnection.h"
 
 Q_LOGGING_CATEGORY(lcAdmin, "switchboard.admin")
 

@@ -3,10 +3,10 @@
 #include "AdminConsole.h"
 #include "ChannelActivity.h"
 #include "ChannelInfo.h"
-#include "ChatEvent.h"
+#include "core/ChatEvent.h"
 #include "ConnectionInfo.h"
 #include "ServerStats.h"
-#include "Session.h"
+#include "core/Session.h"
 
 #include <QElapsedTimer>
 #include <QHash>

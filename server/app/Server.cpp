@@ -1,22 +1,22 @@
 #include "Server.h"
 
-#include "AdminFeed.h"
-#include "ChatService.h"
-#include "DialectContext.h"
-#include "FlatJsonDialect.h"
-#include "HttpServer.h"
-#include "LoopLagProbe.h"
-#include "PhoenixDialect.h"
-#include "RestApi.h"
-#include "Session.h"
-#include "SocketIoDialect.h"
-#include "Store.h"
-#include "WorkspaceJsonDialect.h"
+#include "admin/AdminFeed.h"
+#include "core/ChatService.h"
+#include "transport/DialectContext.h"
+#include "dialects/flatjson/FlatJsonDialect.h"
+#include "http/HttpServer.h"
+#include "core/LoopLagProbe.h"
+#include "dialects/phoenix/PhoenixDialect.h"
+#include "dialects/rest/RestApi.h"
+#include "core/Session.h"
+#include "dialects/socketio/SocketIoDialect.h"
+#include "storage/Store.h"
+#include "dialects/workspacejson/WorkspaceJsonDialect.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QLoggingCategory>
-#include "LoopLagProbe.h"
+#include "core/LoopLagProbe.h"
 
 #include <QTimer>
 

@@ -1,6 +1,6 @@
 #include "ServerConfig.h"
 
-#include "PasswordHasher.h"
+#include "auth/PasswordHasher.h"
 
 #include <QCommandLineParser>
 #include <QDir>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "CoreConfig.h"
-#include "WebSocketSession.h"
+#include "core/CoreConfig.h"
+#include "transport/WebSocketSession.h"
 
 #include <QHostAddress>
 #include <QList>

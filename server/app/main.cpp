@@ -1,4 +1,4 @@
-#include "EpollEventDispatcher.h"
+#include "net/EpollEventDispatcher.h"
 #include "Server.h"
 #include "ServerConfig.h"
 #include "UnixSignalWatcher.h"

@@ -2,11 +2,11 @@
 
 #include "ChannelManager.h"
 #include "CoreContext.h"
-#include "JwtCodec.h"
-#include "PasswordHasher.h"
+#include "auth/JwtCodec.h"
+#include "auth/PasswordHasher.h"
 #include "Session.h"
 #include "SessionManager.h"
-#include "Store.h"
+#include "storage/Store.h"
 #include "Timestamp.h"
 
 #include <QRegularExpression>

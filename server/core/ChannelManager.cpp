@@ -3,7 +3,7 @@
 #include "CoreContext.h"
 #include "Session.h"
 #include "SessionManager.h"
-#include "Store.h"
+#include "storage/Store.h"
 #include "Timestamp.h"
 
 #include <algorithm>
@@ -260,9 +260,8 @@ void ChannelManager::enterChannel(Session *session, const QString &channelId, QO
 {
     const QString userId = session->userId();
     if (CoreError e = checkJoinRate(userId)) return CommitPath::reject(done, e);
+    if (CoreError e = m_core.sessions->subscribe(session, channelId)) return CommitPath::reject(done, e);
     Result<Channel> ch = readableChannel(userId, channelId);
-    if (!ch.ok()) return CommitPath::reject(done, ch.error);
-    m_core.rooms.subscribe(session, RoomManager::channelTopic(channelId));
     // Joining a public channel makes the user a member, as in Slack: members
     // are who every dialect shows and notifies.
     if (ch.value.isPublic() && !m_core.dir.isChannelMember(channelId, userId))

@@ -5,7 +5,7 @@
 #include "CoreContext.h"
 #include "Session.h"
 #include "SessionManager.h"
-#include "Store.h"
+#include "storage/Store.h"
 #include "Timestamp.h"
 
 #include <QTimer>

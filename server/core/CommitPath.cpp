@@ -1,6 +1,6 @@
 #include "CommitPath.h"
 
-#include "Store.h"
+#include "storage/Store.h"
 
 #include <QLoggingCategory>
 

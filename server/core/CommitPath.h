@@ -2,14 +2,14 @@
 
 #include "ContextGuard.h"
 #include "Result.h"
-#include "StoreStatus.h"
+#include "storage/StoreStatus.h"
 
 #include <QPointer>
 
 #include <functional>
 #include <memory>
 
-#include "Store.h"
+#include "storage/Store.h"
 
 // The one way a command's writes reach storage and its answer reaches the
 // caller. Every mutating command of the core goes through commit(), so the

@@ -16,7 +16,7 @@ class AccountManager;
 class ChannelManager;
 class MessageManager;
 class SessionManager;
-#include "Store.h"
+#include "storage/Store.h"
 
 // What the four managers of the core share: the in-memory directory, the
 // rooms, the one commit path and the one event outlet, the limits. Owned by

@@ -4,7 +4,7 @@
 #include "CoreContext.h"
 #include "MentionParser.h"
 #include "Metrics.h"
-#include "Store.h"
+#include "storage/Store.h"
 #include "Timestamp.h"
 
 #include <algorithm>

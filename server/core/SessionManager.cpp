@@ -39,7 +39,11 @@ CoreError SessionManager::attach(Session *s)
     m_userSessions[u->id].insert(s);
     // Safety net for a dialect that deletes a session without detaching it: the
     // base destructor still has the topics and ids, so detach completely then.
-    connect(s, &Session::aboutToBeDestroyed, this, [this](Session *gone) { detach(gone); }, Qt::DirectConnection);
+    // And whatever subscribed it after its detach: a freed session must never stay in a room.
+    connect(s, &Session::aboutToBeDestroyed, this, [this](Session *gone) {
+        detach(gone);
+        m_core.rooms.unsubscribeAll(gone);
+    }, Qt::DirectConnection);
     m_core.rooms.subscribe(s, RoomManager::userTopic(u->id));
     for (const QString &ws : m_core.dir.workspacesOf(u->id)) m_core.rooms.subscribe(s, RoomManager::workspaceTopic(ws));
     if (s->followsMemberships())
@@ -79,8 +83,15 @@ QList<Session *> SessionManager::sessionsOfUser(const QString &userId) const
     return m_userSessions.value(userId).values();
 }
 
+bool SessionManager::isAttached(Session *s) const
+{
+    return s && m_sessions.value(s->id()) == s;
+}
+
 CoreError SessionManager::subscribe(Session *s, const QString &channelId)
 {
+    // A session that closed while its command was committing hears nothing more.
+    if (!isAttached(s)) return CoreError::notFound("connection closed");
     Result<Channel> ch = m_core.channels->readableChannel(s->userId(), channelId);
     if (!ch.ok()) return ch.error;
     m_core.rooms.subscribe(s, RoomManager::channelTopic(channelId));

@@ -25,6 +25,7 @@ public:
     QList<Session *> sessions() const { return m_sessions.values(); }
     Session *session(const QString &id) const { return m_sessions.value(id); }
     QList<Session *> sessionsOfUser(const QString &userId) const;
+    bool isAttached(Session *session) const;
     CoreError subscribe(Session *session, const QString &channelId);
     void unsubscribe(Session *session, const QString &channelId);
 

@@ -2,7 +2,7 @@
 
 #include "HttpConnection.h"
 
-#include "WebSocketConnection.h"
+#include "net/WebSocketConnection.h"
 #include "WebSocketHandshake.h"
 
 #include <QLoggingCategory>

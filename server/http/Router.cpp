@@ -1,6 +1,6 @@
 #include "Router.h"
 
-#include "Metrics.h"
+#include "core/Metrics.h"
 
 bool Router::match(const QString &pattern, const QString &path, Params *params)
 {

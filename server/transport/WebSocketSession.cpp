@@ -1,10 +1,10 @@
 #include "WebSocketSession.h"
 
-#include "ChatService.h"
-#include "Metrics.h"
-#include "TrafficTap.h"
+#include "core/ChatService.h"
+#include "core/Metrics.h"
+#include "core/TrafficTap.h"
 
-#include "WebSocketConnection.h"
+#include "net/WebSocketConnection.h"
 
 WebSocketSession::WebSocketSession(ChatService *chat, WebSocketConnection *socket, const QString &dialect, const Limits &limits,
                                    QObject *parent)

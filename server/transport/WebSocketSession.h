@@ -1,7 +1,7 @@
 #pragma once
 
-#include "CoreError.h"
-#include "Session.h"
+#include "core/CoreError.h"
+#include "core/Session.h"
 
 #include <QTimer>
 #include <QWebSocketProtocol>

@@ -1,5 +1,5 @@
-#include "ChannelActivity.h"
-#include "TrafficThrottle.h"
+#include "admin/ChannelActivity.h"
+#include "admin/TrafficThrottle.h"
 
 #include <QTest>
 

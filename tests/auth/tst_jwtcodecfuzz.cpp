@@ -1,4 +1,4 @@
-#include "JwtCodec.h"
+#include "auth/JwtCodec.h"
 
 #include <QRandomGenerator>
 

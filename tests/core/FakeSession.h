@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ChatEvent.h"
-#include "Session.h"
+#include "core/ChatEvent.h"
+#include "core/Session.h"
 
 #include <QList>
 #include <QStringList>

@@ -2,10 +2,10 @@
 // sessions that record what the core delivers. Commands are awaited through
 // their callbacks, which the core runs only after the write is committed.
 
-#include "ChatService.h"
+#include "core/ChatService.h"
 #include "FakeSession.h"
-#include "JwtCodec.h"
-#include "Store.h"
+#include "auth/JwtCodec.h"
+#include "storage/Store.h"
 #include "Timestamp.h"
 
 #include <QDir>

@@ -1,7 +1,7 @@
 // JsonWriter must write exactly the bytes QJsonDocument::Compact writes, so
 // switching a hot path to it changes no client-visible byte.
 
-#include "JsonWriter.h"
+#include "core/JsonWriter.h"
 #include "Timestamp.h"
 
 #include <QJsonArray>

@@ -1,6 +1,6 @@
 // @username extraction: what counts as a mention and what does not.
 
-#include "MentionParser.h"
+#include "core/MentionParser.h"
 
 #include <QTest>
 

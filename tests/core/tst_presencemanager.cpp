@@ -1,6 +1,6 @@
 // Presence across several connections of one user, and explicit away/busy.
 
-#include "PresenceManager.h"
+#include "core/PresenceManager.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,6 +1,6 @@
 // Token buckets with an injected clock: every figure here is exact, no sleeping.
 
-#include "RateLimiter.h"
+#include "core/RateLimiter.h"
 
 #include <QTest>
 

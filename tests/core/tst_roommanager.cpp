@@ -1,7 +1,7 @@
 // Topic subscriptions and fan-out: once per session, only to subscribers.
 
 #include "FakeSession.h"
-#include "RoomManager.h"
+#include "core/RoomManager.h"
 
 #include <QSignalSpy>
 #include <QTest>

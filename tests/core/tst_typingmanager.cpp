@@ -1,7 +1,7 @@
 // Typing state per (channel, user): start, refresh, stop, expiry, and the
 // connection that owns it going away.
 
-#include "TypingManager.h"
+#include "core/TypingManager.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,7 +1,7 @@
 // FlatJsonCodec against seed 004 ("Pythia"): each server message has exactly
 // the seed's fields plus the extensions docs/api/flatjson.md documents.
 
-#include "FlatJsonCodec.h"
+#include "dialects/flatjson/FlatJsonCodec.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,9 +1,9 @@
 // FlatJsonErrors: the one place flat JSON errors are made. An Internal error's
 // text (SQL, paths) reaches the log only; every error counts once.
 
-#include "FlatJsonCodec.h"
-#include "FlatJsonErrors.h"
-#include "Metrics.h"
+#include "dialects/flatjson/FlatJsonCodec.h"
+#include "dialects/flatjson/FlatJsonErrors.h"
+#include "core/Metrics.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

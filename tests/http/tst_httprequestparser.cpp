@@ -1,6 +1,6 @@
 // The request-head parser on its own: bytes in, outcome and HttpRequest out.
 
-#include "HttpRequestParser.h"
+#include "http/HttpRequestParser.h"
 
 #include <QTest>
 

@@ -1,9 +1,9 @@
 // HttpServer and HttpConnection over real TCP sockets on 127.0.0.1: keep-alive,
 // deferred (long-poll style) answers, pipelining, limits, and WebSocket upgrades.
 
-#include "HttpServer.h"
+#include "http/HttpServer.h"
 #include "HttpTestClient.h"
-#include "WebSocketConnection.h"
+#include "net/WebSocketConnection.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,6 +1,6 @@
 // multipart/form-data bodies as browsers and curl send them for uploads.
 
-#include "MultipartParser.h"
+#include "http/MultipartParser.h"
 
 #include <QTest>
 

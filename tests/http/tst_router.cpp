@@ -1,10 +1,10 @@
 // Route matching (pure) and dispatch (404, 405, OPTIONS) through a real
 // HttpServer, since a response is only observable on the wire.
 
-#include "HttpServer.h"
+#include "http/HttpServer.h"
 #include "HttpTestClient.h"
-#include "Metrics.h"
-#include "Router.h"
+#include "core/Metrics.h"
+#include "http/Router.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,5 +1,5 @@
 // WebSocketHandshake: RFC 6455 4.2 on the server side, without sockets.
-#include "WebSocketHandshake.h"
+#include "http/WebSocketHandshake.h"
 
 #include <QTest>
 

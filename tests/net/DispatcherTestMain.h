@@ -1,6 +1,6 @@
 #pragma once
 
-#include "EpollEventDispatcher.h"
+#include "net/EpollEventDispatcher.h"
 
 #include <QCoreApplication>
 #include <QTest>

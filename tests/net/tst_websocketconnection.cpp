@@ -5,8 +5,8 @@
 #include "DispatcherTestMain.h"
 
 #include "ClientFrame.h"
-#include "HttpServer.h"
-#include "WebSocketConnection.h"
+#include "http/HttpServer.h"
+#include "net/WebSocketConnection.h"
 
 #include <QAbstractEventDispatcher>
 #include <QPointer>

@@ -1,7 +1,7 @@
 // WebSocketFrameParser byte by byte: every RFC 6455 rule a server must enforce
 // on client frames, with the close code each violation calls for.
 #include "ClientFrame.h"
-#include "WebSocketFrameParser.h"
+#include "net/WebSocketFrameParser.h"
 
 #include <QTest>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "PhoenixConnection.h"
-#include "PhoenixTransport.h"
-#include "Session.h"
+#include "dialects/phoenix/PhoenixConnection.h"
+#include "dialects/phoenix/PhoenixTransport.h"
+#include "core/Session.h"
 
 #include <QList>
 

@@ -1,4 +1,4 @@
-#include "PhoenixCodec.h"
+#include "dialects/phoenix/PhoenixCodec.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,5 +1,5 @@
-#include "PhoenixCodec.h"
-#include "PhoenixLongPollCodec.h"
+#include "dialects/phoenix/PhoenixCodec.h"
+#include "dialects/phoenix/PhoenixLongPollCodec.h"
 
 #include <QJsonArray>
 #include <QRandomGenerator>

@@ -2,10 +2,10 @@
 // directory) with recording transports: the protocol state machine, the
 // event mapping and the presence hub, without sockets.
 
-#include "ChatService.h"
-#include "PhoenixPresenceHub.h"
+#include "core/ChatService.h"
+#include "dialects/phoenix/PhoenixPresenceHub.h"
 #include "RecordingPhoenixSession.h"
-#include "Store.h"
+#include "storage/Store.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,9 +1,9 @@
 // PhoenixErrors: the one place Phoenix error replies and refusals are made.
 // An Internal error's text reaches the log only; every error counts once.
 
-#include "Metrics.h"
-#include "PhoenixErrors.h"
-#include "PhoenixPayloads.h"
+#include "core/Metrics.h"
+#include "dialects/phoenix/PhoenixErrors.h"
+#include "dialects/phoenix/PhoenixPayloads.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "PhoenixLongPollCodec.h"
+#include "dialects/phoenix/PhoenixLongPollCodec.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

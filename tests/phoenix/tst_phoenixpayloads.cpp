@@ -1,5 +1,5 @@
-#include "Directory.h"
-#include "PhoenixPayloads.h"
+#include "core/Directory.h"
+#include "dialects/phoenix/PhoenixPayloads.h"
 
 #include <QJsonArray>
 #include <QTest>

@@ -1,8 +1,8 @@
 // RestErrors: the one place REST errors are made (CONTRACT.md's shape and
 // status). An Internal error's text reaches the log only; every error counts once.
 
-#include "Metrics.h"
-#include "RestErrors.h"
+#include "core/Metrics.h"
+#include "dialects/rest/RestErrors.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,4 +1,4 @@
-#include "EngineIoCodec.h"
+#include "dialects/socketio/EngineIoCodec.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
-#include "EngineIoCodec.h"
-#include "EngineIoServer.h"
-#include "EngineIoSocket.h"
+#include "dialects/socketio/EngineIoCodec.h"
+#include "dialects/socketio/EngineIoServer.h"
+#include "dialects/socketio/EngineIoSocket.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>

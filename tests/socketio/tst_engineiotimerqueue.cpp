@@ -1,5 +1,5 @@
-#include "EngineIoTimer.h"
-#include "EngineIoTimerQueue.h"
+#include "dialects/socketio/EngineIoTimer.h"
+#include "dialects/socketio/EngineIoTimerQueue.h"
 
 #include <QElapsedTimer>
 #include <QTest>

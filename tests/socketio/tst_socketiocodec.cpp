@@ -1,4 +1,4 @@
-#include "SocketIoCodec.h"
+#include "dialects/socketio/SocketIoCodec.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,5 +1,5 @@
-#include "EngineIoCodec.h"
-#include "SocketIoCodec.h"
+#include "dialects/socketio/EngineIoCodec.h"
+#include "dialects/socketio/SocketIoCodec.h"
 
 #include <QRandomGenerator>
 #include <QTest>

@@ -2,8 +2,8 @@
 // "/chat". An Internal error's text reaches the log only; every failed
 // command (event plus ack) and refused CONNECT counts once.
 
-#include "Metrics.h"
-#include "SocketIoErrors.h"
+#include "core/Metrics.h"
+#include "dialects/socketio/SocketIoErrors.h"
 
 #include <QJsonDocument>
 #include <QRegularExpression>

@@ -1,5 +1,5 @@
-#include "ChatNamespaceJson.h"
-#include "DefaultNamespaceJson.h"
+#include "dialects/socketio/ChatNamespaceJson.h"
+#include "dialects/socketio/DefaultNamespaceJson.h"
 #include "Timestamp.h"
 
 #include <QJsonArray>

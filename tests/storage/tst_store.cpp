@@ -3,8 +3,8 @@
 // Every check that a write is durable reads through a second, independent
 // connection, so "visible" means "committed", not "in our own transaction".
 
-#include "Migrations.h"
-#include "Store.h"
+#include "storage/Migrations.h"
+#include "storage/Store.h"
 #include "Timestamp.h"
 
 #include <QCoreApplication>

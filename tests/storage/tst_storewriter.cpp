@@ -1,7 +1,7 @@
 // StoreWriter delivers commit callbacks in the owner's thread under a time
 // budget per event-loop pass: in commit order, all of them, and with the loop
 // free to run other work between passes.
-#include "StoreWriter.h"
+#include "storage/StoreWriter.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -1,6 +1,6 @@
 // Seed 003 (workspace JSON) codec: envelopes, every server event's exact data
 // fields, client event parsing, and the error and close code mapping.
-#include "WorkspaceJsonCodec.h"
+#include "dialects/workspacejson/WorkspaceJsonCodec.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

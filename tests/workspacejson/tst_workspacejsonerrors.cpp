@@ -1,9 +1,9 @@
 // WorkspaceJsonErrors: the one place workspace JSON errors are made. An
 // Internal error's text reaches the log only; every error counts once.
 
-#include "Metrics.h"
-#include "WorkspaceJsonCodec.h"
-#include "WorkspaceJsonErrors.h"
+#include "core/Metrics.h"
+#include "dialects/workspacejson/WorkspaceJsonCodec.h"
+#include "dialects/workspacejson/WorkspaceJsonErrors.h"
 
 #include <QRegularExpression>
 #include <QTest>

@@ -1,6 +1,6 @@
 #include "FlatJsonCodec.h"
 
-#include "JsonWriter.h"
+#include "core/JsonWriter.h"
 #include "Timestamp.h"
 
 #include <QJsonArray>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ChatEvent.h"
-#include "CoreError.h"
+#include "core/ChatEvent.h"
+#include "core/CoreError.h"
 
 #include <QByteArray>
 #include <QJsonObject>

@@ -1,12 +1,12 @@
 #include "FlatJsonDialect.h"
 
-#include "ChatService.h"
-#include "DialectContext.h"
+#include "core/ChatService.h"
+#include "transport/DialectContext.h"
 #include "FlatJsonSession.h"
 #include "FlatJsonErrors.h"
-#include "Router.h"
+#include "http/Router.h"
 
-#include "WebSocketConnection.h"
+#include "net/WebSocketConnection.h"
 
 void FlatJsonDialect::install(Router &router, const DialectContext &ctx)
 {

@@ -1,7 +1,7 @@
 #include "FlatJsonErrors.h"
 
 #include "FlatJsonCodec.h"
-#include "Metrics.h"
+#include "core/Metrics.h"
 
 #include <QLoggingCategory>
 

@@ -1,13 +1,13 @@
 #include "FlatJsonSession.h"
 
-#include "ChatService.h"
+#include "core/ChatService.h"
 #include "FlatJsonErrors.h"
-#include "RoomManager.h"
+#include "core/RoomManager.h"
 #include "Timestamp.h"
 
 #include <QPointer>
 #include <QJsonArray>
-#include "WebSocketConnection.h"
+#include "net/WebSocketConnection.h"
 
 FlatJsonSession::FlatJsonSession(ChatService *chat, WebSocketConnection *socket, const User &user, const Limits &limits, QObject *parent)
     : WebSocketSession(chat, socket, QStringLiteral("flatjson"), limits, parent)

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "ChatService.h"
+#include "core/ChatService.h"
 #include "FlatJsonCodec.h"
-#include "Result.h"
-#include "WebSocketSession.h"
+#include "core/Result.h"
+#include "transport/WebSocketSession.h"
 
 #include <functional>
 

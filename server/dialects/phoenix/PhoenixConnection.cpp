@@ -1,12 +1,12 @@
 #include "PhoenixConnection.h"
 
-#include "ChatService.h"
+#include "core/ChatService.h"
 #include "PhoenixBroadcast.h"
 #include "PhoenixErrors.h"
 #include "PhoenixPayloads.h"
 #include "PhoenixPresenceHub.h"
 #include "PhoenixTransport.h"
-#include "Session.h"
+#include "core/Session.h"
 #include "Timestamp.h"
 
 #include <QJsonArray>

@@ -1,14 +1,14 @@
 #include "PhoenixDialect.h"
 
-#include "ChatService.h"
-#include "DialectContext.h"
+#include "core/ChatService.h"
+#include "transport/DialectContext.h"
 #include "PhoenixErrors.h"
 #include "PhoenixLongPollEndpoint.h"
 #include "PhoenixPresenceHub.h"
 #include "PhoenixWebSocketSession.h"
-#include "Router.h"
+#include "http/Router.h"
 
-#include "WebSocketConnection.h"
+#include "net/WebSocketConnection.h"
 
 namespace {
 

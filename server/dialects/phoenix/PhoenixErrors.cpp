@@ -1,6 +1,6 @@
 #include "PhoenixErrors.h"
 
-#include "Metrics.h"
+#include "core/Metrics.h"
 #include "PhoenixLongPollCodec.h"
 #include "PhoenixPayloads.h"
 

@@ -1,6 +1,6 @@
 #include "PhoenixLongPollEndpoint.h"
 
-#include "ChatService.h"
+#include "core/ChatService.h"
 #include "PhoenixErrors.h"
 #include "PhoenixLongPollCodec.h"
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "HttpRequest.h"
-#include "HttpResponder.h"
+#include "http/HttpRequest.h"
+#include "http/HttpResponder.h"
 #include "PhoenixConnection.h"
 #include "PhoenixLongPollSession.h"
 

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "CoreError.h"
-#include "HttpResponder.h"
+#include "core/CoreError.h"
+#include "http/HttpResponder.h"
 #include "PhoenixConnection.h"
 #include "PhoenixTransport.h"
-#include "Session.h"
+#include "core/Session.h"
 
 #include <QTimer>
 

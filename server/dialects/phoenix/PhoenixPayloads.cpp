@@ -1,6 +1,6 @@
 #include "PhoenixPayloads.h"
 
-#include "Directory.h"
+#include "core/Directory.h"
 #include "Timestamp.h"
 
 namespace {

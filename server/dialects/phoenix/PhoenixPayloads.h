@@ -2,7 +2,7 @@
 
 #include "Attachment.h"
 #include "Channel.h"
-#include "CoreError.h"
+#include "core/CoreError.h"
 #include "Message.h"
 #include "Reaction.h"
 #include "User.h"

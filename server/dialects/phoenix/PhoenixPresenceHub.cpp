@@ -2,12 +2,12 @@
 
 #include <algorithm>
 
-#include "ChatService.h"
-#include "RoomManager.h"
+#include "core/ChatService.h"
+#include "core/RoomManager.h"
 #include "PhoenixBroadcast.h"
 #include "PhoenixConnection.h"
 #include "PhoenixPayloads.h"
-#include "Session.h"
+#include "core/Session.h"
 #include "Timestamp.h"
 
 #include <QJsonArray>

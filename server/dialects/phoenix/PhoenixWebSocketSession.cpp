@@ -1,6 +1,6 @@
 #include "PhoenixWebSocketSession.h"
 
-#include "WebSocketConnection.h"
+#include "net/WebSocketConnection.h"
 
 PhoenixWebSocketSession::PhoenixWebSocketSession(ChatService *chat, PhoenixPresenceHub *hub, WebSocketConnection *socket,
                                                  const User &user, const PhoenixConnection::Options &options,

@@ -2,7 +2,7 @@
 
 #include "PhoenixConnection.h"
 #include "PhoenixTransport.h"
-#include "WebSocketSession.h"
+#include "transport/WebSocketSession.h"
 
 // A Phoenix socket at /socket/websocket: frames in and out of one
 // WebSocketConnection, the protocol in PhoenixConnection. The shared WebSocketSession

@@ -1,6 +1,6 @@
 #include "RestAuthRoutes.h"
 
-#include "ChatService.h"
+#include "core/ChatService.h"
 #include "RestErrors.h"
 
 void RestAuthRoutes::install(Router &r)

@@ -1,6 +1,6 @@
 #include "RestChannelRoutes.h"
 
-#include "ChatService.h"
+#include "core/ChatService.h"
 #include "RestErrors.h"
 
 #include <QJsonArray>

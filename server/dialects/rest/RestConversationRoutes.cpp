@@ -1,6 +1,6 @@
 #include "RestConversationRoutes.h"
 
-#include "ChatService.h"
+#include "core/ChatService.h"
 #include "Timestamp.h"
 
 #include <QJsonArray>

@@ -1,6 +1,6 @@
 #include "RestErrors.h"
 
-#include "Metrics.h"
+#include "core/Metrics.h"
 
 #include <QJsonObject>
 #include <QLoggingCategory>

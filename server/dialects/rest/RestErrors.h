@@ -1,7 +1,7 @@
 #pragma once
 
-#include "CoreError.h"
-#include "HttpResponse.h"
+#include "core/CoreError.h"
+#include "http/HttpResponse.h"
 
 #include <QString>
 

@@ -1,7 +1,7 @@
 #include "RestHealthRoutes.h"
 
-#include "ChatService.h"
-#include "Metrics.h"
+#include "core/ChatService.h"
+#include "core/Metrics.h"
 
 #include <QJsonObject>
 

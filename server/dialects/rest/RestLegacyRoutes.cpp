@@ -1,7 +1,7 @@
 #include "RestLegacyRoutes.h"
 
 #include "CamelCaseJson.h"
-#include "ChatService.h"
+#include "core/ChatService.h"
 
 #include <QJsonArray>
 

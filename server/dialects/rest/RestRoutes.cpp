@@ -1,6 +1,6 @@
 #include "RestRoutes.h"
 
-#include "ChatService.h"
+#include "core/ChatService.h"
 #include "RestErrors.h"
 
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "CoreError.h"
-#include "Router.h"
+#include "core/CoreError.h"
+#include "http/Router.h"
 #include "User.h"
 
 #include <QJsonObject>

@@ -1,7 +1,7 @@
 #include "RestUploadRoutes.h"
 
-#include "ChatService.h"
-#include "MultipartParser.h"
+#include "core/ChatService.h"
+#include "http/MultipartParser.h"
 #include "RestErrors.h"
 #include "Timestamp.h"
 

@@ -1,6 +1,6 @@
 #include "RestUserRoutes.h"
 
-#include "ChatService.h"
+#include "core/ChatService.h"
 
 void RestUserRoutes::install(Router &r)
 {

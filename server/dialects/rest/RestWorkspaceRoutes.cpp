@@ -1,6 +1,6 @@
 #include "RestWorkspaceRoutes.h"
 
-#include "ChatService.h"
+#include "core/ChatService.h"
 #include "RestErrors.h"
 
 #include <QJsonArray>

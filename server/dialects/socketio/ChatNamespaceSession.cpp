@@ -1,7 +1,7 @@
 #include "ChatNamespaceSession.h"
 
 #include "ChatNamespaceJson.h"
-#include "ChatService.h"
+#include "core/ChatService.h"
 #include "Timestamp.h"
 
 #include <QJsonDocument>

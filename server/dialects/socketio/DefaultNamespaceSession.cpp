@@ -1,6 +1,6 @@
 #include "DefaultNamespaceSession.h"
 
-#include "ChatService.h"
+#include "core/ChatService.h"
 #include "DefaultNamespaceJson.h"
 #include "Timestamp.h"
 

@@ -5,7 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
-#include "WebSocketConnection.h"
+#include "net/WebSocketConnection.h"
 
 EngineIoServer::EngineIoServer(const EngineIoConfig &config, QObject *parent)
     : QObject(parent), m_config(config)

@@ -2,7 +2,7 @@
 
 #include "EngineIoCodec.h"
 
-#include "WebSocketConnection.h"
+#include "net/WebSocketConnection.h"
 
 #include <QTimer>
 

@@ -1,7 +1,7 @@
 #include "SocketIoConnection.h"
 
 #include "ChatNamespaceSession.h"
-#include "ChatService.h"
+#include "core/ChatService.h"
 #include "DefaultNamespaceSession.h"
 #include "EngineIoSocket.h"
 #include "SocketIoCodec.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ChatService.h"
+#include "core/ChatService.h"
 #include "EngineIoSocket.h"
 #include "SocketIoPacket.h"
 

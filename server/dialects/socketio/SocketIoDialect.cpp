@@ -1,13 +1,13 @@
 #include "SocketIoDialect.h"
 
-#include "ChatService.h"
-#include "DialectContext.h"
+#include "core/ChatService.h"
+#include "transport/DialectContext.h"
 #include "EngineIoServer.h"
 #include "EngineIoSocket.h"
-#include "Router.h"
+#include "http/Router.h"
 #include "SocketIoConnection.h"
 
-#include "WebSocketConnection.h"
+#include "net/WebSocketConnection.h"
 
 namespace {
 

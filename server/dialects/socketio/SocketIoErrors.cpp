@@ -1,6 +1,6 @@
 #include "SocketIoErrors.h"
 
-#include "Metrics.h"
+#include "core/Metrics.h"
 
 #include <QLoggingCategory>
 

@@ -1,6 +1,6 @@
 #include "SocketIoNamespaceSession.h"
 
-#include "ChatService.h"
+#include "core/ChatService.h"
 #include "SocketIoCodec.h"
 #include "SocketIoConnection.h"
 #include "SocketIoErrors.h"

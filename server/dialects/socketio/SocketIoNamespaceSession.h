@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Session.h"
+#include "core/Session.h"
 #include "SocketIoConnection.h"
 #include "SocketIoPacket.h"
 

@@ -1,11 +1,11 @@
 #include "WorkspaceJsonDialect.h"
 
-#include "ChatService.h"
-#include "DialectContext.h"
-#include "Router.h"
+#include "core/ChatService.h"
+#include "transport/DialectContext.h"
+#include "http/Router.h"
 #include "WorkspaceJsonSession.h"
 
-#include "WebSocketConnection.h"
+#include "net/WebSocketConnection.h"
 
 void WorkspaceJsonDialect::install(Router &router, const DialectContext &ctx)
 {

@@ -1,6 +1,6 @@
 #include "WorkspaceJsonErrors.h"
 
-#include "Metrics.h"
+#include "core/Metrics.h"
 #include "WorkspaceJsonCodec.h"
 
 #include <QLoggingCategory>

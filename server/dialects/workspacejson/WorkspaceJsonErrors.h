@@ -1,6 +1,6 @@
 #pragma once
 
-#include "CoreError.h"
+#include "core/CoreError.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,7 +1,7 @@
 #include "WorkspaceJsonSession.h"
 
-#include "ChatService.h"
-#include "RoomManager.h"
+#include "core/ChatService.h"
+#include "core/RoomManager.h"
 #include "Timestamp.h"
 
 WorkspaceJsonSession::WorkspaceJsonSession(ChatService *chat, WebSocketConnection *socket, const User &user,

@@ -2,7 +2,7 @@
 
 #include "WorkspaceJsonCodec.h"
 #include "WorkspaceJsonErrors.h"
-#include "WebSocketSession.h"
+#include "transport/WebSocketSession.h"
 
 #include <QHash>
 
