@@ -6,7 +6,6 @@
 #include "HttpResponse.h"
 #include "Metrics.h"
 #include "Router.h"
-#include "Store.h"
 #include "Timestamp.h"
 #include "TrafficTap.h"
 
@@ -306,14 +305,14 @@ ServerStats AdminFeed::sampleStats(qint64 nowMs)
         s.deliveriesOutPerSec = (m.deliveries - m_lastDeliveries) / dt;
         s.errorsPerSec = (m.errors - m_lastErrors) / dt;
     }
-    const Store *store = m_chat->store();
-    const quint64 commits = store->commitCount();
-    const double total = store->totalCommitMs();
+    const StorageStats store = m_chat->storageStats();
+    const quint64 commits = store.commits;
+    const double total = store.totalCommitMs;
     if (commits > m_lastCommits)
         s.storageLatencyMs = (total - m_lastCommitTotalMs) / double(commits - m_lastCommits);
     else
         s.storageLatencyMs = m_stats.storageLatencyMs; // no writes: the last figure still stands
-    s.storageLatencyMaxMs = store->lastCommitMs();
+    s.storageLatencyMaxMs = store.lastCommitMs;
     qint64 dropped = m_droppedTotal;
     for (const AdminConsole *c : qAsConst(m_consoles))
         dropped += c->trafficDropped();

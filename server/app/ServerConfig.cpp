@@ -220,7 +220,7 @@ bool ServerConfig::resolveSecret(QString *error)
         return false;
     }
     if (!jwtSecret.isEmpty()) return true;
-    // Generated once and kept, so tokens survive restarts (CONTRACT.md).
+    // Generated once and kept, so tokens survive restarts (docs/server.md).
     const QString path = QDir(dataDir).filePath(QStringLiteral("jwt-secret"));
     QFile f(path);
     if (f.open(QIODevice::ReadOnly)) {

@@ -90,7 +90,7 @@ public:
     // (no secret, or the token would exceed Options::maxTokenBytes).
     QByteArray sign(const QJsonObject &claims) const;
 
-    // Claims sub, name, iat = nowSecs, exp = nowSecs + ttlSeconds (CONTRACT.md).
+    // Claims sub, name, iat = nowSecs, exp = nowSecs + ttlSeconds (docs/api/rest.md#authentication).
     // Empty when userId is empty or ttlSeconds <= 0: such a token would never verify.
     QByteArray issue(const QString &userId, const QString &name, qint64 ttlSeconds,
                      qint64 nowSecs) const;

@@ -1,79 +1,77 @@
 #pragma once
 
+#include "Attachment.h"
 #include "ChatEvent.h"
 #include "CoreConfig.h"
 #include "Directory.h"
+#include "MessageManager.h"
 #include "PresenceManager.h"
-#include "RateLimiter.h"
-#include "Result.h"
 #include "RoomManager.h"
-#include "Store.h"
 #include "TypingManager.h"
+#include "Result.h"
+#include "StorageStats.h"
+#include "Workspace.h"
 
-#include <QHash>
-#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
-#include <QSet>
 
 #include <memory>
 #include <optional>
 
-class JwtCodec;
-class PasswordHasher;
+class AccountManager;
+class EventOutlet;
+class QTimer;
+class ChannelManager;
 class Session;
+class SessionManager;
+class Store;
+struct CoreContext;
 
-// The chat core: commands in, committed domain events out. Dialects and the
-// REST API call these commands and never touch storage; every mutation is
-// committed (Store group commit) before its callback runs and before its event
-// is published, so nothing is acknowledged or broadcast that could be lost.
-// Single-threaded: lives in the main thread with the sessions.
+// The chat core as the dialects see it: commands in, committed events out.
+// Every mutation is committed before its callback runs and before its event is
+// published, so nothing is acknowledged or broadcast that could be lost.
+// The work is done by four managers (accounts, channels, messages, sessions)
+// over one commit path (CommitPath) and one outlet for events (EventOutlet);
+// this facade only routes. Single-threaded: lives in the main thread with the
+// sessions. Storage is private to the core: no dialect sees the store.
 class ChatService : public QObject
 {
     Q_OBJECT
 public:
-    struct PostMessage {
-        QString channelId;
-        QString content;
-        QString threadId;
-        QString replyToId;
-        QString forwardedFromId;
-        QList<Attachment> attachments;
-        QJsonObject metadata;
-    };
+    using PostMessage = MessageManager::Post;
 
     ChatService(Store *store, const QByteArray &jwtSecret, const CoreConfig &config, QObject *parent = nullptr);
     ~ChatService() override;
 
     // Loads the directory and makes sure the default workspace exists.
     bool start(QString *error);
-    const CoreConfig &config() const { return m_config; }
-    CoreConfig &mutableConfig() { return m_config; }
+    const CoreConfig &config() const;
+    // New limits take effect for the next command (reload, tests).
+    void setConfig(const CoreConfig &config);
 
-    Directory &directory() { return m_dir; }
-    const Directory &directory() const { return m_dir; }
-    RoomManager *rooms() { return &m_rooms; }
-    PresenceManager *presence() { return &m_presence; }
-    TypingManager *typing() { return &m_typing; }
-    Store *store() const { return m_store; }
+    const Directory &directory() const;
+    RoomManager *rooms() const;
+    const PresenceManager *presence() const;
+    const TypingManager *typing() const;
+    StorageStats storageStats() const;
+    // Where every event leaves the core (admin feed, metrics, cluster).
+    EventOutlet *outlet() const;
 
-    // ---- identity ---------------------------------------------------------
+    // ---- accounts ---------------------------------------------------------
     void registerUser(const QString &username, const QString &password, const QString &email,
                       const QString &displayName, QObject *context, Callback<User> done);
     void login(const QString &usernameOrEmail, const QString &password, QObject *context, Callback<User> done);
     QByteArray issueToken(const User &u) const;
     // Verifies signature, expiry and that the user exists and is enabled.
     Result<User> authenticate(const QByteArray &token) const;
-    const User *user(const QString &id) const { return m_dir.user(id); }
+    const User *user(const QString &id) const;
     void disableUser(const QString &userId, const QString &reason, QObject *context, Callback<User> done);
 
-    // ---- workspaces -------------------------------------------------------
+    // ---- workspaces and channels --------------------------------------------
     QList<Workspace> workspacesOf(const QString &userId) const;
     void createWorkspace(const QString &actorId, const QString &name, QObject *context, Callback<Workspace> done);
     void addWorkspaceMember(const QString &actorId, const QString &workspaceId, const QString &userId,
                             QObject *context, Callback<Workspace> done);
-
-    // ---- channels ---------------------------------------------------------
     QList<Channel> visibleChannels(const QString &userId, const QString &workspaceId = QString()) const;
     // The channel if the user may read it, else NotFound/AccessDenied.
     Result<Channel> readableChannel(const QString &userId, const QString &channelId) const;
@@ -82,8 +80,11 @@ public:
     void updateChannel(const QString &actorId, const QString &channelId, const std::optional<QString> &name,
                        const std::optional<QString> &description, QObject *context, Callback<Channel> done);
     void deleteChannel(const QString &actorId, const QString &channelId, QObject *context, Callback<Channel> done);
-    // Self-join of a public channel.
+    // Self-join of a public channel (persisted membership).
     void joinChannel(const QString &actorId, const QString &channelId, QObject *context, Callback<Channel> done);
+    // What a session's "join" means in every dialect: one rate limit, read
+    // access, the subscription, and membership of a public channel.
+    void enterChannel(Session *session, const QString &channelId, QObject *context, Callback<Channel> done);
     void addMember(const QString &actorId, const QString &channelId, const QString &userId, QObject *context,
                    Callback<Channel> done);
     // actorId == userId: leave. Otherwise the creator, a workspace owner or the admin (empty actor).
@@ -108,6 +109,9 @@ public:
     void markRead(const QString &actorId, const QString &messageId, QObject *context, Callback<Message> done);
     // System message from the admin: to one channel, or (empty id) to every channel.
     void systemMessage(const QString &channelId, const QString &text, QObject *context, Callback<int> done);
+    // A file the actor uploaded (its content is already on disk), recorded and answered once committed.
+    void registerUpload(const QString &actorId, const Attachment &upload, QObject *context, Callback<Attachment> done);
+    Result<Attachment> upload(const QString &actorId, const QString &uploadId) const;
 
     Result<Message> message(const QString &actorId, const QString &messageId) const;
     // Oldest first. beforeId empty: the newest page.
@@ -118,13 +122,11 @@ public:
     Result<QList<Message>> messagesSince(const QString &actorId, const QString &channelId, const QString &afterId, int limit) const;
     Result<QList<Message>> threadReplies(const QString &actorId, const QString &parentId, int limit) const;
 
-    // ---- ephemeral state --------------------------------------------------
+    // ---- sessions, typing, presence -------------------------------------------
     CoreError setTyping(Session *session, const QString &channelId, bool typing);
     CoreError setPresence(const QString &userId, const QString &status);
-    // Rate limit check for dialect-level actions ("join", ...): returns RateLimited or None.
+    // Rate limit check for dialect-level actions: returns RateLimited or None.
     CoreError checkRate(const QString &key, int limitPerMinute);
-
-    // ---- sessions ---------------------------------------------------------
     // Registers a connection: presence, the user's own and workspace topics, and
     // (for sessions that follow memberships) every channel of the user.
     CoreError attachSession(Session *session);
@@ -134,48 +136,26 @@ public:
     // whatever is left is deleted with the service.
     void adoptSession(Session *session);
     void detachSession(Session *session);
-    QList<Session *> sessions() const { return m_sessions.values(); }
-    Session *session(const QString &id) const { return m_sessions.value(id); }
+    QList<Session *> sessions() const;
+    Session *session(const QString &id) const;
     QList<Session *> sessionsOfUser(const QString &userId) const;
     // Subscribes a session to a channel after checking read access.
     CoreError subscribe(Session *session, const QString &channelId);
     void unsubscribe(Session *session, const QString &channelId);
 
 Q_SIGNALS:
-    // Every committed event, after fan-out (admin feed, metrics).
+    // Every event, after local fan-out (admin feed, metrics).
     void eventPublished(const ChatEventPtr &event);
     void sessionAttached(Session *session);
     void sessionDetached(Session *session);
 
 private:
-    template <typename T> void finish(QObject *context, const Callback<T> &done, const Result<T> &r);
-    void publish(ChatEvent::Type type, const Channel &channel, const std::function<void(ChatEvent &)> &fill,
-                 QStringList topics = {});
-    void publishEvent(const std::shared_ptr<ChatEvent> &e, const QStringList &topics);
-    QStringList topicsFor(const Channel &c, bool withWorkspace) const;
-    void onPresenceChanged(const QString &userId, const QString &status);
-    void onTypingChanged(const QString &channelId, const QString &userId, bool typing);
-    void addMemberCommitted(const Channel &c, const QString &userId, const QString &actorId);
-    void removeMemberCommitted(const Channel &c, const QString &userId, const QString &actorId);
-    bool canModerate(const QString &actorId, const Channel &c) const;
-    void fillMessageContext(ChatEvent &e) const;
-    CoreError validateContent(const QString &content, bool allowEmpty) const;
-    void ensureDefaultWorkspace(QString *error);
+    bool loadDirectory();
 
-    QPointer<Store> m_store;
-    QSet<Session *> m_owned; // adopted sessions still alive // the server may delete the store first (its children go in creation order)
-    CoreConfig m_config;
-    std::unique_ptr<JwtCodec> m_jwt;
-    std::unique_ptr<PasswordHasher> m_hasher;
-    Directory m_dir;
-    RoomManager m_rooms;
-    PresenceManager m_presence;
-    TypingManager m_typing;
-    RateLimiter m_limiter;
-    QHash<QString, QList<std::pair<Callback<Channel>, QPointer<QObject>>>> m_pendingDms; // key -> waiting callers
-    QSet<QString> m_pendingChannelNames; // workspace + '/' + lower-case name, until committed
-    QSet<Session *> m_presenceCounted;   // sessions whose connection PresenceManager counts
-    QHash<QString, Session *> m_sessions;
-    QHash<QString, QSet<Session *>> m_userSessions;
-    QTimer m_prune;
+    std::unique_ptr<CoreContext> m_core;
+    std::unique_ptr<AccountManager> m_accounts;
+    std::unique_ptr<ChannelManager> m_channels;
+    std::unique_ptr<MessageManager> m_messages;
+    std::unique_ptr<SessionManager> m_sessions;
+    QTimer *m_prune = nullptr;
 };

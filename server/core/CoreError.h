@@ -3,7 +3,7 @@
 #include <QString>
 
 // Errors are values with codes; every dialect maps them to its own wire shape
-// in one place (STYLE.md).
+// in one place (e.g. FlatJsonCodec::errorCodeFor), so no error is rendered two ways.
 struct CoreError
 {
     enum Code { None, Unauthorized, AccessDenied, NotFound, Invalid, Conflict, RateLimited, TooLarge, Internal };

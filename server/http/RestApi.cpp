@@ -5,7 +5,6 @@
 #include "Metrics.h"
 #include "MultipartParser.h"
 #include "Session.h"
-#include "Store.h"
 #include "Timestamp.h"
 
 #include <QDir>
@@ -289,9 +288,7 @@ void RestApi::install(Router &r)
             return res.respond(errorResponse(CoreError::invalid("attachments", "attachments must be an array")));
         for (const QJsonValue &a : atts.toArray()) {
             if (a.isString()) { // an upload id
-                auto found = m_chat->store()->attachment(a.toString());
-                if (!found) return res.respond(errorResponse(CoreError::invalid("attachments", "unknown attachment id")));
-                cmd.attachments.append(*found);
+                cmd.uploadIds.append(a.toString());
             } else if (a.isObject()) {
                 cmd.attachments.append(Attachment::fromJson(a.toObject()));
             } else {
@@ -363,7 +360,7 @@ void RestApi::install(Router &r)
         QJsonArray data;
         for (const Message &m : r.value) {
             Message replyTo;
-            if (!m.replyToId.isEmpty()) if (auto q = m_chat->store()->message(m.replyToId)) replyTo = *q;
+            if (!m.replyToId.isEmpty()) if (auto q = m_chat->message(u.id, m.replyToId); q.ok()) replyTo = q.value;
             data.append(CamelCaseJson::message(m, authorOf(m.userId), replyTo, authorOf(replyTo.userId), direct, authorOf));
         }
         res.respond(HttpResponse::json(200, QJsonObject{{"data", data}, {"page", page}}));
@@ -438,16 +435,17 @@ void RestApi::upload(const HttpRequest &req, HttpResponder res, const User &u, b
     if (!out.open(QIODevice::WriteOnly) || out.write(file->data) != file->data.size() || !out.flush())
         return res.respond(errorResponse(CoreError::internal(QStringLiteral("cannot store upload"))));
     out.close();
-    m_chat->store()->insertAttachment(a, [res, a, legacyShape](bool ok, const QString &err) {
-        if (!ok) return res.respond(errorResponse(CoreError::internal(err)));
-        res.respond(HttpResponse::json(201, legacyShape ? QJsonObject{{"data", a.toJson()}} : a.toJson()));
+    m_chat->registerUpload(u.id, a, this, [res, legacyShape](const Result<Attachment> &r) {
+        if (!r.ok()) return res.respond(errorResponse(r.error));
+        res.respond(HttpResponse::json(201, legacyShape ? QJsonObject{{"data", r.value.toJson()}} : r.value.toJson()));
     });
 }
 
-void RestApi::download(const HttpRequest &, const Router::Params &p, HttpResponder res, const User &)
+void RestApi::download(const HttpRequest &, const Router::Params &p, HttpResponder res, const User &u)
 {
-    auto a = m_chat->store()->attachment(p[0]);
-    if (!a) return res.respond(errorResponse(CoreError::notFound("no such upload")));
+    const Result<Attachment> found = m_chat->upload(u.id, p[0]);
+    if (!found.ok()) return res.respond(errorResponse(found.error));
+    const Attachment *a = &found.value;
     QFile f(QDir(m_options.uploadDir).filePath(a->filename));
     if (!f.open(QIODevice::ReadOnly)) return res.respond(errorResponse(CoreError::notFound("upload content missing")));
     HttpResponse r = HttpResponse::text(200, f.readAll(), a->mimeType.toUtf8());
@@ -461,7 +459,7 @@ void RestApi::download(const HttpRequest &, const Router::Params &p, HttpRespond
 QByteArray RestApi::metrics() const
 {
     const Metrics &m = Metrics::instance();
-    const Store *s = m_chat->store();
+    const StorageStats s = m_chat->storageStats();
     QByteArray out;
     auto metric = [&out](const char *name, const char *type, const char *help, double value, const QByteArray &labels = {}) {
         out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n';
@@ -484,11 +482,11 @@ QByteArray RestApi::metrics() const
     metric("switchboard_deliveries_total", "counter", "Events delivered to sessions", m.deliveries);
     metric("switchboard_errors_total", "counter", "Errors sent to clients", m.errors);
     metric("switchboard_http_requests_total", "counter", "HTTP requests served", m.httpRequests);
-    metric("switchboard_storage_commits_total", "counter", "Storage transactions committed", s->commitCount());
-    metric("switchboard_storage_writes_total", "counter", "Storage writes committed", s->writeCount());
-    metric("switchboard_storage_commit_seconds_last", "gauge", "Duration of the last commit", s->lastCommitMs() / 1000.0);
-    metric("switchboard_storage_commit_seconds_total", "counter", "Time spent committing", s->totalCommitMs() / 1000.0);
-    metric("switchboard_storage_commit_seconds_max", "gauge", "Slowest commit since start", s->maxCommitMs() / 1000.0);
+    metric("switchboard_storage_commits_total", "counter", "Storage transactions committed", s.commits);
+    metric("switchboard_storage_writes_total", "counter", "Storage writes committed", s.writes);
+    metric("switchboard_storage_commit_seconds_last", "gauge", "Duration of the last commit", s.lastCommitMs / 1000.0);
+    metric("switchboard_storage_commit_seconds_total", "counter", "Time spent committing", s.totalCommitMs / 1000.0);
+    metric("switchboard_storage_commit_seconds_max", "gauge", "Slowest commit since start", s.maxCommitMs / 1000.0);
     metric("switchboard_event_loop_lag_seconds_max", "gauge", "Worst event-loop lag since start", m.loopLagMaxMs / 1000.0);
     metric("switchboard_event_loop_stalls_10ms_total", "counter", "Event-loop passes late by more than 10 ms", m.loopLagOver10ms);
     metric("switchboard_event_loop_stalls_50ms_total", "counter", "Event-loop passes late by more than 50 ms", m.loopLagOver50ms);

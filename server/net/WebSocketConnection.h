@@ -13,7 +13,7 @@ class QTimer;
 
 // One server-side WebSocket on a raw, non-blocking TCP descriptor, after the
 // handshake. It replaces a QWebSocket + QTcpSocket pair for two measured
-// reasons (docs/design.md, issue 7): that pair costs ~15 KB per idle
+// reasons (docs/design.md, the idle-memory goal): that pair costs ~15 KB per idle
 // connection, and it toggles a write notifier (one epoll_ctl) per message.
 // Here an idle connection is this object, one read notifier and the parser;
 // frames queued during one event-loop pass go out in one send() per socket.

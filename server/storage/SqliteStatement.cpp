@@ -57,7 +57,10 @@ bool SqliteStatement::exec(QString *error)
     int rc;
     while ((rc = sqlite3_step(m_stmt)) == SQLITE_ROW) {}
     const bool ok = rc == SQLITE_DONE;
-    if (!ok) *error = QString::fromUtf8(sqlite3_errmsg(m_db));
+    if (!ok) {
+        *error = QString::fromUtf8(sqlite3_errmsg(m_db));
+        m_lastErrorCode = sqlite3_extended_errcode(m_db);
+    }
     sqlite3_reset(m_stmt);
     sqlite3_clear_bindings(m_stmt);
     m_texts.clear();

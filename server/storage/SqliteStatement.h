@@ -36,10 +36,13 @@ public:
 
     // Runs the statement to completion and resets it (bindings are cleared too).
     bool exec(QString *error);
+    // SQLite's extended result code of the last failed exec().
+    int lastErrorCode() const { return m_lastErrorCode; }
 
 private:
     sqlite3 *m_db;
     sqlite3_stmt *m_stmt = nullptr;
     QString m_prepareError;
+    int m_lastErrorCode = 0;
     QVarLengthArray<QByteArray, 16> m_texts; // UTF-8 bound with SQLITE_STATIC until reset
 };

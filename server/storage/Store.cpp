@@ -22,10 +22,10 @@ QVariant text(const QString &s) { return s.isNull() ? QVariant(QStringLiteral(""
 QString jsonText(const QJsonObject &o) { return o.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)); }
 QString jsonText(const QJsonArray &a) { return a.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact)); }
 
-bool exec(QSqlQuery &q, QString *error)
+bool exec(QSqlQuery &q, StoreStatus *status)
 {
     if (q.exec()) return true;
-    *error = q.lastError().text();
+    *status = StoreStatus::fromSqlError(q.lastError());
     return false;
 }
 
@@ -126,7 +126,7 @@ QString Store::driverName() const
 void Store::enqueue(Write write, Done done)
 {
     if (!m_writer) {
-        if (done) done(false, QStringLiteral("storage is closed"));
+        if (done) done(StoreStatus::unavailable(QStringLiteral("storage is closed")));
         return;
     }
     m_pending.append({std::move(write), std::move(done)});
@@ -383,7 +383,7 @@ qint64 Store::messageCount()
 // ---- writes ---------------------------------------------------------------
 
 #define SB_WRITE(sql, ...)                                                   \
-    enqueue([=](QSqlDatabase &db, QString *error) {                          \
+    enqueue([=](QSqlDatabase &db, StoreStatus *error) {                          \
         QSqlQuery &q = StoreWriter::prepared(db, QStringLiteral(sql));       \
         int i = 0;                                                           \
         for (const QVariant &v : QVariantList{__VA_ARGS__}) q.bindValue(i++, v); \
@@ -429,7 +429,7 @@ void Store::updateChannel(const Channel &c, Done done)
 
 void Store::deleteChannel(const QString &channelId, Done done)
 {
-    enqueue([=](QSqlDatabase &db, QString *error) {
+    enqueue([=](QSqlDatabase &db, StoreStatus *error) {
         // Explicit order: SQLite only cascades with foreign_keys on, PostgreSQL always.
         for (const char *sql : {"DELETE FROM read_receipts WHERE message_id IN (SELECT id FROM messages WHERE channel_id = ?)",
                                 "DELETE FROM reactions WHERE message_id IN (SELECT id FROM messages WHERE channel_id = ?)",
@@ -468,7 +468,7 @@ void Store::insertMessage(const Message &m, Done done)
     const QString metadata = jsonText(m.metadata);
     const QString attachments = jsonText(atts);
     const QString mentions = jsonText(QJsonArray::fromStringList(m.mentions));
-    enqueue([m, metadata, attachments, mentions](QSqlDatabase &db, QString *error) {
+    enqueue([m, metadata, attachments, mentions](QSqlDatabase &db, StoreStatus *error) {
         if (SqliteStatement *st = StoreWriter::sqliteStatement(db, kInsert)) {
             st->bindText(1, m.id);
             st->bindText(2, m.channelId);
@@ -482,7 +482,10 @@ void Store::insertMessage(const Message &m, Done done)
             st->bindNullableText(10, attachments);
             st->bindNullableText(11, mentions);
             st->bindInt(12, m.createdAt);
-            return st->exec(error);
+            QString text;
+            if (st->exec(&text)) return true;
+            *error = StoreStatus::fromSqliteCode(st->lastErrorCode(), text);
+            return false;
         }
         QSqlQuery &q = StoreWriter::prepared(db, QString::fromLatin1(kInsert));
         int i = 0;
@@ -530,7 +533,7 @@ void Store::insertAttachment(const Attachment &a, Done done)
 
 void Store::markRead(const QString &channelId, const QString &userId, const QString &messageId, qint64 at, Done done)
 {
-    enqueue([=](QSqlDatabase &db, QString *error) {
+    enqueue([=](QSqlDatabase &db, StoreStatus *error) {
         QSqlQuery q(db);
         q.prepare("INSERT INTO read_receipts (message_id, user_id, read_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
         q.addBindValue(messageId);

@@ -4,6 +4,7 @@
 #include "Channel.h"
 #include "Message.h"
 #include "Reaction.h"
+#include "StoreStatus.h"
 #include "User.h"
 #include "Workspace.h"
 
@@ -29,8 +30,8 @@ class Store : public QObject
 {
     Q_OBJECT
 public:
-    using Write = std::function<bool(QSqlDatabase &db, QString *error)>;
-    using Done = std::function<void(bool ok, const QString &error)>;
+    using Write = std::function<bool(QSqlDatabase &db, StoreStatus *status)>;
+    using Done = std::function<void(const StoreStatus &status)>;
 
     struct Membership { QString scopeId; QString userId; qint64 joinedAt = 0; QString role; };
 

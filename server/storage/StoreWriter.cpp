@@ -77,7 +77,7 @@ bool StoreWriter::startWriter(QString *error)
 void StoreWriter::enqueue(Write write, Done done)
 {
     QMutexLocker lock(&m_mutex);
-    m_queue.append(Item{std::move(write), std::move(done), false, QString()});
+    m_queue.append(Item{std::move(write), std::move(done), StoreStatus::failed(QString())});
     m_wake.wakeOne();
 }
 
@@ -85,7 +85,7 @@ void StoreWriter::enqueueBatch(QList<QPair<Write, Done>> writes)
 {
     if (writes.isEmpty()) return;
     QMutexLocker lock(&m_mutex);
-    for (auto &w : writes) m_queue.append(Item{std::move(w.first), std::move(w.second), false, QString()});
+    for (auto &w : writes) m_queue.append(Item{std::move(w.first), std::move(w.second), StoreStatus::failed(QString())});
     m_wake.wakeOne();
 }
 
@@ -124,7 +124,7 @@ void StoreWriter::deliverResults(int budgetMs)
     qsizetype i = 0;
     while (i < results.size()) {
         Item &item = results[i++];
-        if (item.done) item.done(item.ok, item.error);
+        if (item.done) item.done(item.status);
         if (budgetMs >= 0 && i < results.size() && clock.elapsed() >= budgetMs) break;
     }
     if (i == results.size()) return;
@@ -139,21 +139,22 @@ void StoreWriter::deliverResults(int budgetMs)
     }
 }
 
-bool StoreWriter::runBatch(QSqlDatabase &db, QList<Item> &batch, QString *batchError)
+bool StoreWriter::runBatch(QSqlDatabase &db, QList<Item> &batch, StoreStatus *batchError)
 {
     if (!db.transaction()) {
-        *batchError = QStringLiteral("storage unavailable: %1").arg(db.lastError().text());
+        *batchError = StoreStatus::unavailable(QStringLiteral("storage unavailable: %1").arg(db.lastError().text()));
         return false;
     }
     for (Item &item : batch) {
-        item.ok = item.write(db, &item.error);
-        if (!item.ok) {
+        item.status = StoreStatus();
+        if (!item.write(db, &item.status)) {
+            if (item.status.ok()) item.status = StoreStatus::failed(QStringLiteral("write failed"));
             db.rollback();
             return false;
         }
     }
     if (!db.commit()) {
-        *batchError = QStringLiteral("commit failed: %1").arg(db.lastError().text());
+        *batchError = StoreStatus::unavailable(QStringLiteral("commit failed: %1").arg(db.lastError().text()));
         db.rollback();
         return false;
     }
@@ -198,19 +199,19 @@ void StoreWriter::run()
             }
             QElapsedTimer timer;
             timer.start();
-            QString batchError;
+            StoreStatus batchError;
             if (!runBatch(db, batch, &batchError)) {
-                if (batchError.isEmpty()) {
+                if (batchError.ok()) {
                     // One write failed: replay each alone so only that one fails.
                     for (Item &item : batch) {
                         QList<Item> one{item};
-                        QString err;
-                        if (runBatch(db, one, &err)) item.ok = true;
-                        else { item.ok = false; item.error = err.isEmpty() ? one.first().error : err; }
+                        StoreStatus err;
+                        if (runBatch(db, one, &err)) item.status = StoreStatus();
+                        else item.status = err.ok() ? one.first().status : err;
                     }
                 } else {
-                    for (Item &item : batch) { item.ok = false; item.error = batchError; }
-                    Q_EMIT commitFailed(batchError);
+                    for (Item &item : batch) item.status = batchError;
+                    Q_EMIT commitFailed(batchError.text);
                 }
             }
             const quint64 us = quint64(timer.nsecsElapsed() / 1000);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "StoreStatus.h"
+
 #include <QMutex>
 #include <QSqlDatabase>
 #include <QThread>
@@ -17,8 +19,8 @@ class StoreWriter : public QThread
 {
     Q_OBJECT
 public:
-    using Write = std::function<bool(QSqlDatabase &db, QString *error)>;
-    using Done = std::function<void(bool ok, const QString &error)>;
+    using Write = std::function<bool(QSqlDatabase &db, StoreStatus *status)>;
+    using Done = std::function<void(const StoreStatus &status)>;
 
     // cloneFrom: an open connection whose settings the writer copies.
     StoreWriter(const QSqlDatabase &cloneFrom, QObject *resultsContext);
@@ -52,14 +54,14 @@ protected:
     void run() override;
 
 private:
-    struct Item { Write write; Done done; bool ok = false; QString error; };
+    struct Item { Write write; Done done; StoreStatus status; };
     // Runs the callbacks of committed writes in the owner's thread. With a
     // budget, stops after budgetMs and posts itself again for the rest, so a
     // big commit batch (thousands of messages, each fanned out to a 10k room)
     // cannot hold the event loop for seconds: I/O and other rooms interleave.
     void deliverResults(int budgetMs = -1);
     static constexpr int DeliveryBudgetMs = 20;
-    bool runBatch(QSqlDatabase &db, QList<Item> &batch, QString *batchError);
+    bool runBatch(QSqlDatabase &db, QList<Item> &batch, StoreStatus *batchError);
 
     QSqlDatabase m_template;
     QString m_connectionName;

@@ -7,7 +7,7 @@
 // trip over a field of the wrong type, it just shows the default.
 namespace AdminJson {
 
-// Times are ISO 8601 UTC with milliseconds on the wire (CONTRACT.md); 0 means "never".
+// Times are ISO 8601 UTC with milliseconds on the wire (docs/api/README.md); 0 means "never".
 QJsonValue timeToJson(qint64 ms);
 qint64 timeFromJson(const QJsonValue &v);
 

@@ -15,7 +15,7 @@ struct Attachment
     qint64 createdAt = 0;
 
     bool isValid() const { return !id.isEmpty(); }
-    // The seed 001 shape (camelCase), which CONTRACT.md also uses for uploads.
+    // The seed 001 shape (camelCase), which the REST upload routes answer too (docs/api/rest.md).
     QJsonObject toJson() const;
     static Attachment fromJson(const QJsonObject &o);
 };

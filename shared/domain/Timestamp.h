@@ -6,7 +6,7 @@
 #include <QUuid>
 
 // Times travel as milliseconds since the epoch inside the server and as
-// ISO 8601 UTC with milliseconds on every wire (CONTRACT.md).
+// ISO 8601 UTC with milliseconds on every wire (docs/api/README.md).
 namespace Timestamp {
 
 inline qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }

@@ -587,7 +587,9 @@ private Q_SLOTS:
     {
         const User alice = registered(QStringLiteral("alice"));
         const Channel other = createChannel(alice, QStringLiteral("other"), QStringLiteral("public"));
-        chat().mutableConfig().messagesPerMinutePerChannel = 3;
+        CoreConfig limits = chat().config();
+        limits.messagesPerMinutePerChannel = 3;
+        chat().setConfig(limits);
         for (int i = 0; i < 3; ++i) QVERIFY(say(alice, general(), QStringLiteral("ok %1").arg(i)).isValid());
         const Result<Message> refused = AWAIT(Message, chat().postMessage(alice.id, post(general(), QStringLiteral("one too many")), nullptr, done));
         QCOMPARE(refused.error.code, CoreError::RateLimited);
@@ -642,7 +644,9 @@ private Q_SLOTS:
         const User alice = registered(QStringLiteral("alice"));
         FakeSession *as = connectAs(alice);
         QVERIFY(as);
-        chat().mutableConfig().typingPerMinutePerChannel = 2;
+        CoreConfig limits = chat().config();
+        limits.typingPerMinutePerChannel = 2;
+        chat().setConfig(limits);
         for (int i = 0; i < 2; ++i) {
             QVERIFY(!chat().setTyping(as, general(), true));
             QVERIFY(!chat().setTyping(as, general(), false));

@@ -1,5 +1,5 @@
 // FlatJsonCodec against seed 004 ("Pythia"): each server message has exactly
-// the seed's fields plus the extensions docs/protocols/flatjson.md documents.
+// the seed's fields plus the extensions docs/api/flatjson.md documents.
 
 #include "FlatJsonCodec.h"
 

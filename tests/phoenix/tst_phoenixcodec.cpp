@@ -62,7 +62,7 @@ private slots:
         QCOMPARE(r.message.event, PhoenixEvent::heartbeat);
     }
 
-    // Byte-exact against the frames recorded from the official client (PROTOCOLS.md 1.2).
+    // Byte-exact against the frames recorded between phoenix.js and a Phoenix-compatible server.
     void serverFramesMatchRecordedWire()
     {
         const PhoenixCodec codec(PhoenixSerializer::V2);

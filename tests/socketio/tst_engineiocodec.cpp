@@ -80,7 +80,7 @@ private slots:
 
     void pollingPayloadSplitsOnRecordSeparator()
     {
-        // The verified example from PROTOCOLS.md 2.4.
+        // A polling body recorded between the official client and the reference server.
         const QByteArray body("40{\"sid\":\"TSqP4vgashdZNiyiAAAA\"}\x1e"
                               "42[\"welcome\",\"hello\",42]\x1e"
                               "420[\"question\",\"ping?\"]");

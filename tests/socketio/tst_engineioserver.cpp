@@ -274,7 +274,7 @@ private slots:
 
     void amongManySessionsOnlyTheSilentOnesAreDroppedOnTime()
     {
-        // Every session's ping and pong deadlines share one queue (issue 7):
+        // Every session's ping and pong deadlines share one queue (idle memory, docs/design.md):
         // a silent client must still go at pingInterval + pingTimeout (never
         // sooner, at most ~5 % later plus loop latency), and clients that
         // answer every ping must stay, however many sessions share the queue.

@@ -20,7 +20,7 @@ class TestSocketIoCodec : public QObject
     Q_OBJECT
 
 private slots:
-    // Every example frame of PROTOCOLS.md 3.1 (without the Engine.IO "4").
+    // Every example frame of the Socket.IO v5 protocol specification (without the Engine.IO "4").
     void specExamplesDecode_data()
     {
         QTest::addColumn<QByteArray>("wire");

@@ -75,7 +75,7 @@ QStringList contents(const QList<Message> &messages)
 bool commitNow(Store &store, const std::function<void(Store::Done)> &write, QString *error = nullptr)
 {
     auto result = std::make_shared<QPair<int, QString>>(-1, QStringLiteral("callback not called"));
-    write([result](bool ok, const QString &e) { *result = {ok ? 1 : 0, e}; });
+    write([result](const StoreStatus &st) { *result = {st.ok() ? 1 : 0, st.text}; });
     store.flush();
     if (error) *error = result->second;
     return result->first == 1;
@@ -317,6 +317,29 @@ private Q_SLOTS:
         QVERIFY(!error.isEmpty());
         QVERIFY(!commitNow(store(), [&](Store::Done d) { store().insertUser(makeUser(QStringLiteral("b"), QStringLiteral("a@x.test")), QString(), d); }, &error));
         QCOMPARE(store().loadUsers().size(), 1);
+    }
+
+    void duplicatesAreConflictsByTheDriversCode()
+    {
+        // The core maps Conflict to its own error without reading message text.
+        const User u = makeUser(QStringLiteral("dup"), QStringLiteral("dup@x.test"));
+        StoreStatus first, second, other;
+        store().insertUser(u, QString(), [&](const StoreStatus &st) { first = st; });
+        store().flush();
+        store().insertUser(u, QString(), [&](const StoreStatus &st) { second = st; });
+        store().flush();
+        QCOMPARE(first.kind, StoreStatus::Ok);
+        QCOMPARE(second.kind, StoreStatus::Conflict);
+        QVERIFY(!second.text.isEmpty());
+        // A failure that is not a uniqueness violation is not a Conflict.
+        store().enqueue([](QSqlDatabase &db, StoreStatus *status) {
+            QSqlQuery q(db);
+            if (q.exec(QStringLiteral("INSERT INTO no_such_table VALUES (1)"))) return true;
+            *status = StoreStatus::fromSqlError(q.lastError());
+            return false;
+        }, [&](const StoreStatus &st) { other = st; });
+        store().flush();
+        QCOMPARE(other.kind, StoreStatus::Failed);
     }
 
     void disablingAUserIsPersisted()
@@ -583,9 +606,14 @@ private Q_SLOTS:
         const Fixture f = seed();
         const Message blank = makeMessage(f.one.id, f.alice.id, 1, QString());
         bool ok = false;
-        store().insertMessage(blank, [&](bool committed, const QString &) { ok = committed; });
+        store().insertMessage(blank, [&](const StoreStatus &st) { ok = st.ok(); });
         store().flush();
         QVERIFY(ok);
+        // The message row's own binding path classifies a duplicate too.
+        StoreStatus again;
+        store().insertMessage(blank, [&](const StoreStatus &st) { again = st; });
+        store().flush();
+        QCOMPARE(again.kind, StoreStatus::Conflict);
         QCOMPARE(rowCount(QStringLiteral("messages"), QStringLiteral("id = ? AND content = ''"), {blank.id}), 1);
         QCOMPARE(rowCount(QStringLiteral("messages"), QStringLiteral("thread_id IS NULL AND reply_to_id IS NULL AND"
                                                                      " forwarded_from_id IS NULL AND mentions IS NULL")), 1);
@@ -738,7 +766,7 @@ private Q_SLOTS:
         auto log = std::make_shared<CallbackLog>();
         for (int i = 0; i < n; ++i)
             store().insertUser(makeUser(QStringLiteral("batch%1").arg(i)), QString(),
-                               [log](bool ok, const QString &e) { log->ok.append(ok); log->errors.append(e); });
+                               [log](const StoreStatus &st) { log->ok.append(st.ok()); log->errors.append(st.text); });
         // Queued, not written: nothing happens before the event loop runs.
         QCOMPARE(log->ok.size(), 0);
         QCOMPARE(store().commitCount(), commits);
@@ -757,7 +785,8 @@ private Q_SLOTS:
         const int n = 10;
         auto log = std::make_shared<CallbackLog>();
         for (int i = 0; i < n; ++i)
-            store().insertUser(makeUser(QStringLiteral("durable%1").arg(i)), QString(), [this, log](bool ok, const QString &) {
+            store().insertUser(makeUser(QStringLiteral("durable%1").arg(i)), QString(), [this, log](const StoreStatus &st) {
+                const bool ok = st.ok();
                 log->ok.append(ok);
                 // Another connection sees only committed rows: all n, already at the first callback.
                 log->visibleRows.append(rowCount(QStringLiteral("users")));
@@ -774,7 +803,7 @@ private Q_SLOTS:
         const User c = makeUser(QStringLiteral("c"));
         const quint64 commits = store().commitCount();
         auto log = std::make_shared<CallbackLog>();
-        auto rec = [log](bool ok, const QString &e) { log->ok.append(ok); log->errors.append(e); };
+        auto rec = [log](const StoreStatus &st) { log->ok.append(st.ok()); log->errors.append(st.text); };
         store().insertUser(a, QString(), rec);
         store().insertUser(dup, QString(), rec);
         store().insertUser(c, QString(), rec);
@@ -813,9 +842,10 @@ private Q_SLOTS:
     {
         const quint64 commits = store().commitCount();
         auto log = std::make_shared<CallbackLog>();
-        store().insertUser(makeUser(QStringLiteral("first")), QString(), [this, log](bool ok, const QString &) {
+        store().insertUser(makeUser(QStringLiteral("first")), QString(), [this, log](const StoreStatus &st) {
+                const bool ok = st.ok();
             log->ok.append(ok);
-            store().insertUser(makeUser(QStringLiteral("second")), QString(), [log](bool ok2, const QString &) { log->ok.append(ok2); });
+            store().insertUser(makeUser(QStringLiteral("second")), QString(), [log](const StoreStatus &st2) { log->ok.append(st2.ok()); });
         });
         QTRY_COMPARE(log->ok.size(), 2);
         QCOMPARE(log->ok, QList<bool>({true, true}));
@@ -825,19 +855,19 @@ private Q_SLOTS:
     void enqueuedRawWritesJoinTheBatch()
     {
         auto log = std::make_shared<CallbackLog>();
-        store().enqueue([](QSqlDatabase &db, QString *error) {
+        store().enqueue([](QSqlDatabase &db, StoreStatus *error) {
             QSqlQuery q(db);
             if (q.exec(QStringLiteral("INSERT INTO workspaces (id, name, created_at) VALUES ('w1', 'Raw', 1)"))) return true;
-            *error = q.lastError().text();
+            *error = StoreStatus::fromSqlError(q.lastError());
             return false;
-        }, [log](bool ok, const QString &e) { log->ok.append(ok); log->errors.append(e); });
+        }, [log](const StoreStatus &st) { log->ok.append(st.ok()); log->errors.append(st.text); });
         // A write that reports failure is rolled back to its savepoint, even if its SQL ran.
-        store().enqueue([](QSqlDatabase &db, QString *error) {
+        store().enqueue([](QSqlDatabase &db, StoreStatus *error) {
             QSqlQuery q(db);
             q.exec(QStringLiteral("INSERT INTO workspaces (id, name, created_at) VALUES ('w2', 'Undone', 1)"));
-            *error = QStringLiteral("changed my mind");
+            *error = StoreStatus::failed(QStringLiteral("changed my mind"));
             return false;
-        }, [log](bool ok, const QString &e) { log->ok.append(ok); log->errors.append(e); });
+        }, [log](const StoreStatus &st) { log->ok.append(st.ok()); log->errors.append(st.text); });
         QTRY_COMPARE(log->ok.size(), 2);
         QCOMPARE(log->ok, QList<bool>({true, false}));
         QCOMPARE(log->errors[1], QStringLiteral("changed my mind"));
@@ -851,7 +881,7 @@ private Q_SLOTS:
     {
         auto log = std::make_shared<CallbackLog>();
         const User u = makeUser(QStringLiteral("late"));
-        store().insertUser(u, QString(), [log](bool ok, const QString &) { log->ok.append(ok); });
+        store().insertUser(u, QString(), [log](const StoreStatus &st) { log->ok.append(st.ok()); });
         store().close();
         QCOMPARE(log->ok, QList<bool>({true}));
         QVERIFY(!store().isOpen());

@@ -38,13 +38,14 @@ private slots:
             int ticksAtFirst = -1, ticksAtLast = -1;
             QList<QPair<StoreWriter::Write, StoreWriter::Done>> writes;
             for (int i = 0; i < count; ++i) {
-                writes.append({[i](QSqlDatabase &d, QString *) {
+                writes.append({[i](QSqlDatabase &d, StoreStatus *) {
                                    QSqlQuery q(d);
                                    q.prepare(QStringLiteral("INSERT INTO t VALUES (?)"));
                                    q.addBindValue(i);
                                    return q.exec();
                                },
-                               [&, i](bool ok, const QString &) {
+                               [&, i](const StoreStatus &st) {
+                                   const bool ok = st.ok();
                                    QVERIFY(ok);
                                    if (order.isEmpty()) ticksAtFirst = passTicks;
                                    order.append(i);
@@ -78,7 +79,7 @@ private slots:
             QVERIFY2(writer.startWriter(&error), qPrintable(error));
             int done = 0;
             for (int i = 0; i < 500; ++i)
-                writer.enqueue([](QSqlDatabase &, QString *) { return true; }, [&](bool, const QString &) {
+                writer.enqueue([](QSqlDatabase &, StoreStatus *) { return true; }, [&](const StoreStatus &) {
                     ++done;
                     QElapsedTimer busy;
                     busy.start();

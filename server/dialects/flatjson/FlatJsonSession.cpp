@@ -3,9 +3,9 @@
 #include "ChatService.h"
 #include "Metrics.h"
 #include "RoomManager.h"
-#include "Store.h"
 #include "Timestamp.h"
 
+#include <QPointer>
 #include <QJsonArray>
 #include "WebSocketConnection.h"
 
@@ -24,7 +24,7 @@ const QHash<QString, FlatJsonSession::Handler> &FlatJsonSession::handlers()
         {"typing_indicator", &FlatJsonSession::typingIndicator},
         {"ping", &FlatJsonSession::ping},
         {"get_online_users", &FlatJsonSession::getOnlineUsers},
-        // Extensions in the seed's style (docs/protocols/flatjson.md).
+        // Extensions in the seed's style (docs/api/flatjson.md).
         {"send_message", &FlatJsonSession::sendMessage},
         {"edit_message", &FlatJsonSession::editMessage},
         {"delete_message", &FlatJsonSession::deleteMessage},
@@ -187,9 +187,7 @@ void FlatJsonSession::sendMessage(const QJsonObject &f)
         return sendError(QStringLiteral("send_message_error"), QStringLiteral("attachments must be an array"));
     for (const QJsonValue &a : atts.toArray()) {
         if (a.isString()) {
-            auto found = chat()->store()->attachment(a.toString());
-            if (!found) return sendError(QStringLiteral("send_message_error"), QStringLiteral("unknown attachment id"));
-            cmd.attachments.append(*found);
+            cmd.uploadIds.append(a.toString());
         } else if (a.isObject()) {
             cmd.attachments.append(Attachment::fromJson(a.toObject()));
         } else {

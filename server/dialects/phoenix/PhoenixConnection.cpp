@@ -61,7 +61,7 @@ PhoenixConnection::~PhoenixConnection()
 
 const QHash<QString, PhoenixConnection::Handler> &PhoenixConnection::channelHandlers()
 {
-    // One table from event name to handler (STYLE.md, Mumble's trick).
+    // One table from event name to handler: a new event is one line here and one handler.
     static const QHash<QString, Handler> table{
         {QStringLiteral("send_message"), &PhoenixConnection::sendMessage},
         {QStringLiteral("edit_message"), &PhoenixConnection::editMessage},

@@ -14,7 +14,7 @@ namespace {
 const QByteArray kSubprotocolPrefix = "base64url.bearer.phx.";
 
 // phoenix.js's authToken option travels as a WebSocket subprotocol,
-// "base64url.bearer.phx.<btoa(token) without '='>" (PROTOCOLS.md 1.1).
+// "base64url.bearer.phx.<btoa(token) without '='>" (as phoenix.js builds it).
 QByteArray subprotocolToken(const HttpRequest &req)
 {
     for (const QByteArray &part : req.header("sec-websocket-protocol").split(',')) {

@@ -6,7 +6,7 @@
 #include <QList>
 #include <QString>
 
-// Pure framing of the phoenix.js LongPoll transport (PROTOCOLS.md 1.6):
+// Pure framing of the phoenix.js LongPoll transport (docs/api/phoenix.md#long-poll):
 // every answer is HTTP 200 with {status, token, messages}, where each
 // message is one already-encoded frame carried as a JSON string; POST
 // bodies carry up to 100 frames, one per line, binary ones base64-encoded.

@@ -83,7 +83,7 @@ void PhoenixLongPollEndpoint::handleGet(const HttpRequest &req, const HttpRespon
     }
     m_sessions.insert(token, session);
     connect(session, &Session::closed, this, [this, token](Session *) { m_sessions.remove(token); });
-    // 410 with a token is how LongPoll learns it is open (PROTOCOLS.md 1.6).
+    // 410 with a token is how phoenix.js's LongPoll learns it is open (docs/api/phoenix.md#long-poll).
     respond(req, responder, PhoenixLongPollCodec::pollResponse(410, token));
 }
 

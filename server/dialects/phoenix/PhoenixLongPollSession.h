@@ -8,7 +8,7 @@
 
 #include <QTimer>
 
-// A Phoenix socket over phoenix.js's LongPoll transport (PROTOCOLS.md 1.6):
+// A Phoenix socket over phoenix.js's LongPoll transport (docs/api/phoenix.md#long-poll):
 // outgoing frames queue until a GET is held, POSTs carry batches of incoming
 // frames. There are no heartbeats; a session nobody polls expires.
 class PhoenixLongPollSession : public Session, private PhoenixTransport

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ChatService.h"
+#include "RoomManager.h"
 #include "PhoenixBroadcast.h"
 #include "PhoenixConnection.h"
 #include "PhoenixPayloads.h"

@@ -7,7 +7,7 @@
 #include <QList>
 #include <QString>
 
-// Engine.IO v4 wire format (PROTOCOLS.md 2): pure functions on bytes.
+// Engine.IO v4 wire format (engine.io-protocol v4): pure functions on bytes.
 //
 // WebSocket: one packet per frame. A text frame is "<digit><data>"; a binary
 // frame is a message packet with raw bytes and no prefix.

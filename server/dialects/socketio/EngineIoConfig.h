@@ -4,7 +4,7 @@
 #include <QtGlobal>
 
 // Engine.IO server limits and timings; defaults are the reference server's
-// (PROTOCOLS.md 2.3) so that stock clients need no options.
+// (npm engine.io 6.x) so that stock clients need no options.
 struct EngineIoConfig
 {
     int pingInterval = 25000;            // ms between server pings

@@ -6,7 +6,7 @@
 
 #include <optional>
 
-// The JSON body of the Engine.IO `open` packet (PROTOCOLS.md 2.3). Field names
+// The JSON body of the Engine.IO `open` packet (engine.io-protocol v4, "Handshake"). Field names
 // and defaults follow the reference server so that clients need no options.
 struct EngineIoHandshake
 {

@@ -129,7 +129,7 @@ void EngineIoServer::handleHttp(const EngineIoHttpRequest &request, const Engine
         return;
     }
     if (socket->transport() != EngineIoSocket::Transport::Polling) {
-        // Upgraded sessions no longer poll (PROTOCOLS.md 2.6).
+        // Upgraded sessions no longer poll (engine.io-protocol v4, "Upgrade").
         corsReply(errorResponse(400, BadRequest, QStringLiteral("Bad request")));
         return;
     }

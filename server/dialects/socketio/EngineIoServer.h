@@ -15,7 +15,7 @@ class WebSocketConnection;
 // The Engine.IO v4 endpoint (/socket.io/): routes polling requests and
 // WebSocket connections to sessions by sid, creates sessions on handshake,
 // and answers everything malformed the way the reference server does
-// (PROTOCOLS.md 2.1): HTTP 400 {"code":N,"message":...}, 403 for origins.
+// (docs/api/socketio-default.md#transport): HTTP 400 {"code":N,"message":...}, 403 for origins.
 class EngineIoServer : public QObject
 {
     Q_OBJECT

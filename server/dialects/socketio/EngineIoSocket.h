@@ -13,7 +13,7 @@
 
 class WebSocketConnection;
 
-// One Engine.IO v4 session (PROTOCOLS.md 2): its transport (long-polling,
+// One Engine.IO v4 session (engine.io-protocol v4): its transport (long-polling,
 // WebSocket, or polling being upgraded), the heartbeat, and the outgoing
 // queue. Upper layers see only packets in and out, and one closed() signal.
 class EngineIoSocket : public QObject
@@ -34,7 +34,7 @@ public:
     // The request that opened the session: query (token, app params), headers
     // (Authorization, Cookie, User-Agent) and peer address. The server keeps it
     // only while its connection() handlers run, then releases it: an idle
-    // session must not carry its handshake's URL and headers (issue 7).
+    // session must not carry its handshake's URL and headers (idle memory, docs/design.md).
     const EngineIoHttpRequest &handshakeRequest() const { return m_handshake; }
     void releaseHandshake()
     {

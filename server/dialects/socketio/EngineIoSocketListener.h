@@ -6,7 +6,7 @@ struct EngineIoPacket;
 
 // The layer above one Engine.IO session (SocketIoConnection), called directly
 // right after each of EngineIoSocket's signals is emitted: three signal
-// connections per idle session cost ~500 bytes (issue 7); a pointer costs 8.
+// connections per idle session cost ~500 bytes (idle memory, docs/design.md); a pointer costs 8.
 class EngineIoSocketListener
 {
 public:

@@ -7,7 +7,7 @@
 // A single-shot timer for per-session deadlines (ping, pong, upgrade, close,
 // connect timeout) that costs no QObject, no signal connection and no
 // event-dispatcher registration: while it runs it is a link in its queue's
-// list (issue 7: four QTimers per idle session were ~2 KB). The queue fires
+// list (idle memory, docs/design.md: four QTimers per idle session were ~2 KB). The queue fires
 // it at most 1/20 of its duration late, never early.
 class EngineIoTimer
 {

@@ -6,7 +6,7 @@
 #include <QList>
 #include <QString>
 
-// Socket.IO v5 packet format (PROTOCOLS.md 3.1):
+// Socket.IO v5 packet format (socket.io-protocol, "Packet encoding"):
 //   <type>[<#attachments>-][<nsp>,][<ack id>][<JSON payload>]
 // Pure functions; the decoder is stricter than the reference parser so that a
 // session only ever sees packets it can act on.

@@ -211,7 +211,7 @@ void SocketIoConnection::onPacket(const SocketIoPacket &p)
 
 QByteArray SocketIoConnection::tokenFor(const QJsonValue &auth) const
 {
-    // CONTRACT.md order: auth.token, ?token=, Authorization: Bearer, cookie token.
+    // The documented order (docs/api/socketio-default.md): auth.token, ?token=, Authorization: Bearer, cookie token.
     const QString fromAuth = auth.toObject().value(QLatin1String("token")).toString();
     if (!fromAuth.isEmpty())
         return fromAuth.toUtf8();

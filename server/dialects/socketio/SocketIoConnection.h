@@ -14,7 +14,7 @@ class SocketIoNamespaceSession;
 // The Socket.IO v5 layer over one Engine.IO session: decodes packets, routes
 // them to one core Session per connected namespace, reassembles binary
 // packets, and enforces the reference server's connection rules
-// (PROTOCOLS.md 3.2, 3.3): CONNECT first, unknown namespace -> CONNECT_ERROR,
+// (socket.io-protocol v5, "Connection to a namespace"): CONNECT first, unknown namespace -> CONNECT_ERROR,
 // anything undecodable or out of order closes the connection.
 class SocketIoConnection : public QObject, private EngineIoSocketListener
 {

@@ -5,7 +5,7 @@
 #include <QJsonValue>
 #include <QString>
 
-// One Socket.IO v5 packet (PROTOCOLS.md 3.1). `data` is Undefined when the
+// One Socket.IO v5 packet (socket.io-protocol, "Packet format"). `data` is Undefined when the
 // packet carries no JSON; `id` is -1 when there is no ack id.
 struct SocketIoPacket
 {

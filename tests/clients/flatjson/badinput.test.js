@@ -143,7 +143,7 @@ test('forged, expired, alg:none, unknown-user and missing tokens are refused at 
   assert.equal(await refused(signToken({ ...claims, sub: '11111111-1111-1111-1111-111111111111' })), 401, 'unknown user');
   assert.equal(await refused('garbage.token.here'), 401, 'garbage');
   assert.equal(await refused(null), 401, 'missing');
-  // A valid token signed with the server's secret works (CONTRACT: any token whose sub names a user).
+  // A valid token signed with the server's secret works (docs/api/rest.md: any token whose sub names a user).
   assert.equal(await refused(signToken(claims)), null);
   const rest = await api(server, 'GET', '/api/v1/users/me', signToken({ ...claims, exp: now() - 10 }));
   assert.equal(rest.status, 401);

@@ -1,5 +1,5 @@
 'use strict';
-// The REST API of CONTRACT.md, route by route, against the real server.
+// The REST API (docs/api/rest.md), route by route, against the real server.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, api, register } = require('../lib/server.js');

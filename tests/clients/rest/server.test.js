@@ -1,5 +1,5 @@
 'use strict';
-// The switchboard-server command line of CONTRACT.md: configuration sources,
+// The switchboard-server command line (docs/server.md): configuration sources,
 // exit code 2 with one clear line on bad configuration, graceful SIGTERM.
 const test = require('node:test');
 const assert = require('node:assert/strict');

@@ -1,5 +1,5 @@
 'use strict';
-// Engine.IO v4 as the wire sees it (PROTOCOLS.md 2), with raw HTTP and raw
+// Engine.IO v4 as the wire sees it (engine.io-protocol v4), with raw HTTP and raw
 // WebSocket: what the official client does, and what broken clients do.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');

@@ -1,5 +1,5 @@
 'use strict';
-// Socket.IO v5 rules the server enforces (PROTOCOLS.md 3): namespaces,
+// Socket.IO v5 rules the server enforces (socket.io-protocol v5): namespaces,
 // CONNECT first, acks, binary packets, and garbage at the Socket.IO layer.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');

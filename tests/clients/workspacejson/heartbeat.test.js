@@ -1,7 +1,7 @@
 'use strict';
 // Seed 003 heartbeats: the seed asks clients to ping every 30 s; a connection
 // that sends nothing for --heartbeat-timeout-ms is closed. Also: a server
-// shutdown closes workspace-JSON sockets with 1001 (CONTRACT.md).
+// shutdown closes workspace-JSON sockets with 1001 (docs/server.md).
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, register, sleep } = require('../lib/server.js');

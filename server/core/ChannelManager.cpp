@@ -1,0 +1,419 @@
+#include "ChannelManager.h"
+
+#include "CoreContext.h"
+#include "Session.h"
+#include "SessionManager.h"
+#include "Store.h"
+#include "Timestamp.h"
+
+#include <algorithm>
+
+using R = Result<Channel>;
+
+ChannelManager::ChannelManager(CoreContext &core, QObject *parent) : QObject(parent), m_core(core) {}
+
+bool ChannelManager::ensureDefaultWorkspace(QString *error)
+{
+    if (!m_core.dir.defaultWorkspaceId().isEmpty()) return true;
+    Workspace w{Timestamp::newId(), QStringLiteral("Default"), QString(), true, Timestamp::nowMs()};
+    Channel general;
+    general.id = Timestamp::newId();
+    general.workspaceId = w.id;
+    general.name = QStringLiteral("general");
+    general.description = QStringLiteral("General discussion");
+    general.createdAt = w.createdAt;
+    StoreStatus first;
+    auto note = [&first](const StoreStatus &s) { if (!s.ok() && first.ok()) first = s; };
+    m_core.store->insertWorkspace(w, note);
+    m_core.store->insertChannel(general, note);
+    m_core.store->flush();
+    if (!first.ok()) {
+        *error = first.text;
+        return false;
+    }
+    m_core.dir.putWorkspace(w);
+    m_core.dir.putChannel(general);
+    return true;
+}
+
+// ---- workspaces ---------------------------------------------------------------
+
+QList<Workspace> ChannelManager::workspacesOf(const QString &userId) const
+{
+    QList<Workspace> out;
+    for (const QString &id : m_core.dir.workspacesOf(userId))
+        if (const Workspace *w = m_core.dir.workspace(id)) out.append(*w);
+    std::sort(out.begin(), out.end(), [](const Workspace &a, const Workspace &b) { return a.createdAt < b.createdAt; });
+    return out;
+}
+
+void ChannelManager::createWorkspace(const QString &actorId, const QString &name, QObject *context, Callback<Workspace> done)
+{
+    const QString n = name.trimmed();
+    if (n.isEmpty() || n.size() > 80) return CommitPath::reject(done, CoreError::invalid("name", "name must be 1-80 characters"));
+    const Workspace w{Timestamp::newId(), n, actorId, false, Timestamp::nowMs()};
+    CommitPath::Steps<Workspace> steps;
+    steps.write = [=](Store &store, CommitPath::Tally &t) {
+        store.insertWorkspace(w, t.next());
+        store.addWorkspaceMember(w.id, actorId, QStringLiteral("owner"), w.createdAt, t.next());
+    };
+    steps.apply = [=, this] {
+        m_core.dir.putWorkspace(w);
+        m_core.dir.addWorkspaceMember(w.id, actorId);
+        return Result<Workspace>::success(w);
+    };
+    steps.publish = [=, this](const Workspace &) { subscribeFollowers(actorId, RoomManager::workspaceTopic(w.id)); };
+    m_core.commits.commit(context, std::move(done), std::move(steps));
+}
+
+void ChannelManager::addWorkspaceMember(const QString &actorId, const QString &workspaceId, const QString &userId,
+                                        QObject *context, Callback<Workspace> done)
+{
+    const Workspace *w = m_core.dir.workspace(workspaceId);
+    if (!w || (!actorId.isEmpty() && !m_core.dir.isWorkspaceMember(workspaceId, actorId)))
+        return CommitPath::reject(done, CoreError::notFound("no such workspace"));
+    if (!actorId.isEmpty() && w->ownerId != actorId && !w->isDefault)
+        return CommitPath::reject(done, CoreError::accessDenied("only the workspace owner can add members"));
+    if (!m_core.dir.user(userId)) return CommitPath::reject(done, CoreError::notFound("no such user"));
+    const Workspace ws = *w;
+    CommitPath::Steps<Workspace> steps;
+    steps.write = [=](Store &store, CommitPath::Tally &t) {
+        store.addWorkspaceMember(workspaceId, userId, QStringLiteral("member"), Timestamp::nowMs(), t.next());
+    };
+    steps.apply = [=, this] {
+        m_core.dir.addWorkspaceMember(workspaceId, userId);
+        return Result<Workspace>::success(ws);
+    };
+    steps.publish = [=, this](const Workspace &) { subscribeFollowers(userId, RoomManager::workspaceTopic(workspaceId)); };
+    m_core.commits.commit(context, std::move(done), std::move(steps));
+}
+
+void ChannelManager::subscribeFollowers(const QString &userId, const QString &topic)
+{
+    // Every session hears its workspaces; channel topics only sessions that follow memberships.
+    const bool all = topic.startsWith(RoomManager::workspaceTopic(QString()));
+    for (Session *s : m_core.sessions->sessionsOfUser(userId))
+        if (all || s->followsMemberships()) m_core.rooms.subscribe(s, topic);
+}
+
+// ---- channels -----------------------------------------------------------------
+
+QList<Channel> ChannelManager::visibleChannels(const QString &userId, const QString &workspaceId) const
+{
+    QList<Channel> out;
+    const QStringList wss = workspaceId.isEmpty() ? m_core.dir.workspacesOf(userId) : QStringList{workspaceId};
+    for (const QString &ws : wss) {
+        if (!m_core.dir.isWorkspaceMember(ws, userId)) continue;
+        for (const Channel &c : m_core.dir.channelsOfWorkspace(ws))
+            if (m_core.dir.canRead(c.id, userId)) out.append(c);
+    }
+    std::sort(out.begin(), out.end(), [](const Channel &a, const Channel &b) {
+        return a.createdAt < b.createdAt || (a.createdAt == b.createdAt && a.id < b.id);
+    });
+    return out;
+}
+
+Result<Channel> ChannelManager::readableChannel(const QString &userId, const QString &channelId) const
+{
+    const Channel *c = m_core.dir.channel(channelId);
+    if (!c) return R::failure(CoreError::notFound("channel not found"));
+    if (!m_core.dir.canRead(channelId, userId)) {
+        if (c->type == Channel::Type::Dm) return R::failure(CoreError::accessDenied("Access denied to conversation"));
+        return R::failure(CoreError::accessDenied("Access denied to channel"));
+    }
+    return R::success(*c);
+}
+
+bool ChannelManager::canModerate(const QString &actorId, const Channel &c) const
+{
+    if (actorId.isEmpty()) return true; // the admin
+    if (c.createdBy == actorId) return true;
+    const Workspace *w = m_core.dir.workspace(c.workspaceId);
+    return w && w->ownerId == actorId;
+}
+
+QStringList ChannelManager::topicsFor(const Channel &c, bool withWorkspace) const
+{
+    QStringList t{RoomManager::channelTopic(c.id)};
+    if (withWorkspace && c.isPublic()) t.append(RoomManager::workspaceTopic(c.workspaceId));
+    if (!c.isPublic()) // members who are not subscribed to the channel still hear about it
+        for (const QString &u : m_core.dir.channelMembers(c.id)) t.append(RoomManager::userTopic(u));
+    return t;
+}
+
+void ChannelManager::createChannel(const QString &actorId, const QString &name, const QString &type,
+                                   const QString &description, const QString &workspaceId, QObject *context,
+                                   Callback<Channel> done)
+{
+    Channel c;
+    c.name = name.trimmed();
+    if (c.name.startsWith('#')) c.name.remove(0, 1);
+    if (c.name.isEmpty() || c.name.size() > 80) return CommitPath::reject(done, CoreError::invalid("name", "name must be 1-80 characters"));
+    if (!Channel::parseType(type.isEmpty() ? QStringLiteral("public") : type, &c.type) || c.type == Channel::Type::Dm)
+        return CommitPath::reject(done, CoreError::invalid("type", "type must be public or private"));
+    if (description.size() > 1000) return CommitPath::reject(done, CoreError::invalid("description", "description is too long"));
+    c.workspaceId = workspaceId.isEmpty() ? m_core.dir.defaultWorkspaceId() : workspaceId;
+    if (!m_core.dir.workspace(c.workspaceId) || !m_core.dir.isWorkspaceMember(c.workspaceId, actorId))
+        return CommitPath::reject(done, CoreError::notFound("no such workspace"));
+    const CoreError taken = CoreError::conflict("a channel with that name exists");
+    const QString nameKey = c.workspaceId + QLatin1Char('/') + c.name.toLower();
+    if (!m_core.dir.findChannelByName(c.workspaceId, c.name).isEmpty() || m_pendingChannelNames.contains(nameKey))
+        return CommitPath::reject(done, taken);
+    m_pendingChannelNames.insert(nameKey); // the directory learns of it only at commit
+    c.id = Timestamp::newId();
+    c.description = description;
+    c.createdBy = actorId;
+    c.createdAt = Timestamp::nowMs();
+    CommitPath::Steps<Channel> steps;
+    steps.onConflict = taken;
+    steps.write = [=](Store &store, CommitPath::Tally &t) {
+        store.insertChannel(c, t.next());
+        store.addChannelMember(c.id, actorId, c.createdAt, t.next());
+    };
+    steps.landed = [=, this] { m_pendingChannelNames.remove(nameKey); };
+    steps.apply = [=, this] {
+        m_core.dir.putChannel(c);
+        m_core.dir.addChannelMember(c.id, actorId);
+        return R::success(c);
+    };
+    steps.publish = [=, this](const Channel &) {
+        m_core.outlet.publish(ChatEvent::Type::ChannelCreated, c, [&](ChatEvent &e) { e.actor = *m_core.dir.user(actorId); },
+                              c.isPublic() ? QStringList{RoomManager::workspaceTopic(c.workspaceId)}
+                                           : QStringList{RoomManager::userTopic(actorId)});
+        announceMember(c, actorId, actorId);
+    };
+    m_core.commits.commit(context, std::move(done), std::move(steps));
+}
+
+void ChannelManager::updateChannel(const QString &actorId, const QString &channelId, const std::optional<QString> &name,
+                                   const std::optional<QString> &description, QObject *context, Callback<Channel> done)
+{
+    const Channel *cur = m_core.dir.channel(channelId);
+    if (!cur || !m_core.dir.canRead(channelId, actorId)) return CommitPath::reject(done, CoreError::notFound("channel not found"));
+    if (!canModerate(actorId, *cur))
+        return CommitPath::reject(done, CoreError::accessDenied("only the creator or a workspace owner can change a channel"));
+    Channel c = *cur;
+    if (name) {
+        QString n = name->trimmed();
+        if (n.startsWith('#')) n.remove(0, 1);
+        if (n.isEmpty() || n.size() > 80) return CommitPath::reject(done, CoreError::invalid("name", "name must be 1-80 characters"));
+        const QString other = m_core.dir.findChannelByName(c.workspaceId, n);
+        if (!other.isEmpty() && other != c.id) return CommitPath::reject(done, CoreError::conflict("a channel with that name exists"));
+        c.name = n;
+    }
+    if (description) {
+        if (description->size() > 1000) return CommitPath::reject(done, CoreError::invalid("description", "description is too long"));
+        c.description = *description;
+    }
+    CommitPath::Steps<Channel> steps;
+    steps.onConflict = CoreError::conflict("a channel with that name exists");
+    steps.write = [=](Store &store, CommitPath::Tally &t) { store.updateChannel(c, t.next()); };
+    steps.apply = [=, this] {
+        m_core.dir.putChannel(c);
+        return R::success(c);
+    };
+    steps.publish = [=, this](const Channel &) {
+        m_core.outlet.publish(ChatEvent::Type::ChannelUpdated, c,
+                              [&](ChatEvent &e) { if (const User *u = m_core.dir.user(actorId)) e.actor = *u; },
+                              topicsFor(c, true));
+    };
+    m_core.commits.commit(context, std::move(done), std::move(steps));
+}
+
+void ChannelManager::deleteChannel(const QString &actorId, const QString &channelId, QObject *context, Callback<Channel> done)
+{
+    const Channel *cur = m_core.dir.channel(channelId);
+    if (!cur || !m_core.dir.canRead(channelId, actorId)) return CommitPath::reject(done, CoreError::notFound("channel not found"));
+    if (!canModerate(actorId, *cur))
+        return CommitPath::reject(done, CoreError::accessDenied("only the creator or a workspace owner can delete a channel"));
+    const Channel c = *cur;
+    CommitPath::Steps<Channel> steps;
+    steps.write = [=](Store &store, CommitPath::Tally &t) { store.deleteChannel(channelId, t.next()); };
+    steps.apply = [=] { return R::success(c); };
+    steps.publish = [=, this](const Channel &) {
+        m_core.outlet.publish(ChatEvent::Type::ChannelDeleted, c,
+                              [&](ChatEvent &e) { if (const User *u = m_core.dir.user(actorId)) e.actor = *u; },
+                              topicsFor(c, true));
+    };
+    steps.settle = [=, this](const Channel &) {
+        const QString topic = RoomManager::channelTopic(c.id);
+        for (Session *s : m_core.rooms.subscribers(topic)) m_core.rooms.unsubscribe(s, topic);
+        m_core.dir.removeChannel(c.id);
+    };
+    m_core.commits.commit(context, std::move(done), std::move(steps));
+}
+
+// ---- membership -----------------------------------------------------------------
+
+void ChannelManager::joinChannel(const QString &actorId, const QString &channelId, QObject *context, Callback<Channel> done)
+{
+    const Channel *c = m_core.dir.channel(channelId);
+    if (!c) return CommitPath::reject(done, CoreError::notFound("channel not found"));
+    if (!c->isPublic() || !m_core.dir.isWorkspaceMember(c->workspaceId, actorId)) {
+        if (m_core.dir.isChannelMember(channelId, actorId)) return done ? done(R::success(*c)) : void();
+        return CommitPath::reject(done, CoreError::accessDenied("Access denied to channel"));
+    }
+    addMember(QString(), channelId, actorId, context, std::move(done));
+}
+
+void ChannelManager::enterChannel(Session *session, const QString &channelId, QObject *context, Callback<Channel> done)
+{
+    const QString userId = session->userId();
+    if (CoreError e = m_core.checkRate(QStringLiteral("join:") + userId, m_core.config.joinsPerMinute))
+        return CommitPath::reject(done, e);
+    Result<Channel> ch = readableChannel(userId, channelId);
+    if (!ch.ok()) return CommitPath::reject(done, ch.error);
+    m_core.rooms.subscribe(session, RoomManager::channelTopic(channelId));
+    // Joining a public channel makes the user a member, as in Slack: members
+    // are who every dialect shows and notifies.
+    if (ch.value.isPublic() && !m_core.dir.isChannelMember(channelId, userId))
+        return persistMember(ch.value, userId, userId, context, std::move(done));
+    if (done) done(ch);
+}
+
+void ChannelManager::addMember(const QString &actorId, const QString &channelId, const QString &userId, QObject *context,
+                               Callback<Channel> done)
+{
+    const Channel *cur = m_core.dir.channel(channelId);
+    if (!cur) return CommitPath::reject(done, CoreError::notFound("channel not found"));
+    if (!actorId.isEmpty() && !m_core.dir.isChannelMember(channelId, actorId))
+        return CommitPath::reject(done, CoreError::accessDenied("only members can add members"));
+    if (cur->type == Channel::Type::Dm)
+        return CommitPath::reject(done, CoreError::invalid("channel_id", "members of a conversation are fixed"));
+    if (!m_core.dir.user(userId)) return CommitPath::reject(done, CoreError::notFound("no such user"));
+    if (!m_core.dir.isWorkspaceMember(cur->workspaceId, userId))
+        return CommitPath::reject(done, CoreError::invalid("user_id", "user is not in the channel's workspace"));
+    if (m_core.dir.isChannelMember(channelId, userId)) return done ? done(R::success(*cur)) : void();
+    if (CoreError e = m_core.checkRate(QStringLiteral("join:") + userId, m_core.config.joinsPerMinute))
+        return CommitPath::reject(done, e);
+    persistMember(*cur, userId, actorId.isEmpty() ? userId : actorId, context, std::move(done));
+}
+
+void ChannelManager::persistMember(const Channel &c, const QString &userId, const QString &actorId, QObject *context,
+                                   Callback<Channel> done)
+{
+    CommitPath::Steps<Channel> steps;
+    steps.write = [=](Store &store, CommitPath::Tally &t) { store.addChannelMember(c.id, userId, Timestamp::nowMs(), t.next()); };
+    steps.apply = [=, this] {
+        // Deleted while the membership was being written.
+        if (!m_core.dir.channel(c.id)) return R::failure(CoreError::notFound("channel not found"));
+        return R::success(c);
+    };
+    steps.publish = [=, this](const Channel &) { memberAdded(c, userId, actorId); };
+    m_core.commits.commit(context, std::move(done), std::move(steps));
+}
+
+void ChannelManager::memberAdded(const Channel &c, const QString &userId, const QString &actorId)
+{
+    if (m_core.dir.isChannelMember(c.id, userId)) return; // two joins raced: announce once
+    announceMember(c, userId, actorId);
+}
+
+void ChannelManager::announceMember(const Channel &c, const QString &userId, const QString &actorId)
+{
+    m_core.dir.addChannelMember(c.id, userId);
+    subscribeFollowers(userId, RoomManager::channelTopic(c.id));
+    m_core.outlet.publish(ChatEvent::Type::MemberJoined, c, [&](ChatEvent &e) {
+        if (const User *u = m_core.dir.user(userId)) e.subject = *u;
+        if (const User *a = m_core.dir.user(actorId)) e.actor = *a;
+    }, topicsFor(c, true) << RoomManager::userTopic(userId));
+}
+
+void ChannelManager::removeMember(const QString &actorId, const QString &channelId, const QString &userId,
+                                  QObject *context, Callback<Channel> done)
+{
+    const Channel *cur = m_core.dir.channel(channelId);
+    if (!cur || (!actorId.isEmpty() && !m_core.dir.canRead(channelId, actorId)))
+        return CommitPath::reject(done, CoreError::notFound("channel not found"));
+    if (actorId != userId && !canModerate(actorId, *cur))
+        return CommitPath::reject(done, CoreError::accessDenied("only the creator or a workspace owner can remove members"));
+    if (!m_core.dir.isChannelMember(channelId, userId)) return CommitPath::reject(done, CoreError::notFound("user is not a member"));
+    const Channel c = *cur;
+    const QString actor = actorId.isEmpty() ? userId : actorId;
+    CommitPath::Steps<Channel> steps;
+    steps.write = [=](Store &store, CommitPath::Tally &t) { store.removeChannelMember(channelId, userId, t.next()); };
+    steps.apply = [=] { return R::success(c); };
+    // Everyone hears it (the leaver included) before the leaver's subscriptions go.
+    steps.publish = [=, this](const Channel &) {
+        m_core.outlet.publish(ChatEvent::Type::MemberLeft, c, [&](ChatEvent &e) {
+            if (const User *u = m_core.dir.user(userId)) e.subject = *u;
+            if (const User *a = m_core.dir.user(actor)) e.actor = *a;
+        }, topicsFor(c, true) << RoomManager::userTopic(userId));
+    };
+    steps.settle = [=, this](const Channel &) { memberRemoved(c, userId); };
+    m_core.commits.commit(context, std::move(done), std::move(steps));
+}
+
+void ChannelManager::memberRemoved(const Channel &c, const QString &userId)
+{
+    m_core.dir.removeChannelMember(c.id, userId);
+    const bool stillReadable = m_core.dir.canRead(c.id, userId);
+    for (Session *s : m_core.sessions->sessionsOfUser(userId))
+        if (s->followsMemberships() || !stillReadable) m_core.rooms.unsubscribe(s, RoomManager::channelTopic(c.id));
+}
+
+void ChannelManager::openConversation(const QString &actorId, QStringList participantIds, QObject *context,
+                                      Callback<Channel> done)
+{
+    participantIds.append(actorId);
+    participantIds.removeDuplicates();
+    if (participantIds.size() < 2 || participantIds.size() > 9)
+        return CommitPath::reject(done, CoreError::invalid("participant_ids", "a conversation has 2 to 9 participants"));
+    QStringList names;
+    for (const QString &id : participantIds) {
+        const User *u = m_core.dir.user(id);
+        if (!u || u->id == CoreContext::systemUserId())
+            return CommitPath::reject(done, CoreError::invalid("participant_ids", QStringLiteral("no such user: %1").arg(id.left(64))));
+        names.append(u->username);
+    }
+    const QString key = Directory::dmKey(participantIds);
+    if (auto pending = m_pendingDms.find(key); pending != m_pendingDms.end()) {
+        // Created but not committed yet: answered together with the first caller.
+        pending->append({std::move(done), ContextGuard(context)});
+        return;
+    }
+    if (const Channel *existing = m_core.dir.channel(m_core.dir.dmChannel(key))) return done ? done(R::success(*existing)) : void();
+    std::sort(names.begin(), names.end());
+    Channel c;
+    c.id = Timestamp::newId();
+    c.workspaceId = m_core.dir.defaultWorkspaceId();
+    c.name = names.join(QLatin1Char(','));
+    c.type = Channel::Type::Dm;
+    c.createdBy = actorId;
+    c.createdAt = Timestamp::nowMs();
+    m_pendingDms.insert(key, {}); // a second request before the commit waits for this one
+    auto waiting = std::make_shared<QList<std::pair<Callback<Channel>, ContextGuard>>>();
+    CommitPath::Steps<Channel> steps;
+    steps.write = [=](Store &store, CommitPath::Tally &t) {
+        store.insertChannel(c, t.next());
+        for (const QString &id : participantIds) store.addChannelMember(c.id, id, c.createdAt, t.next());
+    };
+    steps.landed = [=, this] { *waiting = m_pendingDms.take(key); };
+    steps.apply = [=, this] {
+        m_core.dir.putChannel(c);
+        m_core.dir.putDm(key, c.id);
+        for (const QString &id : participantIds) m_core.dir.addChannelMember(c.id, id);
+        return R::success(c);
+    };
+    steps.publish = [=, this](const Channel &) {
+        QStringList topics;
+        for (const QString &id : participantIds) topics.append(RoomManager::userTopic(id));
+        m_core.outlet.publish(ChatEvent::Type::ChannelCreated, c, [&](ChatEvent &e) { e.actor = *m_core.dir.user(actorId); }, topics);
+        for (const QString &id : participantIds) subscribeFollowers(id, RoomManager::channelTopic(c.id));
+    };
+    // Every caller hears the outcome, each only while its own context lives.
+    Callback<Channel> all = [guard = ContextGuard(context), done = std::move(done), waiting](const Result<Channel> &r) {
+        CommitPath::reply(guard, done, r);
+        for (const auto &w : *waiting) CommitPath::reply(w.second, w.first, r);
+    };
+    m_core.commits.commit(nullptr, std::move(all), std::move(steps));
+}
+
+QStringList ChannelManager::onlineMembers(const QString &channelId) const
+{
+    QStringList out;
+    for (const QString &u : m_core.dir.channelMembers(channelId))
+        if (m_core.presence.isOnline(u)) out.append(u);
+    out.sort();
+    return out;
+}

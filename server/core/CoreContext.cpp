@@ -1,0 +1,10 @@
+#include "CoreContext.h"
+
+#include "Timestamp.h"
+
+CoreError CoreContext::checkRate(const QString &key, int limitPerMinute)
+{
+    qint64 retry = 0;
+    if (!limiter.allow(key, limitPerMinute, 60000, Timestamp::nowMs(), &retry)) return CoreError::rateLimited(retry);
+    return {};
+}

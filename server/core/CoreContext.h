@@ -1,0 +1,48 @@
+#pragma once
+
+#include "CommitPath.h"
+#include "CoreConfig.h"
+#include "Directory.h"
+#include "EventOutlet.h"
+#include "PresenceManager.h"
+#include "RateLimiter.h"
+#include "RoomManager.h"
+#include "TypingManager.h"
+
+#include <QPointer>
+#include <QString>
+
+class AccountManager;
+class ChannelManager;
+class MessageManager;
+class SessionManager;
+#include "Store.h"
+
+// What the four managers of the core share: the in-memory directory, the
+// rooms, the one commit path and the one event outlet, the limits. Owned by
+// ChatService; the managers hold a reference and reach each other through it.
+struct CoreContext
+{
+    CoreContext(Store *s, const CoreConfig &c) : store(s), config(c), outlet(&rooms), commits(s) {}
+
+    QPointer<Store> store; // the server may delete the store first (its children go in creation order)
+    CoreConfig config;
+    Directory dir;
+    RoomManager rooms;
+    PresenceManager presence;
+    TypingManager typing;
+    RateLimiter limiter;
+    EventOutlet outlet;
+    CommitPath commits;
+
+    AccountManager *accounts = nullptr;
+    ChannelManager *channels = nullptr;
+    MessageManager *messages = nullptr;
+    SessionManager *sessions = nullptr;
+
+    // The author of system messages; nobody can log in as it.
+    static QString systemUserId() { return QStringLiteral("00000000-0000-0000-0000-000000000000"); }
+
+    // RateLimited with the wait, or no error.
+    CoreError checkRate(const QString &key, int limitPerMinute);
+};

@@ -1,0 +1,36 @@
+#include "EventOutlet.h"
+
+#include "RoomManager.h"
+#include "Timestamp.h"
+
+EventOutlet::EventOutlet(RoomManager *rooms, QObject *parent) : QObject(parent), m_rooms(rooms) {}
+
+void EventOutlet::publish(ChatEvent::Type type, const Channel &channel, const std::function<void(ChatEvent &)> &fill,
+                          QStringList topics)
+{
+    auto e = std::make_shared<ChatEvent>();
+    e->type = type;
+    e->at = Timestamp::nowMs();
+    e->channel = channel;
+    if (fill) fill(*e);
+    if (topics.isEmpty()) topics.append(RoomManager::channelTopic(channel.id));
+    publishEvent(e, topics);
+}
+
+void EventOutlet::publishEvent(const ChatEventPtr &event, const QStringList &topics)
+{
+    m_rooms->publish(topics, event);
+    Q_EMIT published(event, topics);
+}
+
+bool EventOutlet::isCommitted(ChatEvent::Type type)
+{
+    switch (type) {
+    case ChatEvent::Type::TypingStarted:
+    case ChatEvent::Type::TypingStopped:
+    case ChatEvent::Type::PresenceChanged:
+        return false;
+    default:
+        return true;
+    }
+}

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "ChatEvent.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <functional>
+
+class RoomManager;
+
+// The single place where events leave the core. Committed events (messages,
+// reactions, membership, channels) and ephemeral ones (typing, presence) are
+// fanned out to the local sessions subscribed to their topics, then announced
+// through published(): the admin feed and metrics listen there, and a cluster
+// publisher attaches there to carry committed events to other nodes.
+class EventOutlet : public QObject
+{
+    Q_OBJECT
+public:
+    explicit EventOutlet(RoomManager *rooms, QObject *parent = nullptr);
+
+    // Builds the event for a channel; topics default to the channel's own topic.
+    void publish(ChatEvent::Type type, const Channel &channel, const std::function<void(ChatEvent &)> &fill,
+                 QStringList topics = {});
+    void publishEvent(const ChatEventPtr &event, const QStringList &topics);
+
+    static bool isCommitted(ChatEvent::Type type);
+
+Q_SIGNALS:
+    // Every event, after local fan-out.
+    void published(const ChatEventPtr &event, const QStringList &topics);
+
+private:
+    RoomManager *m_rooms;
+};

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "AttachmentPolicy.h"
+#include "ChatEvent.h"
+#include "Message.h"
+#include "Reaction.h"
+#include "Result.h"
+
+#include <QJsonObject>
+#include <QObject>
+
+struct CoreContext;
+
+// Messages: post, edit, delete, forward, reactions, read receipts, system
+// messages, history, and the uploads that messages carry.
+class MessageManager : public QObject
+{
+    Q_OBJECT
+public:
+    struct Post {
+        QString channelId;
+        QString content;
+        QString threadId;
+        QString replyToId;
+        QString forwardedFromId;
+        QList<Attachment> attachments; // as the client wrote them (AttachmentPolicy judges)
+        QStringList uploadIds;         // uploads named by id alone
+        QJsonObject metadata;
+    };
+
+    explicit MessageManager(CoreContext &core, QObject *parent = nullptr);
+
+    void post(const QString &actorId, const Post &cmd, QObject *context, Callback<Message> done,
+              const QString &originSessionId);
+    void edit(const QString &actorId, const QString &messageId, const QString &content, QObject *context,
+              Callback<Message> done);
+    void remove(const QString &actorId, const QString &messageId, QObject *context, Callback<Message> done);
+    void forward(const QString &actorId, const QString &messageId, const QString &targetChannelId, QObject *context,
+                 Callback<Message> done);
+    void addReaction(const QString &actorId, const QString &messageId, const QString &emoji, QObject *context,
+                     Callback<Reaction> done);
+    void removeReaction(const QString &actorId, const QString &messageId, const QString &emoji, QObject *context,
+                        Callback<Reaction> done);
+    void removeReactionById(const QString &actorId, const QString &reactionId, QObject *context, Callback<Reaction> done);
+    void markRead(const QString &actorId, const QString &messageId, QObject *context, Callback<Message> done);
+    void systemMessage(const QString &channelId, const QString &text, QObject *context, Callback<int> done);
+
+    void registerUpload(const QString &actorId, const Attachment &upload, QObject *context, Callback<Attachment> done);
+    Result<Attachment> upload(const QString &actorId, const QString &uploadId) const;
+
+    Result<Message> message(const QString &actorId, const QString &messageId) const;
+    Result<QList<Message>> history(const QString &actorId, const QString &channelId, const QString &beforeId, int limit) const;
+    Result<QList<Message>> historyPage(const QString &actorId, const QString &channelId, int page, int pageSize) const;
+    Result<QList<Message>> messagesSince(const QString &actorId, const QString &channelId, const QString &afterId, int limit) const;
+    Result<QList<Message>> threadReplies(const QString &actorId, const QString &parentId, int limit) const;
+
+private:
+    void postResolved(const QString &actorId, const Post &cmd, QList<Attachment> attachments, QObject *context,
+                      Callback<Message> done, const QString &originSessionId);
+    void bumpThread(const Message &reply);
+    CoreError validateContent(const QString &content, bool allowEmpty) const;
+    void fillMessageContext(ChatEvent &e) const;
+    // An event about a message (or its reaction) to the message's channel.
+    void publishAbout(ChatEvent::Type type, const Message &m, const QString &actorId, const Reaction &reaction = {});
+
+    CoreContext &m_core;
+    AttachmentPolicy m_attachments;
+};

@@ -1,0 +1,135 @@
+#include "SessionManager.h"
+
+#include "ChannelManager.h"
+#include "CoreContext.h"
+#include "Metrics.h"
+#include "Session.h"
+#include "Timestamp.h"
+
+#include <QPointer>
+
+SessionManager::SessionManager(CoreContext &core, QObject *parent) : QObject(parent), m_core(core)
+{
+    connect(&m_core.presence, &PresenceManager::presenceChanged, this, &SessionManager::onPresenceChanged);
+    connect(&m_core.typing, &TypingManager::typingChanged, this, &SessionManager::onTypingChanged);
+}
+
+SessionManager::~SessionManager()
+{
+    // Adopted sessions still open; each detaches itself on the way.
+    const QList<Session *> owned = m_owned.values();
+    m_owned.clear();
+    qDeleteAll(owned);
+}
+
+void SessionManager::adopt(Session *s)
+{
+    m_owned.insert(s);
+    connect(s, &Session::aboutToBeDestroyed, this, [this](Session *gone) { m_owned.remove(gone); }, Qt::DirectConnection);
+}
+
+CoreError SessionManager::attach(Session *s)
+{
+    const User *u = m_core.dir.user(s->userId());
+    if (!u || u->disabled) return CoreError::unauthorized("account disabled");
+    const int cap = m_core.config.connectionsPerUser;
+    if (cap > 0 && m_userSessions.value(u->id).size() >= cap)
+        return CoreError{CoreError::RateLimited, QStringLiteral("too many connections for this user"), {}, 1000};
+    m_sessions.insert(s->id(), s);
+    m_userSessions[u->id].insert(s);
+    // Safety net for a dialect that deletes a session without detaching it: the
+    // base destructor still has the topics and ids, so detach completely then.
+    connect(s, &Session::aboutToBeDestroyed, this, [this](Session *gone) { detach(gone); }, Qt::DirectConnection);
+    m_core.rooms.subscribe(s, RoomManager::userTopic(u->id));
+    for (const QString &ws : m_core.dir.workspacesOf(u->id)) m_core.rooms.subscribe(s, RoomManager::workspaceTopic(ws));
+    if (s->followsMemberships())
+        for (const QString &c : m_core.dir.channelsOf(u->id)) m_core.rooms.subscribe(s, RoomManager::channelTopic(c));
+    ++Metrics::instance().connectionsOpened;
+    ++Metrics::instance().connectionsByDialect[s->dialect()];
+    Q_EMIT sessionAttached(s);
+    // Presence goes out on the next loop pass, after the dialect's greeting
+    // (seed 004: connection_established comes first).
+    QPointer<Session> guard(s);
+    QMetaObject::invokeMethod(this, [this, guard] {
+        if (!guard || m_sessions.value(guard->id()) != guard) return;
+        m_presenceCounted.insert(guard);
+        m_core.presence.connectionOpened(guard->userId());
+    }, Qt::QueuedConnection);
+    return {};
+}
+
+void SessionManager::detach(Session *s)
+{
+    if (m_sessions.value(s->id()) != s) return;
+    m_sessions.remove(s->id());
+    auto it = m_userSessions.find(s->userId());
+    if (it != m_userSessions.end()) {
+        it->remove(s);
+        if (it->isEmpty()) m_userSessions.erase(it);
+    }
+    --Metrics::instance().connectionsByDialect[s->dialect()];
+    m_core.rooms.unsubscribeAll(s);
+    m_core.typing.clearSession(s->id());
+    Q_EMIT sessionDetached(s);
+    if (m_presenceCounted.remove(s)) m_core.presence.connectionClosed(s->userId());
+}
+
+QList<Session *> SessionManager::sessionsOfUser(const QString &userId) const
+{
+    return m_userSessions.value(userId).values();
+}
+
+CoreError SessionManager::subscribe(Session *s, const QString &channelId)
+{
+    Result<Channel> ch = m_core.channels->readableChannel(s->userId(), channelId);
+    if (!ch.ok()) return ch.error;
+    m_core.rooms.subscribe(s, RoomManager::channelTopic(channelId));
+    return {};
+}
+
+void SessionManager::unsubscribe(Session *s, const QString &channelId)
+{
+    m_core.rooms.unsubscribe(s, RoomManager::channelTopic(channelId));
+}
+
+CoreError SessionManager::setTyping(Session *session, const QString &channelId, bool typing)
+{
+    Result<Channel> ch = m_core.channels->readableChannel(session->userId(), channelId);
+    if (!ch.ok()) return ch.error;
+    if (typing && !m_core.typing.isTyping(channelId, session->userId()))
+        if (CoreError e = m_core.checkRate(QStringLiteral("typing:%1:%2").arg(session->userId(), channelId),
+                                           m_core.config.typingPerMinutePerChannel))
+            return e;
+    m_core.typing.setTyping(channelId, session->userId(), session->id(), typing);
+    return {};
+}
+
+CoreError SessionManager::setPresence(const QString &userId, const QString &status)
+{
+    if (!PresenceManager::isValidStatus(status)) return CoreError::invalid("status", "status must be online, away, busy or offline");
+    if (!m_core.presence.setStatus(userId, status)) return CoreError::invalid("status", "user is not connected");
+    return {};
+}
+
+void SessionManager::onPresenceChanged(const QString &userId, const QString &status)
+{
+    const User *u = m_core.dir.user(userId);
+    if (!u) return;
+    QStringList topics;
+    for (const QString &ws : m_core.dir.workspacesOf(userId)) topics.append(RoomManager::workspaceTopic(ws));
+    auto e = std::make_shared<ChatEvent>();
+    e->type = ChatEvent::Type::PresenceChanged;
+    e->at = Timestamp::nowMs();
+    e->actor = *u;
+    e->status = status;
+    m_core.outlet.publishEvent(e, topics);
+}
+
+void SessionManager::onTypingChanged(const QString &channelId, const QString &userId, bool typing)
+{
+    const Channel *c = m_core.dir.channel(channelId);
+    const User *u = m_core.dir.user(userId);
+    if (!c || !u) return;
+    m_core.outlet.publish(typing ? ChatEvent::Type::TypingStarted : ChatEvent::Type::TypingStopped, *c,
+                          [&](ChatEvent &e) { e.actor = *u; });
+}

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "CoreError.h"
+
+#include <QHash>
+#include <QObject>
+#include <QSet>
+
+class Session;
+struct CoreContext;
+
+// Connections: attaching them to their user's topics, subscriptions, typing
+// and presence. Presence and typing are ephemeral: published through the same
+// outlet as committed events but never written.
+class SessionManager : public QObject
+{
+    Q_OBJECT
+public:
+    explicit SessionManager(CoreContext &core, QObject *parent = nullptr);
+    ~SessionManager() override;
+
+    CoreError attach(Session *session);
+    void adopt(Session *session);
+    void detach(Session *session);
+    QList<Session *> sessions() const { return m_sessions.values(); }
+    Session *session(const QString &id) const { return m_sessions.value(id); }
+    QList<Session *> sessionsOfUser(const QString &userId) const;
+    CoreError subscribe(Session *session, const QString &channelId);
+    void unsubscribe(Session *session, const QString &channelId);
+
+    CoreError setTyping(Session *session, const QString &channelId, bool typing);
+    CoreError setPresence(const QString &userId, const QString &status);
+
+Q_SIGNALS:
+    void sessionAttached(Session *session);
+    void sessionDetached(Session *session);
+
+private:
+    void onPresenceChanged(const QString &userId, const QString &status);
+    void onTypingChanged(const QString &channelId, const QString &userId, bool typing);
+
+    CoreContext &m_core;
+    QSet<Session *> m_owned;           // adopted sessions still alive
+    QSet<Session *> m_presenceCounted; // sessions whose connection PresenceManager counts
+    QHash<QString, Session *> m_sessions;
+    QHash<QString, QSet<Session *>> m_userSessions;
+};

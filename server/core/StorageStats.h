@@ -1,0 +1,14 @@
+#pragma once
+
+#include <QtGlobal>
+
+// Storage figures for /metrics and the admin feed, read through the core so
+// that nothing outside it needs the store.
+struct StorageStats
+{
+    quint64 commits = 0;
+    quint64 writes = 0;
+    double lastCommitMs = 0;
+    double totalCommitMs = 0;
+    double maxCommitMs = 0;
+};
