@@ -199,6 +199,34 @@ private Q_SLOTS:
         QCOMPARE(reactionsOn(m_message.id), 1);
     }
 
+    // A join answered while its session is closing (detached, its deleteLater
+    // still pending) must not put the session back into the channel's room:
+    // the dialects subscribe in the join's answer, the session is freed right
+    // after, and the room kept a dangling pointer that the next event in the
+    // channel read (ASan: heap-use-after-free in RoomManager::publish, from a
+    // Socket.IO /chat joinRoom and a dropped connection).
+    void sessionDetachedBeforeItsJoinCommitsGetsNoEvents()
+    {
+        const Result<Channel> c = AWAIT(Channel, chat().createChannel(m_alice.id, QStringLiteral("lobby"), QStringLiteral("public"), QString(), QString(), nullptr, done));
+        QVERIFY2(c.ok(), qPrintable(c.error.message));
+        std::unique_ptr<FakeSession> owner(new FakeSession(m_bob, false));
+        FakeSession *session = owner.get();
+        QVERIFY(!chat().attachSession(session));
+        auto joined = std::make_shared<Probe>();
+        chat().joinChannel(m_bob.id, c.value.id, session, [this, session, joined, id = c.value.id](const Result<Channel> &r) {
+            joined->answers.append(r.error.code);
+            if (r.ok()) chat().subscribe(session, id); // what DefaultNamespaceSession and ChatNamespaceSession do
+        });
+        chat().detachSession(session); // the connection dropped; the object goes on the next loop pass
+        QVERIFY(barrier());
+        QVERIFY(chat().directory().isChannelMember(c.value.id, m_bob.id)); // the join itself is committed
+        ChatService::PostMessage p;
+        p.channelId = c.value.id;
+        p.content = QStringLiteral("after the close");
+        QVERIFY(AWAIT(Message, chat().postMessage(m_alice.id, p, nullptr, done)).ok());
+        QCOMPARE(session->count(ChatEvent::Type::MessageCreated), 0);
+    }
+
     // Another failure after the fact: joining a channel whose deletion is
     // committed first fails (NotFound or a constraint) when the join commits.
     void joinThatFailsAfterItsContextDiedIsDropped_data()
