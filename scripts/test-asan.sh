@@ -9,6 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 start=$SECONDS
+# ccache where it is installed (a second build-asan/ then takes a minute).
+if command -v ccache >/dev/null && [ -z "${CMAKE_CXX_COMPILER_LAUNCHER:-}" ]; then
+  export CMAKE_CXX_COMPILER_LAUNCHER=ccache CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
+fi
 cmake --preset asan >/dev/null
 cmake --build --preset asan --target switchboard-server -j"$(nproc)"
 [ -d tests/clients/node_modules ] || (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error)

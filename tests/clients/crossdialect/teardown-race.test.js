@@ -192,8 +192,10 @@ async function rawHttp() {
 }
 
 // "/chat" has no reaction event; its commit that fails is a joinRoom whose
-// channel is deleted before the membership commits (NotFound). The same
-// Engine.IO connection also carries "/" with duplicate reactions.
+// channel is deleted before the membership commits (NotFound or a foreign
+// key). When the join wins instead, its answer subscribes a session that is
+// already closing. The same Engine.IO connection also carries "/", with
+// duplicate reactions.
 test('Socket.IO "/chat": joinRoom racing a channel delete, duplicates on "/", then the socket is destroyed', async () => {
   const u = await racer();
   const messageId = await raceMessage('chat');
