@@ -114,6 +114,38 @@ class tst_AdminConsole : public QObject
         QTRY_COMPARE(m_window->client()->state(), AdminClient::LinkState::Connected);
     }
 
+    // Barriers instead of qWait() before checking that nothing was sent or
+    // shown. Console to server: a marker command sent now arrives after
+    // anything the console sent before it (one WebSocket, in order).
+    bool commandsSoFarArrived()
+    {
+        const QString marker = QStringLiteral("c-barrier-%1").arg(++m_barriers);
+        m_window->client()->send(AdminCommand::disconnect(marker, QString()));
+        return QTest::qWaitFor([&] {
+            for (const AdminCommand &c : m_server->commandsOf(AdminCommand::Kind::Disconnect)) {
+                if (c.connectionId == marker)
+                    return true;
+            }
+            return false;
+        }, 5000);
+    }
+    // Server to console: an audit entry broadcast now is applied after
+    // anything broadcast before it.
+    bool feedSoFarApplied()
+    {
+        QSignalSpy audits(m_window->client(), &AdminClient::auditReceived);
+        const QString marker = QStringLiteral("barrier-%1").arg(++m_barriers);
+        m_server->broadcast(AdminProtocol::encodeAudit(AdminResult::success(QString(), marker, QString())));
+        return QTest::qWaitFor([&] {
+            for (const QList<QVariant> &args : std::as_const(audits)) {
+                if (args.at(0).value<AdminResult>().command == marker)
+                    return true;
+            }
+            return false;
+        }, 5000);
+    }
+    int m_barriers = 0;
+
 private slots:
     void init()
     {
@@ -205,7 +237,7 @@ private slots:
         page->setDialectFilter(QStringLiteral("phoenix"));
         page->setMaxRate(50);
         QTRY_VERIFY(!m_server->commandsOf(AdminCommand::Kind::SetTrafficFilter).isEmpty());
-        QTest::qWait(400);
+        QVERIFY(commandsSoFarArrived());
         const auto sent = m_server->commandsOf(AdminCommand::Kind::SetTrafficFilter);
         QCOMPARE(sent.size(), 1); // debounced: one command, not one per keystroke
         QCOMPARE(sent.last().filter.user, QStringLiteral("bob"));
@@ -224,7 +256,7 @@ private slots:
         QVERIFY(!m_server->commandsOf(AdminCommand::Kind::SetTrafficFilter).last().filter.enabled);
         // Whatever was already on the way is not shown while paused.
         m_server->broadcast(AdminProtocol::encodeTraffic({event(1, "alice", "flatjson", "message")}, 0));
-        QTest::qWait(100);
+        QVERIFY(feedSoFarApplied());
         QCOMPARE(m_window->client()->traffic()->rowCount(), 0);
         page->findChild<QToolButton *>(QStringLiteral("pauseButton"))->click();
         QTRY_VERIFY(m_server->commandsOf(AdminCommand::Kind::SetTrafficFilter).last().filter.enabled);
@@ -302,7 +334,7 @@ private slots:
         QScopedPointer<QMenu> menu(m_window->connectionsPage()->contextMenuFor(QStringLiteral("c-alice"), m_window.get()));
         answerNextActionDialog(false, nullptr);
         menu->findChild<QAction *>(QStringLiteral("disableUserAction"))->trigger();
-        QTest::qWait(100);
+        QVERIFY(commandsSoFarArrived());
         QVERIFY(m_server->commandsOf(AdminCommand::Kind::DisableUser).isEmpty());
     }
 
@@ -314,7 +346,7 @@ private slots:
         // An empty message cannot be confirmed.
         answerNextActionDialog(true, nullptr);
         menu->findChild<QAction *>(QStringLiteral("systemMessageAction"))->trigger();
-        QTest::qWait(50);
+        QVERIFY(commandsSoFarArrived());
         QVERIFY(m_server->commandsOf(AdminCommand::Kind::SystemMessage).isEmpty());
 
         answerNextActionDialog(true, [](ActionDialog *d) { d->setText(QStringLiteral("Maintenance at 18:00")); });
@@ -372,7 +404,12 @@ private slots:
         m_window->openFeed(m_server->url(), QStringLiteral("guess"));
         QTRY_COMPARE(m_window->client()->state(), AdminClient::LinkState::Refused);
         QVERIFY(m_window->linkText().contains(QStringLiteral("Refused")));
-        QTest::qWait(300);
+        // No attempt is planned; and a precise QTimer due after the longest
+        // reconnect delay set above fires after any reconnect timer would have.
+        QCOMPARE(m_window->client()->reconnectIn(), -1);
+        bool pastLongestDelay = false;
+        QTimer::singleShot(50 + 1, Qt::PreciseTimer, m_window.get(), [&] { pastLongestDelay = true; });
+        QTRY_VERIFY(pastLongestDelay);
         QCOMPARE(m_server->connectionAttempts(), 1);
         QCOMPARE(m_window->client()->state(), AdminClient::LinkState::Refused);
     }

@@ -158,6 +158,20 @@ protected:
     }
 };
 
+// In place of qWait() before checking that a timer did not fire (again): a
+// single-shot timer of `ms` started now. A timer due no later than it is due
+// in the pass that fires it or an earlier one, so once it has fired and that
+// pass is over, such a timer has fired too if it was going to.
+bool timersDueWithin(int ms)
+{
+    bool fired = false;
+    QTimer barrier;
+    barrier.setSingleShot(true);
+    QObject::connect(&barrier, &QTimer::timeout, &barrier, [&] { fired = true; });
+    barrier.start(ms);
+    return QTest::qWaitFor([&] { return fired; }, 5000);
+}
+
 } // namespace
 
 class TestEpollDispatcherLoop : public QObject
@@ -270,7 +284,7 @@ private slots:
         connect(&timer, &QTimer::timeout, this, [&] { ++ticks; });
         timer.start(5);
         QTRY_COMPARE_WITH_TIMEOUT(ticks, 1, 5000);
-        QTest::qWait(50);
+        QVERIFY(timersDueWithin(5)); // a second tick would be due by then
         QCOMPARE(ticks, 1);
         QVERIFY(!timer.isActive());
     }
@@ -333,7 +347,7 @@ private slots:
             recorder.startTimer(0);
         QVERIFY(dispatcher()->unregisterTimers(&recorder));
         QVERIFY(dispatcher()->registeredTimers(&recorder).isEmpty());
-        QTest::qWait(30);
+        QVERIFY(timersDueWithin(0));
         QCOMPARE(recorder.ticks.load(), 0);
     }
 
@@ -379,7 +393,7 @@ private slots:
         target->startTimer(0);
         target->startTimer(0); // due in the same pass as the first
         QTRY_VERIFY_WITH_TIMEOUT(guard.isNull(), 5000);
-        QTest::qWait(30);
+        QVERIFY(timersDueWithin(0));
         QCOMPARE(events, 1);
     }
 

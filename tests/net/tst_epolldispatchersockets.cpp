@@ -97,6 +97,20 @@ struct CountingNotifier
     }
 };
 
+// In place of qWait() before checking that nothing was activated: a notifier
+// on a fresh socket pair with a byte waiting. Once it has been activated, the
+// dispatcher has polled at least once with everything that was ready before
+// this call still ready (level-triggered) and finished that pass, so anything
+// it was going to activate wrongly, it has.
+bool pollPassed()
+{
+    SocketPair pair;
+    CountingNotifier barrier(pair.fds[0], QSocketNotifier::Read);
+    if (!pair.send(1))
+        return false;
+    return QTest::qWaitFor([&] { return barrier.activations > 0; }, 5000);
+}
+
 } // namespace
 
 class TestEpollDispatcherSockets : public QObject
@@ -133,7 +147,7 @@ private slots:
         CountingNotifier urgent(tcp.server, QSocketNotifier::Exception);
         writer.notifier->setEnabled(false);
         reader.notifier->setEnabled(false);
-        QTest::qWait(20);
+        QVERIFY(pollPassed());
         QCOMPARE(urgent.activations, 0);
 
         QObject::connect(urgent.notifier.get(), &QSocketNotifier::activated, urgent.notifier.get(),
@@ -154,7 +168,7 @@ private slots:
         CountingNotifier reader(pair.fds[0], QSocketNotifier::Read);
         reader.notifier->setEnabled(false);
         QVERIFY(pair.send(1));
-        QTest::qWait(30);
+        QVERIFY(pollPassed());
         QCOMPARE(reader.activations, 0);
         reader.notifier->setEnabled(true);
         QTRY_VERIFY_WITH_TIMEOUT(reader.activations > 0, 5000);
@@ -210,7 +224,7 @@ private slots:
         // One pass sees all of them ready.
         dispatcher()->processEvents(QEventLoop::AllEvents);
         QCOMPARE(activations, 1);
-        QTest::qWait(30);
+        QVERIFY(pollPassed());
         QCOMPARE(activations, 1);
     }
 
@@ -263,7 +277,7 @@ private slots:
 
         dispatcher()->processEvents(QEventLoop::AllEvents);
         QVERIFY(newcomer);
-        QTest::qWait(30);
+        QVERIFY(pollPassed());
         QCOMPARE(newcomer->activations, 0);
 
         // The reused number is watched for the new socket: data on it arrives.
@@ -345,7 +359,7 @@ private slots:
         QVERIFY(a.send(1));
         QVERIFY(b.send(1));
         QTRY_VERIFY_WITH_TIMEOUT(nested && readerB.activations > 0, 5000);
-        QTest::qWait(20);
+        QVERIFY(pollPassed());
         QCOMPARE(spuriousB, 0);
     }
 
@@ -357,7 +371,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(reader.activations > 2, 5000);
         reader.notifier->setEnabled(false);
         const int seen = reader.activations;
-        QTest::qWait(20);
+        QVERIFY(pollPassed());
         QCOMPARE(reader.activations, seen);
     }
 

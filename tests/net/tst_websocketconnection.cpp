@@ -11,6 +11,7 @@
 #include <QAbstractEventDispatcher>
 #include <QPointer>
 #include <QSignalSpy>
+#include <QSocketNotifier>
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
 
@@ -217,6 +218,27 @@ struct ServerSide {
     QString closeReasonAtDisconnect;
 };
 
+// In place of qWait() before checking that nothing more happened: a socket
+// notifier on a fresh AF_UNIX pair with a byte waiting. Once it has fired, the
+// loop has run a pass that polled every socket and sent the events posted
+// before this call, and that pass is over.
+bool loopPassed()
+{
+    int fds[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0)
+        return false;
+    bool fired = false;
+    {
+        QSocketNotifier barrier(fds[0], QSocketNotifier::Read);
+        QObject::connect(&barrier, &QSocketNotifier::activated, &barrier, [&] { fired = true; });
+        if (write(fds[1], "x", 1) == 1)
+            fired = QTest::qWaitFor([&] { return fired; }, 5000);
+    }
+    close(fds[0]);
+    close(fds[1]);
+    return fired;
+}
+
 } // namespace
 
 class tst_WebSocketConnection : public QObject
@@ -410,7 +432,7 @@ private Q_SLOTS:
         RawClient raw;
         QVERIFY(raw.upgrade(m_port, frame.left(7)));
         QVERIFY(waitForServerSide());
-        QTest::qWait(50);
+        QVERIFY(loopPassed()); // the server has read what came with the handshake
         QVERIFY(side()->texts.isEmpty());
         QVERIFY(raw.sendAll(frame.mid(7)));
         QTRY_COMPARE_WITH_TIMEOUT(side()->texts.size(), 1, 2000);
@@ -437,7 +459,7 @@ private Q_SLOTS:
         const QByteArray second = clientFrame(Binary, QByteArray(payloadSize, 's'));
         QVERIFY(raw.sendAll(clientFrame(Text, "first") + second.left(cut)));
         QTRY_COMPARE(side()->texts.size(), 1);
-        QTest::qWait(20); // let the server read the cut bytes on their own
+        QVERIFY(loopPassed()); // the server reads the cut bytes on their own
         QVERIFY(raw.sendAll(second.mid(cut) + clientFrame(Text, "third")));
         QTRY_COMPARE_WITH_TIMEOUT(side()->texts.size(), 2, 2000);
         QCOMPARE(side()->binaries.size(), 1);
@@ -492,7 +514,7 @@ private Q_SLOTS:
         const qint64 total = qint64(count) * (10 + size);
         QCOMPARE(ws->bytesToWrite(), total);
         // The pass ends, the kernel takes what fits, the rest stays queued.
-        QTest::qWait(300);
+        QVERIFY(loopPassed());
         const qint64 stuck = ws->bytesToWrite();
         QVERIFY2(stuck > 0 && stuck < total, qPrintable(QString::number(stuck)));
         // Queued behind the backlog, it must come out last.
@@ -562,7 +584,7 @@ private Q_SLOTS:
         QTRY_COMPARE(side()->disconnects, 1);
         QCOMPARE(ws->state(), QAbstractSocket::UnconnectedState);
         QCOMPARE(int(ws->closeCode()), 4000);
-        QTest::qWait(50);
+        QVERIFY(loopPassed());
         QCOMPARE(side()->disconnects, 1);
     }
 
@@ -658,7 +680,7 @@ private Q_SLOTS:
         QVERIFY(raw.waitForEof());
         QCOMPARE(raw.in, QByteArray()); // neither the queued text nor a close frame
         QCOMPARE(ws->sendText("after abort"), 0);
-        QTest::qWait(50);
+        QVERIFY(loopPassed());
         QCOMPARE(side()->disconnects, 1);
     }
 
@@ -727,7 +749,7 @@ private Q_SLOTS:
         call([&] { ws->close(); });
         call([&] { ws->abort(); });
         QTRY_COMPARE(side()->disconnects, 1);
-        QTest::qWait(50);
+        QVERIFY(loopPassed());
         QCOMPARE(side()->disconnects, 1);
         QCOMPARE(m_synchronousDisconnects, 0);
     }

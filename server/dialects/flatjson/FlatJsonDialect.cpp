@@ -3,7 +3,7 @@
 #include "ChatService.h"
 #include "DialectContext.h"
 #include "FlatJsonSession.h"
-#include "RestApi.h"
+#include "FlatJsonErrors.h"
 #include "Router.h"
 
 #include "WebSocketConnection.h"
@@ -15,7 +15,7 @@ void FlatJsonDialect::install(Router &router, const DialectContext &ctx)
     route.check = [chat](const HttpRequest &req, const Router::Params &) -> std::optional<HttpResponse> {
         const QByteArray token = req.queryValue(QStringLiteral("token")).toUtf8();
         Result<User> u = chat->authenticate(token.isEmpty() ? req.bearerToken() : token);
-        if (!u.ok()) return RestApi::errorResponse(u.error);
+        if (!u.ok()) return FlatJsonErrors::handshakeRefusal(u.error);
         return std::nullopt;
     };
     route.accept = [chat, limits = ctx.wsLimits](WebSocketConnection *socket, const HttpRequest &req, const Router::Params &) {
@@ -25,12 +25,12 @@ void FlatJsonDialect::install(Router &router, const DialectContext &ctx)
         auto *session = new FlatJsonSession(chat, socket, u.value, limits);
         chat->adoptSession(session); // not a child of chat: see adoptSession()
         if (!u.ok()) {
-            session->close(QWebSocketProtocol::CloseCodePolicyViolated, u.error.message);
+            session->close(QWebSocketProtocol::CloseCodePolicyViolated, FlatJsonErrors::publicMessage(u.error));
             return;
         }
         if (CoreError e = session->start()) {
-            socket->sendText(FlatJsonCodec::error(FlatJsonCodec::errorCodeFor(e, QStringLiteral("access_denied")), e.message));
-            session->close(QWebSocketProtocol::CloseCodePolicyViolated, e.message);
+            socket->sendText(FlatJsonErrors::fromCore(e, QStringLiteral("access_denied")));
+            session->close(QWebSocketProtocol::CloseCodePolicyViolated, FlatJsonErrors::publicMessage(e));
         }
     };
     router.addWebSocket(QStringLiteral("/ws"), route);

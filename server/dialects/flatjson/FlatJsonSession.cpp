@@ -1,7 +1,7 @@
 #include "FlatJsonSession.h"
 
 #include "ChatService.h"
-#include "Metrics.h"
+#include "FlatJsonErrors.h"
 #include "RoomManager.h"
 #include "Timestamp.h"
 
@@ -51,15 +51,12 @@ void FlatJsonSession::send(const QByteArray &bytes, const QString &event, const 
 
 void FlatJsonSession::sendError(const QString &code, const QString &message, const QString &details)
 {
-    ++Metrics::instance().errors;
-    send(FlatJsonCodec::error(code, message, details), QStringLiteral("error"));
+    send(FlatJsonErrors::protocol(code, message, details), QStringLiteral("error"));
 }
 
 void FlatJsonSession::sendCoreError(const CoreError &e, const QString &fallback)
 {
-    QString details = e.field.isEmpty() ? QString() : QStringLiteral("field: %1").arg(e.field);
-    if (e.code == CoreError::RateLimited) details = QStringLiteral("retry_after_ms: %1").arg(e.retryAfterMs);
-    sendError(FlatJsonCodec::errorCodeFor(e, fallback), e.code == CoreError::Internal ? QStringLiteral("Internal server error") : e.message, details);
+    send(FlatJsonErrors::fromCore(e, fallback), QStringLiteral("error"));
 }
 
 void FlatJsonSession::onOversizedFrame(qint64 size)

@@ -2,6 +2,7 @@
 
 #include "ChatService.h"
 #include "PhoenixBroadcast.h"
+#include "PhoenixErrors.h"
 #include "PhoenixPayloads.h"
 #include "PhoenixPresenceHub.h"
 #include "PhoenixTransport.h"
@@ -9,26 +10,15 @@
 #include "Timestamp.h"
 
 #include <QJsonArray>
-#include <QLoggingCategory>
-
-Q_LOGGING_CATEGORY(lcPhoenix, "switchboard.phoenix")
 
 namespace {
 
 const QString kOk = QStringLiteral("ok");
 const QString kError = QStringLiteral("error");
 
-QJsonObject reasonOnly(const QString &reason, const QString &message = QString())
-{
-    QJsonObject o{{"reason", reason}};
-    if (!message.isEmpty())
-        o.insert("message", message);
-    return o;
-}
-
 QJsonObject unmatchedTopic()
 {
-    return reasonOnly(QStringLiteral("unmatched topic"));
+    return PhoenixErrors::protocol(QStringLiteral("unmatched topic"));
 }
 
 QJsonObject merged(QJsonObject base, const QJsonObject &extra)
@@ -99,10 +89,9 @@ void PhoenixConnection::handle(const PhoenixDecodeResult &result)
     if (!result.message.ref)
         return;
     const QString topic = result.message.topic.isEmpty() ? PhoenixEvent::heartbeatTopic : result.message.topic;
-    send(PhoenixCodec::reply(std::nullopt, result.message.ref, topic, kError,
-                             {{"reason", QStringLiteral("malformed message")},
-                              {"error", PhoenixCodec::errorName(result.error)},
-                              {"message", result.detail}}));
+    QJsonObject response = PhoenixErrors::protocol(QStringLiteral("malformed message"), result.detail);
+    response.insert("error", PhoenixCodec::errorName(result.error));
+    send(PhoenixCodec::reply(std::nullopt, result.message.ref, topic, kError, response));
 }
 
 void PhoenixConnection::handleMessage(const PhoenixMessage &m)
@@ -124,13 +113,13 @@ void PhoenixConnection::handleMessage(const PhoenixMessage &m)
     if (m.joinRef && *m.joinRef != j.joinRef)
         return; // from an earlier join of this topic: the client drops any answer anyway
     if (m.isBinary())
-        return reply(m, kError, reasonOnly(QStringLiteral("unsupported"), QStringLiteral("binary payloads are not supported")));
+        return reply(m, kError, PhoenixErrors::protocol(QStringLiteral("unsupported"), QStringLiteral("binary payloads are not supported")));
     if (j.kind == Kind::Channel) {
         if (const Handler h = channelHandlers().value(m.event))
             return (this->*h)(m, j);
     }
-    reply(m, kError, reasonOnly(QStringLiteral("unknown_event"),
-                                QStringLiteral("%1 is not an event of %2").arg(m.event, m.topic)));
+    reply(m, kError, PhoenixErrors::protocol(QStringLiteral("unknown_event"),
+                                             QStringLiteral("%1 is not an event of %2").arg(m.event, m.topic)));
 }
 
 void PhoenixConnection::join(const PhoenixMessage &m)
@@ -164,9 +153,9 @@ void PhoenixConnection::join(const PhoenixMessage &m)
         reply(m, kError, response);
     };
     if (m_joined.size() >= m_options.maxChannels)
-        return refuse(reasonOnly(QStringLiteral("too many channels joined")));
+        return refuse(PhoenixErrors::protocol(QStringLiteral("too many channels joined")));
     if (CoreError e = m_chat->checkRate(QStringLiteral("phx_join:") + m_session->userId(), m_chat->config().joinsPerMinute))
-        return refuse(PhoenixPayloads::joinError(e));
+        return refuse(PhoenixErrors::joinReply(e));
 
     const bool ok = kind == Kind::Channel ? joinChannel(m, m.topic, joinRef, id) : joinWorkspace(m, m.topic, joinRef, id);
     if (!ok && wasJoined && kind == Kind::Channel)
@@ -179,7 +168,7 @@ bool PhoenixConnection::joinChannel(const PhoenixMessage &m, const QString &topi
     const QString userId = m_session->userId();
     Result<Channel> channel = m_chat->readableChannel(userId, channelId);
     if (!channel.ok()) {
-        reply(m, kError, PhoenixPayloads::joinError(channel.error));
+        reply(m, kError, PhoenixErrors::joinReply(channel.error));
         return false;
     }
     // Joining a public channel makes the user a member, as in Slack; members
@@ -188,7 +177,7 @@ bool PhoenixConnection::joinChannel(const PhoenixMessage &m, const QString &topi
     if (channel.value.isPublic() && !dir.isChannelMember(channelId, userId))
         m_chat->joinChannel(userId, channelId, m_session, [](const Result<Channel> &) {});
     if (CoreError e = m_chat->subscribe(m_session, channelId)) {
-        reply(m, kError, PhoenixPayloads::joinError(e));
+        reply(m, kError, PhoenixErrors::joinReply(e));
         return false;
     }
     const Joined j{joinRef, Kind::Channel, channelId, RoomManager::channelTopic(channelId)};
@@ -211,11 +200,11 @@ bool PhoenixConnection::joinWorkspace(const PhoenixMessage &m, const QString &to
     const Directory &dir = m_chat->directory();
     const Workspace *w = dir.workspace(workspaceId);
     if (!w) {
-        reply(m, kError, PhoenixPayloads::joinError(CoreError::notFound(QStringLiteral("workspace not found"))));
+        reply(m, kError, PhoenixErrors::joinReply(CoreError::notFound(QStringLiteral("workspace not found"))));
         return false;
     }
     if (!dir.isWorkspaceMember(workspaceId, userId)) {
-        reply(m, kError, PhoenixPayloads::joinError(CoreError::accessDenied(QStringLiteral("not a member of this workspace"))));
+        reply(m, kError, PhoenixErrors::joinReply(CoreError::accessDenied(QStringLiteral("not a member of this workspace"))));
         return false;
     }
     const Joined j{joinRef, Kind::Workspace, workspaceId, RoomManager::workspaceTopic(workspaceId)};
@@ -281,7 +270,7 @@ bool PhoenixConnection::stringField(const PhoenixMessage &m, const QString &key,
         return true;
     const bool blank = v.isUndefined() || v.isNull() || (v.isString() && v.toString().isEmpty());
     const CoreError e = CoreError::invalid(key, blank ? QStringLiteral("can't be blank") : QStringLiteral("is invalid"));
-    QJsonObject response = PhoenixPayloads::error(e);
+    QJsonObject response = PhoenixErrors::reply(e);
     if (m.payload.contains(QLatin1String("temp_id")))
         response.insert("temp_id", m.payload.value(QLatin1String("temp_id")));
     reply(m, kError, response);
@@ -301,7 +290,7 @@ void PhoenixConnection::sendMessage(const PhoenixMessage &m, const Joined &j)
     QString attachmentError;
     const QJsonValue tempId = m.payload.value(QLatin1String("temp_id"));
     if (!PhoenixPayloads::parseAttachments(m.payload.value(QLatin1String("attachments")), &attachments, &attachmentError)) {
-        const QJsonObject response = merged(PhoenixPayloads::error(CoreError::invalid("attachments", attachmentError)),
+        const QJsonObject response = merged(PhoenixErrors::reply(CoreError::invalid("attachments", attachmentError)),
                                             {{"temp_id", tempId}});
         reply(m, kError, response);
         return push(m.topic, j.joinRef, errorEvent, response);
@@ -317,8 +306,8 @@ void PhoenixConnection::sendMessage(const PhoenixMessage &m, const Joined &j)
     m_chat->postMessage(m_session->userId(), cmd, m_session, [this, m, topic, joinRef, tempId, isThreadReply](const Result<Message> &r) {
         const Directory &dir = m_chat->directory();
         if (!r.ok()) {
-            const QJsonObject response = merged(PhoenixPayloads::error(r.error),
-                                                {{"temp_id", tempId}, {"errors", PhoenixPayloads::fieldErrors(r.error)}});
+            const QJsonObject response = merged(PhoenixErrors::reply(r.error, PhoenixErrors::FieldErrors::Always),
+                                                {{"temp_id", tempId}});
             reply(m, kError, response);
             if (isCurrent(topic, joinRef))
                 push(topic, joinRef, QStringLiteral("message_error"), response);
@@ -349,12 +338,13 @@ void PhoenixConnection::editMessage(const PhoenixMessage &m, const Joined &j)
         if (!r.ok()) {
             // Seed 000: edit_error {message_id, reason} with the core's words
             // ("Edit time limit exceeded").
-            const QJsonObject response = merged(PhoenixPayloads::error(r.error),
-                                                {{"message_id", messageId}, {"reason", r.error.message},
-                                                 {"code", PhoenixPayloads::reasonFor(r.error)}});
+            const QJsonObject base = PhoenixErrors::reply(r.error);
+            const QJsonValue words = base.value("message");
+            const QJsonObject response = merged(base, {{"message_id", messageId}, {"reason", words},
+                                                       {"code", PhoenixPayloads::reasonFor(r.error)}});
             reply(m, kError, response);
             if (isCurrent(topic, joinRef))
-                push(topic, joinRef, QStringLiteral("edit_error"), {{"message_id", messageId}, {"reason", r.error.message}});
+                push(topic, joinRef, QStringLiteral("edit_error"), {{"message_id", messageId}, {"reason", words}});
             return;
         }
         const QJsonObject response{{"message", PhoenixPayloads::message(r.value, m_chat->directory())}};
@@ -620,7 +610,7 @@ void PhoenixConnection::reply(const PhoenixMessage &request, const QString &stat
 
 void PhoenixConnection::replyError(const PhoenixMessage &request, const CoreError &error)
 {
-    reply(request, kError, PhoenixPayloads::error(error));
+    reply(request, kError, PhoenixErrors::reply(error));
 }
 
 void PhoenixConnection::push(const QString &topic, const QString &joinRef, const QString &event, const QJsonObject &payload)

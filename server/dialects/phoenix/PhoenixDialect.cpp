@@ -2,6 +2,7 @@
 
 #include "ChatService.h"
 #include "DialectContext.h"
+#include "PhoenixErrors.h"
 #include "PhoenixLongPollEndpoint.h"
 #include "PhoenixPresenceHub.h"
 #include "PhoenixWebSocketSession.h"
@@ -68,14 +69,14 @@ void PhoenixDialect::install(Router &router, const DialectContext &ctx)
     Router::WebSocketRoute route;
     route.check = [chat](const HttpRequest &req, const Router::Params &) -> std::optional<HttpResponse> {
         if (!serializerOf(req))
-            return HttpResponse::error(403, QStringLiteral("unsupported_vsn"), QStringLiteral("unsupported vsn"));
+            return PhoenixErrors::connectRefusal(403, QStringLiteral("unsupported_vsn"), QStringLiteral("unsupported vsn"));
         Result<User> u = chat->authenticate(userToken(req));
         if (!u.ok())
-            return HttpResponse::error(403, QStringLiteral("forbidden"), u.error.message);
+            return PhoenixErrors::connectRefusal(403, QStringLiteral("forbidden"), PhoenixErrors::publicMessage(u.error));
         const int cap = chat->config().connectionsPerUser;
         if (cap > 0 && chat->presence()->connectionCount(u.value.id) >= cap) {
-            HttpResponse r = HttpResponse::error(429, QStringLiteral("rate_limit_exceeded"),
-                                                 QStringLiteral("too many connections for this user"));
+            HttpResponse r = PhoenixErrors::connectRefusal(429, QStringLiteral("rate_limit_exceeded"),
+                                                           QStringLiteral("too many connections for this user"));
             r.setHeader("Retry-After", "1");
             return r;
         }
@@ -89,9 +90,9 @@ void PhoenixDialect::install(Router &router, const DialectContext &ctx)
         auto *session = new PhoenixWebSocketSession(chat, hub, socket, u.value, options, limits);
         chat->adoptSession(session); // not a child of chat: see adoptSession()
         if (!u.ok())
-            return session->close(QWebSocketProtocol::CloseCodePolicyViolated, u.error.message);
+            return session->close(QWebSocketProtocol::CloseCodePolicyViolated, PhoenixErrors::publicMessage(u.error));
         if (CoreError e = session->start())
-            session->close(QWebSocketProtocol::CloseCodePolicyViolated, e.message);
+            session->close(QWebSocketProtocol::CloseCodePolicyViolated, PhoenixErrors::publicMessage(e));
     };
     router.addWebSocket(QStringLiteral("/socket/websocket"), route);
     router.addWebSocket(QStringLiteral("/socket/websocket/websocket"), route);

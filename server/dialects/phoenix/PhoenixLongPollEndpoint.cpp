@@ -1,6 +1,7 @@
 #include "PhoenixLongPollEndpoint.h"
 
 #include "ChatService.h"
+#include "PhoenixErrors.h"
 #include "PhoenixLongPollCodec.h"
 
 #include <QRandomGenerator>
@@ -72,14 +73,14 @@ void PhoenixLongPollEndpoint::handleGet(const HttpRequest &req, const HttpRespon
     User user;
     PhoenixConnection::Options options;
     if (!m_authenticate(req, &user, &options))
-        return respond(req, responder, PhoenixLongPollCodec::statusResponse(403));
+        return respond(req, responder, PhoenixErrors::longPollRefusal(403));
     const QString token = newToken();
     session = new PhoenixLongPollSession(m_chat, m_hub, user, token, options, m_timing, this);
     session->setRemoteAddress(req.remoteAddress);
     session->setUserAgent(QString::fromUtf8(req.header("user-agent")));
     if (CoreError e = session->start()) {
         delete session;
-        return respond(req, responder, PhoenixLongPollCodec::statusResponse(403));
+        return respond(req, responder, PhoenixErrors::longPollRefusal(403));
     }
     m_sessions.insert(token, session);
     connect(session, &Session::closed, this, [this, token](Session *) { m_sessions.remove(token); });

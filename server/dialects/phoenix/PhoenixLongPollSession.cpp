@@ -1,6 +1,7 @@
 #include "PhoenixLongPollSession.h"
 
 #include "ChatService.h"
+#include "PhoenixErrors.h"
 #include "PhoenixLongPollCodec.h"
 
 PhoenixLongPollSession::PhoenixLongPollSession(ChatService *chat, PhoenixPresenceHub *hub, const User &user,
@@ -80,7 +81,7 @@ void PhoenixLongPollSession::publish(const QByteArray &body, bool ndjson, const 
     const auto batch = PhoenixLongPollCodec::splitBatch(body, ndjson, 100, m_connection.codec().limits().maxFrameBytes);
     if (!batch.ok()) {
         noteTraffic(Direction::In, QStringLiteral("malformed batch"), QString(), body.size(), body.left(512));
-        return responder.respond(jsonResponse(PhoenixLongPollCodec::statusResponse(400), allowOrigin));
+        return responder.respond(jsonResponse(PhoenixErrors::longPollRefusal(400), allowOrigin));
     }
     for (const auto &frame : batch.frames) {
         if (m_ended)

@@ -14,9 +14,8 @@
 
 class Directory;
 
-// Domain values in seed 000's JSON shapes, and the one place where core
-// errors become Phoenix reply payloads. Pure functions: the directory is
-// only read to name the people involved.
+// Domain values in seed 000's JSON shapes, and the shapes of error replies.
+// Pure functions: the directory is only read to name the people involved.
 class PhoenixPayloads
 {
 public:
@@ -35,6 +34,8 @@ public:
 
     // {reason, message} (+ retry_after for rate limits, + errors {field:[..]}
     // for validation). Seed 000 names the join refusal "Access denied".
+    // The message is shown as given: send errors through PhoenixErrors,
+    // which hides Internal text and counts them.
     static QJsonObject error(const CoreError &e);
     static QJsonObject joinError(const CoreError &e);
     static QJsonObject fieldErrors(const CoreError &e);     // {field: [message]}

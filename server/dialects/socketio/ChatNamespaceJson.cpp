@@ -9,7 +9,9 @@ QJsonObject attachment(const Attachment &a)
     QJsonObject o{ { QStringLiteral("url"), a.url },
                    { QStringLiteral("type"), a.mimeType },
                    { QStringLiteral("name"), a.originalName.isEmpty() ? a.filename : a.originalName } };
-    if (!a.id.isEmpty())
+    // Only our uploads (stored under a filename) are shown with their id: the
+    // core gives external links an id of its own, which seed 002 never sent.
+    if (!a.id.isEmpty() && !a.filename.isEmpty())
         o.insert(QStringLiteral("id"), a.id);
     if (a.size > 0)
         o.insert(QStringLiteral("size"), double(a.size));

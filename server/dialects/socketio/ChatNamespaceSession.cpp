@@ -8,22 +8,6 @@
 
 namespace {
 const QString kDialect = QStringLiteral("socketio-chat");
-
-// Seed 002 names four kinds of error; `type` carries the kind, `code` the
-// core's stable snake_case code.
-QString errorType(const CoreError &e)
-{
-    switch (e.code) {
-    case CoreError::Unauthorized: return QStringLiteral("authentication");
-    case CoreError::AccessDenied: return QStringLiteral("authorization");
-    case CoreError::RateLimited: return QStringLiteral("rate_limit");
-    case CoreError::Invalid:
-    case CoreError::TooLarge:
-    case CoreError::NotFound:
-    case CoreError::Conflict: return QStringLiteral("validation");
-    default: return QStringLiteral("server");
-    }
-}
 } // namespace
 
 ChatNamespaceSession::ChatNamespaceSession(SocketIoConnection *connection, ChatService *chat)
@@ -56,20 +40,6 @@ void ChatNamespaceSession::handleEvent(const QString &name, const QJsonArray &ar
         return;
     }
     (this->*(it.value()))(args, ackId);
-}
-
-void ChatNamespaceSession::sendError(const QString &event, const CoreError &error, qint64 ackId)
-{
-    QJsonObject o{ { QStringLiteral("type"), errorType(error) },
-                   { QStringLiteral("code"), error.codeName() },
-                   { QStringLiteral("message"), error.message },
-                   { QStringLiteral("event"), event } };
-    if (!error.field.isEmpty())
-        o.insert(QStringLiteral("field"), error.field);
-    if (error.retryAfterMs > 0)
-        o.insert(QStringLiteral("retryAfter"), double(error.retryAfterMs));
-    emitEvent(QStringLiteral("error"), { o });
-    ackResult(ackId, error);
 }
 
 bool ChatNamespaceSession::roomArg(const QString &event, const QJsonArray &args, QString *roomId, qint64 ackId)
@@ -129,7 +99,7 @@ void ChatNamespaceSession::joinRoom(const QJsonArray &args, qint64 ackId)
         }
         enterRoom(roomId);
         emitEvent(QStringLiteral("joinedRoom"), { roomId }, roomId);
-        ackResult(ackId, CoreError(), QJsonObject{ { QStringLiteral("roomId"), roomId } });
+        ackOk(ackId, QJsonObject{ { QStringLiteral("roomId"), roomId } });
     };
     // Joining a public room makes the user a member: that is what others see
     // as userJoinedRoom (in every dialect, as a member-joined event).
@@ -147,7 +117,7 @@ void ChatNamespaceSession::leaveRoom(const QJsonArray &args, qint64 ackId)
     chat()->unsubscribe(this, roomId);
     exitRoom(roomId);
     emitEvent(QStringLiteral("leftRoom"), { roomId }, roomId);
-    ackResult(ackId, CoreError(), QJsonObject{ { QStringLiteral("roomId"), roomId } });
+    ackOk(ackId, QJsonObject{ { QStringLiteral("roomId"), roomId } });
 }
 
 void ChatNamespaceSession::sendMessage(const QJsonArray &args, qint64 ackId)
@@ -201,7 +171,7 @@ void ChatNamespaceSession::sendMessage(const QJsonArray &args, qint64 ackId)
         }
         const QJsonObject receipt = ChatNamespaceJson::receipt(r.value);
         emitEvent(QStringLiteral("messageSent"), { receipt }, r.value.channelId);
-        ackResult(ackId, CoreError(), receipt);
+        ackOk(ackId, receipt);
     }, id());
 }
 
@@ -221,7 +191,7 @@ void ChatNamespaceSession::typingIndicator(const QJsonArray &args, qint64 ackId)
         sendError(event, e, ackId);
         return;
     }
-    ackResult(ackId, CoreError());
+    ackOk(ackId);
 }
 
 void ChatNamespaceSession::presenceUpdate(const QJsonArray &args, qint64 ackId)
@@ -240,7 +210,7 @@ void ChatNamespaceSession::presenceUpdate(const QJsonArray &args, qint64 ackId)
         sendError(event, e, ackId);
         return;
     }
-    ackResult(ackId, CoreError(), QJsonObject{ { QStringLiteral("status"), status } });
+    ackOk(ackId, QJsonObject{ { QStringLiteral("status"), status } });
 }
 
 void ChatNamespaceSession::readReceipt(const QJsonArray &args, qint64 ackId)
@@ -264,7 +234,7 @@ void ChatNamespaceSession::readReceipt(const QJsonArray &args, qint64 ackId)
             sendError(event, r.error, ackId);
             return;
         }
-        ackResult(ackId, CoreError(), QJsonObject{ { QStringLiteral("messageId"), r.value.id },
+        ackOk(ackId, QJsonObject{ { QStringLiteral("messageId"), r.value.id },
                                                    { QStringLiteral("roomId"), r.value.channelId } });
     });
 }
@@ -274,7 +244,7 @@ void ChatNamespaceSession::heartbeat(const QJsonArray &args, qint64 ackId)
     Q_UNUSED(args);
     // Engine.IO pings already keep the connection alive; the ack lets a client
     // measure the round trip.
-    ackResult(ackId, CoreError(), QJsonObject{ { QStringLiteral("timestamp"), Timestamp::nowIso() } });
+    ackOk(ackId, QJsonObject{ { QStringLiteral("timestamp"), Timestamp::nowIso() } });
 }
 
 void ChatNamespaceSession::syncMessages(const QJsonArray &args, qint64 ackId)
@@ -320,7 +290,7 @@ void ChatNamespaceSession::syncMessages(const QJsonArray &args, qint64 ackId)
     if (!r.value.isEmpty())
         complete.insert(QStringLiteral("lastMessageId"), r.value.last().id);
     emitEvent(QStringLiteral("syncComplete"), { complete }, roomId);
-    ackResult(ackId, CoreError(), complete);
+    ackOk(ackId, complete);
 }
 
 void ChatNamespaceSession::deliver(const ChatEventPtr &event)

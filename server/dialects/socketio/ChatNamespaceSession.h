@@ -13,7 +13,6 @@ public:
 
     void handleEvent(const QString &name, const QJsonArray &args, qint64 ackId) override;
     void deliver(const ChatEventPtr &event) override;
-    void sendError(const QString &event, const CoreError &error, qint64 ackId) override;
 
     // Seed 002: "Limit message size to 16KB or less" (content and metadata).
     static constexpr int MaxMessageBytes = 16 * 1024;

@@ -55,7 +55,7 @@ void DefaultNamespaceSession::handleEvent(const QString &name, const QJsonArray 
     if (name == QLatin1String("ping")) {
         const QJsonObject pong{ { QStringLiteral("timestamp"), Timestamp::nowIso() } };
         emitEvent(QStringLiteral("pong"), { pong });
-        ackResult(ackId, CoreError(), pong);
+        ackOk(ackId, pong);
         return;
     }
     const auto it = routes().constFind(name);
@@ -73,26 +73,10 @@ void DefaultNamespaceSession::handleEvent(const QString &name, const QJsonArray 
     (this->*(it->handler))(args.at(0).toObject(), ackId, it->direct);
 }
 
-void DefaultNamespaceSession::sendError(const QString &event, const CoreError &error, qint64 ackId)
-{
-    QJsonObject o{ { QStringLiteral("message"), error.message },
-                   { QStringLiteral("code"), error.codeName() },
-                   { QStringLiteral("event"), event } };
-    if (!error.field.isEmpty())
-        o.insert(QStringLiteral("field"), error.field);
-    if (error.retryAfterMs > 0)
-        o.insert(QStringLiteral("retryAfter"), double(error.retryAfterMs));
-    emitEvent(QStringLiteral("error"), { o });
-    ackResult(ackId, error);
-}
-
 void DefaultNamespaceSession::fail(const QString &event, const QString &prefix, const CoreError &error, qint64 ackId)
 {
-    CoreError e = error;
     // Seed 001's recovery code looks for "Failed to send" in the message.
-    if (!prefix.isEmpty())
-        e.message = prefix + QStringLiteral(": ") + error.message;
-    sendError(event, e, ackId);
+    sendError(event, error, ackId, prefix);
 }
 
 bool DefaultNamespaceSession::require(const QString &event, const QJsonObject &p, const QStringList &fields,
@@ -142,7 +126,7 @@ void DefaultNamespaceSession::joinRoom(const QJsonObject &p, qint64 ackId, bool 
         const QJsonObject data{ { field, roomId } };
         emitEvent(direct ? QStringLiteral("conversation_joined") : QStringLiteral("joined_channel"), { data },
                   roomId);
-        ackResult(ackId, CoreError(), data);
+        ackOk(ackId, data);
     };
     // Joining a public channel makes the user a member, as in every dialect.
     if (ch.value.isPublic() && !chat()->directory().isChannelMember(roomId, userId()))
@@ -163,7 +147,7 @@ void DefaultNamespaceSession::leaveRoom(const QJsonObject &p, qint64 ackId, bool
     exitRoom(roomId);
     const QJsonObject data{ { field, roomId } };
     emitEvent(direct ? QStringLiteral("conversation_left") : QStringLiteral("left_channel"), { data }, roomId);
-    ackResult(ackId, CoreError(), data);
+    ackOk(ackId, data);
 }
 
 void DefaultNamespaceSession::sendMessage(const QJsonObject &p, qint64 ackId, bool direct)
@@ -219,7 +203,7 @@ void DefaultNamespaceSession::sendMessage(const QJsonObject &p, qint64 ackId, bo
             if (q.ok())
                 replyTo = q.value;
         }
-        ackResult(ackId, CoreError(), messageJson(r.value, direct, replyTo));
+        ackOk(ackId, messageJson(r.value, direct, replyTo));
     }, id());
 }
 
@@ -260,7 +244,7 @@ void DefaultNamespaceSession::editMessage(const QJsonObject &p, qint64 ackId, bo
                                 fail(event, prefix, r.error, ackId);
                                 return;
                             }
-                            ackResult(ackId, CoreError(), messageJson(r.value, direct, Message()));
+                            ackOk(ackId, messageJson(r.value, direct, Message()));
                         });
 }
 
@@ -280,8 +264,7 @@ void DefaultNamespaceSession::deleteMessage(const QJsonObject &p, qint64 ackId, 
                                   fail(event, prefix, r.error, ackId);
                                   return;
                               }
-                              ackResult(ackId, CoreError(),
-                                        QJsonObject{ { QStringLiteral("messageId"), r.value.id },
+                              ackOk(ackId, QJsonObject{ { QStringLiteral("messageId"), r.value.id },
                                                      { roomField(direct), roomId } });
                           });
 }
@@ -326,7 +309,7 @@ void DefaultNamespaceSession::forwardMessage(const QJsonObject &p, qint64 ackId,
                                // a forwarder outside that room still learns the outcome.
                                if (!inRoom(targetId))
                                    emitEvent(QStringLiteral("message_forwarded"), { data }, targetId);
-                               ackResult(ackId, CoreError(), data);
+                               ackOk(ackId, data);
                            });
 }
 
@@ -345,8 +328,7 @@ void DefaultNamespaceSession::addReaction(const QJsonObject &p, qint64 ackId, bo
                                 fail(event, prefix, r.error, ackId);
                                 return;
                             }
-                            ackResult(ackId, CoreError(),
-                                      DefaultNamespaceJson::reaction(r.value, [this](const QString &id) {
+                            ackOk(ackId, DefaultNamespaceJson::reaction(r.value, [this](const QString &id) {
                                           return chat()->user(id);
                                       }));
                         });
@@ -369,8 +351,7 @@ void DefaultNamespaceSession::removeReaction(const QJsonObject &p, qint64 ackId,
                                    fail(event, prefix, r.error, ackId);
                                    return;
                                }
-                               ackResult(ackId, CoreError(),
-                                         QJsonObject{ { QStringLiteral("messageId"), messageId },
+                               ackOk(ackId, QJsonObject{ { QStringLiteral("messageId"), messageId },
                                                       { QStringLiteral("emoji"), emoji },
                                                       { roomField(direct), roomId } });
                            });

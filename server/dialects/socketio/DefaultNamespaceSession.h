@@ -15,7 +15,6 @@ public:
     void onConnected() override;
     void handleEvent(const QString &name, const QJsonArray &args, qint64 ackId) override;
     void deliver(const ChatEventPtr &event) override;
-    void sendError(const QString &event, const CoreError &error, qint64 ackId) override;
 
 private:
     // Mumble style: one table from event name to handler.

@@ -5,6 +5,7 @@
 #include "DefaultNamespaceSession.h"
 #include "EngineIoSocket.h"
 #include "SocketIoCodec.h"
+#include "SocketIoErrors.h"
 
 #include <QNetworkCookie>
 
@@ -237,7 +238,7 @@ QByteArray SocketIoConnection::handshakeToken(const EngineIoHttpRequest &req)
 void SocketIoConnection::onConnect(const SocketIoPacket &p)
 {
     if (!isKnownNamespace(p.nsp)) {
-        send(SocketIoPacket::connectError(p.nsp, QStringLiteral("Invalid namespace")));
+        send(SocketIoErrors::connectRefused(p.nsp, QStringLiteral("Invalid namespace")));
         return;
     }
     const QByteArray token = tokenFor(p.data);
@@ -245,10 +246,10 @@ void SocketIoConnection::onConnect(const SocketIoPacket &p)
         ? Result<User>::failure(CoreError::unauthorized(QStringLiteral("no token")))
         : m_chat->authenticate(token);
     if (!auth.ok()) {
-        send(SocketIoPacket::connectError(
+        send(SocketIoErrors::connectRefused(
             p.nsp, QStringLiteral("Authentication failed"),
             QJsonObject{ { QStringLiteral("code"), QStringLiteral("unauthorized") },
-                         { QStringLiteral("reason"), auth.error.message } }));
+                         { QStringLiteral("reason"), SocketIoErrors::publicMessage(auth.error) } }));
         return;
     }
 
@@ -262,8 +263,8 @@ void SocketIoConnection::onConnect(const SocketIoPacket &p)
     s->setRemoteAddress(m_peer);
     s->setUserAgent(m_userAgent);
     if (const CoreError e = m_chat->attachSession(s)) {
-        send(SocketIoPacket::connectError(p.nsp, e.message,
-                                          QJsonObject{ { QStringLiteral("code"), e.codeName() } }));
+        send(SocketIoErrors::connectRefused(p.nsp, SocketIoErrors::publicMessage(e),
+                                            QJsonObject{ { QStringLiteral("code"), e.codeName() } }));
         delete s;
         return;
     }

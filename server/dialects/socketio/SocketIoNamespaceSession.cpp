@@ -3,6 +3,7 @@
 #include "ChatService.h"
 #include "SocketIoCodec.h"
 #include "SocketIoConnection.h"
+#include "SocketIoErrors.h"
 #include "EngineIoSocket.h"
 
 #include <algorithm>
@@ -79,23 +80,22 @@ void SocketIoNamespaceSession::ack(qint64 ackId, const QJsonArray &args)
     m_connection->sendRaw(encoded);
 }
 
-void SocketIoNamespaceSession::ackResult(qint64 ackId, const CoreError &error, const QJsonValue &data)
+void SocketIoNamespaceSession::ackOk(qint64 ackId, const QJsonValue &data)
 {
     if (ackId < 0)
         return;
-    QJsonObject o{ { QStringLiteral("ok"), !error.isError() } };
-    if (error.isError()) {
-        QJsonObject err{ { QStringLiteral("code"), error.codeName() },
-                         { QStringLiteral("message"), error.message } };
-        if (!error.field.isEmpty())
-            err.insert(QStringLiteral("field"), error.field);
-        if (error.retryAfterMs > 0)
-            err.insert(QStringLiteral("retryAfter"), double(error.retryAfterMs));
-        o.insert(QStringLiteral("error"), err);
-    } else if (!data.isNull() && !data.isUndefined()) {
+    QJsonObject o{ { QStringLiteral("ok"), true } };
+    if (!data.isNull() && !data.isUndefined())
         o.insert(QStringLiteral("data"), data);
-    }
     ack(ackId, QJsonArray{ o });
+}
+
+void SocketIoNamespaceSession::sendError(const QString &event, const CoreError &error, qint64 ackId,
+                                         const QString &prefix)
+{
+    const SocketIoErrors::Command wire = SocketIoErrors::command(m_nsp, event, error, prefix);
+    emitEvent(QStringLiteral("error"), { wire.event });
+    ack(ackId, QJsonArray{ wire.ack });
 }
 
 bool SocketIoNamespaceSession::inRoom(const QString &channelId) const

@@ -29,8 +29,9 @@ public:
     // A BINARY_EVENT whose attachments have all arrived: refused, see README.
     void handleBinaryEvent(const QString &name, qint64 ackId);
     // Reports a failed command in the namespace's own error shape (an `error`
-    // event, and the ack when the client asked for one).
-    virtual void sendError(const QString &event, const CoreError &error, qint64 ackId) = 0;
+    // event, and the ack when the client asked for one), made by SocketIoErrors.
+    // prefix goes before the message (seed 001's "Failed to send message").
+    void sendError(const QString &event, const CoreError &error, qint64 ackId, const QString &prefix = QString());
 
     void disconnectWithReason(const QString &reason) override;
     void goingAway() override;
@@ -44,8 +45,8 @@ protected:
     QByteArray encodeShared(const ChatEventPtr &event, const QString &name,
                             const std::function<QJsonArray()> &args) const;
     void ack(qint64 ackId, const QJsonArray &args);
-    // Acknowledges a command: {ok:true, data} or {ok:false, error:{code, message}}.
-    void ackResult(qint64 ackId, const CoreError &error, const QJsonValue &data = QJsonValue());
+    // Acknowledges a command that worked: {ok:true, data}. Failures go through sendError().
+    void ackOk(qint64 ackId, const QJsonValue &data = QJsonValue());
 
     ChatService *chat() const { return m_chat; }
     SocketIoConnection *connection() const { return m_connection; }

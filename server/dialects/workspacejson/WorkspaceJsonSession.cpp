@@ -1,7 +1,6 @@
 #include "WorkspaceJsonSession.h"
 
 #include "ChatService.h"
-#include "Metrics.h"
 #include "RoomManager.h"
 #include "Timestamp.h"
 
@@ -30,24 +29,34 @@ void WorkspaceJsonSession::onStarted()
 
 void WorkspaceJsonSession::sendError(const QString &code, const QString &message)
 {
-    ++Metrics::instance().errors;
-    sendText(WorkspaceJsonCodec::error(code, message, m_workspaceId, Timestamp::nowMs()), QStringLiteral("error"));
+    sendErrorFrame(WorkspaceJsonErrors::protocol(code, message, m_workspaceId, Timestamp::nowMs()));
 }
 
-void WorkspaceJsonSession::closeWith(const QString &code, const QString &message)
+void WorkspaceJsonSession::sendCoreError(const CoreError &e)
 {
-    sendError(code, message);
-    close(quint16(WorkspaceJsonCodec::closeCodeFor(code)), code);
+    sendErrorFrame(WorkspaceJsonErrors::fromCore(e, m_workspaceId, Timestamp::nowMs()));
+}
+
+void WorkspaceJsonSession::sendErrorFrame(const WorkspaceJsonErrors::Frame &error)
+{
+    sendText(error.bytes, QStringLiteral("error"));
+}
+
+void WorkspaceJsonSession::closeWith(const WorkspaceJsonErrors::Frame &error)
+{
+    sendErrorFrame(error);
+    close(quint16(WorkspaceJsonCodec::closeCodeFor(error.code)), error.code);
 }
 
 void WorkspaceJsonSession::refuse(const CoreError &e)
 {
-    closeWith(WorkspaceJsonCodec::errorCodeFor(e), WorkspaceJsonCodec::errorMessageFor(e));
+    closeWith(WorkspaceJsonErrors::fromCore(e, m_workspaceId, Timestamp::nowMs()));
 }
 
 void WorkspaceJsonSession::disconnectWithReason(const QString &reason)
 {
-    closeWith(QLatin1String(WorkspaceJsonCodec::Unauthorized), reason);
+    closeWith(WorkspaceJsonErrors::protocol(QLatin1String(WorkspaceJsonCodec::Unauthorized), reason, m_workspaceId,
+                                            Timestamp::nowMs()));
 }
 
 void WorkspaceJsonSession::onOversizedFrame(qint64 size)
@@ -84,7 +93,7 @@ void WorkspaceJsonSession::typing(const QJsonObject &f)
     if (!c || c->workspaceId != m_workspaceId || !chat()->directory().canRead(c->id, userId()))
         return sendError(QLatin1String(WorkspaceJsonCodec::NotFound), QStringLiteral("channel not found in this workspace"));
     if (CoreError e = chat()->setTyping(this, t.channelId, t.isTyping))
-        sendError(WorkspaceJsonCodec::errorCodeFor(e), WorkspaceJsonCodec::errorMessageFor(e));
+        sendCoreError(e);
 }
 
 void WorkspaceJsonSession::follow(const ChatEvent &e)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "WorkspaceJsonCodec.h"
+#include "WorkspaceJsonErrors.h"
 #include "WebSocketSession.h"
 
 #include <QHash>
@@ -41,8 +42,11 @@ private:
     bool mayShow(const ChatEvent &e) const;
     // Subscribes to a channel of this workspace that just became readable.
     void follow(const ChatEvent &e);
+    // Every error goes out through WorkspaceJsonErrors (counted, internal text hidden).
     void sendError(const QString &code, const QString &message);
-    void closeWith(const QString &code, const QString &message);
+    void sendCoreError(const CoreError &e);
+    void sendErrorFrame(const WorkspaceJsonErrors::Frame &error);
+    void closeWith(const WorkspaceJsonErrors::Frame &error);
 
     QString m_workspaceId;
 };

@@ -172,7 +172,28 @@ class JsonSocket {
       this.flush();
     });
   }
-  // Resolves true if no matching message arrives within ms.
+  // An ordering barrier instead of a timeout: each of `actors`, then this
+  // socket, sends a ping and waits for its pong. The server handles a
+  // connection's frames in order, fans events out synchronously, and writes
+  // to a connection in order: once the actors' pongs are back, what they sent
+  // before has been handled; once ours is back, everything the server wrote
+  // to us before it is in our queue. (Flat JSON and workspace JSON both answer
+  // {type: 'ping'} with a 'pong'.)
+  async settle(...actors) {
+    for (const s of [...actors, this]) {
+      s.queue = s.queue.filter((m) => m.type !== 'pong'); // a stale pong is no barrier
+      s.send({ type: 'ping' });
+      await s.next('pong');
+    }
+  }
+  // True if no queued message matches pred once settle(...actors) is done.
+  async noneAfter(pred, ...actors) {
+    if (typeof pred === 'string') { const t = pred; pred = (m) => m.type === t; }
+    await this.settle(...actors);
+    return !this.queue.some(pred);
+  }
+  // Resolves true if no matching message arrives within ms. Only for what no
+  // barrier can order (prefer noneAfter).
   async none(pred, ms = 300) {
     if (typeof pred === 'string') { const t = pred; pred = (m) => m.type === t; }
     try { await this.next(pred, ms); return false; } catch (_) { return true; }

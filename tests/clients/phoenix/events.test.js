@@ -73,7 +73,7 @@ test('send_message: phx_reply ok and message_sent with temp_id; new_message (wit
   assert.equal(got.message.thread_id, null);
   assert.equal(got.message.content, msg.content);
   // The sender's own socket does not get its message twice.
-  assert.ok(await p.ia.none('new_message', (x) => x.message.id === msg.id));
+  assert.ok(await p.ia.noneAfter('new_message', (x) => x.message.id === msg.id));
   await p.done();
 });
 
@@ -116,7 +116,7 @@ test('thread replies: send_message with thread_id gives thread_reply_sent, threa
   assert.equal(tr.thread_id, parentId);
   assert.deepEqual(tr.reply.user, { id: p.b.user.id, name: p.b.username });
   // A thread reply is not a new channel message.
-  assert.ok(await p.ia.none('new_message', (x) => x.message.id === ack.reply.id));
+  assert.ok(await p.ia.noneAfter('new_message', (x) => x.message.id === ack.reply.id));
   const upd = await p.ia.next('thread_updated', (x) => x.message_id === parentId && x.thread.message_count === 1);
   assert.deepEqual(upd.thread.participants, [p.b.user.id]);
   const bad = await reply(p.ca.push('start_thread', { message_id: 'no-such-message' }));
@@ -177,7 +177,7 @@ test('typing_start / typing_stop reach the others with user_name; typing stops b
   assert.equal((await reply(p.ca.push('typing_start', {}))).status, 'ok');
   const ts = await p.ib.next('typing_start', (x) => x.user_id === p.a.user.id);
   assert.deepEqual(ts, { user_id: p.a.user.id, user_name: p.a.username, channel_id: p.ch.id });
-  assert.ok(await p.ia.none('typing_start'), 'nobody is told about their own typing');
+  assert.ok(await p.ia.noneAfter('typing_start'), 'nobody is told about their own typing');
   p.ca.push('typing_stop'); // the seed's example pushes without a payload
   const stop = await p.ib.next('typing_stop', (x) => x.user_id === p.a.user.id);
   assert.equal(stop.channel_id, p.ch.id);

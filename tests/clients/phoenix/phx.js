@@ -62,12 +62,36 @@ function record(channel) {
       inbox.waiters.push(w);
     });
   };
+  // True if no matching event is pending once settle(...actorSockets, the
+  // channel's own socket) is done: an order, not a timeout.
+  inbox.noneAfter = async (event, pred = () => true, ...actorSockets) => {
+    await settle(...actorSockets, channel.socket);
+    return !inbox.pending.some((m) => m.event === event && pred(m.payload, m));
+  };
   // Resolves true if no matching event arrives (or is pending) within ms.
+  // Only for what no barrier can order (prefer noneAfter).
   inbox.none = async (event, pred = () => true, ms = 400) => {
     try { await inbox.next(event, pred, ms); return false; } catch (_) { return true; }
   };
   inbox.count = (event, pred = () => true) => inbox.all.filter((m) => m.event === event && pred(m.payload)).length;
   return inbox;
+}
+
+// An ordering barrier instead of a timeout: each socket does a heartbeat
+// round trip (socket.ping). The server handles a connection's frames in
+// order, fans events out synchronously and writes to a connection in order,
+// so once every socket has its answer, what the earlier ones sent has been
+// handled and what was sent to the last one has been received.
+async function settle(...sockets) {
+  for (const socket of sockets) {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no heartbeat reply')), 5000);
+      if (!socket.ping(() => { clearTimeout(timer); resolve(); })) {
+        clearTimeout(timer);
+        reject(new Error('socket not connected'));
+      }
+    });
+  }
 }
 
 // Resolves with {status, response} for ok, error or timeout.
@@ -106,5 +130,5 @@ async function raw(server, query, path = '/socket/websocket') {
   return JsonSocket.open(`${server.wsBase}${path}?${query}`);
 }
 
-module.exports = { Socket, Presence, LongPoll, WebSocket, makeSocket, connect, record, reply, join, general,
+module.exports = { Socket, Presence, LongPoll, WebSocket, makeSocket, connect, record, reply, join, general, settle,
   defaultWorkspace, disconnect, raw, sleep };

@@ -4,7 +4,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, register, sleep } = require('../lib/server');
-const { poll, post, pollingHandshake, RawSocket, RS } = require('./sio');
+const { poll, heldPoll, post, pollingHandshake, RawSocket, RS } = require('./sio');
 
 let server, alice;
 before(async () => {
@@ -94,11 +94,10 @@ test('unknown transport and protocol version are refused', async () => {
 
 test('a second concurrent GET is refused with 400 and ends the session', async () => {
   const { sid } = await pollingHandshake(server);
-  const first = poll(server, { sid });
-  await sleep(50);
+  const first = await heldPoll(server, { sid });
   const second = await poll(server, { sid });
   assert.equal(second.status, 400);
-  const firstDone = await first;
+  const firstDone = await first.response;
   assert.equal(firstDone.text, '1'); // the held GET learns of the close
   assert.equal((await poll(server, { sid })).status, 400);
 });
@@ -106,10 +105,11 @@ test('a second concurrent GET is refused with 400 and ends the session', async (
 test('a held GET whose connection dropped does not make the next GET a duplicate', async () => {
   const { sid } = await pollingHandshake(server);
   const ctrl = new AbortController();
-  const aborted = poll(server, { sid }, { signal: ctrl.signal }).catch((e) => e.name);
-  await sleep(50);
+  const held = await heldPoll(server, { sid }, { signal: ctrl.signal });
   ctrl.abort();
-  assert.equal(await aborted, 'AbortError');
+  assert.equal(await held.response.catch((e) => e.name), 'AbortError');
+  // Not an ordering sleep: nothing the server does on a dropped connection
+  // can be observed from here, and the next GET must come after it saw it.
   await sleep(100);
   const again = await poll(server, { sid });
   assert.equal(again.status, 200, again.text);
@@ -145,16 +145,15 @@ test('polling to websocket upgrade: 2probe/3probe, noop releases the GET, 5 swit
   const { sid } = await pollingHandshake(server);
   await post(server, sid, `40${JSON.stringify({ token: alice.token })}`);
   assert.match((await poll(server, { sid })).text, /^40\{"sid"/);
-  const held = poll(server, { sid });
-  await sleep(30);
+  const held = await heldPoll(server, { sid });
   const ws = await RawSocket.open(server, { sid });
   ws.send('2probe');
   assert.equal(await ws.next('3'), '3probe');
-  const released = await held;
+  const released = await held.response;
   assert.ok(released.text.split(RS).includes('6'), `held GET got ${released.text}`);
   ws.send('5');
-  await sleep(50);
-  // Now everything goes over the WebSocket and polling is over.
+  // Now everything goes over the WebSocket (after the "5" on the same socket:
+  // the pong below comes once the upgrade is done) and polling is over.
   ws.send('42["ping"]');
   assert.match(await ws.next('42["pong"'), /^42\["pong",\{"timestamp":"/);
   assert.equal((await poll(server, { sid })).status, 400);
@@ -180,10 +179,9 @@ test('a failed probe leaves polling working', async () => {
 
 test('client close over polling: POST 1, then the sid is forgotten', async () => {
   const { sid } = await pollingHandshake(server);
-  const held = poll(server, { sid });
-  await sleep(30);
+  const held = await heldPoll(server, { sid });
   assert.equal((await post(server, sid, '1')).text, 'ok');
-  assert.equal((await held).text, '6');
+  assert.equal((await held.response).text, '6');
   assert.equal((await poll(server, { sid })).status, 400);
 });
 
@@ -197,8 +195,14 @@ test('no pong within pingTimeout closes the session', async () => {
     assert.ok(closed, 'session survived without pongs');
     const { sid } = await pollingHandshake(fast);
     assert.equal((await poll(fast, { sid })).text, '2');
-    await sleep(600);
-    assert.equal((await poll(fast, { sid })).status, 400);
+    // No pong: the next GET is held until the pong timeout ends the session
+    // ("1"), or, if it comes after that, refused at once.
+    let r = await poll(fast, { sid });
+    if (r.status === 200) {
+      assert.equal(r.text, '1');
+      r = await poll(fast, { sid });
+    }
+    assert.equal(r.status, 400);
   } finally {
     await fast.stop();
   }

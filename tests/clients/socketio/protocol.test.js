@@ -53,7 +53,13 @@ test('both namespaces on one Engine.IO connection (one Manager)', async () => {
   const ack = await chat.emitWithAck('heartbeat');
   assert.equal(ack.ok, true);
   chat.disconnect(); // DISCONNECT "/chat" only
-  await sleep(100);
+  // Barrier: a root round trip sent after it on the same connection.
+  const after = new Promise((resolve, reject) => {
+    root.once('pong', resolve);
+    root.once('disconnect', (why) => reject(new Error(`root disconnected: ${why}`)));
+  });
+  root.emit('ping');
+  await after;
   assert.ok(root.connected);
   root.close();
 });

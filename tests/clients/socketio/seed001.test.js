@@ -5,7 +5,7 @@
 const { test, describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, register, api } = require('../lib/server');
-const { connect, next, none, connected, upgraded } = require('./sio');
+const { connect, next, noneAfter, connected, upgraded } = require('./sio');
 
 let server, alice, bob, carol;
 before(async () => {
@@ -104,7 +104,7 @@ for (const transports of [undefined, ['websocket']]) {
       b.emit('delete_message', { messageId: sent.data.id, channelId });
       const err2 = await next(b, 'error', (e) => e.event === 'delete_message');
       assert.match(err2.message, /^Failed to delete message/);
-      assert.ok(await none(a, 'message_edited', (d) => d.messageId === sent.data.id));
+      assert.ok(await noneAfter(a, 'message_edited', (d) => d.messageId === sent.data.id));
     });
 
     test('add_reaction / remove_reaction broadcast reaction_added / reaction_removed', async () => {
@@ -172,7 +172,7 @@ for (const transports of [undefined, ['websocket']]) {
       b.emit('leave_conversation', { conversationId });
       assert.deepEqual(await next(b, 'conversation_left'), { conversationId });
       a.emit('send_direct_message', { conversationId, content: 'gone?' });
-      assert.ok(await none(b, 'new_direct_message', (m) => m.content === 'gone?'));
+      assert.ok(await noneAfter(b, 'new_direct_message', (m) => m.content === 'gone?', a));
     });
 
     test('a non-participant is denied the conversation', async () => {
@@ -201,7 +201,7 @@ for (const transports of [undefined, ['websocket']]) {
       assert.deepEqual(await next(b, 'left_channel'), { channelId });
       a.emit('send_message', { channelId, content: 'after leave' });
       await next(a, 'new_message', (m) => m.content === 'after leave');
-      assert.ok(await none(b, 'new_message', (m) => m.content === 'after leave'));
+      assert.ok(await noneAfter(b, 'new_message', (m) => m.content === 'after leave'));
     });
 
     test('validation errors: missing fields, wrong types, unknown events', async () => {

@@ -5,7 +5,7 @@
 const { test, describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, register, api, sleep } = require('../lib/server');
-const { connect, next, none, connected, connectError } = require('./sio');
+const { connect, next, noneAfter, connected, connectError } = require('./sio');
 
 let server, alice, bob;
 before(async () => {
@@ -91,7 +91,7 @@ for (const transports of [['websocket'], undefined]) {
       assert.deepEqual([t.userId, t.roomId], [alice.user.id, roomId]);
       a.emit('typingIndicator', { roomId, isTyping: false });
       assert.equal((await next(b, 'userTyping', (d) => d.isTyping === false)).userId, alice.user.id);
-      assert.ok(await none(a, 'userTyping'));
+      assert.ok(await noneAfter(a, 'userTyping'));
     });
 
     test('presenceUpdate is broadcast to other users', async () => {
@@ -119,7 +119,7 @@ for (const transports of [['websocket'], undefined]) {
       assert.equal(ack.ok, true);
       assert.match(ack.data.timestamp, ISO);
       a.emit('heartbeat'); // without a callback: no error, connection stays
-      assert.ok(await none(a, 'error', (e) => e.event === 'heartbeat'));
+      assert.ok(await noneAfter(a, 'error', (e) => e.event === 'heartbeat'));
       assert.ok(a.connected);
     });
 
@@ -177,7 +177,7 @@ for (const transports of [['websocket'], undefined]) {
       b.emit('leaveRoom', roomId);
       assert.equal(await next(b, 'leftRoom'), roomId);
       await a.emitWithAck('sendMessage', { content: 'b is gone', roomId });
-      assert.ok(await none(b, 'newMessage', (m) => m.content === 'b is gone'));
+      assert.ok(await noneAfter(b, 'newMessage', (m) => m.content === 'b is gone'));
       const r = await api(server, 'DELETE', `/api/v1/channels/${roomId}/members/${bob.user.id}`, bob.token);
       assert.equal(r.status, 204, r.text);
       const left = await next(a, 'userLeftRoom', (d) => d.userId === bob.user.id);

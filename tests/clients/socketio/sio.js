@@ -61,6 +61,31 @@ function next(socket, name, pred = () => true, timeoutMs = 5000) {
   });
 }
 
+// An ordering barrier instead of a timeout: each of `actors`, then `socket`,
+// does a round trip on its namespace ("/": ping -> pong; "/chat": heartbeat
+// with an ack). The server handles a connection's packets in order, fans
+// events out synchronously and writes to a connection in order, so once the
+// round trips are done, anything the actors' earlier packets caused for
+// `socket` is in its queue.
+async function settle(socket, ...actors) {
+  for (const s of [...actors, socket]) {
+    if (s.nsp === '/chat') {
+      await s.timeout(5000).emitWithAck('heartbeat');
+    } else {
+      s.events = s.events.filter((e) => e.name !== 'pong'); // a stale pong is no barrier
+      s.emit('ping');
+      await next(s, 'pong');
+    }
+  }
+}
+
+// True if no queued `name` event matches pred once settle(socket, ...actors) is done.
+async function noneAfter(socket, name, pred = () => true, ...actors) {
+  await settle(socket, ...actors);
+  return !socket.events.some((e) => e.name === name && pred(...e.args));
+}
+
+// Only for what no barrier can order (prefer noneAfter).
 async function none(socket, name, pred = () => true, ms = 300) {
   try { await next(socket, name, pred, ms); return false; } catch (_) { return true; }
 }
@@ -101,6 +126,31 @@ function eioUrl(server, params = {}) {
 async function poll(server, params, init = {}) {
   const r = await fetch(eioUrl(server, params), init);
   return { status: r.status, text: await r.text(), headers: r.headers };
+}
+
+// The server's count of HTTP requests dispatched so far (this /metrics one included).
+async function httpRequestsDispatched(server) {
+  const r = await fetch(`${server.base}/metrics`);
+  const m = /^switchboard_http_requests_total (\d+)$/m.exec(await r.text());
+  if (!m) throw new Error('no switchboard_http_requests_total in /metrics');
+  return Number(m[1]);
+}
+
+// Sends a GET the server will hold, and resolves with {response} (a promise
+// of its answer) once the server has taken it: the router counts a request
+// when it dispatches it, and the poll handler holds it in that same pass, so
+// any request sent after this resolves arrives after the GET is held. An
+// ordering barrier, not a guess at how long the GET takes to get there.
+async function heldPoll(server, params, init = {}) {
+  const before = await httpRequestsDispatched(server);
+  const response = poll(server, params, init);
+  response.catch(() => {}); // the caller awaits it
+  for (let probes = 1; ; ++probes) {
+    // Each probe counts itself: the GET is in once the count passes them all.
+    if (await httpRequestsDispatched(server) >= before + probes + 1) return { response };
+    if (probes >= 500) throw new Error('the server never took the GET');
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 // Opens a polling session and returns {sid, open}.
@@ -179,6 +229,6 @@ async function rawConnected(server, token, nsp = '/') {
 }
 
 module.exports = {
-  connect, next, none, connected, connectError, upgraded,
-  eioUrl, poll, post, pollingHandshake, RawSocket, rawConnected, RS,
+  connect, next, none, noneAfter, settle, connected, connectError, upgraded,
+  eioUrl, poll, heldPoll, post, pollingHandshake, RawSocket, rawConnected, RS,
 };

@@ -7,6 +7,7 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { startServer, api, register, JsonSocket, JWT_SECRET } = require('../lib/server.js');
 const { keys, defaultWorkspace, general, wsUrl, connect, envelope, nextEvent, expectRefused } = require('./helpers.js');
+const { errorsTotal } = require('../lib/errors.js');
 
 const MAX_FRAME = 1024;
 let server, ws;
@@ -149,6 +150,24 @@ test('a burst of bad frames gets one error each, and events keep arriving in ord
   }
   assert.deepEqual(seen, ids);
   for (let i = 0; i < 20; ++i) assert.equal((await s.next('error')).data.code, 'INVALID_JSON');
-  assert.ok(await s.none('error', 200), 'exactly one error per bad frame');
+  assert.ok(await s.noneAfter('error'), 'exactly one error per bad frame');
+  await s.close();
+});
+
+test('switchboard_errors_total grows by exactly the number of error events sent, refusals included', async () => {
+  const a = await register(server);
+  const ch = await general(server, a.token);
+  const before = await errorsTotal(server);
+  await expectRefused(wsUrl(server, ws, 'not-a-jwt'), 'INVALID_TOKEN', 4001);
+  const s = await connect(server, a, ws);
+  await expectError(s, '{broken', 'INVALID_JSON');
+  await expectError(s, { type: 'launch_rockets' }, 'UNKNOWN_EVENT_TYPE');
+  await expectError(s, { type: 'typing', channel_id: ch.id, is_typing: 'yes' }, 'INVALID_REQUEST');
+  await expectError(s, { type: 'typing', channel_id: '00000000-0000-4000-8000-000000000000', is_typing: true }, 'NOT_FOUND');
+  // Barrier: the pong follows whatever the server sent for the frames before it.
+  s.send({ type: 'ping' });
+  await s.next('pong');
+  assert.deepEqual(s.queue.filter((m) => m.type === 'error'), []);
+  assert.equal(await errorsTotal(server), before + 5);
   await s.close();
 });

@@ -52,8 +52,10 @@ function nextEvent(s, type, match = {}, timeoutMs) {
   return s.next((m) => m.type === type && m.data && Object.entries(match).every(([k, v]) => m.data[k] === v), timeoutMs);
 }
 
-function noEvent(s, type, match = {}, ms = 400) {
-  return s.none((m) => m.type === type && m.data && Object.entries(match).every(([k, v]) => m.data[k] === v), ms);
+// True if no such event has reached s by the time the ping barrier through
+// `actors` and s is done (JsonSocket.settle): an order, not a timeout.
+function noEvent(s, type, match = {}, ...actors) {
+  return s.noneAfter((m) => m.type === type && m.data && Object.entries(match).every(([k, v]) => m.data[k] === v), ...actors);
 }
 
 // Opens a connection that the server must refuse the seed's way: the upgrade

@@ -1,7 +1,7 @@
 // Loopback round-trip latency of a Qt echo server with N idle connections
 // beside the active one, under both dispatchers. Not a test: it prints figures.
 //
-//   bench_idleroundtrip [--idle 0,1000,10000] [--rounds 5000] [--size 64]
+//   build/bin/bench_idleroundtrip [--idle 0,1000,10000] [--rounds 5000] [--size 64]
 //
 // For each idle count and each dispatcher it starts itself with --serve (a
 // QTcpServer echo server, dispatcher chosen by SWITCHBOARD_DISPATCHER exactly

@@ -1,0 +1,34 @@
+#include "RestApi.h"
+
+#include "RestAuthRoutes.h"
+#include "RestChannelRoutes.h"
+#include "RestConversationRoutes.h"
+#include "RestHealthRoutes.h"
+#include "RestLegacyRoutes.h"
+#include "RestMessageRoutes.h"
+#include "RestUploadRoutes.h"
+#include "RestUserRoutes.h"
+#include "RestWorkspaceRoutes.h"
+
+RestApi::RestApi(ChatService *chat, const Options &options, QObject *parent) : QObject(parent)
+{
+    // Installed in this order: the router takes the first pattern that fits
+    // ("/users/me" before "/users/{id}", "/messages/reactions" before
+    // "/messages/{id}") and lists allowed methods in this order.
+    m_groups.push_back(std::make_unique<RestHealthRoutes>(chat, this, options.isReady, options.extraMetrics));
+    m_groups.push_back(std::make_unique<RestAuthRoutes>(chat, this));
+    m_groups.push_back(std::make_unique<RestUserRoutes>(chat, this));
+    m_groups.push_back(std::make_unique<RestWorkspaceRoutes>(chat, this));
+    m_groups.push_back(std::make_unique<RestChannelRoutes>(chat, this));
+    m_groups.push_back(std::make_unique<RestMessageRoutes>(chat, this));
+    m_groups.push_back(std::make_unique<RestConversationRoutes>(chat, this));
+    m_groups.push_back(std::make_unique<RestUploadRoutes>(chat, this, options.uploadDir, options.maxUploadBytes));
+    m_groups.push_back(std::make_unique<RestLegacyRoutes>(chat, this));
+}
+
+RestApi::~RestApi() = default;
+
+void RestApi::install(Router &router)
+{
+    for (const auto &group : m_groups) group->install(router);
+}

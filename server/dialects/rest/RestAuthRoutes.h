@@ -1,0 +1,16 @@
+#pragma once
+
+#include "RestRoutes.h"
+
+// Registration and login: the two routes that hand out tokens.
+class RestAuthRoutes : public RestRoutes
+{
+public:
+    using RestRoutes::RestRoutes;
+    void install(Router &router) override;
+
+private:
+    void registerUser(const HttpRequest &req, const HttpResponder &res);
+    void login(const HttpRequest &req, const HttpResponder &res);
+    QJsonObject authAnswer(const User &u) const;
+};

@@ -1,0 +1,11 @@
+#pragma once
+
+#include "RestRoutes.h"
+
+// Channels: list, create, read, update, delete, join, leave and membership.
+class RestChannelRoutes : public RestRoutes
+{
+public:
+    using RestRoutes::RestRoutes;
+    void install(Router &router) override;
+};

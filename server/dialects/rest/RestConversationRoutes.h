@@ -1,0 +1,11 @@
+#pragma once
+
+#include "RestRoutes.h"
+
+// Opening a direct conversation (its history is in RestMessageRoutes).
+class RestConversationRoutes : public RestRoutes
+{
+public:
+    using RestRoutes::RestRoutes;
+    void install(Router &router) override;
+};

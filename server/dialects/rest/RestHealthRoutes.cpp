@@ -1,0 +1,67 @@
+#include "RestHealthRoutes.h"
+
+#include "ChatService.h"
+#include "Metrics.h"
+
+#include <QJsonObject>
+
+RestHealthRoutes::RestHealthRoutes(ChatService *chat, QObject *context, std::function<bool()> isReady,
+                                   std::function<QByteArray()> extraMetrics)
+    : RestRoutes(chat, context), m_isReady(std::move(isReady)), m_extraMetrics(std::move(extraMetrics))
+{
+}
+
+void RestHealthRoutes::install(Router &r)
+{
+    r.add("GET", "/healthz", [](const HttpRequest &, const Router::Params &, HttpResponder res) {
+        res.respond(HttpResponse::json(200, QJsonObject{{"status", "ok"}}));
+    });
+    r.add("GET", "/readyz", [this](const HttpRequest &, const Router::Params &, HttpResponder res) {
+        const bool ready = m_isReady && m_isReady();
+        res.respond(HttpResponse::json(ready ? 200 : 503, QJsonObject{{"status", ready ? "ready" : "starting"}}));
+    });
+    r.add("GET", "/metrics", [this](const HttpRequest &, const Router::Params &, HttpResponder res) {
+        res.respond(HttpResponse::text(200, metrics(), "text/plain; version=0.0.4; charset=utf-8"));
+    });
+}
+
+QByteArray RestHealthRoutes::metrics() const
+{
+    const Metrics &m = Metrics::instance();
+    const StorageStats s = chat()->storageStats();
+    QByteArray out;
+    auto metric = [&out](const char *name, const char *type, const char *help, double value, const QByteArray &labels = {}) {
+        out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n';
+        out += name + (labels.isEmpty() ? QByteArray() : '{' + labels + '}') + ' ' + QByteArray::number(value, 'g', 15) + '\n';
+    };
+    out += "# HELP switchboard_connections Open client connections by dialect\n# TYPE switchboard_connections gauge\n";
+    QStringList dialects{QStringLiteral("flatjson"), QStringLiteral("workspacejson"), QStringLiteral("phoenix"),
+                         QStringLiteral("socketio"), QStringLiteral("socketio-chat")};
+    for (auto it = m.connectionsByDialect.cbegin(); it != m.connectionsByDialect.cend(); ++it)
+        if (!dialects.contains(it.key())) dialects.append(it.key());
+    for (const QString &d : std::as_const(dialects))
+        out += "switchboard_connections{dialect=\"" + d.toUtf8() + "\"} " + QByteArray::number(m.connectionsByDialect.value(d)) + '\n';
+    metric("switchboard_connections_opened_total", "counter", "Connections accepted since start", m.connectionsOpened);
+    metric("switchboard_frames_in_total", "counter", "Frames or events received from clients", m.messagesIn);
+    metric("switchboard_frames_out_total", "counter", "Frames or events sent to clients", m.messagesOut);
+    metric("switchboard_bytes_in_total", "counter", "Bytes received from clients", m.bytesIn);
+    metric("switchboard_bytes_out_total", "counter", "Bytes sent to clients", m.bytesOut);
+    metric("switchboard_messages_posted_total", "counter", "Chat messages committed", m.messagesPosted);
+    metric("switchboard_events_published_total", "counter", "Domain events published", m.eventsPublished);
+    metric("switchboard_deliveries_total", "counter", "Events delivered to sessions", m.deliveries);
+    metric("switchboard_errors_total", "counter", "Errors sent to clients", m.errors);
+    metric("switchboard_http_requests_total", "counter", "HTTP requests served", m.httpRequests);
+    metric("switchboard_storage_commits_total", "counter", "Storage transactions committed", s.commits);
+    metric("switchboard_storage_writes_total", "counter", "Storage writes committed", s.writes);
+    metric("switchboard_storage_commit_seconds_last", "gauge", "Duration of the last commit", s.lastCommitMs / 1000.0);
+    metric("switchboard_storage_commit_seconds_total", "counter", "Time spent committing", s.totalCommitMs / 1000.0);
+    metric("switchboard_storage_commit_seconds_max", "gauge", "Slowest commit since start", s.maxCommitMs / 1000.0);
+    metric("switchboard_event_loop_lag_seconds_max", "gauge", "Worst event-loop lag since start", m.loopLagMaxMs / 1000.0);
+    metric("switchboard_event_loop_stalls_10ms_total", "counter", "Event-loop passes late by more than 10 ms", m.loopLagOver10ms);
+    metric("switchboard_event_loop_stalls_50ms_total", "counter", "Event-loop passes late by more than 50 ms", m.loopLagOver50ms);
+    metric("switchboard_event_loop_stalls_100ms_total", "counter", "Event-loop passes late by more than 100 ms", m.loopLagOver100ms);
+    metric("switchboard_users", "gauge", "Registered users", directory().userCount());
+    metric("switchboard_channels", "gauge", "Channels", directory().channelCount());
+    if (m_extraMetrics) out += m_extraMetrics();
+    return out;
+}

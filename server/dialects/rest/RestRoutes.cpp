@@ -1,0 +1,70 @@
+#include "RestRoutes.h"
+
+#include "ChatService.h"
+#include "RestErrors.h"
+
+#include <QJsonDocument>
+
+RestRoutes::RestRoutes(ChatService *chat, QObject *context) : m_chat(chat), m_context(context) {}
+
+RestRoutes::~RestRoutes() = default;
+
+const Directory &RestRoutes::directory() const
+{
+    return std::as_const(*m_chat).directory();
+}
+
+void RestRoutes::fail(const HttpResponder &res, const CoreError &e)
+{
+    res.respond(RestErrors::response(e));
+}
+
+bool RestRoutes::parseBody(const HttpRequest &req, QJsonObject *out, const HttpResponder &res)
+{
+    if (req.body.trimmed().isEmpty()) { *out = QJsonObject(); return true; }
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(req.body, &pe);
+    if (pe.error != QJsonParseError::NoError) {
+        res.respond(RestErrors::protocol(400, QStringLiteral("invalid_json"), QStringLiteral("malformed JSON: %1").arg(pe.errorString())));
+        return false;
+    }
+    if (!doc.isObject()) {
+        res.respond(RestErrors::protocol(400, QStringLiteral("invalid_json"), QStringLiteral("the body must be a JSON object")));
+        return false;
+    }
+    *out = doc.object();
+    return true;
+}
+
+bool RestRoutes::stringField(const QJsonObject &o, const char *key, QString *out, bool required, const HttpResponder &res)
+{
+    const QJsonValue v = o.value(QLatin1String(key));
+    if (v.isUndefined() || v.isNull()) {
+        if (!required) return true;
+        fail(res, CoreError::invalid(QString::fromLatin1(key), QStringLiteral("%1 is required").arg(QLatin1String(key))));
+        return false;
+    }
+    if (!v.isString()) {
+        fail(res, CoreError::invalid(QString::fromLatin1(key), QStringLiteral("%1 must be a string").arg(QLatin1String(key))));
+        return false;
+    }
+    *out = v.toString();
+    return true;
+}
+
+Router::Handler RestRoutes::authed(Authed handler) const
+{
+    return [this, handler](const HttpRequest &req, const Router::Params &params, HttpResponder res) {
+        const QByteArray auth = req.header("authorization");
+        QByteArray token;
+        if (auth.size() > 7 && auth.left(7).toLower() == "bearer ") token = auth.mid(7).trimmed();
+        else token = req.bearerToken();
+        Result<User> u = m_chat->authenticate(token);
+        if (!u.ok()) {
+            HttpResponse r = RestErrors::response(u.error);
+            r.setHeader("WWW-Authenticate", "Bearer");
+            return res.respond(r);
+        }
+        handler(req, params, res, u.value);
+    };
+}

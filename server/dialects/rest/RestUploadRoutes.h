@@ -1,0 +1,19 @@
+#pragma once
+
+#include "RestRoutes.h"
+
+// File uploads (multipart field "file"), seed 001's /api/upload alias, and
+// downloads of what was uploaded.
+class RestUploadRoutes : public RestRoutes
+{
+public:
+    RestUploadRoutes(ChatService *chat, QObject *context, const QString &uploadDir, qint64 maxUploadBytes);
+    void install(Router &router) override;
+
+private:
+    void upload(const HttpRequest &req, const HttpResponder &res, const User &u, bool legacyShape);
+    void download(const Router::Params &p, const HttpResponder &res, const User &u);
+
+    QString m_uploadDir;
+    qint64 m_maxUploadBytes;
+};

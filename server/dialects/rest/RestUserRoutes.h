@@ -1,0 +1,11 @@
+#pragma once
+
+#include "RestRoutes.h"
+
+// The caller's own profile and other users' public profiles.
+class RestUserRoutes : public RestRoutes
+{
+public:
+    using RestRoutes::RestRoutes;
+    void install(Router &router) override;
+};

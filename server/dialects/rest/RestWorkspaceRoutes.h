@@ -1,0 +1,11 @@
+#pragma once
+
+#include "RestRoutes.h"
+
+// Workspaces the caller belongs to, creating one, adding a member.
+class RestWorkspaceRoutes : public RestRoutes
+{
+public:
+    using RestRoutes::RestRoutes;
+    void install(Router &router) override;
+};
