@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the whole test suite: QtTest suites, the store
 # suite against SQLite and a throwaway PostgreSQL, and the integration tests
-# with the official npm clients against the real server.
+# with the official npm clients against the real server; then those client
+# tests once more against an ASan/UBSan build (scripts/test-asan.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -14,3 +15,7 @@ trap 'scripts/postgres-test.sh stop "$PGDIR"' EXIT
 
 export QT_QPA_PLATFORM=offscreen
 ctest --test-dir build --output-on-failure -j2 --timeout 900 "$@"
+
+# The client suites again, against an AddressSanitizer + UBSan server.
+# SWITCHBOARD_SKIP_ASAN=1 leaves it out (a quick local run).
+[ "${SWITCHBOARD_SKIP_ASAN:-0}" = 1 ] || scripts/test-asan.sh

@@ -11,6 +11,7 @@ const WebSocket = require('ws');
 const ROOT = path.resolve(__dirname, '../../..');
 const BINARY = process.env.SWITCHBOARD_SERVER || path.join(ROOT, 'build/bin/switchboard-server');
 const JWT_SECRET = 'integration-test-secret-0123456789abcdef';
+const SANITIZER_REPORT = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/;
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -50,6 +51,12 @@ async function startServer(options = {}) {
   const proc = spawn(BINARY, args, { env: { ...process.env, ...(options.env || {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stderrText = '';
   proc.stderr.on('data', (d) => { proc.stderrText += d.toString(); });
+  // SWITCHBOARD_SERVER_LOG_DIR: keep every server's stderr, so a sanitizer
+  // report from any test can be found after the run (scripts/test-asan.sh).
+  if (process.env.SWITCHBOARD_SERVER_LOG_DIR) {
+    const log = fs.createWriteStream(path.join(process.env.SWITCHBOARD_SERVER_LOG_DIR, `server-${process.pid}-${proc.pid}.log`));
+    proc.stderr.pipe(log);
+  }
   proc.stdout.on('data', () => {});
   const base = `http://127.0.0.1:${port}`;
   await waitReady(base, proc);
@@ -57,10 +64,19 @@ async function startServer(options = {}) {
     port, dataDir, base, proc, args: options.args || [],
     wsBase: `ws://127.0.0.1:${port}`,
     exited: new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal }))),
+    // The sanitizer report the server printed (ASan, LSan at exit, UBSan), or null.
+    sanitizerReport() {
+      const m = proc.stderrText.match(SANITIZER_REPORT);
+      return m ? proc.stderrText.slice(Math.max(0, m.index - 200), m.index + 6000) : null;
+    },
+    // Throws if the server printed a sanitizer report (only sanitizer builds do).
     async stop() {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      proc.kill('SIGTERM');
-      await server.exited;
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill('SIGTERM');
+        await server.exited;
+      }
+      const report = server.sanitizerReport();
+      if (report) throw new Error(`switchboard-server printed a sanitizer report:\n${report}`);
     },
     async kill(signal = 'SIGKILL') {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
@@ -186,4 +202,4 @@ class JsonSocket {
   close() { this.ws.close(); return this.closed; }
 }
 
-module.exports = { startServer, api, register, JsonSocket, sleep, freePort, signToken, JWT_SECRET, BINARY, ROOT };
+module.exports = { startServer, api, register, JsonSocket, sleep, freePort, signToken, JWT_SECRET, BINARY, ROOT, SANITIZER_REPORT };
