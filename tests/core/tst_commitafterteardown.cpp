@@ -4,9 +4,9 @@
 // (duplicate add_reaction, then drop the connection). Driven through the
 // public ChatService API on a real Store (SQLite in a temporary directory).
 
-#include "ChatService.h"
+#include "core/ChatService.h"
 #include "FakeSession.h"
-#include "Store.h"
+#include "storage/Store.h"
 
 #include <QPointer>
 #include <QTemporaryDir>
