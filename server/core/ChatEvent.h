@@ -25,6 +25,9 @@ struct ChatEvent
         MemberJoined, MemberLeft,
         ChannelCreated, ChannelUpdated, ChannelDeleted,
         MessageRead, ThreadUpdated, Mention, SystemMessage,
+        // Room participation (seed 002): a user's first session entered the
+        // channel's room, or their last one left it. Ephemeral, like presence.
+        ParticipantJoined, ParticipantLeft,
     };
 
     Type type = Type::MessageCreated;
@@ -60,6 +63,8 @@ struct ChatEvent
         case Type::ThreadUpdated: return "thread.updated";
         case Type::Mention: return "mention";
         case Type::SystemMessage: return "system";
+        case Type::ParticipantJoined: return "participant.joined";
+        case Type::ParticipantLeft: return "participant.left";
         }
         return "unknown";
     }

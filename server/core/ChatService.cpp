@@ -3,6 +3,8 @@
 #include "AccountManager.h"
 #include "ChannelManager.h"
 #include "CoreContext.h"
+#include "EphemeralLane.h"
+#include "ParticipationTracker.h"
 #include "Session.h"
 #include "SessionManager.h"
 #include "storage/Store.h"
@@ -17,10 +19,14 @@ ChatService::ChatService(Store *store, const QByteArray &jwtSecret, const CoreCo
     m_channels = std::make_unique<ChannelManager>(*m_core);
     m_messages = std::make_unique<MessageManager>(*m_core);
     m_sessions = std::make_unique<SessionManager>(*m_core);
+    m_lane = std::make_unique<EphemeralLane>(*m_core);
+    m_participation = std::make_unique<ParticipationTracker>(*m_core);
     m_core->accounts = m_accounts.get();
     m_core->channels = m_channels.get();
     m_core->messages = m_messages.get();
     m_core->sessions = m_sessions.get();
+    m_core->lane = m_lane.get();
+    m_core->participation = m_participation.get();
     m_core->typing.setTimeoutMs(config.typingTimeoutMs);
     connect(&m_core->outlet, &EventOutlet::published, this, [this](const ChatEventPtr &e) { Q_EMIT eventPublished(e); });
     connect(m_sessions.get(), &SessionManager::sessionAttached, this, &ChatService::sessionAttached);
@@ -37,6 +43,8 @@ ChatService::~ChatService()
     // while we exist (a store that outlives us would otherwise run them later).
     if (m_core->store) m_core->store->flush();
     m_sessions.reset(); // adopted sessions go while the other managers still exist
+    m_participation.reset();
+    m_lane.reset();
 }
 
 bool ChatService::start(QString *error)
@@ -77,6 +85,11 @@ void ChatService::setConfig(const CoreConfig &config)
 const Directory &ChatService::directory() const { return m_core->dir; }
 RoomManager *ChatService::rooms() const { return &m_core->rooms; }
 const PresenceManager *ChatService::presence() const { return &m_core->presence; }
+EphemeralLane *ChatService::lane() const { return m_lane.get(); }
+bool ChatService::isInRoom(const QString &channelId, const QString &userId) const
+{
+    return m_participation->isInRoom(channelId, userId);
+}
 const TypingManager *ChatService::typing() const { return &m_core->typing; }
 EventOutlet *ChatService::outlet() const { return &m_core->outlet; }
 

@@ -19,6 +19,8 @@
 #include <optional>
 
 class AccountManager;
+class EphemeralLane;
+class ParticipationTracker;
 class EventOutlet;
 class QTimer;
 class ChannelManager;
@@ -56,6 +58,10 @@ public:
     StorageStats storageStats() const;
     // Where every event leaves the core (admin feed, metrics, cluster).
     EventOutlet *outlet() const;
+    // Presence, typing and room participation: coalesced and budgeted.
+    EphemeralLane *lane() const;
+    // Whether any session of the user is in the channel's room (seed 002).
+    bool isInRoom(const QString &channelId, const QString &userId) const;
 
     // ---- accounts ---------------------------------------------------------
     void registerUser(const QString &username, const QString &password, const QString &email,
@@ -159,5 +165,7 @@ private:
     std::unique_ptr<ChannelManager> m_channels;
     std::unique_ptr<MessageManager> m_messages;
     std::unique_ptr<SessionManager> m_sessions;
+    std::unique_ptr<EphemeralLane> m_lane;
+    std::unique_ptr<ParticipationTracker> m_participation;
     QTimer *m_prune = nullptr;
 };

@@ -16,4 +16,14 @@ struct CoreConfig
     qint64 tokenTtlSeconds = 7 * 24 * 3600;
     int historyPageSize = 50;
     bool fastPasswordHashing = false;       // argon2id at its minimum cost (tests, benchmarks)
+    // Ephemeral traffic (presence, typing, room participation) never runs ahead
+    // of messages: it is coalesced over a window and published under a budget.
+    int presenceWindowMs = 500;             // changes within a window coalesce; the latest state counts
+    int ephemeralBudgetMs = 4;              // per loop pass; the rest waits for the next pass
+    // Who hears a presence change: the user's workspaces up to this many members
+    // (seed 002/003 promise workspace-wide presence; beyond it only channels tell)...
+    int presenceWorkspaceLimit = 500;
+    // ...and the user's channels up to this many members (seed 004: "relevant
+    // channels"). Larger rooms answer who is online on request, as Slack does.
+    int presenceChannelLimit = 500;
 };

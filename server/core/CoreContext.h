@@ -13,6 +13,8 @@
 #include <QString>
 
 class AccountManager;
+class EphemeralLane;
+class ParticipationTracker;
 class ChannelManager;
 class MessageManager;
 class SessionManager;
@@ -39,6 +41,8 @@ struct CoreContext
     ChannelManager *channels = nullptr;
     MessageManager *messages = nullptr;
     SessionManager *sessions = nullptr;
+    EphemeralLane *lane = nullptr;                // presence, typing, participation
+    ParticipationTracker *participation = nullptr;
 
     // The author of system messages; nobody can log in as it.
     static QString systemUserId() { return QStringLiteral("00000000-0000-0000-0000-000000000000"); }

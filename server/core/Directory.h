@@ -42,6 +42,16 @@ public:
     void removeChannelMember(const QString &channelId, const QString &userId);
     bool isChannelMember(const QString &channelId, const QString &userId) const;
     QSet<QString> channelMembers(const QString &channelId) const { return m_chMembers.value(channelId); }
+    int channelMemberCount(const QString &channelId) const
+    {
+        const auto it = m_chMembers.constFind(channelId);
+        return it == m_chMembers.constEnd() ? 0 : int(it->size());
+    }
+    int workspaceMemberCount(const QString &wsId) const
+    {
+        const auto it = m_wsMembers.constFind(wsId);
+        return it == m_wsMembers.constEnd() ? 0 : int(it->size());
+    }
     QStringList channelsOf(const QString &userId) const;
     // Read access: members always; public channels also to members of their workspace.
     bool canRead(const QString &channelId, const QString &userId) const;

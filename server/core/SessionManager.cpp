@@ -4,7 +4,7 @@
 #include "CoreContext.h"
 #include "Metrics.h"
 #include "Session.h"
-#include "Timestamp.h"
+#include "EphemeralLane.h"
 
 #include <QPointer>
 
@@ -122,25 +122,14 @@ CoreError SessionManager::setPresence(const QString &userId, const QString &stat
     return {};
 }
 
+// Presence and typing leave through the ephemeral lane: coalesced, budgeted,
+// to who can see them.
 void SessionManager::onPresenceChanged(const QString &userId, const QString &status)
 {
-    const User *u = m_core.dir.user(userId);
-    if (!u) return;
-    QStringList topics;
-    for (const QString &ws : m_core.dir.workspacesOf(userId)) topics.append(RoomManager::workspaceTopic(ws));
-    auto e = std::make_shared<ChatEvent>();
-    e->type = ChatEvent::Type::PresenceChanged;
-    e->at = Timestamp::nowMs();
-    e->actor = *u;
-    e->status = status;
-    m_core.outlet.publishEvent(e, topics);
+    m_core.lane->presenceChanged(userId, status);
 }
 
 void SessionManager::onTypingChanged(const QString &channelId, const QString &userId, bool typing)
 {
-    const Channel *c = m_core.dir.channel(channelId);
-    const User *u = m_core.dir.user(userId);
-    if (!c || !u) return;
-    m_core.outlet.publish(typing ? ChatEvent::Type::TypingStarted : ChatEvent::Type::TypingStopped, *c,
-                          [&](ChatEvent &e) { e.actor = *u; });
+    m_core.lane->typingChanged(channelId, userId, typing);
 }

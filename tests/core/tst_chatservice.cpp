@@ -3,6 +3,7 @@
 // their callbacks, which the core runs only after the write is committed.
 
 #include "core/ChatService.h"
+#include "core/EphemeralLane.h"
 #include "FakeSession.h"
 #include "auth/JwtCodec.h"
 #include "storage/Store.h"
@@ -606,18 +607,24 @@ private Q_SLOTS:
         FakeSession *as = connectAs(alice);
         FakeSession *bs = connectAs(bob);
         QVERIFY(as && bs);
+        // Typing leaves through the ephemeral lane: flush() is the barrier.
         QVERIFY(!chat().setTyping(as, general(), true));
+        chat().lane()->flush();
         QCOMPARE(bs->count(T::TypingStarted), 1);
         QCOMPARE(bs->ofType(T::TypingStarted).first()->actor.id, alice.id);
         QCOMPARE(bs->ofType(T::TypingStarted).first()->channel.id, general());
         QVERIFY(!chat().setTyping(as, general(), true)); // refresh
+        chat().lane()->flush();
         QCOMPARE(bs->count(T::TypingStarted), 1);
         QVERIFY(!chat().setTyping(as, general(), false));
+        chat().lane()->flush();
         QCOMPARE(bs->count(T::TypingStopped), 1);
 
         // Typing stops when the typist's connection goes.
         QVERIFY(!chat().setTyping(as, general(), true));
+        chat().lane()->flush();
         disconnect(as);
+        chat().lane()->flush();
         QCOMPARE(bs->count(T::TypingStopped), 2);
 
         const Channel secret = createChannel(alice, QStringLiteral("secret"), QStringLiteral("private"));
@@ -681,14 +688,17 @@ private Q_SLOTS:
         QCOMPARE(chat().onlineMembers(general()), both);
 
         QVERIFY(!chat().setPresence(alice.id, QStringLiteral("away")));
+        chat().lane()->flush(); // presence leaves through the ephemeral lane
         QCOMPARE(statuses(), QStringList({"online", "away"}));
         QCOMPARE(chat().setPresence(alice.id, QStringLiteral("asleep")).code, CoreError::Invalid);
         const User carol = registered(QStringLiteral("carol"));
         QCOMPARE(chat().setPresence(carol.id, QStringLiteral("busy")).code, CoreError::Invalid); // not connected
 
         disconnect(tab1);
+        chat().lane()->flush();
         QCOMPARE(statuses(), QStringList({"online", "away"}));
         disconnect(tab2);
+        chat().lane()->flush();
         QCOMPARE(statuses(), QStringList({"online", "away", "offline"}));
         QCOMPARE(chat().onlineMembers(general()), QStringList{bob.id});
     }

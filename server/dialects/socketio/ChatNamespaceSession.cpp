@@ -288,6 +288,13 @@ void ChatNamespaceSession::syncMessages(const QJsonArray &args, qint64 ackId)
     ackOk(ackId, complete);
 }
 
+QJsonArray ChatNamespaceSession::roomEventArgs(const QString &userId, const QString &roomId, const QString &ts)
+{
+    return QJsonArray{ QJsonObject{ { QStringLiteral("userId"), userId },
+                                    { QStringLiteral("roomId"), roomId },
+                                    { QStringLiteral("timestamp"), ts } } };
+}
+
 void ChatNamespaceSession::deliver(const ChatEventPtr &event)
 {
     const ChatEvent &e = *event;
@@ -365,16 +372,27 @@ void ChatNamespaceSession::deliver(const ChatEventPtr &event)
                     name, roomId);
         break;
     }
+    case ChatEvent::Type::ParticipantJoined:
+    case ChatEvent::Type::ParticipantLeft: {
+        // Seed 002: the others in the room see a user's first socket come in
+        // and their last one go (leaveRoom or disconnect).
+        if (e.actor.id == userId())
+            break;
+        const bool joined = e.type == ChatEvent::Type::ParticipantJoined;
+        const QString name = joined ? QStringLiteral("userJoinedRoom") : QStringLiteral("userLeftRoom");
+        sendEncoded(encodeShared(event, name, [&] { return roomEventArgs(e.actor.id, roomId, ts); }), name, roomId);
+        break;
+    }
     case ChatEvent::Type::MemberJoined:
     case ChatEvent::Type::MemberLeft: {
         const bool joined = e.type == ChatEvent::Type::MemberJoined;
-        const QString name = joined ? QStringLiteral("userJoinedRoom") : QStringLiteral("userLeftRoom");
-        sendEncoded(encodeShared(event, name, [&] {
-                        return QJsonArray{ QJsonObject{ { QStringLiteral("userId"), e.subject.id },
-                                                        { QStringLiteral("roomId"), roomId },
-                                                        { QStringLiteral("timestamp"), ts } } };
-                    }),
-                    name, roomId);
+        // A member who is in the room is announced by participation (above);
+        // membership changes of someone who is not are announced here.
+        if (!chat()->isInRoom(roomId, e.subject.id)) {
+            const QString name = joined ? QStringLiteral("userJoinedRoom") : QStringLiteral("userLeftRoom");
+            sendEncoded(encodeShared(event, name, [&] { return roomEventArgs(e.subject.id, roomId, ts); }), name,
+                        roomId);
+        }
         if (!joined && e.subject.id == userId()) {
             // Removed from the room: stop delivering it.
             chat()->unsubscribe(this, roomId);

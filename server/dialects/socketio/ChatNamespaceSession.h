@@ -18,6 +18,7 @@ public:
     static constexpr int MaxMessageBytes = 16 * 1024;
 
 private:
+    static QJsonArray roomEventArgs(const QString &userId, const QString &roomId, const QString &ts);
     using Handler = void (ChatNamespaceSession::*)(const QJsonArray &, qint64);
     static const QHash<QString, Handler> &routes();
 

@@ -1,0 +1,143 @@
+#include "EphemeralLane.h"
+
+#include "CoreContext.h"
+#include "Timestamp.h"
+
+EphemeralLane::EphemeralLane(CoreContext &core, QObject *parent) : QObject(parent), m_core(core)
+{
+    m_window.setSingleShot(true);
+    connect(&m_window, &QTimer::timeout, this, &EphemeralLane::closeWindow);
+    // A zero timer: the next slice runs after the socket and commit work of
+    // the pass in between.
+    m_drainTimer.setSingleShot(true);
+    m_drainTimer.setInterval(0);
+    connect(&m_drainTimer, &QTimer::timeout, this, [this] { drain(m_core.config.ephemeralBudgetMs); });
+}
+
+void EphemeralLane::presenceChanged(const QString &userId, const QString &status)
+{
+    m_presence.insert(userId, status);
+    if (!m_window.isActive()) m_window.start(m_core.config.presenceWindowMs);
+}
+
+void EphemeralLane::participationChanged(const QString &channelId, const QString &userId, bool inRoom)
+{
+    m_participation.insert(key(channelId, userId), inRoom);
+    if (!m_window.isActive()) m_window.start(m_core.config.presenceWindowMs);
+}
+
+void EphemeralLane::typingChanged(const QString &channelId, const QString &userId, bool typing)
+{
+    m_typing.insert(key(channelId, userId), typing);
+    if (m_typingScheduled) return;
+    m_typingScheduled = true;
+    // Typing is shown at once, but a start and stop in the same pass cancel.
+    QMetaObject::invokeMethod(this, &EphemeralLane::collectTyping, Qt::QueuedConnection);
+}
+
+void EphemeralLane::closeWindow()
+{
+    for (auto it = m_presence.cbegin(); it != m_presence.cend(); ++it) {
+        const QString was = m_presencePublished.value(it.key(), QStringLiteral("offline"));
+        if (it.value() == was) {
+            ++m_coalesced;
+            continue;
+        }
+        if (it.value() == QLatin1String("offline")) m_presencePublished.remove(it.key());
+        else m_presencePublished.insert(it.key(), it.value());
+        m_ready.push_back({Kind::Presence, QString(), it.key(), it.value(), false});
+    }
+    m_presence.clear();
+    for (auto it = m_participation.cbegin(); it != m_participation.cend(); ++it) {
+        if (it.value() == m_participationPublished.contains(it.key())) {
+            ++m_coalesced;
+            continue;
+        }
+        if (it.value()) m_participationPublished.insert(it.key());
+        else m_participationPublished.remove(it.key());
+        const qsizetype cut = it.key().indexOf(QLatin1Char('\n'));
+        m_ready.push_back({Kind::Participation, it.key().left(cut), it.key().mid(cut + 1), QString(), it.value()});
+    }
+    m_participation.clear();
+    scheduleDrain();
+}
+
+void EphemeralLane::collectTyping()
+{
+    m_typingScheduled = false;
+    for (auto it = m_typing.cbegin(); it != m_typing.cend(); ++it) {
+        if (it.value() == m_typingPublished.contains(it.key())) {
+            ++m_coalesced;
+            continue;
+        }
+        if (it.value()) m_typingPublished.insert(it.key());
+        else m_typingPublished.remove(it.key());
+        const qsizetype cut = it.key().indexOf(QLatin1Char('\n'));
+        m_ready.push_back({Kind::Typing, it.key().left(cut), it.key().mid(cut + 1), QString(), it.value()});
+    }
+    m_typing.clear();
+    scheduleDrain();
+}
+
+void EphemeralLane::scheduleDrain()
+{
+    if (!m_ready.empty() && !m_drainTimer.isActive()) m_drainTimer.start();
+}
+
+void EphemeralLane::drain(int budgetMs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!m_ready.empty()) {
+        const Item item = std::move(m_ready.front());
+        m_ready.pop_front();
+        publish(item);
+        if (budgetMs >= 0 && clock.elapsed() >= budgetMs) break;
+    }
+    scheduleDrain();
+}
+
+void EphemeralLane::flush(int budgetMs)
+{
+    m_window.stop();
+    collectTyping();
+    closeWindow();
+    m_drainTimer.stop();
+    drain(budgetMs);
+}
+
+QStringList EphemeralLane::presenceTopics(const QString &userId) const
+{
+    const Directory &dir = m_core.dir;
+    QStringList topics;
+    for (const QString &ws : dir.workspacesOf(userId))
+        if (dir.workspaceMemberCount(ws) <= m_core.config.presenceWorkspaceLimit) topics.append(RoomManager::workspaceTopic(ws));
+    for (const QString &c : dir.channelsOf(userId))
+        if (dir.channelMemberCount(c) <= m_core.config.presenceChannelLimit) topics.append(RoomManager::channelTopic(c));
+    // The user's own other connections always hear it.
+    topics.append(RoomManager::userTopic(userId));
+    return topics;
+}
+
+void EphemeralLane::publish(const Item &item)
+{
+    const User *u = m_core.dir.user(item.userId);
+    if (!u) return;
+    auto e = std::make_shared<ChatEvent>();
+    e->at = Timestamp::nowMs();
+    e->actor = *u;
+    if (item.kind == Kind::Presence) {
+        e->type = ChatEvent::Type::PresenceChanged;
+        e->status = item.status;
+        m_core.outlet.publishEvent(e, presenceTopics(item.userId));
+        return;
+    }
+    const Channel *c = m_core.dir.channel(item.channelId);
+    if (!c) return;
+    e->channel = *c;
+    if (item.kind == Kind::Typing)
+        e->type = item.on ? ChatEvent::Type::TypingStarted : ChatEvent::Type::TypingStopped;
+    else
+        e->type = item.on ? ChatEvent::Type::ParticipantJoined : ChatEvent::Type::ParticipantLeft;
+    m_core.outlet.publishEvent(e, {RoomManager::channelTopic(c->id)});
+}

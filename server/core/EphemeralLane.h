@@ -1,0 +1,80 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+#include <deque>
+
+struct CoreContext;
+
+// The lane for ephemeral traffic: presence, typing and room participation.
+// Messages come first, so this traffic is
+//  - coalesced: within a window (presenceWindowMs) only the latest state of a
+//    user (or of a user in a room) counts, and a change that returns to what
+//    was last published (online -> offline, joined -> left) sends nothing;
+//    typing coalesces the same way within one loop pass;
+//  - bounded: pending work is one entry per user (or per user and room),
+//    whatever the churn;
+//  - published under a budget (ephemeralBudgetMs per loop pass), the rest in
+//    later passes, so sockets, commits and acks get the loop in between;
+//  - sent only to who can see it (see presenceTopics()).
+// Presence is therefore eventually consistent (about one window after churn
+// stops); messages stay exact.
+class EphemeralLane : public QObject
+{
+    Q_OBJECT
+public:
+    explicit EphemeralLane(CoreContext &core, QObject *parent = nullptr);
+
+    void presenceChanged(const QString &userId, const QString &status);
+    void typingChanged(const QString &channelId, const QString &userId, bool typing);
+    void participationChanged(const QString &channelId, const QString &userId, bool inRoom);
+
+    // Closes the window now and publishes what is pending within budgetMs
+    // (-1: everything; tests, shutdown); the rest follows in later passes.
+    void flush(int budgetMs = -1);
+    // Work waiting to be published, and changes that cancelled out (metrics, tests).
+    int backlog() const { return int(m_ready.size()); }
+    quint64 coalesced() const { return m_coalesced; }
+
+    // Where a presence change of this user goes: workspaces up to
+    // presenceWorkspaceLimit members, channels up to presenceChannelLimit.
+    QStringList presenceTopics(const QString &userId) const;
+
+private:
+    enum class Kind { Presence, Typing, Participation };
+    struct Item
+    {
+        Kind kind;
+        QString channelId;
+        QString userId;
+        QString status; // presence
+        bool on = false; // typing, participation
+    };
+
+    void closeWindow();
+    void collectTyping();
+    void scheduleDrain();
+    void drain(int budgetMs);
+    void publish(const Item &item);
+
+    static QString key(const QString &channelId, const QString &userId) { return channelId + QLatin1Char('\n') + userId; }
+
+    CoreContext &m_core;
+    // Pending within the current window: the latest state per user / per room and user.
+    QHash<QString, QString> m_presence;
+    QHash<QString, bool> m_participation;
+    QHash<QString, bool> m_typing;
+    // What was last published (absent: offline / not in the room / not typing).
+    QHash<QString, QString> m_presencePublished;
+    QSet<QString> m_participationPublished;
+    QSet<QString> m_typingPublished;
+    std::deque<Item> m_ready;
+    QTimer m_window;
+    QTimer m_drainTimer;
+    bool m_typingScheduled = false;
+    quint64 m_coalesced = 0;
+};

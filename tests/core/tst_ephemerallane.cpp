@@ -1,0 +1,281 @@
+// The ephemeral lane: presence, typing and room participation coalesced over
+// a window, published to who can see them, and never more pending than one
+// entry per user. The window is held open (a long presenceWindowMs) and
+// closed with flush(), so every assertion is about order and counts, not time.
+#include "core/ChatService.h"
+#include "core/EphemeralLane.h"
+#include "FakeSession.h"
+#include "storage/Store.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+#include <optional>
+
+using T = ChatEvent::Type;
+
+namespace {
+
+const QByteArray kSecret = QByteArrayLiteral("tst_ephemerallane-secret-0123456789abcdef");
+
+int presenceOf(const FakeSession *s, const QString &userId, const QString &status = QString())
+{
+    int n = 0;
+    for (const ChatEventPtr &e : s->ofType(T::PresenceChanged))
+        if (e->actor.id == userId && (status.isEmpty() || e->status == status)) ++n;
+    return n;
+}
+
+int eventsAbout(const FakeSession *s, T type, const QString &userId)
+{
+    int n = 0;
+    for (const ChatEventPtr &e : s->ofType(type))
+        if (e->actor.id == userId) ++n;
+    return n;
+}
+
+} // namespace
+
+class EphemeralLaneTest : public QObject
+{
+    Q_OBJECT
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<ChatService> m_chat;
+    QList<FakeSession *> m_sessions;
+
+    ChatService &chat() { return *m_chat; }
+    EphemeralLane &lane() { return *m_chat->lane(); }
+
+    void start(const CoreConfig &config)
+    {
+        m_chat = std::make_unique<ChatService>(m_store.get(), kSecret, config);
+        QString error;
+        QVERIFY2(m_chat->start(&error), qPrintable(error));
+    }
+
+    User user(const QString &name)
+    {
+        std::optional<Result<User>> r;
+        chat().registerUser(name, QStringLiteral("correct horse"), QString(), QString(), nullptr,
+                            [&](const Result<User> &x) { r = x; });
+        if (!QTest::qWaitFor([&] { return r.has_value(); }, 10000) || !r->ok()) qFatal("register failed");
+        return r->value;
+    }
+
+    Channel privateChannel(const User &owner, const QString &name, const QList<User> &members)
+    {
+        std::optional<Result<Channel>> r;
+        chat().createChannel(owner.id, name, QStringLiteral("private"), QString(), QString(), nullptr,
+                             [&](const Result<Channel> &x) { r = x; });
+        if (!QTest::qWaitFor([&] { return r.has_value(); }, 10000) || !r->ok()) qFatal("create failed");
+        for (const User &m : members) {
+            std::optional<Result<Channel>> a;
+            chat().addMember(owner.id, r->value.id, m.id, nullptr, [&](const Result<Channel> &x) { a = x; });
+            if (!QTest::qWaitFor([&] { return a.has_value(); }, 10000) || !a->ok()) qFatal("add member failed");
+        }
+        return r->value;
+    }
+
+    FakeSession *connect(const User &u, bool follows = true)
+    {
+        auto *s = new FakeSession(u, follows);
+        if (CoreError e = chat().attachSession(s)) qFatal("attach failed: %s", qPrintable(e.message));
+        m_sessions.append(s);
+        // The core counts a connection for presence on the next pass (after the greeting).
+        QCoreApplication::processEvents();
+        return s;
+    }
+
+    void drop(FakeSession *s)
+    {
+        chat().detachSession(s);
+        m_sessions.removeOne(s);
+        delete s;
+    }
+
+    static CoreConfig heldWindow()
+    {
+        CoreConfig c;
+        c.fastPasswordHashing = true;
+        c.presenceWindowMs = 3600 * 1000; // closed by flush() only
+        c.joinsPerMinute = 0;
+        return c;
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        m_store = std::make_unique<Store>();
+        QString error;
+        QVERIFY2(m_store->open(QStringLiteral("sqlite:"), m_dir->path(), &error), qPrintable(error));
+    }
+
+    void cleanup()
+    {
+        for (FakeSession *s : std::as_const(m_sessions)) {
+            chat().detachSession(s);
+            delete s;
+        }
+        m_sessions.clear();
+        m_chat.reset();
+        m_store.reset();
+        m_dir.reset();
+    }
+
+    void onlineThenOfflineWithinAWindowSendsNothing()
+    {
+        start(heldWindow());
+        const User alice = user(QStringLiteral("alice")), bob = user(QStringLiteral("bob"));
+        FakeSession *watcher = connect(alice);
+        lane().flush();
+        const quint64 before = lane().coalesced();
+        drop(connect(bob));
+        lane().flush();
+        QCOMPARE(presenceOf(watcher, bob.id), 0);
+        QVERIFY(lane().coalesced() > before);
+        // The same churn across a window boundary is told.
+        FakeSession *b = connect(bob);
+        lane().flush();
+        QCOMPARE(presenceOf(watcher, bob.id, QStringLiteral("online")), 1);
+        drop(b);
+        lane().flush();
+        QCOMPARE(presenceOf(watcher, bob.id, QStringLiteral("offline")), 1);
+    }
+
+    void onlyTheLatestStateOfAWindowCounts()
+    {
+        start(heldWindow());
+        const User alice = user(QStringLiteral("alice")), bob = user(QStringLiteral("bob"));
+        FakeSession *watcher = connect(alice);
+        connect(bob);
+        lane().flush();
+        QCOMPARE(presenceOf(watcher, bob.id), 1);
+        QVERIFY(!chat().setPresence(bob.id, QStringLiteral("away")));
+        QVERIFY(!chat().setPresence(bob.id, QStringLiteral("busy")));
+        lane().flush();
+        QCOMPARE(presenceOf(watcher, bob.id), 2);
+        QCOMPARE(presenceOf(watcher, bob.id, QStringLiteral("busy")), 1);
+        QCOMPARE(presenceOf(watcher, bob.id, QStringLiteral("away")), 0);
+    }
+
+    void pendingWorkIsOneEntryPerUserWhateverTheChurn()
+    {
+        start(heldWindow());
+        const User alice = user(QStringLiteral("alice"));
+        QList<User> users;
+        for (int i = 0; i < 5; ++i) users.append(user(QStringLiteral("u%1").arg(i)));
+        FakeSession *watcher = connect(alice);
+        lane().flush();
+        // Sessions that follow no channel: presence is the only ephemeral work.
+        for (int round = 0; round < 50; ++round)
+            for (const User &u : users) drop(connect(u, false));
+        for (const User &u : users) connect(u, false);
+        // Closing the window with a zero budget publishes one entry and keeps the rest.
+        lane().flush(0);
+        QCOMPARE(lane().backlog(), int(users.size()) - 1);
+        lane().flush();
+        QCOMPARE(lane().backlog(), 0);
+        for (const User &u : users) QCOMPARE(presenceOf(watcher, u.id), 1);
+    }
+
+    void largeWorkspacesHearPresenceOnlyThroughSmallChannels()
+    {
+        CoreConfig c = heldWindow();
+        c.presenceWorkspaceLimit = 3;
+        c.presenceChannelLimit = 3;
+        start(c);
+        const User alice = user(QStringLiteral("alice")), bob = user(QStringLiteral("bob")),
+                   carol = user(QStringLiteral("carol")), dave = user(QStringLiteral("dave"));
+        // Four members: the workspace and #general are over the limits.
+        privateChannel(alice, QStringLiteral("pair"), {bob});
+        FakeSession *a = connect(alice);
+        FakeSession *c1 = connect(carol);
+        FakeSession *d = connect(dave, false);
+        lane().flush();
+        connect(bob);
+        lane().flush();
+        QCOMPARE(presenceOf(a, bob.id), 1);  // shares #pair (2 members)
+        QCOMPARE(presenceOf(c1, bob.id), 0); // shares only #general (4 members)
+        QCOMPARE(presenceOf(d, bob.id), 0);
+        const QStringList topics = lane().presenceTopics(bob.id);
+        QVERIFY(!topics.contains(RoomManager::workspaceTopic(chat().directory().defaultWorkspaceId())));
+    }
+
+    void smallWorkspacesKeepWorkspaceWidePresence()
+    {
+        start(heldWindow());
+        const User alice = user(QStringLiteral("alice")), bob = user(QStringLiteral("bob"));
+        FakeSession *a = connect(alice, false); // follows no channel: hears it through the workspace
+        connect(bob);
+        lane().flush();
+        QCOMPARE(presenceOf(a, bob.id, QStringLiteral("online")), 1);
+    }
+
+    void typingStartAndStopInOnePassCancel()
+    {
+        start(heldWindow());
+        const User alice = user(QStringLiteral("alice")), bob = user(QStringLiteral("bob"));
+        FakeSession *a = connect(alice);
+        FakeSession *b = connect(bob);
+        const QString general = chat().directory().findChannelByName(chat().directory().defaultWorkspaceId(), QStringLiteral("general"));
+        QVERIFY(!chat().setTyping(b, general, true));
+        QVERIFY(!chat().setTyping(b, general, false));
+        lane().flush();
+        QCOMPARE(eventsAbout(a, T::TypingStarted, bob.id) + eventsAbout(a, T::TypingStopped, bob.id), 0);
+        QVERIFY(!chat().setTyping(b, general, true));
+        QTRY_COMPARE(eventsAbout(a, T::TypingStarted, bob.id), 1); // the next pass, no window
+    }
+
+    void roomParticipationIsTheFirstSessionInAndTheLastOut()
+    {
+        start(heldWindow());
+        const User alice = user(QStringLiteral("alice")), bob = user(QStringLiteral("bob"));
+        const QString general = chat().directory().findChannelByName(chat().directory().defaultWorkspaceId(), QStringLiteral("general"));
+        FakeSession *a = connect(alice);
+        lane().flush();
+        FakeSession *b1 = connect(bob, false);
+        FakeSession *b2 = connect(bob, false);
+        QVERIFY(!chat().subscribe(b1, general));
+        lane().flush();
+        QCOMPARE(eventsAbout(a, T::ParticipantJoined, bob.id), 1);
+        QVERIFY(chat().isInRoom(general, bob.id));
+        QVERIFY(!chat().subscribe(b2, general)); // a second socket: nothing new
+        chat().unsubscribe(b1, general);         // one of two leaves: still in
+        lane().flush();
+        QCOMPARE(eventsAbout(a, T::ParticipantJoined, bob.id), 1);
+        QCOMPARE(eventsAbout(a, T::ParticipantLeft, bob.id), 0);
+        drop(b2); // the last one disconnects
+        QVERIFY(!chat().isInRoom(general, bob.id));
+        lane().flush();
+        QCOMPARE(eventsAbout(a, T::ParticipantLeft, bob.id), 1);
+        // In and out within one window: nothing.
+        FakeSession *b3 = connect(bob, false);
+        QVERIFY(!chat().subscribe(b3, general));
+        drop(b3);
+        drop(b1);
+        lane().flush();
+        QCOMPARE(eventsAbout(a, T::ParticipantJoined, bob.id), 1);
+        QCOMPARE(eventsAbout(a, T::ParticipantLeft, bob.id), 1);
+    }
+
+    void roomsOverTheLimitTellNoParticipation()
+    {
+        CoreConfig c = heldWindow();
+        c.presenceChannelLimit = 1;
+        start(c);
+        const User alice = user(QStringLiteral("alice")), bob = user(QStringLiteral("bob"));
+        const QString general = chat().directory().findChannelByName(chat().directory().defaultWorkspaceId(), QStringLiteral("general"));
+        FakeSession *a = connect(alice);
+        FakeSession *b = connect(bob, false);
+        QVERIFY(!chat().subscribe(b, general));
+        lane().flush();
+        QCOMPARE(eventsAbout(a, T::ParticipantJoined, bob.id), 0);
+        QVERIFY(chat().isInRoom(general, bob.id)); // still known, on request
+    }
+};
+
+QTEST_GUILESS_MAIN(EphemeralLaneTest)
+#include "tst_ephemerallane.moc"
