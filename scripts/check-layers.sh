@@ -185,9 +185,9 @@ while IFS=$'\t' read -r dir file target cmd; do
         want=$(head -1 "$probe_dir/${p}_probe.cpp" | sed 's/.*"\(.*\)"/\1/')
         if probe "$probe_dir/${p}_probe.cpp" "$dir" "$cmd"; then
             fail "$rel: with the flags of $target, #include \"$want\" compiles: the $p include root leaks into it (link it PRIVATE to sb_core only)"
-        elif ! grep -qF "$want" <<<"$probe_log" || ! grep -qiE 'no such file|not found' <<<"$probe_log"; then
-            echo "$probe_log" >&2
-            fail "$rel: with the flags of $target, #include \"$want\" fails, but not because the header is out of reach (see above)"
+        elif ! grep -qF -e "$want: No such file" -e "'$want' file not found" <<<"$probe_log"; then
+            head -5 <<<"$probe_log" >&2
+            fail "$rel: with the flags of $target, #include \"$want\" fails, but not with \"No such file\" for that header (compiler above): its include root leaks in, or the flags are unusable"
         fi
     done
 done <<<"$entries"
