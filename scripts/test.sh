@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# The layers (storage and auth private to the core, the core's file sizes):
+# a few seconds, so a breach fails before the long build.
+scripts/check-layers.sh
 scripts/build.sh
 (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error)
 
