@@ -37,6 +37,10 @@ const QList<Option> &options()
         {"max-connections-per-user", "N", "Concurrent connections per user (default 100, 0 = off).", false},
         {"edit-window-seconds", "N", "How long a message may be edited (default 0 = forever).", false},
         {"typing-timeout-ms", "N", "Typing ends after this long without a refresh (default 5000).", false},
+        {"presence-window-ms", "N", "Presence and room changes within this window coalesce (default 500).", false},
+        {"ephemeral-budget-ms", "N", "Loop time per pass for presence, typing and room events (default 4).", false},
+        {"presence-workspace-limit", "N", "Workspaces up to this size hear every member's presence (default 500).", false},
+        {"presence-channel-limit", "N", "Channels up to this size carry presence and room events (default 500).", false},
         {"heartbeat-timeout-ms", "N", "Close Phoenix / workspace JSON sockets silent this long (default 60000).", false},
         {"ping-interval-ms", "N", "Engine.IO pingInterval (default 25000).", false},
         {"ping-timeout-ms", "N", "Engine.IO pingTimeout (default 20000).", false},
@@ -198,6 +202,10 @@ bool ServerConfig::parse(const QStringList &arguments, QString *error)
     if (!intNumber("max-connections-per-user", &core.connectionsPerUser, 0, 1000000000)) return false;
     if (!number("edit-window-seconds", &core.editWindowSeconds, 0, qint64(1) << 40)) return false;
     if (!intNumber("typing-timeout-ms", &core.typingTimeoutMs, 100, 3600000)) return false;
+    if (!intNumber("presence-window-ms", &core.presenceWindowMs, 1, 60000)) return false;
+    if (!intNumber("ephemeral-budget-ms", &core.ephemeralBudgetMs, 0, 1000)) return false;
+    if (!intNumber("presence-workspace-limit", &core.presenceWorkspaceLimit, 0, 1000000000)) return false;
+    if (!intNumber("presence-channel-limit", &core.presenceChannelLimit, 0, 1000000000)) return false;
     if (!intNumber("heartbeat-timeout-ms", &heartbeatTimeoutMs, 100, 86400000)) return false;
     if (!intNumber("ping-interval-ms", &pingIntervalMs, 50, 3600000)) return false;
     if (!intNumber("ping-timeout-ms", &pingTimeoutMs, 50, 3600000)) return false;

@@ -98,48 +98,8 @@ void ChannelManager::subscribeFollowers(const QString &userId, const QString &to
 
 // ---- channels -----------------------------------------------------------------
 
-QList<Channel> ChannelManager::visibleChannels(const QString &userId, const QString &workspaceId) const
-{
-    QList<Channel> out;
-    const QStringList wss = workspaceId.isEmpty() ? m_core.dir.workspacesOf(userId) : QStringList{workspaceId};
-    for (const QString &ws : wss) {
-        if (!m_core.dir.isWorkspaceMember(ws, userId)) continue;
-        for (const Channel &c : m_core.dir.channelsOfWorkspace(ws))
-            if (m_core.dir.canRead(c.id, userId)) out.append(c);
-    }
-    std::sort(out.begin(), out.end(), [](const Channel &a, const Channel &b) {
-        return a.createdAt < b.createdAt || (a.createdAt == b.createdAt && a.id < b.id);
-    });
-    return out;
-}
 
-Result<Channel> ChannelManager::readableChannel(const QString &userId, const QString &channelId) const
-{
-    const Channel *c = m_core.dir.channel(channelId);
-    if (!c) return R::failure(CoreError::notFound("channel not found"));
-    if (!m_core.dir.canRead(channelId, userId)) {
-        if (c->type == Channel::Type::Dm) return R::failure(CoreError::accessDenied("Access denied to conversation"));
-        return R::failure(CoreError::accessDenied("Access denied to channel"));
-    }
-    return R::success(*c);
-}
 
-bool ChannelManager::canModerate(const QString &actorId, const Channel &c) const
-{
-    if (actorId.isEmpty()) return true; // the admin
-    if (c.createdBy == actorId) return true;
-    const Workspace *w = m_core.dir.workspace(c.workspaceId);
-    return w && w->ownerId == actorId;
-}
-
-QStringList ChannelManager::topicsFor(const Channel &c, bool withWorkspace) const
-{
-    QStringList t{RoomManager::channelTopic(c.id)};
-    if (withWorkspace && c.isPublic()) t.append(RoomManager::workspaceTopic(c.workspaceId));
-    if (!c.isPublic()) // members who are not subscribed to the channel still hear about it
-        for (const QString &u : m_core.dir.channelMembers(c.id)) t.append(RoomManager::userTopic(u));
-    return t;
-}
 
 void ChannelManager::createChannel(const QString &actorId, const QString &name, const QString &type,
                                    const QString &description, const QString &workspaceId, QObject *context,
@@ -190,7 +150,7 @@ void ChannelManager::updateChannel(const QString &actorId, const QString &channe
 {
     const Channel *cur = m_core.dir.channel(channelId);
     if (!cur || !m_core.dir.canRead(channelId, actorId)) return CommitPath::reject(done, CoreError::notFound("channel not found"));
-    if (!canModerate(actorId, *cur))
+    if (!m_core.access.canModerate(actorId, *cur))
         return CommitPath::reject(done, CoreError::accessDenied("only the creator or a workspace owner can change a channel"));
     Channel c = *cur;
     if (name) {
@@ -215,7 +175,7 @@ void ChannelManager::updateChannel(const QString &actorId, const QString &channe
     steps.publish = [=, this](const Channel &) {
         m_core.outlet.publish(ChatEvent::Type::ChannelUpdated, c,
                               [&](ChatEvent &e) { if (const User *u = m_core.dir.user(actorId)) e.actor = *u; },
-                              topicsFor(c, true));
+                              m_core.access.topicsFor(c, true));
     };
     m_core.commits.commit(context, std::move(done), std::move(steps));
 }
@@ -224,7 +184,7 @@ void ChannelManager::deleteChannel(const QString &actorId, const QString &channe
 {
     const Channel *cur = m_core.dir.channel(channelId);
     if (!cur || !m_core.dir.canRead(channelId, actorId)) return CommitPath::reject(done, CoreError::notFound("channel not found"));
-    if (!canModerate(actorId, *cur))
+    if (!m_core.access.canModerate(actorId, *cur))
         return CommitPath::reject(done, CoreError::accessDenied("only the creator or a workspace owner can delete a channel"));
     const Channel c = *cur;
     CommitPath::Steps<Channel> steps;
@@ -233,7 +193,7 @@ void ChannelManager::deleteChannel(const QString &actorId, const QString &channe
     steps.publish = [=, this](const Channel &) {
         m_core.outlet.publish(ChatEvent::Type::ChannelDeleted, c,
                               [&](ChatEvent &e) { if (const User *u = m_core.dir.user(actorId)) e.actor = *u; },
-                              topicsFor(c, true));
+                              m_core.access.topicsFor(c, true));
     };
     steps.settle = [=, this](const Channel &) {
         const QString topic = RoomManager::channelTopic(c.id);
@@ -261,7 +221,7 @@ void ChannelManager::enterChannel(Session *session, const QString &channelId, QO
     const QString userId = session->userId();
     if (CoreError e = checkJoinRate(userId)) return CommitPath::reject(done, e);
     if (CoreError e = m_core.sessions->subscribe(session, channelId)) return CommitPath::reject(done, e);
-    Result<Channel> ch = readableChannel(userId, channelId);
+    Result<Channel> ch = m_core.access.readable(userId, channelId);
     // Joining a public channel makes the user a member, as in Slack: members
     // are who every dialect shows and notifies.
     if (ch.value.isPublic() && !m_core.dir.isChannelMember(channelId, userId))
@@ -318,7 +278,7 @@ void ChannelManager::announceMember(const Channel &c, const QString &userId, con
     m_core.outlet.publish(ChatEvent::Type::MemberJoined, c, [&](ChatEvent &e) {
         if (const User *u = m_core.dir.user(userId)) e.subject = *u;
         if (const User *a = m_core.dir.user(actorId)) e.actor = *a;
-    }, topicsFor(c, true) << RoomManager::userTopic(userId));
+    }, m_core.access.topicsFor(c, true) << RoomManager::userTopic(userId));
 }
 
 void ChannelManager::removeMember(const QString &actorId, const QString &channelId, const QString &userId,
@@ -327,7 +287,7 @@ void ChannelManager::removeMember(const QString &actorId, const QString &channel
     const Channel *cur = m_core.dir.channel(channelId);
     if (!cur || (!actorId.isEmpty() && !m_core.dir.canRead(channelId, actorId)))
         return CommitPath::reject(done, CoreError::notFound("channel not found"));
-    if (actorId != userId && !canModerate(actorId, *cur))
+    if (actorId != userId && !m_core.access.canModerate(actorId, *cur))
         return CommitPath::reject(done, CoreError::accessDenied("only the creator or a workspace owner can remove members"));
     if (!m_core.dir.isChannelMember(channelId, userId)) return CommitPath::reject(done, CoreError::notFound("user is not a member"));
     const Channel c = *cur;
@@ -340,7 +300,7 @@ void ChannelManager::removeMember(const QString &actorId, const QString &channel
         m_core.outlet.publish(ChatEvent::Type::MemberLeft, c, [&](ChatEvent &e) {
             if (const User *u = m_core.dir.user(userId)) e.subject = *u;
             if (const User *a = m_core.dir.user(actor)) e.actor = *a;
-        }, topicsFor(c, true) << RoomManager::userTopic(userId));
+        }, m_core.access.topicsFor(c, true) << RoomManager::userTopic(userId));
     };
     steps.settle = [=, this](const Channel &) { memberRemoved(c, userId); };
     m_core.commits.commit(context, std::move(done), std::move(steps));

@@ -29,8 +29,6 @@ public:
     void addWorkspaceMember(const QString &actorId, const QString &workspaceId, const QString &userId,
                             QObject *context, Callback<Workspace> done);
 
-    QList<Channel> visibleChannels(const QString &userId, const QString &workspaceId) const;
-    Result<Channel> readableChannel(const QString &userId, const QString &channelId) const;
     void createChannel(const QString &actorId, const QString &name, const QString &type, const QString &description,
                        const QString &workspaceId, QObject *context, Callback<Channel> done);
     void updateChannel(const QString &actorId, const QString &channelId, const std::optional<QString> &name,
@@ -49,7 +47,6 @@ public:
     void openConversation(const QString &actorId, QStringList participantIds, QObject *context, Callback<Channel> done);
     QStringList onlineMembers(const QString &channelId) const;
 
-    bool canModerate(const QString &actorId, const Channel &c) const;
     // A committed membership reaches memory, subscriptions and the room.
     void memberAdded(const Channel &c, const QString &userId, const QString &actorId);
 
@@ -58,7 +55,6 @@ private:
     void memberRemoved(const Channel &c, const QString &userId);
     void persistMember(const Channel &c, const QString &userId, const QString &actorId, QObject *context,
                        Callback<Channel> done);
-    QStringList topicsFor(const Channel &c, bool withWorkspace) const;
     void subscribeFollowers(const QString &userId, const QString &topic);
 
     CoreContext &m_core;

@@ -139,12 +139,12 @@ void ChatService::addWorkspaceMember(const QString &actorId, const QString &work
 
 QList<Channel> ChatService::visibleChannels(const QString &userId, const QString &workspaceId) const
 {
-    return m_channels->visibleChannels(userId, workspaceId);
+    return m_core->access.visible(userId, workspaceId);
 }
 
 Result<Channel> ChatService::readableChannel(const QString &userId, const QString &channelId) const
 {
-    return m_channels->readableChannel(userId, channelId);
+    return m_core->access.readable(userId, channelId);
 }
 
 void ChatService::createChannel(const QString &actorId, const QString &name, const QString &type, const QString &description,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ChannelAccess.h"
 #include "CommitPath.h"
 #include "CoreConfig.h"
 #include "Directory.h"
@@ -25,11 +26,12 @@ class SessionManager;
 // ChatService; the managers hold a reference and reach each other through it.
 struct CoreContext
 {
-    CoreContext(Store *s, const CoreConfig &c) : store(s), config(c), outlet(&rooms), commits(s) {}
+    CoreContext(Store *s, const CoreConfig &c) : store(s), config(c), access(dir), outlet(&rooms), commits(s) {}
 
     QPointer<Store> store; // the server may delete the store first (its children go in creation order)
     CoreConfig config;
     Directory dir;
+    ChannelAccess access;
     RoomManager rooms;
     PresenceManager presence;
     TypingManager typing;

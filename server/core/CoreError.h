@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QLoggingCategory>
 #include <QString>
 
 // Errors are values with codes; every dialect maps them to its own wire shape
@@ -24,6 +25,15 @@ struct CoreError
     static CoreError rateLimited(qint64 retryAfterMs) { return {RateLimited, QStringLiteral("Too many requests. Retry after %1 seconds.").arg((retryAfterMs + 999) / 1000), {}, retryAfterMs}; }
     static CoreError tooLarge(const QString &m) { return {TooLarge, m, {}, 0}; }
     static CoreError internal(const QString &m) { return {Internal, m, {}, 0}; }
+
+    // What a client may read: the message, except for internal errors, whose
+    // text (SQL, file names) goes to the dialect's log and never on the wire.
+    QString publicMessage(const QLoggingCategory &log, const QString &generic = QStringLiteral("internal error")) const
+    {
+        if (code != Internal && code != None) return message;
+        qCWarning(log).noquote() << "internal error:" << message;
+        return generic;
+    }
 
     // Stable snake_case name, used by REST and flat JSON.
     QString codeName() const

@@ -7,12 +7,26 @@
 #include "storage/Store.h"
 #include "Timestamp.h"
 
+#include <QJsonArray>
+
 #include <algorithm>
 
 MessageManager::MessageManager(CoreContext &core, QObject *parent)
     : QObject(parent), m_core(core),
       m_attachments([&core](const QString &id) { return core.store ? core.store->attachment(id) : std::nullopt; })
 {
+}
+
+CoreError MessageManager::Post::takeAttachments(const QJsonValue &list)
+{
+    if (list.isUndefined() || list.isNull()) return {};
+    if (!list.isArray()) return CoreError::invalid("attachments", "attachments must be an array");
+    for (const QJsonValue &a : list.toArray()) {
+        if (a.isString()) uploadIds.append(a.toString());
+        else if (a.isObject()) attachments.append(Attachment::fromJson(a.toObject()));
+        else return CoreError::invalid("attachments", "attachments must be objects or upload ids");
+    }
+    return {};
 }
 
 CoreError MessageManager::validateContent(const QString &content, bool allowEmpty) const
@@ -66,7 +80,7 @@ void MessageManager::postResolved(const QString &actorId, const Post &cmd, QList
     if (!author || (author->disabled && !system)) return CommitPath::reject(done, CoreError::unauthorized("unknown user"));
     if (cmd.channelId.isEmpty()) return CommitPath::reject(done, CoreError::invalid("channel_id", "can't be blank"));
     Result<Channel> ch = system && m_core.dir.channel(cmd.channelId) ? Result<Channel>::success(*m_core.dir.channel(cmd.channelId))
-                                                                     : m_core.channels->readableChannel(actorId, cmd.channelId);
+                                                                     : m_core.access.readable(actorId, cmd.channelId);
     if (!ch.ok()) return CommitPath::reject(done, ch.error);
     if (CoreError e = validateContent(cmd.content, !attachments.isEmpty() || !cmd.forwardedFromId.isEmpty()))
         return CommitPath::reject(done, e);
@@ -219,7 +233,7 @@ void MessageManager::remove(const QString &actorId, const QString &messageId, QO
     if (!found.ok() || found.value.isDeleted()) return CommitPath::reject(done, CoreError::notFound("message not found"));
     Message m = found.value;
     const Channel *c = m_core.dir.channel(m.channelId);
-    if (m.userId != actorId && !(c && m_core.channels->canModerate(actorId, *c)))
+    if (m.userId != actorId && !(c && m_core.access.canModerate(actorId, *c)))
         return CommitPath::reject(done, CoreError::accessDenied("only the author can delete a message"));
     m.deletedAt = Timestamp::nowMs();
     CommitPath::Steps<Message> steps;
@@ -319,24 +333,28 @@ Result<Message> MessageManager::message(const QString &actorId, const QString &m
     return Result<Message>::success(*m);
 }
 
+Result<qint64> MessageManager::anchor(const QString &actorId, const QString &channelId, const QString &messageId) const
+{
+    Result<Channel> ch = m_core.access.readable(actorId, channelId);
+    if (!ch.ok()) return Result<qint64>::failure(ch.error);
+    if (messageId.isEmpty()) return Result<qint64>::success(0);
+    auto m = m_core.store->message(messageId);
+    if (!m || m->channelId != channelId) return Result<qint64>::failure(CoreError::notFound("message not found"));
+    return Result<qint64>::success(m->seq);
+}
+
 Result<QList<Message>> MessageManager::history(const QString &actorId, const QString &channelId, const QString &beforeId,
                                                int limit) const
 {
-    using R = Result<QList<Message>>;
-    Result<Channel> ch = m_core.channels->readableChannel(actorId, channelId);
-    if (!ch.ok()) return R::failure(ch.error);
-    qint64 beforeSeq = 0;
-    if (!beforeId.isEmpty()) {
-        auto b = m_core.store->message(beforeId);
-        if (!b || b->channelId != channelId) return R::failure(CoreError::notFound("message not found"));
-        beforeSeq = b->seq;
-    }
-    return R::success(m_core.store->messagesBefore(channelId, beforeSeq, limit > 0 ? qMin(limit, 200) : m_core.config.historyPageSize));
+    const Result<qint64> before = anchor(actorId, channelId, beforeId);
+    if (!before.ok()) return Result<QList<Message>>::failure(before.error);
+    const int n = limit > 0 ? qMin(limit, 200) : m_core.config.historyPageSize;
+    return Result<QList<Message>>::success(m_core.store->messagesBefore(channelId, before.value, n));
 }
 
 Result<QList<Message>> MessageManager::historyPage(const QString &actorId, const QString &channelId, int page, int pageSize) const
 {
-    Result<Channel> ch = m_core.channels->readableChannel(actorId, channelId);
+    Result<Channel> ch = m_core.access.readable(actorId, channelId);
     if (!ch.ok()) return Result<QList<Message>>::failure(ch.error);
     return Result<QList<Message>>::success(m_core.store->messagesPage(channelId, page, qBound(1, pageSize, 200)));
 }
@@ -344,16 +362,10 @@ Result<QList<Message>> MessageManager::historyPage(const QString &actorId, const
 Result<QList<Message>> MessageManager::messagesSince(const QString &actorId, const QString &channelId, const QString &afterId,
                                                      int limit) const
 {
-    using R = Result<QList<Message>>;
-    Result<Channel> ch = m_core.channels->readableChannel(actorId, channelId);
-    if (!ch.ok()) return R::failure(ch.error);
-    qint64 afterSeq = 0;
-    if (!afterId.isEmpty()) {
-        auto a = m_core.store->message(afterId);
-        if (!a || a->channelId != channelId) return R::failure(CoreError::notFound("message not found"));
-        afterSeq = a->seq;
-    }
-    return R::success(m_core.store->messagesAfter(channelId, afterSeq, limit > 0 ? qMin(limit, 500) : m_core.config.historyPageSize));
+    const Result<qint64> after = anchor(actorId, channelId, afterId);
+    if (!after.ok()) return Result<QList<Message>>::failure(after.error);
+    const int n = limit > 0 ? qMin(limit, 500) : m_core.config.historyPageSize;
+    return Result<QList<Message>>::success(m_core.store->messagesAfter(channelId, after.value, n));
 }
 
 Result<QList<Message>> MessageManager::threadReplies(const QString &actorId, const QString &parentId, int limit) const

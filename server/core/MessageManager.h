@@ -26,6 +26,10 @@ public:
         QList<Attachment> attachments; // as the client wrote them (AttachmentPolicy judges)
         QStringList uploadIds;         // uploads named by id alone
         QJsonObject metadata;
+
+        // A client's "attachments" array as every dialect takes it: strings
+        // are upload ids, objects are attachments; the core judges both.
+        CoreError takeAttachments(const QJsonValue &list);
     };
 
     explicit MessageManager(CoreContext &core, QObject *parent = nullptr);
@@ -58,6 +62,8 @@ private:
     void postResolved(const QString &actorId, const Post &cmd, QList<Attachment> attachments, QObject *context,
                       Callback<Message> done, const QString &originSessionId);
     void bumpThread(const Message &reply);
+    // The sequence of a message in the channel (0 for none), once the actor may read the channel.
+    Result<qint64> anchor(const QString &actorId, const QString &channelId, const QString &messageId) const;
     CoreError validateContent(const QString &content, bool allowEmpty) const;
     void fillMessageContext(ChatEvent &e) const;
     // An event about a message (or its reaction) to the message's channel.

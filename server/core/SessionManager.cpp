@@ -92,7 +92,7 @@ CoreError SessionManager::subscribe(Session *s, const QString &channelId)
 {
     // A session that closed while its command was committing hears nothing more.
     if (!isAttached(s)) return CoreError::notFound("connection closed");
-    Result<Channel> ch = m_core.channels->readableChannel(s->userId(), channelId);
+    Result<Channel> ch = m_core.access.readable(s->userId(), channelId);
     if (!ch.ok()) return ch.error;
     m_core.rooms.subscribe(s, RoomManager::channelTopic(channelId));
     return {};
@@ -105,7 +105,7 @@ void SessionManager::unsubscribe(Session *s, const QString &channelId)
 
 CoreError SessionManager::setTyping(Session *session, const QString &channelId, bool typing)
 {
-    Result<Channel> ch = m_core.channels->readableChannel(session->userId(), channelId);
+    Result<Channel> ch = m_core.access.readable(session->userId(), channelId);
     if (!ch.ok()) return ch.error;
     if (typing && !m_core.typing.isTyping(channelId, session->userId()))
         if (CoreError e = m_core.checkRate(QStringLiteral("typing:%1:%2").arg(session->userId(), channelId),

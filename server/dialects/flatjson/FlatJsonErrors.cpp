@@ -9,9 +9,7 @@ Q_LOGGING_CATEGORY(lcFlatJson, "switchboard.flatjson")
 
 QString FlatJsonErrors::publicMessage(const CoreError &e)
 {
-    if (e.code != CoreError::Internal && e.code != CoreError::None) return e.message;
-    qCWarning(lcFlatJson).noquote() << "internal error:" << e.message;
-    return QStringLiteral("Internal server error");
+    return e.publicMessage(lcFlatJson(), QStringLiteral("Internal server error"));
 }
 
 QByteArray FlatJsonErrors::fromCore(const CoreError &e, const QString &fallback)

@@ -180,18 +180,8 @@ void FlatJsonSession::sendMessage(const QJsonObject &f)
             return sendError(QStringLiteral("send_message_error"), QStringLiteral("%1 must be a string").arg(QLatin1String(key)));
         *target = v.toString();
     }
-    const QJsonValue atts = f.value(QLatin1String("attachments"));
-    if (!atts.isUndefined() && !atts.isNull() && !atts.isArray())
-        return sendError(QStringLiteral("send_message_error"), QStringLiteral("attachments must be an array"));
-    for (const QJsonValue &a : atts.toArray()) {
-        if (a.isString()) {
-            cmd.uploadIds.append(a.toString());
-        } else if (a.isObject()) {
-            cmd.attachments.append(Attachment::fromJson(a.toObject()));
-        } else {
-            return sendError(QStringLiteral("send_message_error"), QStringLiteral("attachments must be objects or upload ids"));
-        }
-    }
+    if (CoreError e = cmd.takeAttachments(f.value(QLatin1String("attachments"))))
+        return sendError(QStringLiteral("send_message_error"), e.message);
     postMessage(cmd, f.value(QLatin1String("client_id")));
 }
 

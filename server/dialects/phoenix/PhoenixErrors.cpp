@@ -8,10 +8,7 @@ Q_LOGGING_CATEGORY(lcPhoenix, "switchboard.phoenix")
 
 QString PhoenixErrors::publicMessage(const CoreError &e)
 {
-    if (e.code != CoreError::Internal && e.code != CoreError::None)
-        return e.message;
-    qCWarning(lcPhoenix).noquote() << "internal error:" << e.message;
-    return QStringLiteral("internal error");
+    return e.publicMessage(lcPhoenix());
 }
 
 QJsonObject PhoenixErrors::reply(const CoreError &e, FieldErrors fieldErrors)

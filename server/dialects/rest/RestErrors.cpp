@@ -26,11 +26,7 @@ int RestErrors::statusFor(CoreError::Code code)
 HttpResponse RestErrors::response(const CoreError &e)
 {
     ++Metrics::instance().errors;
-    QString message = e.message;
-    if (e.code == CoreError::Internal) {
-        qCWarning(lcRest).noquote() << "internal error:" << e.message;
-        message = QStringLiteral("internal error");
-    }
+    const QString message = e.publicMessage(lcRest());
     QJsonObject err{{"code", e.codeName()}, {"message", message}};
     if (!e.field.isEmpty()) err.insert("field", e.field);
     if (e.code == CoreError::RateLimited) err.insert("retry_after", e.retryAfterMs);

@@ -105,20 +105,9 @@ void RestMessageRoutes::post(const HttpRequest &req, const HttpResponder &res, c
         || !stringField(body, "content", &cmd.content, false, res) || !stringField(body, "thread_id", &cmd.threadId, false, res)
         || !stringField(body, "reply_to_id", &cmd.replyToId, false, res))
         return;
-    const QJsonValue atts = body.value("attachments");
-    if (!atts.isUndefined() && !atts.isNull() && !atts.isArray())
-        return fail(res, CoreError::invalid("attachments", "attachments must be an array"));
     // Upload ids and attachment objects go to the core as given: it decides
     // which uploads are the caller's and which external links are acceptable.
-    for (const QJsonValue &a : atts.toArray()) {
-        if (a.isString()) {
-            cmd.uploadIds.append(a.toString());
-        } else if (a.isObject()) {
-            cmd.attachments.append(Attachment::fromJson(a.toObject()));
-        } else {
-            return fail(res, CoreError::invalid("attachments", "attachments must be objects or upload ids"));
-        }
-    }
+    if (CoreError e = cmd.takeAttachments(body.value("attachments"))) return fail(res, e);
     if (body.value("metadata").isObject()) cmd.metadata = body.value("metadata").toObject();
     chat()->postMessage(u.id, cmd, context(), [this, res](const Result<Message> &m) {
         res.respond(m.ok() ? HttpResponse::json(201, messageJson(m.value)) : RestErrors::response(m.error));

@@ -8,10 +8,7 @@ Q_LOGGING_CATEGORY(lcSocketIo, "switchboard.socketio")
 
 QString SocketIoErrors::publicMessage(const CoreError &e)
 {
-    if (e.code != CoreError::Internal && e.code != CoreError::None)
-        return e.message;
-    qCWarning(lcSocketIo).noquote() << "internal error:" << e.message;
-    return QStringLiteral("internal error");
+    return e.publicMessage(lcSocketIo());
 }
 
 QString SocketIoErrors::chatErrorType(const CoreError &e)
