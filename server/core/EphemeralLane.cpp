@@ -48,34 +48,28 @@ void EphemeralLane::closeWindow()
         m_ready.push_back({Kind::Presence, QString(), it.key(), it.value(), false});
     }
     m_presence.clear();
-    for (auto it = m_participation.cbegin(); it != m_participation.cend(); ++it) {
-        if (it.value() == m_participationPublished.contains(it.key())) {
-            ++m_coalesced;
-            continue;
-        }
-        if (it.value()) m_participationPublished.insert(it.key());
-        else m_participationPublished.remove(it.key());
-        const qsizetype cut = it.key().indexOf(QLatin1Char('\n'));
-        m_ready.push_back({Kind::Participation, it.key().left(cut), it.key().mid(cut + 1), QString(), it.value()});
-    }
-    m_participation.clear();
-    scheduleDrain();
+    collectFlags(m_participation, m_participationPublished, Kind::Participation);
 }
 
 void EphemeralLane::collectTyping()
 {
     m_typingScheduled = false;
-    for (auto it = m_typing.cbegin(); it != m_typing.cend(); ++it) {
-        if (it.value() == m_typingPublished.contains(it.key())) {
+    collectFlags(m_typing, m_typingPublished, Kind::Typing);
+}
+
+void EphemeralLane::collectFlags(QHash<QString, bool> &pending, QSet<QString> &published, Kind kind)
+{
+    for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
+        if (it.value() == published.contains(it.key())) { // back to what was last told
             ++m_coalesced;
             continue;
         }
-        if (it.value()) m_typingPublished.insert(it.key());
-        else m_typingPublished.remove(it.key());
+        if (it.value()) published.insert(it.key());
+        else published.remove(it.key());
         const qsizetype cut = it.key().indexOf(QLatin1Char('\n'));
-        m_ready.push_back({Kind::Typing, it.key().left(cut), it.key().mid(cut + 1), QString(), it.value()});
+        m_ready.push_back({kind, it.key().left(cut), it.key().mid(cut + 1), QString(), it.value()});
     }
-    m_typing.clear();
+    pending.clear();
     scheduleDrain();
 }
 

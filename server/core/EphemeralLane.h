@@ -57,6 +57,8 @@ private:
 
     void closeWindow();
     void collectTyping();
+    // Room participation and typing: on/off per channel and user.
+    void collectFlags(QHash<QString, bool> &pending, QSet<QString> &published, Kind kind);
     void scheduleDrain();
     void drain(int budgetMs);
     void publish(const Item &item);
