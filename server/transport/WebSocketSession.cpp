@@ -6,6 +6,8 @@
 
 #include "net/WebSocketConnection.h"
 
+#include "TimerJitter.h"
+
 WebSocketSession::WebSocketSession(ChatService *chat, WebSocketConnection *socket, const QString &dialect, const Limits &limits,
                                    QObject *parent)
     : Session(dialect, QStringLiteral("websocket"), parent), m_chat(chat), m_socket(socket), m_limits(limits)
@@ -35,9 +37,11 @@ WebSocketSession::WebSocketSession(ChatService *chat, WebSocketConnection *socke
     if (m_limits.idleTimeoutMs > 0) {
         m_idle = new QTimer(this);
         m_idle->setSingleShot(true);
-        m_idle->setTimerType(Qt::CoarseTimer);
+        // Precise: a coarse timer may fire 5 % early, and its rounding to a
+        // shared grid would gather the jittered deadlines into bursts again.
+        m_idle->setTimerType(Qt::PreciseTimer);
         connect(m_idle, &QTimer::timeout, this, &WebSocketSession::onIdleTimeout);
-        m_idle->start(m_limits.idleTimeoutMs);
+        touch();
     }
 }
 
@@ -84,7 +88,9 @@ void WebSocketSession::onIdleTimeout()
 
 void WebSocketSession::touch()
 {
-    if (m_idle) m_idle->start(m_limits.idleTimeoutMs);
+    // Up to a tenth later, never earlier: connections opened (or last heard
+    // from) in one burst do not all time out in one pass.
+    if (m_idle) m_idle->start(TimerJitter::later(m_limits.idleTimeoutMs, 0.1));
 }
 
 qint64 WebSocketSession::sendQueueBytes() const

@@ -34,6 +34,8 @@ public:
     WebSocketConnection *socket() const { return m_socket; }
     ChatService *chat() const { return m_chat; }
     const Limits &limits() const { return m_limits; }
+    // Milliseconds until the idle timeout; -1 without one.
+    int idleRemainingMs() const { return m_idle && m_idle->isActive() ? m_idle->remainingTime() : -1; }
 
     // Attaches to the core; on failure sends nothing and returns the error.
     CoreError start();
