@@ -90,6 +90,8 @@ AdminFeed::AdminFeed(ChatService *chat, const Options &options, QObject *parent)
     connect(&m_tick, &QTimer::timeout, this, &AdminFeed::tick);
     m_trafficFlush.setInterval(options.trafficFlushMs);
     connect(&m_trafficFlush, &QTimer::timeout, this, &AdminFeed::flushTraffic);
+    m_snapshotParts.setInterval(0);
+    connect(&m_snapshotParts, &QTimer::timeout, this, &AdminFeed::sendSnapshotParts);
     // The first sample sets the baseline for rates.
     sampleStats(Timestamp::nowMs());
 }
@@ -104,6 +106,7 @@ void AdminFeed::goingAway()
 {
     m_tick.stop();
     m_trafficFlush.stop();
+    m_snapshotParts.stop();
     for (AdminConsole *c : qAsConst(m_consoles)) {
         c->flushTraffic();
         c->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server shutting down"));
@@ -150,7 +153,7 @@ void AdminFeed::acceptConsole(WebSocketConnection *socket, const HttpRequest &re
     // made of), so the snapshot and the deltas that follow agree.
     tick();
     m_consoles.append(console);
-    console->sendSnapshot(snapshot());
+    startSnapshot(console);
     if (!m_tick.isActive())
         m_tick.start();
     if (!m_trafficFlush.isActive())
@@ -168,6 +171,7 @@ void AdminFeed::onConsoleClosed(AdminConsole *console)
     if (m_consoles.isEmpty()) {
         m_tick.stop();
         m_trafficFlush.stop();
+        m_snapshotParts.stop();
     }
     updateTap();
 }
@@ -381,7 +385,6 @@ void AdminFeed::tick()
     // One encoding for every console.
     const QByteArray delta = AdminProtocol::encodeDelta(changedConnections, removedConnections, changedChannels,
                                                         removedChannels, &m_stats);
-    QByteArray snap;
     for (AdminConsole *c : qAsConst(m_consoles)) {
         if (c->enforceHardLimit())
             continue;
@@ -389,19 +392,44 @@ void AdminFeed::tick()
             // A console that fell behind starts over once it has caught up.
             if (c->isBehind())
                 continue;
-            if (snap.isEmpty())
-                snap = snapshot();
-            c->sendSnapshot(snap);
+            startSnapshot(c);
         } else {
             c->sendDelta(delta);
         }
     }
 }
 
-QByteArray AdminFeed::snapshot()
+void AdminFeed::startSnapshot(AdminConsole *console)
 {
-    return AdminProtocol::encodeSnapshot(m_connections.values(), m_channels.values(), m_stats, TrafficFilter(),
-                                         serverName());
+    // Of what the consoles were last told (m_connections after a tick): the
+    // deltas of later ticks build on exactly this.
+    console->beginSnapshot(std::make_unique<AdminSnapshotStream>(m_connections, m_channels, m_stats, serverName(),
+                                                                 m_options.snapshotSliceSize));
+    if (console->sendingSnapshot() && !m_snapshotParts.isActive())
+        m_snapshotParts.start();
+}
+
+void AdminFeed::sendSnapshotParts()
+{
+    QElapsedTimer pass;
+    pass.start();
+    bool more = false;
+    // Copy: a write may close a console, which leaves m_consoles.
+    const QList<AdminConsole *> consoles = m_consoles;
+    for (AdminConsole *c : consoles) {
+        if (!c->sendingSnapshot() || !m_consoles.contains(c))
+            continue;
+        if (pass.elapsed() >= m_options.snapshotPassBudgetMs) {
+            more = true; // its turn comes next pass
+            continue;
+        }
+        if (c->enforceHardLimit())
+            continue;
+        c->sendSnapshotPart();
+        more = more || c->sendingSnapshot();
+    }
+    if (!more)
+        m_snapshotParts.stop();
 }
 
 void AdminFeed::handleCommand(AdminConsole *console, const QByteArray &data)

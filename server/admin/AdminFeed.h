@@ -44,6 +44,11 @@ public:
         int maxConsoles = 16;
         int payloadLimit = TrafficEvent::DefaultPayloadLimit;
         AdminConsole::Limits limits;
+        // Snapshots bigger than this many connections + channels go out in
+        // parts of this size, one part per console per loop pass, the parts
+        // of one pass within the budget: watching must not stall chatting.
+        int snapshotSliceSize = 500;
+        int snapshotPassBudgetMs = 4;
     };
 
     // Registers /admin/ws when a token is configured; without one it only
@@ -61,6 +66,8 @@ public:
     // For tests and the route: token and rate checks of an upgrade request.
     std::optional<HttpResponse> checkUpgrade(const HttpRequest &req);
     void acceptConsole(WebSocketConnection *socket, const HttpRequest &req);
+    // Samples and sends deltas now, as the tick does every tickMs (tests).
+    void refresh() { tick(); }
 
 private:
     void onSessionAttached(Session *session);
@@ -72,7 +79,8 @@ private:
     void tick();
     void flushTraffic();
     void updateTap();
-    QByteArray snapshot();
+    void startSnapshot(AdminConsole *console);
+    void sendSnapshotParts();
 
     void handleCommand(AdminConsole *console, const QByteArray &data);
     void runCommand(AdminConsole *console, const AdminCommand &command);
@@ -87,6 +95,7 @@ private:
     QList<AdminConsole *> m_consoles;
     QTimer m_tick;
     QTimer m_trafficFlush;
+    QTimer m_snapshotParts; // 0 ms: once per loop pass while a snapshot is going out
     bool m_tapOn = false;
     qint64 m_trafficSeq = 0;
     qint64 m_startedAt;
