@@ -6,6 +6,7 @@
 
 #include "net/WebSocketConnection.h"
 
+#include "ShutdownSignal.h"
 #include "TimerJitter.h"
 
 WebSocketSession::WebSocketSession(ChatService *chat, WebSocketConnection *socket, const QString &dialect, const Limits &limits,
@@ -126,12 +127,23 @@ void WebSocketSession::sendBinary(const QByteArray &data, const QString &event, 
 
 void WebSocketSession::close(quint16 code, const QString &reason)
 {
-    if (m_closing) return;
-    m_closing = true;
+    // Closing first: whatever the detach fans out reaches us as dropped.
+    closeSocket(code, reason);
     if (m_attached) {
         m_attached = false;
         m_chat->detachSession(this);
     }
+    if (m_detachDeferred) {
+        m_detachDeferred = false;
+        Q_EMIT closed(this);
+        deleteLater();
+    }
+}
+
+void WebSocketSession::closeSocket(quint16 code, const QString &reason)
+{
+    if (m_closing) return;
+    m_closing = true;
     // The connection drops a peer that never answers the close handshake.
     m_socket->close(code, reason);
 }
@@ -143,6 +155,14 @@ void WebSocketSession::disconnectWithReason(const QString &reason)
 
 void WebSocketSession::onDisconnected()
 {
+    if (m_attached && ShutdownSignal::pending()) {
+        // SIGTERM is waiting behind this close: detaching now would fan our
+        // leave out to every session still attached. Go quiet instead and let
+        // Server::shutdown detach us (goingAway) once everyone is closing.
+        m_closing = true;
+        m_detachDeferred = true;
+        return;
+    }
     if (m_attached) {
         m_attached = false;
         m_chat->detachSession(this);
