@@ -70,7 +70,9 @@ void PhoenixLongPollSession::poll(const HttpResponder &responder, const QByteArr
     });
     if (!m_queue.isEmpty())
         return flush();
-    m_window.start(m_timing.windowMs);
+    // Up to a tenth earlier (an empty answer early is harmless; later would
+    // near the client's request timeout): polls that began together end apart.
+    m_window.start(TimerJitter::earlier(m_timing.windowMs, 0.1));
 }
 
 void PhoenixLongPollSession::publish(const QByteArray &body, bool ndjson, const HttpResponder &responder,
