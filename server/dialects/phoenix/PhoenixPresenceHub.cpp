@@ -95,8 +95,10 @@ void PhoenixPresenceHub::unlisten(const QString &coreTopic, PhoenixConnection *c
     if (it == m_listeners.end())
         return;
     it->remove(connection);
-    if (it->isEmpty())
+    if (it->isEmpty()) {
         m_listeners.erase(it);
+        m_stateCache.remove(coreTopic);
+    }
 }
 
 QJsonObject PhoenixPresenceHub::metaJson(const Session *session, const Meta &meta) const
@@ -106,6 +108,12 @@ QJsonObject PhoenixPresenceHub::metaJson(const Session *session, const Meta &met
 
 QJsonObject PhoenixPresenceHub::state(const QString &coreTopic) const
 {
+    // The state as of the last diff does not change with the changes queued
+    // since (each is taken back): every socket joining the topic within one
+    // window gets the same object, built once (a join storm built it per join).
+    const auto cached = m_stateCache.constFind(coreTopic);
+    if (cached != m_stateCache.constEnd())
+        return *cached;
     QHash<QString, QJsonArray> metasByUser;
     const auto pendingIt = m_pending.constFind(coreTopic);
     const PendingDiff *pending = pendingIt == m_pending.constEnd() ? nullptr : &*pendingIt;
@@ -128,6 +136,10 @@ QJsonObject PhoenixPresenceHub::state(const QString &coreTopic) const
     QJsonObject out;
     for (auto it = metasByUser.constBegin(); it != metasByUser.constEnd(); ++it)
         out.insert(it.key(), QJsonObject{{"metas", it.value()}});
+    // Kept only while a window is open on the topic (at most a window stale
+    // for a renamed user), i.e. while its changes are queued, not applied.
+    if (pending && m_listeners.contains(coreTopic))
+        m_stateCache.insert(coreTopic, out);
     return out;
 }
 
@@ -147,6 +159,7 @@ void PhoenixPresenceHub::broadcast(const QString &coreTopic, const PhoenixBroadc
 void PhoenixPresenceHub::queueChange(const QString &topic, bool join, const Session *session, const Meta &meta)
 {
     if (m_windowMs <= 0) {
+        m_stateCache.remove(topic);
         PendingDiff one;
         (join ? one.joins : one.leaves).insert(meta.ref, {session->userId(), metaJson(session, meta)});
         sendDiff(topic, one);
@@ -155,8 +168,10 @@ void PhoenixPresenceHub::queueChange(const QString &topic, bool join, const Sess
     PendingDiff &diff = m_pending[topic];
     if (!join && diff.joins.remove(meta.ref)) {
         // Joined and left within the window: nobody heard of it, nobody needs to.
-        if (diff.joins.isEmpty() && diff.leaves.isEmpty())
+        if (diff.joins.isEmpty() && diff.leaves.isEmpty()) {
             m_pending.remove(topic);
+            m_stateCache.remove(topic);
+        }
         return;
     }
     (join ? diff.joins : diff.leaves).insert(meta.ref, {session->userId(), metaJson(session, meta)});
@@ -174,8 +189,10 @@ void PhoenixPresenceHub::flushDiffs()
     // Take the lot first: a send may close a socket, whose session then leaves
     // its topics and queues changes for the next window.
     const QHash<QString, PendingDiff> pending = std::exchange(m_pending, {});
-    for (auto it = pending.constBegin(); it != pending.constEnd(); ++it)
+    for (auto it = pending.constBegin(); it != pending.constEnd(); ++it) {
+        m_stateCache.remove(it.key()); // the diff moves listeners on
         sendDiff(it.key(), it.value());
+    }
 }
 
 void PhoenixPresenceHub::sendDiff(const QString &topic, const PendingDiff &diff)
@@ -199,8 +216,10 @@ void PhoenixPresenceHub::onSubscribed(Session *session, const QString &topic)
         return;
     const Meta meta{nextRef(), Timestamp::nowMs()};
     m_metas[session].push_back({topic, meta});
-    if (!m_listeners.contains(topic))
+    if (!m_listeners.contains(topic)) {
+        m_stateCache.remove(topic); // applied at once: the state changed
         return;
+    }
     queueChange(topic, true, session, meta);
 }
 
@@ -225,7 +244,9 @@ void PhoenixPresenceHub::onUnsubscribed(Session *session, const QString &topic)
         own->onServerUnsubscribed(topic);
 
     // A pending join is cancelled even if the last listener went meanwhile.
-    if (!m_listeners.contains(topic) && !m_pending.contains(topic))
+    if (!m_listeners.contains(topic) && !m_pending.contains(topic)) {
+        m_stateCache.remove(topic);
         return;
+    }
     queueChange(topic, false, session, meta);
 }

@@ -104,6 +104,7 @@ private:
     QString m_refPrefix;
     quint64 m_refCounter = 0;
     QHash<QString, PendingDiff> m_pending; // topics with listeners and changes this window
+    mutable QHash<QString, QJsonObject> m_stateCache; // state() of topics with a window open
     QTimer m_window;
     int m_windowMs = kDefaultDiffWindowMs;
     int m_windowsFlushed = 0;
