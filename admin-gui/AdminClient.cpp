@@ -1,6 +1,7 @@
 #include "AdminClient.h"
 
 #include "AdminProtocol.h"
+#include "AdminSnapshotAssembler.h"
 #include "ChannelModel.h"
 #include "ConnectionModel.h"
 #include "TrafficModel.h"
@@ -123,6 +124,7 @@ void AdminClient::onDisconnected()
     if (m_refused && m_lastError.isEmpty())
         m_lastError = tr("Refused: the admin token was not accepted.");
     m_socket = nullptr;
+    m_assembler.clear(); // a snapshot cut short is no snapshot
     s->disconnect(this);
     s->deleteLater();
     failPending(tr("The link was lost before the server answered."));
@@ -210,6 +212,11 @@ void AdminClient::apply(const AdminMessage &m)
             m_lastError = tr("Refused: %1").arg(m.errorMessage);
         }
         emit serverError(m.errorCode, m.errorMessage);
+        break;
+    case AdminMessage::Type::SnapshotPart:
+        // A big snapshot comes in slices; the models change once, with the whole.
+        if (m_assembler.add(m))
+            apply(m_assembler.take());
         break;
     case AdminMessage::Type::Command:
     case AdminMessage::Type::Invalid:

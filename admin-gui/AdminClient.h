@@ -2,6 +2,7 @@
 
 #include "AdminCommand.h"
 #include "AdminResult.h"
+#include "AdminSnapshotAssembler.h"
 #include "ServerStats.h"
 #include "TrafficFilter.h"
 
@@ -81,6 +82,7 @@ private:
     TrafficModel *m_traffic;
     ServerStats m_stats;
     QString m_serverName;
+    AdminSnapshotAssembler m_assembler;
 
     QUrl m_url;
     QString m_token;

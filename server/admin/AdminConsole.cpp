@@ -6,6 +6,8 @@
 
 #include <QTimer>
 
+#include <utility>
+
 AdminConsole::AdminConsole(WebSocketConnection *socket, const QString &peer, const Limits &limits, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
@@ -70,16 +72,42 @@ void AdminConsole::flushTraffic()
     m_batch.clear();
 }
 
-void AdminConsole::sendSnapshot(const QByteArray &snapshot)
+void AdminConsole::beginSnapshot(std::unique_ptr<AdminSnapshotStream> stream)
 {
     m_needsSnapshot = false;
-    write(snapshot);
+    m_heldDeltas.clear();
+    if (stream->fitsInOne()) {
+        m_snapshot.reset();
+        write(stream->whole());
+        return;
+    }
+    m_snapshot = std::move(stream);
+    sendSnapshotPart();
+}
+
+void AdminConsole::sendSnapshotPart()
+{
+    if (!m_snapshot)
+        return;
+    write(m_snapshot->next());
+    if (!m_snapshot->atEnd())
+        return;
+    m_snapshot.reset();
+    // Held back, not skipped: they take the console from the snapshot's
+    // state to the feed's. (Only a tick or two: a snapshot takes a few passes.)
+    const QList<QByteArray> held = std::exchange(m_heldDeltas, {});
+    for (const QByteArray &delta : held)
+        write(delta);
 }
 
 void AdminConsole::sendDelta(const QByteArray &delta)
 {
     if (m_needsSnapshot)
         return;
+    if (m_snapshot) {
+        m_heldDeltas.append(delta);
+        return;
+    }
     if (isBehind()) {
         // Deltas build on each other: skipping one means starting over.
         m_needsSnapshot = true;

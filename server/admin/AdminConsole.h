@@ -1,11 +1,14 @@
 #pragma once
 
+#include "AdminSnapshotStream.h"
 #include "TrafficEvent.h"
 #include "TrafficFilter.h"
 #include "TrafficThrottle.h"
 
 #include <QList>
 #include <QObject>
+
+#include <memory>
 
 class WebSocketConnection;
 
@@ -41,7 +44,12 @@ public:
     // Snapshot and deltas: a delta is skipped (and a snapshot owed) while the
     // console is behind. Returns false when the console still needs a snapshot.
     bool needsSnapshot() const { return m_needsSnapshot; }
-    void sendSnapshot(const QByteArray &snapshot);
+    // Starts sending a snapshot: a small one goes out whole at once, a big
+    // one a part per sendSnapshotPart(). Deltas that come meanwhile are held
+    // and sent after the last part: they follow the state the parts show.
+    void beginSnapshot(std::unique_ptr<AdminSnapshotStream> stream);
+    bool sendingSnapshot() const { return m_snapshot != nullptr; }
+    void sendSnapshotPart();
     void sendDelta(const QByteArray &delta);
     // Results, audits and errors: small and always sent.
     void send(const QByteArray &message);
@@ -66,5 +74,7 @@ private:
     TrafficThrottle m_throttle;
     QList<TrafficEvent> m_batch;
     bool m_needsSnapshot = true;
+    std::unique_ptr<AdminSnapshotStream> m_snapshot; // while a big snapshot is going out
+    QList<QByteArray> m_heldDeltas;                  // meanwhile
     bool m_closing = false;
 };

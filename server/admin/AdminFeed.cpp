@@ -90,6 +90,10 @@ AdminFeed::AdminFeed(ChatService *chat, const Options &options, QObject *parent)
     connect(&m_tick, &QTimer::timeout, this, &AdminFeed::tick);
     m_trafficFlush.setInterval(options.trafficFlushMs);
     connect(&m_trafficFlush, &QTimer::timeout, this, &AdminFeed::flushTraffic);
+    m_roundSlices.setInterval(0);
+    connect(&m_roundSlices, &QTimer::timeout, this, &AdminFeed::sampleSlice);
+    m_snapshotParts.setInterval(0);
+    connect(&m_snapshotParts, &QTimer::timeout, this, &AdminFeed::sendSnapshotParts);
     // The first sample sets the baseline for rates.
     sampleStats(Timestamp::nowMs());
 }
@@ -104,6 +108,8 @@ void AdminFeed::goingAway()
 {
     m_tick.stop();
     m_trafficFlush.stop();
+    m_snapshotParts.stop();
+    m_roundSlices.stop();
     for (AdminConsole *c : qAsConst(m_consoles)) {
         c->flushTraffic();
         c->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server shutting down"));
@@ -146,11 +152,11 @@ void AdminFeed::acceptConsole(WebSocketConnection *socket, const HttpRequest &re
     connect(console, &AdminConsole::closed, this, &AdminFeed::onConsoleClosed);
     qCInfo(lcAdmin).noquote() << "admin console connected from" << peer;
 
-    // Bring the others up to date first (and fill the state the snapshot is
-    // made of), so the snapshot and the deltas that follow agree.
-    tick();
+    // Its snapshot goes out at the end of the next sampling round (it needs
+    // one: m_connections is what the consoles were last told), with the
+    // others' deltas, so the snapshot and the deltas that follow agree.
     m_consoles.append(console);
-    console->sendSnapshot(snapshot());
+    tick();
     if (!m_tick.isActive())
         m_tick.start();
     if (!m_trafficFlush.isActive())
@@ -168,6 +174,7 @@ void AdminFeed::onConsoleClosed(AdminConsole *console)
     if (m_consoles.isEmpty()) {
         m_tick.stop();
         m_trafficFlush.stop();
+        m_snapshotParts.stop();
     }
     updateTap();
 }
@@ -329,28 +336,70 @@ ServerStats AdminFeed::sampleStats(qint64 nowMs)
 
 void AdminFeed::tick()
 {
+    if (m_roundPos >= 0)
+        return; // the previous round is still going: it ends with the deltas
+    // The ids, not the pointers: a session may go between two slices.
+    const QList<Session *> sessions = m_chat->sessions();
+    m_roundIds.clear();
+    m_roundIds.reserve(sessions.size());
+    for (const Session *s : sessions)
+        m_roundIds.append(s->id());
+    m_roundPos = 0;
+    m_roundLive.clear();
+    m_roundChanged.clear();
+    sampleSlice();
+    if (m_roundPos >= 0)
+        m_roundSlices.start();
+}
+
+void AdminFeed::refresh()
+{
+    while (m_roundPos >= 0)
+        sampleSlice();
+    tick();
+    while (m_roundPos >= 0)
+        sampleSlice();
+}
+
+void AdminFeed::sampleSlice()
+{
+    // Describing 10,000 connections took 22 ms: a slice per loop pass instead.
+    const qsizetype end = qMin<qsizetype>(m_roundIds.size(), m_roundPos + qMax(1, m_options.sampleSliceSize));
+    for (; m_roundPos < end; ++m_roundPos) {
+        const Session *s = m_chat->session(m_roundIds.at(m_roundPos));
+        if (!s)
+            continue; // gone since the round began: removed below
+        ConnectionInfo info = describe(s);
+        m_roundLive.insert(info.id);
+        const auto it = m_connections.constFind(info.id);
+        if (it == m_connections.constEnd() || *it != info)
+            m_roundChanged.append(std::move(info));
+    }
+    if (m_roundPos < m_roundIds.size())
+        return;
+    m_roundPos = -1;
+    m_roundSlices.stop();
+    finishRound();
+}
+
+void AdminFeed::finishRound()
+{
     const qint64 now = Timestamp::nowMs();
 
-    QList<ConnectionInfo> changedConnections;
+    // m_connections changes only here, at the end of a round: a snapshot
+    // begun at any time shows a round's end, and the deltas follow from it.
+    const QList<ConnectionInfo> changedConnections = std::exchange(m_roundChanged, {});
+    for (const ConnectionInfo &info : changedConnections)
+        m_connections.insert(info.id, info);
+    // Read first, erase by key: a non-const walk would deep-copy the map
+    // while a snapshot stream shares it.
     QStringList removedConnections;
-    QSet<QString> live;
-    for (const Session *s : m_chat->sessions()) {
-        ConnectionInfo info = describe(s);
-        live.insert(info.id);
-        auto it = m_connections.find(info.id);
-        if (it == m_connections.end() || *it != info) {
-            changedConnections.append(info);
-            m_connections.insert(info.id, info);
-        }
-    }
-    for (auto it = m_connections.begin(); it != m_connections.end();) {
-        if (!live.contains(it.key())) {
+    for (auto it = m_connections.constBegin(); it != m_connections.constEnd(); ++it)
+        if (!m_roundLive.contains(it.key()))
             removedConnections.append(it.key());
-            it = m_connections.erase(it);
-        } else {
-            ++it;
-        }
-    }
+    for (const QString &id : std::as_const(removedConnections))
+        m_connections.remove(id);
+    m_roundLive.clear();
 
     QList<ChannelInfo> changedChannels;
     QStringList removedChannels;
@@ -381,7 +430,6 @@ void AdminFeed::tick()
     // One encoding for every console.
     const QByteArray delta = AdminProtocol::encodeDelta(changedConnections, removedConnections, changedChannels,
                                                         removedChannels, &m_stats);
-    QByteArray snap;
     for (AdminConsole *c : qAsConst(m_consoles)) {
         if (c->enforceHardLimit())
             continue;
@@ -389,19 +437,44 @@ void AdminFeed::tick()
             // A console that fell behind starts over once it has caught up.
             if (c->isBehind())
                 continue;
-            if (snap.isEmpty())
-                snap = snapshot();
-            c->sendSnapshot(snap);
+            startSnapshot(c);
         } else {
             c->sendDelta(delta);
         }
     }
 }
 
-QByteArray AdminFeed::snapshot()
+void AdminFeed::startSnapshot(AdminConsole *console)
 {
-    return AdminProtocol::encodeSnapshot(m_connections.values(), m_channels.values(), m_stats, TrafficFilter(),
-                                         serverName());
+    // Of what the consoles were last told (m_connections after a tick): the
+    // deltas of later ticks build on exactly this.
+    console->beginSnapshot(std::make_unique<AdminSnapshotStream>(m_connections, m_channels, m_stats, serverName(),
+                                                                 m_options.snapshotSliceSize));
+    if (console->sendingSnapshot() && !m_snapshotParts.isActive())
+        m_snapshotParts.start();
+}
+
+void AdminFeed::sendSnapshotParts()
+{
+    QElapsedTimer pass;
+    pass.start();
+    bool more = false;
+    // Copy: a write may close a console, which leaves m_consoles.
+    const QList<AdminConsole *> consoles = m_consoles;
+    for (AdminConsole *c : consoles) {
+        if (!c->sendingSnapshot() || !m_consoles.contains(c))
+            continue;
+        if (pass.elapsed() >= m_options.snapshotPassBudgetMs) {
+            more = true; // its turn comes next pass
+            continue;
+        }
+        if (c->enforceHardLimit())
+            continue;
+        c->sendSnapshotPart();
+        more = more || c->sendingSnapshot();
+    }
+    if (!more)
+        m_snapshotParts.stop();
 }
 
 void AdminFeed::handleCommand(AdminConsole *console, const QByteArray &data)

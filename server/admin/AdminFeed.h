@@ -11,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <optional>
@@ -44,6 +45,13 @@ public:
         int maxConsoles = 16;
         int payloadLimit = TrafficEvent::DefaultPayloadLimit;
         AdminConsole::Limits limits;
+        // Snapshots bigger than this many connections + channels go out in
+        // parts of this size, one part per console per loop pass, the parts
+        // of one pass within the budget: watching must not stall chatting.
+        int snapshotSliceSize = 500;
+        int snapshotPassBudgetMs = 4;
+        // Connections described per loop pass when sampling (each tick).
+        int sampleSliceSize = 1000;
     };
 
     // Registers /admin/ws when a token is configured; without one it only
@@ -61,6 +69,9 @@ public:
     // For tests and the route: token and rate checks of an upgrade request.
     std::optional<HttpResponse> checkUpgrade(const HttpRequest &req);
     void acceptConsole(WebSocketConnection *socket, const HttpRequest &req);
+    // Samples every connection and sends deltas (and owed snapshots) now,
+    // as each tick does over a few loop passes (tests).
+    void refresh();
 
 private:
     void onSessionAttached(Session *session);
@@ -69,10 +80,15 @@ private:
                    qint64 bytes, const QByteArray &payload);
     void onEvent(const ChatEventPtr &event);
     void onConsoleClosed(AdminConsole *console);
+    // Each tick starts a sampling round: connections are described a slice
+    // per loop pass; the round's end applies them and sends the deltas.
     void tick();
+    void sampleSlice();
+    void finishRound();
     void flushTraffic();
     void updateTap();
-    QByteArray snapshot();
+    void startSnapshot(AdminConsole *console);
+    void sendSnapshotParts();
 
     void handleCommand(AdminConsole *console, const QByteArray &data);
     void runCommand(AdminConsole *console, const AdminCommand &command);
@@ -87,6 +103,12 @@ private:
     QList<AdminConsole *> m_consoles;
     QTimer m_tick;
     QTimer m_trafficFlush;
+    QTimer m_snapshotParts; // 0 ms: once per loop pass while a snapshot is going out
+    QTimer m_roundSlices;   // 0 ms: once per loop pass while a sampling round runs
+    QStringList m_roundIds;
+    qsizetype m_roundPos = -1; // -1: no round under way
+    QSet<QString> m_roundLive;
+    QList<ConnectionInfo> m_roundChanged;
     bool m_tapOn = false;
     qint64 m_trafficSeq = 0;
     qint64 m_startedAt;

@@ -41,4 +41,5 @@ private:
     RestApi *m_rest = nullptr;
     AdminFeed *m_admin = nullptr;
     bool m_ready = false;
+    bool m_shuttingDown = false;
 };

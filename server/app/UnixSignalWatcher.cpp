@@ -1,5 +1,7 @@
 #include "UnixSignalWatcher.h"
 
+#include "transport/ShutdownSignal.h"
+
 #include <QSocketNotifier>
 
 #include <csignal>
@@ -33,6 +35,7 @@ UnixSignalWatcher::~UnixSignalWatcher()
 
 void UnixSignalWatcher::handler(int signal)
 {
+    ShutdownSignal::raise(); // before the loop hears of it: see ShutdownSignal
     const char sig = char(signal);
     [[maybe_unused]] ssize_t n = ::write(s_fds[0], &sig, 1);
 }

@@ -18,6 +18,7 @@ void LoopLagProbe::tick()
     const double lagMs = double(now - m_expectedNs) / 1e6;
     m_expectedNs = now + qint64(IntervalMs) * 1000000;
     Metrics &m = Metrics::instance();
+    m.loopLagMs.observe(qMax(0.0, lagMs));
     if (lagMs > m.loopLagMaxMs) m.loopLagMaxMs = lagMs;
     if (lagMs > 10) ++m.loopLagOver10ms;
     if (lagMs > 50) ++m.loopLagOver50ms;

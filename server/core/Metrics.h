@@ -3,6 +3,9 @@
 #include <QHash>
 #include <QString>
 
+#include <array>
+#include <atomic>
+
 // Process-wide counters for /metrics and the admin feed. Single-threaded:
 // touched only from the main thread, like the rest of the core.
 class Metrics
@@ -25,4 +28,37 @@ public:
     // and how often by more than 10 / 50 / 100 ms. A stall here delays every client.
     double loopLagMaxMs = 0;
     quint64 loopLagOver10ms = 0, loopLagOver50ms = 0, loopLagOver100ms = 0;
+
+    // A Prometheus histogram of durations in ms over fixed buckets. observe()
+    // may run on any thread (storage commits are timed on the writer thread),
+    // hence atomics; readers may see a count one observation ahead of a
+    // bucket, never a bucket going back.
+    struct Histogram
+    {
+        static constexpr std::array<double, 11> kBoundsMs{ 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500 };
+        std::array<std::atomic<quint64>, kBoundsMs.size() + 1> buckets{}; // each its own range; last: +Inf
+        std::atomic<quint64> count{ 0 };
+        std::atomic<quint64> sumUs{ 0 }; // microseconds: integral, so atomic adds suffice
+
+        void observe(double ms)
+        {
+            if (!(ms >= 0))
+                ms = 0; // NaN or a clock hiccup
+            size_t i = 0;
+            while (i < kBoundsMs.size() && ms > kBoundsMs[i])
+                ++i;
+            buckets[i].fetch_add(1, std::memory_order_relaxed);
+            sumUs.fetch_add(quint64(ms * 1000.0), std::memory_order_relaxed);
+            count.fetch_add(1, std::memory_order_relaxed);
+        }
+    };
+    // How late each LoopLagProbe tick ran (lag per probe pass; 0 when on time).
+    Histogram loopLagMs;
+    // Duration of each storage commit (one transaction of a group commit).
+    // Observed where a commit is timed (StoreWriter::run, on the writer thread).
+    Histogram storageCommitMs;
+
+    // Phoenix presence: diff windows flushed (one presence_diff per topic
+    // with listeners and changes per window).
+    quint64 presenceDiffWindows = 0;
 };

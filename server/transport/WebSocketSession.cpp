@@ -6,6 +6,9 @@
 
 #include "net/WebSocketConnection.h"
 
+#include "ShutdownSignal.h"
+#include "TimerJitter.h"
+
 WebSocketSession::WebSocketSession(ChatService *chat, WebSocketConnection *socket, const QString &dialect, const Limits &limits,
                                    QObject *parent)
     : Session(dialect, QStringLiteral("websocket"), parent), m_chat(chat), m_socket(socket), m_limits(limits)
@@ -35,9 +38,11 @@ WebSocketSession::WebSocketSession(ChatService *chat, WebSocketConnection *socke
     if (m_limits.idleTimeoutMs > 0) {
         m_idle = new QTimer(this);
         m_idle->setSingleShot(true);
-        m_idle->setTimerType(Qt::CoarseTimer);
+        // Precise: a coarse timer may fire 5 % early, and its rounding to a
+        // shared grid would gather the jittered deadlines into bursts again.
+        m_idle->setTimerType(Qt::PreciseTimer);
         connect(m_idle, &QTimer::timeout, this, &WebSocketSession::onIdleTimeout);
-        m_idle->start(m_limits.idleTimeoutMs);
+        touch();
     }
 }
 
@@ -84,7 +89,9 @@ void WebSocketSession::onIdleTimeout()
 
 void WebSocketSession::touch()
 {
-    if (m_idle) m_idle->start(m_limits.idleTimeoutMs);
+    // Up to a tenth later, never earlier: connections opened (or last heard
+    // from) in one burst do not all time out in one pass.
+    if (m_idle) m_idle->start(TimerJitter::later(m_limits.idleTimeoutMs, 0.1));
 }
 
 qint64 WebSocketSession::sendQueueBytes() const
@@ -120,12 +127,23 @@ void WebSocketSession::sendBinary(const QByteArray &data, const QString &event, 
 
 void WebSocketSession::close(quint16 code, const QString &reason)
 {
-    if (m_closing) return;
-    m_closing = true;
+    // Closing first: whatever the detach fans out reaches us as dropped.
+    closeSocket(code, reason);
     if (m_attached) {
         m_attached = false;
         m_chat->detachSession(this);
     }
+    if (m_detachDeferred) {
+        m_detachDeferred = false;
+        Q_EMIT closed(this);
+        deleteLater();
+    }
+}
+
+void WebSocketSession::closeSocket(quint16 code, const QString &reason)
+{
+    if (m_closing) return;
+    m_closing = true;
     // The connection drops a peer that never answers the close handshake.
     m_socket->close(code, reason);
 }
@@ -137,6 +155,14 @@ void WebSocketSession::disconnectWithReason(const QString &reason)
 
 void WebSocketSession::onDisconnected()
 {
+    if (m_attached && ShutdownSignal::pending()) {
+        // SIGTERM is waiting behind this close: detaching now would fan our
+        // leave out to every session still attached. Go quiet instead and let
+        // Server::shutdown detach us (goingAway) once everyone is closing.
+        m_closing = true;
+        m_detachDeferred = true;
+        return;
+    }
     if (m_attached) {
         m_attached = false;
         m_chat->detachSession(this);

@@ -30,10 +30,18 @@ public:
 
     void disconnectWithReason(const QString &reason) override;
     void goingAway() override { close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server shutting down")); }
+    // Shutdown, first half: the close frame (1001) goes out and nothing more
+    // is sent, but the session stays attached until goingAway(). Closing every
+    // socket before detaching any keeps a mass shutdown linear: each detach
+    // fans a leave out to the sessions still attached, and those are closing
+    // by then (dropped at once, not encoded into frames for dying sockets).
+    void closeForShutdown() { closeSocket(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server shutting down")); }
     qint64 sendQueueBytes() const override;
     WebSocketConnection *socket() const { return m_socket; }
     ChatService *chat() const { return m_chat; }
     const Limits &limits() const { return m_limits; }
+    // Milliseconds until the idle timeout; -1 without one.
+    int idleRemainingMs() const { return m_idle && m_idle->isActive() ? m_idle->remainingTime() : -1; }
 
     // Attaches to the core; on failure sends nothing and returns the error.
     CoreError start();
@@ -59,6 +67,7 @@ protected:
     void labelIncoming(const QString &event, const QString &channelId = QString());
 
 private:
+    void closeSocket(quint16 code, const QString &reason);
     void onDisconnected();
     bool checkBackpressure();
     void handleIncoming(qint64 size, const QByteArray &payload, const std::function<void()> &handle);
@@ -69,6 +78,7 @@ private:
     QTimer *m_idle = nullptr;
     bool m_attached = false;
     bool m_closing = false;
+    bool m_detachDeferred = false; // disconnected while a shutdown was pending
     bool m_inPending = false;
     qint64 m_inSize = 0;
     QByteArray m_inPayload;

@@ -15,16 +15,22 @@
 // see docs/admin.md for the wire shapes.
 struct AdminMessage
 {
-    enum class Type { Invalid, Snapshot, Delta, Traffic, Result, Audit, Error, Command };
+    // SnapshotPart: a big snapshot in slices ("snapshot_part"), see AdminSnapshotAssembler.
+    enum class Type { Invalid, Snapshot, Delta, Traffic, Result, Audit, Error, Command, SnapshotPart };
 
     Type type = Type::Invalid;
 
-    // Snapshot
+    // Snapshot, SnapshotPart
     int protocol = 0;
     QString server;
     TrafficFilter trafficFilter;
 
-    // Snapshot (all) and Delta (changed or new)
+    // SnapshotPart: its index from 0, and whether it is the last one (which
+    // carries the stats).
+    int part = 0;
+    bool lastPart = false;
+
+    // Snapshot (all), SnapshotPart (a slice) and Delta (changed or new)
     QList<ConnectionInfo> connections;
     QList<ChannelInfo> channels;
     bool hasStats = false;

@@ -56,6 +56,7 @@ const TypeName typeNames[] = {
     {AdminMessage::Type::Audit, "audit"},
     {AdminMessage::Type::Error, "error"},
     {AdminMessage::Type::Command, "command"},
+    {AdminMessage::Type::SnapshotPart, "snapshot_part"},
 };
 
 } // namespace
@@ -83,6 +84,25 @@ QByteArray AdminProtocol::encodeSnapshot(const QList<ConnectionInfo> &connection
         {"stats", stats.toJson()},
         {"traffic_filter", filter.toJson()},
     });
+}
+
+QByteArray AdminProtocol::encodeSnapshotPart(int part, bool last, const QList<ConnectionInfo> &connections,
+                                             const QList<ChannelInfo> &channels, const ServerStats *stats,
+                                             const TrafficFilter &filter, const QString &server)
+{
+    QJsonObject o{
+        {"type", "snapshot_part"},
+        {"protocol", Version},
+        {"server", server},
+        {"part", part},
+        {"last", last},
+        {"connections", toArray(connections)},
+        {"channels", toArray(channels)},
+        {"traffic_filter", filter.toJson()},
+    };
+    if (stats)
+        o.insert(QLatin1String("stats"), stats->toJson());
+    return compact(o);
 }
 
 QByteArray AdminProtocol::encodeDelta(const QList<ConnectionInfo> &changedConnections,
@@ -168,6 +188,24 @@ bool AdminProtocol::decode(const QByteArray &data, AdminMessage *out, QString *e
         m.trafficFilter = TrafficFilter::fromJson(o.value(QLatin1String("traffic_filter")).toObject());
         m.hasStats = true;
         m.stats = ServerStats::fromJson(o.value(QLatin1String("stats")).toObject());
+        if (!fromArray(o.value(QLatin1String("connections")), &m.connections, "connections", code, message)
+            || !fromArray(o.value(QLatin1String("channels")), &m.channels, "channels", code, message))
+            return false;
+        break;
+    case AdminMessage::Type::SnapshotPart:
+        m.protocol = o.value(QLatin1String("protocol")).toInt();
+        m.server = o.value(QLatin1String("server")).toString();
+        m.trafficFilter = TrafficFilter::fromJson(o.value(QLatin1String("traffic_filter")).toObject());
+        if (!o.value(QLatin1String("part")).isDouble() || o.value(QLatin1String("part")).toInt(-1) < 0) {
+            *code = QLatin1String(ErrorBadRequest);
+            *message = QStringLiteral("\"part\" must be a number from 0");
+            return false;
+        }
+        m.part = o.value(QLatin1String("part")).toInt();
+        m.lastPart = o.value(QLatin1String("last")).toBool();
+        m.hasStats = o.value(QLatin1String("stats")).isObject();
+        if (m.hasStats)
+            m.stats = ServerStats::fromJson(o.value(QLatin1String("stats")).toObject());
         if (!fromArray(o.value(QLatin1String("connections")), &m.connections, "connections", code, message)
             || !fromArray(o.value(QLatin1String("channels")), &m.channels, "channels", code, message))
             return false;

@@ -6,7 +6,7 @@
 #include <QList>
 
 // The admin feed on /admin/ws: JSON text frames, each an object with a
-// "type". The server sends snapshot, delta, traffic, result, audit and error;
+// "type". The server sends snapshot (or snapshot_part), delta, traffic, result, audit and error;
 // a console sends command. Encoding and decoding are pure functions so the
 // server, the console and the tests share one definition of the wire.
 class AdminProtocol
@@ -32,6 +32,16 @@ public:
                                      const ServerStats &stats,
                                      const TrafficFilter &filter,
                                      const QString &server);
+    // One slice of a snapshot too big for one frame: parts 0..n in order,
+    // the last with `stats` (null in the others). A console assembles them
+    // (AdminSnapshotAssembler) and applies the whole as one snapshot; the
+    // server sends no delta between the parts of a snapshot.
+    static QByteArray encodeSnapshotPart(int part, bool last,
+                                         const QList<ConnectionInfo> &connections,
+                                         const QList<ChannelInfo> &channels,
+                                         const ServerStats *stats,
+                                         const TrafficFilter &filter,
+                                         const QString &server);
     // stats may be null when only connections or channels changed.
     static QByteArray encodeDelta(const QList<ConnectionInfo> &changedConnections,
                                   const QStringList &removedConnections,

@@ -19,6 +19,7 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QSet>
 #include <QSignalSpy>
 #include <QFile>
 #include <QJsonDocument>
@@ -165,6 +166,52 @@ private slots:
         QVERIFY(m_window->linkText().contains(QStringLiteral("Connected to ws://127.0.0.1")));
         QVERIFY(m_window->linkText().contains(QStringLiteral("fake/1")));
         QCOMPARE(m_window->overviewPage()->counterText(QStringLiteral("connections")), QStringLiteral("2"));
+    }
+
+    void aSnapshotInPartsReplacesTheTablesOnceWholeAndDeltasApplyAfterIt()
+    {
+        openConsole();
+        AdminClient *client = m_window->client();
+        QSignalSpy applied(client, &AdminClient::snapshotApplied);
+        QList<ConnectionInfo> all;
+        for (int i = 0; i < 1200; ++i)
+            all.append(conn(QStringLiteral("c-%1").arg(i), QStringLiteral("u%1").arg(i % 7), "flatjson", {"ch-general"}));
+        const ServerStats s = stats(3);
+        // Three parts of 500; the console shows nothing of them before the last.
+        m_server->broadcast(AdminProtocol::encodeSnapshotPart(0, false, all.mid(0, 500), {chan("ch-general", "general")},
+                                                              nullptr, TrafficFilter(), QStringLiteral("fake/1")));
+        m_server->broadcast(AdminProtocol::encodeSnapshotPart(1, false, all.mid(500, 500), {}, nullptr, TrafficFilter(),
+                                                              QStringLiteral("fake/1")));
+        QVERIFY(feedSoFarApplied());
+        QCOMPARE(client->connections()->rowCount(), 2);
+        QCOMPARE(applied.count(), 0);
+        m_server->broadcast(AdminProtocol::encodeSnapshotPart(2, true, all.mid(1000), {chan("ch-random", "random")}, &s,
+                                                              TrafficFilter(), QStringLiteral("fake/1")));
+        // The server holds deltas back until the last part: one opened, one closed.
+        m_server->broadcast(AdminProtocol::encodeDelta({conn("c-new", "newbie", "phoenix", {})}, {QStringLiteral("c-17")},
+                                                       {}, {}, nullptr));
+        QVERIFY(feedSoFarApplied());
+        QCOMPARE(applied.count(), 1);
+        QSet<QString> shown;
+        for (int row = 0; row < client->connections()->rowCount(); ++row)
+            shown.insert(client->connections()->at(row).id);
+        QSet<QString> expected;
+        for (const ConnectionInfo &c : all)
+            expected.insert(c.id);
+        expected.remove(QStringLiteral("c-17"));
+        expected.insert(QStringLiteral("c-new"));
+        QCOMPARE(shown, expected);
+        QCOMPARE(client->channels()->rowCount(), 2);
+    }
+
+    void aSnapshotPartOutOfOrderIsNotApplied()
+    {
+        openConsole();
+        AdminClient *client = m_window->client();
+        m_server->broadcast(AdminProtocol::encodeSnapshotPart(1, true, {conn("c-x", "x", "flatjson", {})}, {}, nullptr,
+                                                              TrafficFilter(), QStringLiteral("fake/1")));
+        QVERIFY(feedSoFarApplied());
+        QCOMPARE(client->connections()->rowCount(), 2);
     }
 
     void detailsPaneFollowsSelectionAndLiveDeltas()

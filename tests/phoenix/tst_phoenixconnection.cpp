@@ -3,6 +3,7 @@
 // event mapping and the presence hub, without sockets.
 
 #include "core/ChatService.h"
+#include "core/RoomManager.h"
 #include "dialects/phoenix/PhoenixPresenceHub.h"
 #include "RecordingPhoenixSession.h"
 #include "storage/Store.h"
@@ -10,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -71,6 +73,16 @@ class TestPhoenixConnection : public QObject
     }
 
     QString generalTopic() const { return QStringLiteral("channel:") + m_general; }
+
+    // The phx_refs of a presence_state or of a diff's joins/leaves.
+    static QSet<QString> refsOf(const QJsonObject &presences)
+    {
+        QSet<QString> refs;
+        for (const QJsonValue &entry : presences)
+            for (const QJsonValue &meta : entry.toObject().value("metas").toArray())
+                refs.insert(meta.toObject().value("phx_ref").toString());
+        return refs;
+    }
 
     // Joins #general with join_ref = ref = `ref`.
     bool joinGeneral(RecordingPhoenixSession *s, const QString &ref)
@@ -163,18 +175,116 @@ private slots:
         QVERIFY(joinGeneral(a, "1"));
         RecordingPhoenixSession *b = connectAs(m_bob);
         QVERIFY(joinGeneral(b, "1"));
+        // Batched: nothing until the window closes, then one diff.
+        QCOMPARE(a->withEvent("presence_diff").size(), 0);
+        QTRY_COMPARE(a->withEvent("presence_diff").size(), 1);
         QList<PhoenixMessage> diffs = a->withEvent("presence_diff");
-        QCOMPARE(diffs.size(), 1);
         const QJsonObject joinMetas = diffs.at(0).payload.value("joins").toObject().value(m_bob.id).toObject();
         const QString ref = joinMetas.value("metas").toArray().at(0).toObject().value("phx_ref").toString();
         QVERIFY(!ref.isEmpty());
-        QCOMPARE(b->withEvent("presence_diff").size(), 0); // its own arrival is in its presence_state
+        // b joined mid-window: its state is as of the last diff, and its own
+        // arrival comes with the window's diff, once.
+        QVERIFY(!b->withEvent("presence_state").first().payload.contains(m_bob.id));
+        QCOMPARE(b->withEvent("presence_diff").size(), 1);
         b->connection().handleText(frame("1", "2", generalTopic(), "phx_leave"));
+        QTRY_COMPARE(a->withEvent("presence_diff").size(), 2);
         diffs = a->withEvent("presence_diff");
-        QCOMPARE(diffs.size(), 2);
         const QJsonArray left = diffs.at(1).payload.value("leaves").toObject().value(m_bob.id).toObject().value("metas").toArray();
         QCOMPARE(left.at(0).toObject().value("phx_ref").toString(), ref);
         QCOMPARE(b->withEvent("phx_close").size(), 1);
+    }
+
+    void aBurstOfJoinsAndLeavesIsOneDiffPerWindow()
+    {
+        // N connects to a topic with a listener cost the listener one frame per
+        // window, not one per connect; a meta joined and left within the window
+        // is in no diff at all.
+        m_hub->setDiffWindowMs(60 * 60 * 1000); // the window closes when the test says
+        RecordingPhoenixSession *a = connectAs(m_alice);
+        QVERIFY(joinGeneral(a, "1"));
+        const int before = m_hub->windowsFlushed();
+        QList<RecordingPhoenixSession *> burst;
+        for (int i = 0; i < 40; ++i) {
+            burst.append(connectAs(i % 2 ? m_bob : m_alice));
+            QVERIFY(joinGeneral(burst.last(), "1"));
+        }
+        for (int i = 0; i < 10; ++i)
+            disconnect(burst.takeLast());
+        QCOMPARE(a->withEvent("presence_diff").size(), 0);
+        m_hub->flushDiffs();
+        QCOMPARE(m_hub->windowsFlushed(), before + 1);
+        const QList<PhoenixMessage> diffs = a->withEvent("presence_diff");
+        QCOMPARE(diffs.size(), 1);
+        const QJsonObject joins = diffs.at(0).payload.value("joins").toObject();
+        QCOMPARE(diffs.at(0).payload.value("leaves").toObject(), QJsonObject());
+        QCOMPARE(joins.value(m_alice.id).toObject().value("metas").toArray().size() +
+                     joins.value(m_bob.id).toObject().value("metas").toArray().size(),
+                 30);
+        m_hub->flushDiffs(); // nothing pending: no window, no frame
+        QCOMPARE(m_hub->windowsFlushed(), before + 1);
+        QCOMPARE(a->withEvent("presence_diff").size(), 1);
+    }
+
+    void joinersMidWindowFoldToTheExactStateWithNoChangeSeenTwice()
+    {
+        m_hub->setDiffWindowMs(60 * 60 * 1000);
+        const QString topic = RoomManager::channelTopic(m_general);
+        RecordingPhoenixSession *a = connectAs(m_alice);
+        QVERIFY(joinGeneral(a, "1"));
+        RecordingPhoenixSession *old = connectAs(m_bob);
+        QVERIFY(joinGeneral(old, "1"));
+        m_hub->flushDiffs(); // `old` is announced
+        // In one window: someone arrives, a listener joins, `old` leaves,
+        // another listener joins, someone arrives and leaves, one more arrives.
+        RecordingPhoenixSession *first = connectAs(m_bob);
+        QVERIFY(joinGeneral(first, "1"));
+        RecordingPhoenixSession *c = connectAs(m_alice);
+        QVERIFY(joinGeneral(c, "1"));
+        disconnect(old);
+        RecordingPhoenixSession *d = connectAs(m_bob);
+        QVERIFY(joinGeneral(d, "1"));
+        RecordingPhoenixSession *brief = connectAs(m_alice);
+        QVERIFY(joinGeneral(brief, "1"));
+        disconnect(brief);
+        RecordingPhoenixSession *last = connectAs(m_bob);
+        QVERIFY(joinGeneral(last, "1"));
+        m_hub->flushDiffs();
+        // Everyone subscribed now, by phx_ref, from a fresh listener's point of view.
+        const QSet<QString> truth = refsOf(m_hub->state(topic));
+        QCOMPARE(truth.size(), 5); // a, first, c, d, last
+        for (RecordingPhoenixSession *s : { a, first, c, d, last }) {
+            QSet<QString> folded;
+            QStringList problems;
+            for (const PhoenixMessage &m : s->messages()) {
+                if (m.event == "presence_state")
+                    folded = refsOf(m.payload);
+                if (m.event != "presence_diff")
+                    continue;
+                for (const QString &ref : refsOf(m.payload.value("joins").toObject())) {
+                    if (folded.contains(ref))
+                        problems << "join seen twice: " + ref;
+                    folded.insert(ref);
+                }
+                for (const QString &ref : refsOf(m.payload.value("leaves").toObject())) {
+                    if (!folded.remove(ref))
+                        problems << "leave of an unknown meta: " + ref;
+                }
+            }
+            QCOMPARE(problems, QStringList());
+            QCOMPARE(folded, truth);
+        }
+    }
+
+    void aWindowOfZeroSendsEachChangeAtOnce()
+    {
+        m_hub->setDiffWindowMs(0);
+        RecordingPhoenixSession *a = connectAs(m_alice);
+        QVERIFY(joinGeneral(a, "1"));
+        RecordingPhoenixSession *b = connectAs(m_bob);
+        QVERIFY(joinGeneral(b, "1"));
+        QCOMPARE(a->withEvent("presence_diff").size(), 1);
+        QVERIFY(b->withEvent("presence_state").first().payload.contains(m_bob.id));
+        QCOMPARE(b->withEvent("presence_diff").size(), 0);
     }
 
     void removalFromAPrivateChannelClosesIt()

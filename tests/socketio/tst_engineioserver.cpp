@@ -11,6 +11,8 @@
 #include <QTimer>
 
 #include <functional>
+#include <limits>
+#include <set>
 #include <memory>
 #include <vector>
 
@@ -275,10 +277,71 @@ private slots:
         QCOMPARE(server.sessionCount(), 1);
     }
 
+    void pingsOfSessionsOpenedInOnePassAreSpreadWithinTheInterval()
+    {
+        // 10,000 sockets opened in a burst must not all be pinged in one pass,
+        // every interval: each ping is due somewhere in [0.9, 1.0] of the
+        // interval (the queue's slack included), never later than it.
+        EngineIoConfig c; // the default 25 s interval
+        EngineIoServer server(c);
+        QElapsedTimer clock;
+        clock.start();
+        std::vector<QString> sids;
+        for (int i = 0; i < 300; ++i) {
+            sids.push_back(handshake(server));
+            QVERIFY(!sids.back().isEmpty());
+        }
+        const qint64 elapsed = clock.elapsed(); // deadlines read below are at most this much closer
+        const qint64 latest = c.pingInterval - EngineIoTimerQueue::slackFor(c.pingInterval);
+        const qint64 earliest = latest - qint64(latest * 0.1);
+        std::set<qint64> distinct;
+        qint64 lo = std::numeric_limits<qint64>::max(), hi = -1;
+        for (const QString &sid : sids) {
+            const qint64 due = server.session(sid)->pingDueInMs();
+            QVERIFY2(due >= 0, qPrintable(sid));
+            QVERIFY2(due <= latest, qPrintable(QString::number(due)));
+            QVERIFY2(due >= earliest - elapsed - 1, qPrintable(QString::number(due)));
+            distinct.insert(due);
+            lo = qMin(lo, due);
+            hi = qMax(hi, due);
+        }
+        QVERIFY2(distinct.size() >= 16, qPrintable(QString::number(distinct.size())));
+        QVERIFY2(hi - lo >= c.pingInterval / 20, qPrintable(QStringLiteral("%1..%2").arg(lo).arg(hi)));
+        QVERIFY(latest + EngineIoTimerQueue::slackFor(latest) <= c.pingInterval);
+    }
+
+    void everyPingDelayStaysWithinTheInterval_data()
+    {
+        QTest::addColumn<int>("interval");
+        QTest::newRow("25 s") << 25000;
+        QTest::newRow("400 ms") << 400;
+        QTest::newRow("60 ms") << 60;
+        QTest::newRow("3 ms") << 3;
+    }
+
+    void everyPingDelayStaysWithinTheInterval()
+    {
+        // Every ping, not only the first: its delay plus the most the queue
+        // may add is within the interval, and the delays cover the window.
+        QFETCH(int, interval);
+        int lo = std::numeric_limits<int>::max(), hi = 0;
+        for (int i = 0; i < 5000; ++i) {
+            const int d = EngineIoSocket::pingDelay(interval);
+            QVERIFY2(d >= 1, qPrintable(QString::number(d)));
+            QVERIFY2(d + EngineIoTimerQueue::slackFor(d) <= interval, qPrintable(QString::number(d)));
+            lo = qMin(lo, d);
+            hi = qMax(hi, d);
+        }
+        const int latest = int(interval - EngineIoTimerQueue::slackFor(interval));
+        QVERIFY2(lo >= latest - int(latest * 0.1), qPrintable(QString::number(lo)));
+        if (interval >= 400) // long enough for a tenth to be many steps
+            QVERIFY2(hi - lo >= latest / 20, qPrintable(QStringLiteral("%1..%2").arg(lo).arg(hi)));
+    }
+
     void amongManySessionsOnlyTheSilentOnesAreDroppedOnTime()
     {
         // Every session's ping and pong deadlines share one queue (idle memory, docs/design.md):
-        // a silent client must still go at pingInterval + pingTimeout (never
+        // a silent client must still go at its ping + pingTimeout (never
         // sooner, and each of the two deadlines served at most 1/20 late), and
         // clients that answer every ping must stay, however many sessions
         // share the queue.
@@ -373,7 +436,10 @@ private slots:
             return true;
         }, 30000));
         QCOMPARE(errors, QStringList());
-        const qint64 deadline = c.pingInterval + c.pingTimeout;
+        // Pings are jittered earlier (never later) than the interval, by up to
+        // a tenth: a silent client goes at the earliest ping + pingTimeout.
+        const qint64 latestPing = c.pingInterval - EngineIoTimerQueue::slackFor(c.pingInterval);
+        const qint64 deadline = latestPing - qint64(latestPing * 0.1) + c.pingTimeout;
         for (const Client &cl : clients) {
             QVERIFY2(cl.pingSeenByLatest >= 1, qPrintable(cl.sid + QStringLiteral(": first ping later than 1/20 late")));
             if (cl.answers) {

@@ -10,7 +10,8 @@
 #include <vector>
 
 // The shared timer queue behind every Engine.IO session's heartbeat: a timer
-// never fires early, fires at most 1/20 of its duration late, and
+// never fires early, fires at most 1/20 of its duration late (25 ms at most:
+// EngineIoTimerQueue::slackFor), serves a burst over several passes, and
 // stop/restart/teardown behave like a QTimer's.
 //
 // No wall-clock upper bounds here (how late on a loaded machine is for the
@@ -191,6 +192,49 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(queue.activeCount(), 0, 5000);
         for (size_t i = 0; i < fired.size(); ++i)
             QCOMPARE(fired[i], i % 4 == 0 ? 0 : 1);
+    }
+
+    void aBurstOfDueTimersIsServedOverSeveralPasses()
+    {
+        // Thousands of deadlines due at once (sockets opened in a burst) must
+        // not be served in one pass: the loop gets to run between slices, so
+        // something posted by the first callback runs before the last one.
+        EngineIoTimerQueue queue;
+        const int n = EngineIoTimerQueue::kMaxPerPass * 4;
+        int fired = 0;
+        int firedWhenPostedRan = -1;
+        std::vector<std::unique_ptr<EngineIoTimer>> timers;
+        for (int i = 0; i < n; ++i) {
+            timers.push_back(std::make_unique<EngineIoTimer>(&queue, [&, i] {
+                ++fired;
+                if (i == 0)
+                    QMetaObject::invokeMethod(&queue, [&] { firedWhenPostedRan = fired; }, Qt::QueuedConnection);
+            }));
+            timers.back()->start(40);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(fired, n, 5000);
+        QVERIFY(firedWhenPostedRan > 0);
+        QVERIFY2(firedWhenPostedRan < n, qPrintable(QString::number(firedWhenPostedRan)));
+        QCOMPARE(queue.activeCount(), 0);
+    }
+
+    void slackIsCappedSoSpreadDeadlinesStaySpread()
+    {
+        QCOMPARE(EngineIoTimerQueue::slackFor(400), qint64(20));
+        QCOMPARE(EngineIoTimerQueue::slackFor(25000), EngineIoTimerQueue::kMaxSlackMs);
+        // Deadlines further apart than the cap are served by different passes.
+        EngineIoTimerQueue queue;
+        QStringList order;
+        EngineIoTimer first(&queue, [&] {
+            order << QStringLiteral("first");
+            QMetaObject::invokeMethod(&queue, [&] { order << QStringLiteral("next pass"); }, Qt::QueuedConnection);
+        });
+        EngineIoTimer second(&queue, [&] { order << QStringLiteral("second"); });
+        // Uncapped, 1/20 of 4 s (200 ms) would serve both in one pass.
+        first.start(4000);
+        second.start(4150);
+        QTRY_COMPARE_WITH_TIMEOUT(order.size(), 3, 10000);
+        QCOMPARE(order, (QStringList{ QStringLiteral("first"), QStringLiteral("next pass"), QStringLiteral("second") }));
     }
 
     void timersOutliveTheirQueueSafely()

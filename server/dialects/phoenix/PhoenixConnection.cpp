@@ -187,7 +187,8 @@ void PhoenixConnection::joinedChannel(const PhoenixMessage &m, const Channel &ch
     push(topic, joinRef, QStringLiteral("messages_loaded"),
          {{"messages", PhoenixPayloads::messages(recent.value, m_chat->directory())}});
     push(topic, joinRef, QStringLiteral("presence_state"), m_hub->state(j.coreTopic));
-    // Listen only now: our own arrival is already in the state we just sent.
+    // Listen only now: the state just sent is what the hub's next diff applies
+    // to (our own arrival included, if it is still pending there).
     m_hub->listen(j.coreTopic, this);
 }
 

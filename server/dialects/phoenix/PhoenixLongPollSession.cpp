@@ -3,6 +3,7 @@
 #include "core/ChatService.h"
 #include "PhoenixErrors.h"
 #include "PhoenixLongPollCodec.h"
+#include "transport/TimerJitter.h"
 
 PhoenixLongPollSession::PhoenixLongPollSession(ChatService *chat, PhoenixPresenceHub *hub, const User &user,
                                                const QString &token, const PhoenixConnection::Options &options,
@@ -17,12 +18,12 @@ PhoenixLongPollSession::PhoenixLongPollSession(ChatService *chat, PhoenixPresenc
     m_window.setSingleShot(true);
     connect(&m_window, &QTimer::timeout, this, [this] { answerHeld(204); });
     m_expiry.setSingleShot(true);
-    m_expiry.setTimerType(Qt::CoarseTimer);
+    m_expiry.setTimerType(Qt::PreciseTimer); // jittered later; coarse would round back into bursts
     connect(&m_expiry, &QTimer::timeout, this, [this] {
         if (m_held.hasResponded()) // nobody is waiting on us: the client is gone
             end(QStringLiteral("long-poll session expired"));
         else
-            m_expiry.start(m_timing.expiryMs);
+            m_expiry.start(TimerJitter::later(m_timing.expiryMs, 0.1));
     });
 }
 
@@ -37,7 +38,7 @@ CoreError PhoenixLongPollSession::start()
     if (CoreError e = m_chat->attachSession(this))
         return e;
     m_attached = true;
-    m_expiry.start(m_timing.expiryMs);
+    m_expiry.start(TimerJitter::later(m_timing.expiryMs, 0.1));
     return {};
 }
 
@@ -55,7 +56,7 @@ void PhoenixLongPollSession::poll(const HttpResponder &responder, const QByteArr
 {
     if (m_ended)
         return responder.respond(jsonResponse(PhoenixLongPollCodec::statusResponse(410), allowOrigin));
-    m_expiry.start(m_timing.expiryMs);
+    m_expiry.start(TimerJitter::later(m_timing.expiryMs, 0.1));
     answerHeld(204); // a newer poll replaces an older one
     m_held = responder;
     m_heldOrigin = allowOrigin;
@@ -69,7 +70,9 @@ void PhoenixLongPollSession::poll(const HttpResponder &responder, const QByteArr
     });
     if (!m_queue.isEmpty())
         return flush();
-    m_window.start(m_timing.windowMs);
+    // Up to a tenth earlier (an empty answer early is harmless; later would
+    // near the client's request timeout): polls that began together end apart.
+    m_window.start(TimerJitter::earlier(m_timing.windowMs, 0.1));
 }
 
 void PhoenixLongPollSession::publish(const QByteArray &body, bool ndjson, const HttpResponder &responder,
@@ -77,7 +80,7 @@ void PhoenixLongPollSession::publish(const QByteArray &body, bool ndjson, const 
 {
     if (m_ended)
         return responder.respond(jsonResponse(PhoenixLongPollCodec::statusResponse(410), allowOrigin));
-    m_expiry.start(m_timing.expiryMs);
+    m_expiry.start(TimerJitter::later(m_timing.expiryMs, 0.1));
     const auto batch = PhoenixLongPollCodec::splitBatch(body, ndjson, 100, m_connection.codec().limits().maxFrameBytes);
     if (!batch.ok()) {
         noteTraffic(Direction::In, QStringLiteral("malformed batch"), QString(), body.size(), body.left(512));

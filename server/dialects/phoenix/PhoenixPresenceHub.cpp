@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/ChatService.h"
+#include "core/Metrics.h"
 #include "core/RoomManager.h"
 #include "PhoenixBroadcast.h"
 #include "PhoenixConnection.h"
@@ -12,6 +13,8 @@
 
 #include <QJsonArray>
 #include <QRandomGenerator>
+
+#include <utility>
 
 namespace {
 
@@ -29,6 +32,9 @@ PhoenixPresenceHub::PhoenixPresenceHub(ChatService *chat, QObject *parent)
     // phx_refs must be unique per meta; a random prefix keeps them unique
     // across restarts and nodes, the counter within this process.
     m_refPrefix = QStringLiteral("F") + QString::number(QRandomGenerator::system()->generate64() % 0xFFFFFFFFFFULL, 36);
+    m_window.setSingleShot(true);
+    m_window.setInterval(m_windowMs);
+    connect(&m_window, &QTimer::timeout, this, &PhoenixPresenceHub::flushDiffs);
     connect(chat->rooms(), &RoomManager::subscribed, this, &PhoenixPresenceHub::onSubscribed);
     connect(chat->rooms(), &RoomManager::unsubscribed, this, &PhoenixPresenceHub::onUnsubscribed);
     // Sessions subscribed before the hub existed (none in the server; tests may differ).
@@ -89,8 +95,10 @@ void PhoenixPresenceHub::unlisten(const QString &coreTopic, PhoenixConnection *c
     if (it == m_listeners.end())
         return;
     it->remove(connection);
-    if (it->isEmpty())
+    if (it->isEmpty()) {
         m_listeners.erase(it);
+        m_stateCache.remove(coreTopic);
+    }
 }
 
 QJsonObject PhoenixPresenceHub::metaJson(const Session *session, const Meta &meta) const
@@ -100,7 +108,15 @@ QJsonObject PhoenixPresenceHub::metaJson(const Session *session, const Meta &met
 
 QJsonObject PhoenixPresenceHub::state(const QString &coreTopic) const
 {
+    // The state as of the last diff does not change with the changes queued
+    // since (each is taken back): every socket joining the topic within one
+    // window gets the same object, built once (a join storm built it per join).
+    const auto cached = m_stateCache.constFind(coreTopic);
+    if (cached != m_stateCache.constEnd())
+        return *cached;
     QHash<QString, QJsonArray> metasByUser;
+    const auto pendingIt = m_pending.constFind(coreTopic);
+    const PendingDiff *pending = pendingIt == m_pending.constEnd() ? nullptr : &*pendingIt;
     for (Session *s : m_chat->rooms()->subscribers(coreTopic)) {
         const auto sessionIt = m_metas.constFind(s);
         if (sessionIt == m_metas.constEnd())
@@ -108,11 +124,22 @@ QJsonObject PhoenixPresenceHub::state(const QString &coreTopic) const
         const auto metaIt = findTopic(*sessionIt, coreTopic);
         if (metaIt == sessionIt->cend())
             continue;
+        if (pending && pending->joins.contains(metaIt->meta.ref))
+            continue; // not announced yet: comes with the next diff
         metasByUser[s->userId()].append(metaJson(s, metaIt->meta));
+    }
+    if (pending) {
+        // Gone, but listeners still have them until the next diff.
+        for (auto it = pending->leaves.constBegin(); it != pending->leaves.constEnd(); ++it)
+            metasByUser[it->userId].append(it->meta);
     }
     QJsonObject out;
     for (auto it = metasByUser.constBegin(); it != metasByUser.constEnd(); ++it)
         out.insert(it.key(), QJsonObject{{"metas", it.value()}});
+    // Kept only while a window is open on the topic (at most a window stale
+    // for a renamed user), i.e. while its changes are queued, not applied.
+    if (pending && m_listeners.contains(coreTopic))
+        m_stateCache.insert(coreTopic, out);
     return out;
 }
 
@@ -129,17 +156,71 @@ void PhoenixPresenceHub::broadcast(const QString &coreTopic, const PhoenixBroadc
             c->sendBroadcast(message);
 }
 
+void PhoenixPresenceHub::queueChange(const QString &topic, bool join, const Session *session, const Meta &meta)
+{
+    if (m_windowMs <= 0) {
+        m_stateCache.remove(topic);
+        PendingDiff one;
+        (join ? one.joins : one.leaves).insert(meta.ref, {session->userId(), metaJson(session, meta)});
+        sendDiff(topic, one);
+        return;
+    }
+    PendingDiff &diff = m_pending[topic];
+    if (!join && diff.joins.remove(meta.ref)) {
+        // Joined and left within the window: nobody heard of it, nobody needs to.
+        if (diff.joins.isEmpty() && diff.leaves.isEmpty()) {
+            m_pending.remove(topic);
+            m_stateCache.remove(topic);
+        }
+        return;
+    }
+    (join ? diff.joins : diff.leaves).insert(meta.ref, {session->userId(), metaJson(session, meta)});
+    if (!m_window.isActive())
+        m_window.start();
+}
+
+void PhoenixPresenceHub::flushDiffs()
+{
+    m_window.stop();
+    if (m_pending.isEmpty())
+        return;
+    ++m_windowsFlushed;
+    ++Metrics::instance().presenceDiffWindows;
+    // Take the lot first: a send may close a socket, whose session then leaves
+    // its topics and queues changes for the next window.
+    const QHash<QString, PendingDiff> pending = std::exchange(m_pending, {});
+    for (auto it = pending.constBegin(); it != pending.constEnd(); ++it) {
+        m_stateCache.remove(it.key()); // the diff moves listeners on
+        sendDiff(it.key(), it.value());
+    }
+}
+
+void PhoenixPresenceHub::sendDiff(const QString &topic, const PendingDiff &diff)
+{
+    const auto byUser = [](const QHash<quint64, PendingMeta> &metas) {
+        QHash<QString, QJsonArray> grouped;
+        for (const PendingMeta &m : metas)
+            grouped[m.userId].append(m.meta);
+        QJsonObject out;
+        for (auto it = grouped.constBegin(); it != grouped.constEnd(); ++it)
+            out.insert(it.key(), QJsonObject{{"metas", it.value()}});
+        return out;
+    };
+    broadcast(topic, PhoenixBroadcast(phoenixTopicFor(topic), QStringLiteral("presence_diff"),
+                                      QJsonObject{{"joins", byUser(diff.joins)}, {"leaves", byUser(diff.leaves)}}));
+}
+
 void PhoenixPresenceHub::onSubscribed(Session *session, const QString &topic)
 {
     if (!isPresenceTopic(topic))
         return;
     const Meta meta{nextRef(), Timestamp::nowMs()};
     m_metas[session].push_back({topic, meta});
-    if (!m_listeners.contains(topic))
+    if (!m_listeners.contains(topic)) {
+        m_stateCache.remove(topic); // applied at once: the state changed
         return;
-    const QJsonObject joins{{session->userId(), QJsonObject{{"metas", QJsonArray{metaJson(session, meta)}}}}};
-    broadcast(topic, PhoenixBroadcast(phoenixTopicFor(topic), QStringLiteral("presence_diff"),
-                                      QJsonObject{{"joins", joins}, {"leaves", QJsonObject()}}));
+    }
+    queueChange(topic, true, session, meta);
 }
 
 void PhoenixPresenceHub::onUnsubscribed(Session *session, const QString &topic)
@@ -162,9 +243,10 @@ void PhoenixPresenceHub::onUnsubscribed(Session *session, const QString &topic)
     if (PhoenixConnection *own = m_connections.value(session))
         own->onServerUnsubscribed(topic);
 
-    if (!m_listeners.contains(topic))
+    // A pending join is cancelled even if the last listener went meanwhile.
+    if (!m_listeners.contains(topic) && !m_pending.contains(topic)) {
+        m_stateCache.remove(topic);
         return;
-    const QJsonObject leaves{{session->userId(), QJsonObject{{"metas", QJsonArray{metaJson(session, meta)}}}}};
-    broadcast(topic, PhoenixBroadcast(phoenixTopicFor(topic), QStringLiteral("presence_diff"),
-                                      QJsonObject{{"joins", QJsonObject()}, {"leaves", leaves}}));
+    }
+    queueChange(topic, false, session, meta);
 }

@@ -1,11 +1,12 @@
 #pragma once
 
 #include <QHash>
-
-#include <vector>
 #include <QJsonObject>
 #include <QObject>
 #include <QSet>
+#include <QTimer>
+
+#include <vector>
 
 class ChatService;
 class PhoenixBroadcast;
@@ -17,11 +18,29 @@ class Session;
 // workspace ("w:<id>") is present there, with one meta per connection. The
 // hub turns RoomManager's subscribe/unsubscribe signals into presence_diff
 // broadcasts for the Phoenix sockets that joined the matching topic.
+//
+// Diffs are batched: changes to a topic accumulate for one window and go out
+// as one presence_diff per topic (a join and a leave of the same meta within
+// the window cancel out). One frame per connect per listener made N connects
+// cost N² frames. presence_state is the state as of the last diff sent (the
+// changes pending in the window taken back), so that state + the next diff is
+// exact: a socket that joins mid-window neither misses a change nor sees one
+// twice; its own arrival reaches it in that next diff.
 class PhoenixPresenceHub : public QObject
 {
     Q_OBJECT
 public:
+    static constexpr int kDefaultDiffWindowMs = 200;
+
     explicit PhoenixPresenceHub(ChatService *chat, QObject *parent = nullptr);
+
+    // How long changes accumulate before one diff per topic goes out; 0: a
+    // diff per change, sent at once (no batching).
+    void setDiffWindowMs(int ms) { m_window.setInterval(ms); m_windowMs = ms; }
+    int diffWindowMs() const { return m_windowMs; }
+    // Sends the pending diffs now (tests; shutdown needs nothing of it).
+    void flushDiffs();
+    int windowsFlushed() const { return m_windowsFlushed; }
 
     void addConnection(Session *session, PhoenixConnection *connection);
     void removeConnection(Session *session);
@@ -30,7 +49,8 @@ public:
     void listen(const QString &coreTopic, PhoenixConnection *connection);
     void unlisten(const QString &coreTopic, PhoenixConnection *connection);
 
-    // {user_id: {metas: [...]}} of everyone subscribed to coreTopic now.
+    // {user_id: {metas: [...]}} as listeners know it: everyone subscribed to
+    // coreTopic as of the last diff sent (pending changes not yet in it).
     QJsonObject state(const QString &coreTopic) const;
 
     // Sends one broadcast to every Phoenix socket listening on coreTopic.
@@ -56,6 +76,21 @@ private:
     using TopicMetas = std::vector<TopicMeta>;
     static TopicMetas::const_iterator findTopic(const TopicMetas &metas, const QString &topic);
 
+    // One topic's changes within the current window, by phx_ref: a meta joined
+    // and left within the window is in neither.
+    struct PendingMeta
+    {
+        QString userId;
+        QJsonObject meta;
+    };
+    struct PendingDiff
+    {
+        QHash<quint64, PendingMeta> joins;
+        QHash<quint64, PendingMeta> leaves;
+    };
+    void queueChange(const QString &topic, bool join, const Session *session, const Meta &meta);
+    void sendDiff(const QString &topic, const PendingDiff &diff);
+
     void onSubscribed(Session *session, const QString &topic);
     void onUnsubscribed(Session *session, const QString &topic);
     QJsonObject metaJson(const Session *session, const Meta &meta) const;
@@ -68,4 +103,9 @@ private:
     QHash<Session *, PhoenixConnection *> m_connections;
     QString m_refPrefix;
     quint64 m_refCounter = 0;
+    QHash<QString, PendingDiff> m_pending; // topics with listeners and changes this window
+    mutable QHash<QString, QJsonObject> m_stateCache; // state() of topics with a window open
+    QTimer m_window;
+    int m_windowMs = kDefaultDiffWindowMs;
+    int m_windowsFlushed = 0;
 };

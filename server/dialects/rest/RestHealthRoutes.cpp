@@ -25,6 +25,30 @@ void RestHealthRoutes::install(Router &r)
     });
 }
 
+namespace {
+
+// A Prometheus histogram in seconds (the base unit) from one of ours in ms:
+// cumulative buckets, +Inf equal to _count. The count is read first: an
+// observation landing meanwhile (the storage writer thread) may show in a
+// bucket but never leaves +Inf below a bucket.
+QByteArray histogram(const char *name, const char *help, const Metrics::Histogram &h)
+{
+    const quint64 count = h.count.load(std::memory_order_relaxed);
+    QByteArray out = QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + " histogram\n";
+    quint64 cumulative = 0;
+    for (size_t i = 0; i < Metrics::Histogram::kBoundsMs.size(); ++i) {
+        cumulative += h.buckets[i].load(std::memory_order_relaxed);
+        out += name + QByteArray("_bucket{le=\"") + QByteArray::number(Metrics::Histogram::kBoundsMs[i] / 1000.0, 'g', 6) +
+               "\"} " + QByteArray::number(qMin(cumulative, count)) + '\n';
+    }
+    out += name + QByteArray("_bucket{le=\"+Inf\"} ") + QByteArray::number(count) + '\n';
+    out += name + QByteArray("_sum ") + QByteArray::number(h.sumUs.load(std::memory_order_relaxed) / 1e6, 'g', 15) + '\n';
+    out += name + QByteArray("_count ") + QByteArray::number(count) + '\n';
+    return out;
+}
+
+} // namespace
+
 QByteArray RestHealthRoutes::metrics() const
 {
     const Metrics &m = Metrics::instance();
@@ -60,6 +84,10 @@ QByteArray RestHealthRoutes::metrics() const
     metric("switchboard_event_loop_stalls_10ms_total", "counter", "Event-loop passes late by more than 10 ms", m.loopLagOver10ms);
     metric("switchboard_event_loop_stalls_50ms_total", "counter", "Event-loop passes late by more than 50 ms", m.loopLagOver50ms);
     metric("switchboard_event_loop_stalls_100ms_total", "counter", "Event-loop passes late by more than 100 ms", m.loopLagOver100ms);
+    out += histogram("switchboard_event_loop_lag_seconds", "How late each event-loop probe pass ran (every 25 ms)", m.loopLagMs);
+    out += histogram("switchboard_storage_commit_duration_seconds", "Duration of each storage commit", m.storageCommitMs);
+    metric("switchboard_phoenix_presence_diff_windows_total", "counter",
+           "Phoenix presence windows flushed (one presence_diff per changed topic each)", m.presenceDiffWindows);
     metric("switchboard_users", "gauge", "Registered users", directory().userCount());
     metric("switchboard_channels", "gauge", "Channels", directory().channelCount());
     if (m_extraMetrics) out += m_extraMetrics();

@@ -3,6 +3,7 @@
 #include "EngineIoCodec.h"
 
 #include "net/WebSocketConnection.h"
+#include "transport/TimerJitter.h"
 
 #include <QTimer>
 
@@ -297,7 +298,18 @@ void EngineIoSocket::flushPolling()
 void EngineIoSocket::schedulePing()
 {
     if (m_state == State::Open)
-        m_pingTimer.start(m_config.pingInterval);
+        m_pingTimer.start(pingDelay(m_config.pingInterval));
+}
+
+int EngineIoSocket::pingDelay(int pingInterval)
+{
+    // Every ping jittered into [0.9, 1.0) of the interval, minus the queue's
+    // slack: sockets opened in one burst spread their pings over a tenth of
+    // the interval instead of all coming due in one pass, and no ping comes
+    // later than the interval the client was promised. 32 steps: 32 lanes
+    // in the timer queue, not one per socket.
+    const int latest = int(pingInterval - EngineIoTimerQueue::slackFor(pingInterval));
+    return TimerJitter::earlier(latest, 0.1, 32);
 }
 
 void EngineIoSocket::sendPing()

@@ -50,6 +50,11 @@ public:
     void setListener(EngineIoSocketListener *listener) { m_listener = listener; }
     // The server's shared timer queue, for the layers above (connect timeout).
     EngineIoTimerQueue *timers() const { return m_timers; }
+    // Milliseconds until the next ping is due; -1 when none is scheduled.
+    qint64 pingDueInMs() const { return m_pingTimer.remainingMs(); }
+    // The (jittered) delay of one ping: within [0.9, 1.0] of the interval,
+    // its slack in the timer queue included.
+    static int pingDelay(int pingInterval);
 
     // Starts the session over polling: the open packet is the first thing the
     // handshake GET returns.

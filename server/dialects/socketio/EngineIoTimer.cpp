@@ -23,3 +23,10 @@ void EngineIoTimer::stop()
     if (m_lane && m_queue)
         m_queue->remove(this);
 }
+
+qint64 EngineIoTimer::remainingMs() const
+{
+    if (!m_lane || !m_queue)
+        return -1;
+    return qMax<qint64>(0, m_due - m_queue->now());
+}

@@ -8,7 +8,7 @@
 // connect timeout) that costs no QObject, no signal connection and no
 // event-dispatcher registration: while it runs it is a link in its queue's
 // list (idle memory, docs/design.md: four QTimers per idle session were ~2 KB). The queue fires
-// it at most 1/20 of its duration late, never early.
+// it at most its slack late (EngineIoTimerQueue::slackFor), never early.
 class EngineIoTimer
 {
 public:
@@ -23,6 +23,9 @@ public:
     void start(int ms);
     void stop();
     bool isActive() const { return m_lane != nullptr; }
+    // Milliseconds until it is due (the queue may fire it up to its slack
+    // later); -1 when inactive.
+    qint64 remainingMs() const;
 
 private:
     friend class EngineIoTimerQueue;

@@ -7,7 +7,7 @@ EngineIoTimerQueue::EngineIoTimerQueue(QObject *parent)
 {
     m_clock.start();
     m_wakeup.setSingleShot(true);
-    // Precise: the slack is ours (1/20 of a duration); a coarse QTimer would
+    // Precise: the slack is ours (slackFor()); a coarse QTimer would
     // add its own 5 %, and may fire early.
     m_wakeup.setTimerType(Qt::PreciseTimer);
     connect(&m_wakeup, &QTimer::timeout, this, &EngineIoTimerQueue::fire);
@@ -82,7 +82,7 @@ void EngineIoTimerQueue::arm()
     for (const auto &lane : m_lanes) {
         if (!lane->head)
             continue;
-        const qint64 latest = lane->head->m_due + lane->durationMs / 20;
+        const qint64 latest = lane->head->m_due + slackFor(lane->durationMs);
         if (at < 0 || latest < at)
             at = latest;
     }
@@ -102,17 +102,33 @@ void EngineIoTimerQueue::fire()
     m_wakeupAt = -1;
     m_firing = true;
     const qint64 now = m_clock.elapsed();
+    QElapsedTimer pass;
+    pass.start();
+    int fired = 0;
+    bool more = false;
     // Index, not iterator: a callback may start a timer of a new duration.
-    for (size_t i = 0; i < m_lanes.size(); ++i) {
+    for (size_t i = 0; i < m_lanes.size() && !more; ++i) {
         Lane *lane = m_lanes[i].get();
         // Timers started by a callback are due at least 1 ms after `now`, so
         // this loop ends.
         while (lane->head && lane->head->m_due <= now) {
+            // Out of budget: the rest goes to the next pass (a 0 ms wake-up,
+            // after the sockets ready now have been served).
+            if (fired >= kMaxPerPass || (fired % 32 == 31 && pass.elapsed() >= kPassBudgetMs)) {
+                more = true;
+                break;
+            }
             EngineIoTimer *t = lane->head;
             remove(t);
+            ++fired;
             t->m_onTimeout(); // t may be stopped or restarted in here, not deleted
         }
     }
     m_firing = false;
+    if (more) {
+        m_wakeupAt = now;
+        m_wakeup.start(0);
+        return;
+    }
     arm();
 }

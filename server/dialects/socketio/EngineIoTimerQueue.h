@@ -13,8 +13,11 @@ class EngineIoTimer;
 // duration are due in the order they were started, so each duration is one
 // FIFO list sorted by construction: start and stop are O(1), and only the
 // heads matter for the next wake-up. The wake-up is set for the earliest head
-// plus 1/20 of its duration, so that deadlines that close together fire in
-// one pass instead of one wake-up each; nothing fires before it is due.
+// plus its slack (1/20 of its duration, at most kMaxSlackMs), so that deadlines
+// close together fire in one pass instead of one wake-up each; nothing fires
+// before it is due. One pass fires at most kMaxPerPass timers and runs at most
+// kPassBudgetMs: the rest are served by the next pass, after the loop has
+// handled its sockets (a burst of due pings must not stall the room).
 class EngineIoTimerQueue : public QObject
 {
     Q_OBJECT
@@ -24,6 +27,15 @@ public:
     ~EngineIoTimerQueue() override;
 
     int activeCount() const { return m_active; }
+    // How late after its due time a timer of `ms` may fire at most (besides
+    // passes taken by timers due before it): min(ms / 20, kMaxSlackMs).
+    static qint64 slackFor(qint64 ms) { return qMin<qint64>(ms / 20, kMaxSlackMs); }
+
+    // Small enough that a spread of deadlines (jittered pings) stays spread
+    // over many passes, large enough to coalesce wake-ups.
+    static constexpr qint64 kMaxSlackMs = 25;
+    static constexpr int kMaxPerPass = 512;
+    static constexpr qint64 kPassBudgetMs = 3;
 
 private:
     friend class EngineIoTimer;
@@ -38,6 +50,7 @@ private:
     void remove(EngineIoTimer *timer);
     void arm();
     void fire();
+    qint64 now() const { return m_clock.elapsed(); }
 
     std::vector<std::unique_ptr<Lane>> m_lanes; // a handful: one per distinct duration
     QTimer m_wakeup;

@@ -6,6 +6,7 @@
 #include "EngineIoSocket.h"
 #include "SocketIoCodec.h"
 #include "SocketIoErrors.h"
+#include "transport/TimerJitter.h"
 
 #include <QNetworkCookie>
 
@@ -22,7 +23,9 @@ SocketIoConnection::SocketIoConnection(EngineIoSocket *engine, ChatService *chat
       m_userAgent(QString::fromUtf8(engine->handshakeRequest().header("User-Agent")))
 {
     engine->setListener(this);
-    m_connectTimer.start(connectTimeoutMs);
+    // Up to a tenth later, in 16 steps (16 queue lanes): a burst of sessions
+    // that never CONNECT is not dropped in one pass.
+    m_connectTimer.start(TimerJitter::later(connectTimeoutMs, 0.1, 16));
 }
 
 SocketIoConnection::~SocketIoConnection()

@@ -3,8 +3,8 @@
 // presence_diff for joins and leaves, one meta per device, any dialect.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, register, JsonSocket } = require('../lib/server.js');
-const { Presence, connect, record, reply, general, defaultWorkspace, disconnect } = require('./phx.js');
+const { startServer, register, api, JsonSocket } = require('../lib/server.js');
+const { Presence, connect, record, reply, general, defaultWorkspace, disconnect, settle } = require('./phx.js');
 
 let server;
 test.before(async () => { server = await startServer(); });
@@ -141,4 +141,68 @@ test('workspace:{id} presence lists the workspace\'s connected users, whatever t
   await disconnect(sb);
   await pa.synced((l) => !entry(l, b.user.id));
   await disconnect(sa);
+});
+
+// The server's count of presence windows flushed (one diff per changed topic each).
+async function windowsFlushed() {
+  const m = await api(server, 'GET', '/metrics');
+  const line = m.text.split('\n').find((l) => l.startsWith('switchboard_phoenix_presence_diff_windows_total '));
+  assert.ok(line, 'metric present');
+  return Number(line.split(' ')[1]);
+}
+
+test('a burst of joins and leaves reaches a listener as a few batched diffs, and its list is exactly right', async () => {
+  const owner = await register(server);
+  const users = [];
+  for (let i = 0; i < 6; ++i) users.push(await register(server));
+  // A channel of its own: nobody from the other tests is present there.
+  const created = await api(server, 'POST', '/api/v1/channels', owner.token, { name: `burst-${Date.now()}`, type: 'public' });
+  assert.equal(created.status, 201);
+  const topic = `channel:${created.body.id}`;
+  const ls = await connect(server, owner.token);
+  const listener = await joinWithPresence(ls, topic);
+  await listener.synced((l) => l.length === 1 && entry(l, owner.user.id));
+
+  // Windows counted from before a barrier; diffs counted from after it: every
+  // diff counted was flushed in a counted window.
+  const w0 = await windowsFlushed();
+  await settle(ls);
+  const diffsBefore = listener.inbox.count('presence_diff');
+
+  const N = 60;
+  const sockets = await Promise.all(Array.from({ length: N }, (_, i) => connect(server, users[i % users.length].token)));
+  await Promise.all(sockets.map(async (s) => {
+    const ch = s.channel(topic, {});
+    assert.equal((await reply(ch.join())).status, 'ok');
+  }));
+  // Every third one leaves again (some within the window they joined in).
+  const leaving = sockets.filter((_, i) => i % 3 === 0);
+  await Promise.all(leaving.map((s) => disconnect(s)));
+
+  const expected = new Map([[owner.user.id, 1]]);
+  sockets.forEach((s, i) => {
+    if (i % 3 === 0) return;
+    const id = users[i % users.length].user.id;
+    expected.set(id, (expected.get(id) || 0) + 1);
+  });
+  const exact = (l) => l.length === expected.size && l.every((e) => expected.get(e.id) === e.metas.length);
+  const list = await listener.synced(exact, 15000);
+  assert.ok(exact(list));
+  await settle(ls);
+  const w1 = await windowsFlushed();
+  const diffs = listener.inbox.count('presence_diff') - diffsBefore;
+  assert.ok(diffs >= 1, 'the burst was announced');
+  assert.ok(diffs <= w1 - w0, `${diffs} diffs in ${w1 - w0} windows`);
+  assert.ok(diffs < N / 2, `${diffs} diffs for ${N} joins and ${leaving.length} leaves`);
+
+  // Folding every frame the listener got gives the same list as a fresh join.
+  let state = {};
+  for (const m of listener.inbox.all) {
+    if (m.event === 'presence_state') state = Presence.syncState(state, m.payload);
+    if (m.event === 'presence_diff') state = Presence.syncDiff(state, m.payload);
+  }
+  const folded = Presence.list(state, (id, { metas }) => ({ id, metas }));
+  assert.ok(exact(folded), JSON.stringify(folded.map((e) => [e.id, e.metas.length])));
+  await Promise.all(sockets.filter((_, i) => i % 3 !== 0).map((s) => disconnect(s)));
+  await disconnect(ls);
 });
