@@ -7,7 +7,9 @@
 #include "ParticipationTracker.h"
 #include "Session.h"
 #include "SessionManager.h"
+#include "Metrics.h"
 #include "storage/Store.h"
+#include "storage/StoreWriter.h"
 #include "Timestamp.h"
 
 #include <QTimer>
@@ -50,6 +52,7 @@ ChatService::~ChatService()
 bool ChatService::start(QString *error)
 {
     error->clear();
+    StoreWriter::setCommitObserver([](quint64 us) { Metrics::instance().storageCommitMs.observe(us / 1000.0); });
     loadDirectory();
     return m_accounts->ensureSystemUser(error) && m_channels->ensureDefaultWorkspace(error);
 }

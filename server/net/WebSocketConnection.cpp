@@ -189,7 +189,10 @@ void WebSocketConnection::queueFrame(int opcode, const char *data, qsizetype siz
         m_out.remove(0, m_outPos); // keep the unsent tail compact
         m_outPos = 0;
     }
-    m_out.reserve(m_out.size() + h + size);
+    // Grow geometrically: reserving exactly what this frame needs copied the
+    // whole buffer for every frame queued in a pass (quadratic in a storm).
+    const qsizetype need = m_out.size() + h + size;
+    if (need > m_out.capacity()) m_out.reserve(qMax(need, m_out.capacity() * 2));
     m_out.append(header, h);
     m_out.append(data, size);
     scheduleFlush();

@@ -51,6 +51,10 @@ QSqlQuery &StoreWriter::prepared(QSqlDatabase &db, const QString &sql)
     return it.value();
 }
 
+std::atomic<StoreWriter::CommitObserver> StoreWriter::s_commitObserver{nullptr};
+
+void StoreWriter::setCommitObserver(CommitObserver observer) { s_commitObserver = observer; }
+
 StoreWriter::StoreWriter(const QSqlDatabase &cloneFrom, QObject *resultsContext)
     : m_template(cloneFrom), m_context(resultsContext)
 {
@@ -218,6 +222,7 @@ void StoreWriter::run()
             m_lastCommitUs = us;
             m_totalCommitUs += us;
             if (us > m_maxCommitUs.load()) m_maxCommitUs = us; // only this thread writes it
+            if (CommitObserver observe = s_commitObserver.load()) observe(us);
             ++m_commits;
             m_writes += batch.size();
             QMutexLocker lock(&m_mutex);

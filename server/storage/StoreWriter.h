@@ -21,6 +21,10 @@ class StoreWriter : public QThread
 public:
     using Write = std::function<bool(QSqlDatabase &db, StoreStatus *status)>;
     using Done = std::function<void(const StoreStatus &status)>;
+    // Told every commit's duration on the writer thread (the core's metrics;
+    // storage cannot see them). A plain function: swapped atomically.
+    using CommitObserver = void (*)(quint64 micros);
+    static void setCommitObserver(CommitObserver observer);
 
     // cloneFrom: an open connection whose settings the writer copies.
     StoreWriter(const QSqlDatabase &cloneFrom, QObject *resultsContext);
@@ -55,6 +59,7 @@ protected:
 
 private:
     struct Item { Write write; Done done; StoreStatus status; };
+    static std::atomic<CommitObserver> s_commitObserver;
     // Runs the callbacks of committed writes in the owner's thread. With a
     // budget, stops after budgetMs and posts itself again for the rest, so a
     // big commit batch (thousands of messages, each fanned out to a 10k room)
