@@ -282,7 +282,7 @@ void Coordinator::sleepSeconds(double s) const
     std::this_thread::sleep_for(std::chrono::microseconds(int64_t(s * 1e6)));
 }
 
-void Coordinator::waitQuiet(double maxSeconds)
+void Coordinator::waitQuiet(double maxSeconds, double busyBelow)
 {
     if (m_o.serverPid <= 0) return sleepSeconds(std::min(maxSeconds, 1.0));
     const double deadline = nowSeconds() + maxSeconds;
@@ -291,7 +291,7 @@ void Coordinator::waitQuiet(double maxSeconds)
         sleepSeconds(0.5);
         const Snapshot cur = snapshot();
         const double busy = (cur.server.cpuSeconds - prev.server.cpuSeconds) / (cur.wall - prev.wall);
-        if (busy < 0.15) return;
+        if (busy < busyBelow) return;
         prev = cur;
     }
     note(QStringLiteral("server still busy after %1 s; going on").arg(maxSeconds));
@@ -549,6 +549,8 @@ void Coordinator::churnRuns()
                          {"delivered", qint64(quiet.delivered)},
                          {"latency", latencyJson(quiet.latency)}};
     addCosts(quietRow, qa, qb);
+    // With the room running, "quiet" means back to the room's own CPU use plus 10 % of a core.
+    const double quietBusy = qb.wall > qa.wall ? (qb.server.cpuSeconds - qa.server.cpuSeconds) / (qb.wall - qa.wall) : 0;
     m_rows.append(quietRow);
     sendAll("inflight " + std::to_string(m_o.churnInflight));
     collect(30);
@@ -577,7 +579,7 @@ void Coordinator::churnRuns()
         resetAll();
         const int64_t closedAt = closeFrom("idle", 0);
         const WorkerStats pd = waitPresence(0, m_o.convergeSeconds);
-        waitQuiet(m_o.convergeSeconds);
+        waitQuiet(m_o.convergeSeconds, quietBusy + 0.10);
         const WorkerStats sd = stats();
         const Snapshot c = snapshot();
         const MetricsScrape mc = MetricsScrape::fetch(host, m_o.port, 10000);

@@ -47,7 +47,7 @@ private:
     void sleepSeconds(double s) const;
     // Waits until the server's CPU use falls below 15 % of a core (it has
     // finished processing closed connections or a queued backlog), at most maxSeconds.
-    void waitQuiet(double maxSeconds);
+    void waitQuiet(double maxSeconds, double busyBelow = 0.15);
     // Waits until every message sent so far has reached all 'members' receivers (or the timeout).
     WorkerStats drain(uint64_t members, double timeoutSeconds);
     void addCosts(QJsonObject &row, const Snapshot &a, const Snapshot &b) const;
