@@ -11,8 +11,11 @@
 #          --output FILE    (default docs/benchmarks.md)
 #          --results DIR    (default: a new directory under /tmp)
 #          --workers N      generator processes (default 2)
-#          -- ARGS          passed to every switchboard-bench run (see switchboard-bench --help)
-# Environment: BENCH_IDLE_USERS, BENCH_BIGROOM_USERS (user pools), SWITCHBOARD_SERVER (server binary).
+#          --user-pool N    reuse N accounts per crowd (idle, 10k room, workspace) instead of one
+#                           account per simulated person; the report labels such figures "pooled"
+#          -- ARGS          passed to every switchboard-bench run (see switchboard-bench --help);
+#                           a --scenarios LIST there also limits what is provisioned
+# Environment: SWITCHBOARD_SERVER (server binary), BENCH_USER_POOL (as --user-pool).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -24,6 +27,7 @@ BUILD_DIR="$ROOT/build"
 OUTPUT="$ROOT/docs/benchmarks.md"
 RESULTS=""
 WORKERS=2
+USER_POOL=${BENCH_USER_POOL:-0}
 EXTRA=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -33,8 +37,9 @@ while [ $# -gt 0 ]; do
     --output) OUTPUT=$(realpath -m "$2"); shift ;;
     --results) RESULTS=$(realpath -m "$2"); shift ;;
     --workers) WORKERS="$2"; shift ;;
+    --user-pool) USER_POOL="$2"; shift ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -47,17 +52,31 @@ if [ "$QUICK" = 1 ]; then
   MODE=quick
   SIZES=(--idle-levels 500,2000 --latency-idle 0,2000 --fanout-idle 2000 --latency-seconds 2
          --fanout-rates 200,1000,4000 --big-room-size 1000 --big-fanout-rates 2,10,50
-         --step-seconds 1.5 --ingest-seconds 2 --ingest-windows 32,256 --settle-seconds 0.5 --open-timeout-seconds 40 --drain-seconds 10)
-  IDLE_USERS=${BENCH_IDLE_USERS:-50}
-  BIGROOM_USERS=${BENCH_BIGROOM_USERS:-50}
+         --step-seconds 1.5 --ingest-seconds 2 --ingest-windows 32,256 --settle-seconds 0.5 --open-timeout-seconds 40 --drain-seconds 10
+         --churn-waves 1000,2000 --churn-quiet-seconds 2 --converge-seconds 10 --workspace-seconds 20)
+  PROVISION=(--idle-users 2000 --bigroom-users 1000 --workspace-users 1000 --workspace-channels 50)
 else
   MODE=full
   SIZES=(--idle-levels 1000,10000,19000 --latency-idle 0,10000,19000 --fanout-idle 10000 --latency-seconds 10
          --fanout-rates 100,200,500,1000,2000,4000,8000,16000 --big-room-size 10000 --big-fanout-rates 1,2,5,10,20,40,80,160
-         --step-seconds 3 --ingest-seconds 8 --ingest-windows 32,128,512 --settle-seconds 2 --open-timeout-seconds 120 --drain-seconds 30)
-  IDLE_USERS=${BENCH_IDLE_USERS:-1000}
-  BIGROOM_USERS=${BENCH_BIGROOM_USERS:-1000}
+         --step-seconds 3 --ingest-seconds 8 --ingest-windows 32,128,512 --settle-seconds 2 --open-timeout-seconds 120 --drain-seconds 30
+         --churn-waves 10000,19000 --churn-quiet-seconds 5 --converge-seconds 30 --workspace-seconds 240 --compression 120)
+  PROVISION=(--idle-users 19000 --bigroom-users 10000 --workspace-users 10000 --workspace-channels 500)
 fi
+[ "$USER_POOL" -gt 0 ] 2>/dev/null && PROVISION+=(--user-pool "$USER_POOL")
+# Only the groups the chosen scenarios use are provisioned (a --scenarios in the pass-through args).
+SCENARIOS=latency,fanout,memory,churn,workspace,bigfanout,ingest
+for ((i = 0; i < ${#EXTRA[@]}; i++)); do
+  [ "${EXTRA[$i]}" = --scenarios ] && SCENARIOS=${EXTRA[$((i + 1))]:-$SCENARIOS}
+done
+has_scenario() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
+GROUPS_WANTED=()
+{ has_scenario latency || has_scenario fanout || has_scenario memory || has_scenario churn; } && GROUPS_WANTED+=(room)
+{ has_scenario latency || has_scenario fanout || has_scenario memory || has_scenario churn || has_scenario bigfanout; } && GROUPS_WANTED+=(idle)
+has_scenario bigfanout && GROUPS_WANTED+=(bigroom)
+has_scenario ingest && GROUPS_WANTED+=(ingest)
+has_scenario workspace && GROUPS_WANTED+=(workspace)
+PROVISION_GROUPS=$(IFS=,; echo "${GROUPS_WANTED[*]:-room}")
 
 # ---- binaries and peers -----------------------------------------------------------
 SERVER=${SWITCHBOARD_SERVER:-$BUILD_DIR/bin/switchboard-server}
@@ -116,7 +135,8 @@ start_switchboard() { # datadir [extra server args...]; sets SB_PID SB_PORT
   local dir=$1; shift
   SB_PORT=$(free_port)
   "$SERVER" --listen "127.0.0.1:$SB_PORT" --data-dir "$dir" --jwt-secret "$SECRET" --fast-password-hashing true \
-    --rate-messages-per-minute 0 --rate-joins-per-minute 0 --max-connections-per-user 0 --log-level warning "$@" \
+    --rate-messages-per-minute 0 --rate-joins-per-minute 0 --rate-typing-per-minute 0 --max-connections-per-user 0 \
+    --log-level warning "$@" \
     >"$RESULTS/server-$(basename "$dir").log" 2>&1 &
   SB_PID=$!
   PIDS+=("$SB_PID")
@@ -149,9 +169,9 @@ SKIPPED=()
 # ---- Switchboard, SQLite --------------------------------------------------------------
 if has_target switchboard || has_target switchboard-socketio || has_target socketio-peer || has_target ws-peer; then
   start_switchboard "$WORK/sqlite"
-  log "provisioning users on Switchboard (port $SB_PORT)"
-  node bench/provision.mjs --server "http://127.0.0.1:$SB_PORT" --out "$PLAN" \
-    --idle-users "$IDLE_USERS" --bigroom-users "$BIGROOM_USERS" 2>&1 | sed 's/^/  /' >&2
+  log "provisioning users on Switchboard (port $SB_PORT; groups $PROVISION_GROUPS)"
+  node bench/provision.mjs --server "http://127.0.0.1:$SB_PORT" --out "$PLAN" --bench-bin "$BENCH" \
+    --groups "$PROVISION_GROUPS" "${PROVISION[@]}" 2>&1 | tee "$RESULTS/provision.log" | sed 's/^/  /' >&2
   SIO_OK=0
   node bench/probe-socketio.mjs "http://127.0.0.1:$SB_PORT" && SIO_OK=1 || true
   # A fresh process per run, so each memory figure starts from a clean heap.
@@ -174,7 +194,7 @@ fi
 
 # ---- peers ------------------------------------------------------------------------------
 # They get the same plan: the tokens are signed with the same secret.
-NO_INGEST=(--scenarios latency,fanout,memory,bigfanout)
+NO_INGEST=(--scenarios "$(echo ",$SCENARIOS," | sed 's/,ingest,/,/; s/^,//; s/,$//')")
 if has_target socketio-peer; then
   PORT=$(free_port)
   node bench/peers/socketio-server.js --port "$PORT" --jwt-secret "$SECRET" >"$RESULTS/socketio-peer-server.log" 2>&1 &
@@ -193,15 +213,16 @@ if has_target ws-peer; then
 fi
 
 # ---- durable ingest on PostgreSQL -----------------------------------------------------------
-if has_target postgres; then
+if has_target postgres && ! has_scenario ingest; then
+  SKIPPED+=("postgres: only runs the ingest scenario, which was not selected")
+elif has_target postgres; then
   if [ -x "$ROOT/scripts/postgres-test.sh" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     PGINFO=$("$ROOT/scripts/postgres-test.sh" start)
     PGDIR=$(echo "$PGINFO" | sed -n 's/^PGDIR=//p')
     PGURL=$(echo "$PGINFO" | sed -n 's/^SWITCHBOARD_TEST_POSTGRES_URL=//p')
     start_switchboard "$WORK/postgres" --database "$PGURL"
     PLAN_SAVED=$PLAN; PLAN="$WORK/plan-pg.json"
-    node bench/provision.mjs --server "http://127.0.0.1:$SB_PORT" --out "$PLAN" --room-users 2 --idle-users 2 \
-      --bigroom-users 2 2>&1 | sed 's/^/  /' >&2
+    node bench/provision.mjs --server "http://127.0.0.1:$SB_PORT" --out "$PLAN" --groups ingest 2>&1 | sed 's/^/  /' >&2
     run_bench switchboard-postgres flatjson "$SB_PORT" "$SB_PID" --scenarios ingest
     PLAN=$PLAN_SAVED
     stop_pid "$SB_PID"
@@ -216,7 +237,8 @@ cat >"$RESULTS/meta.json" <<JSON
 {"mode":"$MODE","started":"$STARTED","finished":"$(date -u +%Y-%m-%dT%H:%M:%SZ)",
  "command":$(node -e 'console.log(JSON.stringify(process.argv[1]))' "${SWITCHBOARD_SERVER:+SWITCHBOARD_SERVER=$SWITCHBOARD_SERVER }scripts/bench.sh $ORIG_ARGS"),
  "loadavg_before":"$LOAD_BEFORE","loadavg_after":"$(cut -d' ' -f1-3 /proc/loadavg)",
- "server_binary":"$SERVER_ORIG","server_built":"$SERVER_BUILT","server_epoll":$SERVER_EPOLL,"idle_users":$IDLE_USERS,"bigroom_users":$BIGROOM_USERS,"workers":$WORKERS,
+ "server_binary":"$SERVER_ORIG","server_built":"$SERVER_BUILT","server_epoll":$SERVER_EPOLL,"user_pool":$USER_POOL,"workers":$WORKERS,
+ "scenarios":"$SCENARIOS","provision":$(node -e 'console.log(JSON.stringify(process.argv.slice(1).join(" ")))' --groups "$PROVISION_GROUPS" "${PROVISION[@]}"),
  "skipped":$(node -e 'console.log(JSON.stringify(process.argv.slice(1).filter(Boolean)))' "${SKIPPED[@]:-}")}
 JSON
 mkdir -p "$(dirname "$OUTPUT")"
