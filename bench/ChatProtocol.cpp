@@ -114,6 +114,11 @@ std::string ChatProtocol::messageId(Dialect d, const char *data, size_t len)
     return stringField(data, len, "id");
 }
 
+std::string ChatProtocol::messageChannel(const char *data, size_t len)
+{
+    return stringField(data, len, "channelId");
+}
+
 int64_t ChatProtocol::markerTime(const char *data, size_t len)
 {
     const char *m = static_cast<const char *>(memmem(data, len, kMarker, sizeof kMarker - 1));

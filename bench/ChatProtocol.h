@@ -42,6 +42,8 @@ public:
     static std::string reactionFrame(Dialect d, const std::string &channel, const std::string &messageId, const std::string &emoji);
     // The message id of a delivery (new_message), or empty.
     static std::string messageId(Dialect d, const char *data, size_t len);
+    // The channel id of a delivery's message object ("channelId"), or empty.
+    static std::string messageChannel(const char *data, size_t len);
 
     static Incoming classify(Dialect d, const char *data, size_t len);
 

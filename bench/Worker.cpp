@@ -458,7 +458,7 @@ void Worker::act(Slot &s, int64_t now)
         if (!frame.empty()) ++m_c.reads;
         break;
     default:
-        frame = ChatProtocol::reactionFrame(m_setup.dialect, channel, s.lastMessageId,
+        frame = ChatProtocol::reactionFrame(m_setup.dialect, s.lastMessageChannel, s.lastMessageId,
                                             ":bench" + std::to_string(s.seq++) + ":");
         if (!frame.empty()) ++m_c.reactions;
         break;
@@ -499,7 +499,10 @@ void Worker::onText(WsConnection *c, const char *data, size_t len)
     case K::Delivery:
         ++m_c.delivered;
         if (in.sentNs > 0) m_latency.record(BenchClock::nowNs() - in.sentNs);
-        if (s.active) s.lastMessageId = ChatProtocol::messageId(m_setup.dialect, data, len);
+        if (s.active) {
+            s.lastMessageId = ChatProtocol::messageId(m_setup.dialect, data, len);
+            s.lastMessageChannel = ChatProtocol::messageChannel(data, len);
+        }
         return;
     case K::Presence:
         if (s.observer) onPresence(s, in.userId, in.online);

@@ -58,6 +58,7 @@ private:
         std::vector<uint8_t> seen; // observer: watched user online as far as this connection knows
         bool active = false;       // workspace activity
         std::string lastMessageId;
+        std::string lastMessageChannel;
     };
     struct Counters {
         uint64_t sent = 0, acked = 0, delivered = 0, other = 0, errors = 0, closed = 0, throttled = 0;

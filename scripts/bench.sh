@@ -66,9 +66,14 @@ fi
 [ "$USER_POOL" -gt 0 ] 2>/dev/null && PROVISION+=(--user-pool "$USER_POOL")
 # Only the groups the chosen scenarios use are provisioned (a --scenarios in the pass-through args).
 SCENARIOS=latency,fanout,memory,churn,workspace,bigfanout,ingest
+REST=()
 for ((i = 0; i < ${#EXTRA[@]}; i++)); do
-  [ "${EXTRA[$i]}" = --scenarios ] && SCENARIOS=${EXTRA[$((i + 1))]:-$SCENARIOS}
+  if [ "${EXTRA[$i]}" = --scenarios ]; then SCENARIOS=${EXTRA[$((i + 1))]:-$SCENARIOS}; i=$((i + 1))
+  else REST+=("${EXTRA[$i]}"); fi
 done
+EXTRA=(${REST[@]+"${REST[@]}"})
+# without LIST's items named in the following arguments
+minus() { local l=",$1,"; shift; for x in "$@"; do l=${l//,$x,/,}; done; l=${l#,}; echo "${l%,}"; }
 has_scenario() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
 GROUPS_WANTED=()
 { has_scenario latency || has_scenario fanout || has_scenario memory || has_scenario churn; } && GROUPS_WANTED+=(room)
@@ -143,18 +148,41 @@ start_switchboard() { # datadir [extra server args...]; sets SB_PID SB_PORT
   wait_http "http://127.0.0.1:$SB_PORT/readyz" 60 || { log "server did not get ready"; tail -5 "$RESULTS/server-$(basename "$dir").log" >&2; exit 1; }
 }
 
-run_bench() { # label dialect port pid [args...]
-  local label=$1 dialect=$2 port=$3 pid=$4; shift 4
-  log "running $label"
+run_bench() { # label part dialect port pid [args...]; part "" or "-churn" (same label, own files)
+  local label=$1 part=$2 dialect=$3 port=$4 pid=$5; shift 5
+  log "running $label$part"
   if ! "$BENCH" --url "ws://127.0.0.1:$port" --dialect "$dialect" --server-pid "$pid" --plan "$PLAN" --label "$label" \
-      --workers "$WORKERS" "${SIZES[@]}" "$@" ${EXTRA[@]+"${EXTRA[@]}"} --out "$RESULTS/$label.json" 2> >(tee "$RESULTS/$label.log" >&2); then
-    SKIPPED+=("$label: switchboard-bench failed (see $label.log in the results directory)")
-    rm -f "$RESULTS/$label.json"
+      --workers "$WORKERS" "${SIZES[@]}" ${EXTRA[@]+"${EXTRA[@]}"} "$@" --out "$RESULTS/$label$part.json" 2> >(tee "$RESULTS/$label$part.log" >&2); then
+    SKIPPED+=("$label$part: switchboard-bench failed (see $label$part.log in the results directory)")
+    rm -f "$RESULTS/$label$part.json"
   fi
   # The server's own view (commit times, event-loop lag); the peers have none.
   node -e 'fetch(process.argv[1]).then(r=>r.ok?r.text():"").then(t=>process.stdout.write(t),()=>{})' \
-    "http://127.0.0.1:$port/metrics" >"$RESULTS/$label.metrics" 2>/dev/null || true
+    "http://127.0.0.1:$port/metrics" >"$RESULTS/$label$part.metrics" 2>/dev/null || true
 }
+
+# One target: the scenarios in one fresh process, then churn alone in another
+# (its "RSS after everyone left vs baseline" needs a heap no earlier scenario has grown).
+# start_fn sets T_PORT and T_PID.
+run_target() { # label dialect start_fn scenarios
+  local label=$1 dialect=$2 start=$3 list=$4
+  local main; main=$(minus "$list" churn)
+  if [ -n "$main" ]; then
+    "$start"; run_bench "$label" "" "$dialect" "$T_PORT" "$T_PID" --scenarios "$main"; stop_pid "$T_PID"
+  fi
+  if [[ ",$list," == *,churn,* ]]; then
+    "$start"; run_bench "$label" -churn "$dialect" "$T_PORT" "$T_PID" --scenarios churn; stop_pid "$T_PID"
+  fi
+}
+start_sb() { start_switchboard "$WORK/sqlite"; T_PORT=$SB_PORT; T_PID=$SB_PID; }
+start_peer() { # script name
+  T_PORT=$(free_port)
+  node "bench/peers/$1" --port "$T_PORT" --jwt-secret "$SECRET" >>"$RESULTS/$2-server.log" 2>&1 &
+  T_PID=$!; PIDS+=("$T_PID")
+  wait_http "http://127.0.0.1:$T_PORT/healthz" 30
+}
+start_sio_peer() { start_peer socketio-server.js socketio-peer; }
+start_ws_peer() { start_peer ws-server.js ws-peer; }
 
 stop_postgres() {
   if [ -x "$ROOT/scripts/postgres-test.sh" ]; then "$ROOT/scripts/postgres-test.sh" stop "$PGDIR" >/dev/null 2>&1 || true; fi
@@ -177,15 +205,11 @@ if has_target switchboard || has_target switchboard-socketio || has_target socke
   # A fresh process per run, so each memory figure starts from a clean heap.
   stop_pid "$SB_PID"
   if has_target switchboard; then
-    start_switchboard "$WORK/sqlite"
-    run_bench switchboard flatjson "$SB_PORT" "$SB_PID"
-    stop_pid "$SB_PID"
+    run_target switchboard flatjson start_sb "$SCENARIOS"
   fi
   if has_target switchboard-socketio; then
     if [ "$SIO_OK" = 1 ]; then
-      start_switchboard "$WORK/sqlite"
-      run_bench switchboard-socketio socketio "$SB_PORT" "$SB_PID"
-      stop_pid "$SB_PID"
+      run_target switchboard-socketio socketio start_sb "$SCENARIOS"
     else
       SKIPPED+=("switchboard-socketio: /socket.io/?EIO=4&transport=websocket gave no Engine.IO open packet")
     fi
@@ -194,22 +218,12 @@ fi
 
 # ---- peers ------------------------------------------------------------------------------
 # They get the same plan: the tokens are signed with the same secret.
-NO_INGEST=(--scenarios "$(echo ",$SCENARIOS," | sed 's/,ingest,/,/; s/^,//; s/,$//')")
+PEER_SCENARIOS=$(minus "$SCENARIOS" ingest) # the peers keep nothing: no ingest
 if has_target socketio-peer; then
-  PORT=$(free_port)
-  node bench/peers/socketio-server.js --port "$PORT" --jwt-secret "$SECRET" >"$RESULTS/socketio-peer-server.log" 2>&1 &
-  PEER=$!; PIDS+=("$PEER")
-  wait_http "http://127.0.0.1:$PORT/healthz" 30
-  run_bench socketio-peer socketio "$PORT" "$PEER" "${NO_INGEST[@]}"
-  stop_pid "$PEER"
+  run_target socketio-peer socketio start_sio_peer "$PEER_SCENARIOS"
 fi
 if has_target ws-peer; then
-  PORT=$(free_port)
-  node bench/peers/ws-server.js --port "$PORT" --jwt-secret "$SECRET" >"$RESULTS/ws-peer-server.log" 2>&1 &
-  PEER=$!; PIDS+=("$PEER")
-  wait_http "http://127.0.0.1:$PORT/healthz" 30
-  run_bench ws-peer flatjson "$PORT" "$PEER" "${NO_INGEST[@]}"
-  stop_pid "$PEER"
+  run_target ws-peer flatjson start_ws_peer "$PEER_SCENARIOS"
 fi
 
 # ---- durable ingest on PostgreSQL -----------------------------------------------------------
@@ -223,7 +237,7 @@ elif has_target postgres; then
     start_switchboard "$WORK/postgres" --database "$PGURL"
     PLAN_SAVED=$PLAN; PLAN="$WORK/plan-pg.json"
     node bench/provision.mjs --server "http://127.0.0.1:$SB_PORT" --out "$PLAN" --groups ingest 2>&1 | sed 's/^/  /' >&2
-    run_bench switchboard-postgres flatjson "$SB_PORT" "$SB_PID" --scenarios ingest
+    run_bench switchboard-postgres "" flatjson "$SB_PORT" "$SB_PID" --scenarios ingest
     PLAN=$PLAN_SAVED
     stop_pid "$SB_PID"
     stop_postgres
@@ -238,7 +252,7 @@ cat >"$RESULTS/meta.json" <<JSON
  "command":$(node -e 'console.log(JSON.stringify(process.argv[1]))' "${SWITCHBOARD_SERVER:+SWITCHBOARD_SERVER=$SWITCHBOARD_SERVER }scripts/bench.sh $ORIG_ARGS"),
  "loadavg_before":"$LOAD_BEFORE","loadavg_after":"$(cut -d' ' -f1-3 /proc/loadavg)",
  "server_binary":"$SERVER_ORIG","server_built":"$SERVER_BUILT","server_epoll":$SERVER_EPOLL,"user_pool":$USER_POOL,"workers":$WORKERS,
- "scenarios":"$SCENARIOS","provision":$(node -e 'console.log(JSON.stringify(process.argv.slice(1).join(" ")))' --groups "$PROVISION_GROUPS" "${PROVISION[@]}"),
+ "scenarios":"$SCENARIOS","provision":$(node -e 'console.log(JSON.stringify(process.argv.slice(1).join(" ")))' -- --groups "$PROVISION_GROUPS" "${PROVISION[@]}"),
  "skipped":$(node -e 'console.log(JSON.stringify(process.argv.slice(1).filter(Boolean)))' "${SKIPPED[@]:-}")}
 JSON
 mkdir -p "$(dirname "$OUTPUT")"
