@@ -310,7 +310,7 @@ const latNone = sbLat.find((r) => r.idle === 0);
 const g1 = lat19 && latNone && lat19.idle > 0 ? lat19.latency.p99_ms <= 1.5 * latNone.latency.p99_ms : undefined;
 out(`| goal | measured | verdict |`);
 out('|---|---|---|');
-out(`| p99 with ${fmt(lat19?.idle)} idle ≤ 1.5 × p99 with none | ${fmt(lat19?.latency.p99_ms, 2)} ms vs ${fmt(latNone?.latency.p99_ms, 2)} ms (${ratio(lat19?.latency.p99_ms, latNone?.latency.p99_ms)}) | ${verdict(g1)} |`);
+out(`| p99 with ${fmt(lat19?.idle)}${results.switchboard?.pools?.idle ? ' (pooled)' : ' distinct-user'} idle ≤ 1.5 × p99 with none | ${fmt(lat19?.latency.p99_ms, 2)} ms vs ${fmt(latNone?.latency.p99_ms, 2)} ms (${ratio(lat19?.latency.p99_ms, latNone?.latency.p99_ms)}) | ${verdict(g1)} |`);
 // "No worse than either peer's in both cases": with none beside and with the most beside.
 for (const mine of [latNone, lat19]) {
   for (const t of ['socketio-peer', 'ws-peer']) {
