@@ -80,6 +80,7 @@ bool Coordinator::loadPlan(QString *error)
             spec.memberOf.push_back(list);
         }
         for (const QJsonValue &n : g.value(QLatin1String("channel_members")).toArray()) spec.channelMembers.push_back(n.toInt());
+        spec.connections = g.value(QLatin1String("connections")).toInt();
         if (!spec.channelMembers.empty() && spec.channelMembers.size() != spec.channels.size()) spec.channelMembers.clear();
         if (spec.tokens.empty() || spec.channels.empty()) {
             if (!w.needed) continue;
@@ -95,6 +96,8 @@ bool Coordinator::loadPlan(QString *error)
     for (const QJsonValue &v : presence.value(QLatin1String("watched_ids")).toArray())
         m_setup.watchedUserIds.push_back(v.toString().toStdString());
     for (const QJsonValue &v : presence.value(QLatin1String("watched_idle_indices")).toArray()) m_watchedIdle.push_back(v.toInt());
+    std::sort(m_watchedIdle.begin(), m_watchedIdle.end());
+    m_setup.watchedIdleUsers = m_watchedIdle;
     m_setup.observers = m_observers;
     return true;
 }
@@ -504,6 +507,14 @@ WorkerStats Coordinator::waitPresence(int64_t expectedOnline, double timeoutSeco
 }
 
 namespace {
+// /metrics answers from the server's event loop: a stalled server answers late.
+MetricsScrape scrapeHard(const std::string &host, int port)
+{
+    MetricsScrape m;
+    for (int attempt = 0; attempt < 3 && m.values.empty(); ++attempt) m = MetricsScrape::fetch(host, port, 20000);
+    return m;
+}
+
 QJsonObject metricDeltas(const MetricsScrape &a, const MetricsScrape &b, double per)
 {
     QJsonObject o;
@@ -560,19 +571,22 @@ void Coordinator::churnRuns()
     const long churnBaselineKb = snapshot().server.rssKb;
     for (int wave : m_o.churnWaves) {
         const int n = std::min(wave, cap);
-        const int64_t expectOnline = int64_t(observers) * watchedBelow(n);
+        int64_t expectOnline = int64_t(observers) * watchedBelow(n);
         note(QStringLiteral("churn: %1 distinct users connect, then drop (%2 watched pairs)").arg(n).arg(expectOnline));
         // ---- connect
         sendAll("presreset");
         collect(30);
         resetAll();
         const Snapshot a = snapshot();
-        const MetricsScrape ma = MetricsScrape::fetch(host, m_o.port, 10000);
+        const MetricsScrape ma = scrapeHard(host, m_o.port);
         const OpenResult opened = open("idle", n);
+        // Only the watched users whose connection was set up can be expected online
+        // (a server that fails handshakes is reported by 'failed', not here).
+        expectOnline = int64_t(observers) * std::min<int64_t>(watchedBelow(n), stats().watchedUp);
         const WorkerStats pc = waitPresence(expectOnline, m_o.convergeSeconds);
         const WorkerStats sc = stats();
         const Snapshot b = snapshot();
-        const MetricsScrape mb = MetricsScrape::fetch(host, m_o.port, 10000);
+        const MetricsScrape mb = scrapeHard(host, m_o.port);
         // ---- drop all at once
         sendAll("presreset");
         collect(30);
@@ -582,7 +596,7 @@ void Coordinator::churnRuns()
         waitQuiet(m_o.convergeSeconds, quietBusy + 0.10);
         const WorkerStats sd = stats();
         const Snapshot c = snapshot();
-        const MetricsScrape mc = MetricsScrape::fetch(host, m_o.port, 10000);
+        const MetricsScrape mc = scrapeHard(host, m_o.port);
 
         auto convergence = [&](const WorkerStats &p, int64_t expected, int64_t lastEventNs, int64_t waveEndNs) {
             QJsonObject o{{"expected_pairs", qint64(expected)}, {"online_pairs", qint64(p.presOnline)},
@@ -635,6 +649,8 @@ void Coordinator::churnRuns()
                         {"rss_after_kb", qint64(c.server.rssKb)},
                         {"rss_per_conn_bytes", opened.ok > 0 ? std::round(double(b.server.rssKb - churnBaselineKb) * 1024 / double(opened.ok)) : 0},
                         {"connect", connect},
+                        // connect + drop together: what is left when a mid-wave /metrics scrape failed
+                        {"server", metricDeltas(ma, mc, double(opened.ok))},
                         {"drop", drop}};
         addCosts(row, a, c);
         m_rows.append(row);
@@ -651,7 +667,8 @@ void Coordinator::workspaceRun()
 {
     const GroupSpec *g = group("workspace");
     if (!g) return;
-    const int users = std::min<int>(int(g->tokens.size()), m_o.maxServerConnections - m_roomOpen);
+    const int users = std::min<int>(g->connections > 0 ? g->connections : int(g->tokens.size()),
+                                    m_o.maxServerConnections - m_roomOpen);
     waitQuiet(m_o.drainSeconds);
     note(QStringLiteral("workspace: %1 users in %2 channels connect").arg(users).arg(g->channels.size()));
     const Snapshot a0 = snapshot();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,18 @@ struct GroupSpec
     std::vector<std::vector<int>> memberOf; // optional, per user
     std::vector<int> channelMembers;        // optional: members per channel (expected deliveries)
     int publishers = 0;
+    int connections = 0; // connections the plan intends (0: one per token)
+
+    int publishChannel(int connection) const
+    {
+        if (!memberOf.empty()) return memberOf[userOf(connection) % memberOf.size()].front();
+        return int(size_t(connection) % channels.size());
+    }
+    // Connections per user (1 unless pooled): each member's connections all receive.
+    uint64_t connectionsPerUser() const
+    {
+        return connections > int(tokens.size()) ? uint64_t((connections + int(tokens.size()) - 1) / int(tokens.size())) : 1;
+    }
 
     size_t userOf(int connection) const { return size_t(connection) % tokens.size(); }
     std::vector<int> joinsOf(int connection) const

@@ -22,6 +22,13 @@ Worker::Worker(const WorkerSetup &setup, int controlFd) : m_setup(setup), m_cont
     m_rng ^= uint64_t(m_setup.workerIndex + 1) * 0xbf58476d1ce4e5b9ull;
 }
 
+bool Worker::isWatchedIdle(const Slot &s) const
+{
+    const GroupSpec &g = m_setup.groups[size_t(s.group)];
+    if (g.name != "idle") return false;
+    return std::binary_search(m_setup.watchedIdleUsers.begin(), m_setup.watchedIdleUsers.end(), int(g.userOf(s.index)));
+}
+
 double Worker::uniform()
 {
     // xorshift64*: cheap and good enough for inter-arrival times
@@ -167,13 +174,13 @@ void Worker::command(const std::string &line)
         char head[1024];
         snprintf(head, sizeof head,
                  "stats open=%d sent=%llu acked=%llu delivered=%llu other=%llu errors=%llu closed=%llu throttled=%llu"
-                 " expect=%llu typing=%llu reads=%llu reactions=%llu skipped=%llu pon=%lld plon=%lld ploff=%lld pev=%llu",
+                 " expect=%llu typing=%llu reads=%llu reactions=%llu skipped=%llu pon=%lld plon=%lld ploff=%lld pev=%llu wup=%lld",
                  openCount(), (unsigned long long)m_c.sent, (unsigned long long)m_c.acked,
                  (unsigned long long)m_c.delivered, (unsigned long long)m_c.other, (unsigned long long)m_c.errors,
                  (unsigned long long)m_c.closed, (unsigned long long)m_c.throttled, (unsigned long long)m_c.expected,
                  (unsigned long long)m_c.typing, (unsigned long long)m_c.reads, (unsigned long long)m_c.reactions,
                  (unsigned long long)m_c.skipped, (long long)m_presOnline, (long long)m_presLastOnNs,
-                 (long long)m_presLastOffNs, (unsigned long long)m_presEvents);
+                 (long long)m_presLastOffNs, (unsigned long long)m_presEvents, (long long)m_watchedUp);
         return reply(std::string(head) + " lat=" + m_latency.serialize() + " ack=" + m_ackLatency.serialize());
     }
     in >> group;
@@ -299,6 +306,7 @@ void Worker::setupDone(Slot &s)
     m_lastSetupNs = BenchClock::nowNs();
     m_setupHist.record(m_lastSetupNs - s.setupStartNs);
     if (s.observer && s.seen.size() != m_watched.size()) s.seen.assign(m_watched.size(), 0);
+    if (isWatchedIdle(s)) ++m_watchedUp;
     pumpOpens();
     finishOpenIfDone();
 }
@@ -320,6 +328,7 @@ void Worker::cmdClose(int group, int from)
         if (idx < 0) continue;
         Slot &s = m_slots[size_t(idx)];
         if (s.index < from || s.phase != Phase::Joined) continue;
+        if (isWatchedIdle(s)) --m_watchedUp;
         s.conn->abort();
         s.phase = Phase::None;
         s.intervalNs = 0;
@@ -359,7 +368,7 @@ void Worker::cmdRate(int group, double total, int window, bool closedLoop)
 void Worker::publish(Slot &s, int64_t now)
 {
     const GroupSpec &g = m_setup.groups[size_t(s.group)];
-    const std::string &channel = g.channels[size_t(g.joinsOf(s.index).front())];
+    const std::string &channel = g.channels[size_t(g.publishChannel(s.index))];
     s.conn->sendText(ChatProtocol::publishFrame(m_setup.dialect, channel, s.seq++, now, m_setup.contentBytes));
     ++s.outstanding;
     ++m_c.sent;
@@ -447,7 +456,7 @@ void Worker::act(Slot &s, int64_t now)
         s.conn->sendText(ChatProtocol::publishFrame(m_setup.dialect, channel, s.seq++, now, m_setup.contentBytes));
         ++s.outstanding;
         ++m_c.sent;
-        if (!g.channelMembers.empty()) m_c.expected += uint64_t(g.channelMembers[size_t(ch)]);
+        if (!g.channelMembers.empty()) m_c.expected += uint64_t(g.channelMembers[size_t(ch)]) * g.connectionsPerUser();
         return;
     case 1:
         frame = ChatProtocol::typingFrame(m_setup.dialect, channel);
@@ -559,6 +568,7 @@ void Worker::onClosed(WsConnection *c, const char *why)
     Slot &s = m_slots[size_t(c->tag())];
     if (s.phase != Phase::Joined && s.phase != Phase::None) return setupFailed(s, why);
     if (s.phase == Phase::Joined) {
+        if (isWatchedIdle(s)) --m_watchedUp;
         ++m_c.closed;
         s.phase = Phase::None;
         s.intervalNs = 0;

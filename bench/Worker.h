@@ -113,6 +113,8 @@ private:
     std::unordered_map<std::string, int> m_watched;
     int64_t m_presOnline = 0, m_presLastOnNs = 0, m_presLastOffNs = 0;
     uint64_t m_presEvents = 0;
+    int64_t m_watchedUp = 0; // own idle connections of watched users that are set up
+    bool isWatchedIdle(const Slot &s) const;
     // Workspace activity
     double m_actRates[4] = {0, 0, 0, 0}; // messages, typing, reads, reactions per connection per second
     double m_actTotal = 0;

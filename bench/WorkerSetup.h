@@ -27,4 +27,5 @@ struct WorkerSetup
     std::string observerGroup = "room";
     int observers = 0;
     std::vector<std::string> watchedUserIds;
+    std::vector<int> watchedIdleUsers; // user indices of the idle group that are watched (sorted)
 };

@@ -25,6 +25,7 @@ bool WorkerStats::parse(const std::string &line)
         if (key == "pon") { presOnline = std::stoll(value); continue; }
         if (key == "plon") { presLastOnNs = std::stoll(value); continue; }
         if (key == "ploff") { presLastOffNs = std::stoll(value); continue; }
+        if (key == "wup") { watchedUp = std::stoll(value); continue; }
         const uint64_t n = std::stoull(value);
         if (key == "open") open = n;
         else if (key == "sent") sent = n;
@@ -63,6 +64,7 @@ void WorkerStats::add(const WorkerStats &o)
     presLastOnNs = std::max(presLastOnNs, o.presLastOnNs);
     presLastOffNs = std::max(presLastOffNs, o.presLastOffNs);
     presEvents += o.presEvents;
+    watchedUp += o.watchedUp;
     latency.merge(o.latency);
     ackLatency.merge(o.ackLatency);
 }

@@ -14,6 +14,7 @@ struct WorkerStats
     // latest time (CLOCK_MONOTONIC ns) a watched user went online / offline for some observer.
     int64_t presOnline = 0, presLastOnNs = 0, presLastOffNs = 0;
     uint64_t presEvents = 0;
+    int64_t watchedUp = 0; // idle connections of watched users that are set up
     LatencyHistogram latency;
     LatencyHistogram ackLatency;
 

@@ -126,7 +126,12 @@ function layout() {
 function finishPlan(L, groupUsers, channelIds) {
   const plan = { groups: {}, presence: { observers: 0, watched_ids: [], watched_idle_indices: [] } };
   for (const [group, spec] of Object.entries(L)) {
-    const g = { tokens: groupUsers[group].map((u) => u.token), channels: channelIds[group], pooled: pool > 0 && pooledGroups.includes(group) };
+    const g = {
+      tokens: groupUsers[group].map((u) => u.token),
+      channels: channelIds[group],
+      connections: sizes[group], // connections meant; more than tokens when pooled
+      pooled: pool > 0 && pooledGroups.includes(group),
+    };
     if (spec.memberOf) g.member_of = spec.memberOf;
     if (spec.sizes) g.channel_members = spec.sizes;
     plan.groups[group] = g;

@@ -155,6 +155,10 @@ private slots:
         g.memberOf = {{0, 2}, {1}};
         QCOMPARE(g.joinsOf(2), (std::vector<int>{0, 2})); // connection 2 is user 0 (pool of 2)
         QCOMPARE(g.joinsOf(3), std::vector<int>{1});
+        QCOMPARE(g.publishChannel(2), 0);
+        QCOMPARE(g.connectionsPerUser(), uint64_t(1));
+        g.connections = 5; // pooled: 5 connections over 2 users -> up to 3 each
+        QCOMPARE(g.connectionsPerUser(), uint64_t(3));
     }
 
     void workspaceLayoutHasPowerLawSizesAndBoundedMemberships()
