@@ -53,7 +53,7 @@ if [ "$QUICK" = 1 ]; then
   SIZES=(--idle-levels 500,2000 --latency-idle 0,2000 --fanout-idle 2000 --latency-seconds 2
          --fanout-rates 200,1000,4000 --big-room-size 1000 --big-fanout-rates 2,10,50
          --step-seconds 1.5 --ingest-seconds 2 --ingest-windows 32,256 --settle-seconds 0.5 --open-timeout-seconds 40 --drain-seconds 10
-         --churn-waves 1000,2000 --churn-quiet-seconds 2 --converge-seconds 10 --workspace-seconds 20)
+         --churn-waves 1000,2000 --churn-quiet-seconds 1 --converge-seconds 10 --workspace-seconds 10)
   PROVISION=(--idle-users 2000 --bigroom-users 1000 --workspace-users 1000 --workspace-channels 50)
 else
   MODE=full
