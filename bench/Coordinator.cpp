@@ -492,14 +492,14 @@ int64_t Coordinator::watchedBelow(int connections) const
     return std::count_if(m_watchedIdle.begin(), m_watchedIdle.end(), [users](int w) { return w < users; });
 }
 
-WorkerStats Coordinator::waitPresence(int64_t expectedOnline, double timeoutSeconds)
+WorkerStats Coordinator::waitPresence(int64_t expectedOnline, double timeoutSeconds, double giveUpSeconds)
 {
     const double start = nowSeconds();
     const double deadline = start + timeoutSeconds;
     WorkerStats s = stats();
     while (nowSeconds() < deadline && s.presOnline != expectedOnline) {
         // A target that sends no presence at all (Switchboard's seed 001 dialect) is not waited for.
-        if (s.presEvents == 0 && nowSeconds() - start > 5) break;
+        if (s.presEvents == 0 && nowSeconds() - start > giveUpSeconds) break;
         sleepSeconds(0.02);
         s = stats();
     }
@@ -583,7 +583,8 @@ void Coordinator::churnRuns()
         // Only the watched users whose connection was set up can be expected online
         // (a server that fails handshakes is reported by 'failed', not here).
         expectOnline = int64_t(observers) * std::min<int64_t>(watchedBelow(n), stats().watchedUp);
-        const WorkerStats pc = waitPresence(expectOnline, m_o.convergeSeconds);
+        // No event by 15 s after the wave: a target without presence (a stalled server has sent some by then).
+        const WorkerStats pc = waitPresence(expectOnline, m_o.convergeSeconds, 15);
         const WorkerStats sc = stats();
         const Snapshot b = snapshot();
         const MetricsScrape mb = scrapeHard(host, m_o.port);
@@ -592,7 +593,8 @@ void Coordinator::churnRuns()
         collect(30);
         resetAll();
         const int64_t closedAt = closeFrom("idle", 0);
-        const WorkerStats pd = waitPresence(0, m_o.convergeSeconds);
+        // Offline events are waited for the full time whenever online ones came.
+        const WorkerStats pd = waitPresence(0, m_o.convergeSeconds, pc.presEvents > 0 ? m_o.convergeSeconds : 5);
         waitQuiet(m_o.convergeSeconds, quietBusy + 0.10);
         const WorkerStats sd = stats();
         const Snapshot c = snapshot();

@@ -61,7 +61,8 @@ private:
     void workspaceRun();
     // Polls until the observers' presence view has 'expectedOnline' pairs online
     // (or the timeout); returns the stats of the last poll.
-    WorkerStats waitPresence(int64_t expectedOnline, double timeoutSeconds);
+    // giveUpSeconds: stop early when no presence event at all arrived by then (a target without presence).
+    WorkerStats waitPresence(int64_t expectedOnline, double timeoutSeconds, double giveUpSeconds);
     int64_t watchedBelow(int connections) const;
     const GroupSpec *group(const char *name) const;
     void note(const QString &text);
