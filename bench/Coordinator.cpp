@@ -695,9 +695,11 @@ void Coordinator::workspaceRun()
         peakRss = std::max(peakRss, snapshot().server.rssKb);
     }
     const Snapshot b = snapshot();
-    const MetricsScrape mb = MetricsScrape::fetch(m_o.host.toStdString(), m_o.port, 10000);
+    // Stop first: a saturated target answers /metrics late (a peer's 404 too), and the
+    // activity must not run on while the scrape waits.
     sendAll("activity workspace 0 0 0 0");
     collect(30);
+    const MetricsScrape mb = MetricsScrape::fetch(m_o.host.toStdString(), m_o.port, 10000);
     // Wait for the deliveries still in flight (expected = members of each message's channel).
     const double deadline = nowSeconds() + m_o.drainSeconds;
     WorkerStats s = stats();
