@@ -36,7 +36,8 @@ bool WorkspaceLayout::build(const Params &p, WorkspaceLayout *out, std::string *
     // Water-filling: share the rest by weight, pin channels that hit the cap, repeat.
     for (int round = 0; round < 64 && left > 0; ++round) {
         double wsum = 0;
-        for (int k = 0; k < others; ++k) if (!fixed[size_t(k)]) wsum += weight[size_t(k)];
+        for (int k = 0; k < others; ++k)
+            if (!fixed[size_t(k)]) wsum += weight[size_t(k)];
         if (wsum <= 0) break;
         int64_t given = 0;
         bool pinned = false;
@@ -47,14 +48,20 @@ bool WorkspaceLayout::build(const Params &p, WorkspaceLayout *out, std::string *
             const int64_t take = std::min(add, room);
             size[size_t(k)] += int(take);
             given += take;
-            if (take == room) { fixed[size_t(k)] = true; pinned = true; }
+            if (take == room) {
+                fixed[size_t(k)] = true;
+                pinned = true;
+            }
         }
         left -= given;
         if (!pinned && given == 0) break;
     }
     // Rounding remainder: one by one to the largest channels with room.
     for (int k = 0; left > 0; k = (k + 1) % others)
-        if (size[size_t(k)] < cap) { ++size[size_t(k)]; --left; }
+        if (size[size_t(k)] < cap) {
+            ++size[size_t(k)];
+            --left;
+        }
 
     // Fill the channels largest first with the users that have the most
     // memberships still to place (random tie-break): a greedy bipartite

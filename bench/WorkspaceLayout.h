@@ -11,7 +11,8 @@
 // --workspace-layout`) and the unit tests see the same layout.
 struct WorkspaceLayout
 {
-    struct Params {
+    struct Params
+    {
         int users = 10000;
         int channels = 500;
         int minPerUser = 5;
