@@ -23,7 +23,7 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "switchboard-bench: WebSocket load generator for Switchboard and its peers.\n"
-        "Scenarios: latency, fanout, memory (includes connection rate), bigfanout, ingest."));
+        "Scenarios: latency, fanout, memory (includes connection rate), churn, workspace, bigfanout, ingest."));
     p.addHelpOption();
     auto opt = [&p](const char *name, const char *desc, const char *value, const QString &def = QString()) {
         QCommandLineOption o(QLatin1String(name), QLatin1String(desc), QLatin1String(value), def);
@@ -61,6 +61,18 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
     opt("open-timeout-seconds", "Give up opening the rest of a group after this long.", "S", QString::number(openTimeoutSeconds));
     opt("drain-seconds", "Longest wait for queued deliveries after a load step.", "S", QString::number(drainSeconds));
     opt("settle-seconds", "Pause before reading memory after a ramp.", "S", QString::number(settleSeconds));
+    opt("churn-waves", "Distinct users connecting (then all dropping) per churn wave.", "LIST", QStringLiteral("10000,19000"));
+    opt("churn-quiet-seconds", "Quiet room measurement before the churn waves.", "S", QString::number(churnQuietSeconds));
+    opt("converge-seconds", "Longest wait for presence convergence after a wave.", "S", QString::number(convergeSeconds));
+    opt("churn-inflight", "Handshakes in progress at once per worker during a churn wave.", "N", QString::number(churnInflight));
+    opt("ws-messages-per-day", "Workspace: messages per user per workday.", "N", QString::number(wsMessagesPerDay));
+    opt("ws-typing-per-day", "Workspace: typing indicators per user per workday.", "N", QString::number(wsTypingPerDay));
+    opt("ws-reads-per-day", "Workspace: read receipts per user per workday.", "N", QString::number(wsReadsPerDay));
+    opt("ws-reactions-per-day", "Workspace: reactions per user per workday.", "N", QString::number(wsReactionsPerDay));
+    opt("workday-hours", "Workspace: length of the workday the per-day rates refer to.", "H", QString::number(workdayHours));
+    opt("compression", "Workspace: time compression factor (simulated seconds per real second).", "X", QString::number(compression));
+    opt("workspace-seconds", "Workspace: real duration of the run.", "S", QString::number(workspaceSeconds));
+    opt("workspace-layout", "Print the workspace membership layout for USERS,CHANNELS,SEED as JSON and exit (provision.mjs uses it).", "SPEC");
 
     p.addOption(QCommandLineOption(QStringLiteral("tcp-quickack"),
                                    QStringLiteral("Diagnostic: ACK every read at once (unmasks Nagle on the server side).")));
@@ -79,6 +91,8 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
         *exitCode = 2;
         return false;
     };
+    layoutSpec = p.value(QStringLiteral("workspace-layout"));
+    if (!layoutSpec.isEmpty()) return true;
     const QUrl url(p.value(QStringLiteral("url")));
     if (!url.isValid() || url.host().isEmpty()) return fail(QStringLiteral("bad --url"));
     host = url.host();
@@ -100,7 +114,7 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
         {"content-bytes", &contentBytes, 32}, {"window", &window, 1}, {"max-server-connections", &maxServerConnections, 1},
         {"room-size", &roomSize, 1}, {"room-publishers", &roomPublishers, 1}, {"big-room-size", &bigRoomSize, 1},
         {"big-room-publishers", &bigRoomPublishers, 1}, {"fanout-idle", &fanoutIdle, 0},
-        {"ingest-publishers", &ingestPublishers, 1},
+        {"ingest-publishers", &ingestPublishers, 1}, {"churn-inflight", &churnInflight, 1},
     };
     for (const IntOpt &o : ints) {
         bool ok = false;
@@ -112,7 +126,11 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
     const RealOpt reals[] = {{"latency-rate", &latencyRate}, {"latency-seconds", &latencySeconds},
                              {"step-seconds", &stepSeconds}, {"ingest-seconds", &ingestSeconds},
                              {"settle-seconds", &settleSeconds}, {"open-timeout-seconds", &openTimeoutSeconds},
-                             {"drain-seconds", &drainSeconds}};
+                             {"drain-seconds", &drainSeconds}, {"churn-quiet-seconds", &churnQuietSeconds},
+                             {"converge-seconds", &convergeSeconds}, {"ws-messages-per-day", &wsMessagesPerDay},
+                             {"ws-typing-per-day", &wsTypingPerDay}, {"ws-reads-per-day", &wsReadsPerDay},
+                             {"ws-reactions-per-day", &wsReactionsPerDay}, {"workday-hours", &workdayHours},
+                             {"compression", &compression}, {"workspace-seconds", &workspaceSeconds}};
     for (const RealOpt &o : reals) {
         bool ok = false;
         const double v = p.value(QLatin1String(o.name)).toDouble(&ok);
@@ -122,9 +140,10 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
     struct ListOpt { const char *name; QList<int> *target; };
     const ListOpt lists[] = {{"idle-levels", &idleLevels}, {"latency-idle", &latencyIdle},
                              {"fanout-rates", &fanoutRates}, {"big-fanout-rates", &bigFanoutRates},
-                             {"ingest-windows", &ingestWindows}};
+                             {"ingest-windows", &ingestWindows}, {"churn-waves", &churnWaves}};
     for (const ListOpt &o : lists)
         if (!intList(p.value(QLatin1String(o.name)), o.target)) return fail(QStringLiteral("bad --%1").arg(QLatin1String(o.name)));
+    if (workdayHours <= 0) return fail(QStringLiteral("bad --workday-hours"));
     if (sources > 254) return fail(QStringLiteral("--sources must be at most 254"));
     if (roomPublishers > roomSize || bigRoomPublishers > bigRoomSize)
         return fail(QStringLiteral("more publishers than room members"));

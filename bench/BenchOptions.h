@@ -21,7 +21,8 @@ struct BenchOptions
     int window = 200;
     int maxServerConnections = 19500;
     QStringList scenarios{QStringLiteral("latency"), QStringLiteral("fanout"), QStringLiteral("memory"),
-                          QStringLiteral("bigfanout"), QStringLiteral("ingest")};
+                          QStringLiteral("churn"), QStringLiteral("workspace"), QStringLiteral("bigfanout"),
+                          QStringLiteral("ingest")};
     int roomSize = 100;
     int roomPublishers = 10;
     int bigRoomSize = 10000;
@@ -41,6 +42,21 @@ struct BenchOptions
     bool quickAck = false;
     double openTimeoutSeconds = 120;
     double drainSeconds = 30;
+    // churn
+    QList<int> churnWaves{10000, 19000};
+    double churnQuietSeconds = 5;
+    double convergeSeconds = 30;
+    int churnInflight = 512;
+    // workspace (per user per workday; see bench/README.md for the sources)
+    double wsMessagesPerDay = 40;
+    double wsTypingPerDay = 80;
+    double wsReadsPerDay = 60;
+    double wsReactionsPerDay = 8;
+    double workdayHours = 8;
+    double compression = 120;
+    double workspaceSeconds = 240;
+    // --workspace-layout U,C,SEED: print the layout JSON and exit
+    QString layoutSpec;
 
     bool wants(const char *scenario) const { return scenarios.contains(QLatin1String(scenario)); }
     // Fills the options from argv; on error or --help prints and returns false with *exitCode set.

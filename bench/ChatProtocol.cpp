@@ -22,6 +22,18 @@ std::string content(uint64_t seq, int64_t nowNs, size_t contentBytes)
     if (c.size() < contentBytes) c.append(contentBytes - c.size(), 'x');
     return c;
 }
+// The string value of "key":"..." (first occurrence at or after 'from'), or empty.
+std::string stringField(const char *data, size_t len, const char *key, const char *from = nullptr)
+{
+    const char *start = from ? from : data;
+    const char *end = data + len;
+    const std::string needle = std::string("\"") + key + "\":\"";
+    const char *k = static_cast<const char *>(memmem(start, size_t(end - start), needle.data(), needle.size()));
+    if (!k) return std::string();
+    const char *v = k + needle.size();
+    const char *q = static_cast<const char *>(memchr(v, '"', size_t(end - v)));
+    return q ? std::string(v, size_t(q - v)) : std::string();
+}
 } // namespace
 
 bool ChatProtocol::parseDialect(const std::string &name, Dialect *out)
@@ -70,6 +82,43 @@ std::string ChatProtocol::pongFrame(Dialect d)
     return d == Dialect::SocketIo ? std::string("3") : std::string();
 }
 
+std::string ChatProtocol::typingFrame(Dialect d, const std::string &channel)
+{
+    if (d != Dialect::FlatJson) return std::string();
+    return "{\"type\":\"typing_indicator\",\"channel_id\":\"" + channel + "\",\"is_typing\":true}";
+}
+
+std::string ChatProtocol::readFrame(Dialect d, const std::string &channel, const std::string &messageId)
+{
+    if (d != Dialect::FlatJson || messageId.empty()) return std::string();
+    (void)channel;
+    return "{\"type\":\"mark_read\",\"message_id\":\"" + messageId + "\"}";
+}
+
+std::string ChatProtocol::reactionFrame(Dialect d, const std::string &channel, const std::string &messageId,
+                                        const std::string &emoji)
+{
+    if (messageId.empty()) return std::string();
+    if (d == Dialect::FlatJson)
+        return "{\"type\":\"add_reaction\",\"message_id\":\"" + messageId + "\",\"emoji\":\"" + emoji + "\"}";
+    return "42[\"add_reaction\",{\"messageId\":\"" + messageId + "\",\"emoji\":\"" + emoji + "\",\"channelId\":\""
+        + channel + "\"}]";
+}
+
+std::string ChatProtocol::messageId(Dialect d, const char *data, size_t len)
+{
+    if (d == Dialect::FlatJson) {
+        const char *at = static_cast<const char *>(memmem(data, len, "\"data\":", 7));
+        return at ? stringField(data, len, "id", at) : std::string();
+    }
+    return stringField(data, len, "id");
+}
+
+std::string ChatProtocol::messageChannel(const char *data, size_t len)
+{
+    return stringField(data, len, "channelId");
+}
+
 int64_t ChatProtocol::markerTime(const char *data, size_t len)
 {
     const char *m = static_cast<const char *>(memmem(data, len, kMarker, sizeof kMarker - 1));
@@ -102,6 +151,10 @@ ChatProtocol::Incoming ChatProtocol::classify(Dialect d, const char *data, size_
             in.kind = Kind::Joined;
         } else if (contains(data, len, "\"type\":\"error\"")) {
             in.kind = Kind::Error;
+        } else if (contains(data, len, "\"type\":\"user_status\"")) {
+            in.kind = Kind::Presence;
+            in.userId = stringField(data, len, "user_id");
+            in.online = stringField(data, len, "status") != "offline";
         }
         return in;
     }
@@ -130,6 +183,10 @@ ChatProtocol::Incoming ChatProtocol::classify(Dialect d, const char *data, size_
             in.kind = Kind::Joined;
         } else if (startsWith(data, len, "42[\"error\"")) {
             in.kind = Kind::Error;
+        } else if (startsWith(data, len, "42[\"user_status\"")) {
+            in.kind = Kind::Presence;
+            in.userId = stringField(data, len, "userId");
+            in.online = stringField(data, len, "status") != "offline";
         }
         break;
     default: break;

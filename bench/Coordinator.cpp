@@ -50,9 +50,15 @@ bool Coordinator::loadPlan(QString *error)
         *error = QStringLiteral("cannot read plan %1").arg(m_o.planFile);
         return false;
     }
-    const QJsonObject groups = QJsonDocument::fromJson(f.readAll()).object().value(QLatin1String("groups")).toObject();
-    const struct { const char *name; int publishers; } wanted[] = {
-        {"room", m_o.roomPublishers}, {"idle", 0}, {"bigroom", m_o.bigRoomPublishers}, {"ingest", m_o.ingestPublishers}};
+    const QJsonObject plan = QJsonDocument::fromJson(f.readAll()).object();
+    const QJsonObject groups = plan.value(QLatin1String("groups")).toObject();
+    const bool roomNeeded = m_o.wants("latency") || m_o.wants("fanout") || m_o.wants("memory") || m_o.wants("churn");
+    const struct { const char *name; int publishers; bool needed; } wanted[] = {
+        {"room", m_o.roomPublishers, roomNeeded},
+        {"idle", 0, m_o.wants("memory") || m_o.wants("latency") || m_o.wants("fanout") || m_o.wants("churn") || m_o.wants("bigfanout")},
+        {"bigroom", m_o.bigRoomPublishers, m_o.wants("bigfanout")},
+        {"ingest", m_o.ingestPublishers, m_o.wants("ingest")},
+        {"workspace", 0, m_o.wants("workspace")}};
     for (const auto &w : wanted) {
         const QJsonObject g = groups.value(QLatin1String(w.name)).toObject();
         GroupSpec spec;
@@ -60,12 +66,39 @@ bool Coordinator::loadPlan(QString *error)
         spec.publishers = w.publishers;
         for (const QJsonValue &t : g.value(QLatin1String("tokens")).toArray()) spec.tokens.push_back(t.toString().toStdString());
         for (const QJsonValue &c : g.value(QLatin1String("channels")).toArray()) spec.channels.push_back(c.toString().toStdString());
+        for (const QJsonValue &m : g.value(QLatin1String("member_of")).toArray()) {
+            std::vector<int> list;
+            for (const QJsonValue &c : m.toArray()) {
+                const int idx = c.toInt(-1);
+                if (idx < 0 || size_t(idx) >= spec.channels.size()) {
+                    *error = QStringLiteral("plan group %1: bad member_of index").arg(QLatin1String(w.name));
+                    return false;
+                }
+                list.push_back(idx);
+            }
+            if (list.empty()) list.push_back(0);
+            spec.memberOf.push_back(list);
+        }
+        for (const QJsonValue &n : g.value(QLatin1String("channel_members")).toArray()) spec.channelMembers.push_back(n.toInt());
+        spec.connections = g.value(QLatin1String("connections")).toInt();
+        if (!spec.channelMembers.empty() && spec.channelMembers.size() != spec.channels.size()) spec.channelMembers.clear();
         if (spec.tokens.empty() || spec.channels.empty()) {
+            if (!w.needed) continue;
             *error = QStringLiteral("plan has no tokens or channels for group %1").arg(QLatin1String(w.name));
             return false;
         }
+        if (g.value(QLatin1String("pooled")).toBool())
+            m_pools.insert(QLatin1String(w.name), qint64(spec.tokens.size()));
         m_setup.groups.push_back(spec);
     }
+    const QJsonObject presence = plan.value(QLatin1String("presence")).toObject();
+    m_observers = presence.value(QLatin1String("observers")).toInt();
+    for (const QJsonValue &v : presence.value(QLatin1String("watched_ids")).toArray())
+        m_setup.watchedUserIds.push_back(v.toString().toStdString());
+    for (const QJsonValue &v : presence.value(QLatin1String("watched_idle_indices")).toArray()) m_watchedIdle.push_back(v.toInt());
+    std::sort(m_watchedIdle.begin(), m_watchedIdle.end());
+    m_setup.watchedIdleUsers = m_watchedIdle;
+    m_setup.observers = m_observers;
     return true;
 }
 
@@ -205,9 +238,11 @@ Coordinator::OpenResult Coordinator::open(const char *group, int upto)
     for (const std::string &line : collect(m_o.openTimeoutSeconds + 60)) {
         // "opened ok=N fail=N setup=<hist>"
         unsigned long long ok = 0, fail = 0;
-        if (sscanf(line.c_str(), "opened ok=%llu fail=%llu", &ok, &fail) == 2) {
+        long long last = 0;
+        if (sscanf(line.c_str(), "opened ok=%llu fail=%llu last=%lld", &ok, &fail, &last) >= 2) {
             r.ok += ok;
             r.fail += fail;
+            r.lastNs = std::max<int64_t>(r.lastNs, last);
             const size_t at = line.find("setup=");
             LatencyHistogram h;
             if (at != std::string::npos && h.deserialize(line.substr(at + 6))) r.setup.merge(h);
@@ -218,10 +253,22 @@ Coordinator::OpenResult Coordinator::open(const char *group, int upto)
     return r;
 }
 
-void Coordinator::closeFrom(const char *group, int from)
+int64_t Coordinator::closeFrom(const char *group, int from)
 {
     sendAll(std::string("close ") + group + " " + std::to_string(from));
-    collect(120);
+    int64_t at = 0;
+    for (const std::string &line : collect(120)) {
+        const size_t p = line.find("at=");
+        if (p != std::string::npos) at = std::max<int64_t>(at, std::stoll(line.substr(p + 3)));
+    }
+    return at > 0 ? at : BenchClock::nowNs();
+}
+
+const GroupSpec *Coordinator::group(const char *name) const
+{
+    for (const GroupSpec &g : m_setup.groups)
+        if (g.name == name) return &g;
+    return nullptr;
 }
 
 Coordinator::Snapshot Coordinator::snapshot() const
@@ -238,7 +285,7 @@ void Coordinator::sleepSeconds(double s) const
     std::this_thread::sleep_for(std::chrono::microseconds(int64_t(s * 1e6)));
 }
 
-void Coordinator::waitQuiet(double maxSeconds)
+void Coordinator::waitQuiet(double maxSeconds, double busyBelow)
 {
     if (m_o.serverPid <= 0) return sleepSeconds(std::min(maxSeconds, 1.0));
     const double deadline = nowSeconds() + maxSeconds;
@@ -247,7 +294,7 @@ void Coordinator::waitQuiet(double maxSeconds)
         sleepSeconds(0.5);
         const Snapshot cur = snapshot();
         const double busy = (cur.server.cpuSeconds - prev.server.cpuSeconds) / (cur.wall - prev.wall);
-        if (busy < 0.15) return;
+        if (busy < busyBelow) return;
         prev = cur;
     }
     note(QStringLiteral("server still busy after %1 s; going on").arg(maxSeconds));
@@ -437,6 +484,263 @@ void Coordinator::ingestRun(int window)
     m_rows.append(row);
 }
 
+int64_t Coordinator::watchedBelow(int connections) const
+{
+    const GroupSpec *idle = group("idle");
+    if (!idle) return 0;
+    const int users = std::min<int>(connections, int(idle->tokens.size()));
+    return std::count_if(m_watchedIdle.begin(), m_watchedIdle.end(), [users](int w) { return w < users; });
+}
+
+WorkerStats Coordinator::waitPresence(int64_t expectedOnline, double timeoutSeconds, double giveUpSeconds)
+{
+    const double start = nowSeconds();
+    const double deadline = start + timeoutSeconds;
+    WorkerStats s = stats();
+    while (nowSeconds() < deadline && s.presOnline != expectedOnline) {
+        // A target that sends no presence at all (Switchboard's seed 001 dialect) is not waited for.
+        if (s.presEvents == 0 && nowSeconds() - start > giveUpSeconds) break;
+        sleepSeconds(0.02);
+        s = stats();
+    }
+    return s;
+}
+
+namespace {
+// /metrics answers from the server's event loop: a stalled server answers late.
+MetricsScrape scrapeHard(const std::string &host, int port)
+{
+    MetricsScrape m;
+    for (int attempt = 0; attempt < 3 && m.values.empty(); ++attempt) m = MetricsScrape::fetch(host, port, 20000);
+    return m;
+}
+
+QJsonObject metricDeltas(const MetricsScrape &a, const MetricsScrape &b, double per)
+{
+    QJsonObject o;
+    if (a.values.empty() || b.values.empty()) return o;
+    const double frames = b.value("switchboard_frames_out_total") - a.value("switchboard_frames_out_total");
+    const double bytes = b.value("switchboard_bytes_out_total") - a.value("switchboard_bytes_out_total");
+    o.insert(QStringLiteral("frames_out"), frames);
+    o.insert(QStringLiteral("bytes_out"), bytes);
+    if (per > 0) {
+        o.insert(QStringLiteral("frames_out_per_conn"), std::round(frames / per * 10) / 10);
+        o.insert(QStringLiteral("bytes_out_per_conn"), std::round(bytes / per));
+    }
+    // The lag gauge is the worst since start: a phase's own worst is known only when it raised it.
+    const double lagA = a.value("switchboard_event_loop_lag_seconds_max");
+    const double lagB = b.value("switchboard_event_loop_lag_seconds_max");
+    o.insert(QStringLiteral("loop_lag_max_ms"), std::round(lagB * 1e4) / 10);
+    o.insert(QStringLiteral("loop_lag_raised"), lagB > lagA);
+    o.insert(QStringLiteral("stalls_over_50ms"), b.value("switchboard_event_loop_stalls_50ms_total") - a.value("switchboard_event_loop_stalls_50ms_total"));
+    o.insert(QStringLiteral("stalls_over_100ms"), b.value("switchboard_event_loop_stalls_100ms_total") - a.value("switchboard_event_loop_stalls_100ms_total"));
+    return o;
+}
+}
+
+void Coordinator::churnRuns()
+{
+    const std::string host = m_o.host.toStdString();
+    const int observers = std::min(m_observers, m_roomOpen);
+    waitQuiet(m_o.drainSeconds);
+    // The room runs at the latency rate through the quiet measurement and both waves.
+    note(QStringLiteral("churn: quiet room, %1 msg/s for %2 s").arg(m_o.latencyRate).arg(m_o.churnQuietSeconds));
+    resetAll();
+    Snapshot qa = snapshot();
+    sendAll("rate room " + std::to_string(m_o.latencyRate) + " " + std::to_string(m_o.window));
+    collect(30);
+    sleepSeconds(m_o.churnQuietSeconds);
+    const WorkerStats quiet = stats();
+    Snapshot qb = snapshot();
+    QJsonObject quietRow{{"scenario", "churn_quiet"},
+                         {"room_members", m_roomOpen},
+                         {"rate", m_o.latencyRate},
+                         {"seconds", m_o.churnQuietSeconds},
+                         {"sent", qint64(quiet.sent)},
+                         {"delivered", qint64(quiet.delivered)},
+                         {"latency", latencyJson(quiet.latency)}};
+    addCosts(quietRow, qa, qb);
+    // With the room running, "quiet" means back to the room's own CPU use plus 10 % of a core.
+    const double quietBusy = qb.wall > qa.wall ? (qb.server.cpuSeconds - qa.server.cpuSeconds) / (qb.wall - qa.wall) : 0;
+    m_rows.append(quietRow);
+    sendAll("inflight " + std::to_string(m_o.churnInflight));
+    collect(30);
+    const int cap = m_o.maxServerConnections - m_roomOpen;
+    // RSS before the first wave: every wave's per-connection cost and its
+    // "back to baseline" are measured against it.
+    const long churnBaselineKb = snapshot().server.rssKb;
+    for (int wave : m_o.churnWaves) {
+        const int n = std::min(wave, cap);
+        int64_t expectOnline = int64_t(observers) * watchedBelow(n);
+        note(QStringLiteral("churn: %1 distinct users connect, then drop (%2 watched pairs)").arg(n).arg(expectOnline));
+        // ---- connect
+        sendAll("presreset");
+        collect(30);
+        resetAll();
+        const Snapshot a = snapshot();
+        const MetricsScrape ma = scrapeHard(host, m_o.port);
+        const OpenResult opened = open("idle", n);
+        // Only the watched users whose connection was set up can be expected online
+        // (a server that fails handshakes is reported by 'failed', not here).
+        expectOnline = int64_t(observers) * std::min<int64_t>(watchedBelow(n), stats().watchedUp);
+        // No event by 15 s after the wave: a target without presence (a stalled server has sent some by then).
+        const WorkerStats pc = waitPresence(expectOnline, m_o.convergeSeconds, 15);
+        const WorkerStats sc = stats();
+        const Snapshot b = snapshot();
+        const MetricsScrape mb = scrapeHard(host, m_o.port);
+        // ---- drop all at once
+        sendAll("presreset");
+        collect(30);
+        resetAll();
+        const int64_t closedAt = closeFrom("idle", 0);
+        // Offline events are waited for the full time whenever online ones came.
+        const WorkerStats pd = waitPresence(0, m_o.convergeSeconds, pc.presEvents > 0 ? m_o.convergeSeconds : 5);
+        waitQuiet(m_o.convergeSeconds, quietBusy + 0.10);
+        const WorkerStats sd = stats();
+        const Snapshot c = snapshot();
+        const MetricsScrape mc = scrapeHard(host, m_o.port);
+
+        auto convergence = [&](const WorkerStats &p, int64_t expected, int64_t lastEventNs, int64_t waveEndNs) {
+            QJsonObject o{{"expected_pairs", qint64(expected)}, {"online_pairs", qint64(p.presOnline)},
+                          {"presence_events", qint64(p.presEvents)}};
+            if (expectOnline == 0) {
+                o.insert(QStringLiteral("status"), QStringLiteral("not measured (no observers or watched users)"));
+            } else if (p.presEvents == 0) {
+                o.insert(QStringLiteral("status"), QStringLiteral("no presence events"));
+            } else if (p.presOnline != expected) {
+                o.insert(QStringLiteral("status"), QStringLiteral("not converged"));
+            } else {
+                o.insert(QStringLiteral("status"), QStringLiteral("converged"));
+                o.insert(QStringLiteral("seconds"), std::max(0.0, std::round(double(lastEventNs - waveEndNs) / 1e6) / 1e3));
+            }
+            return o;
+        };
+        const double connectWall = b.wall - a.wall;
+        QJsonObject connect{{"connections", qint64(opened.ok)},
+                            {"failed", qint64(opened.fail)},
+                            {"connect_seconds", std::round(opened.seconds * 100) / 100},
+                            {"connections_per_s", opened.seconds > 0 ? std::round(double(opened.ok) / opened.seconds) : 0},
+                            {"setup_latency", latencyJson(opened.setup)},
+                            {"room_latency", latencyJson(sc.latency)},
+                            {"room_sent", qint64(sc.sent)},
+                            {"room_delivered", qint64(sc.delivered)},
+                            {"room_expected", qint64(sc.sent * uint64_t(m_roomOpen))},
+                            {"lost_connections", qint64(sc.closed)},
+                            {"presence", convergence(pc, expectOnline, pc.presLastOnNs, opened.lastNs)},
+                            {"server", metricDeltas(ma, mb, double(opened.ok))},
+                            {"rss_kb", qint64(b.server.rssKb)},
+                            {"server_cpu_pct", connectWall > 0 ? std::round((b.server.cpuSeconds - a.server.cpuSeconds) / connectWall * 1000) / 10 : 0}};
+        const double dropWall = c.wall - b.wall;
+        QJsonObject drop{{"room_latency", latencyJson(sd.latency)},
+                         {"room_sent", qint64(sd.sent)},
+                         {"room_delivered", qint64(sd.delivered)},
+                         {"room_expected", qint64(sd.sent * uint64_t(m_roomOpen))},
+                         {"presence", convergence(pd, 0, pd.presLastOffNs, closedAt)},
+                         {"server", metricDeltas(mb, mc, double(opened.ok))},
+                         {"seconds", std::round(dropWall * 100) / 100},
+                         {"server_cpu_pct", dropWall > 0 ? std::round((c.server.cpuSeconds - b.server.cpuSeconds) / dropWall * 1000) / 10 : 0}};
+        QJsonObject row{{"scenario", "churn"},
+                        {"users", n},
+                        {"distinct_users", qint64(std::min<size_t>(size_t(n), group("idle")->tokens.size()))},
+                        {"pooled", m_pools.contains(QStringLiteral("idle"))},
+                        {"observers", observers},
+                        {"watched_users", qint64(watchedBelow(n))},
+                        {"baseline_rss_kb", qint64(churnBaselineKb)},
+                        {"wave_start_rss_kb", qint64(a.server.rssKb)},
+                        {"peak_rss_kb", qint64(std::max(b.server.peakRssKb, c.server.peakRssKb))},
+                        {"rss_after_kb", qint64(c.server.rssKb)},
+                        {"rss_per_conn_bytes", opened.ok > 0 ? std::round(double(b.server.rssKb - churnBaselineKb) * 1024 / double(opened.ok)) : 0},
+                        {"connect", connect},
+                        // connect + drop together: what is left when a mid-wave /metrics scrape failed
+                        {"server", metricDeltas(ma, mc, double(opened.ok))},
+                        {"drop", drop}};
+        addCosts(row, a, c);
+        m_rows.append(row);
+    }
+    sendAll("inflight " + std::to_string(m_o.maxInflight));
+    collect(30);
+    sendAll("rate room 0 0");
+    collect(30);
+    drain(uint64_t(m_roomOpen), m_o.drainSeconds);
+    waitQuiet(m_o.drainSeconds);
+}
+
+void Coordinator::workspaceRun()
+{
+    const GroupSpec *g = group("workspace");
+    if (!g) return;
+    const int users = std::min<int>(g->connections > 0 ? g->connections : int(g->tokens.size()),
+                                    m_o.maxServerConnections - m_roomOpen);
+    waitQuiet(m_o.drainSeconds);
+    note(QStringLiteral("workspace: %1 users in %2 channels connect").arg(users).arg(g->channels.size()));
+    const Snapshot a0 = snapshot();
+    const OpenResult opened = open("workspace", users);
+    waitQuiet(m_o.convergeSeconds);
+    const double day = m_o.workdayHours * 3600;
+    const double k = m_o.compression / day; // per-day -> per real second
+    const double rates[4] = {m_o.wsMessagesPerDay * k, m_o.wsTypingPerDay * k, m_o.wsReadsPerDay * k, m_o.wsReactionsPerDay * k};
+    note(QStringLiteral("workspace: %1x compression for %2 s (%3 simulated minutes)")
+             .arg(m_o.compression).arg(m_o.workspaceSeconds).arg(m_o.workspaceSeconds * m_o.compression / 60, 0, 'f', 0));
+    resetAll();
+    const MetricsScrape ma = MetricsScrape::fetch(m_o.host.toStdString(), m_o.port, 10000);
+    const Snapshot a = snapshot();
+    sendAll("activity workspace " + std::to_string(rates[0]) + " " + std::to_string(rates[1]) + " " + std::to_string(rates[2])
+            + " " + std::to_string(rates[3]));
+    collect(30);
+    // Sample RSS and CPU every second for the peak.
+    long peakRss = 0;
+    const double end = nowSeconds() + m_o.workspaceSeconds;
+    while (nowSeconds() < end) {
+        sleepSeconds(std::min(1.0, std::max(0.0, end - nowSeconds())));
+        peakRss = std::max(peakRss, snapshot().server.rssKb);
+    }
+    const Snapshot b = snapshot();
+    // Stop first: a saturated target answers /metrics late (a peer's 404 too), and the
+    // activity must not run on while the scrape waits.
+    sendAll("activity workspace 0 0 0 0");
+    collect(30);
+    const MetricsScrape mb = MetricsScrape::fetch(m_o.host.toStdString(), m_o.port, 10000);
+    // Wait for the deliveries still in flight (expected = members of each message's channel).
+    const double deadline = nowSeconds() + m_o.drainSeconds;
+    WorkerStats s = stats();
+    while (nowSeconds() < deadline && s.delivered < s.expected) {
+        sleepSeconds(0.2);
+        s = stats();
+    }
+    const double wall = b.wall - a.wall;
+    QJsonObject row{{"scenario", "workspace"},
+                    {"users", qint64(opened.ok)},
+                    {"failed", qint64(opened.fail)},
+                    {"pooled", m_pools.contains(QStringLiteral("workspace"))},
+                    {"channels", qint64(g->channels.size())},
+                    {"connect_seconds", std::round(opened.seconds * 100) / 100},
+                    {"compression", m_o.compression},
+                    {"seconds", m_o.workspaceSeconds},
+                    {"per_user_per_day", QJsonObject{{"messages", m_o.wsMessagesPerDay}, {"typing", m_o.wsTypingPerDay},
+                                                     {"reads", m_o.wsReadsPerDay}, {"reactions", m_o.wsReactionsPerDay},
+                                                     {"workday_hours", m_o.workdayHours}}},
+                    {"messages", qint64(s.sent)},
+                    {"messages_per_s", std::round(double(s.sent) / wall)},
+                    {"typing", qint64(s.typing)},
+                    {"reads", qint64(s.reads)},
+                    {"reactions", qint64(s.reactions)},
+                    {"skipped_actions", qint64(s.skipped)},
+                    {"delivered", qint64(s.delivered)},
+                    {"expected", qint64(s.expected)},
+                    {"deliveries_per_s", std::round(double(s.delivered) / wall)},
+                    {"errors", qint64(s.errors)},
+                    {"lost_connections", qint64(s.closed)},
+                    {"other_frames", qint64(s.other)},
+                    {"latency", latencyJson(s.latency)},
+                    {"server", metricDeltas(ma, mb, 0)},
+                    {"baseline_rss_kb", qint64(a0.server.rssKb)},
+                    {"peak_rss_kb_sampled", qint64(peakRss)}};
+    addCosts(row, a, b);
+    m_rows.append(row);
+    closeFrom("workspace", 0);
+    waitQuiet(m_o.drainSeconds * 2);
+}
+
 int Coordinator::run()
 {
     QString error;
@@ -460,7 +764,7 @@ int Coordinator::run()
     std::sort(idleSteps.begin(), idleSteps.end());
     idleSteps.erase(std::unique(idleSteps.begin(), idleSteps.end()), idleSteps.end());
 
-    if (m_o.wants("latency") || m_o.wants("fanout") || memory) {
+    if (m_o.wants("latency") || m_o.wants("fanout") || memory || m_o.wants("churn")) {
         const OpenResult r = open("room", m_o.roomSize);
         m_roomOpen = int(r.ok);
         note(QStringLiteral("room: %1 members joined in %2 s").arg(r.ok).arg(r.seconds, 0, 'f', 2));
@@ -498,7 +802,9 @@ int Coordinator::run()
         waitQuiet(m_o.drainSeconds * 2);
         if (m_o.wants("latency") && m_o.latencyIdle.contains(0)) latencyRun(0);
         if (m_o.wants("fanout")) fanoutRun("room", m_roomOpen, m_o.fanoutRates, 0);
+        if (m_o.wants("churn")) churnRuns();
     }
+    if (m_o.wants("workspace")) workspaceRun();
     if (m_o.wants("bigfanout")) {
         const int size = std::min(m_o.bigRoomSize, cap - m_roomOpen);
         const OpenResult r = open("bigroom", size);
@@ -529,6 +835,7 @@ int Coordinator::run()
                     {"content_bytes", m_o.contentBytes},
                     {"tcp_quickack", m_o.quickAck},
                     {"duration_s", std::round((nowSeconds() - started) * 10) / 10},
+                    {"pools", m_pools},
                     {"rows", m_rows}};
     QJsonObject totals;
     addCosts(totals, initial, last);

@@ -30,6 +30,7 @@ private:
         uint64_t ok = 0, fail = 0;
         LatencyHistogram setup;
         double seconds = 0;
+        int64_t lastNs = 0; // CLOCK_MONOTONIC time the last setup completed
     };
 
     bool loadPlan(QString *error);
@@ -40,12 +41,13 @@ private:
     WorkerStats stats();
     void resetAll();
     OpenResult open(const char *group, int upto);
-    void closeFrom(const char *group, int from);
+    // Returns the CLOCK_MONOTONIC time the last socket was closed.
+    int64_t closeFrom(const char *group, int from);
     Snapshot snapshot() const;
     void sleepSeconds(double s) const;
     // Waits until the server's CPU use falls below 15 % of a core (it has
     // finished processing closed connections or a queued backlog), at most maxSeconds.
-    void waitQuiet(double maxSeconds);
+    void waitQuiet(double maxSeconds, double busyBelow = 0.15);
     // Waits until every message sent so far has reached all 'members' receivers (or the timeout).
     WorkerStats drain(uint64_t members, double timeoutSeconds);
     void addCosts(QJsonObject &row, const Snapshot &a, const Snapshot &b) const;
@@ -55,6 +57,14 @@ private:
     void fanoutRun(const char *group, int size, const QList<int> &rates, int idle);
     void memoryLevel(int level, long baselineRssKb, int previous, const OpenResult &opened, const Snapshot &before);
     void ingestRun(int window);
+    void churnRuns();
+    void workspaceRun();
+    // Polls until the observers' presence view has 'expectedOnline' pairs online
+    // (or the timeout); returns the stats of the last poll.
+    // giveUpSeconds: stop early when no presence event at all arrived by then (a target without presence).
+    WorkerStats waitPresence(int64_t expectedOnline, double timeoutSeconds, double giveUpSeconds);
+    int64_t watchedBelow(int connections) const;
+    const GroupSpec *group(const char *name) const;
     void note(const QString &text);
 
     BenchOptions m_o;
@@ -64,4 +74,8 @@ private:
     QJsonArray m_rows;
     QJsonArray m_notes;
     int m_roomOpen = 0;
+    bool m_roomOpened = false;
+    int m_observers = 0;
+    std::vector<int> m_watchedIdle; // idle-group user indices whose presence the observers track
+    QJsonObject m_pools;            // group -> users registered, when pooled
 };

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <sstream>
@@ -17,6 +18,24 @@ constexpr uint64_t kControlTag = ~uint64_t(0);
 Worker::Worker(const WorkerSetup &setup, int controlFd) : m_setup(setup), m_control(controlFd)
 {
     m_groupSlots.resize(m_setup.groups.size());
+    for (size_t i = 0; i < m_setup.watchedUserIds.size(); ++i) m_watched.emplace(m_setup.watchedUserIds[i], int(i));
+    m_rng ^= uint64_t(m_setup.workerIndex + 1) * 0xbf58476d1ce4e5b9ull;
+}
+
+bool Worker::isWatchedIdle(const Slot &s) const
+{
+    const GroupSpec &g = m_setup.groups[size_t(s.group)];
+    if (g.name != "idle") return false;
+    return std::binary_search(m_setup.watchedIdleUsers.begin(), m_setup.watchedIdleUsers.end(), int(g.userOf(s.index)));
+}
+
+double Worker::uniform()
+{
+    // xorshift64*: cheap and good enough for inter-arrival times
+    m_rng ^= m_rng >> 12;
+    m_rng ^= m_rng << 25;
+    m_rng ^= m_rng >> 27;
+    return double((m_rng * 0x2545f4914f6cdd1dull) >> 11) / double(1ull << 53);
 }
 
 int Worker::groupIndex(const std::string &name) const
@@ -36,6 +55,7 @@ int Worker::slotFor(int group, int index)
         s.group = group;
         s.index = index;
         s.publisher = index < m_setup.groups[size_t(group)].publishers;
+        s.observer = m_setup.groups[size_t(group)].name == m_setup.observerGroup && index < m_setup.observers;
         s.conn = std::make_unique<WsConnection>(this, m_slots.size());
         s.conn->setQuickAck(m_setup.quickAck);
         v[local] = int(m_slots.size());
@@ -68,6 +88,7 @@ int Worker::run()
         }
         const int64_t now = BenchClock::nowNs();
         runPublishers(now);
+        runActivity(now);
         if (now - m_lastTimeoutCheck > 500'000'000) {
             m_lastTimeoutCheck = now;
             checkSetupTimeouts(now);
@@ -85,6 +106,7 @@ int Worker::timeoutMs(int64_t now) const
         const Slot &s = m_slots[size_t(idx)];
         if (s.intervalNs > 0 && s.nextSendNs < next) next = s.nextSendNs;
     }
+    if (!m_actQueue.empty() && m_actQueue.top().first < next) next = m_actQueue.top().first;
     if (next <= now) return 0;
     return int((next - now + 999'999) / 1'000'000);
 }
@@ -137,13 +159,28 @@ void Worker::command(const std::string &line)
         m_ackLatency.clear();
         return reply("ok");
     }
+    if (cmd == "inflight") {
+        int n = 0;
+        in >> n;
+        if (n > 0) m_setup.maxInflight = n;
+        return reply("ok");
+    }
+    if (cmd == "presreset") {
+        m_presLastOnNs = m_presLastOffNs = 0;
+        m_presEvents = 0;
+        return reply("ok");
+    }
     if (cmd == "stats") {
-        char head[512];
+        char head[1024];
         snprintf(head, sizeof head,
-                 "stats open=%d sent=%llu acked=%llu delivered=%llu other=%llu errors=%llu closed=%llu throttled=%llu",
+                 "stats open=%d sent=%llu acked=%llu delivered=%llu other=%llu errors=%llu closed=%llu throttled=%llu"
+                 " expect=%llu typing=%llu reads=%llu reactions=%llu skipped=%llu pon=%lld plon=%lld ploff=%lld pev=%llu wup=%lld",
                  openCount(), (unsigned long long)m_c.sent, (unsigned long long)m_c.acked,
                  (unsigned long long)m_c.delivered, (unsigned long long)m_c.other, (unsigned long long)m_c.errors,
-                 (unsigned long long)m_c.closed, (unsigned long long)m_c.throttled);
+                 (unsigned long long)m_c.closed, (unsigned long long)m_c.throttled, (unsigned long long)m_c.expected,
+                 (unsigned long long)m_c.typing, (unsigned long long)m_c.reads, (unsigned long long)m_c.reactions,
+                 (unsigned long long)m_c.skipped, (long long)m_presOnline, (long long)m_presLastOnNs,
+                 (long long)m_presLastOffNs, (unsigned long long)m_presEvents, (long long)m_watchedUp);
         return reply(std::string(head) + " lat=" + m_latency.serialize() + " ack=" + m_ackLatency.serialize());
     }
     in >> group;
@@ -164,6 +201,12 @@ void Worker::command(const std::string &line)
         int window = 0;
         in >> total >> window;
         cmdRate(g, total, window, false);
+        return reply("ok");
+    }
+    if (cmd == "activity") {
+        double m = 0, t = 0, r = 0, x = 0;
+        in >> m >> t >> r >> x;
+        cmdActivity(g, m, t, r, x);
         return reply("ok");
     }
     if (cmd == "loop") {
@@ -188,6 +231,7 @@ void Worker::cmdOpen(int group, int upto)
     m_pending.clear();
     m_pendingPos = 0;
     m_openOk = m_openFail = 0;
+    m_lastSetupNs = 0;
     m_setupHist.clear();
     for (int i = m_setup.workerIndex; i < upto; i += m_setup.workerCount) {
         const int idx = slotFor(group, i);
@@ -228,7 +272,8 @@ void Worker::finishOpenIfDone()
 {
     if (!m_opening || m_pendingPos < m_pending.size() || !m_inflight.empty()) return;
     m_opening = false;
-    reply("opened ok=" + std::to_string(m_openOk) + " fail=" + std::to_string(m_openFail) + " setup="
+    reply("opened ok=" + std::to_string(m_openOk) + " fail=" + std::to_string(m_openFail) + " last="
+          + std::to_string(m_lastSetupNs) + " setup="
           + m_setupHist.serialize());
 }
 
@@ -258,7 +303,10 @@ void Worker::setupDone(Slot &s)
         m_inflight.pop_back();
     }
     ++m_openOk;
-    m_setupHist.record(BenchClock::nowNs() - s.setupStartNs);
+    m_lastSetupNs = BenchClock::nowNs();
+    m_setupHist.record(m_lastSetupNs - s.setupStartNs);
+    if (s.observer && s.seen.size() != m_watched.size()) s.seen.assign(m_watched.size(), 0);
+    if (isWatchedIdle(s)) ++m_watchedUp;
     pumpOpens();
     finishOpenIfDone();
 }
@@ -280,17 +328,19 @@ void Worker::cmdClose(int group, int from)
         if (idx < 0) continue;
         Slot &s = m_slots[size_t(idx)];
         if (s.index < from || s.phase != Phase::Joined) continue;
+        if (isWatchedIdle(s)) --m_watchedUp;
         s.conn->abort();
         s.phase = Phase::None;
         s.intervalNs = 0;
         s.closedLoop = false;
         s.outstanding = 0;
+        s.active = false;
         ++closed;
     }
     m_publishers.erase(std::remove_if(m_publishers.begin(), m_publishers.end(),
                                       [this](int idx) { return m_slots[size_t(idx)].phase != Phase::Joined; }),
                        m_publishers.end());
-    reply("closed " + std::to_string(closed));
+    reply("closed " + std::to_string(closed) + " at=" + std::to_string(BenchClock::nowNs()));
 }
 
 void Worker::cmdRate(int group, double total, int window, bool closedLoop)
@@ -318,7 +368,7 @@ void Worker::cmdRate(int group, double total, int window, bool closedLoop)
 void Worker::publish(Slot &s, int64_t now)
 {
     const GroupSpec &g = m_setup.groups[size_t(s.group)];
-    const std::string &channel = g.channels[size_t(s.index) % g.channels.size()];
+    const std::string &channel = g.channels[size_t(g.publishChannel(s.index))];
     s.conn->sendText(ChatProtocol::publishFrame(m_setup.dialect, channel, s.seq++, now, m_setup.contentBytes));
     ++s.outstanding;
     ++m_c.sent;
@@ -345,6 +395,105 @@ void Worker::runPublishers(int64_t now)
     }
 }
 
+void Worker::cmdActivity(int group, double messages, double typing, double reads, double reactions)
+{
+    m_actRates[0] = messages;
+    m_actRates[1] = typing;
+    m_actRates[2] = reads;
+    m_actRates[3] = reactions;
+    m_actTotal = messages + typing + reads + reactions;
+    m_actQueue = decltype(m_actQueue)();
+    const int64_t now = BenchClock::nowNs();
+    for (int idx : m_groupSlots[size_t(group)]) {
+        if (idx < 0) continue;
+        Slot &s = m_slots[size_t(idx)];
+        s.active = m_actTotal > 0 && s.phase == Phase::Joined;
+        if (!s.active) continue;
+        s.window = 0;
+        m_actQueue.push({now + int64_t(-std::log(1 - uniform()) / m_actTotal * 1e9), idx});
+    }
+}
+
+void Worker::runActivity(int64_t now)
+{
+    int burst = 0;
+    while (!m_actQueue.empty() && m_actQueue.top().first <= now && burst < 5000) {
+        const int idx = m_actQueue.top().second;
+        m_actQueue.pop();
+        Slot &s = m_slots[size_t(idx)];
+        if (!s.active || s.phase != Phase::Joined) continue;
+        ++burst;
+        act(s, now);
+        m_actQueue.push({now + int64_t(-std::log(1 - uniform()) / m_actTotal * 1e9), idx});
+    }
+}
+
+void Worker::act(Slot &s, int64_t now)
+{
+    const GroupSpec &g = m_setup.groups[size_t(s.group)];
+    const std::vector<int> joins = g.joinsOf(s.index);
+    // The channel: chosen with weight 1/members among the user's channels
+    // (people talk in their small channels; the big ones carry announcements).
+    auto pickChannel = [&]() -> int {
+        if (g.channelMembers.empty()) return joins.front();
+        double total = 0;
+        for (int c : joins) total += 1.0 / std::max(1, g.channelMembers[size_t(c)]);
+        double r = uniform() * total;
+        for (int c : joins) {
+            r -= 1.0 / std::max(1, g.channelMembers[size_t(c)]);
+            if (r <= 0) return c;
+        }
+        return joins.back();
+    };
+    double r = uniform() * m_actTotal;
+    int kind = 0;
+    while (kind < 3 && r >= m_actRates[kind]) r -= m_actRates[kind++];
+    const int ch = pickChannel();
+    const std::string &channel = g.channels[size_t(ch)];
+    std::string frame;
+    switch (kind) {
+    case 0:
+        s.conn->sendText(ChatProtocol::publishFrame(m_setup.dialect, channel, s.seq++, now, m_setup.contentBytes));
+        ++s.outstanding;
+        ++m_c.sent;
+        if (!g.channelMembers.empty()) m_c.expected += uint64_t(g.channelMembers[size_t(ch)]) * g.connectionsPerUser();
+        return;
+    case 1:
+        frame = ChatProtocol::typingFrame(m_setup.dialect, channel);
+        if (!frame.empty()) ++m_c.typing;
+        break;
+    case 2:
+        frame = ChatProtocol::readFrame(m_setup.dialect, channel, s.lastMessageId);
+        if (!frame.empty()) ++m_c.reads;
+        break;
+    default:
+        frame = ChatProtocol::reactionFrame(m_setup.dialect, s.lastMessageChannel, s.lastMessageId,
+                                            ":bench" + std::to_string(s.seq++) + ":");
+        if (!frame.empty()) ++m_c.reactions;
+        break;
+    }
+    if (frame.empty()) ++m_c.skipped; // no form in this dialect, or no message seen yet
+    else s.conn->sendText(frame);
+}
+
+void Worker::onPresence(Slot &s, const std::string &userId, bool online)
+{
+    const auto it = m_watched.find(userId);
+    if (it == m_watched.end()) return;
+    if (s.seen.size() != m_watched.size()) s.seen.assign(m_watched.size(), 0);
+    uint8_t &seen = s.seen[size_t(it->second)];
+    ++m_presEvents;
+    if (online && !seen) {
+        seen = 1;
+        ++m_presOnline;
+        m_presLastOnNs = BenchClock::nowNs();
+    } else if (!online && seen) {
+        seen = 0;
+        --m_presOnline;
+        m_presLastOffNs = BenchClock::nowNs();
+    }
+}
+
 void Worker::onUpgraded(WsConnection *c)
 {
     (void)c; // flatjson waits for connection_established, socketio for the Engine.IO open packet
@@ -359,6 +508,14 @@ void Worker::onText(WsConnection *c, const char *data, size_t len)
     case K::Delivery:
         ++m_c.delivered;
         if (in.sentNs > 0) m_latency.record(BenchClock::nowNs() - in.sentNs);
+        if (s.active) {
+            s.lastMessageId = ChatProtocol::messageId(m_setup.dialect, data, len);
+            s.lastMessageChannel = ChatProtocol::messageChannel(data, len);
+        }
+        return;
+    case K::Presence:
+        if (s.observer) onPresence(s, in.userId, in.online);
+        else ++m_c.other;
         return;
     case K::Ack:
         ++m_c.acked;
@@ -381,12 +538,14 @@ void Worker::onText(WsConnection *c, const char *data, size_t len)
     case K::Ready:
         if (s.phase == Phase::WaitReady) {
             const GroupSpec &g = m_setup.groups[size_t(s.group)];
-            c->sendText(ChatProtocol::joinFrame(m_setup.dialect, g.channels[size_t(s.index) % g.channels.size()]));
+            const std::vector<int> joins = g.joinsOf(s.index);
+            for (int ch : joins) c->sendText(ChatProtocol::joinFrame(m_setup.dialect, g.channels[size_t(ch)]));
+            s.joinsLeft = int(joins.size());
             s.phase = Phase::WaitJoined;
         }
         return;
     case K::Joined:
-        if (s.phase == Phase::WaitJoined) setupDone(s);
+        if (s.phase == Phase::WaitJoined && --s.joinsLeft <= 0) setupDone(s);
         return;
     case K::Error:
         if (s.phase != Phase::Joined) return setupFailed(s, std::string(data, std::min<size_t>(len, 200)).c_str());
@@ -409,6 +568,7 @@ void Worker::onClosed(WsConnection *c, const char *why)
     Slot &s = m_slots[size_t(c->tag())];
     if (s.phase != Phase::Joined && s.phase != Phase::None) return setupFailed(s, why);
     if (s.phase == Phase::Joined) {
+        if (isWatchedIdle(s)) --m_watchedUp;
         ++m_c.closed;
         s.phase = Phase::None;
         s.intervalNs = 0;

@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <queue>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 // One generator process: holds its share of every group's connections in a
@@ -17,8 +19,14 @@
 //   rate G R W    publishers of G send R msg/s in total (0 stops), at most W
 //                 unacknowledged each; "ok"
 //   loop G W      publishers of G keep W messages in flight (closed loop); "ok"
+//   activity G M T R X  every connection of G posts M messages, T typing
+//                 indicators, R read receipts, X reactions per second
+//                 (Poisson; all 0 stops); "ok"
+//   presreset     zero the presence observers' last-event times; "ok"
 //   reset         zero counters and histograms; "ok"
 //   stats         "stats open=.. sent=.. acked=.. delivered=.. ... lat=.. ack=.."
+//   (open answers "opened ok fail last=<ns of the last completed setup> setuphist";
+//    close answers "closed n at=<ns when the last socket was closed>")
 //   quit
 class Worker : public WsConnection::Listener
 {
@@ -45,9 +53,16 @@ private:
         int window = 0;
         int outstanding = 0;
         uint64_t seq = 0;
+        int joinsLeft = 0;
+        bool observer = false;
+        std::vector<uint8_t> seen; // observer: watched user online as far as this connection knows
+        bool active = false;       // workspace activity
+        std::string lastMessageId;
+        std::string lastMessageChannel;
     };
     struct Counters {
         uint64_t sent = 0, acked = 0, delivered = 0, other = 0, errors = 0, closed = 0, throttled = 0;
+        uint64_t expected = 0, typing = 0, reads = 0, reactions = 0, skipped = 0;
     };
 
     void handleControl();
@@ -65,6 +80,10 @@ private:
     void finishOpenIfDone();
     void publish(Slot &s, int64_t now);
     void runPublishers(int64_t now);
+    void cmdActivity(int group, double messages, double typing, double reads, double reactions);
+    void runActivity(int64_t now);
+    void act(Slot &s, int64_t now);
+    void onPresence(Slot &s, const std::string &userId, bool online);
     int timeoutMs(int64_t now) const;
     void logProblem(const char *what, const char *data, size_t len);
     int openCount() const;
@@ -89,4 +108,17 @@ private:
     Counters m_c;
     int m_problemsLogged = 0;
     int64_t m_lastTimeoutCheck = 0;
+    int64_t m_lastSetupNs = 0;
+    // Presence observers
+    std::unordered_map<std::string, int> m_watched;
+    int64_t m_presOnline = 0, m_presLastOnNs = 0, m_presLastOffNs = 0;
+    uint64_t m_presEvents = 0;
+    int64_t m_watchedUp = 0; // own idle connections of watched users that are set up
+    bool isWatchedIdle(const Slot &s) const;
+    // Workspace activity
+    double m_actRates[4] = {0, 0, 0, 0}; // messages, typing, reads, reactions per connection per second
+    double m_actTotal = 0;
+    std::priority_queue<std::pair<int64_t, int>, std::vector<std::pair<int64_t, int>>, std::greater<>> m_actQueue;
+    uint64_t m_rng = 0x9e3779b97f4a7c15ull;
+    double uniform();
 };

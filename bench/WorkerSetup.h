@@ -22,4 +22,10 @@ struct WorkerSetup
     int setupTimeoutMs = 30000;
     int openTimeoutMs = 120000;       // an "open" command gives up on what is still pending after this
     bool quickAck = false;            // diagnostic, see WsConnection::setQuickAck
+    // Presence observers: the first 'observers' connections of group 'observerGroup'
+    // track user_status events for the users in 'watchedUserIds'.
+    std::string observerGroup = "room";
+    int observers = 0;
+    std::vector<std::string> watchedUserIds;
+    std::vector<int> watchedIdleUsers; // user indices of the idle group that are watched (sorted)
 };

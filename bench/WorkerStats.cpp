@@ -1,5 +1,6 @@
 #include "WorkerStats.h"
 
+#include <algorithm>
 #include <sstream>
 
 bool WorkerStats::parse(const std::string &line)
@@ -21,6 +22,10 @@ bool WorkerStats::parse(const std::string &line)
             if (!ackLatency.deserialize(value)) return false;
             continue;
         }
+        if (key == "pon") { presOnline = std::stoll(value); continue; }
+        if (key == "plon") { presLastOnNs = std::stoll(value); continue; }
+        if (key == "ploff") { presLastOffNs = std::stoll(value); continue; }
+        if (key == "wup") { watchedUp = std::stoll(value); continue; }
         const uint64_t n = std::stoull(value);
         if (key == "open") open = n;
         else if (key == "sent") sent = n;
@@ -30,6 +35,12 @@ bool WorkerStats::parse(const std::string &line)
         else if (key == "errors") errors = n;
         else if (key == "closed") closed = n;
         else if (key == "throttled") throttled = n;
+        else if (key == "expect") expected = n;
+        else if (key == "typing") typing = n;
+        else if (key == "reads") reads = n;
+        else if (key == "reactions") reactions = n;
+        else if (key == "skipped") skipped = n;
+        else if (key == "pev") presEvents = n;
     }
     return true;
 }
@@ -44,6 +55,16 @@ void WorkerStats::add(const WorkerStats &o)
     errors += o.errors;
     closed += o.closed;
     throttled += o.throttled;
+    expected += o.expected;
+    typing += o.typing;
+    reads += o.reads;
+    reactions += o.reactions;
+    skipped += o.skipped;
+    presOnline += o.presOnline;
+    presLastOnNs = std::max(presLastOnNs, o.presLastOnNs);
+    presLastOffNs = std::max(presLastOffNs, o.presLastOffNs);
+    presEvents += o.presEvents;
+    watchedUp += o.watchedUp;
     latency.merge(o.latency);
     ackLatency.merge(o.ackLatency);
 }

@@ -18,7 +18,18 @@ const results = {};
 for (const f of readdirSync(dir)) {
   if (!f.endsWith('.json') || f === 'meta.json') continue;
   const d = JSON.parse(readFileSync(path.join(dir, f), 'utf8'));
-  results[d.label] = d;
+  // A target's churn runs in its own process (<label>-churn.json): merge its rows.
+  const main = !f.endsWith('-churn.json');
+  const prev = results[d.label];
+  if (!prev) results[d.label] = d;
+  else if (main) {
+    d.rows.push(...prev.rows);
+    d.duration_s += prev.duration_s;
+    results[d.label] = d;
+  } else {
+    prev.rows.push(...d.rows);
+    prev.duration_s += d.duration_s;
+  }
 }
 const order = ['switchboard', 'switchboard-socketio', 'socketio-peer', 'ws-peer'].filter((t) => results[t]);
 const names = {
@@ -72,11 +83,26 @@ out('peers and the generator share those cores too. Absolute figures move betwee
 out('(each row below was measured minutes apart from its neighbours), and re-run on a quiet machine before quoting numbers.');
 out('The load average of every target run is in the table at the end.');
 out();
-out('**Method.** Every target gets a fresh process. Users come from a pool per group (room: 100 users, idle: ' +
-  `${meta.idle_users}, 10k room: ${meta.bigroom_users}; connection *i* uses user *i mod pool*), because Switchboard announces a user's ` +
-  'first connection to the whole workspace (presence): N distinct users would cost N²/2 presence frames. Latency is end to end: the ' +
+const pool = Number(meta.user_pool ?? 0);
+const provisionLog = existsSync(path.join(dir, 'provision.log')) ? readFileSync(path.join(dir, 'provision.log'), 'utf8') : '';
+const provisionTime = provisionLog.match(/done in ([\d.]+) s/)?.[1];
+const pooledNote = (t, group) => {
+  const n = results[t]?.pools?.[group];
+  return n ? ` *(pooled: ${fmt(n)} users)*` : '';
+};
+out('**Method.** Every target gets a fresh process. ' +
+  (pool > 0
+    ? `**Pooled run**: the idle crowd, the 10k room and the workspace reuse ${fmt(pool)} accounts each (connection *i* is user *i mod ${fmt(pool)}*); ` +
+      'every figure from those groups is marked *pooled* and understates per-person costs such as presence. '
+    : 'Every connection is a distinct user (one account per simulated person; `--user-pool N` would reuse accounts and the report would mark those figures *pooled*). ') +
+  'Accounts, channels and memberships are created through the REST API by `bench/provision.mjs` with the server started with ' +
+  '`--fast-password-hashing true` (argon2id at minimum cost; a test and benchmark setting, never for production)' +
+  (provisionTime ? `; provisioning took ${provisionTime} s (\`${meta.provision ?? ''}\`)` : '') + '. ' +
+  'Latency is end to end: the ' +
   'publisher writes its CLOCK_MONOTONIC send time into the message content, the receiving generator process subtracts it from its ' +
-  'receive time. Switchboard commits each message to its database before broadcasting it; the Node peers keep nothing.');
+  'receive time. Switchboard commits each message to its database before broadcasting it; the Node peers keep nothing. ' +
+  'Presence follows one rule everywhere: a user\'s online/offline goes to the users who share a channel with them (the peers implement ' +
+  'that rule in bench/peers/common.js; Switchboard\'s seed 001 Socket.IO dialect has no presence event, so its convergence column is empty).');
 out();
 
 // ---- 1. memory --------------------------------------------------------------------------
@@ -94,7 +120,7 @@ for (const level of levels) {
     const r = rows(t, 'memory').find((x) => x.idle === level);
     if (!r) return '–';
     const lost = r.failed || r.lost_connections ? ` (${r.failed} failed, ${r.lost_connections} lost)` : '';
-    return `${fmt(r.bytes_per_connection / 1024, 1)} KB/conn, RSS ${fmt(r.server_rss_kb / 1024)} MB${lost}`;
+    return `${fmt(r.bytes_per_connection / 1024, 1)} KB/conn, RSS ${fmt(r.server_rss_kb / 1024)} MB${lost}${pooledNote(t, 'idle')}`;
   });
   out(`| ${fmt(level)} | ${cells.join(' | ')} |`);
 }
@@ -211,6 +237,77 @@ for (const [name, label] of [['SQLite', 'switchboard'], ['PostgreSQL', 'switchbo
 }
 out();
 
+// ---- 6. churn ---------------------------------------------------------------------------------------
+const churnOrder = order.filter((t) => rows(t, 'churn').length);
+const quietOf = (t) => rows(t, 'churn_quiet')[0];
+const lat3 = (l) => (l ? `${fmt(l.p50_ms, 1)} / ${fmt(l.p99_ms, 1)} / ${fmt(l.max_ms, 0)}` : '–');
+const conv = (p) => (!p ? '–' : p.status === 'converged' ? `${fmt(p.seconds, 2)} s` : p.status.startsWith('no presence') ? 'no presence events' : p.status.startsWith('not measured') ? '–' : `**not converged** (${fmt(p.online_pairs)} of ${fmt(p.expected_pairs)} pairs)`);
+const stall = (m) => (!m || m.loop_lag_max_ms === undefined ? '–' : `${m.loop_lag_raised ? '' : '≤ '}${fmt(m.loop_lag_max_ms)} ms (${fmt(m.stalls_over_50ms)} > 50 ms)`);
+const has = (m) => m && m.loop_lag_max_ms !== undefined;
+// A mid-wave /metrics scrape can fail on a stalled server: then only the whole wave (connect + drop) is known.
+const phaseServer = (r) =>
+  has(r.connect.server) && has(r.drop.server)
+    ? { stall: `${stall(r.connect.server)} / ${stall(r.drop.server)}`, c: r.connect.server, d: r.drop.server }
+    : has(r.server)
+      ? { stall: `whole wave: ${stall(r.server)}`, c: { ...r.server, whole: true }, d: null }
+      : { stall: '– / –', c: null, d: null };
+const missing = (x) => (x.room_expected > x.room_delivered ? `, ${fmt(x.room_expected - x.room_delivered)} of ${fmt(x.room_expected)} missing` : '');
+if (churnOrder.length) {
+  out('## 6. Churn: distinct users connect at once, then all drop');
+  out();
+  out(`While the ${quietOf(churnOrder[0])?.room_members ?? 100}-member room runs at ${quietOf(churnOrder[0])?.rate ?? 200} msg/s, N distinct users connect as fast as the generator can ` +
+    '(authenticate and join their team channel; 512 handshakes in flight per generator process), then all of them close their sockets at once. ' +
+    'Room latency is end to end, p50 / p99 / max in ms, over each phase (connect: from the first connect until presence has converged; drop: from the ' +
+    'close until presence has converged and the server\'s CPU is back near the quiet room\'s). Worst stall: the server\'s own `switchboard_event_loop_lag_seconds_max` ' +
+    '(a since-start gauge: "≤" when the phase did not raise it) and the count of loop passes late by more than 50 ms. Frames and bytes: the ' +
+    'server\'s `switchboard_frames_out_total` / `switchboard_bytes_out_total` over the phase divided by the users of the wave (room traffic ' +
+    'included, about 20,000 frames/s). RSS: per connection = (RSS with the wave connected − RSS before the first wave) / N; after = once everyone left. ' +
+    'Presence convergence: see bench/README.md (10 observers in the room share a channel with every 100th user of the crowd; time from the ' +
+    'last completed connect, or the close, to the last expected online / offline event).');
+  out();
+  for (const t of churnOrder) {
+    const q = quietOf(t);
+    out(`**${names[t]}**${pooledNote(t, 'idle')}: quiet room p50 / p99 / max ${lat3(q?.latency)} ms.`);
+    out();
+    out('| users | connects/s | room during connect | room during drop | worst stall (connect / drop) | frames, bytes out per connect | frames per disconnect | peak RSS | RSS/conn | RSS after vs before | presence online / offline |');
+    out('|---:|---:|---|---|---|---|---:|---:|---:|---|---|');
+    for (const r of rows(t, 'churn')) {
+      const c = r.connect;
+      const d = r.drop;
+      const after = r.baseline_rss_kb ? ((r.rss_after_kb / r.baseline_rss_kb - 1) * 100).toFixed(0) : undefined;
+      const ps = phaseServer(r);
+      const perConnect = ps.c?.frames_out_per_conn === undefined ? '–' : `${fmt(ps.c.frames_out_per_conn, 1)}, ${fmt(ps.c.bytes_out_per_conn / 1024, 1)} KB${ps.c.whole ? ' (connect + drop)' : ''}`;
+      out(`| ${fmt(r.users)}${r.pooled ? ' (pooled)' : ''} | ${fmt(c.connections_per_s)}${c.failed ? ` (${fmt(c.failed)} failed)` : ''} | ${lat3(c.room_latency)}${missing(c)} | ${lat3(d.room_latency)}${missing(d)} | ${ps.stall} | ${perConnect} | ${ps.d?.frames_out_per_conn === undefined ? '–' : fmt(ps.d.frames_out_per_conn, 1)} | ${fmt(r.peak_rss_kb / 1024)} MB | ${fmt(r.rss_per_conn_bytes / 1024, 1)} KB | ${fmt(r.rss_after_kb / 1024)} vs ${fmt(r.baseline_rss_kb / 1024)} MB (${after > 0 ? '+' : ''}${after} %) | ${conv(c.presence)} / ${conv(d.presence)} |`);
+    }
+    out();
+  }
+  out('Frames and stalls come from the server\'s /metrics, which the Node peers do not have (–); their room max latency shows their stalls.');
+  out();
+}
+
+// ---- 7. workspace -----------------------------------------------------------------------------------
+const wsOrder = order.filter((t) => rows(t, 'workspace').length);
+if (wsOrder.length) {
+  const w0 = rows(wsOrder[0], 'workspace')[0];
+  const d = w0.per_user_per_day;
+  out('## 7. A workspace day, time-compressed');
+  out();
+  out(`${fmt(w0.users)} distinct users in ${fmt(w0.channels)} channels of power-law sizes (#general holds everyone; 5–20 channels per user), ` +
+    `each user doing per ${d.workday_hours}-hour workday ${d.messages} messages, ${d.typing} typing indicators, ${d.reads} read receipts and ${d.reactions} reactions ` +
+    `(sources in bench/README.md), as Poisson processes compressed ${w0.compression}× (${fmt(w0.seconds)} s of real time = ${fmt(w0.seconds * w0.compression / 3600, 1)} h of the day). ` +
+    'A message goes to one of the author\'s channels chosen with weight 1/members. Delivery latency is end to end over all channels; "delivered" counts ' +
+    'against every member of each message\'s channel (all are connected). Typing and read receipts have no form in the seed 001 Socket.IO dialect (skipped there).');
+  out();
+  out('| target | messages/s | deliveries/s | delivered / expected | delivery p50 / p99 / max (ms) | typing, reads, reactions sent | server CPU | server RSS before → peak | errors |');
+  out('|---|---:|---:|---|---|---|---:|---|---:|');
+  for (const t of wsOrder) {
+    for (const r of rows(t, 'workspace')) {
+      out(`| ${names[t]}${pooledNote(t, 'workspace')} | ${fmt(r.messages_per_s)} | ${fmt(r.deliveries_per_s)} | ${fmt(r.delivered)} / ${fmt(r.expected)} | ${lat3(r.latency)} | ${fmt(r.typing)}, ${fmt(r.reads)}, ${fmt(r.reactions)}${r.skipped_actions ? ` (${fmt(r.skipped_actions)} skipped)` : ''} | ${fmt(r.server_cpu_pct)} % | ${fmt(r.baseline_rss_kb / 1024)} → ${fmt(Math.max(r.peak_rss_kb_sampled, r.server_rss_kb ?? 0) / 1024)} MB | ${fmt(r.errors)} |`);
+    }
+  }
+  out();
+}
+
 // ---- goals ----------------------------------------------------------------------------------------
 out('## Goals (issue #7)');
 out();
@@ -223,7 +320,7 @@ const latNone = sbLat.find((r) => r.idle === 0);
 const g1 = lat19 && latNone && lat19.idle > 0 ? lat19.latency.p99_ms <= 1.5 * latNone.latency.p99_ms : undefined;
 out(`| goal | measured | verdict |`);
 out('|---|---|---|');
-out(`| p99 with ${fmt(lat19?.idle)} idle ≤ 1.5 × p99 with none | ${fmt(lat19?.latency.p99_ms, 2)} ms vs ${fmt(latNone?.latency.p99_ms, 2)} ms (${ratio(lat19?.latency.p99_ms, latNone?.latency.p99_ms)}) | ${verdict(g1)} |`);
+out(`| p99 with ${fmt(lat19?.idle)}${results.switchboard?.pools?.idle ? ' (pooled)' : ' distinct-user'} idle ≤ 1.5 × p99 with none | ${fmt(lat19?.latency.p99_ms, 2)} ms vs ${fmt(latNone?.latency.p99_ms, 2)} ms (${ratio(lat19?.latency.p99_ms, latNone?.latency.p99_ms)}) | ${verdict(g1)} |`);
 // "No worse than either peer's in both cases": with none beside and with the most beside.
 for (const mine of [latNone, lat19]) {
   for (const t of ['socketio-peer', 'ws-peer']) {
@@ -242,6 +339,37 @@ for (const key of Object.keys(fanSummary).filter((k) => k.endsWith('/1'))) {
 }
 const memTop = rows('switchboard', 'memory').reduce((a, r) => (!a || r.idle > a.idle ? r : a), null);
 out(`| ≤ 10 KB server RSS per idle authenticated connection | ${fmt(memTop ? memTop.bytes_per_connection / 1024 : undefined, 1)} KB at ${fmt(memTop?.idle)} | ${verdict(memTop ? memTop.bytes_per_connection <= 10240 : undefined)} |`);
+{
+  const sbChurn = rows('switchboard', 'churn');
+  const top = sbChurn.reduce((a, r) => (!a || r.users > a.users ? r : a), null);
+  const q = quietOf('switchboard');
+  const p = (x) => (x ? ` (pooled)` : '');
+  if (top) {
+    const rate = top.connect.connections_per_s;
+    const p99 = Math.max(top.connect.room_latency.p99_ms, top.drop.room_latency.p99_ms);
+    const ps = phaseServer(top);
+    const lag = ps.c ? Math.max(ps.c.loop_lag_max_ms, ps.d?.loop_lag_max_ms ?? -1) : undefined;
+    const raised = ps.c ? ps.c.loop_lag_raised || ps.d?.loop_lag_raised : undefined;
+    out(`| ${fmt(top.users)} distinct users connect at ≥ 5,000/s${p(top.pooled)} | ${fmt(rate)}/s | ${verdict(rate >= 5000)} |`);
+    out(`| room p99 during the ${fmt(top.users)} wave (connect and drop) ≤ 2 × quiet p99 | ${fmt(p99, 1)} ms vs ${fmt(q?.latency.p99_ms, 1)} ms (${ratio(p99, q?.latency.p99_ms)}) | ${verdict(q ? p99 <= 2 * q.latency.p99_ms : undefined)} |`);
+    // A since-start gauge that the wave did not raise only bounds the wave's stall from above.
+    out(`| worst event-loop stall during the wave < 50 ms | ${lag === undefined ? '–' : `${raised ? '' : '≤ '}${fmt(lag)} ms`} | ${verdict(lag === undefined ? undefined : lag < 50 ? true : raised ? false : undefined)} |`);
+    // Per-connection RSS: the memory ramp (fresh heap) when it ran, else the churn process's first figure.
+    const mem = rows('switchboard', 'memory').reduce((a, r) => (!a || r.idle > a.idle ? r : a), null);
+    if (mem)
+      out(`| ≤ 6 KB RSS per idle distinct-user connection at ${fmt(mem.idle)} (memory ramp)${results.switchboard?.pools?.idle ? ' (pooled)' : ''} | ${fmt(mem.bytes_per_connection / 1024, 1)} KB | ${verdict(mem.bytes_per_connection <= 6144)} |`);
+    else
+      out(`| ≤ 6 KB RSS per idle distinct-user connection at ${fmt(top.users)} (churn wave)${p(top.pooled)} | ${fmt(top.rss_per_conn_bytes / 1024, 1)} KB | ${verdict(top.rss_per_conn_bytes <= 6144)} |`);
+    out(`| RSS within 10 % of baseline after everyone left | ${fmt(top.rss_after_kb / 1024)} vs ${fmt(top.baseline_rss_kb / 1024)} MB | ${verdict(top.rss_after_kb <= 1.1 * top.baseline_rss_kb)} |`);
+    for (const r of sbChurn) {
+      const ok = [r.connect.presence, r.drop.presence].every((x) => x.status === 'converged' && x.seconds <= 2);
+      const measured = [r.connect.presence, r.drop.presence].every((x) => x.status === 'converged' || x.status === 'not converged');
+      out(`| presence converges within 2 s of the end of the ${fmt(r.users)} wave | ${conv(r.connect.presence)} online, ${conv(r.drop.presence)} offline | ${verdict(measured ? ok : undefined)} |`);
+    }
+  } else {
+    out('| churn goals (19,000 distinct users at ≥ 5,000/s, p99 ≤ 2 × quiet, stall < 50 ms, RSS, convergence ≤ 2 s) | churn not run | not measured |');
+  }
+}
 const ing = bestIngest('switchboard');
 out(`| ≥ 20,000 acked messages/s on SQLite | ${fmt(ing?.acked_per_s)}/s | ${verdict(ing ? ing.acked_per_s >= 20000 : undefined)} |`);
 out();
@@ -252,8 +380,8 @@ out();
 // Switchboard's own /metrics at the end of its run (bench.sh saves them): the
 // worst event-loop stall and the slowest commit of the whole run, ramps included.
 const serverMetric = (t, name) => {
-  const f = `${dir}/${t}.metrics`;
-  if (!existsSync(f)) return undefined;
+  const f = [`${dir}/${t}.metrics`, `${dir}/${t}-churn.metrics`].find((x) => existsSync(x) && readFileSync(x, 'utf8').length > 0);
+  if (!f) return undefined;
   const line = readFileSync(f, 'utf8').split('\n').find((l) => l.startsWith(name + ' '));
   return line ? Number(line.split(' ')[1]) : undefined;
 };

@@ -3,7 +3,12 @@
 // their send times in real server frames, or every figure in the report is wrong.
 #include "ChatProtocol.h"
 #include "LatencyHistogram.h"
+#include "GroupSpec.h"
 #include "WorkerStats.h"
+#include "WorkspaceLayout.h"
+
+#include <algorithm>
+#include <set>
 
 #include <QtTest>
 
@@ -61,7 +66,8 @@ private slots:
             {R"({"timestamp":"t","type":"connection_established","user_id":"u"})", K::Ready},
             {R"({"channel_id":"c","type":"channel_joined"})", K::Joined},
             {R"({"error_code":"rate_limited","type":"error"})", K::Error},
-            {R"({"status":"online","type":"user_status","user_id":"u"})", K::Other},
+            {R"({"status":"online","type":"user_status","user_id":"u"})", K::Presence},
+            {R"({"type":"typing_indicator","user_id":"u","channel_id":"c"})", K::Other},
         };
         for (const auto &[frame, kind] : cases)
             QCOMPARE(int(ChatProtocol::classify(ChatProtocol::Dialect::FlatJson, frame.data(), frame.size()).kind), int(kind));
@@ -113,6 +119,109 @@ private slots:
         total.add(s);
         QCOMPARE(total.sent, uint64_t(20));
         QCOMPARE(total.ackLatency.count(), uint64_t(2));
+    }
+
+    void presenceFramesCarryUserAndStatus()
+    {
+        const std::string on = R"({"status":"online","type":"user_status","user_id":"u-1","timestamp":"t"})";
+        auto in = ChatProtocol::classify(ChatProtocol::Dialect::FlatJson, on.data(), on.size());
+        QCOMPARE(in.userId, std::string("u-1"));
+        QVERIFY(in.online);
+        const std::string off = R"({"type":"user_status","user_id":"u-2","status":"offline"})";
+        in = ChatProtocol::classify(ChatProtocol::Dialect::FlatJson, off.data(), off.size());
+        QCOMPARE(in.userId, std::string("u-2"));
+        QVERIFY(!in.online);
+        const std::string sio = R"(42["user_status",{"userId":"u-3","status":"offline"}])";
+        in = ChatProtocol::classify(ChatProtocol::Dialect::SocketIo, sio.data(), sio.size());
+        QCOMPARE(int(in.kind), int(ChatProtocol::Kind::Presence));
+        QCOMPARE(in.userId, std::string("u-3"));
+        QVERIFY(!in.online);
+    }
+
+    void messageIdComesFromTheMessageObject()
+    {
+        const std::string f = R"({"type":"new_message","data":{"id":"m-9","channelId":"c","user":{"id":"u"}}})";
+        QCOMPARE(ChatProtocol::messageId(ChatProtocol::Dialect::FlatJson, f.data(), f.size()), std::string("m-9"));
+        QVERIFY(ChatProtocol::readFrame(ChatProtocol::Dialect::SocketIo, "c", "m").empty()); // no read receipts in seed 001
+        QVERIFY(ChatProtocol::reactionFrame(ChatProtocol::Dialect::FlatJson, "c", "", ":x:").empty());
+    }
+
+    void groupJoinsFollowMembershipOrFallBackToOneChannel()
+    {
+        GroupSpec g;
+        g.tokens = {"a", "b"};
+        g.channels = {"c0", "c1", "c2"};
+        QCOMPARE(g.joinsOf(4), std::vector<int>{1}); // 4 % 3
+        g.memberOf = {{0, 2}, {1}};
+        QCOMPARE(g.joinsOf(2), (std::vector<int>{0, 2})); // connection 2 is user 0 (pool of 2)
+        QCOMPARE(g.joinsOf(3), std::vector<int>{1});
+        QCOMPARE(g.publishChannel(2), 0);
+        QCOMPARE(g.connectionsPerUser(), uint64_t(1));
+        g.connections = 5; // pooled: 5 connections over 2 users -> up to 3 each
+        QCOMPARE(g.connectionsPerUser(), uint64_t(3));
+    }
+
+    void workspaceLayoutHasPowerLawSizesAndBoundedMemberships()
+    {
+        WorkspaceLayout::Params p;
+        p.users = 10000;
+        p.channels = 500;
+        WorkspaceLayout l;
+        std::string error;
+        QVERIFY2(WorkspaceLayout::build(p, &l, &error), error.c_str());
+        QCOMPARE(int(l.sizes.size()), 500);
+        QCOMPARE(int(l.memberOf.size()), 10000);
+        QCOMPARE(l.sizes[0], 10000); // #general holds everyone
+        std::vector<int> counted(500, 0);
+        int64_t memberships = 0;
+        for (const auto &list : l.memberOf) {
+            QVERIFY(list.size() >= 5 && list.size() <= 20);
+            QCOMPARE(list.front(), 0);
+            QCOMPARE(std::set<int>(list.begin(), list.end()).size(), list.size()); // no channel twice
+            for (int c : list) ++counted[size_t(c)];
+            memberships += int64_t(list.size());
+        }
+        int64_t sizeSum = 0;
+        for (int c = 0; c < 500; ++c) {
+            QCOMPARE(counted[size_t(c)], l.sizes[size_t(c)]); // sizes match the memberships
+            sizeSum += l.sizes[size_t(c)];
+            if (c > 0) QVERIFY(l.sizes[size_t(c)] >= 2 && l.sizes[size_t(c)] <= 5000);
+        }
+        QCOMPARE(sizeSum, memberships);
+        // Power law: sizes fall with rank; the largest non-#general channel is far above the median.
+        QVERIFY(std::is_sorted(l.sizes.begin() + 1, l.sizes.end(), std::greater<int>()));
+        QVERIFY(l.sizes[1] > 10 * l.sizes[250]);
+        // Deterministic for a seed.
+        WorkspaceLayout again;
+        QVERIFY(WorkspaceLayout::build(p, &again, &error));
+        QCOMPARE(again.memberOf, l.memberOf);
+    }
+
+    void workspaceLayoutRejectsImpossibleParameters()
+    {
+        WorkspaceLayout::Params p;
+        p.users = 100;
+        p.channels = 4; // 5 channels per user cannot fit
+        WorkspaceLayout l;
+        std::string error;
+        QVERIFY(!WorkspaceLayout::build(p, &l, &error));
+        QVERIFY(!error.empty());
+    }
+
+    void workerStatsCarryPresenceAndWorkspaceCounters()
+    {
+        WorkerStats a, b;
+        QVERIFY(a.parse("stats open=1 expect=40 typing=3 pon=5 plon=100 ploff=7 pev=9"));
+        QVERIFY(b.parse("stats open=1 expect=2 typing=1 pon=-1 plon=50 ploff=70 pev=1"));
+        WorkerStats t;
+        t.add(a);
+        t.add(b);
+        QCOMPARE(t.expected, uint64_t(42));
+        QCOMPARE(t.typing, uint64_t(4));
+        QCOMPARE(t.presOnline, int64_t(4));
+        QCOMPARE(t.presLastOnNs, int64_t(100)); // the latest of the workers
+        QCOMPARE(t.presLastOffNs, int64_t(70));
+        QCOMPARE(t.presEvents, uint64_t(10));
     }
 };
 

@@ -11,8 +11,11 @@
 #          --output FILE    (default docs/benchmarks.md)
 #          --results DIR    (default: a new directory under /tmp)
 #          --workers N      generator processes (default 2)
-#          -- ARGS          passed to every switchboard-bench run (see switchboard-bench --help)
-# Environment: BENCH_IDLE_USERS, BENCH_BIGROOM_USERS (user pools), SWITCHBOARD_SERVER (server binary).
+#          --user-pool N    reuse N accounts per crowd (idle, 10k room, workspace) instead of one
+#                           account per simulated person; the report labels such figures "pooled"
+#          -- ARGS          passed to every switchboard-bench run (see switchboard-bench --help);
+#                           a --scenarios LIST there also limits what is provisioned
+# Environment: SWITCHBOARD_SERVER (server binary), BENCH_USER_POOL (as --user-pool).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -24,6 +27,7 @@ BUILD_DIR="$ROOT/build"
 OUTPUT="$ROOT/docs/benchmarks.md"
 RESULTS=""
 WORKERS=2
+USER_POOL=${BENCH_USER_POOL:-0}
 EXTRA=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -33,8 +37,9 @@ while [ $# -gt 0 ]; do
     --output) OUTPUT=$(realpath -m "$2"); shift ;;
     --results) RESULTS=$(realpath -m "$2"); shift ;;
     --workers) WORKERS="$2"; shift ;;
+    --user-pool) USER_POOL="$2"; shift ;;
     --) shift; EXTRA=("$@"); break ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -47,17 +52,36 @@ if [ "$QUICK" = 1 ]; then
   MODE=quick
   SIZES=(--idle-levels 500,2000 --latency-idle 0,2000 --fanout-idle 2000 --latency-seconds 2
          --fanout-rates 200,1000,4000 --big-room-size 1000 --big-fanout-rates 2,10,50
-         --step-seconds 1.5 --ingest-seconds 2 --ingest-windows 32,256 --settle-seconds 0.5 --open-timeout-seconds 40 --drain-seconds 10)
-  IDLE_USERS=${BENCH_IDLE_USERS:-50}
-  BIGROOM_USERS=${BENCH_BIGROOM_USERS:-50}
+         --step-seconds 1.5 --ingest-seconds 2 --ingest-windows 32,256 --settle-seconds 0.5 --open-timeout-seconds 40 --drain-seconds 10
+         --churn-waves 1000,2000 --churn-quiet-seconds 1 --converge-seconds 10 --workspace-seconds 10)
+  PROVISION=(--idle-users 2000 --bigroom-users 1000 --workspace-users 1000 --workspace-channels 50)
 else
   MODE=full
   SIZES=(--idle-levels 1000,10000,19000 --latency-idle 0,10000,19000 --fanout-idle 10000 --latency-seconds 10
          --fanout-rates 100,200,500,1000,2000,4000,8000,16000 --big-room-size 10000 --big-fanout-rates 1,2,5,10,20,40,80,160
-         --step-seconds 3 --ingest-seconds 8 --ingest-windows 32,128,512 --settle-seconds 2 --open-timeout-seconds 120 --drain-seconds 30)
-  IDLE_USERS=${BENCH_IDLE_USERS:-1000}
-  BIGROOM_USERS=${BENCH_BIGROOM_USERS:-1000}
+         --step-seconds 3 --ingest-seconds 8 --ingest-windows 32,128,512 --settle-seconds 2 --open-timeout-seconds 120 --drain-seconds 30
+         --churn-waves 10000,19000 --churn-quiet-seconds 5 --converge-seconds 30 --workspace-seconds 240 --compression 120)
+  PROVISION=(--idle-users 19000 --bigroom-users 10000 --workspace-users 10000 --workspace-channels 500)
 fi
+[ "$USER_POOL" -gt 0 ] 2>/dev/null && PROVISION+=(--user-pool "$USER_POOL")
+# Only the groups the chosen scenarios use are provisioned (a --scenarios in the pass-through args).
+SCENARIOS=latency,fanout,memory,churn,workspace,bigfanout,ingest
+REST=()
+for ((i = 0; i < ${#EXTRA[@]}; i++)); do
+  if [ "${EXTRA[$i]}" = --scenarios ]; then SCENARIOS=${EXTRA[$((i + 1))]:-$SCENARIOS}; i=$((i + 1))
+  else REST+=("${EXTRA[$i]}"); fi
+done
+EXTRA=(${REST[@]+"${REST[@]}"})
+# without LIST's items named in the following arguments
+minus() { local l=",$1,"; shift; for x in "$@"; do l=${l//,$x,/,}; done; l=${l#,}; echo "${l%,}"; }
+has_scenario() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
+GROUPS_WANTED=()
+{ has_scenario latency || has_scenario fanout || has_scenario memory || has_scenario churn; } && GROUPS_WANTED+=(room)
+{ has_scenario latency || has_scenario fanout || has_scenario memory || has_scenario churn || has_scenario bigfanout; } && GROUPS_WANTED+=(idle)
+has_scenario bigfanout && GROUPS_WANTED+=(bigroom)
+has_scenario ingest && GROUPS_WANTED+=(ingest)
+has_scenario workspace && GROUPS_WANTED+=(workspace)
+PROVISION_GROUPS=$(IFS=,; echo "${GROUPS_WANTED[*]:-room}")
 
 # ---- binaries and peers -----------------------------------------------------------
 SERVER=${SWITCHBOARD_SERVER:-$BUILD_DIR/bin/switchboard-server}
@@ -116,25 +140,49 @@ start_switchboard() { # datadir [extra server args...]; sets SB_PID SB_PORT
   local dir=$1; shift
   SB_PORT=$(free_port)
   "$SERVER" --listen "127.0.0.1:$SB_PORT" --data-dir "$dir" --jwt-secret "$SECRET" --fast-password-hashing true \
-    --rate-messages-per-minute 0 --rate-joins-per-minute 0 --max-connections-per-user 0 --log-level warning "$@" \
+    --rate-messages-per-minute 0 --rate-joins-per-minute 0 --rate-typing-per-minute 0 --max-connections-per-user 0 \
+    --log-level warning "$@" \
     >"$RESULTS/server-$(basename "$dir").log" 2>&1 &
   SB_PID=$!
   PIDS+=("$SB_PID")
   wait_http "http://127.0.0.1:$SB_PORT/readyz" 60 || { log "server did not get ready"; tail -5 "$RESULTS/server-$(basename "$dir").log" >&2; exit 1; }
 }
 
-run_bench() { # label dialect port pid [args...]
-  local label=$1 dialect=$2 port=$3 pid=$4; shift 4
-  log "running $label"
+run_bench() { # label part dialect port pid [args...]; part "" or "-churn" (same label, own files)
+  local label=$1 part=$2 dialect=$3 port=$4 pid=$5; shift 5
+  log "running $label$part"
   if ! "$BENCH" --url "ws://127.0.0.1:$port" --dialect "$dialect" --server-pid "$pid" --plan "$PLAN" --label "$label" \
-      --workers "$WORKERS" "${SIZES[@]}" "$@" ${EXTRA[@]+"${EXTRA[@]}"} --out "$RESULTS/$label.json" 2> >(tee "$RESULTS/$label.log" >&2); then
-    SKIPPED+=("$label: switchboard-bench failed (see $label.log in the results directory)")
-    rm -f "$RESULTS/$label.json"
+      --workers "$WORKERS" "${SIZES[@]}" ${EXTRA[@]+"${EXTRA[@]}"} "$@" --out "$RESULTS/$label$part.json" 2> >(tee "$RESULTS/$label$part.log" >&2); then
+    SKIPPED+=("$label$part: switchboard-bench failed (see $label$part.log in the results directory)")
+    rm -f "$RESULTS/$label$part.json"
   fi
   # The server's own view (commit times, event-loop lag); the peers have none.
   node -e 'fetch(process.argv[1]).then(r=>r.ok?r.text():"").then(t=>process.stdout.write(t),()=>{})' \
-    "http://127.0.0.1:$port/metrics" >"$RESULTS/$label.metrics" 2>/dev/null || true
+    "http://127.0.0.1:$port/metrics" >"$RESULTS/$label$part.metrics" 2>/dev/null || true
 }
+
+# One target: the scenarios in one fresh process, then churn alone in another
+# (its "RSS after everyone left vs baseline" needs a heap no earlier scenario has grown).
+# start_fn sets T_PORT and T_PID.
+run_target() { # label dialect start_fn scenarios
+  local label=$1 dialect=$2 start=$3 list=$4
+  local main; main=$(minus "$list" churn)
+  if [ -n "$main" ]; then
+    "$start"; run_bench "$label" "" "$dialect" "$T_PORT" "$T_PID" --scenarios "$main"; stop_pid "$T_PID"
+  fi
+  if [[ ",$list," == *,churn,* ]]; then
+    "$start"; run_bench "$label" -churn "$dialect" "$T_PORT" "$T_PID" --scenarios churn; stop_pid "$T_PID"
+  fi
+}
+start_sb() { start_switchboard "$WORK/sqlite"; T_PORT=$SB_PORT; T_PID=$SB_PID; }
+start_peer() { # script name
+  T_PORT=$(free_port)
+  node "bench/peers/$1" --port "$T_PORT" --jwt-secret "$SECRET" >>"$RESULTS/$2-server.log" 2>&1 &
+  T_PID=$!; PIDS+=("$T_PID")
+  wait_http "http://127.0.0.1:$T_PORT/healthz" 30
+}
+start_sio_peer() { start_peer socketio-server.js socketio-peer; }
+start_ws_peer() { start_peer ws-server.js ws-peer; }
 
 stop_postgres() {
   if [ -x "$ROOT/scripts/postgres-test.sh" ]; then "$ROOT/scripts/postgres-test.sh" stop "$PGDIR" >/dev/null 2>&1 || true; fi
@@ -149,23 +197,19 @@ SKIPPED=()
 # ---- Switchboard, SQLite --------------------------------------------------------------
 if has_target switchboard || has_target switchboard-socketio || has_target socketio-peer || has_target ws-peer; then
   start_switchboard "$WORK/sqlite"
-  log "provisioning users on Switchboard (port $SB_PORT)"
-  node bench/provision.mjs --server "http://127.0.0.1:$SB_PORT" --out "$PLAN" \
-    --idle-users "$IDLE_USERS" --bigroom-users "$BIGROOM_USERS" 2>&1 | sed 's/^/  /' >&2
+  log "provisioning users on Switchboard (port $SB_PORT; groups $PROVISION_GROUPS)"
+  node bench/provision.mjs --server "http://127.0.0.1:$SB_PORT" --out "$PLAN" --bench-bin "$BENCH" \
+    --groups "$PROVISION_GROUPS" "${PROVISION[@]}" 2>&1 | tee "$RESULTS/provision.log" | sed 's/^/  /' >&2
   SIO_OK=0
   node bench/probe-socketio.mjs "http://127.0.0.1:$SB_PORT" && SIO_OK=1 || true
   # A fresh process per run, so each memory figure starts from a clean heap.
   stop_pid "$SB_PID"
   if has_target switchboard; then
-    start_switchboard "$WORK/sqlite"
-    run_bench switchboard flatjson "$SB_PORT" "$SB_PID"
-    stop_pid "$SB_PID"
+    run_target switchboard flatjson start_sb "$SCENARIOS"
   fi
   if has_target switchboard-socketio; then
     if [ "$SIO_OK" = 1 ]; then
-      start_switchboard "$WORK/sqlite"
-      run_bench switchboard-socketio socketio "$SB_PORT" "$SB_PID"
-      stop_pid "$SB_PID"
+      run_target switchboard-socketio socketio start_sb "$SCENARIOS"
     else
       SKIPPED+=("switchboard-socketio: /socket.io/?EIO=4&transport=websocket gave no Engine.IO open packet")
     fi
@@ -174,35 +218,26 @@ fi
 
 # ---- peers ------------------------------------------------------------------------------
 # They get the same plan: the tokens are signed with the same secret.
-NO_INGEST=(--scenarios latency,fanout,memory,bigfanout)
+PEER_SCENARIOS=$(minus "$SCENARIOS" ingest) # the peers keep nothing: no ingest
 if has_target socketio-peer; then
-  PORT=$(free_port)
-  node bench/peers/socketio-server.js --port "$PORT" --jwt-secret "$SECRET" >"$RESULTS/socketio-peer-server.log" 2>&1 &
-  PEER=$!; PIDS+=("$PEER")
-  wait_http "http://127.0.0.1:$PORT/healthz" 30
-  run_bench socketio-peer socketio "$PORT" "$PEER" "${NO_INGEST[@]}"
-  stop_pid "$PEER"
+  run_target socketio-peer socketio start_sio_peer "$PEER_SCENARIOS"
 fi
 if has_target ws-peer; then
-  PORT=$(free_port)
-  node bench/peers/ws-server.js --port "$PORT" --jwt-secret "$SECRET" >"$RESULTS/ws-peer-server.log" 2>&1 &
-  PEER=$!; PIDS+=("$PEER")
-  wait_http "http://127.0.0.1:$PORT/healthz" 30
-  run_bench ws-peer flatjson "$PORT" "$PEER" "${NO_INGEST[@]}"
-  stop_pid "$PEER"
+  run_target ws-peer flatjson start_ws_peer "$PEER_SCENARIOS"
 fi
 
 # ---- durable ingest on PostgreSQL -----------------------------------------------------------
-if has_target postgres; then
+if has_target postgres && ! has_scenario ingest; then
+  SKIPPED+=("postgres: only runs the ingest scenario, which was not selected")
+elif has_target postgres; then
   if [ -x "$ROOT/scripts/postgres-test.sh" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     PGINFO=$("$ROOT/scripts/postgres-test.sh" start)
     PGDIR=$(echo "$PGINFO" | sed -n 's/^PGDIR=//p')
     PGURL=$(echo "$PGINFO" | sed -n 's/^SWITCHBOARD_TEST_POSTGRES_URL=//p')
     start_switchboard "$WORK/postgres" --database "$PGURL"
     PLAN_SAVED=$PLAN; PLAN="$WORK/plan-pg.json"
-    node bench/provision.mjs --server "http://127.0.0.1:$SB_PORT" --out "$PLAN" --room-users 2 --idle-users 2 \
-      --bigroom-users 2 2>&1 | sed 's/^/  /' >&2
-    run_bench switchboard-postgres flatjson "$SB_PORT" "$SB_PID" --scenarios ingest
+    node bench/provision.mjs --server "http://127.0.0.1:$SB_PORT" --out "$PLAN" --groups ingest 2>&1 | sed 's/^/  /' >&2
+    run_bench switchboard-postgres "" flatjson "$SB_PORT" "$SB_PID" --scenarios ingest
     PLAN=$PLAN_SAVED
     stop_pid "$SB_PID"
     stop_postgres
@@ -216,7 +251,8 @@ cat >"$RESULTS/meta.json" <<JSON
 {"mode":"$MODE","started":"$STARTED","finished":"$(date -u +%Y-%m-%dT%H:%M:%SZ)",
  "command":$(node -e 'console.log(JSON.stringify(process.argv[1]))' "${SWITCHBOARD_SERVER:+SWITCHBOARD_SERVER=$SWITCHBOARD_SERVER }scripts/bench.sh $ORIG_ARGS"),
  "loadavg_before":"$LOAD_BEFORE","loadavg_after":"$(cut -d' ' -f1-3 /proc/loadavg)",
- "server_binary":"$SERVER_ORIG","server_built":"$SERVER_BUILT","server_epoll":$SERVER_EPOLL,"idle_users":$IDLE_USERS,"bigroom_users":$BIGROOM_USERS,"workers":$WORKERS,
+ "server_binary":"$SERVER_ORIG","server_built":"$SERVER_BUILT","server_epoll":$SERVER_EPOLL,"user_pool":$USER_POOL,"workers":$WORKERS,
+ "scenarios":"$SCENARIOS","provision":$(node -e 'console.log(JSON.stringify(process.argv.slice(1).join(" ")))' -- --groups "$PROVISION_GROUPS" "${PROVISION[@]}"),
  "skipped":$(node -e 'console.log(JSON.stringify(process.argv.slice(1).filter(Boolean)))' "${SKIPPED[@]:-}")}
 JSON
 mkdir -p "$(dirname "$OUTPUT")"

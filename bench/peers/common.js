@@ -59,4 +59,78 @@ function messageData(id, channelId, content, user) {
   };
 }
 
-module.exports = { options, httpServer, listen, messageData };
+// Presence with the same rule as Switchboard's redesigned server: a user's
+// online/offline is announced only to users who share a channel with them
+// (here: a room one of their connections has joined), once per recipient user.
+// online goes out when the user first enters a room (to the room's members who
+// did not already share another room with them); offline when the user's last
+// connection closes, to everyone who shared a room with them.
+class Presence {
+  constructor(send) {
+    this.send = send; // (conn, userId, status)
+    this.rooms = new Map(); // channelId -> Map(userId -> Set(conn))
+    this.userRooms = new Map(); // userId -> Set(channelId)
+    this.userConns = new Map(); // userId -> Set(conn)
+  }
+  connected(userId, conn) {
+    let conns = this.userConns.get(userId);
+    if (!conns) this.userConns.set(userId, (conns = new Set()));
+    conns.add(conn);
+  }
+  joined(userId, conn, channelId) {
+    let room = this.rooms.get(channelId);
+    if (!room) this.rooms.set(channelId, (room = new Map()));
+    let rooms = this.userRooms.get(userId);
+    if (!rooms) this.userRooms.set(userId, (rooms = new Set()));
+    const fresh = !room.has(userId);
+    let conns = room.get(userId);
+    if (!conns) room.set(userId, (conns = new Set()));
+    conns.add(conn);
+    rooms.add(channelId);
+    if (!fresh) return;
+    for (const [other, otherConns] of room) {
+      if (other === userId || this.shareOther(userId, other, channelId)) continue;
+      for (const c of otherConns) this.send(c, userId, 'online');
+    }
+  }
+  shareOther(a, b, except) {
+    const ra = this.userRooms.get(a);
+    const rb = this.userRooms.get(b);
+    if (!ra || !rb) return false;
+    const [small, big] = ra.size < rb.size ? [ra, rb] : [rb, ra];
+    for (const c of small) if (c !== except && big.has(c)) return true;
+    return false;
+  }
+  left(userId, conn, channelId) {
+    const room = this.rooms.get(channelId);
+    const conns = room && room.get(userId);
+    if (!conns) return;
+    conns.delete(conn);
+    if (conns.size) return;
+    room.delete(userId);
+    if (room.size === 0) this.rooms.delete(channelId);
+    this.userRooms.get(userId)?.delete(channelId);
+  }
+  disconnected(userId, conn, joinedChannels) {
+    const conns = this.userConns.get(userId);
+    if (conns) conns.delete(conn);
+    const last = !conns || conns.size === 0;
+    if (!last) {
+      for (const ch of joinedChannels) this.left(userId, conn, ch);
+      return;
+    }
+    this.userConns.delete(userId);
+    const told = new Set();
+    for (const ch of this.userRooms.get(userId) ?? []) {
+      for (const [other, otherConns] of this.rooms.get(ch) ?? []) {
+        if (other === userId || told.has(other)) continue;
+        told.add(other);
+        for (const c of otherConns) this.send(c, userId, 'offline');
+      }
+    }
+    for (const ch of joinedChannels) this.left(userId, conn, ch);
+    this.userRooms.delete(userId);
+  }
+}
+
+module.exports = { options, httpServer, listen, messageData, Presence };
