@@ -7,6 +7,7 @@
 #include "dialects/flatjson/FlatJsonDialect.h"
 #include "http/HttpServer.h"
 #include "core/LoopLagProbe.h"
+#include "MemoryReturner.h"
 #include "dialects/phoenix/PhoenixDialect.h"
 #include "dialects/rest/RestApi.h"
 #include "core/Session.h"
@@ -35,6 +36,7 @@ bool Server::start(QString *error)
     if (!m_store->open(m_config.database, m_config.dataDir, error)) return false;
     m_chat = new ChatService(m_store, m_config.jwtSecret, m_config.core, this);
     new LoopLagProbe(this);
+    new MemoryReturner(m_chat, this);
     if (!m_chat->start(error)) return false;
 
     m_http = new HttpServer(this);

@@ -38,7 +38,7 @@ const QList<Option> &options()
         {"edit-window-seconds", "N", "How long a message may be edited (default 0 = forever).", false},
         {"typing-timeout-ms", "N", "Typing ends after this long without a refresh (default 5000).", false},
         {"presence-window-ms", "N", "Presence and room changes within this window coalesce (default 500).", false},
-        {"ephemeral-budget-ms", "N", "Loop time per pass for presence, typing and room events (default 4).", false},
+        {"ephemeral-budget-ms", "N", "Loop time per pass for presence, typing and room events (default 8).", false},
         {"presence-workspace-limit", "N", "Workspaces up to this size hear every member's presence (default 500).", false},
         {"presence-channel-limit", "N", "Channels up to this size carry presence and room events (default 500).", false},
         {"heartbeat-timeout-ms", "N", "Close Phoenix / workspace JSON sockets silent this long (default 60000).", false},

@@ -1,0 +1,30 @@
+#include "MemoryReturner.h"
+
+#include "core/ChatService.h"
+
+#include <QLoggingCategory>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+Q_LOGGING_CATEGORY(lcMemory, "switchboard.memory")
+
+MemoryReturner::MemoryReturner(ChatService *chat, QObject *parent) : QObject(parent), m_chat(chat)
+{
+    m_timer.setInterval(IntervalMs);
+    connect(&m_timer, &QTimer::timeout, this, &MemoryReturner::check);
+    m_timer.start();
+}
+
+void MemoryReturner::check()
+{
+    const qsizetype now = m_chat->sessions().size();
+    m_peak = qMax(m_peak, now);
+    if (m_peak - now < MinDrop || now > m_peak / 2) return;
+#if defined(__GLIBC__)
+    malloc_trim(0);
+    qCDebug(lcMemory) << "returned free heap pages after" << (m_peak - now) << "connections left";
+#endif
+    m_peak = now;
+}

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QObject>
+#include <QTimer>
+
+class ChatService;
+
+// Gives memory back to the system after a crowd has left. glibc keeps the
+// heap pages of freed connections for reuse and returns them only from the top
+// of the heap, so after a mass disconnect RSS stayed at its peak. Every few
+// seconds this looks at the connection count; once it has fallen far below its
+// peak, malloc_trim() hands the free pages back (a few ms, rarely).
+class MemoryReturner : public QObject
+{
+    Q_OBJECT
+public:
+    explicit MemoryReturner(ChatService *chat, QObject *parent = nullptr);
+
+    static constexpr int IntervalMs = 5000;
+    static constexpr int MinDrop = 1000; // connections gone since the peak
+
+private:
+    void check();
+
+    ChatService *m_chat;
+    QTimer m_timer;
+    qsizetype m_peak = 0;
+};
