@@ -31,8 +31,7 @@ ActionDialog::ActionDialog(const QString &title, const QString &question, const 
     layout->addLayout(top);
 
     switch (input) {
-    case Input::None:
-        break;
+    case Input::None: break;
     case Input::Reason:
     case Input::UserId:
         m_line = new QLineEdit(this);
@@ -65,10 +64,8 @@ ActionDialog::ActionDialog(const QString &title, const QString &question, const 
 
 QString ActionDialog::text() const
 {
-    if (m_line)
-        return m_line->text().trimmed();
-    if (m_message)
-        return m_message->toPlainText().trimmed();
+    if (m_line) return m_line->text().trimmed();
+    if (m_message) return m_message->toPlainText().trimmed();
     return QString();
 }
 

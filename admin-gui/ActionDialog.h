@@ -16,8 +16,8 @@ class ActionDialog : public QDialog
 public:
     enum class Input { None, Reason, Message, UserId };
 
-    ActionDialog(const QString &title, const QString &question, const QString &confirmLabel,
-                 const QIcon &icon, Input input, QWidget *parent = nullptr);
+    ActionDialog(const QString &title, const QString &question, const QString &confirmLabel, const QIcon &icon,
+                 Input input, QWidget *parent = nullptr);
 
     QString text() const;
     void setText(const QString &text);

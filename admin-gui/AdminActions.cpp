@@ -17,45 +17,41 @@ QString AdminActions::disconnectConnection(const ConnectionInfo &c)
     ActionDialog dialog(tr("Disconnect connection"),
                         tr("Close connection %1 of %2 (%3, %4)? The client may reconnect unless the user is disabled.")
                             .arg(c.id, c.userName.isEmpty() ? c.userId : c.userName, c.dialect, c.remoteAddress),
-                        tr("&Disconnect"), Icons::get(QStringLiteral("disconnect")),
-                        ActionDialog::Input::Reason, m_dialogParent);
-    if (dialog.exec() != QDialog::Accepted || !dialog.canConfirm())
-        return QString();
+                        tr("&Disconnect"), Icons::get(QStringLiteral("disconnect")), ActionDialog::Input::Reason,
+                        m_dialogParent);
+    if (dialog.exec() != QDialog::Accepted || !dialog.canConfirm()) return QString();
     return m_client->send(AdminCommand::disconnect(c.id, dialog.text()));
 }
 
 QString AdminActions::sendSystemMessage(const QString &channelId, const QString &channelName)
 {
-    ActionDialog dialog(tr("Send system message"),
-                        tr("Send a system message to everyone in #%1?").arg(channelName.isEmpty() ? channelId : channelName),
-                        tr("&Send"), Icons::get(QStringLiteral("message")),
-                        ActionDialog::Input::Message, m_dialogParent);
-    if (dialog.exec() != QDialog::Accepted || !dialog.canConfirm())
-        return QString();
+    ActionDialog
+        dialog(tr("Send system message"),
+               tr("Send a system message to everyone in #%1?").arg(channelName.isEmpty() ? channelId : channelName),
+               tr("&Send"), Icons::get(QStringLiteral("message")), ActionDialog::Input::Message, m_dialogParent);
+    if (dialog.exec() != QDialog::Accepted || !dialog.canConfirm()) return QString();
     return m_client->send(AdminCommand::systemMessage(channelId, dialog.text()));
 }
 
 QString AdminActions::broadcastSystemMessage()
 {
     ActionDialog dialog(tr("Broadcast system message"),
-                        tr("Send a system message to every connected client, in every channel?"),
-                        tr("&Broadcast"), Icons::get(QStringLiteral("broadcast")),
-                        ActionDialog::Input::Message, m_dialogParent);
-    if (dialog.exec() != QDialog::Accepted || !dialog.canConfirm())
-        return QString();
+                        tr("Send a system message to every connected client, in every channel?"), tr("&Broadcast"),
+                        Icons::get(QStringLiteral("broadcast")), ActionDialog::Input::Message, m_dialogParent);
+    if (dialog.exec() != QDialog::Accepted || !dialog.canConfirm()) return QString();
     return m_client->send(AdminCommand::systemMessageToEveryone(dialog.text()));
 }
 
-QString AdminActions::removeFromChannel(const QString &userId, const QString &userName,
-                                        const QString &channelId, const QString &channelName)
+QString AdminActions::removeFromChannel(const QString &userId, const QString &userName, const QString &channelId,
+                                        const QString &channelName)
 {
     ActionDialog dialog(tr("Remove from channel"),
                         tr("Remove %1 from #%2? Their connections leave the channel at once.")
-                            .arg(userName.isEmpty() ? userId : userName, channelName.isEmpty() ? channelId : channelName),
-                        tr("&Remove"), Icons::get(QStringLiteral("remove-user")),
-                        ActionDialog::Input::None, m_dialogParent);
-    if (dialog.exec() != QDialog::Accepted)
-        return QString();
+                            .arg(userName.isEmpty() ? userId : userName,
+                                 channelName.isEmpty() ? channelId : channelName),
+                        tr("&Remove"), Icons::get(QStringLiteral("remove-user")), ActionDialog::Input::None,
+                        m_dialogParent);
+    if (dialog.exec() != QDialog::Accepted) return QString();
     return m_client->send(AdminCommand::removeFromChannel(userId, channelId));
 }
 
@@ -63,20 +59,19 @@ QString AdminActions::removeSomeoneFromChannel(const QString &channelId, const Q
 {
     ActionDialog dialog(tr("Remove from channel"),
                         tr("Remove which user from #%1?").arg(channelName.isEmpty() ? channelId : channelName),
-                        tr("&Remove"), Icons::get(QStringLiteral("remove-user")),
-                        ActionDialog::Input::UserId, m_dialogParent);
-    if (dialog.exec() != QDialog::Accepted || !dialog.canConfirm())
-        return QString();
+                        tr("&Remove"), Icons::get(QStringLiteral("remove-user")), ActionDialog::Input::UserId,
+                        m_dialogParent);
+    if (dialog.exec() != QDialog::Accepted || !dialog.canConfirm()) return QString();
     return m_client->send(AdminCommand::removeFromChannel(dialog.text(), channelId));
 }
 
 QString AdminActions::disableUser(const QString &userId, const QString &userName)
 {
     ActionDialog dialog(tr("Disable user"),
-                        tr("Disable %1? All their sockets close and their tokens stop working.").arg(userName.isEmpty() ? userId : userName),
-                        tr("D&isable"), Icons::get(QStringLiteral("disable-user")),
-                        ActionDialog::Input::Reason, m_dialogParent);
-    if (dialog.exec() != QDialog::Accepted || !dialog.canConfirm())
-        return QString();
+                        tr("Disable %1? All their sockets close and their tokens stop working.")
+                            .arg(userName.isEmpty() ? userId : userName),
+                        tr("D&isable"), Icons::get(QStringLiteral("disable-user")), ActionDialog::Input::Reason,
+                        m_dialogParent);
+    if (dialog.exec() != QDialog::Accepted || !dialog.canConfirm()) return QString();
     return m_client->send(AdminCommand::disableUser(userId, dialog.text()));
 }

@@ -20,8 +20,8 @@ public:
     QString disconnectConnection(const ConnectionInfo &connection);
     QString sendSystemMessage(const QString &channelId, const QString &channelName);
     QString broadcastSystemMessage();
-    QString removeFromChannel(const QString &userId, const QString &userName,
-                              const QString &channelId, const QString &channelName);
+    QString removeFromChannel(const QString &userId, const QString &userName, const QString &channelId,
+                              const QString &channelName);
     // Asks for the user id too: for members who are not online.
     QString removeSomeoneFromChannel(const QString &channelId, const QString &channelName);
     QString disableUser(const QString &userId, const QString &userName);

@@ -62,14 +62,12 @@ void AdminClient::close()
         s->deleteLater();
     }
     failPending(tr("The link was closed."));
-    if (m_state != LinkState::Refused)
-        setState(LinkState::Disconnected, tr("Disconnected"));
+    if (m_state != LinkState::Refused) setState(LinkState::Disconnected, tr("Disconnected"));
 }
 
 void AdminClient::connectSocket()
 {
-    if (!m_wantOpen)
-        return;
+    if (!m_wantOpen) return;
     if (m_socket) {
         m_socket->disconnect(this);
         m_socket->abort();
@@ -82,9 +80,9 @@ void AdminClient::connectSocket()
     connect(m_socket, &QWebSocket::connected, this, &AdminClient::onConnected);
     connect(m_socket, &QWebSocket::disconnected, this, &AdminClient::onDisconnected);
     connect(m_socket, &QWebSocket::textMessageReceived, this, &AdminClient::onTextMessage);
-    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this](QAbstractSocket::SocketError) {
-        if (!m_socket)
-            return;
+    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+            [this](QAbstractSocket::SocketError) {
+        if (!m_socket) return;
         const QString err = m_socket->errorString();
         // A refused upgrade (HTTP 401/403) means the token is wrong.
         if (err.contains(QLatin1String("401")) || err.contains(QLatin1String("403"))) {
@@ -115,14 +113,13 @@ void AdminClient::onConnected()
 void AdminClient::onDisconnected()
 {
     QWebSocket *s = m_socket;
-    if (!s)
-        return;
+    if (!s) return;
     const auto code = s->closeCode();
     const QString reason = s->closeReason();
-    if (code == QWebSocketProtocol::CloseCodePolicyViolated && reason.contains(QLatin1String("unauthorized"), Qt::CaseInsensitive))
+    if (code == QWebSocketProtocol::CloseCodePolicyViolated
+        && reason.contains(QLatin1String("unauthorized"), Qt::CaseInsensitive))
         m_refused = true;
-    if (m_refused && m_lastError.isEmpty())
-        m_lastError = tr("Refused: the admin token was not accepted.");
+    if (m_refused && m_lastError.isEmpty()) m_lastError = tr("Refused: the admin token was not accepted.");
     m_socket = nullptr;
     m_assembler.clear(); // a snapshot cut short is no snapshot
     s->disconnect(this);
@@ -139,12 +136,10 @@ void AdminClient::onDisconnected()
         return;
     }
     QString why = reason.isEmpty() ? m_lastError : reason;
-    if (why.isEmpty())
-        why = tr("link lost");
+    if (why.isEmpty()) why = tr("link lost");
     scheduleReconnect();
-    setState(LinkState::Reconnecting, tr("Reconnecting in %1 s (%2)")
-                                          .arg((m_reconnectTimer.remainingTime() + 999) / 1000)
-                                          .arg(why));
+    setState(LinkState::Reconnecting,
+             tr("Reconnecting in %1 s (%2)").arg((m_reconnectTimer.remainingTime() + 999) / 1000).arg(why));
 }
 
 void AdminClient::scheduleReconnect()
@@ -158,7 +153,7 @@ void AdminClient::onTextMessage(const QString &text)
     AdminMessage m;
     QString code, message;
     if (!AdminProtocol::decode(text.toUtf8(), &m, &code, &message)) {
-        emit serverError(code, tr("Could not read a feed message: %1").arg(message));
+        Q_EMIT serverError(code, tr("Could not read a feed message: %1").arg(message));
         return;
     }
     apply(m);
@@ -174,8 +169,8 @@ void AdminClient::apply(const AdminMessage &m)
         m_stats = m.stats;
         m_nextDelayMs = m_firstDelayMs;
         setState(LinkState::Connected, tr("Connected to %1").arg(m_url.toString()));
-        emit snapshotApplied();
-        emit statsUpdated(m_stats);
+        Q_EMIT snapshotApplied();
+        Q_EMIT statsUpdated(m_stats);
         break;
     case AdminMessage::Type::Delta:
         // Removals first: an id may leave and a new connection reuse nothing of it.
@@ -185,42 +180,36 @@ void AdminClient::apply(const AdminMessage &m)
         m_channels->upsert(m.channels);
         if (m.hasStats) {
             m_stats = m.stats;
-            emit statsUpdated(m_stats);
+            Q_EMIT statsUpdated(m_stats);
         }
         break;
     case AdminMessage::Type::Traffic:
         m_trafficDropped += m.dropped;
         // A paused console drops what was already on the way.
-        if (m_filter.enabled)
-            m_traffic->append(m.traffic);
-        emit trafficArrived(int(m.traffic.size()), m.dropped);
+        if (m_filter.enabled) m_traffic->append(m.traffic);
+        Q_EMIT trafficArrived(int(m.traffic.size()), m.dropped);
         break;
     case AdminMessage::Type::Result: {
         AdminResult r = m.result;
-        if (r.command.isEmpty())
-            r.command = m_pending.value(r.id);
+        if (r.command.isEmpty()) r.command = m_pending.value(r.id);
         m_pending.remove(r.id);
-        emit commandFinished(r);
+        Q_EMIT commandFinished(r);
         break;
     }
-    case AdminMessage::Type::Audit:
-        emit auditReceived(m.result);
-        break;
+    case AdminMessage::Type::Audit: Q_EMIT auditReceived(m.result); break;
     case AdminMessage::Type::Error:
         if (m.errorCode == QLatin1String(AdminProtocol::ErrorUnauthorized)) {
             m_refused = true;
             m_lastError = tr("Refused: %1").arg(m.errorMessage);
         }
-        emit serverError(m.errorCode, m.errorMessage);
+        Q_EMIT serverError(m.errorCode, m.errorMessage);
         break;
     case AdminMessage::Type::SnapshotPart:
         // A big snapshot comes in slices; the models change once, with the whole.
-        if (m_assembler.add(m))
-            apply(m_assembler.take());
+        if (m_assembler.add(m)) apply(m_assembler.take());
         break;
     case AdminMessage::Type::Command:
-    case AdminMessage::Type::Invalid:
-        break;
+    case AdminMessage::Type::Invalid: break;
     }
 }
 
@@ -228,8 +217,8 @@ QString AdminClient::send(AdminCommand command)
 {
     command.id = QStringLiteral("cmd-%1").arg(m_nextCommandId++);
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
-        emit commandFinished(AdminResult::failure(command.id, command.name(), QStringLiteral("not_connected"),
-                                                  tr("Not connected to a server.")));
+        Q_EMIT commandFinished(AdminResult::failure(command.id, command.name(), QStringLiteral("not_connected"),
+                                                    tr("Not connected to a server.")));
         return command.id;
     }
     m_pending.insert(command.id, command.name());
@@ -239,8 +228,7 @@ QString AdminClient::send(AdminCommand command)
 
 void AdminClient::setTrafficFilter(const TrafficFilter &filter)
 {
-    if (filter == m_filter)
-        return;
+    if (filter == m_filter) return;
     m_filter = filter;
     if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
         send(AdminCommand::setTrafficFilter(m_filter));
@@ -251,14 +239,13 @@ void AdminClient::failPending(const QString &why)
     const auto pending = m_pending;
     m_pending.clear();
     for (auto it = pending.cbegin(); it != pending.cend(); ++it)
-        emit commandFinished(AdminResult::failure(it.key(), it.value(), QStringLiteral("link_lost"), why));
+        Q_EMIT commandFinished(AdminResult::failure(it.key(), it.value(), QStringLiteral("link_lost"), why));
 }
 
 void AdminClient::setState(LinkState state, const QString &detail)
 {
-    if (state == m_state && detail == m_detail)
-        return;
+    if (state == m_state && detail == m_detail) return;
     m_state = state;
     m_detail = detail;
-    emit stateChanged(state, detail);
+    Q_EMIT stateChanged(state, detail);
 }

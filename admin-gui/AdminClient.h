@@ -57,7 +57,7 @@ public:
     void setReconnectDelays(int firstMs, int maxMs);
     qint64 trafficDropped() const { return m_trafficDropped; }
 
-signals:
+Q_SIGNALS:
     void stateChanged(AdminClient::LinkState state, const QString &detail);
     void snapshotApplied();
     void statsUpdated(const ServerStats &stats);

@@ -80,8 +80,7 @@ ChannelsPage::ChannelsPage(AdminClient *client, AdminActions *actions, QWidget *
     connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &ChannelsPage::updateCount);
     connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
         const QModelIndex index = m_view->indexAt(pos);
-        if (!index.isValid())
-            return;
+        if (!index.isValid()) return;
         QMenu *menu = contextMenuFor(index.data(ChannelModel::IdRole).toString(), this);
         menu->setAttribute(Qt::WA_DeleteOnClose);
         menu->popup(m_view->viewport()->mapToGlobal(pos));
@@ -93,11 +92,9 @@ ChannelsPage::ChannelsPage(AdminClient *client, AdminActions *actions, QWidget *
 bool ChannelsPage::selectChannel(const QString &id)
 {
     const int row = m_client->channels()->rowOf(id);
-    if (row < 0)
-        return false;
+    if (row < 0) return false;
     const QModelIndex index = m_proxy->mapFromSource(m_client->channels()->index(row, 0));
-    if (!index.isValid())
-        return false;
+    if (!index.isValid()) return false;
     m_view->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_view->setCurrentIndex(index);
     return true;
@@ -114,12 +111,12 @@ QList<QPair<QString, QString>> ChannelsPage::onlineUsers(const QString &channelI
     QList<QPair<QString, QString>> out;
     QSet<QString> seen;
     for (const ConnectionInfo &c : m_client->connections()->connections()) {
-        if (c.userId.isEmpty() || seen.contains(c.userId) || !c.channels.contains(channelId))
-            continue;
+        if (c.userId.isEmpty() || seen.contains(c.userId) || !c.channels.contains(channelId)) continue;
         seen.insert(c.userId);
         out.append({c.userId, c.userName.isEmpty() ? c.userId : c.userName});
     }
-    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.second.localeAwareCompare(b.second) < 0; });
+    std::sort(out.begin(), out.end(),
+              [](const auto &a, const auto &b) { return a.second.localeAwareCompare(b.second) < 0; });
     return out;
 }
 
@@ -127,10 +124,10 @@ QMenu *ChannelsPage::contextMenuFor(const QString &id, QWidget *parent)
 {
     auto *menu = new QMenu(parent);
     const ChannelInfo ch = m_client->channels()->channel(id);
-    if (!ch.isValid())
-        return menu;
+    if (!ch.isValid()) return menu;
 
-    QAction *message = menu->addAction(Icons::get(QStringLiteral("message")), tr("&Send system message to #%1…").arg(ch.name));
+    QAction *message = menu->addAction(Icons::get(QStringLiteral("message")),
+                                       tr("&Send system message to #%1…").arg(ch.name));
     message->setObjectName(QStringLiteral("systemMessageAction"));
     connect(message, &QAction::triggered, this, [this, ch] { m_actions->sendSystemMessage(ch.id, ch.name); });
 
@@ -139,12 +136,10 @@ QMenu *ChannelsPage::contextMenuFor(const QString &id, QWidget *parent)
     for (const auto &user : onlineUsers(id)) {
         QAction *a = remove->addAction(user.second);
         a->setObjectName(QStringLiteral("removeUser:") + user.first);
-        connect(a, &QAction::triggered, this, [this, user, ch] {
-            m_actions->removeFromChannel(user.first, user.second, ch.id, ch.name);
-        });
+        connect(a, &QAction::triggered, this,
+                [this, user, ch] { m_actions->removeFromChannel(user.first, user.second, ch.id, ch.name); });
     }
-    if (!remove->isEmpty())
-        remove->addSeparator();
+    if (!remove->isEmpty()) remove->addSeparator();
     QAction *other = remove->addAction(tr("Other user by id…"));
     other->setObjectName(QStringLiteral("removeOtherUser"));
     connect(other, &QAction::triggered, this, [this, ch] { m_actions->removeSomeoneFromChannel(ch.id, ch.name); });
@@ -165,24 +160,26 @@ void ChannelsPage::refreshDetails()
     }
     const QLocale locale;
     QStringList online;
-    for (const auto &user : onlineUsers(ch.id))
-        online << user.second;
-    m_details->setFields(QStringLiteral("#") + ch.name, {
-        {tr("Channel id"), ch.id},
-        {tr("Workspace"), ch.workspaceName.isEmpty() ? ch.workspaceId : ch.workspaceName + QStringLiteral(" (") + ch.workspaceId + QLatin1Char(')')},
-        {tr("Type"), ch.type},
-        {tr("Members"), locale.toString(ch.members)},
-        {tr("Online members"), locale.toString(ch.onlineMembers)},
-        {tr("Online here"), online.join(QStringLiteral(", "))},
-        {tr("Messages per minute"), locale.toString(ch.messagesPerMinute, 'f', 1)},
-        {tr("Last activity"), ch.lastActivity ? AdminFormat::dateTime(ch.lastActivity) : tr("never")},
-    });
+    for (const auto &user : onlineUsers(ch.id)) online << user.second;
+    m_details->setFields(QStringLiteral("#") + ch.name,
+                         {
+                             {tr("Channel id"), ch.id},
+                             {tr("Workspace"), ch.workspaceName.isEmpty() ? ch.workspaceId
+                                                                          : ch.workspaceName + QStringLiteral(" (")
+                                                                                + ch.workspaceId + QLatin1Char(')')},
+                             {tr("Type"), ch.type},
+                             {tr("Members"), locale.toString(ch.members)},
+                             {tr("Online members"), locale.toString(ch.onlineMembers)},
+                             {tr("Online here"), online.join(QStringLiteral(", "))},
+                             {tr("Messages per minute"), locale.toString(ch.messagesPerMinute, 'f', 1)},
+                             {tr("Last activity"),
+                              ch.lastActivity ? AdminFormat::dateTime(ch.lastActivity) : tr("never")},
+                         });
 }
 
 void ChannelsPage::updateCount()
 {
     const int shown = m_proxy->rowCount();
     const int total = m_client->channels()->rowCount();
-    m_count->setText(shown == total ? tr("%n channel(s)", nullptr, total)
-                                    : tr("%1 of %2 shown").arg(shown).arg(total));
+    m_count->setText(shown == total ? tr("%n channel(s)", nullptr, total) : tr("%1 of %2 shown").arg(shown).arg(total));
 }

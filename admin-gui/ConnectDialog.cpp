@@ -34,7 +34,8 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_remember->setObjectName(QStringLiteral("rememberToken"));
 
     auto *intro = new QLabel(tr("The admin feed is served at /admin/ws on every listener of the server. "
-                                "It is off unless the server was started with --admin-token."), this);
+                                "It is off unless the server was started with --admin-token."),
+                             this);
     intro->setWordWrap(true);
 
     auto *form = new QFormLayout;
@@ -46,7 +47,10 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_connect = buttons->addButton(tr("&Connect"), QDialogButtonBox::AcceptRole);
     m_connect->setIcon(Icons::get(QStringLiteral("connect")));
     m_connect->setDefault(true);
-    connect(buttons, &QDialogButtonBox::accepted, this, [this] { save(); accept(); });
+    connect(buttons, &QDialogButtonBox::accepted, this, [this] {
+        save();
+        accept();
+    });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     auto *layout = new QVBoxLayout(this);

@@ -80,8 +80,7 @@ ConnectionsPage::ConnectionsPage(AdminClient *client, AdminActions *actions, QWi
     connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &ConnectionsPage::updateCount);
     connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
         const QModelIndex index = m_view->indexAt(pos);
-        if (!index.isValid())
-            return;
+        if (!index.isValid()) return;
         QMenu *menu = contextMenuFor(index.data(ConnectionModel::IdRole).toString(), this);
         menu->setAttribute(Qt::WA_DeleteOnClose);
         menu->popup(m_view->viewport()->mapToGlobal(pos));
@@ -93,11 +92,9 @@ ConnectionsPage::ConnectionsPage(AdminClient *client, AdminActions *actions, QWi
 bool ConnectionsPage::selectConnection(const QString &id)
 {
     const int row = m_client->connections()->rowOf(id);
-    if (row < 0)
-        return false;
+    if (row < 0) return false;
     const QModelIndex index = m_proxy->mapFromSource(m_client->connections()->index(row, 0));
-    if (!index.isValid())
-        return false;
+    if (!index.isValid()) return false;
     m_view->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_view->setCurrentIndex(index);
     m_view->scrollTo(index);
@@ -114,16 +111,14 @@ QMenu *ConnectionsPage::contextMenuFor(const QString &id, QWidget *parent)
 {
     auto *menu = new QMenu(parent);
     const ConnectionInfo c = m_client->connections()->connection(id);
-    if (!c.isValid())
-        return menu;
+    if (!c.isValid()) return menu;
     const QString who = c.userName.isEmpty() ? c.userId : c.userName;
 
     QAction *disconnect = menu->addAction(Icons::get(QStringLiteral("disconnect")), tr("&Disconnect…"));
     disconnect->setObjectName(QStringLiteral("disconnectAction"));
     connect(disconnect, &QAction::triggered, this, [this, id] {
         const ConnectionInfo current = m_client->connections()->connection(id);
-        if (current.isValid())
-            m_actions->disconnectConnection(current);
+        if (current.isValid()) m_actions->disconnectConnection(current);
     });
 
     QMenu *remove = menu->addMenu(Icons::get(QStringLiteral("remove-user")), tr("&Remove %1 from").arg(who));
@@ -134,9 +129,8 @@ QMenu *ConnectionsPage::contextMenuFor(const QString &id, QWidget *parent)
         const QString name = ch.isValid() ? ch.name : channelId;
         QAction *a = remove->addAction(QStringLiteral("#") + name);
         a->setObjectName(QStringLiteral("removeFrom:") + channelId);
-        connect(a, &QAction::triggered, this, [this, c, channelId, name] {
-            m_actions->removeFromChannel(c.userId, c.userName, channelId, name);
-        });
+        connect(a, &QAction::triggered, this,
+                [this, c, channelId, name] { m_actions->removeFromChannel(c.userId, c.userName, channelId, name); });
     }
 
     QAction *disable = menu->addAction(Icons::get(QStringLiteral("disable-user")), tr("D&isable user %1…").arg(who));
@@ -165,19 +159,22 @@ void ConnectionsPage::refreshDetails()
         const ChannelInfo ch = m_client->channels()->channel(channelId);
         channelNames << (ch.isValid() ? QStringLiteral("#") + ch.name : channelId);
     }
-    m_details->setFields(c.userName.isEmpty() ? c.id : c.userName, {
-        {tr("Connection"), c.id},
-        {tr("User id"), c.userId},
-        {tr("Dialect"), c.dialect},
-        {tr("Transport"), c.transport},
-        {tr("Remote address"), c.remoteAddress},
-        {tr("User agent"), c.userAgent},
-        {tr("Connected since"), AdminFormat::dateTime(c.connectedAt)},
-        {tr("Channels"), channelNames.join(QStringLiteral(", "))},
-        {tr("Messages in / out"), locale.toString(c.messagesIn) + QStringLiteral(" / ") + locale.toString(c.messagesOut)},
-        {tr("Bytes in / out"), AdminFormat::bytes(c.bytesIn) + QStringLiteral(" / ") + AdminFormat::bytes(c.bytesOut)},
-        {tr("Send queue"), AdminFormat::bytes(c.sendQueueBytes)},
-    });
+    m_details->setFields(c.userName.isEmpty() ? c.id : c.userName,
+                         {
+                             {tr("Connection"), c.id},
+                             {tr("User id"), c.userId},
+                             {tr("Dialect"), c.dialect},
+                             {tr("Transport"), c.transport},
+                             {tr("Remote address"), c.remoteAddress},
+                             {tr("User agent"), c.userAgent},
+                             {tr("Connected since"), AdminFormat::dateTime(c.connectedAt)},
+                             {tr("Channels"), channelNames.join(QStringLiteral(", "))},
+                             {tr("Messages in / out"),
+                              locale.toString(c.messagesIn) + QStringLiteral(" / ") + locale.toString(c.messagesOut)},
+                             {tr("Bytes in / out"),
+                              AdminFormat::bytes(c.bytesIn) + QStringLiteral(" / ") + AdminFormat::bytes(c.bytesOut)},
+                             {tr("Send queue"), AdminFormat::bytes(c.sendQueueBytes)},
+                         });
 }
 
 void ConnectionsPage::updateCount()

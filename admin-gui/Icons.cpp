@@ -24,12 +24,10 @@ QIcon get(const QString &name)
         initialised = true;
     }
     auto it = cache.constFind(name);
-    if (it != cache.constEnd())
-        return *it;
+    if (it != cache.constEnd()) return *it;
     const QString file = QStringLiteral(":/icons/") + name + QStringLiteral(".svg");
     QIcon icon;
-    if (QFile::exists(file))
-        icon = qtSvg ? QIcon(file) : QIcon(new TinySvgIconEngine(file));
+    if (QFile::exists(file)) icon = qtSvg ? QIcon(file) : QIcon(new TinySvgIconEngine(file));
     cache.insert(name, icon);
     return icon;
 }

@@ -91,8 +91,7 @@ MainWindow::MainWindow(QWidget *parent)
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    if (!settings.contains(QStringLiteral("window/geometry")))
-        resize(1200, 780);
+    if (!settings.contains(QStringLiteral("window/geometry"))) resize(1200, 780);
     onStateChanged(m_client->state(), tr("Not connected"));
 }
 
@@ -115,7 +114,8 @@ void MainWindow::createActions()
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
     QMenu *actionsMenu = menuBar()->addMenu(tr("&Actions"));
-    QAction *broadcast = actionsMenu->addAction(Icons::get(QStringLiteral("broadcast")), tr("&Broadcast system message…"));
+    QAction *broadcast = actionsMenu->addAction(Icons::get(QStringLiteral("broadcast")),
+                                                tr("&Broadcast system message…"));
     broadcast->setObjectName(QStringLiteral("broadcastMenuAction"));
     connect(broadcast, &QAction::triggered, m_actions, &AdminActions::broadcastSystemMessage);
     QAction *pause = actionsMenu->addAction(Icons::get(QStringLiteral("pause")), tr("&Pause traffic"));
@@ -126,10 +126,11 @@ void MainWindow::createActions()
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About"));
     connect(about, &QAction::triggered, this, [this] {
-        QMessageBox::about(this, tr("About Switchboard Admin"),
-                           tr("<b>Switchboard Admin</b> %1<br>Watches a Switchboard chat server through its admin feed: "
-                              "connections, channels, rates and live traffic, and acts on them.")
-                               .arg(QApplication::applicationVersion()));
+        QMessageBox::
+            about(this, tr("About Switchboard Admin"),
+                  tr("<b>Switchboard Admin</b> %1<br>Watches a Switchboard chat server through its admin feed: "
+                     "connections, channels, rates and live traffic, and acts on them.")
+                      .arg(QApplication::applicationVersion()));
     });
 
     QToolBar *bar = addToolBar(tr("Main"));
@@ -144,8 +145,7 @@ void MainWindow::createActions()
 bool MainWindow::showConnectDialog()
 {
     ConnectDialog dialog(this);
-    if (dialog.exec() != QDialog::Accepted)
-        return false;
+    if (dialog.exec() != QDialog::Accepted) return false;
     openFeed(dialog.url(), dialog.token());
     return true;
 }
@@ -167,15 +167,10 @@ void MainWindow::onStateChanged(AdminClient::LinkState state, const QString &det
     m_disconnectAction->setEnabled(state != AdminClient::LinkState::Disconnected
                                    && state != AdminClient::LinkState::Refused);
     switch (state) {
-    case AdminClient::LinkState::Connected:
-        log(QStringLiteral("link-up"), detail);
-        break;
+    case AdminClient::LinkState::Connected: log(QStringLiteral("link-up"), detail); break;
     case AdminClient::LinkState::Reconnecting:
-    case AdminClient::LinkState::Refused:
-        log(QStringLiteral("link-down"), detail);
-        break;
-    default:
-        break;
+    case AdminClient::LinkState::Refused: log(QStringLiteral("link-down"), detail); break;
+    default: break;
     }
     refreshLink();
 }
@@ -188,8 +183,7 @@ void MainWindow::refreshLink()
     case AdminClient::LinkState::Connected:
         icon = QStringLiteral("link-up");
         text = tr("Connected to %1").arg(m_client->url().toString());
-        if (!m_client->serverName().isEmpty())
-            text += QStringLiteral(" (") + m_client->serverName() + QLatin1Char(')');
+        if (!m_client->serverName().isEmpty()) text += QStringLiteral(" (") + m_client->serverName() + QLatin1Char(')');
         break;
     case AdminClient::LinkState::Connecting:
         icon = QStringLiteral("link-wait");
@@ -229,8 +223,7 @@ void MainWindow::log(const QString &icon, const QString &text)
                                      QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) + text);
     m_log->addItem(item);
     // The log is a log, not an archive: keep the newest thousand lines.
-    while (m_log->count() > 1000)
-        delete m_log->takeItem(0);
+    while (m_log->count() > 1000) delete m_log->takeItem(0);
     m_log->scrollToBottom();
 }
 

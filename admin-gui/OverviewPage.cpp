@@ -70,8 +70,7 @@ QString OverviewPage::counterText(const QString &name) const
 
 void OverviewPage::clear()
 {
-    for (QLabel *l : qAsConst(m_counters))
-        l->setText(QStringLiteral("–"));
+    for (QLabel *l : qAsConst(m_counters)) l->setText(QStringLiteral("–"));
     m_connectionsChart->clear();
     m_ratesChart->clear();
 }
@@ -91,7 +90,10 @@ void OverviewPage::updateStats(const ServerStats &s)
     if (s.startedAt > 0 && s.time >= s.startedAt) {
         const qint64 secs = (s.time - s.startedAt) / 1000;
         m_counters.value(QStringLiteral("uptime"))
-            ->setText(QStringLiteral("%1:%2:%3").arg(secs / 3600).arg((secs / 60) % 60, 2, 10, QLatin1Char('0')).arg(secs % 60, 2, 10, QLatin1Char('0')));
+            ->setText(QStringLiteral("%1:%2:%3")
+                          .arg(secs / 3600)
+                          .arg((secs / 60) % 60, 2, 10, QLatin1Char('0'))
+                          .arg(secs % 60, 2, 10, QLatin1Char('0')));
     }
 
     const qint64 t = s.time > 0 ? s.time : QDateTime::currentMSecsSinceEpoch();

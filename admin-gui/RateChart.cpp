@@ -8,15 +8,12 @@
 
 namespace {
 const QColor chartColors[] = {
-    QColor(0x2d, 0x5b, 0x8a), QColor(0x27, 0xae, 0x60), QColor(0xe6, 0x7e, 0x22),
-    QColor(0x8e, 0x44, 0xad), QColor(0xc0, 0x39, 0x2b), QColor(0x16, 0xa0, 0x85),
-    QColor(0x7f, 0x8c, 0x8d),
+    QColor(0x2d, 0x5b, 0x8a), QColor(0x27, 0xae, 0x60), QColor(0xe6, 0x7e, 0x22), QColor(0x8e, 0x44, 0xad),
+    QColor(0xc0, 0x39, 0x2b), QColor(0x16, 0xa0, 0x85), QColor(0x7f, 0x8c, 0x8d),
 };
 }
 
-RateChart::RateChart(const QString &title, QWidget *parent)
-    : QWidget(parent)
-    , m_title(title)
+RateChart::RateChart(const QString &title, QWidget *parent) : QWidget(parent), m_title(title)
 {
     setAttribute(Qt::WA_OpaquePaintEvent);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
@@ -33,27 +30,22 @@ void RateChart::addSeries(const QString &key, const QString &label, const QColor
 int RateChart::seriesIndex(const QString &key)
 {
     for (int i = 0; i < m_series.size(); ++i) {
-        if (m_series.at(i).key == key)
-            return i;
+        if (m_series.at(i).key == key) return i;
     }
     const QColor color = chartColors[m_series.size() % (sizeof(chartColors) / sizeof(chartColors[0]))];
     m_series.append({key, key, color});
     // Older samples had no value for the new line: it starts at zero.
-    for (Sample &s : m_samples)
-        s.values.append(0);
+    for (Sample &s : m_samples) s.values.append(0);
     return int(m_series.size()) - 1;
 }
 
 void RateChart::addSample(qint64 timeMs, const QMap<QString, double> &values)
 {
-    for (auto it = values.cbegin(); it != values.cend(); ++it)
-        seriesIndex(it.key());
+    for (auto it = values.cbegin(); it != values.cend(); ++it) seriesIndex(it.key());
     Sample s{timeMs, QList<double>(m_series.size(), 0.0)};
-    for (int i = 0; i < m_series.size(); ++i)
-        s.values[i] = values.value(m_series.at(i).key, 0.0);
+    for (int i = 0; i < m_series.size(); ++i) s.values[i] = values.value(m_series.at(i).key, 0.0);
     m_samples.append(s);
-    if (m_samples.size() > MaxSamples)
-        m_samples.remove(0, m_samples.size() - MaxSamples);
+    if (m_samples.size() > MaxSamples) m_samples.remove(0, m_samples.size() - MaxSamples);
     update();
 }
 
@@ -71,23 +63,19 @@ void RateChart::setWindowSeconds(int seconds)
 
 double RateChart::latest(const QString &key) const
 {
-    if (m_samples.isEmpty())
-        return 0;
+    if (m_samples.isEmpty()) return 0;
     for (int i = 0; i < m_series.size(); ++i) {
-        if (m_series.at(i).key == key)
-            return m_samples.last().values.value(i);
+        if (m_series.at(i).key == key) return m_samples.last().values.value(i);
     }
     return 0;
 }
 
 double RateChart::niceCeiling(double value)
 {
-    if (!(value > 0))
-        return 1;
+    if (!(value > 0)) return 1;
     const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
     for (double step : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-        if (value <= step * magnitude)
-            return step * magnitude;
+        if (value <= step * magnitude) return step * magnitude;
     }
     return 10 * magnitude;
 }
@@ -95,27 +83,22 @@ double RateChart::niceCeiling(double value)
 int RateChart::shownSeconds() const
 {
     // A young chart shows what it has: at least a minute, growing to the full window.
-    if (m_samples.size() < 2)
-        return qMin(60, m_windowSeconds);
+    if (m_samples.size() < 2) return qMin(60, m_windowSeconds);
     const qint64 span = (m_samples.last().time - m_samples.first().time) / 1000;
     const int minute = qMin(60, m_windowSeconds);
-    if (span <= minute)
-        return minute;
+    if (span <= minute) return minute;
     // Whole minutes, so the axis labels stay round.
     return int(qMin<qint64>(m_windowSeconds, (span + 59) / 60 * 60));
 }
 
 double RateChart::axisMax() const
 {
-    if (m_samples.isEmpty())
-        return 1;
+    if (m_samples.isEmpty()) return 1;
     const qint64 from = m_samples.last().time - qint64(shownSeconds()) * 1000;
     double peak = 0;
     for (const Sample &s : m_samples) {
-        if (s.time < from)
-            continue;
-        for (double v : s.values)
-            peak = qMax(peak, v);
+        if (s.time < from) continue;
+        for (double v : s.values) peak = qMax(peak, v);
     }
     return niceCeiling(peak * 1.05);
 }
@@ -147,15 +130,15 @@ void RateChart::paintEvent(QPaintEvent *)
     for (int i = 0; i < m_series.size(); ++i) {
         const Series &s = m_series.at(i);
         const double v = m_samples.isEmpty() ? 0 : m_samples.last().values.value(i);
-        const QString text = s.label + QStringLiteral(": ") + locale.toString(v, 'f', v < 10 && v != std::floor(v) ? 1 : 0) + m_suffix;
+        const QString text = s.label + QStringLiteral(": ")
+                           + locale.toString(v, 'f', v < 10 && v != std::floor(v) ? 1 : 0) + m_suffix;
         p.fillRect(QRectF(x, lineH + 6, 10, 10), s.color);
         p.setPen(pal.color(QPalette::Text));
         p.drawText(QPointF(x + 14, lineH * 2 + 2), text);
         x += 14 + fm.horizontalAdvance(text) + 14;
     }
 
-    if (plot.width() < 10 || plot.height() < 10)
-        return;
+    if (plot.width() < 10 || plot.height() < 10) return;
 
     // Grid and y labels at round steps: 0, 2, 4, ... not 0, 2.5, 5, ...
     const double yMax = axisMax();
@@ -182,15 +165,14 @@ void RateChart::paintEvent(QPaintEvent *)
     for (int i = 0; i <= 5; ++i) {
         const double xPos = plot.left() + plot.width() * i / 5.0;
         const int secondsAgo = windowSeconds * (5 - i) / 5;
-        const QString label = secondsAgo == 0 ? tr("now")
-                              : secondsAgo % 60 == 0 ? tr("-%1 min").arg(secondsAgo / 60)
-                                                     : tr("-%1 s").arg(secondsAgo);
+        const QString label = secondsAgo == 0      ? tr("now")
+                            : secondsAgo % 60 == 0 ? tr("-%1 min").arg(secondsAgo / 60)
+                                                   : tr("-%1 s").arg(secondsAgo);
         const double w = fm.horizontalAdvance(label);
         p.drawText(QPointF(qBound(0.0, xPos - w / 2, width() - w), height() - 4.0), label);
     }
 
-    if (m_samples.size() < 1)
-        return;
+    if (m_samples.size() < 1) return;
     auto toPoint = [&](qint64 t, double v) {
         return QPointF(plot.left() + plot.width() * double(t - from) / double(windowMs),
                        plot.bottom() - plot.height() * (v / yMax));
@@ -200,14 +182,15 @@ void RateChart::paintEvent(QPaintEvent *)
         QPainterPath line;
         bool started = false;
         for (const Sample &s : qAsConst(m_samples)) {
-            if (s.time < from - 2000)
-                continue;
+            if (s.time < from - 2000) continue;
             const QPointF pt = toPoint(s.time, s.values.value(i));
-            if (!started) { line.moveTo(pt); started = true; }
-            else line.lineTo(pt);
+            if (!started) {
+                line.moveTo(pt);
+                started = true;
+            } else
+                line.lineTo(pt);
         }
-        if (!started)
-            continue;
+        if (!started) continue;
         // A light fill under the first series gives the chart a body.
         if (i == 0) {
             QPainterPath area = line;

@@ -27,7 +27,11 @@ public:
     int windowSeconds() const { return m_windowSeconds; }
     // The span the x axis covers now: the window, or less while the history is short.
     int shownSeconds() const;
-    void setValueSuffix(const QString &suffix) { m_suffix = suffix; update(); }
+    void setValueSuffix(const QString &suffix)
+    {
+        m_suffix = suffix;
+        update();
+    }
 
     int sampleCount() const { return int(m_samples.size()); }
     int seriesCount() const { return int(m_series.size()); }
@@ -43,8 +47,17 @@ protected:
     void paintEvent(QPaintEvent *event) override;
 
 private:
-    struct Series { QString key; QString label; QColor color; };
-    struct Sample { qint64 time; QList<double> values; };
+    struct Series
+    {
+        QString key;
+        QString label;
+        QColor color;
+    };
+    struct Sample
+    {
+        qint64 time;
+        QList<double> values;
+    };
 
     int seriesIndex(const QString &key);
 

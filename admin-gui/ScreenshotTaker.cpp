@@ -26,7 +26,8 @@ ScreenshotTaker::ScreenshotTaker(MainWindow *window, const QString &directory, i
 
 QStringList ScreenshotTaker::tabNames()
 {
-    return {QStringLiteral("overview"), QStringLiteral("connections"), QStringLiteral("channels"), QStringLiteral("traffic")};
+    return {QStringLiteral("overview"), QStringLiteral("connections"), QStringLiteral("channels"),
+            QStringLiteral("traffic")};
 }
 
 void ScreenshotTaker::next()
@@ -39,7 +40,7 @@ void ScreenshotTaker::next()
         m_ok = m_ok && saved;
     }
     if (m_index >= tabNames().size()) {
-        emit finished(m_ok);
+        Q_EMIT finished(m_ok);
         return;
     }
     m_window->tabs()->setCurrentIndex(m_index);

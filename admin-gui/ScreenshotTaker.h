@@ -16,7 +16,7 @@ public:
 
     static QStringList tabNames();
 
-signals:
+Q_SIGNALS:
     void finished(bool ok);
 
 private:

@@ -23,9 +23,12 @@ Style inherit(const Style &parent, const QXmlStreamAttributes &a)
     Style s = parent;
     if (a.hasAttribute(QLatin1String("fill"))) s.fill = a.value(QLatin1String("fill")).toString();
     if (a.hasAttribute(QLatin1String("stroke"))) s.stroke = a.value(QLatin1String("stroke")).toString();
-    if (a.hasAttribute(QLatin1String("stroke-width"))) s.strokeWidth = a.value(QLatin1String("stroke-width")).toDouble();
-    if (a.hasAttribute(QLatin1String("stroke-linecap"))) s.lineCap = a.value(QLatin1String("stroke-linecap")).toString();
-    if (a.hasAttribute(QLatin1String("stroke-linejoin"))) s.lineJoin = a.value(QLatin1String("stroke-linejoin")).toString();
+    if (a.hasAttribute(QLatin1String("stroke-width")))
+        s.strokeWidth = a.value(QLatin1String("stroke-width")).toDouble();
+    if (a.hasAttribute(QLatin1String("stroke-linecap")))
+        s.lineCap = a.value(QLatin1String("stroke-linecap")).toString();
+    if (a.hasAttribute(QLatin1String("stroke-linejoin")))
+        s.lineJoin = a.value(QLatin1String("stroke-linejoin")).toString();
     if (a.hasAttribute(QLatin1String("opacity"))) s.opacity = a.value(QLatin1String("opacity")).toDouble();
     return s;
 }
@@ -33,8 +36,7 @@ Style inherit(const Style &parent, const QXmlStreamAttributes &a)
 QColor color(const QString &spec, double opacity)
 {
     QColor c(spec);
-    if (c.isValid())
-        c.setAlphaF(float(c.alphaF() * opacity));
+    if (c.isValid()) c.setAlphaF(float(c.alphaF() * opacity));
     return c;
 }
 
@@ -48,8 +50,7 @@ QList<double> numbers(const QString &s)
     static const QRegularExpression re(QStringLiteral("[-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?"));
     QList<double> out;
     auto it = re.globalMatch(s);
-    while (it.hasNext())
-        out.append(it.next().captured().toDouble());
+    while (it.hasNext()) out.append(it.next().captured().toDouble());
     return out;
 }
 
@@ -62,7 +63,8 @@ TinySvgIconEngine::TinySvgIconEngine(const QString &fileName)
 
 QPainterPath TinySvgIconEngine::parsePathData(const QString &d)
 {
-    static const QRegularExpression token(QStringLiteral("([MmLlHhVvCcQqZz])|([-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?)"));
+    static const QRegularExpression token(
+        QStringLiteral("([MmLlHhVvCcQqZz])|([-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?)"));
     QPainterPath path;
     QChar cmd;
     QList<double> args;
@@ -70,8 +72,7 @@ QPainterPath TinySvgIconEngine::parsePathData(const QString &d)
 
     auto flush = [&](bool final) {
         Q_UNUSED(final);
-        if (cmd.isNull())
-            return;
+        if (cmd.isNull()) return;
         const bool rel = cmd.isLower();
         const QChar c = cmd.toUpper();
         auto pt = [&](double x, double y) { return rel ? cur + QPointF(x, y) : QPointF(x, y); };
@@ -83,18 +84,32 @@ QPainterPath TinySvgIconEngine::parsePathData(const QString &d)
             bool first = true;
             for (; i + 1 < args.size(); i += 2) {
                 cur = pt(args[i], args[i + 1]);
-                if (first) { path.moveTo(cur); start = cur; first = false; }
-                else path.lineTo(cur);
+                if (first) {
+                    path.moveTo(cur);
+                    start = cur;
+                    first = false;
+                } else
+                    path.lineTo(cur);
             }
         } else if (c == QLatin1Char('L')) {
-            for (; i + 1 < args.size(); i += 2) { cur = pt(args[i], args[i + 1]); path.lineTo(cur); }
+            for (; i + 1 < args.size(); i += 2) {
+                cur = pt(args[i], args[i + 1]);
+                path.lineTo(cur);
+            }
         } else if (c == QLatin1Char('H')) {
-            for (; i < args.size(); ++i) { cur.setX(rel ? cur.x() + args[i] : args[i]); path.lineTo(cur); }
+            for (; i < args.size(); ++i) {
+                cur.setX(rel ? cur.x() + args[i] : args[i]);
+                path.lineTo(cur);
+            }
         } else if (c == QLatin1Char('V')) {
-            for (; i < args.size(); ++i) { cur.setY(rel ? cur.y() + args[i] : args[i]); path.lineTo(cur); }
+            for (; i < args.size(); ++i) {
+                cur.setY(rel ? cur.y() + args[i] : args[i]);
+                path.lineTo(cur);
+            }
         } else if (c == QLatin1Char('C')) {
             for (; i + 5 < args.size(); i += 6) {
-                const QPointF c1 = pt(args[i], args[i + 1]), c2 = pt(args[i + 2], args[i + 3]), e = pt(args[i + 4], args[i + 5]);
+                const QPointF c1 = pt(args[i], args[i + 1]), c2 = pt(args[i + 2], args[i + 3]),
+                              e = pt(args[i + 4], args[i + 5]);
                 path.cubicTo(c1, c2, e);
                 cur = e;
             }
@@ -129,19 +144,16 @@ QPainterPath TinySvgIconEngine::parsePathData(const QString &d)
 void TinySvgIconEngine::load(const QString &fileName)
 {
     QFile file(fileName);
-    if (!file.open(QIODevice::ReadOnly))
-        return;
+    if (!file.open(QIODevice::ReadOnly)) return;
     QXmlStreamReader xml(&file);
     QList<Style> stack{Style()};
     while (!xml.atEnd()) {
         const auto token = xml.readNext();
         if (token == QXmlStreamReader::EndElement) {
-            if (stack.size() > 1)
-                stack.removeLast();
+            if (stack.size() > 1) stack.removeLast();
             continue;
         }
-        if (token != QXmlStreamReader::StartElement)
-            continue;
+        if (token != QXmlStreamReader::StartElement) continue;
         const QXmlStreamAttributes a = xml.attributes();
         const Style style = inherit(stack.last(), a);
         stack.append(style);
@@ -149,12 +161,12 @@ void TinySvgIconEngine::load(const QString &fileName)
         QPainterPath path;
         if (name == QLatin1String("svg")) {
             const QList<double> vb = numbers(a.value(QLatin1String("viewBox")).toString());
-            if (vb.size() == 4 && vb[2] > 0 && vb[3] > 0)
-                m_viewBox = QRectF(vb[0], vb[1], vb[2], vb[3]);
+            if (vb.size() == 4 && vb[2] > 0 && vb[3] > 0) m_viewBox = QRectF(vb[0], vb[1], vb[2], vb[3]);
             continue;
         } else if (name == QLatin1String("rect")) {
             const double rx = num(a, "rx");
-            path.addRoundedRect(QRectF(num(a, "x"), num(a, "y"), num(a, "width"), num(a, "height")), rx, a.hasAttribute(QLatin1String("ry")) ? num(a, "ry") : rx);
+            path.addRoundedRect(QRectF(num(a, "x"), num(a, "y"), num(a, "width"), num(a, "height")), rx,
+                                a.hasAttribute(QLatin1String("ry")) ? num(a, "ry") : rx);
         } else if (name == QLatin1String("circle")) {
             const double r = num(a, "r");
             path.addEllipse(QPointF(num(a, "cx"), num(a, "cy")), r, r);
@@ -166,11 +178,12 @@ void TinySvgIconEngine::load(const QString &fileName)
         } else if (name == QLatin1String("polyline") || name == QLatin1String("polygon")) {
             const QList<double> p = numbers(a.value(QLatin1String("points")).toString());
             for (int i = 0; i + 1 < p.size(); i += 2) {
-                if (i == 0) path.moveTo(p[i], p[i + 1]);
-                else path.lineTo(p[i], p[i + 1]);
+                if (i == 0)
+                    path.moveTo(p[i], p[i + 1]);
+                else
+                    path.lineTo(p[i], p[i + 1]);
             }
-            if (name == QLatin1String("polygon"))
-                path.closeSubpath();
+            if (name == QLatin1String("polygon")) path.closeSubpath();
         } else if (name == QLatin1String("path")) {
             path = parsePathData(a.value(QLatin1String("d")).toString());
         } else {
@@ -183,10 +196,12 @@ void TinySvgIconEngine::load(const QString &fileName)
         const QColor stroke = style.stroke == QLatin1String("none") ? QColor() : color(style.stroke, style.opacity);
         if (stroke.isValid()) {
             QPen pen(stroke, style.strokeWidth);
-            pen.setCapStyle(style.lineCap == QLatin1String("round") ? Qt::RoundCap
-                            : style.lineCap == QLatin1String("square") ? Qt::SquareCap : Qt::FlatCap);
-            pen.setJoinStyle(style.lineJoin == QLatin1String("round") ? Qt::RoundJoin
-                             : style.lineJoin == QLatin1String("bevel") ? Qt::BevelJoin : Qt::MiterJoin);
+            pen.setCapStyle(style.lineCap == QLatin1String("round")    ? Qt::RoundCap
+                            : style.lineCap == QLatin1String("square") ? Qt::SquareCap
+                                                                       : Qt::FlatCap);
+            pen.setJoinStyle(style.lineJoin == QLatin1String("round")   ? Qt::RoundJoin
+                             : style.lineJoin == QLatin1String("bevel") ? Qt::BevelJoin
+                                                                        : Qt::MiterJoin);
             shape.pen = pen;
         } else {
             shape.pen = QPen(Qt::NoPen);
@@ -203,8 +218,7 @@ void TinySvgIconEngine::paint(QPainter *painter, const QRect &rect, QIcon::Mode 
     painter->translate(rect.center().x() + 0.5 - m_viewBox.center().x() * scale,
                        rect.center().y() + 0.5 - m_viewBox.center().y() * scale);
     painter->scale(scale, scale);
-    if (mode == QIcon::Disabled)
-        painter->setOpacity(0.35);
+    if (mode == QIcon::Disabled) painter->setOpacity(0.35);
     for (const Shape &s : qAsConst(m_shapes)) {
         painter->setPen(s.pen);
         painter->setBrush(s.brush);

@@ -1,10 +1,7 @@
 #include "TrafficFilterProxy.h"
 #include "TrafficModel.h"
 
-TrafficFilterProxy::TrafficFilterProxy(QObject *parent)
-    : QSortFilterProxyModel(parent)
-{
-}
+TrafficFilterProxy::TrafficFilterProxy(QObject *parent) : QSortFilterProxyModel(parent) {}
 
 void TrafficFilterProxy::setFilter(const TrafficFilter &filter)
 {
@@ -16,10 +13,8 @@ void TrafficFilterProxy::setFilter(const TrafficFilter &filter)
 
 bool TrafficFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
-    if (sourceParent.isValid())
-        return false;
+    if (sourceParent.isValid()) return false;
     const auto *model = qobject_cast<const TrafficModel *>(sourceModel());
-    if (!model || sourceRow >= model->rowCount())
-        return false;
+    if (!model || sourceRow >= model->rowCount()) return false;
     return m_filter.matches(model->at(sourceRow));
 }

@@ -47,8 +47,7 @@ TrafficPage::TrafficPage(AdminClient *client, QWidget *parent)
     m_pause->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_dialect->setObjectName(QStringLiteral("dialectFilter"));
     m_dialect->addItem(tr("All dialects"), QString());
-    for (const char *d : knownDialects)
-        m_dialect->addItem(QLatin1String(d), QLatin1String(d));
+    for (const char *d : knownDialects) m_dialect->addItem(QLatin1String(d), QLatin1String(d));
     m_channel->setObjectName(QStringLiteral("channelFilter"));
     m_channel->setPlaceholderText(tr("Channel"));
     m_channel->setClearButtonEnabled(true);
@@ -68,7 +67,8 @@ TrafficPage::TrafficPage(AdminClient *client, QWidget *parent)
     m_rate->setRange(1, TrafficFilter::MaxRateLimit);
     m_rate->setValue(TrafficFilter::DefaultMaxRate);
     m_rate->setSuffix(tr(" /s"));
-    m_rate->setToolTip(tr("The most events per second the server sends this console; the rest are counted as dropped."));
+    m_rate->setToolTip(
+        tr("The most events per second the server sends this console; the rest are counted as dropped."));
 
     auto *clear = new QToolButton(this);
     clear->setObjectName(QStringLiteral("clearButton"));
@@ -156,19 +156,33 @@ void TrafficPage::setDialectFilter(const QString &dialect)
     m_dialect->setCurrentIndex(i);
 }
 
-void TrafficPage::setChannelFilter(const QString &text) { m_channel->setText(text); }
-void TrafficPage::setUserFilter(const QString &text) { m_user->setText(text); }
-void TrafficPage::setEventFilter(const QString &text) { m_event->setText(text); }
-void TrafficPage::setMaxRate(int perSecond) { m_rate->setValue(perSecond); }
-void TrafficPage::setHistoryLimit(int events) { m_history->setValue(events); }
+void TrafficPage::setChannelFilter(const QString &text)
+{
+    m_channel->setText(text);
+}
+void TrafficPage::setUserFilter(const QString &text)
+{
+    m_user->setText(text);
+}
+void TrafficPage::setEventFilter(const QString &text)
+{
+    m_event->setText(text);
+}
+void TrafficPage::setMaxRate(int perSecond)
+{
+    m_rate->setValue(perSecond);
+}
+void TrafficPage::setHistoryLimit(int events)
+{
+    m_history->setValue(events);
+}
 
 TrafficFilter TrafficPage::currentFilter() const
 {
     TrafficFilter f;
     f.enabled = !m_paused;
     const QString dialect = m_dialect->currentData().toString();
-    if (!dialect.isEmpty())
-        f.dialects = {dialect};
+    if (!dialect.isEmpty()) f.dialects = {dialect};
     f.channel = m_channel->text().trimmed();
     f.user = m_user->text().trimmed();
     f.event = m_event->text().trimmed();
@@ -196,16 +210,15 @@ void TrafficPage::onTrafficArrived(int events, qint64)
     // Follow the newest rows, unless the admin scrolled up to read.
     QScrollBar *bar = m_view->verticalScrollBar();
     const bool atBottom = bar->value() >= bar->maximum() - 2;
-    if (atBottom && !m_paused)
-        m_view->scrollToBottom();
+    if (atBottom && !m_paused) m_view->scrollToBottom();
     updateStatus();
 }
 
 void TrafficPage::rememberDialects()
 {
-    for (auto it = m_client->stats().connectionsByDialect.cbegin(); it != m_client->stats().connectionsByDialect.cend(); ++it) {
-        if (m_dialect->findData(it.key()) < 0)
-            m_dialect->addItem(it.key(), it.key());
+    for (auto it = m_client->stats().connectionsByDialect.cbegin(); it != m_client->stats().connectionsByDialect.cend();
+         ++it) {
+        if (m_dialect->findData(it.key()) < 0) m_dialect->addItem(it.key(), it.key());
     }
 }
 
@@ -215,8 +228,7 @@ void TrafficPage::updateStatus()
     QString text = tr("%1 of %2 events shown, %3 received, %4 dropped by the server's rate cap")
                        .arg(locale.toString(m_proxy->rowCount()), locale.toString(m_client->traffic()->rowCount()),
                             locale.toString(m_received), locale.toString(m_client->trafficDropped()));
-    if (m_paused)
-        text = tr("Paused. ") + text;
+    if (m_paused) text = tr("Paused. ") + text;
     m_status->setText(text);
 }
 
@@ -238,10 +250,10 @@ bool TrafficPage::exportTo(const QString &fileName, QString *error)
 void TrafficPage::exportWithDialog()
 {
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    const QString fileName = QFileDialog::getSaveFileName(this, tr("Export traffic"), dir + QStringLiteral("/traffic.jsonl"),
+    const QString fileName = QFileDialog::getSaveFileName(this, tr("Export traffic"),
+                                                          dir + QStringLiteral("/traffic.jsonl"),
                                                           tr("JSON Lines (*.jsonl);;CSV (*.csv)"));
-    if (fileName.isEmpty())
-        return;
+    if (fileName.isEmpty()) return;
     QString error;
     if (!exportTo(fileName, &error))
         QMessageBox::warning(this, tr("Export traffic"), tr("Could not write %1: %2").arg(fileName, error));

@@ -36,14 +36,17 @@ int main(int argc, char *argv[])
     const QCommandLineOption tokenOption(QStringLiteral("token"),
                                          QApplication::translate("main", "Admin token (or SWITCHBOARD_ADMIN_TOKEN)."),
                                          QStringLiteral("token"));
-    const QCommandLineOption tabOption(QStringLiteral("tab"),
-                                       QApplication::translate("main", "Tab to show first: overview, connections, channels or traffic."),
-                                       QStringLiteral("name"));
+    const QCommandLineOption
+        tabOption(QStringLiteral("tab"),
+                  QApplication::translate("main", "Tab to show first: overview, connections, channels or traffic."),
+                  QStringLiteral("name"));
     const QCommandLineOption shotsOption(QStringLiteral("screenshots"),
-                                         QApplication::translate("main", "Save a PNG of every tab into DIR, then quit."),
+                                         QApplication::translate("main",
+                                                                 "Save a PNG of every tab into DIR, then quit."),
                                          QStringLiteral("dir"));
     const QCommandLineOption delayOption(QStringLiteral("screenshot-delay"),
-                                         QApplication::translate("main", "Milliseconds to watch before the screenshots."),
+                                         QApplication::translate("main",
+                                                                 "Milliseconds to watch before the screenshots."),
                                          QStringLiteral("ms"), QStringLiteral("8000"));
     const QCommandLineOption sizeOption(QStringLiteral("size"),
                                         QApplication::translate("main", "Window size, WIDTHxHEIGHT."),
@@ -54,17 +57,14 @@ int main(int argc, char *argv[])
     MainWindow window;
     if (parser.isSet(sizeOption)) {
         const QStringList wh = parser.value(sizeOption).split(QLatin1Char('x'));
-        if (wh.size() == 2)
-            window.resize(wh.at(0).toInt(), wh.at(1).toInt());
+        if (wh.size() == 2) window.resize(wh.at(0).toInt(), wh.at(1).toInt());
     }
     const int tab = ScreenshotTaker::tabNames().indexOf(parser.value(tabOption));
-    if (tab >= 0)
-        window.tabs()->setCurrentIndex(tab);
+    if (tab >= 0) window.tabs()->setCurrentIndex(tab);
     window.show();
 
     QString token = parser.value(tokenOption);
-    if (token.isEmpty())
-        token = qEnvironmentVariable("SWITCHBOARD_ADMIN_TOKEN");
+    if (token.isEmpty()) token = qEnvironmentVariable("SWITCHBOARD_ADMIN_TOKEN");
     if (!token.isEmpty()) {
         const QString url = parser.isSet(urlOption) ? parser.value(urlOption) : ConnectDialog::savedUrl();
         window.openFeed(QUrl(url), token);
@@ -75,7 +75,8 @@ int main(int argc, char *argv[])
     }
 
     if (parser.isSet(shotsOption)) {
-        auto *taker = new ScreenshotTaker(&window, parser.value(shotsOption), parser.value(delayOption).toInt(), &window);
+        auto *taker = new ScreenshotTaker(&window, parser.value(shotsOption), parser.value(delayOption).toInt(),
+                                          &window);
         QObject::connect(taker, &ScreenshotTaker::finished, &app, [](bool ok) { QApplication::exit(ok ? 0 : 1); });
     }
     return app.exec();

@@ -51,31 +51,46 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
     opt("latency-idle", "Idle connections beside the latency runs.", "LIST", QStringLiteral("0,10000,19000"));
     opt("latency-rate", "Messages per second in the latency runs.", "N", QString::number(latencyRate));
     opt("latency-seconds", "Duration of each latency run.", "S", QString::number(latencySeconds));
-    opt("fanout-rates", "Offered messages/s steps in the small room.", "LIST", QStringLiteral("1000,2000,4000,8000,16000,32000"));
+    opt("fanout-rates", "Offered messages/s steps in the small room.", "LIST",
+        QStringLiteral("1000,2000,4000,8000,16000,32000"));
     opt("big-fanout-rates", "Offered messages/s steps in the big room.", "LIST", QStringLiteral("10,20,40,80,160,320"));
-    opt("fanout-idle", "Idle connections beside the second fan-out pass (0: skip it).", "N", QString::number(fanoutIdle));
+    opt("fanout-idle", "Idle connections beside the second fan-out pass (0: skip it).", "N",
+        QString::number(fanoutIdle));
     opt("step-seconds", "Duration of each fan-out step.", "S", QString::number(stepSeconds));
-    opt("ingest-publishers", "Publishers in the ingest run (one channel each).", "N", QString::number(ingestPublishers));
-    opt("ingest-windows", "Messages in flight per ingest publisher, one step per value.", "LIST", QStringLiteral("32,128,512"));
+    opt("ingest-publishers", "Publishers in the ingest run (one channel each).", "N",
+        QString::number(ingestPublishers));
+    opt("ingest-windows", "Messages in flight per ingest publisher, one step per value.", "LIST",
+        QStringLiteral("32,128,512"));
     opt("ingest-seconds", "Duration of the ingest run.", "S", QString::number(ingestSeconds));
-    opt("open-timeout-seconds", "Give up opening the rest of a group after this long.", "S", QString::number(openTimeoutSeconds));
+    opt("open-timeout-seconds", "Give up opening the rest of a group after this long.", "S",
+        QString::number(openTimeoutSeconds));
     opt("drain-seconds", "Longest wait for queued deliveries after a load step.", "S", QString::number(drainSeconds));
     opt("settle-seconds", "Pause before reading memory after a ramp.", "S", QString::number(settleSeconds));
-    opt("churn-waves", "Distinct users connecting (then all dropping) per churn wave.", "LIST", QStringLiteral("10000,19000"));
-    opt("churn-quiet-seconds", "Quiet room measurement before the churn waves.", "S", QString::number(churnQuietSeconds));
-    opt("converge-seconds", "Longest wait for presence convergence after a wave.", "S", QString::number(convergeSeconds));
-    opt("churn-inflight", "Handshakes in progress at once per worker during a churn wave.", "N", QString::number(churnInflight));
+    opt("churn-waves", "Distinct users connecting (then all dropping) per churn wave.", "LIST",
+        QStringLiteral("10000,19000"));
+    opt("churn-quiet-seconds", "Quiet room measurement before the churn waves.", "S",
+        QString::number(churnQuietSeconds));
+    opt("converge-seconds", "Longest wait for presence convergence after a wave.", "S",
+        QString::number(convergeSeconds));
+    opt("churn-inflight", "Handshakes in progress at once per worker during a churn wave.", "N",
+        QString::number(churnInflight));
     opt("ws-messages-per-day", "Workspace: messages per user per workday.", "N", QString::number(wsMessagesPerDay));
-    opt("ws-typing-per-day", "Workspace: typing indicators per user per workday.", "N", QString::number(wsTypingPerDay));
+    opt("ws-typing-per-day", "Workspace: typing indicators per user per workday.", "N",
+        QString::number(wsTypingPerDay));
     opt("ws-reads-per-day", "Workspace: read receipts per user per workday.", "N", QString::number(wsReadsPerDay));
     opt("ws-reactions-per-day", "Workspace: reactions per user per workday.", "N", QString::number(wsReactionsPerDay));
-    opt("workday-hours", "Workspace: length of the workday the per-day rates refer to.", "H", QString::number(workdayHours));
-    opt("compression", "Workspace: time compression factor (simulated seconds per real second).", "X", QString::number(compression));
+    opt("workday-hours", "Workspace: length of the workday the per-day rates refer to.", "H",
+        QString::number(workdayHours));
+    opt("compression", "Workspace: time compression factor (simulated seconds per real second).", "X",
+        QString::number(compression));
     opt("workspace-seconds", "Workspace: real duration of the run.", "S", QString::number(workspaceSeconds));
-    opt("workspace-layout", "Print the workspace membership layout for USERS,CHANNELS,SEED as JSON and exit (provision.mjs uses it).", "SPEC");
+    opt("workspace-layout",
+        "Print the workspace membership layout for USERS,CHANNELS,SEED as JSON and exit (provision.mjs uses it).",
+        "SPEC");
 
-    p.addOption(QCommandLineOption(QStringLiteral("tcp-quickack"),
-                                   QStringLiteral("Diagnostic: ACK every read at once (unmasks Nagle on the server side).")));
+    p.addOption(
+        QCommandLineOption(QStringLiteral("tcp-quickack"),
+                           QStringLiteral("Diagnostic: ACK every read at once (unmasks Nagle on the server side).")));
     if (!p.parse(args)) {
         fprintf(stderr, "%s\n", qPrintable(p.errorText()));
         *exitCode = 2;
@@ -98,7 +113,8 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
     host = url.host();
     port = url.port(url.scheme() == QLatin1String("wss") ? 443 : 80);
     dialect = p.value(QStringLiteral("dialect"));
-    if (dialect != QLatin1String("flatjson") && dialect != QLatin1String("socketio")) return fail(QStringLiteral("bad --dialect"));
+    if (dialect != QLatin1String("flatjson") && dialect != QLatin1String("socketio"))
+        return fail(QStringLiteral("bad --dialect"));
     quickAck = p.isSet(QStringLiteral("tcp-quickack"));
     serverPid = p.value(QStringLiteral("server-pid")).toLongLong();
     planFile = p.value(QStringLiteral("plan"));
@@ -108,13 +124,26 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
     outFile = p.value(QStringLiteral("out"));
     scenarios = p.value(QStringLiteral("scenarios")).split(QLatin1Char(','), Qt::SkipEmptyParts);
 
-    struct IntOpt { const char *name; int *target; int min; };
+    struct IntOpt
+    {
+        const char *name;
+        int *target;
+        int min;
+    };
     const IntOpt ints[] = {
-        {"workers", &workers, 1}, {"sources", &sources, 1}, {"max-inflight", &maxInflight, 1},
-        {"content-bytes", &contentBytes, 32}, {"window", &window, 1}, {"max-server-connections", &maxServerConnections, 1},
-        {"room-size", &roomSize, 1}, {"room-publishers", &roomPublishers, 1}, {"big-room-size", &bigRoomSize, 1},
-        {"big-room-publishers", &bigRoomPublishers, 1}, {"fanout-idle", &fanoutIdle, 0},
-        {"ingest-publishers", &ingestPublishers, 1}, {"churn-inflight", &churnInflight, 1},
+        {"workers", &workers, 1},
+        {"sources", &sources, 1},
+        {"max-inflight", &maxInflight, 1},
+        {"content-bytes", &contentBytes, 32},
+        {"window", &window, 1},
+        {"max-server-connections", &maxServerConnections, 1},
+        {"room-size", &roomSize, 1},
+        {"room-publishers", &roomPublishers, 1},
+        {"big-room-size", &bigRoomSize, 1},
+        {"big-room-publishers", &bigRoomPublishers, 1},
+        {"fanout-idle", &fanoutIdle, 0},
+        {"ingest-publishers", &ingestPublishers, 1},
+        {"churn-inflight", &churnInflight, 1},
     };
     for (const IntOpt &o : ints) {
         bool ok = false;
@@ -122,27 +151,44 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
         if (!ok || v < o.min) return fail(QStringLiteral("bad --%1").arg(QLatin1String(o.name)));
         *o.target = v;
     }
-    struct RealOpt { const char *name; double *target; };
-    const RealOpt reals[] = {{"latency-rate", &latencyRate}, {"latency-seconds", &latencySeconds},
-                             {"step-seconds", &stepSeconds}, {"ingest-seconds", &ingestSeconds},
-                             {"settle-seconds", &settleSeconds}, {"open-timeout-seconds", &openTimeoutSeconds},
-                             {"drain-seconds", &drainSeconds}, {"churn-quiet-seconds", &churnQuietSeconds},
-                             {"converge-seconds", &convergeSeconds}, {"ws-messages-per-day", &wsMessagesPerDay},
-                             {"ws-typing-per-day", &wsTypingPerDay}, {"ws-reads-per-day", &wsReadsPerDay},
-                             {"ws-reactions-per-day", &wsReactionsPerDay}, {"workday-hours", &workdayHours},
-                             {"compression", &compression}, {"workspace-seconds", &workspaceSeconds}};
+    struct RealOpt
+    {
+        const char *name;
+        double *target;
+    };
+    const RealOpt reals[] = {{"latency-rate", &latencyRate},
+                             {"latency-seconds", &latencySeconds},
+                             {"step-seconds", &stepSeconds},
+                             {"ingest-seconds", &ingestSeconds},
+                             {"settle-seconds", &settleSeconds},
+                             {"open-timeout-seconds", &openTimeoutSeconds},
+                             {"drain-seconds", &drainSeconds},
+                             {"churn-quiet-seconds", &churnQuietSeconds},
+                             {"converge-seconds", &convergeSeconds},
+                             {"ws-messages-per-day", &wsMessagesPerDay},
+                             {"ws-typing-per-day", &wsTypingPerDay},
+                             {"ws-reads-per-day", &wsReadsPerDay},
+                             {"ws-reactions-per-day", &wsReactionsPerDay},
+                             {"workday-hours", &workdayHours},
+                             {"compression", &compression},
+                             {"workspace-seconds", &workspaceSeconds}};
     for (const RealOpt &o : reals) {
         bool ok = false;
         const double v = p.value(QLatin1String(o.name)).toDouble(&ok);
         if (!ok || v < 0) return fail(QStringLiteral("bad --%1").arg(QLatin1String(o.name)));
         *o.target = v;
     }
-    struct ListOpt { const char *name; QList<int> *target; };
-    const ListOpt lists[] = {{"idle-levels", &idleLevels}, {"latency-idle", &latencyIdle},
-                             {"fanout-rates", &fanoutRates}, {"big-fanout-rates", &bigFanoutRates},
+    struct ListOpt
+    {
+        const char *name;
+        QList<int> *target;
+    };
+    const ListOpt lists[] = {{"idle-levels", &idleLevels},       {"latency-idle", &latencyIdle},
+                             {"fanout-rates", &fanoutRates},     {"big-fanout-rates", &bigFanoutRates},
                              {"ingest-windows", &ingestWindows}, {"churn-waves", &churnWaves}};
     for (const ListOpt &o : lists)
-        if (!intList(p.value(QLatin1String(o.name)), o.target)) return fail(QStringLiteral("bad --%1").arg(QLatin1String(o.name)));
+        if (!intList(p.value(QLatin1String(o.name)), o.target))
+            return fail(QStringLiteral("bad --%1").arg(QLatin1String(o.name)));
     if (workdayHours <= 0) return fail(QStringLiteral("bad --workday-hours"));
     if (sources > 254) return fail(QStringLiteral("--sources must be at most 254"));
     if (roomPublishers > roomSize || bigRoomPublishers > bigRoomSize)

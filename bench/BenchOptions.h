@@ -20,8 +20,8 @@ struct BenchOptions
     int contentBytes = 64;
     int window = 200;
     int maxServerConnections = 19500;
-    QStringList scenarios{QStringLiteral("latency"), QStringLiteral("fanout"), QStringLiteral("memory"),
-                          QStringLiteral("churn"), QStringLiteral("workspace"), QStringLiteral("bigfanout"),
+    QStringList scenarios{QStringLiteral("latency"), QStringLiteral("fanout"),    QStringLiteral("memory"),
+                          QStringLiteral("churn"),   QStringLiteral("workspace"), QStringLiteral("bigfanout"),
                           QStringLiteral("ingest")};
     int roomSize = 100;
     int roomPublishers = 10;

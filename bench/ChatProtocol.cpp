@@ -38,9 +38,12 @@ std::string stringField(const char *data, size_t len, const char *key, const cha
 
 bool ChatProtocol::parseDialect(const std::string &name, Dialect *out)
 {
-    if (name == "flatjson") *out = Dialect::FlatJson;
-    else if (name == "socketio") *out = Dialect::SocketIo;
-    else return false;
+    if (name == "flatjson")
+        *out = Dialect::FlatJson;
+    else if (name == "socketio")
+        *out = Dialect::SocketIo;
+    else
+        return false;
     return true;
 }
 
@@ -67,14 +70,16 @@ std::string ChatProtocol::joinFrame(Dialect d, const std::string &channel)
     return "42[\"join_channel\",{\"channelId\":\"" + channel + "\"}]";
 }
 
-std::string ChatProtocol::publishFrame(Dialect d, const std::string &channel, uint64_t seq, int64_t nowNs, size_t contentBytes)
+std::string ChatProtocol::publishFrame(Dialect d, const std::string &channel, uint64_t seq, int64_t nowNs,
+                                       size_t contentBytes)
 {
     const std::string c = content(seq, nowNs, contentBytes);
     if (d == Dialect::FlatJson)
-        return "{\"type\":\"send_message\",\"channel_id\":\"" + channel + "\",\"content\":\"" + c + "\",\"client_id\":\""
-            + std::to_string(seq) + "\"}";
+        return "{\"type\":\"send_message\",\"channel_id\":\"" + channel + "\",\"content\":\"" + c
+             + "\",\"client_id\":\"" + std::to_string(seq) + "\"}";
     // The ack id lets the server confirm after commit, like message_sent.
-    return "42" + std::to_string(seq) + "[\"send_message\",{\"channelId\":\"" + channel + "\",\"content\":\"" + c + "\"}]";
+    return "42" + std::to_string(seq) + "[\"send_message\",{\"channelId\":\"" + channel + "\",\"content\":\"" + c
+         + "\"}]";
 }
 
 std::string ChatProtocol::pongFrame(Dialect d)
@@ -102,7 +107,7 @@ std::string ChatProtocol::reactionFrame(Dialect d, const std::string &channel, c
     if (d == Dialect::FlatJson)
         return "{\"type\":\"add_reaction\",\"message_id\":\"" + messageId + "\",\"emoji\":\"" + emoji + "\"}";
     return "42[\"add_reaction\",{\"messageId\":\"" + messageId + "\",\"emoji\":\"" + emoji + "\",\"channelId\":\""
-        + channel + "\"}]";
+         + channel + "\"}]";
 }
 
 std::string ChatProtocol::messageId(Dialect d, const char *data, size_t len)

@@ -18,7 +18,8 @@ class ChatProtocol
 public:
     enum class Dialect { FlatJson, SocketIo };
     enum class Kind { Other, EngineOpen, Ready, Joined, Delivery, Ack, Ping, Error, Close, Presence };
-    struct Incoming {
+    struct Incoming
+    {
         Kind kind = Kind::Other;
         int64_t sentNs = -1; // from the bench marker, when present
         // Presence: user_status {user_id, status} (flatjson) or 42["user_status",{userId,status}]
@@ -34,12 +35,14 @@ public:
     // Sent once the WebSocket is up (socketio: after the Engine.IO open packet); may be empty.
     static std::string authFrame(Dialect d, const std::string &token);
     static std::string joinFrame(Dialect d, const std::string &channel);
-    static std::string publishFrame(Dialect d, const std::string &channel, uint64_t seq, int64_t nowNs, size_t contentBytes);
+    static std::string publishFrame(Dialect d, const std::string &channel, uint64_t seq, int64_t nowNs,
+                                    size_t contentBytes);
     static std::string pongFrame(Dialect d);
     // Workspace activity; empty when the dialect has no form for it (seed 001 has no typing or read receipts).
     static std::string typingFrame(Dialect d, const std::string &channel);
     static std::string readFrame(Dialect d, const std::string &channel, const std::string &messageId);
-    static std::string reactionFrame(Dialect d, const std::string &channel, const std::string &messageId, const std::string &emoji);
+    static std::string reactionFrame(Dialect d, const std::string &channel, const std::string &messageId,
+                                     const std::string &emoji);
     // The message id of a delivery (new_message), or empty.
     static std::string messageId(Dialect d, const char *data, size_t len);
     // The channel id of a delivery's message object ("channelId"), or empty.

@@ -26,8 +26,14 @@ QString loadAverage()
     if (!f.open(QIODevice::ReadOnly)) return QString();
     return QString::fromLatin1(f.readAll()).section(QLatin1Char(' '), 0, 2);
 }
-double nowSeconds() { return double(BenchClock::nowNs()) / 1e9; }
-double ms(int64_t ns) { return std::round(double(ns) / 1e3) / 1e3; }
+double nowSeconds()
+{
+    return double(BenchClock::nowNs()) / 1e9;
+}
+double ms(int64_t ns)
+{
+    return std::round(double(ns) / 1e3) / 1e3;
+}
 }
 
 Coordinator::Coordinator(const BenchOptions &options) : m_o(options) {}
@@ -53,19 +59,27 @@ bool Coordinator::loadPlan(QString *error)
     const QJsonObject plan = QJsonDocument::fromJson(f.readAll()).object();
     const QJsonObject groups = plan.value(QLatin1String("groups")).toObject();
     const bool roomNeeded = m_o.wants("latency") || m_o.wants("fanout") || m_o.wants("memory") || m_o.wants("churn");
-    const struct { const char *name; int publishers; bool needed; } wanted[] = {
-        {"room", m_o.roomPublishers, roomNeeded},
-        {"idle", 0, m_o.wants("memory") || m_o.wants("latency") || m_o.wants("fanout") || m_o.wants("churn") || m_o.wants("bigfanout")},
-        {"bigroom", m_o.bigRoomPublishers, m_o.wants("bigfanout")},
-        {"ingest", m_o.ingestPublishers, m_o.wants("ingest")},
-        {"workspace", 0, m_o.wants("workspace")}};
+    const struct
+    {
+        const char *name;
+        int publishers;
+        bool needed;
+    } wanted[] = {{"room", m_o.roomPublishers, roomNeeded},
+                  {"idle", 0,
+                   m_o.wants("memory") || m_o.wants("latency") || m_o.wants("fanout") || m_o.wants("churn")
+                       || m_o.wants("bigfanout")},
+                  {"bigroom", m_o.bigRoomPublishers, m_o.wants("bigfanout")},
+                  {"ingest", m_o.ingestPublishers, m_o.wants("ingest")},
+                  {"workspace", 0, m_o.wants("workspace")}};
     for (const auto &w : wanted) {
         const QJsonObject g = groups.value(QLatin1String(w.name)).toObject();
         GroupSpec spec;
         spec.name = w.name;
         spec.publishers = w.publishers;
-        for (const QJsonValue &t : g.value(QLatin1String("tokens")).toArray()) spec.tokens.push_back(t.toString().toStdString());
-        for (const QJsonValue &c : g.value(QLatin1String("channels")).toArray()) spec.channels.push_back(c.toString().toStdString());
+        for (const QJsonValue &t : g.value(QLatin1String("tokens")).toArray())
+            spec.tokens.push_back(t.toString().toStdString());
+        for (const QJsonValue &c : g.value(QLatin1String("channels")).toArray())
+            spec.channels.push_back(c.toString().toStdString());
         for (const QJsonValue &m : g.value(QLatin1String("member_of")).toArray()) {
             std::vector<int> list;
             for (const QJsonValue &c : m.toArray()) {
@@ -79,9 +93,11 @@ bool Coordinator::loadPlan(QString *error)
             if (list.empty()) list.push_back(0);
             spec.memberOf.push_back(list);
         }
-        for (const QJsonValue &n : g.value(QLatin1String("channel_members")).toArray()) spec.channelMembers.push_back(n.toInt());
+        for (const QJsonValue &n : g.value(QLatin1String("channel_members")).toArray())
+            spec.channelMembers.push_back(n.toInt());
         spec.connections = g.value(QLatin1String("connections")).toInt();
-        if (!spec.channelMembers.empty() && spec.channelMembers.size() != spec.channels.size()) spec.channelMembers.clear();
+        if (!spec.channelMembers.empty() && spec.channelMembers.size() != spec.channels.size())
+            spec.channelMembers.clear();
         if (spec.tokens.empty() || spec.channels.empty()) {
             if (!w.needed) continue;
             *error = QStringLiteral("plan has no tokens or channels for group %1").arg(QLatin1String(w.name));
@@ -95,7 +111,8 @@ bool Coordinator::loadPlan(QString *error)
     m_observers = presence.value(QLatin1String("observers")).toInt();
     for (const QJsonValue &v : presence.value(QLatin1String("watched_ids")).toArray())
         m_setup.watchedUserIds.push_back(v.toString().toStdString());
-    for (const QJsonValue &v : presence.value(QLatin1String("watched_idle_indices")).toArray()) m_watchedIdle.push_back(v.toInt());
+    for (const QJsonValue &v : presence.value(QLatin1String("watched_idle_indices")).toArray())
+        m_watchedIdle.push_back(v.toInt());
     std::sort(m_watchedIdle.begin(), m_watchedIdle.end());
     m_setup.watchedIdleUsers = m_watchedIdle;
     m_setup.observers = m_observers;
@@ -104,7 +121,8 @@ bool Coordinator::loadPlan(QString *error)
 
 bool Coordinator::startWorkers()
 {
-    m_setup.dialect = m_o.dialect == QLatin1String("socketio") ? ChatProtocol::Dialect::SocketIo : ChatProtocol::Dialect::FlatJson;
+    m_setup.dialect = m_o.dialect == QLatin1String("socketio") ? ChatProtocol::Dialect::SocketIo
+                                                               : ChatProtocol::Dialect::FlatJson;
     m_setup.server.sin_family = AF_INET;
     m_setup.server.sin_port = htons(uint16_t(m_o.port));
     if (inet_pton(AF_INET, qPrintable(m_o.host), &m_setup.server.sin_addr) != 1) {
@@ -167,7 +185,8 @@ void Coordinator::sendAll(const std::string &line)
 {
     const std::string out = line + "\n";
     for (int fd : m_fds)
-        if (write(fd, out.data(), out.size()) != ssize_t(out.size())) note(QStringLiteral("worker control write failed"));
+        if (write(fd, out.data(), out.size()) != ssize_t(out.size()))
+            note(QStringLiteral("worker control write failed"));
 }
 
 std::vector<std::string> Coordinator::collect(double timeoutSeconds)
@@ -330,15 +349,20 @@ void Coordinator::addCosts(QJsonObject &row, const Snapshot &a, const Snapshot &
 
 QJsonObject Coordinator::latencyJson(const LatencyHistogram &h)
 {
-    return QJsonObject{{"count", qint64(h.count())},       {"p50_ms", ms(h.percentile(0.50))},
-                       {"p99_ms", ms(h.percentile(0.99))}, {"p999_ms", ms(h.percentile(0.999))},
+    return QJsonObject{{"count", qint64(h.count())},
+                       {"p50_ms", ms(h.percentile(0.50))},
+                       {"p99_ms", ms(h.percentile(0.99))},
+                       {"p999_ms", ms(h.percentile(0.999))},
                        {"max_ms", ms(h.max())}};
 }
 
 void Coordinator::latencyRun(int idle)
 {
     waitQuiet(m_o.drainSeconds);
-    note(QStringLiteral("latency: %1 msg/s in a %2-member room, %3 idle beside").arg(m_o.latencyRate).arg(m_roomOpen).arg(idle));
+    note(QStringLiteral("latency: %1 msg/s in a %2-member room, %3 idle beside")
+             .arg(m_o.latencyRate)
+             .arg(m_roomOpen)
+             .arg(idle));
     resetAll();
     const Snapshot a = snapshot();
     sendAll("rate room " + std::to_string(m_o.latencyRate) + " " + std::to_string(m_o.window));
@@ -390,7 +414,7 @@ void Coordinator::fanoutRun(const char *group, int size, const QList<int> &rates
         // Saturated: the receivers get clearly less than was offered, or the
         // messages queue up (p99 over a second), or the server stops acknowledging.
         saturated = delivered < 0.85 * offered || p99 > 1'000'000'000 || double(s.throttled) > 0.05 * rate * wall
-            || drained.closed > 0;
+                 || drained.closed > 0;
         QJsonObject step{{"offered_msgs_per_s", rate},
                          {"sent", qint64(s.sent)},
                          {"throttled", qint64(s.throttled)},
@@ -417,7 +441,8 @@ void Coordinator::fanoutRun(const char *group, int size, const QList<int> &rates
                               {"steps", steps}});
 }
 
-void Coordinator::memoryLevel(int level, long baselineRssKb, int previous, const OpenResult &opened, const Snapshot &before)
+void Coordinator::memoryLevel(int level, long baselineRssKb, int previous, const OpenResult &opened,
+                              const Snapshot &before)
 {
     const Snapshot ramped = snapshot();
     sleepSeconds(m_o.settleSeconds);
@@ -471,10 +496,12 @@ void Coordinator::ingestRun(int window)
                     {"ack_latency", latencyJson(s.ackLatency)}};
     addCosts(row, a, b);
     // The server's own storage counters, when it has them: how the acks were batched.
-    const double commits = after.value("switchboard_storage_commits_total") - before.value("switchboard_storage_commits_total");
-    const double writes = after.value("switchboard_storage_writes_total") - before.value("switchboard_storage_writes_total");
+    const double commits = after.value("switchboard_storage_commits_total")
+                         - before.value("switchboard_storage_commits_total");
+    const double writes = after.value("switchboard_storage_writes_total")
+                        - before.value("switchboard_storage_writes_total");
     const double commitSeconds = after.value("switchboard_storage_commit_seconds_total")
-        - before.value("switchboard_storage_commit_seconds_total");
+                               - before.value("switchboard_storage_commit_seconds_total");
     if (!before.values.empty() && !after.values.empty() && commits > 0) {
         row.insert(QStringLiteral("storage_commits_per_s"), std::round(commits / wall));
         row.insert(QStringLiteral("storage_writes_per_commit"), std::round(writes / commits * 10) / 10);
@@ -532,8 +559,10 @@ QJsonObject metricDeltas(const MetricsScrape &a, const MetricsScrape &b, double 
     const double lagB = b.value("switchboard_event_loop_lag_seconds_max");
     o.insert(QStringLiteral("loop_lag_max_ms"), std::round(lagB * 1e4) / 10);
     o.insert(QStringLiteral("loop_lag_raised"), lagB > lagA);
-    o.insert(QStringLiteral("stalls_over_50ms"), b.value("switchboard_event_loop_stalls_50ms_total") - a.value("switchboard_event_loop_stalls_50ms_total"));
-    o.insert(QStringLiteral("stalls_over_100ms"), b.value("switchboard_event_loop_stalls_100ms_total") - a.value("switchboard_event_loop_stalls_100ms_total"));
+    o.insert(QStringLiteral("stalls_over_50ms"),
+             b.value("switchboard_event_loop_stalls_50ms_total") - a.value("switchboard_event_loop_stalls_50ms_total"));
+    o.insert(QStringLiteral("stalls_over_100ms"), b.value("switchboard_event_loop_stalls_100ms_total")
+                                                      - a.value("switchboard_event_loop_stalls_100ms_total"));
     return o;
 }
 }
@@ -561,7 +590,8 @@ void Coordinator::churnRuns()
                          {"latency", latencyJson(quiet.latency)}};
     addCosts(quietRow, qa, qb);
     // With the room running, "quiet" means back to the room's own CPU use plus 10 % of a core.
-    const double quietBusy = qb.wall > qa.wall ? (qb.server.cpuSeconds - qa.server.cpuSeconds) / (qb.wall - qa.wall) : 0;
+    const double quietBusy = qb.wall > qa.wall ? (qb.server.cpuSeconds - qa.server.cpuSeconds) / (qb.wall - qa.wall)
+                                               : 0;
     m_rows.append(quietRow);
     sendAll("inflight " + std::to_string(m_o.churnInflight));
     collect(30);
@@ -601,7 +631,8 @@ void Coordinator::churnRuns()
         const MetricsScrape mc = scrapeHard(host, m_o.port);
 
         auto convergence = [&](const WorkerStats &p, int64_t expected, int64_t lastEventNs, int64_t waveEndNs) {
-            QJsonObject o{{"expected_pairs", qint64(expected)}, {"online_pairs", qint64(p.presOnline)},
+            QJsonObject o{{"expected_pairs", qint64(expected)},
+                          {"online_pairs", qint64(p.presOnline)},
                           {"presence_events", qint64(p.presEvents)}};
             if (expectOnline == 0) {
                 o.insert(QStringLiteral("status"), QStringLiteral("not measured (no observers or watched users)"));
@@ -611,7 +642,8 @@ void Coordinator::churnRuns()
                 o.insert(QStringLiteral("status"), QStringLiteral("not converged"));
             } else {
                 o.insert(QStringLiteral("status"), QStringLiteral("converged"));
-                o.insert(QStringLiteral("seconds"), std::max(0.0, std::round(double(lastEventNs - waveEndNs) / 1e6) / 1e3));
+                o.insert(QStringLiteral("seconds"),
+                         std::max(0.0, std::round(double(lastEventNs - waveEndNs) / 1e6) / 1e3));
             }
             return o;
         };
@@ -619,7 +651,8 @@ void Coordinator::churnRuns()
         QJsonObject connect{{"connections", qint64(opened.ok)},
                             {"failed", qint64(opened.fail)},
                             {"connect_seconds", std::round(opened.seconds * 100) / 100},
-                            {"connections_per_s", opened.seconds > 0 ? std::round(double(opened.ok) / opened.seconds) : 0},
+                            {"connections_per_s",
+                             opened.seconds > 0 ? std::round(double(opened.ok) / opened.seconds) : 0},
                             {"setup_latency", latencyJson(opened.setup)},
                             {"room_latency", latencyJson(sc.latency)},
                             {"room_sent", qint64(sc.sent)},
@@ -629,7 +662,10 @@ void Coordinator::churnRuns()
                             {"presence", convergence(pc, expectOnline, pc.presLastOnNs, opened.lastNs)},
                             {"server", metricDeltas(ma, mb, double(opened.ok))},
                             {"rss_kb", qint64(b.server.rssKb)},
-                            {"server_cpu_pct", connectWall > 0 ? std::round((b.server.cpuSeconds - a.server.cpuSeconds) / connectWall * 1000) / 10 : 0}};
+                            {"server_cpu_pct",
+                             connectWall > 0
+                                 ? std::round((b.server.cpuSeconds - a.server.cpuSeconds) / connectWall * 1000) / 10
+                                 : 0}};
         const double dropWall = c.wall - b.wall;
         QJsonObject drop{{"room_latency", latencyJson(sd.latency)},
                          {"room_sent", qint64(sd.sent)},
@@ -638,7 +674,9 @@ void Coordinator::churnRuns()
                          {"presence", convergence(pd, 0, pd.presLastOffNs, closedAt)},
                          {"server", metricDeltas(mb, mc, double(opened.ok))},
                          {"seconds", std::round(dropWall * 100) / 100},
-                         {"server_cpu_pct", dropWall > 0 ? std::round((c.server.cpuSeconds - b.server.cpuSeconds) / dropWall * 1000) / 10 : 0}};
+                         {"server_cpu_pct",
+                          dropWall > 0 ? std::round((c.server.cpuSeconds - b.server.cpuSeconds) / dropWall * 1000) / 10
+                                       : 0}};
         QJsonObject row{{"scenario", "churn"},
                         {"users", n},
                         {"distinct_users", qint64(std::min<size_t>(size_t(n), group("idle")->tokens.size()))},
@@ -649,7 +687,9 @@ void Coordinator::churnRuns()
                         {"wave_start_rss_kb", qint64(a.server.rssKb)},
                         {"peak_rss_kb", qint64(std::max(b.server.peakRssKb, c.server.peakRssKb))},
                         {"rss_after_kb", qint64(c.server.rssKb)},
-                        {"rss_per_conn_bytes", opened.ok > 0 ? std::round(double(b.server.rssKb - churnBaselineKb) * 1024 / double(opened.ok)) : 0},
+                        {"rss_per_conn_bytes",
+                         opened.ok > 0 ? std::round(double(b.server.rssKb - churnBaselineKb) * 1024 / double(opened.ok))
+                                       : 0},
                         {"connect", connect},
                         // connect + drop together: what is left when a mid-wave /metrics scrape failed
                         {"server", metricDeltas(ma, mc, double(opened.ok))},
@@ -678,14 +718,17 @@ void Coordinator::workspaceRun()
     waitQuiet(m_o.convergeSeconds);
     const double day = m_o.workdayHours * 3600;
     const double k = m_o.compression / day; // per-day -> per real second
-    const double rates[4] = {m_o.wsMessagesPerDay * k, m_o.wsTypingPerDay * k, m_o.wsReadsPerDay * k, m_o.wsReactionsPerDay * k};
+    const double rates[4] = {m_o.wsMessagesPerDay * k, m_o.wsTypingPerDay * k, m_o.wsReadsPerDay * k,
+                             m_o.wsReactionsPerDay * k};
     note(QStringLiteral("workspace: %1x compression for %2 s (%3 simulated minutes)")
-             .arg(m_o.compression).arg(m_o.workspaceSeconds).arg(m_o.workspaceSeconds * m_o.compression / 60, 0, 'f', 0));
+             .arg(m_o.compression)
+             .arg(m_o.workspaceSeconds)
+             .arg(m_o.workspaceSeconds * m_o.compression / 60, 0, 'f', 0));
     resetAll();
     const MetricsScrape ma = MetricsScrape::fetch(m_o.host.toStdString(), m_o.port, 10000);
     const Snapshot a = snapshot();
-    sendAll("activity workspace " + std::to_string(rates[0]) + " " + std::to_string(rates[1]) + " " + std::to_string(rates[2])
-            + " " + std::to_string(rates[3]));
+    sendAll("activity workspace " + std::to_string(rates[0]) + " " + std::to_string(rates[1]) + " "
+            + std::to_string(rates[2]) + " " + std::to_string(rates[3]));
     collect(30);
     // Sample RSS and CPU every second for the peak.
     long peakRss = 0;
@@ -716,8 +759,10 @@ void Coordinator::workspaceRun()
                     {"connect_seconds", std::round(opened.seconds * 100) / 100},
                     {"compression", m_o.compression},
                     {"seconds", m_o.workspaceSeconds},
-                    {"per_user_per_day", QJsonObject{{"messages", m_o.wsMessagesPerDay}, {"typing", m_o.wsTypingPerDay},
-                                                     {"reads", m_o.wsReadsPerDay}, {"reactions", m_o.wsReactionsPerDay},
+                    {"per_user_per_day", QJsonObject{{"messages", m_o.wsMessagesPerDay},
+                                                     {"typing", m_o.wsTypingPerDay},
+                                                     {"reads", m_o.wsReadsPerDay},
+                                                     {"reactions", m_o.wsReactionsPerDay},
                                                      {"workday_hours", m_o.workdayHours}}},
                     {"messages", qint64(s.sent)},
                     {"messages_per_s", std::round(double(s.sent) / wall)},
@@ -759,7 +804,8 @@ int Coordinator::run()
     const bool memory = m_o.wants("memory");
     QList<int> idleSteps = memory ? m_o.idleLevels : QList<int>();
     if (m_o.wants("latency"))
-        for (int n : m_o.latencyIdle) if (n > 0) idleSteps.append(n);
+        for (int n : m_o.latencyIdle)
+            if (n > 0) idleSteps.append(n);
     if (m_o.wants("fanout") && m_o.fanoutIdle > 0) idleSteps.append(m_o.fanoutIdle);
     std::sort(idleSteps.begin(), idleSteps.end());
     idleSteps.erase(std::unique(idleSteps.begin(), idleSteps.end()), idleSteps.end());

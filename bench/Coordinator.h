@@ -21,12 +21,14 @@ public:
     int run();
 
 private:
-    struct Snapshot {
+    struct Snapshot
+    {
         double wall = 0;
         ProcStats server;
         double generatorCpu = 0;
     };
-    struct OpenResult {
+    struct OpenResult
+    {
         uint64_t ok = 0, fail = 0;
         LatencyHistogram setup;
         double seconds = 0;

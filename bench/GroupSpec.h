@@ -29,7 +29,8 @@ struct GroupSpec
     // Connections per user (1 unless pooled): each member's connections all receive.
     uint64_t connectionsPerUser() const
     {
-        return connections > int(tokens.size()) ? uint64_t((connections + int(tokens.size()) - 1) / int(tokens.size())) : 1;
+        return connections > int(tokens.size()) ? uint64_t((connections + int(tokens.size()) - 1) / int(tokens.size()))
+                                                : 1;
     }
 
     size_t userOf(int connection) const { return size_t(connection) % tokens.size(); }

@@ -15,7 +15,8 @@ MetricsScrape MetricsScrape::fetch(const std::string &host, int port, int timeou
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(uint16_t(port));
-    if (inet_pton(AF_INET, host.c_str(), &a.sin_addr) != 1 || connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) {
+    if (inet_pton(AF_INET, host.c_str(), &a.sin_addr) != 1
+        || connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) {
         close(fd);
         return m;
     }

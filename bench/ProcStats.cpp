@@ -29,9 +29,12 @@ ProcStats ProcStats::read(pid_t pid)
     if (FILE *f = fopen(path, "r")) {
         char line[256];
         while (fgets(line, sizeof line, f)) {
-            if (strncmp(line, "VmRSS:", 6) == 0) s.rssKb = atol(line + 6);
-            else if (strncmp(line, "VmHWM:", 6) == 0) s.peakRssKb = atol(line + 6);
-            else if (strncmp(line, "Threads:", 8) == 0) s.threads = atol(line + 8);
+            if (strncmp(line, "VmRSS:", 6) == 0)
+                s.rssKb = atol(line + 6);
+            else if (strncmp(line, "VmHWM:", 6) == 0)
+                s.peakRssKb = atol(line + 6);
+            else if (strncmp(line, "Threads:", 8) == 0)
+                s.threads = atol(line + 8);
         }
         fclose(f);
     }

@@ -7,9 +7,9 @@
 struct ProcStats
 {
     bool valid = false;
-    double cpuSeconds = 0;   // utime + stime
-    long rssKb = 0;          // VmRSS
-    long peakRssKb = 0;      // VmHWM
+    double cpuSeconds = 0; // utime + stime
+    long rssKb = 0;        // VmRSS
+    long peakRssKb = 0;    // VmHWM
     long threads = 0;
 
     static ProcStats read(pid_t pid);

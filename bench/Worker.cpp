@@ -172,15 +172,16 @@ void Worker::command(const std::string &line)
     }
     if (cmd == "stats") {
         char head[1024];
-        snprintf(head, sizeof head,
-                 "stats open=%d sent=%llu acked=%llu delivered=%llu other=%llu errors=%llu closed=%llu throttled=%llu"
-                 " expect=%llu typing=%llu reads=%llu reactions=%llu skipped=%llu pon=%lld plon=%lld ploff=%lld pev=%llu wup=%lld",
-                 openCount(), (unsigned long long)m_c.sent, (unsigned long long)m_c.acked,
-                 (unsigned long long)m_c.delivered, (unsigned long long)m_c.other, (unsigned long long)m_c.errors,
-                 (unsigned long long)m_c.closed, (unsigned long long)m_c.throttled, (unsigned long long)m_c.expected,
-                 (unsigned long long)m_c.typing, (unsigned long long)m_c.reads, (unsigned long long)m_c.reactions,
-                 (unsigned long long)m_c.skipped, (long long)m_presOnline, (long long)m_presLastOnNs,
-                 (long long)m_presLastOffNs, (unsigned long long)m_presEvents, (long long)m_watchedUp);
+        snprintf(
+            head, sizeof head,
+            "stats open=%d sent=%llu acked=%llu delivered=%llu other=%llu errors=%llu closed=%llu throttled=%llu"
+            " expect=%llu typing=%llu reads=%llu reactions=%llu skipped=%llu pon=%lld plon=%lld ploff=%lld pev=%llu wup=%lld",
+            openCount(), (unsigned long long)m_c.sent, (unsigned long long)m_c.acked, (unsigned long long)m_c.delivered,
+            (unsigned long long)m_c.other, (unsigned long long)m_c.errors, (unsigned long long)m_c.closed,
+            (unsigned long long)m_c.throttled, (unsigned long long)m_c.expected, (unsigned long long)m_c.typing,
+            (unsigned long long)m_c.reads, (unsigned long long)m_c.reactions, (unsigned long long)m_c.skipped,
+            (long long)m_presOnline, (long long)m_presLastOnNs, (long long)m_presLastOffNs,
+            (unsigned long long)m_presEvents, (long long)m_watchedUp);
         return reply(std::string(head) + " lat=" + m_latency.serialize() + " ack=" + m_ackLatency.serialize());
     }
     in >> group;
@@ -272,9 +273,8 @@ void Worker::finishOpenIfDone()
 {
     if (!m_opening || m_pendingPos < m_pending.size() || !m_inflight.empty()) return;
     m_opening = false;
-    reply("opened ok=" + std::to_string(m_openOk) + " fail=" + std::to_string(m_openFail) + " last="
-          + std::to_string(m_lastSetupNs) + " setup="
-          + m_setupHist.serialize());
+    reply("opened ok=" + std::to_string(m_openOk) + " fail=" + std::to_string(m_openFail)
+          + " last=" + std::to_string(m_lastSetupNs) + " setup=" + m_setupHist.serialize());
 }
 
 void Worker::setupFailed(Slot &s, const char *why)
@@ -472,8 +472,10 @@ void Worker::act(Slot &s, int64_t now)
         if (!frame.empty()) ++m_c.reactions;
         break;
     }
-    if (frame.empty()) ++m_c.skipped; // no form in this dialect, or no message seen yet
-    else s.conn->sendText(frame);
+    if (frame.empty())
+        ++m_c.skipped; // no form in this dialect, or no message seen yet
+    else
+        s.conn->sendText(frame);
 }
 
 void Worker::onPresence(Slot &s, const std::string &userId, bool online)
@@ -514,8 +516,10 @@ void Worker::onText(WsConnection *c, const char *data, size_t len)
         }
         return;
     case K::Presence:
-        if (s.observer) onPresence(s, in.userId, in.online);
-        else ++m_c.other;
+        if (s.observer)
+            onPresence(s, in.userId, in.online);
+        else
+            ++m_c.other;
         return;
     case K::Ack:
         ++m_c.acked;
@@ -557,9 +561,7 @@ void Worker::onText(WsConnection *c, const char *data, size_t len)
         c->abort();
         onClosed(c, "closed by server (protocol close)");
         return;
-    case K::Other:
-        ++m_c.other;
-        return;
+    case K::Other: ++m_c.other; return;
     }
 }
 

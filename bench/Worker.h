@@ -40,7 +40,8 @@ public:
 
 private:
     enum class Phase { None, WaitEngineOpen, WaitReady, WaitJoined, Joined };
-    struct Slot {
+    struct Slot
+    {
         std::unique_ptr<WsConnection> conn;
         int group = 0;
         int index = 0;
@@ -60,7 +61,8 @@ private:
         std::string lastMessageId;
         std::string lastMessageChannel;
     };
-    struct Counters {
+    struct Counters
+    {
         uint64_t sent = 0, acked = 0, delivered = 0, other = 0, errors = 0, closed = 0, throttled = 0;
         uint64_t expected = 0, typing = 0, reads = 0, reactions = 0, skipped = 0;
     };

@@ -17,11 +17,11 @@ struct WorkerSetup
     std::vector<GroupSpec> groups;
     int workerIndex = 0;
     int workerCount = 1;
-    int maxInflight = 128;            // handshakes in progress at once per worker
-    size_t contentBytes = 64;         // message content length
+    int maxInflight = 128;    // handshakes in progress at once per worker
+    size_t contentBytes = 64; // message content length
     int setupTimeoutMs = 30000;
-    int openTimeoutMs = 120000;       // an "open" command gives up on what is still pending after this
-    bool quickAck = false;            // diagnostic, see WsConnection::setQuickAck
+    int openTimeoutMs = 120000; // an "open" command gives up on what is still pending after this
+    bool quickAck = false;      // diagnostic, see WsConnection::setQuickAck
     // Presence observers: the first 'observers' connections of group 'observerGroup'
     // track user_status events for the users in 'watchedUserIds'.
     std::string observerGroup = "room";

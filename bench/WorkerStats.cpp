@@ -22,25 +22,51 @@ bool WorkerStats::parse(const std::string &line)
             if (!ackLatency.deserialize(value)) return false;
             continue;
         }
-        if (key == "pon") { presOnline = std::stoll(value); continue; }
-        if (key == "plon") { presLastOnNs = std::stoll(value); continue; }
-        if (key == "ploff") { presLastOffNs = std::stoll(value); continue; }
-        if (key == "wup") { watchedUp = std::stoll(value); continue; }
+        if (key == "pon") {
+            presOnline = std::stoll(value);
+            continue;
+        }
+        if (key == "plon") {
+            presLastOnNs = std::stoll(value);
+            continue;
+        }
+        if (key == "ploff") {
+            presLastOffNs = std::stoll(value);
+            continue;
+        }
+        if (key == "wup") {
+            watchedUp = std::stoll(value);
+            continue;
+        }
         const uint64_t n = std::stoull(value);
-        if (key == "open") open = n;
-        else if (key == "sent") sent = n;
-        else if (key == "acked") acked = n;
-        else if (key == "delivered") delivered = n;
-        else if (key == "other") other = n;
-        else if (key == "errors") errors = n;
-        else if (key == "closed") closed = n;
-        else if (key == "throttled") throttled = n;
-        else if (key == "expect") expected = n;
-        else if (key == "typing") typing = n;
-        else if (key == "reads") reads = n;
-        else if (key == "reactions") reactions = n;
-        else if (key == "skipped") skipped = n;
-        else if (key == "pev") presEvents = n;
+        if (key == "open")
+            open = n;
+        else if (key == "sent")
+            sent = n;
+        else if (key == "acked")
+            acked = n;
+        else if (key == "delivered")
+            delivered = n;
+        else if (key == "other")
+            other = n;
+        else if (key == "errors")
+            errors = n;
+        else if (key == "closed")
+            closed = n;
+        else if (key == "throttled")
+            throttled = n;
+        else if (key == "expect")
+            expected = n;
+        else if (key == "typing")
+            typing = n;
+        else if (key == "reads")
+            reads = n;
+        else if (key == "reactions")
+            reactions = n;
+        else if (key == "skipped")
+            skipped = n;
+        else if (key == "pev")
+            presEvents = n;
     }
     return true;
 }

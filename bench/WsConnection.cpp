@@ -32,15 +32,16 @@ bool WsConnection::start(int epollFd, const sockaddr_in &server, const sockaddr_
     // bind() would take a port of its own and one source address would run out
     // of ephemeral ports long before 20k connections.
     setsockopt(m_fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
-    if (source.sin_addr.s_addr != htonl(INADDR_ANY) && bind(m_fd, reinterpret_cast<const sockaddr *>(&source), sizeof source) != 0) {
+    if (source.sin_addr.s_addr != htonl(INADDR_ANY)
+        && bind(m_fd, reinterpret_cast<const sockaddr *>(&source), sizeof source) != 0) {
         close(m_fd);
         m_fd = -1;
         m_state = State::Closed;
         return false;
     }
     m_request = "GET " + path + " HTTP/1.1\r\nHost: " + host
-        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: c3dpdGNoYm9hcmRiZW5jaA==\r\n"
-          "Sec-WebSocket-Version: 13\r\n\r\n";
+              + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: c3dpdGNoYm9hcmRiZW5jaA==\r\n"
+                "Sec-WebSocket-Version: 13\r\n\r\n";
     m_state = State::Connecting;
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLOUT;
@@ -184,25 +185,26 @@ void WsConnection::parseFrames()
             break;
         case 0x1:
         case 0x2:
-            if (fin) m_listener->onText(this, payload, len);
-            else m_fragments.assign(payload, len);
+            if (fin)
+                m_listener->onText(this, payload, len);
+            else
+                m_fragments.assign(payload, len);
             break;
         case 0x8:
             sendFrame(0x8, payload, len < 2 ? len : 2);
             flush();
             return fail("close frame from server");
-        case 0x9:
-            sendFrame(0xA, payload, len);
-            break;
-        default:
-            break;
+        case 0x9: sendFrame(0xA, payload, len); break;
+        default: break;
         }
     }
     if (m_state == State::Closed) return;
     if (pos == m_in.size()) {
         // Give a burst's buffer back: 20k connections each keeping 64 KB would be 1.3 GB.
-        if (m_in.capacity() > 16384) std::string().swap(m_in);
-        else m_in.clear();
+        if (m_in.capacity() > 16384)
+            std::string().swap(m_in);
+        else
+            m_in.clear();
     } else if (pos > 0) {
         m_in.erase(0, pos);
     }

@@ -46,8 +46,7 @@ int serve(int argc, char **argv)
             socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
             QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket, &open] {
                 QByteArray data = socket->readAll();
-                if (data == "#")
-                    data = QByteArray::number(open) + '\n';
+                if (data == "#") data = QByteArray::number(open) + '\n';
                 socket->write(data);
             });
             QObject::connect(socket, &QTcpSocket::disconnected, socket, [socket, &open] {
@@ -57,8 +56,7 @@ int serve(int argc, char **argv)
         }
     });
     server.setMaxPendingConnections(1 << 20);
-    if (!server.listen(QHostAddress::LocalHost, 0))
-        return 1;
+    if (!server.listen(QHostAddress::LocalHost, 0)) return 1;
     std::printf("%u %s\n", unsigned(server.serverPort()), epoll ? "epoll" : "qt");
     std::fflush(stdout);
     return app.exec();
@@ -85,8 +83,7 @@ bool readExactly(int fd, char *buffer, size_t size)
     size_t got = 0;
     while (got < size) {
         const ssize_t n = read(fd, buffer + got, size - got);
-        if (n <= 0)
-            return false;
+        if (n <= 0) return false;
         got += size_t(n);
     }
     return true;
@@ -94,12 +91,10 @@ bool readExactly(int fd, char *buffer, size_t size)
 
 int askOpenConnections(int fd)
 {
-    if (write(fd, "#", 1) != 1)
-        return -1;
+    if (write(fd, "#", 1) != 1) return -1;
     std::string line;
     char c;
-    while (read(fd, &c, 1) == 1 && c != '\n')
-        line += c;
+    while (read(fd, &c, 1) == 1 && c != '\n') line += c;
     return std::atoi(line.c_str());
 }
 
@@ -108,8 +103,7 @@ double cpuSeconds(pid_t pid)
     char path[64];
     std::snprintf(path, sizeof path, "/proc/%d/stat", int(pid));
     FILE *f = std::fopen(path, "r");
-    if (!f)
-        return 0;
+    if (!f) return 0;
     char buffer[1024] = {};
     const size_t n = std::fread(buffer, 1, sizeof buffer - 1, f);
     std::fclose(f);
@@ -117,8 +111,7 @@ double cpuSeconds(pid_t pid)
     // Fields 14 and 15 (utime, stime) follow the ")" that ends the command name.
     const char *p = std::strrchr(buffer, ')');
     unsigned long utime = 0, stime = 0;
-    if (!p || std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
-        return 0;
+    if (!p || std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2) return 0;
     return double(utime + stime) / double(sysconf(_SC_CLK_TCK));
 }
 
@@ -131,8 +124,7 @@ struct Result
 Result measure(const char *self, const char *dispatcher, int idle, int rounds, int size)
 {
     int out[2];
-    if (pipe(out) != 0)
-        std::exit(1);
+    if (pipe(out) != 0) std::exit(1);
     const pid_t child = fork();
     if (child == 0) {
         dup2(out[1], STDOUT_FILENO);
@@ -157,11 +149,9 @@ Result measure(const char *self, const char *dispatcher, int idle, int rounds, i
 
     std::vector<int> idleFds;
     idleFds.reserve(size_t(idle));
-    for (int i = 0; i < idle; ++i)
-        idleFds.push_back(connectTo(quint16(port)));
+    for (int i = 0; i < idle; ++i) idleFds.push_back(connectTo(quint16(port)));
     const int active = connectTo(quint16(port));
-    while (askOpenConnections(active) < idle + 1)
-        usleep(10000);
+    while (askOpenConnections(active) < idle + 1) usleep(10000);
 
     std::vector<char> message(static_cast<size_t>(size), 'm');
     std::vector<char> echo(static_cast<size_t>(size));
@@ -189,16 +179,14 @@ Result measure(const char *self, const char *dispatcher, int idle, int rounds, i
     result.p50 = micros[micros.size() / 2];
     result.p99 = micros[std::min(micros.size() - 1, micros.size() * 99 / 100)];
     double sum = 0;
-    for (double m : micros)
-        sum += m;
+    for (double m : micros) sum += m;
     result.mean = sum / double(micros.size());
 
     kill(child, SIGKILL);
     waitpid(child, nullptr, 0);
     std::fclose(fromChild);
     close(active);
-    for (int fd : idleFds)
-        close(fd);
+    for (int fd : idleFds) close(fd);
     return result;
 }
 
@@ -208,8 +196,7 @@ std::vector<int> parseList(const char *text)
     for (const char *p = text; *p;) {
         values.push_back(std::atoi(p));
         p = std::strchr(p, ',');
-        if (!p)
-            break;
+        if (!p) break;
         ++p;
     }
     return values;
@@ -219,8 +206,7 @@ std::vector<int> parseList(const char *text)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && std::strcmp(argv[1], "--serve") == 0)
-        return serve(argc, argv);
+    if (argc > 1 && std::strcmp(argv[1], "--serve") == 0) return serve(argc, argv);
 
     std::vector<int> idleCounts = {0, 1000, 10000};
     int rounds = 5000;
@@ -237,8 +223,8 @@ int main(int argc, char **argv)
     for (int idle : idleCounts) {
         for (const char *dispatcher : {"qt", "epoll"}) {
             const Result r = measure("/proc/self/exe", dispatcher, idle, rounds, size);
-            std::printf("%-8s %7d %10.1f %10.1f %10.1f %7.0f%%\n", r.dispatcher.c_str(), idle, r.p50, r.p99,
-                        r.mean, r.cpuPercent);
+            std::printf("%-8s %7d %10.1f %10.1f %10.1f %7.0f%%\n", r.dispatcher.c_str(), idle, r.p50, r.p99, r.mean,
+                        r.cpuPercent);
             std::fflush(stdout);
         }
     }

@@ -15,7 +15,7 @@
 class tst_BenchCore : public QObject
 {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void percentilesOfUniformValuesAreWithinResolution()
     {
         LatencyHistogram h;
@@ -52,7 +52,8 @@ private slots:
 
     void flatJsonDeliveryCarriesSendTime()
     {
-        const std::string frame = R"({"data":{"channelId":"c1","content":"sb-bench:123456789:7:xxxx","id":"m"},"timestamp":"t","type":"new_message"})";
+        const std::string frame =
+            R"({"data":{"channelId":"c1","content":"sb-bench:123456789:7:xxxx","id":"m"},"timestamp":"t","type":"new_message"})";
         const auto in = ChatProtocol::classify(ChatProtocol::Dialect::FlatJson, frame.data(), frame.size());
         QCOMPARE(int(in.kind), int(ChatProtocol::Kind::Delivery));
         QCOMPARE(in.sentNs, int64_t(123456789));
@@ -70,7 +71,8 @@ private slots:
             {R"({"type":"typing_indicator","user_id":"u","channel_id":"c"})", K::Other},
         };
         for (const auto &[frame, kind] : cases)
-            QCOMPARE(int(ChatProtocol::classify(ChatProtocol::Dialect::FlatJson, frame.data(), frame.size()).kind), int(kind));
+            QCOMPARE(int(ChatProtocol::classify(ChatProtocol::Dialect::FlatJson, frame.data(), frame.size()).kind),
+                     int(kind));
     }
 
     void socketIoPacketsAreRecognised()
@@ -108,7 +110,7 @@ private slots:
         LatencyHistogram h;
         h.record(5000);
         const std::string line = "stats open=3 sent=10 acked=9 delivered=300 other=1 errors=0 closed=0 throttled=2 lat="
-            + h.serialize() + " ack=" + h.serialize();
+                               + h.serialize() + " ack=" + h.serialize();
         WorkerStats s;
         QVERIFY(s.parse(line));
         QCOMPARE(s.delivered, uint64_t(300));
@@ -142,7 +144,8 @@ private slots:
     {
         const std::string f = R"({"type":"new_message","data":{"id":"m-9","channelId":"c","user":{"id":"u"}}})";
         QCOMPARE(ChatProtocol::messageId(ChatProtocol::Dialect::FlatJson, f.data(), f.size()), std::string("m-9"));
-        QVERIFY(ChatProtocol::readFrame(ChatProtocol::Dialect::SocketIo, "c", "m").empty()); // no read receipts in seed 001
+        QVERIFY(
+            ChatProtocol::readFrame(ChatProtocol::Dialect::SocketIo, "c", "m").empty()); // no read receipts in seed 001
         QVERIFY(ChatProtocol::reactionFrame(ChatProtocol::Dialect::FlatJson, "c", "", ":x:").empty());
     }
 

@@ -11,6 +11,7 @@ PACKAGES=(
   postgresql
   nodejs npm
   xvfb xauth
+  clang-format ccache
 )
 
 missing=()

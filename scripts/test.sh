@@ -9,6 +9,8 @@ scripts/setup.sh
 # The layers (storage and auth private to the core, the core's file sizes):
 # a few seconds, so a breach fails before the long build.
 scripts/check-layers.sh
+# House style: the sources as .clang-format (clang-format 14) writes them.
+scripts/check-format.sh
 scripts/build.sh
 (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error)
 

@@ -21,16 +21,15 @@ AdminConsole::AdminConsole(WebSocketConnection *socket, const QString &peer, con
     // Keep the backlog of a slow console where queuedBytes() sees it, not in
     // megabytes of kernel buffer: that is what the soft and hard limits act on.
     socket->setSendBufferSize(256 * 1024);
-    connect(socket, &WebSocketConnection::textMessageReceived, this, [this](const QString &text) {
-        emit commandReceived(this, text.toUtf8());
-    });
+    connect(socket, &WebSocketConnection::textMessageReceived, this,
+            [this](const QString &text) { Q_EMIT commandReceived(this, text.toUtf8()); });
     connect(socket, &WebSocketConnection::binaryMessageReceived, this, [this](const QByteArray &) {
         send(AdminProtocol::encodeError(QLatin1String(AdminProtocol::ErrorBadRequest),
                                         QStringLiteral("the admin feed speaks JSON text frames only")));
     });
     connect(socket, &WebSocketConnection::disconnected, this, [this] {
         m_closing = true;
-        emit closed(this);
+        Q_EMIT closed(this);
     });
 }
 
@@ -43,8 +42,7 @@ void AdminConsole::setFilter(const TrafficFilter &filter)
 {
     m_filter = filter;
     m_throttle.setRate(filter.maxRate);
-    if (!filter.enabled)
-        m_batch.clear();
+    if (!filter.enabled) m_batch.clear();
 }
 
 bool AdminConsole::admitTraffic(qint64 nowMs)
@@ -59,15 +57,13 @@ bool AdminConsole::admitTraffic(qint64 nowMs)
 void AdminConsole::queueTraffic(const TrafficEvent &event)
 {
     m_batch.append(event);
-    if (m_batch.size() >= m_limits.maxBatch)
-        flushTraffic();
+    if (m_batch.size() >= m_limits.maxBatch) flushTraffic();
 }
 
 void AdminConsole::flushTraffic()
 {
     const qint64 dropped = m_throttle.takeDropped();
-    if (m_batch.isEmpty() && dropped == 0)
-        return;
+    if (m_batch.isEmpty() && dropped == 0) return;
     write(AdminProtocol::encodeTraffic(m_batch, dropped));
     m_batch.clear();
 }
@@ -87,23 +83,19 @@ void AdminConsole::beginSnapshot(std::unique_ptr<AdminSnapshotStream> stream)
 
 void AdminConsole::sendSnapshotPart()
 {
-    if (!m_snapshot)
-        return;
+    if (!m_snapshot) return;
     write(m_snapshot->next());
-    if (!m_snapshot->atEnd())
-        return;
+    if (!m_snapshot->atEnd()) return;
     m_snapshot.reset();
     // Held back, not skipped: they take the console from the snapshot's
     // state to the feed's. (Only a tick or two: a snapshot takes a few passes.)
     const QList<QByteArray> held = std::exchange(m_heldDeltas, {});
-    for (const QByteArray &delta : held)
-        write(delta);
+    for (const QByteArray &delta : held) write(delta);
 }
 
 void AdminConsole::sendDelta(const QByteArray &delta)
 {
-    if (m_needsSnapshot)
-        return;
+    if (m_needsSnapshot) return;
     if (m_snapshot) {
         m_heldDeltas.append(delta);
         return;
@@ -128,16 +120,14 @@ qint64 AdminConsole::queuedBytes() const
 
 bool AdminConsole::enforceHardLimit()
 {
-    if (m_closing || queuedBytes() <= m_limits.hardQueueBytes)
-        return false;
+    if (m_closing || queuedBytes() <= m_limits.hardQueueBytes) return false;
     close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("console too slow"));
     return true;
 }
 
 void AdminConsole::close(int code, const QString &reason)
 {
-    if (m_closing)
-        return;
+    if (m_closing) return;
     m_closing = true;
     m_batch.clear();
     m_socket->close(quint16(code), reason);
@@ -147,7 +137,6 @@ void AdminConsole::close(int code, const QString &reason)
 
 void AdminConsole::write(const QByteArray &message)
 {
-    if (m_closing)
-        return;
+    if (m_closing) return;
     m_socket->sendText(message);
 }

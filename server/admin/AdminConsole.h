@@ -21,10 +21,11 @@ class AdminConsole : public QObject
 {
     Q_OBJECT
 public:
-    struct Limits {
-        qint64 softQueueBytes = 1024 * 1024;      // above: traffic dropped, deltas deferred
-        qint64 hardQueueBytes = 8 * 1024 * 1024;  // above: the console is closed
-        int maxBatch = 500;                       // traffic events per frame
+    struct Limits
+    {
+        qint64 softQueueBytes = 1024 * 1024;     // above: traffic dropped, deltas deferred
+        qint64 hardQueueBytes = 8 * 1024 * 1024; // above: the console is closed
+        int maxBatch = 500;                      // traffic events per frame
     };
 
     AdminConsole(WebSocketConnection *socket, const QString &peer, const Limits &limits, QObject *parent = nullptr);
@@ -60,7 +61,7 @@ public:
     bool enforceHardLimit();
     void close(int code, const QString &reason);
 
-signals:
+Q_SIGNALS:
     void commandReceived(AdminConsole *console, const QByteArray &data);
     void closed(AdminConsole *console);
 

@@ -35,8 +35,7 @@ bool tokenMatches(const QByteArray &given, const QString &expected)
     const QByteArray a = QCryptographicHash::hash(given, QCryptographicHash::Sha256);
     const QByteArray b = QCryptographicHash::hash(expected.toUtf8(), QCryptographicHash::Sha256);
     unsigned char diff = 0;
-    for (int i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    for (int i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
     return diff == 0 && !given.isEmpty();
 }
 
@@ -83,8 +82,7 @@ AdminFeed::AdminFeed(ChatService *chat, const Options &options, QObject *parent)
     connect(chat, &ChatService::sessionAttached, this, &AdminFeed::onSessionAttached);
     connect(chat, &ChatService::sessionDetached, this, &AdminFeed::onSessionDetached);
     connect(chat, &ChatService::eventPublished, this, &AdminFeed::onEvent);
-    for (Session *s : chat->sessions())
-        onSessionAttached(s);
+    for (Session *s : chat->sessions()) onSessionAttached(s);
 
     m_tick.setInterval(options.tickMs);
     connect(&m_tick, &QTimer::timeout, this, &AdminFeed::tick);
@@ -100,8 +98,7 @@ AdminFeed::AdminFeed(ChatService *chat, const Options &options, QObject *parent)
 
 AdminFeed::~AdminFeed()
 {
-    if (m_tapOn)
-        TrafficTap::removeWatcher();
+    if (m_tapOn) TrafficTap::removeWatcher();
 }
 
 void AdminFeed::goingAway()
@@ -157,17 +154,14 @@ void AdminFeed::acceptConsole(WebSocketConnection *socket, const HttpRequest &re
     // others' deltas, so the snapshot and the deltas that follow agree.
     m_consoles.append(console);
     tick();
-    if (!m_tick.isActive())
-        m_tick.start();
-    if (!m_trafficFlush.isActive())
-        m_trafficFlush.start();
+    if (!m_tick.isActive()) m_tick.start();
+    if (!m_trafficFlush.isActive()) m_trafficFlush.start();
     updateTap();
 }
 
 void AdminFeed::onConsoleClosed(AdminConsole *console)
 {
-    if (!m_consoles.removeOne(console))
-        return;
+    if (!m_consoles.removeOne(console)) return;
     m_droppedTotal += console->trafficDropped();
     qCInfo(lcAdmin).noquote() << "admin console" << console->peer() << "left";
     console->deleteLater();
@@ -182,10 +176,8 @@ void AdminFeed::onConsoleClosed(AdminConsole *console)
 void AdminFeed::updateTap()
 {
     bool want = false;
-    for (AdminConsole *c : qAsConst(m_consoles))
-        want = want || c->wantsTraffic();
-    if (want == m_tapOn)
-        return;
+    for (AdminConsole *c : qAsConst(m_consoles)) want = want || c->wantsTraffic();
+    if (want == m_tapOn) return;
     m_tapOn = want;
     if (want)
         TrafficTap::addWatcher();
@@ -214,8 +206,7 @@ void AdminFeed::onEvent(const ChatEventPtr &event)
 void AdminFeed::onTraffic(Session *session, Session::Direction dir, const QString &event, const QString &channelId,
                           qint64 bytes, const QByteArray &payload)
 {
-    if (!m_tapOn)
-        return;
+    if (!m_tapOn) return;
     const qint64 now = Timestamp::nowMs();
     TrafficEvent e;
     e.seq = ++m_trafficSeq;
@@ -228,15 +219,13 @@ void AdminFeed::onTraffic(Session *session, Session::Direction dir, const QStrin
     e.event = event;
     e.channelId = channelId;
     if (!channelId.isEmpty()) {
-        if (const Channel *c = m_chat->directory().channel(channelId))
-            e.channelName = c->name;
+        if (const Channel *c = m_chat->directory().channel(channelId)) e.channelName = c->name;
     }
     e.size = int(qMin<qint64>(bytes, INT_MAX));
     // The payload is decoded only if some console takes the event.
     bool payloadSet = false;
     for (AdminConsole *c : qAsConst(m_consoles)) {
-        if (!c->wantsTraffic() || !c->filter().matches(e) || !c->admitTraffic(now))
-            continue;
+        if (!c->wantsTraffic() || !c->filter().matches(e) || !c->admitTraffic(now)) continue;
         if (!payloadSet) {
             e.setPayload(payload, m_options.payloadLimit);
             payloadSet = true;
@@ -248,8 +237,7 @@ void AdminFeed::onTraffic(Session *session, Session::Direction dir, const QStrin
 void AdminFeed::flushTraffic()
 {
     for (AdminConsole *c : qAsConst(m_consoles)) {
-        if (!c->enforceHardLimit())
-            c->flushTraffic();
+        if (!c->enforceHardLimit()) c->flushTraffic();
     }
 }
 
@@ -265,8 +253,7 @@ ConnectionInfo AdminFeed::describe(const Session *s) const
     c.userAgent = s->userAgent();
     c.connectedAt = s->connectedAt();
     for (const QString &topic : s->topics()) {
-        if (topic.startsWith(QLatin1String("c:")))
-            c.channels.append(topic.mid(2));
+        if (topic.startsWith(QLatin1String("c:"))) c.channels.append(topic.mid(2));
     }
     c.channels.sort();
     c.messagesIn = qint64(s->stats().messagesIn);
@@ -282,8 +269,7 @@ ChannelInfo AdminFeed::describe(const Channel &ch, qint64 nowMs) const
     ChannelInfo c;
     c.id = ch.id;
     c.workspaceId = ch.workspaceId;
-    if (const Workspace *w = m_chat->directory().workspace(ch.workspaceId))
-        c.workspaceName = w->name;
+    if (const Workspace *w = m_chat->directory().workspace(ch.workspaceId)) c.workspaceName = w->name;
     c.name = ch.name;
     c.type = ch.typeName();
     c.members = int(m_chat->directory().channelMembers(ch.id).size());
@@ -299,8 +285,7 @@ ServerStats AdminFeed::sampleStats(qint64 nowMs)
     ServerStats s;
     s.time = nowMs;
     s.startedAt = m_startedAt;
-    for (const Session *session : m_chat->sessions())
-        ++s.connectionsByDialect[session->dialect()];
+    for (const Session *session : m_chat->sessions()) ++s.connectionsByDialect[session->dialect()];
     s.channels = m_chat->directory().channelCount();
     s.adminConsoles = int(m_consoles.size());
     s.messagesIn = qint64(m.messagesIn);
@@ -321,8 +306,7 @@ ServerStats AdminFeed::sampleStats(qint64 nowMs)
         s.storageLatencyMs = m_stats.storageLatencyMs; // no writes: the last figure still stands
     s.storageLatencyMaxMs = store.lastCommitMs;
     qint64 dropped = m_droppedTotal;
-    for (const AdminConsole *c : qAsConst(m_consoles))
-        dropped += c->trafficDropped();
+    for (const AdminConsole *c : qAsConst(m_consoles)) dropped += c->trafficDropped();
     s.trafficDropped = dropped;
 
     m_lastSampleMs = nowMs;
@@ -336,29 +320,24 @@ ServerStats AdminFeed::sampleStats(qint64 nowMs)
 
 void AdminFeed::tick()
 {
-    if (m_roundPos >= 0)
-        return; // the previous round is still going: it ends with the deltas
+    if (m_roundPos >= 0) return; // the previous round is still going: it ends with the deltas
     // The ids, not the pointers: a session may go between two slices.
     const QList<Session *> sessions = m_chat->sessions();
     m_roundIds.clear();
     m_roundIds.reserve(sessions.size());
-    for (const Session *s : sessions)
-        m_roundIds.append(s->id());
+    for (const Session *s : sessions) m_roundIds.append(s->id());
     m_roundPos = 0;
     m_roundLive.clear();
     m_roundChanged.clear();
     sampleSlice();
-    if (m_roundPos >= 0)
-        m_roundSlices.start();
+    if (m_roundPos >= 0) m_roundSlices.start();
 }
 
 void AdminFeed::refresh()
 {
-    while (m_roundPos >= 0)
-        sampleSlice();
+    while (m_roundPos >= 0) sampleSlice();
     tick();
-    while (m_roundPos >= 0)
-        sampleSlice();
+    while (m_roundPos >= 0) sampleSlice();
 }
 
 void AdminFeed::sampleSlice()
@@ -367,16 +346,13 @@ void AdminFeed::sampleSlice()
     const qsizetype end = qMin<qsizetype>(m_roundIds.size(), m_roundPos + qMax(1, m_options.sampleSliceSize));
     for (; m_roundPos < end; ++m_roundPos) {
         const Session *s = m_chat->session(m_roundIds.at(m_roundPos));
-        if (!s)
-            continue; // gone since the round began: removed below
+        if (!s) continue; // gone since the round began: removed below
         ConnectionInfo info = describe(s);
         m_roundLive.insert(info.id);
         const auto it = m_connections.constFind(info.id);
-        if (it == m_connections.constEnd() || *it != info)
-            m_roundChanged.append(std::move(info));
+        if (it == m_connections.constEnd() || *it != info) m_roundChanged.append(std::move(info));
     }
-    if (m_roundPos < m_roundIds.size())
-        return;
+    if (m_roundPos < m_roundIds.size()) return;
     m_roundPos = -1;
     m_roundSlices.stop();
     finishRound();
@@ -389,16 +365,13 @@ void AdminFeed::finishRound()
     // m_connections changes only here, at the end of a round: a snapshot
     // begun at any time shows a round's end, and the deltas follow from it.
     const QList<ConnectionInfo> changedConnections = std::exchange(m_roundChanged, {});
-    for (const ConnectionInfo &info : changedConnections)
-        m_connections.insert(info.id, info);
+    for (const ConnectionInfo &info : changedConnections) m_connections.insert(info.id, info);
     // Read first, erase by key: a non-const walk would deep-copy the map
     // while a snapshot stream shares it.
     QStringList removedConnections;
     for (auto it = m_connections.constBegin(); it != m_connections.constEnd(); ++it)
-        if (!m_roundLive.contains(it.key()))
-            removedConnections.append(it.key());
-    for (const QString &id : std::as_const(removedConnections))
-        m_connections.remove(id);
+        if (!m_roundLive.contains(it.key())) removedConnections.append(it.key());
+    for (const QString &id : std::as_const(removedConnections)) m_connections.remove(id);
     m_roundLive.clear();
 
     QList<ChannelInfo> changedChannels;
@@ -425,18 +398,15 @@ void AdminFeed::finishRound()
     }
 
     m_stats = sampleStats(now);
-    if (m_consoles.isEmpty())
-        return;
+    if (m_consoles.isEmpty()) return;
     // One encoding for every console.
     const QByteArray delta = AdminProtocol::encodeDelta(changedConnections, removedConnections, changedChannels,
                                                         removedChannels, &m_stats);
     for (AdminConsole *c : qAsConst(m_consoles)) {
-        if (c->enforceHardLimit())
-            continue;
+        if (c->enforceHardLimit()) continue;
         if (c->needsSnapshot()) {
             // A console that fell behind starts over once it has caught up.
-            if (c->isBehind())
-                continue;
+            if (c->isBehind()) continue;
             startSnapshot(c);
         } else {
             c->sendDelta(delta);
@@ -450,8 +420,7 @@ void AdminFeed::startSnapshot(AdminConsole *console)
     // deltas of later ticks build on exactly this.
     console->beginSnapshot(std::make_unique<AdminSnapshotStream>(m_connections, m_channels, m_stats, serverName(),
                                                                  m_options.snapshotSliceSize));
-    if (console->sendingSnapshot() && !m_snapshotParts.isActive())
-        m_snapshotParts.start();
+    if (console->sendingSnapshot() && !m_snapshotParts.isActive()) m_snapshotParts.start();
 }
 
 void AdminFeed::sendSnapshotParts()
@@ -462,19 +431,16 @@ void AdminFeed::sendSnapshotParts()
     // Copy: a write may close a console, which leaves m_consoles.
     const QList<AdminConsole *> consoles = m_consoles;
     for (AdminConsole *c : consoles) {
-        if (!c->sendingSnapshot() || !m_consoles.contains(c))
-            continue;
+        if (!c->sendingSnapshot() || !m_consoles.contains(c)) continue;
         if (pass.elapsed() >= m_options.snapshotPassBudgetMs) {
             more = true; // its turn comes next pass
             continue;
         }
-        if (c->enforceHardLimit())
-            continue;
+        if (c->enforceHardLimit()) continue;
         c->sendSnapshotPart();
         more = more || c->sendingSnapshot();
     }
-    if (!more)
-        m_snapshotParts.stop();
+    if (!more) m_snapshotParts.stop();
 }
 
 void AdminFeed::handleCommand(AdminConsole *console, const QByteArray &data)
@@ -484,19 +450,20 @@ void AdminFeed::handleCommand(AdminConsole *console, const QByteArray &data)
     if (!AdminProtocol::decodeCommand(data, &command, &code, &message)) {
         qCWarning(lcAdmin).noquote() << "admin console" << console->peer() << "sent a bad command:" << code << message;
         // Answer with the command's id when there is one to answer to.
-        const QJsonObject o = data.size() <= AdminProtocol::MaxCommandBytes
-            ? QJsonDocument::fromJson(data).object() : QJsonObject();
+        const QJsonObject o = data.size() <= AdminProtocol::MaxCommandBytes ? QJsonDocument::fromJson(data).object()
+                                                                            : QJsonObject();
         const QString id = o.value(QLatin1String("id")).toString().left(64);
         if (!id.isEmpty())
-            console->send(AdminProtocol::encodeResult(AdminResult::failure(
-                id, o.value(QLatin1String("command")).toString().left(64), code, message)));
+            console->send(AdminProtocol::encodeResult(
+                AdminResult::failure(id, o.value(QLatin1String("command")).toString().left(64), code, message)));
         else
             console->send(AdminProtocol::encodeError(code, message));
         return;
     }
     if (m_chat->checkRate(QStringLiteral("admin-command:") + console->peer(), 600)) {
-        console->send(AdminProtocol::encodeResult(AdminResult::failure(
-            command.id, command.name(), QLatin1String(AdminProtocol::ErrorRateLimited), QStringLiteral("too many commands"))));
+        console->send(AdminProtocol::encodeResult(AdminResult::failure(command.id, command.name(),
+                                                                       QLatin1String(AdminProtocol::ErrorRateLimited),
+                                                                       QStringLiteral("too many commands"))));
         return;
     }
     runCommand(console, command);
@@ -516,15 +483,15 @@ void AdminFeed::runCommand(AdminConsole *console, const AdminCommand &cmd)
         // Not an admin action: no audit entry, just the answer.
         console->setFilter(cmd.filter);
         updateTap();
-        console->send(AdminProtocol::encodeResult(AdminResult::success(id, name, QStringLiteral("traffic filter set"))));
+        console->send(
+            AdminProtocol::encodeResult(AdminResult::success(id, name, QStringLiteral("traffic filter set"))));
         return;
 
     case AdminCommand::Kind::Disconnect: {
         Session *s = m_chat->session(cmd.connectionId);
-        if (!s)
-            return fail(AdminProtocol::ErrorNotFound, QStringLiteral("no connection %1").arg(cmd.connectionId));
-        const QString what = QStringLiteral("closed connection %1 of %2 (%3)")
-                                 .arg(s->id(), s->user().name(), s->dialect());
+        if (!s) return fail(AdminProtocol::ErrorNotFound, QStringLiteral("no connection %1").arg(cmd.connectionId));
+        const QString what =
+            QStringLiteral("closed connection %1 of %2 (%3)").arg(s->id(), s->user().name(), s->dialect());
         s->disconnectWithReason(cmd.text.isEmpty() ? QStringLiteral("disconnected by an administrator") : cmd.text);
         return finish(console, AdminResult::success(id, name, what));
     }
@@ -536,34 +503,35 @@ void AdminFeed::runCommand(AdminConsole *console, const AdminCommand &cmd)
                                             : QStringLiteral("#") + m_chat->directory().channel(cmd.channelId)->name;
         m_chat->systemMessage(cmd.everyone ? QString() : cmd.channelId, cmd.text, this,
                               [this, guard, id, name, target](const Result<int> &r) {
-                                  finish(guard, r.ok() ? AdminResult::success(id, name, QStringLiteral("system message sent to %1 (%2 channel(s))").arg(target).arg(r.value))
-                                                       : AdminResult::failure(id, name, errorCodeFor(r.error), r.error.message));
-                              });
+            finish(guard, r.ok() ? AdminResult::success(id, name,
+                                                        QStringLiteral("system message sent to %1 (%2 channel(s))")
+                                                            .arg(target)
+                                                            .arg(r.value))
+                                 : AdminResult::failure(id, name, errorCodeFor(r.error), r.error.message));
+        });
         return;
     }
 
     case AdminCommand::Kind::RemoveFromChannel: {
         const Channel *ch = m_chat->directory().channel(cmd.channelId);
-        if (!ch)
-            return fail(AdminProtocol::ErrorNotFound, QStringLiteral("no channel %1").arg(cmd.channelId));
+        if (!ch) return fail(AdminProtocol::ErrorNotFound, QStringLiteral("no channel %1").arg(cmd.channelId));
         const User *u = m_chat->user(cmd.userId);
-        if (!u)
-            return fail(AdminProtocol::ErrorNotFound, QStringLiteral("no user %1").arg(cmd.userId));
+        if (!u) return fail(AdminProtocol::ErrorNotFound, QStringLiteral("no user %1").arg(cmd.userId));
         if (!m_chat->directory().isChannelMember(cmd.channelId, cmd.userId))
-            return fail(AdminProtocol::ErrorNotFound, QStringLiteral("%1 is not a member of #%2").arg(u->name(), ch->name));
+            return fail(AdminProtocol::ErrorNotFound,
+                        QStringLiteral("%1 is not a member of #%2").arg(u->name(), ch->name));
         const QString what = QStringLiteral("removed %1 from #%2").arg(u->name(), ch->name);
         m_chat->removeMember(QString(), cmd.channelId, cmd.userId, this,
                              [this, guard, id, name, what](const Result<Channel> &r) {
-                                 finish(guard, r.ok() ? AdminResult::success(id, name, what)
-                                                      : AdminResult::failure(id, name, errorCodeFor(r.error), r.error.message));
-                             });
+            finish(guard, r.ok() ? AdminResult::success(id, name, what)
+                                 : AdminResult::failure(id, name, errorCodeFor(r.error), r.error.message));
+        });
         return;
     }
 
     case AdminCommand::Kind::DisableUser: {
         const User *u = m_chat->user(cmd.userId);
-        if (!u)
-            return fail(AdminProtocol::ErrorNotFound, QStringLiteral("no user %1").arg(cmd.userId));
+        if (!u) return fail(AdminProtocol::ErrorNotFound, QStringLiteral("no user %1").arg(cmd.userId));
         const QString what = QStringLiteral("disabled user %1 (%2)").arg(u->name(), u->id);
         m_chat->disableUser(cmd.userId, cmd.text, this, [this, guard, id, name, what](const Result<User> &r) {
             finish(guard, r.ok() ? AdminResult::success(id, name, what)
@@ -581,11 +549,10 @@ void AdminFeed::finish(AdminConsole *console, AdminResult result)
     if (result.ok)
         qCInfo(lcAdmin).noquote() << "admin" << result.by << result.command << "ok:" << result.message;
     else
-        qCWarning(lcAdmin).noquote() << "admin" << result.by << result.command << "refused:" << result.errorCode << result.message;
-    if (console)
-        console->send(AdminProtocol::encodeResult(result));
+        qCWarning(lcAdmin).noquote() << "admin" << result.by << result.command << "refused:" << result.errorCode
+                                     << result.message;
+    if (console) console->send(AdminProtocol::encodeResult(result));
     // Every console sees what was done, including the one that did it.
     const QByteArray audit = AdminProtocol::encodeAudit(result);
-    for (AdminConsole *c : qAsConst(m_consoles))
-        c->send(audit);
+    for (AdminConsole *c : qAsConst(m_consoles)) c->send(audit);
 }

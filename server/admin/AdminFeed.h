@@ -38,10 +38,11 @@ class AdminFeed : public QObject
 {
     Q_OBJECT
 public:
-    struct Options {
+    struct Options
+    {
         QString token;
-        int tickMs = 1000;          // deltas and stats
-        int trafficFlushMs = 100;   // traffic batches
+        int tickMs = 1000;        // deltas and stats
+        int trafficFlushMs = 100; // traffic batches
         int maxConsoles = 16;
         int payloadLimit = TrafficEvent::DefaultPayloadLimit;
         AdminConsole::Limits limits;

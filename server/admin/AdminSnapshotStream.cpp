@@ -22,7 +22,8 @@ bool AdminSnapshotStream::fitsInOne() const
 
 QByteArray AdminSnapshotStream::whole() const
 {
-    return AdminProtocol::encodeSnapshot(m_connections.values(), m_channels.values(), m_stats, TrafficFilter(), m_server);
+    return AdminProtocol::encodeSnapshot(m_connections.values(), m_channels.values(), m_stats, TrafficFilter(),
+                                         m_server);
 }
 
 QByteArray AdminSnapshotStream::next()
@@ -32,8 +33,7 @@ QByteArray AdminSnapshotStream::next()
     int room = m_sliceSize;
     for (; room > 0 && m_connection != m_connections.constEnd(); ++m_connection, --room)
         connections.append(*m_connection);
-    for (; room > 0 && m_channel != m_channels.constEnd(); ++m_channel, --room)
-        channels.append(*m_channel);
+    for (; room > 0 && m_channel != m_channels.constEnd(); ++m_channel, --room) channels.append(*m_channel);
     m_done = m_connection == m_connections.constEnd() && m_channel == m_channels.constEnd();
     return AdminProtocol::encodeSnapshotPart(m_part++, m_done, connections, channels, m_done ? &m_stats : nullptr,
                                              TrafficFilter(), m_server);

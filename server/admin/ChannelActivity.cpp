@@ -17,13 +17,11 @@ void ChannelActivity::noteMessage(const QString &channelId, qint64 atMs)
 int ChannelActivity::perMinute(const QString &channelId, qint64 nowMs) const
 {
     auto it = m_channels.constFind(channelId);
-    if (it == m_channels.constEnd())
-        return 0;
+    if (it == m_channels.constEnd()) return 0;
     const qint64 now = nowMs / 1000;
     int sum = 0;
     for (int i = 0; i < 60; ++i) {
-        if (now - it->seconds[i] < 60 && it->seconds[i] <= now)
-            sum += it->counts[i];
+        if (now - it->seconds[i] < 60 && it->seconds[i] <= now) sum += it->counts[i];
     }
     return sum;
 }

@@ -18,7 +18,8 @@ public:
     void forget(const QString &channelId) { m_channels.remove(channelId); }
 
 private:
-    struct Window {
+    struct Window
+    {
         std::array<int, 60> counts{};
         std::array<qint64, 60> seconds{};
         qint64 last = 0;

@@ -57,8 +57,8 @@ bool Server::start(QString *error)
     QStringList where;
     for (int i = 0; i < m_config.listen.size(); ++i)
         where << QStringLiteral("%1:%2").arg(m_config.listen[i].first.toString()).arg(m_http->serverPorts().value(i));
-    qCInfo(lcServer).noquote() << "listening on" << where.join(QStringLiteral(", ")) << "database" << m_store->driverName()
-                               << "data dir" << m_config.dataDir;
+    qCInfo(lcServer).noquote() << "listening on" << where.join(QStringLiteral(", ")) << "database"
+                               << m_store->driverName() << "data dir" << m_config.dataDir;
     return true;
 }
 
@@ -85,8 +85,7 @@ QList<quint16> Server::ports() const
 
 void Server::shutdown()
 {
-    if (m_shuttingDown)
-        return; // a second signal: the first shutdown is under way
+    if (m_shuttingDown) return; // a second signal: the first shutdown is under way
     m_shuttingDown = true;
     m_ready = false;
     if (m_http) m_http->stopListening();

@@ -13,7 +13,13 @@
 
 namespace {
 
-struct Option { const char *name; const char *valueName; const char *help; bool repeatable; };
+struct Option
+{
+    const char *name;
+    const char *valueName;
+    const char *help;
+    bool repeatable;
+};
 
 // One list drives the command line, the config file and the environment.
 const QList<Option> &options()
@@ -22,7 +28,8 @@ const QList<Option> &options()
         {"config", "FILE", "Read options from FILE (INI: key = value).", false},
         {"listen", "HOST:PORT", "Listen on HOST:PORT (repeatable; default 127.0.0.1:8000).", true},
         {"data-dir", "DIR", "Database file, uploads and generated secrets.", false},
-        {"database", "URL", "sqlite: (default, in the data dir), sqlite:/path or postgres://user:pass@host:port/db.", false},
+        {"database", "URL", "sqlite: (default, in the data dir), sqlite:/path or postgres://user:pass@host:port/db.",
+         false},
         {"jwt-secret", "SECRET", "HS256 key for tokens.", false},
         {"jwt-secret-file", "FILE", "Read the HS256 key from FILE.", false},
         {"admin-token", "TOKEN", "Token for the admin feed at /admin/ws (off without one).", false},
@@ -39,9 +46,12 @@ const QList<Option> &options()
         {"typing-timeout-ms", "N", "Typing ends after this long without a refresh (default 5000).", false},
         {"presence-window-ms", "N", "Presence and room changes within this window coalesce (default 500).", false},
         {"ephemeral-budget-ms", "N", "Loop time per pass for presence, typing and room events (default 8).", false},
-        {"presence-workspace-limit", "N", "Workspaces up to this size hear every member's presence (default 500).", false},
-        {"presence-channel-limit", "N", "Channels up to this size carry presence and room events (default 500).", false},
-        {"heartbeat-timeout-ms", "N", "Close Phoenix / workspace JSON sockets silent this long (default 60000).", false},
+        {"presence-workspace-limit", "N", "Workspaces up to this size hear every member's presence (default 500).",
+         false},
+        {"presence-channel-limit", "N", "Channels up to this size carry presence and room events (default 500).",
+         false},
+        {"heartbeat-timeout-ms", "N", "Close Phoenix / workspace JSON sockets silent this long (default 60000).",
+         false},
         {"ping-interval-ms", "N", "Engine.IO pingInterval (default 25000).", false},
         {"ping-timeout-ms", "N", "Engine.IO pingTimeout (default 20000).", false},
         {"cors-origins", "LIST", "Comma-separated origins allowed for polling (default: any).", false},
@@ -53,7 +63,8 @@ const QList<Option> &options()
 
 QString envName(const char *option)
 {
-    return QStringLiteral("SWITCHBOARD_") + QString::fromLatin1(option).toUpper().replace(QLatin1Char('-'), QLatin1Char('_'));
+    return QStringLiteral("SWITCHBOARD_")
+         + QString::fromLatin1(option).toUpper().replace(QLatin1Char('-'), QLatin1Char('_'));
 }
 
 bool parseListen(const QString &v, QPair<QHostAddress, quint16> *out)
@@ -66,9 +77,12 @@ bool parseListen(const QString &v, QPair<QHostAddress, quint16> *out)
     const uint port = v.mid(colon + 1).toUInt(&ok);
     if (!ok || port > 65535) return false;
     QHostAddress addr;
-    if (host == QLatin1String("localhost")) addr = QHostAddress::LocalHost;
-    else if (host == QLatin1String("*") || host == QLatin1String("0.0.0.0")) addr = QHostAddress::AnyIPv4;
-    else if (!addr.setAddress(host)) return false;
+    if (host == QLatin1String("localhost"))
+        addr = QHostAddress::LocalHost;
+    else if (host == QLatin1String("*") || host == QLatin1String("0.0.0.0"))
+        addr = QHostAddress::AnyIPv4;
+    else if (!addr.setAddress(host))
+        return false;
     *out = {addr, quint16(port)};
     return true;
 }
@@ -79,7 +93,8 @@ QString ServerConfig::usage()
 {
     QString s = QStringLiteral("Usage: switchboard-server [options]\n");
     for (const Option &o : options())
-        s += QStringLiteral("  --%1 %2\n      %3\n").arg(QLatin1String(o.name), QLatin1String(o.valueName), QLatin1String(o.help));
+        s += QStringLiteral("  --%1 %2\n      %3\n")
+                 .arg(QLatin1String(o.name), QLatin1String(o.valueName), QLatin1String(o.help));
     return s;
 }
 
@@ -88,15 +103,23 @@ bool ServerConfig::parse(const QStringList &arguments, QString *error)
     QCommandLineParser parser;
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     for (const Option &o : options())
-        parser.addOption(QCommandLineOption(QString::fromLatin1(o.name), QString::fromLatin1(o.help), QString::fromLatin1(o.valueName)));
-    parser.addOption(QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")));
+        parser.addOption(QCommandLineOption(QString::fromLatin1(o.name), QString::fromLatin1(o.help),
+                                            QString::fromLatin1(o.valueName)));
+    parser.addOption(
+        QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")));
     parser.addOption(QCommandLineOption(QStringLiteral("version"), QStringLiteral("Show the version.")));
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
         return false;
     }
-    if (parser.isSet(QStringLiteral("help"))) { *error = QStringLiteral("help"); return false; }
-    if (parser.isSet(QStringLiteral("version"))) { *error = QStringLiteral("version"); return false; }
+    if (parser.isSet(QStringLiteral("help"))) {
+        *error = QStringLiteral("help");
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        *error = QStringLiteral("version");
+        return false;
+    }
     if (!parser.positionalArguments().isEmpty()) {
         *error = QStringLiteral("unexpected argument: %1").arg(parser.positionalArguments().first());
         return false;
@@ -130,17 +153,26 @@ bool ServerConfig::parse(const QStringList &arguments, QString *error)
     }
     for (const Option &o : options()) {
         const QString e = env.value(envName(o.name));
-        if (!e.isEmpty()) values[QString::fromLatin1(o.name)] = o.repeatable ? e.split(QLatin1Char(','), Qt::SkipEmptyParts) : QStringList{e};
-        if (parser.isSet(QString::fromLatin1(o.name))) values[QString::fromLatin1(o.name)] = parser.values(QString::fromLatin1(o.name));
+        if (!e.isEmpty())
+            values[QString::fromLatin1(o.name)] = o.repeatable ? e.split(QLatin1Char(','), Qt::SkipEmptyParts)
+                                                               : QStringList{e};
+        if (parser.isSet(QString::fromLatin1(o.name)))
+            values[QString::fromLatin1(o.name)] = parser.values(QString::fromLatin1(o.name));
     }
-    auto value = [&](const char *name) { const QStringList l = values.value(QString::fromLatin1(name)); return l.isEmpty() ? QString() : l.last().trimmed(); };
+    auto value = [&](const char *name) {
+        const QStringList l = values.value(QString::fromLatin1(name));
+        return l.isEmpty() ? QString() : l.last().trimmed();
+    };
     auto number = [&](const char *name, qint64 *target, qint64 min, qint64 max) {
         const QString v = value(name);
         if (v.isEmpty()) return true;
         bool ok = false;
         const qint64 n = v.toLongLong(&ok);
         if (!ok || n < min || n > max) {
-            *error = QStringLiteral("bad value for --%1: '%2' (expected a number from %3 to %4)").arg(QLatin1String(name), v).arg(min).arg(max);
+            *error = QStringLiteral("bad value for --%1: '%2' (expected a number from %3 to %4)")
+                         .arg(QLatin1String(name), v)
+                         .arg(min)
+                         .arg(max);
             return false;
         }
         *target = n;
@@ -167,9 +199,10 @@ bool ServerConfig::parse(const QStringList &arguments, QString *error)
     dataDir = value("data-dir");
     if (dataDir.isEmpty()) dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     database = value("database");
-    if (!database.isEmpty() && !database.startsWith(QLatin1String("sqlite:")) && !database.startsWith(QLatin1String("postgres://"))
-        && !database.startsWith(QLatin1String("postgresql://"))) {
-        *error = QStringLiteral("bad --database URL '%1' (expected sqlite:, sqlite:/path or postgres://...)").arg(database);
+    if (!database.isEmpty() && !database.startsWith(QLatin1String("sqlite:"))
+        && !database.startsWith(QLatin1String("postgres://")) && !database.startsWith(QLatin1String("postgresql://"))) {
+        *error =
+            QStringLiteral("bad --database URL '%1' (expected sqlite:, sqlite:/path or postgres://...)").arg(database);
         return false;
     }
     jwtSecret = value("jwt-secret").toUtf8();
@@ -181,7 +214,10 @@ bool ServerConfig::parse(const QStringList &arguments, QString *error)
             return false;
         }
         jwtSecret = f.readAll().trimmed();
-        if (jwtSecret.isEmpty()) { *error = QStringLiteral("--jwt-secret-file %1 is empty").arg(secretFile); return false; }
+        if (jwtSecret.isEmpty()) {
+            *error = QStringLiteral("--jwt-secret-file %1 is empty").arg(secretFile);
+            return false;
+        }
     }
     adminToken = value("admin-token");
     if (!value("log-level").isEmpty()) logLevel = value("log-level").toLower();
@@ -235,9 +271,11 @@ bool ServerConfig::resolveSecret(QString *error)
         jwtSecret = f.readAll().trimmed();
         if (!jwtSecret.isEmpty()) return true;
     }
-    jwtSecret = PasswordHasher::randomSecret(32).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    jwtSecret = PasswordHasher::randomSecret(32).toBase64(QByteArray::Base64UrlEncoding
+                                                          | QByteArray::OmitTrailingEquals);
     QSaveFile out(path);
-    if (jwtSecret.isEmpty() || !out.open(QIODevice::WriteOnly) || out.write(jwtSecret) != jwtSecret.size() || !out.commit()) {
+    if (jwtSecret.isEmpty() || !out.open(QIODevice::WriteOnly) || out.write(jwtSecret) != jwtSecret.size()
+        || !out.commit()) {
         *error = QStringLiteral("cannot write %1").arg(path);
         return false;
     }

@@ -92,8 +92,7 @@ public:
 
     // Claims sub, name, iat = nowSecs, exp = nowSecs + ttlSeconds (docs/api/rest.md#authentication).
     // Empty when userId is empty or ttlSeconds <= 0: such a token would never verify.
-    QByteArray issue(const QString &userId, const QString &name, qint64 ttlSeconds,
-                     qint64 nowSecs) const;
+    QByteArray issue(const QString &userId, const QString &name, qint64 ttlSeconds, qint64 nowSecs) const;
 
     Result verify(QByteArrayView token, qint64 nowSecs) const;
 

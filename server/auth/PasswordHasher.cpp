@@ -21,8 +21,7 @@ public:
     }
     ~PasswordBytes()
     {
-        if (!m_bytes.isEmpty())
-            sodium_memzero(m_bytes.data(), size_t(m_bytes.size()));
+        if (!m_bytes.isEmpty()) sodium_memzero(m_bytes.data(), size_t(m_bytes.size()));
     }
     PasswordBytes(const PasswordBytes &) = delete;
     PasswordBytes &operator=(const PasswordBytes &) = delete;
@@ -36,14 +35,11 @@ private:
 
 bool parseUnsigned(const QByteArray &text, QByteArrayView prefix, quint64 *out)
 {
-    if (!text.startsWith(prefix))
-        return false;
+    if (!text.startsWith(prefix)) return false;
     const QByteArray digits = text.mid(prefix.size());
-    if (digits.isEmpty() || digits.size() > 10)
-        return false;
+    if (digits.isEmpty() || digits.size() > 10) return false;
     for (char c : digits) {
-        if (c < '0' || c > '9')
-            return false;
+        if (c < '0' || c > '9') return false;
     }
     bool ok = false;
     *out = digits.toULongLong(&ok);
@@ -54,11 +50,9 @@ bool parseUnsigned(const QByteArray &text, QByteArrayView prefix, quint64 *out)
 // (too long for crypto_pwhash_STRBYTES, spaces, control or non-ASCII characters).
 QByteArray hashBytes(const QString &hash)
 {
-    if (hash.isEmpty() || hash.size() >= int(crypto_pwhash_STRBYTES))
-        return {};
+    if (hash.isEmpty() || hash.size() >= int(crypto_pwhash_STRBYTES)) return {};
     for (QChar c : hash) {
-        if (c.unicode() <= 0x20 || c.unicode() >= 0x7f)
-            return {};
+        if (c.unicode() <= 0x20 || c.unicode() >= 0x7f) return {};
     }
     return hash.toLatin1();
 }
@@ -75,20 +69,16 @@ bool PasswordHasher::initialize()
 PasswordHasher::Limits PasswordHasher::limitsFor(Cost cost)
 {
     switch (cost) {
-    case Cost::Minimum:
-        return {crypto_pwhash_argon2id_OPSLIMIT_MIN, crypto_pwhash_argon2id_MEMLIMIT_MIN};
+    case Cost::Minimum: return {crypto_pwhash_argon2id_OPSLIMIT_MIN, crypto_pwhash_argon2id_MEMLIMIT_MIN};
     case Cost::Interactive:
         return {crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE, crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE};
-    case Cost::Moderate:
-        return {crypto_pwhash_argon2id_OPSLIMIT_MODERATE, crypto_pwhash_argon2id_MEMLIMIT_MODERATE};
-    case Cost::Sensitive:
-        return {crypto_pwhash_argon2id_OPSLIMIT_SENSITIVE, crypto_pwhash_argon2id_MEMLIMIT_SENSITIVE};
+    case Cost::Moderate: return {crypto_pwhash_argon2id_OPSLIMIT_MODERATE, crypto_pwhash_argon2id_MEMLIMIT_MODERATE};
+    case Cost::Sensitive: return {crypto_pwhash_argon2id_OPSLIMIT_SENSITIVE, crypto_pwhash_argon2id_MEMLIMIT_SENSITIVE};
     }
     return limitsFor(Cost::Interactive);
 }
 
-PasswordHasher::PasswordHasher(Cost cost)
-    : m_limits(limitsFor(cost))
+PasswordHasher::PasswordHasher(Cost cost) : m_limits(limitsFor(cost))
 {
     initialize();
 }
@@ -104,15 +94,13 @@ PasswordHasher::PasswordHasher(quint64 opsLimit, std::size_t memLimit)
 
 QString PasswordHasher::hash(const QString &password) const
 {
-    if (!initialize())
-        return {};
+    if (!initialize()) return {};
     const PasswordBytes bytes(password);
-    if (bytes.size() > MaxPasswordBytes)
-        return {};
+    if (bytes.size() > MaxPasswordBytes) return {};
     char out[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str_alg(out, bytes.data(), (unsigned long long)bytes.size(),
-                              m_limits.opsLimit, m_limits.memLimit,
-                              crypto_pwhash_ALG_ARGON2ID13) != 0)
+    if (crypto_pwhash_str_alg(out, bytes.data(), (unsigned long long)bytes.size(), m_limits.opsLimit, m_limits.memLimit,
+                              crypto_pwhash_ALG_ARGON2ID13)
+        != 0)
         return {};
     return QString::fromLatin1(out);
 }
@@ -122,13 +110,13 @@ QString PasswordHasher::hash(const QString &password) const
 bool PasswordHasher::costIsAcceptable(const QByteArray &hash) const
 {
     const QByteArrayList parts = hash.split('$');
-    if (parts.size() != 6 || !parts.at(0).isEmpty()
-        || (parts.at(1) != "argon2id" && parts.at(1) != "argon2i") || parts.at(2) != "v=19")
+    if (parts.size() != 6 || !parts.at(0).isEmpty() || (parts.at(1) != "argon2id" && parts.at(1) != "argon2i")
+        || parts.at(2) != "v=19")
         return false;
     const QByteArrayList params = parts.at(3).split(',');
     quint64 memKiB = 0, passes = 0, lanes = 0;
-    if (params.size() != 3 || !parseUnsigned(params.at(0), "m=", &memKiB)
-        || !parseUnsigned(params.at(1), "t=", &passes) || !parseUnsigned(params.at(2), "p=", &lanes))
+    if (params.size() != 3 || !parseUnsigned(params.at(0), "m=", &memKiB) || !parseUnsigned(params.at(1), "t=", &passes)
+        || !parseUnsigned(params.at(2), "p=", &lanes))
         return false;
     const Limits ceiling = limitsFor(Cost::Sensitive);
     const quint64 maxOps = std::max<quint64>(m_limits.opsLimit, ceiling.opsLimit);
@@ -139,33 +127,26 @@ bool PasswordHasher::costIsAcceptable(const QByteArray &hash) const
 bool PasswordHasher::verify(const QString &hash, const QString &password) const
 {
     const QByteArray ascii = hashBytes(hash);
-    if (!initialize() || ascii.isEmpty() || !costIsAcceptable(ascii))
-        return false;
+    if (!initialize() || ascii.isEmpty() || !costIsAcceptable(ascii)) return false;
     const PasswordBytes bytes(password);
-    if (bytes.size() > MaxPasswordBytes)
-        return false;
-    return crypto_pwhash_str_verify(ascii.constData(), bytes.data(),
-                                    (unsigned long long)bytes.size()) == 0;
+    if (bytes.size() > MaxPasswordBytes) return false;
+    return crypto_pwhash_str_verify(ascii.constData(), bytes.data(), (unsigned long long)bytes.size()) == 0;
 }
 
 bool PasswordHasher::needsRehash(const QString &hash) const
 {
     const QByteArray ascii = hashBytes(hash);
-    if (!initialize() || ascii.isEmpty())
-        return true;
+    if (!initialize() || ascii.isEmpty()) return true;
     // libsodium checks only the parameters; a tag that is not the 32 bytes we
     // write (43 base64 characters) was not made by us with these settings.
     // Without this, a truncated hash passed whenever its last bits decoded cleanly.
-    if (ascii.size() - ascii.lastIndexOf('$') - 1 != 43)
-        return true;
-    return crypto_pwhash_str_needs_rehash(ascii.constData(), m_limits.opsLimit,
-                                          m_limits.memLimit) != 0;
+    if (ascii.size() - ascii.lastIndexOf('$') - 1 != 43) return true;
+    return crypto_pwhash_str_needs_rehash(ascii.constData(), m_limits.opsLimit, m_limits.memLimit) != 0;
 }
 
 QByteArray PasswordHasher::randomSecret(int bytes)
 {
-    if (bytes <= 0 || bytes > MaxRandomBytes || !initialize())
-        return {};
+    if (bytes <= 0 || bytes > MaxRandomBytes || !initialize()) return {};
     QByteArray secret(bytes, Qt::Uninitialized);
     randombytes_buf(secret.data(), size_t(secret.size()));
     return secret;
@@ -174,6 +155,5 @@ QByteArray PasswordHasher::randomSecret(int bytes)
 QString PasswordHasher::randomToken(int bytes)
 {
     const QByteArray secret = randomSecret(bytes);
-    return QString::fromLatin1(
-        secret.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    return QString::fromLatin1(secret.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }

@@ -28,7 +28,7 @@ public:
 
     struct Limits
     {
-        quint64 opsLimit = 0;   // argon2 passes (t)
+        quint64 opsLimit = 0;     // argon2 passes (t)
         std::size_t memLimit = 0; // bytes (m * 1024)
     };
 

@@ -21,13 +21,16 @@ bool validUsername(const QString &s)
 }
 
 // Verified against for unknown users too, so timing does not reveal who exists.
-const QString kDummyHash = QStringLiteral("$argon2id$v=19$m=8,t=1,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+const QString kDummyHash = QStringLiteral(
+    "$argon2id$v=19$m=8,t=1,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
 
 } // namespace
 
 AccountManager::AccountManager(CoreContext &core, const QByteArray &jwtSecret, QObject *parent)
-    : QObject(parent), m_core(core), m_jwt(std::make_unique<JwtCodec>(jwtSecret)),
-      m_hasher(std::make_unique<PasswordHasher>(core.config.fastPasswordHashing ? PasswordHasher::Cost::Minimum
+    : QObject(parent)
+    , m_core(core)
+    , m_jwt(std::make_unique<JwtCodec>(jwtSecret))
+    , m_hasher(std::make_unique<PasswordHasher>(core.config.fastPasswordHashing ? PasswordHasher::Cost::Minimum
                                                                                 : PasswordHasher::Cost::Interactive))
 {
 }
@@ -40,12 +43,14 @@ void AccountManager::registerUser(const QString &username, const QString &passwo
     using R = Result<User>;
     const CoreError taken = CoreError::conflict("username or email already taken");
     if (!validUsername(username))
-        return CommitPath::reject(done, CoreError::invalid("username", "username must be 2-32 letters, digits, '_', '.' or '-'"));
+        return CommitPath::reject(done, CoreError::invalid("username",
+                                                           "username must be 2-32 letters, digits, '_', '.' or '-'"));
     if (password.size() < 6 || password.toUtf8().size() > PasswordHasher::MaxPasswordBytes)
         return CommitPath::reject(done, CoreError::invalid("password", "password must be at least 6 characters"));
     if (!email.isEmpty() && (!email.contains('@') || email.size() > 254))
         return CommitPath::reject(done, CoreError::invalid("email", "email is not valid"));
-    if (displayName.size() > 80) return CommitPath::reject(done, CoreError::invalid("display_name", "display name is too long"));
+    if (displayName.size() > 80)
+        return CommitPath::reject(done, CoreError::invalid("display_name", "display name is too long"));
     if (m_core.dir.userByName(username) || (!email.isEmpty() && m_core.dir.userByName(email)))
         return CommitPath::reject(done, taken);
 
@@ -53,9 +58,12 @@ void AccountManager::registerUser(const QString &username, const QString &passwo
     const PasswordHasher *hasher = m_hasher.get();
     QThreadPool::globalInstance()->start([=, this] {
         const QString hash = hasher->hash(password);
-        QMetaObject::invokeMethod(this, [=, this] {
+        QMetaObject::invokeMethod(
+            this,
+            [=, this] {
             if (!guard.alive()) return; // nobody waits for the account: do not create it
-            if (hash.isEmpty()) return CommitPath::reply(guard, done, R::failure(CoreError::internal("internal error")));
+            if (hash.isEmpty())
+                return CommitPath::reply(guard, done, R::failure(CoreError::internal("internal error")));
             if (m_core.dir.userByName(username) || (!email.isEmpty() && m_core.dir.userByName(email)))
                 return CommitPath::reply(guard, done, R::failure(taken));
             User u;
@@ -65,7 +73,8 @@ void AccountManager::registerUser(const QString &username, const QString &passwo
             u.displayName = displayName;
             u.createdAt = Timestamp::nowMs();
             createUser(u, hash, context, done);
-        }, Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -100,14 +109,19 @@ void AccountManager::login(const QString &name, const QString &password, QObject
     const PasswordHasher *hasher = m_hasher.get();
     QThreadPool::globalInstance()->start([=, this] {
         const bool ok = hasher->verify(hash.isEmpty() ? kDummyHash : hash, password);
-        QMetaObject::invokeMethod(this, [=, this] {
+        QMetaObject::invokeMethod(
+            this,
+            [=, this] {
             const CoreError refused = CoreError::unauthorized("invalid username or password");
-            if (!u.isValid() || hash.isEmpty() || !ok) return CommitPath::reply(guard, done, Result<User>::failure(refused));
+            if (!u.isValid() || hash.isEmpty() || !ok)
+                return CommitPath::reply(guard, done, Result<User>::failure(refused));
             const User *now = m_core.dir.user(u.id);
             if (!now || now->disabled)
-                return CommitPath::reply(guard, done, Result<User>::failure(CoreError::unauthorized("account disabled")));
+                return CommitPath::reply(guard, done,
+                                         Result<User>::failure(CoreError::unauthorized("account disabled")));
             CommitPath::reply(guard, done, Result<User>::success(*now));
-        }, Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
     });
 }
 
@@ -120,7 +134,8 @@ Result<User> AccountManager::authenticate(const QByteArray &token) const
 {
     if (token.isEmpty()) return Result<User>::failure(CoreError::unauthorized("missing token"));
     const JwtCodec::Result r = m_jwt->verify(token, Timestamp::nowMs() / 1000);
-    if (!r.ok) return Result<User>::failure(CoreError::unauthorized(QStringLiteral("invalid token: %1").arg(r.errorCode())));
+    if (!r.ok)
+        return Result<User>::failure(CoreError::unauthorized(QStringLiteral("invalid token: %1").arg(r.errorCode())));
     const User *u = m_core.dir.user(r.subject());
     if (!u) return Result<User>::failure(CoreError::unauthorized("invalid token: unknown user"));
     if (u->disabled) return Result<User>::failure(CoreError::unauthorized("account disabled"));
@@ -130,7 +145,8 @@ Result<User> AccountManager::authenticate(const QByteArray &token) const
 void AccountManager::disableUser(const QString &userId, const QString &reason, QObject *context, Callback<User> done)
 {
     const User *u = m_core.dir.user(userId);
-    if (!u || userId == CoreContext::systemUserId()) return CommitPath::reject(done, CoreError::notFound("no such user"));
+    if (!u || userId == CoreContext::systemUserId())
+        return CommitPath::reject(done, CoreError::notFound("no such user"));
     User changed = *u;
     changed.disabled = true;
     CommitPath::Steps<User> steps;

@@ -9,7 +9,10 @@ namespace {
 
 const QString kUploadPath = QStringLiteral("/api/v1/uploads/");
 
-CoreError invalid(const QString &why) { return CoreError::invalid(QStringLiteral("attachments"), why); }
+CoreError invalid(const QString &why)
+{
+    return CoreError::invalid(QStringLiteral("attachments"), why);
+}
 
 } // namespace
 
@@ -58,7 +61,8 @@ Result<Attachment> AttachmentPolicy::external(const QString &actorId, const Atta
         return Result<Attachment>::failure(
             invalid(QStringLiteral("an attachment needs an http(s) url of at most %1 characters").arg(MaxUrlLength)));
     if (given.originalName.size() > MaxNameLength)
-        return Result<Attachment>::failure(invalid(QStringLiteral("attachment name is longer than %1 characters").arg(MaxNameLength)));
+        return Result<Attachment>::failure(
+            invalid(QStringLiteral("attachment name is longer than %1 characters").arg(MaxNameLength)));
     const QString type = given.mimeType.toLower();
     if (!type.isEmpty() && !mediaType.match(type).hasMatch())
         return Result<Attachment>::failure(invalid(QStringLiteral("attachment type is not a media type")));

@@ -26,7 +26,8 @@ Result<Channel> ChannelAccess::readable(const QString &userId, const QString &ch
     const Channel *c = m_dir.channel(channelId);
     if (!c) return Result<Channel>::failure(CoreError::notFound("channel not found"));
     if (!m_dir.canRead(channelId, userId)) {
-        if (c->type == Channel::Type::Dm) return Result<Channel>::failure(CoreError::accessDenied("Access denied to conversation"));
+        if (c->type == Channel::Type::Dm)
+            return Result<Channel>::failure(CoreError::accessDenied("Access denied to conversation"));
         return Result<Channel>::failure(CoreError::accessDenied("Access denied to channel"));
     }
     return Result<Channel>::success(*c);

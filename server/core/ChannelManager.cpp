@@ -23,7 +23,9 @@ bool ChannelManager::ensureDefaultWorkspace(QString *error)
     general.description = QStringLiteral("General discussion");
     general.createdAt = w.createdAt;
     StoreStatus first;
-    auto note = [&first](const StoreStatus &s) { if (!s.ok() && first.ok()) first = s; };
+    auto note = [&first](const StoreStatus &s) {
+        if (!s.ok() && first.ok()) first = s;
+    };
     m_core.store->insertWorkspace(w, note);
     m_core.store->insertChannel(general, note);
     m_core.store->flush();
@@ -47,10 +49,12 @@ QList<Workspace> ChannelManager::workspacesOf(const QString &userId) const
     return out;
 }
 
-void ChannelManager::createWorkspace(const QString &actorId, const QString &name, QObject *context, Callback<Workspace> done)
+void ChannelManager::createWorkspace(const QString &actorId, const QString &name, QObject *context,
+                                     Callback<Workspace> done)
 {
     const QString n = name.trimmed();
-    if (n.isEmpty() || n.size() > 80) return CommitPath::reject(done, CoreError::invalid("name", "name must be 1-80 characters"));
+    if (n.isEmpty() || n.size() > 80)
+        return CommitPath::reject(done, CoreError::invalid("name", "name must be 1-80 characters"));
     const Workspace w{Timestamp::newId(), n, actorId, false, Timestamp::nowMs()};
     CommitPath::Steps<Workspace> steps;
     steps.write = [=](Store &store, CommitPath::Tally &t) {
@@ -84,7 +88,9 @@ void ChannelManager::addWorkspaceMember(const QString &actorId, const QString &w
         m_core.dir.addWorkspaceMember(workspaceId, userId);
         return Result<Workspace>::success(ws);
     };
-    steps.publish = [=, this](const Workspace &) { subscribeFollowers(userId, RoomManager::workspaceTopic(workspaceId)); };
+    steps.publish = [=, this](const Workspace &) {
+        subscribeFollowers(userId, RoomManager::workspaceTopic(workspaceId));
+    };
     m_core.commits.commit(context, std::move(done), std::move(steps));
 }
 
@@ -99,8 +105,6 @@ void ChannelManager::subscribeFollowers(const QString &userId, const QString &to
 // ---- channels -----------------------------------------------------------------
 
 
-
-
 void ChannelManager::createChannel(const QString &actorId, const QString &name, const QString &type,
                                    const QString &description, const QString &workspaceId, QObject *context,
                                    Callback<Channel> done)
@@ -108,10 +112,12 @@ void ChannelManager::createChannel(const QString &actorId, const QString &name, 
     Channel c;
     c.name = name.trimmed();
     if (c.name.startsWith('#')) c.name.remove(0, 1);
-    if (c.name.isEmpty() || c.name.size() > 80) return CommitPath::reject(done, CoreError::invalid("name", "name must be 1-80 characters"));
+    if (c.name.isEmpty() || c.name.size() > 80)
+        return CommitPath::reject(done, CoreError::invalid("name", "name must be 1-80 characters"));
     if (!Channel::parseType(type.isEmpty() ? QStringLiteral("public") : type, &c.type) || c.type == Channel::Type::Dm)
         return CommitPath::reject(done, CoreError::invalid("type", "type must be public or private"));
-    if (description.size() > 1000) return CommitPath::reject(done, CoreError::invalid("description", "description is too long"));
+    if (description.size() > 1000)
+        return CommitPath::reject(done, CoreError::invalid("description", "description is too long"));
     c.workspaceId = workspaceId.isEmpty() ? m_core.dir.defaultWorkspaceId() : workspaceId;
     if (!m_core.dir.workspace(c.workspaceId) || !m_core.dir.isWorkspaceMember(c.workspaceId, actorId))
         return CommitPath::reject(done, CoreError::notFound("no such workspace"));
@@ -137,9 +143,10 @@ void ChannelManager::createChannel(const QString &actorId, const QString &name, 
         return R::success(c);
     };
     steps.publish = [=, this](const Channel &) {
-        m_core.outlet.publish(ChatEvent::Type::ChannelCreated, c, [&](ChatEvent &e) { e.actor = *m_core.dir.user(actorId); },
-                              c.isPublic() ? QStringList{RoomManager::workspaceTopic(c.workspaceId)}
-                                           : QStringList{RoomManager::userTopic(actorId)});
+        m_core.outlet.publish(
+            ChatEvent::Type::ChannelCreated, c, [&](ChatEvent &e) { e.actor = *m_core.dir.user(actorId); },
+            c.isPublic() ? QStringList{RoomManager::workspaceTopic(c.workspaceId)}
+                         : QStringList{RoomManager::userTopic(actorId)});
         announceMember(c, actorId, actorId);
     };
     m_core.commits.commit(context, std::move(done), std::move(steps));
@@ -149,20 +156,25 @@ void ChannelManager::updateChannel(const QString &actorId, const QString &channe
                                    const std::optional<QString> &description, QObject *context, Callback<Channel> done)
 {
     const Channel *cur = m_core.dir.channel(channelId);
-    if (!cur || !m_core.dir.canRead(channelId, actorId)) return CommitPath::reject(done, CoreError::notFound("channel not found"));
+    if (!cur || !m_core.dir.canRead(channelId, actorId))
+        return CommitPath::reject(done, CoreError::notFound("channel not found"));
     if (!m_core.access.canModerate(actorId, *cur))
-        return CommitPath::reject(done, CoreError::accessDenied("only the creator or a workspace owner can change a channel"));
+        return CommitPath::reject(done, CoreError::accessDenied(
+                                            "only the creator or a workspace owner can change a channel"));
     Channel c = *cur;
     if (name) {
         QString n = name->trimmed();
         if (n.startsWith('#')) n.remove(0, 1);
-        if (n.isEmpty() || n.size() > 80) return CommitPath::reject(done, CoreError::invalid("name", "name must be 1-80 characters"));
+        if (n.isEmpty() || n.size() > 80)
+            return CommitPath::reject(done, CoreError::invalid("name", "name must be 1-80 characters"));
         const QString other = m_core.dir.findChannelByName(c.workspaceId, n);
-        if (!other.isEmpty() && other != c.id) return CommitPath::reject(done, CoreError::conflict("a channel with that name exists"));
+        if (!other.isEmpty() && other != c.id)
+            return CommitPath::reject(done, CoreError::conflict("a channel with that name exists"));
         c.name = n;
     }
     if (description) {
-        if (description->size() > 1000) return CommitPath::reject(done, CoreError::invalid("description", "description is too long"));
+        if (description->size() > 1000)
+            return CommitPath::reject(done, CoreError::invalid("description", "description is too long"));
         c.description = *description;
     }
     CommitPath::Steps<Channel> steps;
@@ -173,27 +185,36 @@ void ChannelManager::updateChannel(const QString &actorId, const QString &channe
         return R::success(c);
     };
     steps.publish = [=, this](const Channel &) {
-        m_core.outlet.publish(ChatEvent::Type::ChannelUpdated, c,
-                              [&](ChatEvent &e) { if (const User *u = m_core.dir.user(actorId)) e.actor = *u; },
-                              m_core.access.topicsFor(c, true));
+        m_core.outlet.publish(
+            ChatEvent::Type::ChannelUpdated, c,
+            [&](ChatEvent &e) {
+            if (const User *u = m_core.dir.user(actorId)) e.actor = *u;
+            },
+            m_core.access.topicsFor(c, true));
     };
     m_core.commits.commit(context, std::move(done), std::move(steps));
 }
 
-void ChannelManager::deleteChannel(const QString &actorId, const QString &channelId, QObject *context, Callback<Channel> done)
+void ChannelManager::deleteChannel(const QString &actorId, const QString &channelId, QObject *context,
+                                   Callback<Channel> done)
 {
     const Channel *cur = m_core.dir.channel(channelId);
-    if (!cur || !m_core.dir.canRead(channelId, actorId)) return CommitPath::reject(done, CoreError::notFound("channel not found"));
+    if (!cur || !m_core.dir.canRead(channelId, actorId))
+        return CommitPath::reject(done, CoreError::notFound("channel not found"));
     if (!m_core.access.canModerate(actorId, *cur))
-        return CommitPath::reject(done, CoreError::accessDenied("only the creator or a workspace owner can delete a channel"));
+        return CommitPath::reject(done, CoreError::accessDenied(
+                                            "only the creator or a workspace owner can delete a channel"));
     const Channel c = *cur;
     CommitPath::Steps<Channel> steps;
     steps.write = [=](Store &store, CommitPath::Tally &t) { store.deleteChannel(channelId, t.next()); };
     steps.apply = [=] { return R::success(c); };
     steps.publish = [=, this](const Channel &) {
-        m_core.outlet.publish(ChatEvent::Type::ChannelDeleted, c,
-                              [&](ChatEvent &e) { if (const User *u = m_core.dir.user(actorId)) e.actor = *u; },
-                              m_core.access.topicsFor(c, true));
+        m_core.outlet.publish(
+            ChatEvent::Type::ChannelDeleted, c,
+            [&](ChatEvent &e) {
+            if (const User *u = m_core.dir.user(actorId)) e.actor = *u;
+            },
+            m_core.access.topicsFor(c, true));
     };
     steps.settle = [=, this](const Channel &) {
         const QString topic = RoomManager::channelTopic(c.id);
@@ -205,7 +226,8 @@ void ChannelManager::deleteChannel(const QString &actorId, const QString &channe
 
 // ---- membership -----------------------------------------------------------------
 
-void ChannelManager::joinChannel(const QString &actorId, const QString &channelId, QObject *context, Callback<Channel> done)
+void ChannelManager::joinChannel(const QString &actorId, const QString &channelId, QObject *context,
+                                 Callback<Channel> done)
 {
     const Channel *c = m_core.dir.channel(channelId);
     if (!c) return CommitPath::reject(done, CoreError::notFound("channel not found"));
@@ -234,8 +256,8 @@ CoreError ChannelManager::checkJoinRate(const QString &userId)
     return m_core.checkRate(QStringLiteral("join:") + userId, m_core.config.joinsPerMinute);
 }
 
-void ChannelManager::addMember(const QString &actorId, const QString &channelId, const QString &userId, QObject *context,
-                               Callback<Channel> done)
+void ChannelManager::addMember(const QString &actorId, const QString &channelId, const QString &userId,
+                               QObject *context, Callback<Channel> done)
 {
     const Channel *cur = m_core.dir.channel(channelId);
     if (!cur) return CommitPath::reject(done, CoreError::notFound("channel not found"));
@@ -255,7 +277,9 @@ void ChannelManager::persistMember(const Channel &c, const QString &userId, cons
                                    Callback<Channel> done)
 {
     CommitPath::Steps<Channel> steps;
-    steps.write = [=](Store &store, CommitPath::Tally &t) { store.addChannelMember(c.id, userId, Timestamp::nowMs(), t.next()); };
+    steps.write = [=](Store &store, CommitPath::Tally &t) {
+        store.addChannelMember(c.id, userId, Timestamp::nowMs(), t.next());
+    };
     steps.apply = [=, this] {
         // Deleted while the membership was being written.
         if (!m_core.dir.channel(c.id)) return R::failure(CoreError::notFound("channel not found"));
@@ -275,10 +299,13 @@ void ChannelManager::announceMember(const Channel &c, const QString &userId, con
 {
     m_core.dir.addChannelMember(c.id, userId);
     subscribeFollowers(userId, RoomManager::channelTopic(c.id));
-    m_core.outlet.publish(ChatEvent::Type::MemberJoined, c, [&](ChatEvent &e) {
+    m_core.outlet.publish(
+        ChatEvent::Type::MemberJoined, c,
+        [&](ChatEvent &e) {
         if (const User *u = m_core.dir.user(userId)) e.subject = *u;
         if (const User *a = m_core.dir.user(actorId)) e.actor = *a;
-    }, m_core.access.topicsFor(c, true) << RoomManager::userTopic(userId));
+        },
+        m_core.access.topicsFor(c, true) << RoomManager::userTopic(userId));
 }
 
 void ChannelManager::removeMember(const QString &actorId, const QString &channelId, const QString &userId,
@@ -288,8 +315,10 @@ void ChannelManager::removeMember(const QString &actorId, const QString &channel
     if (!cur || (!actorId.isEmpty() && !m_core.dir.canRead(channelId, actorId)))
         return CommitPath::reject(done, CoreError::notFound("channel not found"));
     if (actorId != userId && !m_core.access.canModerate(actorId, *cur))
-        return CommitPath::reject(done, CoreError::accessDenied("only the creator or a workspace owner can remove members"));
-    if (!m_core.dir.isChannelMember(channelId, userId)) return CommitPath::reject(done, CoreError::notFound("user is not a member"));
+        return CommitPath::reject(done,
+                                  CoreError::accessDenied("only the creator or a workspace owner can remove members"));
+    if (!m_core.dir.isChannelMember(channelId, userId))
+        return CommitPath::reject(done, CoreError::notFound("user is not a member"));
     const Channel c = *cur;
     const QString actor = actorId.isEmpty() ? userId : actorId;
     CommitPath::Steps<Channel> steps;
@@ -297,10 +326,13 @@ void ChannelManager::removeMember(const QString &actorId, const QString &channel
     steps.apply = [=] { return R::success(c); };
     // Everyone hears it (the leaver included) before the leaver's subscriptions go.
     steps.publish = [=, this](const Channel &) {
-        m_core.outlet.publish(ChatEvent::Type::MemberLeft, c, [&](ChatEvent &e) {
+        m_core.outlet.publish(
+            ChatEvent::Type::MemberLeft, c,
+            [&](ChatEvent &e) {
             if (const User *u = m_core.dir.user(userId)) e.subject = *u;
             if (const User *a = m_core.dir.user(actor)) e.actor = *a;
-        }, m_core.access.topicsFor(c, true) << RoomManager::userTopic(userId));
+            },
+            m_core.access.topicsFor(c, true) << RoomManager::userTopic(userId));
     };
     steps.settle = [=, this](const Channel &) { memberRemoved(c, userId); };
     m_core.commits.commit(context, std::move(done), std::move(steps));
@@ -320,12 +352,14 @@ void ChannelManager::openConversation(const QString &actorId, QStringList partic
     participantIds.append(actorId);
     participantIds.removeDuplicates();
     if (participantIds.size() < 2 || participantIds.size() > 9)
-        return CommitPath::reject(done, CoreError::invalid("participant_ids", "a conversation has 2 to 9 participants"));
+        return CommitPath::reject(done,
+                                  CoreError::invalid("participant_ids", "a conversation has 2 to 9 participants"));
     QStringList names;
     for (const QString &id : participantIds) {
         const User *u = m_core.dir.user(id);
         if (!u || u->id == CoreContext::systemUserId())
-            return CommitPath::reject(done, CoreError::invalid("participant_ids", QStringLiteral("no such user: %1").arg(id.left(64))));
+            return CommitPath::reject(done, CoreError::invalid("participant_ids",
+                                                               QStringLiteral("no such user: %1").arg(id.left(64))));
         names.append(u->username);
     }
     const QString key = Directory::dmKey(participantIds);
@@ -334,7 +368,8 @@ void ChannelManager::openConversation(const QString &actorId, QStringList partic
         pending->append({std::move(done), ContextGuard(context)});
         return;
     }
-    if (const Channel *existing = m_core.dir.channel(m_core.dir.dmChannel(key))) return done ? done(R::success(*existing)) : void();
+    if (const Channel *existing = m_core.dir.channel(m_core.dir.dmChannel(key)))
+        return done ? done(R::success(*existing)) : void();
     std::sort(names.begin(), names.end());
     Channel c;
     c.id = Timestamp::newId();
@@ -360,7 +395,8 @@ void ChannelManager::openConversation(const QString &actorId, QStringList partic
     steps.publish = [=, this](const Channel &) {
         QStringList topics;
         for (const QString &id : participantIds) topics.append(RoomManager::userTopic(id));
-        m_core.outlet.publish(ChatEvent::Type::ChannelCreated, c, [&](ChatEvent &e) { e.actor = *m_core.dir.user(actorId); }, topics);
+        m_core.outlet.publish(
+            ChatEvent::Type::ChannelCreated, c, [&](ChatEvent &e) { e.actor = *m_core.dir.user(actorId); }, topics);
         for (const QString &id : participantIds) subscribeFollowers(id, RoomManager::channelTopic(c.id));
     };
     // Every caller hears the outcome, each only while its own context lives.

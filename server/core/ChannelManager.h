@@ -26,8 +26,8 @@ public:
 
     QList<Workspace> workspacesOf(const QString &userId) const;
     void createWorkspace(const QString &actorId, const QString &name, QObject *context, Callback<Workspace> done);
-    void addWorkspaceMember(const QString &actorId, const QString &workspaceId, const QString &userId,
-                            QObject *context, Callback<Workspace> done);
+    void addWorkspaceMember(const QString &actorId, const QString &workspaceId, const QString &userId, QObject *context,
+                            Callback<Workspace> done);
 
     void createChannel(const QString &actorId, const QString &name, const QString &type, const QString &description,
                        const QString &workspaceId, QObject *context, Callback<Channel> done);

@@ -18,28 +18,39 @@
 struct ChatEvent
 {
     enum class Type {
-        MessageCreated, MessageUpdated, MessageDeleted,
-        ReactionAdded, ReactionRemoved,
-        TypingStarted, TypingStopped,
+        MessageCreated,
+        MessageUpdated,
+        MessageDeleted,
+        ReactionAdded,
+        ReactionRemoved,
+        TypingStarted,
+        TypingStopped,
         PresenceChanged,
-        MemberJoined, MemberLeft,
-        ChannelCreated, ChannelUpdated, ChannelDeleted,
-        MessageRead, ThreadUpdated, Mention, SystemMessage,
+        MemberJoined,
+        MemberLeft,
+        ChannelCreated,
+        ChannelUpdated,
+        ChannelDeleted,
+        MessageRead,
+        ThreadUpdated,
+        Mention,
+        SystemMessage,
         // Room participation (seed 002): a user's first session entered the
         // channel's room, or their last one left it. Ephemeral, like presence.
-        ParticipantJoined, ParticipantLeft,
+        ParticipantJoined,
+        ParticipantLeft,
     };
 
     Type type = Type::MessageCreated;
-    qint64 at = 0;          // ms since epoch
-    Channel channel;        // the channel concerned (empty for presence)
-    Message message;        // the message; for ThreadUpdated and Mention the relevant one
-    Message replyTo;        // quoted message, when message.replyToId is set
-    Message forwardedFrom;  // original, when message.forwardedFromId is set
+    qint64 at = 0;         // ms since epoch
+    Channel channel;       // the channel concerned (empty for presence)
+    Message message;       // the message; for ThreadUpdated and Mention the relevant one
+    Message replyTo;       // quoted message, when message.replyToId is set
+    Message forwardedFrom; // original, when message.forwardedFromId is set
     Reaction reaction;
-    User actor;             // who acted: author, reactor, typist, the user whose presence changed
-    User subject;           // member events: who joined or left; Mention: who was mentioned
-    QString status;         // presence: online, away, busy, offline
+    User actor;              // who acted: author, reactor, typist, the user whose presence changed
+    User subject;            // member events: who joined or left; Mention: who was mentioned
+    QString status;          // presence: online, away, busy, offline
     QString originSessionId; // the session that caused it, if any (for echo suppression)
 
     // Stable name for logs, metrics and the admin traffic view.

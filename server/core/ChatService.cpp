@@ -15,7 +15,8 @@
 #include <QTimer>
 
 ChatService::ChatService(Store *store, const QByteArray &jwtSecret, const CoreConfig &config, QObject *parent)
-    : QObject(parent), m_core(std::make_unique<CoreContext>(store, config))
+    : QObject(parent)
+    , m_core(std::make_unique<CoreContext>(store, config))
 {
     m_accounts = std::make_unique<AccountManager>(*m_core, jwtSecret);
     m_channels = std::make_unique<ChannelManager>(*m_core);
@@ -30,7 +31,8 @@ ChatService::ChatService(Store *store, const QByteArray &jwtSecret, const CoreCo
     m_core->lane = m_lane.get();
     m_core->participation = m_participation.get();
     m_core->typing.setTimeoutMs(config.typingTimeoutMs);
-    connect(&m_core->outlet, &EventOutlet::published, this, [this](const ChatEventPtr &e) { Q_EMIT eventPublished(e); });
+    connect(&m_core->outlet, &EventOutlet::published, this,
+            [this](const ChatEventPtr &e) { Q_EMIT eventPublished(e); });
     connect(m_sessions.get(), &SessionManager::sessionAttached, this, &ChatService::sessionAttached);
     connect(m_sessions.get(), &SessionManager::sessionDetached, this, &ChatService::sessionDetached);
     m_prune = new QTimer(this);
@@ -69,7 +71,8 @@ bool ChatService::loadDirectory()
     QHash<QString, QStringList> dmMembers;
     for (const auto &m : store->loadChannelMembers()) {
         dir.addChannelMember(m.scopeId, m.userId);
-        if (const Channel *c = dir.channel(m.scopeId); c && c->type == Channel::Type::Dm) dmMembers[m.scopeId].append(m.userId);
+        if (const Channel *c = dir.channel(m.scopeId); c && c->type == Channel::Type::Dm)
+            dmMembers[m.scopeId].append(m.userId);
     }
     for (auto it = dmMembers.cbegin(); it != dmMembers.cend(); ++it) dir.putDm(Directory::dmKey(it.value()), it.key());
     const QHash<QString, qint64> seqs = store->loadChannelSequences();
@@ -77,7 +80,10 @@ bool ChatService::loadDirectory()
     return true;
 }
 
-const CoreConfig &ChatService::config() const { return m_core->config; }
+const CoreConfig &ChatService::config() const
+{
+    return m_core->config;
+}
 
 void ChatService::setConfig(const CoreConfig &config)
 {
@@ -85,16 +91,34 @@ void ChatService::setConfig(const CoreConfig &config)
     m_core->typing.setTimeoutMs(config.typingTimeoutMs);
 }
 
-const Directory &ChatService::directory() const { return m_core->dir; }
-RoomManager *ChatService::rooms() const { return &m_core->rooms; }
-const PresenceManager *ChatService::presence() const { return &m_core->presence; }
-EphemeralLane *ChatService::lane() const { return m_lane.get(); }
+const Directory &ChatService::directory() const
+{
+    return m_core->dir;
+}
+RoomManager *ChatService::rooms() const
+{
+    return &m_core->rooms;
+}
+const PresenceManager *ChatService::presence() const
+{
+    return &m_core->presence;
+}
+EphemeralLane *ChatService::lane() const
+{
+    return m_lane.get();
+}
 bool ChatService::isInRoom(const QString &channelId, const QString &userId) const
 {
     return m_participation->isInRoom(channelId, userId);
 }
-const TypingManager *ChatService::typing() const { return &m_core->typing; }
-EventOutlet *ChatService::outlet() const { return &m_core->outlet; }
+const TypingManager *ChatService::typing() const
+{
+    return &m_core->typing;
+}
+EventOutlet *ChatService::outlet() const
+{
+    return &m_core->outlet;
+}
 
 StorageStats ChatService::storageStats() const
 {
@@ -116,9 +140,18 @@ void ChatService::login(const QString &name, const QString &password, QObject *c
     m_accounts->login(name, password, context, std::move(done));
 }
 
-QByteArray ChatService::issueToken(const User &u) const { return m_accounts->issueToken(u); }
-Result<User> ChatService::authenticate(const QByteArray &token) const { return m_accounts->authenticate(token); }
-const User *ChatService::user(const QString &id) const { return m_core->dir.user(id); }
+QByteArray ChatService::issueToken(const User &u) const
+{
+    return m_accounts->issueToken(u);
+}
+Result<User> ChatService::authenticate(const QByteArray &token) const
+{
+    return m_accounts->authenticate(token);
+}
+const User *ChatService::user(const QString &id) const
+{
+    return m_core->dir.user(id);
+}
 
 void ChatService::disableUser(const QString &userId, const QString &reason, QObject *context, Callback<User> done)
 {
@@ -127,9 +160,13 @@ void ChatService::disableUser(const QString &userId, const QString &reason, QObj
 
 // ---- workspaces and channels ----------------------------------------------------
 
-QList<Workspace> ChatService::workspacesOf(const QString &userId) const { return m_channels->workspacesOf(userId); }
+QList<Workspace> ChatService::workspacesOf(const QString &userId) const
+{
+    return m_channels->workspacesOf(userId);
+}
 
-void ChatService::createWorkspace(const QString &actorId, const QString &name, QObject *context, Callback<Workspace> done)
+void ChatService::createWorkspace(const QString &actorId, const QString &name, QObject *context,
+                                  Callback<Workspace> done)
 {
     m_channels->createWorkspace(actorId, name, context, std::move(done));
 }
@@ -150,8 +187,9 @@ Result<Channel> ChatService::readableChannel(const QString &userId, const QStrin
     return m_core->access.readable(userId, channelId);
 }
 
-void ChatService::createChannel(const QString &actorId, const QString &name, const QString &type, const QString &description,
-                                const QString &workspaceId, QObject *context, Callback<Channel> done)
+void ChatService::createChannel(const QString &actorId, const QString &name, const QString &type,
+                                const QString &description, const QString &workspaceId, QObject *context,
+                                Callback<Channel> done)
 {
     m_channels->createChannel(actorId, name, type, description, workspaceId, context, std::move(done));
 }
@@ -162,12 +200,14 @@ void ChatService::updateChannel(const QString &actorId, const QString &channelId
     m_channels->updateChannel(actorId, channelId, name, description, context, std::move(done));
 }
 
-void ChatService::deleteChannel(const QString &actorId, const QString &channelId, QObject *context, Callback<Channel> done)
+void ChatService::deleteChannel(const QString &actorId, const QString &channelId, QObject *context,
+                                Callback<Channel> done)
 {
     m_channels->deleteChannel(actorId, channelId, context, std::move(done));
 }
 
-void ChatService::joinChannel(const QString &actorId, const QString &channelId, QObject *context, Callback<Channel> done)
+void ChatService::joinChannel(const QString &actorId, const QString &channelId, QObject *context,
+                              Callback<Channel> done)
 {
     m_channels->joinChannel(actorId, channelId, context, std::move(done));
 }
@@ -177,7 +217,10 @@ void ChatService::enterChannel(Session *session, const QString &channelId, QObje
     m_channels->enterChannel(session, channelId, context, std::move(done));
 }
 
-CoreError ChatService::checkJoinRate(const QString &userId) { return m_channels->checkJoinRate(userId); }
+CoreError ChatService::checkJoinRate(const QString &userId)
+{
+    return m_channels->checkJoinRate(userId);
+}
 
 void ChatService::addMember(const QString &actorId, const QString &channelId, const QString &userId, QObject *context,
                             Callback<Channel> done)
@@ -185,18 +228,22 @@ void ChatService::addMember(const QString &actorId, const QString &channelId, co
     m_channels->addMember(actorId, channelId, userId, context, std::move(done));
 }
 
-void ChatService::removeMember(const QString &actorId, const QString &channelId, const QString &userId, QObject *context,
-                               Callback<Channel> done)
+void ChatService::removeMember(const QString &actorId, const QString &channelId, const QString &userId,
+                               QObject *context, Callback<Channel> done)
 {
     m_channels->removeMember(actorId, channelId, userId, context, std::move(done));
 }
 
-void ChatService::openConversation(const QString &actorId, QStringList participantIds, QObject *context, Callback<Channel> done)
+void ChatService::openConversation(const QString &actorId, QStringList participantIds, QObject *context,
+                                   Callback<Channel> done)
 {
     m_channels->openConversation(actorId, std::move(participantIds), context, std::move(done));
 }
 
-QStringList ChatService::onlineMembers(const QString &channelId) const { return m_channels->onlineMembers(channelId); }
+QStringList ChatService::onlineMembers(const QString &channelId) const
+{
+    return m_channels->onlineMembers(channelId);
+}
 
 // ---- messages -------------------------------------------------------------------
 
@@ -206,13 +253,14 @@ void ChatService::postMessage(const QString &actorId, const PostMessage &cmd, QO
     m_messages->post(actorId, cmd, context, std::move(done), originSessionId);
 }
 
-void ChatService::editMessage(const QString &actorId, const QString &messageId, const QString &content, QObject *context,
-                              Callback<Message> done)
+void ChatService::editMessage(const QString &actorId, const QString &messageId, const QString &content,
+                              QObject *context, Callback<Message> done)
 {
     m_messages->edit(actorId, messageId, content, context, std::move(done));
 }
 
-void ChatService::deleteMessage(const QString &actorId, const QString &messageId, QObject *context, Callback<Message> done)
+void ChatService::deleteMessage(const QString &actorId, const QString &messageId, QObject *context,
+                                Callback<Message> done)
 {
     m_messages->remove(actorId, messageId, context, std::move(done));
 }
@@ -229,8 +277,8 @@ void ChatService::addReaction(const QString &actorId, const QString &messageId, 
     m_messages->addReaction(actorId, messageId, emoji, context, std::move(done));
 }
 
-void ChatService::removeReaction(const QString &actorId, const QString &messageId, const QString &emoji, QObject *context,
-                                 Callback<Reaction> done)
+void ChatService::removeReaction(const QString &actorId, const QString &messageId, const QString &emoji,
+                                 QObject *context, Callback<Reaction> done)
 {
     m_messages->removeReaction(actorId, messageId, emoji, context, std::move(done));
 }
@@ -251,7 +299,8 @@ void ChatService::systemMessage(const QString &channelId, const QString &text, Q
     m_messages->systemMessage(channelId, text, context, std::move(done));
 }
 
-void ChatService::registerUpload(const QString &actorId, const Attachment &upload, QObject *context, Callback<Attachment> done)
+void ChatService::registerUpload(const QString &actorId, const Attachment &upload, QObject *context,
+                                 Callback<Attachment> done)
 {
     m_messages->registerUpload(actorId, upload, context, std::move(done));
 }
@@ -266,18 +315,20 @@ Result<Message> ChatService::message(const QString &actorId, const QString &mess
     return m_messages->message(actorId, messageId);
 }
 
-Result<QList<Message>> ChatService::history(const QString &actorId, const QString &channelId, const QString &beforeId, int limit) const
+Result<QList<Message>> ChatService::history(const QString &actorId, const QString &channelId, const QString &beforeId,
+                                            int limit) const
 {
     return m_messages->history(actorId, channelId, beforeId, limit);
 }
 
-Result<QList<Message>> ChatService::historyPage(const QString &actorId, const QString &channelId, int page, int pageSize) const
+Result<QList<Message>> ChatService::historyPage(const QString &actorId, const QString &channelId, int page,
+                                                int pageSize) const
 {
     return m_messages->historyPage(actorId, channelId, page, pageSize);
 }
 
-Result<QList<Message>> ChatService::messagesSince(const QString &actorId, const QString &channelId, const QString &afterId,
-                                                  int limit) const
+Result<QList<Message>> ChatService::messagesSince(const QString &actorId, const QString &channelId,
+                                                  const QString &afterId, int limit) const
 {
     return m_messages->messagesSince(actorId, channelId, afterId, limit);
 }
@@ -294,13 +345,43 @@ CoreError ChatService::setTyping(Session *session, const QString &channelId, boo
     return m_sessions->setTyping(session, channelId, typing);
 }
 
-CoreError ChatService::setPresence(const QString &userId, const QString &status) { return m_sessions->setPresence(userId, status); }
-CoreError ChatService::checkRate(const QString &key, int limitPerMinute) { return m_core->checkRate(key, limitPerMinute); }
-CoreError ChatService::attachSession(Session *session) { return m_sessions->attach(session); }
-void ChatService::adoptSession(Session *session) { m_sessions->adopt(session); }
-void ChatService::detachSession(Session *session) { m_sessions->detach(session); }
-QList<Session *> ChatService::sessions() const { return m_sessions->sessions(); }
-Session *ChatService::session(const QString &id) const { return m_sessions->session(id); }
-QList<Session *> ChatService::sessionsOfUser(const QString &userId) const { return m_sessions->sessionsOfUser(userId); }
-CoreError ChatService::subscribe(Session *session, const QString &channelId) { return m_sessions->subscribe(session, channelId); }
-void ChatService::unsubscribe(Session *session, const QString &channelId) { m_sessions->unsubscribe(session, channelId); }
+CoreError ChatService::setPresence(const QString &userId, const QString &status)
+{
+    return m_sessions->setPresence(userId, status);
+}
+CoreError ChatService::checkRate(const QString &key, int limitPerMinute)
+{
+    return m_core->checkRate(key, limitPerMinute);
+}
+CoreError ChatService::attachSession(Session *session)
+{
+    return m_sessions->attach(session);
+}
+void ChatService::adoptSession(Session *session)
+{
+    m_sessions->adopt(session);
+}
+void ChatService::detachSession(Session *session)
+{
+    m_sessions->detach(session);
+}
+QList<Session *> ChatService::sessions() const
+{
+    return m_sessions->sessions();
+}
+Session *ChatService::session(const QString &id) const
+{
+    return m_sessions->session(id);
+}
+QList<Session *> ChatService::sessionsOfUser(const QString &userId) const
+{
+    return m_sessions->sessionsOfUser(userId);
+}
+CoreError ChatService::subscribe(Session *session, const QString &channelId)
+{
+    return m_sessions->subscribe(session, channelId);
+}
+void ChatService::unsubscribe(Session *session, const QString &channelId)
+{
+    m_sessions->unsubscribe(session, channelId);
+}

@@ -76,8 +76,8 @@ public:
     // ---- workspaces and channels --------------------------------------------
     QList<Workspace> workspacesOf(const QString &userId) const;
     void createWorkspace(const QString &actorId, const QString &name, QObject *context, Callback<Workspace> done);
-    void addWorkspaceMember(const QString &actorId, const QString &workspaceId, const QString &userId,
-                            QObject *context, Callback<Workspace> done);
+    void addWorkspaceMember(const QString &actorId, const QString &workspaceId, const QString &userId, QObject *context,
+                            Callback<Workspace> done);
     QList<Channel> visibleChannels(const QString &userId, const QString &workspaceId = QString()) const;
     // The channel if the user may read it, else NotFound/AccessDenied.
     Result<Channel> readableChannel(const QString &userId, const QString &channelId) const;
@@ -113,7 +113,8 @@ public:
                      Callback<Reaction> done);
     void removeReaction(const QString &actorId, const QString &messageId, const QString &emoji, QObject *context,
                         Callback<Reaction> done);
-    void removeReactionById(const QString &actorId, const QString &reactionId, QObject *context, Callback<Reaction> done);
+    void removeReactionById(const QString &actorId, const QString &reactionId, QObject *context,
+                            Callback<Reaction> done);
     void markRead(const QString &actorId, const QString &messageId, QObject *context, Callback<Message> done);
     // System message from the admin: to one channel, or (empty id) to every channel.
     void systemMessage(const QString &channelId, const QString &text, QObject *context, Callback<int> done);
@@ -123,11 +124,13 @@ public:
 
     Result<Message> message(const QString &actorId, const QString &messageId) const;
     // Oldest first. beforeId empty: the newest page.
-    Result<QList<Message>> history(const QString &actorId, const QString &channelId, const QString &beforeId, int limit) const;
+    Result<QList<Message>> history(const QString &actorId, const QString &channelId, const QString &beforeId,
+                                   int limit) const;
     // Seed 001 paging: page 1 is the newest page, oldest first within it.
     Result<QList<Message>> historyPage(const QString &actorId, const QString &channelId, int page, int pageSize) const;
     // What was posted after afterId (empty: from the start), oldest first, thread replies included.
-    Result<QList<Message>> messagesSince(const QString &actorId, const QString &channelId, const QString &afterId, int limit) const;
+    Result<QList<Message>> messagesSince(const QString &actorId, const QString &channelId, const QString &afterId,
+                                         int limit) const;
     Result<QList<Message>> threadReplies(const QString &actorId, const QString &parentId, int limit) const;
 
     // ---- sessions, typing, presence -------------------------------------------

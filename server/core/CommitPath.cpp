@@ -33,7 +33,8 @@ std::function<void(const StoreStatus &)> CommitPath::Tally::next()
     };
 }
 
-void CommitPath::run(const std::function<void(Store &, Tally &)> &write, std::function<void(const StoreStatus &)> finished)
+void CommitPath::run(const std::function<void(Store &, Tally &)> &write,
+                     std::function<void(const StoreStatus &)> finished)
 {
     if (!m_store) return finished(StoreStatus::unavailable(QStringLiteral("storage is closed")));
     Tally tally;

@@ -37,11 +37,11 @@ public:
     template <typename T>
     struct Steps
     {
-        std::function<void(Store &, Tally &)> write;   // queue the writes
-        std::function<void()> landed;                  // after the commit, whatever its outcome
-        std::function<Result<T>()> apply;              // after commit: update memory, give the answer
-        std::function<void(const T &)> publish;        // after the answer: events out
-        std::function<void(const T &)> settle;         // after the events: e.g. drop subscriptions
+        std::function<void(Store &, Tally &)> write; // queue the writes
+        std::function<void()> landed;                // after the commit, whatever its outcome
+        std::function<Result<T>()> apply;            // after commit: update memory, give the answer
+        std::function<void(const T &)> publish;      // after the answer: events out
+        std::function<void(const T &)> settle;       // after the events: e.g. drop subscriptions
         CoreError onConflict = CoreError::internal(QStringLiteral("conflicting write"));
     };
 
@@ -53,14 +53,14 @@ public:
         auto s = std::make_shared<Steps<T>>(std::move(steps));
         run([s](Store &store, Tally &t) { s->write(store, t); },
             [s, guard = ContextGuard(context), done = std::move(done)](const StoreStatus &status) {
-                if (s->landed) s->landed();
-                Result<T> r = status.ok() ? (s->apply ? s->apply() : Result<T>::success(T{}))
-                                          : Result<T>::failure(errorFor(status, s->onConflict));
-                reply(guard, done, r);
-                if (!r.ok()) return;
-                if (s->publish) s->publish(r.value);
-                if (s->settle) s->settle(r.value);
-            });
+            if (s->landed) s->landed();
+            Result<T> r = status.ok() ? (s->apply ? s->apply() : Result<T>::success(T{}))
+                                      : Result<T>::failure(errorFor(status, s->onConflict));
+            reply(guard, done, r);
+            if (!r.ok()) return;
+            if (s->publish) s->publish(r.value);
+            if (s->settle) s->settle(r.value);
+        });
     }
 
     // A command refused before anything was written: the caller is on the stack.

@@ -6,20 +6,20 @@
 // Rate limits default to seed 000's figures; 0 disables a limit.
 struct CoreConfig
 {
-    int maxMessageBytes = 16 * 1024;        // content size (seed 002: 16 KiB)
-    int messagesPerMinutePerChannel = 60;   // per user, per channel
-    int joinsPerMinute = 30;                // per user
-    int typingPerMinutePerChannel = 10;     // per user, per channel (start events only)
+    int maxMessageBytes = 16 * 1024;      // content size (seed 002: 16 KiB)
+    int messagesPerMinutePerChannel = 60; // per user, per channel
+    int joinsPerMinute = 30;              // per user
+    int typingPerMinutePerChannel = 10;   // per user, per channel (start events only)
     int connectionsPerUser = 100;
-    qint64 editWindowSeconds = 0;           // 0: messages may be edited forever
+    qint64 editWindowSeconds = 0; // 0: messages may be edited forever
     int typingTimeoutMs = 5000;
     qint64 tokenTtlSeconds = 7 * 24 * 3600;
     int historyPageSize = 50;
-    bool fastPasswordHashing = false;       // argon2id at its minimum cost (tests, benchmarks)
+    bool fastPasswordHashing = false; // argon2id at its minimum cost (tests, benchmarks)
     // Ephemeral traffic (presence, typing, room participation) never runs ahead
     // of messages: it is coalesced over a window and published under a budget.
-    int presenceWindowMs = 500;             // changes within a window coalesce; the latest state counts
-    int ephemeralBudgetMs = 8;              // per loop pass; the rest waits for the next pass
+    int presenceWindowMs = 500; // changes within a window coalesce; the latest state counts
+    int ephemeralBudgetMs = 8;  // per loop pass; the rest waits for the next pass
     // Who hears a presence change: the user's workspaces up to this many members
     // (seed 002/003 promise workspace-wide presence; beyond it only channels tell)...
     int presenceWorkspaceLimit = 500;

@@ -43,7 +43,7 @@ struct CoreContext
     ChannelManager *channels = nullptr;
     MessageManager *messages = nullptr;
     SessionManager *sessions = nullptr;
-    EphemeralLane *lane = nullptr;                // presence, typing, participation
+    EphemeralLane *lane = nullptr; // presence, typing, participation
     ParticipationTracker *participation = nullptr;
 
     // The author of system messages; nobody can log in as it.

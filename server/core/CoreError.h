@@ -11,7 +11,7 @@ struct CoreError
 
     Code code = None;
     QString message;
-    QString field;          // for Invalid: which input was wrong
+    QString field;           // for Invalid: which input was wrong
     qint64 retryAfterMs = 0; // for RateLimited
 
     bool isError() const { return code != None; }
@@ -22,7 +22,13 @@ struct CoreError
     static CoreError notFound(const QString &m) { return {NotFound, m, {}, 0}; }
     static CoreError invalid(const QString &field, const QString &m) { return {Invalid, m, field, 0}; }
     static CoreError conflict(const QString &m) { return {Conflict, m, {}, 0}; }
-    static CoreError rateLimited(qint64 retryAfterMs) { return {RateLimited, QStringLiteral("Too many requests. Retry after %1 seconds.").arg((retryAfterMs + 999) / 1000), {}, retryAfterMs}; }
+    static CoreError rateLimited(qint64 retryAfterMs)
+    {
+        return {RateLimited,
+                QStringLiteral("Too many requests. Retry after %1 seconds.").arg((retryAfterMs + 999) / 1000),
+                {},
+                retryAfterMs};
+    }
     static CoreError tooLarge(const QString &m) { return {TooLarge, m, {}, 0}; }
     static CoreError internal(const QString &m) { return {Internal, m, {}, 0}; }
 

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
-void Directory::clear() { *this = Directory(); }
+void Directory::clear()
+{
+    *this = Directory();
+}
 
 void Directory::putUser(const User &u)
 {
@@ -54,7 +57,10 @@ QStringList Directory::workspacesOf(const QString &userId) const
     return m_userWorkspaces.value(userId).values();
 }
 
-void Directory::putChannel(const Channel &c) { m_channels.insert(c.id, c); }
+void Directory::putChannel(const Channel &c)
+{
+    m_channels.insert(c.id, c);
+}
 
 void Directory::removeChannel(const QString &id)
 {
@@ -63,8 +69,10 @@ void Directory::removeChannel(const QString &id)
     m_channels.remove(id);
     m_seq.remove(id);
     for (auto it = m_dmIndex.begin(); it != m_dmIndex.end();) {
-        if (it.value() == id) it = m_dmIndex.erase(it);
-        else ++it;
+        if (it.value() == id)
+            it = m_dmIndex.erase(it);
+        else
+            ++it;
     }
 }
 

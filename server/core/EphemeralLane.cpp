@@ -43,8 +43,10 @@ void EphemeralLane::closeWindow()
             ++m_coalesced;
             continue;
         }
-        if (it.value() == QLatin1String("offline")) m_presencePublished.remove(it.key());
-        else m_presencePublished.insert(it.key(), it.value());
+        if (it.value() == QLatin1String("offline"))
+            m_presencePublished.remove(it.key());
+        else
+            m_presencePublished.insert(it.key(), it.value());
         m_ready.push_back({Kind::Presence, QString(), it.key(), it.value(), false});
     }
     m_presence.clear();
@@ -64,8 +66,10 @@ void EphemeralLane::collectFlags(QHash<QString, bool> &pending, QSet<QString> &p
             ++m_coalesced;
             continue;
         }
-        if (it.value()) published.insert(it.key());
-        else published.remove(it.key());
+        if (it.value())
+            published.insert(it.key());
+        else
+            published.remove(it.key());
         const qsizetype cut = it.key().indexOf(QLatin1Char('\n'));
         m_ready.push_back({kind, it.key().left(cut), it.key().mid(cut + 1), QString(), it.value()});
     }
@@ -105,9 +109,11 @@ QStringList EphemeralLane::presenceTopics(const QString &userId) const
     const Directory &dir = m_core.dir;
     QStringList topics;
     for (const QString &ws : dir.workspacesOf(userId))
-        if (dir.workspaceMemberCount(ws) <= m_core.config.presenceWorkspaceLimit) topics.append(RoomManager::workspaceTopic(ws));
+        if (dir.workspaceMemberCount(ws) <= m_core.config.presenceWorkspaceLimit)
+            topics.append(RoomManager::workspaceTopic(ws));
     for (const QString &c : dir.channelsOf(userId))
-        if (dir.channelMemberCount(c) <= m_core.config.presenceChannelLimit) topics.append(RoomManager::channelTopic(c));
+        if (dir.channelMemberCount(c) <= m_core.config.presenceChannelLimit)
+            topics.append(RoomManager::channelTopic(c));
     // The user's own other connections always hear it.
     topics.append(RoomManager::userTopic(userId));
     return topics;

@@ -51,7 +51,7 @@ private:
         Kind kind;
         QString channelId;
         QString userId;
-        QString status; // presence
+        QString status;  // presence
         bool on = false; // typing, participation
     };
 
@@ -63,7 +63,10 @@ private:
     void drain(int budgetMs);
     void publish(const Item &item);
 
-    static QString key(const QString &channelId, const QString &userId) { return channelId + QLatin1Char('\n') + userId; }
+    static QString key(const QString &channelId, const QString &userId)
+    {
+        return channelId + QLatin1Char('\n') + userId;
+    }
 
     CoreContext &m_core;
     // Pending within the current window: the latest state per user / per room and user.

@@ -28,9 +28,7 @@ bool EventOutlet::isCommitted(ChatEvent::Type type)
     switch (type) {
     case ChatEvent::Type::TypingStarted:
     case ChatEvent::Type::TypingStopped:
-    case ChatEvent::Type::PresenceChanged:
-        return false;
-    default:
-        return true;
+    case ChatEvent::Type::PresenceChanged: return false;
+    default: return true;
     }
 }

@@ -12,7 +12,10 @@
 #endif
 
 namespace {
-inline char hexDigit(uint v) { return char(v < 10 ? '0' + v : 'a' + v - 10); }
+inline char hexDigit(uint v)
+{
+    return char(v < 10 ? '0' + v : 'a' + v - 10);
+}
 }
 
 JsonWriter &JsonWriter::string(QStringView s)
@@ -31,7 +34,10 @@ JsonWriter &JsonWriter::integer(qint64 n)
     char *end = buf + sizeof buf;
     char *p = end;
     quint64 u = n < 0 ? 0 - quint64(n) : quint64(n);
-    do { *--p = char('0' + u % 10); u /= 10; } while (u);
+    do {
+        *--p = char('0' + u % 10);
+        u /= 10;
+    } while (u);
     if (n < 0) *--p = '-';
     return raw(QByteArrayView(p, end - p));
 }

@@ -24,10 +24,34 @@ public:
         m_buf = m_out.data();
     }
 
-    JsonWriter &beginObject() { separate(1); put('{'); m_first = true; return *this; }
-    JsonWriter &endObject() { room(1); put('}'); m_first = false; return *this; }
-    JsonWriter &beginArray() { separate(1); put('['); m_first = true; return *this; }
-    JsonWriter &endArray() { room(1); put(']'); m_first = false; return *this; }
+    JsonWriter &beginObject()
+    {
+        separate(1);
+        put('{');
+        m_first = true;
+        return *this;
+    }
+    JsonWriter &endObject()
+    {
+        room(1);
+        put('}');
+        m_first = false;
+        return *this;
+    }
+    JsonWriter &beginArray()
+    {
+        separate(1);
+        put('[');
+        m_first = true;
+        return *this;
+    }
+    JsonWriter &endArray()
+    {
+        room(1);
+        put(']');
+        m_first = false;
+        return *this;
+    }
     // Keys are plain ASCII names in this code base; they are written as given.
     JsonWriter &key(QLatin1StringView name)
     {
@@ -89,9 +113,12 @@ private:
     void separate(qsizetype n)
     {
         room(n + 1);
-        if (m_afterKey) m_afterKey = false;
-        else if (m_first) m_first = false;
-        else put(',');
+        if (m_afterKey)
+            m_afterKey = false;
+        else if (m_first)
+            m_first = false;
+        else
+            put(',');
     }
     // Escapes s into the buffer at m_len; returns past the last byte written.
     static char *escapeInto(char *cursor, QStringView s);

@@ -12,8 +12,9 @@
 #include <algorithm>
 
 MessageManager::MessageManager(CoreContext &core, QObject *parent)
-    : QObject(parent), m_core(core),
-      m_attachments([&core](const QString &id) { return core.store ? core.store->attachment(id) : std::nullopt; })
+    : QObject(parent)
+    , m_core(core)
+    , m_attachments([&core](const QString &id) { return core.store ? core.store->attachment(id) : std::nullopt; })
 {
 }
 
@@ -22,9 +23,12 @@ CoreError MessageManager::Post::takeAttachments(const QJsonValue &list)
     if (list.isUndefined() || list.isNull()) return {};
     if (!list.isArray()) return CoreError::invalid("attachments", "attachments must be an array");
     for (const QJsonValue &a : list.toArray()) {
-        if (a.isString()) uploadIds.append(a.toString());
-        else if (a.isObject()) attachments.append(Attachment::fromJson(a.toObject()));
-        else return CoreError::invalid("attachments", "attachments must be objects or upload ids");
+        if (a.isString())
+            uploadIds.append(a.toString());
+        else if (a.isObject())
+            attachments.append(Attachment::fromJson(a.toObject()));
+        else
+            return CoreError::invalid("attachments", "attachments must be objects or upload ids");
     }
     return {};
 }
@@ -50,15 +54,18 @@ void MessageManager::fillMessageContext(ChatEvent &e) const
         if (auto r = m_core.store->message(e.message.forwardedFromId)) e.forwardedFrom = *r;
 }
 
-void MessageManager::publishAbout(ChatEvent::Type type, const Message &m, const QString &actorId, const Reaction &reaction)
+void MessageManager::publishAbout(ChatEvent::Type type, const Message &m, const QString &actorId,
+                                  const Reaction &reaction)
 {
     const Channel *c = m_core.dir.channel(m.channelId);
     if (!c) return;
     m_core.outlet.publish(type, *c, [&](ChatEvent &e) {
         e.message = m;
         e.reaction = reaction;
-        if (type == ChatEvent::Type::MessageUpdated) fillMessageContext(e);
-        else if (const User *u = m_core.dir.user(actorId)) e.actor = *u;
+        if (type == ChatEvent::Type::MessageUpdated)
+            fillMessageContext(e);
+        else if (const User *u = m_core.dir.user(actorId))
+            e.actor = *u;
     });
 }
 
@@ -77,10 +84,12 @@ void MessageManager::postResolved(const QString &actorId, const Post &cmd, QList
 {
     const bool system = actorId == CoreContext::systemUserId();
     const User *author = m_core.dir.user(actorId);
-    if (!author || (author->disabled && !system)) return CommitPath::reject(done, CoreError::unauthorized("unknown user"));
+    if (!author || (author->disabled && !system))
+        return CommitPath::reject(done, CoreError::unauthorized("unknown user"));
     if (cmd.channelId.isEmpty()) return CommitPath::reject(done, CoreError::invalid("channel_id", "can't be blank"));
-    Result<Channel> ch = system && m_core.dir.channel(cmd.channelId) ? Result<Channel>::success(*m_core.dir.channel(cmd.channelId))
-                                                                     : m_core.access.readable(actorId, cmd.channelId);
+    Result<Channel> ch = system && m_core.dir.channel(cmd.channelId)
+                           ? Result<Channel>::success(*m_core.dir.channel(cmd.channelId))
+                           : m_core.access.readable(actorId, cmd.channelId);
     if (!ch.ok()) return CommitPath::reject(done, ch.error);
     if (CoreError e = validateContent(cmd.content, !attachments.isEmpty() || !cmd.forwardedFromId.isEmpty()))
         return CommitPath::reject(done, e);
@@ -135,11 +144,14 @@ void MessageManager::postResolved(const QString &actorId, const Post &cmd, QList
             fillMessageContext(e);
         });
         for (const User &u : mentioned)
-            m_core.outlet.publish(ChatEvent::Type::Mention, *c, [&](ChatEvent &e) {
+            m_core.outlet.publish(
+                ChatEvent::Type::Mention, *c,
+                [&](ChatEvent &e) {
                 e.message = m;
                 e.subject = u;
                 e.actor = *m_core.dir.user(m.userId);
-            }, {RoomManager::userTopic(u.id)});
+                },
+                {RoomManager::userTopic(u.id)});
     };
     m_core.commits.commit(context, std::move(done), std::move(steps));
     if (!m.threadId.isEmpty()) bumpThread(m);
@@ -152,7 +164,8 @@ void MessageManager::bumpThread(const Message &reply)
     steps.write = [=](Store &store, CommitPath::Tally &t) { store.bumpThread(parentId, reply.createdAt, t.next()); };
     steps.apply = [=, this] {
         auto parent = m_core.store->message(parentId);
-        return parent ? Result<Message>::success(*parent) : Result<Message>::failure(CoreError::notFound("thread parent not found"));
+        return parent ? Result<Message>::success(*parent)
+                      : Result<Message>::failure(CoreError::notFound("thread parent not found"));
     };
     steps.publish = [=, this](const Message &parent) {
         const Channel *c = m_core.dir.channel(reply.channelId);
@@ -169,7 +182,8 @@ void MessageManager::forward(const QString &actorId, const QString &messageId, c
                              QObject *context, Callback<Message> done)
 {
     Result<Message> found = message(actorId, messageId);
-    if (!found.ok() || found.value.isDeleted()) return CommitPath::reject(done, CoreError::notFound("message not found"));
+    if (!found.ok() || found.value.isDeleted())
+        return CommitPath::reject(done, CoreError::notFound("message not found"));
     Post cmd;
     cmd.channelId = targetChannelId;
     cmd.content = found.value.content;
@@ -199,10 +213,13 @@ void MessageManager::systemMessage(const QString &channelId, const QString &text
         cmd.channelId = id;
         cmd.content = text;
         cmd.metadata = QJsonObject{{"system", true}};
-        postResolved(CoreContext::systemUserId(), cmd, {}, nullptr, [=, guard = ContextGuard(context)](const Result<Message> &r) {
+        postResolved(
+            CoreContext::systemUserId(), cmd, {}, nullptr,
+            [=, guard = ContextGuard(context)](const Result<Message> &r) {
             if (r.ok()) ++*posted;
             if (--*remaining == 0) CommitPath::reply(guard, done, Result<int>::success(*posted));
-        }, QString());
+            },
+            QString());
     }
 }
 
@@ -212,16 +229,21 @@ void MessageManager::edit(const QString &actorId, const QString &messageId, cons
                           Callback<Message> done)
 {
     Result<Message> found = message(actorId, messageId);
-    if (!found.ok() || found.value.isDeleted()) return CommitPath::reject(done, CoreError::notFound("message not found"));
+    if (!found.ok() || found.value.isDeleted())
+        return CommitPath::reject(done, CoreError::notFound("message not found"));
     Message m = found.value;
-    if (m.userId != actorId) return CommitPath::reject(done, CoreError::accessDenied("only the author can edit a message"));
-    if (m_core.config.editWindowSeconds > 0 && Timestamp::nowMs() - m.createdAt > m_core.config.editWindowSeconds * 1000)
+    if (m.userId != actorId)
+        return CommitPath::reject(done, CoreError::accessDenied("only the author can edit a message"));
+    if (m_core.config.editWindowSeconds > 0
+        && Timestamp::nowMs() - m.createdAt > m_core.config.editWindowSeconds * 1000)
         return CommitPath::reject(done, CoreError::accessDenied("Edit time limit exceeded"));
     if (CoreError e = validateContent(content, !m.attachments.isEmpty())) return CommitPath::reject(done, e);
     m.content = content;
     m.editedAt = Timestamp::nowMs();
     CommitPath::Steps<Message> steps;
-    steps.write = [m](Store &store, CommitPath::Tally &t) { store.updateMessageContent(m.id, m.content, m.editedAt, t.next()); };
+    steps.write = [m](Store &store, CommitPath::Tally &t) {
+        store.updateMessageContent(m.id, m.content, m.editedAt, t.next());
+    };
     steps.apply = [m] { return Result<Message>::success(m); };
     steps.publish = [=, this](const Message &) { publishAbout(ChatEvent::Type::MessageUpdated, m, actorId); };
     m_core.commits.commit(context, std::move(done), std::move(steps));
@@ -230,7 +252,8 @@ void MessageManager::edit(const QString &actorId, const QString &messageId, cons
 void MessageManager::remove(const QString &actorId, const QString &messageId, QObject *context, Callback<Message> done)
 {
     Result<Message> found = message(actorId, messageId);
-    if (!found.ok() || found.value.isDeleted()) return CommitPath::reject(done, CoreError::notFound("message not found"));
+    if (!found.ok() || found.value.isDeleted())
+        return CommitPath::reject(done, CoreError::notFound("message not found"));
     Message m = found.value;
     const Channel *c = m_core.dir.channel(m.channelId);
     if (m.userId != actorId && !(c && m_core.access.canModerate(actorId, *c)))
@@ -243,14 +266,15 @@ void MessageManager::remove(const QString &actorId, const QString &messageId, QO
     m_core.commits.commit(context, std::move(done), std::move(steps));
 }
 
-void MessageManager::addReaction(const QString &actorId, const QString &messageId, const QString &emoji, QObject *context,
-                                 Callback<Reaction> done)
+void MessageManager::addReaction(const QString &actorId, const QString &messageId, const QString &emoji,
+                                 QObject *context, Callback<Reaction> done)
 {
     const CoreError already = CoreError::conflict("reaction already added");
     if (emoji.trimmed().isEmpty() || emoji.size() > 64)
         return CommitPath::reject(done, CoreError::invalid("emoji", "emoji must be 1-64 characters"));
     Result<Message> found = message(actorId, messageId);
-    if (!found.ok() || found.value.isDeleted()) return CommitPath::reject(done, CoreError::notFound("message not found"));
+    if (!found.ok() || found.value.isDeleted())
+        return CommitPath::reject(done, CoreError::notFound("message not found"));
     for (const Reaction &r : found.value.reactions)
         if (r.userId == actorId && r.emoji == emoji) return CommitPath::reject(done, already);
     const Reaction r{Timestamp::newId(), messageId, actorId, emoji, Timestamp::nowMs()};
@@ -280,23 +304,29 @@ void MessageManager::removeReactionById(const QString &actorId, const QString &r
     if (!r) return CommitPath::reject(done, CoreError::notFound("reaction not found"));
     Result<Message> found = message(actorId, r->messageId);
     if (!found.ok()) return CommitPath::reject(done, CoreError::notFound("reaction not found"));
-    if (r->userId != actorId) return CommitPath::reject(done, CoreError::accessDenied("only the reactor can remove a reaction"));
+    if (r->userId != actorId)
+        return CommitPath::reject(done, CoreError::accessDenied("only the reactor can remove a reaction"));
     const Reaction reaction = *r;
     const Message m = found.value;
     CommitPath::Steps<Reaction> steps;
     steps.write = [reaction](Store &store, CommitPath::Tally &t) { store.deleteReaction(reaction.id, t.next()); };
     steps.apply = [reaction] { return Result<Reaction>::success(reaction); };
-    steps.publish = [=, this](const Reaction &) { publishAbout(ChatEvent::Type::ReactionRemoved, m, actorId, reaction); };
+    steps.publish = [=, this](const Reaction &) {
+        publishAbout(ChatEvent::Type::ReactionRemoved, m, actorId, reaction);
+    };
     m_core.commits.commit(context, std::move(done), std::move(steps));
 }
 
-void MessageManager::markRead(const QString &actorId, const QString &messageId, QObject *context, Callback<Message> done)
+void MessageManager::markRead(const QString &actorId, const QString &messageId, QObject *context,
+                              Callback<Message> done)
 {
     Result<Message> found = message(actorId, messageId);
     if (!found.ok()) return CommitPath::reject(done, found.error);
     const Message m = found.value;
     CommitPath::Steps<Message> steps;
-    steps.write = [=](Store &store, CommitPath::Tally &t) { store.markRead(m.channelId, actorId, m.id, Timestamp::nowMs(), t.next()); };
+    steps.write = [=](Store &store, CommitPath::Tally &t) {
+        store.markRead(m.channelId, actorId, m.id, Timestamp::nowMs(), t.next());
+    };
     steps.apply = [m] { return Result<Message>::success(m); };
     steps.publish = [=, this](const Message &) { publishAbout(ChatEvent::Type::MessageRead, m, actorId); };
     m_core.commits.commit(context, std::move(done), std::move(steps));
@@ -343,8 +373,8 @@ Result<qint64> MessageManager::anchor(const QString &actorId, const QString &cha
     return Result<qint64>::success(m->seq);
 }
 
-Result<QList<Message>> MessageManager::history(const QString &actorId, const QString &channelId, const QString &beforeId,
-                                               int limit) const
+Result<QList<Message>> MessageManager::history(const QString &actorId, const QString &channelId,
+                                               const QString &beforeId, int limit) const
 {
     const Result<qint64> before = anchor(actorId, channelId, beforeId);
     if (!before.ok()) return Result<QList<Message>>::failure(before.error);
@@ -352,15 +382,16 @@ Result<QList<Message>> MessageManager::history(const QString &actorId, const QSt
     return Result<QList<Message>>::success(m_core.store->messagesBefore(channelId, before.value, n));
 }
 
-Result<QList<Message>> MessageManager::historyPage(const QString &actorId, const QString &channelId, int page, int pageSize) const
+Result<QList<Message>> MessageManager::historyPage(const QString &actorId, const QString &channelId, int page,
+                                                   int pageSize) const
 {
     Result<Channel> ch = m_core.access.readable(actorId, channelId);
     if (!ch.ok()) return Result<QList<Message>>::failure(ch.error);
     return Result<QList<Message>>::success(m_core.store->messagesPage(channelId, page, qBound(1, pageSize, 200)));
 }
 
-Result<QList<Message>> MessageManager::messagesSince(const QString &actorId, const QString &channelId, const QString &afterId,
-                                                     int limit) const
+Result<QList<Message>> MessageManager::messagesSince(const QString &actorId, const QString &channelId,
+                                                     const QString &afterId, int limit) const
 {
     const Result<qint64> after = anchor(actorId, channelId, afterId);
     if (!after.ok()) return Result<QList<Message>>::failure(after.error);

@@ -17,7 +17,8 @@ class MessageManager : public QObject
 {
     Q_OBJECT
 public:
-    struct Post {
+    struct Post
+    {
         QString channelId;
         QString content;
         QString threadId;
@@ -45,7 +46,8 @@ public:
                      Callback<Reaction> done);
     void removeReaction(const QString &actorId, const QString &messageId, const QString &emoji, QObject *context,
                         Callback<Reaction> done);
-    void removeReactionById(const QString &actorId, const QString &reactionId, QObject *context, Callback<Reaction> done);
+    void removeReactionById(const QString &actorId, const QString &reactionId, QObject *context,
+                            Callback<Reaction> done);
     void markRead(const QString &actorId, const QString &messageId, QObject *context, Callback<Message> done);
     void systemMessage(const QString &channelId, const QString &text, QObject *context, Callback<int> done);
 
@@ -53,9 +55,11 @@ public:
     Result<Attachment> upload(const QString &actorId, const QString &uploadId) const;
 
     Result<Message> message(const QString &actorId, const QString &messageId) const;
-    Result<QList<Message>> history(const QString &actorId, const QString &channelId, const QString &beforeId, int limit) const;
+    Result<QList<Message>> history(const QString &actorId, const QString &channelId, const QString &beforeId,
+                                   int limit) const;
     Result<QList<Message>> historyPage(const QString &actorId, const QString &channelId, int page, int pageSize) const;
-    Result<QList<Message>> messagesSince(const QString &actorId, const QString &channelId, const QString &afterId, int limit) const;
+    Result<QList<Message>> messagesSince(const QString &actorId, const QString &channelId, const QString &afterId,
+                                         int limit) const;
     Result<QList<Message>> threadReplies(const QString &actorId, const QString &parentId, int limit) const;
 
 private:

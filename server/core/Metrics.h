@@ -13,11 +13,11 @@ class Metrics
 public:
     static Metrics &instance();
 
-    quint64 messagesIn = 0;     // frames/events received from clients
-    quint64 messagesOut = 0;    // frames/events sent to clients
+    quint64 messagesIn = 0;  // frames/events received from clients
+    quint64 messagesOut = 0; // frames/events sent to clients
     quint64 bytesIn = 0;
     quint64 bytesOut = 0;
-    quint64 deliveries = 0;     // core events handed to sessions
+    quint64 deliveries = 0; // core events handed to sessions
     quint64 eventsPublished = 0;
     quint64 messagesPosted = 0; // chat messages committed
     quint64 errors = 0;         // errors sent to clients
@@ -35,18 +35,16 @@ public:
     // bucket, never a bucket going back.
     struct Histogram
     {
-        static constexpr std::array<double, 11> kBoundsMs{ 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500 };
+        static constexpr std::array<double, 11> kBoundsMs{1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500};
         std::array<std::atomic<quint64>, kBoundsMs.size() + 1> buckets{}; // each its own range; last: +Inf
-        std::atomic<quint64> count{ 0 };
-        std::atomic<quint64> sumUs{ 0 }; // microseconds: integral, so atomic adds suffice
+        std::atomic<quint64> count{0};
+        std::atomic<quint64> sumUs{0}; // microseconds: integral, so atomic adds suffice
 
         void observe(double ms)
         {
-            if (!(ms >= 0))
-                ms = 0; // NaN or a clock hiccup
+            if (!(ms >= 0)) ms = 0; // NaN or a clock hiccup
             size_t i = 0;
-            while (i < kBoundsMs.size() && ms > kBoundsMs[i])
-                ++i;
+            while (i < kBoundsMs.size() && ms > kBoundsMs[i]) ++i;
             buckets[i].fetch_add(1, std::memory_order_relaxed);
             sumUs.fetch_add(quint64(ms * 1000.0), std::memory_order_relaxed);
             count.fetch_add(1, std::memory_order_relaxed);

@@ -6,7 +6,10 @@
 
 namespace {
 
-bool isChannelTopic(const QString &topic) { return topic.startsWith(QLatin1String("c:")); }
+bool isChannelTopic(const QString &topic)
+{
+    return topic.startsWith(QLatin1String("c:"));
+}
 
 } // namespace
 

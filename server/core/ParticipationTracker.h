@@ -23,7 +23,10 @@ public:
 private:
     void onSubscribed(Session *s, const QString &topic);
     void onUnsubscribed(Session *s, const QString &topic);
-    static QString key(const QString &channelId, const QString &userId) { return channelId + QLatin1Char('\n') + userId; }
+    static QString key(const QString &channelId, const QString &userId)
+    {
+        return channelId + QLatin1Char('\n') + userId;
+    }
 
     CoreContext &m_core;
     QHash<QString, int> m_sessions; // channel + user -> sessions subscribed

@@ -27,6 +27,10 @@ Q_SIGNALS:
     void presenceChanged(const QString &userId, const QString &status);
 
 private:
-    struct Entry { int connections = 0; QString status; };
+    struct Entry
+    {
+        int connections = 0;
+        QString status;
+    };
     QHash<QString, Entry> m_users;
 };

@@ -6,8 +6,7 @@ bool RateLimiter::allow(const QString &key, int limit, qint64 windowMs, qint64 n
 {
     if (limit <= 0 || windowMs <= 0) return true; // 0 disables a limit
     auto it = m_buckets.find(key);
-    if (it == m_buckets.end())
-        it = m_buckets.insert(key, {double(limit), nowMs, limit, windowMs});
+    if (it == m_buckets.end()) it = m_buckets.insert(key, {double(limit), nowMs, limit, windowMs});
     Bucket &b = *it;
     const double rate = double(limit) / double(windowMs); // tokens per ms
     b.tokens = std::min(double(limit), b.tokens + double(nowMs - b.updated) * rate);
@@ -26,7 +25,9 @@ void RateLimiter::prune(qint64 nowMs)
 {
     for (auto it = m_buckets.begin(); it != m_buckets.end();) {
         const double rate = double(it->limit) / double(it->windowMs);
-        if (it->tokens + double(nowMs - it->updated) * rate >= it->limit) it = m_buckets.erase(it);
-        else ++it;
+        if (it->tokens + double(nowMs - it->updated) * rate >= it->limit)
+            it = m_buckets.erase(it);
+        else
+            ++it;
     }
 }

@@ -15,6 +15,12 @@ public:
     int size() const { return int(m_buckets.size()); }
 
 private:
-    struct Bucket { double tokens = 0; qint64 updated = 0; int limit = 0; qint64 windowMs = 0; };
+    struct Bucket
+    {
+        double tokens = 0;
+        qint64 updated = 0;
+        int limit = 0;
+        qint64 windowMs = 0;
+    };
     QHash<QString, Bucket> m_buckets;
 };

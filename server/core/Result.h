@@ -12,8 +12,18 @@ struct Result
     CoreError error;
 
     bool ok() const { return !error.isError(); }
-    static Result success(T v) { Result r; r.value = std::move(v); return r; }
-    static Result failure(CoreError e) { Result r; r.error = std::move(e); return r; }
+    static Result success(T v)
+    {
+        Result r;
+        r.value = std::move(v);
+        return r;
+    }
+    static Result failure(CoreError e)
+    {
+        Result r;
+        r.error = std::move(e);
+        return r;
+    }
 };
 
 template <typename T>

@@ -60,7 +60,10 @@ int RoomManager::publish(const QStringList &topics, const ChatEventPtr &event)
             auto it = m_topics.constFind(t);
             if (it == m_topics.constEnd()) continue;
             for (Session *s : *it)
-                if (!seen.contains(s)) { seen.insert(s); targets.append(s); }
+                if (!seen.contains(s)) {
+                    seen.insert(s);
+                    targets.append(s);
+                }
         }
     }
     int delivered = 0;

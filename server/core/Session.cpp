@@ -13,8 +13,11 @@ Metrics &Metrics::instance()
 }
 
 Session::Session(const QString &dialect, const QString &transport, QObject *parent)
-    : QObject(parent), m_id(Timestamp::newId()), m_dialect(dialect), m_transport(transport),
-      m_connectedAt(Timestamp::nowMs())
+    : QObject(parent)
+    , m_id(Timestamp::newId())
+    , m_dialect(dialect)
+    , m_transport(transport)
+    , m_connectedAt(Timestamp::nowMs())
 {
 }
 
@@ -38,6 +41,5 @@ void Session::noteTraffic(Direction dir, const QString &event, const QString &ch
         ++m.messagesOut;
         m.bytesOut += bytes;
     }
-    if (TrafficTap::isActive())
-        Q_EMIT traffic(this, dir, event, channelId, bytes, payload.left(512));
+    if (TrafficTap::isActive()) Q_EMIT traffic(this, dir, event, channelId, bytes, payload.left(512));
 }

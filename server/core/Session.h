@@ -18,7 +18,8 @@ class Session : public QObject
 {
     Q_OBJECT
 public:
-    struct Stats {
+    struct Stats
+    {
         quint64 messagesIn = 0, messagesOut = 0, bytesIn = 0, bytesOut = 0;
     };
     // How a frame or event is reported to the traffic tap (admin feed).
@@ -56,15 +57,16 @@ public:
 
     // Bookkeeping for stats, metrics and the traffic tap. Dialects call these
     // for every frame they read or write.
-    void noteTraffic(Direction dir, const QString &event, const QString &channelId, qint64 bytes, const QByteArray &payload);
+    void noteTraffic(Direction dir, const QString &event, const QString &channelId, qint64 bytes,
+                     const QByteArray &payload);
 
 Q_SIGNALS:
     void closed(Session *session);
     // From the base destructor, while ids and topics are still valid.
     void aboutToBeDestroyed(Session *session);
     // Only emitted while someone watches traffic (see TrafficTap).
-    void traffic(Session *session, Session::Direction dir, const QString &event, const QString &channelId,
-                 qint64 bytes, const QByteArray &payload);
+    void traffic(Session *session, Session::Direction dir, const QString &event, const QString &channelId, qint64 bytes,
+                 const QByteArray &payload);
 
 private:
     friend class RoomManager;

@@ -25,7 +25,8 @@ SessionManager::~SessionManager()
 void SessionManager::adopt(Session *s)
 {
     m_owned.insert(s);
-    connect(s, &Session::aboutToBeDestroyed, this, [this](Session *gone) { m_owned.remove(gone); }, Qt::DirectConnection);
+    connect(
+        s, &Session::aboutToBeDestroyed, this, [this](Session *gone) { m_owned.remove(gone); }, Qt::DirectConnection);
 }
 
 CoreError SessionManager::attach(Session *s)
@@ -40,10 +41,13 @@ CoreError SessionManager::attach(Session *s)
     // Safety net for a dialect that deletes a session without detaching it: the
     // base destructor still has the topics and ids, so detach completely then.
     // And whatever subscribed it after its detach: a freed session must never stay in a room.
-    connect(s, &Session::aboutToBeDestroyed, this, [this](Session *gone) {
+    connect(
+        s, &Session::aboutToBeDestroyed, this,
+        [this](Session *gone) {
         detach(gone);
         m_core.rooms.unsubscribeAll(gone);
-    }, Qt::DirectConnection);
+        },
+        Qt::DirectConnection);
     m_core.rooms.subscribe(s, RoomManager::userTopic(u->id));
     for (const QString &ws : m_core.dir.workspacesOf(u->id)) m_core.rooms.subscribe(s, RoomManager::workspaceTopic(ws));
     if (s->followsMemberships())
@@ -54,11 +58,14 @@ CoreError SessionManager::attach(Session *s)
     // Presence goes out on the next loop pass, after the dialect's greeting
     // (seed 004: connection_established comes first).
     QPointer<Session> guard(s);
-    QMetaObject::invokeMethod(this, [this, guard] {
+    QMetaObject::invokeMethod(
+        this,
+        [this, guard] {
         if (!guard || m_sessions.value(guard->id()) != guard) return;
         m_presenceCounted.insert(guard);
         m_core.presence.connectionOpened(guard->userId());
-    }, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
     return {};
 }
 
@@ -117,7 +124,8 @@ CoreError SessionManager::setTyping(Session *session, const QString &channelId, 
 
 CoreError SessionManager::setPresence(const QString &userId, const QString &status)
 {
-    if (!PresenceManager::isValidStatus(status)) return CoreError::invalid("status", "status must be online, away, busy or offline");
+    if (!PresenceManager::isValidStatus(status))
+        return CoreError::invalid("status", "status must be online, away, busy or offline");
     if (!m_core.presence.setStatus(userId, status)) return CoreError::invalid("status", "user is not connected");
     return {};
 }

@@ -33,8 +33,11 @@ void TypingManager::clearSession(const QString &sessionId)
 {
     QList<Entry> gone;
     for (auto it = m_entries.begin(); it != m_entries.end();) {
-        if (it->sessionId == sessionId) { gone.append(*it); it = m_entries.erase(it); }
-        else ++it;
+        if (it->sessionId == sessionId) {
+            gone.append(*it);
+            it = m_entries.erase(it);
+        } else
+            ++it;
     }
     for (const Entry &e : gone) Q_EMIT typingChanged(e.channelId, e.userId, false);
 }
@@ -49,8 +52,11 @@ void TypingManager::expire()
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QList<Entry> gone;
     for (auto it = m_entries.begin(); it != m_entries.end();) {
-        if (it->deadline <= now) { gone.append(*it); it = m_entries.erase(it); }
-        else ++it;
+        if (it->deadline <= now) {
+            gone.append(*it);
+            it = m_entries.erase(it);
+        } else
+            ++it;
     }
     if (m_entries.isEmpty()) m_sweep.stop();
     for (const Entry &e : gone) Q_EMIT typingChanged(e.channelId, e.userId, false);

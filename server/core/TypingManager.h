@@ -24,7 +24,11 @@ Q_SIGNALS:
 
 private:
     void expire();
-    struct Entry { QString channelId, userId, sessionId; qint64 deadline = 0; };
+    struct Entry
+    {
+        QString channelId, userId, sessionId;
+        qint64 deadline = 0;
+    };
     QHash<QString, Entry> m_entries; // key: channel + '/' + user
     QTimer m_sweep;
     int m_timeoutMs = 5000;

@@ -6,14 +6,18 @@
 #include <QTcpSocket>
 
 HttpConnection::HttpConnection(QTcpSocket *socket, HttpServer *server)
-    : QObject(server), m_socket(socket), m_server(server)
+    : QObject(server)
+    , m_socket(socket)
+    , m_server(server)
 {
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
     m_timeout.setSingleShot(true);
     connect(&m_timeout, &QTimer::timeout, this, [this] {
-        if (m_state == State::Head && m_socket->bytesAvailable() > 0) fail(408, QStringLiteral("request timeout"));
-        else m_socket->abort();
+        if (m_state == State::Head && m_socket->bytesAvailable() > 0)
+            fail(408, QStringLiteral("request timeout"));
+        else
+            m_socket->abort();
     });
     m_timeout.start(m_server->limits().headTimeoutMs);
     if (m_socket->bytesAvailable()) QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
@@ -98,7 +102,9 @@ void HttpConnection::fail(int status, const QString &message)
 {
     m_keepAlive = false;
     m_state = State::Waiting;
-    respond(HttpResponse::error(status, status == 413 ? QStringLiteral("payload_too_large") : QStringLiteral("bad_request"), message));
+    respond(HttpResponse::error(status,
+                                status == 413 ? QStringLiteral("payload_too_large") : QStringLiteral("bad_request"),
+                                message));
 }
 
 void HttpConnection::onDisconnected()

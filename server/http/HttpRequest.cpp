@@ -13,8 +13,7 @@ QString HttpRequest::cookie(const QString &name) const
     for (const QByteArray &part : all.split(';')) {
         const QByteArray kv = part.trimmed();
         const int eq = kv.indexOf('=');
-        if (eq > 0 && kv.left(eq) == name.toUtf8())
-            return QUrl::fromPercentEncoding(kv.mid(eq + 1));
+        if (eq > 0 && kv.left(eq) == name.toUtf8()) return QUrl::fromPercentEncoding(kv.mid(eq + 1));
     }
     return QString();
 }

@@ -11,8 +11,8 @@
 struct HttpRequest
 {
     QByteArray method;
-    QByteArray target;   // as sent: path and query
-    QString path;        // percent-decoded path
+    QByteArray target; // as sent: path and query
+    QString path;      // percent-decoded path
     QUrlQuery query;
     QList<QPair<QByteArray, QByteArray>> headers; // names lower-cased
     QByteArray body;

@@ -5,17 +5,32 @@ HttpRequestParser::Outcome HttpRequestParser::parseHead(const QByteArray &buf, H
     Outcome o;
     const qsizetype end = buf.indexOf("\r\n\r\n");
     if (end < 0) {
-        if (buf.size() > MaxHeadBytes) { o.state = State::Error; o.errorStatus = 431; o.error = QStringLiteral("request head too large"); }
+        if (buf.size() > MaxHeadBytes) {
+            o.state = State::Error;
+            o.errorStatus = 431;
+            o.error = QStringLiteral("request head too large");
+        }
         return o;
     }
-    if (end + 4 > MaxHeadBytes) { o.state = State::Error; o.errorStatus = 431; o.error = QStringLiteral("request head too large"); return o; }
+    if (end + 4 > MaxHeadBytes) {
+        o.state = State::Error;
+        o.errorStatus = 431;
+        o.error = QStringLiteral("request head too large");
+        return o;
+    }
     o.headBytes = end + 4;
     const QList<QByteArray> lines = buf.left(end).split('\n');
-    auto fail = [&](const char *why) { o.state = State::Error; o.errorStatus = 400; o.error = QString::fromLatin1(why); return o; };
+    auto fail = [&](const char *why) {
+        o.state = State::Error;
+        o.errorStatus = 400;
+        o.error = QString::fromLatin1(why);
+        return o;
+    };
     const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
     if (requestLine.size() != 3 || !requestLine[2].startsWith("HTTP/1.")) return fail("malformed request line");
     req->method = requestLine[0];
-    for (char ch : req->method) if (ch < 'A' || ch > 'Z') return fail("malformed method");
+    for (char ch : req->method)
+        if (ch < 'A' || ch > 'Z') return fail("malformed method");
     req->target = requestLine[1];
     if (!req->target.startsWith('/')) return fail("malformed target");
     const qsizetype q = req->target.indexOf('?');
@@ -30,7 +45,9 @@ HttpRequestParser::Outcome HttpRequestParser::parseHead(const QByteArray &buf, H
         req->headers.append({line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed()});
     }
     if (!req->header("transfer-encoding").isEmpty()) {
-        o.state = State::Error; o.errorStatus = 411; o.error = QStringLiteral("chunked bodies are not supported; send Content-Length");
+        o.state = State::Error;
+        o.errorStatus = 411;
+        o.error = QStringLiteral("chunked bodies are not supported; send Content-Length");
         return o;
     }
     const QByteArray cl = req->header("content-length");

@@ -7,9 +7,10 @@ class HttpRequestParser
 {
 public:
     enum class State { NeedMore, Complete, Error };
-    struct Outcome {
+    struct Outcome
+    {
         State state = State::NeedMore;
-        qsizetype headBytes = 0;   // bytes of the request line and headers, incl. the blank line
+        qsizetype headBytes = 0; // bytes of the request line and headers, incl. the blank line
         qint64 contentLength = 0;
         int errorStatus = 400;
         QString error;

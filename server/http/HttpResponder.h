@@ -26,7 +26,8 @@ public:
 
 private:
     friend class HttpConnection;
-    struct State {
+    struct State
+    {
         QPointer<HttpConnection> connection;
         bool responded = false;
         std::function<void()> disconnected;

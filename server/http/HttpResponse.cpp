@@ -5,7 +5,10 @@
 HttpResponse &HttpResponse::setHeader(const QByteArray &name, const QByteArray &value)
 {
     for (auto &h : headers)
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0) { h.second = value; return *this; }
+        if (h.first.compare(name, Qt::CaseInsensitive) == 0) {
+            h.second = value;
+            return *this;
+        }
     headers.append({name, value});
     return *this;
 }

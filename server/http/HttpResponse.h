@@ -18,7 +18,8 @@ struct HttpResponse
 
     static HttpResponse json(int status, const QJsonObject &body);
     static HttpResponse json(int status, const QJsonArray &body);
-    static HttpResponse text(int status, const QByteArray &body, const QByteArray &contentType = "text/plain; charset=utf-8");
+    static HttpResponse text(int status, const QByteArray &body,
+                             const QByteArray &contentType = "text/plain; charset=utf-8");
     // The error shape of every HTTP route (docs/api/rest.md#errors): {"error":{"code":"snake_case","message":"..."}}
     static HttpResponse error(int status, const QString &code, const QString &message);
     static HttpResponse noContent();

@@ -24,7 +24,10 @@ bool HttpServer::listen(const QList<QPair<QHostAddress, quint16>> &addresses, QS
         auto *server = new QTcpServer(this);
         server->setListenBacklogSize(4096);
         if (!server->listen(a.first, a.second)) {
-            *error = QStringLiteral("cannot listen on %1:%2: %3").arg(a.first.toString()).arg(a.second).arg(server->errorString());
+            *error = QStringLiteral("cannot listen on %1:%2: %3")
+                         .arg(a.first.toString())
+                         .arg(a.second)
+                         .arg(server->errorString());
             delete server;
             stopListening();
             return false;
@@ -76,7 +79,9 @@ bool HttpServer::handleUpgrade(QTcpSocket *socket, const HttpRequest &req)
         socket->skip(socket->bytesAvailable());
         return true;
     };
-    if (!route) return refuse(HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("no WebSocket endpoint here")));
+    if (!route)
+        return refuse(
+            HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("no WebSocket endpoint here")));
     if (std::optional<HttpResponse> invalid = WebSocketHandshake::check(req)) return refuse(*invalid);
     if (route->check)
         if (std::optional<HttpResponse> refusal = route->check(req, params)) return refuse(*refusal);
@@ -96,7 +101,8 @@ bool HttpServer::handleUpgrade(QTcpSocket *socket, const HttpRequest &req)
     // phoenix.js sends its authToken as a subprotocol next to "phoenix".
     static const QByteArrayList subprotocols{"phoenix"};
     auto *ws = new WebSocketConnection(fd, req.remoteAddress, req.remotePort, early,
-                                       WebSocketHandshake::response(req, subprotocols), m_limits.maxWebSocketMessageBytes);
+                                       WebSocketHandshake::response(req, subprotocols),
+                                       m_limits.maxWebSocketMessageBytes);
     ws->setUserAgent(req.header("user-agent"));
     route->accept(ws, req, params);
     return true;

@@ -20,10 +20,11 @@ class HttpServer : public QObject
 {
     Q_OBJECT
 public:
-    struct Limits {
-        qint64 maxBodyBytes = 11 * 1024 * 1024; // uploads need room
-        int headTimeoutMs = 15000;               // slowloris guard
-        int idleTimeoutMs = 60000;               // keep-alive
+    struct Limits
+    {
+        qint64 maxBodyBytes = 11 * 1024 * 1024;        // uploads need room
+        int headTimeoutMs = 15000;                     // slowloris guard
+        int idleTimeoutMs = 60000;                     // keep-alive
         qint64 maxWebSocketMessageBytes = 1024 * 1024; // until the session sets its own
     };
 

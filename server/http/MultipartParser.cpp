@@ -34,10 +34,16 @@ bool MultipartParser::parse(const QByteArray &contentType, const QByteArray &bod
     while (true) {
         pos += delim.size();
         if (body.mid(pos, 2) == "--") return true; // closing delimiter
-        if (body.mid(pos, 2) != "\r\n") { *error = QStringLiteral("malformed multipart delimiter"); return false; }
+        if (body.mid(pos, 2) != "\r\n") {
+            *error = QStringLiteral("malformed multipart delimiter");
+            return false;
+        }
         pos += 2;
         const qsizetype headEnd = body.indexOf("\r\n\r\n", pos);
-        if (headEnd < 0) { *error = QStringLiteral("malformed multipart part"); return false; }
+        if (headEnd < 0) {
+            *error = QStringLiteral("malformed multipart part");
+            return false;
+        }
         Part part;
         for (const QByteArray &line : body.mid(pos, headEnd - pos).split('\n')) {
             const QByteArray l = line.trimmed();
@@ -54,7 +60,10 @@ bool MultipartParser::parse(const QByteArray &contentType, const QByteArray &bod
         }
         const qsizetype dataStart = headEnd + 4;
         const qsizetype next = body.indexOf(QByteArray("\r\n" + delim), dataStart);
-        if (next < 0) { *error = QStringLiteral("unterminated multipart part"); return false; }
+        if (next < 0) {
+            *error = QStringLiteral("unterminated multipart part");
+            return false;
+        }
         part.data = body.mid(dataStart, next - dataStart);
         parts->append(part);
         pos = next + 2;

@@ -8,7 +8,8 @@
 class MultipartParser
 {
 public:
-    struct Part {
+    struct Part
+    {
         QString name;
         QString filename;
         QByteArray contentType;

@@ -69,8 +69,9 @@ void Router::dispatch(const HttpRequest &req, HttpResponder responder) const
         return dispatch(trimmed, responder);
     }
     if (pathMatched) {
-        HttpResponse res = HttpResponse::error(405, QStringLiteral("method_not_allowed"),
-                                               QStringLiteral("method %1 not allowed here").arg(QString::fromLatin1(req.method)));
+        HttpResponse res =
+            HttpResponse::error(405, QStringLiteral("method_not_allowed"),
+                                QStringLiteral("method %1 not allowed here").arg(QString::fromLatin1(req.method)));
         res.setHeader("Allow", allowed.join(", "));
         responder.respond(res);
         return;

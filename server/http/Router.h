@@ -18,7 +18,8 @@ class Router
 public:
     using Params = QStringList; // the {placeholders}, in order
     using Handler = std::function<void(const HttpRequest &, const Params &, HttpResponder)>;
-    struct WebSocketRoute {
+    struct WebSocketRoute
+    {
         // Optional: a response here refuses the upgrade (e.g. 403 for a bad token).
         std::function<std::optional<HttpResponse>(const HttpRequest &, const Params &)> check;
         std::function<void(WebSocketConnection *, const HttpRequest &, const Params &)> accept;
@@ -35,7 +36,12 @@ public:
     static bool match(const QString &pattern, const QString &path, Params *params);
 
 private:
-    struct Route { QByteArray method; QString pattern; Handler handler; };
+    struct Route
+    {
+        QByteArray method;
+        QString pattern;
+        Handler handler;
+    };
     QList<Route> m_routes;
     QList<QPair<QString, WebSocketRoute>> m_ws;
 };

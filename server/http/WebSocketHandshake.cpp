@@ -6,13 +6,15 @@ std::optional<HttpResponse> WebSocketHandshake::check(const HttpRequest &request
 {
     if (request.header("sec-websocket-version").trimmed() != "13") {
         // RFC 6455 4.4: tell the client which version we speak.
-        HttpResponse r = HttpResponse::error(426, QStringLiteral("upgrade_required"), QStringLiteral("WebSocket version 13 is required"));
+        HttpResponse r = HttpResponse::error(426, QStringLiteral("upgrade_required"),
+                                             QStringLiteral("WebSocket version 13 is required"));
         r.setHeader("Sec-WebSocket-Version", "13");
         return r;
     }
     const QByteArray key = request.header("sec-websocket-key").trimmed();
     if (QByteArray::fromBase64(key, QByteArray::AbortOnBase64DecodingErrors).size() != 16)
-        return HttpResponse::error(400, QStringLiteral("bad_request"), QStringLiteral("Sec-WebSocket-Key must be 16 bytes in base64"));
+        return HttpResponse::error(400, QStringLiteral("bad_request"),
+                                   QStringLiteral("Sec-WebSocket-Key must be 16 bytes in base64"));
     return std::nullopt;
 }
 

@@ -43,8 +43,7 @@ qint64 coarseGranularityMs(qint64 intervalMs)
 {
     static const qint64 steps[] = {1000, 500, 250, 100, 50, 25, 10, 5, 2};
     for (qint64 step : steps) {
-        if (step * 10 <= intervalMs)
-            return step;
+        if (step * 10 <= intervalMs) return step;
     }
     return 1;
 }
@@ -57,14 +56,12 @@ qint64 roundToNearest(qint64 value, qint64 step)
 qint64 deadlineFor(qint64 expectedNs, qint64 intervalMs, Qt::TimerType type)
 {
     switch (type) {
-    case Qt::PreciseTimer:
-        return expectedNs;
+    case Qt::PreciseTimer: return expectedNs;
     case Qt::CoarseTimer:
         if (intervalMs < 20) // 5% of less than 20 ms is under the loop's 1 ms resolution
             return expectedNs;
         return roundToNearest(expectedNs, coarseGranularityMs(intervalMs) * kNsPerMs);
-    case Qt::VeryCoarseTimer:
-        return roundToNearest(expectedNs, 1000 * kNsPerMs);
+    case Qt::VeryCoarseTimer: return roundToNearest(expectedNs, 1000 * kNsPerMs);
     }
     return expectedNs;
 }
@@ -93,27 +90,22 @@ EpollEventDispatcher::EpollEventDispatcher(QObject *parent)
 
 EpollEventDispatcher::~EpollEventDispatcher()
 {
-    if (m_wakeFd >= 0)
-        close(m_wakeFd);
-    if (m_epollFd >= 0)
-        close(m_epollFd);
+    if (m_wakeFd >= 0) close(m_wakeFd);
+    if (m_epollFd >= 0) close(m_epollFd);
 }
 
 bool EpollEventDispatcher::requestedByEnvironment()
 {
     const QString choice = qEnvironmentVariable("SWITCHBOARD_DISPATCHER").trimmed().toLower();
-    if (choice == QLatin1String("qt"))
-        return false;
+    if (choice == QLatin1String("qt")) return false;
     if (!choice.isEmpty() && choice != QLatin1String("epoll"))
-        qWarning("SWITCHBOARD_DISPATCHER=%s is unknown (use epoll or qt); using epoll",
-                 qPrintable(choice));
+        qWarning("SWITCHBOARD_DISPATCHER=%s is unknown (use epoll or qt); using epoll", qPrintable(choice));
     return true;
 }
 
 bool EpollEventDispatcher::installOnMainThread()
 {
-    if (!requestedByEnvironment())
-        return false;
+    if (!requestedByEnvironment()) return false;
     if (QCoreApplication::instance() || QAbstractEventDispatcher::instance()) {
         // Too late: the stock dispatcher already owns the descriptors registered so far.
         const bool already = qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance());
@@ -137,12 +129,10 @@ bool EpollEventDispatcher::installOnMainThread()
 
 bool EpollEventDispatcher::installOnThread(QThread *thread)
 {
-    if (!thread || !requestedByEnvironment())
-        return false;
+    if (!thread || !requestedByEnvironment()) return false;
     if (thread->isRunning() || thread->eventDispatcher()) {
         const bool already = qobject_cast<EpollEventDispatcher *>(thread->eventDispatcher());
-        if (!already)
-            qWarning("EpollEventDispatcher::installOnThread: the thread already has a dispatcher");
+        if (!already) qWarning("EpollEventDispatcher::installOnThread: the thread already has a dispatcher");
         return already;
     }
     auto *dispatcher = new EpollEventDispatcher;
@@ -171,7 +161,7 @@ int EpollEventDispatcher::watchedDescriptorCount() const
 bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 {
     m_interrupted.storeRelaxed(0);
-    emit awake();
+    Q_EMIT awake();
     QCoreApplication::sendPostedEvents();
 
     const bool includeTimers = !(flags & QEventLoop::X11ExcludeTimers);
@@ -180,24 +170,20 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     // not need to: every postEvent() calls wakeUp(), so a post that arrives
     // after the sendPostedEvents() above makes the eventfd readable.
     const bool canWait = (flags & QEventLoop::WaitForMoreEvents) && !m_interrupted.loadRelaxed();
-    if (canWait)
-        emit aboutToBlock();
-    if (m_interrupted.loadRelaxed())
-        return false;
+    if (canWait) Q_EMIT aboutToBlock();
+    if (m_interrupted.loadRelaxed()) return false;
 
     int timeout = 0;
     if (canWait) {
         timeout = includeTimers ? timeoutForNextTimer() : -1;
-        if (includeNotifiers && (!m_alwaysReadyFds.empty() || !m_pending.empty()))
-            timeout = 0;
+        if (includeNotifiers && (!m_alwaysReadyFds.empty() || !m_pending.empty())) timeout = 0;
     }
 
     int nevents = 0;
     bool woken = false;
     if (includeNotifiers) {
         const int count = epoll_wait(m_epollFd, m_events.get(), kMaxEventsPerWait, timeout);
-        if (count < 0 && errno != EINTR)
-            qWarning("EpollEventDispatcher: epoll_wait: %s", strerror(errno));
+        if (count < 0 && errno != EINTR) qWarning("EpollEventDispatcher: epoll_wait: %s", strerror(errno));
         collectReady(std::max(count, 0), &woken);
     } else {
         // The epoll set holds every socket and level-triggered readiness would
@@ -213,10 +199,8 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         QCoreApplication::sendPostedEvents();
         ++nevents;
     }
-    if (includeNotifiers)
-        nevents += activateSocketNotifiers();
-    if (includeTimers)
-        nevents += activateTimers();
+    if (includeNotifiers) nevents += activateSocketNotifiers();
+    if (includeTimers) nevents += activateTimers();
     return nevents > 0;
 }
 
@@ -242,8 +226,7 @@ void EpollEventDispatcher::collectReady(int count, bool *woken)
             continue;
         }
         const auto it = m_watches.find(ev.data.fd);
-        if (it == m_watches.end())
-            continue;
+        if (it == m_watches.end()) continue;
         const Watch &watch = it->second;
         // The same mapping as Qt's poll() dispatcher: hang-ups and errors wake readers.
         if (watch.notifiers[QSocketNotifier::Read] && (ev.events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
@@ -256,16 +239,14 @@ void EpollEventDispatcher::collectReady(int count, bool *woken)
     for (int fd : m_alwaysReadyFds) {
         const Watch &watch = m_watches.at(fd);
         for (int type : {QSocketNotifier::Read, QSocketNotifier::Write}) {
-            if (watch.notifiers[type])
-                markPending(watch.notifiers[type], true);
+            if (watch.notifiers[type]) markPending(watch.notifiers[type], true);
         }
     }
 }
 
 void EpollEventDispatcher::markPending(QSocketNotifier *notifier, bool deduplicate)
 {
-    if (deduplicate && std::find(m_pending.begin(), m_pending.end(), notifier) != m_pending.end())
-        return;
+    if (deduplicate && std::find(m_pending.begin(), m_pending.end(), notifier) != m_pending.end()) return;
     m_pending.push_back(notifier);
 }
 
@@ -299,8 +280,8 @@ void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
     }
     Watch &watch = m_watches[fd];
     if (watch.notifiers[type] && watch.notifiers[type] != notifier)
-        qWarning("EpollEventDispatcher: Multiple socket notifiers for same socket %d and type %s",
-                 fd, notifierTypeName(type));
+        qWarning("EpollEventDispatcher: Multiple socket notifiers for same socket %d and type %s", fd,
+                 notifierTypeName(type));
     watch.notifiers[type] = notifier;
     updateInterest(fd);
 }
@@ -319,11 +300,10 @@ void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
     std::replace(m_pending.begin(), m_pending.end(), notifier, static_cast<QSocketNotifier *>(nullptr));
 
     const auto it = m_watches.find(fd);
-    if (it == m_watches.end() || type < 0 || type > 2 || !it->second.notifiers[type])
-        return;
+    if (it == m_watches.end() || type < 0 || type > 2 || !it->second.notifiers[type]) return;
     if (it->second.notifiers[type] != notifier) {
-        qWarning("EpollEventDispatcher: Multiple socket notifiers for same socket %d and type %s",
-                 fd, notifierTypeName(type));
+        qWarning("EpollEventDispatcher: Multiple socket notifiers for same socket %d and type %s", fd,
+                 notifierTypeName(type));
         return;
     }
     it->second.notifiers[type] = nullptr;
@@ -335,20 +315,15 @@ void EpollEventDispatcher::updateInterest(int fd)
     const auto it = m_watches.find(fd);
     Watch &watch = it->second;
     quint32 events = 0;
-    if (watch.notifiers[QSocketNotifier::Read])
-        events |= EPOLLIN;
-    if (watch.notifiers[QSocketNotifier::Write])
-        events |= EPOLLOUT;
-    if (watch.notifiers[QSocketNotifier::Exception])
-        events |= EPOLLPRI;
+    if (watch.notifiers[QSocketNotifier::Read]) events |= EPOLLIN;
+    if (watch.notifiers[QSocketNotifier::Write]) events |= EPOLLOUT;
+    if (watch.notifiers[QSocketNotifier::Exception]) events |= EPOLLPRI;
 
     if (events == 0) {
         // ENOENT/EBADF mean the fd was closed before its notifier was
         // disabled; the kernel already dropped it from the epoll set.
-        if (watch.inEpoll)
-            epoll_ctl(m_epollFd, EPOLL_CTL_DEL, fd, nullptr);
-        if (watch.alwaysReady)
-            m_alwaysReadyFds.erase(std::find(m_alwaysReadyFds.begin(), m_alwaysReadyFds.end(), fd));
+        if (watch.inEpoll) epoll_ctl(m_epollFd, EPOLL_CTL_DEL, fd, nullptr);
+        if (watch.alwaysReady) m_alwaysReadyFds.erase(std::find(m_alwaysReadyFds.begin(), m_alwaysReadyFds.end(), fd));
         m_watches.erase(it);
         return;
     }
@@ -382,8 +357,7 @@ void EpollEventDispatcher::updateInterest(int fd)
     watch.events = events;
 }
 
-void EpollEventDispatcher::registerTimer(int timerId, qint64 interval, Qt::TimerType timerType,
-                                         QObject *object)
+void EpollEventDispatcher::registerTimer(int timerId, qint64 interval, Qt::TimerType timerType, QObject *object)
 {
     if (timerId < 1 || interval < 0 || !object) {
         qWarning("EpollEventDispatcher::registerTimer: invalid arguments");
@@ -394,8 +368,7 @@ void EpollEventDispatcher::registerTimer(int timerId, qint64 interval, Qt::Timer
         return;
     }
     const auto existing = m_timers.find(timerId);
-    if (existing != m_timers.end())
-        removeTimer(existing);
+    if (existing != m_timers.end()) removeTimer(existing);
 
     Timer &timer = m_timers[timerId];
     timer.object = object;
@@ -420,8 +393,7 @@ bool EpollEventDispatcher::unregisterTimer(int timerId)
         return false;
     }
     const auto it = m_timers.find(timerId);
-    if (it == m_timers.end())
-        return false;
+    if (it == m_timers.end()) return false;
     removeTimer(it);
     return true;
 }
@@ -433,13 +405,11 @@ bool EpollEventDispatcher::unregisterTimers(QObject *object)
         return false;
     }
     const auto owned = m_timersByObject.find(object);
-    if (owned == m_timersByObject.end())
-        return false;
+    if (owned == m_timersByObject.end()) return false;
     const std::vector<int> ids = owned->second; // removeTimer() edits the index
     for (int id : ids) {
         const auto it = m_timers.find(id);
-        if (it != m_timers.end())
-            removeTimer(it);
+        if (it != m_timers.end()) removeTimer(it);
     }
     return true;
 }
@@ -448,8 +418,7 @@ QList<QAbstractEventDispatcher::TimerInfo> EpollEventDispatcher::registeredTimer
 {
     QList<TimerInfo> list;
     const auto owned = m_timersByObject.find(object);
-    if (owned == m_timersByObject.end())
-        return list;
+    if (owned == m_timersByObject.end()) return list;
     for (int id : owned->second) {
         const Timer &timer = m_timers.at(id);
         list.append(TimerInfo(id, int(timer.intervalMs), timer.type));
@@ -460,8 +429,7 @@ QList<QAbstractEventDispatcher::TimerInfo> EpollEventDispatcher::registeredTimer
 int EpollEventDispatcher::remainingTime(int timerId)
 {
     const auto it = m_timers.find(timerId);
-    if (it == m_timers.end())
-        return -1;
+    if (it == m_timers.end()) return -1;
     const qint64 left = it->second.key.first - monotonicNs();
     return left <= 0 ? 0 : int(std::min<qint64>(left / kNsPerMs, INT_MAX));
 }
@@ -481,8 +449,7 @@ void EpollEventDispatcher::removeTimer(std::unordered_map<int, Timer>::iterator 
     if (owned != m_timersByObject.end()) {
         std::vector<int> &ids = owned->second;
         ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
-        if (ids.empty())
-            m_timersByObject.erase(owned);
+        if (ids.empty()) m_timersByObject.erase(owned);
     }
     m_timers.erase(it);
 }
@@ -504,19 +471,16 @@ void EpollEventDispatcher::scheduleNext(int timerId, Timer &timer, qint64 now)
 
 int EpollEventDispatcher::timeoutForNextTimer() const
 {
-    if (m_timerQueue.empty())
-        return -1;
+    if (m_timerQueue.empty()) return -1;
     const qint64 left = m_timerQueue.begin()->first.first - monotonicNs();
-    if (left <= 0)
-        return 0;
+    if (left <= 0) return 0;
     // Round up: waking before the deadline would only spin until it.
     return int(std::min<qint64>((left + kNsPerMs - 1) / kNsPerMs, INT_MAX));
 }
 
 int EpollEventDispatcher::activateTimers()
 {
-    if (m_timerQueue.empty())
-        return 0;
+    if (m_timerQueue.empty()) return 0;
     const qint64 now = monotonicNs();
 
     // Snapshot first: timer events may start, stop or delete any timer, and a
@@ -540,8 +504,7 @@ int EpollEventDispatcher::activateTimers()
         QTimerEvent event(id);
         QCoreApplication::sendEvent(timer.object, &event);
         it = m_timers.find(id);
-        if (it != m_timers.end() && it->second.serial == serial)
-            it->second.inTimerEvent = false;
+        if (it != m_timers.end() && it->second.serial == serial) it->second.inTimerEvent = false;
     }
     return activated;
 }
@@ -549,8 +512,7 @@ int EpollEventDispatcher::activateTimers()
 void EpollEventDispatcher::wakeUp()
 {
     // Coalesce: one write until the loop has consumed it, however many posts.
-    if (m_wakeUpPending.testAndSetAcquire(0, 1))
-        eventfd_write(m_wakeFd, 1);
+    if (m_wakeUpPending.testAndSetAcquire(0, 1)) eventfd_write(m_wakeFd, 1);
 }
 
 void EpollEventDispatcher::interrupt()

@@ -74,11 +74,11 @@ private:
     struct Timer
     {
         QObject *object = nullptr;
-        qint64 intervalMs = 0;  // as registered, for registeredTimers()
-        qint64 periodNs = 0;    // after VeryCoarse rounding
-        qint64 expectedNs = 0;  // the exact schedule, so coarse rounding does not drift
-        TimerKey key;           // current place in m_timerQueue
-        quint64 serial = 0;     // tells a timer from a later one reusing its id
+        qint64 intervalMs = 0; // as registered, for registeredTimers()
+        qint64 periodNs = 0;   // after VeryCoarse rounding
+        qint64 expectedNs = 0; // the exact schedule, so coarse rounding does not drift
+        TimerKey key;          // current place in m_timerQueue
+        quint64 serial = 0;    // tells a timer from a later one reusing its id
         Qt::TimerType type = Qt::CoarseTimer;
         bool inTimerEvent = false;
     };

@@ -19,7 +19,11 @@ constexpr qsizetype ReadChunk = 64 * 1024;
 
 WebSocketConnection::WebSocketConnection(int fd, const QHostAddress &peer, quint16 peerPort, const QByteArray &input,
                                          const QByteArray &output, qint64 maxMessageBytes, QObject *parent)
-    : QObject(parent), m_fd(fd), m_peer(peer), m_peerPort(peerPort), m_parser(maxMessageBytes)
+    : QObject(parent)
+    , m_fd(fd)
+    , m_peer(peer)
+    , m_peerPort(peerPort)
+    , m_parser(maxMessageBytes)
 {
     m_readNotifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
     connect(m_readNotifier, &QSocketNotifier::activated, this, &WebSocketConnection::onReadable);
@@ -30,9 +34,12 @@ WebSocketConnection::WebSocketConnection(int fd, const QHostAddress &peer, quint
     if (!input.isEmpty()) {
         // Frames that arrived with the handshake: handle them once the owner
         // has connected to our signals.
-        QMetaObject::invokeMethod(this, [this, input] {
+        QMetaObject::invokeMethod(
+            this,
+            [this, input] {
             if (m_state == QAbstractSocket::ConnectedState) consume(input.constData(), input.size());
-        }, Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
     }
 }
 
@@ -66,7 +73,8 @@ void WebSocketConnection::onReadable()
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
         // EOF or a reset: whatever the state, the connection is over.
-        if (m_state == QAbstractSocket::ConnectedState) m_closeCode = QWebSocketProtocol::CloseCodeAbnormalDisconnection;
+        if (m_state == QAbstractSocket::ConnectedState)
+            m_closeCode = QWebSocketProtocol::CloseCodeAbnormalDisconnection;
         m_out.clear();
         m_outPos = 0;
         finish();
@@ -89,8 +97,10 @@ void WebSocketConnection::consume(const char *data, qsizetype size)
         m_in.append(data, size);
         used = m_parser.feed(m_in.constData(), m_in.size(), sink);
         if (!self) return;
-        if (used == m_in.size()) m_in = QByteArray(); // give the memory back
-        else m_in.remove(0, used);
+        if (used == m_in.size())
+            m_in = QByteArray(); // give the memory back
+        else
+            m_in.remove(0, used);
     }
     if (m_parser.hasError()) {
         // Nothing after a broken frame can be parsed: drop input until the peer closes.
@@ -115,16 +125,17 @@ bool WebSocketConnection::handleMessage(WebSocketFrameParser::Message &&m)
     case Kind::Ping:
         if (m_state == QAbstractSocket::ConnectedState) queueFrame(Pong, m.data.constData(), m.data.size());
         return true;
-    case Kind::Pong:
-        Q_EMIT pong(m.data);
-        break;
+    case Kind::Pong: Q_EMIT pong(m.data); break;
     case Kind::Close:
         if (!m_closeSent) {
             // The peer started the closing handshake: echo its code, then drop the
             // socket once the answer is out.
             m_closeCode = m.closeCode;
             m_closeReason = m.text;
-            sendClose(m.closeCode == QWebSocketProtocol::CloseCodeMissingStatusCode ? quint16(QWebSocketProtocol::CloseCodeNormal) : m.closeCode, QString());
+            sendClose(m.closeCode == QWebSocketProtocol::CloseCodeMissingStatusCode
+                          ? quint16(QWebSocketProtocol::CloseCodeNormal)
+                          : m.closeCode,
+                      QString());
         }
         m_state = QAbstractSocket::ClosingState;
         m_discardInput = true;
@@ -221,7 +232,8 @@ void WebSocketConnection::flush()
             return;
         }
         // EPIPE, ECONNRESET: the peer is gone; drop what we hold.
-        if (m_state == QAbstractSocket::ConnectedState) m_closeCode = QWebSocketProtocol::CloseCodeAbnormalDisconnection;
+        if (m_state == QAbstractSocket::ConnectedState)
+            m_closeCode = QWebSocketProtocol::CloseCodeAbnormalDisconnection;
         m_out = QByteArray();
         m_outPos = 0;
         finish();

@@ -96,8 +96,8 @@ private:
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr; // created on the first EAGAIN
     QTimer *m_closeTimer = nullptr;             // created on close()
-    QByteArray m_in;  // an incomplete frame carried over to the next read
-    QByteArray m_out; // frames the kernel has not taken yet, from m_outPos
+    QByteArray m_in;                            // an incomplete frame carried over to the next read
+    QByteArray m_out;                           // frames the kernel has not taken yet, from m_outPos
     qsizetype m_outPos = 0;
     bool m_flushQueued = false;
     bool m_closeSent = false;

@@ -18,7 +18,8 @@ bool validCloseCode(quint16 code)
 bool decodeUtf8(const char *data, qsizetype size, QString *out)
 {
     // ConvertInitialBom: a leading U+FEFF is content here, not a byte-order mark.
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
+    QStringDecoder decoder(QStringDecoder::Utf8,
+                           QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
     *out = decoder.decode(QByteArrayView(data, size));
     return !decoder.hasError();
 }
@@ -53,27 +54,55 @@ qsizetype WebSocketFrameParser::feed(const char *data, qsizetype size, const Sin
             length = 0;
             for (int i = 0; i < 8; ++i) length = (length << 8) | p[pos + 2 + i];
             header = 10;
-            if (length >> 63) { fail(QWebSocketProtocol::CloseCodeProtocolError, "frame length has its top bit set"); break; }
+            if (length >> 63) {
+                fail(QWebSocketProtocol::CloseCodeProtocolError, "frame length has its top bit set");
+                break;
+            }
         }
         // Check everything the header tells before waiting for the payload, so a
         // client announcing a huge frame is stopped at once.
-        if (b0 & 0x70) { fail(QWebSocketProtocol::CloseCodeProtocolError, "reserved bits set without an extension"); break; }
-        if (!masked) { fail(QWebSocketProtocol::CloseCodeProtocolError, "client frames must be masked"); break; }
+        if (b0 & 0x70) {
+            fail(QWebSocketProtocol::CloseCodeProtocolError, "reserved bits set without an extension");
+            break;
+        }
+        if (!masked) {
+            fail(QWebSocketProtocol::CloseCodeProtocolError, "client frames must be masked");
+            break;
+        }
         const bool control = opcode & 0x8;
         if (control) {
-            if (opcode != Close && opcode != Ping && opcode != Pong) { fail(QWebSocketProtocol::CloseCodeProtocolError, "unknown control opcode"); break; }
-            if (!fin) { fail(QWebSocketProtocol::CloseCodeProtocolError, "fragmented control frame"); break; }
-            if (length > 125) { fail(QWebSocketProtocol::CloseCodeProtocolError, "control frame over 125 bytes"); break; }
+            if (opcode != Close && opcode != Ping && opcode != Pong) {
+                fail(QWebSocketProtocol::CloseCodeProtocolError, "unknown control opcode");
+                break;
+            }
+            if (!fin) {
+                fail(QWebSocketProtocol::CloseCodeProtocolError, "fragmented control frame");
+                break;
+            }
+            if (length > 125) {
+                fail(QWebSocketProtocol::CloseCodeProtocolError, "control frame over 125 bytes");
+                break;
+            }
         } else {
-            if (opcode != Continuation && opcode != Text && opcode != Binary) { fail(QWebSocketProtocol::CloseCodeProtocolError, "unknown data opcode"); break; }
-            if (opcode == Continuation && !m_fragmentOpcode) { fail(QWebSocketProtocol::CloseCodeProtocolError, "continuation without a message"); break; }
-            if (opcode != Continuation && m_fragmentOpcode) { fail(QWebSocketProtocol::CloseCodeProtocolError, "new message inside a fragmented one"); break; }
-            if (length > quint64(m_maxMessageBytes) || quint64(m_fragments.size()) + length > quint64(m_maxMessageBytes)) {
+            if (opcode != Continuation && opcode != Text && opcode != Binary) {
+                fail(QWebSocketProtocol::CloseCodeProtocolError, "unknown data opcode");
+                break;
+            }
+            if (opcode == Continuation && !m_fragmentOpcode) {
+                fail(QWebSocketProtocol::CloseCodeProtocolError, "continuation without a message");
+                break;
+            }
+            if (opcode != Continuation && m_fragmentOpcode) {
+                fail(QWebSocketProtocol::CloseCodeProtocolError, "new message inside a fragmented one");
+                break;
+            }
+            if (length > quint64(m_maxMessageBytes)
+                || quint64(m_fragments.size()) + length > quint64(m_maxMessageBytes)) {
                 fail(QWebSocketProtocol::CloseCodeTooMuchData, "message too big");
                 break;
             }
         }
-        header += 4; // masking key
+        header += 4;                                                             // masking key
         if (size - pos < header || quint64(size - pos - header) < length) break; // wait for the rest
         const uchar *key = p + pos + header - 4;
         const uchar *src = p + pos + header;
@@ -137,7 +166,8 @@ bool WebSocketFrameParser::deliverControl(int opcode, QByteArray &&payload, cons
     }
     m.kind = Message::Kind::Close;
     m.closeCode = QWebSocketProtocol::CloseCodeMissingStatusCode;
-    if (payload.size() == 1) return fail(QWebSocketProtocol::CloseCodeProtocolError, "close frame with a one-byte payload");
+    if (payload.size() == 1)
+        return fail(QWebSocketProtocol::CloseCodeProtocolError, "close frame with a one-byte payload");
     if (payload.size() >= 2) {
         const auto *b = reinterpret_cast<const uchar *>(payload.constData());
         m.closeCode = quint16((b[0] << 8) | b[1]);

@@ -12,11 +12,12 @@
 class WebSocketFrameParser
 {
 public:
-    struct Message {
+    struct Message
+    {
         enum class Kind { Text, Binary, Ping, Pong, Close };
         Kind kind = Kind::Text;
-        QString text;        // Text; the close reason for Close
-        QByteArray data;     // Binary, Ping, Pong payloads
+        QString text;                                            // Text; the close reason for Close
+        QByteArray data;                                         // Binary, Ping, Pong payloads
         quint16 closeCode = QWebSocketProtocol::CloseCodeNormal; // Close; 1005 when the peer sent none
     };
     // Returns false when the receiver is gone and parsing must stop.

@@ -6,7 +6,10 @@
 #include <QSqlQuery>
 #include <QVariant>
 
-int Migrations::latestVersion() { return 3; }
+int Migrations::latestVersion()
+{
+    return 3;
+}
 
 // Portable SQL (SQLite 3.40 and PostgreSQL 15): TEXT ids, BIGINT milliseconds.
 QStringList Migrations::steps(int version, bool postgres)
@@ -65,15 +68,17 @@ bool Migrations::apply(QSqlDatabase &db, QString *error)
 {
     const bool postgres = db.driverName() == QLatin1String("QPSQL");
     QSqlQuery q(db);
-    if (!q.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)")) {
+    if (!q.exec(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)")) {
         *error = q.lastError().text();
         return false;
     }
     int current = 0;
-    if (q.exec("SELECT MAX(version) FROM schema_migrations") && q.next())
-        current = q.value(0).toInt();
+    if (q.exec("SELECT MAX(version) FROM schema_migrations") && q.next()) current = q.value(0).toInt();
     if (current > latestVersion()) {
-        *error = QStringLiteral("database schema version %1 is newer than this server (%2)").arg(current).arg(latestVersion());
+        *error = QStringLiteral("database schema version %1 is newer than this server (%2)")
+                     .arg(current)
+                     .arg(latestVersion());
         return false;
     }
     for (int v = current + 1; v <= latestVersion(); ++v) {

@@ -25,9 +25,15 @@ SqliteStatement::SqliteStatement(sqlite3 *db, const char *sql) : m_db(db)
     }
 }
 
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(m_stmt); }
+SqliteStatement::~SqliteStatement()
+{
+    sqlite3_finalize(m_stmt);
+}
 
-int SqliteStatement::parameterCount() const { return m_stmt ? sqlite3_bind_parameter_count(m_stmt) : 0; }
+int SqliteStatement::parameterCount() const
+{
+    return m_stmt ? sqlite3_bind_parameter_count(m_stmt) : 0;
+}
 
 void SqliteStatement::bindText(int i, const QString &s)
 {
@@ -40,13 +46,21 @@ void SqliteStatement::bindText(int i, const QString &s)
 
 void SqliteStatement::bindNullableText(int i, const QString &s)
 {
-    if (s.isEmpty()) bindNull(i);
-    else bindText(i, s);
+    if (s.isEmpty())
+        bindNull(i);
+    else
+        bindText(i, s);
 }
 
-void SqliteStatement::bindInt(int i, qint64 v) { sqlite3_bind_int64(m_stmt, i, v); }
+void SqliteStatement::bindInt(int i, qint64 v)
+{
+    sqlite3_bind_int64(m_stmt, i, v);
+}
 
-void SqliteStatement::bindNull(int i) { sqlite3_bind_null(m_stmt, i); }
+void SqliteStatement::bindNull(int i)
+{
+    sqlite3_bind_null(m_stmt, i);
+}
 
 bool SqliteStatement::exec(QString *error)
 {

@@ -29,8 +29,8 @@ public:
     int parameterCount() const;
 
     // Parameters count from 1, as in SQL.
-    void bindText(int i, const QString &s);          // a null QString binds NULL, as QSqlQuery does
-    void bindNullableText(int i, const QString &s);  // empty binds NULL too
+    void bindText(int i, const QString &s);         // a null QString binds NULL, as QSqlQuery does
+    void bindNullableText(int i, const QString &s); // empty binds NULL too
     void bindInt(int i, qint64 v);
     void bindNull(int i);
 

@@ -15,12 +15,24 @@
 
 namespace {
 
-QVariant nullable(const QString &s) { return s.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s); }
+QVariant nullable(const QString &s)
+{
+    return s.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s);
+}
 // NOT NULL text columns: a null QString would bind as SQL NULL.
-QVariant text(const QString &s) { return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s); }
+QVariant text(const QString &s)
+{
+    return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s);
+}
 
-QString jsonText(const QJsonObject &o) { return o.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)); }
-QString jsonText(const QJsonArray &a) { return a.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact)); }
+QString jsonText(const QJsonObject &o)
+{
+    return o.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+QString jsonText(const QJsonArray &a)
+{
+    return a.isEmpty() ? QString() : QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact));
+}
 
 bool exec(QSqlQuery &q, StoreStatus *status)
 {
@@ -40,7 +52,10 @@ Store::Store(QObject *parent) : QObject(parent)
     m_connectionName = QStringLiteral("switchboard-store-%1").arg(reinterpret_cast<quintptr>(this));
 }
 
-Store::~Store() { close(); }
+Store::~Store()
+{
+    close();
+}
 
 bool Store::open(const QString &url, const QString &dataDir, QString *error)
 {
@@ -118,7 +133,8 @@ bool Store::isOpen() const
 
 QString Store::driverName() const
 {
-    return QSqlDatabase::contains(m_connectionName) ? QSqlDatabase::database(m_connectionName, false).driverName() : QString();
+    return QSqlDatabase::contains(m_connectionName) ? QSqlDatabase::database(m_connectionName, false).driverName()
+                                                    : QString();
 }
 
 // ---- group commit ---------------------------------------------------------
@@ -152,11 +168,26 @@ void Store::flush()
     if (m_writer) m_writer->flush();
 }
 
-quint64 Store::commitCount() const { return m_writer ? m_writer->commitCount() : 0; }
-quint64 Store::writeCount() const { return m_writer ? m_writer->writeCount() : 0; }
-double Store::lastCommitMs() const { return m_writer ? m_writer->lastCommitMs() : 0; }
-double Store::totalCommitMs() const { return m_writer ? m_writer->totalCommitMs() : 0; }
-double Store::maxCommitMs() const { return m_writer ? m_writer->maxCommitMs() : 0; }
+quint64 Store::commitCount() const
+{
+    return m_writer ? m_writer->commitCount() : 0;
+}
+quint64 Store::writeCount() const
+{
+    return m_writer ? m_writer->writeCount() : 0;
+}
+double Store::lastCommitMs() const
+{
+    return m_writer ? m_writer->lastCommitMs() : 0;
+}
+double Store::totalCommitMs() const
+{
+    return m_writer ? m_writer->totalCommitMs() : 0;
+}
+double Store::maxCommitMs() const
+{
+    return m_writer ? m_writer->maxCommitMs() : 0;
+}
 
 // ---- directory reads ------------------------------------------------------
 
@@ -230,8 +261,7 @@ QList<Store::Membership> Store::loadChannelMembers()
     QList<Membership> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.exec("SELECT channel_id, user_id, joined_at FROM channel_members");
-    while (q.next())
-        out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), QString()});
+    while (q.next()) out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), QString()});
     return out;
 }
 
@@ -279,15 +309,17 @@ Message Store::messageFromQuery(const QSqlQuery &q) const
     return m;
 }
 
-QList<Message> Store::queryMessages(const QString &where, const QVariantList &binds, int limit, bool descending, int offset)
+QList<Message> Store::queryMessages(const QString &where, const QVariantList &binds, int limit, bool descending,
+                                    int offset)
 {
     QList<Message> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM messages WHERE %2 ORDER BY seq %3 LIMIT %4 OFFSET %5")
-                  .arg(QLatin1String(kMessageColumns), where, descending ? QStringLiteral("DESC") : QStringLiteral("ASC"))
-                  .arg(qBound(1, limit, 1000))
-                  .arg(qMax(0, offset)));
+    q.prepare(
+        QStringLiteral("SELECT %1 FROM messages WHERE %2 ORDER BY seq %3 LIMIT %4 OFFSET %5")
+            .arg(QLatin1String(kMessageColumns), where, descending ? QStringLiteral("DESC") : QStringLiteral("ASC"))
+            .arg(qBound(1, limit, 1000))
+            .arg(qMax(0, offset)));
     for (const QVariant &b : binds) q.addBindValue(b);
     if (!q.exec()) return out;
     while (q.next()) out.append(messageFromQuery(q));
@@ -306,12 +338,15 @@ void Store::fillReactions(QList<Message> &messages)
         marks.append(QStringLiteral("?"));
     }
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("SELECT id, message_id, user_id, emoji, created_at FROM reactions WHERE message_id IN (%1) ORDER BY created_at")
-                  .arg(marks.join(',')));
+    q.prepare(
+        QStringLiteral(
+            "SELECT id, message_id, user_id, emoji, created_at FROM reactions WHERE message_id IN (%1) ORDER BY created_at")
+            .arg(marks.join(',')));
     for (const Message &m : messages) q.addBindValue(m.id);
     if (!q.exec()) return;
     while (q.next()) {
-        Reaction r{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(), q.value(4).toLongLong()};
+        Reaction r{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
+                   q.value(4).toLongLong()};
         messages[index.value(r.messageId)].reactions.append(r);
     }
 }
@@ -352,13 +387,15 @@ std::optional<Reaction> Store::reaction(const QString &id)
     q.prepare("SELECT id, message_id, user_id, emoji, created_at FROM reactions WHERE id = ?");
     q.addBindValue(id);
     if (!q.exec() || !q.next()) return std::nullopt;
-    return Reaction{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(), q.value(4).toLongLong()};
+    return Reaction{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
+                    q.value(4).toLongLong()};
 }
 
 std::optional<Attachment> Store::attachment(const QString &id)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare("SELECT id, uploader_id, filename, original_name, mime_type, size, url, created_at FROM attachments WHERE id = ?");
+    q.prepare(
+        "SELECT id, uploader_id, filename, original_name, mime_type, size, url, created_at FROM attachments WHERE id = ?");
     q.addBindValue(id);
     if (!q.exec() || !q.next()) return std::nullopt;
     Attachment a;
@@ -382,19 +419,22 @@ qint64 Store::messageCount()
 
 // ---- writes ---------------------------------------------------------------
 
-#define SB_WRITE(sql, ...)                                                   \
-    enqueue([=](QSqlDatabase &db, StoreStatus *error) {                          \
-        QSqlQuery &q = StoreWriter::prepared(db, QStringLiteral(sql));       \
-        int i = 0;                                                           \
+#define SB_WRITE(sql, ...)                                                       \
+    enqueue(                                                                     \
+        [=](QSqlDatabase &db, StoreStatus *error) {                              \
+        QSqlQuery &q = StoreWriter::prepared(db, QStringLiteral(sql));           \
+        int i = 0;                                                               \
         for (const QVariant &v : QVariantList{__VA_ARGS__}) q.bindValue(i++, v); \
-        return exec(q, error);                                               \
-    }, std::move(done))
+        return exec(q, error);                                                   \
+        },                                                                       \
+        std::move(done))
 
 void Store::insertUser(const User &u, const QString &hash, Done done)
 {
     SB_WRITE("INSERT INTO users (id, username, email, display_name, avatar_url, password_hash, disabled, created_at)"
              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-             u.id, u.username, nullable(u.email), text(u.displayName), text(u.avatarUrl), text(hash), int(u.disabled), u.createdAt);
+             u.id, u.username, nullable(u.email), text(u.displayName), text(u.avatarUrl), text(hash), int(u.disabled),
+             u.createdAt);
 }
 
 void Store::setUserDisabled(const QString &userId, bool disabled, Done done)
@@ -404,11 +444,12 @@ void Store::setUserDisabled(const QString &userId, bool disabled, Done done)
 
 void Store::insertWorkspace(const Workspace &w, Done done)
 {
-    SB_WRITE("INSERT INTO workspaces (id, name, owner_id, is_default, created_at) VALUES (?, ?, ?, ?, ?)",
-             w.id, w.name, nullable(w.ownerId), int(w.isDefault), w.createdAt);
+    SB_WRITE("INSERT INTO workspaces (id, name, owner_id, is_default, created_at) VALUES (?, ?, ?, ?, ?)", w.id, w.name,
+             nullable(w.ownerId), int(w.isDefault), w.createdAt);
 }
 
-void Store::addWorkspaceMember(const QString &workspaceId, const QString &userId, const QString &role, qint64 at, Done done)
+void Store::addWorkspaceMember(const QString &workspaceId, const QString &userId, const QString &role, qint64 at,
+                               Done done)
 {
     SB_WRITE("INSERT INTO workspace_members (workspace_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)"
              " ON CONFLICT DO NOTHING",
@@ -429,20 +470,22 @@ void Store::updateChannel(const Channel &c, Done done)
 
 void Store::deleteChannel(const QString &channelId, Done done)
 {
-    enqueue([=](QSqlDatabase &db, StoreStatus *error) {
+    enqueue(
+        [=](QSqlDatabase &db, StoreStatus *error) {
         // Explicit order: SQLite only cascades with foreign_keys on, PostgreSQL always.
-        for (const char *sql : {"DELETE FROM read_receipts WHERE message_id IN (SELECT id FROM messages WHERE channel_id = ?)",
-                                "DELETE FROM reactions WHERE message_id IN (SELECT id FROM messages WHERE channel_id = ?)",
-                                "DELETE FROM messages WHERE channel_id = ?",
-                                "DELETE FROM channel_members WHERE channel_id = ?",
-                                "DELETE FROM channels WHERE id = ?"}) {
+        for (const char *sql :
+             {"DELETE FROM read_receipts WHERE message_id IN (SELECT id FROM messages WHERE channel_id = ?)",
+              "DELETE FROM reactions WHERE message_id IN (SELECT id FROM messages WHERE channel_id = ?)",
+              "DELETE FROM messages WHERE channel_id = ?", "DELETE FROM channel_members WHERE channel_id = ?",
+              "DELETE FROM channels WHERE id = ?"}) {
             QSqlQuery q(db);
             q.prepare(QString::fromLatin1(sql));
             q.addBindValue(channelId);
             if (!exec(q, error)) return false;
         }
         return true;
-    }, std::move(done));
+        },
+        std::move(done));
 }
 
 void Store::addChannelMember(const QString &channelId, const QString &userId, qint64 at, Done done)
@@ -468,7 +511,8 @@ void Store::insertMessage(const Message &m, Done done)
     const QString metadata = jsonText(m.metadata);
     const QString attachments = jsonText(atts);
     const QString mentions = jsonText(QJsonArray::fromStringList(m.mentions));
-    enqueue([m, metadata, attachments, mentions](QSqlDatabase &db, StoreStatus *error) {
+    enqueue(
+        [m, metadata, attachments, mentions](QSqlDatabase &db, StoreStatus *error) {
         if (SqliteStatement *st = StoreWriter::sqliteStatement(db, kInsert)) {
             st->bindText(1, m.id);
             st->bindText(2, m.channelId);
@@ -494,7 +538,8 @@ void Store::insertMessage(const Message &m, Done done)
                                               nullable(attachments), nullable(mentions), m.createdAt})
             q.bindValue(i++, v);
         return exec(q, error);
-    }, std::move(done));
+        },
+        std::move(done));
 }
 
 void Store::updateMessageContent(const QString &id, const QString &content, qint64 editedAt, Done done)
@@ -515,8 +560,8 @@ void Store::bumpThread(const QString &parentId, qint64 at, Done done)
 
 void Store::insertReaction(const Reaction &r, Done done)
 {
-    SB_WRITE("INSERT INTO reactions (id, message_id, user_id, emoji, created_at) VALUES (?, ?, ?, ?, ?)",
-             r.id, r.messageId, r.userId, r.emoji, r.createdAt);
+    SB_WRITE("INSERT INTO reactions (id, message_id, user_id, emoji, created_at) VALUES (?, ?, ?, ?, ?)", r.id,
+             r.messageId, r.userId, r.emoji, r.createdAt);
 }
 
 void Store::deleteReaction(const QString &id, Done done)
@@ -533,18 +578,21 @@ void Store::insertAttachment(const Attachment &a, Done done)
 
 void Store::markRead(const QString &channelId, const QString &userId, const QString &messageId, qint64 at, Done done)
 {
-    enqueue([=](QSqlDatabase &db, StoreStatus *error) {
+    enqueue(
+        [=](QSqlDatabase &db, StoreStatus *error) {
         QSqlQuery q(db);
         q.prepare("INSERT INTO read_receipts (message_id, user_id, read_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
         q.addBindValue(messageId);
         q.addBindValue(userId);
         q.addBindValue(at);
         if (!exec(q, error)) return false;
-        q.prepare("UPDATE channel_members SET last_read_message_id = ?, last_read_at = ? WHERE channel_id = ? AND user_id = ?");
+        q.prepare(
+            "UPDATE channel_members SET last_read_message_id = ?, last_read_at = ? WHERE channel_id = ? AND user_id = ?");
         q.addBindValue(messageId);
         q.addBindValue(at);
         q.addBindValue(channelId);
         q.addBindValue(userId);
         return exec(q, error);
-    }, std::move(done));
+        },
+        std::move(done));
 }

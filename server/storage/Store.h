@@ -33,7 +33,13 @@ public:
     using Write = std::function<bool(QSqlDatabase &db, StoreStatus *status)>;
     using Done = std::function<void(const StoreStatus &status)>;
 
-    struct Membership { QString scopeId; QString userId; qint64 joinedAt = 0; QString role; };
+    struct Membership
+    {
+        QString scopeId;
+        QString userId;
+        qint64 joinedAt = 0;
+        QString role;
+    };
 
     explicit Store(QObject *parent = nullptr);
     ~Store() override;
@@ -68,7 +74,8 @@ public:
     void insertUser(const User &u, const QString &passwordHash, Done done);
     void setUserDisabled(const QString &userId, bool disabled, Done done);
     void insertWorkspace(const Workspace &w, Done done);
-    void addWorkspaceMember(const QString &workspaceId, const QString &userId, const QString &role, qint64 at, Done done);
+    void addWorkspaceMember(const QString &workspaceId, const QString &userId, const QString &role, qint64 at,
+                            Done done);
     void insertChannel(const Channel &c, Done done);
     void updateChannel(const Channel &c, Done done);
     void deleteChannel(const QString &channelId, Done done);
@@ -98,7 +105,8 @@ Q_SIGNALS:
     void commitFailed(const QString &error);
 
 private:
-    QList<Message> queryMessages(const QString &where, const QVariantList &binds, int limit, bool descending, int offset = 0);
+    QList<Message> queryMessages(const QString &where, const QVariantList &binds, int limit, bool descending,
+                                 int offset = 0);
     void fillReactions(QList<Message> &messages);
     Message messageFromQuery(const class QSqlQuery &q) const;
 

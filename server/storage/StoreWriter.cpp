@@ -53,16 +53,23 @@ QSqlQuery &StoreWriter::prepared(QSqlDatabase &db, const QString &sql)
 
 std::atomic<StoreWriter::CommitObserver> StoreWriter::s_commitObserver{nullptr};
 
-void StoreWriter::setCommitObserver(CommitObserver observer) { s_commitObserver = observer; }
+void StoreWriter::setCommitObserver(CommitObserver observer)
+{
+    s_commitObserver = observer;
+}
 
 StoreWriter::StoreWriter(const QSqlDatabase &cloneFrom, QObject *resultsContext)
-    : m_template(cloneFrom), m_context(resultsContext)
+    : m_template(cloneFrom)
+    , m_context(resultsContext)
 {
     m_connectionName = cloneFrom.connectionName() + QStringLiteral("-writer");
     setObjectName(QStringLiteral("store-writer"));
 }
 
-StoreWriter::~StoreWriter() { stop(); }
+StoreWriter::~StoreWriter()
+{
+    stop();
+}
 
 bool StoreWriter::startWriter(QString *error)
 {
@@ -89,7 +96,8 @@ void StoreWriter::enqueueBatch(QList<QPair<Write, Done>> writes)
 {
     if (writes.isEmpty()) return;
     QMutexLocker lock(&m_mutex);
-    for (auto &w : writes) m_queue.append(Item{std::move(w.first), std::move(w.second), StoreStatus::failed(QString())});
+    for (auto &w : writes)
+        m_queue.append(Item{std::move(w.first), std::move(w.second), StoreStatus::failed(QString())});
     m_wake.wakeOne();
 }
 
@@ -139,7 +147,8 @@ void StoreWriter::deliverResults(int budgetMs)
     m_results = std::move(rest);
     if (!m_deliveryPosted) {
         m_deliveryPosted = true;
-        QMetaObject::invokeMethod(m_context, [this] { deliverResults(DeliveryBudgetMs); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_context, [this] { deliverResults(DeliveryBudgetMs); }, Qt::QueuedConnection);
     }
 }
 
@@ -210,8 +219,10 @@ void StoreWriter::run()
                     for (Item &item : batch) {
                         QList<Item> one{item};
                         StoreStatus err;
-                        if (runBatch(db, one, &err)) item.status = StoreStatus();
-                        else item.status = err.ok() ? one.first().status : err;
+                        if (runBatch(db, one, &err))
+                            item.status = StoreStatus();
+                        else
+                            item.status = err.ok() ? one.first().status : err;
                     }
                 } else {
                     for (Item &item : batch) item.status = batchError;
@@ -229,7 +240,8 @@ void StoreWriter::run()
             m_results.append(batch);
             if (!m_deliveryPosted) {
                 m_deliveryPosted = true;
-                QMetaObject::invokeMethod(m_context, [this] { deliverResults(DeliveryBudgetMs); }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    m_context, [this] { deliverResults(DeliveryBudgetMs); }, Qt::QueuedConnection);
             }
         }
         releaseStatements();

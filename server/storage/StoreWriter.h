@@ -58,7 +58,12 @@ protected:
     void run() override;
 
 private:
-    struct Item { Write write; Done done; StoreStatus status; };
+    struct Item
+    {
+        Write write;
+        Done done;
+        StoreStatus status;
+    };
     static std::atomic<CommitObserver> s_commitObserver;
     // Runs the callbacks of committed writes in the owner's thread. With a
     // budget, stops after budgetMs and posts itself again for the rest, so a
@@ -73,8 +78,8 @@ private:
     QObject *m_context;
     QMutex m_mutex;
     QWaitCondition m_wake, m_idle;
-    QList<Item> m_queue;       // waiting for the writer
-    QList<Item> m_results;     // committed (or failed), waiting for the owner's thread
+    QList<Item> m_queue;   // waiting for the writer
+    QList<Item> m_results; // committed (or failed), waiting for the owner's thread
     bool m_busy = false;
     bool m_stop = false;
     bool m_deliveryPosted = false;

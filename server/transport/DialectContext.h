@@ -13,9 +13,9 @@ struct DialectContext
 {
     ChatService *chat = nullptr;
     WebSocketSession::Limits wsLimits;
-    int heartbeatTimeoutMs = 60000;  // Phoenix heartbeat / workspace JSON ping timeout
-    int pingIntervalMs = 25000;      // Engine.IO
-    int pingTimeoutMs = 20000;       // Engine.IO
-    QStringList corsOrigins;         // empty: any origin (CORS for polling)
+    int heartbeatTimeoutMs = 60000; // Phoenix heartbeat / workspace JSON ping timeout
+    int pingIntervalMs = 25000;     // Engine.IO
+    int pingTimeoutMs = 20000;      // Engine.IO
+    QStringList corsOrigins;        // empty: any origin (CORS for polling)
     QString uploadDir;
 };

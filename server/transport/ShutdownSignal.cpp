@@ -1,3 +1,3 @@
 #include "ShutdownSignal.h"
 
-std::atomic<bool> ShutdownSignal::s_pending{ false };
+std::atomic<bool> ShutdownSignal::s_pending{false};

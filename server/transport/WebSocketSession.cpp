@@ -9,9 +9,12 @@
 #include "ShutdownSignal.h"
 #include "TimerJitter.h"
 
-WebSocketSession::WebSocketSession(ChatService *chat, WebSocketConnection *socket, const QString &dialect, const Limits &limits,
-                                   QObject *parent)
-    : Session(dialect, QStringLiteral("websocket"), parent), m_chat(chat), m_socket(socket), m_limits(limits)
+WebSocketSession::WebSocketSession(ChatService *chat, WebSocketConnection *socket, const QString &dialect,
+                                   const Limits &limits, QObject *parent)
+    : Session(dialect, QStringLiteral("websocket"), parent)
+    , m_chat(chat)
+    , m_socket(socket)
+    , m_limits(limits)
 {
     m_socket->setParent(this);
     m_socket->setMaxAllowedIncomingMessageSize(m_limits.hardFrameBytes);

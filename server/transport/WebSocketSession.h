@@ -17,11 +17,12 @@ class WebSocketSession : public Session
 {
     Q_OBJECT
 public:
-    struct Limits {
-        qint64 maxFrameBytes = 16 * 1024;        // larger frames get the dialect's error
-        qint64 hardFrameBytes = 1024 * 1024;     // larger ones close the socket (1009)
+    struct Limits
+    {
+        qint64 maxFrameBytes = 16 * 1024;    // larger frames get the dialect's error
+        qint64 hardFrameBytes = 1024 * 1024; // larger ones close the socket (1009)
         qint64 maxSendQueueBytes = 4 * 1024 * 1024;
-        int idleTimeoutMs = 0;                   // 0: no idle timeout
+        int idleTimeoutMs = 0; // 0: no idle timeout
     };
 
     WebSocketSession(ChatService *chat, WebSocketConnection *socket, const QString &dialect, const Limits &limits,
@@ -35,7 +36,10 @@ public:
     // socket before detaching any keeps a mass shutdown linear: each detach
     // fans a leave out to the sessions still attached, and those are closing
     // by then (dropped at once, not encoded into frames for dying sockets).
-    void closeForShutdown() { closeSocket(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server shutting down")); }
+    void closeForShutdown()
+    {
+        closeSocket(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server shutting down"));
+    }
     qint64 sendQueueBytes() const override;
     WebSocketConnection *socket() const { return m_socket; }
     ChatService *chat() const { return m_chat; }

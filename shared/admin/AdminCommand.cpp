@@ -3,7 +3,11 @@
 
 namespace {
 
-struct KindName { AdminCommand::Kind kind; const char *name; };
+struct KindName
+{
+    AdminCommand::Kind kind;
+    const char *name;
+};
 const KindName kindNames[] = {
     {AdminCommand::Kind::Disconnect, "disconnect"},
     {AdminCommand::Kind::SystemMessage, "system_message"},
@@ -33,8 +37,8 @@ bool readId(const QJsonObject &o, const char *field, QString *out, QString *code
     return true;
 }
 
-bool readText(const QJsonObject &o, const char *field, int limit, bool required, QString *out,
-              QString *code, QString *message)
+bool readText(const QJsonObject &o, const char *field, int limit, bool required, QString *out, QString *code,
+              QString *message)
 {
     const QJsonValue v = o.value(QLatin1String(field));
     if (v.isUndefined() || v.isNull()) {
@@ -63,8 +67,7 @@ bool readText(const QJsonObject &o, const char *field, int limit, bool required,
 QString AdminCommand::kindName(Kind k)
 {
     for (const KindName &kn : kindNames) {
-        if (kn.kind == k)
-            return QLatin1String(kn.name);
+        if (kn.kind == k) return QLatin1String(kn.name);
     }
     return QString();
 }
@@ -103,9 +106,7 @@ QJsonObject AdminCommand::toJson() const
         o.insert(QLatin1String("user_id"), userId);
         o.insert(QLatin1String("reason"), text);
         break;
-    case Kind::SetTrafficFilter:
-        o.insert(QLatin1String("filter"), filter.toJson());
-        break;
+    case Kind::SetTrafficFilter: o.insert(QLatin1String("filter"), filter.toJson()); break;
     }
     return o;
 }
@@ -136,15 +137,12 @@ bool AdminCommand::fromJson(const QJsonObject &o, AdminCommand *out, QString *co
         if (c.everyone == hasChannel)
             return refuse(code, message, AdminProtocol::ErrorBadRequest,
                           QStringLiteral("give either \"channel_id\" or \"everyone\": true"));
-        if (hasChannel && !readId(o, "channel_id", &c.channelId, code, message))
-            return false;
-        if (!readText(o, "text", MaxTextLength, true, &c.text, code, message))
-            return false;
+        if (hasChannel && !readId(o, "channel_id", &c.channelId, code, message)) return false;
+        if (!readText(o, "text", MaxTextLength, true, &c.text, code, message)) return false;
         break;
     }
     case Kind::RemoveFromChannel:
-        if (!readId(o, "user_id", &c.userId, code, message)
-            || !readId(o, "channel_id", &c.channelId, code, message))
+        if (!readId(o, "user_id", &c.userId, code, message) || !readId(o, "channel_id", &c.channelId, code, message))
             return false;
         break;
     case Kind::DisableUser:
@@ -155,7 +153,8 @@ bool AdminCommand::fromJson(const QJsonObject &o, AdminCommand *out, QString *co
     case Kind::SetTrafficFilter: {
         const QJsonValue f = o.value(QLatin1String("filter"));
         if (!f.isObject())
-            return refuse(code, message, AdminProtocol::ErrorBadRequest, QStringLiteral("\"filter\" must be an object"));
+            return refuse(code, message, AdminProtocol::ErrorBadRequest,
+                          QStringLiteral("\"filter\" must be an object"));
         c.filter = TrafficFilter::fromJson(f.toObject());
         break;
     }

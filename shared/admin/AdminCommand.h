@@ -16,12 +16,12 @@ struct AdminCommand
 
     QString id;
     Kind kind = Kind::Disconnect;
-    QString connectionId;   // Disconnect
-    QString userId;         // RemoveFromChannel, DisableUser
-    QString channelId;      // SystemMessage (unless everyone), RemoveFromChannel
-    QString text;           // SystemMessage: the text; Disconnect/DisableUser: the reason
-    bool everyone = false;  // SystemMessage to every channel
-    TrafficFilter filter;   // SetTrafficFilter
+    QString connectionId;  // Disconnect
+    QString userId;        // RemoveFromChannel, DisableUser
+    QString channelId;     // SystemMessage (unless everyone), RemoveFromChannel
+    QString text;          // SystemMessage: the text; Disconnect/DisableUser: the reason
+    bool everyone = false; // SystemMessage to every channel
+    TrafficFilter filter;  // SetTrafficFilter
 
     static QString kindName(Kind k);
     static bool parseKind(const QString &name, Kind *out);

@@ -7,15 +7,13 @@ namespace AdminFormat {
 
 QString dateTime(qint64 ms)
 {
-    if (ms <= 0)
-        return QString();
+    if (ms <= 0) return QString();
     return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
 }
 
 QString timeOfDay(qint64 ms)
 {
-    if (ms <= 0)
-        return QString();
+    if (ms <= 0) return QString();
     return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("HH:mm:ss.zzz"));
 }
 

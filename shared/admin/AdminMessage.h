@@ -42,7 +42,7 @@ struct AdminMessage
 
     // Traffic
     QList<TrafficEvent> traffic;
-    qint64 dropped = 0;     // events left out since the previous batch
+    qint64 dropped = 0; // events left out since the previous batch
 
     // Result, Audit
     AdminResult result;

@@ -16,8 +16,7 @@ template <typename T>
 QJsonArray toArray(const QList<T> &items)
 {
     QJsonArray a;
-    for (const T &item : items)
-        a.append(item.toJson());
+    for (const T &item : items) a.append(item.toJson());
     return a;
 }
 
@@ -26,8 +25,7 @@ QJsonArray toArray(const QList<T> &items)
 template <typename T>
 bool fromArray(const QJsonValue &v, QList<T> *out, const char *field, QString *code, QString *message)
 {
-    if (v.isUndefined())
-        return true;
+    if (v.isUndefined()) return true;
     if (!v.isArray()) {
         *code = QLatin1String(AdminProtocol::ErrorBadRequest);
         *message = QStringLiteral("\"%1\" must be an array").arg(QLatin1String(field));
@@ -47,16 +45,16 @@ bool fromArray(const QJsonValue &v, QList<T> *out, const char *field, QString *c
     return true;
 }
 
-struct TypeName { AdminMessage::Type type; const char *name; };
+struct TypeName
+{
+    AdminMessage::Type type;
+    const char *name;
+};
 const TypeName typeNames[] = {
-    {AdminMessage::Type::Snapshot, "snapshot"},
-    {AdminMessage::Type::Delta, "delta"},
-    {AdminMessage::Type::Traffic, "traffic"},
-    {AdminMessage::Type::Result, "result"},
-    {AdminMessage::Type::Audit, "audit"},
-    {AdminMessage::Type::Error, "error"},
-    {AdminMessage::Type::Command, "command"},
-    {AdminMessage::Type::SnapshotPart, "snapshot_part"},
+    {AdminMessage::Type::Snapshot, "snapshot"}, {AdminMessage::Type::Delta, "delta"},
+    {AdminMessage::Type::Traffic, "traffic"},   {AdminMessage::Type::Result, "result"},
+    {AdminMessage::Type::Audit, "audit"},       {AdminMessage::Type::Error, "error"},
+    {AdminMessage::Type::Command, "command"},   {AdminMessage::Type::SnapshotPart, "snapshot_part"},
 };
 
 } // namespace
@@ -64,16 +62,13 @@ const TypeName typeNames[] = {
 QString AdminProtocol::typeName(AdminMessage::Type type)
 {
     for (const TypeName &tn : typeNames) {
-        if (tn.type == type)
-            return QLatin1String(tn.name);
+        if (tn.type == type) return QLatin1String(tn.name);
     }
     return QString();
 }
 
-QByteArray AdminProtocol::encodeSnapshot(const QList<ConnectionInfo> &connections,
-                                         const QList<ChannelInfo> &channels,
-                                         const ServerStats &stats, const TrafficFilter &filter,
-                                         const QString &server)
+QByteArray AdminProtocol::encodeSnapshot(const QList<ConnectionInfo> &connections, const QList<ChannelInfo> &channels,
+                                         const ServerStats &stats, const TrafficFilter &filter, const QString &server)
 {
     return compact({
         {"type", "snapshot"},
@@ -100,27 +95,22 @@ QByteArray AdminProtocol::encodeSnapshotPart(int part, bool last, const QList<Co
         {"channels", toArray(channels)},
         {"traffic_filter", filter.toJson()},
     };
-    if (stats)
-        o.insert(QLatin1String("stats"), stats->toJson());
+    if (stats) o.insert(QLatin1String("stats"), stats->toJson());
     return compact(o);
 }
 
 QByteArray AdminProtocol::encodeDelta(const QList<ConnectionInfo> &changedConnections,
-                                      const QStringList &removedConnections,
-                                      const QList<ChannelInfo> &changedChannels,
+                                      const QStringList &removedConnections, const QList<ChannelInfo> &changedChannels,
                                       const QStringList &removedChannels, const ServerStats *stats)
 {
     QJsonObject o{{"type", "delta"}};
-    if (!changedConnections.isEmpty())
-        o.insert(QLatin1String("connections"), toArray(changedConnections));
+    if (!changedConnections.isEmpty()) o.insert(QLatin1String("connections"), toArray(changedConnections));
     if (!removedConnections.isEmpty())
         o.insert(QLatin1String("connections_removed"), QJsonArray::fromStringList(removedConnections));
-    if (!changedChannels.isEmpty())
-        o.insert(QLatin1String("channels"), toArray(changedChannels));
+    if (!changedChannels.isEmpty()) o.insert(QLatin1String("channels"), toArray(changedChannels));
     if (!removedChannels.isEmpty())
         o.insert(QLatin1String("channels_removed"), QJsonArray::fromStringList(removedChannels));
-    if (stats)
-        o.insert(QLatin1String("stats"), stats->toJson());
+    if (stats) o.insert(QLatin1String("stats"), stats->toJson());
     return compact(o);
 }
 
@@ -151,8 +141,7 @@ QByteArray AdminProtocol::encodeCommand(const AdminCommand &command)
     return compact(command.toJson());
 }
 
-bool AdminProtocol::decode(const QByteArray &data, AdminMessage *out, QString *errorCode,
-                           QString *errorMessage)
+bool AdminProtocol::decode(const QByteArray &data, AdminMessage *out, QString *errorCode, QString *errorMessage)
 {
     QString codeBuf, messageBuf;
     QString *code = errorCode ? errorCode : &codeBuf;
@@ -163,8 +152,8 @@ bool AdminProtocol::decode(const QByteArray &data, AdminMessage *out, QString *e
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
         *code = QLatin1String(ErrorBadJson);
         *message = parseError.error != QJsonParseError::NoError
-            ? QStringLiteral("not JSON: %1").arg(parseError.errorString())
-            : QStringLiteral("a message must be a JSON object");
+                     ? QStringLiteral("not JSON: %1").arg(parseError.errorString())
+                     : QStringLiteral("a message must be a JSON object");
         return false;
     }
     const QJsonObject o = doc.object();
@@ -172,8 +161,7 @@ bool AdminProtocol::decode(const QByteArray &data, AdminMessage *out, QString *e
 
     AdminMessage m;
     for (const TypeName &tn : typeNames) {
-        if (type == QLatin1String(tn.name))
-            m.type = tn.type;
+        if (type == QLatin1String(tn.name)) m.type = tn.type;
     }
 
     switch (m.type) {
@@ -204,8 +192,7 @@ bool AdminProtocol::decode(const QByteArray &data, AdminMessage *out, QString *e
         m.part = o.value(QLatin1String("part")).toInt();
         m.lastPart = o.value(QLatin1String("last")).toBool();
         m.hasStats = o.value(QLatin1String("stats")).isObject();
-        if (m.hasStats)
-            m.stats = ServerStats::fromJson(o.value(QLatin1String("stats")).toObject());
+        if (m.hasStats) m.stats = ServerStats::fromJson(o.value(QLatin1String("stats")).toObject());
         if (!fromArray(o.value(QLatin1String("connections")), &m.connections, "connections", code, message)
             || !fromArray(o.value(QLatin1String("channels")), &m.channels, "channels", code, message))
             return false;
@@ -217,18 +204,14 @@ bool AdminProtocol::decode(const QByteArray &data, AdminMessage *out, QString *e
         m.removedConnections = AdminJson::stringList(o.value(QLatin1String("connections_removed")));
         m.removedChannels = AdminJson::stringList(o.value(QLatin1String("channels_removed")));
         m.hasStats = o.value(QLatin1String("stats")).isObject();
-        if (m.hasStats)
-            m.stats = ServerStats::fromJson(o.value(QLatin1String("stats")).toObject());
+        if (m.hasStats) m.stats = ServerStats::fromJson(o.value(QLatin1String("stats")).toObject());
         break;
     case AdminMessage::Type::Traffic:
-        if (!fromArray(o.value(QLatin1String("events")), &m.traffic, "events", code, message))
-            return false;
+        if (!fromArray(o.value(QLatin1String("events")), &m.traffic, "events", code, message)) return false;
         m.dropped = AdminJson::count(o.value(QLatin1String("dropped")));
         break;
     case AdminMessage::Type::Result:
-    case AdminMessage::Type::Audit:
-        m.result = AdminResult::fromJson(o);
-        break;
+    case AdminMessage::Type::Audit: m.result = AdminResult::fromJson(o); break;
     case AdminMessage::Type::Error: {
         const QJsonObject e = o.value(QLatin1String("error")).toObject();
         m.errorCode = e.value(QLatin1String("code")).toString();
@@ -241,16 +224,14 @@ bool AdminProtocol::decode(const QByteArray &data, AdminMessage *out, QString *e
             *message = QStringLiteral("a command may be at most %1 bytes").arg(MaxCommandBytes);
             return false;
         }
-        if (!AdminCommand::fromJson(o, &m.command, code, message))
-            return false;
+        if (!AdminCommand::fromJson(o, &m.command, code, message)) return false;
         break;
     }
     *out = m;
     return true;
 }
 
-bool AdminProtocol::decodeCommand(const QByteArray &data, AdminCommand *out, QString *errorCode,
-                                  QString *errorMessage)
+bool AdminProtocol::decodeCommand(const QByteArray &data, AdminCommand *out, QString *errorCode, QString *errorMessage)
 {
     if (data.size() > MaxCommandBytes) {
         *errorCode = QLatin1String(ErrorTooLarge);
@@ -258,8 +239,7 @@ bool AdminProtocol::decodeCommand(const QByteArray &data, AdminCommand *out, QSt
         return false;
     }
     AdminMessage m;
-    if (!decode(data, &m, errorCode, errorMessage))
-        return false;
+    if (!decode(data, &m, errorCode, errorMessage)) return false;
     if (m.type != AdminMessage::Type::Command) {
         *errorCode = QLatin1String(ErrorUnknownType);
         *errorMessage = QStringLiteral("a console may only send commands, not \"%1\"").arg(typeName(m.type));

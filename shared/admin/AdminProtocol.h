@@ -27,27 +27,19 @@ public:
     static constexpr const char *ErrorRateLimited = "rate_limited";
     static constexpr const char *ErrorInternal = "internal";
 
-    static QByteArray encodeSnapshot(const QList<ConnectionInfo> &connections,
-                                     const QList<ChannelInfo> &channels,
-                                     const ServerStats &stats,
-                                     const TrafficFilter &filter,
-                                     const QString &server);
+    static QByteArray encodeSnapshot(const QList<ConnectionInfo> &connections, const QList<ChannelInfo> &channels,
+                                     const ServerStats &stats, const TrafficFilter &filter, const QString &server);
     // One slice of a snapshot too big for one frame: parts 0..n in order,
     // the last with `stats` (null in the others). A console assembles them
     // (AdminSnapshotAssembler) and applies the whole as one snapshot; the
     // server sends no delta between the parts of a snapshot.
-    static QByteArray encodeSnapshotPart(int part, bool last,
-                                         const QList<ConnectionInfo> &connections,
-                                         const QList<ChannelInfo> &channels,
-                                         const ServerStats *stats,
-                                         const TrafficFilter &filter,
-                                         const QString &server);
+    static QByteArray encodeSnapshotPart(int part, bool last, const QList<ConnectionInfo> &connections,
+                                         const QList<ChannelInfo> &channels, const ServerStats *stats,
+                                         const TrafficFilter &filter, const QString &server);
     // stats may be null when only connections or channels changed.
     static QByteArray encodeDelta(const QList<ConnectionInfo> &changedConnections,
-                                  const QStringList &removedConnections,
-                                  const QList<ChannelInfo> &changedChannels,
-                                  const QStringList &removedChannels,
-                                  const ServerStats *stats);
+                                  const QStringList &removedConnections, const QList<ChannelInfo> &changedChannels,
+                                  const QStringList &removedChannels, const ServerStats *stats);
     static QByteArray encodeTraffic(const QList<TrafficEvent> &events, qint64 dropped);
     static QByteArray encodeResult(const AdminResult &result);
     static QByteArray encodeAudit(const AdminResult &result);
@@ -56,13 +48,12 @@ public:
 
     // Decodes any message. On malformed input returns false with an error
     // code (ErrorBadJson, ErrorUnknownType, ErrorBadRequest, ...) and message.
-    static bool decode(const QByteArray &data, AdminMessage *out,
-                       QString *errorCode = nullptr, QString *errorMessage = nullptr);
+    static bool decode(const QByteArray &data, AdminMessage *out, QString *errorCode = nullptr,
+                       QString *errorMessage = nullptr);
 
     // What the server uses on console input: refuses oversized frames before
     // parsing them and anything that is not a command.
-    static bool decodeCommand(const QByteArray &data, AdminCommand *out,
-                              QString *errorCode, QString *errorMessage);
+    static bool decodeCommand(const QByteArray &data, AdminCommand *out, QString *errorCode, QString *errorMessage);
 
     static QString typeName(AdminMessage::Type type);
 };

@@ -6,18 +6,12 @@
 QJsonObject AdminResult::toJson(const char *type) const
 {
     QJsonObject o{
-        {"type", QLatin1String(type)},
-        {"command", command},
-        {"ok", ok},
-        {"message", message},
+        {"type", QLatin1String(type)},         {"command", command}, {"ok", ok}, {"message", message},
         {"time", AdminJson::timeToJson(time)},
     };
-    if (!id.isEmpty())
-        o.insert(QLatin1String("id"), id);
-    if (!by.isEmpty())
-        o.insert(QLatin1String("by"), by);
-    if (!ok)
-        o.insert(QLatin1String("error"), QJsonObject{{"code", errorCode}, {"message", message}});
+    if (!id.isEmpty()) o.insert(QLatin1String("id"), id);
+    if (!by.isEmpty()) o.insert(QLatin1String("by"), by);
+    if (!ok) o.insert(QLatin1String("error"), QJsonObject{{"code", errorCode}, {"message", message}});
     return o;
 }
 
@@ -33,8 +27,7 @@ AdminResult AdminResult::fromJson(const QJsonObject &o)
     if (!r.ok) {
         const QJsonObject e = o.value(QLatin1String("error")).toObject();
         r.errorCode = e.value(QLatin1String("code")).toString();
-        if (r.message.isEmpty())
-            r.message = e.value(QLatin1String("message")).toString();
+        if (r.message.isEmpty()) r.message = e.value(QLatin1String("message")).toString();
     }
     return r;
 }

@@ -7,13 +7,13 @@
 // asked, and as "audit" to every console so each sees what was done.
 struct AdminResult
 {
-    QString id;           // the command's id (result only)
-    QString command;      // command name, e.g. "disconnect"
+    QString id;      // the command's id (result only)
+    QString command; // command name, e.g. "disconnect"
     bool ok = false;
-    QString errorCode;    // AdminProtocol error code when !ok
-    QString message;      // what happened, for people
-    qint64 time = 0;      // ms since epoch
-    QString by;           // the console that acted (its remote address)
+    QString errorCode; // AdminProtocol error code when !ok
+    QString message;   // what happened, for people
+    qint64 time = 0;   // ms since epoch
+    QString by;        // the console that acted (its remote address)
 
     QJsonObject toJson(const char *type) const;
     static AdminResult fromJson(const QJsonObject &o);

@@ -4,8 +4,7 @@
 
 bool AdminSnapshotAssembler::add(const AdminMessage &part)
 {
-    if (part.type != AdminMessage::Type::SnapshotPart)
-        return false;
+    if (part.type != AdminMessage::Type::SnapshotPart) return false;
     if (part.part == 0) {
         clear();
         m_gathered.type = AdminMessage::Type::Snapshot;
@@ -23,8 +22,7 @@ bool AdminSnapshotAssembler::add(const AdminMessage &part)
         m_gathered.stats = part.stats;
     }
     m_next = part.part + 1;
-    if (!part.lastPart)
-        return false;
+    if (!part.lastPart) return false;
     m_next = 0;
     return true;
 }

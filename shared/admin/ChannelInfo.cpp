@@ -19,8 +19,7 @@ QJsonObject ChannelInfo::toJson() const
 bool ChannelInfo::fromJson(const QJsonObject &o, ChannelInfo *out)
 {
     const QJsonValue idValue = o.value(QLatin1String("id"));
-    if (!idValue.isString() || idValue.toString().isEmpty())
-        return false;
+    if (!idValue.isString() || idValue.toString().isEmpty()) return false;
     ChannelInfo c;
     c.id = idValue.toString();
     c.workspaceId = o.value(QLatin1String("workspace_id")).toString();
@@ -37,8 +36,7 @@ bool ChannelInfo::fromJson(const QJsonObject &o, ChannelInfo *out)
 
 bool ChannelInfo::operator==(const ChannelInfo &o) const
 {
-    return id == o.id && workspaceId == o.workspaceId && workspaceName == o.workspaceName
-        && name == o.name && type == o.type && members == o.members
-        && onlineMembers == o.onlineMembers && qFuzzyCompare(1 + messagesPerMinute, 1 + o.messagesPerMinute)
-        && lastActivity == o.lastActivity;
+    return id == o.id && workspaceId == o.workspaceId && workspaceName == o.workspaceName && name == o.name
+        && type == o.type && members == o.members && onlineMembers == o.onlineMembers
+        && qFuzzyCompare(1 + messagesPerMinute, 1 + o.messagesPerMinute) && lastActivity == o.lastActivity;
 }

@@ -10,11 +10,11 @@ struct ChannelInfo
     QString workspaceId;
     QString workspaceName;
     QString name;
-    QString type;                  // public, private, dm
+    QString type; // public, private, dm
     int members = 0;
-    int onlineMembers = 0;         // members with at least one live connection
-    double messagesPerMinute = 0;  // over the last minute
-    qint64 lastActivity = 0;       // ms since epoch of the last message, 0 = never
+    int onlineMembers = 0;        // members with at least one live connection
+    double messagesPerMinute = 0; // over the last minute
+    qint64 lastActivity = 0;      // ms since epoch of the last message, 0 = never
 
     bool isValid() const { return !id.isEmpty(); }
     QJsonObject toJson() const;

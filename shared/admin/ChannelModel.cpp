@@ -5,10 +5,7 @@
 
 #include <algorithm>
 
-ChannelModel::ChannelModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
+ChannelModel::ChannelModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 void ChannelModel::reset(const QList<ChannelInfo> &channels)
 {
@@ -16,8 +13,7 @@ void ChannelModel::reset(const QList<ChannelInfo> &channels)
     m_rows.clear();
     m_index.clear();
     for (const ChannelInfo &c : channels) {
-        if (!c.isValid() || m_index.contains(c.id))
-            continue;
+        if (!c.isValid() || m_index.contains(c.id)) continue;
         m_index.insert(c.id, int(m_rows.size()));
         m_rows.append(c);
     }
@@ -28,13 +24,12 @@ void ChannelModel::upsert(const QList<ChannelInfo> &channels)
 {
     QList<ChannelInfo> added;
     for (const ChannelInfo &c : channels) {
-        if (!c.isValid())
-            continue;
+        if (!c.isValid()) continue;
         const int row = m_index.value(c.id, -1);
         if (row >= 0) {
             if (m_rows.at(row) != c) {
                 m_rows[row] = c;
-                emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
+                Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
             }
             continue;
         }
@@ -44,8 +39,7 @@ void ChannelModel::upsert(const QList<ChannelInfo> &channels)
         else
             added.append(c);
     }
-    if (added.isEmpty())
-        return;
+    if (added.isEmpty()) return;
     const int first = int(m_rows.size());
     beginInsertRows(QModelIndex(), first, first + int(added.size()) - 1);
     for (const ChannelInfo &c : added) {
@@ -60,11 +54,9 @@ void ChannelModel::remove(const QStringList &ids)
     QList<int> rows;
     for (const QString &id : ids) {
         const int row = m_index.value(id, -1);
-        if (row >= 0 && !rows.contains(row))
-            rows.append(row);
+        if (row >= 0 && !rows.contains(row)) rows.append(row);
     }
-    if (rows.isEmpty())
-        return;
+    if (rows.isEmpty()) return;
     std::sort(rows.begin(), rows.end(), std::greater<int>());
     int i = 0;
     while (i < rows.size()) {
@@ -97,8 +89,7 @@ ChannelInfo ChannelModel::channel(const QString &id) const
 void ChannelModel::rebuildIndex()
 {
     m_index.clear();
-    for (int i = 0; i < m_rows.size(); ++i)
-        m_index.insert(m_rows.at(i).id, i);
+    for (int i = 0; i < m_rows.size(); ++i) m_index.insert(m_rows.at(i).id, i);
 }
 
 int ChannelModel::rowCount(const QModelIndex &parent) const
@@ -113,19 +104,16 @@ int ChannelModel::columnCount(const QModelIndex &parent) const
 
 QVariant ChannelModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return QVariant();
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return QVariant();
     const ChannelInfo &c = m_rows.at(index.row());
     switch (role) {
-    case IdRole:
-        return c.id;
+    case IdRole: return c.id;
     case Qt::TextAlignmentRole:
         if (index.column() >= Members && index.column() <= MessagesPerMinute)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return QVariant();
     case Qt::ToolTipRole:
-        if (index.column() == Workspace)
-            return c.workspaceId;
+        if (index.column() == Workspace) return c.workspaceId;
         return QVariant();
     case Qt::DisplayRole:
     case SortRole: {
@@ -138,14 +126,12 @@ QVariant ChannelModel::data(const QModelIndex &index, int role) const
         case OnlineMembers: return c.onlineMembers;
         case MessagesPerMinute:
             return raw ? QVariant(c.messagesPerMinute) : QVariant(QLocale().toString(c.messagesPerMinute, 'f', 1));
-        case LastActivity:
-            return raw ? QVariant(c.lastActivity) : QVariant(AdminFormat::dateTime(c.lastActivity));
+        case LastActivity: return raw ? QVariant(c.lastActivity) : QVariant(AdminFormat::dateTime(c.lastActivity));
         case Id: return c.id;
         }
         return QVariant();
     }
-    default:
-        return QVariant();
+    default: return QVariant();
     }
 }
 

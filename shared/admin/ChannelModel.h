@@ -13,9 +13,7 @@ class ChannelModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column {
-        Name, Workspace, Type, Members, OnlineMembers, MessagesPerMinute, LastActivity, Id, ColumnCount
-    };
+    enum Column { Name, Workspace, Type, Members, OnlineMembers, MessagesPerMinute, LastActivity, Id, ColumnCount };
     enum Role {
         SortRole = Qt::UserRole, // raw value: numbers sort as numbers, times as times
         IdRole,                  // the channel id, whatever the column

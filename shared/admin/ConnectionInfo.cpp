@@ -26,8 +26,7 @@ QJsonObject ConnectionInfo::toJson() const
 bool ConnectionInfo::fromJson(const QJsonObject &o, ConnectionInfo *out)
 {
     const QJsonValue idValue = o.value(QLatin1String("id"));
-    if (!idValue.isString() || idValue.toString().isEmpty())
-        return false;
+    if (!idValue.isString() || idValue.toString().isEmpty()) return false;
     ConnectionInfo c;
     c.id = idValue.toString();
     c.userId = o.value(QLatin1String("user_id")).toString();
@@ -50,8 +49,8 @@ bool ConnectionInfo::fromJson(const QJsonObject &o, ConnectionInfo *out)
 bool ConnectionInfo::operator==(const ConnectionInfo &o) const
 {
     return id == o.id && userId == o.userId && userName == o.userName && dialect == o.dialect
-        && transport == o.transport && remoteAddress == o.remoteAddress
-        && userAgent == o.userAgent && connectedAt == o.connectedAt && channels == o.channels
-        && messagesIn == o.messagesIn && messagesOut == o.messagesOut && bytesIn == o.bytesIn
-        && bytesOut == o.bytesOut && sendQueueBytes == o.sendQueueBytes;
+        && transport == o.transport && remoteAddress == o.remoteAddress && userAgent == o.userAgent
+        && connectedAt == o.connectedAt && channels == o.channels && messagesIn == o.messagesIn
+        && messagesOut == o.messagesOut && bytesIn == o.bytesIn && bytesOut == o.bytesOut
+        && sendQueueBytes == o.sendQueueBytes;
 }

@@ -11,9 +11,9 @@ struct ConnectionInfo
     QString id;
     QString userId;
     QString userName;
-    QString dialect;        // phoenix, socketio, socketio-chat, workspacejson, flatjson
-    QString transport;      // websocket or polling
-    QString remoteAddress;  // host:port
+    QString dialect;       // phoenix, socketio, socketio-chat, workspacejson, flatjson
+    QString transport;     // websocket or polling
+    QString remoteAddress; // host:port
     QString userAgent;
     qint64 connectedAt = 0; // ms since epoch
     QStringList channels;   // channel ids joined

@@ -3,10 +3,7 @@
 
 #include <algorithm>
 
-ConnectionModel::ConnectionModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
+ConnectionModel::ConnectionModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 void ConnectionModel::reset(const QList<ConnectionInfo> &connections)
 {
@@ -14,8 +11,7 @@ void ConnectionModel::reset(const QList<ConnectionInfo> &connections)
     m_rows.clear();
     m_index.clear();
     for (const ConnectionInfo &c : connections) {
-        if (!c.isValid() || m_index.contains(c.id))
-            continue;
+        if (!c.isValid() || m_index.contains(c.id)) continue;
         m_index.insert(c.id, int(m_rows.size()));
         m_rows.append(c);
     }
@@ -26,13 +22,12 @@ void ConnectionModel::upsert(const QList<ConnectionInfo> &connections)
 {
     QList<ConnectionInfo> added;
     for (const ConnectionInfo &c : connections) {
-        if (!c.isValid())
-            continue;
+        if (!c.isValid()) continue;
         const int row = m_index.value(c.id, -1);
         if (row >= 0) {
             if (m_rows.at(row) != c) {
                 m_rows[row] = c;
-                emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
+                Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
             }
             continue;
         }
@@ -43,8 +38,7 @@ void ConnectionModel::upsert(const QList<ConnectionInfo> &connections)
         else
             added.append(c);
     }
-    if (added.isEmpty())
-        return;
+    if (added.isEmpty()) return;
     const int first = int(m_rows.size());
     beginInsertRows(QModelIndex(), first, first + int(added.size()) - 1);
     for (const ConnectionInfo &c : added) {
@@ -59,11 +53,9 @@ void ConnectionModel::remove(const QStringList &ids)
     QList<int> rows;
     for (const QString &id : ids) {
         const int row = m_index.value(id, -1);
-        if (row >= 0 && !rows.contains(row))
-            rows.append(row);
+        if (row >= 0 && !rows.contains(row)) rows.append(row);
     }
-    if (rows.isEmpty())
-        return;
+    if (rows.isEmpty()) return;
     std::sort(rows.begin(), rows.end(), std::greater<int>());
     // Remove contiguous runs from the bottom up so earlier rows keep their numbers.
     int i = 0;
@@ -97,8 +89,7 @@ ConnectionInfo ConnectionModel::connection(const QString &id) const
 void ConnectionModel::rebuildIndex()
 {
     m_index.clear();
-    for (int i = 0; i < m_rows.size(); ++i)
-        m_index.insert(m_rows.at(i).id, i);
+    for (int i = 0; i < m_rows.size(); ++i) m_index.insert(m_rows.at(i).id, i);
 }
 
 int ConnectionModel::rowCount(const QModelIndex &parent) const
@@ -113,14 +104,11 @@ int ConnectionModel::columnCount(const QModelIndex &parent) const
 
 QVariant ConnectionModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return QVariant();
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return QVariant();
     const ConnectionInfo &c = m_rows.at(index.row());
     switch (role) {
-    case IdRole:
-        return c.id;
-    case UserIdRole:
-        return c.userId;
+    case IdRole: return c.id;
+    case UserIdRole: return c.userId;
     case Qt::TextAlignmentRole:
         if (index.column() >= MessagesIn || index.column() == Channels)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
@@ -153,8 +141,7 @@ QVariant ConnectionModel::data(const QModelIndex &index, int role) const
         }
         return QVariant();
     }
-    default:
-        return QVariant();
+    default: return QVariant();
     }
 }
 

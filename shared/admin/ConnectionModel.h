@@ -14,8 +14,20 @@ class ConnectionModel : public QAbstractTableModel
     Q_OBJECT
 public:
     enum Column {
-        Id, User, Dialect, Transport, RemoteAddress, UserAgent, ConnectedSince, Channels,
-        MessagesIn, MessagesOut, BytesIn, BytesOut, SendQueue, ColumnCount
+        Id,
+        User,
+        Dialect,
+        Transport,
+        RemoteAddress,
+        UserAgent,
+        ConnectedSince,
+        Channels,
+        MessagesIn,
+        MessagesOut,
+        BytesIn,
+        BytesOut,
+        SendQueue,
+        ColumnCount
     };
     enum Role {
         SortRole = Qt::UserRole, // raw value: numbers sort as numbers, times as times

@@ -4,8 +4,7 @@
 int ServerStats::totalConnections() const
 {
     int n = 0;
-    for (int v : connectionsByDialect)
-        n += v;
+    for (int v : connectionsByDialect) n += v;
     return n;
 }
 
@@ -57,14 +56,12 @@ ServerStats ServerStats::fromJson(const QJsonObject &o)
 
 bool ServerStats::operator==(const ServerStats &o) const
 {
-    return time == o.time && startedAt == o.startedAt
-        && connectionsByDialect == o.connectionsByDialect && channels == o.channels
-        && adminConsoles == o.adminConsoles && messagesIn == o.messagesIn
+    return time == o.time && startedAt == o.startedAt && connectionsByDialect == o.connectionsByDialect
+        && channels == o.channels && adminConsoles == o.adminConsoles && messagesIn == o.messagesIn
         && deliveriesOut == o.deliveriesOut && errors == o.errors
         && qFuzzyCompare(1 + messagesInPerSec, 1 + o.messagesInPerSec)
         && qFuzzyCompare(1 + deliveriesOutPerSec, 1 + o.deliveriesOutPerSec)
         && qFuzzyCompare(1 + errorsPerSec, 1 + o.errorsPerSec)
         && qFuzzyCompare(1 + storageLatencyMs, 1 + o.storageLatencyMs)
-        && qFuzzyCompare(1 + storageLatencyMaxMs, 1 + o.storageLatencyMaxMs)
-        && trafficDropped == o.trafficDropped;
+        && qFuzzyCompare(1 + storageLatencyMaxMs, 1 + o.storageLatencyMaxMs) && trafficDropped == o.trafficDropped;
 }

@@ -8,11 +8,9 @@ void TrafficEvent::setPayload(const QByteArray &raw, int limit)
     const qsizetype budget = qsizetype(limit) * 4;
     QString text = QString::fromUtf8(raw.constData(), qMin(raw.size(), budget));
     truncated = raw.size() > budget || text.size() > limit;
-    if (text.size() > limit)
-        text.truncate(limit);
+    if (text.size() > limit) text.truncate(limit);
     // A cut in the middle of a surrogate pair would leave half a character.
-    if (truncated && !text.isEmpty() && text.back().isHighSurrogate())
-        text.chop(1);
+    if (truncated && !text.isEmpty() && text.back().isHighSurrogate()) text.chop(1);
     payload = text;
 }
 
@@ -32,16 +30,14 @@ QJsonObject TrafficEvent::toJson() const
         {"size", size},
         {"payload", payload},
     };
-    if (truncated)
-        o.insert(QLatin1String("truncated"), true);
+    if (truncated) o.insert(QLatin1String("truncated"), true);
     return o;
 }
 
 bool TrafficEvent::fromJson(const QJsonObject &o, TrafficEvent *out)
 {
     const QString dir = o.value(QLatin1String("direction")).toString();
-    if (dir != QLatin1String("in") && dir != QLatin1String("out"))
-        return false;
+    if (dir != QLatin1String("in") && dir != QLatin1String("out")) return false;
     TrafficEvent e;
     e.seq = AdminJson::count(o.value(QLatin1String("seq")));
     e.time = AdminJson::timeFromJson(o.value(QLatin1String("time")));
@@ -63,7 +59,7 @@ bool TrafficEvent::fromJson(const QJsonObject &o, TrafficEvent *out)
 bool TrafficEvent::operator==(const TrafficEvent &o) const
 {
     return seq == o.seq && time == o.time && connectionId == o.connectionId && userId == o.userId
-        && userName == o.userName && dialect == o.dialect && direction == o.direction
-        && event == o.event && channelId == o.channelId && channelName == o.channelName
-        && size == o.size && payload == o.payload && truncated == o.truncated;
+        && userName == o.userName && dialect == o.dialect && direction == o.direction && event == o.event
+        && channelId == o.channelId && channelName == o.channelName && size == o.size && payload == o.payload
+        && truncated == o.truncated;
 }

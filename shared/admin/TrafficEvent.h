@@ -12,18 +12,18 @@ struct TrafficEvent
 
     static constexpr int DefaultPayloadLimit = 256; // characters kept of a payload
 
-    qint64 seq = 0;        // server-wide, increasing; gaps mean events were dropped
-    qint64 time = 0;       // ms since epoch
+    qint64 seq = 0;  // server-wide, increasing; gaps mean events were dropped
+    qint64 time = 0; // ms since epoch
     QString connectionId;
     QString userId;
     QString userName;
     QString dialect;
     Direction direction = Direction::In;
-    QString event;         // dialect-level event name, e.g. "message:send", "phx_join"
+    QString event; // dialect-level event name, e.g. "message:send", "phx_join"
     QString channelId;
     QString channelName;
-    int size = 0;          // bytes on the wire
-    QString payload;       // trimmed
+    int size = 0;    // bytes on the wire
+    QString payload; // trimmed
     bool truncated = false;
 
     QString directionName() const { return direction == Direction::In ? QStringLiteral("in") : QStringLiteral("out"); }

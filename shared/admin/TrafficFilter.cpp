@@ -6,30 +6,24 @@
 
 bool TrafficFilter::matches(const TrafficEvent &e) const
 {
-    if (!enabled)
-        return false;
-    if (!dialects.isEmpty() && !dialects.contains(e.dialect))
-        return false;
+    if (!enabled) return false;
+    if (!dialects.isEmpty() && !dialects.contains(e.dialect)) return false;
     if (!channel.isEmpty() && !e.channelId.contains(channel, Qt::CaseInsensitive)
         && !e.channelName.contains(channel, Qt::CaseInsensitive))
         return false;
     if (!user.isEmpty() && !e.userId.contains(user, Qt::CaseInsensitive)
         && !e.userName.contains(user, Qt::CaseInsensitive))
         return false;
-    if (!event.isEmpty() && !e.event.contains(event, Qt::CaseInsensitive))
-        return false;
+    if (!event.isEmpty() && !e.event.contains(event, Qt::CaseInsensitive)) return false;
     return true;
 }
 
 QJsonObject TrafficFilter::toJson() const
 {
     return {
-        {"enabled", enabled},
-        {"dialects", QJsonArray::fromStringList(dialects)},
-        {"channel", channel},
-        {"user", user},
-        {"event", event},
-        {"max_rate", maxRate},
+        {"enabled", enabled}, {"dialects", QJsonArray::fromStringList(dialects)},
+        {"channel", channel}, {"user", user},
+        {"event", event},     {"max_rate", maxRate},
     };
 }
 
@@ -41,14 +35,14 @@ TrafficFilter TrafficFilter::fromJson(const QJsonObject &o)
     f.channel = o.value(QLatin1String("channel")).toString();
     f.user = o.value(QLatin1String("user")).toString();
     f.event = o.value(QLatin1String("event")).toString();
-    const qint64 rate = o.contains(QLatin1String("max_rate"))
-        ? AdminJson::count(o.value(QLatin1String("max_rate"))) : DefaultMaxRate;
+    const qint64 rate = o.contains(QLatin1String("max_rate")) ? AdminJson::count(o.value(QLatin1String("max_rate")))
+                                                              : DefaultMaxRate;
     f.maxRate = int(qBound(qint64(1), rate, qint64(MaxRateLimit)));
     return f;
 }
 
 bool TrafficFilter::operator==(const TrafficFilter &o) const
 {
-    return enabled == o.enabled && dialects == o.dialects && channel == o.channel
-        && user == o.user && event == o.event && maxRate == o.maxRate;
+    return enabled == o.enabled && dialects == o.dialects && channel == o.channel && user == o.user && event == o.event
+        && maxRate == o.maxRate;
 }

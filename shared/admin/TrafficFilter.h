@@ -11,14 +11,14 @@ struct TrafficEvent;
 // applies the same rules to the history it already holds.
 struct TrafficFilter
 {
-    static constexpr int DefaultMaxRate = 200;  // events per second per console
-    static constexpr int MaxRateLimit = 2000;   // what a console may ask for at most
+    static constexpr int DefaultMaxRate = 200; // events per second per console
+    static constexpr int MaxRateLimit = 2000;  // what a console may ask for at most
 
-    bool enabled = true;     // false: the console gets no traffic at all (paused)
-    QStringList dialects;    // exact names; empty = every dialect
-    QString channel;         // substring of channel id or name, case-insensitive
-    QString user;            // substring of user id or name
-    QString event;           // substring of event name
+    bool enabled = true;  // false: the console gets no traffic at all (paused)
+    QStringList dialects; // exact names; empty = every dialect
+    QString channel;      // substring of channel id or name, case-insensitive
+    QString user;         // substring of user id or name
+    QString event;        // substring of event name
     int maxRate = DefaultMaxRate;
 
     bool matches(const TrafficEvent &e) const;

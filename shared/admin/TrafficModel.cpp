@@ -1,29 +1,23 @@
 #include "TrafficModel.h"
 #include "AdminFormat.h"
 
-TrafficModel::TrafficModel(QObject *parent)
-    : QAbstractTableModel(parent)
-{
-}
+TrafficModel::TrafficModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 void TrafficModel::setCapacity(int capacity)
 {
     m_capacity = qBound(1, capacity, MaxCapacity);
-    if (m_rows.size() > m_capacity)
-        dropOldest(int(m_rows.size()) - m_capacity);
+    if (m_rows.size() > m_capacity) dropOldest(int(m_rows.size()) - m_capacity);
 }
 
 void TrafficModel::append(const QList<TrafficEvent> &events)
 {
-    if (events.isEmpty())
-        return;
+    if (events.isEmpty()) return;
     // Of a batch bigger than the window only its tail can ever be seen.
     const int skip = qMax(0, int(events.size()) - m_capacity);
     const int incoming = int(events.size()) - skip;
     m_evicted += skip;
     const int overflow = int(m_rows.size()) + incoming - m_capacity;
-    if (overflow > 0)
-        dropOldest(overflow);
+    if (overflow > 0) dropOldest(overflow);
     const int first = int(m_rows.size());
     beginInsertRows(QModelIndex(), first, first + incoming - 1);
     m_rows.append(events.mid(skip));
@@ -32,8 +26,7 @@ void TrafficModel::append(const QList<TrafficEvent> &events)
 
 void TrafficModel::clear()
 {
-    if (m_rows.isEmpty())
-        return;
+    if (m_rows.isEmpty()) return;
     beginResetModel();
     m_rows.clear();
     endResetModel();
@@ -42,8 +35,7 @@ void TrafficModel::clear()
 void TrafficModel::dropOldest(int count)
 {
     count = qMin(count, int(m_rows.size()));
-    if (count <= 0)
-        return;
+    if (count <= 0) return;
     beginRemoveRows(QModelIndex(), 0, count - 1);
     // Qt 6 lists erase at the front by moving their start: no shifting.
     m_rows.remove(0, count);
@@ -63,17 +55,13 @@ int TrafficModel::columnCount(const QModelIndex &parent) const
 
 QVariant TrafficModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return QVariant();
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return QVariant();
     const TrafficEvent &e = m_rows.at(index.row());
     switch (role) {
-    case ConnectionIdRole:
-        return e.connectionId;
-    case SeqRole:
-        return e.seq;
+    case ConnectionIdRole: return e.connectionId;
+    case SeqRole: return e.seq;
     case Qt::TextAlignmentRole:
-        if (index.column() == Size)
-            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        if (index.column() == Size) return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return QVariant();
     case Qt::ToolTipRole:
         switch (index.column()) {
@@ -92,8 +80,7 @@ QVariant TrafficModel::data(const QModelIndex &index, int role) const
         case User: return e.userName.isEmpty() ? e.userId : e.userName;
         case Dialect: return e.dialect;
         case Direction:
-            if (raw)
-                return e.directionName();
+            if (raw) return e.directionName();
             return e.direction == TrafficEvent::Direction::In ? tr("in") : tr("out");
         case Event: return e.event;
         case Channel: return e.channelName.isEmpty() ? e.channelId : e.channelName;
@@ -102,8 +89,7 @@ QVariant TrafficModel::data(const QModelIndex &index, int role) const
         }
         return QVariant();
     }
-    default:
-        return QVariant();
+    default: return QVariant();
     }
 }
 

@@ -6,8 +6,8 @@
 struct Attachment
 {
     QString id;
-    QString filename;      // name on disk, under the data dir's uploads/
-    QString originalName;  // name the uploader gave
+    QString filename;     // name on disk, under the data dir's uploads/
+    QString originalName; // name the uploader gave
     QString mimeType;
     qint64 size = 0;
     QString url;

@@ -6,7 +6,9 @@
 
 QJsonObject CamelCaseJson::user(const User &u)
 {
-    return {{"id", u.id}, {"name", u.name()}, {"image", u.avatarUrl.isEmpty() ? QJsonValue() : QJsonValue(u.avatarUrl)}};
+    return {{"id", u.id},
+            {"name", u.name()},
+            {"image", u.avatarUrl.isEmpty() ? QJsonValue() : QJsonValue(u.avatarUrl)}};
 }
 
 QJsonObject CamelCaseJson::reaction(const Reaction &r, const User &author)
@@ -21,8 +23,9 @@ QJsonObject CamelCaseJson::reaction(const Reaction &r, const User &author)
     };
 }
 
-QJsonObject CamelCaseJson::message(const Message &m, const User &author, const Message &replyTo, const User &replyAuthor,
-                                   bool direct, const std::function<User(const QString &)> &authorOf)
+QJsonObject CamelCaseJson::message(const Message &m, const User &author, const Message &replyTo,
+                                   const User &replyAuthor, bool direct,
+                                   const std::function<User(const QString &)> &authorOf)
 {
     QJsonArray atts, reacts;
     for (const Attachment &a : m.attachments) atts.append(a.toJson());
@@ -40,8 +43,7 @@ QJsonObject CamelCaseJson::message(const Message &m, const User &author, const M
         {"attachments", atts},
         {"reactions", reacts},
     };
-    if (replyTo.isValid())
-        o.insert("replyTo", message(replyTo, replyAuthor, Message(), User(), direct, authorOf));
+    if (replyTo.isValid()) o.insert("replyTo", message(replyTo, replyAuthor, Message(), User(), direct, authorOf));
     if (!m.threadId.isEmpty()) o.insert("threadId", m.threadId);
     if (!m.forwardedFromId.isEmpty()) o.insert("forwardedFromId", m.forwardedFromId);
     if (m.isDeleted()) o.insert("deletedAt", Timestamp::toIso(m.deletedAt));

@@ -13,10 +13,14 @@ QString Channel::typeName() const
 
 bool Channel::parseType(const QString &s, Type *out)
 {
-    if (s == QLatin1String("public")) *out = Type::Public;
-    else if (s == QLatin1String("private")) *out = Type::Private;
-    else if (s == QLatin1String("dm")) *out = Type::Dm;
-    else return false;
+    if (s == QLatin1String("public"))
+        *out = Type::Public;
+    else if (s == QLatin1String("private"))
+        *out = Type::Private;
+    else if (s == QLatin1String("dm"))
+        *out = Type::Dm;
+    else
+        return false;
     return true;
 }
 

@@ -3,8 +3,14 @@
 
 #include <QJsonArray>
 
-static QJsonValue optional(const QString &s) { return s.isEmpty() ? QJsonValue() : QJsonValue(s); }
-static QJsonValue optionalTime(qint64 ms) { return ms ? QJsonValue(Timestamp::toIso(ms)) : QJsonValue(); }
+static QJsonValue optional(const QString &s)
+{
+    return s.isEmpty() ? QJsonValue() : QJsonValue(s);
+}
+static QJsonValue optionalTime(qint64 ms)
+{
+    return ms ? QJsonValue(Timestamp::toIso(ms)) : QJsonValue();
+}
 
 QJsonObject Message::toJson() const
 {

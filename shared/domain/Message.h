@@ -20,12 +20,12 @@ struct Message
     QJsonObject metadata;
     QList<Attachment> attachments;
     QList<Reaction> reactions;
-    QStringList mentions;    // user ids mentioned with @username
-    qint64 seq = 0;          // per-channel sequence: exact "what did I miss"
+    QStringList mentions; // user ids mentioned with @username
+    qint64 seq = 0;       // per-channel sequence: exact "what did I miss"
     qint64 createdAt = 0;
     qint64 editedAt = 0;
     qint64 deletedAt = 0;
-    int replyCount = 0;      // for thread parents
+    int replyCount = 0; // for thread parents
     qint64 lastReplyAt = 0;
 
     bool isValid() const { return !id.isEmpty(); }

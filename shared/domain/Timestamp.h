@@ -9,7 +9,10 @@
 // ISO 8601 UTC with milliseconds on every wire (docs/api/README.md).
 namespace Timestamp {
 
-inline qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+inline qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
 
 namespace detail {
 // 1970..9999: four-digit years, no proleptic-calendar corner cases (Qt's has
@@ -35,7 +38,10 @@ inline void formatIso(char *out, qint64 ms)
     const int year = int(yoe + era * 400 + (month <= 2));
     const int msPart = int(rest % 1000);
     const int secs = int(rest / 1000);
-    auto two = [](char *p, int v) { p[0] = char('0' + v / 10); p[1] = char('0' + v % 10); };
+    auto two = [](char *p, int v) {
+        p[0] = char('0' + v / 10);
+        p[1] = char('0' + v % 10);
+    };
     two(out, year / 100);
     two(out + 2, year % 100);
     out[4] = '-';
@@ -76,9 +82,15 @@ inline void appendIso(QByteArray &out, qint64 ms)
     out.append(buf, 24);
 }
 
-inline QString nowIso() { return toIso(nowMs()); }
+inline QString nowIso()
+{
+    return toIso(nowMs());
+}
 
-inline QString newId() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
+inline QString newId()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
 
 // A UUID version 7 (RFC 9562): the first 48 bits are the milliseconds since the
 // epoch, the other 74 free bits random. For rows inserted at a high rate

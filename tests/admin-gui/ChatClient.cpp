@@ -4,13 +4,10 @@
 #include <QJsonDocument>
 #include <QTest>
 
-ChatClient::ChatClient(const QString &name, QObject *parent)
-    : QObject(parent)
-    , m_name(name)
+ChatClient::ChatClient(const QString &name, QObject *parent) : QObject(parent), m_name(name)
 {
-    connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
-        m_received.append(QJsonDocument::fromJson(text.toUtf8()).object());
-    });
+    connect(&m_socket, &QWebSocket::textMessageReceived, this,
+            [this](const QString &text) { m_received.append(QJsonDocument::fromJson(text.toUtf8()).object()); });
 }
 
 bool ChatClient::open(const QUrl &url, const QString &readyType, int timeoutMs)
@@ -20,12 +17,12 @@ bool ChatClient::open(const QUrl &url, const QString &readyType, int timeoutMs)
         // Workspace JSON says nothing first: a ping answered means the session is up.
         QElapsedTimer t;
         t.start();
-        while (m_socket.state() != QAbstractSocket::ConnectedState && t.elapsed() < timeoutMs)
-            QTest::qWait(10);
+        while (m_socket.state() != QAbstractSocket::ConnectedState && t.elapsed() < timeoutMs) QTest::qWait(10);
         send({{"type", "ping"}});
     }
     return !waitFor([&](const QJsonObject &m) { return m.value(QLatin1String("type")).toString() == readyType; },
-                    timeoutMs).isEmpty();
+                    timeoutMs)
+                .isEmpty();
 }
 
 void ChatClient::send(const QJsonObject &message)
@@ -38,13 +35,11 @@ QJsonObject ChatClient::waitFor(const std::function<bool(const QJsonObject &)> &
     QElapsedTimer t;
     t.start();
     int checked = 0;
-    forever {
+    for (;;) {
         for (; checked < m_received.size(); ++checked) {
-            if (match(m_received.at(checked)))
-                return m_received.at(checked);
+            if (match(m_received.at(checked))) return m_received.at(checked);
         }
-        if (t.elapsed() > timeoutMs)
-            return QJsonObject();
+        if (t.elapsed() > timeoutMs) return QJsonObject();
         QTest::qWait(10);
     }
 }
@@ -53,7 +48,6 @@ bool ChatClient::waitForDisconnect(int timeoutMs)
 {
     QElapsedTimer t;
     t.start();
-    while (m_socket.state() != QAbstractSocket::UnconnectedState && t.elapsed() < timeoutMs)
-        QTest::qWait(10);
+    while (m_socket.state() != QAbstractSocket::UnconnectedState && t.elapsed() < timeoutMs) QTest::qWait(10);
     return m_socket.state() == QAbstractSocket::UnconnectedState;
 }

@@ -16,14 +16,11 @@ inline void answerNextActionDialog(bool accept, const std::function<void(ActionD
     timer->setInterval(10);
     QObject::connect(timer, &QTimer::timeout, [timer, accept, fill, question] {
         auto *dialog = qobject_cast<ActionDialog *>(QApplication::activeModalWidget());
-        if (!dialog)
-            return;
+        if (!dialog) return;
         timer->stop();
         timer->deleteLater();
-        if (question)
-            *question = dialog->question();
-        if (fill)
-            fill(dialog);
+        if (question) *question = dialog->question();
+        if (fill) fill(dialog);
         if (accept && dialog->canConfirm())
             dialog->accept();
         else

@@ -39,8 +39,7 @@ void FakeFeedServer::setSnapshot(const QList<ConnectionInfo> &connections, const
 
 void FakeFeedServer::broadcast(const QByteArray &message)
 {
-    for (QWebSocket *c : qAsConst(m_clients))
-        c->sendTextMessage(QString::fromUtf8(message));
+    for (QWebSocket *c : qAsConst(m_clients)) c->sendTextMessage(QString::fromUtf8(message));
 }
 
 void FakeFeedServer::dropClients()
@@ -57,8 +56,7 @@ QList<AdminCommand> FakeFeedServer::commandsOf(AdminCommand::Kind kind) const
 {
     QList<AdminCommand> out;
     for (const AdminCommand &c : m_commands) {
-        if (c.kind == kind)
-            out.append(c);
+        if (c.kind == kind) out.append(c);
     }
     return out;
 }
@@ -67,10 +65,12 @@ void FakeFeedServer::onNewConnection()
 {
     while (QWebSocket *socket = m_server.nextPendingConnection()) {
         ++m_attempts;
-        const QString token = QUrlQuery(socket->requestUrl()).queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded);
+        const QString token =
+            QUrlQuery(socket->requestUrl()).queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded);
         if (token != m_token) {
-            socket->sendTextMessage(QString::fromUtf8(AdminProtocol::encodeError(
-                QLatin1String(AdminProtocol::ErrorUnauthorized), QStringLiteral("wrong admin token"))));
+            socket->sendTextMessage(
+                QString::fromUtf8(AdminProtocol::encodeError(QLatin1String(AdminProtocol::ErrorUnauthorized),
+                                                             QStringLiteral("wrong admin token"))));
             socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("unauthorized"));
             connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
             continue;
@@ -88,17 +88,18 @@ void FakeFeedServer::onNewConnection()
                 return;
             }
             m_commands.append(command);
-            emit commandReceived(command);
-            if (command.kind == AdminCommand::Kind::SetTrafficFilter)
-                return;
-            AdminResult r = m_answerOk
-                ? AdminResult::success(command.id, command.name(), QStringLiteral("done: ") + command.name())
-                : AdminResult::failure(command.id, command.name(), m_answerCode, QStringLiteral("refused by the fake"));
+            Q_EMIT commandReceived(command);
+            if (command.kind == AdminCommand::Kind::SetTrafficFilter) return;
+            AdminResult r = m_answerOk ? AdminResult::success(command.id, command.name(),
+                                                              QStringLiteral("done: ") + command.name())
+                                       : AdminResult::failure(command.id, command.name(), m_answerCode,
+                                                              QStringLiteral("refused by the fake"));
             r.by = QStringLiteral("127.0.0.1:1");
             socket->sendTextMessage(QString::fromUtf8(AdminProtocol::encodeResult(r)));
             broadcast(AdminProtocol::encodeAudit(r));
         });
-        socket->sendTextMessage(QString::fromUtf8(AdminProtocol::encodeSnapshot(
-            m_connections, m_channels, m_stats, TrafficFilter(), QStringLiteral("fake/1"))));
+        socket->sendTextMessage(
+            QString::fromUtf8(AdminProtocol::encodeSnapshot(m_connections, m_channels, m_stats, TrafficFilter(),
+                                                            QStringLiteral("fake/1"))));
     }
 }

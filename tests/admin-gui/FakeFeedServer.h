@@ -29,9 +29,13 @@ public:
     int clientCount() const { return int(m_clients.size()); }
     const QList<AdminCommand> &commands() const { return m_commands; }
     QList<AdminCommand> commandsOf(AdminCommand::Kind kind) const;
-    void setAnswer(bool ok, const QString &errorCode = QString()) { m_answerOk = ok; m_answerCode = errorCode; }
+    void setAnswer(bool ok, const QString &errorCode = QString())
+    {
+        m_answerOk = ok;
+        m_answerCode = errorCode;
+    }
 
-signals:
+Q_SIGNALS:
     void commandReceived(const AdminCommand &command);
 
 private:

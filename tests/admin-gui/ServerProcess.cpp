@@ -30,13 +30,16 @@ bool ServerProcess::start(const QString &adminToken, QString *error)
         m_port = probe.serverPort();
     }
     QStringList args{
-        QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(m_port),
-        QStringLiteral("--data-dir"), m_dataDir.path(),
-        QStringLiteral("--rate-messages-per-minute"), QStringLiteral("0"),
-        QStringLiteral("--fast-password-hashing"), QStringLiteral("true"),
+        QStringLiteral("--listen"),
+        QStringLiteral("127.0.0.1:%1").arg(m_port),
+        QStringLiteral("--data-dir"),
+        m_dataDir.path(),
+        QStringLiteral("--rate-messages-per-minute"),
+        QStringLiteral("0"),
+        QStringLiteral("--fast-password-hashing"),
+        QStringLiteral("true"),
     };
-    if (!adminToken.isEmpty())
-        args << QStringLiteral("--admin-token") << adminToken;
+    if (!adminToken.isEmpty()) args << QStringLiteral("--admin-token") << adminToken;
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     if (!m_logging) {
         QObject::connect(&m_process, &QProcess::readyRead, [this] { m_log += m_process.readAll(); });
@@ -51,10 +54,8 @@ bool ServerProcess::start(const QString &adminToken, QString *error)
     timer.start();
     while (timer.elapsed() < 15000) {
         QJsonObject body;
-        if (request("GET", QStringLiteral("/readyz"), QString(), {}, &body) == 200)
-            return true;
-        if (m_process.state() != QProcess::Running)
-            break;
+        if (request("GET", QStringLiteral("/readyz"), QString(), {}, &body) == 200) return true;
+        if (m_process.state() != QProcess::Running) break;
         QEventLoop loop;
         QTimer::singleShot(100, &loop, &QEventLoop::quit);
         loop.exec();
@@ -65,11 +66,9 @@ bool ServerProcess::start(const QString &adminToken, QString *error)
 
 void ServerProcess::stop()
 {
-    if (m_process.state() == QProcess::NotRunning)
-        return;
+    if (m_process.state() == QProcess::NotRunning) return;
     m_process.terminate();
-    if (!m_process.waitForFinished(5000))
-        m_process.kill();
+    if (!m_process.waitForFinished(5000)) m_process.kill();
     m_process.waitForFinished(2000);
 }
 
@@ -89,8 +88,7 @@ int ServerProcess::request(const QByteArray &method, const QString &path, const 
     QNetworkAccessManager nam;
     QNetworkRequest req(httpUrl(path));
     req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    if (!token.isEmpty())
-        req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+    if (!token.isEmpty()) req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
     const QByteArray data = payload.isEmpty() ? QByteArray() : QJsonDocument(payload).toJson(QJsonDocument::Compact);
     QNetworkReply *reply = nam.sendCustomRequest(req, method, data);
     QEventLoop loop;
@@ -98,8 +96,7 @@ int ServerProcess::request(const QByteArray &method, const QString &path, const 
     QTimer::singleShot(10000, &loop, &QEventLoop::quit);
     loop.exec();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (body)
-        *body = QJsonDocument::fromJson(reply->readAll()).object();
+    if (body) *body = QJsonDocument::fromJson(reply->readAll()).object();
     reply->deleteLater();
     return status;
 }
@@ -109,8 +106,7 @@ bool ServerProcess::registerUser(const QString &name, QString *token, QString *u
     QJsonObject body;
     const int status = request("POST", QStringLiteral("/api/v1/auth/register"), QString(),
                                {{"username", name}, {"password", QStringLiteral("correct horse battery")}}, &body);
-    if (status != 201)
-        return false;
+    if (status != 201) return false;
     *token = body.value(QLatin1String("access_token")).toString();
     *userId = body.value(QLatin1String("user")).toObject().value(QLatin1String("id")).toString();
     return !token->isEmpty();

@@ -43,7 +43,8 @@ class tst_AdminConsole : public QObject
 
     static constexpr const char *token = "s3cret-admin";
 
-    static ConnectionInfo conn(const QString &id, const QString &user, const QString &dialect, const QStringList &channels)
+    static ConnectionInfo conn(const QString &id, const QString &user, const QString &dialect,
+                               const QStringList &channels)
     {
         ConnectionInfo c;
         c.id = id;
@@ -122,13 +123,14 @@ class tst_AdminConsole : public QObject
     {
         const QString marker = QStringLiteral("c-barrier-%1").arg(++m_barriers);
         m_window->client()->send(AdminCommand::disconnect(marker, QString()));
-        return QTest::qWaitFor([&] {
+        return QTest::qWaitFor(
+            [&] {
             for (const AdminCommand &c : m_server->commandsOf(AdminCommand::Kind::Disconnect)) {
-                if (c.connectionId == marker)
-                    return true;
+                if (c.connectionId == marker) return true;
             }
             return false;
-        }, 5000);
+            },
+            5000);
     }
     // Server to console: an audit entry broadcast now is applied after
     // anything broadcast before it.
@@ -137,21 +139,19 @@ class tst_AdminConsole : public QObject
         QSignalSpy audits(m_window->client(), &AdminClient::auditReceived);
         const QString marker = QStringLiteral("barrier-%1").arg(++m_barriers);
         m_server->broadcast(AdminProtocol::encodeAudit(AdminResult::success(QString(), marker, QString())));
-        return QTest::qWaitFor([&] {
+        return QTest::qWaitFor(
+            [&] {
             for (const QList<QVariant> &args : std::as_const(audits)) {
-                if (args.at(0).value<AdminResult>().command == marker)
-                    return true;
+                if (args.at(0).value<AdminResult>().command == marker) return true;
             }
             return false;
-        }, 5000);
+            },
+            5000);
     }
     int m_barriers = 0;
 
-private slots:
-    void init()
-    {
-        QSettings().clear();
-    }
+private Q_SLOTS:
+    void init() { QSettings().clear(); }
     void cleanup()
     {
         m_window.reset();
@@ -175,11 +175,13 @@ private slots:
         QSignalSpy applied(client, &AdminClient::snapshotApplied);
         QList<ConnectionInfo> all;
         for (int i = 0; i < 1200; ++i)
-            all.append(conn(QStringLiteral("c-%1").arg(i), QStringLiteral("u%1").arg(i % 7), "flatjson", {"ch-general"}));
+            all.append(
+                conn(QStringLiteral("c-%1").arg(i), QStringLiteral("u%1").arg(i % 7), "flatjson", {"ch-general"}));
         const ServerStats s = stats(3);
         // Three parts of 500; the console shows nothing of them before the last.
-        m_server->broadcast(AdminProtocol::encodeSnapshotPart(0, false, all.mid(0, 500), {chan("ch-general", "general")},
-                                                              nullptr, TrafficFilter(), QStringLiteral("fake/1")));
+        m_server->broadcast(AdminProtocol::encodeSnapshotPart(0, false, all.mid(0, 500),
+                                                              {chan("ch-general", "general")}, nullptr, TrafficFilter(),
+                                                              QStringLiteral("fake/1")));
         m_server->broadcast(AdminProtocol::encodeSnapshotPart(1, false, all.mid(500, 500), {}, nullptr, TrafficFilter(),
                                                               QStringLiteral("fake/1")));
         QVERIFY(feedSoFarApplied());
@@ -188,16 +190,15 @@ private slots:
         m_server->broadcast(AdminProtocol::encodeSnapshotPart(2, true, all.mid(1000), {chan("ch-random", "random")}, &s,
                                                               TrafficFilter(), QStringLiteral("fake/1")));
         // The server holds deltas back until the last part: one opened, one closed.
-        m_server->broadcast(AdminProtocol::encodeDelta({conn("c-new", "newbie", "phoenix", {})}, {QStringLiteral("c-17")},
-                                                       {}, {}, nullptr));
+        m_server->broadcast(AdminProtocol::encodeDelta({conn("c-new", "newbie", "phoenix", {})},
+                                                       {QStringLiteral("c-17")}, {}, {}, nullptr));
         QVERIFY(feedSoFarApplied());
         QCOMPARE(applied.count(), 1);
         QSet<QString> shown;
         for (int row = 0; row < client->connections()->rowCount(); ++row)
             shown.insert(client->connections()->at(row).id);
         QSet<QString> expected;
-        for (const ConnectionInfo &c : all)
-            expected.insert(c.id);
+        for (const ConnectionInfo &c : all) expected.insert(c.id);
         expected.remove(QStringLiteral("c-17"));
         expected.insert(QStringLiteral("c-new"));
         QCOMPARE(shown, expected);
@@ -225,7 +226,8 @@ private slots:
 
         ConnectionInfo bob = conn("c-bob", "bob", "phoenix", {"ch-general"});
         bob.messagesIn = 77;
-        m_server->broadcast(AdminProtocol::encodeDelta({bob, conn("c-carol", "carol", "socketio", {})}, {"c-alice"}, {}, {}, nullptr));
+        m_server->broadcast(
+            AdminProtocol::encodeDelta({bob, conn("c-carol", "carol", "socketio", {})}, {"c-alice"}, {}, {}, nullptr));
         QTRY_COMPARE(page->details()->value(QStringLiteral("Messages in / out")), QStringLiteral("77 / 0"));
         QCOMPARE(page->details()->value(QStringLiteral("Channels")), QStringLiteral("#general"));
         QCOMPARE(page->view()->model()->rowCount(), 2);
@@ -260,7 +262,8 @@ private slots:
         openConsole();
         m_server->broadcast(AdminProtocol::encodeTraffic({event(1, "alice", "flatjson", "message"),
                                                           event(2, "bob", "phoenix", "new_msg"),
-                                                          event(3, "alice", "flatjson", "typing")}, 5));
+                                                          event(3, "alice", "flatjson", "typing")},
+                                                         5));
         TrafficPage *page = m_window->trafficPage();
         QTRY_COMPARE(page->view()->model()->rowCount(), 3);
         QCOMPARE(m_window->client()->trafficDropped(), 5);
@@ -316,8 +319,7 @@ private slots:
         openConsole();
         m_window->trafficPage()->setHistoryLimit(100);
         QList<TrafficEvent> batch;
-        for (int i = 0; i < 250; ++i)
-            batch.append(event(i, "alice", "flatjson", "message"));
+        for (int i = 0; i < 250; ++i) batch.append(event(i, "alice", "flatjson", "message"));
         m_server->broadcast(AdminProtocol::encodeTraffic(batch, 0));
         QTRY_COMPARE(m_window->client()->traffic()->evicted(), 150);
         QCOMPARE(m_window->trafficPage()->view()->model()->rowCount(), 100);
@@ -328,7 +330,8 @@ private slots:
     {
         openConsole();
         m_server->broadcast(AdminProtocol::encodeTraffic({event(1, "alice", "flatjson", "message"),
-                                                          event(2, "bob", "phoenix", "new_msg")}, 0));
+                                                          event(2, "bob", "phoenix", "new_msg")},
+                                                         0));
         QTRY_COMPARE(m_window->client()->traffic()->rowCount(), 2);
         m_window->trafficPage()->setUserFilter(QStringLiteral("bob"));
         QTemporaryDir dir;
@@ -360,11 +363,13 @@ private slots:
     void disconnectFromTheContextMenuAsksThenSendsTheRightId()
     {
         openConsole();
-        QScopedPointer<QMenu> menu(m_window->connectionsPage()->contextMenuFor(QStringLiteral("c-bob"), m_window.get()));
+        QScopedPointer<QMenu> menu(
+            m_window->connectionsPage()->contextMenuFor(QStringLiteral("c-bob"), m_window.get()));
         auto *action = menu->findChild<QAction *>(QStringLiteral("disconnectAction"));
         QVERIFY(action);
         QString question;
-        answerNextActionDialog(true, [](ActionDialog *d) { d->setText(QStringLiteral("flooding")); }, &question);
+        answerNextActionDialog(
+            true, [](ActionDialog *d) { d->setText(QStringLiteral("flooding")); }, &question);
         action->trigger();
         QVERIFY(question.contains(QStringLiteral("c-bob")));
         QTRY_COMPARE(m_server->commandsOf(AdminCommand::Kind::Disconnect).size(), 1);
@@ -372,13 +377,15 @@ private slots:
         QCOMPARE(sent.connectionId, QStringLiteral("c-bob"));
         QCOMPARE(sent.text, QStringLiteral("flooding"));
         // The audit entry from the feed lands in the admin log.
-        QTRY_VERIFY(!m_window->adminLog()->findItems(QStringLiteral("disconnect by 127.0.0.1:1"), Qt::MatchContains).isEmpty());
+        QTRY_VERIFY(
+            !m_window->adminLog()->findItems(QStringLiteral("disconnect by 127.0.0.1:1"), Qt::MatchContains).isEmpty());
     }
 
     void cancellingTheConfirmationSendsNothing()
     {
         openConsole();
-        QScopedPointer<QMenu> menu(m_window->connectionsPage()->contextMenuFor(QStringLiteral("c-alice"), m_window.get()));
+        QScopedPointer<QMenu> menu(
+            m_window->connectionsPage()->contextMenuFor(QStringLiteral("c-alice"), m_window.get()));
         answerNextActionDialog(false, nullptr);
         menu->findChild<QAction *>(QStringLiteral("disableUserAction"))->trigger();
         QVERIFY(commandsSoFarArrived());
@@ -412,14 +419,17 @@ private slots:
         removeBob->trigger();
         QTRY_COMPARE(m_server->commandsOf(AdminCommand::Kind::RemoveFromChannel).size(), 1);
         QCOMPARE(m_server->commandsOf(AdminCommand::Kind::RemoveFromChannel).first().userId, QStringLiteral("uid-bob"));
-        QCOMPARE(m_server->commandsOf(AdminCommand::Kind::RemoveFromChannel).first().channelId, QStringLiteral("ch-random"));
+        QCOMPARE(m_server->commandsOf(AdminCommand::Kind::RemoveFromChannel).first().channelId,
+                 QStringLiteral("ch-random"));
     }
 
     void broadcastAndDisableUserSendTheirCommands()
     {
         openConsole();
-        QScopedPointer<QMenu> menu(m_window->connectionsPage()->contextMenuFor(QStringLiteral("c-alice"), m_window.get()));
-        answerNextActionDialog(true, [](ActionDialog *d) { d->setText(QStringLiteral("Server restarts in 5 minutes")); });
+        QScopedPointer<QMenu> menu(
+            m_window->connectionsPage()->contextMenuFor(QStringLiteral("c-alice"), m_window.get()));
+        answerNextActionDialog(true,
+                               [](ActionDialog *d) { d->setText(QStringLiteral("Server restarts in 5 minutes")); });
         menu->findChild<QAction *>(QStringLiteral("broadcastAction"))->trigger();
         answerNextActionDialog(true, [](ActionDialog *d) { d->setText(QStringLiteral("abuse")); });
         menu->findChild<QAction *>(QStringLiteral("disableUserAction"))->trigger();
@@ -562,14 +572,14 @@ private slots:
 
     void iconsComeFromTheResourcesAndDraw()
     {
-        for (const char *name : {"app", "disconnect", "pause", "resume", "message", "broadcast", "link-up", "traffic"}) {
+        for (const char *name :
+             {"app", "disconnect", "pause", "resume", "message", "broadcast", "link-up", "traffic"}) {
             const QIcon icon = Icons::get(QLatin1String(name));
             QVERIFY2(!icon.isNull(), name);
             const QImage image = icon.pixmap(32, 32).toImage();
             int painted = 0;
             for (int y = 0; y < image.height(); ++y)
-                for (int x = 0; x < image.width(); ++x)
-                    painted += qAlpha(image.pixel(x, y)) > 0;
+                for (int x = 0; x < image.width(); ++x) painted += qAlpha(image.pixel(x, y)) > 0;
             QVERIFY2(painted > 20, name);
         }
         QVERIFY(Icons::get(QStringLiteral("no-such-icon")).isNull());
@@ -577,7 +587,8 @@ private slots:
 
     void tinySvgPathParserHandlesRelativeAndCurves()
     {
-        const QPainterPath p = TinySvgIconEngine::parsePathData(QStringLiteral("M2 2 l10 0 v10 H2 z M5 5 C6 6 7 7 8 8 q1 1 2 2"));
+        const QPainterPath p = TinySvgIconEngine::parsePathData(
+            QStringLiteral("M2 2 l10 0 v10 H2 z M5 5 C6 6 7 7 8 8 q1 1 2 2"));
         QCOMPARE(p.boundingRect().topLeft(), QPointF(2, 2));
         QVERIFY(p.boundingRect().width() >= 10);
         QVERIFY(p.elementCount() > 6);
@@ -591,14 +602,13 @@ private slots:
         QXmlStreamReader xml(&ts);
         int messages = 0, unfinished = 0;
         while (!xml.atEnd()) {
-            if (xml.readNext() != QXmlStreamReader::StartElement)
-                continue;
-            if (xml.name() == QLatin1String("message"))
-                ++messages;
+            if (xml.readNext() != QXmlStreamReader::StartElement) continue;
+            if (xml.name() == QLatin1String("message")) ++messages;
             if (xml.name() == QLatin1String("translation")) {
                 const QString type = xml.attributes().value(QLatin1String("type")).toString();
                 const QString text = xml.readElementText(QXmlStreamReader::IncludeChildElements);
-                if (type == QLatin1String("unfinished") || type == QLatin1String("vanished") || text.trimmed().isEmpty())
+                if (type == QLatin1String("unfinished") || type == QLatin1String("vanished")
+                    || text.trimmed().isEmpty())
                     ++unfinished;
             }
         }
@@ -611,8 +621,7 @@ private slots:
 int main(int argc, char *argv[])
 {
     // Widgets without a display: the offscreen platform, unless told otherwise.
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("SwitchboardTests"));
     QApplication::setApplicationName(QStringLiteral("tst_adminconsole"));

@@ -36,7 +36,10 @@ class tst_AdminConsoleE2E : public QObject
 
     ServerProcess m_server;
     QString m_workspaceId, m_generalId;
-    struct User { QString token, id; };
+    struct User
+    {
+        QString token, id;
+    };
     QHash<QString, User> m_users;
     std::unique_ptr<ChatClient> m_alice, m_bob, m_carol;
     std::unique_ptr<MainWindow> m_window;
@@ -44,20 +47,21 @@ class tst_AdminConsoleE2E : public QObject
     QString connectionIdOf(const QString &userName) const
     {
         for (const ConnectionInfo &c : m_window->client()->connections()->connections()) {
-            if (c.userName == userName)
-                return c.id;
+            if (c.userName == userName) return c.id;
         }
         return QString();
     }
-    static bool isType(const QJsonObject &m, const char *type) { return m.value(QLatin1String("type")).toString() == QLatin1String(type); }
+    static bool isType(const QJsonObject &m, const char *type)
+    {
+        return m.value(QLatin1String("type")).toString() == QLatin1String(type);
+    }
 
     // The server answered a traffic_filter command: the filter is in force.
     static bool filterApplied(const QSignalSpy &finished)
     {
         for (const QList<QVariant> &args : finished) {
             const AdminResult r = args.at(0).value<AdminResult>();
-            if (r.command == QLatin1String("traffic_filter") && r.ok)
-                return true;
+            if (r.command == QLatin1String("traffic_filter") && r.ok) return true;
         }
         return false;
     }
@@ -71,7 +75,8 @@ class tst_AdminConsoleE2E : public QObject
         auto pongs = [&] {
             int n = 0;
             for (const TrafficEvent &e : traffic->events())
-                n += e.userName == QLatin1String("bob") && e.direction == TrafficEvent::Direction::Out && e.event == QLatin1String("pong");
+                n += e.userName == QLatin1String("bob") && e.direction == TrafficEvent::Direction::Out
+                  && e.event == QLatin1String("pong");
             return n;
         };
         const int before = pongs();
@@ -94,16 +99,16 @@ class tst_AdminConsoleE2E : public QObject
         }
         const char mask[4] = {0x11, 0x22, 0x33, 0x44};
         f.append(mask, 4);
-        for (int i = 0; i < payload.size(); ++i)
-            f.append(char(payload[i] ^ mask[i % 4]));
+        for (int i = 0; i < payload.size(); ++i) f.append(char(payload[i] ^ mask[i % 4]));
         return f;
     }
 
-private slots:
+private Q_SLOTS:
     void initTestCase()
     {
         QString error;
-        QVERIFY2(QFile::exists(ServerProcess::binary()), qPrintable(ServerProcess::binary() + QStringLiteral(" is not built")));
+        QVERIFY2(QFile::exists(ServerProcess::binary()),
+                 qPrintable(ServerProcess::binary() + QStringLiteral(" is not built")));
         QVERIFY2(m_server.start(QLatin1String(adminToken), &error), qPrintable(error));
         for (const char *name : {"alice", "bob", "carol"}) {
             User u;
@@ -127,9 +132,13 @@ private slots:
         m_alice = std::make_unique<ChatClient>(QStringLiteral("alice"));
         m_bob = std::make_unique<ChatClient>(QStringLiteral("bob"));
         m_carol = std::make_unique<ChatClient>(QStringLiteral("carol"));
-        QVERIFY(m_alice->open(m_server.wsUrl(QStringLiteral("/ws?token=") + m_users["alice"].token), QStringLiteral("connection_established")));
-        QVERIFY(m_bob->open(m_server.wsUrl(QStringLiteral("/ws?token=") + m_users["bob"].token), QStringLiteral("connection_established")));
-        QVERIFY(m_carol->open(m_server.wsUrl(QStringLiteral("/ws/%1?token=%2").arg(m_workspaceId, m_users["carol"].token)), QStringLiteral("pong")));
+        QVERIFY(m_alice->open(m_server.wsUrl(QStringLiteral("/ws?token=") + m_users["alice"].token),
+                              QStringLiteral("connection_established")));
+        QVERIFY(m_bob->open(m_server.wsUrl(QStringLiteral("/ws?token=") + m_users["bob"].token),
+                            QStringLiteral("connection_established")));
+        QVERIFY(
+            m_carol->open(m_server.wsUrl(QStringLiteral("/ws/%1?token=%2").arg(m_workspaceId, m_users["carol"].token)),
+                          QStringLiteral("pong")));
 
         m_window = std::make_unique<MainWindow>();
         m_window->resize(1200, 800);
@@ -148,11 +157,13 @@ private slots:
     {
         QTRY_COMPARE_WITH_TIMEOUT(m_window->connectionsPage()->view()->model()->rowCount(), 3, 5000);
         QVERIFY(!connectionIdOf(QStringLiteral("alice")).isEmpty());
-        const ConnectionInfo carol = m_window->client()->connections()->connection(connectionIdOf(QStringLiteral("carol")));
+        const ConnectionInfo carol = m_window->client()->connections()->connection(
+            connectionIdOf(QStringLiteral("carol")));
         QCOMPARE(carol.dialect, QStringLiteral("workspacejson"));
         QCOMPARE(carol.userId, m_users["carol"].id);
         QCOMPARE(carol.remoteAddress.section(QLatin1Char(':'), 0, 0), QStringLiteral("127.0.0.1"));
-        const ConnectionInfo alice = m_window->client()->connections()->connection(connectionIdOf(QStringLiteral("alice")));
+        const ConnectionInfo alice = m_window->client()->connections()->connection(
+            connectionIdOf(QStringLiteral("alice")));
         QCOMPARE(alice.dialect, QStringLiteral("flatjson"));
         QVERIFY(alice.channels.contains(m_generalId)); // flat JSON follows memberships
 
@@ -162,17 +173,24 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_window->client()->channels()->channel(m_generalId).onlineMembers, 3, 5000);
         QCOMPARE(m_window->client()->stats().connectionsByDialect.value(QStringLiteral("flatjson")), 2);
         QVERIFY(m_window->channelsPage()->selectChannel(m_generalId));
-        QVERIFY(m_window->channelsPage()->details()->value(QStringLiteral("Online here")).contains(QStringLiteral("carol")));
+        QVERIFY(m_window->channelsPage()
+                    ->details()
+                    ->value(QStringLiteral("Online here"))
+                    .contains(QStringLiteral("carol")));
     }
 
     void trafficOfRealFramesAppears()
     {
-        m_alice->send({{"type", "send_message"}, {"channel_id", m_generalId}, {"content", "hello from alice"}, {"client_id", "t1"}});
+        m_alice->send({{"type", "send_message"},
+                       {"channel_id", m_generalId},
+                       {"content", "hello from alice"},
+                       {"client_id", "t1"}});
         QVERIFY(!m_alice->waitFor([](const QJsonObject &m) { return isType(m, "message_sent"); }).isEmpty());
         const TrafficModel *traffic = m_window->client()->traffic();
         auto seen = [&](const char *user, TrafficEvent::Direction dir) {
             for (const TrafficEvent &e : traffic->events()) {
-                if (e.userName == QLatin1String(user) && e.direction == dir && e.payload.contains(QLatin1String("hello from alice")))
+                if (e.userName == QLatin1String(user) && e.direction == dir
+                    && e.payload.contains(QLatin1String("hello from alice")))
                     return true;
             }
             return false;
@@ -191,16 +209,25 @@ private slots:
         // Whatever was queued for us before the filter arrives before bob's next event.
         QVERIFY(bobPingedThroughTheFeed());
         m_window->trafficPage()->clearHistory();
-        m_bob->send({{"type", "send_message"}, {"channel_id", m_generalId}, {"content", "bob talks"}, {"client_id", "t2"}});
+        m_bob->send(
+            {{"type", "send_message"}, {"channel_id", m_generalId}, {"content", "bob talks"}, {"client_id", "t2"}});
         QVERIFY(!m_bob->waitFor([](const QJsonObject &m) { return isType(m, "message_sent"); }).isEmpty());
         // alice and carol got it, so the server has sent (and tapped) their copies;
         // any of that traffic let through would reach us before bob's next event.
-        QVERIFY(!m_alice->waitFor([](const QJsonObject &m) {
-            return isType(m, "new_message") && m.value(QLatin1String("data")).toObject().value(QLatin1String("content")).toString() == QLatin1String("bob talks");
-        }).isEmpty());
-        QVERIFY(!m_carol->waitFor([](const QJsonObject &m) {
-            return isType(m, "message.new") && m.value(QLatin1String("data")).toObject().value(QLatin1String("content")).toString() == QLatin1String("bob talks");
-        }).isEmpty());
+        QVERIFY(!m_alice
+                     ->waitFor([](const QJsonObject &m) {
+                         return isType(m, "new_message")
+                             && m.value(QLatin1String("data")).toObject().value(QLatin1String("content")).toString()
+                                    == QLatin1String("bob talks");
+                     })
+                     .isEmpty());
+        QVERIFY(!m_carol
+                     ->waitFor([](const QJsonObject &m) {
+                         return isType(m, "message.new")
+                             && m.value(QLatin1String("data")).toObject().value(QLatin1String("content")).toString()
+                                    == QLatin1String("bob talks");
+                     })
+                     .isEmpty());
         QVERIFY(bobPingedThroughTheFeed());
         bool bobTalks = false;
         for (const TrafficEvent &e : traffic->events()) {
@@ -217,11 +244,15 @@ private slots:
         answerNextActionDialog(true, [](ActionDialog *d) { d->setText(QStringLiteral("Maintenance at 18:00")); });
         menu->findChild<QAction *>(QStringLiteral("systemMessageAction"))->trigger();
         const QJsonObject flat = m_bob->waitFor([](const QJsonObject &m) {
-            return isType(m, "new_message") && m.value(QLatin1String("data")).toObject().value(QLatin1String("content")).toString() == QLatin1String("Maintenance at 18:00");
+            return isType(m, "new_message")
+                && m.value(QLatin1String("data")).toObject().value(QLatin1String("content")).toString()
+                       == QLatin1String("Maintenance at 18:00");
         });
         QVERIFY2(!flat.isEmpty(), "bob (flat JSON) did not get the system message");
         const QJsonObject ws = m_carol->waitFor([](const QJsonObject &m) {
-            return isType(m, "message.new") && m.value(QLatin1String("data")).toObject().value(QLatin1String("content")).toString() == QLatin1String("Maintenance at 18:00");
+            return isType(m, "message.new")
+                && m.value(QLatin1String("data")).toObject().value(QLatin1String("content")).toString()
+                       == QLatin1String("Maintenance at 18:00");
         });
         QVERIFY2(!ws.isEmpty(), "carol (workspace JSON) did not get the system message");
         QTRY_VERIFY(!m_window->adminLog()->findItems(QStringLiteral("system_message by"), Qt::MatchContains).isEmpty());
@@ -233,19 +264,26 @@ private slots:
         QVERIFY(!bobId.isEmpty());
         QScopedPointer<QMenu> menu(m_window->connectionsPage()->contextMenuFor(bobId, m_window.get()));
         QString question;
-        answerNextActionDialog(true, [](ActionDialog *d) { d->setText(QStringLiteral("bye bob")); }, &question);
+        answerNextActionDialog(
+            true, [](ActionDialog *d) { d->setText(QStringLiteral("bye bob")); }, &question);
         menu->findChild<QAction *>(QStringLiteral("disconnectAction"))->trigger();
         QVERIFY(question.contains(bobId));
         QVERIFY(m_bob->waitForDisconnect());
         QCOMPARE(m_bob->socket().closeReason(), QStringLiteral("bye bob"));
         QVERIFY(m_alice->isConnected());
         QVERIFY(m_carol->isConnected());
-        m_alice->send({{"type", "send_message"}, {"channel_id", m_generalId}, {"content", "still here"}, {"client_id", "t3"}});
-        QVERIFY(!m_alice->waitFor([](const QJsonObject &m) {
-            return isType(m, "message_sent") && m.value(QLatin1String("client_id")).toString() == QLatin1String("t3");
-        }).isEmpty());
+        m_alice->send(
+            {{"type", "send_message"}, {"channel_id", m_generalId}, {"content", "still here"}, {"client_id", "t3"}});
+        QVERIFY(!m_alice
+                     ->waitFor([](const QJsonObject &m) {
+                         return isType(m, "message_sent")
+                             && m.value(QLatin1String("client_id")).toString() == QLatin1String("t3");
+                     })
+                     .isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(m_window->client()->connections()->rowOf(bobId), -1, 5000);
-        QTRY_VERIFY(!m_window->adminLog()->findItems(QStringLiteral("closed connection ") + bobId, Qt::MatchContains).isEmpty());
+        QTRY_VERIFY(!m_window->adminLog()
+                         ->findItems(QStringLiteral("closed connection ") + bobId, Qt::MatchContains)
+                         .isEmpty());
     }
 
     void badFeedInputIsRefusedCleanly()
@@ -259,7 +297,8 @@ private slots:
 
         QWebSocket console;
         QList<QJsonObject> got;
-        connect(&console, &QWebSocket::textMessageReceived, this, [&](const QString &t) { got.append(QJsonDocument::fromJson(t.toUtf8()).object()); });
+        connect(&console, &QWebSocket::textMessageReceived, this,
+                [&](const QString &t) { got.append(QJsonDocument::fromJson(t.toUtf8()).object()); });
         console.open(m_server.wsUrl(QStringLiteral("/admin/ws?token=") + QLatin1String(adminToken)));
         QTRY_VERIFY(!got.isEmpty());
         QCOMPARE(got.first().value(QLatin1String("type")).toString(), QStringLiteral("snapshot"));
@@ -270,8 +309,7 @@ private slots:
             t.start();
             while (t.elapsed() < 5000) {
                 for (int i = before; i < got.size(); ++i) {
-                    if (match(got.at(i)))
-                        return got.at(i);
+                    if (match(got.at(i))) return got.at(i);
                 }
                 QTest::qWait(10);
             }
@@ -280,28 +318,46 @@ private slots:
         auto error = [](const char *code) {
             return [code](const QJsonObject &m) {
                 return m.value(QLatin1String("type")).toString() == QLatin1String("error")
-                    && m.value(QLatin1String("error")).toObject().value(QLatin1String("code")).toString() == QLatin1String(code);
+                    && m.value(QLatin1String("error")).toObject().value(QLatin1String("code")).toString()
+                           == QLatin1String(code);
             };
         };
         auto result = [](const char *id, const char *code) {
             return [id, code](const QJsonObject &m) {
                 return m.value(QLatin1String("type")).toString() == QLatin1String("result")
-                    && m.value(QLatin1String("id")).toString() == QLatin1String(id) && !m.value(QLatin1String("ok")).toBool()
-                    && m.value(QLatin1String("error")).toObject().value(QLatin1String("code")).toString() == QLatin1String(code);
+                    && m.value(QLatin1String("id")).toString() == QLatin1String(id)
+                    && !m.value(QLatin1String("ok")).toBool()
+                    && m.value(QLatin1String("error")).toObject().value(QLatin1String("code")).toString()
+                           == QLatin1String(code);
             };
         };
         QVERIFY(!answerTo("not json at all", error("bad_json")).isEmpty());
         QVERIFY(!answerTo("{\"type\":\"snapshot\"}", error("unknown_type")).isEmpty());
-        QVERIFY(!answerTo("{\"type\":\"command\",\"id\":\"k1\",\"command\":\"reboot\"}", result("k1", "unknown_command")).isEmpty());
-        QVERIFY(!answerTo("{\"type\":\"command\",\"id\":\"k2\",\"command\":\"disconnect\"}", result("k2", "bad_request")).isEmpty());
-        QVERIFY(!answerTo("{\"type\":\"command\",\"id\":\"k3\",\"command\":\"disconnect\",\"connection_id\":\"no-such-connection\"}",
-                          result("k3", "not_found")).isEmpty());
-        QVERIFY(!answerTo("{\"type\":\"command\",\"id\":\"k4\",\"command\":\"remove_from_channel\",\"user_id\":\"nobody\",\"channel_id\":\"" + m_generalId.toUtf8() + "\"}",
-                          result("k4", "not_found")).isEmpty());
-        QVERIFY(!answerTo("{\"type\":\"command\",\"id\":\"k5\",\"command\":\"system_message\",\"channel_id\":\"no-such-channel\",\"text\":\"x\"}",
-                          result("k5", "not_found")).isEmpty());
+        QVERIFY(
+            !answerTo("{\"type\":\"command\",\"id\":\"k1\",\"command\":\"reboot\"}", result("k1", "unknown_command"))
+                 .isEmpty());
+        QVERIFY(
+            !answerTo("{\"type\":\"command\",\"id\":\"k2\",\"command\":\"disconnect\"}", result("k2", "bad_request"))
+                 .isEmpty());
+        QVERIFY(
+            !answerTo(
+                 "{\"type\":\"command\",\"id\":\"k3\",\"command\":\"disconnect\",\"connection_id\":\"no-such-connection\"}",
+                 result("k3", "not_found"))
+                 .isEmpty());
+        QVERIFY(
+            !answerTo(
+                 "{\"type\":\"command\",\"id\":\"k4\",\"command\":\"remove_from_channel\",\"user_id\":\"nobody\",\"channel_id\":\""
+                     + m_generalId.toUtf8() + "\"}",
+                 result("k4", "not_found"))
+                 .isEmpty());
+        QVERIFY(
+            !answerTo(
+                 "{\"type\":\"command\",\"id\":\"k5\",\"command\":\"system_message\",\"channel_id\":\"no-such-channel\",\"text\":\"x\"}",
+                 result("k5", "not_found"))
+                 .isEmpty());
         QVERIFY(!answerTo("{\"type\":\"command\",\"id\":\"k6\",\"command\":\"disable_user\",\"user_id\":\"nobody\"}",
-                          result("k6", "not_found")).isEmpty());
+                          result("k6", "not_found"))
+                     .isEmpty());
         // Refusals change nothing: everyone is still connected, and the feed still answers.
         QVERIFY(m_alice->isConnected());
         QVERIFY(m_carol->isConnected());
@@ -333,9 +389,12 @@ private slots:
         slow.setReadBufferSize(1);
         slow.connectToHost(QHostAddress::LocalHost, m_server.port());
         QVERIFY(slow.waitForConnected(5000));
-        slow.write("GET /admin/ws?token=" + QByteArray(adminToken) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                   "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-        slow.write(maskedTextFrame("{\"type\":\"command\",\"id\":\"f\",\"command\":\"traffic_filter\",\"filter\":{\"enabled\":true,\"max_rate\":2000}}"));
+        slow.write(
+            "GET /admin/ws?token=" + QByteArray(adminToken)
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+              "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        slow.write(maskedTextFrame(
+            "{\"type\":\"command\",\"id\":\"f\",\"command\":\"traffic_filter\",\"filter\":{\"enabled\":true,\"max_rate\":2000}}"));
         QVERIFY(slow.waitForBytesWritten(2000));
         QTRY_VERIFY_WITH_TIMEOUT(m_window->client()->stats().adminConsoles >= 2, 5000);
 
@@ -344,12 +403,19 @@ private slots:
         QElapsedTimer t;
         t.start();
         for (int i = 0; i < flood; ++i)
-            m_alice->send({{"type", "send_message"}, {"channel_id", m_generalId},
+            m_alice->send({{"type", "send_message"},
+                           {"channel_id", m_generalId},
                            {"content", QString(QStringLiteral("flood %1 ").arg(i) + QString(200, QLatin1Char('x')))},
                            {"client_id", QStringLiteral("f%1").arg(i)}});
-        QVERIFY2(!m_alice->waitFor([&](const QJsonObject &m) {
-            return isType(m, "message_sent") && m.value(QLatin1String("client_id")).toString() == QStringLiteral("f%1").arg(flood - 1);
-        }, 90000).isEmpty(), "the server did not get through the flood");
+        QVERIFY2(!m_alice
+                      ->waitFor(
+                          [&](const QJsonObject &m) {
+            return isType(m, "message_sent")
+                && m.value(QLatin1String("client_id")).toString() == QStringLiteral("f%1").arg(flood - 1);
+                          },
+                          90000)
+                     .isEmpty(),
+                 "the server did not get through the flood");
         const qint64 floodMs = t.elapsed();
 
         // Then steady traffic below the rate cap: our console takes all of it,
@@ -360,18 +426,26 @@ private slots:
         const int bursts = 16, perBurst = 100;
         for (int b = 0; b < bursts; ++b) {
             for (int i = 0; i < perBurst; ++i)
-                m_alice->send({{"type", "send_message"}, {"channel_id", m_generalId},
-                               {"content", QString(QStringLiteral("steady %1 ").arg(b * perBurst + i) + QString(200, QLatin1Char('y')))},
+                m_alice->send({{"type", "send_message"},
+                               {"channel_id", m_generalId},
+                               {"content", QString(QStringLiteral("steady %1 ").arg(b * perBurst + i)
+                                                   + QString(200, QLatin1Char('y')))},
                                {"client_id", QStringLiteral("s%1").arg(b * perBurst + i)}});
             QTest::qWait(300);
         }
-        QVERIFY(!m_alice->waitFor([&](const QJsonObject &m) {
-            return isType(m, "message_sent") && m.value(QLatin1String("client_id")).toString() == QStringLiteral("s%1").arg(bursts * perBurst - 1);
-        }, 30000).isEmpty());
+        QVERIFY(!m_alice
+                     ->waitFor(
+                         [&](const QJsonObject &m) {
+            return isType(m, "message_sent")
+                && m.value(QLatin1String("client_id")).toString() == QStringLiteral("s%1").arg(bursts * perBurst - 1);
+                         },
+                         30000)
+                    .isEmpty());
         QTest::qWait(2500); // the last batches and a stats tick
         const qint64 oursInSteady = m_window->client()->trafficDropped() - oursSteady;
         const qint64 stalledInSteady = (m_window->client()->stats().trafficDropped - allSteady) - oursInSteady;
-        qInfo("steady traffic: %lld events dropped for the stalled console, %lld for ours", stalledInSteady, oursInSteady);
+        qInfo("steady traffic: %lld events dropped for the stalled console, %lld for ours", stalledInSteady,
+              oursInSteady);
         QVERIFY2(stalledInSteady > 3 * bursts * perBurst / 2, "the stalled console was not cut back");
         QVERIFY(oursInSteady < stalledInSteady / 10);
 
@@ -387,10 +461,16 @@ private slots:
         // trip, and our console's link.
         QJsonObject body;
         QCOMPARE(m_server.request("GET", QStringLiteral("/healthz"), QString(), {}, &body), 200);
-        m_alice->send({{"type", "send_message"}, {"channel_id", m_generalId}, {"content", "after the stall"}, {"client_id", "after-stall"}});
-        QVERIFY(!m_alice->waitFor([](const QJsonObject &m) {
-            return isType(m, "message_sent") && m.value(QLatin1String("client_id")).toString() == QLatin1String("after-stall");
-        }).isEmpty());
+        m_alice->send({{"type", "send_message"},
+                       {"channel_id", m_generalId},
+                       {"content", "after the stall"},
+                       {"client_id", "after-stall"}});
+        QVERIFY(!m_alice
+                     ->waitFor([](const QJsonObject &m) {
+                         return isType(m, "message_sent")
+                             && m.value(QLatin1String("client_id")).toString() == QLatin1String("after-stall");
+                     })
+                     .isEmpty());
         QCOMPARE(m_window->client()->state(), AdminClient::LinkState::Connected);
         slow.abort();
         m_window->trafficPage()->setMaxRate(TrafficFilter::DefaultMaxRate);
@@ -398,14 +478,16 @@ private slots:
 
     void disableUserClosesTheirSocketsAndTheirTokenStopsWorking()
     {
-        QScopedPointer<QMenu> menu(m_window->connectionsPage()->contextMenuFor(connectionIdOf(QStringLiteral("carol")), m_window.get()));
+        QScopedPointer<QMenu> menu(
+            m_window->connectionsPage()->contextMenuFor(connectionIdOf(QStringLiteral("carol")), m_window.get()));
         answerNextActionDialog(true, [](ActionDialog *d) { d->setText(QStringLiteral("abuse")); });
         menu->findChild<QAction *>(QStringLiteral("disableUserAction"))->trigger();
         QVERIFY(m_carol->waitForDisconnect());
         QJsonObject body;
         QCOMPARE(m_server.request("GET", QStringLiteral("/api/v1/users/me"), m_users["carol"].token, {}, &body), 401);
         QVERIFY(m_alice->isConnected());
-        QTRY_VERIFY(!m_window->adminLog()->findItems(QStringLiteral("disabled user carol"), Qt::MatchContains).isEmpty());
+        QTRY_VERIFY(
+            !m_window->adminLog()->findItems(QStringLiteral("disabled user carol"), Qt::MatchContains).isEmpty());
     }
 
     void aWrongTokenInTheConsoleShowsRefused()
@@ -431,8 +513,7 @@ private slots:
 
 int main(int argc, char *argv[])
 {
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("SwitchboardTests"));
     QApplication::setApplicationName(QStringLiteral("tst_adminconsole_e2e"));

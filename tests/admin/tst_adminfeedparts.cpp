@@ -8,7 +8,7 @@
 class tst_AdminFeedParts : public QObject
 {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void throttleAdmitsUpToTheRateInOneSecond()
     {
         TrafficThrottle t(3);
@@ -54,8 +54,7 @@ private slots:
     {
         ChannelActivity a;
         const qint64 t0 = 1700000000000;
-        for (int i = 0; i < 10; ++i)
-            a.noteMessage(QStringLiteral("c"), t0 + i * 1000);
+        for (int i = 0; i < 10; ++i) a.noteMessage(QStringLiteral("c"), t0 + i * 1000);
         QCOMPARE(a.perMinute(QStringLiteral("c"), t0 + 10000), 10);
         QCOMPARE(a.lastActivity(QStringLiteral("c")), t0 + 9000);
         // At 65 s the window is (5 s, 65 s]: the messages of seconds 6 to 9 remain.

@@ -79,14 +79,14 @@ class tst_AdminProtocol : public QObject
     }
     static QJsonObject parse(const QByteArray &b) { return QJsonDocument::fromJson(b).object(); }
 
-private slots:
+private Q_SLOTS:
     void snapshotRoundTripsEveryField()
     {
         TrafficFilter f;
         f.dialects = {QStringLiteral("phoenix")};
         f.maxRate = 50;
-        const QByteArray wire = AdminProtocol::encodeSnapshot({sampleConnection()}, {sampleChannel()},
-                                                              sampleStats(), f, QStringLiteral("switchboard/0.1.0"));
+        const QByteArray wire = AdminProtocol::encodeSnapshot({sampleConnection()}, {sampleChannel()}, sampleStats(), f,
+                                                              QStringLiteral("switchboard/0.1.0"));
         AdminMessage m;
         QVERIFY(AdminProtocol::decode(wire, &m));
         QCOMPARE(m.type, AdminMessage::Type::Snapshot);
@@ -113,7 +113,8 @@ private slots:
 
     void deltaCarriesOnlyWhatChanged()
     {
-        const QByteArray wire = AdminProtocol::encodeDelta({sampleConnection()}, {QStringLiteral("gone")}, {}, {}, nullptr);
+        const QByteArray wire = AdminProtocol::encodeDelta({sampleConnection()}, {QStringLiteral("gone")}, {}, {},
+                                                           nullptr);
         const QJsonObject o = parse(wire);
         QVERIFY(o.contains("connections"));
         QVERIFY(o.contains("connections_removed"));
@@ -126,7 +127,9 @@ private slots:
         QVERIFY(!m.hasStats);
 
         const ServerStats stats = sampleStats();
-        QVERIFY(AdminProtocol::decode(AdminProtocol::encodeDelta({}, {}, {sampleChannel()}, {QStringLiteral("old")}, &stats), &m));
+        QVERIFY(AdminProtocol::decode(AdminProtocol::encodeDelta({}, {}, {sampleChannel()}, {QStringLiteral("old")},
+                                                                 &stats),
+                                      &m));
         QVERIFY(m.hasStats);
         QCOMPARE(m.stats, stats);
         QCOMPARE(m.channels.first(), sampleChannel());
@@ -176,7 +179,8 @@ private slots:
         sent.id = QStringLiteral("c%1").arg(which);
         AdminCommand got;
         QString code, message;
-        QVERIFY2(AdminProtocol::decodeCommand(AdminProtocol::encodeCommand(sent), &got, &code, &message), qPrintable(message));
+        QVERIFY2(AdminProtocol::decodeCommand(AdminProtocol::encodeCommand(sent), &got, &code, &message),
+                 qPrintable(message));
         QCOMPARE(got.id, sent.id);
         QCOMPARE(got.kind, sent.kind);
         QCOMPARE(got.connectionId, sent.connectionId);
@@ -197,22 +201,42 @@ private slots:
         QTest::newRow("no type") << QByteArray("{\"id\":\"1\"}") << "unknown_type";
         QTest::newRow("unknown type") << QByteArray("{\"type\":\"launch\"}") << "unknown_type";
         QTest::newRow("server message from console") << QByteArray("{\"type\":\"snapshot\"}") << "unknown_type";
-        QTest::newRow("unknown command") << QByteArray("{\"type\":\"command\",\"id\":\"1\",\"command\":\"reboot\"}") << "unknown_command";
+        QTest::newRow("unknown command") << QByteArray("{\"type\":\"command\",\"id\":\"1\",\"command\":\"reboot\"}")
+                                         << "unknown_command";
         QTest::newRow("no command") << QByteArray("{\"type\":\"command\",\"id\":\"1\"}") << "bad_request";
-        QTest::newRow("id not a string") << QByteArray("{\"type\":\"command\",\"id\":7,\"command\":\"disconnect\",\"connection_id\":\"x\"}") << "bad_request";
-        QTest::newRow("disconnect without id") << QByteArray("{\"type\":\"command\",\"command\":\"disconnect\"}") << "bad_request";
-        QTest::newRow("disconnect with numeric id") << QByteArray("{\"type\":\"command\",\"command\":\"disconnect\",\"connection_id\":5}") << "bad_request";
-        QTest::newRow("system message without text") << QByteArray("{\"type\":\"command\",\"command\":\"system_message\",\"channel_id\":\"c\"}") << "bad_request";
-        QTest::newRow("system message blank text") << QByteArray("{\"type\":\"command\",\"command\":\"system_message\",\"channel_id\":\"c\",\"text\":\"  \"}") << "bad_request";
-        QTest::newRow("system message two targets") << QByteArray("{\"type\":\"command\",\"command\":\"system_message\",\"channel_id\":\"c\",\"everyone\":true,\"text\":\"x\"}") << "bad_request";
-        QTest::newRow("system message no target") << QByteArray("{\"type\":\"command\",\"command\":\"system_message\",\"text\":\"x\"}") << "bad_request";
-        QTest::newRow("remove without channel") << QByteArray("{\"type\":\"command\",\"command\":\"remove_from_channel\",\"user_id\":\"u\"}") << "bad_request";
-        QTest::newRow("disable without user") << QByteArray("{\"type\":\"command\",\"command\":\"disable_user\"}") << "bad_request";
-        QTest::newRow("filter not an object") << QByteArray("{\"type\":\"command\",\"command\":\"traffic_filter\",\"filter\":[]}") << "bad_request";
-        QTest::newRow("text too long") << (QByteArray("{\"type\":\"command\",\"command\":\"system_message\",\"everyone\":true,\"text\":\"")
-                                             + QByteArray(AdminCommand::MaxTextLength + 1, 'a') + "\"}") << "too_large";
-        QTest::newRow("reason too long") << (QByteArray("{\"type\":\"command\",\"command\":\"disconnect\",\"connection_id\":\"c\",\"reason\":\"")
-                                             + QByteArray(AdminCommand::MaxReasonLength + 1, 'a') + "\"}") << "too_large";
+        QTest::newRow("id not a string")
+            << QByteArray("{\"type\":\"command\",\"id\":7,\"command\":\"disconnect\",\"connection_id\":\"x\"}")
+            << "bad_request";
+        QTest::newRow("disconnect without id")
+            << QByteArray("{\"type\":\"command\",\"command\":\"disconnect\"}") << "bad_request";
+        QTest::newRow("disconnect with numeric id")
+            << QByteArray("{\"type\":\"command\",\"command\":\"disconnect\",\"connection_id\":5}") << "bad_request";
+        QTest::newRow("system message without text")
+            << QByteArray("{\"type\":\"command\",\"command\":\"system_message\",\"channel_id\":\"c\"}")
+            << "bad_request";
+        QTest::newRow("system message blank text")
+            << QByteArray("{\"type\":\"command\",\"command\":\"system_message\",\"channel_id\":\"c\",\"text\":\"  \"}")
+            << "bad_request";
+        QTest::newRow("system message two targets") << QByteArray(
+            "{\"type\":\"command\",\"command\":\"system_message\",\"channel_id\":\"c\",\"everyone\":true,\"text\":\"x\"}")
+                                                    << "bad_request";
+        QTest::newRow("system message no target")
+            << QByteArray("{\"type\":\"command\",\"command\":\"system_message\",\"text\":\"x\"}") << "bad_request";
+        QTest::newRow("remove without channel")
+            << QByteArray("{\"type\":\"command\",\"command\":\"remove_from_channel\",\"user_id\":\"u\"}")
+            << "bad_request";
+        QTest::newRow("disable without user")
+            << QByteArray("{\"type\":\"command\",\"command\":\"disable_user\"}") << "bad_request";
+        QTest::newRow("filter not an object")
+            << QByteArray("{\"type\":\"command\",\"command\":\"traffic_filter\",\"filter\":[]}") << "bad_request";
+        QTest::newRow("text too long")
+            << (QByteArray("{\"type\":\"command\",\"command\":\"system_message\",\"everyone\":true,\"text\":\"")
+                + QByteArray(AdminCommand::MaxTextLength + 1, 'a') + "\"}")
+            << "too_large";
+        QTest::newRow("reason too long")
+            << (QByteArray("{\"type\":\"command\",\"command\":\"disconnect\",\"connection_id\":\"c\",\"reason\":\"")
+                + QByteArray(AdminCommand::MaxReasonLength + 1, 'a') + "\"}")
+            << "too_large";
     }
     void malformedInputIsRefusedWithACode()
     {
@@ -239,17 +263,22 @@ private slots:
     {
         AdminMessage m;
         QString code, message;
-        QVERIFY(!AdminProtocol::decode("{\"type\":\"snapshot\",\"connections\":[{\"id\":\"a\"},{\"user\":\"no id\"}]}", &m, &code, &message));
+        QVERIFY(!AdminProtocol::decode("{\"type\":\"snapshot\",\"connections\":[{\"id\":\"a\"},{\"user\":\"no id\"}]}",
+                                       &m, &code, &message));
         QCOMPARE(code, QStringLiteral("bad_request"));
-        QVERIFY(!AdminProtocol::decode("{\"type\":\"traffic\",\"events\":[{\"direction\":\"sideways\"}]}", &m, &code, &message));
+        QVERIFY(!AdminProtocol::decode("{\"type\":\"traffic\",\"events\":[{\"direction\":\"sideways\"}]}", &m, &code,
+                                       &message));
         QVERIFY(!AdminProtocol::decode("{\"type\":\"delta\",\"channels\":{}}", &m, &code, &message));
     }
 
     void wrongFieldTypesReadAsDefaults()
     {
         ConnectionInfo c;
-        QVERIFY(ConnectionInfo::fromJson(QJsonDocument::fromJson(
-            "{\"id\":\"x\",\"messages_in\":\"lots\",\"bytes_in\":-5,\"channels\":[1,\"a\"],\"connected_at\":\"yesterday\"}").object(), &c));
+        QVERIFY(ConnectionInfo::fromJson(
+            QJsonDocument::fromJson(
+                "{\"id\":\"x\",\"messages_in\":\"lots\",\"bytes_in\":-5,\"channels\":[1,\"a\"],\"connected_at\":\"yesterday\"}")
+                .object(),
+            &c));
         QCOMPARE(c.messagesIn, 0);
         QCOMPARE(c.bytesIn, 0);
         QCOMPARE(c.channels, QStringList{QStringLiteral("a")});
@@ -260,15 +289,20 @@ private slots:
     {
         AdminMessage m;
         QVERIFY(AdminProtocol::decode(AdminProtocol::encodeResult(
-            AdminResult::failure(QStringLiteral("c9"), QStringLiteral("disconnect"), QStringLiteral("not_found"), QStringLiteral("no such connection"))), &m));
+                                          AdminResult::failure(QStringLiteral("c9"), QStringLiteral("disconnect"),
+                                                               QStringLiteral("not_found"),
+                                                               QStringLiteral("no such connection"))),
+                                      &m));
         QCOMPARE(m.type, AdminMessage::Type::Result);
         QCOMPARE(m.result.id, QStringLiteral("c9"));
         QVERIFY(!m.result.ok);
         QCOMPARE(m.result.errorCode, QStringLiteral("not_found"));
         QCOMPARE(m.result.message, QStringLiteral("no such connection"));
 
-        QVERIFY(AdminProtocol::decode(AdminProtocol::encodeResult(
-            AdminResult::success(QStringLiteral("c10"), QStringLiteral("disable_user"), QStringLiteral("done"))), &m));
+        QVERIFY(AdminProtocol::decode(AdminProtocol::encodeResult(AdminResult::success(QStringLiteral("c10"),
+                                                                                       QStringLiteral("disable_user"),
+                                                                                       QStringLiteral("done"))),
+                                      &m));
         QVERIFY(m.result.ok);
         QVERIFY(m.result.errorCode.isEmpty());
         QVERIFY(m.result.time > 0);
@@ -276,7 +310,8 @@ private slots:
 
     void auditDropsTheCommandIdButKeepsWhoActed()
     {
-        AdminResult r = AdminResult::success(QStringLiteral("secret-id"), QStringLiteral("disconnect"), QStringLiteral("closed conn-1"));
+        AdminResult r = AdminResult::success(QStringLiteral("secret-id"), QStringLiteral("disconnect"),
+                                             QStringLiteral("closed conn-1"));
         r.by = QStringLiteral("127.0.0.1:4000");
         const QByteArray wire = AdminProtocol::encodeAudit(r);
         QVERIFY(!parse(wire).contains("id"));
@@ -290,7 +325,9 @@ private slots:
     void errorMessageDecodes()
     {
         AdminMessage m;
-        QVERIFY(AdminProtocol::decode(AdminProtocol::encodeError(QStringLiteral("bad_json"), QStringLiteral("not JSON")), &m));
+        QVERIFY(
+            AdminProtocol::decode(AdminProtocol::encodeError(QStringLiteral("bad_json"), QStringLiteral("not JSON")),
+                                  &m));
         QCOMPARE(m.type, AdminMessage::Type::Error);
         QCOMPARE(m.errorCode, QStringLiteral("bad_json"));
         QCOMPARE(m.errorMessage, QStringLiteral("not JSON"));
@@ -354,7 +391,8 @@ private slots:
         // A light fuzz: mutations of valid frames and plain noise.
         const QByteArray seeds[] = {
             AdminProtocol::encodeCommand(AdminCommand::disconnect(QStringLiteral("c"), QStringLiteral("r"))),
-            AdminProtocol::encodeSnapshot({sampleConnection()}, {sampleChannel()}, sampleStats(), {}, QStringLiteral("s")),
+            AdminProtocol::encodeSnapshot({sampleConnection()}, {sampleChannel()}, sampleStats(), {},
+                                          QStringLiteral("s")),
             AdminProtocol::encodeTraffic({sampleEvent(1)}, 0),
         };
         QRandomGenerator rng(1234);
@@ -362,8 +400,7 @@ private slots:
         for (int i = 0; i < 3000; ++i) {
             QByteArray b = seeds[i % 3];
             const int flips = 1 + int(rng.bounded(4));
-            for (int f = 0; f < flips; ++f)
-                b[int(rng.bounded(int(b.size())))] = char(rng.bounded(256));
+            for (int f = 0; f < flips; ++f) b[int(rng.bounded(int(b.size())))] = char(rng.bounded(256));
             AdminMessage m;
             QString code, message;
             if (AdminProtocol::decode(b, &m, &code, &message))

@@ -45,34 +45,27 @@ public:
         char buf[65536];
         for (;;) {
             const ssize_t n = ::read(m_fd, buf, sizeof buf);
-            if (n <= 0)
-                break;
+            if (n <= 0) break;
             m_in.append(buf, int(n));
         }
         QList<QByteArray> out;
         for (;;) {
-            if (m_in.size() < 2)
-                break;
+            if (m_in.size() < 2) break;
             const auto b = reinterpret_cast<const uchar *>(m_in.constData());
             qint64 len = b[1] & 0x7f;
             int header = 2;
             if (len == 126) {
-                if (m_in.size() < 4)
-                    break;
+                if (m_in.size() < 4) break;
                 len = (qint64(b[2]) << 8) | b[3];
                 header = 4;
             } else if (len == 127) {
-                if (m_in.size() < 10)
-                    break;
+                if (m_in.size() < 10) break;
                 len = 0;
-                for (int i = 0; i < 8; ++i)
-                    len = (len << 8) | b[2 + i];
+                for (int i = 0; i < 8; ++i) len = (len << 8) | b[2 + i];
                 header = 10;
             }
-            if (m_in.size() < header + len)
-                break;
-            if ((b[0] & 0x0f) == 1)
-                out.append(m_in.mid(header, int(len)));
+            if (m_in.size() < header + len) break;
+            if ((b[0] & 0x0f) == 1) out.append(m_in.mid(header, int(len)));
             m_in.remove(0, int(header + len));
         }
         return out;
@@ -116,8 +109,7 @@ class tst_AdminSnapshot : public QObject
     QSet<QString> serverConnectionIds() const
     {
         QSet<QString> ids;
-        for (const Session *s : m_chat->sessions())
-            ids.insert(s->id());
+        for (const Session *s : m_chat->sessions()) ids.insert(s->id());
         return ids;
     }
 
@@ -125,8 +117,7 @@ class tst_AdminSnapshot : public QObject
     std::unique_ptr<FrameReader> attachConsole(AdminFeed &feed)
     {
         int fds[2];
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0)
-            return nullptr;
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) return nullptr;
         auto *ws = new WebSocketConnection(fds[0], QHostAddress::LocalHost, 4242, {}, {}, 64 * 1024);
         HttpRequest req;
         req.remoteAddress = QHostAddress::LocalHost;
@@ -135,7 +126,7 @@ class tst_AdminSnapshot : public QObject
         return std::make_unique<FrameReader>(fds[1]);
     }
 
-private slots:
+private Q_SLOTS:
     void init()
     {
         CoreConfig config;
@@ -175,8 +166,7 @@ private slots:
         options.snapshotSliceSize = 10;
         options.sampleSliceSize = 10; // sampling rounds take several passes too
         AdminFeed feed(m_chat.get(), options);
-        for (int i = 0; i < 45; ++i)
-            QVERIFY(attach());
+        for (int i = 0; i < 45; ++i) QVERIFY(attach());
         const QString closingId = m_sessions.at(7)->id();
         FakeSession *closing = m_sessions.at(7);
 
@@ -194,7 +184,7 @@ private slots:
         ConnectionModel connections;
         ChannelModel channels;
         AdminSnapshotAssembler assembler;
-        QStringList order; // "part", "last", "delta", "snapshot"
+        QStringList order;       // "part", "last", "delta", "snapshot"
         bool seenOpened = false; // began after the round: only a delta can bring it
         const auto pump = [&] {
             for (const QByteArray &frame : console->poll()) {
@@ -217,26 +207,28 @@ private slots:
                     connections.upsert(m.connections);
                     channels.remove(m.removedChannels);
                     channels.upsert(m.channels);
-                    for (const ConnectionInfo &c : m.connections)
-                        seenOpened = seenOpened || c.id == openedId;
+                    for (const ConnectionInfo &c : m.connections) seenOpened = seenOpened || c.id == openedId;
                 } else if (m.type == AdminMessage::Type::Snapshot) {
                     order << QStringLiteral("snapshot");
                 }
             }
         };
-        QVERIFY(QTest::qWaitFor([&] { pump(); return order.contains(QStringLiteral("delta")); }, 10000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+            pump();
+            return order.contains(QStringLiteral("delta"));
+            },
+            10000));
         // Parts, then the last one, then the delta held back meanwhile.
         QVERIFY2(order.size() >= 4, qPrintable(order.join(',')));
         const int last = int(order.indexOf(QStringLiteral("last")));
         QVERIFY2(last >= 2, qPrintable(order.join(',')));
-        for (int i = 0; i < last; ++i)
-            QCOMPARE(order.at(i), QStringLiteral("part"));
+        for (int i = 0; i < last; ++i) QCOMPARE(order.at(i), QStringLiteral("part"));
         QCOMPARE(order.at(last + 1), QStringLiteral("delta"));
         QVERIFY(seenOpened);
 
         QSet<QString> shown;
-        for (int row = 0; row < connections.rowCount(); ++row)
-            shown.insert(connections.at(row).id);
+        for (int row = 0; row < connections.rowCount(); ++row) shown.insert(connections.at(row).id);
         QCOMPARE(shown, serverConnectionIds());
         QVERIFY(shown.contains(openedId));
         QVERIFY(!shown.contains(closingId));
@@ -246,10 +238,14 @@ private slots:
         // Later deltas go straight out again.
         detach(opened);
         feed.refresh();
-        QVERIFY(QTest::qWaitFor([&] { pump(); return order.count(QStringLiteral("delta")) == 2; }, 10000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+            pump();
+            return order.count(QStringLiteral("delta")) == 2;
+            },
+            10000));
         shown.clear();
-        for (int row = 0; row < connections.rowCount(); ++row)
-            shown.insert(connections.at(row).id);
+        for (int row = 0; row < connections.rowCount(); ++row) shown.insert(connections.at(row).id);
         QCOMPARE(shown, serverConnectionIds());
     }
 
@@ -261,16 +257,22 @@ private slots:
         options.tickMs = 60 * 60 * 1000;
         AdminFeed feed(m_chat.get(), options);
         const int n = qEnvironmentVariableIntValue("SWITCHBOARD_ADMIN_SESSIONS");
-        if (n <= 0)
-            QSKIP("set SWITCHBOARD_ADMIN_SESSIONS to measure");
-        for (int i = 0; i < n; ++i)
-            QVERIFY(attach());
+        if (n <= 0) QSKIP("set SWITCHBOARD_ADMIN_SESSIONS to measure");
+        for (int i = 0; i < n; ++i) QVERIFY(attach());
         QElapsedTimer t;
         t.start();
         std::unique_ptr<FrameReader> console = attachConsole(feed);
         qInfo() << "accept (first slice):" << t.elapsed() << "ms";
         int parts = 0;
-        QVERIFY(QTest::qWaitFor([&] { for (const QByteArray &f : console->poll()) { ++parts; if (f.contains("\"last\":true")) return true; } return false; }, 60000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+            for (const QByteArray &f : console->poll()) {
+                ++parts;
+                if (f.contains("\"last\":true")) return true;
+            }
+            return false;
+            },
+            60000));
         qInfo() << "frames until the last part" << parts;
         t.restart();
         feed.refresh();
@@ -283,12 +285,16 @@ private slots:
         options.token = QStringLiteral("t");
         options.tickMs = 60 * 60 * 1000;
         AdminFeed feed(m_chat.get(), options); // 500 per slice: 3 connections fit
-        for (int i = 0; i < 3; ++i)
-            QVERIFY(attach());
+        for (int i = 0; i < 3; ++i) QVERIFY(attach());
         std::unique_ptr<FrameReader> console = attachConsole(feed);
         QVERIFY(console);
         QList<QByteArray> frames;
-        QVERIFY(QTest::qWaitFor([&] { frames += console->poll(); return !frames.isEmpty(); }, 10000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+            frames += console->poll();
+            return !frames.isEmpty();
+            },
+            10000));
         AdminMessage m;
         QVERIFY(AdminProtocol::decode(frames.first(), &m));
         QCOMPARE(m.type, AdminMessage::Type::Snapshot);

@@ -27,12 +27,11 @@ class tst_AdminSnapshotAssembler : public QObject
     {
         AdminMessage m;
         QString code, message;
-        if (!AdminProtocol::decode(frame, &m, &code, &message))
-            qWarning() << code << message;
+        if (!AdminProtocol::decode(frame, &m, &code, &message)) qWarning() << code << message;
         return m;
     }
 
-private slots:
+private Q_SLOTS:
     void partsRoundTripAndAssembleInOrder()
     {
         ServerStats stats;
@@ -67,7 +66,8 @@ private slots:
     void aGapDropsWhatWasGatheredAndPartZeroStartsOver()
     {
         const auto part = [](int i, bool last, const QString &id) {
-            return decoded(AdminProtocol::encodeSnapshotPart(i, last, {conn(id)}, {}, nullptr, TrafficFilter(), QString()));
+            return decoded(
+                AdminProtocol::encodeSnapshotPart(i, last, {conn(id)}, {}, nullptr, TrafficFilter(), QString()));
         };
         AdminSnapshotAssembler assembler;
         QVERIFY(!assembler.add(part(0, false, "a")));

@@ -23,7 +23,7 @@ class tst_ChannelModel : public QObject
         return c;
     }
 
-private slots:
+private Q_SLOTS:
     void snapshotFillsRowsAndTesterStaysClean()
     {
         ChannelModel model;

@@ -24,12 +24,11 @@ class tst_ConnectionModel : public QObject
     static QStringList ids(const ConnectionModel &m)
     {
         QStringList out;
-        for (int r = 0; r < m.rowCount(); ++r)
-            out << m.index(r, ConnectionModel::Id).data().toString();
+        for (int r = 0; r < m.rowCount(); ++r) out << m.index(r, ConnectionModel::Id).data().toString();
         return out;
     }
 
-private slots:
+private Q_SLOTS:
     void snapshotFillsOneRowPerConnectionAndTesterStaysClean()
     {
         ConnectionModel model;
@@ -40,7 +39,8 @@ private slots:
         QCOMPARE(ids(model), (QStringList{"a", "b", "c"}));
         QCOMPARE(model.index(1, ConnectionModel::User).data().toString(), QStringLiteral("alice"));
         QCOMPARE(model.index(1, ConnectionModel::Id).data(ConnectionModel::IdRole).toString(), QStringLiteral("b"));
-        QCOMPARE(model.index(1, ConnectionModel::Dialect).data(ConnectionModel::UserIdRole).toString(), QStringLiteral("uid-alice"));
+        QCOMPARE(model.index(1, ConnectionModel::Dialect).data(ConnectionModel::UserIdRole).toString(),
+                 QStringLiteral("uid-alice"));
         QCOMPARE(model.headerData(ConnectionModel::SendQueue, Qt::Horizontal).toString(), QStringLiteral("Send queue"));
     }
 
@@ -99,9 +99,8 @@ private slots:
         ConnectionModel model;
         model.reset({conn("a"), conn("b"), conn("c")});
         QStringList seen;
-        connect(&model, &QAbstractItemModel::rowsRemoved, &model, [&] {
-            seen << model.connection("c").id << QString::number(model.rowOf("c"));
-        });
+        connect(&model, &QAbstractItemModel::rowsRemoved, &model,
+                [&] { seen << model.connection("c").id << QString::number(model.rowOf("c")); });
         model.remove({"a"});
         QCOMPARE(seen, (QStringList{"c", "1"}));
     }

@@ -25,7 +25,7 @@ class tst_TrafficModel : public QObject
         return out;
     }
 
-private slots:
+private Q_SLOTS:
     void appendAddsRowsInArrivalOrder()
     {
         TrafficModel model;
@@ -45,8 +45,7 @@ private slots:
         TrafficModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setCapacity(10);
-        for (int batch = 0; batch < 7; ++batch)
-            model.append(events(1 + batch * 4, 4)); // 28 events in all
+        for (int batch = 0; batch < 7; ++batch) model.append(events(1 + batch * 4, 4)); // 28 events in all
         QCOMPARE(model.rowCount(), 10);
         QCOMPARE(model.at(0).seq, 19);
         QCOMPARE(model.at(9).seq, 28);
@@ -85,7 +84,8 @@ private slots:
         e.setPayload(QByteArray(500, 'p'), 8);
         model.append({e});
         QCOMPARE(model.index(0, TrafficModel::Payload).data().toString(), QStringLiteral("pppppppp…"));
-        QCOMPARE(model.index(0, TrafficModel::Payload).data(TrafficModel::SortRole).toString(), QStringLiteral("pppppppp"));
+        QCOMPARE(model.index(0, TrafficModel::Payload).data(TrafficModel::SortRole).toString(),
+                 QStringLiteral("pppppppp"));
     }
 
     void clearEmptiesAndAProxyFollows()

@@ -35,8 +35,7 @@ QByteArray craftSegments(const QByteArray &headerSegment, const QByteArray &payl
     return input + '.' + b64(hs256(key, input));
 }
 
-QByteArray craft(const QByteArray &headerJson, const QByteArray &payloadJson,
-                 const QByteArray &key = Secret)
+QByteArray craft(const QByteArray &headerJson, const QByteArray &payloadJson, const QByteArray &key = Secret)
 {
     return craftSegments(b64(headerJson), b64(payloadJson), key);
 }
@@ -75,7 +74,7 @@ class TestJwtCodec : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void signedClaimsRoundTrip();
     void issueProducesContractClaimsAndHeader();
     void issueRefusesEmptySubjectAndNonPositiveTtl();
@@ -174,10 +173,9 @@ void TestJwtCodec::tokenFromAnotherHmacImplementationVerifies()
 void TestJwtCodec::jwtIoExampleSignatureVerifies()
 {
     // The example on jwt.io, secret "your-256-bit-secret". It has no exp.
-    const QByteArray token =
-        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
-        "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ."
-        "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+    const QByteArray token = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+                             "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ."
+                             "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
     JwtCodec codec("your-256-bit-secret");
 
     // Default: the signature passes (else bad_signature) but exp is required.
@@ -192,8 +190,7 @@ void TestJwtCodec::jwtIoExampleSignatureVerifies()
     QCOMPARE(result.claims.value("name").toString(), QStringLiteral("John Doe"));
     QCOMPARE(result.claims.value("iat").toInteger(), qint64(1516239022));
 
-    QCOMPARE(JwtCodec("your-256-bit-secreT", options).verify(token, Now).error,
-             JwtCodec::Error::BadSignature);
+    QCOMPARE(JwtCodec("your-256-bit-secreT", options).verify(token, Now).error, JwtCodec::Error::BadSignature);
 }
 
 void TestJwtCodec::rfc7515ExampleVerifiesWithKeyFromSpec()
@@ -204,7 +201,8 @@ void TestJwtCodec::rfc7515ExampleVerifiesWithKeyFromSpec()
         "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9."
         "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ."
         "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-    const QByteArray key = fromB64("AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow");
+    const QByteArray key = fromB64(
+        "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow");
     QCOMPARE(key.size(), 64);
     const JwtCodec codec(key);
     // Signature and exp pass, so the first failure is the missing subject.
@@ -238,13 +236,10 @@ void TestJwtCodec::tamperedSignatureIsRejected()
     for (int byte : {0, 15, 31}) {
         QByteArray flipped = mac;
         flipped[byte] = char(flipped.at(byte) ^ 0x01);
-        QCOMPARE(check(parts.at(0) + '.' + parts.at(1) + '.' + b64(flipped)).error,
-                 JwtCodec::Error::BadSignature);
+        QCOMPARE(check(parts.at(0) + '.' + parts.at(1) + '.' + b64(flipped)).error, JwtCodec::Error::BadSignature);
     }
-    QCOMPARE(check(parts.at(0) + '.' + parts.at(1) + '.' + b64(mac.left(31))).error,
-             JwtCodec::Error::BadSignature);
-    QCOMPARE(check(parts.at(0) + '.' + parts.at(1) + '.' + b64(mac + 'x')).error,
-             JwtCodec::Error::BadSignature);
+    QCOMPARE(check(parts.at(0) + '.' + parts.at(1) + '.' + b64(mac.left(31))).error, JwtCodec::Error::BadSignature);
+    QCOMPARE(check(parts.at(0) + '.' + parts.at(1) + '.' + b64(mac + 'x')).error, JwtCodec::Error::BadSignature);
     QCOMPARE(check(parts.at(0) + '.' + parts.at(1) + '.').error, JwtCodec::Error::BadSignature);
 }
 
@@ -255,8 +250,7 @@ void TestJwtCodec::nonCanonicalSignatureSpellingIsRejected()
     // "different" token verify. Exactly one spelling is accepted.
     const QByteArray token = JwtCodec(Secret).sign(goodClaims());
     QVERIFY(check(token).ok);
-    static const QByteArray alphabet =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static const QByteArray alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     const int last = alphabet.indexOf(token.back());
     QCOMPARE(last % 4, 0); // canonical spelling has zero unused bits
     for (int unused = 1; unused < 4; ++unused) {
@@ -304,8 +298,7 @@ void TestJwtCodec::algNoneIsRejected()
     QFETCH(bool, withSignature);
     const QByteArray header = R"({"alg":")" + alg + R"(","typ":"JWT"})";
     QByteArray token = craft(header, claimsJson(goodClaims()));
-    if (!withSignature)
-        token = token.left(token.lastIndexOf('.') + 1);
+    if (!withSignature) token = token.left(token.lastIndexOf('.') + 1);
     QCOMPARE(check(token).error, JwtCodec::Error::UnsupportedAlgorithm);
 }
 
@@ -330,8 +323,7 @@ void TestJwtCodec::otherAlgorithmsAreRejected()
 {
     QFETCH(QByteArray, header);
     // MAC'd with HS256 and the right key, so only the header can be the reason.
-    QCOMPARE(check(craft(header, claimsJson(goodClaims()))).error,
-             JwtCodec::Error::UnsupportedAlgorithm);
+    QCOMPARE(check(craft(header, claimsJson(goodClaims()))).error, JwtCodec::Error::UnsupportedAlgorithm);
 }
 
 void TestJwtCodec::typOtherThanJwtIsRejected_data()
@@ -473,8 +465,7 @@ void TestJwtCodec::missingOrEmptySubjectIsRejected()
     QFETCH(QJsonValue, sub);
     QJsonObject claims = goodClaims();
     claims.remove("sub");
-    if (!sub.isUndefined())
-        claims.insert("sub", sub);
+    if (!sub.isUndefined()) claims.insert("sub", sub);
     QCOMPARE(check(craft(StdHeader, claimsJson(claims))).error, JwtCodec::Error::MissingSubject);
     // issue() cannot produce such a token in the first place.
     QVERIFY(JwtCodec(Secret).issue(QString(), "x", 60, Now).isEmpty());
@@ -511,7 +502,8 @@ void TestJwtCodec::garbageInputIsRejected_data()
     QTest::newRow("header truncated JSON") << QByteArray(b64(R"({"alg":"HS256")") + '.' + p.at(1) + '.' + p.at(2)) << M;
     QTest::newRow("header JSON array") << craft(R"(["HS256"])", claimsJson(goodClaims())) << M;
     QTest::newRow("header JSON string") << craft(R"("HS256")", claimsJson(goodClaims())) << M;
-    QTest::newRow("header invalid UTF-8") << craft("{\"alg\":\"HS256\",\"x\":\"\xff\xfe\"}", claimsJson(goodClaims())) << M;
+    QTest::newRow("header invalid UTF-8")
+        << craft("{\"alg\":\"HS256\",\"x\":\"\xff\xfe\"}", claimsJson(goodClaims())) << M;
     QTest::newRow("empty header segment") << craftSegments(QByteArray(), payload) << M;
     // Correctly MAC'd, so the payload parse is what fails.
     QTest::newRow("payload not JSON") << craft(StdHeader, "sub=user-1") << M;
@@ -520,8 +512,8 @@ void TestJwtCodec::garbageInputIsRejected_data()
     QTest::newRow("empty payload segment") << craftSegments(b64(StdHeader), QByteArray()) << M;
     QTest::newRow("payload trailing garbage") << craft(StdHeader, claimsJson(goodClaims()) + "}") << M;
     // An unsigned payload is not even parsed: the MAC fails first.
-    QTest::newRow("unsigned payload not JSON") << QByteArray(p.at(0) + '.' + b64("nonsense") + '.' + p.at(2))
-                                                << JwtCodec::Error::BadSignature;
+    QTest::newRow("unsigned payload not JSON")
+        << QByteArray(p.at(0) + '.' + b64("nonsense") + '.' + p.at(2)) << JwtCodec::Error::BadSignature;
 }
 
 void TestJwtCodec::garbageInputIsRejected()
@@ -587,8 +579,7 @@ void TestJwtCodec::errorCodesAreStableSnakeCase()
         {E::NotYetValid, "not_yet_valid"},
         {E::MissingSubject, "missing_subject"},
     };
-    for (const auto &[error, code] : expected)
-        QCOMPARE(JwtCodec::errorCode(error), code);
+    for (const auto &[error, code] : expected) QCOMPARE(JwtCodec::errorCode(error), code);
 }
 
 QTEST_APPLESS_MAIN(TestJwtCodec)

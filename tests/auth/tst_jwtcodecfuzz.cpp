@@ -69,8 +69,7 @@ QByteArray mutate(const QByteArray &token, QRandomGenerator &rng)
               // lenient base64 decoders let two spellings mean the same bytes
         QByteArrayList parts = m.split('.');
         QByteArray &segment = parts[pick(rng, parts.size())];
-        if (!segment.isEmpty())
-            segment.back() = Alphabet.at(pick(rng, Alphabet.size()));
+        if (!segment.isEmpty()) segment.back() = Alphabet.at(pick(rng, Alphabet.size()));
         m = parts.join('.');
         break;
     }
@@ -91,7 +90,7 @@ class TestJwtCodecFuzz : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void mutatedValidTokensNeverVerify();
     void randomTokensNeverVerify();
 };
@@ -102,25 +101,22 @@ void TestJwtCodecFuzz::mutatedValidTokensNeverVerify()
     QRandomGenerator rng(Seed);
     const QList<QByteArray> originals = {
         codec.issue("9f0c7f7e-0000-4000-8000-000000000001", "Ann", 3600, Now),
-        codec.issue("u", QString(), 60, Now),                                 // short claims
+        codec.issue("u", QString(), 60, Now),                                     // short claims
         codec.issue("user-2", QString::fromUtf8("Zoë 🚀 \"quoted\""), 86400, Now), // escapes
     };
-    for (const QByteArray &token : originals)
-        QVERIFY(codec.verify(token, Now).ok);
+    for (const QByteArray &token : originals) QVERIFY(codec.verify(token, Now).ok);
 
     QHash<QString, int> seen;
     int tested = 0;
     for (int i = 0; i < Mutants; ++i) {
         const QByteArray &original = originals.at(i % originals.size());
         const QByteArray mutant = mutate(original, rng);
-        if (mutant == original)
-            continue; // e.g. a case flip of a digit replaced by the same 'x'
+        if (mutant == original) continue; // e.g. a case flip of a digit replaced by the same 'x'
         ++tested;
         const JwtCodec::Result result = codec.verify(mutant, Now);
         if (result.ok)
-            QFAIL(qPrintable(QStringLiteral("mutant %1 verified: %2")
-                                 .arg(i)
-                                 .arg(QString::fromLatin1(mutant.toPercentEncoding()))));
+            QFAIL(qPrintable(
+                QStringLiteral("mutant %1 verified: %2").arg(i).arg(QString::fromLatin1(mutant.toPercentEncoding()))));
         QVERIFY(result.claims.isEmpty());
         ++seen[result.errorCode()];
     }
@@ -141,15 +137,12 @@ void TestJwtCodecFuzz::randomTokensNeverVerify()
         const int length = int(rng.bounded(400));
         if (i % 2 == 0) { // arbitrary bytes
             token.resize(length);
-            for (char &c : token)
-                c = char(rng.bounded(256));
+            for (char &c : token) c = char(rng.bounded(256));
         } else { // three base64url-ish segments: gets past the shape checks more often
             for (int s = 0; s < 3; ++s) {
-                if (s)
-                    token += '.';
+                if (s) token += '.';
                 const int segmentLength = int(rng.bounded(80));
-                for (int k = 0; k < segmentLength; ++k)
-                    token += Alphabet.at(pick(rng, Alphabet.size()));
+                for (int k = 0; k < segmentLength; ++k) token += Alphabet.at(pick(rng, Alphabet.size()));
             }
             ++wellFormedShape;
         }

@@ -10,7 +10,7 @@ class TestPasswordHasher : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void initTestCase();
     void hashVerifiesTheSamePassword();
     void wrongPasswordFails();
@@ -39,8 +39,8 @@ void TestPasswordHasher::initTestCase()
 
 void TestPasswordHasher::hashVerifiesTheSamePassword()
 {
-    for (const QString &password : {QStringLiteral("correct horse battery staple"), QStringLiteral("x"),
-                                    QString(), QStringLiteral("p\u00e4ss w\u00f6rd \U0001F511")}) {
+    for (const QString &password : {QStringLiteral("correct horse battery staple"), QStringLiteral("x"), QString(),
+                                    QStringLiteral("p\u00e4ss w\u00f6rd \U0001F511")}) {
         const QString hash = m_fast.hash(password);
         QVERIFY(!hash.isEmpty());
         QVERIFY(m_fast.verify(hash, password));
@@ -76,7 +76,7 @@ void TestPasswordHasher::samePasswordHashesDifferentlyEachTime()
 
 void TestPasswordHasher::unicodePasswordsMatchAcrossNormalisationForms()
 {
-    const QString composed = QString::fromUtf8("caf\u00e9");     // é as one code point
+    const QString composed = QString::fromUtf8("caf\u00e9");    // é as one code point
     const QString decomposed = QString::fromUtf8("cafe\u0301"); // e + combining acute
     QVERIFY(composed != decomposed);
     const QString hash = m_fast.hash(composed);
@@ -108,7 +108,8 @@ void TestPasswordHasher::garbageHashFailsWithoutCrash_data()
     QTest::newRow("non-ASCII") << QString(real).replace("argon2id", QString::fromUtf8("argon2\u00efd")) << false;
     QTest::newRow("too long") << QString(real + QString(200, 'A')) << false;
     QTest::newRow("bcrypt") << QString("$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy") << false;
-    QTest::newRow("scrypt") << QString("$7$C6..../....SodiumChloride$kBGj9fHznVYFQMEn/qDCfrDevf9YDtcDdKvEqHJLV8D") << false;
+    QTest::newRow("scrypt") << QString("$7$C6..../....SodiumChloride$kBGj9fHznVYFQMEn/qDCfrDevf9YDtcDdKvEqHJLV8D")
+                            << false;
     QTest::newRow("plain text") << QString("pw") << false;
 }
 

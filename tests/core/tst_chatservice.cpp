@@ -99,7 +99,8 @@ class ChatServiceTest : public QObject
 
     User registered(const QString &name)
     {
-        const Result<User> r = AWAIT(User, chat().registerUser(name, kPassword, name + QStringLiteral("@example.test"), QString(), nullptr, done));
+        const Result<User> r = AWAIT(User, chat().registerUser(name, kPassword, name + QStringLiteral("@example.test"),
+                                                               QString(), nullptr, done));
         if (!r.ok()) qWarning() << "register" << name << "failed:" << r.error.message;
         return r.value;
     }
@@ -125,7 +126,8 @@ class ChatServiceTest : public QObject
 
     QString general() const
     {
-        return m_chat->directory().findChannelByName(m_chat->directory().defaultWorkspaceId(), QStringLiteral("general"));
+        return m_chat->directory().findChannelByName(m_chat->directory().defaultWorkspaceId(),
+                                                     QStringLiteral("general"));
     }
 
     Channel createChannel(const User &by, const QString &name, const QString &type)
@@ -135,7 +137,8 @@ class ChatServiceTest : public QObject
 
     Message say(const User &by, const QString &channelId, const QString &content, const QString &threadId = QString())
     {
-        const Result<Message> r = AWAIT(Message, chat().postMessage(by.id, post(channelId, content, threadId), nullptr, done));
+        const Result<Message> r = AWAIT(Message,
+                                        chat().postMessage(by.id, post(channelId, content, threadId), nullptr, done));
         if (!r.ok()) qWarning() << "post failed:" << r.error.message;
         return r.value;
     }
@@ -146,7 +149,8 @@ class ChatServiceTest : public QObject
         const QString name = QStringLiteral("tst_chatservice-verify");
         int n = -1;
         {
-            QSqlDatabase db = QSqlDatabase::contains(name) ? QSqlDatabase::database(name) : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            QSqlDatabase db = QSqlDatabase::contains(name) ? QSqlDatabase::database(name)
+                                                           : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
             db.setDatabaseName(QDir(m_dir->path()).filePath(QStringLiteral("switchboard.db")));
             if (!db.isOpen() && !db.open()) return -1;
             QSqlQuery q(db);
@@ -202,20 +206,26 @@ private Q_SLOTS:
         QCOMPARE(alice.email, QStringLiteral("alice@example.test"));
         QVERIFY(chat().directory().isWorkspaceMember(chat().directory().defaultWorkspaceId(), alice.id));
         QVERIFY(chat().directory().isChannelMember(general(), alice.id));
-        QCOMPARE(committedRows(QStringLiteral("channel_members"), QStringLiteral("channel_id = ? AND user_id = ?"), {general(), alice.id}), 1);
+        QCOMPARE(committedRows(QStringLiteral("channel_members"), QStringLiteral("channel_id = ? AND user_id = ?"),
+                               {general(), alice.id}),
+                 1);
     }
 
     void loginAcceptsUsernameOrEmailAndRefusesBadCredentials()
     {
         const User alice = registered(QStringLiteral("alice"));
         QVERIFY(alice.isValid());
-        for (const QString &name : {QStringLiteral("alice"), QStringLiteral("alice@example.test"), QStringLiteral("ALICE")}) {
+        for (const QString &name :
+             {QStringLiteral("alice"), QStringLiteral("alice@example.test"), QStringLiteral("ALICE")}) {
             const Result<User> r = AWAIT(User, chat().login(name, kPassword, nullptr, done));
             QVERIFY2(r.ok(), qPrintable(name + QStringLiteral(": ") + r.error.message));
             QCOMPARE(r.value.id, alice.id);
         }
-        QCOMPARE(AWAIT(User, chat().login(QStringLiteral("alice"), QStringLiteral("wrong password"), nullptr, done)).error.code, CoreError::Unauthorized);
-        QCOMPARE(AWAIT(User, chat().login(QStringLiteral("nobody"), kPassword, nullptr, done)).error.code, CoreError::Unauthorized);
+        QCOMPARE(AWAIT(User, chat().login(QStringLiteral("alice"), QStringLiteral("wrong password"), nullptr, done))
+                     .error.code,
+                 CoreError::Unauthorized);
+        QCOMPARE(AWAIT(User, chat().login(QStringLiteral("nobody"), kPassword, nullptr, done)).error.code,
+                 CoreError::Unauthorized);
     }
 
     void registrationValidatesAndRefusesTakenNames_data()
@@ -225,12 +235,24 @@ private Q_SLOTS:
         QTest::addColumn<QString>("email");
         QTest::addColumn<int>("code");
         QTest::addColumn<QString>("field");
-        QTest::newRow("taken, other case") << "ALICE" << "secret123" << "" << int(CoreError::Conflict) << "";
-        QTest::newRow("email taken") << "alice2" << "secret123" << "alice@example.test" << int(CoreError::Conflict) << "";
-        QTest::newRow("one letter") << "a" << "secret123" << "" << int(CoreError::Invalid) << "username";
-        QTest::newRow("space") << "bad name" << "secret123" << "" << int(CoreError::Invalid) << "username";
-        QTest::newRow("short password") << "carol" << "12345" << "" << int(CoreError::Invalid) << "password";
-        QTest::newRow("email without at") << "carol" << "secret123" << "carol.example.test" << int(CoreError::Invalid) << "email";
+        QTest::newRow("taken, other case") << "ALICE"
+                                           << "secret123"
+                                           << "" << int(CoreError::Conflict) << "";
+        QTest::newRow("email taken") << "alice2"
+                                     << "secret123"
+                                     << "alice@example.test" << int(CoreError::Conflict) << "";
+        QTest::newRow("one letter") << "a"
+                                    << "secret123"
+                                    << "" << int(CoreError::Invalid) << "username";
+        QTest::newRow("space") << "bad name"
+                               << "secret123"
+                               << "" << int(CoreError::Invalid) << "username";
+        QTest::newRow("short password") << "carol"
+                                        << "12345"
+                                        << "" << int(CoreError::Invalid) << "password";
+        QTest::newRow("email without at") << "carol"
+                                          << "secret123"
+                                          << "carol.example.test" << int(CoreError::Invalid) << "email";
     }
 
     void registrationValidatesAndRefusesTakenNames()
@@ -265,19 +287,29 @@ private Q_SLOTS:
         const QByteArray bobPayload = chat().issueToken(bob).split('.').at(1);
         const QByteArray tampered = parts[0] + '.' + bobPayload + '.' + parts[2];
 
-        const struct { const char *what; QByteArray token; const char *reason; } cases[] = {
+        const struct
+        {
+            const char *what;
+            QByteArray token;
+            const char *reason;
+        } cases[] = {
             {"empty", QByteArray(), "missing token"},
             {"garbage", QByteArrayLiteral("not.a.jwt"), "invalid token"},
-            {"forged with another secret", JwtCodec(QByteArrayLiteral("some-other-secret-0123456789abcdef")).issue(alice.id, QStringLiteral("alice"), 3600, now), "bad_signature"},
+            {"forged with another secret",
+             JwtCodec(QByteArrayLiteral("some-other-secret-0123456789abcdef"))
+                 .issue(alice.id, QStringLiteral("alice"), 3600, now),
+             "bad_signature"},
             {"payload swapped", tampered, "bad_signature"},
             {"expired", JwtCodec(kSecret).issue(alice.id, QStringLiteral("alice"), 60, now - 3600), "expired"},
-            {"unknown user", JwtCodec(kSecret).issue(Timestamp::newId(), QStringLiteral("ghost"), 3600, now), "unknown user"},
+            {"unknown user", JwtCodec(kSecret).issue(Timestamp::newId(), QStringLiteral("ghost"), 3600, now),
+             "unknown user"},
         };
         for (const auto &c : cases) {
             const Result<User> r = chat().authenticate(c.token);
             QVERIFY2(!r.ok(), c.what);
             QCOMPARE(r.error.code, CoreError::Unauthorized);
-            QVERIFY2(r.error.message.contains(QLatin1String(c.reason)), qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(c.what), r.error.message)));
+            QVERIFY2(r.error.message.contains(QLatin1String(c.reason)),
+                     qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(c.what), r.error.message)));
         }
     }
 
@@ -300,15 +332,19 @@ private Q_SLOTS:
         const Result<User> auth = chat().authenticate(token);
         QCOMPARE(auth.error.code, CoreError::Unauthorized);
         QVERIFY2(auth.error.message.contains(QLatin1String("disabled")), qPrintable(auth.error.message));
-        QCOMPARE(AWAIT(User, chat().login(QStringLiteral("alice"), kPassword, nullptr, done)).error.code, CoreError::Unauthorized);
+        QCOMPARE(AWAIT(User, chat().login(QStringLiteral("alice"), kPassword, nullptr, done)).error.code,
+                 CoreError::Unauthorized);
         FakeSession fresh(alice);
         QCOMPARE(chat().attachSession(&fresh).code, CoreError::Unauthorized);
-        QCOMPARE(AWAIT(Message, chat().postMessage(alice.id, post(general(), QStringLiteral("still here?")), nullptr, done)).error.code,
+        QCOMPARE(AWAIT(Message,
+                       chat().postMessage(alice.id, post(general(), QStringLiteral("still here?")), nullptr, done))
+                     .error.code,
                  CoreError::Unauthorized);
         // Persisted: a restart keeps the account disabled.
         QVERIFY(restartChat());
         QCOMPARE(chat().authenticate(token).error.code, CoreError::Unauthorized);
-        QCOMPARE(AWAIT(User, chat().disableUser(Timestamp::newId(), QString(), nullptr, done)).error.code, CoreError::NotFound);
+        QCOMPARE(AWAIT(User, chat().disableUser(Timestamp::newId(), QString(), nullptr, done)).error.code,
+                 CoreError::NotFound);
     }
 
     // ---- messages ------------------------------------------------------------
@@ -323,13 +359,18 @@ private Q_SLOTS:
         FakeSession *cs = connectAs(carol, false); // follows nothing, subscribed to nothing
         QVERIFY(as && bs && cs);
         auto order = std::make_shared<QStringList>();
-        bs->onDeliver = [order](const ChatEventPtr &e) { if (e->type == T::MessageCreated) order->append(QStringLiteral("event")); };
+        bs->onDeliver = [order](const ChatEventPtr &e) {
+            if (e->type == T::MessageCreated) order->append(QStringLiteral("event"));
+        };
         int committedAtAck = -1;
-        const Result<Message> r = AWAIT(Message, chat().postMessage(alice.id, post(general(), QStringLiteral("hello")), nullptr, [&, done](const Result<Message> &res) {
+        const Result<Message> r = AWAIT(Message, chat().postMessage(
+                                                     alice.id, post(general(), QStringLiteral("hello")), nullptr,
+                                                     [&, done](const Result<Message> &res) {
             order->append(QStringLiteral("ack"));
             committedAtAck = committedRows(QStringLiteral("messages"), QStringLiteral("id = ?"), {res.value.id});
             done(res);
-        }, as->id()));
+                                                     },
+                                                     as->id()));
         QVERIFY2(r.ok(), qPrintable(r.error.message));
         QCOMPARE(committedAtAck, 1);
         QCOMPARE(*order, QStringList({"ack", "event"}));
@@ -358,12 +399,14 @@ private Q_SLOTS:
         const User alice = registered(QStringLiteral("alice"));
         auto *context = new QObject;
         bool called = false;
-        chat().postMessage(alice.id, post(general(), QStringLiteral("orphan")), context, [&](const Result<Message> &) { called = true; });
+        chat().postMessage(alice.id, post(general(), QStringLiteral("orphan")), context,
+                           [&](const Result<Message> &) { called = true; });
         delete context;
         QTRY_COMPARE(m_store->messageCount(), qint64(1));
         QCoreApplication::processEvents();
         QVERIFY(!called);
-        QCOMPARE(contents(chat().history(alice.id, general(), QString(), 10).value), QStringList{QStringLiteral("orphan")});
+        QCOMPARE(contents(chat().history(alice.id, general(), QString(), 10).value),
+                 QStringList{QStringLiteral("orphan")});
     }
 
     void invalidPostsAreRefused()
@@ -371,11 +414,24 @@ private Q_SLOTS:
         const User alice = registered(QStringLiteral("alice"));
         m_config.maxMessageBytes = 10;
         QVERIFY(restartChat());
-        QCOMPARE(AWAIT(Message, chat().postMessage(alice.id, post(general(), QStringLiteral("   ")), nullptr, done)).error.code, CoreError::Invalid);
-        QCOMPARE(AWAIT(Message, chat().postMessage(alice.id, post(QString(), QStringLiteral("x")), nullptr, done)).error.field, QStringLiteral("channel_id"));
-        QCOMPARE(AWAIT(Message, chat().postMessage(alice.id, post(general(), QStringLiteral("0123456789!")), nullptr, done)).error.code, CoreError::TooLarge);
-        QCOMPARE(AWAIT(Message, chat().postMessage(alice.id, post(Timestamp::newId(), QStringLiteral("x")), nullptr, done)).error.code, CoreError::NotFound);
-        QCOMPARE(AWAIT(Message, chat().postMessage(Timestamp::newId(), post(general(), QStringLiteral("x")), nullptr, done)).error.code, CoreError::Unauthorized);
+        QCOMPARE(AWAIT(Message, chat().postMessage(alice.id, post(general(), QStringLiteral("   ")), nullptr, done))
+                     .error.code,
+                 CoreError::Invalid);
+        QCOMPARE(AWAIT(Message, chat().postMessage(alice.id, post(QString(), QStringLiteral("x")), nullptr, done))
+                     .error.field,
+                 QStringLiteral("channel_id"));
+        QCOMPARE(AWAIT(Message,
+                       chat().postMessage(alice.id, post(general(), QStringLiteral("0123456789!")), nullptr, done))
+                     .error.code,
+                 CoreError::TooLarge);
+        QCOMPARE(AWAIT(Message,
+                       chat().postMessage(alice.id, post(Timestamp::newId(), QStringLiteral("x")), nullptr, done))
+                     .error.code,
+                 CoreError::NotFound);
+        QCOMPARE(AWAIT(Message,
+                       chat().postMessage(Timestamp::newId(), post(general(), QStringLiteral("x")), nullptr, done))
+                     .error.code,
+                 CoreError::Unauthorized);
         QCOMPARE(m_store->messageCount(), qint64(0));
     }
 
@@ -395,13 +451,17 @@ private Q_SLOTS:
 
         QCOMPARE(chat().readableChannel(bob.id, secret.id).error.code, CoreError::AccessDenied);
         QCOMPARE(chat().readableChannel(bob.id, secret.id).error.message, QStringLiteral("Access denied to channel"));
-        QCOMPARE(AWAIT(Message, chat().postMessage(bob.id, post(secret.id, QStringLiteral("let me in")), nullptr, done)).error.code, CoreError::AccessDenied);
+        QCOMPARE(AWAIT(Message, chat().postMessage(bob.id, post(secret.id, QStringLiteral("let me in")), nullptr, done))
+                     .error.code,
+                 CoreError::AccessDenied);
         QCOMPARE(chat().subscribe(bs, secret.id).code, CoreError::AccessDenied);
         QCOMPARE(chat().history(bob.id, secret.id, QString(), 10).error.code, CoreError::AccessDenied);
         QCOMPARE(chat().messagesSince(bob.id, secret.id, QString(), 10).error.code, CoreError::AccessDenied);
         QCOMPARE(chat().message(bob.id, m.id).error.code, CoreError::NotFound);
-        QCOMPARE(AWAIT(Channel, chat().joinChannel(bob.id, secret.id, nullptr, done)).error.code, CoreError::AccessDenied);
-        QCOMPARE(AWAIT(Reaction, chat().addReaction(bob.id, m.id, QStringLiteral("👀"), nullptr, done)).error.code, CoreError::NotFound);
+        QCOMPARE(AWAIT(Channel, chat().joinChannel(bob.id, secret.id, nullptr, done)).error.code,
+                 CoreError::AccessDenied);
+        QCOMPARE(AWAIT(Reaction, chat().addReaction(bob.id, m.id, QStringLiteral("👀"), nullptr, done)).error.code,
+                 CoreError::NotFound);
         for (const Channel &c : chat().visibleChannels(bob.id)) QVERIFY(c.id != secret.id);
 
         // Once added, bob's following session is subscribed and he may post.
@@ -418,12 +478,14 @@ private Q_SLOTS:
         FakeSession *bs = connectAs(bob);
         QVERIFY(bs);
         const Message m = say(alice, general(), QStringLiteral("original"));
-        QCOMPARE(AWAIT(Message, chat().editMessage(bob.id, m.id, QStringLiteral("hacked"), nullptr, done)).error.code, CoreError::AccessDenied);
+        QCOMPARE(AWAIT(Message, chat().editMessage(bob.id, m.id, QStringLiteral("hacked"), nullptr, done)).error.code,
+                 CoreError::AccessDenied);
         QCOMPARE(AWAIT(Message, chat().deleteMessage(bob.id, m.id, nullptr, done)).error.code, CoreError::AccessDenied);
         QCOMPARE(m_store->message(m.id)->content, QStringLiteral("original"));
         QCOMPARE(bs->count(T::MessageUpdated) + bs->count(T::MessageDeleted), 0);
 
-        const Result<Message> edited = AWAIT(Message, chat().editMessage(alice.id, m.id, QStringLiteral("better"), nullptr, done));
+        const Result<Message> edited = AWAIT(Message, chat().editMessage(alice.id, m.id, QStringLiteral("better"),
+                                                                         nullptr, done));
         QVERIFY2(edited.ok(), qPrintable(edited.error.message));
         QVERIFY(edited.value.editedAt > 0);
         QCOMPARE(m_store->message(m.id)->content, QStringLiteral("better"));
@@ -435,7 +497,8 @@ private Q_SLOTS:
         QCOMPARE(bs->ofType(T::MessageDeleted).first()->message.id, m.id);
         QCOMPARE(bs->ofType(T::MessageDeleted).first()->actor.id, alice.id);
         QVERIFY(m_store->message(m.id)->isDeleted());
-        QCOMPARE(AWAIT(Message, chat().editMessage(alice.id, m.id, QStringLiteral("zombie"), nullptr, done)).error.code, CoreError::NotFound);
+        QCOMPARE(AWAIT(Message, chat().editMessage(alice.id, m.id, QStringLiteral("zombie"), nullptr, done)).error.code,
+                 CoreError::NotFound);
         QCOMPARE(AWAIT(Message, chat().deleteMessage(alice.id, m.id, nullptr, done)).error.code, CoreError::NotFound);
     }
 
@@ -447,7 +510,8 @@ private Q_SLOTS:
         QVERIFY(as);
         const Message m = say(alice, general(), QStringLiteral("react to me"));
 
-        const Result<Reaction> thumbs = AWAIT(Reaction, chat().addReaction(bob.id, m.id, QStringLiteral("👍"), nullptr, done));
+        const Result<Reaction> thumbs = AWAIT(Reaction,
+                                              chat().addReaction(bob.id, m.id, QStringLiteral("👍"), nullptr, done));
         QVERIFY2(thumbs.ok(), qPrintable(thumbs.error.message));
         QCOMPARE(as->count(T::ReactionAdded), 1);
         const ChatEventPtr added = as->ofType(T::ReactionAdded).first();
@@ -455,18 +519,22 @@ private Q_SLOTS:
         QCOMPARE(added->actor.id, bob.id);
         QCOMPARE(added->message.id, m.id);
 
-        QCOMPARE(AWAIT(Reaction, chat().addReaction(bob.id, m.id, QStringLiteral("👍"), nullptr, done)).error.code, CoreError::Conflict);
+        QCOMPARE(AWAIT(Reaction, chat().addReaction(bob.id, m.id, QStringLiteral("👍"), nullptr, done)).error.code,
+                 CoreError::Conflict);
         QVERIFY(AWAIT(Reaction, chat().addReaction(bob.id, m.id, QStringLiteral("🎉"), nullptr, done)).ok());
         QVERIFY(AWAIT(Reaction, chat().addReaction(alice.id, m.id, QStringLiteral("👍"), nullptr, done)).ok());
         QCOMPARE(m_store->message(m.id)->reactions.size(), 3);
-        QCOMPARE(AWAIT(Reaction, chat().addReaction(bob.id, m.id, QStringLiteral(" "), nullptr, done)).error.code, CoreError::Invalid);
+        QCOMPARE(AWAIT(Reaction, chat().addReaction(bob.id, m.id, QStringLiteral(" "), nullptr, done)).error.code,
+                 CoreError::Invalid);
 
         // Only the reactor removes a reaction.
-        QCOMPARE(AWAIT(Reaction, chat().removeReactionById(alice.id, thumbs.value.id, nullptr, done)).error.code, CoreError::AccessDenied);
+        QCOMPARE(AWAIT(Reaction, chat().removeReactionById(alice.id, thumbs.value.id, nullptr, done)).error.code,
+                 CoreError::AccessDenied);
         QVERIFY(AWAIT(Reaction, chat().removeReaction(bob.id, m.id, QStringLiteral("👍"), nullptr, done)).ok());
         QCOMPARE(as->count(T::ReactionRemoved), 1);
         QCOMPARE(as->ofType(T::ReactionRemoved).first()->reaction.id, thumbs.value.id);
-        QCOMPARE(AWAIT(Reaction, chat().removeReaction(bob.id, m.id, QStringLiteral("👍"), nullptr, done)).error.code, CoreError::NotFound);
+        QCOMPARE(AWAIT(Reaction, chat().removeReaction(bob.id, m.id, QStringLiteral("👍"), nullptr, done)).error.code,
+                 CoreError::NotFound);
         QCOMPARE(m_store->message(m.id)->reactions.size(), 2);
     }
 
@@ -478,7 +546,8 @@ private Q_SLOTS:
         const Message m = say(alice, general(), QStringLiteral("race"));
         auto results = std::make_shared<QList<CoreError::Code>>();
         for (int i = 0; i < 2; ++i)
-            chat().addReaction(alice.id, m.id, QStringLiteral("🔥"), nullptr, [results](const Result<Reaction> &r) { results->append(r.error.code); });
+            chat().addReaction(alice.id, m.id, QStringLiteral("🔥"), nullptr,
+                               [results](const Result<Reaction> &r) { results->append(r.error.code); });
         QTRY_COMPARE(results->size(), 2);
         QList<CoreError::Code> sorted = *results;
         std::sort(sorted.begin(), sorted.end());
@@ -511,8 +580,11 @@ private Q_SLOTS:
         QCOMPARE(m_store->message(parent.id)->replyCount, 2);
 
         QCOMPARE(contents(chat().threadReplies(alice.id, parent.id, 0).value), QStringList({"reply 1", "reply 2"}));
-        QCOMPARE(contents(chat().history(alice.id, general(), QString(), 50).value), QStringList{QStringLiteral("parent")});
-        QCOMPARE(AWAIT(Message, chat().postMessage(bob.id, post(general(), QStringLiteral("x"), Timestamp::newId()), nullptr, done)).error.code,
+        QCOMPARE(contents(chat().history(alice.id, general(), QString(), 50).value),
+                 QStringList{QStringLiteral("parent")});
+        QCOMPARE(AWAIT(Message, chat().postMessage(bob.id, post(general(), QStringLiteral("x"), Timestamp::newId()),
+                                                   nullptr, done))
+                     .error.code,
                  CoreError::NotFound);
     }
 
@@ -592,7 +664,9 @@ private Q_SLOTS:
         limits.messagesPerMinutePerChannel = 3;
         chat().setConfig(limits);
         for (int i = 0; i < 3; ++i) QVERIFY(say(alice, general(), QStringLiteral("ok %1").arg(i)).isValid());
-        const Result<Message> refused = AWAIT(Message, chat().postMessage(alice.id, post(general(), QStringLiteral("one too many")), nullptr, done));
+        const Result<Message> refused =
+            AWAIT(Message,
+                  chat().postMessage(alice.id, post(general(), QStringLiteral("one too many")), nullptr, done));
         QCOMPARE(refused.error.code, CoreError::RateLimited);
         QVERIFY(refused.error.retryAfterMs > 0);
         QVERIFY(refused.error.retryAfterMs <= 20000); // one token per 20 s
@@ -731,16 +805,20 @@ private Q_SLOTS:
         QCOMPARE(bs->count(T::ChannelCreated), 1); // the other participant hears of it
 
         QCOMPARE(AWAIT(Channel, chat().openConversation(bob.id, {alice.id}, nullptr, done)).value.id, first.value.id);
-        QCOMPARE(AWAIT(Channel, chat().openConversation(alice.id, {bob.id, bob.id, alice.id}, nullptr, done)).value.id, first.value.id);
-        const Result<Channel> group = AWAIT(Channel, chat().openConversation(alice.id, {bob.id, carol.id}, nullptr, done));
+        QCOMPARE(AWAIT(Channel, chat().openConversation(alice.id, {bob.id, bob.id, alice.id}, nullptr, done)).value.id,
+                 first.value.id);
+        const Result<Channel> group = AWAIT(Channel,
+                                            chat().openConversation(alice.id, {bob.id, carol.id}, nullptr, done));
         QVERIFY(group.ok());
         QVERIFY(group.value.id != first.value.id);
         QCOMPARE(bs->count(T::ChannelCreated), 2);
 
         QCOMPARE(chat().readableChannel(carol.id, first.value.id).error.code, CoreError::AccessDenied);
-        QCOMPARE(chat().readableChannel(carol.id, first.value.id).error.message, QStringLiteral("Access denied to conversation"));
+        QCOMPARE(chat().readableChannel(carol.id, first.value.id).error.message,
+                 QStringLiteral("Access denied to conversation"));
         QCOMPARE(AWAIT(Channel, chat().openConversation(alice.id, {}, nullptr, done)).error.code, CoreError::Invalid);
-        QCOMPARE(AWAIT(Channel, chat().openConversation(alice.id, {Timestamp::newId()}, nullptr, done)).error.code, CoreError::Invalid);
+        QCOMPARE(AWAIT(Channel, chat().openConversation(alice.id, {Timestamp::newId()}, nullptr, done)).error.code,
+                 CoreError::Invalid);
 
         // The same set finds the same conversation after a restart.
         QVERIFY(restartChat());
@@ -752,8 +830,10 @@ private Q_SLOTS:
         const User alice = registered(QStringLiteral("alice"));
         const User bob = registered(QStringLiteral("bob"));
         auto ids = std::make_shared<QStringList>();
-        chat().openConversation(alice.id, {bob.id}, nullptr, [ids](const Result<Channel> &r) { ids->append(r.value.id); });
-        chat().openConversation(bob.id, {alice.id}, nullptr, [ids](const Result<Channel> &r) { ids->append(r.value.id); });
+        chat().openConversation(alice.id, {bob.id}, nullptr,
+                                [ids](const Result<Channel> &r) { ids->append(r.value.id); });
+        chat().openConversation(bob.id, {alice.id}, nullptr,
+                                [ids](const Result<Channel> &r) { ids->append(r.value.id); });
         QTRY_COMPARE(ids->size(), 2);
         QVERIFY(!ids->at(0).isEmpty());
         QCOMPARE(ids->at(0), ids->at(1));
@@ -789,8 +869,8 @@ private Q_SLOTS:
         const User alice = registered(QStringLiteral("alice"));
         auto codes = std::make_shared<QList<CoreError::Code>>();
         for (int i = 0; i < 2; ++i)
-            chat().createChannel(alice.id, QStringLiteral("dup"), QStringLiteral("public"), QString(), QString(), nullptr,
-                                 [codes](const Result<Channel> &r) { codes->append(r.error.code); });
+            chat().createChannel(alice.id, QStringLiteral("dup"), QStringLiteral("public"), QString(), QString(),
+                                 nullptr, [codes](const Result<Channel> &r) { codes->append(r.error.code); });
         QTRY_COMPARE(codes->size(), 2);
         QList<CoreError::Code> sorted = *codes;
         std::sort(sorted.begin(), sorted.end());
@@ -825,7 +905,8 @@ private Q_SLOTS:
         QVERIFY(AWAIT(Channel, chat().joinChannel(bob.id, tmp.id, nullptr, done)).ok());
         QVERIFY(bs->topics().contains(RoomManager::channelTopic(tmp.id)));
         const Message m = say(alice, tmp.id, QStringLiteral("soon gone"));
-        QCOMPARE(AWAIT(Channel, chat().deleteChannel(bob.id, tmp.id, nullptr, done)).error.code, CoreError::AccessDenied);
+        QCOMPARE(AWAIT(Channel, chat().deleteChannel(bob.id, tmp.id, nullptr, done)).error.code,
+                 CoreError::AccessDenied);
         QVERIFY(AWAIT(Channel, chat().deleteChannel(alice.id, tmp.id, nullptr, done)).ok());
         QCOMPARE(bs->count(T::ChannelDeleted), 1);
         QVERIFY(!bs->topics().contains(RoomManager::channelTopic(tmp.id)));
@@ -839,14 +920,16 @@ private Q_SLOTS:
         const User alice = registered(QStringLiteral("alice"));
         FakeSession *as = connectAs(alice);
         QVERIFY(as);
-        const Result<int> r = AWAIT(int, chat().systemMessage(general(), QStringLiteral("maintenance at noon"), nullptr, done));
+        const Result<int> r = AWAIT(int, chat().systemMessage(general(), QStringLiteral("maintenance at noon"), nullptr,
+                                                              done));
         QVERIFY(r.ok());
         QCOMPARE(r.value, 1);
         QCOMPARE(as->count(T::MessageCreated), 1);
         const ChatEventPtr e = as->ofType(T::MessageCreated).first();
         QCOMPARE(e->actor.username, QStringLiteral("system"));
         QCOMPARE(e->message.metadata.value(QLatin1String("system")).toBool(), true);
-        QCOMPARE(AWAIT(int, chat().systemMessage(Timestamp::newId(), QStringLiteral("x"), nullptr, done)).error.code, CoreError::NotFound);
+        QCOMPARE(AWAIT(int, chat().systemMessage(Timestamp::newId(), QStringLiteral("x"), nullptr, done)).error.code,
+                 CoreError::NotFound);
     }
 };
 

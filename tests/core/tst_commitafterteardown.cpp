@@ -59,14 +59,16 @@ class CommitAfterTeardownTest : public QObject
 
     User registered(const QString &name)
     {
-        const Result<User> r = AWAIT(User, chat().registerUser(name, kPassword, name + QStringLiteral("@example.test"), QString(), nullptr, done));
+        const Result<User> r = AWAIT(User, chat().registerUser(name, kPassword, name + QStringLiteral("@example.test"),
+                                                               QString(), nullptr, done));
         if (!r.ok()) qWarning() << "register" << name << "failed:" << r.error.message;
         return r.value;
     }
 
     QString general() const
     {
-        return m_chat->directory().findChannelByName(m_chat->directory().defaultWorkspaceId(), QStringLiteral("general"));
+        return m_chat->directory().findChannelByName(m_chat->directory().defaultWorkspaceId(),
+                                                     QStringLiteral("general"));
     }
 
     template <typename V>
@@ -207,13 +209,16 @@ private Q_SLOTS:
     // Socket.IO /chat joinRoom and a dropped connection).
     void sessionDetachedBeforeItsJoinCommitsGetsNoEvents()
     {
-        const Result<Channel> c = AWAIT(Channel, chat().createChannel(m_alice.id, QStringLiteral("lobby"), QStringLiteral("public"), QString(), QString(), nullptr, done));
+        const Result<Channel> c = AWAIT(Channel, chat().createChannel(m_alice.id, QStringLiteral("lobby"),
+                                                                      QStringLiteral("public"), QString(), QString(),
+                                                                      nullptr, done));
         QVERIFY2(c.ok(), qPrintable(c.error.message));
         std::unique_ptr<FakeSession> owner(new FakeSession(m_bob, false));
         FakeSession *session = owner.get();
         QVERIFY(!chat().attachSession(session));
         auto joined = std::make_shared<Probe>();
-        chat().joinChannel(m_bob.id, c.value.id, session, [this, session, joined, id = c.value.id](const Result<Channel> &r) {
+        chat().joinChannel(m_bob.id, c.value.id, session,
+                           [this, session, joined, id = c.value.id](const Result<Channel> &r) {
             joined->answers.append(r.error.code);
             if (r.ok()) chat().subscribe(session, id); // what DefaultNamespaceSession and ChatNamespaceSession do
         });
@@ -239,15 +244,16 @@ private Q_SLOTS:
     void joinThatFailsAfterItsContextDiedIsDropped()
     {
         QFETCH(bool, contextDies);
-        const Result<Channel> c = AWAIT(Channel, chat().createChannel(m_alice.id, QStringLiteral("doomed"), QStringLiteral("public"), QString(), QString(), nullptr, done));
+        const Result<Channel> c = AWAIT(Channel, chat().createChannel(m_alice.id, QStringLiteral("doomed"),
+                                                                      QStringLiteral("public"), QString(), QString(),
+                                                                      nullptr, done));
         QVERIFY2(c.ok(), qPrintable(c.error.message));
         QVERIFY(!chat().directory().isChannelMember(c.value.id, m_bob.id));
         auto deleted = std::make_shared<Probe>(), joined = std::make_shared<Probe>();
         QPointer<QObject> ctx = new QObject;
         chat().deleteChannel(m_alice.id, c.value.id, nullptr, recordInto<Channel>(deleted));
         chat().joinChannel(m_bob.id, c.value.id, ctx, recordInto<Channel>(joined));
-        if (contextDies)
-            kill(ctx, joined);
+        if (contextDies) kill(ctx, joined);
         QVERIFY(barrier());
         QCOMPARE(deleted->answers, (QList<CoreError::Code>{CoreError::None}));
         QVERIFY(!chat().directory().channel(c.value.id));

@@ -220,7 +220,8 @@ private Q_SLOTS:
         const User alice = user(QStringLiteral("alice")), bob = user(QStringLiteral("bob"));
         FakeSession *a = connect(alice);
         FakeSession *b = connect(bob);
-        const QString general = chat().directory().findChannelByName(chat().directory().defaultWorkspaceId(), QStringLiteral("general"));
+        const QString general = chat().directory().findChannelByName(chat().directory().defaultWorkspaceId(),
+                                                                     QStringLiteral("general"));
         QVERIFY(!chat().setTyping(b, general, true));
         QVERIFY(!chat().setTyping(b, general, false));
         lane().flush();
@@ -233,7 +234,8 @@ private Q_SLOTS:
     {
         start(heldWindow());
         const User alice = user(QStringLiteral("alice")), bob = user(QStringLiteral("bob"));
-        const QString general = chat().directory().findChannelByName(chat().directory().defaultWorkspaceId(), QStringLiteral("general"));
+        const QString general = chat().directory().findChannelByName(chat().directory().defaultWorkspaceId(),
+                                                                     QStringLiteral("general"));
         FakeSession *a = connect(alice);
         lane().flush();
         FakeSession *b1 = connect(bob, false);
@@ -267,7 +269,8 @@ private Q_SLOTS:
         c.presenceChannelLimit = 1;
         start(c);
         const User alice = user(QStringLiteral("alice")), bob = user(QStringLiteral("bob"));
-        const QString general = chat().directory().findChannelByName(chat().directory().defaultWorkspaceId(), QStringLiteral("general"));
+        const QString general = chat().directory().findChannelByName(chat().directory().defaultWorkspaceId(),
+                                                                     QStringLiteral("general"));
         FakeSession *a = connect(alice);
         FakeSession *b = connect(bob, false);
         QVERIFY(!chat().subscribe(b, general));

@@ -11,8 +11,14 @@
 #include <QTest>
 
 namespace {
-QByteArray qtCompact(const QJsonArray &a) { return QJsonDocument(a).toJson(QJsonDocument::Compact); }
-QByteArray qtCompact(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
+QByteArray qtCompact(const QJsonArray &a)
+{
+    return QJsonDocument(a).toJson(QJsonDocument::Compact);
+}
+QByteArray qtCompact(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
 
 QByteArray writerArrayOf(QStringView s)
 {
@@ -35,8 +41,11 @@ private Q_SLOTS:
             for (const QString &s : {alone, inside}) {
                 const QByteArray expected = qtCompact(QJsonArray{s});
                 const QByteArray got = writerArrayOf(s);
-                if (got != expected) QFAIL(qPrintable(QStringLiteral("U+%1: %2 != %3").arg(u, 4, 16, QLatin1Char('0'))
-                                                          .arg(QString::fromLatin1(got.toHex()), QString::fromLatin1(expected.toHex()))));
+                if (got != expected)
+                    QFAIL(
+                        qPrintable(QStringLiteral("U+%1: %2 != %3")
+                                       .arg(u, 4, 16, QLatin1Char('0'))
+                                       .arg(QString::fromLatin1(got.toHex()), QString::fromLatin1(expected.toHex()))));
             }
         }
     }
@@ -45,11 +54,13 @@ private Q_SLOTS:
     {
         const QList<QString> cases{
             QString::fromUtf16(u"\U0001F600 smile"),
-            QString::fromUtf16(u"a\xD83D"),              // high surrogate at the end
-            QString::fromUtf16(u"\xD83D" "b"),            // high surrogate before a normal unit
-            QString::fromUtf16(u"\xDE00" "c"),            // lone low surrogate
-            QString::fromUtf16(u"\xD83D\xD83D\xDE00"),    // high, then a pair
-            QString::fromUtf16(u"\xDBFF\xDFFF"),          // U+10FFFF
+            QString::fromUtf16(u"a\xD83D"), // high surrogate at the end
+            QString::fromUtf16(u"\xD83D"
+                               "b"), // high surrogate before a normal unit
+            QString::fromUtf16(u"\xDE00"
+                               "c"),                   // lone low surrogate
+            QString::fromUtf16(u"\xD83D\xD83D\xDE00"), // high, then a pair
+            QString::fromUtf16(u"\xDBFF\xDFFF"),       // U+10FFFF
         };
         for (const QString &s : cases) QCOMPARE(writerArrayOf(s), qtCompact(QJsonArray{s}));
     }
@@ -82,7 +93,8 @@ private Q_SLOTS:
 
     void anyJsonValueMatchesQt()
     {
-        const QJsonDocument parsed = QJsonDocument::fromJson(R"([1, 2.5, -3, 1e300, "x", true, false, null, {"b":1,"a":[2]}, [], {}])");
+        const QJsonDocument parsed = QJsonDocument::fromJson(
+            R"([1, 2.5, -3, 1e300, "x", true, false, null, {"b":1,"a":[2]}, [], {}])");
         const QJsonArray values = parsed.array();
         QCOMPARE(values.size(), 11);
         JsonWriter w;
@@ -114,15 +126,26 @@ private Q_SLOTS:
         w.beginObject();
         w.key(QLatin1StringView("a")).beginArray().endArray();
         w.key(QLatin1StringView("b")).beginObject().endObject();
-        w.key(QLatin1StringView("c")).beginArray().string(u"x").integer(2).null().beginObject()
-            .key(QLatin1StringView("k")).boolean(true).endObject().endArray();
+        w.key(QLatin1StringView("c"))
+            .beginArray()
+            .string(u"x")
+            .integer(2)
+            .null()
+            .beginObject()
+            .key(QLatin1StringView("k"))
+            .boolean(true)
+            .endObject()
+            .endArray();
         w.key(QLatin1StringView("d")).nullableString(QString());
         w.key(QLatin1StringView("e")).nullableString(u"set");
         w.key(QLatin1StringView("f")).isoTime(1704623400123);
         w.endObject();
-        const QJsonObject expected{{"a", QJsonArray()}, {"b", QJsonObject()},
+        const QJsonObject expected{{"a", QJsonArray()},
+                                   {"b", QJsonObject()},
                                    {"c", QJsonArray{"x", 2, QJsonValue(), QJsonObject{{"k", true}}}},
-                                   {"d", QJsonValue()}, {"e", "set"}, {"f", "2024-01-07T10:30:00.123Z"}};
+                                   {"d", QJsonValue()},
+                                   {"e", "set"},
+                                   {"f", "2024-01-07T10:30:00.123Z"}};
         QCOMPARE(w.take(), qtCompact(expected));
     }
 };

@@ -58,12 +58,14 @@ private Q_SLOTS:
 
     void duplicatesAreReportedOnceIgnoringCase()
     {
-        QCOMPARE(MentionParser::usernames(QStringLiteral("@alice @Alice @ALICE. @bob @alice")), QStringList({"alice", "bob"}));
+        QCOMPARE(MentionParser::usernames(QStringLiteral("@alice @Alice @ALICE. @bob @alice")),
+                 QStringList({"alice", "bob"}));
     }
 
     void emailAndMentionInOneText()
     {
-        QCOMPARE(MentionParser::usernames(QStringLiteral("@bob write to alice@example.com, not @carol.")), QStringList({"bob", "carol"}));
+        QCOMPARE(MentionParser::usernames(QStringLiteral("@bob write to alice@example.com, not @carol.")),
+                 QStringList({"bob", "carol"}));
     }
 };
 

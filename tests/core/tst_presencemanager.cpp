@@ -126,8 +126,10 @@ private Q_SLOTS:
 
     void validStatusesAreTheFourNames()
     {
-        for (const char *s : {"online", "away", "busy", "offline"}) QVERIFY(PresenceManager::isValidStatus(QString::fromLatin1(s)));
-        for (const char *s : {"Online", "idle", "", " away"}) QVERIFY(!PresenceManager::isValidStatus(QString::fromLatin1(s)));
+        for (const char *s : {"online", "away", "busy", "offline"})
+            QVERIFY(PresenceManager::isValidStatus(QString::fromLatin1(s)));
+        for (const char *s : {"Online", "idle", "", " away"})
+            QVERIFY(!PresenceManager::isValidStatus(QString::fromLatin1(s)));
     }
 };
 

@@ -69,9 +69,9 @@ private Q_SLOTS:
     void pruneDropsOnlyBucketsThatAreFullAgain()
     {
         RateLimiter limiter;
-        QVERIFY(limiter.allow(QStringLiteral("busy"), 2, 1024, 0));   // one token per 512 ms
+        QVERIFY(limiter.allow(QStringLiteral("busy"), 2, 1024, 0)); // one token per 512 ms
         QVERIFY(limiter.allow(QStringLiteral("busy"), 2, 1024, 0));
-        QVERIFY(limiter.allow(QStringLiteral("light"), 8, 1024, 0));  // one token per 128 ms
+        QVERIFY(limiter.allow(QStringLiteral("light"), 8, 1024, 0)); // one token per 128 ms
         QCOMPARE(limiter.size(), 2);
         limiter.prune(64); // light: 7.5 of 8, busy: 0.125 of 2
         QCOMPARE(limiter.size(), 2);

@@ -64,7 +64,10 @@ private Q_SLOTS:
         rooms.subscribe(&a, QStringLiteral("w:1"));
         rooms.subscribe(&a, QStringLiteral("u:a"));
         rooms.subscribe(&b, QStringLiteral("w:1"));
-        QCOMPARE(rooms.publish({QStringLiteral("c:1"), QStringLiteral("w:1"), QStringLiteral("u:a"), QStringLiteral("u:zz")}, makeEvent()), 2);
+        QCOMPARE(rooms.publish({QStringLiteral("c:1"), QStringLiteral("w:1"), QStringLiteral("u:a"),
+                                QStringLiteral("u:zz")},
+                               makeEvent()),
+                 2);
         QCOMPARE(a.events.size(), 1);
         QCOMPARE(b.events.size(), 1);
     }
@@ -114,7 +117,10 @@ private Q_SLOTS:
         QVERIFY(a.topics().isEmpty());
         for (const char *t : {"c:2", "w:1", "u:a"}) QCOMPARE(rooms.subscriberCount(QString::fromLatin1(t)), 0);
         QCOMPARE(rooms.subscribers(QStringLiteral("c:1")), QList<Session *>{&b});
-        QCOMPARE(rooms.publish({QStringLiteral("c:1"), QStringLiteral("c:2"), QStringLiteral("w:1"), QStringLiteral("u:a")}, makeEvent()), 1);
+        QCOMPARE(rooms.publish({QStringLiteral("c:1"), QStringLiteral("c:2"), QStringLiteral("w:1"),
+                                QStringLiteral("u:a")},
+                               makeEvent()),
+                 1);
         QCOMPARE(a.events.size(), 0);
         QCOMPARE(b.events.size(), 1);
     }

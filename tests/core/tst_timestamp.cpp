@@ -8,7 +8,10 @@
 #include <QTest>
 
 namespace {
-QString viaQt(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs); }
+QString viaQt(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
+}
 }
 
 class TestTimestamp : public QObject

@@ -12,7 +12,8 @@ using Change = std::tuple<QString, QString, bool>;
 QList<Change> changes(const QSignalSpy &spy)
 {
     QList<Change> out;
-    for (const QList<QVariant> &args : spy) out.append({args.at(0).toString(), args.at(1).toString(), args.at(2).toBool()});
+    for (const QList<QVariant> &args : spy)
+        out.append({args.at(0).toString(), args.at(1).toString(), args.at(2).toBool()});
     return out;
 }
 } // namespace

@@ -14,7 +14,7 @@ using T = ChatEvent::Type;
 
 namespace {
 
-const qint64 kAt = 1704623400000;      // 2024-01-07T10:30:00.000Z, the seed's example time
+const qint64 kAt = 1704623400000; // 2024-01-07T10:30:00.000Z, the seed's example time
 const QString kAtIso = QStringLiteral("2024-01-07T10:30:00.000Z");
 
 QJsonObject decode(const QByteArray &bytes)
@@ -99,7 +99,8 @@ private Q_SLOTS:
 
     void validCommandIsParsed()
     {
-        const FlatJsonCodec::Command c = FlatJsonCodec::parse(QStringLiteral(R"({"type":"join_channel","channel_id":"c-1","extra":[1]})"));
+        const FlatJsonCodec::Command c = FlatJsonCodec::parse(
+            QStringLiteral(R"({"type":"join_channel","channel_id":"c-1","extra":[1]})"));
         QVERIFY(c.ok());
         QCOMPARE(c.type, QStringLiteral("join_channel"));
         QCOMPARE(c.fields.value(QLatin1String("channel_id")).toString(), QStringLiteral("c-1"));
@@ -113,14 +114,22 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<bool>("fast");
-        QTest::newRow("bench frame") << R"({"type":"send_message","channel_id":"c-1","content":"hi","client_id":"7"})" << true;
-        QTest::newRow("any key order, spaces") << " {\n\t\"content\" : \"a b\" , \"channel_id\":\"c\",\"type\":\"send_message\"}\r\n" << true;
+        QTest::newRow("bench frame") << R"({"type":"send_message","channel_id":"c-1","content":"hi","client_id":"7"})"
+                                     << true;
+        QTest::newRow("any key order, spaces")
+            << " {\n\t\"content\" : \"a b\" , \"channel_id\":\"c\",\"type\":\"send_message\"}\r\n"
+            << true;
         QTest::newRow("no content, no client id") << R"({"type":"send_message","channel_id":"c"})" << true;
         QTest::newRow("empty content") << R"({"type":"send_message","channel_id":"c","content":""})" << true;
-        QTest::newRow("unicode and a surrogate pair") << QString::fromUtf16(u"{\"type\":\"send_message\",\"channel_id\":\"c\",\"content\":\"\u00e9\u4e2d\U0001F600\"}") << true;
-        QTest::newRow("escape in content") << QStringLiteral("{\"type\":\"send_message\",\"channel_id\":\"c\",\"content\":\"a\\\"b\"}") << false;
-        QTest::newRow("escaped slash") << QStringLiteral("{\"type\":\"send_message\",\"channel_id\":\"c\",\"content\":\"a\\/b\"}") << false;
-        QTest::newRow("lone surrogate") << QString::fromUtf16(u"{\"type\":\"send_message\",\"channel_id\":\"c\",\"content\":\"\xD800\"}") << false;
+        QTest::newRow("unicode and a surrogate pair") << QString::fromUtf16(
+            u"{\"type\":\"send_message\",\"channel_id\":\"c\",\"content\":\"\u00e9\u4e2d\U0001F600\"}")
+                                                      << true;
+        QTest::newRow("escape in content")
+            << QStringLiteral("{\"type\":\"send_message\",\"channel_id\":\"c\",\"content\":\"a\\\"b\"}") << false;
+        QTest::newRow("escaped slash")
+            << QStringLiteral("{\"type\":\"send_message\",\"channel_id\":\"c\",\"content\":\"a\\/b\"}") << false;
+        QTest::newRow("lone surrogate")
+            << QString::fromUtf16(u"{\"type\":\"send_message\",\"channel_id\":\"c\",\"content\":\"\xD800\"}") << false;
         QTest::newRow("numeric client id") << R"({"type":"send_message","channel_id":"c","client_id":7})" << false;
         QTest::newRow("thread id") << R"({"type":"send_message","channel_id":"c","thread_id":"t"})" << false;
         QTest::newRow("duplicate key") << R"({"type":"send_message","channel_id":"c","channel_id":"d"})" << false;
@@ -129,7 +138,8 @@ private Q_SLOTS:
         QTest::newRow("other type") << R"({"type":"join_channel","channel_id":"c"})" << false;
         QTest::newRow("trailing garbage") << R"({"type":"send_message","channel_id":"c"}x)" << false;
         QTest::newRow("trailing comma") << R"({"type":"send_message","channel_id":"c",})" << false;
-        QTest::newRow("control character") << QStringLiteral("{\"type\":\"send_message\",\"channel_id\":\"c\",\"content\":\"a\tb\"}") << false;
+        QTest::newRow("control character")
+            << QStringLiteral("{\"type\":\"send_message\",\"channel_id\":\"c\",\"content\":\"a\tb\"}") << false;
         QTest::newRow("truncated") << R"({"type":"send_message","channel_id":"c")" << false;
         QTest::newRow("array") << R"([{"type":"send_message","channel_id":"c"}])" << false;
     }
@@ -156,8 +166,10 @@ private Q_SLOTS:
     {
         // Frames assembled from valid and invalid pieces: whatever the fast
         // path accepts, parse() accepts with the same fields.
-        const QStringList keys{"\"type\"", "\"channel_id\"", "\"content\"", "\"client_id\"", "\"thread_id\"", "\"ty\\u0070e\""};
-        const QStringList values{"\"send_message\"", "\"c-1\"", "\"\"", "\"a b\"", "\"x\\ny\"", "7", "null", "{}", "\"\\u00e9\""};
+        const QStringList keys{"\"type\"",      "\"channel_id\"", "\"content\"",
+                               "\"client_id\"", "\"thread_id\"",  "\"ty\\u0070e\""};
+        const QStringList values{"\"send_message\"", "\"c-1\"", "\"\"", "\"a b\"", "\"x\\ny\"", "7", "null", "{}",
+                                 "\"\\u00e9\""};
         QRandomGenerator rng(42);
         int accepted = 0;
         for (int i = 0; i < 20000; ++i) {
@@ -165,7 +177,8 @@ private Q_SLOTS:
             const int n = int(rng.bounded(5));
             for (int k = 0; k < n; ++k) {
                 if (k) text += rng.bounded(20) ? QStringLiteral(",") : QStringLiteral(" ");
-                text += keys[int(rng.bounded(keys.size()))] + QStringLiteral(":") + values[int(rng.bounded(values.size()))];
+                text += keys[int(rng.bounded(keys.size()))] + QStringLiteral(":")
+                      + values[int(rng.bounded(values.size()))];
             }
             text += rng.bounded(20) ? QStringLiteral("}") : QStringLiteral("");
             FlatJsonCodec::SendMessageFrame f;
@@ -256,8 +269,8 @@ private Q_SLOTS:
         QCOMPARE(o.value(QLatin1String("type")).toString(), QStringLiteral("new_message"));
         QCOMPARE(o.value(QLatin1String("timestamp")).toString(), kAtIso);
         const QJsonObject d = o.value(QLatin1String("data")).toObject();
-        QCOMPARE(keys(d), set({"id", "content", "channelId", "userId", "createdAt", "updatedAt", "user",
-                               "threadId", "replyToId", "attachments", "mentions"}));
+        QCOMPARE(keys(d), set({"id", "content", "channelId", "userId", "createdAt", "updatedAt", "user", "threadId",
+                               "replyToId", "attachments", "mentions"}));
         QCOMPARE(d.value(QLatin1String("id")).toString(), message().id);
         QCOMPARE(d.value(QLatin1String("content")).toString(), QStringLiteral("Hello everyone!"));
         QCOMPARE(d.value(QLatin1String("channelId")).toString(), channel().id);
@@ -294,8 +307,8 @@ private Q_SLOTS:
         e.message.attachments = {a};
         e.actor.email.clear();
         const QJsonObject d = decode(FlatJsonCodec::encodeEvent(e)).value(QLatin1String("data")).toObject();
-        QCOMPARE(keys(d), set({"id", "content", "channelId", "userId", "createdAt", "updatedAt", "user",
-                               "threadId", "replyToId", "attachments", "mentions", "forwardedFromId"}));
+        QCOMPARE(keys(d), set({"id", "content", "channelId", "userId", "createdAt", "updatedAt", "user", "threadId",
+                               "replyToId", "attachments", "mentions", "forwardedFromId"}));
         QCOMPARE(d.value(QLatin1String("threadId")).toString(), QStringLiteral("parent-id"));
         QCOMPARE(d.value(QLatin1String("replyToId")).toString(), QStringLiteral("quoted-id"));
         QCOMPARE(d.value(QLatin1String("forwardedFromId")).toString(), QStringLiteral("original-id"));
@@ -305,7 +318,10 @@ private Q_SLOTS:
         const QJsonArray atts = d.value(QLatin1String("attachments")).toArray();
         QCOMPARE(atts.size(), 1);
         QCOMPARE(atts.first().toObject(), a.toJson());
-        QVERIFY(d.value(QLatin1String("user")).toObject().value(QLatin1String("email")).isNull()); // no email: null, still present
+        QVERIFY(d.value(QLatin1String("user"))
+                    .toObject()
+                    .value(QLatin1String("email"))
+                    .isNull()); // no email: null, still present
     }
 
     // The per-message encoders write bytes directly; they must equal what the
@@ -332,7 +348,8 @@ private Q_SLOTS:
         all.attachments = {a, a};
         QTest::newRow("every extra, no email") << all << jane();
         Message odd = message();
-        odd.content = QString::fromUtf16(u"quote \" backslash \\ newline \n tab \t nul \u0001 \u00e9 \u20ac \U0001F600 lone \xD800 end");
+        odd.content = QString::fromUtf16(
+            u"quote \" backslash \\ newline \n tab \t nul \u0001 \u00e9 \u20ac \U0001F600 lone \xD800 end");
         QTest::newRow("escapes and unicode") << odd << john();
         Message empty = message();
         empty.content = QString();
@@ -349,12 +366,18 @@ private Q_SLOTS:
         ChatEvent e = makeEvent(T::MessageCreated);
         e.message = m;
         e.actor = author;
-        QCOMPARE(FlatJsonCodec::encodeEvent(e), compact({{"type", "new_message"}, {"data", data}, {"timestamp", kAtIso}}));
+        QCOMPARE(FlatJsonCodec::encodeEvent(e),
+                 compact({{"type", "new_message"}, {"data", data}, {"timestamp", kAtIso}}));
         e.type = T::MessageUpdated;
-        QCOMPARE(FlatJsonCodec::encodeEvent(e), compact({{"type", "message_updated"}, {"data", data}, {"timestamp", kAtIso}}));
+        QCOMPARE(FlatJsonCodec::encodeEvent(e),
+                 compact({{"type", "message_updated"}, {"data", data}, {"timestamp", kAtIso}}));
 
-        const QJsonValue clientIds[] = {QJsonValue(QStringLiteral("c-1")), QJsonValue(42), QJsonValue(1.5), QJsonValue(),
-                                        QJsonValue(QJsonObject{{"k", "v"}}), QJsonValue(QJsonValue::Undefined)};
+        const QJsonValue clientIds[] = {QJsonValue(QStringLiteral("c-1")),
+                                        QJsonValue(42),
+                                        QJsonValue(1.5),
+                                        QJsonValue(),
+                                        QJsonValue(QJsonObject{{"k", "v"}}),
+                                        QJsonValue(QJsonValue::Undefined)};
         for (const QJsonValue &clientId : clientIds) {
             QJsonObject expected{{"type", "message_sent"}, {"data", data}, {"timestamp", kAtIso}};
             expected.insert(QStringLiteral("client_id"), clientId); // undefined: no key, as before
@@ -378,7 +401,11 @@ private Q_SLOTS:
         QCOMPARE(d.value(QLatin1String("username")).toString(), QStringLiteral("jane_doe"));
         QCOMPARE(d.value(QLatin1String("action")).toString(), QStringLiteral("add"));
         e.type = T::ReactionRemoved;
-        QCOMPARE(decode(FlatJsonCodec::encodeEvent(e)).value(QLatin1String("data")).toObject().value(QLatin1String("action")).toString(),
+        QCOMPARE(decode(FlatJsonCodec::encodeEvent(e))
+                     .value(QLatin1String("data"))
+                     .toObject()
+                     .value(QLatin1String("action"))
+                     .toString(),
                  QStringLiteral("remove"));
         QCOMPARE(keys(o), set({"type", "message_id", "data", "timestamp"}));
     }
@@ -412,10 +439,11 @@ private Q_SLOTS:
 
     void userJoinedAndLeftNameTheMemberNotTheActor()
     {
-        for (const auto &[type, name] : {std::pair{T::MemberJoined, "user_joined"}, std::pair{T::MemberLeft, "user_left"}}) {
+        for (const auto &[type, name] :
+             {std::pair{T::MemberJoined, "user_joined"}, std::pair{T::MemberLeft, "user_left"}}) {
             ChatEvent e = makeEvent(type);
-            e.subject = jane();   // the member
-            e.actor = john();     // who added or removed her
+            e.subject = jane(); // the member
+            e.actor = john();   // who added or removed her
             const QJsonObject o = decode(FlatJsonCodec::encodeEvent(e));
             QCOMPARE(keys(o), set({"type", "user_id", "channel_id", "timestamp"}));
             QCOMPARE(o.value(QLatin1String("type")).toString(), QString::fromLatin1(name));
@@ -445,14 +473,17 @@ private Q_SLOTS:
 
     void errorHasTheSeedFields()
     {
-        const QJsonObject o = decode(FlatJsonCodec::error(QStringLiteral("access_denied"), QStringLiteral("Access denied to channel"),
-                                                          QStringLiteral("User is not a member of this private channel")));
+        const QJsonObject o = decode(
+            FlatJsonCodec::error(QStringLiteral("access_denied"), QStringLiteral("Access denied to channel"),
+                                 QStringLiteral("User is not a member of this private channel")));
         QCOMPARE(o.value(QLatin1String("type")).toString(), QStringLiteral("error"));
         QCOMPARE(o.value(QLatin1String("error_code")).toString(), QStringLiteral("access_denied"));
         QCOMPARE(o.value(QLatin1String("message")).toString(), QStringLiteral("Access denied to channel"));
-        QCOMPARE(o.value(QLatin1String("details")).toString(), QStringLiteral("User is not a member of this private channel"));
+        QCOMPARE(o.value(QLatin1String("details")).toString(),
+                 QStringLiteral("User is not a member of this private channel"));
         // Without details the key is left out rather than sent empty.
-        const QJsonObject bare = decode(FlatJsonCodec::error(QStringLiteral("invalid_json"), QStringLiteral("Malformed JSON")));
+        const QJsonObject bare = decode(
+            FlatJsonCodec::error(QStringLiteral("invalid_json"), QStringLiteral("Malformed JSON")));
         QVERIFY(!bare.contains(QLatin1String("details")));
         QCOMPARE(bare.value(QLatin1String("error_code")).toString(), QStringLiteral("invalid_json"));
         QCOMPARE(keys(o), set({"type", "error_code", "message", "details"}));
@@ -465,9 +496,11 @@ private Q_SLOTS:
         QCOMPARE(keys(o), set({"type", "user_id", "username", "timestamp"}));
         QCOMPARE(o.value(QLatin1String("type")).toString(), QStringLiteral("connection_established"));
         static const QRegularExpression iso(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$"));
-        QVERIFY2(iso.match(o.value(QLatin1String("timestamp")).toString()).hasMatch(), qPrintable(o.value(QLatin1String("timestamp")).toString()));
+        QVERIFY2(iso.match(o.value(QLatin1String("timestamp")).toString()).hasMatch(),
+                 qPrintable(o.value(QLatin1String("timestamp")).toString()));
         // A reply keeps a timestamp the caller set, and "type" always wins.
-        const QJsonObject fixed = decode(FlatJsonCodec::reply(QStringLiteral("pong"), {{"timestamp", kAtIso}, {"type", "spoofed"}}));
+        const QJsonObject fixed = decode(
+            FlatJsonCodec::reply(QStringLiteral("pong"), {{"timestamp", kAtIso}, {"type", "spoofed"}}));
         QCOMPARE(fixed.value(QLatin1String("timestamp")).toString(), kAtIso);
         QCOMPARE(fixed.value(QLatin1String("type")).toString(), QStringLiteral("pong"));
     }
@@ -499,7 +532,8 @@ private Q_SLOTS:
         QCOMPARE(t.value(QLatin1String("reply_count")).toInt(), 3);
         QCOMPARE(t.value(QLatin1String("last_reply_at")).toString(), QStringLiteral("2024-01-07T10:31:00.000Z"));
 
-        for (const auto &[type, name] : {std::pair{T::ChannelCreated, "channel_created"}, std::pair{T::ChannelUpdated, "channel_updated"}}) {
+        for (const auto &[type, name] :
+             {std::pair{T::ChannelCreated, "channel_created"}, std::pair{T::ChannelUpdated, "channel_updated"}}) {
             const QJsonObject c = decode(FlatJsonCodec::encodeEvent(makeEvent(type)));
             QCOMPARE(keys(c), set({"type", "data", "timestamp"}));
             QCOMPARE(c.value(QLatin1String("type")).toString(), QString::fromLatin1(name));
@@ -531,15 +565,24 @@ private Q_SLOTS:
         QTest::addColumn<int>("code");
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("access denied") << int(CoreError::AccessDenied) << "" << "access_denied";
-        QTest::newRow("internal") << int(CoreError::Internal) << "" << "internal_error";
-        QTest::newRow("rate limited") << int(CoreError::RateLimited) << "" << "rate_limited";
-        QTest::newRow("too large") << int(CoreError::TooLarge) << "" << "message_too_large";
-        QTest::newRow("missing channel") << int(CoreError::Invalid) << "channel_id" << "missing_channel_id";
-        QTest::newRow("other invalid") << int(CoreError::Invalid) << "content" << "join_channel_error";
-        QTest::newRow("not found") << int(CoreError::NotFound) << "" << "join_channel_error";
-        QTest::newRow("conflict") << int(CoreError::Conflict) << "" << "join_channel_error";
-        QTest::newRow("unauthorized") << int(CoreError::Unauthorized) << "" << "join_channel_error";
+        QTest::newRow("access denied") << int(CoreError::AccessDenied) << ""
+                                       << "access_denied";
+        QTest::newRow("internal") << int(CoreError::Internal) << ""
+                                  << "internal_error";
+        QTest::newRow("rate limited") << int(CoreError::RateLimited) << ""
+                                      << "rate_limited";
+        QTest::newRow("too large") << int(CoreError::TooLarge) << ""
+                                   << "message_too_large";
+        QTest::newRow("missing channel") << int(CoreError::Invalid) << "channel_id"
+                                         << "missing_channel_id";
+        QTest::newRow("other invalid") << int(CoreError::Invalid) << "content"
+                                       << "join_channel_error";
+        QTest::newRow("not found") << int(CoreError::NotFound) << ""
+                                   << "join_channel_error";
+        QTest::newRow("conflict") << int(CoreError::Conflict) << ""
+                                  << "join_channel_error";
+        QTest::newRow("unauthorized") << int(CoreError::Unauthorized) << ""
+                                      << "join_channel_error";
     }
 
     void coreErrorsMapToSeedCodes()
@@ -557,12 +600,18 @@ private Q_SLOTS:
     {
         const auto e = std::make_shared<ChatEvent>(makeEvent(T::MessageCreated));
         int encodes = 0;
-        const auto encode = [&] { ++encodes; return FlatJsonCodec::encodeEvent(*e); };
+        const auto encode = [&] {
+            ++encodes;
+            return FlatJsonCodec::encodeEvent(*e);
+        };
         const QByteArray first = e->encodedFor(QByteArrayLiteral("flatjson"), encode);
         const QByteArray second = e->encodedFor(QByteArrayLiteral("flatjson"), encode);
         QCOMPARE(encodes, 1);
         QCOMPARE(first, second);
-        e->encodedFor(QByteArrayLiteral("other"), [&] { ++encodes; return QByteArray("x"); });
+        e->encodedFor(QByteArrayLiteral("other"), [&] {
+            ++encodes;
+            return QByteArray("x");
+        });
         QCOMPARE(encodes, 2);
     }
 };

@@ -11,19 +11,22 @@
 #include <QTest>
 
 namespace {
-const QString kSecret = QStringLiteral("SQLITE_CONSTRAINT: UNIQUE constraint failed: messages.id in INSERT INTO messages");
+const QString kSecret = QStringLiteral(
+    "SQLITE_CONSTRAINT: UNIQUE constraint failed: messages.id in INSERT INTO messages");
 }
 
 class TestFlatJsonErrors : public QObject
 {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void internalTextIsLoggedNotSent()
     {
         const quint64 before = Metrics::instance().errors;
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("SQLITE_CONSTRAINT")));
-        const QByteArray frame = FlatJsonErrors::fromCore(CoreError::internal(kSecret), QStringLiteral("send_message_error"));
-        QVERIFY2(!frame.contains("SQLITE") && !frame.contains("INSERT") && !frame.contains("messages.id"), frame.constData());
+        const QByteArray frame = FlatJsonErrors::fromCore(CoreError::internal(kSecret),
+                                                          QStringLiteral("send_message_error"));
+        QVERIFY2(!frame.contains("SQLITE") && !frame.contains("INSERT") && !frame.contains("messages.id"),
+                 frame.constData());
         const QJsonObject o = QJsonDocument::fromJson(frame).object();
         QCOMPARE(o.value("type").toString(), QStringLiteral("error"));
         QCOMPARE(o.value("error_code").toString(), QStringLiteral("internal_error"));
@@ -44,13 +47,17 @@ private slots:
     void otherErrorsAreSentAsBefore()
     {
         const quint64 before = Metrics::instance().errors;
-        QCOMPARE(FlatJsonErrors::fromCore(CoreError::invalid("content", "can't be blank"), QStringLiteral("send_message_error")),
-                 FlatJsonCodec::error(QStringLiteral("send_message_error"), QStringLiteral("can't be blank"), QStringLiteral("field: content")));
+        QCOMPARE(FlatJsonErrors::fromCore(CoreError::invalid("content", "can't be blank"),
+                                          QStringLiteral("send_message_error")),
+                 FlatJsonCodec::error(QStringLiteral("send_message_error"), QStringLiteral("can't be blank"),
+                                      QStringLiteral("field: content")));
         QCOMPARE(FlatJsonErrors::fromCore(CoreError::rateLimited(1500), QStringLiteral("send_message_error")),
-                 FlatJsonCodec::error(QStringLiteral("rate_limited"), CoreError::rateLimited(1500).message, QStringLiteral("retry_after_ms: 1500")));
+                 FlatJsonCodec::error(QStringLiteral("rate_limited"), CoreError::rateLimited(1500).message,
+                                      QStringLiteral("retry_after_ms: 1500")));
         QCOMPARE(FlatJsonErrors::protocol(QStringLiteral("invalid_json"), QStringLiteral("Malformed JSON")),
                  FlatJsonCodec::error(QStringLiteral("invalid_json"), QStringLiteral("Malformed JSON")));
-        const HttpResponse r = FlatJsonErrors::handshakeRefusal(CoreError::unauthorized(QStringLiteral("invalid token")));
+        const HttpResponse r = FlatJsonErrors::handshakeRefusal(
+            CoreError::unauthorized(QStringLiteral("invalid token")));
         QCOMPARE(r.status, 401);
         QCOMPARE(QJsonDocument::fromJson(r.body).object(),
                  (QJsonObject{{"error", QJsonObject{{"code", "unauthorized"}, {"message", "invalid token"}}}}));

@@ -45,11 +45,13 @@ public:
     {
         m_headResponse = headResponse;
         std::optional<RawResponse> out;
-        const bool arrived = QTest::qWaitFor([&] {
+        const bool arrived = QTest::qWaitFor(
+            [&] {
             m_buffer += m_socket.readAll();
             out = take();
             return out.has_value();
-        }, timeoutMs);
+            },
+            timeoutMs);
         if (!arrived) {
             m_buffer += m_socket.readAll();
             out = take();

@@ -110,7 +110,8 @@ private Q_SLOTS:
 
     void completeHeadOverTheLimitIs431()
     {
-        const QByteArray head = "GET / HTTP/1.1\r\nX-Big: " + QByteArray(HttpRequestParser::MaxHeadBytes, 'a') + "\r\n\r\n";
+        const QByteArray head = "GET / HTTP/1.1\r\nX-Big: " + QByteArray(HttpRequestParser::MaxHeadBytes, 'a')
+                              + "\r\n\r\n";
         HttpRequest req;
         const auto o = HttpRequestParser::parseHead(head, &req);
         QCOMPARE(o.state, State::Error);
@@ -121,7 +122,8 @@ private Q_SLOTS:
     {
         const QByteArray start = "GET / HTTP/1.1\r\nX-Fill: ";
         const QByteArray end = "\r\n\r\n";
-        const QByteArray head = start + QByteArray(HttpRequestParser::MaxHeadBytes - start.size() - end.size(), 'f') + end;
+        const QByteArray head = start + QByteArray(HttpRequestParser::MaxHeadBytes - start.size() - end.size(), 'f')
+                              + end;
         QCOMPARE(head.size(), qsizetype(HttpRequestParser::MaxHeadBytes));
         HttpRequest req;
         QCOMPARE(HttpRequestParser::parseHead(head, &req).state, State::Complete);
@@ -168,8 +170,10 @@ private Q_SLOTS:
     void webSocketUpgradeIsRecognised()
     {
         HttpRequest req;
-        HttpRequestParser::parseHead("GET /ws?token=x HTTP/1.1\r\nUpgrade: WebSocket\r\nConnection: keep-alive, Upgrade\r\n"
-                                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", &req);
+        HttpRequestParser::
+            parseHead("GET /ws?token=x HTTP/1.1\r\nUpgrade: WebSocket\r\nConnection: keep-alive, Upgrade\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+                      &req);
         QVERIFY(req.isWebSocketUpgrade());
         HttpRequestParser::parseHead("POST /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n", &req);
         QVERIFY(!req.isWebSocketUpgrade());
@@ -181,7 +185,8 @@ private Q_SLOTS:
     {
         HttpRequest req;
         HttpRequestParser::parseHead("GET /x?token=from-query HTTP/1.1\r\nAuthorization: Bearer from-header\r\n"
-                                     "Cookie: a=1; token=from%20cookie\r\n\r\n", &req);
+                                     "Cookie: a=1; token=from%20cookie\r\n\r\n",
+                                     &req);
         QCOMPARE(req.bearerToken(), QByteArray("from-header"));
         HttpRequestParser::parseHead("GET /x?token=from-query HTTP/1.1\r\nCookie: token=from%20cookie\r\n\r\n", &req);
         QCOMPARE(req.bearerToken(), QByteArray("from-query"));

@@ -17,9 +17,9 @@ class HttpServerTest : public QObject
 
     std::unique_ptr<HttpServer> m_server;
     quint16 m_port = 0;
-    QStringList m_seen;                   // paths, in the order handlers ran
-    QList<quint16> m_remotePorts;         // client port of each request
-    QList<HttpResponder> m_held;          // deferred responders, answered by the test
+    QStringList m_seen;           // paths, in the order handlers ran
+    QList<quint16> m_remotePorts; // client port of each request
+    QList<HttpResponder> m_held;  // deferred responders, answered by the test
     QList<QByteArray> m_bodies;
 
     static HttpResponse textResponse(const QByteArray &body) { return HttpResponse::text(200, body); }
@@ -41,11 +41,13 @@ private Q_SLOTS:
         r.add("GET", QStringLiteral("/a"), echoPath);
         r.add("GET", QStringLiteral("/b"), echoPath);
         r.add("GET", QStringLiteral("/c"), echoPath);
-        r.add("GET", QStringLiteral("/held"), [this](const HttpRequest &req, const Router::Params &, HttpResponder res) {
+        r.add("GET", QStringLiteral("/held"),
+              [this](const HttpRequest &req, const Router::Params &, HttpResponder res) {
             m_seen.append(req.path);
             m_held.append(res); // answered later by the test, like a long-poll
         });
-        r.add("POST", QStringLiteral("/echo"), [this](const HttpRequest &req, const Router::Params &, HttpResponder res) {
+        r.add("POST", QStringLiteral("/echo"),
+              [this](const HttpRequest &req, const Router::Params &, HttpResponder res) {
             m_seen.append(req.path);
             m_bodies.append(req.body);
             res.respond(HttpResponse::text(200, req.body, "application/octet-stream"));
@@ -63,9 +65,11 @@ private Q_SLOTS:
             return std::nullopt;
         };
         ws.accept = [this](WebSocketConnection *socket, const HttpRequest &req, const Router::Params &p) {
-            m_seen.append(QStringLiteral("ws:") + p.value(0) + QLatin1Char('?') + req.queryValue(QStringLiteral("token")));
+            m_seen.append(QStringLiteral("ws:") + p.value(0) + QLatin1Char('?')
+                          + req.queryValue(QStringLiteral("token")));
             socket->setParent(m_server.get());
-            QObject::connect(socket, &WebSocketConnection::textMessageReceived, socket, [socket, room = p.value(0)](const QString &text) {
+            QObject::connect(socket, &WebSocketConnection::textMessageReceived, socket,
+                             [socket, room = p.value(0)](const QString &text) {
                 socket->sendTextMessage(room + QStringLiteral(": ") + text);
             });
         };
@@ -87,7 +91,9 @@ private Q_SLOTS:
     {
         HttpServer other;
         QString error;
-        QVERIFY(!other.listen({{QHostAddress(QHostAddress::LocalHost), 0}, {QHostAddress(QHostAddress::LocalHost), m_port}}, &error));
+        QVERIFY(
+            !other.listen({{QHostAddress(QHostAddress::LocalHost), 0}, {QHostAddress(QHostAddress::LocalHost), m_port}},
+                          &error));
         QVERIFY2(error.contains(QString::number(m_port)), qPrintable(error));
         QVERIFY(other.serverPorts().isEmpty()); // the first, successful listener was closed again
     }
@@ -210,7 +216,12 @@ private Q_SLOTS:
         QVERIFY(r);
         QCOMPARE(r->status, 413);
         QCOMPARE(r->header("connection"), QByteArray("close"));
-        QCOMPARE(QJsonDocument::fromJson(r->body).object().value(QLatin1String("error")).toObject().value(QLatin1String("code")).toString(),
+        QCOMPARE(QJsonDocument::fromJson(r->body)
+                     .object()
+                     .value(QLatin1String("error"))
+                     .toObject()
+                     .value(QLatin1String("code"))
+                     .toString(),
                  QStringLiteral("payload_too_large"));
         QVERIFY(client.waitForDisconnect());
         QVERIFY(m_bodies.isEmpty());
@@ -229,8 +240,10 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("request");
         QTest::addColumn<int>("status");
         QTest::newRow("bad request line") << QByteArray("HELLO\r\n\r\n") << 400;
-        QTest::newRow("chunked") << QByteArray("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n") << 411;
-        QTest::newRow("head too large") << QByteArray("GET /a HTTP/1.1\r\nX-Big: " + QByteArray(20000, 'h') + "\r\n\r\n") << 431;
+        QTest::newRow("chunked")
+            << QByteArray("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n") << 411;
+        QTest::newRow("head too large")
+            << QByteArray("GET /a HTTP/1.1\r\nX-Big: " + QByteArray(20000, 'h') + "\r\n\r\n") << 431;
     }
 
     void protocolErrorsAnswerWithTheirStatusAndClose()
@@ -328,8 +341,9 @@ private Q_SLOTS:
         QFETCH(int, status);
         HttpTestClient client;
         QVERIFY(client.connectTo(m_port));
-        client.send("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        client.send("GET " + target
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
         auto r = client.next();
         QVERIFY(r);
         QCOMPARE(r->status, status);

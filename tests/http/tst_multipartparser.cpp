@@ -23,8 +23,10 @@ class MultipartParserTest : public QObject
 private Q_SLOTS:
     void fieldAndFilePartsAreParsed()
     {
-        const QByteArray body = part("Content-Disposition: form-data; name=\"note\"", "just text")
-            + part("Content-Disposition: form-data; name=\"file\"; filename=\"a b.png\"\r\nContent-Type: image/png", "PNGDATA")
+        const QByteArray body =
+            part("Content-Disposition: form-data; name=\"note\"", "just text")
+            + part("Content-Disposition: form-data; name=\"file\"; filename=\"a b.png\"\r\nContent-Type: image/png",
+                   "PNGDATA")
             + kDelim + "--\r\n";
         QList<MultipartParser::Part> parts;
         QString error;
@@ -45,10 +47,11 @@ private Q_SLOTS:
         for (int i = 0; i < 256; ++i) data.append(char(i));
         // The delimiter itself, but not after CRLF; CRLF and dashes, but not the delimiter.
         data += QByteArray("\r\n\r\n\r\n--\r\nx") + kDelim + "\r\n-" + kDelim + "x\r\n"
-                + "\r\n----SwitchboardBoundary7MA4YWxk\r\n" + QByteArray(3, '\0') + "\r";
+              + "\r\n----SwitchboardBoundary7MA4YWxk\r\n" + QByteArray(3, '\0') + "\r";
         const QByteArray body = part("Content-Disposition: form-data; name=\"file\"; filename=\"blob.bin\"\r\n"
-                                     "Content-Type: application/octet-stream", data)
-            + kDelim + "--";
+                                     "Content-Type: application/octet-stream",
+                                     data)
+                              + kDelim + "--";
         QList<MultipartParser::Part> parts;
         QString error;
         QVERIFY2(MultipartParser::parse(kType, body, &parts, &error), qPrintable(error));
@@ -59,8 +62,9 @@ private Q_SLOTS:
 
     void emptyFileIsAPartWithNoData()
     {
-        const QByteArray body = part("Content-Disposition: form-data; name=\"file\"; filename=\"empty.txt\"", QByteArray())
-            + kDelim + "--\r\n";
+        const QByteArray body = part("Content-Disposition: form-data; name=\"file\"; filename=\"empty.txt\"",
+                                     QByteArray())
+                              + kDelim + "--\r\n";
         QList<MultipartParser::Part> parts;
         QString error;
         QVERIFY2(MultipartParser::parse(kType, body, &parts, &error), qPrintable(error));
@@ -71,12 +75,15 @@ private Q_SLOTS:
 
     void preambleEpilogueAndHeaderCaseAreTolerated()
     {
-        const QByteArray body = "This is the preamble.\r\n"
+        const QByteArray body =
+            "This is the preamble.\r\n"
             + part("content-disposition: form-data; NAME=\"f\"; FileName=\"x.txt\"\r\ncontent-type: text/plain", "abc")
             + kDelim + "--\r\nThis is the epilogue.\r\n";
         QList<MultipartParser::Part> parts;
         QString error;
-        QVERIFY2(MultipartParser::parse("Multipart/Form-Data; charset=utf-8; boundary=\"----SwitchboardBoundary7MA4YWxk\"", body, &parts, &error),
+        QVERIFY2(MultipartParser::
+                     parse("Multipart/Form-Data; charset=utf-8; boundary=\"----SwitchboardBoundary7MA4YWxk\"", body,
+                           &parts, &error),
                  qPrintable(error));
         QCOMPARE(parts.size(), 1);
         QCOMPARE(parts[0].name, QStringLiteral("f"));
@@ -99,7 +106,9 @@ private Q_SLOTS:
         QFETCH(QByteArray, contentType);
         QList<MultipartParser::Part> parts;
         QString error;
-        QVERIFY(!MultipartParser::parse(contentType, part("Content-Disposition: form-data; name=\"f\"", "x") + kDelim + "--", &parts, &error));
+        QVERIFY(!MultipartParser::parse(contentType,
+                                        part("Content-Disposition: form-data; name=\"f\"", "x") + kDelim + "--", &parts,
+                                        &error));
         QVERIFY2(error.contains(QLatin1String("boundary")), qPrintable(error));
         QVERIFY(parts.isEmpty());
     }
@@ -117,7 +126,8 @@ private Q_SLOTS:
     {
         QList<MultipartParser::Part> parts;
         QString error;
-        QVERIFY(!MultipartParser::parse(kType, "--some-other-boundary\r\n\r\nx\r\n--some-other-boundary--", &parts, &error));
+        QVERIFY(!MultipartParser::parse(kType, "--some-other-boundary\r\n\r\nx\r\n--some-other-boundary--", &parts,
+                                        &error));
         QVERIFY2(error.contains(QLatin1String("not found")), qPrintable(error));
     }
 
@@ -125,8 +135,9 @@ private Q_SLOTS:
     {
         QList<MultipartParser::Part> parts;
         QString error;
-        const QByteArray body = kDelim + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut.bin\"\r\n\r\n"
-                                         "the upload stopped here";
+        const QByteArray body = kDelim
+                              + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut.bin\"\r\n\r\n"
+                                "the upload stopped here";
         QVERIFY(!MultipartParser::parse(kType, body, &parts, &error));
         QVERIFY2(error.contains(QLatin1String("unterminated")), qPrintable(error));
     }
@@ -135,7 +146,8 @@ private Q_SLOTS:
     {
         QList<MultipartParser::Part> parts;
         QString error;
-        QVERIFY(!MultipartParser::parse(kType, kDelim + "\r\nContent-Disposition: form-data; name=\"f\"\r\n", &parts, &error));
+        QVERIFY(!MultipartParser::parse(kType, kDelim + "\r\nContent-Disposition: form-data; name=\"f\"\r\n", &parts,
+                                        &error));
         QVERIFY2(error.contains(QLatin1String("malformed")), qPrintable(error));
     }
 

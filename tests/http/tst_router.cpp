@@ -20,13 +20,16 @@ class RouterTest : public QObject
 
     void route(const QByteArray &method, const QString &pattern, const QString &name)
     {
-        m_server->router().add(method, pattern, [this, name](const HttpRequest &req, const Router::Params &p, HttpResponder res) {
+        m_server->router().add(method, pattern,
+                               [this, name](const HttpRequest &req, const Router::Params &p, HttpResponder res) {
             m_calls.append(name + QLatin1Char(':') + p.join(QLatin1Char(',')));
-            res.respond(HttpResponse::json(200, QJsonObject{{"handler", name}, {"method", QString::fromLatin1(req.method)}}));
+            res.respond(
+                HttpResponse::json(200, QJsonObject{{"handler", name}, {"method", QString::fromLatin1(req.method)}}));
         });
     }
 
-    std::optional<RawResponse> request(const QByteArray &method, const QByteArray &path, const QByteArray &headers = QByteArray())
+    std::optional<RawResponse> request(const QByteArray &method, const QByteArray &path,
+                                       const QByteArray &headers = QByteArray())
     {
         HttpTestClient client;
         if (!client.connectTo(m_port)) return std::nullopt;
@@ -41,7 +44,12 @@ class RouterTest : public QObject
 
     static QString errorCodeOf(const RawResponse &r)
     {
-        return QJsonDocument::fromJson(r.body).object().value(QLatin1String("error")).toObject().value(QLatin1String("code")).toString();
+        return QJsonDocument::fromJson(r.body)
+            .object()
+            .value(QLatin1String("error"))
+            .toObject()
+            .value(QLatin1String("code"))
+            .toString();
     }
 
 private Q_SLOTS:
@@ -68,7 +76,8 @@ private Q_SLOTS:
     void placeholdersAreCapturedInOrder()
     {
         Router::Params p;
-        QVERIFY(Router::match(QStringLiteral("/api/v1/channels/{id}/members/{user_id}"), QStringLiteral("/api/v1/channels/c-1/members/u-2"), &p));
+        QVERIFY(Router::match(QStringLiteral("/api/v1/channels/{id}/members/{user_id}"),
+                              QStringLiteral("/api/v1/channels/c-1/members/u-2"), &p));
         QCOMPARE(p, QStringList({"c-1", "u-2"}));
         QVERIFY(Router::match(QStringLiteral("/a/b"), QStringLiteral("/a/b"), &p));
         QCOMPARE(p, QStringList());
@@ -79,20 +88,34 @@ private Q_SLOTS:
         QTest::addColumn<QString>("pattern");
         QTest::addColumn<QString>("path");
         QTest::addColumn<bool>("matches");
-        QTest::newRow("exact") << "/api/v1/channels" << "/api/v1/channels" << true;
-        QTest::newRow("longer path") << "/api/v1/channels" << "/api/v1/channels/x" << false;
-        QTest::newRow("shorter path") << "/api/v1/channels/{id}" << "/api/v1/channels" << false;
-        QTest::newRow("empty placeholder") << "/api/v1/channels/{id}" << "/api/v1/channels/" << false;
-        QTest::newRow("case matters") << "/api/v1/channels" << "/API/v1/channels" << false;
-        QTest::newRow("trailing slash on path") << "/api/v1/channels" << "/api/v1/channels/" << false;
-        QTest::newRow("trailing slash on both") << "/slash/" << "/slash/" << true;
-        QTest::newRow("trailing slash only on pattern") << "/slash/" << "/slash" << false;
-        QTest::newRow("double slash") << "/a/b" << "/a//b" << false;
-        QTest::newRow("prefix deep") << "/static/*" << "/static/css/site.css" << true;
-        QTest::newRow("prefix with slash") << "/static/*" << "/static/" << true;
-        QTest::newRow("prefix itself") << "/static/*" << "/static" << true;
-        QTest::newRow("prefix lookalike") << "/static/*" << "/staticfile" << false;
-        QTest::newRow("prefix elsewhere") << "/static/*" << "/other/static/x" << false;
+        QTest::newRow("exact") << "/api/v1/channels"
+                               << "/api/v1/channels" << true;
+        QTest::newRow("longer path") << "/api/v1/channels"
+                                     << "/api/v1/channels/x" << false;
+        QTest::newRow("shorter path") << "/api/v1/channels/{id}"
+                                      << "/api/v1/channels" << false;
+        QTest::newRow("empty placeholder") << "/api/v1/channels/{id}"
+                                           << "/api/v1/channels/" << false;
+        QTest::newRow("case matters") << "/api/v1/channels"
+                                      << "/API/v1/channels" << false;
+        QTest::newRow("trailing slash on path") << "/api/v1/channels"
+                                                << "/api/v1/channels/" << false;
+        QTest::newRow("trailing slash on both") << "/slash/"
+                                                << "/slash/" << true;
+        QTest::newRow("trailing slash only on pattern") << "/slash/"
+                                                        << "/slash" << false;
+        QTest::newRow("double slash") << "/a/b"
+                                      << "/a//b" << false;
+        QTest::newRow("prefix deep") << "/static/*"
+                                     << "/static/css/site.css" << true;
+        QTest::newRow("prefix with slash") << "/static/*"
+                                           << "/static/" << true;
+        QTest::newRow("prefix itself") << "/static/*"
+                                       << "/static" << true;
+        QTest::newRow("prefix lookalike") << "/static/*"
+                                          << "/staticfile" << false;
+        QTest::newRow("prefix elsewhere") << "/static/*"
+                                          << "/other/static/x" << false;
     }
 
     void matchIsSegmentBySegment()

@@ -54,13 +54,11 @@ private Q_SLOTS:
 
     void acceptKeyIgnoresSurroundingSpaces()
     {
-        QCOMPARE(WebSocketHandshake::acceptKey(" dGhlIHNhbXBsZSBub25jZQ== "), QByteArray("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+        QCOMPARE(WebSocketHandshake::acceptKey(" dGhlIHNhbXBsZSBub25jZQ== "),
+                 QByteArray("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
     }
 
-    void validRequestPassesCheck()
-    {
-        QVERIFY(!WebSocketHandshake::check(upgradeRequest()).has_value());
-    }
+    void validRequestPassesCheck() { QVERIFY(!WebSocketHandshake::check(upgradeRequest()).has_value()); }
 
     void wrongOrMissingVersionIs426WithVersion13_data()
     {
@@ -74,11 +72,13 @@ private Q_SLOTS:
     void wrongOrMissingVersionIs426WithVersion13()
     {
         QFETCH(QByteArray, version);
-        const std::optional<HttpResponse> r = WebSocketHandshake::check(upgradeRequest({}, "dGhlIHNhbXBsZSBub25jZQ==", version));
+        const std::optional<HttpResponse> r = WebSocketHandshake::check(
+            upgradeRequest({}, "dGhlIHNhbXBsZSBub25jZQ==", version));
         QVERIFY(r.has_value());
         const QByteArray head = r->serialize(false);
         QVERIFY2(head.startsWith("HTTP/1.1 426"), head.constData());
-        QCOMPARE(headerValue(headLines(head.left(head.indexOf("\r\n\r\n"))), "sec-websocket-version"), QByteArray("13"));
+        QCOMPARE(headerValue(headLines(head.left(head.indexOf("\r\n\r\n"))), "sec-websocket-version"),
+                 QByteArray("13"));
     }
 
     void badKeyIs400_data()
@@ -122,14 +122,18 @@ private Q_SLOTS:
         QTest::addColumn<QByteArrayList>("supported");
         QTest::addColumn<QByteArray>("chosen");
         QTest::newRow("none offered") << QList<QByteArray>{} << QByteArrayList{"phoenix"} << QByteArray();
-        QTest::newRow("only ours") << QList<QByteArray>{"phoenix"} << QByteArrayList{"phoenix"} << QByteArray("phoenix");
-        QTest::newRow("among others, spaces") << QList<QByteArray>{"token.abc ,  phoenix , chat"} << QByteArrayList{"phoenix"}
-                                              << QByteArray("phoenix");
-        QTest::newRow("no spaces") << QList<QByteArray>{"a,phoenix,b"} << QByteArrayList{"phoenix"} << QByteArray("phoenix");
-        QTest::newRow("in a repeated header") << QList<QByteArray>{"token.abc", " phoenix "} << QByteArrayList{"phoenix"}
-                                              << QByteArray("phoenix");
-        QTest::newRow("not offered") << QList<QByteArray>{"chat, superchat"} << QByteArrayList{"phoenix"} << QByteArray();
-        QTest::newRow("prefix is not a match") << QList<QByteArray>{"phoenix2, xphoenix"} << QByteArrayList{"phoenix"} << QByteArray();
+        QTest::newRow("only ours") << QList<QByteArray>{"phoenix"} << QByteArrayList{"phoenix"}
+                                   << QByteArray("phoenix");
+        QTest::newRow("among others, spaces")
+            << QList<QByteArray>{"token.abc ,  phoenix , chat"} << QByteArrayList{"phoenix"} << QByteArray("phoenix");
+        QTest::newRow("no spaces") << QList<QByteArray>{"a,phoenix,b"} << QByteArrayList{"phoenix"}
+                                   << QByteArray("phoenix");
+        QTest::newRow("in a repeated header")
+            << QList<QByteArray>{"token.abc", " phoenix "} << QByteArrayList{"phoenix"} << QByteArray("phoenix");
+        QTest::newRow("not offered") << QList<QByteArray>{"chat, superchat"} << QByteArrayList{"phoenix"}
+                                     << QByteArray();
+        QTest::newRow("prefix is not a match")
+            << QList<QByteArray>{"phoenix2, xphoenix"} << QByteArrayList{"phoenix"} << QByteArray();
         QTest::newRow("client order wins") << QList<QByteArray>{"b, a"} << QByteArrayList{"a", "b"} << QByteArray("b");
         QTest::newRow("nothing supported") << QList<QByteArray>{"phoenix"} << QByteArrayList{} << QByteArray();
     }

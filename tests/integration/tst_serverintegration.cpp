@@ -63,14 +63,20 @@ public:
             && m_ws.state() == QAbstractSocket::ConnectedState;
     }
 
-    void send(const QJsonObject &o) { m_ws.sendTextMessage(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact))); }
+    void send(const QJsonObject &o)
+    {
+        m_ws.sendTextMessage(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)));
+    }
 
     std::optional<QJsonObject> next(const std::function<bool(const QJsonObject &)> &pred, int timeoutMs = 10000)
     {
         std::optional<QJsonObject> found;
         auto take = [&] {
             for (int i = 0; i < m_queue.size(); ++i)
-                if (pred(m_queue[i])) { found = m_queue.takeAt(i); return true; }
+                if (pred(m_queue[i])) {
+                    found = m_queue.takeAt(i);
+                    return true;
+                }
             return false;
         };
         if (!take() && !QTest::qWaitFor(take, timeoutMs)) return std::nullopt;
@@ -79,11 +85,15 @@ public:
 
     std::optional<QJsonObject> next(const QString &type, int timeoutMs = 10000)
     {
-        return next([type](const QJsonObject &o) { return o.value(QLatin1String("type")).toString() == type; }, timeoutMs);
+        return next([type](const QJsonObject &o) { return o.value(QLatin1String("type")).toString() == type; },
+                    timeoutMs);
     }
 
     // The very next message, whatever it is.
-    std::optional<QJsonObject> first(int timeoutMs = 10000) { return next([](const QJsonObject &) { return true; }, timeoutMs); }
+    std::optional<QJsonObject> first(int timeoutMs = 10000)
+    {
+        return next([](const QJsonObject &) { return true; }, timeoutMs);
+    }
 
     QString queuedTypes() const
     {
@@ -108,7 +118,10 @@ private:
     bool m_failed = false;
 };
 
-bool isType(const QJsonObject &o, const char *type) { return o.value(QLatin1String("type")).toString() == QLatin1String(type); }
+bool isType(const QJsonObject &o, const char *type)
+{
+    return o.value(QLatin1String("type")).toString() == QLatin1String(type);
+}
 
 } // namespace
 
@@ -121,16 +134,26 @@ class ServerIntegrationTest : public QObject
     quint16 m_port = 0;
     QNetworkAccessManager m_nam;
     QString m_general;
-    struct Account { QString token; QString id; QString username; };
+    struct Account
+    {
+        QString token;
+        QString id;
+        QString username;
+    };
     Account m_alice, m_bob;
 
     QStringList baseArgs(quint16 port) const
     {
-        return {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port),
-                QStringLiteral("--data-dir"), m_dataDir.path(),
-                QStringLiteral("--jwt-secret"), kSecret,
-                QStringLiteral("--fast-password-hashing"), QStringLiteral("true"),
-                QStringLiteral("--log-level"), QStringLiteral("warning")};
+        return {QStringLiteral("--listen"),
+                QStringLiteral("127.0.0.1:%1").arg(port),
+                QStringLiteral("--data-dir"),
+                m_dataDir.path(),
+                QStringLiteral("--jwt-secret"),
+                kSecret,
+                QStringLiteral("--fast-password-hashing"),
+                QStringLiteral("true"),
+                QStringLiteral("--log-level"),
+                QStringLiteral("warning")};
     }
 
     // Starts the server and waits for /readyz; retries on a port taken meanwhile.
@@ -145,9 +168,9 @@ class ServerIntegrationTest : public QObject
                 *why = QStringLiteral("cannot start %1: %2").arg(serverBinary(), m_server->errorString());
                 return false;
             }
-            const bool ready = QTest::qWaitFor([&] {
-                return m_server->state() != QProcess::Running || http("GET", "/readyz").status == 200;
-            }, 20000);
+            const bool ready = QTest::
+                qWaitFor([&] { return m_server->state() != QProcess::Running || http("GET", "/readyz").status == 200; },
+                         20000);
             if (ready && m_server->state() == QProcess::Running) return true;
             *why = QStringLiteral("server not ready: %1").arg(QString::fromUtf8(m_server->readAllStandardError()));
             m_server->kill();
@@ -193,7 +216,9 @@ class ServerIntegrationTest : public QObject
     std::optional<Account> registerUser(const QString &name)
     {
         const HttpResult r = http("POST", QStringLiteral("/api/v1/auth/register"), QString(),
-                                  {{"username", name}, {"password", "password123"}, {"email", QString(name + QStringLiteral("@example.test"))}});
+                                  {{"username", name},
+                                   {"password", "password123"},
+                                   {"email", QString(name + QStringLiteral("@example.test"))}});
         if (r.status != 201) {
             qWarning() << "register" << name << r.status << r.body;
             return std::nullopt;
@@ -275,7 +300,8 @@ private Q_SLOTS:
         auto a = connectAs(m_alice);
         auto b = connectAs(m_bob);
         QVERIFY(a && b);
-        a->send({{"type", "send_message"}, {"channel_id", m_general}, {"content", "hello from a"}, {"client_id", "c-42"}});
+        a->send(
+            {{"type", "send_message"}, {"channel_id", m_general}, {"content", "hello from a"}, {"client_id", "c-42"}});
         const auto ack = a->next(QStringLiteral("message_sent"));
         QVERIFY2(ack, qPrintable(a->queuedTypes()));
         QCOMPARE(ack->value(QLatin1String("client_id")).toString(), QStringLiteral("c-42"));
@@ -289,7 +315,8 @@ private Q_SLOTS:
         QCOMPARE(data.value(QLatin1String("content")).toString(), QStringLiteral("hello from a"));
         QCOMPARE(data.value(QLatin1String("channelId")).toString(), m_general);
         QCOMPARE(data.value(QLatin1String("userId")).toString(), m_alice.id);
-        QCOMPARE(data.value(QLatin1String("user")).toObject().value(QLatin1String("username")).toString(), QStringLiteral("alice"));
+        QCOMPARE(data.value(QLatin1String("user")).toObject().value(QLatin1String("username")).toString(),
+                 QStringLiteral("alice"));
     }
 
     void restPostedMessageArrivesAtBothSockets()
@@ -303,7 +330,8 @@ private Q_SLOTS:
         const QString id = posted.json.value(QLatin1String("id")).toString();
         QVERIFY2(!id.isEmpty(), posted.body.constData());
         auto isIt = [id](const QJsonObject &o) {
-            return isType(o, "new_message") && o.value(QLatin1String("data")).toObject().value(QLatin1String("id")).toString() == id;
+            return isType(o, "new_message")
+                && o.value(QLatin1String("data")).toObject().value(QLatin1String("id")).toString() == id;
         };
         QVERIFY2(a->next(isIt), qPrintable(a->queuedTypes()));
         QVERIFY2(b->next(isIt), qPrintable(b->queuedTypes())); // the author's own socket too
@@ -360,10 +388,16 @@ private Q_SLOTS:
         QTcpSocket raw;
         raw.connectToHost(QHostAddress::LocalHost, m_port);
         QVERIFY(QTest::qWaitFor([&] { return raw.state() == QAbstractSocket::ConnectedState; }, 5000));
-        raw.write("GET /ws?token=forged.token.value HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        raw.write(
+            "GET /ws?token=forged.token.value HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
         QByteArray response;
-        QVERIFY(QTest::qWaitFor([&] { response += raw.readAll(); return response.contains("\r\n\r\n"); }, 5000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+            response += raw.readAll();
+            return response.contains("\r\n\r\n");
+            },
+            5000));
         QVERIFY2(response.startsWith("HTTP/1.1 401"), response.left(40).constData());
         QVERIFY(!response.contains("101 Switching Protocols"));
     }
@@ -383,7 +417,8 @@ private Q_SLOTS:
         for (QString &a : args) a.replace(QLatin1String("PORT"), QString::number(m_port)); // the running server's port
         QTemporaryDir dir;
         QProcess p;
-        p.start(serverBinary(), QStringList{QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--jwt-secret"), kSecret} + args);
+        p.start(serverBinary(),
+                QStringList{QStringLiteral("--data-dir"), dir.path(), QStringLiteral("--jwt-secret"), kSecret} + args);
         QVERIFY(p.waitForFinished(20000));
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
         QCOMPARE(p.exitCode(), 2);
@@ -413,12 +448,14 @@ private Q_SLOTS:
         // What was acknowledged before the signal is there after a restart, and tokens still work.
         QString why;
         QVERIFY2(startServer(&why), qPrintable(why));
-        const HttpResult history = http("GET", QStringLiteral("/api/v1/channels/%1/messages?limit=100").arg(m_general), m_bob.token);
+        const HttpResult history = http("GET", QStringLiteral("/api/v1/channels/%1/messages?limit=100").arg(m_general),
+                                        m_bob.token);
         QCOMPARE(history.status, 200);
         QStringList contents;
         for (const QJsonValue &m : history.json.value(QLatin1String("messages")).toArray())
             contents.append(m.toObject().value(QLatin1String("content")).toString());
-        QVERIFY2(contents.contains(QStringLiteral("said just before shutdown")), qPrintable(contents.join(QLatin1Char('|'))));
+        QVERIFY2(contents.contains(QStringLiteral("said just before shutdown")),
+                 qPrintable(contents.join(QLatin1Char('|'))));
         QVERIFY(contents.contains(QStringLiteral("hello from a")));
     }
 };

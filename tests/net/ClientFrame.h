@@ -10,8 +10,8 @@ public:
     enum Opcode : uchar { Continuation = 0x0, Text = 0x1, Binary = 0x2, Close = 0x8, Ping = 0x9, Pong = 0xA };
 
     // lengthForm 0 picks the shortest encoding; 126 or 127 forces the 16- or 64-bit one.
-    static QByteArray build(uchar opcode, const QByteArray &payload, bool fin, bool masked, uchar rsv,
-                            int lengthForm, const QByteArray &key)
+    static QByteArray build(uchar opcode, const QByteArray &payload, bool fin, bool masked, uchar rsv, int lengthForm,
+                            const QByteArray &key)
     {
         QByteArray out;
         out.append(char((fin ? 0x80 : 0) | (rsv & 0x70) | (opcode & 0x0F)));

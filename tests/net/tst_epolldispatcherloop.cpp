@@ -35,16 +35,13 @@ class WaitRescuer
 public:
     explicit WaitRescuer(int ms, std::function<void()> onRescue = {})
     {
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, m_fds) != 0)
-            qFatal("socketpair failed");
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, m_fds) != 0) qFatal("socketpair failed");
         m_notifier = std::make_unique<QSocketNotifier>(m_fds[0], QSocketNotifier::Read);
-        QObject::connect(m_notifier.get(), &QSocketNotifier::activated, m_notifier.get(),
-                         [this, onRescue] {
-                             m_rescued = true;
-                             m_notifier->setEnabled(false);
-                             if (onRescue)
-                                 onRescue();
-                         });
+        QObject::connect(m_notifier.get(), &QSocketNotifier::activated, m_notifier.get(), [this, onRescue] {
+            m_rescued = true;
+            m_notifier->setEnabled(false);
+            if (onRescue) onRescue();
+        });
         m_thread.reset(QThread::create([this, ms] {
             if (!m_done.tryAcquire(1, ms)) {
                 const char byte = 'r';
@@ -81,11 +78,9 @@ public:
 protected:
     bool event(QEvent *e) override
     {
-        if (e->type() != kPingEvent)
-            return QObject::event(e);
+        if (e->type() != kPingEvent) return QObject::event(e);
         ++received;
-        if (onReceived)
-            onReceived();
+        if (onReceived) onReceived();
         if (repostsLeft > 0) {
             --repostsLeft;
             QCoreApplication::postEvent(this, new QEvent(kPingEvent));
@@ -106,13 +101,11 @@ public:
 protected:
     void timerEvent(QTimerEvent *e) override
     {
-        if (onTimer)
-            onTimer();
+        if (onTimer) onTimer();
         fired.append(e->timerId());
         ++ticks;
         lastThread = QThread::currentThread();
-        if (singleShot)
-            killTimer(e->timerId());
+        if (singleShot) killTimer(e->timerId());
     }
 };
 
@@ -151,8 +144,7 @@ protected:
             QEventLoop loop;
             QTimer::singleShot(100, &loop, &QEventLoop::quit);
             loop.exec();
-            if (duringNestedLoop)
-                duringNestedLoop();
+            if (duringNestedLoop) duringNestedLoop();
         }
         --depth;
     }
@@ -178,7 +170,7 @@ class TestEpollDispatcherLoop : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void mainThreadUsesTheDispatcherTheEnvironmentAsksFor()
     {
         const bool isEpoll = qobject_cast<EpollEventDispatcher *>(dispatcher()) != nullptr;
@@ -218,10 +210,8 @@ private slots:
         // Leave the id free list scrambled so the new ids are not ascending.
         QObject scratch;
         QList<int> scratchIds;
-        for (int i = 0; i < 3; ++i)
-            scratchIds.append(scratch.startTimer(1000));
-        for (int id : scratchIds)
-            scratch.killTimer(id);
+        for (int i = 0; i < 3; ++i) scratchIds.append(scratch.startTimer(1000));
+        for (int id : scratchIds) scratch.killTimer(id);
 
         TimerRecorder recorder;
         recorder.singleShot = false;
@@ -229,8 +219,7 @@ private slots:
                                     recorder.startTimer(interval, Qt::TimerType(timerType)),
                                     recorder.startTimer(interval, Qt::TimerType(timerType))};
         QTRY_VERIFY_WITH_TIMEOUT(recorder.fired.size() >= 9, 5000);
-        for (int id : started)
-            recorder.killTimer(id);
+        for (int id : started) recorder.killTimer(id);
         QCOMPARE(recorder.fired.mid(0, 9), started + started + started);
     }
 
@@ -343,8 +332,7 @@ private slots:
     {
         TimerRecorder recorder;
         recorder.singleShot = false;
-        for (int i = 0; i < 3; ++i)
-            recorder.startTimer(0);
+        for (int i = 0; i < 3; ++i) recorder.startTimer(0);
         QVERIFY(dispatcher()->unregisterTimers(&recorder));
         QVERIFY(dispatcher()->registeredTimers(&recorder).isEmpty());
         QVERIFY(timersDueWithin(0));
@@ -359,8 +347,7 @@ private slots:
         victim.singleShot = false;
         int firstVictimTickPass = -1;
         victim.onTimer = [&] {
-            if (firstVictimTickPass < 0)
-                firstVictimTickPass = pass;
+            if (firstVictimTickPass < 0) firstVictimTickPass = pass;
         };
         int killerPass = -1;
         int victimId = 0;
@@ -450,10 +437,13 @@ private slots:
         bool delivered = false;
         std::unique_ptr<QThread> poster(QThread::create([&] {
             QThread::msleep(30); // let the main thread block first
-            QMetaObject::invokeMethod(&receiver, [&] {
+            QMetaObject::invokeMethod(
+                &receiver,
+                [&] {
                 delivered = true;
                 loop.exit(0);
-            }, Qt::QueuedConnection);
+                },
+                Qt::QueuedConnection);
         }));
         poster->start();
         QCOMPARE(loop.exec(), 0);
@@ -464,8 +454,7 @@ private slots:
 
     void singleBlockingPassDeliversTheEventThatWokeIt()
     {
-        if (!expectEpollDispatcher())
-            QSKIP("ours: Qt's unix dispatcher leaves the event for the next pass");
+        if (!expectEpollDispatcher()) QSKIP("ours: Qt's unix dispatcher leaves the event for the next pass");
         // Consume wake-ups left by earlier tests, so that only the post below can end the wait.
         for (int i = 0; i < 3; ++i)
             while (dispatcher()->processEvents(QEventLoop::AllEvents)) {}
@@ -474,7 +463,8 @@ private slots:
         bool delivered = false;
         std::unique_ptr<QThread> poster(QThread::create([&] {
             QThread::msleep(30);
-            QMetaObject::invokeMethod(&receiver, [&] { delivered = true; }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                &receiver, [&] { delivered = true; }, Qt::QueuedConnection);
         }));
         poster->start();
         dispatcher()->processEvents(QEventLoop::WaitForMoreEvents);
@@ -491,8 +481,7 @@ private slots:
         std::unique_ptr<QThread> poster(QThread::create([&] {
             for (int i = 0; i < kPosts; ++i) {
                 QCoreApplication::postEvent(&sink, new QEvent(kPingEvent));
-                if (i % 1000 == 0)
-                    QThread::usleep(200); // let the loop drain and block in between
+                if (i % 1000 == 0) QThread::usleep(200); // let the loop drain and block in between
             }
         }));
         poster->start();
@@ -513,19 +502,15 @@ private slots:
         std::vector<std::unique_ptr<QThread>> posters;
         for (int p = 0; p < kPosters; ++p) {
             posters.emplace_back(QThread::create([&] {
-                for (int i = 0; i < kPostsEach; ++i)
-                    QCoreApplication::postEvent(&sink, new QEvent(kPingEvent));
+                for (int i = 0; i < kPostsEach; ++i) QCoreApplication::postEvent(&sink, new QEvent(kPingEvent));
             }));
         }
         sink.onReceived = [&] {
-            if (sink.received.load() == kPosters * kPostsEach)
-                loop.exit(0);
+            if (sink.received.load() == kPosters * kPostsEach) loop.exit(0);
         };
-        for (auto &poster : posters)
-            poster->start();
+        for (auto &poster : posters) poster->start();
         const int exitCode = loop.exec();
-        for (auto &poster : posters)
-            poster->wait();
+        for (auto &poster : posters) poster->wait();
         QVERIFY(!rescuer.rescued());
         QCOMPARE(exitCode, 0);
         QCOMPARE(sink.received.load(), kPosters * kPostsEach);
@@ -542,8 +527,7 @@ private slots:
             mainDispatcher->interrupt();
         }));
         interrupter->start();
-        while (!interrupted && !rescuer.rescued())
-            mainDispatcher->processEvents(QEventLoop::WaitForMoreEvents);
+        while (!interrupted && !rescuer.rescued()) mainDispatcher->processEvents(QEventLoop::WaitForMoreEvents);
         interrupter->wait();
         QVERIFY(!rescuer.rescued());
     }
@@ -565,8 +549,7 @@ private slots:
         worker->start();
         const bool ended = worker->wait(10000);
         if (!ended) { // unstick it so the test fails instead of crashing
-            while (!worker->wait(100))
-                worker->eventDispatcher()->wakeUp();
+            while (!worker->wait(100)) worker->eventDispatcher()->wakeUp();
         }
         QVERIFY(ended);
         QVERIFY(finished);
@@ -584,8 +567,7 @@ private slots:
 
         bool fired = false;
         QTimer::singleShot(10, this, [&] { fired = true; });
-        while (!fired)
-            dispatcher()->processEvents(QEventLoop::WaitForMoreEvents);
+        while (!fired) dispatcher()->processEvents(QEventLoop::WaitForMoreEvents);
         QVERIFY(aboutToBlock >= 1);
         disconnect(c1);
         disconnect(c2);
@@ -598,8 +580,7 @@ private slots:
         timer.setSingleShot(true);
         connect(&timer, &QTimer::timeout, this, [&] { ++ticks; });
         timer.start(0);
-        for (int i = 0; i < 5; ++i)
-            dispatcher()->processEvents(QEventLoop::X11ExcludeTimers);
+        for (int i = 0; i < 5; ++i) dispatcher()->processEvents(QEventLoop::X11ExcludeTimers);
         QCOMPARE(ticks, 0);
         QTRY_COMPARE_WITH_TIMEOUT(ticks, 1, 5000);
     }
@@ -610,21 +591,23 @@ private slots:
         QCOMPARE(EpollEventDispatcher::installOnThread(&worker), expectEpollDispatcher());
         worker.start();
         QTRY_VERIFY_WITH_TIMEOUT(worker.eventDispatcher() != nullptr, 5000);
-        QCOMPARE(qobject_cast<EpollEventDispatcher *>(worker.eventDispatcher()) != nullptr,
-                 expectEpollDispatcher());
+        QCOMPARE(qobject_cast<EpollEventDispatcher *>(worker.eventDispatcher()) != nullptr, expectEpollDispatcher());
 
         auto *context = new QObject;
         context->moveToThread(&worker);
         std::atomic<int> zeroTicks{0};
         std::atomic<bool> timerFired{false};
         std::atomic<QThread *> ranOn{nullptr};
-        QMetaObject::invokeMethod(context, [&, context] {
+        QMetaObject::invokeMethod(
+            context,
+            [&, context] {
             ranOn = QThread::currentThread();
             auto *zero = new QTimer(context);
             connect(zero, &QTimer::timeout, context, [&] { ++zeroTicks; });
             zero->start(0);
             QTimer::singleShot(20, context, [&] { timerFired = true; });
-        }, Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
         QTRY_VERIFY_WITH_TIMEOUT(timerFired.load(), 5000);
         QCOMPARE(ranOn.load(), &worker);
         QVERIFY(zeroTicks.load() > 0);
@@ -633,11 +616,13 @@ private slots:
         constexpr int kCalls = 5000;
         std::atomic<int> calls{0};
         for (int i = 0; i < kCalls; ++i)
-            QMetaObject::invokeMethod(context, [&] { ++calls; }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                context, [&] { ++calls; }, Qt::QueuedConnection);
         QTRY_COMPARE_WITH_TIMEOUT(calls.load(), kCalls, 10000);
 
         // Deleted in its thread before quit(): a queued deleteLater could miss the loop.
-        QMetaObject::invokeMethod(context, [context] { delete context; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            context, [context] { delete context; }, Qt::BlockingQueuedConnection);
         worker.quit();
         QVERIFY(worker.wait(10000));
     }
@@ -658,7 +643,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(recorder->ticks.load() > before + 3, 5000);
         QCOMPARE(recorder->lastThread.load(), &worker);
 
-        QMetaObject::invokeMethod(recorder, [recorder] { delete recorder; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            recorder, [recorder] { delete recorder; }, Qt::BlockingQueuedConnection);
         worker.quit();
         QVERIFY(worker.wait(10000));
     }

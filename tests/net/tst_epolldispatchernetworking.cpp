@@ -66,8 +66,7 @@ bool roundTrip(QTcpSocket &client, const QByteArray &message)
     QEventLoop loop;
     QObject::connect(&client, &QTcpSocket::readyRead, &loop, [&] {
         received += client.readAll();
-        if (received.size() >= message.size())
-            loop.quit();
+        if (received.size() >= message.size()) loop.quit();
     });
     QTimer::singleShot(10000, &loop, &QEventLoop::quit);
     client.write(message);
@@ -81,7 +80,7 @@ class TestEpollDispatcherNetworking : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void tcpEchoRoundTripsArriveIntact()
     {
         EchoServer server;
@@ -100,8 +99,7 @@ private slots:
         QTcpSocket client;
         QVERIFY(connectClient(client, server.serverPort()));
         QByteArray payload(8 * 1024 * 1024, '\0');
-        for (int i = 0; i < payload.size(); ++i)
-            payload[i] = char(i * 31 + i / 4096);
+        for (int i = 0; i < payload.size(); ++i) payload[i] = char(i * 31 + i / 4096);
         QByteArray received;
         connect(&client, &QTcpSocket::readyRead, &client, [&] { received += client.readAll(); });
         client.write(payload);
@@ -168,11 +166,9 @@ private slots:
 
         QTcpSocket active;
         QVERIFY(connectClient(active, server.serverPort()));
-        for (int i = 0; i < 100; ++i)
-            QVERIFY(roundTrip(active, "beside the idle " + QByteArray::number(i)));
+        for (int i = 0; i < 100; ++i) QVERIFY(roundTrip(active, "beside the idle " + QByteArray::number(i)));
         // The idle ones were only idle, not forgotten.
-        for (int i : {0, kIdle / 2, kIdle - 1})
-            QVERIFY(roundTrip(*idle[i], "wake up " + QByteArray::number(i)));
+        for (int i : {0, kIdle / 2, kIdle - 1}) QVERIFY(roundTrip(*idle[i], "wake up " + QByteArray::number(i)));
     }
 
     void deletingSocketsInsideAnotherSocketsReadyReadOfTheSameBatch()
@@ -191,8 +187,7 @@ private slots:
         server.onFirstRead = [&](QTcpSocket *first) {
             survivor = first;
             for (auto &peer : server.accepted) {
-                if (peer && peer != first)
-                    delete peer.data(); // not deleteLater: gone while its readiness is pending
+                if (peer && peer != first) delete peer.data(); // not deleteLater: gone while its readiness is pending
             }
         };
         // All data reaches the kernel before the server's next pass, so every
@@ -206,14 +201,12 @@ private slots:
 
         // The survivor's client gets its echo; the others see the close.
         auto closedClients = [&] {
-            return std::count_if(clients.begin(), clients.end(), [](const auto &c) {
-                return c->state() == QAbstractSocket::UnconnectedState;
-            });
+            return std::count_if(clients.begin(), clients.end(),
+                                 [](const auto &c) { return c->state() == QAbstractSocket::UnconnectedState; });
         };
         QTRY_COMPARE_WITH_TIMEOUT(int(closedClients()), kClients - 1, 5000);
         for (auto &client : clients) {
-            if (client->state() != QAbstractSocket::ConnectedState)
-                continue;
+            if (client->state() != QAbstractSocket::ConnectedState) continue;
             QTRY_COMPARE_WITH_TIMEOUT(client->bytesAvailable(), qint64(10), 5000);
             QCOMPARE(client->readAll(), QByteArray("same batch"));
         }
@@ -232,8 +225,7 @@ private slots:
         QTimer busy;
         connect(&busy, &QTimer::timeout, this, [&] { ++zeroTicks; });
         busy.start(0);
-        for (int i = 0; i < 50; ++i)
-            QVERIFY(roundTrip(client, "while busy " + QByteArray::number(i)));
+        for (int i = 0; i < 50; ++i) QVERIFY(roundTrip(client, "while busy " + QByteArray::number(i)));
         QVERIFY(zeroTicks > 0);
     }
 
@@ -245,11 +237,11 @@ private slots:
         auto *server = new EchoServer;
         server->moveToThread(&worker);
         quint16 port = 0;
-        QMetaObject::invokeMethod(server, [server] { return server->listenLocal() ? server->serverPort() : quint16(0); },
-                                  Qt::BlockingQueuedConnection, &port);
+        QMetaObject::invokeMethod(
+            server, [server] { return server->listenLocal() ? server->serverPort() : quint16(0); },
+            Qt::BlockingQueuedConnection, &port);
         QVERIFY(port != 0);
-        QCOMPARE(qobject_cast<EpollEventDispatcher *>(worker.eventDispatcher()) != nullptr,
-                 expectEpollDispatcher());
+        QCOMPARE(qobject_cast<EpollEventDispatcher *>(worker.eventDispatcher()) != nullptr, expectEpollDispatcher());
 
         std::vector<std::unique_ptr<QTcpSocket>> clients;
         for (int c = 0; c < 5; ++c) {
@@ -261,7 +253,8 @@ private slots:
 
         clients.clear();
         // Deleted in its thread before quit(): a queued deleteLater could miss the loop.
-        QMetaObject::invokeMethod(server, [server] { delete server; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            server, [server] { delete server; }, Qt::BlockingQueuedConnection);
         worker.quit();
         QVERIFY(worker.wait(10000));
     }

@@ -31,8 +31,7 @@ struct SocketPair
     int fds[2] = {-1, -1};
     SocketPair()
     {
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0)
-            qFatal("socketpair failed");
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) qFatal("socketpair failed");
     }
     ~SocketPair()
     {
@@ -41,8 +40,7 @@ struct SocketPair
     }
     void closeEnd(int i)
     {
-        if (fds[i] >= 0)
-            close(fds[i]);
+        if (fds[i] >= 0) close(fds[i]);
         fds[i] = -1;
     }
     bool send(int end, const char *data = "x") { return write(fds[end], data, strlen(data)) > 0; }
@@ -51,8 +49,7 @@ struct SocketPair
         char buffer[4096];
         int total = 0;
         ssize_t n;
-        while ((n = read(fds[end], buffer, sizeof buffer)) > 0)
-            total += int(n);
+        while ((n = read(fds[end], buffer, sizeof buffer)) > 0) total += int(n);
         return total;
     }
 };
@@ -73,8 +70,7 @@ struct TcpPair
             || getsockname(listener, reinterpret_cast<sockaddr *>(&addr), &len) != 0)
             qFatal("listen failed");
         client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (::connect(client, reinterpret_cast<sockaddr *>(&addr), len) != 0)
-            qFatal("connect failed");
+        if (::connect(client, reinterpret_cast<sockaddr *>(&addr), len) != 0) qFatal("connect failed");
         server = accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
         close(listener);
     }
@@ -89,11 +85,9 @@ struct CountingNotifier
 {
     std::unique_ptr<QSocketNotifier> notifier;
     int activations = 0;
-    CountingNotifier(int fd, QSocketNotifier::Type type)
-        : notifier(std::make_unique<QSocketNotifier>(fd, type))
+    CountingNotifier(int fd, QSocketNotifier::Type type) : notifier(std::make_unique<QSocketNotifier>(fd, type))
     {
-        QObject::connect(notifier.get(), &QSocketNotifier::activated, notifier.get(),
-                         [this] { ++activations; });
+        QObject::connect(notifier.get(), &QSocketNotifier::activated, notifier.get(), [this] { ++activations; });
     }
 };
 
@@ -106,8 +100,7 @@ bool pollPassed()
 {
     SocketPair pair;
     CountingNotifier barrier(pair.fds[0], QSocketNotifier::Read);
-    if (!pair.send(1))
-        return false;
+    if (!pair.send(1)) return false;
     return QTest::qWaitFor([&] { return barrier.activations > 0; }, 5000);
 }
 
@@ -117,7 +110,7 @@ class TestEpollDispatcherSockets : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void readAndWriteNotifiersOnOneFdBothFire()
     {
         SocketPair pair;
@@ -150,11 +143,10 @@ private slots:
         QVERIFY(pollPassed());
         QCOMPARE(urgent.activations, 0);
 
-        QObject::connect(urgent.notifier.get(), &QSocketNotifier::activated, urgent.notifier.get(),
-                         [&] {
-                             char byte;
-                             recv(tcp.server, &byte, 1, MSG_OOB); // clear the urgent mark
-                         });
+        QObject::connect(urgent.notifier.get(), &QSocketNotifier::activated, urgent.notifier.get(), [&] {
+            char byte;
+            recv(tcp.server, &byte, 1, MSG_OOB); // clear the urgent mark
+        });
         const char byte = '!';
         QCOMPARE(send(tcp.client, &byte, 1, MSG_OOB), ssize_t(1));
         QTRY_VERIFY_WITH_TIMEOUT(urgent.activations > 0, 5000);
@@ -182,16 +174,19 @@ private slots:
         CountingNotifier readerB(b.fds[0], QSocketNotifier::Read);
         bool toggled = false;
         auto toggleOther = [&](CountingNotifier &other) {
-            if (toggled)
-                return;
+            if (toggled) return;
             toggled = true;
             other.notifier->setEnabled(false);
             other.notifier->setEnabled(true);
         };
-        QObject::connect(readerA.notifier.get(), &QSocketNotifier::activated, readerA.notifier.get(),
-                         [&] { a.drain(0); toggleOther(readerB); });
-        QObject::connect(readerB.notifier.get(), &QSocketNotifier::activated, readerB.notifier.get(),
-                         [&] { b.drain(0); toggleOther(readerA); });
+        QObject::connect(readerA.notifier.get(), &QSocketNotifier::activated, readerA.notifier.get(), [&] {
+            a.drain(0);
+            toggleOther(readerB);
+        });
+        QObject::connect(readerB.notifier.get(), &QSocketNotifier::activated, readerB.notifier.get(), [&] {
+            b.drain(0);
+            toggleOther(readerA);
+        });
         QVERIFY(a.send(1));
         QVERIFY(b.send(1));
         // Level-triggered: dropping it from this batch must not lose the data.
@@ -207,20 +202,17 @@ private slots:
         for (int i = 0; i < kPairs; ++i) {
             pairs.push_back(std::make_unique<SocketPair>());
             notifiers.push_back(std::make_unique<QSocketNotifier>(pairs.back()->fds[0], QSocketNotifier::Read));
-            QObject::connect(notifiers.back().get(), &QSocketNotifier::activated, notifiers.back().get(),
-                             [&, i] {
-                                 ++activations;
-                                 pairs[i]->drain(0);
-                                 // Whoever runs first deletes everyone else, whose
-                                 // readiness is already in this batch.
-                                 for (int j = 0; j < kPairs; ++j) {
-                                     if (j != i)
-                                         notifiers[j].reset();
-                                 }
-                             });
+            QObject::connect(notifiers.back().get(), &QSocketNotifier::activated, notifiers.back().get(), [&, i] {
+                ++activations;
+                pairs[i]->drain(0);
+                // Whoever runs first deletes everyone else, whose
+                // readiness is already in this batch.
+                for (int j = 0; j < kPairs; ++j) {
+                    if (j != i) notifiers[j].reset();
+                }
+            });
         }
-        for (auto &pair : pairs)
-            QVERIFY(pair->send(1));
+        for (auto &pair : pairs) QVERIFY(pair->send(1));
         // One pass sees all of them ready.
         dispatcher()->processEvents(QEventLoop::AllEvents);
         QCOMPARE(activations, 1);
@@ -248,8 +240,7 @@ private slots:
         int reusedFd = -1;
 
         auto replace = [&](std::unique_ptr<CountingNotifier> &victim, SocketPair &victimPair) {
-            if (newcomer)
-                return;
+            if (newcomer) return;
             reusedFd = victimPair.fds[0];
             if (order == 0) {
                 victim.reset();
@@ -268,10 +259,14 @@ private slots:
             // Same fd number, nothing to read: the old readiness is not its own.
             newcomer = std::make_unique<CountingNotifier>(reusedFd, QSocketNotifier::Read);
         };
-        QObject::connect(firstReader->notifier.get(), &QSocketNotifier::activated, firstReader->notifier.get(),
-                         [&] { first.drain(0); replace(secondReader, second); });
-        QObject::connect(secondReader->notifier.get(), &QSocketNotifier::activated, secondReader->notifier.get(),
-                         [&] { second.drain(0); replace(firstReader, first); });
+        QObject::connect(firstReader->notifier.get(), &QSocketNotifier::activated, firstReader->notifier.get(), [&] {
+            first.drain(0);
+            replace(secondReader, second);
+        });
+        QObject::connect(secondReader->notifier.get(), &QSocketNotifier::activated, secondReader->notifier.get(), [&] {
+            second.drain(0);
+            replace(firstReader, first);
+        });
         QVERIFY(first.send(1));
         QVERIFY(second.send(1));
 
@@ -307,8 +302,7 @@ private slots:
         QObject::connect(reader.notifier.get(), &QSocketNotifier::activated, reader.notifier.get(), [&] {
             char byte;
             lastRead = read(pair.fds[0], &byte, 1);
-            if (lastRead == 0)
-                reader.notifier->setEnabled(false); // EOF stays readable forever
+            if (lastRead == 0) reader.notifier->setEnabled(false); // EOF stays readable forever
         });
         pair.closeEnd(1);
         QTRY_COMPARE_WITH_TIMEOUT(lastRead, ssize_t(0), 5000);
@@ -339,17 +333,14 @@ private slots:
         bool nested = false;
         auto onA = [&] {
             a.drain(0);
-            if (nested)
-                return;
+            if (nested) return;
             nested = true;
             // B is pending in the outer batch and still readable: the nested
             // pass sees it again. It must be activated once, not twice.
-            for (int i = 0; i < 3; ++i)
-                dispatcher()->processEvents(QEventLoop::AllEvents);
+            for (int i = 0; i < 3; ++i) dispatcher()->processEvents(QEventLoop::AllEvents);
         };
         auto onB = [&] {
-            if (b.drain(0) == 0)
-                ++spuriousB;
+            if (b.drain(0) == 0) ++spuriousB;
             if (!nested) { // B came first: swap roles so A's handler nests next time
                 QVERIFY(a.send(1));
             }
@@ -382,8 +373,7 @@ private slots:
         SocketPair pair;
         CountingNotifier reader(pair.fds[0], QSocketNotifier::Read);
         QVERIFY(pair.send(1));
-        for (int i = 0; i < 3; ++i)
-            dispatcher()->processEvents(QEventLoop::ExcludeSocketNotifiers);
+        for (int i = 0; i < 3; ++i) dispatcher()->processEvents(QEventLoop::ExcludeSocketNotifiers);
         QCOMPARE(reader.activations, 0);
 
         // A blocking pass that excludes sockets must wait for the timer, not
@@ -396,8 +386,7 @@ private slots:
             ++passes;
         }
         QCOMPARE(reader.activations, 0);
-        if (expectEpollDispatcher())
-            QVERIFY2(passes <= 3, qPrintable(QString::number(passes)));
+        if (expectEpollDispatcher()) QVERIFY2(passes <= 3, qPrintable(QString::number(passes)));
 
         QTRY_VERIFY_WITH_TIMEOUT(reader.activations > 0, 5000);
     }
@@ -412,7 +401,8 @@ private slots:
         bool timerFired = false;
         bool postDelivered = false;
         QTimer::singleShot(5, this, [&] { timerFired = true; });
-        QMetaObject::invokeMethod(this, [&] { postDelivered = true; }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [&] { postDelivered = true; }, Qt::QueuedConnection);
         QVERIFY(pair.send(1));
         QElapsedTimer clock;
         clock.start();
@@ -446,8 +436,7 @@ private slots:
     void watchedDescriptorsFollowEnabledNotifiers()
     {
         auto *epoll = qobject_cast<EpollEventDispatcher *>(dispatcher());
-        if (!epoll)
-            QSKIP("EpollEventDispatcher only");
+        if (!epoll) QSKIP("EpollEventDispatcher only");
         const int before = epoll->watchedDescriptorCount();
         SocketPair pair;
         QSocketNotifier reader(pair.fds[0], QSocketNotifier::Read);

@@ -59,12 +59,16 @@ QByteArray upgradeRequest(const QByteArray &extraHeaders = QByteArray(), const Q
 class RawClient
 {
 public:
-    struct Frame {
+    struct Frame
+    {
         bool fin = false;
         int opcode = -1;
         bool masked = false;
         QByteArray payload;
-        quint16 closeCode() const { return payload.size() >= 2 ? quint16((uchar(payload[0]) << 8) | uchar(payload[1])) : 0; }
+        quint16 closeCode() const
+        {
+            return payload.size() >= 2 ? quint16((uchar(payload[0]) << 8) | uchar(payload[1])) : 0;
+        }
     };
 
     QByteArray in;       // received, not yet taken
@@ -84,30 +88,37 @@ public:
         a.sin_port = htons(port);
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         if (::connect(m_fd, reinterpret_cast<sockaddr *>(&a), sizeof a) < 0 && errno != EINPROGRESS) return false;
-        return QTest::qWaitFor([&] {
+        return QTest::qWaitFor(
+            [&] {
             pollfd p{m_fd, POLLOUT, 0};
             if (::poll(&p, 1, 0) != 1) return false;
             int err = 0;
             socklen_t len = sizeof err;
             ::getsockopt(m_fd, SOL_SOCKET, SO_ERROR, &err, &len);
             return err == 0;
-        }, 5000);
+            },
+            5000);
     }
 
     bool sendAll(const QByteArray &data, int timeoutMs = 10000)
     {
         qsizetype off = 0;
         bool failed = false;
-        const bool done = QTest::qWaitFor([&] {
+        const bool done = QTest::qWaitFor(
+            [&] {
             while (off < data.size()) {
                 const ssize_t n = ::send(m_fd, data.constData() + off, size_t(data.size() - off), MSG_NOSIGNAL);
-                if (n > 0) { off += n; continue; }
+                if (n > 0) {
+                    off += n;
+                    continue;
+                }
                 if (n < 0 && (errno == EAGAIN || errno == EINTR)) return false;
                 failed = true;
                 return true;
             }
             return true;
-        }, timeoutMs);
+            },
+            timeoutMs);
         return done && !failed;
     }
 
@@ -117,17 +128,31 @@ public:
         char buf[65536];
         for (;;) {
             const ssize_t n = ::recv(m_fd, buf, sizeof buf, 0);
-            if (n > 0) { in.append(buf, n); received += n; continue; }
-            if (n == 0) eof = true;
-            else if (errno == EINTR) continue;
-            else if (errno != EAGAIN && errno != EWOULDBLOCK) { eof = true; reset = errno == ECONNRESET; }
+            if (n > 0) {
+                in.append(buf, n);
+                received += n;
+                continue;
+            }
+            if (n == 0)
+                eof = true;
+            else if (errno == EINTR)
+                continue;
+            else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                eof = true;
+                reset = errno == ECONNRESET;
+            }
             return;
         }
     }
 
     bool waitFor(const std::function<bool()> &condition, int timeoutMs = 5000)
     {
-        return QTest::qWaitFor([&] { pump(); return condition(); }, timeoutMs);
+        return QTest::qWaitFor(
+            [&] {
+            pump();
+            return condition();
+            },
+            timeoutMs);
     }
 
     // The response head (through the blank line), taken from `in`.
@@ -180,11 +205,19 @@ public:
     std::optional<Frame> waitForFrame(int timeoutMs = 5000)
     {
         std::optional<Frame> f;
-        waitFor([&] { f = takeFrame(); return f.has_value(); }, timeoutMs);
+        waitFor(
+            [&] {
+            f = takeFrame();
+            return f.has_value();
+            },
+            timeoutMs);
         return f;
     }
 
-    bool waitForEof(int timeoutMs = 5000) { return waitFor([&] { return eof; }, timeoutMs); }
+    bool waitForEof(int timeoutMs = 5000)
+    {
+        return waitFor([&] { return eof; }, timeoutMs);
+    }
 
     // Closes with SO_LINGER 0: the peer gets a TCP reset.
     void resetNow()
@@ -208,7 +241,8 @@ private:
 };
 
 // What the server saw on one connection.
-struct ServerSide {
+struct ServerSide
+{
     QPointer<WebSocketConnection> connection;
     QStringList texts;
     QList<QByteArray> binaries;
@@ -225,14 +259,12 @@ struct ServerSide {
 bool loopPassed()
 {
     int fds[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0)
-        return false;
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) return false;
     bool fired = false;
     {
         QSocketNotifier barrier(fds[0], QSocketNotifier::Read);
         QObject::connect(&barrier, &QSocketNotifier::activated, &barrier, [&] { fired = true; });
-        if (write(fds[1], "x", 1) == 1)
-            fired = QTest::qWaitFor([&] { return fired; }, 5000);
+        if (write(fds[1], "x", 1) == 1) fired = QTest::qWaitFor([&] { return fired; }, 5000);
     }
     close(fds[0]);
     close(fds[1]);
@@ -250,7 +282,7 @@ class tst_WebSocketConnection : public QObject
     std::vector<std::unique_ptr<ServerSide>> m_sides;
     bool m_echo = true;
     std::function<void(ServerSide *)> m_onAccept;
-    int m_insideCall = 0;         // > 0 while a test is inside a WebSocketConnection call
+    int m_insideCall = 0; // > 0 while a test is inside a WebSocketConnection call
     int m_synchronousDisconnects = 0;
 
     // Runs f as "inside a call": a disconnected() emitted meanwhile is synchronous.
@@ -316,7 +348,8 @@ class tst_WebSocketConnection : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QCOMPARE(qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance()) != nullptr, expectEpollDispatcher());
+        QCOMPARE(qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance()) != nullptr,
+                 expectEpollDispatcher());
         m_server = new HttpServer(this);
         Router::WebSocketRoute route;
         route.accept = [this](WebSocketConnection *ws, const HttpRequest &, const Router::Params &) { accept(ws); };
@@ -347,7 +380,8 @@ private Q_SLOTS:
         QStringList texts;
         QList<QByteArray> binaries;
         connect(client.get(), &QWebSocket::textMessageReceived, this, [&](const QString &t) { texts.append(t); });
-        connect(client.get(), &QWebSocket::binaryMessageReceived, this, [&](const QByteArray &b) { binaries.append(b); });
+        connect(client.get(), &QWebSocket::binaryMessageReceived, this,
+                [&](const QByteArray &b) { binaries.append(b); });
         QByteArray bin;
         for (int i = 0; i < 256; ++i) bin.append(char(i));
         client->sendTextMessage(QStringLiteral("hello"));
@@ -368,7 +402,8 @@ private Q_SLOTS:
         QVERIFY(client);
         QStringList texts;
         connect(client.get(), &QWebSocket::textMessageReceived, this, [&](const QString &t) { texts.append(t); });
-        const QString text = QStringLiteral("h\u00e9llo w\u00f6rld \u2713 \u03ba\u1f79\u03c3\u03bc\u03b5 ") + QString::fromUcs4(U"\U0001F600", 1);
+        const QString text = QStringLiteral("h\u00e9llo w\u00f6rld \u2713 \u03ba\u1f79\u03c3\u03bc\u03b5 ")
+                           + QString::fromUcs4(U"\U0001F600", 1);
         client->sendTextMessage(text);
         QTRY_COMPARE(texts.size(), 1);
         QCOMPARE(side()->texts.value(0), text);
@@ -389,7 +424,8 @@ private Q_SLOTS:
         QVERIFY(client);
         QList<QByteArray> binaries;
         QStringList texts;
-        connect(client.get(), &QWebSocket::binaryMessageReceived, this, [&](const QByteArray &b) { binaries.append(b); });
+        connect(client.get(), &QWebSocket::binaryMessageReceived, this,
+                [&](const QByteArray &b) { binaries.append(b); });
         connect(client.get(), &QWebSocket::textMessageReceived, this, [&](const QString &t) { texts.append(t); });
         QByteArray payload(size, Qt::Uninitialized);
         for (int i = 0; i < size; ++i) payload[i] = char('a' + (i * 7) % 26);
@@ -443,9 +479,11 @@ private Q_SLOTS:
     {
         QTest::addColumn<int>("payloadSize");
         QTest::addColumn<int>("cut"); // bytes of the second frame sent with the first
-        for (int cut = 1; cut < 6; ++cut) QTest::newRow(qPrintable(QStringLiteral("7-bit, cut %1").arg(cut))) << 5 << cut;
+        for (int cut = 1; cut < 6; ++cut)
+            QTest::newRow(qPrintable(QStringLiteral("7-bit, cut %1").arg(cut))) << 5 << cut;
         for (int cut : {2, 3, 5, 7}) QTest::newRow(qPrintable(QStringLiteral("16-bit, cut %1").arg(cut))) << 300 << cut;
-        for (int cut : {3, 9, 11, 13}) QTest::newRow(qPrintable(QStringLiteral("64-bit, cut %1").arg(cut))) << 70000 << cut;
+        for (int cut : {3, 9, 11, 13})
+            QTest::newRow(qPrintable(QStringLiteral("64-bit, cut %1").arg(cut))) << 70000 << cut;
     }
     void frameHeaderSplitAcrossReadsIsReassembled()
     {
@@ -495,9 +533,11 @@ private Q_SLOTS:
         m_echo = false;
         auto client = openClient();
         QVERIFY(client);
-        for (int i = 0; i < 10000; ++i) client->sendTextMessage(QStringLiteral("m%1").arg(i) + QString(i % 13, QLatin1Char('.')));
+        for (int i = 0; i < 10000; ++i)
+            client->sendTextMessage(QStringLiteral("m%1").arg(i) + QString(i % 13, QLatin1Char('.')));
         QTRY_COMPARE_WITH_TIMEOUT(side()->texts.size(), 10000, 10000);
-        for (int i = 0; i < 10000; ++i) QCOMPARE(side()->texts[i], QStringLiteral("m%1").arg(i) + QString(i % 13, QLatin1Char('.')));
+        for (int i = 0; i < 10000; ++i)
+            QCOMPARE(side()->texts[i], QStringLiteral("m%1").arg(i) + QString(i % 13, QLatin1Char('.')));
         QCOMPARE(side()->connection->state(), QAbstractSocket::ConnectedState);
     }
 
@@ -729,7 +769,8 @@ private Q_SLOTS:
         QCOMPARE(ws->state(), QAbstractSocket::ClosingState);
         QCOMPARE(side()->disconnects, 0);
         // ...and drops us once closeTimeoutMs has passed.
-        QTRY_VERIFY_WITH_TIMEOUT(ws->state() == QAbstractSocket::UnconnectedState, WebSocketConnection::closeTimeoutMs + 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(ws->state() == QAbstractSocket::UnconnectedState,
+                                 WebSocketConnection::closeTimeoutMs + 2000);
         QTRY_COMPARE(side()->disconnects, 1);
         QCOMPARE(ws->closeCode(), quint16(QWebSocketProtocol::CloseCodeNormal));
         QVERIFY(raw.waitForEof());
@@ -758,8 +799,10 @@ private Q_SLOTS:
     {
         m_echo = false;
         m_onAccept = [](ServerSide *s) {
-            QObject::connect(s->connection, &WebSocketConnection::textMessageReceived, s->connection, [s](const QString &t) {
-                if (t == QLatin1String("stop")) s->connection->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("no"));
+            QObject::connect(s->connection, &WebSocketConnection::textMessageReceived, s->connection,
+                             [s](const QString &t) {
+                if (t == QLatin1String("stop"))
+                    s->connection->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("no"));
             });
         };
         RawClient raw;

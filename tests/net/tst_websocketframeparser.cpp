@@ -39,7 +39,8 @@ QByteArray header64(uchar firstByte, quint64 length)
     return out + kKey;
 }
 
-struct Outcome {
+struct Outcome
+{
     QList<Message> messages;
     bool overConsumed = false; // feed() claimed more bytes than it was given
     qsizetype leftover = 0;    // bytes the caller still holds
@@ -51,7 +52,10 @@ Outcome feedInChunks(WebSocketFrameParser &parser, const QByteArray &stream, qsi
 {
     Outcome out;
     QByteArray held;
-    const auto sink = [&](Message &&m) { out.messages.append(std::move(m)); return true; };
+    const auto sink = [&](Message &&m) {
+        out.messages.append(std::move(m));
+        return true;
+    };
     for (qsizetype at = 0; at < stream.size() && !parser.hasError(); at += chunk) {
         held += stream.mid(at, chunk);
         const qsizetype used = parser.feed(held.constData(), held.size(), sink);
@@ -76,12 +80,12 @@ QByteArray mixedStream()
     QByteArray s;
     s += frame(Text, "Hello");
     s += frame(Ping, "");
-    s += frame(Binary, QByteArray(200, 'b'));         // 16-bit length
+    s += frame(Binary, QByteArray(200, 'b')); // 16-bit length
     s += frame(Text, "frag", false);
-    s += frame(Pong, "p");                             // control inside a fragmented message
+    s += frame(Pong, "p"); // control inside a fragmented message
     s += frame(Continuation, QByteArray(300, 'x'), false);
-    s += frame(Continuation, "\xCE\xBA", true);        // "κ"
-    s += frame(Binary, QByteArray(70000, 'z'));        // 64-bit length
+    s += frame(Continuation, "\xCE\xBA", true); // "κ"
+    s += frame(Binary, QByteArray(70000, 'z')); // 64-bit length
     s += frame(Text, "");
     s += frame(Close, closePayload(1000, "bye"));
     return s;
@@ -113,7 +117,10 @@ private Q_SLOTS:
         const QByteArray bytes("\x81\x05\x48\x65\x6c\x6c\x6f", 7);
         WebSocketFrameParser p;
         int delivered = 0;
-        const qsizetype used = p.feed(bytes.constData(), bytes.size(), [&](Message &&) { ++delivered; return true; });
+        const qsizetype used = p.feed(bytes.constData(), bytes.size(), [&](Message &&) {
+            ++delivered;
+            return true;
+        });
         QVERIFY(p.hasError());
         QCOMPARE(p.errorCode(), QWebSocketProtocol::CloseCodeProtocolError);
         QCOMPARE(used, 0);
@@ -200,7 +207,13 @@ private Q_SLOTS:
         WebSocketFrameParser p;
         // One byte short: nothing is consumed, nothing delivered.
         int delivered = 0;
-        QCOMPARE(p.feed(bytes.constData(), bytes.size() - 1, [&](Message &&) { ++delivered; return true; }), 0);
+        QCOMPARE(p.feed(
+                     bytes.constData(), bytes.size() - 1,
+                     [&](Message &&) {
+            ++delivered;
+            return true;
+                     }),
+                 0);
         QCOMPARE(delivered, 0);
         const Outcome o = feedWhole(p, bytes);
         QVERIFY(!p.hasError());
@@ -231,9 +244,13 @@ private Q_SLOTS:
         for (qsizetype cut = 1; cut < stream.size(); cut += (cut < 400 || stream.size() - cut < 400) ? 1 : 97) {
             WebSocketFrameParser p;
             QList<Message> got;
-            const auto sink = [&](Message &&m) { got.append(std::move(m)); return true; };
+            const auto sink = [&](Message &&m) {
+                got.append(std::move(m));
+                return true;
+            };
             const qsizetype used = p.feed(stream.constData(), cut, sink);
-            QVERIFY2(used >= 0 && used <= cut, qPrintable(QStringLiteral("feed(%1 bytes) consumed %2").arg(cut).arg(used)));
+            QVERIFY2(used >= 0 && used <= cut,
+                     qPrintable(QStringLiteral("feed(%1 bytes) consumed %2").arg(cut).arg(used)));
             const QByteArray rest = stream.mid(used);
             QCOMPARE(p.feed(rest.constData(), rest.size(), sink), rest.size());
             QVERIFY2(!p.hasError(), qPrintable(QStringLiteral("cut at %1: %2").arg(cut).arg(p.errorString())));
@@ -283,8 +300,12 @@ private Q_SLOTS:
             WebSocketFrameParser p;
             int delivered = 0;
             const QByteArray prefix = frameBytes.left(n); // its own buffer: nothing readable past n
-            const qsizetype used = p.feed(prefix.constData(), prefix.size(), [&](Message &&) { ++delivered; return true; });
-            QVERIFY2(used == 0, qPrintable(QStringLiteral("%1 of %2 bytes: consumed %3").arg(n).arg(frameBytes.size()).arg(used)));
+            const qsizetype used = p.feed(prefix.constData(), prefix.size(), [&](Message &&) {
+                ++delivered;
+                return true;
+            });
+            QVERIFY2(used == 0,
+                     qPrintable(QStringLiteral("%1 of %2 bytes: consumed %3").arg(n).arg(frameBytes.size()).arg(used)));
             QCOMPARE(delivered, 0);
             QVERIFY(!p.hasError());
         }
@@ -322,7 +343,8 @@ private Q_SLOTS:
     void fragmentsExactlyAtLimitAreAccepted()
     {
         WebSocketFrameParser p(100);
-        const Outcome o = feedWhole(p, frame(Text, QByteArray(60, 'a'), false) + frame(Continuation, QByteArray(40, 'b')));
+        const Outcome o = feedWhole(p,
+                                    frame(Text, QByteArray(60, 'a'), false) + frame(Continuation, QByteArray(40, 'b')));
         QVERIFY(!p.hasError());
         QCOMPARE(o.messages.size(), 1);
         QCOMPARE(o.messages[0].text.size(), 100);
@@ -377,7 +399,8 @@ private Q_SLOTS:
     void continuationAfterCompletedMessageIsProtocolError()
     {
         WebSocketFrameParser p;
-        const Outcome o = feedWhole(p, frame(Text, "Hel", false) + frame(Continuation, "lo") + frame(Continuation, "!"));
+        const Outcome o = feedWhole(p,
+                                    frame(Text, "Hel", false) + frame(Continuation, "lo") + frame(Continuation, "!"));
         QVERIFY(p.hasError());
         QCOMPARE(p.errorCode(), QWebSocketProtocol::CloseCodeProtocolError);
         QCOMPARE(o.messages.size(), 1);
@@ -414,7 +437,8 @@ private Q_SLOTS:
     {
         QFETCH(int, opcode);
         WebSocketFrameParser p;
-        const Outcome o = feedWhole(p, frame(uchar(opcode), opcode == Close ? closePayload(1000) : QByteArray("hi"), true, false));
+        const Outcome o = feedWhole(p, frame(uchar(opcode), opcode == Close ? closePayload(1000) : QByteArray("hi"),
+                                             true, false));
         QVERIFY(p.hasError());
         QCOMPARE(p.errorCode(), QWebSocketProtocol::CloseCodeProtocolError);
         QCOMPARE(o.messages.size(), 0);
@@ -558,7 +582,8 @@ private Q_SLOTS:
     void invalidUtf8TextIsWrongDatatype_data()
     {
         QTest::addColumn<QByteArray>("bytes");
-        QTest::newRow("overlong slash C0 AF") << QByteArray("a\xC0\xAF" "b");
+        QTest::newRow("overlong slash C0 AF") << QByteArray("a\xC0\xAF"
+                                                            "b");
         QTest::newRow("overlong 3-byte E0 80 AF") << QByteArray("\xE0\x80\xAF");
         QTest::newRow("overlong 4-byte F0 80 80 AF") << QByteArray("\xF0\x80\x80\xAF");
         QTest::newRow("overlong NUL C0 80") << QByteArray("\xC0\x80", 2);
@@ -568,7 +593,8 @@ private Q_SLOTS:
         QTest::newRow("truncated 2-byte at end") << QByteArray("abc\xCE");
         QTest::newRow("truncated 3-byte at end") << QByteArray("\xE2\x82");
         QTest::newRow("truncated 4-byte at end") << QByteArray("\xF0\x9F\x98");
-        QTest::newRow("truncated in the middle") << QByteArray("\xE2\x82" "abc");
+        QTest::newRow("truncated in the middle") << QByteArray("\xE2\x82"
+                                                               "abc");
         QTest::newRow("lone continuation 80") << QByteArray("\x80");
         QTest::newRow("FF") << QByteArray("\xFF");
         QTest::newRow("FE") << QByteArray("x\xFE");
@@ -588,13 +614,15 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<QString>("text");
-        QTest::newRow("kosme") << QByteArray("\xCE\xBA\xE1\xBD\xB9\xCF\x83\xCE\xBC\xCE\xB5") << QStringLiteral("\u03ba\u1f79\u03c3\u03bc\u03b5");
+        QTest::newRow("kosme") << QByteArray("\xCE\xBA\xE1\xBD\xB9\xCF\x83\xCE\xBC\xCE\xB5")
+                               << QStringLiteral("\u03ba\u1f79\u03c3\u03bc\u03b5");
         QTest::newRow("emoji") << QByteArray("\xF0\x9F\x98\x80") << QString::fromUcs4(U"\U0001F600", 1);
         QTest::newRow("U+10FFFF") << QByteArray("\xF4\x8F\xBF\xBF") << QString::fromUcs4(U"\U0010FFFF", 1);
         QTest::newRow("noncharacter U+FFFF") << QByteArray("\xEF\xBF\xBF") << QString(QChar(0xFFFF));
         QTest::newRow("NUL") << QByteArray("a\0b", 3) << QString(QStringLiteral("a") + QChar(0) + QStringLiteral("b"));
         // U+FEFF is an ordinary character in a WebSocket text message: it must survive.
-        QTest::newRow("leading U+FEFF") << QByteArray("\xEF\xBB\xBFhi") << QString(QChar(0xFEFF) + QStringLiteral("hi"));
+        QTest::newRow("leading U+FEFF") << QByteArray("\xEF\xBB\xBFhi")
+                                        << QString(QChar(0xFEFF) + QStringLiteral("hi"));
     }
     void validUtf8TextIsDeliveredExactly()
     {
@@ -612,7 +640,8 @@ private Q_SLOTS:
         // Each fragment alone is invalid; the message as a whole is valid.
         WebSocketFrameParser p;
         const Outcome o = feedWhole(p, frame(Text, "a\xF0\x9F", false) + frame(Continuation, "\x98", false)
-                                           + frame(Continuation, "\x80" "b"));
+                                           + frame(Continuation, "\x80"
+                                                                 "b"));
         QVERIFY2(!p.hasError(), qPrintable(p.errorString()));
         QCOMPARE(o.messages.size(), 1);
         QCOMPARE(o.messages[0].text, QStringLiteral("a") + QString::fromUcs4(U"\U0001F600", 1) + QStringLiteral("b"));
@@ -634,12 +663,18 @@ private Q_SLOTS:
         const QByteArray stream = a + b + c;
         WebSocketFrameParser p;
         QList<Message> got;
-        qsizetype used = p.feed(stream.constData(), stream.size(), [&](Message &&m) { got.append(std::move(m)); return false; });
+        qsizetype used = p.feed(stream.constData(), stream.size(), [&](Message &&m) {
+            got.append(std::move(m));
+            return false;
+        });
         QCOMPARE(used, a.size());
         QCOMPARE(got.size(), 1);
         QVERIFY(!p.hasError());
         // The caller may resume with the rest.
-        used = p.feed(stream.constData() + a.size(), stream.size() - a.size(), [&](Message &&m) { got.append(std::move(m)); return true; });
+        used = p.feed(stream.constData() + a.size(), stream.size() - a.size(), [&](Message &&m) {
+            got.append(std::move(m));
+            return true;
+        });
         QCOMPARE(used, b.size() + c.size());
         QCOMPARE(got.size(), 3);
         QCOMPARE(got[1].kind, Kind::Ping);
@@ -652,7 +687,10 @@ private Q_SLOTS:
         const QByteArray stream = a + b + c;
         WebSocketFrameParser p;
         QList<Message> got;
-        const qsizetype used = p.feed(stream.constData(), stream.size(), [&](Message &&m) { got.append(std::move(m)); return false; });
+        const qsizetype used = p.feed(stream.constData(), stream.size(), [&](Message &&m) {
+            got.append(std::move(m));
+            return false;
+        });
         QCOMPARE(used, a.size() + b.size());
         QCOMPARE(got.size(), 1);
         QCOMPARE(p.pendingMessageBytes(), 2);
@@ -664,7 +702,10 @@ private Q_SLOTS:
         const QByteArray stream = good + frame(Text, "bad", true, false) + frame(Text, "never");
         WebSocketFrameParser p;
         QList<Message> got;
-        const auto sink = [&](Message &&m) { got.append(std::move(m)); return true; };
+        const auto sink = [&](Message &&m) {
+            got.append(std::move(m));
+            return true;
+        };
         QCOMPARE(p.feed(stream.constData(), stream.size(), sink), good.size());
         QVERIFY(p.hasError());
         QVERIFY(!p.errorString().isEmpty());

@@ -32,24 +32,21 @@ public:
     {
         QList<PhoenixMessage> out;
         const PhoenixCodec codec(m_connection.codec().serializer());
-        for (const QByteArray &f : frames)
-            out.append(codec.decodeText(f).message);
+        for (const QByteArray &f : frames) out.append(codec.decodeText(f).message);
         return out;
     }
     QList<PhoenixMessage> withEvent(const QString &event) const
     {
         QList<PhoenixMessage> out;
         for (const PhoenixMessage &m : messages())
-            if (m.event == event)
-                out.append(m);
+            if (m.event == event) out.append(m);
         return out;
     }
     // The reply to the push with this ref, or an invalid message.
     PhoenixMessage replyTo(const QString &ref) const
     {
         for (const PhoenixMessage &m : messages())
-            if (m.event == PhoenixEvent::reply && m.ref == ref)
-                return m;
+            if (m.event == PhoenixEvent::reply && m.ref == ref) return m;
         return {};
     }
 

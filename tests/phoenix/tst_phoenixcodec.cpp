@@ -12,15 +12,14 @@ namespace {
 QByteArray bytes(std::initializer_list<int> values)
 {
     QByteArray out;
-    for (int v : values)
-        out.append(char(v));
+    for (int v : values) out.append(char(v));
     return out;
 }
 
 bool sameMessage(const PhoenixMessage &a, const PhoenixMessage &b)
 {
     return a.joinRef == b.joinRef && a.ref == b.ref && a.topic == b.topic && a.event == b.event
-           && a.payload == b.payload && a.binary == b.binary;
+        && a.payload == b.payload && a.binary == b.binary;
 }
 
 } // namespace
@@ -29,7 +28,7 @@ class TestPhoenixCodec : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void vsnSelectsSerializer()
     {
         QCOMPARE(PhoenixCodec::serializerForVsn("2.0.0"), std::optional(PhoenixSerializer::V2));
@@ -68,8 +67,8 @@ private slots:
         const PhoenixCodec codec(PhoenixSerializer::V2);
         QCOMPARE(codec.encodeText(PhoenixCodec::heartbeatReply(QString("16"))),
                  QByteArray(R"([null,"16","phoenix","phx_reply",{"response":{},"status":"ok"}])"));
-        QCOMPARE(codec.encodeText(PhoenixCodec::reply(QString("6"), QString("6"), "room:lobby", "ok",
-                                                      {{"welcome", true}})),
+        QCOMPARE(codec.encodeText(
+                     PhoenixCodec::reply(QString("6"), QString("6"), "room:lobby", "ok", {{"welcome", true}})),
                  QByteArray(R"(["6","6","room:lobby","phx_reply",{"response":{"welcome":true},"status":"ok"}])"));
         QCOMPARE(codec.encodeText(PhoenixCodec::broadcast("room:lobby", "new_msg", {{"body", "hi"}})),
                  QByteArray(R"([null,null,"room:lobby","new_msg",{"body":"hi"}])"));
@@ -138,8 +137,7 @@ private slots:
         QVERIFY(!frame.contains('\n'));
         const auto r = codec.decodeText(frame);
         QVERIFY2(r.ok(), qPrintable(r.detail));
-        if (serializer == PhoenixSerializer::V1)
-            m.joinRef = std::nullopt; // V1 does not carry it back
+        if (serializer == PhoenixSerializer::V1) m.joinRef = std::nullopt; // V1 does not carry it back
         QVERIFY(sameMessage(r.message, m));
     }
 
@@ -159,11 +157,11 @@ private slots:
         QTest::newRow("v2 trailing garbage") << V2 << QByteArray(R"([null,"1","t","e",{}] x)") << E::InvalidJson;
         QTest::newRow("v2 two documents") << V2 << QByteArray(R"([null,"1","t","e",{}][])") << E::InvalidJson;
         QTest::newRow("v2 raw NUL") << V2 << QByteArray("[null,\"1\",\"t\0\",\"e\",{}]", 22) << E::InvalidJson;
-        QTest::newRow("v2 raw control char in string") << V2 << QByteArray("[null,\"1\",\"t\x01\",\"e\",{}]")
-                                                      << E::InvalidJson;
-        QTest::newRow("v2 deep nesting") << V2 << (QByteArray("[null,\"1\",\"t\",\"e\",") + QByteArray(5000, '[')
-                                                   + QByteArray(5000, ']') + "]")
-                                         << E::InvalidJson;
+        QTest::newRow("v2 raw control char in string")
+            << V2 << QByteArray("[null,\"1\",\"t\x01\",\"e\",{}]") << E::InvalidJson;
+        QTest::newRow("v2 deep nesting")
+            << V2 << (QByteArray("[null,\"1\",\"t\",\"e\",") + QByteArray(5000, '[') + QByteArray(5000, ']') + "]")
+            << E::InvalidJson;
         QTest::newRow("v2 empty array") << V2 << QByteArray("[]") << E::WrongArity;
         QTest::newRow("v2 four elements") << V2 << QByteArray(R"([null,"1","t","e"])") << E::WrongArity;
         QTest::newRow("v2 six elements") << V2 << QByteArray(R"([null,"1","t","e",{},{}])") << E::WrongArity;
@@ -177,8 +175,7 @@ private slots:
         QTest::newRow("v2 empty topic") << V2 << QByteArray(R"([null,"1","","e",{}])") << E::BadTopic;
         QTest::newRow("v2 huge topic") << V2 << (R"([null,"1",")" + QByteArray(256, 'a') + R"(","e",{}])")
                                        << E::BadTopic;
-        QTest::newRow("v2 huge ref") << V2 << (R"([null,")" + QByteArray(256, '1') + R"(","t","e",{}])")
-                                     << E::BadRef;
+        QTest::newRow("v2 huge ref") << V2 << (R"([null,")" + QByteArray(256, '1') + R"(","t","e",{}])") << E::BadRef;
         QTest::newRow("v2 null event") << V2 << QByteArray(R"([null,"1","t",null,{}])") << E::BadEvent;
         QTest::newRow("v2 array event") << V2 << QByteArray(R"([null,"1","t",["e"],{}])") << E::BadEvent;
         QTest::newRow("v2 empty event") << V2 << QByteArray(R"([null,"1","t","",{}])") << E::BadEvent;
@@ -194,33 +191,33 @@ private slots:
                                          << E::InvalidUtf8;
         QTest::newRow("F5 lead byte") << V2 << QByteArray("[null,\"1\",\"\xF5\x80\x80\x80\",\"e\",{}]")
                                       << E::InvalidUtf8;
-        QTest::newRow("cut sequence at end") << V2 << QByteArray("[null,\"1\",\"t\",\"e\",{}]\xE2\x82")
-                                             << E::InvalidUtf8;
+        QTest::newRow("cut sequence at end")
+            << V2 << QByteArray("[null,\"1\",\"t\",\"e\",{}]\xE2\x82") << E::InvalidUtf8;
         QTest::newRow("latin1 byte") << V2 << QByteArray("[null,\"1\",\"caf\xE9\",\"e\",{}]") << E::InvalidUtf8;
-        QTest::newRow("v2 too large") << V2 << ("[null,\"1\",\"t\",\"e\",{\"c\":\"" + QByteArray(1024 * 1024, 'x') + "\"}]")
-                                      << E::FrameTooLarge;
+        QTest::newRow("v2 too large")
+            << V2 << ("[null,\"1\",\"t\",\"e\",{\"c\":\"" + QByteArray(1024 * 1024, 'x') + "\"}]") << E::FrameTooLarge;
 
         QTest::newRow("v1 array") << V1 << QByteArray(R"([null,"1","t","e",{}])") << E::NotAnObject;
         QTest::newRow("v1 empty") << V1 << QByteArray() << E::NotAnObject;
         QTest::newRow("v1 truncated") << V1 << QByteArray(R"({"topic":"t")") << E::InvalidJson;
-        QTest::newRow("v1 missing topic") << V1 << QByteArray(R"({"event":"e","payload":{},"ref":"1"})")
-                                          << E::MissingField;
-        QTest::newRow("v1 missing event") << V1 << QByteArray(R"({"topic":"t","payload":{},"ref":"1"})")
-                                          << E::MissingField;
-        QTest::newRow("v1 missing payload") << V1 << QByteArray(R"({"topic":"t","event":"e","ref":"1"})")
-                                            << E::MissingField;
+        QTest::newRow("v1 missing topic")
+            << V1 << QByteArray(R"({"event":"e","payload":{},"ref":"1"})") << E::MissingField;
+        QTest::newRow("v1 missing event")
+            << V1 << QByteArray(R"({"topic":"t","payload":{},"ref":"1"})") << E::MissingField;
+        QTest::newRow("v1 missing payload")
+            << V1 << QByteArray(R"({"topic":"t","event":"e","ref":"1"})") << E::MissingField;
         QTest::newRow("v1 missing ref") << V1 << QByteArray(R"({"topic":"t","event":"e","payload":{}})")
                                         << E::MissingField;
         QTest::newRow("v1 numeric ref") << V1 << QByteArray(R"({"topic":"t","event":"e","payload":{},"ref":2})")
                                         << E::BadRef;
         QTest::newRow("v1 numeric join_ref")
             << V1 << QByteArray(R"({"topic":"t","event":"e","payload":{},"ref":"2","join_ref":2})") << E::BadJoinRef;
-        QTest::newRow("v1 numeric topic") << V1 << QByteArray(R"({"topic":1,"event":"e","payload":{},"ref":"2"})")
-                                          << E::BadTopic;
-        QTest::newRow("v1 boolean event") << V1 << QByteArray(R"({"topic":"t","event":true,"payload":{},"ref":"2"})")
-                                          << E::BadEvent;
-        QTest::newRow("v1 string payload") << V1 << QByteArray(R"({"topic":"t","event":"e","payload":"p","ref":"2"})")
-                                           << E::BadPayload;
+        QTest::newRow("v1 numeric topic")
+            << V1 << QByteArray(R"({"topic":1,"event":"e","payload":{},"ref":"2"})") << E::BadTopic;
+        QTest::newRow("v1 boolean event")
+            << V1 << QByteArray(R"({"topic":"t","event":true,"payload":{},"ref":"2"})") << E::BadEvent;
+        QTest::newRow("v1 string payload")
+            << V1 << QByteArray(R"({"topic":"t","event":"e","payload":"p","ref":"2"})") << E::BadPayload;
     }
     void garbageTextIsRefused()
     {
@@ -298,14 +295,11 @@ private slots:
         QFETCH(bool, hasRef);
         QFETCH(QString, event);
         PhoenixMessage m;
-        if (hasJoinRef)
-            m.joinRef = "4";
-        if (hasRef)
-            m.ref = "44";
+        if (hasJoinRef) m.joinRef = "4";
+        if (hasRef) m.ref = "44";
         m.topic = "channel:bin";
         m.event = event;
-        if (event == PhoenixEvent::reply)
-            m.payload = {{"status", "ok"}};
+        if (event == PhoenixEvent::reply) m.payload = {{"status", "ok"}};
         m.binary = bytes({1, 2, 3, 0, 255});
         const auto o = PhoenixCodec::Origin(origin);
         const QByteArray frame = PhoenixCodec::encodeBinary(m, o);
@@ -324,11 +318,12 @@ private slots:
         QTest::newRow("kind only") << bytes({0}) << E::BinaryTruncated;
         QTest::newRow("short header") << bytes({0, 1, 1, 1}) << E::BinaryTruncated;
         QTest::newRow("lengths past end") << (bytes({0, 1, 1, 200, 1}) + "1" + "1" + "t" + "e") << E::BinaryTruncated;
-        QTest::newRow("reply kind from client") << (bytes({1, 1, 1, 1, 2}) + "1" + "1" + "t" + "ok") << E::BinaryUnknownKind;
+        QTest::newRow("reply kind from client")
+            << (bytes({1, 1, 1, 1, 2}) + "1" + "1" + "t" + "ok") << E::BinaryUnknownKind;
         QTest::newRow("broadcast kind from client") << (bytes({2, 1, 1}) + "t" + "e") << E::BinaryUnknownKind;
         QTest::newRow("kind 7") << bytes({7, 0, 0, 0, 0}) << E::BinaryUnknownKind;
-        QTest::newRow("invalid utf8 topic") << (bytes({0, 1, 1, 1, 1}) + "1" + "1" + bytes({0xC3}) + "e")
-                                            << E::InvalidUtf8;
+        QTest::newRow("invalid utf8 topic")
+            << (bytes({0, 1, 1, 1, 1}) + "1" + "1" + bytes({0xC3}) + "e") << E::InvalidUtf8;
         QTest::newRow("empty topic") << (bytes({0, 1, 1, 0, 1}) + "1" + "1" + "e") << E::BadTopic;
         QTest::newRow("empty event") << (bytes({0, 1, 1, 1, 0}) + "1" + "1" + "t") << E::BadEvent;
     }
@@ -364,7 +359,7 @@ private slots:
         const QByteArray good = QString::fromUtf8("a ß € 𝄞 👋 \U0010FFFF").toUtf8();
         QVERIFY(PhoenixCodec::isValidUtf8(good.constData(), good.size()));
         QVERIFY(PhoenixCodec::isValidUtf8("", 0));
-        QVERIFY(!PhoenixCodec::isValidUtf8("\xE0\x80\x80", 3)); // overlong 3-byte NUL
+        QVERIFY(!PhoenixCodec::isValidUtf8("\xE0\x80\x80", 3));     // overlong 3-byte NUL
         QVERIFY(!PhoenixCodec::isValidUtf8("\xF0\x80\x80\x80", 4)); // overlong 4-byte
         QVERIFY(!PhoenixCodec::isValidUtf8("\xC2", 1));
     }

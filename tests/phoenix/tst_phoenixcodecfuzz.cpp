@@ -18,8 +18,8 @@ private:
 
     static QString randomString(QRandomGenerator &rng, int maxLen)
     {
-        static const char32_t pool[] = {U'a', U'z', U'0', U':', U'"', U'\\', U'/', U'\n', U'\t', 0x1e, 0x00,
-                                        0x7f, 0xe9, 0x20ac, 0xfffd, 0x1f44b, 0x10ffff, U' ', U'{', U'['};
+        static const char32_t pool[] = {U'a', U'z', U'0', U':',   U'"',   U'\\',   U'/',     U'\n', U'\t', 0x1e,
+                                        0x00, 0x7f, 0xe9, 0x20ac, 0xfffd, 0x1f44b, 0x10ffff, U' ',  U'{',  U'['};
         QString s;
         const int len = int(rng.bounded(maxLen + 1));
         for (int i = 0; i < len; ++i) {
@@ -39,8 +39,7 @@ private:
         case 4: return randomString(rng, 12);
         case 5: {
             QJsonArray a;
-            for (int i = int(rng.bounded(4)); i > 0; --i)
-                a.append(randomValue(rng, depth + 1));
+            for (int i = int(rng.bounded(4)); i > 0; --i) a.append(randomValue(rng, depth + 1));
             return a;
         }
         default: return randomObject(rng, depth + 1);
@@ -50,15 +49,13 @@ private:
     static QJsonObject randomObject(QRandomGenerator &rng, int depth)
     {
         QJsonObject o;
-        for (int i = int(rng.bounded(5)); i > 0; --i)
-            o.insert(randomString(rng, 6), randomValue(rng, depth + 1));
+        for (int i = int(rng.bounded(5)); i > 0; --i) o.insert(randomString(rng, 6), randomValue(rng, depth + 1));
         return o;
     }
 
     static std::optional<QString> randomRef(QRandomGenerator &rng)
     {
-        if (rng.bounded(4) == 0)
-            return std::nullopt;
+        if (rng.bounded(4) == 0) return std::nullopt;
         return QString::number(rng.bounded(100000));
     }
 
@@ -95,16 +92,20 @@ private:
             const int op = int(rng.bounded(4));
             const qsizetype at = frame.isEmpty() ? 0 : qsizetype(rng.bounded(int(frame.size())));
             switch (op) {
-            case 0: if (!frame.isEmpty()) frame[at] = char(rng.bounded(256)); break;
+            case 0:
+                if (!frame.isEmpty()) frame[at] = char(rng.bounded(256));
+                break;
             case 1: frame.insert(at, char(rng.bounded(256))); break;
-            case 2: if (!frame.isEmpty()) frame.remove(at, 1); break;
+            case 2:
+                if (!frame.isEmpty()) frame.remove(at, 1);
+                break;
             default: frame.truncate(at); break;
             }
         }
         return frame;
     }
 
-private slots:
+private Q_SLOTS:
     void structuredMessagesSurviveTextRoundTrip()
     {
         QRandomGenerator rng(0x5eed0001);
@@ -134,14 +135,11 @@ private slots:
         for (int i = 0; i < kIterations / 4; ++i) {
             PhoenixMessage m = randomMessage(rng);
             // Binary headers cannot say "null" vs "", so only non-empty refs round trip.
-            if (!m.joinRef)
-                m.joinRef = "1";
-            if (!m.ref)
-                m.ref = "2";
+            if (!m.joinRef) m.joinRef = "1";
+            if (!m.ref) m.ref = "2";
             m.payload = {};
             QByteArray data(int(rng.bounded(64)), Qt::Uninitialized);
-            for (char &c : data)
-                c = char(rng.bounded(256));
+            for (char &c : data) c = char(rng.bounded(256));
             m.binary = data;
             const QByteArray frame = PhoenixCodec::encodeBinary(m, PhoenixCodec::Origin::Client);
             const auto r = codec.decodeBinary(frame, PhoenixCodec::Origin::Client);
@@ -163,16 +161,13 @@ private slots:
         int accepted = 0;
         for (int i = 0; i < kIterations; ++i) {
             QByteArray frame(int(rng.bounded(300)), Qt::Uninitialized);
-            for (char &c : frame)
-                c = char(rng.bounded(256));
+            for (char &c : frame) c = char(rng.bounded(256));
             if (i % 3 == 0 && frame.size() > 30) {
                 // Aim at real binary kinds with short ASCII header fields,
                 // so the success path is exercised too.
                 frame[0] = char(rng.bounded(3));
-                for (int k = 1; k < 5; ++k)
-                    frame[k] = char(rng.bounded(6));
-                for (int k = 5; k < 30; ++k)
-                    frame[k] = char(rng.bounded(0x21, 0x7f));
+                for (int k = 1; k < 5; ++k) frame[k] = char(rng.bounded(6));
+                for (int k = 5; k < 30; ++k) frame[k] = char(rng.bounded(0x21, 0x7f));
             }
             for (const PhoenixCodec *codec : {&v1, &v2}) {
                 checkInvariants(codec->decodeText(frame));

@@ -47,8 +47,7 @@ class TestPhoenixConnection : public QObject
         std::optional<Result<User>> r;
         m_chat->registerUser(name, "correct horse", name + "@example.test", QString(), nullptr,
                              [&](const Result<User> &u) { r = u; });
-        if (!QTest::qWaitFor([&] { return r.has_value(); }, 10000) || !r->ok())
-            return {};
+        if (!QTest::qWaitFor([&] { return r.has_value(); }, 10000) || !r->ok()) return {};
         return r->value;
     }
 
@@ -91,7 +90,7 @@ class TestPhoenixConnection : public QObject
         return s->replyTo(ref).payload.value("status").toString() == "ok";
     }
 
-private slots:
+private Q_SLOTS:
     void init()
     {
         CoreConfig config;
@@ -139,11 +138,11 @@ private slots:
         const QList<PhoenixMessage> out = s->messages();
         QCOMPARE(out.size(), 3);
         QCOMPARE(out.at(0).event, PhoenixEvent::reply);
-        QCOMPARE(out.at(0).payload.value("response").toObject().value("channel").toObject().value("id").toString(), m_general);
+        QCOMPARE(out.at(0).payload.value("response").toObject().value("channel").toObject().value("id").toString(),
+                 m_general);
         QCOMPARE(out.at(1).event, "messages_loaded");
         QCOMPARE(out.at(2).event, "presence_state");
-        for (const PhoenixMessage &m : out)
-            QCOMPARE(m.joinRef, std::optional<QString>("3"));
+        for (const PhoenixMessage &m : out) QCOMPARE(m.joinRef, std::optional<QString>("3"));
         QVERIFY(out.at(2).payload.contains(m_alice.id));
         QVERIFY(s->connection().isJoined(generalTopic()));
     }
@@ -154,7 +153,8 @@ private slots:
         RecordingPhoenixSession *b = connectAs(m_bob);
         QVERIFY(joinGeneral(a, "1"));
         QVERIFY(joinGeneral(b, "1"));
-        a->connection().handleText(frame("1", "2", generalTopic(), "send_message", {{"content", "hi @bob"}, {"temp_id", "t1"}}));
+        a->connection().handleText(
+            frame("1", "2", generalTopic(), "send_message", {{"content", "hi @bob"}, {"temp_id", "t1"}}));
         QTRY_VERIFY(!a->replyTo("2").event.isEmpty());
         const PhoenixMessage ack = a->replyTo("2");
         QCOMPARE(ack.payload.value("status").toString(), "ok");
@@ -189,7 +189,8 @@ private slots:
         b->connection().handleText(frame("1", "2", generalTopic(), "phx_leave"));
         QTRY_COMPARE(a->withEvent("presence_diff").size(), 2);
         diffs = a->withEvent("presence_diff");
-        const QJsonArray left = diffs.at(1).payload.value("leaves").toObject().value(m_bob.id).toObject().value("metas").toArray();
+        const QJsonArray left =
+            diffs.at(1).payload.value("leaves").toObject().value(m_bob.id).toObject().value("metas").toArray();
         QCOMPARE(left.at(0).toObject().value("phx_ref").toString(), ref);
         QCOMPARE(b->withEvent("phx_close").size(), 1);
     }
@@ -208,8 +209,7 @@ private slots:
             burst.append(connectAs(i % 2 ? m_bob : m_alice));
             QVERIFY(joinGeneral(burst.last(), "1"));
         }
-        for (int i = 0; i < 10; ++i)
-            disconnect(burst.takeLast());
+        for (int i = 0; i < 10; ++i) disconnect(burst.takeLast());
         QCOMPARE(a->withEvent("presence_diff").size(), 0);
         m_hub->flushDiffs();
         QCOMPARE(m_hub->windowsFlushed(), before + 1);
@@ -217,8 +217,8 @@ private slots:
         QCOMPARE(diffs.size(), 1);
         const QJsonObject joins = diffs.at(0).payload.value("joins").toObject();
         QCOMPARE(diffs.at(0).payload.value("leaves").toObject(), QJsonObject());
-        QCOMPARE(joins.value(m_alice.id).toObject().value("metas").toArray().size() +
-                     joins.value(m_bob.id).toObject().value("metas").toArray().size(),
+        QCOMPARE(joins.value(m_alice.id).toObject().value("metas").toArray().size()
+                     + joins.value(m_bob.id).toObject().value("metas").toArray().size(),
                  30);
         m_hub->flushDiffs(); // nothing pending: no window, no frame
         QCOMPARE(m_hub->windowsFlushed(), before + 1);
@@ -252,22 +252,18 @@ private slots:
         // Everyone subscribed now, by phx_ref, from a fresh listener's point of view.
         const QSet<QString> truth = refsOf(m_hub->state(topic));
         QCOMPARE(truth.size(), 5); // a, first, c, d, last
-        for (RecordingPhoenixSession *s : { a, first, c, d, last }) {
+        for (RecordingPhoenixSession *s : {a, first, c, d, last}) {
             QSet<QString> folded;
             QStringList problems;
             for (const PhoenixMessage &m : s->messages()) {
-                if (m.event == "presence_state")
-                    folded = refsOf(m.payload);
-                if (m.event != "presence_diff")
-                    continue;
+                if (m.event == "presence_state") folded = refsOf(m.payload);
+                if (m.event != "presence_diff") continue;
                 for (const QString &ref : refsOf(m.payload.value("joins").toObject())) {
-                    if (folded.contains(ref))
-                        problems << "join seen twice: " + ref;
+                    if (folded.contains(ref)) problems << "join seen twice: " + ref;
                     folded.insert(ref);
                 }
                 for (const QString &ref : refsOf(m.payload.value("leaves").toObject())) {
-                    if (!folded.remove(ref))
-                        problems << "leave of an unknown meta: " + ref;
+                    if (!folded.remove(ref)) problems << "leave of an unknown meta: " + ref;
                 }
             }
             QCOMPARE(problems, QStringList());
@@ -325,16 +321,25 @@ private slots:
     void randomFramesNeverBreakTheConnection()
     {
         QRandomGenerator rng(0x5eed0777);
-        const QStringList events{"phx_join", "phx_leave", "heartbeat", "send_message", "edit_message",
-                                 "delete_message", "typing_start", "typing_stop", "add_reaction",
-                                 "remove_reaction", "mark_read", "load_older_messages", "start_thread", "bogus"};
-        const QStringList topics{generalTopic(), generalTopic(), generalTopic(), "phoenix", "channel:nope", "workspace:" + m_chat->directory().defaultWorkspaceId(), "x"};
+        const QStringList events{"phx_join",        "phx_leave",    "heartbeat",
+                                 "send_message",    "edit_message", "delete_message",
+                                 "typing_start",    "typing_stop",  "add_reaction",
+                                 "remove_reaction", "mark_read",    "load_older_messages",
+                                 "start_thread",    "bogus"};
+        const QStringList topics{generalTopic(),
+                                 generalTopic(),
+                                 generalTopic(),
+                                 "phoenix",
+                                 "channel:nope",
+                                 "workspace:" + m_chat->directory().defaultWorkspaceId(),
+                                 "x"};
         RecordingPhoenixSession *v2 = connectAs(m_alice);
         RecordingPhoenixSession *v1 = connectAs(m_bob, PhoenixSerializer::V1);
         for (int i = 0; i < 3000; ++i) {
             const QString ref = QString::number(i);
             QJsonObject payload;
-            const char *keys[] = {"content", "message_id", "emoji", "reaction_id", "before_id", "thread_id", "temp_id", "attachments", "limit"};
+            const char *keys[] = {"content",   "message_id", "emoji",       "reaction_id", "before_id",
+                                  "thread_id", "temp_id",    "attachments", "limit"};
             for (int k = int(rng.bounded(4)); k > 0; --k) {
                 const char *key = keys[rng.bounded(int(std::size(keys)))];
                 switch (rng.bounded(5)) {
@@ -347,8 +352,7 @@ private slots:
             }
             const QString topic = topics.at(rng.bounded(int(topics.size())));
             const QString event = events.at(rng.bounded(int(events.size())));
-            if (event == "send_message" && rng.bounded(2))
-                payload.insert("content", QStringLiteral("fuzz %1").arg(i));
+            if (event == "send_message" && rng.bounded(2)) payload.insert("content", QStringLiteral("fuzz %1").arg(i));
             // Joins always use join_ref "1", so most later pushes are current, not stale.
             const QJsonValue joinRef = event == "phx_join" || rng.bounded(2) ? QJsonValue("1") : QJsonValue();
             QByteArray f = frame(joinRef, ref, topic, event, payload);
@@ -357,12 +361,10 @@ private slots:
                     f[int(rng.bounded(int(f.size())))] = char(rng.bounded(256));
             }
             v2->connection().handleText(f);
-            if (rng.bounded(8) == 0)
-                v2->connection().handleBinary(f);
+            if (rng.bounded(8) == 0) v2->connection().handleBinary(f);
             QJsonObject asObject{{"topic", topic}, {"event", event}, {"payload", payload}, {"ref", ref}};
             v1->connection().handleText(QJsonDocument(asObject).toJson(QJsonDocument::Compact));
-            if (i % 200 == 0)
-                QTest::qWait(1); // let commits and their callbacks run
+            if (i % 200 == 0) QTest::qWait(1); // let commits and their callbacks run
         }
         // Settle instead of waiting: commit what the fuzz queued and run the
         // callbacks (which may queue more) until nothing is left.
@@ -383,8 +385,7 @@ private slots:
         QVERIFY(v2->withEvent("message_sent").size() > 0);
         // Everything the server wrote is a well-formed frame.
         const PhoenixCodec codec;
-        for (const QByteArray &out : std::as_const(v2->frames))
-            QVERIFY2(codec.decodeText(out).ok(), out.constData());
+        for (const QByteArray &out : std::as_const(v2->frames)) QVERIFY2(codec.decodeText(out).ok(), out.constData());
     }
 };
 

@@ -11,15 +11,19 @@
 #include <QTest>
 
 namespace {
-const QString kSecret = QStringLiteral("SQLITE_FULL: database or disk is full in INSERT INTO messages (id, channel_id)");
+const QString kSecret = QStringLiteral(
+    "SQLITE_FULL: database or disk is full in INSERT INTO messages (id, channel_id)");
 
-QByteArray text(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
+QByteArray text(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
 }
 
 class TestPhoenixErrors : public QObject
 {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void internalTextIsLoggedNotSent()
     {
         const quint64 before = Metrics::instance().errors;
@@ -45,11 +49,16 @@ private slots:
         const quint64 before = Metrics::instance().errors;
         const CoreError blank = CoreError::invalid("content", "can't be blank");
         QCOMPARE(PhoenixErrors::reply(blank), PhoenixPayloads::error(blank));
-        QCOMPARE(PhoenixErrors::joinReply(CoreError::accessDenied("x")), PhoenixPayloads::joinError(CoreError::accessDenied("x")));
-        QCOMPARE(PhoenixErrors::reply(CoreError::notFound("gone"), PhoenixErrors::FieldErrors::Always).value("errors").toObject(),
+        QCOMPARE(PhoenixErrors::joinReply(CoreError::accessDenied("x")),
+                 PhoenixPayloads::joinError(CoreError::accessDenied("x")));
+        QCOMPARE(PhoenixErrors::reply(CoreError::notFound("gone"), PhoenixErrors::FieldErrors::Always)
+                     .value("errors")
+                     .toObject(),
                  (QJsonObject{{"base", QJsonArray{"gone"}}}));
-        QCOMPARE(PhoenixErrors::protocol(QStringLiteral("unmatched topic")), (QJsonObject{{"reason", "unmatched topic"}}));
-        QCOMPARE(PhoenixErrors::connectRefusal(403, QStringLiteral("forbidden"), QStringLiteral("bad token")).status, 403);
+        QCOMPARE(PhoenixErrors::protocol(QStringLiteral("unmatched topic")),
+                 (QJsonObject{{"reason", "unmatched topic"}}));
+        QCOMPARE(PhoenixErrors::connectRefusal(403, QStringLiteral("forbidden"), QStringLiteral("bad token")).status,
+                 403);
         QCOMPARE(PhoenixErrors::longPollRefusal(403), QByteArray(R"({"status":403})"));
         QCOMPARE(Metrics::instance().errors, before + 6);
     }

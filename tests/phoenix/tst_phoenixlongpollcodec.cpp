@@ -9,7 +9,7 @@ class TestPhoenixLongPollCodec : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void ndjsonBatchSplitsIntoFrames()
     {
         const QByteArray body = R"([null,"1","phoenix","heartbeat",{}])"
@@ -26,8 +26,12 @@ private slots:
 
     void base64LinesAreBinaryFrames()
     {
-        const QByteArray binary("\x00\x01\x01\x01\x01" "12te\xff", 10);
-        const QByteArray body = R"(["2","3","t","e",{}])" "\n" + binary.toBase64();
+        const QByteArray binary("\x00\x01\x01\x01\x01"
+                                "12te\xff",
+                                10);
+        const QByteArray body = R"(["2","3","t","e",{}])"
+                                "\n"
+                              + binary.toBase64();
         const auto r = PhoenixLongPollCodec::splitBatch(body, true);
         QVERIFY(r.ok());
         QCOMPARE(r.frames.size(), 2);
@@ -54,7 +58,8 @@ private slots:
     {
         QByteArray body;
         for (int i = 0; i < 101; ++i)
-            body += R"([null,"1","phoenix","heartbeat",{}])" "\n";
+            body += R"([null,"1","phoenix","heartbeat",{}])"
+                    "\n";
         QCOMPARE(PhoenixLongPollCodec::splitBatch(body, true).error, PhoenixDecodeError::FrameTooLarge);
         QVERIFY(PhoenixLongPollCodec::splitBatch(body, true, 101).ok());
     }

@@ -11,7 +11,7 @@ class TestPhoenixPayloads : public QObject
     Directory m_dir;
     User m_alice;
 
-private slots:
+private Q_SLOTS:
     void initTestCase()
     {
         m_alice.id = QStringLiteral("u-alice");
@@ -148,8 +148,10 @@ private slots:
     {
         QList<Attachment> out;
         QString error;
-        const QJsonArray seed{QJsonObject{{"id", "attachment_123"}, {"filename", "image.jpg"},
-                                          {"content_type", "image/jpeg"}, {"url", "https://f/x.jpg"}}};
+        const QJsonArray seed{QJsonObject{{"id", "attachment_123"},
+                                          {"filename", "image.jpg"},
+                                          {"content_type", "image/jpeg"},
+                                          {"url", "https://f/x.jpg"}}};
         QVERIFY(PhoenixPayloads::parseAttachments(seed, &out, &error));
         QCOMPARE(out.size(), 1);
         QCOMPARE(out.at(0).mimeType, "image/jpeg");

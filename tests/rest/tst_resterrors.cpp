@@ -12,7 +12,10 @@
 namespace {
 const QString kSecret = QStringLiteral("SQLITE_CORRUPT: database disk image is malformed in SELECT * FROM users");
 
-QJsonObject body(const HttpResponse &r) { return QJsonDocument::fromJson(r.body).object(); }
+QJsonObject body(const HttpResponse &r)
+{
+    return QJsonDocument::fromJson(r.body).object();
+}
 QByteArray header(const HttpResponse &r, const QByteArray &name)
 {
     for (const auto &h : r.headers)
@@ -24,7 +27,7 @@ QByteArray header(const HttpResponse &r, const QByteArray &name)
 class TestRestErrors : public QObject
 {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void internalTextIsLoggedNotSent()
     {
         const quint64 before = Metrics::instance().errors;
@@ -32,7 +35,8 @@ private slots:
         const HttpResponse r = RestErrors::response(CoreError::internal(kSecret));
         QCOMPARE(r.status, 500);
         QVERIFY2(!r.body.contains("SQLITE") && !r.body.contains("SELECT"), r.body.constData());
-        QCOMPARE(body(r), (QJsonObject{{"error", QJsonObject{{"code", "internal_error"}, {"message", "internal error"}}}}));
+        QCOMPARE(body(r),
+                 (QJsonObject{{"error", QJsonObject{{"code", "internal_error"}, {"message", "internal error"}}}}));
         QCOMPARE(Metrics::instance().errors, before + 1);
     }
 
@@ -63,13 +67,17 @@ private slots:
     {
         const quint64 before = Metrics::instance().errors;
         QCOMPARE(body(RestErrors::response(CoreError::invalid("name", "name is required"))),
-                 (QJsonObject{{"error", QJsonObject{{"code", "validation_error"}, {"field", "name"}, {"message", "name is required"}}}}));
+                 (QJsonObject{
+                     {"error",
+                      QJsonObject{{"code", "validation_error"}, {"field", "name"}, {"message", "name is required"}}}}));
         const HttpResponse limited = RestErrors::response(CoreError::rateLimited(1500));
         QCOMPARE(body(limited).value("error").toObject().value("retry_after").toInt(), 1500);
         QCOMPARE(header(limited, "Retry-After"), QByteArray("2"));
-        const HttpResponse bad = RestErrors::protocol(400, QStringLiteral("invalid_json"), QStringLiteral("malformed JSON"));
+        const HttpResponse bad = RestErrors::protocol(400, QStringLiteral("invalid_json"),
+                                                      QStringLiteral("malformed JSON"));
         QCOMPARE(bad.status, 400);
-        QCOMPARE(body(bad), (QJsonObject{{"error", QJsonObject{{"code", "invalid_json"}, {"message", "malformed JSON"}}}}));
+        QCOMPARE(body(bad),
+                 (QJsonObject{{"error", QJsonObject{{"code", "invalid_json"}, {"message", "malformed JSON"}}}}));
         QCOMPARE(Metrics::instance().errors, before + 3);
     }
 };

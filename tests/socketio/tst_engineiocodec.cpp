@@ -11,7 +11,7 @@ class TestEngineIoCodec : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void everyPacketTypeDecodesFromItsDigit_data()
     {
         QTest::addColumn<QByteArray>("frame");
@@ -26,8 +26,8 @@ private slots:
         QTest::newRow("empty message") << QByteArray("4") << 4 << QByteArray();
         QTest::newRow("upgrade") << QByteArray("5") << 5 << QByteArray();
         QTest::newRow("noop") << QByteArray("6") << 6 << QByteArray();
-        QTest::newRow("utf8 message") << QByteArray("4h\xc3\xa9llo \xf0\x9f\x91\x8d")
-                                      << 4 << QByteArray("h\xc3\xa9llo \xf0\x9f\x91\x8d");
+        QTest::newRow("utf8 message") << QByteArray("4h\xc3\xa9llo \xf0\x9f\x91\x8d") << 4
+                                      << QByteArray("h\xc3\xa9llo \xf0\x9f\x91\x8d");
     }
     void everyPacketTypeDecodesFromItsDigit()
     {
@@ -87,15 +87,15 @@ private slots:
         const PayloadResult r = decodePayload(body);
         QVERIFY(r.ok());
         QCOMPARE(r.packets.size(), 3);
-        for (const EngineIoPacket &p : r.packets)
-            QCOMPARE(p.type, EngineIoPacket::Message);
+        for (const EngineIoPacket &p : r.packets) QCOMPARE(p.type, EngineIoPacket::Message);
         QCOMPARE(r.packets.at(1).data, QByteArray("2[\"welcome\",\"hello\",42]"));
         QCOMPARE(encodePayload(r.packets), body);
     }
 
     void pollingBinaryRecordIsBase64()
     {
-        const QByteArray body("4hello\x1e" "bAQIDBA==");
+        const QByteArray body("4hello\x1e"
+                              "bAQIDBA==");
         const PayloadResult r = decodePayload(body);
         QVERIFY(r.ok());
         QCOMPARE(r.packets.size(), 2);
@@ -106,10 +106,11 @@ private slots:
 
     void singlePacketPayloadHasNoSeparator()
     {
-        QCOMPARE(encodePayload({ EngineIoPacket::make(EngineIoPacket::Noop) }), QByteArray("6"));
-        QCOMPARE(encodePayload({ EngineIoPacket::make(EngineIoPacket::Ping),
-                                 EngineIoPacket::make(EngineIoPacket::Close) }),
-                 QByteArray("2\x1e" "1"));
+        QCOMPARE(encodePayload({EngineIoPacket::make(EngineIoPacket::Noop)}), QByteArray("6"));
+        QCOMPARE(encodePayload(
+                     {EngineIoPacket::make(EngineIoPacket::Ping), EngineIoPacket::make(EngineIoPacket::Close)}),
+                 QByteArray("2\x1e"
+                            "1"));
     }
 
     void garbagePollingBodiesAreRefusedWhole_data()
@@ -120,8 +121,12 @@ private slots:
         QTest::newRow("empty body") << QByteArray() << int(Error::EmptyPayload) << -1;
         QTest::newRow("lone separator") << QByteArray("\x1e") << int(Error::EmptyPacket) << 0;
         QTest::newRow("trailing separator") << QByteArray("4a\x1e") << int(Error::EmptyPacket) << 1;
-        QTest::newRow("double separator") << QByteArray("4a\x1e\x1e" "4b") << int(Error::EmptyPacket) << 1;
-        QTest::newRow("bad type in 2nd") << QByteArray("4a\x1e" "8b") << int(Error::UnknownType) << 1;
+        QTest::newRow("double separator") << QByteArray("4a\x1e\x1e"
+                                                        "4b")
+                                          << int(Error::EmptyPacket) << 1;
+        QTest::newRow("bad type in 2nd") << QByteArray("4a\x1e"
+                                                       "8b")
+                                         << int(Error::UnknownType) << 1;
         QTest::newRow("bad base64") << QByteArray("b!!!") << int(Error::InvalidBase64) << 0;
         QTest::newRow("base64 bad padding") << QByteArray("bAQ=I") << int(Error::InvalidBase64) << 0;
         QTest::newRow("invalid utf8") << QByteArray("4\xc3") << int(Error::InvalidUtf8) << 0;
@@ -141,7 +146,8 @@ private slots:
     {
         QByteArray body("6");
         for (int i = 0; i < 20; ++i)
-            body += "\x1e" "6";
+            body += "\x1e"
+                    "6";
         QVERIFY(decodePayload(body, 21).ok());
         const PayloadResult r = decodePayload(body, 20);
         QCOMPARE(r.error, Error::TooManyPackets);
@@ -151,7 +157,7 @@ private slots:
     {
         EngineIoHandshake h;
         h.sid = QStringLiteral("b02OxTCqDVzCc3bwAAAA");
-        h.upgrades = QStringList{ QStringLiteral("websocket") };
+        h.upgrades = QStringList{QStringLiteral("websocket")};
         const QByteArray open = encodeOpen(h);
         QVERIFY(open.startsWith('0'));
         const QJsonObject o = QJsonDocument::fromJson(open.mid(1)).object();
@@ -183,11 +189,16 @@ private slots:
         QTest::addColumn<QByteArray>("json");
         QTest::newRow("not json") << QByteArray("{sid");
         QTest::newRow("array") << QByteArray("[]");
-        QTest::newRow("no sid") << QByteArray("{\"upgrades\":[],\"pingInterval\":1,\"pingTimeout\":1,\"maxPayload\":1}");
-        QTest::newRow("empty sid") << QByteArray("{\"sid\":\"\",\"upgrades\":[],\"pingInterval\":1,\"pingTimeout\":1,\"maxPayload\":1}");
-        QTest::newRow("numeric upgrade") << QByteArray("{\"sid\":\"a\",\"upgrades\":[1],\"pingInterval\":1,\"pingTimeout\":1,\"maxPayload\":1}");
-        QTest::newRow("string interval") << QByteArray("{\"sid\":\"a\",\"upgrades\":[],\"pingInterval\":\"1\",\"pingTimeout\":1,\"maxPayload\":1}");
-        QTest::newRow("zero timeout") << QByteArray("{\"sid\":\"a\",\"upgrades\":[],\"pingInterval\":1,\"pingTimeout\":0,\"maxPayload\":1}");
+        QTest::newRow("no sid")
+            << QByteArray("{\"upgrades\":[],\"pingInterval\":1,\"pingTimeout\":1,\"maxPayload\":1}");
+        QTest::newRow("empty sid")
+            << QByteArray("{\"sid\":\"\",\"upgrades\":[],\"pingInterval\":1,\"pingTimeout\":1,\"maxPayload\":1}");
+        QTest::newRow("numeric upgrade")
+            << QByteArray("{\"sid\":\"a\",\"upgrades\":[1],\"pingInterval\":1,\"pingTimeout\":1,\"maxPayload\":1}");
+        QTest::newRow("string interval")
+            << QByteArray("{\"sid\":\"a\",\"upgrades\":[],\"pingInterval\":\"1\",\"pingTimeout\":1,\"maxPayload\":1}");
+        QTest::newRow("zero timeout")
+            << QByteArray("{\"sid\":\"a\",\"upgrades\":[],\"pingInterval\":1,\"pingTimeout\":0,\"maxPayload\":1}");
     }
     void malformedOpenJsonIsRefused()
     {

@@ -67,13 +67,12 @@ class TestEngineIoServer : public QObject
     {
         auto a = std::make_shared<Answer>();
         server.handleHttp(request("GET", QStringLiteral("EIO=4&transport=polling&t=x")), into(a));
-        if (!a->done || a->response.status != 200 || !a->response.body.startsWith('0'))
-            return QString();
+        if (!a->done || a->response.status != 200 || !a->response.body.startsWith('0')) return QString();
         const auto h = EngineIoHandshake::fromJson(a->response.body.mid(1));
         return h ? h->sid : QString();
     }
 
-private slots:
+private Q_SLOTS:
     void handshakeCreatesASessionAndAnnouncesIt()
     {
         EngineIoServer server(EngineIoConfig{});
@@ -108,7 +107,8 @@ private slots:
         auto get = std::make_shared<Answer>();
         server.handleHttp(request("GET", QStringLiteral("EIO=4&transport=polling&sid=") + sid), into(get));
         QVERIFY(get->done);
-        QCOMPARE(get->response.body, QByteArray("4x\x1e" "bAQI="));
+        QCOMPARE(get->response.body, QByteArray("4x\x1e"
+                                                "bAQI="));
     }
 
     void postedPacketsReachTheUpperLayer()
@@ -118,7 +118,9 @@ private slots:
         QSignalSpy packets(server.session(sid), &EngineIoSocket::packetReceived);
         auto post = std::make_shared<Answer>();
         server.handleHttp(request("POST", QStringLiteral("EIO=4&transport=polling&sid=") + sid,
-                                  QByteArray("40\x1e" "42[\"x\"]\x1e" "bAQI=")),
+                                  QByteArray("40\x1e"
+                                             "42[\"x\"]\x1e"
+                                             "bAQI=")),
                           into(post));
         QCOMPARE(post->response.status, 200);
         QCOMPARE(post->response.body, QByteArray("ok"));
@@ -387,30 +389,32 @@ private slots:
             auto get = cl.get;
             server.handleHttp(request("GET", QStringLiteral("EIO=4&transport=polling&sid=") + cl.sid),
                               [&, get](const EngineIoHttpResponse &r) {
-                                  get->done = true;
-                                  get->response = r;
-                                  if (cl.closedAt >= 0)
-                                      return; // the session's last answer ("6")
-                                  if (r.body != "2") {
-                                      errors << cl.sid + QStringLiteral(": GET answered ") + QString::fromLatin1(r.body);
-                                      return;
-                                  }
-                                  ++cl.pings;
-                                  if (!cl.answers) {
-                                      cl.pongLatest = latest(c.pingTimeout, [&cl] { cl.closedByLatest = cl.closedAt >= 0; });
-                                      return;
-                                  }
-                                  QMetaObject::invokeMethod(&scope, [&] {
-                                      if (cl.closedAt >= 0)
-                                          return;
-                                      auto pong = std::make_shared<Answer>();
-                                      server.handleHttp(request("POST", QStringLiteral("EIO=4&transport=polling&sid=") + cl.sid, "3"),
-                                                        into(pong));
-                                      if (pong->response.body != "ok")
-                                          errors << cl.sid + QStringLiteral(": pong answered ") + QString::fromLatin1(pong->response.body);
-                                      poll(cl);
-                                  }, Qt::QueuedConnection);
-                              });
+                get->done = true;
+                get->response = r;
+                if (cl.closedAt >= 0) return; // the session's last answer ("6")
+                if (r.body != "2") {
+                    errors << cl.sid + QStringLiteral(": GET answered ") + QString::fromLatin1(r.body);
+                    return;
+                }
+                ++cl.pings;
+                if (!cl.answers) {
+                    cl.pongLatest = latest(c.pingTimeout, [&cl] { cl.closedByLatest = cl.closedAt >= 0; });
+                    return;
+                }
+                QMetaObject::invokeMethod(
+                    &scope,
+                    [&] {
+                    if (cl.closedAt >= 0) return;
+                    auto pong = std::make_shared<Answer>();
+                    server.handleHttp(request("POST", QStringLiteral("EIO=4&transport=polling&sid=") + cl.sid, "3"),
+                                      into(pong));
+                    if (pong->response.body != "ok")
+                        errors
+                            << cl.sid + QStringLiteral(": pong answered ") + QString::fromLatin1(pong->response.body);
+                    poll(cl);
+                    },
+                    Qt::QueuedConnection);
+            });
         };
         for (size_t i = 0; i < clients.size(); ++i) {
             Client &cl = clients[i];
@@ -424,24 +428,25 @@ private slots:
                 cl.reason = reason;
             });
         }
-        for (Client &cl : clients)
-            poll(cl);
+        for (Client &cl : clients) poll(cl);
         // Until every silent client's pong deadline has passed and every
         // answering client has answered four pings.
-        QVERIFY(QTest::qWaitFor([&] {
+        QVERIFY(QTest::qWaitFor(
+            [&] {
             for (const Client &cl : clients) {
-                if (cl.answers ? cl.pings < 4 && cl.closedAt < 0 : cl.closedByLatest < 0)
-                    return false;
+                if (cl.answers ? cl.pings < 4 && cl.closedAt < 0 : cl.closedByLatest < 0) return false;
             }
             return true;
-        }, 30000));
+            },
+            30000));
         QCOMPARE(errors, QStringList());
         // Pings are jittered earlier (never later) than the interval, by up to
         // a tenth: a silent client goes at the earliest ping + pingTimeout.
         const qint64 latestPing = c.pingInterval - EngineIoTimerQueue::slackFor(c.pingInterval);
         const qint64 deadline = latestPing - qint64(latestPing * 0.1) + c.pingTimeout;
         for (const Client &cl : clients) {
-            QVERIFY2(cl.pingSeenByLatest >= 1, qPrintable(cl.sid + QStringLiteral(": first ping later than 1/20 late")));
+            QVERIFY2(cl.pingSeenByLatest >= 1,
+                     qPrintable(cl.sid + QStringLiteral(": first ping later than 1/20 late")));
             if (cl.answers) {
                 QCOMPARE(cl.closedAt, qint64(-1));
                 QVERIFY2(cl.pings >= 4, qPrintable(QString::number(cl.pings)));
@@ -449,8 +454,10 @@ private slots:
             } else {
                 QCOMPARE(cl.reason, QStringLiteral("ping timeout"));
                 QCOMPARE(cl.pings, 1);
-                QVERIFY2(cl.closedByLatest == 1, qPrintable(cl.sid + QStringLiteral(": pong timeout later than 1/20 late")));
-                QVERIFY2(cl.closedAt - cl.openedAt >= deadline, qPrintable(QStringLiteral("%1 %2").arg(cl.openedAt).arg(cl.closedAt)));
+                QVERIFY2(cl.closedByLatest == 1,
+                         qPrintable(cl.sid + QStringLiteral(": pong timeout later than 1/20 late")));
+                QVERIFY2(cl.closedAt - cl.openedAt >= deadline,
+                         qPrintable(QStringLiteral("%1 %2").arg(cl.openedAt).arg(cl.closedAt)));
                 QVERIFY(!server.session(cl.sid));
             }
         }
@@ -465,8 +472,7 @@ private slots:
         const QString sid = handshake(server);
         QSignalSpy closed(server.session(sid), &EngineIoSocket::closed);
         for (int i = 0; i < 20 && closed.isEmpty(); ++i) {
-            if (EngineIoSocket *s = server.session(sid))
-                s->send(EngineIoPacket::message(QByteArray(100, 'z')));
+            if (EngineIoSocket *s = server.session(sid)) s->send(EngineIoPacket::message(QByteArray(100, 'z')));
         }
         QCOMPARE(closed.count(), 1);
         QCOMPARE(closed.at(0).at(0).toString(), QStringLiteral("send queue overflow"));
@@ -475,7 +481,7 @@ private slots:
     void originAllowListAndCors()
     {
         EngineIoConfig c;
-        c.allowedOrigins = QStringList{ QStringLiteral("http://ok.test") };
+        c.allowedOrigins = QStringList{QStringLiteral("http://ok.test")};
         EngineIoServer server(c);
         auto bad = std::make_shared<Answer>();
         EngineIoHttpRequest r = request("GET", QStringLiteral("EIO=4&transport=polling"));
@@ -504,7 +510,8 @@ private slots:
         QVERIFY(server.checkUpgrade(request("GET", QStringLiteral("EIO=4&transport=websocket&sid=nope"))).has_value());
         QVERIFY(!server.checkUpgrade(request("GET", QStringLiteral("EIO=4&transport=websocket"))).has_value());
         const QString sid = handshake(server);
-        QVERIFY(!server.checkUpgrade(request("GET", QStringLiteral("EIO=4&transport=websocket&sid=") + sid)).has_value());
+        QVERIFY(
+            !server.checkUpgrade(request("GET", QStringLiteral("EIO=4&transport=websocket&sid=") + sid)).has_value());
         QVERIFY(server.checkUpgrade(request("GET", QStringLiteral("EIO=3&transport=websocket"))).has_value());
     }
 };

@@ -46,7 +46,7 @@ class TestEngineIoTimerQueue : public QObject
         return QTest::qWaitFor([&] { return fired; }, 5000);
     }
 
-private slots:
+private Q_SLOTS:
     void timerFiresNotEarlyAndWithinATwentiethLate()
     {
         EngineIoTimerQueue queue;
@@ -63,7 +63,7 @@ private slots:
         const auto latest = latestDeadline(400, [&] { order << QStringLiteral("400 + 1/20"); });
         QTRY_COMPARE_WITH_TIMEOUT(order.size(), 2, 5000);
         QVERIFY2(firedAt >= 400, qPrintable(QString::number(firedAt)));
-        QCOMPARE(order, (QStringList{ QStringLiteral("timer"), QStringLiteral("400 + 1/20") }));
+        QCOMPARE(order, (QStringList{QStringLiteral("timer"), QStringLiteral("400 + 1/20")}));
         QVERIFY(!timer.isActive());
         QCOMPARE(queue.activeCount(), 0);
     }
@@ -78,7 +78,8 @@ private slots:
         qint64 secondFiredAt = -1;
         EngineIoTimer first(&queue, [&] {
             order << QStringLiteral("first");
-            QMetaObject::invokeMethod(&queue, [&] { order << QStringLiteral("next pass"); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                &queue, [&] { order << QStringLiteral("next pass"); }, Qt::QueuedConnection);
         });
         EngineIoTimer second(&queue, [&] {
             secondFiredAt = clock.elapsed();
@@ -88,7 +89,7 @@ private slots:
         first.start(400);
         second.start(410);
         QTRY_COMPARE_WITH_TIMEOUT(order.size(), 3, 5000);
-        QCOMPARE(order, (QStringList{ QStringLiteral("first"), QStringLiteral("second"), QStringLiteral("next pass") }));
+        QCOMPARE(order, (QStringList{QStringLiteral("first"), QStringLiteral("second"), QStringLiteral("next pass")}));
         QVERIFY2(secondFiredAt >= 410, qPrintable(QString::number(secondFiredAt)));
     }
 
@@ -140,7 +141,7 @@ private slots:
         slow.start(300);
         fast.start(100);
         QTRY_COMPARE_WITH_TIMEOUT(order.size(), 2, 5000);
-        QCOMPARE(order, (QStringList{ QStringLiteral("fast"), QStringLiteral("slow") }));
+        QCOMPARE(order, (QStringList{QStringLiteral("fast"), QStringLiteral("slow")}));
     }
 
     void callbackMayRestartItsOwnTimer()
@@ -150,8 +151,7 @@ private slots:
         int fired = 0;
         std::unique_ptr<EngineIoTimer> timer;
         timer = std::make_unique<EngineIoTimer>(&queue, [&] {
-            if (++fired < 4)
-                timer->start(30);
+            if (++fired < 4) timer->start(30);
         });
         timer->start(30);
         QTRY_COMPARE_WITH_TIMEOUT(fired, 4, 5000);
@@ -170,7 +170,7 @@ private slots:
             b.stop();
         });
         a.start(50);
-        b.start(50); // same lane, due right after a, in the same wake-up
+        b.start(50);                        // same lane, due right after a, in the same wake-up
         QVERIFY(sentinelFires(&queue, 50)); // same lane again, after b
         QCOMPARE(firedA, 1);
         QCOMPARE(firedB, 0);
@@ -186,12 +186,10 @@ private slots:
             timers.back()->start(i % 2 ? 60 : 90);
         }
         // Half of them stopped, as sessions that answered or went away.
-        for (size_t i = 0; i < timers.size(); i += 4)
-            timers[i]->stop();
+        for (size_t i = 0; i < timers.size(); i += 4) timers[i]->stop();
         QCOMPARE(queue.activeCount(), 1500);
         QTRY_COMPARE_WITH_TIMEOUT(queue.activeCount(), 0, 5000);
-        for (size_t i = 0; i < fired.size(); ++i)
-            QCOMPARE(fired[i], i % 4 == 0 ? 0 : 1);
+        for (size_t i = 0; i < fired.size(); ++i) QCOMPARE(fired[i], i % 4 == 0 ? 0 : 1);
     }
 
     void aBurstOfDueTimersIsServedOverSeveralPasses()
@@ -208,7 +206,8 @@ private slots:
             timers.push_back(std::make_unique<EngineIoTimer>(&queue, [&, i] {
                 ++fired;
                 if (i == 0)
-                    QMetaObject::invokeMethod(&queue, [&] { firedWhenPostedRan = fired; }, Qt::QueuedConnection);
+                    QMetaObject::invokeMethod(
+                        &queue, [&] { firedWhenPostedRan = fired; }, Qt::QueuedConnection);
             }));
             timers.back()->start(40);
         }
@@ -227,14 +226,15 @@ private slots:
         QStringList order;
         EngineIoTimer first(&queue, [&] {
             order << QStringLiteral("first");
-            QMetaObject::invokeMethod(&queue, [&] { order << QStringLiteral("next pass"); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                &queue, [&] { order << QStringLiteral("next pass"); }, Qt::QueuedConnection);
         });
         EngineIoTimer second(&queue, [&] { order << QStringLiteral("second"); });
         // Uncapped, 1/20 of 4 s (200 ms) would serve both in one pass.
         first.start(4000);
         second.start(4150);
         QTRY_COMPARE_WITH_TIMEOUT(order.size(), 3, 10000);
-        QCOMPARE(order, (QStringList{ QStringLiteral("first"), QStringLiteral("next pass"), QStringLiteral("second") }));
+        QCOMPARE(order, (QStringList{QStringLiteral("first"), QStringLiteral("next pass"), QStringLiteral("second")}));
     }
 
     void timersOutliveTheirQueueSafely()

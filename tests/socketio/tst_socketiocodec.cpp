@@ -19,7 +19,7 @@ class TestSocketIoCodec : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     // Every example frame of the Socket.IO v5 protocol specification (without the Engine.IO "4").
     void specExamplesDecode_data()
     {
@@ -29,28 +29,48 @@ private slots:
         QTest::addColumn<qint64>("id");
         QTest::addColumn<int>("attachments");
         QTest::addColumn<QJsonValue>("data");
-        QTest::newRow("connect auth") << QByteArray("0{\"token\":\"good\"}") << 0 << "/" << qint64(-1) << 0 << json("{\"token\":\"good\"}");
+        QTest::newRow("connect auth") << QByteArray("0{\"token\":\"good\"}") << 0 << "/" << qint64(-1) << 0
+                                      << json("{\"token\":\"good\"}");
         QTest::newRow("connect bare") << QByteArray("0") << 0 << "/" << qint64(-1) << 0 << undef;
-        QTest::newRow("connect reply") << QByteArray("0{\"sid\":\"FO_eYDfcD7h-dxZ_AAAA\"}") << 0 << "/" << qint64(-1) << 0 << json("{\"sid\":\"FO_eYDfcD7h-dxZ_AAAA\"}");
-        QTest::newRow("connect nsp") << QByteArray("0/admin,{\"token\":\"good\"}") << 0 << "/admin" << qint64(-1) << 0 << json("{\"token\":\"good\"}");
+        QTest::newRow("connect reply") << QByteArray("0{\"sid\":\"FO_eYDfcD7h-dxZ_AAAA\"}") << 0 << "/" << qint64(-1)
+                                       << 0 << json("{\"sid\":\"FO_eYDfcD7h-dxZ_AAAA\"}");
+        QTest::newRow("connect nsp") << QByteArray("0/admin,{\"token\":\"good\"}") << 0 << "/admin" << qint64(-1) << 0
+                                     << json("{\"token\":\"good\"}");
         QTest::newRow("connect nsp no comma") << QByteArray("0/random") << 0 << "/random" << qint64(-1) << 0 << undef;
-        QTest::newRow("connect_error") << QByteArray("4{\"message\":\"not authorized\",\"data\":{\"hint\":\"send a valid token\"}}") << 4 << "/" << qint64(-1) << 0 << json("{\"message\":\"not authorized\",\"data\":{\"hint\":\"send a valid token\"}}");
-        QTest::newRow("connect_error nsp") << QByteArray("4/nope,{\"message\":\"Invalid namespace\"}") << 4 << "/nope" << qint64(-1) << 0 << json("{\"message\":\"Invalid namespace\"}");
-        QTest::newRow("connect_error string") << QByteArray("4\"nope\"") << 4 << "/" << qint64(-1) << 0 << json("\"nope\"");
-        QTest::newRow("event") << QByteArray("2[\"welcome\",\"hello\",42]") << 2 << "/" << qint64(-1) << 0 << json("[\"welcome\",\"hello\",42]");
-        QTest::newRow("event nsp") << QByteArray("2/admin,[\"bar\"]") << 2 << "/admin" << qint64(-1) << 0 << json("[\"bar\"]");
-        QTest::newRow("event ack") << QByteArray("20[\"question\",\"ping?\"]") << 2 << "/" << qint64(0) << 0 << json("[\"question\",\"ping?\"]");
-        QTest::newRow("event nsp ack") << QByteArray("2/chat,12[\"joinRoom\",\"r\"]") << 2 << "/chat" << qint64(12) << 0 << json("[\"joinRoom\",\"r\"]");
+        QTest::newRow("connect_error")
+            << QByteArray("4{\"message\":\"not authorized\",\"data\":{\"hint\":\"send a valid token\"}}") << 4 << "/"
+            << qint64(-1) << 0 << json("{\"message\":\"not authorized\",\"data\":{\"hint\":\"send a valid token\"}}");
+        QTest::newRow("connect_error nsp") << QByteArray("4/nope,{\"message\":\"Invalid namespace\"}") << 4 << "/nope"
+                                           << qint64(-1) << 0 << json("{\"message\":\"Invalid namespace\"}");
+        QTest::newRow("connect_error string")
+            << QByteArray("4\"nope\"") << 4 << "/" << qint64(-1) << 0 << json("\"nope\"");
+        QTest::newRow("event") << QByteArray("2[\"welcome\",\"hello\",42]") << 2 << "/" << qint64(-1) << 0
+                               << json("[\"welcome\",\"hello\",42]");
+        QTest::newRow("event nsp") << QByteArray("2/admin,[\"bar\"]") << 2 << "/admin" << qint64(-1) << 0
+                                   << json("[\"bar\"]");
+        QTest::newRow("event ack") << QByteArray("20[\"question\",\"ping?\"]") << 2 << "/" << qint64(0) << 0
+                                   << json("[\"question\",\"ping?\"]");
+        QTest::newRow("event nsp ack") << QByteArray("2/chat,12[\"joinRoom\",\"r\"]") << 2 << "/chat" << qint64(12) << 0
+                                       << json("[\"joinRoom\",\"r\"]");
         QTest::newRow("ack") << QByteArray("30[\"pong!\"]") << 3 << "/" << qint64(0) << 0 << json("[\"pong!\"]");
         QTest::newRow("ack empty") << QByteArray("37[]") << 3 << "/" << qint64(7) << 0 << json("[]");
-        QTest::newRow("ack nsp") << QByteArray("3/chat,99[{\"ok\":true}]") << 3 << "/chat" << qint64(99) << 0 << json("[{\"ok\":true}]");
-        QTest::newRow("binary event") << QByteArray("51-1[\"blob\",{\"_placeholder\":true,\"num\":0}]") << 5 << "/" << qint64(1) << 1 << json("[\"blob\",{\"_placeholder\":true,\"num\":0}]");
-        QTest::newRow("binary ack") << QByteArray("61-1[{\"_placeholder\":true,\"num\":0}]") << 6 << "/" << qint64(1) << 1 << json("[{\"_placeholder\":true,\"num\":0}]");
-        QTest::newRow("binary nested") << QByteArray("52-/x,[\"b\",{\"a\":[{\"_placeholder\":true,\"num\":1}]},{\"_placeholder\":true,\"num\":0}]") << 5 << "/x" << qint64(-1) << 2 << json("[\"b\",{\"a\":[{\"_placeholder\":true,\"num\":1}]},{\"_placeholder\":true,\"num\":0}]");
+        QTest::newRow("ack nsp") << QByteArray("3/chat,99[{\"ok\":true}]") << 3 << "/chat" << qint64(99) << 0
+                                 << json("[{\"ok\":true}]");
+        QTest::newRow("binary event") << QByteArray("51-1[\"blob\",{\"_placeholder\":true,\"num\":0}]") << 5 << "/"
+                                      << qint64(1) << 1 << json("[\"blob\",{\"_placeholder\":true,\"num\":0}]");
+        QTest::newRow("binary ack") << QByteArray("61-1[{\"_placeholder\":true,\"num\":0}]") << 6 << "/" << qint64(1)
+                                    << 1 << json("[{\"_placeholder\":true,\"num\":0}]");
+        QTest::newRow("binary nested")
+            << QByteArray("52-/x,[\"b\",{\"a\":[{\"_placeholder\":true,\"num\":1}]},{\"_placeholder\":true,\"num\":0}]")
+            << 5 << "/x" << qint64(-1) << 2
+            << json("[\"b\",{\"a\":[{\"_placeholder\":true,\"num\":1}]},{\"_placeholder\":true,\"num\":0}]");
         QTest::newRow("disconnect") << QByteArray("1") << 1 << "/" << qint64(-1) << 0 << undef;
         QTest::newRow("disconnect nsp") << QByteArray("1/admin,") << 1 << "/admin" << qint64(-1) << 0 << undef;
-        QTest::newRow("utf8 event") << QByteArray("2[\"m\",\"\xf0\x9f\x91\x8d caf\xc3\xa9\"]") << 2 << "/" << qint64(-1) << 0 << QJsonValue(QJsonArray{ "m", QString::fromUtf8("\xf0\x9f\x91\x8d caf\xc3\xa9") });
-        QTest::newRow("max ack id") << QByteArray("29007199254740991[\"x\"]") << 2 << "/" << qint64(9007199254740991LL) << 0 << json("[\"x\"]");
+        QTest::newRow("utf8 event") << QByteArray("2[\"m\",\"\xf0\x9f\x91\x8d caf\xc3\xa9\"]") << 2 << "/" << qint64(-1)
+                                    << 0
+                                    << QJsonValue(QJsonArray{"m", QString::fromUtf8("\xf0\x9f\x91\x8d caf\xc3\xa9")});
+        QTest::newRow("max ack id") << QByteArray("29007199254740991[\"x\"]") << 2 << "/" << qint64(9007199254740991LL)
+                                    << 0 << json("[\"x\"]");
     }
     void specExamplesDecode()
     {
@@ -78,31 +98,29 @@ private slots:
         QCOMPARE(encode(SocketIoPacket::connect("/chat", "abc")), QByteArray("0/chat,{\"sid\":\"abc\"}"));
         QCOMPARE(encode(SocketIoPacket::connectError("/nope", "Invalid namespace")),
                  QByteArray("4/nope,{\"message\":\"Invalid namespace\"}"));
-        QCOMPARE(encode(SocketIoPacket::connectError("/", "not authorized", QJsonObject{ { "hint", "x" } })),
+        QCOMPARE(encode(SocketIoPacket::connectError("/", "not authorized", QJsonObject{{"hint", "x"}})),
                  QByteArray("4{\"data\":{\"hint\":\"x\"},\"message\":\"not authorized\"}"));
         QCOMPARE(encode(SocketIoPacket::disconnect("/")), QByteArray("1"));
         QCOMPARE(encode(SocketIoPacket::disconnect("/chat")), QByteArray("1/chat,"));
-        QCOMPARE(encode(SocketIoPacket::event("/", "welcome", { "hello", 42 })),
+        QCOMPARE(encode(SocketIoPacket::event("/", "welcome", {"hello", 42})),
                  QByteArray("2[\"welcome\",\"hello\",42]"));
-        QCOMPARE(encode(SocketIoPacket::event("/", "question", { "ping?" }, 0)),
+        QCOMPARE(encode(SocketIoPacket::event("/", "question", {"ping?"}, 0)),
                  QByteArray("20[\"question\",\"ping?\"]"));
-        QCOMPARE(encode(SocketIoPacket::ack("/chat", 5, { QJsonObject{ { "ok", true } } })),
+        QCOMPARE(encode(SocketIoPacket::ack("/chat", 5, {QJsonObject{{"ok", true}}})),
                  QByteArray("3/chat,5[{\"ok\":true}]"));
         QCOMPARE(encode(SocketIoPacket::ack("/", 3)), QByteArray("33[]"));
-        SocketIoPacket bin{ SocketIoPacket::BinaryAck, "/", 1, 1, json("[{\"_placeholder\":true,\"num\":0}]") };
+        SocketIoPacket bin{SocketIoPacket::BinaryAck, "/", 1, 1, json("[{\"_placeholder\":true,\"num\":0}]")};
         QCOMPARE(encode(bin), QByteArray("61-1[{\"_placeholder\":true,\"num\":0}]"));
     }
 
     void encodedJsonEscapesControlCharactersAndNeverEmitsRecordSeparator()
     {
         QString nasty = QStringLiteral("a");
-        for (ushort c = 0; c < 0x20; ++c)
-            nasty.append(QChar(c));
+        for (ushort c = 0; c < 0x20; ++c) nasty.append(QChar(c));
         nasty.append(QStringLiteral("\"\\/\u2028z"));
-        const QByteArray wire = encode(SocketIoPacket::event("/", "m", { nasty, QJsonObject{ { nasty, nasty } } }));
+        const QByteArray wire = encode(SocketIoPacket::event("/", "m", {nasty, QJsonObject{{nasty, nasty}}}));
         QVERIFY(!wire.contains('\x1e'));
-        for (char c : wire)
-            QVERIFY2(static_cast<unsigned char>(c) >= 0x20, "raw control character in encoded packet");
+        for (char c : wire) QVERIFY2(static_cast<unsigned char>(c) >= 0x20, "raw control character in encoded packet");
         QVERIFY(wire.contains("\\u001e"));
         const Result back = decode(wire);
         QVERIFY(back.ok());
@@ -189,15 +207,26 @@ private slots:
         QTest::newRow("binary long count") << QByteArray("5000001-[\"a\"]") << int(Error::BadAttachmentCount);
         QTest::newRow("binary too many") << QByteArray("511-[\"a\"]") << int(Error::TooManyAttachments);
         QTest::newRow("binary truncated") << QByteArray("5") << int(Error::BadAttachmentCount);
-        QTest::newRow("placeholder out of range") << QByteArray("51-[\"a\",{\"_placeholder\":true,\"num\":1}]") << int(Error::BadPlaceholder);
-        QTest::newRow("placeholder negative") << QByteArray("51-[\"a\",{\"_placeholder\":true,\"num\":-1}]") << int(Error::BadPlaceholder);
-        QTest::newRow("placeholder fraction") << QByteArray("52-[\"a\",{\"_placeholder\":true,\"num\":0.5}]") << int(Error::BadPlaceholder);
-        QTest::newRow("placeholder string num") << QByteArray("51-[\"a\",{\"_placeholder\":true,\"num\":\"0\"}]") << int(Error::BadPlaceholder);
-        QTest::newRow("placeholder nested in placeholder") << QByteArray("51-[\"a\",{\"_placeholder\":true,\"num\":{\"_placeholder\":true,\"num\":0}}]") << int(Error::BadPlaceholder);
-        QTest::newRow("placeholder extra key") << QByteArray("51-[\"a\",{\"_placeholder\":true,\"num\":0,\"x\":1}]") << int(Error::BadPlaceholder);
-        QTest::newRow("placeholder repeated") << QByteArray("52-[\"a\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":0}]") << int(Error::BadPlaceholder);
-        QTest::newRow("placeholder missing") << QByteArray("52-[\"a\",{\"_placeholder\":true,\"num\":0}]") << int(Error::BadPlaceholder);
-        QTest::newRow("binary ack object") << QByteArray("61-1{\"_placeholder\":true,\"num\":0}") << int(Error::InvalidPayload);
+        QTest::newRow("placeholder out of range")
+            << QByteArray("51-[\"a\",{\"_placeholder\":true,\"num\":1}]") << int(Error::BadPlaceholder);
+        QTest::newRow("placeholder negative")
+            << QByteArray("51-[\"a\",{\"_placeholder\":true,\"num\":-1}]") << int(Error::BadPlaceholder);
+        QTest::newRow("placeholder fraction")
+            << QByteArray("52-[\"a\",{\"_placeholder\":true,\"num\":0.5}]") << int(Error::BadPlaceholder);
+        QTest::newRow("placeholder string num")
+            << QByteArray("51-[\"a\",{\"_placeholder\":true,\"num\":\"0\"}]") << int(Error::BadPlaceholder);
+        QTest::newRow("placeholder nested in placeholder")
+            << QByteArray("51-[\"a\",{\"_placeholder\":true,\"num\":{\"_placeholder\":true,\"num\":0}}]")
+            << int(Error::BadPlaceholder);
+        QTest::newRow("placeholder extra key")
+            << QByteArray("51-[\"a\",{\"_placeholder\":true,\"num\":0,\"x\":1}]") << int(Error::BadPlaceholder);
+        QTest::newRow("placeholder repeated")
+            << QByteArray("52-[\"a\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":0}]")
+            << int(Error::BadPlaceholder);
+        QTest::newRow("placeholder missing")
+            << QByteArray("52-[\"a\",{\"_placeholder\":true,\"num\":0}]") << int(Error::BadPlaceholder);
+        QTest::newRow("binary ack object")
+            << QByteArray("61-1{\"_placeholder\":true,\"num\":0}") << int(Error::InvalidPayload);
     }
     void garbageIsRefusedWithAClearError()
     {
@@ -216,26 +245,24 @@ private slots:
         const Result r = decode(deep);
         QVERIFY(!r.ok());
         QByteArray nestedObjects("52-[\"a\",");
-        for (int i = 0; i < 500; ++i)
-            nestedObjects += "{\"k\":";
+        for (int i = 0; i < 500; ++i) nestedObjects += "{\"k\":";
         nestedObjects += "{\"_placeholder\":true,\"num\":1}";
-        for (int i = 0; i < 500; ++i)
-            nestedObjects += "}";
+        for (int i = 0; i < 500; ++i) nestedObjects += "}";
         nestedObjects += ",{\"_placeholder\":true,\"num\":0}]";
         // 500 levels is within the JSON parser's limit: accepted, both found.
         const Result ok = decode(nestedObjects);
         QVERIFY2(ok.ok(), qPrintable(ok.detail));
         QList<int> nums;
         QVERIFY(collectPlaceholders(ok.packet.data, 2, &nums));
-        QCOMPARE(nums, QList<int>({ 1, 0 }));
+        QCOMPARE(nums, QList<int>({1, 0}));
     }
 
     void reservedNamesAreExactlyTheSpecList()
     {
-        for (const char *name : { "connect", "connect_error", "disconnect", "disconnecting",
-                                  "newListener", "removeListener" })
+        for (const char *name :
+             {"connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"})
             QVERIFY(isReservedEventName(QString::fromLatin1(name)));
-        for (const char *name : { "ping", "error", "Connect", "message", "join_channel" })
+        for (const char *name : {"ping", "error", "Connect", "message", "join_channel"})
             QVERIFY(!isReservedEventName(QString::fromLatin1(name)));
     }
 };

@@ -12,11 +12,20 @@ class TestSocketIoCodecFuzz : public QObject
     Q_OBJECT
 
     const QList<QByteArray> m_seeds = {
-        "0{\"token\":\"good\"}", "0", "0/chat,{\"token\":\"t\"}", "0/random",
-        "1", "1/chat,", "2[\"welcome\",\"hello\",42]", "20[\"question\",\"ping?\"]",
+        "0{\"token\":\"good\"}",
+        "0",
+        "0/chat,{\"token\":\"t\"}",
+        "0/random",
+        "1",
+        "1/chat,",
+        "2[\"welcome\",\"hello\",42]",
+        "20[\"question\",\"ping?\"]",
         "2/chat,7[\"sendMessage\",{\"content\":\"hi\",\"roomId\":\"r\"}]",
-        "30[\"pong!\"]", "3/chat,12[{\"ok\":true}]", "4{\"message\":\"no\",\"data\":{\"a\":[1,2]}}",
-        "4\"str\"", "51-1[\"blob\",{\"_placeholder\":true,\"num\":0}]",
+        "30[\"pong!\"]",
+        "3/chat,12[{\"ok\":true}]",
+        "4{\"message\":\"no\",\"data\":{\"a\":[1,2]}}",
+        "4\"str\"",
+        "51-1[\"blob\",{\"_placeholder\":true,\"num\":0}]",
         "62-/x,3[{\"_placeholder\":true,\"num\":1},[{\"_placeholder\":true,\"num\":0}]]",
         "2[\"m\",\"caf\xc3\xa9 \xf0\x9f\x91\x8d\",null,true,-1.5e3,{\"k\":[]}]",
     };
@@ -29,8 +38,7 @@ class TestSocketIoCodecFuzz : public QObject
             const int pos = s.isEmpty() ? 0 : int(rng.bounded(quint32(s.size())));
             switch (rng.bounded(6)) {
             case 0: // flip a bit
-                if (!s.isEmpty())
-                    s[pos] = char(s.at(pos) ^ (1 << rng.bounded(8)));
+                if (!s.isEmpty()) s[pos] = char(s.at(pos) ^ (1 << rng.bounded(8)));
                 break;
             case 1: // insert an interesting byte
                 s.insert(pos, interesting[rng.bounded(int(sizeof(interesting) - 1))]);
@@ -45,15 +53,14 @@ class TestSocketIoCodecFuzz : public QObject
                 s.insert(pos, s.mid(pos, int(rng.bounded(8))));
                 break;
             case 5: // random byte
-                if (!s.isEmpty())
-                    s[pos] = char(rng.bounded(256));
+                if (!s.isEmpty()) s[pos] = char(rng.bounded(256));
                 break;
             }
         }
         return s;
     }
 
-private slots:
+private Q_SLOTS:
     void mutatedSocketIoPacketsNeverCrashAndRoundTrip()
     {
         QRandomGenerator rng(0x5eed5101u);
@@ -85,16 +92,13 @@ private slots:
         QRandomGenerator rng(0xb17e5u);
         for (int iter = 0; iter < 50000; ++iter) {
             QByteArray input(int(rng.bounded(64)), Qt::Uninitialized);
-            for (char &c : input)
-                c = char(rng.bounded(256));
-            if (!input.isEmpty() && rng.bounded(2))
-                input[0] = char('0' + rng.bounded(7));
+            for (char &c : input) c = char(rng.bounded(256));
+            if (!input.isEmpty() && rng.bounded(2)) input[0] = char('0' + rng.bounded(7));
             const SocketIoCodec::Result s = SocketIoCodec::decode(input);
             QVERIFY(s.ok() || s.error != SocketIoCodec::Error::None);
             const EngineIoCodec::PayloadResult e = EngineIoCodec::decodePayload(input);
             if (e.ok()) {
-                QCOMPARE(EngineIoCodec::decodePayload(EngineIoCodec::encodePayload(e.packets)).packets,
-                         e.packets);
+                QCOMPARE(EngineIoCodec::decodePayload(EngineIoCodec::encodePayload(e.packets)).packets, e.packets);
             }
         }
     }
@@ -120,8 +124,7 @@ private slots:
                 continue;
             }
             ++accepted;
-            QCOMPARE(EngineIoCodec::decodePayload(EngineIoCodec::encodePayload(r.packets)).packets,
-                     r.packets);
+            QCOMPARE(EngineIoCodec::decodePayload(EngineIoCodec::encodePayload(r.packets)).packets, r.packets);
             for (const EngineIoPacket &p : r.packets) {
                 if (p.type == EngineIoPacket::Message && !p.binary)
                     (void)SocketIoCodec::decode(p.data); // must not crash

@@ -36,7 +36,7 @@ class TestSocketIoPayloads : public QObject
         return id == m_alice.id ? &m_alice : nullptr;
     };
 
-private slots:
+private Q_SLOTS:
     void channelMessageHasEverySeed001Field()
     {
         Message m = sample();
@@ -62,8 +62,8 @@ private slots:
         parent.replyToId = QStringLiteral("m-older");
 
         const QJsonObject o = DefaultNamespaceJson::message(m, false, parent, m_lookup);
-        for (const char *key : { "id", "content", "channelId", "userId", "createdAt", "updatedAt",
-                                 "replyToId", "user", "replyTo", "attachments", "reactions" })
+        for (const char *key : {"id", "content", "channelId", "userId", "createdAt", "updatedAt", "replyToId", "user",
+                                "replyTo", "attachments", "reactions"})
             QVERIFY2(o.contains(QLatin1String(key)), key);
         QVERIFY(!o.contains("conversationId"));
         QCOMPARE(o.value("createdAt").toString(), QStringLiteral("2023-11-14T22:13:20.123Z"));
@@ -74,11 +74,11 @@ private slots:
         QCOMPARE(replyTo.value("id").toString(), QStringLiteral("m-0"));
         QVERIFY(replyTo.value("replyTo").isNull()); // one level only
         const QJsonObject att = o.value("attachments").toArray().at(0).toObject();
-        for (const char *key : { "id", "filename", "originalName", "mimeType", "size", "url", "createdAt" })
+        for (const char *key : {"id", "filename", "originalName", "mimeType", "size", "url", "createdAt"})
             QVERIFY2(att.contains(QLatin1String(key)), key);
         QCOMPARE(att.value("size").toInt(), 1234);
         const QJsonObject react = o.value("reactions").toArray().at(0).toObject();
-        for (const char *key : { "id", "emoji", "messageId", "userId", "createdAt", "user" })
+        for (const char *key : {"id", "emoji", "messageId", "userId", "createdAt", "user"})
             QVERIFY2(react.contains(QLatin1String(key)), key);
         QVERIFY(!react.value("user").toObject().contains("image")); // Reaction.user is {id, name}
     }
@@ -114,9 +114,9 @@ private slots:
 
         Message m = sample();
         m.replyToId = QStringLiteral("m-0");
-        m.metadata = QJsonObject{ { "customField", "value" } };
+        m.metadata = QJsonObject{{"customField", "value"}};
         m.attachments << ChatNamespaceJson::attachmentFromJson(
-            QJsonObject{ { "url", "https://example.com/file.jpg" }, { "type", "image/jpeg" }, { "name", "image.jpg" } });
+            QJsonObject{{"url", "https://example.com/file.jpg"}, {"type", "image/jpeg"}, {"name", "image.jpg"}});
         const QJsonObject full = ChatNamespaceJson::message(m);
         QCOMPARE(full.value("replyToId").toString(), QStringLiteral("m-0"));
         QCOMPARE(full.value("metadata").toObject().value("customField").toString(), QStringLiteral("value"));

@@ -154,16 +154,26 @@ protected:
 
     int rowCount(const QString &table, const QString &where = QString(), const QVariantList &binds = {})
     {
-        const QVariant v = scalar(QStringLiteral("SELECT COUNT(*) FROM %1%2").arg(table, where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where), binds);
+        const QVariant v = scalar(QStringLiteral("SELECT COUNT(*) FROM %1%2")
+                                      .arg(table, where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where),
+                                  binds);
         return v.isValid() ? v.toInt() : -1;
     }
 
     // Two users, a workspace with both, two public channels with both as members.
-    struct Fixture { User alice, bob; Workspace ws; Channel one, two; };
+    struct Fixture
+    {
+        User alice, bob;
+        Workspace ws;
+        Channel one, two;
+    };
     Fixture seed()
     {
-        Fixture f{makeUser(QStringLiteral("alice"), QStringLiteral("alice@example.test")), makeUser(QStringLiteral("bob")),
-                  makeWorkspace(QStringLiteral("Acme")), {}, {}};
+        Fixture f{makeUser(QStringLiteral("alice"), QStringLiteral("alice@example.test")),
+                  makeUser(QStringLiteral("bob")),
+                  makeWorkspace(QStringLiteral("Acme")),
+                  {},
+                  {}};
         f.one = makeChannel(f.ws.id, QStringLiteral("one"));
         f.two = makeChannel(f.ws.id, QStringLiteral("two"));
         store().insertUser(f.alice, QStringLiteral("hash-a"), nullptr);
@@ -195,8 +205,9 @@ private Q_SLOTS:
         if (m_backend == Backend::Postgres) {
             m_postgresUrl = qEnvironmentVariable(kPostgresEnv);
             if (m_postgresUrl.isEmpty())
-                QSKIP("SWITCHBOARD_TEST_POSTGRES_URL is not set: PostgreSQL half skipped. Start a throwaway cluster with "
-                      "eval \"$(scripts/postgres-test.sh start)\"; export SWITCHBOARD_TEST_POSTGRES_URL");
+                QSKIP(
+                    "SWITCHBOARD_TEST_POSTGRES_URL is not set: PostgreSQL half skipped. Start a throwaway cluster with "
+                    "eval \"$(scripts/postgres-test.sh start)\"; export SWITCHBOARD_TEST_POSTGRES_URL");
             QVERIFY2(verifyDb().isOpen(), qPrintable(QStringLiteral("cannot connect to %1").arg(m_postgresUrl)));
         }
     }
@@ -232,7 +243,8 @@ private Q_SLOTS:
     void openSelectsTheDriverFromTheUrl()
     {
         QVERIFY(store().isOpen());
-        QCOMPARE(store().driverName(), m_backend == Backend::Sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"));
+        QCOMPARE(store().driverName(),
+                 m_backend == Backend::Sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"));
     }
 
     void migrationsRecordEveryVersionOnce()
@@ -284,7 +296,9 @@ private Q_SLOTS:
     {
         const User alice = makeUser(QStringLiteral("alice"), QStringLiteral("alice@example.test"));
         QString error;
-        QVERIFY2(commitNow(store(), [&](Store::Done d) { store().insertUser(alice, QStringLiteral("$argon2id$x"), d); }, &error),
+        QVERIFY2(commitNow(
+                     store(), [&](Store::Done d) { store().insertUser(alice, QStringLiteral("$argon2id$x"), d); },
+                     &error),
                  qPrintable(error));
         const QList<User> users = store().loadUsers();
         QCOMPARE(users.size(), 1);
@@ -303,19 +317,29 @@ private Q_SLOTS:
     void usersWithoutEmailDoNotCollide()
     {
         // Empty email is stored as NULL, and UNIQUE ignores NULLs.
-        QVERIFY(commitNow(store(), [&](Store::Done d) { store().insertUser(makeUser(QStringLiteral("a")), QString(), d); }));
-        QVERIFY(commitNow(store(), [&](Store::Done d) { store().insertUser(makeUser(QStringLiteral("b")), QString(), d); }));
+        QVERIFY(commitNow(store(),
+                          [&](Store::Done d) { store().insertUser(makeUser(QStringLiteral("a")), QString(), d); }));
+        QVERIFY(commitNow(store(),
+                          [&](Store::Done d) { store().insertUser(makeUser(QStringLiteral("b")), QString(), d); }));
         QCOMPARE(store().loadUsers().size(), 2);
         QCOMPARE(rowCount(QStringLiteral("users"), QStringLiteral("email IS NULL")), 2);
     }
 
     void duplicateUsernameOrEmailIsRefused()
     {
-        QVERIFY(commitNow(store(), [&](Store::Done d) { store().insertUser(makeUser(QStringLiteral("a"), QStringLiteral("a@x.test")), QString(), d); }));
+        QVERIFY(commitNow(store(), [&](Store::Done d) {
+            store().insertUser(makeUser(QStringLiteral("a"), QStringLiteral("a@x.test")), QString(), d);
+        }));
         QString error;
-        QVERIFY(!commitNow(store(), [&](Store::Done d) { store().insertUser(makeUser(QStringLiteral("a")), QString(), d); }, &error));
+        QVERIFY(!commitNow(
+            store(), [&](Store::Done d) { store().insertUser(makeUser(QStringLiteral("a")), QString(), d); }, &error));
         QVERIFY(!error.isEmpty());
-        QVERIFY(!commitNow(store(), [&](Store::Done d) { store().insertUser(makeUser(QStringLiteral("b"), QStringLiteral("a@x.test")), QString(), d); }, &error));
+        QVERIFY(!commitNow(
+            store(),
+            [&](Store::Done d) {
+            store().insertUser(makeUser(QStringLiteral("b"), QStringLiteral("a@x.test")), QString(), d);
+            },
+            &error));
         QCOMPARE(store().loadUsers().size(), 1);
     }
 
@@ -332,12 +356,14 @@ private Q_SLOTS:
         QCOMPARE(second.kind, StoreStatus::Conflict);
         QVERIFY(!second.text.isEmpty());
         // A failure that is not a uniqueness violation is not a Conflict.
-        store().enqueue([](QSqlDatabase &db, StoreStatus *status) {
+        store().enqueue(
+            [](QSqlDatabase &db, StoreStatus *status) {
             QSqlQuery q(db);
             if (q.exec(QStringLiteral("INSERT INTO no_such_table VALUES (1)"))) return true;
             *status = StoreStatus::fromSqlError(q.lastError());
             return false;
-        }, [&](const StoreStatus &st) { other = st; });
+            },
+            [&](const StoreStatus &st) { other = st; });
         store().flush();
         QCOMPARE(other.kind, StoreStatus::Failed);
     }
@@ -361,9 +387,13 @@ private Q_SLOTS:
         store().insertUser(owner, QString(), nullptr);
         store().insertWorkspace(ws, nullptr);
         store().insertWorkspace(def, nullptr);
-        QVERIFY(commitNow(store(), [&](Store::Done d) { store().addWorkspaceMember(ws.id, owner.id, QStringLiteral("owner"), 42, d); }));
+        QVERIFY(commitNow(store(), [&](Store::Done d) {
+            store().addWorkspaceMember(ws.id, owner.id, QStringLiteral("owner"), 42, d);
+        }));
         // Adding the same member again is not an error and does not duplicate.
-        QVERIFY(commitNow(store(), [&](Store::Done d) { store().addWorkspaceMember(ws.id, owner.id, QStringLiteral("member"), 43, d); }));
+        QVERIFY(commitNow(store(), [&](Store::Done d) {
+            store().addWorkspaceMember(ws.id, owner.id, QStringLiteral("member"), 43, d);
+        }));
 
         QHash<QString, Workspace> byId;
         for (const Workspace &w : store().loadWorkspaces()) byId.insert(w.id, w);
@@ -421,7 +451,8 @@ private Q_SLOTS:
         QCOMPARE(members.size(), 3);
         for (const Store::Membership &m : members) QVERIFY(!(m.scopeId == f.one.id && m.userId == f.bob.id));
         // Membership needs a real user (foreign key).
-        QVERIFY(!commitNow(store(), [&](Store::Done d) { store().addChannelMember(f.one.id, Timestamp::newId(), 1, d); }));
+        QVERIFY(
+            !commitNow(store(), [&](Store::Done d) { store().addChannelMember(f.one.id, Timestamp::newId(), 1, d); }));
     }
 
     // ---- messages ------------------------------------------------------------
@@ -448,7 +479,9 @@ private Q_SLOTS:
         m.mentions = {f.alice.id};
         store().insertMessage(parent, nullptr);
         QString error;
-        QVERIFY2(commitNow(store(), [&](Store::Done d) { store().insertMessage(m, d); }, &error), qPrintable(error));
+        QVERIFY2(commitNow(
+                     store(), [&](Store::Done d) { store().insertMessage(m, d); }, &error),
+                 qPrintable(error));
 
         const std::optional<Message> got = store().message(m.id);
         QVERIFY(got.has_value());
@@ -522,10 +555,16 @@ private Q_SLOTS:
     void sequenceIsUniquePerChannel()
     {
         const Fixture f = seed();
-        QVERIFY(commitNow(store(), [&](Store::Done d) { store().insertMessage(makeMessage(f.one.id, f.alice.id, 1, QStringLiteral("a")), d); }));
-        QVERIFY(!commitNow(store(), [&](Store::Done d) { store().insertMessage(makeMessage(f.one.id, f.bob.id, 1, QStringLiteral("b")), d); }));
+        QVERIFY(commitNow(store(), [&](Store::Done d) {
+            store().insertMessage(makeMessage(f.one.id, f.alice.id, 1, QStringLiteral("a")), d);
+        }));
+        QVERIFY(!commitNow(store(), [&](Store::Done d) {
+            store().insertMessage(makeMessage(f.one.id, f.bob.id, 1, QStringLiteral("b")), d);
+        }));
         // The same number in another channel is fine.
-        QVERIFY(commitNow(store(), [&](Store::Done d) { store().insertMessage(makeMessage(f.two.id, f.bob.id, 1, QStringLiteral("c")), d); }));
+        QVERIFY(commitNow(store(), [&](Store::Done d) {
+            store().insertMessage(makeMessage(f.two.id, f.bob.id, 1, QStringLiteral("c")), d);
+        }));
     }
 
     void messagesBeforeGivesOlderMessagesOldestFirst()
@@ -615,21 +654,28 @@ private Q_SLOTS:
         store().flush();
         QCOMPARE(again.kind, StoreStatus::Conflict);
         QCOMPARE(rowCount(QStringLiteral("messages"), QStringLiteral("id = ? AND content = ''"), {blank.id}), 1);
-        QCOMPARE(rowCount(QStringLiteral("messages"), QStringLiteral("thread_id IS NULL AND reply_to_id IS NULL AND"
-                                                                     " forwarded_from_id IS NULL AND mentions IS NULL")), 1);
+        QCOMPARE(rowCount(QStringLiteral("messages"),
+                          QStringLiteral("thread_id IS NULL AND reply_to_id IS NULL AND"
+                                         " forwarded_from_id IS NULL AND mentions IS NULL")),
+                 1);
     }
 
     void threadIndexCoversOnlyThreadReplies()
     {
         // Migration 3: top-level messages (thread_id NULL) cost no index insert.
-        const QString def = m_backend == Backend::Sqlite
-            ? scalar(QStringLiteral("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'messages_thread'")).toString()
-            : scalar(QStringLiteral("SELECT indexdef FROM pg_indexes WHERE indexname = 'messages_thread'")).toString();
+        const QString def =
+            m_backend == Backend::Sqlite
+                ? scalar(
+                      QStringLiteral("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'messages_thread'"))
+                      .toString()
+                : scalar(QStringLiteral("SELECT indexdef FROM pg_indexes WHERE indexname = 'messages_thread'"))
+                      .toString();
         QVERIFY2(def.contains(QLatin1String("thread_id IS NOT NULL"), Qt::CaseInsensitive), qPrintable(def));
         if (m_backend == Backend::Sqlite) {
             // ... and thread lookups still use it.
             QSqlQuery q(verifyDb());
-            QVERIFY(q.exec(QStringLiteral("EXPLAIN QUERY PLAN SELECT id FROM messages WHERE thread_id = 'x' ORDER BY seq")));
+            QVERIFY(q.exec(
+                QStringLiteral("EXPLAIN QUERY PLAN SELECT id FROM messages WHERE thread_id = 'x' ORDER BY seq")));
             QString plan;
             while (q.next()) plan += q.value(3).toString() + QLatin1Char('\n');
             QVERIFY2(plan.contains(QLatin1String("messages_thread")), qPrintable(plan));
@@ -643,13 +689,24 @@ private Q_SLOTS:
         const Reaction first{Timestamp::newId(), m.id, f.alice.id, QStringLiteral("👍"), 1};
         QVERIFY(commitNow(store(), [&](Store::Done d) { store().insertReaction(first, d); }));
         QString error;
-        QVERIFY(!commitNow(store(), [&](Store::Done d) { store().insertReaction({Timestamp::newId(), m.id, f.alice.id, QStringLiteral("👍"), 2}, d); }, &error));
+        QVERIFY(!commitNow(
+            store(),
+            [&](Store::Done d) {
+            store().insertReaction({Timestamp::newId(), m.id, f.alice.id, QStringLiteral("👍"), 2}, d);
+            },
+            &error));
         QVERIFY(!error.isEmpty());
         // Another emoji, or another user with the same emoji, is a new reaction.
-        QVERIFY(commitNow(store(), [&](Store::Done d) { store().insertReaction({Timestamp::newId(), m.id, f.alice.id, QStringLiteral("🎉"), 3}, d); }));
-        QVERIFY(commitNow(store(), [&](Store::Done d) { store().insertReaction({Timestamp::newId(), m.id, f.bob.id, QStringLiteral("👍"), 4}, d); }));
+        QVERIFY(commitNow(store(), [&](Store::Done d) {
+            store().insertReaction({Timestamp::newId(), m.id, f.alice.id, QStringLiteral("🎉"), 3}, d);
+        }));
+        QVERIFY(commitNow(store(), [&](Store::Done d) {
+            store().insertReaction({Timestamp::newId(), m.id, f.bob.id, QStringLiteral("👍"), 4}, d);
+        }));
         // A reaction needs an existing message (foreign key).
-        QVERIFY(!commitNow(store(), [&](Store::Done d) { store().insertReaction({Timestamp::newId(), Timestamp::newId(), f.bob.id, QStringLiteral("👍"), 5}, d); }));
+        QVERIFY(!commitNow(store(), [&](Store::Done d) {
+            store().insertReaction({Timestamp::newId(), Timestamp::newId(), f.bob.id, QStringLiteral("👍"), 5}, d);
+        }));
         QCOMPARE(rowCount(QStringLiteral("reactions")), 3);
     }
 
@@ -682,7 +739,9 @@ private Q_SLOTS:
     {
         const Fixture f = seed();
         const QList<Message> all = postMany(f, f.one, 3);
-        QVERIFY(commitNow(store(), [&](Store::Done d) { store().updateMessageContent(all[0].id, QStringLiteral("edited"), 5000, d); }));
+        QVERIFY(commitNow(store(), [&](Store::Done d) {
+            store().updateMessageContent(all[0].id, QStringLiteral("edited"), 5000, d);
+        }));
         QVERIFY(commitNow(store(), [&](Store::Done d) { store().markMessageDeleted(all[1].id, 6000, d); }));
         const std::optional<Message> edited = store().message(all[0].id);
         QCOMPARE(edited->content, QStringLiteral("edited"));
@@ -708,10 +767,23 @@ private Q_SLOTS:
         // Reading the same message twice is not an error.
         QVERIFY(commitNow(store(), [&](Store::Done d) { store().markRead(f.one.id, f.bob.id, all[1].id, 333, d); }));
         QCOMPARE(rowCount(QStringLiteral("read_receipts"), QStringLiteral("user_id = ?"), {f.bob.id}), 2);
-        QCOMPARE(scalar(QStringLiteral("SELECT read_at FROM read_receipts WHERE message_id = ? AND user_id = ?"), {all[1].id, f.bob.id}).toLongLong(), qint64(222));
-        QCOMPARE(scalar(QStringLiteral("SELECT last_read_message_id FROM channel_members WHERE channel_id = ? AND user_id = ?"), {f.one.id, f.bob.id}).toString(), all[1].id);
-        QCOMPARE(scalar(QStringLiteral("SELECT last_read_at FROM channel_members WHERE channel_id = ? AND user_id = ?"), {f.one.id, f.bob.id}).toLongLong(), qint64(333));
-        QCOMPARE(scalar(QStringLiteral("SELECT last_read_at FROM channel_members WHERE channel_id = ? AND user_id = ?"), {f.one.id, f.alice.id}).toLongLong(), qint64(0));
+        QCOMPARE(scalar(QStringLiteral("SELECT read_at FROM read_receipts WHERE message_id = ? AND user_id = ?"),
+                        {all[1].id, f.bob.id})
+                     .toLongLong(),
+                 qint64(222));
+        QCOMPARE(scalar(QStringLiteral(
+                            "SELECT last_read_message_id FROM channel_members WHERE channel_id = ? AND user_id = ?"),
+                        {f.one.id, f.bob.id})
+                     .toString(),
+                 all[1].id);
+        QCOMPARE(scalar(QStringLiteral("SELECT last_read_at FROM channel_members WHERE channel_id = ? AND user_id = ?"),
+                        {f.one.id, f.bob.id})
+                     .toLongLong(),
+                 qint64(333));
+        QCOMPARE(scalar(QStringLiteral("SELECT last_read_at FROM channel_members WHERE channel_id = ? AND user_id = ?"),
+                        {f.one.id, f.alice.id})
+                     .toLongLong(),
+                 qint64(0));
     }
 
     void deleteChannelRemovesItsMessagesOnly()
@@ -723,7 +795,9 @@ private Q_SLOTS:
         store().markRead(f.one.id, f.bob.id, doomed[0].id, 1, nullptr);
         store().flush();
         QString error;
-        QVERIFY2(commitNow(store(), [&](Store::Done d) { store().deleteChannel(f.one.id, d); }, &error), qPrintable(error));
+        QVERIFY2(commitNow(
+                     store(), [&](Store::Done d) { store().deleteChannel(f.one.id, d); }, &error),
+                 qPrintable(error));
         QCOMPARE(rowCount(QStringLiteral("messages"), QStringLiteral("channel_id = ?"), {f.one.id}), 0);
         QCOMPARE(rowCount(QStringLiteral("reactions")), 0);
         QCOMPARE(rowCount(QStringLiteral("read_receipts")), 0);
@@ -766,8 +840,10 @@ private Q_SLOTS:
         const int n = 40;
         auto log = std::make_shared<CallbackLog>();
         for (int i = 0; i < n; ++i)
-            store().insertUser(makeUser(QStringLiteral("batch%1").arg(i)), QString(),
-                               [log](const StoreStatus &st) { log->ok.append(st.ok()); log->errors.append(st.text); });
+            store().insertUser(makeUser(QStringLiteral("batch%1").arg(i)), QString(), [log](const StoreStatus &st) {
+                log->ok.append(st.ok());
+                log->errors.append(st.text);
+            });
         // Queued, not written: nothing happens before the event loop runs.
         QCOMPARE(log->ok.size(), 0);
         QCOMPARE(store().commitCount(), commits);
@@ -784,7 +860,8 @@ private Q_SLOTS:
         const double lastMs = store().lastCommitMs();
         QVERIFY2(lastMs > 0, qPrintable(QString::number(lastMs)));
         QCOMPARE(qRound64(store().totalCommitMs() * 1000) - qRound64(totalMsBefore * 1000), qRound64(lastMs * 1000));
-        QVERIFY2(store().maxCommitMs() >= lastMs, qPrintable(QStringLiteral("max %1 < last %2").arg(store().maxCommitMs()).arg(lastMs)));
+        QVERIFY2(store().maxCommitMs() >= lastMs,
+                 qPrintable(QStringLiteral("max %1 < last %2").arg(store().maxCommitMs()).arg(lastMs)));
     }
 
     void callbacksRunOnlyAfterTheBatchIsCommitted()
@@ -792,7 +869,8 @@ private Q_SLOTS:
         const int n = 10;
         auto log = std::make_shared<CallbackLog>();
         for (int i = 0; i < n; ++i)
-            store().insertUser(makeUser(QStringLiteral("durable%1").arg(i)), QString(), [this, log](const StoreStatus &st) {
+            store().insertUser(makeUser(QStringLiteral("durable%1").arg(i)), QString(),
+                               [this, log](const StoreStatus &st) {
                 const bool ok = st.ok();
                 log->ok.append(ok);
                 // Another connection sees only committed rows: all n, already at the first callback.
@@ -810,7 +888,10 @@ private Q_SLOTS:
         const User c = makeUser(QStringLiteral("c"));
         const quint64 commits = store().commitCount();
         auto log = std::make_shared<CallbackLog>();
-        auto rec = [log](const StoreStatus &st) { log->ok.append(st.ok()); log->errors.append(st.text); };
+        auto rec = [log](const StoreStatus &st) {
+            log->ok.append(st.ok());
+            log->errors.append(st.text);
+        };
         store().insertUser(a, QString(), rec);
         store().insertUser(dup, QString(), rec);
         store().insertUser(c, QString(), rec);
@@ -833,7 +914,8 @@ private Q_SLOTS:
         QVERIFY(commitNow(store(), [&](Store::Done d) { store().insertUser(a, QString(), d); }));
         static QStringList warnings;
         warnings.clear();
-        const QtMessageHandler previous = qInstallMessageHandler([](QtMsgType type, const QMessageLogContext &, const QString &msg) {
+        const QtMessageHandler previous = qInstallMessageHandler(
+            [](QtMsgType type, const QMessageLogContext &, const QString &msg) {
             if (type != QtDebugMsg) warnings.append(msg.trimmed());
         });
         const bool failed = !commitNow(store(), [&](Store::Done d) { store().insertUser(a, QString(), d); });
@@ -841,7 +923,8 @@ private Q_SLOTS:
         QVERIFY(failed);
         QCOMPARE(warnings, QStringList());
         // The same statement works again after failing (prepared statements are reused).
-        QVERIFY(commitNow(store(), [&](Store::Done d) { store().insertUser(makeUser(QStringLiteral("b")), QString(), d); }));
+        QVERIFY(commitNow(store(),
+                          [&](Store::Done d) { store().insertUser(makeUser(QStringLiteral("b")), QString(), d); }));
         QCOMPARE(rowCount(QStringLiteral("users")), 2);
     }
 
@@ -850,9 +933,10 @@ private Q_SLOTS:
         const quint64 commits = store().commitCount();
         auto log = std::make_shared<CallbackLog>();
         store().insertUser(makeUser(QStringLiteral("first")), QString(), [this, log](const StoreStatus &st) {
-                const bool ok = st.ok();
+            const bool ok = st.ok();
             log->ok.append(ok);
-            store().insertUser(makeUser(QStringLiteral("second")), QString(), [log](const StoreStatus &st2) { log->ok.append(st2.ok()); });
+            store().insertUser(makeUser(QStringLiteral("second")), QString(),
+                               [log](const StoreStatus &st2) { log->ok.append(st2.ok()); });
         });
         QTRY_COMPARE(log->ok.size(), 2);
         QCOMPARE(log->ok, QList<bool>({true, true}));
@@ -862,19 +946,30 @@ private Q_SLOTS:
     void enqueuedRawWritesJoinTheBatch()
     {
         auto log = std::make_shared<CallbackLog>();
-        store().enqueue([](QSqlDatabase &db, StoreStatus *error) {
+        store().enqueue(
+            [](QSqlDatabase &db, StoreStatus *error) {
             QSqlQuery q(db);
-            if (q.exec(QStringLiteral("INSERT INTO workspaces (id, name, created_at) VALUES ('w1', 'Raw', 1)"))) return true;
+            if (q.exec(QStringLiteral("INSERT INTO workspaces (id, name, created_at) VALUES ('w1', 'Raw', 1)")))
+                return true;
             *error = StoreStatus::fromSqlError(q.lastError());
             return false;
-        }, [log](const StoreStatus &st) { log->ok.append(st.ok()); log->errors.append(st.text); });
+            },
+            [log](const StoreStatus &st) {
+            log->ok.append(st.ok());
+            log->errors.append(st.text);
+        });
         // A write that reports failure is rolled back to its savepoint, even if its SQL ran.
-        store().enqueue([](QSqlDatabase &db, StoreStatus *error) {
+        store().enqueue(
+            [](QSqlDatabase &db, StoreStatus *error) {
             QSqlQuery q(db);
             q.exec(QStringLiteral("INSERT INTO workspaces (id, name, created_at) VALUES ('w2', 'Undone', 1)"));
             *error = StoreStatus::failed(QStringLiteral("changed my mind"));
             return false;
-        }, [log](const StoreStatus &st) { log->ok.append(st.ok()); log->errors.append(st.text); });
+            },
+            [log](const StoreStatus &st) {
+            log->ok.append(st.ok());
+            log->errors.append(st.text);
+        });
         QTRY_COMPARE(log->ok.size(), 2);
         QCOMPARE(log->ok, QList<bool>({true, false}));
         QCOMPARE(log->errors[1], QStringLiteral("changed my mind"));
@@ -960,12 +1055,18 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("url");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("unknown scheme") << "mysql://root@localhost/db" << "bad database URL";
-        QTest::newRow("plain word") << "switchboard.db" << "bad database URL";
-        QTest::newRow("postgres without host") << "postgres:///db" << "bad database URL";
-        QTest::newRow("postgres without database") << "postgres://user@127.0.0.1:5432/" << "bad database URL";
-        QTest::newRow("postgres nobody listens") << "postgres://user@127.0.0.1:1/db" << "cannot open database";
-        QTest::newRow("sqlite in a missing directory") << "sqlite:/nonexistent-switchboard-dir/x/y.db" << "cannot open database";
+        QTest::newRow("unknown scheme") << "mysql://root@localhost/db"
+                                        << "bad database URL";
+        QTest::newRow("plain word") << "switchboard.db"
+                                    << "bad database URL";
+        QTest::newRow("postgres without host") << "postgres:///db"
+                                               << "bad database URL";
+        QTest::newRow("postgres without database") << "postgres://user@127.0.0.1:5432/"
+                                                   << "bad database URL";
+        QTest::newRow("postgres nobody listens") << "postgres://user@127.0.0.1:1/db"
+                                                 << "cannot open database";
+        QTest::newRow("sqlite in a missing directory") << "sqlite:/nonexistent-switchboard-dir/x/y.db"
+                                                       << "cannot open database";
     }
 
     void badDatabaseUrlsAreRefused()

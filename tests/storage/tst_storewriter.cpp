@@ -14,7 +14,7 @@
 class tst_StoreWriter : public QObject
 {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void bigBatchIsDeliveredInOrderAcrossSeveralPasses()
     {
         QTemporaryDir dir;
@@ -39,28 +39,29 @@ private slots:
             QList<QPair<StoreWriter::Write, StoreWriter::Done>> writes;
             for (int i = 0; i < count; ++i) {
                 writes.append({[i](QSqlDatabase &d, StoreStatus *) {
-                                   QSqlQuery q(d);
-                                   q.prepare(QStringLiteral("INSERT INTO t VALUES (?)"));
-                                   q.addBindValue(i);
-                                   return q.exec();
+                    QSqlQuery q(d);
+                    q.prepare(QStringLiteral("INSERT INTO t VALUES (?)"));
+                    q.addBindValue(i);
+                    return q.exec();
                                },
                                [&, i](const StoreStatus &st) {
-                                   const bool ok = st.ok();
-                                   QVERIFY(ok);
-                                   if (order.isEmpty()) ticksAtFirst = passTicks;
-                                   order.append(i);
-                                   if (i == count - 1) ticksAtLast = passTicks;
-                                   QElapsedTimer busy;
-                                   busy.start();
-                                   while (busy.nsecsElapsed() < 100000) {}
-                               }});
+                    const bool ok = st.ok();
+                    QVERIFY(ok);
+                    if (order.isEmpty()) ticksAtFirst = passTicks;
+                    order.append(i);
+                    if (i == count - 1) ticksAtLast = passTicks;
+                    QElapsedTimer busy;
+                    busy.start();
+                    while (busy.nsecsElapsed() < 100000) {}
+                }});
             }
             writer.enqueueBatch(writes);
             QTRY_COMPARE_WITH_TIMEOUT(order.size(), count, 30000);
             for (int i = 0; i < count; ++i) QCOMPARE(order.at(i), i);
             // 2,000 x 0.1 ms is ten budgets of 20 ms: other work ran in between.
             QVERIFY2(ticksAtLast - ticksAtFirst >= 2,
-                     qPrintable(QStringLiteral("the loop ran %1 times during delivery").arg(ticksAtLast - ticksAtFirst)));
+                     qPrintable(
+                         QStringLiteral("the loop ran %1 times during delivery").arg(ticksAtLast - ticksAtFirst)));
         }
         db.close();
         db = QSqlDatabase();
@@ -79,7 +80,8 @@ private slots:
             QVERIFY2(writer.startWriter(&error), qPrintable(error));
             int done = 0;
             for (int i = 0; i < 500; ++i)
-                writer.enqueue([](QSqlDatabase &, StoreStatus *) { return true; }, [&](const StoreStatus &) {
+                writer.enqueue([](QSqlDatabase &, StoreStatus *) { return true; },
+                               [&](const StoreStatus &) {
                     ++done;
                     QElapsedTimer busy;
                     busy.start();

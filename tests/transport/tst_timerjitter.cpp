@@ -11,7 +11,7 @@ class TestTimerJitter : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void earlierStaysWithinTheWindowAndSpreads()
     {
         std::set<int> seen;
@@ -26,8 +26,7 @@ private slots:
     void earlierInStepsUsesOnlyThatManyValuesAndBothEnds()
     {
         std::set<int> seen;
-        for (int i = 0; i < 5000; ++i)
-            seen.insert(TimerJitter::earlier(10000, 0.1, 32));
+        for (int i = 0; i < 5000; ++i) seen.insert(TimerJitter::earlier(10000, 0.1, 32));
         QCOMPARE(int(seen.size()), 32);
         QCOMPARE(*seen.begin(), 9000);
         QCOMPARE(*seen.rbegin(), 10000);
@@ -35,7 +34,7 @@ private slots:
 
     void earlierNeverReachesZero()
     {
-        for (int ms : { 1, 2, 3, 10 }) {
+        for (int ms : {1, 2, 3, 10}) {
             for (int i = 0; i < 200; ++i) {
                 const int d = TimerJitter::earlier(ms, 1.0, i % 2 ? 0 : 4);
                 QVERIFY2(d >= 1 && d <= ms, qPrintable(QStringLiteral("%1 -> %2").arg(ms).arg(d)));

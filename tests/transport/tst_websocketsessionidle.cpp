@@ -38,18 +38,21 @@ struct Pair
 {
     std::unique_ptr<IdleSession> session;
     int peer = -1;
-    ~Pair() { if (peer >= 0) ::close(peer); }
+    ~Pair()
+    {
+        if (peer >= 0) ::close(peer);
+    }
 };
 
 std::unique_ptr<Pair> open(const WebSocketSession::Limits &limits)
 {
     int fds[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0)
-        return nullptr;
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) return nullptr;
     auto p = std::make_unique<Pair>();
     p->peer = fds[1];
-    p->session = std::make_unique<IdleSession>(
-        new WebSocketConnection(fds[0], QHostAddress::LocalHost, 1, {}, {}, 1 << 20), limits);
+    p->session = std::make_unique<IdleSession>(new WebSocketConnection(fds[0], QHostAddress::LocalHost, 1, {}, {},
+                                                                       1 << 20),
+                                               limits);
     return p;
 }
 
@@ -59,7 +62,7 @@ class tst_WebSocketSessionIdle : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void idleTimeoutsOfSessionsOpenedTogetherAreSpreadAndNeverEarly()
     {
         WebSocketSession::Limits limits;

@@ -90,7 +90,7 @@ private:
             QStringList expected = dataKeys;
             expected.sort();
             QCOMPARE(sortedKeys(o.value("data").toObject()), expected);
-        }();
+            }();
         return o.value("data").toObject();
     }
 
@@ -102,7 +102,9 @@ private Q_SLOTS:
         a.id = QStringLiteral("a1");
         a.filename = QStringLiteral("f.png");
         e.message.attachments.append(a);
-        const QJsonObject d = envelopeOf(e, "message.new", {"id", "channel_id", "user_id", "content", "attachments", "reactions", "created_at"});
+        const QJsonObject d = envelopeOf(e, "message.new",
+                                         {"id", "channel_id", "user_id", "content", "attachments", "reactions",
+                                          "created_at"});
         QCOMPARE(d.value("id").toString(), QStringLiteral("m1"));
         QCOMPARE(d.value("channel_id").toString(), QStringLiteral("c1"));
         QCOMPARE(d.value("user_id").toString(), QStringLiteral("u1"));
@@ -137,7 +139,8 @@ private Q_SLOTS:
         for (auto [type, name] : {std::pair{ChatEvent::Type::ReactionAdded, "reaction.added"},
                                   std::pair{ChatEvent::Type::ReactionRemoved, "reaction.removed"}}) {
             ChatEvent e = makeEvent(type);
-            e.reaction = Reaction{QStringLiteral("r1"), QStringLiteral("m1"), QStringLiteral("u2"), QStringLiteral("👍"), kAt};
+            e.reaction = Reaction{QStringLiteral("r1"), QStringLiteral("m1"), QStringLiteral("u2"), QStringLiteral("👍"),
+                                  kAt};
             e.actor = user(QStringLiteral("u2"));
             const QJsonObject d = envelopeOf(e, name, {"message_id", "emoji", "user_id"});
             QCOMPARE(d.value("message_id").toString(), QStringLiteral("m1"));
@@ -220,7 +223,8 @@ private Q_SLOTS:
     {
         ChatEvent e = makeEvent(ChatEvent::Type::MessageCreated);
         e.channel.workspaceId = QStringLiteral("other");
-        QCOMPARE(decode(WorkspaceJsonCodec::encodeEvent(e, kWs)).value("workspace_id").toString(), QStringLiteral("other"));
+        QCOMPARE(decode(WorkspaceJsonCodec::encodeEvent(e, kWs)).value("workspace_id").toString(),
+                 QStringLiteral("other"));
     }
 
     void timestampsAreIsoUtcWithMilliseconds()
@@ -261,7 +265,8 @@ private Q_SLOTS:
 
     void parseTypingReadsTheSeedsTopLevelFields()
     {
-        const auto t = WorkspaceJsonCodec::parseTyping({{"type", "typing"}, {"channel_id", "c1"}, {"is_typing", false}});
+        const auto t = WorkspaceJsonCodec::parseTyping(
+            {{"type", "typing"}, {"channel_id", "c1"}, {"is_typing", false}});
         QVERIFY(t.ok());
         QCOMPARE(t.channelId, QStringLiteral("c1"));
         QCOMPARE(t.isTyping, false);
@@ -269,7 +274,8 @@ private Q_SLOTS:
 
     void parseTypingAcceptsFieldsWrappedInData()
     {
-        const auto t = WorkspaceJsonCodec::parseTyping({{"type", "typing"}, {"data", QJsonObject{{"channel_id", "c2"}, {"is_typing", true}}}});
+        const auto t = WorkspaceJsonCodec::parseTyping(
+            {{"type", "typing"}, {"data", QJsonObject{{"channel_id", "c2"}, {"is_typing", true}}}});
         QVERIFY(t.ok());
         QCOMPARE(t.channelId, QStringLiteral("c2"));
         QVERIFY(t.isTyping);
@@ -281,7 +287,8 @@ private Q_SLOTS:
         QCOMPARE(WorkspaceJsonCodec::parseTyping({{"is_typing", true}}).errorCode, QStringLiteral("INVALID_REQUEST"));
         QCOMPARE(WorkspaceJsonCodec::parseTyping({{"channel_id", ""}}).errorCode, QStringLiteral("INVALID_REQUEST"));
         QCOMPARE(WorkspaceJsonCodec::parseTyping({{"channel_id", 7}}).errorCode, QStringLiteral("INVALID_REQUEST"));
-        QCOMPARE(WorkspaceJsonCodec::parseTyping({{"channel_id", "c1"}, {"is_typing", "yes"}}).errorCode, QStringLiteral("INVALID_REQUEST"));
+        QCOMPARE(WorkspaceJsonCodec::parseTyping({{"channel_id", "c1"}, {"is_typing", "yes"}}).errorCode,
+                 QStringLiteral("INVALID_REQUEST"));
     }
 
     void coreErrorsMapToTheSeedsCodes_data()
@@ -301,14 +308,16 @@ private Q_SLOTS:
     {
         QFETCH(int, code);
         QFETCH(QString, expected);
-        QCOMPARE(WorkspaceJsonCodec::errorCodeFor(CoreError{CoreError::Code(code), QStringLiteral("m"), {}, 0}), expected);
+        QCOMPARE(WorkspaceJsonCodec::errorCodeFor(CoreError{CoreError::Code(code), QStringLiteral("m"), {}, 0}),
+                 expected);
     }
 
     void internalErrorsDoNotLeakTheirDetails()
     {
         const CoreError e = CoreError::internal(QStringLiteral("disk I/O error at /var/lib/x.db"));
         QCOMPARE(WorkspaceJsonCodec::errorMessageFor(e), QStringLiteral("Internal server error"));
-        QCOMPARE(WorkspaceJsonCodec::errorMessageFor(CoreError::rateLimited(2000)), CoreError::rateLimited(2000).message);
+        QCOMPARE(WorkspaceJsonCodec::errorMessageFor(CoreError::rateLimited(2000)),
+                 CoreError::rateLimited(2000).message);
     }
 
     void closeCodesSayWhy()

@@ -17,7 +17,7 @@ const qint64 kAt = 1704623400000;
 class TestWorkspaceJsonErrors : public QObject
 {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void internalTextIsLoggedNotSent()
     {
         const quint64 before = Metrics::instance().errors;
@@ -26,7 +26,8 @@ private slots:
         QVERIFY2(!f.bytes.contains("SQLITE") && !f.bytes.contains("UPDATE"), f.bytes.constData());
         QVERIFY(!f.message.contains(QStringLiteral("SQLITE")));
         QCOMPARE(f.code, QStringLiteral("INTERNAL_ERROR"));
-        QCOMPARE(f.bytes, WorkspaceJsonCodec::error(QStringLiteral("INTERNAL_ERROR"), QStringLiteral("Internal server error"), kWs, kAt));
+        QCOMPARE(f.bytes, WorkspaceJsonCodec::error(QStringLiteral("INTERNAL_ERROR"),
+                                                    QStringLiteral("Internal server error"), kWs, kAt));
         QCOMPARE(WorkspaceJsonCodec::closeCodeFor(f.code), quint16(4500));
         QCOMPARE(Metrics::instance().errors, before + 1);
     }
@@ -34,11 +35,14 @@ private slots:
     void otherErrorsAreSentAsBefore()
     {
         const quint64 before = Metrics::instance().errors;
-        const WorkspaceJsonErrors::Frame f = WorkspaceJsonErrors::fromCore(CoreError::accessDenied(QStringLiteral("nope")), kWs, kAt);
+        const WorkspaceJsonErrors::Frame f =
+            WorkspaceJsonErrors::fromCore(CoreError::accessDenied(QStringLiteral("nope")), kWs, kAt);
         QCOMPARE(f.code, QStringLiteral("UNAUTHORIZED"));
         QCOMPARE(f.bytes, WorkspaceJsonCodec::error(QStringLiteral("UNAUTHORIZED"), QStringLiteral("nope"), kWs, kAt));
-        const WorkspaceJsonErrors::Frame p = WorkspaceJsonErrors::protocol(QStringLiteral("INVALID_JSON"), QStringLiteral("Malformed"), kWs, kAt);
-        QCOMPARE(p.bytes, WorkspaceJsonCodec::error(QStringLiteral("INVALID_JSON"), QStringLiteral("Malformed"), kWs, kAt));
+        const WorkspaceJsonErrors::Frame p = WorkspaceJsonErrors::protocol(QStringLiteral("INVALID_JSON"),
+                                                                           QStringLiteral("Malformed"), kWs, kAt);
+        QCOMPARE(p.bytes,
+                 WorkspaceJsonCodec::error(QStringLiteral("INVALID_JSON"), QStringLiteral("Malformed"), kWs, kAt));
         QCOMPARE(Metrics::instance().errors, before + 2);
     }
 };

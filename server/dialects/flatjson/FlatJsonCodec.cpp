@@ -75,18 +75,29 @@ bool FlatJsonCodec::parseSendMessage(QStringView text, SendMessageFrame *out)
         QStringView key, value;
         if (!plainString(&key) || !expect(u':') || !plainString(&value)) return false;
         int slot;
-        if (key == u"type") slot = 0;
-        else if (key == u"channel_id") slot = 1;
-        else if (key == u"content") slot = 2;
-        else if (key == u"client_id") slot = 3;
-        else return false;
+        if (key == u"type")
+            slot = 0;
+        else if (key == u"channel_id")
+            slot = 1;
+        else if (key == u"content")
+            slot = 2;
+        else if (key == u"client_id")
+            slot = 3;
+        else
+            return false;
         if (seen[slot]) return false;
         seen[slot] = true;
         values[slot] = value;
         skipSpace();
         if (p == end) return false;
-        if (*p == ',') { ++p; continue; }
-        if (*p == '}') { ++p; break; }
+        if (*p == ',') {
+            ++p;
+            continue;
+        }
+        if (*p == '}') {
+            ++p;
+            break;
+        }
         return false;
     }
     skipSpace();
@@ -97,7 +108,10 @@ bool FlatJsonCodec::parseSendMessage(QStringView text, SendMessageFrame *out)
     return true;
 }
 
-static QByteArray compact(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
+static QByteArray compact(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
 
 QByteArray FlatJsonCodec::reply(const QString &type, QJsonObject fields)
 {
@@ -138,7 +152,8 @@ QJsonObject FlatJsonCodec::messageData(const Message &m, const User &author)
         {"userId", m.userId},
         {"createdAt", Timestamp::toIso(m.createdAt)},
         {"updatedAt", Timestamp::toIso(m.updatedAt())},
-        {"user", QJsonObject{{"id", author.id}, {"username", author.username},
+        {"user", QJsonObject{{"id", author.id},
+                             {"username", author.username},
                              {"email", author.email.isEmpty() ? QJsonValue() : QJsonValue(author.email)}}},
         // Beyond the seed: what threads, quotes and files need.
         {"threadId", m.threadId.isEmpty() ? QJsonValue() : QJsonValue(m.threadId)},
@@ -216,49 +231,65 @@ QByteArray FlatJsonCodec::encodeEvent(const ChatEvent &e)
     const QString ts = Timestamp::toIso(e.at);
     switch (e.type) {
     case T::MessageCreated:
-    case T::MessageUpdated:
-        break; // above
+    case T::MessageUpdated: break; // above
     case T::MessageDeleted:
-        return compact({{"type", "message_deleted"}, {"message_id", e.message.id}, {"channel_id", e.message.channelId},
+        return compact({{"type", "message_deleted"},
+                        {"message_id", e.message.id},
+                        {"channel_id", e.message.channelId},
                         {"timestamp", ts}});
     case T::ReactionAdded:
     case T::ReactionRemoved:
         return compact({{"type", "message_reaction"},
                         {"message_id", e.reaction.messageId},
-                        {"data", QJsonObject{{"emoji", e.reaction.emoji}, {"user_id", e.actor.id}, {"username", e.actor.username},
+                        {"data", QJsonObject{{"emoji", e.reaction.emoji},
+                                             {"user_id", e.actor.id},
+                                             {"username", e.actor.username},
                                              {"action", e.type == T::ReactionAdded ? "add" : "remove"}}},
                         {"timestamp", ts}});
     case T::TypingStarted:
     case T::TypingStopped:
-        return compact({{"type", "typing_indicator"}, {"user_id", e.actor.id}, {"channel_id", e.channel.id},
-                        {"is_typing", e.type == T::TypingStarted}, {"timestamp", ts}});
+        return compact({{"type", "typing_indicator"},
+                        {"user_id", e.actor.id},
+                        {"channel_id", e.channel.id},
+                        {"is_typing", e.type == T::TypingStarted},
+                        {"timestamp", ts}});
     case T::PresenceChanged:
         return compact({{"type", "user_status"}, {"user_id", e.actor.id}, {"status", e.status}, {"timestamp", ts}});
     case T::MemberJoined:
-        return compact({{"type", "user_joined"}, {"user_id", e.subject.id}, {"channel_id", e.channel.id}, {"timestamp", ts}});
+        return compact(
+            {{"type", "user_joined"}, {"user_id", e.subject.id}, {"channel_id", e.channel.id}, {"timestamp", ts}});
     case T::MemberLeft:
-        return compact({{"type", "user_left"}, {"user_id", e.subject.id}, {"channel_id", e.channel.id}, {"timestamp", ts}});
+        return compact(
+            {{"type", "user_left"}, {"user_id", e.subject.id}, {"channel_id", e.channel.id}, {"timestamp", ts}});
     case T::Mention:
         return compact({{"type", "mention_notification"},
-                        {"data", QJsonObject{{"message_id", e.message.id}, {"channel_id", e.message.channelId},
-                                             {"content", e.message.content}, {"from_user_id", e.actor.id},
+                        {"data", QJsonObject{{"message_id", e.message.id},
+                                             {"channel_id", e.message.channelId},
+                                             {"content", e.message.content},
+                                             {"from_user_id", e.actor.id},
                                              {"from_username", e.actor.username}}},
                         {"timestamp", ts}});
     case T::MessageRead:
-        return compact({{"type", "message_read"}, {"message_id", e.message.id}, {"channel_id", e.channel.id},
-                        {"user_id", e.actor.id}, {"timestamp", ts}});
+        return compact({{"type", "message_read"},
+                        {"message_id", e.message.id},
+                        {"channel_id", e.channel.id},
+                        {"user_id", e.actor.id},
+                        {"timestamp", ts}});
     case T::ThreadUpdated:
-        return compact({{"type", "thread_updated"}, {"message_id", e.message.id}, {"channel_id", e.channel.id},
-                        {"reply_count", e.message.replyCount}, {"last_reply_at", Timestamp::toIso(e.message.lastReplyAt)},
+        return compact({{"type", "thread_updated"},
+                        {"message_id", e.message.id},
+                        {"channel_id", e.channel.id},
+                        {"reply_count", e.message.replyCount},
+                        {"last_reply_at", Timestamp::toIso(e.message.lastReplyAt)},
                         {"timestamp", ts}});
     case T::ChannelCreated:
     case T::ChannelUpdated:
         return compact({{"type", e.type == T::ChannelCreated ? "channel_created" : "channel_updated"},
-                        {"data", e.channel.toJson()}, {"timestamp", ts}});
+                        {"data", e.channel.toJson()},
+                        {"timestamp", ts}});
     case T::ChannelDeleted:
         return compact({{"type", "channel_deleted"}, {"channel_id", e.channel.id}, {"timestamp", ts}});
-    case T::SystemMessage:
-        break;
+    case T::SystemMessage: break;
     }
     return QByteArray();
 }

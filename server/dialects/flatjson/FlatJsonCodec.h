@@ -15,10 +15,11 @@ class JsonWriter;
 class FlatJsonCodec
 {
 public:
-    struct Command {
+    struct Command
+    {
         QString type;
         QJsonObject fields;
-        QString errorCode;    // set when the frame is not a usable command
+        QString errorCode; // set when the frame is not a usable command
         QString errorMessage;
         bool ok() const { return errorCode.isEmpty(); }
     };
@@ -27,10 +28,11 @@ public:
 
     // The frame every chat client sends most: {"type":"send_message",
     // "channel_id", "content"?, "client_id"?} with plain string values.
-    struct SendMessageFrame {
-        QString channelId;     // never empty
-        QString content;       // null when absent
-        QJsonValue clientId;   // a string, or undefined when absent
+    struct SendMessageFrame
+    {
+        QString channelId;   // never empty
+        QString content;     // null when absent
+        QJsonValue clientId; // a string, or undefined when absent
     };
     // Reads that frame without building a QJsonObject. Returns false for
     // anything else (other types or keys, escapes, non-string values, duplicate

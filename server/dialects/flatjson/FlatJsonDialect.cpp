@@ -18,7 +18,8 @@ void FlatJsonDialect::install(Router &router, const DialectContext &ctx)
         if (!u.ok()) return FlatJsonErrors::handshakeRefusal(u.error);
         return std::nullopt;
     };
-    route.accept = [chat, limits = ctx.wsLimits](WebSocketConnection *socket, const HttpRequest &req, const Router::Params &) {
+    route.accept =
+        [chat, limits = ctx.wsLimits](WebSocketConnection *socket, const HttpRequest &req, const Router::Params &) {
         const QByteArray token = req.queryValue(QStringLiteral("token")).toUtf8();
         // Checked again: the user may have been disabled during the handshake.
         Result<User> u = chat->authenticate(token.isEmpty() ? req.bearerToken() : token);

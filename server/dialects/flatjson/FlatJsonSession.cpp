@@ -9,7 +9,8 @@
 #include <QJsonArray>
 #include "net/WebSocketConnection.h"
 
-FlatJsonSession::FlatJsonSession(ChatService *chat, WebSocketConnection *socket, const User &user, const Limits &limits, QObject *parent)
+FlatJsonSession::FlatJsonSession(ChatService *chat, WebSocketConnection *socket, const User &user, const Limits &limits,
+                                 QObject *parent)
     : WebSocketSession(chat, socket, QStringLiteral("flatjson"), limits, parent)
 {
     setUser(user);
@@ -81,7 +82,9 @@ void FlatJsonSession::onTextFrame(const QString &text)
     if (!cmd.ok()) return sendError(cmd.errorCode, cmd.errorMessage);
     labelIncoming(cmd.type, cmd.fields.value(QLatin1String("channel_id")).toString());
     const Handler h = handlers().value(cmd.type);
-    if (!h) return sendError(QStringLiteral("unknown_message_type"), QStringLiteral("Unknown message type: %1").arg(cmd.type.left(64)));
+    if (!h)
+        return sendError(QStringLiteral("unknown_message_type"),
+                         QStringLiteral("Unknown message type: %1").arg(cmd.type.left(64)));
     (this->*h)(cmd.fields);
 }
 
@@ -89,8 +92,9 @@ bool FlatJsonSession::requireString(const QJsonObject &f, const char *key, const
 {
     const QJsonValue v = f.value(QLatin1String(key));
     if (!v.isString() || v.toString().isEmpty()) {
-        sendError(errorCode, v.isUndefined() || v.isNull() ? QStringLiteral("%1 is required").arg(QLatin1String(key))
-                                                           : QStringLiteral("%1 must be a non-empty string").arg(QLatin1String(key)));
+        sendError(errorCode, v.isUndefined() || v.isNull()
+                                 ? QStringLiteral("%1 is required").arg(QLatin1String(key))
+                                 : QStringLiteral("%1 must be a non-empty string").arg(QLatin1String(key)));
         return false;
     }
     *out = v.toString();
@@ -109,10 +113,12 @@ void FlatJsonSession::joinChannel(const QJsonObject &f)
     // The core's join policy: one rate limit, access, and membership of a public channel.
     chat()->enterChannel(this, id, this, [this, id](const Result<Channel> &r) {
         if (!r.ok()) {
-            if (r.error.code == CoreError::NotFound) return sendError(QStringLiteral("join_channel_error"), QStringLiteral("Channel not found"));
+            if (r.error.code == CoreError::NotFound)
+                return sendError(QStringLiteral("join_channel_error"), QStringLiteral("Channel not found"));
             return sendCoreError(r.error, QStringLiteral("join_channel_error"));
         }
-        send(FlatJsonCodec::reply(QStringLiteral("channel_joined"), {{"channel_id", id}}), QStringLiteral("channel_joined"), id);
+        send(FlatJsonCodec::reply(QStringLiteral("channel_joined"), {{"channel_id", id}}),
+             QStringLiteral("channel_joined"), id);
     });
 }
 
@@ -120,9 +126,11 @@ void FlatJsonSession::leaveChannel(const QJsonObject &f)
 {
     QString id;
     if (!requireChannel(f, {}, &id)) return;
-    if (!chat()->directory().channel(id)) return sendError(QStringLiteral("leave_channel_error"), QStringLiteral("Channel not found"));
+    if (!chat()->directory().channel(id))
+        return sendError(QStringLiteral("leave_channel_error"), QStringLiteral("Channel not found"));
     chat()->unsubscribe(this, id);
-    send(FlatJsonCodec::reply(QStringLiteral("channel_left"), {{"channel_id", id}}), QStringLiteral("channel_left"), id);
+    send(FlatJsonCodec::reply(QStringLiteral("channel_left"), {{"channel_id", id}}), QStringLiteral("channel_left"),
+         id);
 }
 
 void FlatJsonSession::typingIndicator(const QJsonObject &f)
@@ -152,7 +160,8 @@ void FlatJsonSession::getOnlineUsers(const QJsonObject &f)
          QStringLiteral("online_users"), id);
 }
 
-std::function<void(const Result<Message> &)> FlatJsonSession::messageAck(const QString &command, const QJsonValue &clientId)
+std::function<void(const Result<Message> &)> FlatJsonSession::messageAck(const QString &command,
+                                                                         const QJsonValue &clientId)
 {
     QPointer<FlatJsonSession> self(this);
     return [self, command, clientId](const Result<Message> &r) {
@@ -174,10 +183,12 @@ void FlatJsonSession::sendMessage(const QJsonObject &f)
     if (!content.isString() && !content.isUndefined())
         return sendError(QStringLiteral("send_message_error"), QStringLiteral("content must be a string"));
     cmd.content = content.toString();
-    for (const auto &[key, target] : {std::pair{"thread_id", &cmd.threadId}, std::pair{"reply_to_id", &cmd.replyToId}}) {
+    for (const auto &[key, target] :
+         {std::pair{"thread_id", &cmd.threadId}, std::pair{"reply_to_id", &cmd.replyToId}}) {
         const QJsonValue v = f.value(QLatin1String(key));
         if (!v.isUndefined() && !v.isNull() && !v.isString())
-            return sendError(QStringLiteral("send_message_error"), QStringLiteral("%1 must be a string").arg(QLatin1String(key)));
+            return sendError(QStringLiteral("send_message_error"),
+                             QStringLiteral("%1 must be a string").arg(QLatin1String(key)));
         *target = v.toString();
     }
     if (CoreError e = cmd.takeAttachments(f.value(QLatin1String("attachments"))))
@@ -194,7 +205,8 @@ void FlatJsonSession::editMessage(const QJsonObject &f)
 {
     QString messageId, content;
     if (!requireString(f, "message_id", QStringLiteral("edit_message_error"), &messageId)) return;
-    if (!f.value(QLatin1String("content")).isString()) return sendError(QStringLiteral("edit_message_error"), QStringLiteral("content must be a string"));
+    if (!f.value(QLatin1String("content")).isString())
+        return sendError(QStringLiteral("edit_message_error"), QStringLiteral("content must be a string"));
     content = f.value(QLatin1String("content")).toString();
     chat()->editMessage(userId(), messageId, content, this, messageAck(QStringLiteral("edit_message"), QJsonValue()));
 }
@@ -280,10 +292,10 @@ void FlatJsonSession::deliver(const ChatEventPtr &event)
         // Public channels announce these workspace-wide; show them only where we listen.
         if (e.subject.id != userId() && !topics().contains(RoomManager::channelTopic(e.channel.id))) return;
         break;
-    default:
-        break;
+    default: break;
     }
-    const QByteArray &bytes = e.encodedFor(QByteArrayLiteral("flatjson"), [&e] { return FlatJsonCodec::encodeEvent(e); });
+    const QByteArray &bytes = e.encodedFor(QByteArrayLiteral("flatjson"),
+                                           [&e] { return FlatJsonCodec::encodeEvent(e); });
     if (bytes.isEmpty()) return;
     send(bytes, QString::fromLatin1(ChatEvent::typeName(e.type)), e.channel.id);
 }

@@ -13,7 +13,8 @@ class FlatJsonSession : public WebSocketSession
 {
     Q_OBJECT
 public:
-    FlatJsonSession(ChatService *chat, WebSocketConnection *socket, const User &user, const Limits &limits, QObject *parent = nullptr);
+    FlatJsonSession(ChatService *chat, WebSocketConnection *socket, const User &user, const Limits &limits,
+                    QObject *parent = nullptr);
 
     void deliver(const ChatEventPtr &event) override;
 

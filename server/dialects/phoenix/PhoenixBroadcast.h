@@ -17,8 +17,7 @@ public:
     const QByteArray &frame(const PhoenixCodec &codec) const
     {
         QByteArray &slot = codec.serializer() == PhoenixSerializer::V2 ? m_v2 : m_v1;
-        if (slot.isEmpty())
-            slot = codec.encodeText(m_message);
+        if (slot.isEmpty()) slot = codec.encodeText(m_message);
         return slot;
     }
 

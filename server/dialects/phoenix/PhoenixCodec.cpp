@@ -24,8 +24,7 @@ QJsonValue refToJson(const std::optional<QString> &ref)
 char firstNonSpace(const QByteArray &frame)
 {
     for (char c : frame) {
-        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
-            return c;
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return c;
     }
     return '\0';
 }
@@ -57,16 +56,14 @@ bool hasRawControlInString(const QByteArray &frame)
 // Binary headers cannot express null, so an empty ref means "none".
 std::optional<QString> refFromBytes(const QByteArray &bytes)
 {
-    if (bytes.isEmpty())
-        return std::nullopt;
+    if (bytes.isEmpty()) return std::nullopt;
     return QString::fromUtf8(bytes);
 }
 
 bool appendField(QByteArray &lengths, QByteArray &fields, const QString &value)
 {
     const QByteArray utf8 = value.toUtf8();
-    if (utf8.size() > 255)
-        return false;
+    if (utf8.size() > 255) return false;
     lengths.append(char(quint8(utf8.size())));
     fields.append(utf8);
     return true;
@@ -74,16 +71,13 @@ bool appendField(QByteArray &lengths, QByteArray &fields, const QString &value)
 
 // Reads the byte-length-prefixed header fields of a binary frame.
 // `lengthsAt` is where the length bytes start; returns false if truncated.
-bool readBinaryFields(const QByteArray &frame, int lengthsAt, int count, QList<QByteArray> *out,
-                      qsizetype *payloadAt)
+bool readBinaryFields(const QByteArray &frame, int lengthsAt, int count, QList<QByteArray> *out, qsizetype *payloadAt)
 {
-    if (frame.size() < lengthsAt + count)
-        return false;
+    if (frame.size() < lengthsAt + count) return false;
     qsizetype offset = lengthsAt + count;
     for (int i = 0; i < count; ++i) {
         const qsizetype len = quint8(frame.at(lengthsAt + i));
-        if (offset + len > frame.size())
-            return false;
+        if (offset + len > frame.size()) return false;
         out->append(frame.mid(offset, len));
         offset += len;
     }
@@ -101,10 +95,8 @@ PhoenixCodec::PhoenixCodec(PhoenixSerializer serializer, PhoenixCodecLimits limi
 
 std::optional<PhoenixSerializer> PhoenixCodec::serializerForVsn(const QString &vsn)
 {
-    if (vsn == QLatin1String("2.0.0"))
-        return PhoenixSerializer::V2;
-    if (vsn == QLatin1String("1.0.0"))
-        return PhoenixSerializer::V1;
+    if (vsn == QLatin1String("2.0.0")) return PhoenixSerializer::V2;
+    if (vsn == QLatin1String("1.0.0")) return PhoenixSerializer::V1;
     return std::nullopt;
 }
 
@@ -137,8 +129,7 @@ bool PhoenixCodec::isValidUtf8(const char *data, qsizetype size)
             return false;
         for (int k = 1; k <= extra; ++k) {
             const unsigned char cc = s[i + k];
-            if ((cc & 0xC0) != 0x80)
-                return false;
+            if ((cc & 0xC0) != 0x80) return false;
             cp = (cp << 6) | (cc & 0x3F);
         }
         if ((extra == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)))
@@ -176,9 +167,9 @@ QString PhoenixCodec::errorName(PhoenixDecodeError error)
 PhoenixDecodeResult PhoenixCodec::decodeText(const QByteArray &frame) const
 {
     if (frame.size() > m_limits.maxFrameBytes)
-        return fail(PhoenixDecodeError::FrameTooLarge,
-                    QStringLiteral("frame of %1 bytes exceeds the limit of %2")
-                        .arg(frame.size()).arg(m_limits.maxFrameBytes));
+        return fail(PhoenixDecodeError::FrameTooLarge, QStringLiteral("frame of %1 bytes exceeds the limit of %2")
+                                                           .arg(frame.size())
+                                                           .arg(m_limits.maxFrameBytes));
     if (!isValidUtf8(frame.constData(), frame.size()))
         return fail(PhoenixDecodeError::InvalidUtf8, QStringLiteral("frame is not valid UTF-8"));
     if (hasRawControlInString(frame))
@@ -195,16 +186,13 @@ PhoenixDecodeResult PhoenixCodec::decodeArray(const QByteArray &frame) const
             return fail(PhoenixDecodeError::NotAnArray, QStringLiteral("vsn 2.0.0 frames are JSON arrays"));
         return fail(PhoenixDecodeError::InvalidJson, parseError.errorString());
     }
-    if (!doc.isArray())
-        return fail(PhoenixDecodeError::NotAnArray, QStringLiteral("vsn 2.0.0 frames are JSON arrays"));
+    if (!doc.isArray()) return fail(PhoenixDecodeError::NotAnArray, QStringLiteral("vsn 2.0.0 frames are JSON arrays"));
 
     const QJsonArray array = doc.array();
     PhoenixMessage partial;
     // Pick up ref and topic first so that even a broken push can be answered.
-    if (array.size() > 1 && array.at(1).isString())
-        partial.ref = array.at(1).toString();
-    if (array.size() > 2 && array.at(2).isString())
-        partial.topic = array.at(2).toString();
+    if (array.size() > 1 && array.at(1).isString()) partial.ref = array.at(1).toString();
+    if (array.size() > 2 && array.at(2).isString()) partial.topic = array.at(2).toString();
     if (array.size() != 5)
         return fail(PhoenixDecodeError::WrongArity,
                     QStringLiteral("expected [join_ref, ref, topic, event, payload], got %1 elements")
@@ -213,22 +201,19 @@ PhoenixDecodeResult PhoenixCodec::decodeArray(const QByteArray &frame) const
 
     PhoenixDecodeResult result;
     PhoenixMessage &m = result.message;
-    const QJsonValue joinRef = array.at(0), ref = array.at(1), topic = array.at(2),
-                     event = array.at(3), payload = array.at(4);
+    const QJsonValue joinRef = array.at(0), ref = array.at(1), topic = array.at(2), event = array.at(3),
+                     payload = array.at(4);
     m = partial;
     if (!joinRef.isNull() && !joinRef.isString())
         return fail(PhoenixDecodeError::BadJoinRef, QStringLiteral("join_ref must be a string or null"), partial);
     if (!ref.isNull() && !ref.isString())
         return fail(PhoenixDecodeError::BadRef, QStringLiteral("ref must be a string or null"), partial);
-    if (!topic.isString())
-        return fail(PhoenixDecodeError::BadTopic, QStringLiteral("topic must be a string"), partial);
-    if (!event.isString())
-        return fail(PhoenixDecodeError::BadEvent, QStringLiteral("event must be a string"), partial);
+    if (!topic.isString()) return fail(PhoenixDecodeError::BadTopic, QStringLiteral("topic must be a string"), partial);
+    if (!event.isString()) return fail(PhoenixDecodeError::BadEvent, QStringLiteral("event must be a string"), partial);
     if (!payload.isObject())
         return fail(PhoenixDecodeError::BadPayload, QStringLiteral("payload must be a JSON object"), partial);
 
-    if (joinRef.isString())
-        m.joinRef = joinRef.toString();
+    if (joinRef.isString()) m.joinRef = joinRef.toString();
     m.event = event.toString();
     m.payload = payload.toObject();
     checkCommon(result);
@@ -249,8 +234,7 @@ PhoenixDecodeResult PhoenixCodec::decodeObject(const QByteArray &frame) const
 
     const QJsonObject object = doc.object();
     PhoenixMessage partial;
-    if (object.value(QLatin1String("ref")).isString())
-        partial.ref = object.value(QLatin1String("ref")).toString();
+    if (object.value(QLatin1String("ref")).isString()) partial.ref = object.value(QLatin1String("ref")).toString();
     if (object.value(QLatin1String("topic")).isString())
         partial.topic = object.value(QLatin1String("topic")).toString();
     for (const char *key : {"topic", "event", "payload", "ref"}) {
@@ -275,13 +259,11 @@ PhoenixDecodeResult PhoenixCodec::decodeObject(const QByteArray &frame) const
         return fail(PhoenixDecodeError::BadRef, QStringLiteral("ref must be a string or null"), partial);
     if (!object.value(QLatin1String("topic")).isString())
         return fail(PhoenixDecodeError::BadTopic, QStringLiteral("topic must be a string"), partial);
-    if (!event.isString())
-        return fail(PhoenixDecodeError::BadEvent, QStringLiteral("event must be a string"), partial);
+    if (!event.isString()) return fail(PhoenixDecodeError::BadEvent, QStringLiteral("event must be a string"), partial);
     if (!payload.isObject())
         return fail(PhoenixDecodeError::BadPayload, QStringLiteral("payload must be a JSON object"), partial);
 
-    if (joinRef.isString())
-        m.joinRef = joinRef.toString();
+    if (joinRef.isString()) m.joinRef = joinRef.toString();
     m.event = event.toString();
     m.payload = payload.toObject();
     checkCommon(result);
@@ -302,27 +284,25 @@ bool PhoenixCodec::checkCommon(PhoenixDecodeResult &result) const
     };
     if (m.joinRef && tooLong(*m.joinRef))
         return reject(PhoenixDecodeError::BadJoinRef, QStringLiteral("join_ref is too long"));
-    if (m.ref && tooLong(*m.ref))
-        return reject(PhoenixDecodeError::BadRef, QStringLiteral("ref is too long"));
+    if (m.ref && tooLong(*m.ref)) return reject(PhoenixDecodeError::BadRef, QStringLiteral("ref is too long"));
     if (m.topic.isEmpty() || tooLong(m.topic))
-        return reject(PhoenixDecodeError::BadTopic, QStringLiteral("topic must be 1 to %1 bytes")
-                                                        .arg(m_limits.maxFieldBytes));
+        return reject(PhoenixDecodeError::BadTopic,
+                      QStringLiteral("topic must be 1 to %1 bytes").arg(m_limits.maxFieldBytes));
     if (m.event.isEmpty() || tooLong(m.event))
-        return reject(PhoenixDecodeError::BadEvent, QStringLiteral("event must be 1 to %1 bytes")
-                                                        .arg(m_limits.maxFieldBytes));
+        return reject(PhoenixDecodeError::BadEvent,
+                      QStringLiteral("event must be 1 to %1 bytes").arg(m_limits.maxFieldBytes));
     return true;
 }
 
 PhoenixDecodeResult PhoenixCodec::decodeBinary(const QByteArray &frame, Origin origin) const
 {
     if (frame.size() > m_limits.maxFrameBytes)
-        return fail(PhoenixDecodeError::FrameTooLarge,
-                    QStringLiteral("frame of %1 bytes exceeds the limit of %2")
-                        .arg(frame.size()).arg(m_limits.maxFrameBytes));
+        return fail(PhoenixDecodeError::FrameTooLarge, QStringLiteral("frame of %1 bytes exceeds the limit of %2")
+                                                           .arg(frame.size())
+                                                           .arg(m_limits.maxFrameBytes));
     if (m_serializer != PhoenixSerializer::V2)
         return fail(PhoenixDecodeError::BinaryNotAllowed, QStringLiteral("binary frames need vsn 2.0.0"));
-    if (frame.isEmpty())
-        return fail(PhoenixDecodeError::BinaryTruncated, QStringLiteral("empty binary frame"));
+    if (frame.isEmpty()) return fail(PhoenixDecodeError::BinaryTruncated, QStringLiteral("empty binary frame"));
 
     const quint8 kind = quint8(frame.at(0));
     // Field order on the wire for each (origin, kind).
@@ -385,8 +365,7 @@ QByteArray PhoenixCodec::encodeText(const PhoenixMessage &m) const
 
 QByteArray PhoenixCodec::encodeBinary(const PhoenixMessage &m, Origin origin)
 {
-    if (!m.binary)
-        return {};
+    if (!m.binary) return {};
     QByteArray lengths;
     QByteArray fields;
     quint8 kind;
@@ -396,22 +375,21 @@ QByteArray PhoenixCodec::encodeBinary(const PhoenixMessage &m, Origin origin)
     if (origin == Origin::Client) {
         kind = 0;
         ok = appendField(lengths, fields, joinRef) && appendField(lengths, fields, ref)
-             && appendField(lengths, fields, m.topic) && appendField(lengths, fields, m.event);
+          && appendField(lengths, fields, m.topic) && appendField(lengths, fields, m.event);
     } else if (m.event == PhoenixEvent::reply) {
         kind = 1;
         ok = appendField(lengths, fields, joinRef) && appendField(lengths, fields, ref)
-             && appendField(lengths, fields, m.topic)
-             && appendField(lengths, fields, m.payload.value(QLatin1String("status")).toString());
+          && appendField(lengths, fields, m.topic)
+          && appendField(lengths, fields, m.payload.value(QLatin1String("status")).toString());
     } else if (m.joinRef) {
         kind = 0;
         ok = appendField(lengths, fields, joinRef) && appendField(lengths, fields, m.topic)
-             && appendField(lengths, fields, m.event);
+          && appendField(lengths, fields, m.event);
     } else {
         kind = 2;
         ok = appendField(lengths, fields, m.topic) && appendField(lengths, fields, m.event);
     }
-    if (!ok)
-        return {};
+    if (!ok) return {};
     QByteArray frame;
     frame.reserve(1 + lengths.size() + fields.size() + m.binary->size());
     frame.append(char(kind)).append(lengths).append(fields).append(*m.binary);
@@ -435,8 +413,8 @@ PhoenixMessage PhoenixCodec::heartbeatReply(const std::optional<QString> &ref)
     return reply(std::nullopt, ref, PhoenixEvent::heartbeatTopic, QStringLiteral("ok"));
 }
 
-PhoenixMessage PhoenixCodec::push(const std::optional<QString> &joinRef, const QString &topic,
-                                  const QString &event, const QJsonObject &payload)
+PhoenixMessage PhoenixCodec::push(const std::optional<QString> &joinRef, const QString &topic, const QString &event,
+                                  const QJsonObject &payload)
 {
     PhoenixMessage m;
     m.joinRef = joinRef;
@@ -455,8 +433,7 @@ PhoenixMessage PhoenixCodec::channelError(const QString &joinRef, const QString 
 {
     PhoenixMessage m = push(joinRef, topic, PhoenixEvent::error, {});
     m.ref = joinRef;
-    if (!reason.isEmpty())
-        m.payload.insert(QStringLiteral("reason"), reason);
+    if (!reason.isEmpty()) m.payload.insert(QStringLiteral("reason"), reason);
     return m;
 }
 

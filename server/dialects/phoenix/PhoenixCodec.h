@@ -33,8 +33,7 @@ public:
     // carries no ref), so the decoder/encoder must be told which side wrote.
     enum class Origin { Client, Server };
 
-    explicit PhoenixCodec(PhoenixSerializer serializer = PhoenixSerializer::V2,
-                          PhoenixCodecLimits limits = {});
+    explicit PhoenixCodec(PhoenixSerializer serializer = PhoenixSerializer::V2, PhoenixCodecLimits limits = {});
 
     // "1.0.0" -> V1, "2.0.0" -> V2, anything else -> nullopt (Phoenix
     // refuses the socket). A missing vsn is the caller's call (Phoenix: V1).
@@ -55,15 +54,13 @@ public:
 
     // Builders for the frames a server sends.
     static PhoenixMessage reply(const std::optional<QString> &joinRef, const std::optional<QString> &ref,
-                                const QString &topic, const QString &status,
-                                const QJsonObject &response = {});
+                                const QString &topic, const QString &status, const QJsonObject &response = {});
     static PhoenixMessage heartbeatReply(const std::optional<QString> &ref);
-    static PhoenixMessage push(const std::optional<QString> &joinRef, const QString &topic,
-                               const QString &event, const QJsonObject &payload);
+    static PhoenixMessage push(const std::optional<QString> &joinRef, const QString &topic, const QString &event,
+                               const QJsonObject &payload);
     static PhoenixMessage broadcast(const QString &topic, const QString &event, const QJsonObject &payload);
     // phx_error: the channel broke on the server; the client will rejoin.
-    static PhoenixMessage channelError(const QString &joinRef, const QString &topic,
-                                       const QString &reason = QString());
+    static PhoenixMessage channelError(const QString &joinRef, const QString &topic, const QString &reason = QString());
     // phx_close: the channel is gone for good; the client will not rejoin.
     static PhoenixMessage channelClose(const QString &joinRef, const QString &topic);
 

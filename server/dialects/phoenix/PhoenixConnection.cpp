@@ -23,8 +23,7 @@ QJsonObject unmatchedTopic()
 
 QJsonObject merged(QJsonObject base, const QJsonObject &extra)
 {
-    for (auto it = extra.constBegin(); it != extra.constEnd(); ++it)
-        base.insert(it.key(), it.value());
+    for (auto it = extra.constBegin(); it != extra.constEnd(); ++it) base.insert(it.key(), it.value());
     return base;
 }
 
@@ -44,8 +43,7 @@ PhoenixConnection::PhoenixConnection(ChatService *chat, PhoenixPresenceHub *hub,
 
 PhoenixConnection::~PhoenixConnection()
 {
-    for (const Joined &j : std::as_const(m_joined))
-        m_hub->unlisten(j.coreTopic, this);
+    for (const Joined &j : std::as_const(m_joined)) m_hub->unlisten(j.coreTopic, this);
     m_hub->removeConnection(m_session);
 }
 
@@ -81,13 +79,11 @@ void PhoenixConnection::handleBinary(const QByteArray &frame)
 
 void PhoenixConnection::handle(const PhoenixDecodeResult &result)
 {
-    if (result.ok())
-        return handleMessage(result.message);
+    if (result.ok()) return handleMessage(result.message);
     // Phoenix would crash the socket; answering the push (when we can tell
     // which one it was) lets the client's receive("error") see why instead.
     qCDebug(lcPhoenix) << "malformed frame from" << m_session->id() << result.detail;
-    if (!result.message.ref)
-        return;
+    if (!result.message.ref) return;
     const QString topic = result.message.topic.isEmpty() ? PhoenixEvent::heartbeatTopic : result.message.topic;
     QJsonObject response = PhoenixErrors::protocol(QStringLiteral("malformed message"), result.detail);
     response.insert("error", PhoenixCodec::errorName(result.error));
@@ -97,29 +93,27 @@ void PhoenixConnection::handle(const PhoenixDecodeResult &result)
 void PhoenixConnection::handleMessage(const PhoenixMessage &m)
 {
     if (m.topic == PhoenixEvent::heartbeatTopic) {
-        if (m.event == PhoenixEvent::heartbeat)
-            return send(PhoenixCodec::heartbeatReply(m.ref));
+        if (m.event == PhoenixEvent::heartbeat) return send(PhoenixCodec::heartbeatReply(m.ref));
         return reply(m, kError, unmatchedTopic());
     }
-    if (m.event == PhoenixEvent::join)
-        return join(m);
-    if (m.event == PhoenixEvent::leave)
-        return leave(m);
+    if (m.event == PhoenixEvent::join) return join(m);
+    if (m.event == PhoenixEvent::leave) return leave(m);
 
     const auto it = m_joined.constFind(m.topic);
-    if (it == m_joined.constEnd())
-        return reply(m, kError, unmatchedTopic());
+    if (it == m_joined.constEnd()) return reply(m, kError, unmatchedTopic());
     const Joined j = *it;
     if (m.joinRef && *m.joinRef != j.joinRef)
         return; // from an earlier join of this topic: the client drops any answer anyway
     if (m.isBinary())
-        return reply(m, kError, PhoenixErrors::protocol(QStringLiteral("unsupported"), QStringLiteral("binary payloads are not supported")));
+        return reply(m, kError,
+                     PhoenixErrors::protocol(QStringLiteral("unsupported"),
+                                             QStringLiteral("binary payloads are not supported")));
     if (j.kind == Kind::Channel) {
-        if (const Handler h = channelHandlers().value(m.event))
-            return (this->*h)(m, j);
+        if (const Handler h = channelHandlers().value(m.event)) return (this->*h)(m, j);
     }
-    reply(m, kError, PhoenixErrors::protocol(QStringLiteral("unknown_event"),
-                                             QStringLiteral("%1 is not an event of %2").arg(m.event, m.topic)));
+    reply(m, kError,
+          PhoenixErrors::protocol(QStringLiteral("unknown_event"),
+                                  QStringLiteral("%1 is not an event of %2").arg(m.event, m.topic)));
 }
 
 void PhoenixConnection::join(const PhoenixMessage &m)
@@ -136,8 +130,7 @@ void PhoenixConnection::join(const PhoenixMessage &m)
     } else {
         return reply(m, kError, unmatchedTopic());
     }
-    if (id.isEmpty())
-        return reply(m, kError, unmatchedTopic());
+    if (id.isEmpty()) return reply(m, kError, unmatchedTopic());
 
     // A duplicate join closes the old one first (Phoenix does the same). The
     // core subscription stays so the rejoin causes no presence churn.
@@ -148,16 +141,14 @@ void PhoenixConnection::join(const PhoenixMessage &m)
         forget(m.topic, false);
     }
     auto refuse = [&](const QJsonObject &response) {
-        if (wasJoined && kind == Kind::Channel)
-            m_chat->unsubscribe(m_session, id);
+        if (wasJoined && kind == Kind::Channel) m_chat->unsubscribe(m_session, id);
         reply(m, kError, response);
     };
     if (m_joined.size() >= m_options.maxChannels)
         return refuse(PhoenixErrors::protocol(QStringLiteral("too many channels joined")));
     if (kind == Kind::Channel)
         return joinChannel(m, m.topic, joinRef, id); // the core's join policy, its rate limit included
-    if (CoreError e = m_chat->checkJoinRate(m_session->userId()))
-        return refuse(PhoenixErrors::joinReply(e));
+    if (CoreError e = m_chat->checkJoinRate(m_session->userId())) return refuse(PhoenixErrors::joinReply(e));
     joinWorkspace(m, m.topic, joinRef, id);
 }
 
@@ -166,7 +157,8 @@ void PhoenixConnection::joinChannel(const PhoenixMessage &m, const QString &topi
 {
     // Joining a public channel makes the user a member (the core's one join
     // policy); the reply waits for that membership to be committed.
-    m_chat->enterChannel(m_session, channelId, m_session, [this, m, topic, joinRef, channelId](const Result<Channel> &r) {
+    m_chat->enterChannel(m_session, channelId, m_session,
+                         [this, m, topic, joinRef, channelId](const Result<Channel> &r) {
         if (!r.ok()) {
             if (!m_joined.contains(topic)) m_chat->unsubscribe(m_session, channelId);
             reply(m, kError, PhoenixErrors::joinReply(r.error));
@@ -183,7 +175,8 @@ void PhoenixConnection::joinedChannel(const PhoenixMessage &m, const Channel &ch
     m_joined.insert(topic, j);
     reply(m, kOk, {{"channel", PhoenixPayloads::channel(channel)}});
 
-    Result<QList<Message>> recent = m_chat->history(m_session->userId(), channel.id, QString(), m_chat->config().historyPageSize);
+    Result<QList<Message>> recent = m_chat->history(m_session->userId(), channel.id, QString(),
+                                                    m_chat->config().historyPageSize);
     push(topic, joinRef, QStringLiteral("messages_loaded"),
          {{"messages", PhoenixPayloads::messages(recent.value, m_chat->directory())}});
     push(topic, joinRef, QStringLiteral("presence_state"), m_hub->state(j.coreTopic));
@@ -203,14 +196,14 @@ bool PhoenixConnection::joinWorkspace(const PhoenixMessage &m, const QString &to
         return false;
     }
     if (!dir.isWorkspaceMember(workspaceId, userId)) {
-        reply(m, kError, PhoenixErrors::joinReply(CoreError::accessDenied(QStringLiteral("not a member of this workspace"))));
+        reply(m, kError,
+              PhoenixErrors::joinReply(CoreError::accessDenied(QStringLiteral("not a member of this workspace"))));
         return false;
     }
     const Joined j{joinRef, Kind::Workspace, workspaceId, RoomManager::workspaceTopic(workspaceId)};
     m_joined.insert(topic, j);
     QJsonArray channels;
-    for (const Channel &c : m_chat->visibleChannels(userId, workspaceId))
-        channels.append(PhoenixPayloads::channel(c));
+    for (const Channel &c : m_chat->visibleChannels(userId, workspaceId)) channels.append(PhoenixPayloads::channel(c));
     reply(m, kOk, {{"workspace", PhoenixPayloads::workspace(*w)}, {"channels", channels}});
     push(topic, joinRef, QStringLiteral("presence_state"), m_hub->state(j.coreTopic));
     m_hub->listen(j.coreTopic, this);
@@ -223,8 +216,7 @@ void PhoenixConnection::leave(const PhoenixMessage &m)
     // client sends one after a join timeout and waits for it.
     reply(m, kOk, {});
     const auto it = m_joined.constFind(m.topic);
-    if (it == m_joined.constEnd() || (m.joinRef && *m.joinRef != it->joinRef))
-        return;
+    if (it == m_joined.constEnd() || (m.joinRef && *m.joinRef != it->joinRef)) return;
     send(PhoenixCodec::channelClose(it->joinRef, m.topic), it->kind == Kind::Channel ? it->id : QString());
     forget(m.topic, true);
 }
@@ -243,8 +235,7 @@ void PhoenixConnection::onServerUnsubscribed(const QString &coreTopic)
 {
     const QString topic = PhoenixPresenceHub::phoenixTopicFor(coreTopic);
     const auto it = m_joined.constFind(topic);
-    if (it == m_joined.constEnd() || it->kind != Kind::Channel)
-        return;
+    if (it == m_joined.constEnd() || it->kind != Kind::Channel) return;
     // The core took the channel away (deleted, or we were removed from a
     // private channel): phx_close, so the client does not try to rejoin.
     send(PhoenixCodec::channelClose(it->joinRef, topic), it->id);
@@ -265,10 +256,10 @@ bool PhoenixConnection::stringField(const PhoenixMessage &m, const QString &key,
         *out = v.toString();
         return true;
     }
-    if (!required && (v.isUndefined() || v.isNull()))
-        return true;
+    if (!required && (v.isUndefined() || v.isNull())) return true;
     const bool blank = v.isUndefined() || v.isNull() || (v.isString() && v.toString().isEmpty());
-    const CoreError e = CoreError::invalid(key, blank ? QStringLiteral("can't be blank") : QStringLiteral("is invalid"));
+    const CoreError e = CoreError::invalid(key,
+                                           blank ? QStringLiteral("can't be blank") : QStringLiteral("is invalid"));
     QJsonObject response = PhoenixErrors::reply(e);
     if (m.payload.contains(QLatin1String("temp_id")))
         response.insert("temp_id", m.payload.value(QLatin1String("temp_id")));
@@ -288,7 +279,8 @@ void PhoenixConnection::sendMessage(const PhoenixMessage &m, const Joined &j)
     QList<Attachment> attachments;
     QString attachmentError;
     const QJsonValue tempId = m.payload.value(QLatin1String("temp_id"));
-    if (!PhoenixPayloads::parseAttachments(m.payload.value(QLatin1String("attachments")), &attachments, &attachmentError)) {
+    if (!PhoenixPayloads::parseAttachments(m.payload.value(QLatin1String("attachments")), &attachments,
+                                           &attachmentError)) {
         const QJsonObject response = merged(PhoenixErrors::reply(CoreError::invalid("attachments", attachmentError)),
                                             {{"temp_id", tempId}});
         reply(m, kError, response);
@@ -302,28 +294,28 @@ void PhoenixConnection::sendMessage(const PhoenixMessage &m, const Joined &j)
 
     const QString topic = m.topic, joinRef = j.joinRef;
     const bool isThreadReply = !cmd.threadId.isEmpty();
-    m_chat->postMessage(m_session->userId(), cmd, m_session, [this, m, topic, joinRef, tempId, isThreadReply](const Result<Message> &r) {
+    m_chat->postMessage(
+        m_session->userId(), cmd, m_session,
+        [this, m, topic, joinRef, tempId, isThreadReply](const Result<Message> &r) {
         const Directory &dir = m_chat->directory();
         if (!r.ok()) {
             const QJsonObject response = merged(PhoenixErrors::reply(r.error, PhoenixErrors::FieldErrors::Always),
                                                 {{"temp_id", tempId}});
             reply(m, kError, response);
-            if (isCurrent(topic, joinRef))
-                push(topic, joinRef, QStringLiteral("message_error"), response);
+            if (isCurrent(topic, joinRef)) push(topic, joinRef, QStringLiteral("message_error"), response);
             return;
         }
         if (isThreadReply) {
             const QJsonObject response{{"temp_id", tempId}, {"reply", PhoenixPayloads::threadReply(r.value, dir)}};
             reply(m, kOk, response);
-            if (isCurrent(topic, joinRef))
-                push(topic, joinRef, QStringLiteral("thread_reply_sent"), response);
+            if (isCurrent(topic, joinRef)) push(topic, joinRef, QStringLiteral("thread_reply_sent"), response);
             return;
         }
         const QJsonObject response{{"temp_id", tempId}, {"message", PhoenixPayloads::message(r.value, dir)}};
         reply(m, kOk, response);
-        if (isCurrent(topic, joinRef))
-            push(topic, joinRef, QStringLiteral("message_sent"), response);
-    }, m_session->id());
+        if (isCurrent(topic, joinRef)) push(topic, joinRef, QStringLiteral("message_sent"), response);
+        },
+        m_session->id());
 }
 
 void PhoenixConnection::editMessage(const PhoenixMessage &m, const Joined &j)
@@ -333,13 +325,15 @@ void PhoenixConnection::editMessage(const PhoenixMessage &m, const Joined &j)
         || !stringField(m, QStringLiteral("content"), false, &content))
         return;
     const QString topic = m.topic, joinRef = j.joinRef;
-    m_chat->editMessage(m_session->userId(), messageId, content, m_session, [this, m, topic, joinRef, messageId](const Result<Message> &r) {
+    m_chat->editMessage(m_session->userId(), messageId, content, m_session,
+                        [this, m, topic, joinRef, messageId](const Result<Message> &r) {
         if (!r.ok()) {
             // Seed 000: edit_error {message_id, reason} with the core's words
             // ("Edit time limit exceeded").
             const QJsonObject base = PhoenixErrors::reply(r.error);
             const QJsonValue words = base.value("message");
-            const QJsonObject response = merged(base, {{"message_id", messageId}, {"reason", words},
+            const QJsonObject response = merged(base, {{"message_id", messageId},
+                                                       {"reason", words},
                                                        {"code", PhoenixPayloads::reasonFor(r.error)}});
             reply(m, kError, response);
             if (isCurrent(topic, joinRef))
@@ -348,19 +342,16 @@ void PhoenixConnection::editMessage(const PhoenixMessage &m, const Joined &j)
         }
         const QJsonObject response{{"message", PhoenixPayloads::message(r.value, m_chat->directory())}};
         reply(m, kOk, response);
-        if (isCurrent(topic, joinRef))
-            push(topic, joinRef, QStringLiteral("message_edited"), response);
+        if (isCurrent(topic, joinRef)) push(topic, joinRef, QStringLiteral("message_edited"), response);
     });
 }
 
 void PhoenixConnection::deleteMessage(const PhoenixMessage &m, const Joined &)
 {
     QString messageId;
-    if (!stringField(m, QStringLiteral("message_id"), true, &messageId))
-        return;
+    if (!stringField(m, QStringLiteral("message_id"), true, &messageId)) return;
     m_chat->deleteMessage(m_session->userId(), messageId, m_session, [this, m, messageId](const Result<Message> &r) {
-        if (!r.ok())
-            return replyError(m, r.error);
+        if (!r.ok()) return replyError(m, r.error);
         reply(m, kOk, {{"message_id", messageId}});
     });
 }
@@ -377,8 +368,7 @@ void PhoenixConnection::typingStop(const PhoenixMessage &m, const Joined &j)
 
 void PhoenixConnection::typing(const PhoenixMessage &m, const Joined &j, bool on)
 {
-    if (CoreError e = m_chat->setTyping(m_session, j.id, on))
-        return replyError(m, e);
+    if (CoreError e = m_chat->setTyping(m_session, j.id, on)) return replyError(m, e);
     reply(m, kOk, {});
 }
 
@@ -389,17 +379,17 @@ void PhoenixConnection::addReaction(const PhoenixMessage &m, const Joined &)
         || !stringField(m, QStringLiteral("emoji"), true, &emoji))
         return;
     m_chat->addReaction(m_session->userId(), messageId, emoji, m_session, [this, m](const Result<Reaction> &r) {
-        if (!r.ok())
-            return replyError(m, r.error);
-        reply(m, kOk, {{"message_id", r.value.messageId}, {"reaction", PhoenixPayloads::reaction(r.value, m_chat->directory())}});
+        if (!r.ok()) return replyError(m, r.error);
+        reply(m, kOk,
+              {{"message_id", r.value.messageId},
+               {"reaction", PhoenixPayloads::reaction(r.value, m_chat->directory())}});
     });
 }
 
 void PhoenixConnection::removeReaction(const PhoenixMessage &m, const Joined &)
 {
     auto done = [this, m](const Result<Reaction> &r) {
-        if (!r.ok())
-            return replyError(m, r.error);
+        if (!r.ok()) return replyError(m, r.error);
         reply(m, kOk, {{"reaction", PhoenixPayloads::reaction(r.value, m_chat->directory())}});
     };
     // Seed 000 removes by reaction id; {message_id, emoji} is accepted too,
@@ -412,35 +402,30 @@ void PhoenixConnection::removeReaction(const PhoenixMessage &m, const Joined &)
         return m_chat->removeReaction(m_session->userId(), messageId, emoji, m_session, done);
     }
     QString reactionId;
-    if (!stringField(m, QStringLiteral("reaction_id"), true, &reactionId))
-        return;
+    if (!stringField(m, QStringLiteral("reaction_id"), true, &reactionId)) return;
     m_chat->removeReactionById(m_session->userId(), reactionId, m_session, done);
 }
 
 void PhoenixConnection::markRead(const PhoenixMessage &m, const Joined &)
 {
     QString messageId;
-    if (!stringField(m, QStringLiteral("message_id"), true, &messageId))
-        return;
+    if (!stringField(m, QStringLiteral("message_id"), true, &messageId)) return;
     m_chat->markRead(m_session->userId(), messageId, m_session, [this, m](const Result<Message> &r) {
-        if (!r.ok())
-            return replyError(m, r.error);
-        reply(m, kOk, {{"message_id", r.value.id}, {"channel_id", r.value.channelId}, {"read_at", Timestamp::nowIso()}});
+        if (!r.ok()) return replyError(m, r.error);
+        reply(m, kOk,
+              {{"message_id", r.value.id}, {"channel_id", r.value.channelId}, {"read_at", Timestamp::nowIso()}});
     });
 }
 
 void PhoenixConnection::loadOlderMessages(const PhoenixMessage &m, const Joined &j)
 {
     QString beforeId;
-    if (!stringField(m, QStringLiteral("before_id"), false, &beforeId))
-        return;
+    if (!stringField(m, QStringLiteral("before_id"), false, &beforeId)) return;
     const QJsonValue limitValue = m.payload.value(QLatin1String("limit"));
     int limit = m_chat->config().historyPageSize;
-    if (limitValue.isDouble())
-        limit = qBound(1, limitValue.toInt(), 200);
+    if (limitValue.isDouble()) limit = qBound(1, limitValue.toInt(), 200);
     Result<QList<Message>> page = m_chat->history(m_session->userId(), j.id, beforeId, limit);
-    if (!page.ok())
-        return replyError(m, page.error);
+    if (!page.ok()) return replyError(m, page.error);
     const QJsonObject response{{"messages", PhoenixPayloads::messages(page.value, m_chat->directory())},
                                {"has_more", page.value.size() >= limit}};
     reply(m, kOk, response);
@@ -450,19 +435,19 @@ void PhoenixConnection::loadOlderMessages(const PhoenixMessage &m, const Joined 
 void PhoenixConnection::startThread(const PhoenixMessage &m, const Joined &j)
 {
     QString messageId;
-    if (!stringField(m, QStringLiteral("message_id"), true, &messageId))
-        return;
+    if (!stringField(m, QStringLiteral("message_id"), true, &messageId)) return;
     Result<Message> parent = m_chat->message(m_session->userId(), messageId);
     if (!parent.ok() || parent.value.channelId != j.id || parent.value.isDeleted())
         return replyError(m, CoreError::notFound(QStringLiteral("message not found")));
     if (!parent.value.threadId.isEmpty())
-        return replyError(m, CoreError::invalid(QStringLiteral("message_id"), QStringLiteral("threads are one level deep")));
+        return replyError(m, CoreError::invalid(QStringLiteral("message_id"),
+                                                QStringLiteral("threads are one level deep")));
     QStringList participants;
     if (auto replies = m_chat->threadReplies(m_session->userId(), messageId, 200); replies.ok())
         for (const Message &r : replies.value)
-            if (!participants.contains(r.userId))
-                participants.append(r.userId);
-    const QJsonObject payload{{"message_id", messageId}, {"thread", PhoenixPayloads::thread(parent.value, participants)}};
+            if (!participants.contains(r.userId)) participants.append(r.userId);
+    const QJsonObject payload{{"message_id", messageId},
+                              {"thread", PhoenixPayloads::thread(parent.value, participants)}};
     reply(m, kOk, payload);
     // Threads exist implicitly in the core (a reply makes one); starting one
     // is news for the Phoenix sockets on this channel, including our own.
@@ -484,87 +469,107 @@ void PhoenixConnection::deliver(const ChatEventPtr &event)
     switch (e.type) {
     case ChatEvent::Type::MessageCreated:
         // The sender has message_sent / thread_reply_sent already.
-        if (!onChannel || fromHere)
-            return;
+        if (!onChannel || fromHere) return;
         if (!e.message.threadId.isEmpty())
             return pushShared(event, channelTopic, QStringLiteral("thread_reply"), [&] {
-                return QJsonObject{{"thread_id", e.message.threadId}, {"reply", PhoenixPayloads::threadReply(e.message, dir)}};
+                return QJsonObject{{"thread_id", e.message.threadId},
+                                   {"reply", PhoenixPayloads::threadReply(e.message, dir)}};
             });
-        return pushShared(event, channelTopic, QStringLiteral("new_message"),
-                          [&] { return QJsonObject{{"message", PhoenixPayloads::message(e.message, dir)}}; });
+        return pushShared(event, channelTopic, QStringLiteral("new_message"), [&] {
+            return QJsonObject{{"message", PhoenixPayloads::message(e.message, dir)}};
+        });
     case ChatEvent::Type::MessageUpdated:
         if (onChannel)
-            pushShared(event, channelTopic, QStringLiteral("message_updated"),
-                       [&] { return QJsonObject{{"message", PhoenixPayloads::message(e.message, dir)}}; });
+            pushShared(event, channelTopic, QStringLiteral("message_updated"), [&] {
+                return QJsonObject{{"message", PhoenixPayloads::message(e.message, dir)}};
+            });
         return;
     case ChatEvent::Type::MessageDeleted:
         if (onChannel)
             pushShared(event, channelTopic, QStringLiteral("message_deleted"), [&] {
-                return QJsonObject{{"message_id", e.message.id}, {"channel_id", e.channel.id}, {"thread_id", e.message.threadId.isEmpty() ? QJsonValue() : QJsonValue(e.message.threadId)}};
+                return QJsonObject{{"message_id", e.message.id},
+                                   {"channel_id", e.channel.id},
+                                   {"thread_id",
+                                    e.message.threadId.isEmpty() ? QJsonValue() : QJsonValue(e.message.threadId)}};
             });
         return;
     case ChatEvent::Type::ReactionAdded:
         if (onChannel)
             pushShared(event, channelTopic, QStringLiteral("reaction_added"), [&] {
-                return QJsonObject{{"message_id", e.reaction.messageId}, {"reaction", PhoenixPayloads::reaction(e.reaction, dir)}};
+                return QJsonObject{{"message_id", e.reaction.messageId},
+                                   {"reaction", PhoenixPayloads::reaction(e.reaction, dir)}};
             });
         return;
     case ChatEvent::Type::ReactionRemoved:
         if (onChannel)
             pushShared(event, channelTopic, QStringLiteral("reaction_removed"), [&] {
-                return QJsonObject{{"message_id", e.reaction.messageId}, {"reaction", PhoenixPayloads::reaction(e.reaction, dir)}};
+                return QJsonObject{{"message_id", e.reaction.messageId},
+                                   {"reaction", PhoenixPayloads::reaction(e.reaction, dir)}};
             });
         return;
     case ChatEvent::Type::TypingStarted:
     case ChatEvent::Type::TypingStopped:
         // Nobody needs to be told that they themselves are typing.
-        if (!onChannel || e.actor.id == m_session->userId())
-            return;
+        if (!onChannel || e.actor.id == m_session->userId()) return;
         return pushShared(event, channelTopic,
-                          e.type == ChatEvent::Type::TypingStarted ? QStringLiteral("typing_start") : QStringLiteral("typing_stop"),
-                          [&] { return QJsonObject{{"user_id", e.actor.id}, {"user_name", e.actor.name()}, {"channel_id", e.channel.id}}; });
+                          e.type == ChatEvent::Type::TypingStarted ? QStringLiteral("typing_start")
+                                                                   : QStringLiteral("typing_stop"),
+                          [&] {
+            return QJsonObject{{"user_id", e.actor.id}, {"user_name", e.actor.name()}, {"channel_id", e.channel.id}};
+        });
     case ChatEvent::Type::MemberJoined:
         if (onChannel)
-            pushShared(event, channelTopic, QStringLiteral("user_joined"),
-                       [&] { return QJsonObject{{"user", PhoenixPayloads::user(e.subject)}, {"channel_id", e.channel.id}}; });
+            pushShared(event, channelTopic, QStringLiteral("user_joined"), [&] {
+                return QJsonObject{{"user", PhoenixPayloads::user(e.subject)}, {"channel_id", e.channel.id}};
+            });
         if (onWorkspace)
-            pushShared(event, workspaceTopic, QStringLiteral("member_joined"),
-                       [&] { return QJsonObject{{"user", PhoenixPayloads::user(e.subject)}, {"channel_id", e.channel.id}}; });
+            pushShared(event, workspaceTopic, QStringLiteral("member_joined"), [&] {
+                return QJsonObject{{"user", PhoenixPayloads::user(e.subject)}, {"channel_id", e.channel.id}};
+            });
         return;
     case ChatEvent::Type::MemberLeft:
         if (onChannel)
-            pushShared(event, channelTopic, QStringLiteral("user_left"),
-                       [&] { return QJsonObject{{"user_id", e.subject.id}, {"channel_id", e.channel.id}}; });
+            pushShared(event, channelTopic, QStringLiteral("user_left"), [&] {
+                return QJsonObject{{"user_id", e.subject.id}, {"channel_id", e.channel.id}};
+            });
         if (onWorkspace)
-            pushShared(event, workspaceTopic, QStringLiteral("member_left"),
-                       [&] { return QJsonObject{{"user_id", e.subject.id}, {"channel_id", e.channel.id}}; });
+            pushShared(event, workspaceTopic, QStringLiteral("member_left"), [&] {
+                return QJsonObject{{"user_id", e.subject.id}, {"channel_id", e.channel.id}};
+            });
         return;
     case ChatEvent::Type::ChannelCreated:
         if (onWorkspace)
-            pushShared(event, workspaceTopic, QStringLiteral("channel_created"),
-                       [&] { return QJsonObject{{"channel", PhoenixPayloads::channel(e.channel)}}; });
+            pushShared(event, workspaceTopic, QStringLiteral("channel_created"), [&] {
+                return QJsonObject{{"channel", PhoenixPayloads::channel(e.channel)}};
+            });
         return;
     case ChatEvent::Type::ChannelUpdated:
         if (onChannel)
-            pushShared(event, channelTopic, QStringLiteral("channel_updated"),
-                       [&] { return QJsonObject{{"channel", PhoenixPayloads::channel(e.channel)}}; });
+            pushShared(event, channelTopic, QStringLiteral("channel_updated"), [&] {
+                return QJsonObject{{"channel", PhoenixPayloads::channel(e.channel)}};
+            });
         if (onWorkspace)
-            pushShared(event, workspaceTopic, QStringLiteral("channel_updated"),
-                       [&] { return QJsonObject{{"channel", PhoenixPayloads::channel(e.channel)}}; });
+            pushShared(event, workspaceTopic, QStringLiteral("channel_updated"), [&] {
+                return QJsonObject{{"channel", PhoenixPayloads::channel(e.channel)}};
+            });
         return;
     case ChatEvent::Type::ChannelDeleted:
         // The phx_close for channel:{id} follows when the core unsubscribes us.
         if (onChannel)
-            pushShared(event, channelTopic, QStringLiteral("channel_deleted"),
-                       [&] { return QJsonObject{{"channel_id", e.channel.id}}; });
+            pushShared(event, channelTopic, QStringLiteral("channel_deleted"), [&] {
+                return QJsonObject{{"channel_id", e.channel.id}};
+            });
         if (onWorkspace)
-            pushShared(event, workspaceTopic, QStringLiteral("channel_deleted"),
-                       [&] { return QJsonObject{{"channel_id", e.channel.id}}; });
+            pushShared(event, workspaceTopic, QStringLiteral("channel_deleted"), [&] {
+                return QJsonObject{{"channel_id", e.channel.id}};
+            });
         return;
     case ChatEvent::Type::MessageRead:
         if (onChannel)
             pushShared(event, channelTopic, QStringLiteral("message_read"), [&] {
-                return QJsonObject{{"message_id", e.message.id}, {"user_id", e.actor.id}, {"channel_id", e.channel.id},
+                return QJsonObject{{"message_id", e.message.id},
+                                   {"user_id", e.actor.id},
+                                   {"channel_id", e.channel.id},
                                    {"read_at", Timestamp::toIso(e.at)}};
             });
         return;
@@ -574,15 +579,14 @@ void PhoenixConnection::deliver(const ChatEventPtr &event)
                 QStringList participants;
                 if (auto replies = m_chat->threadReplies(QString(), e.message.id, 200); replies.ok())
                     for (const Message &r : replies.value)
-                        if (!participants.contains(r.userId))
-                            participants.append(r.userId);
-                return QJsonObject{{"message_id", e.message.id}, {"thread", PhoenixPayloads::thread(e.message, participants)}};
+                        if (!participants.contains(r.userId)) participants.append(r.userId);
+                return QJsonObject{{"message_id", e.message.id},
+                                   {"thread", PhoenixPayloads::thread(e.message, participants)}};
             });
         return;
     case ChatEvent::Type::PresenceChanged: // presence_diff comes from the hub, per connection
     case ChatEvent::Type::Mention:         // new_message carries mentions
-    case ChatEvent::Type::SystemMessage:
-        return;
+    case ChatEvent::Type::SystemMessage: return;
     }
 }
 
@@ -612,7 +616,8 @@ void PhoenixConnection::replyError(const PhoenixMessage &request, const CoreErro
     reply(request, kError, PhoenixErrors::reply(error));
 }
 
-void PhoenixConnection::push(const QString &topic, const QString &joinRef, const QString &event, const QJsonObject &payload)
+void PhoenixConnection::push(const QString &topic, const QString &joinRef, const QString &event,
+                             const QJsonObject &payload)
 {
     const auto it = m_joined.constFind(topic);
     const QString channelId = it != m_joined.constEnd() && it->kind == Kind::Channel ? it->id : QString();
@@ -624,8 +629,8 @@ void PhoenixConnection::pushShared(const ChatEventPtr &event, const QString &top
 {
     // Broadcast form (join_ref null): identical bytes for every socket on the
     // topic, so the event caches them per serializer.
-    const QByteArray key = QByteArrayLiteral("phx") + (m_codec.serializer() == PhoenixSerializer::V2 ? '2' : '1')
-                           + ':' + phxEvent.toUtf8() + ':' + topic.toUtf8();
+    const QByteArray key = QByteArrayLiteral("phx") + (m_codec.serializer() == PhoenixSerializer::V2 ? '2' : '1') + ':'
+                         + phxEvent.toUtf8() + ':' + topic.toUtf8();
     const QByteArray &frame = event->encodedFor(key, [&] {
         return m_codec.encodeText(PhoenixCodec::broadcast(topic, phxEvent, payload()));
     });

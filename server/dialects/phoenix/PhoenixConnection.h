@@ -64,7 +64,8 @@ private:
     void join(const PhoenixMessage &m);
     void joinChannel(const PhoenixMessage &m, const QString &topic, const QString &joinRef, const QString &channelId);
     void joinedChannel(const PhoenixMessage &m, const Channel &channel, const QString &topic, const QString &joinRef);
-    bool joinWorkspace(const PhoenixMessage &m, const QString &topic, const QString &joinRef, const QString &workspaceId);
+    bool joinWorkspace(const PhoenixMessage &m, const QString &topic, const QString &joinRef,
+                       const QString &workspaceId);
     void leave(const PhoenixMessage &m);
     void forget(const QString &topic, bool unsubscribe);
     bool isCurrent(const QString &topic, const QString &joinRef) const;

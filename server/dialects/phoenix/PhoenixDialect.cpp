@@ -23,10 +23,8 @@ QByteArray subprotocolToken(const HttpRequest &req)
         if (p.startsWith(kSubprotocolPrefix)) {
             QByteArray b64 = p.mid(kSubprotocolPrefix.size());
             auto decoded = QByteArray::fromBase64Encoding(b64, QByteArray::Base64Encoding);
-            if (!decoded)
-                decoded = QByteArray::fromBase64Encoding(b64, QByteArray::Base64UrlEncoding);
-            if (decoded)
-                return decoded.decoded;
+            if (!decoded) decoded = QByteArray::fromBase64Encoding(b64, QByteArray::Base64UrlEncoding);
+            if (decoded) return decoded.decoded;
         }
     }
     return QByteArray();
@@ -37,20 +35,16 @@ QByteArray subprotocolToken(const HttpRequest &req)
 QByteArray userToken(const HttpRequest &req)
 {
     const QString fromParams = req.queryValue(QStringLiteral("token"));
-    if (!fromParams.isEmpty())
-        return fromParams.toUtf8();
-    if (QByteArray t = subprotocolToken(req); !t.isEmpty())
-        return t;
-    if (QByteArray t = req.header("x-phoenix-authtoken"); !t.isEmpty())
-        return t;
+    if (!fromParams.isEmpty()) return fromParams.toUtf8();
+    if (QByteArray t = subprotocolToken(req); !t.isEmpty()) return t;
+    if (QByteArray t = req.header("x-phoenix-authtoken"); !t.isEmpty()) return t;
     return req.bearerToken();
 }
 
 // Phoenix assumes 1.0.0 when vsn is missing and refuses versions it does not know.
 std::optional<PhoenixSerializer> serializerOf(const HttpRequest &req)
 {
-    if (!req.query.hasQueryItem(QStringLiteral("vsn")))
-        return PhoenixSerializer::V1;
+    if (!req.query.hasQueryItem(QStringLiteral("vsn"))) return PhoenixSerializer::V1;
     return PhoenixCodec::serializerForVsn(req.queryValue(QStringLiteral("vsn")));
 }
 
@@ -69,10 +63,12 @@ void PhoenixDialect::install(Router &router, const DialectContext &ctx)
     Router::WebSocketRoute route;
     route.check = [chat](const HttpRequest &req, const Router::Params &) -> std::optional<HttpResponse> {
         if (!serializerOf(req))
-            return PhoenixErrors::connectRefusal(403, QStringLiteral("unsupported_vsn"), QStringLiteral("unsupported vsn"));
+            return PhoenixErrors::connectRefusal(403, QStringLiteral("unsupported_vsn"),
+                                                 QStringLiteral("unsupported vsn"));
         Result<User> u = chat->authenticate(userToken(req));
         if (!u.ok())
-            return PhoenixErrors::connectRefusal(403, QStringLiteral("forbidden"), PhoenixErrors::publicMessage(u.error));
+            return PhoenixErrors::connectRefusal(403, QStringLiteral("forbidden"),
+                                                 PhoenixErrors::publicMessage(u.error));
         const int cap = chat->config().connectionsPerUser;
         if (cap > 0 && chat->presence()->connectionCount(u.value.id) >= cap) {
             HttpResponse r = PhoenixErrors::connectRefusal(429, QStringLiteral("rate_limit_exceeded"),
@@ -82,7 +78,8 @@ void PhoenixDialect::install(Router &router, const DialectContext &ctx)
         }
         return std::nullopt;
     };
-    route.accept = [chat, hub, limits, base](WebSocketConnection *socket, const HttpRequest &req, const Router::Params &) {
+    route.accept =
+        [chat, hub, limits, base](WebSocketConnection *socket, const HttpRequest &req, const Router::Params &) {
         // Checked again: the user may have been disabled during the handshake.
         Result<User> u = chat->authenticate(userToken(req));
         PhoenixConnection::Options options = base;
@@ -105,11 +102,9 @@ void PhoenixDialect::install(Router &router, const DialectContext &ctx)
     timing.maxQueueBytes = limits.maxSendQueueBytes;
     auto authenticate = [chat, base](const HttpRequest &req, User *user, PhoenixConnection::Options *options) {
         const auto serializer = serializerOf(req);
-        if (!serializer)
-            return false;
+        if (!serializer) return false;
         Result<User> u = chat->authenticate(userToken(req));
-        if (!u.ok())
-            return false;
+        if (!u.ok()) return false;
         *user = u.value;
         *options = base;
         options->serializer = *serializer;

@@ -17,8 +17,7 @@ QJsonObject PhoenixErrors::reply(const CoreError &e, FieldErrors fieldErrors)
     CoreError shown = e;
     shown.message = publicMessage(e);
     QJsonObject o = PhoenixPayloads::error(shown);
-    if (fieldErrors == FieldErrors::Always)
-        o.insert("errors", PhoenixPayloads::fieldErrors(shown));
+    if (fieldErrors == FieldErrors::Always) o.insert("errors", PhoenixPayloads::fieldErrors(shown));
     return o;
 }
 
@@ -34,8 +33,7 @@ QJsonObject PhoenixErrors::protocol(const QString &reason, const QString &messag
 {
     ++Metrics::instance().errors;
     QJsonObject o{{"reason", reason}};
-    if (!message.isEmpty())
-        o.insert("message", message);
+    if (!message.isEmpty()) o.insert("message", message);
     return o;
 }
 

@@ -20,8 +20,7 @@ PhoenixLongPollCodec::BatchResult batchError(PhoenixDecodeError error, const QSt
 bool looksLikeJson(const QByteArray &line)
 {
     for (char c : line) {
-        if (c == ' ' || c == '\t')
-            continue;
+        if (c == ' ' || c == '\t') continue;
         return c == '[' || c == '{';
     }
     return false;
@@ -29,14 +28,13 @@ bool looksLikeJson(const QByteArray &line)
 
 } // namespace
 
-PhoenixLongPollCodec::BatchResult PhoenixLongPollCodec::splitBatch(const QByteArray &body, bool ndjson,
-                                                                   int maxFrames, qsizetype maxFrameBytes)
+PhoenixLongPollCodec::BatchResult PhoenixLongPollCodec::splitBatch(const QByteArray &body, bool ndjson, int maxFrames,
+                                                                   qsizetype maxFrameBytes)
 {
     QList<QByteArray> lines;
     if (ndjson) {
         for (QByteArray line : body.split('\n')) {
-            if (line.endsWith('\r'))
-                line.chop(1);
+            if (line.endsWith('\r')) line.chop(1);
             if (!line.isEmpty()) // a trailing newline is not a frame
                 lines.append(line);
         }
@@ -45,7 +43,9 @@ PhoenixLongPollCodec::BatchResult PhoenixLongPollCodec::splitBatch(const QByteAr
     }
     if (lines.size() > maxFrames)
         return batchError(PhoenixDecodeError::FrameTooLarge,
-                          QStringLiteral("batch of %1 frames exceeds the limit of %2").arg(lines.size()).arg(maxFrames));
+                          QStringLiteral("batch of %1 frames exceeds the limit of %2")
+                              .arg(lines.size())
+                              .arg(maxFrames));
 
     BatchResult result;
     for (const QByteArray &line : std::as_const(lines)) {
@@ -70,11 +70,9 @@ PhoenixLongPollCodec::BatchResult PhoenixLongPollCodec::splitBatch(const QByteAr
 QByteArray PhoenixLongPollCodec::pollResponse(int status, const QString &token, const QList<QByteArray> &frames)
 {
     QJsonArray messages;
-    for (const QByteArray &frame : frames)
-        messages.append(QString::fromUtf8(frame));
+    for (const QByteArray &frame : frames) messages.append(QString::fromUtf8(frame));
     QJsonObject object{{QStringLiteral("status"), status}, {QStringLiteral("messages"), messages}};
-    if (!token.isEmpty())
-        object.insert(QStringLiteral("token"), token);
+    if (!token.isEmpty()) object.insert(QStringLiteral("token"), token);
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 

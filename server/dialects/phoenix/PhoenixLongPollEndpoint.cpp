@@ -29,19 +29,19 @@ QString PhoenixLongPollEndpoint::newToken()
 QByteArray PhoenixLongPollEndpoint::allowOrigin(const HttpRequest &req) const
 {
     const QByteArray origin = req.header("origin");
-    if (origin.isEmpty())
-        return QByteArray();
-    if (m_corsOrigins.isEmpty() || m_corsOrigins.contains(QString::fromUtf8(origin)))
-        return origin;
+    if (origin.isEmpty()) return QByteArray();
+    if (m_corsOrigins.isEmpty() || m_corsOrigins.contains(QString::fromUtf8(origin))) return origin;
     return QByteArray();
 }
 
-void PhoenixLongPollEndpoint::respond(const HttpRequest &req, const HttpResponder &responder, const QByteArray &body) const
+void PhoenixLongPollEndpoint::respond(const HttpRequest &req, const HttpResponder &responder,
+                                      const QByteArray &body) const
 {
     responder.respond(PhoenixLongPollSession::jsonResponse(body, allowOrigin(req)));
 }
 
-PhoenixLongPollEndpoint::Lookup PhoenixLongPollEndpoint::find(const HttpRequest &req, PhoenixLongPollSession **session) const
+PhoenixLongPollEndpoint::Lookup PhoenixLongPollEndpoint::find(const HttpRequest &req,
+                                                              PhoenixLongPollSession **session) const
 {
     // phoenix.js appends the session token as one more `token` after the
     // app's own params (which may have a `token` too): the last one wins.
@@ -54,7 +54,8 @@ PhoenixLongPollEndpoint::Lookup PhoenixLongPollEndpoint::find(const HttpRequest 
     }
     // A session token we do not know: two tokens, an explicit session header,
     // or app auth in X-Phoenix-AuthToken leave no doubt it was one.
-    if (tokens.size() >= 2 || !headerToken.isEmpty() || (!tokens.isEmpty() && !req.header("x-phoenix-authtoken").isEmpty()))
+    if (tokens.size() >= 2 || !headerToken.isEmpty()
+        || (!tokens.isEmpty() && !req.header("x-phoenix-authtoken").isEmpty()))
         return Lookup::Gone;
     return Lookup::New;
 }
@@ -63,17 +64,13 @@ void PhoenixLongPollEndpoint::handleGet(const HttpRequest &req, const HttpRespon
 {
     PhoenixLongPollSession *session = nullptr;
     switch (find(req, &session)) {
-    case Lookup::Found:
-        return session->poll(responder, allowOrigin(req));
-    case Lookup::Gone:
-        return respond(req, responder, PhoenixLongPollCodec::statusResponse(410));
-    case Lookup::New:
-        break;
+    case Lookup::Found: return session->poll(responder, allowOrigin(req));
+    case Lookup::Gone: return respond(req, responder, PhoenixLongPollCodec::statusResponse(410));
+    case Lookup::New: break;
     }
     User user;
     PhoenixConnection::Options options;
-    if (!m_authenticate(req, &user, &options))
-        return respond(req, responder, PhoenixErrors::longPollRefusal(403));
+    if (!m_authenticate(req, &user, &options)) return respond(req, responder, PhoenixErrors::longPollRefusal(403));
     const QString token = newToken();
     session = new PhoenixLongPollSession(m_chat, m_hub, user, token, options, m_timing, this);
     session->setRemoteAddress(req.remoteAddress);
@@ -91,8 +88,7 @@ void PhoenixLongPollEndpoint::handleGet(const HttpRequest &req, const HttpRespon
 void PhoenixLongPollEndpoint::handlePost(const HttpRequest &req, const HttpResponder &responder)
 {
     PhoenixLongPollSession *session = nullptr;
-    if (find(req, &session) != Lookup::Found)
-        return respond(req, responder, PhoenixLongPollCodec::statusResponse(410));
+    if (find(req, &session) != Lookup::Found) return respond(req, responder, PhoenixLongPollCodec::statusResponse(410));
     const bool ndjson = req.header("content-type").toLower().startsWith("application/x-ndjson");
     session->publish(req.body, ndjson, responder, allowOrigin(req));
 }
@@ -101,8 +97,7 @@ void PhoenixLongPollEndpoint::handleOptions(const HttpRequest &req, const HttpRe
 {
     HttpResponse r = HttpResponse::noContent();
     const QByteArray origin = allowOrigin(req);
-    if (!origin.isEmpty())
-        r.setHeader("Access-Control-Allow-Origin", origin);
+    if (!origin.isEmpty()) r.setHeader("Access-Control-Allow-Origin", origin);
     r.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
     r.setHeader("Access-Control-Allow-Headers",
                 "Accept, Authorization, Content-Type, X-Phoenix-AuthToken, X-Phoenix-LongPoll-Token");

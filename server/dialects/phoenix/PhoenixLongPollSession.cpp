@@ -29,14 +29,12 @@ PhoenixLongPollSession::PhoenixLongPollSession(ChatService *chat, PhoenixPresenc
 
 PhoenixLongPollSession::~PhoenixLongPollSession()
 {
-    if (m_attached)
-        m_chat->detachSession(this);
+    if (m_attached) m_chat->detachSession(this);
 }
 
 CoreError PhoenixLongPollSession::start()
 {
-    if (CoreError e = m_chat->attachSession(this))
-        return e;
+    if (CoreError e = m_chat->attachSession(this)) return e;
     m_attached = true;
     m_expiry.start(TimerJitter::later(m_timing.expiryMs, 0.1));
     return {};
@@ -47,15 +45,13 @@ HttpResponse PhoenixLongPollSession::jsonResponse(const QByteArray &body, const 
     // Always HTTP 200: phoenix.js reads the real status from the body.
     HttpResponse r = HttpResponse::text(200, body, "application/json; charset=utf-8");
     r.setHeader("Cache-Control", "no-store");
-    if (!allowOrigin.isEmpty())
-        r.setHeader("Access-Control-Allow-Origin", allowOrigin);
+    if (!allowOrigin.isEmpty()) r.setHeader("Access-Control-Allow-Origin", allowOrigin);
     return r;
 }
 
 void PhoenixLongPollSession::poll(const HttpResponder &responder, const QByteArray &allowOrigin)
 {
-    if (m_ended)
-        return responder.respond(jsonResponse(PhoenixLongPollCodec::statusResponse(410), allowOrigin));
+    if (m_ended) return responder.respond(jsonResponse(PhoenixLongPollCodec::statusResponse(410), allowOrigin));
     m_expiry.start(TimerJitter::later(m_timing.expiryMs, 0.1));
     answerHeld(204); // a newer poll replaces an older one
     m_held = responder;
@@ -63,13 +59,11 @@ void PhoenixLongPollSession::poll(const HttpResponder &responder, const QByteArr
     const quint64 serial = ++m_pollSerial;
     responder.onDisconnected([this, serial] {
         // The client gave up on this poll; keep the queue for its next one.
-        if (serial != m_pollSerial)
-            return;
+        if (serial != m_pollSerial) return;
         m_held = HttpResponder();
         m_window.stop();
     });
-    if (!m_queue.isEmpty())
-        return flush();
+    if (!m_queue.isEmpty()) return flush();
     // Up to a tenth earlier (an empty answer early is harmless; later would
     // near the client's request timeout): polls that began together end apart.
     m_window.start(TimerJitter::earlier(m_timing.windowMs, 0.1));
@@ -78,8 +72,7 @@ void PhoenixLongPollSession::poll(const HttpResponder &responder, const QByteArr
 void PhoenixLongPollSession::publish(const QByteArray &body, bool ndjson, const HttpResponder &responder,
                                      const QByteArray &allowOrigin)
 {
-    if (m_ended)
-        return responder.respond(jsonResponse(PhoenixLongPollCodec::statusResponse(410), allowOrigin));
+    if (m_ended) return responder.respond(jsonResponse(PhoenixLongPollCodec::statusResponse(410), allowOrigin));
     m_expiry.start(TimerJitter::later(m_timing.expiryMs, 0.1));
     const auto batch = PhoenixLongPollCodec::splitBatch(body, ndjson, 100, m_connection.codec().limits().maxFrameBytes);
     if (!batch.ok()) {
@@ -87,8 +80,7 @@ void PhoenixLongPollSession::publish(const QByteArray &body, bool ndjson, const 
         return responder.respond(jsonResponse(PhoenixErrors::longPollRefusal(400), allowOrigin));
     }
     for (const auto &frame : batch.frames) {
-        if (m_ended)
-            break;
+        if (m_ended) break;
         noteTraffic(Direction::In, QString(), QString(), frame.data.size(), QByteArray());
         if (frame.binary)
             m_connection.handleBinary(frame.data);
@@ -111,8 +103,7 @@ void PhoenixLongPollSession::sendFrame(const QByteArray &frame, bool binary, con
     m_queue.append(frame);
     m_queueBytes += frame.size();
     noteTraffic(Direction::Out, event, channelId, frame.size(), frame);
-    if (m_queueBytes > m_timing.maxQueueBytes)
-        return end(QStringLiteral("slow consumer: send queue full"));
+    if (m_queueBytes > m_timing.maxQueueBytes) return end(QStringLiteral("slow consumer: send queue full"));
     // Coalesce everything produced in this event-loop pass into one answer.
     if (!m_held.hasResponded() && !m_flushScheduled) {
         m_flushScheduled = true;
@@ -125,8 +116,7 @@ void PhoenixLongPollSession::sendFrame(const QByteArray &frame, bool binary, con
 
 void PhoenixLongPollSession::flush()
 {
-    if (m_held.hasResponded() || m_queue.isEmpty())
-        return;
+    if (m_held.hasResponded() || m_queue.isEmpty()) return;
     if (!m_held.isConnected()) { // gone without telling us: wait for the next poll
         m_held = HttpResponder();
         return;
@@ -143,8 +133,7 @@ void PhoenixLongPollSession::flush()
 void PhoenixLongPollSession::answerHeld(int status)
 {
     m_window.stop();
-    if (m_held.hasResponded())
-        return;
+    if (m_held.hasResponded()) return;
     HttpResponder held = m_held;
     m_held = HttpResponder();
     held.respond(jsonResponse(status == 410 ? PhoenixLongPollCodec::statusResponse(410)
@@ -164,8 +153,7 @@ void PhoenixLongPollSession::disconnectWithReason(const QString &reason)
 
 void PhoenixLongPollSession::end(const QString &)
 {
-    if (m_ended)
-        return;
+    if (m_ended) return;
     m_ended = true;
     m_window.stop();
     m_expiry.stop();

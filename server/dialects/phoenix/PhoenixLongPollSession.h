@@ -17,8 +17,8 @@ class PhoenixLongPollSession : public Session, private PhoenixTransport
 public:
     struct Timing
     {
-        int windowMs = 10000;  // how long a GET is held (Phoenix: 10 s)
-        int expiryMs = 15000;  // no request for this long ends the session
+        int windowMs = 10000; // how long a GET is held (Phoenix: 10 s)
+        int expiryMs = 15000; // no request for this long ends the session
         qint64 maxQueueBytes = 4 * 1024 * 1024;
     };
 

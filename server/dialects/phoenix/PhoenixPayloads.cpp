@@ -70,12 +70,11 @@ QJsonObject PhoenixPayloads::reaction(const Reaction &r, const Directory &dir)
 QJsonObject PhoenixPayloads::message(const Message &m, const Directory &dir)
 {
     QJsonArray attachments, reactions;
-    for (const Attachment &a : m.attachments)
-        attachments.append(attachment(a));
-    for (const Reaction &r : m.reactions)
-        reactions.append(reaction(r, dir));
+    for (const Attachment &a : m.attachments) attachments.append(attachment(a));
+    for (const Reaction &r : m.reactions) reactions.append(reaction(r, dir));
     const User *author = dir.user(m.userId);
-    QJsonObject u = author ? user(*author) : QJsonObject{{"id", m.userId}, {"name", QString()}, {"avatar_url", QJsonValue()}};
+    QJsonObject u = author ? user(*author)
+                           : QJsonObject{{"id", m.userId}, {"name", QString()}, {"avatar_url", QJsonValue()}};
     return {{"id", m.id},
             {"content", m.content},
             {"user", u},
@@ -97,8 +96,7 @@ QJsonArray PhoenixPayloads::messages(const QList<Message> &list, const Directory
 {
     QJsonArray out;
     for (const Message &m : list)
-        if (!m.isDeleted())
-            out.append(message(m, dir));
+        if (!m.isDeleted()) out.append(message(m, dir));
     return out;
 }
 
@@ -120,7 +118,10 @@ QJsonObject PhoenixPayloads::thread(const Message &parent, const QStringList &pa
 QJsonObject PhoenixPayloads::presenceMeta(const User &u, qint64 joinedAtMs, const QString &phxRef)
 {
     // joined_at in whole seconds, as the seed shows (1694972400).
-    return {{"name", u.name()}, {"avatar_url", orNull(u.avatarUrl)}, {"joined_at", joinedAtMs / 1000}, {"phx_ref", phxRef}};
+    return {{"name", u.name()},
+            {"avatar_url", orNull(u.avatarUrl)},
+            {"joined_at", joinedAtMs / 1000},
+            {"phx_ref", phxRef}};
 }
 
 QString PhoenixPayloads::reasonFor(const CoreError &e)
@@ -142,33 +143,28 @@ QString PhoenixPayloads::reasonFor(const CoreError &e)
 QJsonObject PhoenixPayloads::error(const CoreError &e)
 {
     QJsonObject o{{"reason", reasonFor(e)}, {"message", e.message}};
-    if (e.code == CoreError::RateLimited)
-        o.insert("retry_after", e.retryAfterMs);
-    if (e.code == CoreError::Invalid || e.code == CoreError::TooLarge)
-        o.insert("errors", fieldErrors(e));
+    if (e.code == CoreError::RateLimited) o.insert("retry_after", e.retryAfterMs);
+    if (e.code == CoreError::Invalid || e.code == CoreError::TooLarge) o.insert("errors", fieldErrors(e));
     return o;
 }
 
 QJsonObject PhoenixPayloads::joinError(const CoreError &e)
 {
     QJsonObject o = error(e);
-    if (e.code == CoreError::AccessDenied)
-        o.insert("reason", QStringLiteral("Access denied"));
+    if (e.code == CoreError::AccessDenied) o.insert("reason", QStringLiteral("Access denied"));
     return o;
 }
 
 QJsonObject PhoenixPayloads::fieldErrors(const CoreError &e)
 {
     QString field = e.field;
-    if (field.isEmpty())
-        field = e.code == CoreError::TooLarge ? QStringLiteral("content") : QStringLiteral("base");
+    if (field.isEmpty()) field = e.code == CoreError::TooLarge ? QStringLiteral("content") : QStringLiteral("base");
     return {{field, QJsonArray{e.message}}};
 }
 
 bool PhoenixPayloads::parseAttachments(const QJsonValue &value, QList<Attachment> *out, QString *error)
 {
-    if (value.isUndefined() || value.isNull())
-        return true;
+    if (value.isUndefined() || value.isNull()) return true;
     if (!value.isArray()) {
         *error = QStringLiteral("must be a list");
         return false;
@@ -184,8 +180,7 @@ bool PhoenixPayloads::parseAttachments(const QJsonValue &value, QList<Attachment
             *error = QStringLiteral("needs an id or a url");
             return false;
         }
-        if (a.filename.isEmpty())
-            a.filename = o.value("name").toString();
+        if (a.filename.isEmpty()) a.filename = o.value("name").toString();
         out->append(a);
     }
     return true;

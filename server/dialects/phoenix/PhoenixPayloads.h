@@ -19,7 +19,7 @@ class Directory;
 class PhoenixPayloads
 {
 public:
-    static QJsonObject user(const User &u);                 // {id, name, avatar_url}
+    static QJsonObject user(const User &u);                                  // {id, name, avatar_url}
     static QJsonObject userRef(const QString &userId, const Directory &dir); // {id, name}
     static QJsonObject channel(const Channel &c);
     static QJsonObject workspace(const Workspace &w);
@@ -38,7 +38,7 @@ public:
     // which hides Internal text and counts them.
     static QJsonObject error(const CoreError &e);
     static QJsonObject joinError(const CoreError &e);
-    static QJsonObject fieldErrors(const CoreError &e);     // {field: [message]}
+    static QJsonObject fieldErrors(const CoreError &e); // {field: [message]}
     static QString reasonFor(const CoreError &e);
 
     // Attachments as the seed sends them ({id, filename, content_type, url});

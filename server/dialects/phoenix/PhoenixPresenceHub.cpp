@@ -25,9 +25,7 @@ bool isPresenceTopic(const QString &topic)
 
 } // namespace
 
-PhoenixPresenceHub::PhoenixPresenceHub(ChatService *chat, QObject *parent)
-    : QObject(parent)
-    , m_chat(chat)
+PhoenixPresenceHub::PhoenixPresenceHub(ChatService *chat, QObject *parent) : QObject(parent), m_chat(chat)
 {
     // phx_refs must be unique per meta; a random prefix keeps them unique
     // across restarts and nodes, the counter within this process.
@@ -40,8 +38,7 @@ PhoenixPresenceHub::PhoenixPresenceHub(ChatService *chat, QObject *parent)
     // Sessions subscribed before the hub existed (none in the server; tests may differ).
     for (Session *s : chat->sessions())
         for (const QString &t : s->topics())
-            if (isPresenceTopic(t))
-                m_metas[s].push_back({t, {nextRef(), s->connectedAt()}});
+            if (isPresenceTopic(t)) m_metas[s].push_back({t, {nextRef(), s->connectedAt()}});
 }
 
 QString PhoenixPresenceHub::refString(quint64 ref) const
@@ -49,26 +46,23 @@ QString PhoenixPresenceHub::refString(quint64 ref) const
     return m_refPrefix + QLatin1Char('-') + QString::number(ref, 36);
 }
 
-PhoenixPresenceHub::TopicMetas::const_iterator PhoenixPresenceHub::findTopic(const TopicMetas &metas, const QString &topic)
+PhoenixPresenceHub::TopicMetas::const_iterator PhoenixPresenceHub::findTopic(const TopicMetas &metas,
+                                                                             const QString &topic)
 {
     return std::find_if(metas.begin(), metas.end(), [&](const TopicMeta &m) { return m.topic == topic; });
 }
 
 QString PhoenixPresenceHub::phoenixTopicFor(const QString &coreTopic)
 {
-    if (coreTopic.startsWith(QLatin1String("c:")))
-        return QStringLiteral("channel:") + coreTopic.mid(2);
-    if (coreTopic.startsWith(QLatin1String("w:")))
-        return QStringLiteral("workspace:") + coreTopic.mid(2);
+    if (coreTopic.startsWith(QLatin1String("c:"))) return QStringLiteral("channel:") + coreTopic.mid(2);
+    if (coreTopic.startsWith(QLatin1String("w:"))) return QStringLiteral("workspace:") + coreTopic.mid(2);
     return QString();
 }
 
 QString PhoenixPresenceHub::coreTopicFor(const QString &phoenixTopic)
 {
-    if (phoenixTopic.startsWith(QLatin1String("channel:")))
-        return RoomManager::channelTopic(phoenixTopic.mid(8));
-    if (phoenixTopic.startsWith(QLatin1String("workspace:")))
-        return RoomManager::workspaceTopic(phoenixTopic.mid(10));
+    if (phoenixTopic.startsWith(QLatin1String("channel:"))) return RoomManager::channelTopic(phoenixTopic.mid(8));
+    if (phoenixTopic.startsWith(QLatin1String("workspace:"))) return RoomManager::workspaceTopic(phoenixTopic.mid(10));
     return QString();
 }
 
@@ -92,8 +86,7 @@ void PhoenixPresenceHub::listen(const QString &coreTopic, PhoenixConnection *con
 void PhoenixPresenceHub::unlisten(const QString &coreTopic, PhoenixConnection *connection)
 {
     auto it = m_listeners.find(coreTopic);
-    if (it == m_listeners.end())
-        return;
+    if (it == m_listeners.end()) return;
     it->remove(connection);
     if (it->isEmpty()) {
         m_listeners.erase(it);
@@ -112,18 +105,15 @@ QJsonObject PhoenixPresenceHub::state(const QString &coreTopic) const
     // since (each is taken back): every socket joining the topic within one
     // window gets the same object, built once (a join storm built it per join).
     const auto cached = m_stateCache.constFind(coreTopic);
-    if (cached != m_stateCache.constEnd())
-        return *cached;
+    if (cached != m_stateCache.constEnd()) return *cached;
     QHash<QString, QJsonArray> metasByUser;
     const auto pendingIt = m_pending.constFind(coreTopic);
     const PendingDiff *pending = pendingIt == m_pending.constEnd() ? nullptr : &*pendingIt;
     for (Session *s : m_chat->rooms()->subscribers(coreTopic)) {
         const auto sessionIt = m_metas.constFind(s);
-        if (sessionIt == m_metas.constEnd())
-            continue;
+        if (sessionIt == m_metas.constEnd()) continue;
         const auto metaIt = findTopic(*sessionIt, coreTopic);
-        if (metaIt == sessionIt->cend())
-            continue;
+        if (metaIt == sessionIt->cend()) continue;
         if (pending && pending->joins.contains(metaIt->meta.ref))
             continue; // not announced yet: comes with the next diff
         metasByUser[s->userId()].append(metaJson(s, metaIt->meta));
@@ -138,8 +128,7 @@ QJsonObject PhoenixPresenceHub::state(const QString &coreTopic) const
         out.insert(it.key(), QJsonObject{{"metas", it.value()}});
     // Kept only while a window is open on the topic (at most a window stale
     // for a renamed user), i.e. while its changes are queued, not applied.
-    if (pending && m_listeners.contains(coreTopic))
-        m_stateCache.insert(coreTopic, out);
+    if (pending && m_listeners.contains(coreTopic)) m_stateCache.insert(coreTopic, out);
     return out;
 }
 
@@ -147,13 +136,11 @@ void PhoenixPresenceHub::broadcast(const QString &coreTopic, const PhoenixBroadc
                                    const PhoenixConnection *except)
 {
     const auto it = m_listeners.constFind(coreTopic);
-    if (it == m_listeners.constEnd())
-        return;
+    if (it == m_listeners.constEnd()) return;
     // Copy: a send may close a slow socket, which unlistens while we iterate.
     const QList<PhoenixConnection *> targets = it->values();
     for (PhoenixConnection *c : targets)
-        if (c != except && m_listeners.value(coreTopic).contains(c))
-            c->sendBroadcast(message);
+        if (c != except && m_listeners.value(coreTopic).contains(c)) c->sendBroadcast(message);
 }
 
 void PhoenixPresenceHub::queueChange(const QString &topic, bool join, const Session *session, const Meta &meta)
@@ -175,15 +162,13 @@ void PhoenixPresenceHub::queueChange(const QString &topic, bool join, const Sess
         return;
     }
     (join ? diff.joins : diff.leaves).insert(meta.ref, {session->userId(), metaJson(session, meta)});
-    if (!m_window.isActive())
-        m_window.start();
+    if (!m_window.isActive()) m_window.start();
 }
 
 void PhoenixPresenceHub::flushDiffs()
 {
     m_window.stop();
-    if (m_pending.isEmpty())
-        return;
+    if (m_pending.isEmpty()) return;
     ++m_windowsFlushed;
     ++Metrics::instance().presenceDiffWindows;
     // Take the lot first: a send may close a socket, whose session then leaves
@@ -199,8 +184,7 @@ void PhoenixPresenceHub::sendDiff(const QString &topic, const PendingDiff &diff)
 {
     const auto byUser = [](const QHash<quint64, PendingMeta> &metas) {
         QHash<QString, QJsonArray> grouped;
-        for (const PendingMeta &m : metas)
-            grouped[m.userId].append(m.meta);
+        for (const PendingMeta &m : metas) grouped[m.userId].append(m.meta);
         QJsonObject out;
         for (auto it = grouped.constBegin(); it != grouped.constEnd(); ++it)
             out.insert(it.key(), QJsonObject{{"metas", it.value()}});
@@ -212,8 +196,7 @@ void PhoenixPresenceHub::sendDiff(const QString &topic, const PendingDiff &diff)
 
 void PhoenixPresenceHub::onSubscribed(Session *session, const QString &topic)
 {
-    if (!isPresenceTopic(topic))
-        return;
+    if (!isPresenceTopic(topic)) return;
     const Meta meta{nextRef(), Timestamp::nowMs()};
     m_metas[session].push_back({topic, meta});
     if (!m_listeners.contains(topic)) {
@@ -225,23 +208,18 @@ void PhoenixPresenceHub::onSubscribed(Session *session, const QString &topic)
 
 void PhoenixPresenceHub::onUnsubscribed(Session *session, const QString &topic)
 {
-    if (!isPresenceTopic(topic))
-        return;
+    if (!isPresenceTopic(topic)) return;
     auto sessionIt = m_metas.find(session);
-    if (sessionIt == m_metas.end())
-        return;
+    if (sessionIt == m_metas.end()) return;
     const auto metaIt = findTopic(*sessionIt, topic);
-    if (metaIt == sessionIt->cend())
-        return;
+    if (metaIt == sessionIt->cend()) return;
     const Meta meta = metaIt->meta;
     sessionIt->erase(metaIt);
-    if (sessionIt->empty())
-        m_metas.erase(sessionIt);
+    if (sessionIt->empty()) m_metas.erase(sessionIt);
 
     // A Phoenix socket dropped from a channel by the server (channel deleted,
     // removed from a private channel) must hear that its channel is closed.
-    if (PhoenixConnection *own = m_connections.value(session))
-        own->onServerUnsubscribed(topic);
+    if (PhoenixConnection *own = m_connections.value(session)) own->onServerUnsubscribed(topic);
 
     // A pending join is cancelled even if the last listener went meanwhile.
     if (!m_listeners.contains(topic) && !m_pending.contains(topic)) {

@@ -36,7 +36,11 @@ public:
 
     // How long changes accumulate before one diff per topic goes out; 0: a
     // diff per change, sent at once (no batching).
-    void setDiffWindowMs(int ms) { m_window.setInterval(ms); m_windowMs = ms; }
+    void setDiffWindowMs(int ms)
+    {
+        m_window.setInterval(ms);
+        m_windowMs = ms;
+    }
     int diffWindowMs() const { return m_windowMs; }
     // Sends the pending diffs now (tests; shutdown needs nothing of it).
     void flushDiffs();
@@ -54,7 +58,8 @@ public:
     QJsonObject state(const QString &coreTopic) const;
 
     // Sends one broadcast to every Phoenix socket listening on coreTopic.
-    void broadcast(const QString &coreTopic, const PhoenixBroadcast &message, const PhoenixConnection *except = nullptr);
+    void broadcast(const QString &coreTopic, const PhoenixBroadcast &message,
+                   const PhoenixConnection *except = nullptr);
 
     static QString phoenixTopicFor(const QString &coreTopic);
     static QString coreTopicFor(const QString &phoenixTopic);
@@ -98,12 +103,12 @@ private:
     QString refString(quint64 ref) const;
 
     ChatService *m_chat;
-    QHash<Session *, TopicMetas> m_metas;                    // tracked c:/w: subscriptions
-    QHash<QString, QSet<PhoenixConnection *>> m_listeners;    // core topic -> joined sockets
+    QHash<Session *, TopicMetas> m_metas;                  // tracked c:/w: subscriptions
+    QHash<QString, QSet<PhoenixConnection *>> m_listeners; // core topic -> joined sockets
     QHash<Session *, PhoenixConnection *> m_connections;
     QString m_refPrefix;
     quint64 m_refCounter = 0;
-    QHash<QString, PendingDiff> m_pending; // topics with listeners and changes this window
+    QHash<QString, PendingDiff> m_pending;            // topics with listeners and changes this window
     mutable QHash<QString, QJsonObject> m_stateCache; // state() of topics with a window open
     QTimer m_window;
     int m_windowMs = kDefaultDiffWindowMs;

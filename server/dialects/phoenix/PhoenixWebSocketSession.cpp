@@ -2,9 +2,10 @@
 
 #include "net/WebSocketConnection.h"
 
-PhoenixWebSocketSession::PhoenixWebSocketSession(ChatService *chat, PhoenixPresenceHub *hub, WebSocketConnection *socket,
-                                                 const User &user, const PhoenixConnection::Options &options,
-                                                 const Limits &limits, QObject *parent)
+PhoenixWebSocketSession::PhoenixWebSocketSession(ChatService *chat, PhoenixPresenceHub *hub,
+                                                 WebSocketConnection *socket, const User &user,
+                                                 const PhoenixConnection::Options &options, const Limits &limits,
+                                                 QObject *parent)
     : WebSocketSession(chat, socket, QStringLiteral("phoenix"), limits, parent)
     , m_connection(chat, hub, this, this, options)
 {
@@ -38,8 +39,7 @@ void PhoenixWebSocketSession::onOversizedFrame(qint64 size)
 void PhoenixWebSocketSession::sendFrame(const QByteArray &frame, bool binary, const QString &event,
                                         const QString &channelId)
 {
-    if (socket()->state() != QAbstractSocket::ConnectedState)
-        return;
+    if (socket()->state() != QAbstractSocket::ConnectedState) return;
     if (binary)
         sendBinary(frame, event, channelId);
     else

@@ -20,7 +20,8 @@ class RestApi : public QObject
 {
     Q_OBJECT
 public:
-    struct Options {
+    struct Options
+    {
         QString uploadDir;
         qint64 maxUploadBytes = 10 * 1024 * 1024;
         std::function<bool()> isReady;

@@ -6,8 +6,10 @@
 void RestAuthRoutes::install(Router &r)
 {
     const QString v1 = QStringLiteral("/api/v1");
-    r.add("POST", v1 + "/auth/register", [this](const HttpRequest &req, const Router::Params &, HttpResponder res) { registerUser(req, res); });
-    r.add("POST", v1 + "/auth/login", [this](const HttpRequest &req, const Router::Params &, HttpResponder res) { login(req, res); });
+    r.add("POST", v1 + "/auth/register",
+          [this](const HttpRequest &req, const Router::Params &, HttpResponder res) { registerUser(req, res); });
+    r.add("POST", v1 + "/auth/login",
+          [this](const HttpRequest &req, const Router::Params &, HttpResponder res) { login(req, res); });
 }
 
 QJsonObject RestAuthRoutes::authAnswer(const User &u) const
@@ -24,8 +26,9 @@ void RestAuthRoutes::registerUser(const HttpRequest &req, const HttpResponder &r
 {
     QJsonObject body;
     QString username, password, email, displayName;
-    if (!parseBody(req, &body, res) || !stringField(body, "username", &username, true, res) || !stringField(body, "password", &password, true, res)
-        || !stringField(body, "email", &email, false, res) || !stringField(body, "display_name", &displayName, false, res))
+    if (!parseBody(req, &body, res) || !stringField(body, "username", &username, true, res)
+        || !stringField(body, "password", &password, true, res) || !stringField(body, "email", &email, false, res)
+        || !stringField(body, "display_name", &displayName, false, res))
         return;
     chat()->registerUser(username, password, email, displayName, context(), [this, res](const Result<User> &u) {
         res.respond(u.ok() ? HttpResponse::json(201, authAnswer(u.value)) : RestErrors::response(u.error));
@@ -37,10 +40,11 @@ void RestAuthRoutes::login(const HttpRequest &req, const HttpResponder &res)
     QJsonObject body;
     QString username, password;
     if (!parseBody(req, &body, res)) return;
-    if (body.value("username").isUndefined() && body.value("email").isString()) body.insert("username", body.value("email"));
-    if (!stringField(body, "username", &username, true, res) || !stringField(body, "password", &password, true, res)) return;
-    if (CoreError e = chat()->checkRate(QStringLiteral("login:") + username.toLower(), 30))
-        return fail(res, e);
+    if (body.value("username").isUndefined() && body.value("email").isString())
+        body.insert("username", body.value("email"));
+    if (!stringField(body, "username", &username, true, res) || !stringField(body, "password", &password, true, res))
+        return;
+    if (CoreError e = chat()->checkRate(QStringLiteral("login:") + username.toLower(), 30)) return fail(res, e);
     chat()->login(username, password, context(), [this, res](const Result<User> &u) {
         res.respond(u.ok() ? HttpResponse::json(200, authAnswer(u.value)) : RestErrors::response(u.error));
     });

@@ -7,7 +7,9 @@
 
 RestHealthRoutes::RestHealthRoutes(ChatService *chat, QObject *context, std::function<bool()> isReady,
                                    std::function<QByteArray()> extraMetrics)
-    : RestRoutes(chat, context), m_isReady(std::move(isReady)), m_extraMetrics(std::move(extraMetrics))
+    : RestRoutes(chat, context)
+    , m_isReady(std::move(isReady))
+    , m_extraMetrics(std::move(extraMetrics))
 {
 }
 
@@ -38,11 +40,13 @@ QByteArray histogram(const char *name, const char *help, const Metrics::Histogra
     quint64 cumulative = 0;
     for (size_t i = 0; i < Metrics::Histogram::kBoundsMs.size(); ++i) {
         cumulative += h.buckets[i].load(std::memory_order_relaxed);
-        out += name + QByteArray("_bucket{le=\"") + QByteArray::number(Metrics::Histogram::kBoundsMs[i] / 1000.0, 'g', 6) +
-               "\"} " + QByteArray::number(qMin(cumulative, count)) + '\n';
+        out += name + QByteArray("_bucket{le=\"")
+             + QByteArray::number(Metrics::Histogram::kBoundsMs[i] / 1000.0, 'g', 6) + "\"} "
+             + QByteArray::number(qMin(cumulative, count)) + '\n';
     }
     out += name + QByteArray("_bucket{le=\"+Inf\"} ") + QByteArray::number(count) + '\n';
-    out += name + QByteArray("_sum ") + QByteArray::number(h.sumUs.load(std::memory_order_relaxed) / 1e6, 'g', 15) + '\n';
+    out += name + QByteArray("_sum ") + QByteArray::number(h.sumUs.load(std::memory_order_relaxed) / 1e6, 'g', 15)
+         + '\n';
     out += name + QByteArray("_count ") + QByteArray::number(count) + '\n';
     return out;
 }
@@ -54,9 +58,11 @@ QByteArray RestHealthRoutes::metrics() const
     const Metrics &m = Metrics::instance();
     const StorageStats s = chat()->storageStats();
     QByteArray out;
-    auto metric = [&out](const char *name, const char *type, const char *help, double value, const QByteArray &labels = {}) {
+    auto metric =
+        [&out](const char *name, const char *type, const char *help, double value, const QByteArray &labels = {}) {
         out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n';
-        out += name + (labels.isEmpty() ? QByteArray() : '{' + labels + '}') + ' ' + QByteArray::number(value, 'g', 15) + '\n';
+        out += name + (labels.isEmpty() ? QByteArray() : '{' + labels + '}') + ' ' + QByteArray::number(value, 'g', 15)
+             + '\n';
     };
     out += "# HELP switchboard_connections Open client connections by dialect\n# TYPE switchboard_connections gauge\n";
     QStringList dialects{QStringLiteral("flatjson"), QStringLiteral("workspacejson"), QStringLiteral("phoenix"),
@@ -64,7 +70,8 @@ QByteArray RestHealthRoutes::metrics() const
     for (auto it = m.connectionsByDialect.cbegin(); it != m.connectionsByDialect.cend(); ++it)
         if (!dialects.contains(it.key())) dialects.append(it.key());
     for (const QString &d : std::as_const(dialects))
-        out += "switchboard_connections{dialect=\"" + d.toUtf8() + "\"} " + QByteArray::number(m.connectionsByDialect.value(d)) + '\n';
+        out += "switchboard_connections{dialect=\"" + d.toUtf8() + "\"} "
+             + QByteArray::number(m.connectionsByDialect.value(d)) + '\n';
     metric("switchboard_connections_opened_total", "counter", "Connections accepted since start", m.connectionsOpened);
     metric("switchboard_frames_in_total", "counter", "Frames or events received from clients", m.messagesIn);
     metric("switchboard_frames_out_total", "counter", "Frames or events sent to clients", m.messagesOut);
@@ -80,12 +87,18 @@ QByteArray RestHealthRoutes::metrics() const
     metric("switchboard_storage_commit_seconds_last", "gauge", "Duration of the last commit", s.lastCommitMs / 1000.0);
     metric("switchboard_storage_commit_seconds_total", "counter", "Time spent committing", s.totalCommitMs / 1000.0);
     metric("switchboard_storage_commit_seconds_max", "gauge", "Slowest commit since start", s.maxCommitMs / 1000.0);
-    metric("switchboard_event_loop_lag_seconds_max", "gauge", "Worst event-loop lag since start", m.loopLagMaxMs / 1000.0);
-    metric("switchboard_event_loop_stalls_10ms_total", "counter", "Event-loop passes late by more than 10 ms", m.loopLagOver10ms);
-    metric("switchboard_event_loop_stalls_50ms_total", "counter", "Event-loop passes late by more than 50 ms", m.loopLagOver50ms);
-    metric("switchboard_event_loop_stalls_100ms_total", "counter", "Event-loop passes late by more than 100 ms", m.loopLagOver100ms);
-    out += histogram("switchboard_event_loop_lag_seconds", "How late each event-loop probe pass ran (every 25 ms)", m.loopLagMs);
-    out += histogram("switchboard_storage_commit_duration_seconds", "Duration of each storage commit", m.storageCommitMs);
+    metric("switchboard_event_loop_lag_seconds_max", "gauge", "Worst event-loop lag since start",
+           m.loopLagMaxMs / 1000.0);
+    metric("switchboard_event_loop_stalls_10ms_total", "counter", "Event-loop passes late by more than 10 ms",
+           m.loopLagOver10ms);
+    metric("switchboard_event_loop_stalls_50ms_total", "counter", "Event-loop passes late by more than 50 ms",
+           m.loopLagOver50ms);
+    metric("switchboard_event_loop_stalls_100ms_total", "counter", "Event-loop passes late by more than 100 ms",
+           m.loopLagOver100ms);
+    out += histogram("switchboard_event_loop_lag_seconds", "How late each event-loop probe pass ran (every 25 ms)",
+                     m.loopLagMs);
+    out += histogram("switchboard_storage_commit_duration_seconds", "Duration of each storage commit",
+                     m.storageCommitMs);
     metric("switchboard_phoenix_presence_diff_windows_total", "counter",
            "Phoenix presence windows flushed (one presence_diff per changed topic each)", m.presenceDiffWindows);
     metric("switchboard_users", "gauge", "Registered users", directory().userCount());

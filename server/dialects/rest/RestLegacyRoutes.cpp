@@ -7,14 +7,16 @@
 
 void RestLegacyRoutes::install(Router &r)
 {
-    r.add("GET", "/api/messages", authed([this](const HttpRequest &req, const Router::Params &, HttpResponder res, const User &u) {
-        const QString id = req.queryValue("channelId");
-        if (id.isEmpty()) return fail(res, CoreError::invalid("channelId", "channelId is required"));
-        page(id, req, res, u);
-    }));
-    r.add("GET", "/api/conversations/{id}/messages", authed([this](const HttpRequest &req, const Router::Params &p, HttpResponder res, const User &u) {
-        page(p[0], req, res, u);
-    }));
+    r.add("GET", "/api/messages",
+          authed([this](const HttpRequest &req, const Router::Params &, HttpResponder res, const User &u) {
+              const QString id = req.queryValue("channelId");
+              if (id.isEmpty()) return fail(res, CoreError::invalid("channelId", "channelId is required"));
+              page(id, req, res, u);
+          }));
+    r.add("GET", "/api/conversations/{id}/messages",
+          authed([this](const HttpRequest &req, const Router::Params &p, HttpResponder res, const User &u) {
+              page(p[0], req, res, u);
+          }));
 }
 
 void RestLegacyRoutes::page(const QString &channelId, const HttpRequest &req, const HttpResponder &res, const User &u)
@@ -27,7 +29,10 @@ void RestLegacyRoutes::page(const QString &channelId, const HttpRequest &req, co
     if (!r.ok()) return fail(res, r.error);
     const Channel *c = directory().channel(channelId);
     const bool direct = c && c->type == Channel::Type::Dm;
-    auto authorOf = [this](const QString &id) { const User *x = chat()->user(id); return x ? *x : User(); };
+    auto authorOf = [this](const QString &id) {
+        const User *x = chat()->user(id);
+        return x ? *x : User();
+    };
     QJsonArray data;
     for (const Message &m : r.value) {
         Message replyTo;

@@ -21,31 +21,39 @@ void RestRoutes::fail(const HttpResponder &res, const CoreError &e)
 
 bool RestRoutes::parseBody(const HttpRequest &req, QJsonObject *out, const HttpResponder &res)
 {
-    if (req.body.trimmed().isEmpty()) { *out = QJsonObject(); return true; }
+    if (req.body.trimmed().isEmpty()) {
+        *out = QJsonObject();
+        return true;
+    }
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(req.body, &pe);
     if (pe.error != QJsonParseError::NoError) {
-        res.respond(RestErrors::protocol(400, QStringLiteral("invalid_json"), QStringLiteral("malformed JSON: %1").arg(pe.errorString())));
+        res.respond(RestErrors::protocol(400, QStringLiteral("invalid_json"),
+                                         QStringLiteral("malformed JSON: %1").arg(pe.errorString())));
         return false;
     }
     if (!doc.isObject()) {
-        res.respond(RestErrors::protocol(400, QStringLiteral("invalid_json"), QStringLiteral("the body must be a JSON object")));
+        res.respond(RestErrors::protocol(400, QStringLiteral("invalid_json"),
+                                         QStringLiteral("the body must be a JSON object")));
         return false;
     }
     *out = doc.object();
     return true;
 }
 
-bool RestRoutes::stringField(const QJsonObject &o, const char *key, QString *out, bool required, const HttpResponder &res)
+bool RestRoutes::stringField(const QJsonObject &o, const char *key, QString *out, bool required,
+                             const HttpResponder &res)
 {
     const QJsonValue v = o.value(QLatin1String(key));
     if (v.isUndefined() || v.isNull()) {
         if (!required) return true;
-        fail(res, CoreError::invalid(QString::fromLatin1(key), QStringLiteral("%1 is required").arg(QLatin1String(key))));
+        fail(res,
+             CoreError::invalid(QString::fromLatin1(key), QStringLiteral("%1 is required").arg(QLatin1String(key))));
         return false;
     }
     if (!v.isString()) {
-        fail(res, CoreError::invalid(QString::fromLatin1(key), QStringLiteral("%1 must be a string").arg(QLatin1String(key))));
+        fail(res, CoreError::invalid(QString::fromLatin1(key),
+                                     QStringLiteral("%1 must be a string").arg(QLatin1String(key))));
         return false;
     }
     *out = v.toString();
@@ -57,8 +65,10 @@ Router::Handler RestRoutes::authed(Authed handler) const
     return [this, handler](const HttpRequest &req, const Router::Params &params, HttpResponder res) {
         const QByteArray auth = req.header("authorization");
         QByteArray token;
-        if (auth.size() > 7 && auth.left(7).toLower() == "bearer ") token = auth.mid(7).trimmed();
-        else token = req.bearerToken();
+        if (auth.size() > 7 && auth.left(7).toLower() == "bearer ")
+            token = auth.mid(7).trimmed();
+        else
+            token = req.bearerToken();
         Result<User> u = m_chat->authenticate(token);
         if (!u.ok()) {
             HttpResponse r = RestErrors::response(u.error);

@@ -31,7 +31,8 @@ protected:
     // An empty body is {}; anything but a JSON object is answered with 400.
     static bool parseBody(const HttpRequest &req, QJsonObject *out, const HttpResponder &res);
     // Tells a missing field from one of the wrong type (422 either way).
-    static bool stringField(const QJsonObject &o, const char *key, QString *out, bool required, const HttpResponder &res);
+    static bool stringField(const QJsonObject &o, const char *key, QString *out, bool required,
+                            const HttpResponder &res);
     static void fail(const HttpResponder &res, const CoreError &e);
 
     ChatService *chat() const { return m_chat; }

@@ -12,17 +12,28 @@
 #include <QRegularExpression>
 
 RestUploadRoutes::RestUploadRoutes(ChatService *chat, QObject *context, const QString &uploadDir, qint64 maxUploadBytes)
-    : RestRoutes(chat, context), m_uploadDir(uploadDir), m_maxUploadBytes(maxUploadBytes)
+    : RestRoutes(chat, context)
+    , m_uploadDir(uploadDir)
+    , m_maxUploadBytes(maxUploadBytes)
 {
 }
 
 void RestUploadRoutes::install(Router &r)
 {
     const QString v1 = QStringLiteral("/api/v1");
-    r.add("POST", v1 + "/uploads", authed([this](const HttpRequest &req, const Router::Params &, HttpResponder res, const User &u) { upload(req, res, u, false); }));
-    r.add("GET", v1 + "/uploads/{id}", authed([this](const HttpRequest &, const Router::Params &p, HttpResponder res, const User &u) { download(p, res, u); }));
+    r.add("POST", v1 + "/uploads",
+          authed([this](const HttpRequest &req, const Router::Params &, HttpResponder res, const User &u) {
+              upload(req, res, u, false);
+          }));
+    r.add("GET", v1 + "/uploads/{id}",
+          authed([this](const HttpRequest &, const Router::Params &p, HttpResponder res, const User &u) {
+              download(p, res, u);
+          }));
     // Seed 001's alias answers {"data": upload}.
-    r.add("POST", "/api/upload", authed([this](const HttpRequest &req, const Router::Params &, HttpResponder res, const User &u) { upload(req, res, u, true); }));
+    r.add("POST", "/api/upload",
+          authed([this](const HttpRequest &req, const Router::Params &, HttpResponder res, const User &u) {
+              upload(req, res, u, true);
+          }));
 }
 
 void RestUploadRoutes::upload(const HttpRequest &req, const HttpResponder &res, const User &u, bool legacyShape)
@@ -34,7 +45,11 @@ void RestUploadRoutes::upload(const HttpRequest &req, const HttpResponder &res, 
     if (!MultipartParser::parse(req.header("content-type"), req.body, &parts, &error))
         return res.respond(RestErrors::protocol(400, QStringLiteral("invalid_upload"), error));
     const MultipartParser::Part *file = nullptr;
-    for (const auto &p : parts) if (p.name == QLatin1String("file")) { file = &p; break; }
+    for (const auto &p : parts)
+        if (p.name == QLatin1String("file")) {
+            file = &p;
+            break;
+        }
     if (!file) return fail(res, CoreError::invalid("file", "multipart field 'file' is required"));
     if (file->data.size() > m_maxUploadBytes)
         return fail(res, CoreError::tooLarge(QStringLiteral("uploads are limited to %1 bytes").arg(m_maxUploadBytes)));
@@ -57,7 +72,8 @@ void RestUploadRoutes::upload(const HttpRequest &req, const HttpResponder &res, 
     QDir().mkpath(m_uploadDir);
     QFile out(QDir(m_uploadDir).filePath(a.filename));
     if (!out.open(QIODevice::WriteOnly) || out.write(file->data) != file->data.size() || !out.flush())
-        return fail(res, CoreError::internal(QStringLiteral("cannot store upload %1: %2").arg(out.fileName(), out.errorString())));
+        return fail(res, CoreError::internal(
+                             QStringLiteral("cannot store upload %1: %2").arg(out.fileName(), out.errorString())));
     out.close();
     chat()->registerUpload(u.id, a, context(), [res, legacyShape](const Result<Attachment> &r) {
         if (!r.ok()) return fail(res, r.error);

@@ -19,14 +19,14 @@ const QHash<QString, ChatNamespaceSession::Handler> &ChatNamespaceSession::route
 {
     using S = ChatNamespaceSession;
     static const QHash<QString, Handler> table = {
-        { QStringLiteral("joinRoom"), &S::joinRoom },
-        { QStringLiteral("leaveRoom"), &S::leaveRoom },
-        { QStringLiteral("sendMessage"), &S::sendMessage },
-        { QStringLiteral("typingIndicator"), &S::typingIndicator },
-        { QStringLiteral("presenceUpdate"), &S::presenceUpdate },
-        { QStringLiteral("readReceipt"), &S::readReceipt },
-        { QStringLiteral("heartbeat"), &S::heartbeat },
-        { QStringLiteral("syncMessages"), &S::syncMessages },
+        {QStringLiteral("joinRoom"), &S::joinRoom},
+        {QStringLiteral("leaveRoom"), &S::leaveRoom},
+        {QStringLiteral("sendMessage"), &S::sendMessage},
+        {QStringLiteral("typingIndicator"), &S::typingIndicator},
+        {QStringLiteral("presenceUpdate"), &S::presenceUpdate},
+        {QStringLiteral("readReceipt"), &S::readReceipt},
+        {QStringLiteral("heartbeat"), &S::heartbeat},
+        {QStringLiteral("syncMessages"), &S::syncMessages},
     };
     return table;
 }
@@ -56,7 +56,8 @@ bool ChatNamespaceSession::roomArg(const QString &event, const QJsonArray &args,
 bool ChatNamespaceSession::objectArg(const QString &event, const QJsonArray &args, QJsonObject *out, qint64 ackId)
 {
     if (!args.at(0).isObject()) {
-        sendError(event, CoreError::invalid(QStringLiteral("payload"), QStringLiteral("%1 expects an object").arg(event)),
+        sendError(event,
+                  CoreError::invalid(QStringLiteral("payload"), QStringLiteral("%1 expects an object").arg(event)),
                   ackId);
         return false;
     }
@@ -78,13 +79,13 @@ void ChatNamespaceSession::joinRoom(const QJsonArray &args, qint64 ackId)
 {
     const QString event = QStringLiteral("joinRoom");
     QString roomId;
-    if (!roomArg(event, args, &roomId, ackId))
-        return;
+    if (!roomArg(event, args, &roomId, ackId)) return;
     const Result<Channel> ch = chat()->readableChannel(userId(), roomId);
     if (!ch.ok()) {
-        sendError(event, ch.error.code == CoreError::AccessDenied
-                             ? CoreError::accessDenied(QStringLiteral("Access denied to room"))
-                             : ch.error,
+        sendError(event,
+                  ch.error.code == CoreError::AccessDenied
+                      ? CoreError::accessDenied(QStringLiteral("Access denied to room"))
+                      : ch.error,
                   ackId);
         return;
     }
@@ -92,57 +93,62 @@ void ChatNamespaceSession::joinRoom(const QJsonArray &args, qint64 ackId)
     // public room: what others see as userJoinedRoom).
     chat()->enterChannel(this, roomId, this, [this, event, roomId, ackId](const Result<Channel> &r) {
         if (!r.ok()) {
-            sendError(event, r.error.code == CoreError::AccessDenied
-                                 ? CoreError::accessDenied(QStringLiteral("Access denied to room"))
-                                 : r.error,
+            sendError(event,
+                      r.error.code == CoreError::AccessDenied
+                          ? CoreError::accessDenied(QStringLiteral("Access denied to room"))
+                          : r.error,
                       ackId);
             return;
         }
         enterRoom(roomId);
-        emitEvent(QStringLiteral("joinedRoom"), { roomId }, roomId);
-        ackOk(ackId, QJsonObject{ { QStringLiteral("roomId"), roomId } });
+        emitEvent(QStringLiteral("joinedRoom"), {roomId}, roomId);
+        ackOk(ackId, QJsonObject{{QStringLiteral("roomId"), roomId}});
     });
 }
 
 void ChatNamespaceSession::leaveRoom(const QJsonArray &args, qint64 ackId)
 {
     QString roomId;
-    if (!roomArg(QStringLiteral("leaveRoom"), args, &roomId, ackId))
-        return;
+    if (!roomArg(QStringLiteral("leaveRoom"), args, &roomId, ackId)) return;
     chat()->unsubscribe(this, roomId);
     exitRoom(roomId);
-    emitEvent(QStringLiteral("leftRoom"), { roomId }, roomId);
-    ackOk(ackId, QJsonObject{ { QStringLiteral("roomId"), roomId } });
+    emitEvent(QStringLiteral("leftRoom"), {roomId}, roomId);
+    ackOk(ackId, QJsonObject{{QStringLiteral("roomId"), roomId}});
 }
 
 void ChatNamespaceSession::sendMessage(const QJsonArray &args, qint64 ackId)
 {
     const QString event = QStringLiteral("sendMessage");
     QJsonObject p;
-    if (!objectArg(event, args, &p, ackId) || !requireString(event, p, QStringLiteral("roomId"), ackId))
-        return;
+    if (!objectArg(event, args, &p, ackId) || !requireString(event, p, QStringLiteral("roomId"), ackId)) return;
     const QJsonValue content = p.value(QLatin1String("content"));
     const QJsonValue attachment = p.value(QLatin1String("attachment"));
     const QJsonValue metadata = p.value(QLatin1String("metadata"));
     const QJsonValue replyTo = p.value(QLatin1String("replyToId"));
     if (!content.isString()) {
-        sendError(event, CoreError::invalid(QStringLiteral("content"), QStringLiteral("content must be a string")), ackId);
+        sendError(event, CoreError::invalid(QStringLiteral("content"), QStringLiteral("content must be a string")),
+                  ackId);
         return;
     }
     if (!replyTo.isUndefined() && !replyTo.isNull() && !replyTo.isString()) {
-        sendError(event, CoreError::invalid(QStringLiteral("replyToId"), QStringLiteral("replyToId must be a string")), ackId);
+        sendError(event, CoreError::invalid(QStringLiteral("replyToId"), QStringLiteral("replyToId must be a string")),
+                  ackId);
         return;
     }
     if (!attachment.isUndefined() && !attachment.isNull() && !attachment.isObject()) {
-        sendError(event, CoreError::invalid(QStringLiteral("attachment"), QStringLiteral("attachment must be an object")), ackId);
+        sendError(event,
+                  CoreError::invalid(QStringLiteral("attachment"), QStringLiteral("attachment must be an object")),
+                  ackId);
         return;
     }
     if (!metadata.isUndefined() && !metadata.isNull() && !metadata.isObject()) {
-        sendError(event, CoreError::invalid(QStringLiteral("metadata"), QStringLiteral("metadata must be an object")), ackId);
+        sendError(event, CoreError::invalid(QStringLiteral("metadata"), QStringLiteral("metadata must be an object")),
+                  ackId);
         return;
     }
     // The whole message (content, attachment, metadata) counts toward the 16 KiB.
-    const qsizetype bytes = content.toString().toUtf8().size()
+    const qsizetype bytes =
+        content.toString().toUtf8().size()
         + (attachment.isObject() ? QJsonDocument(attachment.toObject()).toJson(QJsonDocument::Compact).size() : 0)
         + (metadata.isObject() ? QJsonDocument(metadata.toObject()).toJson(QJsonDocument::Compact).size() : 0);
     if (bytes > MaxMessageBytes) {
@@ -154,31 +160,34 @@ void ChatNamespaceSession::sendMessage(const QJsonArray &args, qint64 ackId)
     cmd.content = content.toString();
     cmd.replyToId = replyTo.toString();
     cmd.metadata = metadata.toObject();
-    if (attachment.isObject())
-        cmd.attachments.append(ChatNamespaceJson::attachmentFromJson(attachment.toObject()));
-    chat()->postMessage(userId(), cmd, this, [this, event, ackId](const Result<Message> &r) {
+    if (attachment.isObject()) cmd.attachments.append(ChatNamespaceJson::attachmentFromJson(attachment.toObject()));
+    chat()->postMessage(
+        userId(), cmd, this,
+        [this, event, ackId](const Result<Message> &r) {
         if (!r.ok()) {
-            sendError(event, r.error.code == CoreError::AccessDenied
-                                 ? CoreError::accessDenied(QStringLiteral("Access denied to room"))
-                                 : r.error,
+            sendError(event,
+                      r.error.code == CoreError::AccessDenied
+                          ? CoreError::accessDenied(QStringLiteral("Access denied to room"))
+                          : r.error,
                       ackId);
             return;
         }
         const QJsonObject receipt = ChatNamespaceJson::receipt(r.value);
-        emitEvent(QStringLiteral("messageSent"), { receipt }, r.value.channelId);
+        emitEvent(QStringLiteral("messageSent"), {receipt}, r.value.channelId);
         ackOk(ackId, receipt);
-    }, id());
+        },
+        id());
 }
 
 void ChatNamespaceSession::typingIndicator(const QJsonArray &args, qint64 ackId)
 {
     const QString event = QStringLiteral("typingIndicator");
     QJsonObject p;
-    if (!objectArg(event, args, &p, ackId) || !requireString(event, p, QStringLiteral("roomId"), ackId))
-        return;
+    if (!objectArg(event, args, &p, ackId) || !requireString(event, p, QStringLiteral("roomId"), ackId)) return;
     const QJsonValue typing = p.value(QLatin1String("isTyping"));
     if (!typing.isBool()) {
-        sendError(event, CoreError::invalid(QStringLiteral("isTyping"), QStringLiteral("isTyping must be a boolean")), ackId);
+        sendError(event, CoreError::invalid(QStringLiteral("isTyping"), QStringLiteral("isTyping must be a boolean")),
+                  ackId);
         return;
     }
     const CoreError e = chat()->setTyping(this, p.value(QLatin1String("roomId")).toString(), typing.toBool());
@@ -193,27 +202,24 @@ void ChatNamespaceSession::presenceUpdate(const QJsonArray &args, qint64 ackId)
 {
     const QString event = QStringLiteral("presenceUpdate");
     QJsonObject p;
-    if (!objectArg(event, args, &p, ackId) || !requireString(event, p, QStringLiteral("status"), ackId))
-        return;
+    if (!objectArg(event, args, &p, ackId) || !requireString(event, p, QStringLiteral("status"), ackId)) return;
     QString status = p.value(QLatin1String("status")).toString();
     // Seed 002 lists "offline" among the settable states; while connected the
     // core keeps such a user visible, so offline is shown as "away" (README).
-    if (status == QLatin1String("offline"))
-        status = QStringLiteral("away");
+    if (status == QLatin1String("offline")) status = QStringLiteral("away");
     const CoreError e = chat()->setPresence(userId(), status);
     if (e) {
         sendError(event, e, ackId);
         return;
     }
-    ackOk(ackId, QJsonObject{ { QStringLiteral("status"), status } });
+    ackOk(ackId, QJsonObject{{QStringLiteral("status"), status}});
 }
 
 void ChatNamespaceSession::readReceipt(const QJsonArray &args, qint64 ackId)
 {
     const QString event = QStringLiteral("readReceipt");
     QJsonObject p;
-    if (!objectArg(event, args, &p, ackId) || !requireString(event, p, QStringLiteral("messageId"), ackId))
-        return;
+    if (!objectArg(event, args, &p, ackId) || !requireString(event, p, QStringLiteral("messageId"), ackId)) return;
     const QString messageId = p.value(QLatin1String("messageId")).toString();
     const QString roomId = p.value(QLatin1String("roomId")).toString();
     if (!roomId.isEmpty()) {
@@ -229,8 +235,8 @@ void ChatNamespaceSession::readReceipt(const QJsonArray &args, qint64 ackId)
             sendError(event, r.error, ackId);
             return;
         }
-        ackOk(ackId, QJsonObject{ { QStringLiteral("messageId"), r.value.id },
-                                                   { QStringLiteral("roomId"), r.value.channelId } });
+        ackOk(ackId,
+              QJsonObject{{QStringLiteral("messageId"), r.value.id}, {QStringLiteral("roomId"), r.value.channelId}});
     });
 }
 
@@ -239,60 +245,63 @@ void ChatNamespaceSession::heartbeat(const QJsonArray &args, qint64 ackId)
     Q_UNUSED(args);
     // Engine.IO pings already keep the connection alive; the ack lets a client
     // measure the round trip.
-    ackOk(ackId, QJsonObject{ { QStringLiteral("timestamp"), Timestamp::nowIso() } });
+    ackOk(ackId, QJsonObject{{QStringLiteral("timestamp"), Timestamp::nowIso()}});
 }
 
 void ChatNamespaceSession::syncMessages(const QJsonArray &args, qint64 ackId)
 {
     const QString event = QStringLiteral("syncMessages");
     QJsonObject p;
-    if (!objectArg(event, args, &p, ackId) || !requireString(event, p, QStringLiteral("roomId"), ackId))
-        return;
+    if (!objectArg(event, args, &p, ackId) || !requireString(event, p, QStringLiteral("roomId"), ackId)) return;
     const QString roomId = p.value(QLatin1String("roomId")).toString();
     const QJsonValue last = p.value(QLatin1String("lastMessageId"));
     const QJsonValue limitValue = p.value(QLatin1String("limit"));
     if (!last.isUndefined() && !last.isNull() && !last.isString()) {
-        sendError(event, CoreError::invalid(QStringLiteral("lastMessageId"), QStringLiteral("lastMessageId must be a string")), ackId);
+        sendError(event,
+                  CoreError::invalid(QStringLiteral("lastMessageId"), QStringLiteral("lastMessageId must be a string")),
+                  ackId);
         return;
     }
     int limit = 50;
     if (!limitValue.isUndefined() && !limitValue.isNull()) {
         const double l = limitValue.toDouble(-1);
         if (!limitValue.isDouble() || l < 1 || l > 500 || l != double(int(l))) {
-            sendError(event, CoreError::invalid(QStringLiteral("limit"), QStringLiteral("limit must be an integer from 1 to 500")), ackId);
+            sendError(event,
+                      CoreError::invalid(QStringLiteral("limit"),
+                                         QStringLiteral("limit must be an integer from 1 to 500")),
+                      ackId);
             return;
         }
         limit = int(l);
     }
     const Result<QList<Message>> r = chat()->messagesSince(userId(), roomId, last.toString(), limit);
     if (!r.ok()) {
-        sendError(event, r.error.code == CoreError::AccessDenied
-                             ? CoreError::accessDenied(QStringLiteral("Access denied to room"))
-                             : r.error,
+        sendError(event,
+                  r.error.code == CoreError::AccessDenied
+                      ? CoreError::accessDenied(QStringLiteral("Access denied to room"))
+                      : r.error,
                   ackId);
         return;
     }
     int synced = 0;
     for (const Message &m : r.value) {
-        if (m.isDeleted())
-            continue;
-        emitEvent(QStringLiteral("newMessage"), { ChatNamespaceJson::message(m) }, roomId);
+        if (m.isDeleted()) continue;
+        emitEvent(QStringLiteral("newMessage"), {ChatNamespaceJson::message(m)}, roomId);
         ++synced;
     }
-    QJsonObject complete{ { QStringLiteral("roomId"), roomId },
-                          { QStringLiteral("syncedMessageCount"), synced },
-                          { QStringLiteral("hasMore"), r.value.size() >= limit } };
-    if (!r.value.isEmpty())
-        complete.insert(QStringLiteral("lastMessageId"), r.value.last().id);
-    emitEvent(QStringLiteral("syncComplete"), { complete }, roomId);
+    QJsonObject complete{{QStringLiteral("roomId"), roomId},
+                         {QStringLiteral("syncedMessageCount"), synced},
+                         {QStringLiteral("hasMore"), r.value.size() >= limit}};
+    if (!r.value.isEmpty()) complete.insert(QStringLiteral("lastMessageId"), r.value.last().id);
+    emitEvent(QStringLiteral("syncComplete"), {complete}, roomId);
     ackOk(ackId, complete);
 }
 
 QJsonArray ChatNamespaceSession::roomEventArgs(const QString &userId, const QString &roomId, const QString &ts)
 {
-    return QJsonArray{ QJsonObject{ { QStringLiteral("userId"), userId },
-                                    { QStringLiteral("roomId"), roomId },
-                                    { QStringLiteral("timestamp"), ts } } };
+    return QJsonArray{QJsonObject{{QStringLiteral("userId"), userId},
+                                  {QStringLiteral("roomId"), roomId},
+                                  {QStringLiteral("timestamp"), ts}}};
 }
 
 void ChatNamespaceSession::deliver(const ChatEventPtr &event)
@@ -302,73 +311,78 @@ void ChatNamespaceSession::deliver(const ChatEventPtr &event)
     const QString ts = Timestamp::toIso(e.at ? e.at : Timestamp::nowMs());
     switch (e.type) {
     case ChatEvent::Type::PresenceChanged: {
-        if (e.actor.id == userId())
-            return;
+        if (e.actor.id == userId()) return;
         const QString name = QStringLiteral("presenceUpdate");
-        sendEncoded(encodeShared(event, name, [&] {
-                        return QJsonArray{ QJsonObject{ { QStringLiteral("userId"), e.actor.id },
-                                                        { QStringLiteral("status"), e.status },
-                                                        { QStringLiteral("timestamp"), ts } } };
-                    }),
+        sendEncoded(encodeShared(
+                        event, name,
+                        [&] {
+            return QJsonArray{QJsonObject{{QStringLiteral("userId"), e.actor.id},
+                                          {QStringLiteral("status"), e.status},
+                                          {QStringLiteral("timestamp"), ts}}};
+                        }),
                     name, QString());
         return;
     }
-    default:
-        break;
+    default: break;
     }
     // Everything else is about one room; only sockets in it hear about it.
-    if (roomId.isEmpty() || !inRoom(roomId))
-        return;
+    if (roomId.isEmpty() || !inRoom(roomId)) return;
     switch (e.type) {
     case ChatEvent::Type::MessageCreated: {
         const QString name = QStringLiteral("newMessage");
-        sendEncoded(encodeShared(event, name, [&] { return QJsonArray{ ChatNamespaceJson::message(e.message) }; }),
-                    name, roomId);
+        sendEncoded(encodeShared(event, name, [&] { return QJsonArray{ChatNamespaceJson::message(e.message)}; }), name,
+                    roomId);
         break;
     }
     case ChatEvent::Type::MessageUpdated: {
         const QString name = QStringLiteral("messageUpdated");
-        sendEncoded(encodeShared(event, name, [&] {
-                        QJsonObject o = ChatNamespaceJson::message(e.message);
-                        o.insert(QStringLiteral("editedAt"), Timestamp::toIso(e.message.updatedAt()));
-                        return QJsonArray{ o };
-                    }),
+        sendEncoded(encodeShared(
+                        event, name,
+                        [&] {
+            QJsonObject o = ChatNamespaceJson::message(e.message);
+            o.insert(QStringLiteral("editedAt"), Timestamp::toIso(e.message.updatedAt()));
+            return QJsonArray{o};
+                        }),
                     name, roomId);
         break;
     }
     case ChatEvent::Type::MessageDeleted: {
         const QString name = QStringLiteral("messageDeleted");
-        sendEncoded(encodeShared(event, name, [&] {
-                        return QJsonArray{ QJsonObject{ { QStringLiteral("id"), e.message.id },
-                                                        { QStringLiteral("roomId"), roomId },
-                                                        { QStringLiteral("timestamp"), ts } } };
-                    }),
+        sendEncoded(encodeShared(
+                        event, name,
+                        [&] {
+            return QJsonArray{QJsonObject{{QStringLiteral("id"), e.message.id},
+                                          {QStringLiteral("roomId"), roomId},
+                                          {QStringLiteral("timestamp"), ts}}};
+                        }),
                     name, roomId);
         break;
     }
     case ChatEvent::Type::TypingStarted:
     case ChatEvent::Type::TypingStopped: {
-        if (e.actor.id == userId())
-            return; // socket.to(room): not back to the typist
+        if (e.actor.id == userId()) return; // socket.to(room): not back to the typist
         const QString name = QStringLiteral("userTyping");
-        sendEncoded(encodeShared(event, name, [&] {
-                        return QJsonArray{ QJsonObject{
-                            { QStringLiteral("userId"), e.actor.id },
-                            { QStringLiteral("username"), e.actor.name() },
-                            { QStringLiteral("roomId"), roomId },
-                            { QStringLiteral("isTyping"), e.type == ChatEvent::Type::TypingStarted } } };
-                    }),
+        sendEncoded(encodeShared(
+                        event, name,
+                        [&] {
+            return QJsonArray{QJsonObject{{QStringLiteral("userId"), e.actor.id},
+                                          {QStringLiteral("username"), e.actor.name()},
+                                          {QStringLiteral("roomId"), roomId},
+                                          {QStringLiteral("isTyping"), e.type == ChatEvent::Type::TypingStarted}}};
+                        }),
                     name, roomId);
         break;
     }
     case ChatEvent::Type::MessageRead: {
         const QString name = QStringLiteral("messageRead");
-        sendEncoded(encodeShared(event, name, [&] {
-                        return QJsonArray{ QJsonObject{ { QStringLiteral("messageId"), e.message.id },
-                                                        { QStringLiteral("userId"), e.actor.id },
-                                                        { QStringLiteral("roomId"), roomId },
-                                                        { QStringLiteral("timestamp"), ts } } };
-                    }),
+        sendEncoded(encodeShared(
+                        event, name,
+                        [&] {
+            return QJsonArray{QJsonObject{{QStringLiteral("messageId"), e.message.id},
+                                          {QStringLiteral("userId"), e.actor.id},
+                                          {QStringLiteral("roomId"), roomId},
+                                          {QStringLiteral("timestamp"), ts}}};
+                        }),
                     name, roomId);
         break;
     }
@@ -376,8 +390,7 @@ void ChatNamespaceSession::deliver(const ChatEventPtr &event)
     case ChatEvent::Type::ParticipantLeft: {
         // Seed 002: the others in the room see a user's first socket come in
         // and their last one go (leaveRoom or disconnect).
-        if (e.actor.id == userId())
-            break;
+        if (e.actor.id == userId()) break;
         const bool joined = e.type == ChatEvent::Type::ParticipantJoined;
         const QString name = joined ? QStringLiteral("userJoinedRoom") : QStringLiteral("userLeftRoom");
         sendEncoded(encodeShared(event, name, [&] { return roomEventArgs(e.actor.id, roomId, ts); }), name, roomId);
@@ -400,7 +413,6 @@ void ChatNamespaceSession::deliver(const ChatEventPtr &event)
         }
         break;
     }
-    default:
-        break;
+    default: break;
     }
 }

@@ -11,8 +11,7 @@ namespace DefaultNamespaceJson {
 static User resolve(const QString &userId, const UserLookup &lookup)
 {
     const User *u = lookup ? lookup(userId) : nullptr;
-    if (u)
-        return *u;
+    if (u) return *u;
     User unknown;
     unknown.id = userId;
     return unknown;
@@ -21,8 +20,7 @@ static User resolve(const QString &userId, const UserLookup &lookup)
 QJsonObject user(const QString &userId, const UserLookup &lookup, bool withImage)
 {
     QJsonObject o = CamelCaseJson::user(resolve(userId, lookup));
-    if (!withImage)
-        o.remove(QStringLiteral("image"));
+    if (!withImage) o.remove(QStringLiteral("image"));
     return o;
 }
 

@@ -19,7 +19,11 @@ public:
 private:
     // Mumble style: one table from event name to handler.
     using Handler = void (DefaultNamespaceSession::*)(const QJsonObject &, qint64, bool direct);
-    struct Route { Handler handler; bool direct; };
+    struct Route
+    {
+        Handler handler;
+        bool direct;
+    };
     static const QHash<QString, Route> &routes();
 
     void joinRoom(const QJsonObject &p, qint64 ackId, bool direct);
@@ -41,5 +45,4 @@ private:
     void fail(const QString &event, const QString &prefix, const CoreError &error, qint64 ackId);
     QJsonObject messageJson(const Message &m, bool direct, const Message &replyTo) const;
     QJsonObject forwardedJson(const ChatEvent &e, bool direct) const;
-
 };

@@ -28,8 +28,7 @@ bool isValidUtf8(const QByteArray &bytes)
             break;
         }
     }
-    if (ascii)
-        return true;
+    if (ascii) return true;
     QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     const QString unused = decoder.decode(bytes);
     Q_UNUSED(unused);
@@ -65,8 +64,7 @@ EngineIoPacket decodeBinaryFrame(const QByteArray &frame)
 
 QByteArray encodeFrame(const EngineIoPacket &packet)
 {
-    if (packet.binary)
-        return packet.data;
+    if (packet.binary) return packet.data;
     QByteArray out;
     out.reserve(packet.data.size() + 1);
     out.append(char('0' + int(packet.type)));
@@ -78,8 +76,7 @@ PacketResult decodeRecord(const QByteArray &record)
 {
     if (!record.isEmpty() && record.at(0) == 'b') {
         PacketResult r;
-        const auto decoded = QByteArray::fromBase64Encoding(
-            record.mid(1), QByteArray::AbortOnBase64DecodingErrors);
+        const auto decoded = QByteArray::fromBase64Encoding(record.mid(1), QByteArray::AbortOnBase64DecodingErrors);
         if (decoded.decodingStatus != QByteArray::Base64DecodingStatus::Ok) {
             r.error = Error::InvalidBase64;
             return r;
@@ -92,8 +89,7 @@ PacketResult decodeRecord(const QByteArray &record)
 
 QByteArray encodeRecord(const EngineIoPacket &packet)
 {
-    if (packet.binary)
-        return QByteArray("b") + packet.data.toBase64();
+    if (packet.binary) return QByteArray("b") + packet.data.toBase64();
     return encodeFrame(packet);
 }
 
@@ -114,8 +110,7 @@ PayloadResult decodePayload(const QByteArray &body, int maxPackets)
             return r;
         }
         qsizetype end = body.indexOf(RecordSeparator, start);
-        if (end < 0)
-            end = body.size();
+        if (end < 0) end = body.size();
         PacketResult one = decodeRecord(body.mid(start, end - start));
         if (!one.ok()) {
             r.error = one.error;
@@ -134,8 +129,7 @@ QByteArray encodePayload(const QList<EngineIoPacket> &packets)
 {
     QByteArray out;
     for (int i = 0; i < packets.size(); ++i) {
-        if (i)
-            out.append(RecordSeparator);
+        if (i) out.append(RecordSeparator);
         out.append(encodeRecord(packets.at(i)));
     }
     return out;
@@ -148,8 +142,7 @@ QByteArray encodeOpen(const EngineIoHandshake &handshake)
 
 std::optional<EngineIoHandshake> decodeOpen(const EngineIoPacket &packet)
 {
-    if (packet.type != EngineIoPacket::Open || packet.binary)
-        return std::nullopt;
+    if (packet.type != EngineIoPacket::Open || packet.binary) return std::nullopt;
     return EngineIoHandshake::fromJson(packet.data);
 }
 

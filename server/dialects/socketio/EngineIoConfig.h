@@ -7,12 +7,12 @@
 // (npm engine.io 6.x) so that stock clients need no options.
 struct EngineIoConfig
 {
-    int pingInterval = 25000;            // ms between server pings
-    int pingTimeout = 20000;             // ms to wait for the pong
-    qint64 maxPayload = 1000000;         // bytes: one POST body, one WS frame
-    int upgradeTimeout = 10000;          // ms from WS probe to "5"
-    int connectTimeout = 45000;          // ms to wait for the first Socket.IO CONNECT
-    qint64 maxSendQueueBytes = 8 << 20;  // polling queue cap: a reader this slow is cut off
+    int pingInterval = 25000;           // ms between server pings
+    int pingTimeout = 20000;            // ms to wait for the pong
+    qint64 maxPayload = 1000000;        // bytes: one POST body, one WS frame
+    int upgradeTimeout = 10000;         // ms from WS probe to "5"
+    int connectTimeout = 45000;         // ms to wait for the first Socket.IO CONNECT
+    qint64 maxSendQueueBytes = 8 << 20; // polling queue cap: a reader this slow is cut off
     // Origins allowed for polling (CORS) and WebSocket. Empty: every origin.
     // "*" also allows every origin. A request without Origin (Node, curl) is
     // always allowed: CORS protects browsers, and browsers always send it.

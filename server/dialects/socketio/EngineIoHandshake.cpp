@@ -19,8 +19,7 @@ std::optional<EngineIoHandshake> EngineIoHandshake::fromJson(const QByteArray &j
 {
     QJsonParseError err;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &err);
-    if (err.error != QJsonParseError::NoError || !doc.isObject())
-        return std::nullopt;
+    if (err.error != QJsonParseError::NoError || !doc.isObject()) return std::nullopt;
     const QJsonObject o = doc.object();
     const QJsonValue sid = o.value(QLatin1String("sid"));
     const QJsonValue upgrades = o.value(QLatin1String("upgrades"));
@@ -34,14 +33,12 @@ std::optional<EngineIoHandshake> EngineIoHandshake::fromJson(const QByteArray &j
     EngineIoHandshake h;
     h.sid = sid.toString();
     for (const QJsonValue &u : upgrades.toArray()) {
-        if (!u.isString())
-            return std::nullopt;
+        if (!u.isString()) return std::nullopt;
         h.upgrades << u.toString();
     }
     h.pingInterval = interval.toInt(-1);
     h.pingTimeout = timeout.toInt(-1);
     h.maxPayload = qint64(maxPayload.toDouble());
-    if (h.pingInterval <= 0 || h.pingTimeout <= 0 || h.maxPayload <= 0)
-        return std::nullopt;
+    if (h.pingInterval <= 0 || h.pingTimeout <= 0 || h.maxPayload <= 0) return std::nullopt;
     return h;
 }

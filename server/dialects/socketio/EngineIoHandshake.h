@@ -22,7 +22,7 @@ struct EngineIoHandshake
 
     bool operator==(const EngineIoHandshake &o) const
     {
-        return sid == o.sid && upgrades == o.upgrades && pingInterval == o.pingInterval
-            && pingTimeout == o.pingTimeout && maxPayload == o.maxPayload;
+        return sid == o.sid && upgrades == o.upgrades && pingInterval == o.pingInterval && pingTimeout == o.pingTimeout
+            && maxPayload == o.maxPayload;
     }
 };

@@ -12,8 +12,8 @@
 // The slice of an HTTP request the Engine.IO server needs, whoever parsed it.
 struct EngineIoHttpRequest
 {
-    QByteArray method;  // GET, POST, OPTIONS
-    QUrl url;           // path and query as the client sent them
+    QByteArray method; // GET, POST, OPTIONS
+    QUrl url;          // path and query as the client sent them
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
     QHostAddress peer;
@@ -24,21 +24,16 @@ struct EngineIoHttpRequest
     QByteArray header(const QByteArray &name) const
     {
         for (const auto &h : headers)
-            if (h.first.compare(name, Qt::CaseInsensitive) == 0)
-                return h.second;
+            if (h.first.compare(name, Qt::CaseInsensitive) == 0) return h.second;
         return QByteArray();
     }
     bool hasHeader(const QByteArray &name) const
     {
         for (const auto &h : headers)
-            if (h.first.compare(name, Qt::CaseInsensitive) == 0)
-                return true;
+            if (h.first.compare(name, Qt::CaseInsensitive) == 0) return true;
         return false;
     }
-    QString query(const QString &key) const
-    {
-        return QUrlQuery(url).queryItemValue(key, QUrl::FullyDecoded);
-    }
+    QString query(const QString &key) const { return QUrlQuery(url).queryItemValue(key, QUrl::FullyDecoded); }
 };
 
 struct EngineIoHttpResponse

@@ -13,13 +13,10 @@ struct EngineIoPacket
     QByteArray data;
     bool binary = false;
 
-    static EngineIoPacket make(Type t, const QByteArray &d = {}) { return { t, d, false }; }
-    static EngineIoPacket message(const QByteArray &utf8) { return { Message, utf8, false }; }
-    static EngineIoPacket binaryMessage(const QByteArray &bytes) { return { Message, bytes, true }; }
+    static EngineIoPacket make(Type t, const QByteArray &d = {}) { return {t, d, false}; }
+    static EngineIoPacket message(const QByteArray &utf8) { return {Message, utf8, false}; }
+    static EngineIoPacket binaryMessage(const QByteArray &bytes) { return {Message, bytes, true}; }
 
-    bool operator==(const EngineIoPacket &o) const
-    {
-        return type == o.type && data == o.data && binary == o.binary;
-    }
+    bool operator==(const EngineIoPacket &o) const { return type == o.type && data == o.data && binary == o.binary; }
     bool operator!=(const EngineIoPacket &o) const { return !(*this == o); }
 };

@@ -7,10 +7,7 @@
 #include <QRandomGenerator>
 #include "net/WebSocketConnection.h"
 
-EngineIoServer::EngineIoServer(const EngineIoConfig &config, QObject *parent)
-    : QObject(parent), m_config(config)
-{
-}
+EngineIoServer::EngineIoServer(const EngineIoConfig &config, QObject *parent) : QObject(parent), m_config(config) {}
 
 EngineIoServer::~EngineIoServer()
 {
@@ -25,9 +22,8 @@ EngineIoHttpResponse EngineIoServer::errorResponse(int status, int code, const Q
 {
     EngineIoHttpResponse r;
     r.status = status;
-    r.headers.append({ QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json") });
-    r.body = QJsonDocument(QJsonObject{ { QStringLiteral("code"), code },
-                                        { QStringLiteral("message"), message } })
+    r.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
+    r.body = QJsonDocument(QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}})
                  .toJson(QJsonDocument::Compact);
     return r;
 }
@@ -46,24 +42,21 @@ QString EngineIoServer::newSid() const
 
 bool EngineIoServer::originAllowed(const QByteArray &origin) const
 {
-    if (origin.isEmpty() || m_config.allowedOrigins.isEmpty())
-        return true;
+    if (origin.isEmpty() || m_config.allowedOrigins.isEmpty()) return true;
     const QString o = QString::fromUtf8(origin);
     for (const QString &allowed : m_config.allowedOrigins)
-        if (allowed == QLatin1String("*") || allowed.compare(o, Qt::CaseInsensitive) == 0)
-            return true;
+        if (allowed == QLatin1String("*") || allowed.compare(o, Qt::CaseInsensitive) == 0) return true;
     return false;
 }
 
 void EngineIoServer::addCors(const EngineIoHttpRequest &request, EngineIoHttpResponse *response) const
 {
     const QByteArray origin = request.header("Origin");
-    if (origin.isEmpty())
-        return;
+    if (origin.isEmpty()) return;
     // Echo the origin (never "*") so that withCredentials requests work.
-    response->headers.append({ QByteArrayLiteral("Access-Control-Allow-Origin"), origin });
-    response->headers.append({ QByteArrayLiteral("Access-Control-Allow-Credentials"), QByteArrayLiteral("true") });
-    response->headers.append({ QByteArrayLiteral("Vary"), QByteArrayLiteral("Origin") });
+    response->headers.append({QByteArrayLiteral("Access-Control-Allow-Origin"), origin});
+    response->headers.append({QByteArrayLiteral("Access-Control-Allow-Credentials"), QByteArrayLiteral("true")});
+    response->headers.append({QByteArrayLiteral("Vary"), QByteArrayLiteral("Origin")});
 }
 
 EngineIoSocket *EngineIoServer::createSession(const EngineIoHttpRequest &request)
@@ -91,11 +84,10 @@ void EngineIoServer::handleHttp(const EngineIoHttpRequest &request, const Engine
     if (request.method == "OPTIONS") {
         EngineIoHttpResponse r;
         r.status = 204;
-        r.headers.append({ QByteArrayLiteral("Access-Control-Allow-Methods"), QByteArrayLiteral("GET, POST, OPTIONS") });
+        r.headers.append({QByteArrayLiteral("Access-Control-Allow-Methods"), QByteArrayLiteral("GET, POST, OPTIONS")});
         const QByteArray wanted = request.header("Access-Control-Request-Headers");
-        if (!wanted.isEmpty())
-            r.headers.append({ QByteArrayLiteral("Access-Control-Allow-Headers"), wanted });
-        r.headers.append({ QByteArrayLiteral("Access-Control-Max-Age"), QByteArrayLiteral("86400") });
+        if (!wanted.isEmpty()) r.headers.append({QByteArrayLiteral("Access-Control-Allow-Headers"), wanted});
+        r.headers.append({QByteArrayLiteral("Access-Control-Max-Age"), QByteArrayLiteral("86400")});
         corsReply(r);
         return;
     }
@@ -119,7 +111,7 @@ void EngineIoServer::handleHttp(const EngineIoHttpRequest &request, const Engine
         }
         EngineIoSocket *socket = createSession(request);
         socket->startPolling(corsReply);
-        emit connection(socket);
+        Q_EMIT connection(socket);
         socket->releaseHandshake();
         return;
     }
@@ -144,8 +136,7 @@ void EngineIoServer::handleHttp(const EngineIoHttpRequest &request, const Engine
 
 std::optional<EngineIoHttpResponse> EngineIoServer::checkUpgrade(const EngineIoHttpRequest &request) const
 {
-    if (!originAllowed(request.header("Origin")))
-        return errorResponse(403, Forbidden, QStringLiteral("Forbidden"));
+    if (!originAllowed(request.header("Origin"))) return errorResponse(403, Forbidden, QStringLiteral("Forbidden"));
     if (request.query(QStringLiteral("EIO")) != QLatin1String("4"))
         return errorResponse(400, UnsupportedProtocolVersion, QStringLiteral("Unsupported protocol version"));
     if (request.query(QStringLiteral("transport")) != QLatin1String("websocket"))
@@ -174,6 +165,6 @@ void EngineIoServer::handleWebSocket(WebSocketConnection *ws, const EngineIoHttp
     }
     EngineIoSocket *socket = createSession(request);
     socket->startWebSocket(ws);
-    emit connection(socket);
+    Q_EMIT connection(socket);
     socket->releaseHandshake();
 }

@@ -45,8 +45,14 @@ Q_SIGNALS:
     void connection(EngineIoSocket *socket);
 
 private:
-    enum ErrorCode { TransportUnknown = 0, SessionIdUnknown = 1, BadHandshakeMethod = 2, BadRequest = 3,
-                     Forbidden = 4, UnsupportedProtocolVersion = 5 };
+    enum ErrorCode {
+        TransportUnknown = 0,
+        SessionIdUnknown = 1,
+        BadHandshakeMethod = 2,
+        BadRequest = 3,
+        Forbidden = 4,
+        UnsupportedProtocolVersion = 5
+    };
 
     bool originAllowed(const QByteArray &origin) const;
     void addCors(const EngineIoHttpRequest &request, EngineIoHttpResponse *response) const;

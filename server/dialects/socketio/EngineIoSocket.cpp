@@ -9,13 +9,17 @@
 
 #include <utility>
 
-EngineIoSocket::EngineIoSocket(const QString &sid, const EngineIoConfig &config,
-                               const EngineIoHttpRequest &handshake, EngineIoTimerQueue *timers, QObject *parent)
-    : QObject(parent), m_sid(sid), m_config(config), m_handshake(handshake), m_timers(timers),
-      m_pingTimer(timers, [this] { sendPing(); }),
-      m_pongTimer(timers, [this] { protocolError(QStringLiteral("ping timeout")); }),
-      m_upgradeTimer(timers, [this] { abortUpgrade(); }),
-      m_closeTimer(timers, [this] { finish(m_closeReason); })
+EngineIoSocket::EngineIoSocket(const QString &sid, const EngineIoConfig &config, const EngineIoHttpRequest &handshake,
+                               EngineIoTimerQueue *timers, QObject *parent)
+    : QObject(parent)
+    , m_sid(sid)
+    , m_config(config)
+    , m_handshake(handshake)
+    , m_timers(timers)
+    , m_pingTimer(timers, [this] { sendPing(); })
+    , m_pongTimer(timers, [this] { protocolError(QStringLiteral("ping timeout")); })
+    , m_upgradeTimer(timers, [this] { abortUpgrade(); })
+    , m_closeTimer(timers, [this] { finish(m_closeReason); })
 {
     m_handshake.body.clear();
     m_handshake.connectionAlive = nullptr; // it would keep the handshake's connection state alive
@@ -33,7 +37,7 @@ void EngineIoSocket::startPolling(const EngineIoReply &handshakeReply)
     m_transport = Transport::Polling;
     EngineIoHandshake h;
     h.sid = m_sid;
-    h.upgrades = QStringList{ QStringLiteral("websocket") };
+    h.upgrades = QStringList{QStringLiteral("websocket")};
     h.pingInterval = m_config.pingInterval;
     h.pingTimeout = m_config.pingTimeout;
     h.maxPayload = m_config.maxPayload;
@@ -129,8 +133,7 @@ void EngineIoSocket::handlePollPost(const QByteArray &body, const EngineIoReply 
         return;
     }
     for (const EngineIoPacket &p : r.packets) {
-        if (m_state != State::Open)
-            break;
+        if (m_state != State::Open) break;
         onPacket(p);
     }
     // A packet that broke the protocol (an "open" from the client, ...) is a
@@ -180,16 +183,13 @@ void EngineIoSocket::finishUpgrade()
     m_probe = nullptr;
     m_transport = Transport::WebSocket;
     m_noopPending = false;
-    if (m_hasHeldGet)
-        releaseHeldGet(QByteArray("6"));
+    if (m_hasHeldGet) releaseHeldGet(QByteArray("6"));
     const QList<EngineIoPacket> queued = m_queue;
     m_queue.clear();
     m_queuedBytes = 0;
-    for (const EngineIoPacket &p : queued)
-        writeWs(p);
-    emit transportChanged(m_transport);
-    if (m_listener)
-        m_listener->engineIoTransportChanged();
+    for (const EngineIoPacket &p : queued) writeWs(p);
+    Q_EMIT transportChanged(m_transport);
+    if (m_listener) m_listener->engineIoTransportChanged();
 }
 
 void EngineIoSocket::abortUpgrade()
@@ -222,8 +222,7 @@ void EngineIoSocket::onWsBinary(const QByteArray &bytes)
 
 void EngineIoSocket::onPacket(const EngineIoPacket &packet)
 {
-    if (m_state != State::Open)
-        return;
+    if (m_state != State::Open) return;
     switch (packet.type) {
     case EngineIoPacket::Pong:
         m_pongTimer.stop();
@@ -233,27 +232,20 @@ void EngineIoSocket::onPacket(const EngineIoPacket &packet)
         // v4 clients never ping; answering is harmless and helps v3-style tools.
         send(EngineIoPacket::make(EngineIoPacket::Pong, packet.data));
         break;
-    case EngineIoPacket::Close:
-        finish(QStringLiteral("transport close"));
-        break;
+    case EngineIoPacket::Close: finish(QStringLiteral("transport close")); break;
     case EngineIoPacket::Message:
-        emit packetReceived(packet);
-        if (m_listener)
-            m_listener->engineIoPacket(packet);
+        Q_EMIT packetReceived(packet);
+        if (m_listener) m_listener->engineIoPacket(packet);
         break;
-    case EngineIoPacket::Noop:
-        break;
+    case EngineIoPacket::Noop: break;
     case EngineIoPacket::Open:
-    case EngineIoPacket::Upgrade:
-        protocolError(QStringLiteral("parse error"));
-        break;
+    case EngineIoPacket::Upgrade: protocolError(QStringLiteral("parse error")); break;
     }
 }
 
 void EngineIoSocket::send(const EngineIoPacket &packet)
 {
-    if (m_state != State::Open)
-        return;
+    if (m_state != State::Open) return;
     if (m_transport == Transport::WebSocket && m_ws) {
         writeWs(packet);
         return;
@@ -272,8 +264,7 @@ void EngineIoSocket::send(const EngineIoPacket &packet)
 
 void EngineIoSocket::writeWs(const EngineIoPacket &packet)
 {
-    if (!m_ws)
-        return;
+    if (!m_ws) return;
     if (packet.binary)
         m_ws->sendBinaryMessage(packet.data);
     else
@@ -282,23 +273,19 @@ void EngineIoSocket::writeWs(const EngineIoPacket &packet)
 
 void EngineIoSocket::flushPolling()
 {
-    if (!m_hasHeldGet || m_queue.isEmpty())
-        return;
+    if (!m_hasHeldGet || m_queue.isEmpty()) return;
     const QByteArray body = EngineIoCodec::encodePayload(m_queue);
     bool closing = false;
-    for (const EngineIoPacket &p : std::as_const(m_queue))
-        closing |= p.type == EngineIoPacket::Close;
+    for (const EngineIoPacket &p : std::as_const(m_queue)) closing |= p.type == EngineIoPacket::Close;
     m_queue.clear();
     m_queuedBytes = 0;
     releaseHeldGet(body);
-    if (closing)
-        finish(m_closeReason);
+    if (closing) finish(m_closeReason);
 }
 
 void EngineIoSocket::schedulePing()
 {
-    if (m_state == State::Open)
-        m_pingTimer.start(pingDelay(m_config.pingInterval));
+    if (m_state == State::Open) m_pingTimer.start(pingDelay(m_config.pingInterval));
 }
 
 int EngineIoSocket::pingDelay(int pingInterval)
@@ -320,8 +307,7 @@ void EngineIoSocket::sendPing()
 
 void EngineIoSocket::close(const QString &reason, QWebSocketProtocol::CloseCode code)
 {
-    if (m_state != State::Open)
-        return;
+    if (m_state != State::Open) return;
     m_closeReason = reason;
     m_closeCode = code;
     if (m_transport == Transport::WebSocket) {
@@ -344,23 +330,18 @@ void EngineIoSocket::close(const QString &reason, QWebSocketProtocol::CloseCode 
 
 void EngineIoSocket::protocolError(const QString &reason)
 {
-    if (m_state == State::Closed)
-        return;
+    if (m_state == State::Closed) return;
     m_protocolError = true;
-    if (m_transport == Transport::Polling && m_hasHeldGet)
-        releaseHeldGet(QByteArray("1"));
+    if (m_transport == Transport::Polling && m_hasHeldGet) releaseHeldGet(QByteArray("1"));
     finish(reason);
 }
 
 void EngineIoSocket::finish(const QString &reason)
 {
-    if (m_state == State::Closed)
-        return;
+    if (m_state == State::Closed) return;
     m_state = State::Closed;
-    for (EngineIoTimer *t : { &m_pingTimer, &m_pongTimer, &m_upgradeTimer, &m_closeTimer })
-        t->stop();
-    if (m_hasHeldGet)
-        releaseHeldGet(QByteArray("6"));
+    for (EngineIoTimer *t : {&m_pingTimer, &m_pongTimer, &m_upgradeTimer, &m_closeTimer}) t->stop();
+    if (m_hasHeldGet) releaseHeldGet(QByteArray("6"));
     m_queue.clear();
     m_queuedBytes = 0;
     abortUpgrade();
@@ -375,22 +356,19 @@ void EngineIoSocket::finish(const QString &reason)
             ws->close(m_closeCode, reason.left(100));
         }
     }
-    emit closed(reason);
-    if (EngineIoSocketListener *listener = std::exchange(m_listener, nullptr))
-        listener->engineIoClosed(reason);
+    Q_EMIT closed(reason);
+    if (EngineIoSocketListener *listener = std::exchange(m_listener, nullptr)) listener->engineIoClosed(reason);
     deleteLater();
 }
 
 void EngineIoSocket::respondText(const EngineIoReply &reply, int status, const QByteArray &body)
 {
-    if (!reply)
-        return;
+    if (!reply) return;
     EngineIoHttpResponse r;
     r.status = status;
     const bool json = body.startsWith('{');
-    r.headers.append({ QByteArrayLiteral("Content-Type"),
-                       json ? QByteArrayLiteral("application/json")
-                            : QByteArrayLiteral("text/plain; charset=UTF-8") });
+    r.headers.append({QByteArrayLiteral("Content-Type"),
+                      json ? QByteArrayLiteral("application/json") : QByteArrayLiteral("text/plain; charset=UTF-8")});
     r.body = body;
     reply(r);
 }

@@ -71,8 +71,7 @@ public:
     void send(const EngineIoPacket &packet);
     // Server-side close: a close packet over polling, a close frame over WS
     // (with `code`: 1000, or 1001 when the server is going away).
-    void close(const QString &reason,
-               QWebSocketProtocol::CloseCode code = QWebSocketProtocol::CloseCodeNormal);
+    void close(const QString &reason, QWebSocketProtocol::CloseCode code = QWebSocketProtocol::CloseCodeNormal);
 
 Q_SIGNALS:
     void packetReceived(const EngineIoPacket &packet);

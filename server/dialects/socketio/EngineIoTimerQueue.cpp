@@ -2,8 +2,7 @@
 
 #include "EngineIoTimer.h"
 
-EngineIoTimerQueue::EngineIoTimerQueue(QObject *parent)
-    : QObject(parent)
+EngineIoTimerQueue::EngineIoTimerQueue(QObject *parent) : QObject(parent)
 {
     m_clock.start();
     m_wakeup.setSingleShot(true);
@@ -52,8 +51,7 @@ void EngineIoTimerQueue::add(EngineIoTimer *timer, qint64 ms)
         lane->head = timer;
     lane->tail = timer;
     ++m_active;
-    if (lane->head == timer)
-        arm();
+    if (lane->head == timer) arm();
 }
 
 void EngineIoTimerQueue::remove(EngineIoTimer *timer)
@@ -76,23 +74,19 @@ void EngineIoTimerQueue::remove(EngineIoTimer *timer)
 
 void EngineIoTimerQueue::arm()
 {
-    if (m_firing)
-        return; // fire() re-arms once it is done
+    if (m_firing) return; // fire() re-arms once it is done
     qint64 at = -1;
     for (const auto &lane : m_lanes) {
-        if (!lane->head)
-            continue;
+        if (!lane->head) continue;
         const qint64 latest = lane->head->m_due + slackFor(lane->durationMs);
-        if (at < 0 || latest < at)
-            at = latest;
+        if (at < 0 || latest < at) at = latest;
     }
     if (at < 0) {
         m_wakeup.stop();
         m_wakeupAt = -1;
         return;
     }
-    if (m_wakeupAt >= 0 && m_wakeupAt <= at && m_wakeup.isActive())
-        return; // already due to wake up in time
+    if (m_wakeupAt >= 0 && m_wakeupAt <= at && m_wakeup.isActive()) return; // already due to wake up in time
     m_wakeupAt = at;
     m_wakeup.start(int(qMax<qint64>(0, at - m_clock.elapsed())));
 }

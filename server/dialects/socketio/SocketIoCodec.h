@@ -16,16 +16,16 @@ enum class Error {
     None,
     EmptyPacket,
     InvalidUtf8,
-    UnknownType,           // first character is not 0-6
-    BadAttachmentCount,    // binary packet without "<digits>-" or with junk in it
-    TooManyAttachments,    // more attachments than the decoder accepts
-    BadNamespace,          // namespace with forbidden characters or too long
-    BadAckId,              // ack id out of range, or present where not allowed
-    MissingAckId,          // ACK / BINARY_ACK without an id
-    InvalidJson,           // payload is not exactly one JSON value
-    InvalidPayload,        // JSON of the wrong shape for the packet type
-    ReservedEventName,     // "connect", "disconnect", ... used as an event name
-    BadPlaceholder         // binary placeholder malformed or its num out of range
+    UnknownType,        // first character is not 0-6
+    BadAttachmentCount, // binary packet without "<digits>-" or with junk in it
+    TooManyAttachments, // more attachments than the decoder accepts
+    BadNamespace,       // namespace with forbidden characters or too long
+    BadAckId,           // ack id out of range, or present where not allowed
+    MissingAckId,       // ACK / BINARY_ACK without an id
+    InvalidJson,        // payload is not exactly one JSON value
+    InvalidPayload,     // JSON of the wrong shape for the packet type
+    ReservedEventName,  // "connect", "disconnect", ... used as an event name
+    BadPlaceholder      // binary placeholder malformed or its num out of range
 };
 
 QString errorString(Error e);
@@ -38,7 +38,7 @@ struct Result
     bool ok() const { return error == Error::None; }
 };
 
-constexpr int MaxAttachments = 10;       // same limit as the official client decoder
+constexpr int MaxAttachments = 10; // same limit as the official client decoder
 constexpr int MaxNamespaceLength = 256;
 constexpr qint64 MaxAckId = 9007199254740991LL; // 2^53 - 1: exact in a JS number
 

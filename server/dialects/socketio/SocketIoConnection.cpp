@@ -10,17 +10,20 @@
 
 #include <QNetworkCookie>
 
-SocketIoConnection::SocketIoConnection(EngineIoSocket *engine, ChatService *chat, int connectTimeoutMs,
-                                       QObject *parent)
-    : QObject(parent), m_engine(engine), m_chat(chat),
-      // The reference server's connectTimeout: a session that never CONNECTs is dropped.
-      m_connectTimer(engine->timers(),
-                     [this] {
-                         if (m_namespaces.isEmpty())
-                             close(QStringLiteral("connect timeout"));
-                     }),
-      m_handshakeToken(handshakeToken(engine->handshakeRequest())), m_peer(engine->handshakeRequest().peer),
-      m_userAgent(QString::fromUtf8(engine->handshakeRequest().header("User-Agent")))
+SocketIoConnection::SocketIoConnection(EngineIoSocket *engine, ChatService *chat, int connectTimeoutMs, QObject *parent)
+    : QObject(parent)
+    , m_engine(engine)
+    , m_chat(chat)
+    ,
+    // The reference server's connectTimeout: a session that never CONNECTs is dropped.
+    m_connectTimer(
+        engine->timers(),
+        [this] {
+    if (m_namespaces.isEmpty()) close(QStringLiteral("connect timeout"));
+        })
+, m_handshakeToken(handshakeToken(engine->handshakeRequest()))
+, m_peer(engine->handshakeRequest().peer)
+, m_userAgent(QString::fromUtf8(engine->handshakeRequest().header("User-Agent")))
 {
     engine->setListener(this);
     // Up to a tenth later, in 16 steps (16 queue lanes): a burst of sessions
@@ -30,13 +33,11 @@ SocketIoConnection::SocketIoConnection(EngineIoSocket *engine, ChatService *chat
 
 SocketIoConnection::~SocketIoConnection()
 {
-    if (m_engine)
-        m_engine->setListener(nullptr);
+    if (m_engine) m_engine->setListener(nullptr);
     const auto sessions = m_namespaces;
     m_namespaces.clear();
     for (SocketIoNamespaceSession *s : sessions) {
-        if (m_chat)
-            m_chat->detachSession(s);
+        if (m_chat) m_chat->detachSession(s);
         delete s;
     }
 }
@@ -49,8 +50,7 @@ bool SocketIoConnection::isKnownNamespace(const QString &nsp)
 SocketIoNamespaceSession *SocketIoConnection::sessionFor(const QString &nsp) const
 {
     for (SocketIoNamespaceSession *s : m_namespaces)
-        if (s->nsp() == nsp)
-            return s;
+        if (s->nsp() == nsp) return s;
     return nullptr;
 }
 
@@ -66,8 +66,7 @@ void SocketIoConnection::removeSession(SocketIoNamespaceSession *session)
 
 void SocketIoConnection::sendRaw(const QByteArray &encoded)
 {
-    if (m_engine)
-        m_engine->send(EngineIoPacket::message(encoded));
+    if (m_engine) m_engine->send(EngineIoPacket::message(encoded));
 }
 
 void SocketIoConnection::send(const SocketIoPacket &packet)
@@ -77,20 +76,17 @@ void SocketIoConnection::send(const SocketIoPacket &packet)
 
 void SocketIoConnection::close(const QString &reason)
 {
-    if (m_engine)
-        m_engine->close(reason);
+    if (m_engine) m_engine->close(reason);
 }
 
 void SocketIoConnection::shutdown(const QString &reason)
 {
-    if (m_engine)
-        m_engine->close(reason, QWebSocketProtocol::CloseCodeGoingAway);
+    if (m_engine) m_engine->close(reason, QWebSocketProtocol::CloseCodeGoingAway);
 }
 
 void SocketIoConnection::kick(SocketIoNamespaceSession *session)
 {
-    if (sessionFor(session->nsp()) != session)
-        return;
+    if (sessionFor(session->nsp()) != session) return;
     send(SocketIoPacket::disconnect(session->nsp()));
     dropSession(session);
 }
@@ -98,16 +94,14 @@ void SocketIoConnection::kick(SocketIoNamespaceSession *session)
 void SocketIoConnection::dropSession(SocketIoNamespaceSession *session)
 {
     removeSession(session);
-    if (m_chat)
-        m_chat->detachSession(session);
-    emit session->closed(session);
+    if (m_chat) m_chat->detachSession(session);
+    Q_EMIT session->closed(session);
     session->deleteLater();
 }
 
 void SocketIoConnection::engineIoTransportChanged()
 {
-    for (SocketIoNamespaceSession *s : std::as_const(m_namespaces))
-        s->setTransport(m_engine->transportName());
+    for (SocketIoNamespaceSession *s : std::as_const(m_namespaces)) s->setTransport(m_engine->transportName());
 }
 
 void SocketIoConnection::engineIoClosed(const QString &reason)
@@ -116,9 +110,8 @@ void SocketIoConnection::engineIoClosed(const QString &reason)
     const auto sessions = m_namespaces;
     m_namespaces.clear();
     for (SocketIoNamespaceSession *s : sessions) {
-        if (m_chat)
-            m_chat->detachSession(s);
-        emit s->closed(s);
+        if (m_chat) m_chat->detachSession(s);
+        Q_EMIT s->closed(s);
         s->deleteLater();
     }
     deleteLater();
@@ -132,8 +125,7 @@ void SocketIoConnection::engineIoPacket(const EngineIoPacket &packet)
             return;
         }
         m_attachments.append(packet.data);
-        if (m_attachments.size() == m_binaryPacket.attachments)
-            dispatchBinary();
+        if (m_attachments.size() == m_binaryPacket.attachments) dispatchBinary();
         return;
     }
     if (m_awaitingBinary) {
@@ -145,8 +137,7 @@ void SocketIoConnection::engineIoPacket(const EngineIoPacket &packet)
     const SocketIoCodec::Result r = SocketIoCodec::decode(packet.data);
     if (!r.ok()) {
         // As the reference server: an undecodable packet ends the connection.
-        qInfo("socket.io: closing %s: %s", qPrintable(m_engine ? m_engine->sid() : QString()),
-              qPrintable(r.detail));
+        qInfo("socket.io: closing %s: %s", qPrintable(m_engine ? m_engine->sid() : QString()), qPrintable(r.detail));
         close(QStringLiteral("parse error"));
         return;
     }
@@ -177,8 +168,7 @@ void SocketIoConnection::dispatchBinary()
         close(QStringLiteral("invalid state"));
         return;
     }
-    if (p.type == SocketIoPacket::BinaryEvent)
-        s->handleBinaryEvent(p.eventName(), p.id);
+    if (p.type == SocketIoPacket::BinaryEvent) s->handleBinaryEvent(p.eventName(), p.id);
     // BINARY_ACK: the server never asks for acks, nothing waits for it.
 }
 
@@ -199,17 +189,13 @@ void SocketIoConnection::onPacket(const SocketIoPacket &p)
         return;
     }
     switch (p.type) {
-    case SocketIoPacket::Disconnect:
-        dropSession(s);
-        break;
+    case SocketIoPacket::Disconnect: dropSession(s); break;
     case SocketIoPacket::Event:
         s->noteTraffic(Session::Direction::In, p.eventName(), QString(), m_lastPacketSize, m_lastPacket);
         s->handleEvent(p.eventName(), p.eventArgs(), p.id);
         break;
-    case SocketIoPacket::Ack:
-        break; // the server never asks for acks
-    default:
-        break;
+    case SocketIoPacket::Ack: break; // the server never asks for acks
+    default: break;
     }
 }
 
@@ -217,23 +203,20 @@ QByteArray SocketIoConnection::tokenFor(const QJsonValue &auth) const
 {
     // The documented order (docs/api/socketio-default.md): auth.token, ?token=, Authorization: Bearer, cookie token.
     const QString fromAuth = auth.toObject().value(QLatin1String("token")).toString();
-    if (!fromAuth.isEmpty())
-        return fromAuth.toUtf8();
+    if (!fromAuth.isEmpty()) return fromAuth.toUtf8();
     return m_handshakeToken;
 }
 
 QByteArray SocketIoConnection::handshakeToken(const EngineIoHttpRequest &req)
 {
     const QString fromQuery = req.query(QStringLiteral("token"));
-    if (!fromQuery.isEmpty())
-        return fromQuery.toUtf8();
+    if (!fromQuery.isEmpty()) return fromQuery.toUtf8();
     const QByteArray authorization = req.header("Authorization").trimmed();
     if (authorization.size() > 7 && authorization.left(7).compare("Bearer ", Qt::CaseInsensitive) == 0)
         return authorization.mid(7).trimmed();
     for (const QByteArray &part : req.header("Cookie").split(';')) {
         const QByteArray kv = part.trimmed();
-        if (kv.startsWith("token="))
-            return QByteArray::fromPercentEncoding(kv.mid(6));
+        if (kv.startsWith("token=")) return QByteArray::fromPercentEncoding(kv.mid(6));
     }
     return QByteArray();
 }
@@ -246,13 +229,13 @@ void SocketIoConnection::onConnect(const SocketIoPacket &p)
     }
     const QByteArray token = tokenFor(p.data);
     const Result<User> auth = token.isEmpty()
-        ? Result<User>::failure(CoreError::unauthorized(QStringLiteral("no token")))
-        : m_chat->authenticate(token);
+                                ? Result<User>::failure(CoreError::unauthorized(QStringLiteral("no token")))
+                                : m_chat->authenticate(token);
     if (!auth.ok()) {
-        send(SocketIoErrors::connectRefused(
-            p.nsp, QStringLiteral("Authentication failed"),
-            QJsonObject{ { QStringLiteral("code"), QStringLiteral("unauthorized") },
-                         { QStringLiteral("reason"), SocketIoErrors::publicMessage(auth.error) } }));
+        send(SocketIoErrors::connectRefused(p.nsp, QStringLiteral("Authentication failed"),
+                                            QJsonObject{{QStringLiteral("code"), QStringLiteral("unauthorized")},
+                                                        {QStringLiteral("reason"),
+                                                         SocketIoErrors::publicMessage(auth.error)}}));
         return;
     }
 
@@ -267,7 +250,7 @@ void SocketIoConnection::onConnect(const SocketIoPacket &p)
     s->setUserAgent(m_userAgent);
     if (const CoreError e = m_chat->attachSession(s)) {
         send(SocketIoErrors::connectRefused(p.nsp, SocketIoErrors::publicMessage(e),
-                                            QJsonObject{ { QStringLiteral("code"), e.codeName() } }));
+                                            QJsonObject{{QStringLiteral("code"), e.codeName()}}));
         delete s;
         return;
     }

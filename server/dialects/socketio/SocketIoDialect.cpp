@@ -45,7 +45,9 @@ HttpResponse toHttp(const EngineIoHttpResponse &res)
 } // namespace
 
 SocketIoDialect::SocketIoDialect(ChatService *chat, const EngineIoConfig &config, QObject *parent)
-    : QObject(parent), m_chat(chat), m_engine(new EngineIoServer(config, this))
+    : QObject(parent)
+    , m_chat(chat)
+    , m_engine(new EngineIoServer(config, this))
 {
     connect(m_engine, &EngineIoServer::connection, this, [this](EngineIoSocket *socket) {
         // Owned by the engine socket: both go when the Engine.IO session ends.
@@ -80,16 +82,16 @@ void SocketIoDialect::registerRoutes(Router &router)
     };
     Router::WebSocketRoute ws;
     ws.check = [this](const HttpRequest &req, const Router::Params &) -> std::optional<HttpResponse> {
-        if (auto refusal = m_engine->checkUpgrade(toEngineIo(req)))
-            return toHttp(*refusal);
+        if (auto refusal = m_engine->checkUpgrade(toEngineIo(req))) return toHttp(*refusal);
         return std::nullopt;
     };
     ws.accept = [this](WebSocketConnection *socket, const HttpRequest &req, const Router::Params &) {
         m_engine->handleWebSocket(socket, toEngineIo(req));
     };
     // The client always adds the trailing slash; accept the bare path too.
-    for (const QString &path : { QStringLiteral("/socket.io/"), QStringLiteral("/socket.io") }) {
-        for (const QByteArray &method : { QByteArrayLiteral("GET"), QByteArrayLiteral("POST"), QByteArrayLiteral("OPTIONS") })
+    for (const QString &path : {QStringLiteral("/socket.io/"), QStringLiteral("/socket.io")}) {
+        for (const QByteArray &method :
+             {QByteArrayLiteral("GET"), QByteArrayLiteral("POST"), QByteArrayLiteral("OPTIONS")})
             router.add(method, path, http);
         router.addWebSocket(path, ws);
     }

@@ -30,26 +30,22 @@ SocketIoErrors::Command SocketIoErrors::command(const QString &nsp, const QStrin
 {
     ++Metrics::instance().errors;
     QString message = publicMessage(e);
-    if (!prefix.isEmpty())
-        message = prefix + QStringLiteral(": ") + message;
+    if (!prefix.isEmpty()) message = prefix + QStringLiteral(": ") + message;
     QJsonObject details;
-    if (!e.field.isEmpty())
-        details.insert(QStringLiteral("field"), e.field);
-    if (e.retryAfterMs > 0)
-        details.insert(QStringLiteral("retryAfter"), double(e.retryAfterMs));
+    if (!e.field.isEmpty()) details.insert(QStringLiteral("field"), e.field);
+    if (e.retryAfterMs > 0) details.insert(QStringLiteral("retryAfter"), double(e.retryAfterMs));
 
     Command c;
     c.event = details;
     c.event.insert(QStringLiteral("message"), message);
     c.event.insert(QStringLiteral("code"), e.codeName());
     c.event.insert(QStringLiteral("event"), event);
-    if (nsp == QLatin1String("/chat"))
-        c.event.insert(QStringLiteral("type"), chatErrorType(e));
+    if (nsp == QLatin1String("/chat")) c.event.insert(QStringLiteral("type"), chatErrorType(e));
 
     QJsonObject err = details;
     err.insert(QStringLiteral("code"), e.codeName());
     err.insert(QStringLiteral("message"), message);
-    c.ack = QJsonObject{ { QStringLiteral("ok"), false }, { QStringLiteral("error"), err } };
+    c.ack = QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), err}};
     return c;
 }
 

@@ -16,7 +16,8 @@ class SocketIoErrors
 public:
     // One failed command: the `error` event's payload and the ack's
     // {ok:false, error:{code, message, field?, retryAfter?}}.
-    struct Command {
+    struct Command
+    {
         QJsonObject event;
         QJsonObject ack;
     };

@@ -10,8 +10,10 @@
 
 SocketIoNamespaceSession::SocketIoNamespaceSession(const QString &dialect, const QString &nsp,
                                                    SocketIoConnection *connection, ChatService *chat)
-    : Session(dialect, connection->engine()->transportName()), m_nsp(nsp), m_connection(connection),
-      m_chat(chat)
+    : Session(dialect, connection->engine()->transportName())
+    , m_nsp(nsp)
+    , m_connection(connection)
+    , m_chat(chat)
 {
 }
 
@@ -31,16 +33,14 @@ void SocketIoNamespaceSession::disconnectWithReason(const QString &reason)
     Q_UNUSED(reason);
     // A DISCONNECT: "io server disconnect" on the client, which then does not
     // reconnect by itself (admin kick, disabled user).
-    if (m_connection)
-        m_connection->kick(this);
+    if (m_connection) m_connection->kick(this);
 }
 
 void SocketIoNamespaceSession::goingAway()
 {
     // Shutdown closes the transport with 1001 instead, so that clients
     // reconnect by themselves once the server is back.
-    if (m_connection)
-        m_connection->shutdown(QStringLiteral("server shutting down"));
+    if (m_connection) m_connection->shutdown(QStringLiteral("server shutting down"));
 }
 
 qint64 SocketIoNamespaceSession::sendQueueBytes() const
@@ -48,11 +48,9 @@ qint64 SocketIoNamespaceSession::sendQueueBytes() const
     return m_connection && m_connection->engine() ? m_connection->engine()->queuedBytes() : 0;
 }
 
-void SocketIoNamespaceSession::sendEncoded(const QByteArray &encoded, const QString &name,
-                                          const QString &channelId)
+void SocketIoNamespaceSession::sendEncoded(const QByteArray &encoded, const QString &name, const QString &channelId)
 {
-    if (!m_connection)
-        return;
+    if (!m_connection) return;
     noteTraffic(Direction::Out, name, channelId, encoded.size(), encoded);
     m_connection->sendRaw(encoded);
 }
@@ -66,15 +64,12 @@ QByteArray SocketIoNamespaceSession::encodeShared(const ChatEventPtr &event, con
                                                   const std::function<QJsonArray()> &args) const
 {
     const QByteArray key = QByteArrayLiteral("socketio:") + m_nsp.toUtf8() + ':' + name.toUtf8();
-    return event->encodedFor(key, [&] {
-        return SocketIoCodec::encode(SocketIoPacket::event(m_nsp, name, args()));
-    });
+    return event->encodedFor(key, [&] { return SocketIoCodec::encode(SocketIoPacket::event(m_nsp, name, args())); });
 }
 
 void SocketIoNamespaceSession::ack(qint64 ackId, const QJsonArray &args)
 {
-    if (ackId < 0 || !m_connection)
-        return;
+    if (ackId < 0 || !m_connection) return;
     const QByteArray encoded = SocketIoCodec::encode(SocketIoPacket::ack(m_nsp, ackId, args));
     noteTraffic(Direction::Out, QStringLiteral("ack"), QString(), encoded.size(), encoded);
     m_connection->sendRaw(encoded);
@@ -82,20 +77,18 @@ void SocketIoNamespaceSession::ack(qint64 ackId, const QJsonArray &args)
 
 void SocketIoNamespaceSession::ackOk(qint64 ackId, const QJsonValue &data)
 {
-    if (ackId < 0)
-        return;
-    QJsonObject o{ { QStringLiteral("ok"), true } };
-    if (!data.isNull() && !data.isUndefined())
-        o.insert(QStringLiteral("data"), data);
-    ack(ackId, QJsonArray{ o });
+    if (ackId < 0) return;
+    QJsonObject o{{QStringLiteral("ok"), true}};
+    if (!data.isNull() && !data.isUndefined()) o.insert(QStringLiteral("data"), data);
+    ack(ackId, QJsonArray{o});
 }
 
 void SocketIoNamespaceSession::sendError(const QString &event, const CoreError &error, qint64 ackId,
                                          const QString &prefix)
 {
     const SocketIoErrors::Command wire = SocketIoErrors::command(m_nsp, event, error, prefix);
-    emitEvent(QStringLiteral("error"), { wire.event });
-    ack(ackId, QJsonArray{ wire.ack });
+    emitEvent(QStringLiteral("error"), {wire.event});
+    ack(ackId, QJsonArray{wire.ack});
 }
 
 bool SocketIoNamespaceSession::inRoom(const QString &channelId) const
@@ -107,13 +100,11 @@ bool SocketIoNamespaceSession::inRoom(const QString &channelId) const
 void SocketIoNamespaceSession::enterRoom(const QString &channelId)
 {
     const auto it = std::lower_bound(m_rooms.cbegin(), m_rooms.cend(), channelId);
-    if (it == m_rooms.cend() || *it != channelId)
-        m_rooms.insert(it, channelId);
+    if (it == m_rooms.cend() || *it != channelId) m_rooms.insert(it, channelId);
 }
 
 void SocketIoNamespaceSession::exitRoom(const QString &channelId)
 {
     const auto it = std::lower_bound(m_rooms.cbegin(), m_rooms.cend(), channelId);
-    if (it != m_rooms.cend() && *it == channelId)
-        m_rooms.erase(it);
+    if (it != m_rooms.cend() && *it == channelId) m_rooms.erase(it);
 }

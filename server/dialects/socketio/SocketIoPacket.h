@@ -9,15 +9,7 @@
 // packet carries no JSON; `id` is -1 when there is no ack id.
 struct SocketIoPacket
 {
-    enum Type {
-        Connect = 0,
-        Disconnect = 1,
-        Event = 2,
-        Ack = 3,
-        ConnectError = 4,
-        BinaryEvent = 5,
-        BinaryAck = 6
-    };
+    enum Type { Connect = 0, Disconnect = 1, Event = 2, Ack = 3, ConnectError = 4, BinaryEvent = 5, BinaryAck = 6 };
 
     Type type = Event;
     QString nsp = QStringLiteral("/");
@@ -32,44 +24,39 @@ struct SocketIoPacket
     QJsonArray eventArgs() const
     {
         QJsonArray a = data.toArray();
-        if (!a.isEmpty())
-            a.removeFirst();
+        if (!a.isEmpty()) a.removeFirst();
         return a;
     }
 
     static SocketIoPacket connect(const QString &nsp, const QString &sid)
     {
-        return { Connect, nsp, -1, 0, QJsonObject{ { QStringLiteral("sid"), sid } } };
+        return {Connect, nsp, -1, 0, QJsonObject{{QStringLiteral("sid"), sid}}};
     }
     static SocketIoPacket connectError(const QString &nsp, const QString &message,
                                        const QJsonValue &extra = QJsonValue(QJsonValue::Undefined))
     {
-        QJsonObject o{ { QStringLiteral("message"), message } };
-        if (!extra.isUndefined())
-            o.insert(QStringLiteral("data"), extra);
-        return { ConnectError, nsp, -1, 0, o };
+        QJsonObject o{{QStringLiteral("message"), message}};
+        if (!extra.isUndefined()) o.insert(QStringLiteral("data"), extra);
+        return {ConnectError, nsp, -1, 0, o};
     }
     static SocketIoPacket disconnect(const QString &nsp)
     {
-        return { Disconnect, nsp, -1, 0, QJsonValue(QJsonValue::Undefined) };
+        return {Disconnect, nsp, -1, 0, QJsonValue(QJsonValue::Undefined)};
     }
-    static SocketIoPacket event(const QString &nsp, const QString &name,
-                                const QJsonArray &args = {}, qint64 ackId = -1)
+    static SocketIoPacket event(const QString &nsp, const QString &name, const QJsonArray &args = {}, qint64 ackId = -1)
     {
-        QJsonArray a{ name };
-        for (const QJsonValue &v : args)
-            a.append(v);
-        return { Event, nsp, ackId, 0, a };
+        QJsonArray a{name};
+        for (const QJsonValue &v : args) a.append(v);
+        return {Event, nsp, ackId, 0, a};
     }
     static SocketIoPacket ack(const QString &nsp, qint64 ackId, const QJsonArray &args = {})
     {
-        return { Ack, nsp, ackId, 0, args };
+        return {Ack, nsp, ackId, 0, args};
     }
 
     bool operator==(const SocketIoPacket &o) const
     {
-        return type == o.type && nsp == o.nsp && id == o.id && attachments == o.attachments
-            && data == o.data;
+        return type == o.type && nsp == o.nsp && id == o.id && attachments == o.attachments && data == o.data;
     }
     bool operator!=(const SocketIoPacket &o) const { return !(*this == o); }
 };

@@ -40,8 +40,9 @@ WorkspaceJsonCodec::Typing WorkspaceJsonCodec::parseTyping(const QJsonObject &fi
     const QJsonValue channel = f.value(QLatin1String("channel_id"));
     if (!channel.isString() || channel.toString().isEmpty()) {
         t.errorCode = QLatin1String(InvalidRequest);
-        t.errorMessage = channel.isUndefined() || channel.isNull() ? QStringLiteral("channel_id is required")
-                                                                   : QStringLiteral("channel_id must be a non-empty string");
+        t.errorMessage = channel.isUndefined() || channel.isNull()
+                           ? QStringLiteral("channel_id is required")
+                           : QStringLiteral("channel_id must be a non-empty string");
         return t;
     }
     const QJsonValue typing = f.value(QLatin1String("is_typing"));
@@ -55,7 +56,8 @@ WorkspaceJsonCodec::Typing WorkspaceJsonCodec::parseTyping(const QJsonObject &fi
     return t;
 }
 
-QByteArray WorkspaceJsonCodec::envelope(const QString &type, const QJsonObject &data, const QString &workspaceId, qint64 atMs)
+QByteArray WorkspaceJsonCodec::envelope(const QString &type, const QJsonObject &data, const QString &workspaceId,
+                                        qint64 atMs)
 {
     const QJsonObject o{
         {"type", type},
@@ -71,7 +73,8 @@ QByteArray WorkspaceJsonCodec::pong(const QString &workspaceId, qint64 atMs)
     return envelope(QStringLiteral("pong"), QJsonObject(), workspaceId, atMs);
 }
 
-QByteArray WorkspaceJsonCodec::error(const QString &code, const QString &message, const QString &workspaceId, qint64 atMs)
+QByteArray WorkspaceJsonCodec::error(const QString &code, const QString &message, const QString &workspaceId,
+                                     qint64 atMs)
 {
     return envelope(QStringLiteral("error"), QJsonObject{{"message", message}, {"code", code}}, workspaceId, atMs);
 }
@@ -150,8 +153,7 @@ QString WorkspaceJsonCodec::eventType(ChatEvent::Type type)
     case T::ThreadUpdated: return QStringLiteral("thread.updated");
     case T::MessageRead:
     case T::Mention:
-    case T::SystemMessage:
-        break;
+    case T::SystemMessage: break;
     }
     return QString();
 }
@@ -163,48 +165,44 @@ QByteArray WorkspaceJsonCodec::encodeEvent(const ChatEvent &e, const QString &wo
     using T = ChatEvent::Type;
     QJsonObject data;
     switch (e.type) {
-    case T::MessageCreated:
-        data = messageData(e.message);
-        break;
+    case T::MessageCreated: data = messageData(e.message); break;
     case T::MessageUpdated:
-        data = {{"id", e.message.id}, {"content", e.message.content}, {"updated_at", Timestamp::toIso(e.message.updatedAt())}};
+        data = {{"id", e.message.id},
+                {"content", e.message.content},
+                {"updated_at", Timestamp::toIso(e.message.updatedAt())}};
         break;
     case T::MessageDeleted:
-        data = {{"id", e.message.id}, {"deleted_at", Timestamp::toIso(e.message.deletedAt ? e.message.deletedAt : e.at)}};
+        data = {{"id", e.message.id},
+                {"deleted_at", Timestamp::toIso(e.message.deletedAt ? e.message.deletedAt : e.at)}};
         break;
     case T::ReactionAdded:
     case T::ReactionRemoved:
         data = {{"message_id", e.reaction.messageId}, {"emoji", e.reaction.emoji}, {"user_id", e.reaction.userId}};
         break;
     case T::TypingStarted:
-    case T::TypingStopped:
-        data = {{"channel_id", e.channel.id}, {"user_id", e.actor.id}};
-        break;
-    case T::PresenceChanged:
-        data = {{"user_id", e.actor.id}, {"status", presenceStatus(e.status)}};
-        break;
+    case T::TypingStopped: data = {{"channel_id", e.channel.id}, {"user_id", e.actor.id}}; break;
+    case T::PresenceChanged: data = {{"user_id", e.actor.id}, {"status", presenceStatus(e.status)}}; break;
     case T::MemberJoined:
-    case T::MemberLeft:
-        data = {{"channel_id", e.channel.id}, {"user_id", e.subject.id}};
-        break;
+    case T::MemberLeft: data = {{"channel_id", e.channel.id}, {"user_id", e.subject.id}}; break;
     case T::ChannelCreated:
-        data = {{"id", e.channel.id}, {"name", e.channel.name}, {"type", e.channel.typeName()},
+        data = {{"id", e.channel.id},
+                {"name", e.channel.name},
+                {"type", e.channel.typeName()},
                 {"created_by", e.channel.createdBy.isEmpty() ? QJsonValue() : QJsonValue(e.channel.createdBy)}};
         break;
     case T::ChannelUpdated:
         data = {{"id", e.channel.id}, {"name", e.channel.name}, {"description", e.channel.description}};
         break;
-    case T::ChannelDeleted:
-        data = {{"id", e.channel.id}};
-        break;
+    case T::ChannelDeleted: data = {{"id", e.channel.id}}; break;
     case T::ThreadUpdated:
-        data = {{"parent_message_id", e.message.id}, {"reply_count", e.message.replyCount},
-                {"last_reply_at", e.message.lastReplyAt ? QJsonValue(Timestamp::toIso(e.message.lastReplyAt)) : QJsonValue()}};
+        data = {{"parent_message_id", e.message.id},
+                {"reply_count", e.message.replyCount},
+                {"last_reply_at",
+                 e.message.lastReplyAt ? QJsonValue(Timestamp::toIso(e.message.lastReplyAt)) : QJsonValue()}};
         break;
     case T::MessageRead:
     case T::Mention:
-    case T::SystemMessage:
-        return QByteArray();
+    case T::SystemMessage: return QByteArray();
     }
     // Channel events carry their channel's workspace; presence has none of its own.
     const QString ws = e.channel.workspaceId.isEmpty() ? workspaceId : e.channel.workspaceId;

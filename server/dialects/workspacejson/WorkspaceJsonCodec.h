@@ -26,15 +26,17 @@ public:
     static constexpr const char *MessageTooLarge = "MESSAGE_TOO_LARGE";
     static constexpr const char *Conflict = "CONFLICT";
 
-    struct Command {
+    struct Command
+    {
         QString type;
         QJsonObject fields;
-        QString errorCode;    // set when the frame is not a usable command
+        QString errorCode; // set when the frame is not a usable command
         QString errorMessage;
         bool ok() const { return errorCode.isEmpty(); }
     };
 
-    struct Typing {
+    struct Typing
+    {
         QString channelId;
         bool isTyping = true;
         QString errorCode;

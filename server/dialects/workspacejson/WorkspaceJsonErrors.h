@@ -11,7 +11,8 @@
 class WorkspaceJsonErrors
 {
 public:
-    struct Frame {
+    struct Frame
+    {
         QString code;     // the seed's code, which also picks the 4xxx close code
         QString message;  // safe to show (a close reason may repeat it)
         QByteArray bytes; // the error envelope

@@ -6,7 +6,8 @@
 
 WorkspaceJsonSession::WorkspaceJsonSession(ChatService *chat, WebSocketConnection *socket, const User &user,
                                            const QString &workspaceId, const Limits &limits, QObject *parent)
-    : WebSocketSession(chat, socket, QStringLiteral("workspacejson"), limits, parent), m_workspaceId(workspaceId)
+    : WebSocketSession(chat, socket, QStringLiteral("workspacejson"), limits, parent)
+    , m_workspaceId(workspaceId)
 {
     setUser(user);
 }
@@ -91,9 +92,9 @@ void WorkspaceJsonSession::typing(const QJsonObject &f)
     // exist, even if the user could read it over another connection.
     const Channel *c = chat()->directory().channel(t.channelId);
     if (!c || c->workspaceId != m_workspaceId || !chat()->directory().canRead(c->id, userId()))
-        return sendError(QLatin1String(WorkspaceJsonCodec::NotFound), QStringLiteral("channel not found in this workspace"));
-    if (CoreError e = chat()->setTyping(this, t.channelId, t.isTyping))
-        sendCoreError(e);
+        return sendError(QLatin1String(WorkspaceJsonCodec::NotFound),
+                         QStringLiteral("channel not found in this workspace"));
+    if (CoreError e = chat()->setTyping(this, t.channelId, t.isTyping)) sendCoreError(e);
 }
 
 void WorkspaceJsonSession::follow(const ChatEvent &e)
