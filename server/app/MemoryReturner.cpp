@@ -19,7 +19,7 @@ MemoryReturner::MemoryReturner(ChatService *chat, QObject *parent) : QObject(par
 
 void MemoryReturner::check()
 {
-    const qsizetype now = m_chat->sessions().size();
+    const qsizetype now = m_chat->sessionCount();
     m_peak = qMax(m_peak, now);
     if (m_peak - now < MinDrop || now > m_peak / 2) return;
 #if defined(__GLIBC__)

@@ -7,8 +7,8 @@ class ChatService;
 
 // Gives memory back to the system after a crowd has left. glibc keeps the
 // heap pages of freed connections for reuse and returns them only from the top
-// of the heap, so after a mass disconnect RSS stayed at its peak. Every few
-// seconds this looks at the connection count; once it has fallen far below its
+// of the heap, so after a mass disconnect RSS stayed at its peak. Every
+// second this looks at the connection count; once it has fallen far below its
 // peak, malloc_trim() hands the free pages back (a few ms, rarely).
 class MemoryReturner : public QObject
 {
@@ -16,7 +16,7 @@ class MemoryReturner : public QObject
 public:
     explicit MemoryReturner(ChatService *chat, QObject *parent = nullptr);
 
-    static constexpr int IntervalMs = 5000;
+    static constexpr int IntervalMs = 1000;
     static constexpr int MinDrop = 1000; // connections gone since the peak
 
 private:

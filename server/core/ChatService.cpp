@@ -365,6 +365,11 @@ void ChatService::detachSession(Session *session)
 {
     m_sessions->detach(session);
 }
+qsizetype ChatService::sessionCount() const
+{
+    return m_sessions->sessionCount();
+}
+
 QList<Session *> ChatService::sessions() const
 {
     return m_sessions->sessions();

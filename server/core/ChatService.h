@@ -148,6 +148,7 @@ public:
     void adoptSession(Session *session);
     void detachSession(Session *session);
     QList<Session *> sessions() const;
+    qsizetype sessionCount() const;
     Session *session(const QString &id) const;
     QList<Session *> sessionsOfUser(const QString &userId) const;
     // Subscribes a session to a channel after checking read access.

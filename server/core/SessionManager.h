@@ -23,6 +23,7 @@ public:
     void adopt(Session *session);
     void detach(Session *session);
     QList<Session *> sessions() const { return m_sessions.values(); }
+    qsizetype sessionCount() const { return m_sessions.size(); }
     Session *session(const QString &id) const { return m_sessions.value(id); }
     QList<Session *> sessionsOfUser(const QString &userId) const;
     bool isAttached(Session *session) const;
