@@ -4,6 +4,7 @@
 
 #include "core/ChatService.h"
 #include "core/EphemeralLane.h"
+#include "AwaitResult.h"
 #include "FakeSession.h"
 #include "auth/JwtCodec.h"
 #include "storage/Store.h"
@@ -25,19 +26,6 @@ namespace {
 
 const QByteArray kSecret = QByteArrayLiteral("tst_chatservice-secret-0123456789abcdef");
 const QString kPassword = QStringLiteral("correct horse");
-
-// Waits (processing events) for a command's callback and returns its result.
-template <typename V>
-Result<V> await(const std::function<void(Callback<V>)> &start)
-{
-    auto box = std::make_shared<std::optional<Result<V>>>();
-    start([box](const Result<V> &r) { *box = r; });
-    if (!QTest::qWaitFor([&] { return box->has_value(); }, 10000))
-        return Result<V>::failure(CoreError::internal(QStringLiteral("test: callback never ran")));
-    return **box;
-}
-
-#define AWAIT(V, call) await<V>([&](Callback<V> done) { call; })
 
 ChatService::PostMessage post(const QString &channelId, const QString &content, const QString &threadId = QString())
 {

@@ -5,6 +5,7 @@
 // public ChatService API on a real Store (SQLite in a temporary directory).
 
 #include "core/ChatService.h"
+#include "AwaitResult.h"
 #include "FakeSession.h"
 #include "storage/Store.h"
 
@@ -20,18 +21,6 @@ namespace {
 
 const QByteArray kSecret = QByteArrayLiteral("tst_commitafterteardown-secret-0123456789");
 const QString kPassword = QStringLiteral("correct horse");
-
-template <typename V>
-Result<V> await(const std::function<void(Callback<V>)> &start)
-{
-    auto box = std::make_shared<std::optional<Result<V>>>();
-    start([box](const Result<V> &r) { *box = r; });
-    if (!QTest::qWaitFor([&] { return box->has_value(); }, 10000))
-        return Result<V>::failure(CoreError::internal(QStringLiteral("test: callback never ran")));
-    return **box;
-}
-
-#define AWAIT(V, call) await<V>([&](Callback<V> done) { call; })
 
 // What a context's callbacks saw: every answer, and how many came after the
 // context was deleted (a dialect's callback would touch freed memory there).

@@ -1,4 +1,4 @@
-// RestErrors: the one place REST errors are made (CONTRACT.md's shape and
+// RestErrors: the one place REST errors are made (docs/api/rest.md's shape and
 // status). An Internal error's text reaches the log only; every error counts once.
 
 #include "core/Metrics.h"

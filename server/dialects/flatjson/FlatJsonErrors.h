@@ -17,7 +17,7 @@ public:
     static QByteArray fromCore(const CoreError &e, const QString &fallback);
     // An error the dialect found itself (bad JSON, unknown type, missing field).
     static QByteArray protocol(const QString &code, const QString &message, const QString &details = QString());
-    // The HTTP refusal of a /ws upgrade (CONTRACT.md error shape).
+    // The HTTP refusal of a /ws upgrade (the error shape of docs/api/rest.md).
     static HttpResponse handshakeRefusal(const CoreError &e);
     // What the client is told a core error was about.
     static QString publicMessage(const CoreError &e);

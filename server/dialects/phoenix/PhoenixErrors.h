@@ -26,7 +26,7 @@ public:
     static QJsonObject joinReply(const CoreError &e);
     // An error the dialect found itself: {reason, message?}.
     static QJsonObject protocol(const QString &reason, const QString &message = QString());
-    // A refused WebSocket connect (CONTRACT.md error shape); message must be safe to show.
+    // A refused WebSocket connect (the error shape of docs/api/rest.md); message must be safe to show.
     static HttpResponse connectRefusal(int status, const QString &code, const QString &message);
     // A refused long-poll connect or batch: {"status": N}.
     static QByteArray longPollRefusal(int status);

@@ -12,7 +12,7 @@ class ChatService;
 class RestRoutes;
 class Router;
 
-// The REST dialect: CONTRACT.md's /api/v1/..., seed 001's aliases (/api/...),
+// The REST dialect: the /api/v1 (docs/api/rest.md)/..., seed 001's aliases (/api/...),
 // health, readiness and Prometheus metrics. Each resource area is one
 // RestRoutes group; mutations go through ChatService, so they broadcast in
 // every dialect exactly like socket commands. Errors come from RestErrors.

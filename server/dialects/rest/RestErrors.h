@@ -5,7 +5,7 @@
 
 #include <QString>
 
-// The one place where REST errors are made: CONTRACT.md's
+// The one place where REST errors are made: docs/api/rest.md's
 // {"error":{"code","message","field"?,"retry_after"?}} with the HTTP status
 // for each core error. Every error response the REST dialect sends comes
 // from here, so each is counted once in Metrics::errors and an Internal

@@ -55,7 +55,7 @@ test('each kind of error arrives in the documented shape', async () => {
 
 test('switchboard_errors_total grows by exactly the number of errors sent', async () => {
   const before = await errorsTotal(server);
-  // A refused handshake is an error sent too (401 in CONTRACT.md's shape).
+  // A refused handshake is an error sent too (401 in docs/api/rest.md's shape).
   await assert.rejects(JsonSocket.open(`${server.wsBase}/ws?token=not-a-token`), (e) => e.statusCode === 401);
   const s = await open();
   const frames = [

@@ -1,5 +1,5 @@
 'use strict';
-// REST errors: CONTRACT.md's {"error":{code, message, field?, retry_after?}}
+// REST errors: docs/api/rest.md's {"error":{code, message, field?, retry_after?}}
 // with the right status, and every error response counted exactly once in
 // switchboard_errors_total.
 const test = require('node:test');
