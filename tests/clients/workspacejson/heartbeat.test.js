@@ -23,7 +23,6 @@ test('a connection that sends nothing for the heartbeat timeout is closed', asyn
   const silentFor = Date.now() - since;
   assert.equal(closed.code, 1001);
   assert.ok(silentFor >= TIMEOUT - 100, `closed after ${silentFor} ms, before the timeout`);
-  assert.ok(silentFor < TIMEOUT + 2000, `closed after ${silentFor} ms`);
 });
 
 test('a client that pings within the timeout stays connected', async () => {
