@@ -10,6 +10,15 @@
 
 #include <QNetworkCookie>
 
+namespace {
+thread_local int t_unauthenticated = 0;
+} // namespace
+
+int SocketIoConnection::unauthenticatedCount()
+{
+    return t_unauthenticated;
+}
+
 SocketIoConnection::SocketIoConnection(EngineIoSocket *engine, ChatService *chat, int connectTimeoutMs, QObject *parent)
     : QObject(parent)
     , m_engine(engine)
@@ -26,6 +35,7 @@ SocketIoConnection::SocketIoConnection(EngineIoSocket *engine, ChatService *chat
 , m_userAgent(QString::fromUtf8(engine->handshakeRequest().header("User-Agent")))
 {
     engine->setListener(this);
+    ++t_unauthenticated;
     // Up to a tenth later, in 16 steps (16 queue lanes): a burst of sessions
     // that never CONNECT is not dropped in one pass.
     m_connectTimer.start(TimerJitter::later(connectTimeoutMs, 0.1, 16));
@@ -33,6 +43,7 @@ SocketIoConnection::SocketIoConnection(EngineIoSocket *engine, ChatService *chat
 
 SocketIoConnection::~SocketIoConnection()
 {
+    if (!m_authenticated) --t_unauthenticated;
     if (m_engine) m_engine->setListener(nullptr);
     const auto sessions = m_namespaces;
     m_namespaces.clear();
@@ -256,6 +267,10 @@ void SocketIoConnection::onConnect(const SocketIoPacket &p)
     }
     m_namespaces.append(s);
     m_connectTimer.stop();
+    if (!m_authenticated) {
+        m_authenticated = true;
+        --t_unauthenticated;
+    }
     send(SocketIoPacket::connect(p.nsp, s->id()));
     s->onConnected();
 }
