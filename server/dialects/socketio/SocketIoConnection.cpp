@@ -2,6 +2,7 @@
 
 #include "ChatNamespaceSession.h"
 #include "core/ChatService.h"
+#include "core/Metrics.h"
 #include "DefaultNamespaceSession.h"
 #include "EngineIoSocket.h"
 #include "SocketIoCodec.h"
@@ -28,7 +29,10 @@ SocketIoConnection::SocketIoConnection(EngineIoSocket *engine, ChatService *chat
     m_connectTimer(
         engine->timers(),
         [this] {
-    if (m_namespaces.isEmpty()) close(QStringLiteral("connect timeout"));
+    if (m_namespaces.isEmpty()) {
+        ++Metrics::instance().httpRejections["connect_timeout"];
+        close(QStringLiteral("connect timeout"));
+    }
         })
 , m_handshakeToken(handshakeToken(engine->handshakeRequest()))
 , m_peer(engine->handshakeRequest().peer)

@@ -55,6 +55,8 @@ test('a Socket.IO session that never sends CONNECT is closed after the connect t
   await ws.next((m) => m.startsWith('0{'));
   const closed = await ws.closedWith; // the server closes it; the test waits for that, not for a time
   assert.ok(closed.code >= 1000);
+  const m = await (await fetch(`${timeoutServer.base}/metrics`)).text();
+  assert.equal(/switchboard_http_rejections_total\{reason="connect_timeout"\} (\d+)/.exec(m)[1], '1');
 });
 
 test('sessions over the unauthenticated cap are closed at once and counted; CONNECT frees a place', async () => {

@@ -34,8 +34,10 @@ test('a WebSocket client that stops reading is cut off', { timeout: 300000 }, as
     const close = ws.closeFrame();
     console.log(`received ${received} of ${posted}; close frame: ${close ? close.payload.readUInt16BE(0) : 'none (dropped)'}`);
     if (close) assert.equal(close.payload.readUInt16BE(0), 1008);
-    // The server itself is fine.
+    // The server itself is fine, and counted the cut-off.
     assert.equal((await api(server, 'GET', '/healthz')).status, 200);
+    const m = (await api(server, 'GET', '/metrics')).text;
+    assert.equal(/switchboard_http_rejections_total\{reason="slow_reader"\} (\d+)/.exec(m)[1], '1');
   } finally {
     await server.stop();
   }
