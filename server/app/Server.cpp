@@ -40,6 +40,7 @@ bool Server::start(QString *error)
     if (!m_chat->start(error)) return false;
 
     m_http = new HttpServer(this);
+    m_http->limits() = m_config.http;
     m_http->limits().maxBodyBytes = m_config.maxUploadBytes + 256 * 1024;
     RestApi::Options rest;
     rest.uploadDir = QDir(m_config.dataDir).filePath(QStringLiteral("uploads"));
@@ -71,6 +72,8 @@ void Server::installDialects()
     ctx.pingIntervalMs = m_config.pingIntervalMs;
     ctx.pingTimeoutMs = m_config.pingTimeoutMs;
     ctx.corsOrigins = m_config.corsOrigins;
+    ctx.connectTimeoutMs = m_config.connectTimeoutMs;
+    ctx.maxUnauthenticated = m_config.maxUnauthenticated;
     ctx.uploadDir = QDir(m_config.dataDir).filePath(QStringLiteral("uploads"));
     FlatJsonDialect::install(m_http->router(), ctx);
     SocketIoDialect::install(m_http->router(), ctx);

@@ -54,6 +54,18 @@ const QList<Option> &options()
          false},
         {"ping-interval-ms", "N", "Engine.IO pingInterval (default 25000).", false},
         {"ping-timeout-ms", "N", "Engine.IO pingTimeout (default 20000).", false},
+        {"http-header-timeout-ms", "N",
+         "Time for a request head or WebSocket upgrade to arrive: 408, or a quiet close if nothing came (default "
+         "15000).",
+         false},
+        {"http-body-timeout-ms", "N", "Longest pause between two reads of a request body: 408 (default 30000).", false},
+        {"http-keepalive-timeout-ms", "N", "Close idle keep-alive connections after this long (default 60000).", false},
+        {"max-connections-per-ip", "N", "TCP connections per client address, HTTP and WebSocket (default 0 = off).",
+         false},
+        {"connect-timeout-ms", "N",
+         "Close a Socket.IO session that has not authenticated (sent CONNECT) in this long (default 45000).", false},
+        {"max-unauthenticated-connections", "N",
+         "Socket.IO sessions not yet authenticated; more are closed at once (default 10000, 0 = off).", false},
         {"cors-origins", "LIST", "Comma-separated origins allowed for polling (default: any).", false},
         {"token-ttl-seconds", "N", "Lifetime of issued tokens (default 604800).", false},
         {"fast-password-hashing", "BOOL", "argon2id at minimum cost (tests and benchmarks only).", false},
@@ -245,6 +257,12 @@ bool ServerConfig::parse(const QStringList &arguments, QString *error)
     if (!intNumber("heartbeat-timeout-ms", &heartbeatTimeoutMs, 100, 86400000)) return false;
     if (!intNumber("ping-interval-ms", &pingIntervalMs, 50, 3600000)) return false;
     if (!intNumber("ping-timeout-ms", &pingTimeoutMs, 50, 3600000)) return false;
+    if (!intNumber("http-header-timeout-ms", &http.headTimeoutMs, 50, 3600000)) return false;
+    if (!intNumber("http-body-timeout-ms", &http.bodyTimeoutMs, 50, 3600000)) return false;
+    if (!intNumber("http-keepalive-timeout-ms", &http.idleTimeoutMs, 50, 86400000)) return false;
+    if (!intNumber("max-connections-per-ip", &http.maxConnectionsPerIp, 0, 1000000000)) return false;
+    if (!intNumber("connect-timeout-ms", &connectTimeoutMs, 50, 3600000)) return false;
+    if (!intNumber("max-unauthenticated-connections", &maxUnauthenticated, 0, 1000000000)) return false;
     if (!number("token-ttl-seconds", &core.tokenTtlSeconds, 1, qint64(1) << 40)) return false;
     const QString fast = value("fast-password-hashing").toLower();
     if (!fast.isEmpty() && !QStringList{"0", "1", "true", "false", "yes", "no", "on", "off"}.contains(fast)) {

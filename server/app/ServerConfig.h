@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/CoreConfig.h"
+#include "http/HttpServer.h"
 #include "transport/WebSocketSession.h"
 
 #include <QHostAddress>
@@ -23,6 +24,9 @@ public:
     QString logLevel = QStringLiteral("info");
     CoreConfig core;
     WebSocketSession::Limits ws;
+    HttpServer::Limits http; // maxBodyBytes follows max-upload-bytes (Server)
+    int connectTimeoutMs = 45000;
+    int maxUnauthenticated = 10000;
     qint64 maxUploadBytes = 10 * 1024 * 1024;
     int heartbeatTimeoutMs = 60000;
     int pingIntervalMs = 25000;

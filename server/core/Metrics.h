@@ -22,6 +22,8 @@ public:
     quint64 messagesPosted = 0; // chat messages committed
     quint64 errors = 0;         // errors sent to clients
     quint64 httpRequests = 0;
+    // Connections refused or cut by an HTTP-edge limit, by reason (server/http).
+    QHash<QByteArray, quint64> httpRejections;
     quint64 connectionsOpened = 0;
     QHash<QString, int> connectionsByDialect;
     // Event-loop lag (LoopLagProbe): how late a 25 ms timer fired, worst case

@@ -36,5 +36,7 @@ bool HttpRequest::isWebSocketUpgrade() const
 bool HttpRequest::keepAlive() const
 {
     const QByteArray c = header("connection").toLower();
+    // HTTP/1.0 closes unless the client asks to keep the connection.
+    if (version == "HTTP/1.0") return c.contains("keep-alive");
     return !c.contains("close");
 }

@@ -12,7 +12,8 @@ struct HttpRequest
 {
     QByteArray method;
     QByteArray target; // as sent: path and query
-    QString path;      // percent-decoded path
+    QByteArray version = "HTTP/1.1";
+    QString path; // percent-decoded path
     QUrlQuery query;
     QList<QPair<QByteArray, QByteArray>> headers; // names lower-cased
     QByteArray body;

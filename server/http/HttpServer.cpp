@@ -2,6 +2,8 @@
 
 #include "HttpConnection.h"
 
+#include "core/Metrics.h"
+
 #include "net/WebSocketConnection.h"
 #include "WebSocketHandshake.h"
 
@@ -54,13 +56,51 @@ void HttpServer::stopListening()
     m_servers.clear();
 }
 
+void HttpServer::countRejection(const char *reason)
+{
+    ++Metrics::instance().httpRejections[QByteArray(reason)];
+}
+
 void HttpServer::onNewTcpConnection(QTcpServer *server)
 {
     while (QTcpSocket *socket = server->nextPendingConnection()) {
         // Chat frames are small: without TCP_NODELAY they wait for the peer's delayed ACK (~40 ms).
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        if (m_limits.maxConnectionsPerIp > 0) {
+            const QString peer = socket->peerAddress().toString();
+            int &count = m_connectionsPerIp[peer];
+            if (count >= m_limits.maxConnectionsPerIp) {
+                // As nginx's limit_conn: 503, before reading anything.
+                countRejection("connections_per_ip");
+                socket->write(HttpResponse::error(503, QStringLiteral("too_many_connections"),
+                                                  QStringLiteral("too many connections from this address"))
+                                  .serialize(false));
+                socket->disconnectFromHost();
+                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+                continue;
+            }
+            ++count;
+            // Held until the socket's descriptor is closed: by the HTTP connection,
+            // or by the WebSocket it became (handleUpgrade moves the release there).
+            socket->setProperty("sb_countedPeer", peer);
+        }
         new HttpConnection(socket, this);
     }
+}
+
+void HttpServer::releaseAddress(const QString &address)
+{
+    auto it = m_connectionsPerIp.find(address);
+    if (it == m_connectionsPerIp.end()) return;
+    if (--it.value() <= 0) m_connectionsPerIp.erase(it);
+}
+
+void HttpServer::releaseConnection(QTcpSocket *socket)
+{
+    const QVariant counted = socket->property("sb_countedPeer");
+    if (!counted.isValid()) return;
+    socket->setProperty("sb_countedPeer", QVariant());
+    releaseAddress(counted.toString());
 }
 
 void HttpServer::handleRequest(const HttpRequest &req, HttpResponder responder)
@@ -72,7 +112,8 @@ bool HttpServer::handleUpgrade(QTcpSocket *socket, const HttpRequest &req)
 {
     Router::Params params;
     const Router::WebSocketRoute *route = m_router.webSocketRoute(req, &params);
-    auto refuse = [socket](const HttpResponse &res) {
+    auto refuse = [this, socket](const HttpResponse &res) {
+        releaseConnection(socket);
         socket->write(res.serialize(false));
         socket->disconnectFromHost();
         QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
@@ -96,6 +137,8 @@ bool HttpServer::handleUpgrade(QTcpSocket *socket, const HttpRequest &req)
         return true;
     }
     const QByteArray early = socket->readAll(); // frames sent right behind the head
+    const QVariant counted = socket->property("sb_countedPeer");
+    socket->setProperty("sb_countedPeer", QVariant());
     socket->abort();
     socket->deleteLater();
     // phoenix.js sends its authToken as a subprotocol next to "phoenix".
@@ -104,6 +147,8 @@ bool HttpServer::handleUpgrade(QTcpSocket *socket, const HttpRequest &req)
                                        WebSocketHandshake::response(req, subprotocols),
                                        m_limits.maxWebSocketMessageBytes);
     ws->setUserAgent(req.header("user-agent"));
+    if (counted.isValid())
+        connect(ws, &QObject::destroyed, this, [this, address = counted.toString()] { releaseAddress(address); });
     route->accept(ws, req, params);
     return true;
 }

@@ -20,11 +20,14 @@ class HttpServer : public QObject
 {
     Q_OBJECT
 public:
+    // docs/conformance.md has each default beside nginx's, uWebSockets' and Centrifugo's.
     struct Limits
     {
         qint64 maxBodyBytes = 11 * 1024 * 1024;        // uploads need room
-        int headTimeoutMs = 15000;                     // slowloris guard
+        int headTimeoutMs = 15000;                     // the whole head (or upgrade request): slowloris guard
+        int bodyTimeoutMs = 30000;                     // between two reads of a body
         int idleTimeoutMs = 60000;                     // keep-alive
+        int maxConnectionsPerIp = 0;                   // TCP connections, HTTP and WebSocket; 0: off
         qint64 maxWebSocketMessageBytes = 1024 * 1024; // until the session sets its own
     };
 
@@ -43,11 +46,17 @@ public:
     void handleRequest(const HttpRequest &req, HttpResponder responder);
     // The head is already read from the socket; anything after it is frames.
     bool handleUpgrade(QTcpSocket *socket, const HttpRequest &req);
+    // Counts a connection refused or cut by a limit, by reason (/metrics).
+    static void countRejection(const char *reason);
+    // Gives back a connection's place under the per-address cap (idempotent).
+    void releaseConnection(QTcpSocket *socket);
 
 private:
     void onNewTcpConnection(QTcpServer *server);
+    void releaseAddress(const QString &address);
 
     Router m_router;
     Limits m_limits;
     QList<QTcpServer *> m_servers;
+    QHash<QString, int> m_connectionsPerIp; // only while the cap is on
 };

@@ -76,6 +76,15 @@ void Router::dispatch(const HttpRequest &req, HttpResponder responder) const
         responder.respond(res);
         return;
     }
+    Params ignored;
+    if (webSocketRoute(req, &ignored)) {
+        // A WebSocket-only path asked without a (valid) upgrade: RFC 9110 15.5.22.
+        HttpResponse res = HttpResponse::error(426, QStringLiteral("upgrade_required"),
+                                               QStringLiteral("this endpoint speaks WebSocket only"));
+        res.setHeader("Upgrade", "websocket");
+        responder.respond(res);
+        return;
+    }
     responder.respond(HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("no such route")));
 }
 

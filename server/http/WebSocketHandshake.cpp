@@ -4,6 +4,9 @@
 
 std::optional<HttpResponse> WebSocketHandshake::check(const HttpRequest &request)
 {
+    if (request.version != "HTTP/1.1") // RFC 6455 4.1: HTTP/1.1 or higher
+        return HttpResponse::error(400, QStringLiteral("bad_request"),
+                                   QStringLiteral("a WebSocket upgrade needs HTTP/1.1"));
     if (request.header("sec-websocket-version").trimmed() != "13") {
         // RFC 6455 4.4: tell the client which version we speak.
         HttpResponse r = HttpResponse::error(426, QStringLiteral("upgrade_required"),

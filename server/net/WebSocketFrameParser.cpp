@@ -25,12 +25,29 @@ bool decodeUtf8(const char *data, qsizetype size, QString *out)
 }
 } // namespace
 
+WebSocketFrameParser::WebSocketFrameParser(qint64 maxMessageBytes) : m_maxMessageBytes(maxMessageBytes) {}
+
+WebSocketFrameParser::~WebSocketFrameParser() = default;
+
+bool WebSocketFrameParser::checkTextFragment(qsizetype from)
+{
+    if (!m_fragmentUtf8)
+        m_fragmentUtf8 = std::make_unique<QStringDecoder>(QStringDecoder::Utf8,
+                                                          QStringDecoder::Flag::ConvertInitialBom);
+    // Stateful: a code point split across fragments is carried over, not an error.
+    const QString part = m_fragmentUtf8->decode(
+        QByteArrayView(m_fragments.constData() + from, m_fragments.size() - from));
+    if (!m_fragmentUtf8->hasError()) return true;
+    return fail(QWebSocketProtocol::CloseCodeWrongDatatype, "text message is not valid UTF-8");
+}
+
 bool WebSocketFrameParser::fail(QWebSocketProtocol::CloseCode code, const char *why)
 {
     m_error = code;
     m_errorString = QString::fromLatin1(why);
     m_fragments.clear();
     m_fragmentOpcode = 0;
+    m_fragmentUtf8.reset();
     return false;
 }
 
@@ -124,12 +141,14 @@ qsizetype WebSocketFrameParser::feed(const char *data, qsizetype size, const Sin
         for (qsizetype i = 0; i < n; ++i) dst[i] = src[i] ^ key[i & 3];
 
         bool more = true;
+        if (!control && !fin && m_fragmentOpcode == Text && !checkTextFragment(m_fragments.size() - n)) break;
         if (control) {
             more = deliverControl(opcode, std::move(payload), sink);
         } else if (fin) {
             if (opcode == Continuation) {
                 const int kind = m_fragmentOpcode;
                 m_fragmentOpcode = 0;
+                m_fragmentUtf8.reset(); // deliverData validates the whole message
                 QByteArray whole = std::move(m_fragments);
                 m_fragments = QByteArray();
                 more = deliverData(kind, std::move(whole), sink);

@@ -5,6 +5,9 @@
 #include <QWebSocketProtocol>
 
 #include <functional>
+#include <memory>
+
+class QStringDecoder;
 
 // RFC 6455 frames from a client, turned into whole messages and control frames.
 // Pure: no sockets, so every rule (masking, reserved bits, fragmentation,
@@ -23,7 +26,8 @@ public:
     // Returns false when the receiver is gone and parsing must stop.
     using Sink = std::function<bool(Message &&)>;
 
-    explicit WebSocketFrameParser(qint64 maxMessageBytes = 1024 * 1024) : m_maxMessageBytes(maxMessageBytes) {}
+    explicit WebSocketFrameParser(qint64 maxMessageBytes = 1024 * 1024);
+    ~WebSocketFrameParser();
 
     void setMaxMessageBytes(qint64 bytes) { m_maxMessageBytes = bytes; }
     qint64 maxMessageBytes() const { return m_maxMessageBytes; }
@@ -44,10 +48,15 @@ private:
     bool fail(QWebSocketProtocol::CloseCode code, const char *why);
     bool deliverData(int opcode, QByteArray &&payload, const Sink &sink);
     bool deliverControl(int opcode, QByteArray &&payload, const Sink &sink);
+    bool checkTextFragment(qsizetype from);
 
     qint64 m_maxMessageBytes;
     int m_fragmentOpcode = 0; // opcode of the message being reassembled; 0: none
     QByteArray m_fragments;
+    // Validates a fragmented text message fragment by fragment, so invalid
+    // UTF-8 fails at once, not after the last fragment (Autobahn 6.x "fail
+    // fast"). Exists only while such a message is open: idle costs nothing.
+    std::unique_ptr<QStringDecoder> m_fragmentUtf8;
     int m_error = 0;
     QString m_errorString;
 };

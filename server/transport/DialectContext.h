@@ -17,5 +17,7 @@ struct DialectContext
     int pingIntervalMs = 25000;     // Engine.IO
     int pingTimeoutMs = 20000;      // Engine.IO
     QStringList corsOrigins;        // empty: any origin (CORS for polling)
+    int connectTimeoutMs = 45000;   // Socket.IO: a session with no CONNECT (not authenticated) is closed
+    int maxUnauthenticated = 10000; // Socket.IO sessions with no CONNECT yet; 0: no cap
     QString uploadDir;
 };

@@ -108,6 +108,7 @@ bool WebSocketSession::checkBackpressure()
     if (m_socket->bytesToWrite() > m_limits.maxSendQueueBytes) {
         // 1008: the client does not read fast enough; buffering more would let one
         // slow reader eat the server's memory.
+        ++Metrics::instance().httpRejections["slow_reader"];
         close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("slow consumer: send queue full"));
         return false;
     }

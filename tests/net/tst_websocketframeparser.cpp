@@ -657,6 +657,40 @@ private Q_SLOTS:
         QCOMPARE(o.messages.size(), 0);
     }
 
+    void invalidUtf8InFirstFragmentFailsBeforeTheLast_data()
+    {
+        QTest::addColumn<QByteArray>("first");
+        QTest::newRow("surrogate") << QByteArray("\xCE\xBA\xED\xA0\x80");
+        QTest::newRow("above U+10FFFF") << QByteArray("ed\xF4\x90\x80\x80");
+        QTest::newRow("overlong") << QByteArray("\xC0\xAF");
+        QTest::newRow("impossible byte") << QByteArray("\xFE");
+        QTest::newRow("truncated, then ASCII") << QByteArray("\xE2\x82z");
+    }
+
+    void invalidUtf8InFirstFragmentFailsBeforeTheLast()
+    {
+        // Found by the conformance driver (tests/clients/conformance, 6.4.x and
+        // 6.24.x): the message never ends, so only a per-fragment check can fail it.
+        QFETCH(QByteArray, first);
+        WebSocketFrameParser p;
+        const Outcome o = feedWhole(p, frame(Text, first, false) + frame(Continuation, "more", false));
+        QVERIFY(p.hasError());
+        QCOMPARE(p.errorCode(), QWebSocketProtocol::CloseCodeWrongDatatype);
+        QCOMPARE(o.messages.size(), 0);
+    }
+
+    void validUtf8FragmentsStillAcceptedAfterAFailFastCheck()
+    {
+        // The per-fragment decoder is per message: a second fragmented message
+        // does not inherit the first one's half code point.
+        WebSocketFrameParser p;
+        const Outcome o = feedWhole(p, frame(Text, "\xF0\x9F", false) + frame(Continuation, "\x98\x80")
+                                           + frame(Text, "\xCE", false) + frame(Continuation, "\xBA"));
+        QVERIFY2(!p.hasError(), qPrintable(p.errorString()));
+        QCOMPARE(o.messages.size(), 2);
+        QCOMPARE(o.messages[1].text, QString::fromUtf8("\xCE\xBA"));
+    }
+
     void sinkReturningFalseStopsAfterThatFrame()
     {
         const QByteArray a = frame(Text, "one"), b = frame(Ping, "two"), c = frame(Binary, "three");

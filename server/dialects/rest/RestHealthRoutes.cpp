@@ -82,6 +82,17 @@ QByteArray RestHealthRoutes::metrics() const
     metric("switchboard_deliveries_total", "counter", "Events delivered to sessions", m.deliveries);
     metric("switchboard_errors_total", "counter", "Errors sent to clients", m.errors);
     metric("switchboard_http_requests_total", "counter", "HTTP requests served", m.httpRequests);
+    // The network edge's limits (docs/conformance.md); every reason listed, so a zero is a zero.
+    out += "# HELP switchboard_http_rejections_total Connections refused or cut by a network-edge limit\n"
+           "# TYPE switchboard_http_rejections_total counter\n";
+    QByteArrayList reasons{"bad_request",       "header_timeout",  "body_timeout",
+                           "handshake_timeout", "keepalive_idle",  "connections_per_ip",
+                           "unauthenticated",   "connect_timeout", "slow_reader"};
+    for (auto it = m.httpRejections.cbegin(); it != m.httpRejections.cend(); ++it)
+        if (!reasons.contains(it.key())) reasons.append(it.key());
+    for (const QByteArray &r : std::as_const(reasons))
+        out += "switchboard_http_rejections_total{reason=\"" + r + "\"} "
+             + QByteArray::number(m.httpRejections.value(r)) + '\n';
     metric("switchboard_storage_commits_total", "counter", "Storage transactions committed", s.commits);
     metric("switchboard_storage_writes_total", "counter", "Storage writes committed", s.writes);
     metric("switchboard_storage_commit_seconds_last", "gauge", "Duration of the last commit", s.lastCommitMs / 1000.0);

@@ -12,6 +12,7 @@ struct EngineIoConfig
     qint64 maxPayload = 1000000;        // bytes: one POST body, one WS frame
     int upgradeTimeout = 10000;         // ms from WS probe to "5"
     int connectTimeout = 45000;         // ms to wait for the first Socket.IO CONNECT
+    int maxUnauthenticated = 10000;     // sessions still waiting for it; more are closed at once; 0: no cap
     qint64 maxSendQueueBytes = 8 << 20; // polling queue cap: a reader this slow is cut off
     // Origins allowed for polling (CORS) and WebSocket. Empty: every origin.
     // "*" also allows every origin. A request without Origin (Node, curl) is

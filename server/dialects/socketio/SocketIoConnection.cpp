@@ -2,6 +2,7 @@
 
 #include "ChatNamespaceSession.h"
 #include "core/ChatService.h"
+#include "core/Metrics.h"
 #include "DefaultNamespaceSession.h"
 #include "EngineIoSocket.h"
 #include "SocketIoCodec.h"
@@ -9,6 +10,15 @@
 #include "transport/TimerJitter.h"
 
 #include <QNetworkCookie>
+
+namespace {
+thread_local int t_unauthenticated = 0;
+} // namespace
+
+int SocketIoConnection::unauthenticatedCount()
+{
+    return t_unauthenticated;
+}
 
 SocketIoConnection::SocketIoConnection(EngineIoSocket *engine, ChatService *chat, int connectTimeoutMs, QObject *parent)
     : QObject(parent)
@@ -19,13 +29,17 @@ SocketIoConnection::SocketIoConnection(EngineIoSocket *engine, ChatService *chat
     m_connectTimer(
         engine->timers(),
         [this] {
-    if (m_namespaces.isEmpty()) close(QStringLiteral("connect timeout"));
+    if (m_namespaces.isEmpty()) {
+        ++Metrics::instance().httpRejections["connect_timeout"];
+        close(QStringLiteral("connect timeout"));
+    }
         })
 , m_handshakeToken(handshakeToken(engine->handshakeRequest()))
 , m_peer(engine->handshakeRequest().peer)
 , m_userAgent(QString::fromUtf8(engine->handshakeRequest().header("User-Agent")))
 {
     engine->setListener(this);
+    ++t_unauthenticated;
     // Up to a tenth later, in 16 steps (16 queue lanes): a burst of sessions
     // that never CONNECT is not dropped in one pass.
     m_connectTimer.start(TimerJitter::later(connectTimeoutMs, 0.1, 16));
@@ -33,6 +47,7 @@ SocketIoConnection::SocketIoConnection(EngineIoSocket *engine, ChatService *chat
 
 SocketIoConnection::~SocketIoConnection()
 {
+    if (!m_authenticated) --t_unauthenticated;
     if (m_engine) m_engine->setListener(nullptr);
     const auto sessions = m_namespaces;
     m_namespaces.clear();
@@ -256,6 +271,10 @@ void SocketIoConnection::onConnect(const SocketIoPacket &p)
     }
     m_namespaces.append(s);
     m_connectTimer.stop();
+    if (!m_authenticated) {
+        m_authenticated = true;
+        --t_unauthenticated;
+    }
     send(SocketIoPacket::connect(p.nsp, s->id()));
     s->onConnected();
 }

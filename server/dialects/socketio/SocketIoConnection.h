@@ -37,6 +37,8 @@ public:
     void shutdown(const QString &reason);
 
     static bool isKnownNamespace(const QString &nsp);
+    // Connections of this thread that have not sent a successful CONNECT yet.
+    static int unauthenticatedCount();
 
 private:
     void engineIoPacket(const EngineIoPacket &packet) override;
@@ -68,6 +70,7 @@ private:
     bool m_awaitingBinary = false;
     SocketIoPacket m_binaryPacket;
     QList<QByteArray> m_attachments;
-    QByteArray m_lastPacket; // for the traffic tap
+    QByteArray m_lastPacket;      // for the traffic tap
+    bool m_authenticated = false; // a namespace CONNECT succeeded (unauthenticatedCount)
     qint64 m_lastPacketSize = 0;
 };

@@ -1,6 +1,7 @@
 #include "SocketIoDialect.h"
 
 #include "core/ChatService.h"
+#include "core/Metrics.h"
 #include "transport/DialectContext.h"
 #include "EngineIoServer.h"
 #include "EngineIoSocket.h"
@@ -50,6 +51,15 @@ SocketIoDialect::SocketIoDialect(ChatService *chat, const EngineIoConfig &config
     , m_engine(new EngineIoServer(config, this))
 {
     connect(m_engine, &EngineIoServer::connection, this, [this](EngineIoSocket *socket) {
+        const int cap = m_engine->config().maxUnauthenticated;
+        if (cap > 0 && SocketIoConnection::unauthenticatedCount() >= cap) {
+            // Too many sessions that have not authenticated (sent CONNECT): refuse
+            // the newest rather than let idle handshakes crowd out real clients.
+            ++Metrics::instance().httpRejections["unauthenticated"];
+            socket->close(QStringLiteral("too many unauthenticated connections"),
+                          QWebSocketProtocol::CloseCode(1013)); // try again later
+            return;
+        }
         // Owned by the engine socket: both go when the Engine.IO session ends.
         new SocketIoConnection(socket, m_chat, m_engine->config().connectTimeout, socket);
     });
@@ -64,6 +74,8 @@ EngineIoConfig SocketIoDialect::configFrom(const DialectContext &context)
     c.pingTimeout = context.pingTimeoutMs;
     c.allowedOrigins = context.corsOrigins;
     c.maxSendQueueBytes = context.wsLimits.maxSendQueueBytes;
+    c.connectTimeout = context.connectTimeoutMs;
+    c.maxUnauthenticated = context.maxUnauthenticated;
     return c;
 }
 
