@@ -19,10 +19,8 @@ public:
     Connection() : m_name(QStringLiteral("maintenance-") + QUuid::createUuid().toString(QUuid::Id128)) {}
     ~Connection()
     {
-        {
-            QSqlDatabase db = QSqlDatabase::database(m_name, false);
-            if (db.isValid()) db.close();
-        }
+        if (db.isValid()) db.close();
+        db = QSqlDatabase(); // the last handle goes before the connection is removed
         QSqlDatabase::removeDatabase(m_name);
     }
     bool open(const QString &url, const QString &dataDir, QString *error)
