@@ -96,12 +96,13 @@ SERVER_PID=$!
 # TLS: once --tls-listen is merged, start with --tls-listen 127.0.0.1:$TLS_PORT
 # --tls-cert/--tls-key (a throwaway certificate from openssl req -x509) and run
 # the same client against wss:// and https:// here.
-NODE_PATH="$ROOT/tests/clients/node_modules" PORT="$PORT" node - <<'JS' || { cat "$WORK/server.log" >&2; fail "client"; }
+NODE_PATH="$ROOT/tests/clients/node_modules" PORT="$PORT" SERVER_PID="$SERVER_PID" node - <<'JS' || { cat "$WORK/server.log" >&2; fail "client"; }
 const WebSocket = require('ws');
 const base = `http://127.0.0.1:${process.env.PORT}`;
 (async () => {
   for (let i = 0; ; i++) {
     try { if ((await fetch(`${base}/readyz`)).status === 200) break; } catch (_) {}
+    process.kill(Number(process.env.SERVER_PID), 0); // throws once the server has exited
     if (i > 300) throw new Error('not ready');
     await new Promise((r) => setTimeout(r, 100));
   }
