@@ -16,6 +16,8 @@ PACKAGES=(
   clang-16 libfuzzer-16-dev chromium
   # Running as a service: sd_notify and the watchdog, the .deb packages and their checks.
   libsystemd-dev dpkg-dev fakeroot lintian help2man
+  # sqlite3: the backup tests run PRAGMA integrity_check on the copy.
+  sqlite3
 )
 
 missing=()

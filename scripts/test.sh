@@ -13,6 +13,8 @@ scripts/check-layers.sh
 scripts/check-format.sh
 scripts/build.sh
 (cd tests/clients && npm ci --no-audit --no-fund --loglevel=error)
+# The .debs: lint, install, run as the unit does, purge (root; SWITCHBOARD_SKIP_PACKAGE=1 skips).
+[ "${SWITCHBOARD_SKIP_PACKAGE:-0}" = 1 ] || scripts/package-test.sh
 
 eval "$(scripts/postgres-test.sh start)"
 export SWITCHBOARD_TEST_POSTGRES_URL

@@ -1,10 +1,13 @@
 #include "net/EpollEventDispatcher.h"
+#include "ConfigReloader.h"
+#include "LogSetup.h"
 #include "Server.h"
 #include "ServerConfig.h"
+#include "ServiceCommand.h"
+#include "SystemdNotifier.h"
 #include "UnixSignalWatcher.h"
 
 #include <QCoreApplication>
-#include <QLoggingCategory>
 
 #include <cstdio>
 
@@ -18,11 +21,14 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("switchboard"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHBOARD_VERSION));
 
+    int exitCode = 0;
+    if (ServiceCommand::run(app.arguments(), &exitCode)) return exitCode;
+
     ServerConfig config;
     QString error;
     if (!config.parse(app.arguments(), &error)) {
         if (error == QLatin1String("help")) {
-            std::fputs(qPrintable(ServerConfig::usage()), stdout);
+            std::fputs(qPrintable(ServerConfig::usage() + ServiceCommand::usage()), stdout);
             return 0;
         }
         if (error == QLatin1String("version")) {
@@ -32,26 +38,27 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "switchboard-server: %s\n", qPrintable(error.simplified()));
         return 2;
     }
-    qSetMessagePattern(QStringLiteral(
-        "%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-debug}debug%{endif}%{if-info}info%{endif}%{if-warning}warning%{endif}%{if-critical}error%{endif} %{category}: %{message}"));
-    QString rules = QStringLiteral("qt.*=false\n");
-    if (config.logLevel == QLatin1String("info"))
-        rules += QStringLiteral("*.debug=false\n");
-    else if (config.logLevel == QLatin1String("warning"))
-        rules += QStringLiteral("*.debug=false\n*.info=false\n");
-    else if (config.logLevel == QLatin1String("error"))
-        rules += QStringLiteral("*.debug=false\n*.info=false\n*.warning=false\n");
-    QLoggingCategory::setFilterRules(rules);
+    LogSetup::install();
+    LogSetup::setLevel(config.logLevel);
 
+    SystemdNotifier notifier;
     Server server(config);
     if (!server.start(&error)) {
         // One line, even when a driver's message has several.
         std::fprintf(stderr, "switchboard-server: %s\n", qPrintable(error.simplified()));
         return 2;
     }
+    // Listening and storage open: /readyz answers 200 from here on.
+    notifier.ready();
+    notifier.startWatchdog();
+
+    ConfigReloader reloader(app.arguments(), config, &server, &notifier);
     UnixSignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &server,
-                     [&server](int) { server.shutdown(); });
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &server, [&server, &notifier](int) {
+        notifier.stopping();
+        server.shutdown();
+    });
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::reloadRequested, &reloader, &ConfigReloader::reload);
     QObject::connect(&server, &Server::stopped, &app, [] { QCoreApplication::exit(0); });
     return app.exec();
 }
