@@ -28,6 +28,7 @@ const FILES = {
   '/socket.io.js': { type: 'text/javascript', file: 'socket.io-client/dist/socket.io.js' },
   '/phoenix.js': { type: 'text/javascript', file: 'phoenix/priv/static/phoenix.js' },
   '/page.js': { type: 'text/javascript', path: path.join(__dirname, 'page.js') },
+  '/favicon.ico': { type: 'image/x-icon', body: () => '' }, // no 404 in the console logs
 };
 
 // Serves the test page and the client bundles on 127.0.0.1:<free port>.

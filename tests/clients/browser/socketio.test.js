@@ -138,5 +138,7 @@ test('seed 002 cookie auth: withCredentials from an origin not in --allowed-orig
     assert.ok(e.message, `${label}: connect_error carries a message`);
     assert.equal(await page.evaluate(() => sockets.s.connected), false, label);
     assert.ok(!(await page.evaluate(() => window.received.some((x) => x.name === 'connect'))), `${label}: the page never connected`);
+    // No CORS for WebSockets: the server itself refused the upgrade.
+    if (transports) assert.match(page.consoleLog.join('\n'), /Unexpected response code: 403/, label);
   }
 }));
