@@ -32,6 +32,9 @@ const QList<Option> &options()
          false},
         {"jwt-secret", "SECRET", "HS256 key for tokens.", false},
         {"jwt-secret-file", "FILE", "Read the HS256 key from FILE.", false},
+        {"jwt-previous-secrets", "LIST",
+         "Comma-separated earlier HS256 keys still accepted while tokens rotate (repeatable).", true},
+        {"jwt-previous-secrets-file", "FILE", "Read earlier HS256 keys from FILE, one per line.", false},
         {"admin-token", "TOKEN", "Token for the admin feed at /admin/ws (off without one).", false},
         {"log-level", "LEVEL", "debug, info, warning or error.", false},
         {"max-frame-bytes", "N", "Largest client frame answered normally (default 16384).", false},
@@ -229,6 +232,23 @@ bool ServerConfig::parse(const QStringList &arguments, QString *error)
         if (jwtSecret.isEmpty()) {
             *error = QStringLiteral("--jwt-secret-file %1 is empty").arg(secretFile);
             return false;
+        }
+    }
+    // Key rotation (docs/server.md#key-rotation): verify-only keys.
+    core.previousJwtSecrets.clear();
+    for (const QString &v : values.value(QStringLiteral("jwt-previous-secrets")))
+        for (const QString &k : v.split(QLatin1Char(','), Qt::SkipEmptyParts))
+            if (!k.trimmed().isEmpty()) core.previousJwtSecrets.append(k.trimmed().toUtf8());
+    const QString previousFile = value("jwt-previous-secrets-file");
+    if (!previousFile.isEmpty()) {
+        QFile f(previousFile);
+        if (!f.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("cannot read --jwt-previous-secrets-file %1").arg(previousFile);
+            return false;
+        }
+        for (const QByteArray &line : f.readAll().split('\n')) {
+            const QByteArray k = line.trimmed();
+            if (!k.isEmpty() && !k.startsWith('#')) core.previousJwtSecrets.append(k);
         }
     }
     adminToken = value("admin-token");

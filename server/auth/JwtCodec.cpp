@@ -1,5 +1,6 @@
 #include "JwtCodec.h"
 
+#include <QCryptographicHash>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QJsonValue>
@@ -7,6 +8,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 #include <limits>
 
@@ -68,27 +70,52 @@ JwtCodec::Result failure(JwtCodec::Error error)
 
 JwtCodec::JwtCodec(QByteArray secret) : JwtCodec(std::move(secret), Options{}) {}
 
-JwtCodec::JwtCodec(QByteArray secret, const Options &options) : m_secret(std::move(secret)), m_options(options) {}
+JwtCodec::JwtCodec(QByteArray secret, const Options &options) : JwtCodec(std::move(secret), {}, options) {}
 
-QByteArray JwtCodec::hmacSha256(QByteArrayView data) const
+JwtCodec::JwtCodec(QByteArray secret, const QList<QByteArray> &previousSecrets, const Options &options)
+    : m_secret(std::move(secret))
+    , m_options(options)
 {
-    if (m_secret.isEmpty() || m_secret.size() > std::numeric_limits<int>::max()) return {};
+    if (!m_secret.isEmpty()) m_keyId = keyId(m_secret);
+    for (const QByteArray &old : previousSecrets) {
+        if (old.isEmpty() || old == m_secret) continue;
+        m_previous.append({keyId(old), old});
+    }
+}
+
+QString JwtCodec::keyId(QByteArrayView secret)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(secret, QCryptographicHash::Sha256).toHex().left(8));
+}
+
+QByteArray JwtCodec::hmacSha256(const QByteArray &secret, QByteArrayView data)
+{
+    if (secret.isEmpty() || secret.size() > std::numeric_limits<int>::max()) return {};
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int macLength = 0;
-    const unsigned char *ok = HMAC(EVP_sha256(), m_secret.constData(), int(m_secret.size()),
+    const unsigned char *ok = HMAC(EVP_sha256(), secret.constData(), int(secret.size()),
                                    reinterpret_cast<const unsigned char *>(data.data()), size_t(data.size()), mac,
                                    &macLength);
     if (!ok || macLength != Sha256Bytes) return {};
     return QByteArray(reinterpret_cast<const char *>(mac), int(macLength));
 }
 
+bool JwtCodec::signatureMatches(const QByteArray &secret, QByteArrayView signingInput,
+                                const QByteArray &signature) const
+{
+    const QByteArray expected = hmacSha256(secret, signingInput);
+    return expected.size() == Sha256Bytes && signature.size() == Sha256Bytes
+        && CRYPTO_memcmp(expected.constData(), signature.constData(), Sha256Bytes) == 0;
+}
+
 QByteArray JwtCodec::sign(const QJsonObject &claims) const
 {
     if (!hasSecret()) return {};
     // Written out rather than serialised so the header bytes never depend on Qt's key order.
-    static const QByteArray header = encodeSegment(QByteArrayLiteral(R"({"alg":"HS256","typ":"JWT"})"));
+    const QByteArray header = encodeSegment(QByteArrayLiteral(R"({"alg":"HS256","typ":"JWT","kid":")")
+                                            + m_keyId.toLatin1() + "\"}");
     const QByteArray signingInput = header + '.' + encodeSegment(QJsonDocument(claims).toJson(QJsonDocument::Compact));
-    const QByteArray mac = hmacSha256(signingInput);
+    const QByteArray mac = hmacSha256(m_secret, signingInput);
     if (mac.isEmpty()) return {};
     QByteArray token = signingInput + '.' + encodeSegment(mac);
     // Never hand out a token that our own verify() would refuse as too large.
@@ -104,6 +131,12 @@ QByteArray JwtCodec::issue(const QString &userId, const QString &name, qint64 tt
     claims.insert(QLatin1String("name"), name);
     claims.insert(QLatin1String("iat"), nowSecs);
     claims.insert(QLatin1String("exp"), nowSecs + ttlSeconds);
+    // A unique id: two logins in the same second would otherwise get the same token,
+    // and logging out one (TokenRevocations) would log out the other.
+    unsigned char id[16];
+    if (RAND_bytes(id, sizeof id) != 1) return {};
+    claims.insert(QLatin1String("jti"),
+                  QString::fromLatin1(encodeSegment(QByteArray(reinterpret_cast<const char *>(id), sizeof id))));
     return sign(claims);
 }
 
@@ -136,11 +169,31 @@ JwtCodec::Result JwtCodec::verify(QByteArrayView token, qint64 nowSecs) const
         return failure(Error::UnsupportedHeader);
     if (header.contains(QLatin1String("crit"))) return failure(Error::UnsupportedHeader);
 
+    // Which keys may have signed it: the one "kid" names, or every key for tokens
+    // from before kid existed (and from tools that do not set it).
+    const QJsonValue kid = header.value(QLatin1String("kid"));
+    QList<const QByteArray *> candidates;
+    if (kid.isUndefined()) {
+        if (hasSecret()) candidates.append(&m_secret);
+        for (const Key &k : m_previous) candidates.append(&k.secret);
+    } else {
+        if (!kid.isString()) return failure(Error::UnknownKey);
+        const QString id = kid.toString();
+        if (hasSecret() && id == m_keyId) candidates.append(&m_secret);
+        for (const Key &k : m_previous)
+            if (k.id == id) candidates.append(&k.secret); // ids of 32 bits may collide: try each
+        if (candidates.isEmpty()) return failure(Error::UnknownKey);
+    }
+
     // The MAC covers the segments exactly as received, not a re-encoding of them.
-    const QByteArray expected = hmacSha256(token.first(secondDot));
-    if (expected.size() != Sha256Bytes || signature.size() != Sha256Bytes
-        || CRYPTO_memcmp(expected.constData(), signature.constData(), Sha256Bytes) != 0)
-        return failure(Error::BadSignature);
+    bool matched = false;
+    for (const QByteArray *secret : candidates) {
+        if (signatureMatches(*secret, token.first(secondDot), signature)) {
+            matched = true;
+            break;
+        }
+    }
+    if (!matched) return failure(Error::BadSignature);
 
     QJsonObject claims;
     if (!parseObject(payloadJson, &claims)) return failure(Error::Malformed);
@@ -185,6 +238,7 @@ QString JwtCodec::errorCode(Error error)
     case Error::Expired: return QStringLiteral("expired");
     case Error::NotYetValid: return QStringLiteral("not_yet_valid");
     case Error::MissingSubject: return QStringLiteral("missing_subject");
+    case Error::UnknownKey: return QStringLiteral("unknown_key");
     }
     return QStringLiteral("malformed");
 }

@@ -29,7 +29,7 @@ const QString kDummyHash = QStringLiteral(
 AccountManager::AccountManager(CoreContext &core, const QByteArray &jwtSecret, QObject *parent)
     : QObject(parent)
     , m_core(core)
-    , m_jwt(std::make_unique<JwtCodec>(jwtSecret))
+    , m_jwt(std::make_unique<JwtCodec>(jwtSecret, core.config.previousJwtSecrets, JwtCodec::Options{}))
     , m_hasher(std::make_unique<PasswordHasher>(core.config.fastPasswordHashing ? PasswordHasher::Cost::Minimum
                                                                                 : PasswordHasher::Cost::Interactive))
 {
@@ -136,10 +136,37 @@ Result<User> AccountManager::authenticate(const QByteArray &token) const
     const JwtCodec::Result r = m_jwt->verify(token, Timestamp::nowMs() / 1000);
     if (!r.ok)
         return Result<User>::failure(CoreError::unauthorized(QStringLiteral("invalid token: %1").arg(r.errorCode())));
+    if (m_revoked.size() > 0 && m_revoked.isRevoked(TokenRevocations::digest(token), Timestamp::nowMs() / 1000))
+        return Result<User>::failure(CoreError::unauthorized("invalid token: revoked"));
     const User *u = m_core.dir.user(r.subject());
     if (!u) return Result<User>::failure(CoreError::unauthorized("invalid token: unknown user"));
     if (u->disabled) return Result<User>::failure(CoreError::unauthorized("account disabled"));
     return Result<User>::success(*u);
+}
+
+void AccountManager::logout(const QByteArray &token, QObject *context, Callback<User> done)
+{
+    const Result<User> who = authenticate(token);
+    if (!who.ok()) return CommitPath::reject(done, who.error);
+    const qint64 now = Timestamp::nowMs() / 1000;
+    const qint64 exp = qint64(m_jwt->verify(token, now).claims.value(QLatin1String("exp")).toDouble());
+    const QByteArray digest = TokenRevocations::digest(token);
+    const User u = who.value;
+    m_revoked.prune(now); // logouts are rare: the list stays as small as the live tokens
+    CommitPath::Steps<User> steps;
+    steps.write = [=](Store &store, CommitPath::Tally &t) {
+        store.insertRevokedToken(digest, u.id, exp, Timestamp::nowMs(), t.next());
+    };
+    steps.apply = [=, this] {
+        m_revoked.revoke(digest, exp);
+        return Result<User>::success(u);
+    };
+    steps.settle = [=, this](const User &) {
+        for (Session *s : m_core.sessions->sessionsOfUser(u.id))
+            if (s->tokenDigest() == digest)
+                s->closeUnauthorized(Session::AuthLoss::TokenRevoked, QStringLiteral("token revoked"));
+    };
+    m_core.commits.commit(context, std::move(done), std::move(steps));
 }
 
 void AccountManager::disableUser(const QString &userId, const QString &reason, QObject *context, Callback<User> done)
@@ -157,9 +184,18 @@ void AccountManager::disableUser(const QString &userId, const QString &reason, Q
     };
     steps.settle = [=, this](const User &) {
         const QString why = reason.isEmpty() ? QStringLiteral("account disabled") : reason;
-        for (Session *s : m_core.sessions->sessionsOfUser(userId)) s->disconnectWithReason(why);
+        for (Session *s : m_core.sessions->sessionsOfUser(userId))
+            s->closeUnauthorized(Session::AuthLoss::AccountDisabled, why);
     };
     m_core.commits.commit(context, std::move(done), std::move(steps));
+}
+
+void AccountManager::loadRevocations()
+{
+    if (!m_core.store) return;
+    const qint64 now = Timestamp::nowMs() / 1000;
+    m_revoked.load(m_core.store->loadRevokedTokens(now));
+    m_core.store->deleteExpiredRevocations(now, {});
 }
 
 bool AccountManager::ensureSystemUser(QString *error)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Result.h"
+#include "TokenRevocations.h"
 #include "User.h"
 
 #include <QObject>
@@ -24,11 +25,19 @@ public:
                       const QString &displayName, QObject *context, Callback<User> done);
     void login(const QString &usernameOrEmail, const QString &password, QObject *context, Callback<User> done);
     QByteArray issueToken(const User &u) const;
-    // Verifies signature, expiry and that the user exists and is enabled.
+    // Verifies signature, expiry, that the token is not revoked and that the user
+    // exists and is enabled.
     Result<User> authenticate(const QByteArray &token) const;
+    // Revokes this one token for good (persisted) and closes every connection that
+    // authenticated with it, each with its dialect's auth error. Answers the token's user.
+    void logout(const QByteArray &token, QObject *context, Callback<User> done);
+    // Disabling closes the user's connections the same way; the disabled flag refuses
+    // every token of the user from then on.
     void disableUser(const QString &userId, const QString &reason, QObject *context, Callback<User> done);
     // The system user, author of system messages (written once, at first start).
     bool ensureSystemUser(QString *error);
+    // Reads the revocations still in force; drops expired ones from storage.
+    void loadRevocations();
 
 private:
     void createUser(const User &u, const QString &hash, QObject *context, Callback<User> done);
@@ -36,4 +45,5 @@ private:
     CoreContext &m_core;
     std::unique_ptr<JwtCodec> m_jwt;
     std::unique_ptr<PasswordHasher> m_hasher;
+    TokenRevocations m_revoked;
 };

@@ -56,6 +56,7 @@ bool ChatService::start(QString *error)
     error->clear();
     StoreWriter::setCommitObserver([](quint64 us) { Metrics::instance().storageCommitMs.observe(us / 1000.0); });
     loadDirectory();
+    m_accounts->loadRevocations();
     return m_accounts->ensureSystemUser(error) && m_channels->ensureDefaultWorkspace(error);
 }
 
@@ -151,6 +152,11 @@ Result<User> ChatService::authenticate(const QByteArray &token) const
 const User *ChatService::user(const QString &id) const
 {
     return m_core->dir.user(id);
+}
+
+void ChatService::logout(const QByteArray &token, QObject *context, Callback<User> done)
+{
+    m_accounts->logout(token, context, std::move(done));
 }
 
 void ChatService::disableUser(const QString &userId, const QString &reason, QObject *context, Callback<User> done)

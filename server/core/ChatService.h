@@ -70,6 +70,8 @@ public:
     QByteArray issueToken(const User &u) const;
     // Verifies signature, expiry and that the user exists and is enabled.
     Result<User> authenticate(const QByteArray &token) const;
+    // Revokes the token and closes the connections that use it (AccountManager::logout).
+    void logout(const QByteArray &token, QObject *context, Callback<User> done);
     const User *user(const QString &id) const;
     void disableUser(const QString &userId, const QString &reason, QObject *context, Callback<User> done);
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QByteArray>
+#include <QList>
 #include <QtGlobal>
 
 // Limits and timings of the chat core; every one has a config key (ServerConfig).
@@ -14,6 +16,8 @@ struct CoreConfig
     qint64 editWindowSeconds = 0; // 0: messages may be edited forever
     int typingTimeoutMs = 5000;
     qint64 tokenTtlSeconds = 7 * 24 * 3600;
+    // Keys that signed tokens before the current secret: still accepted, never used to sign.
+    QList<QByteArray> previousJwtSecrets;
     int historyPageSize = 50;
     bool fastPasswordHashing = false; // argon2id at its minimum cost (tests, benchmarks)
     // Ephemeral traffic (presence, typing, room participation) never runs ahead

@@ -2,6 +2,7 @@
 
 #include "Metrics.h"
 #include "Timestamp.h"
+#include "TokenRevocations.h"
 #include "TrafficTap.h"
 
 QAtomicInt TrafficTap::s_watchers;
@@ -24,6 +25,11 @@ Session::Session(const QString &dialect, const QString &transport, QObject *pare
 Session::~Session()
 {
     Q_EMIT aboutToBeDestroyed(this);
+}
+
+void Session::setToken(QByteArrayView token)
+{
+    m_tokenDigest = token.isEmpty() ? QByteArray() : TokenRevocations::digest(token);
 }
 
 void Session::noteTraffic(Direction dir, const QString &event, const QString &channelId, qint64 bytes,

@@ -25,6 +25,12 @@ public:
     // How a frame or event is reported to the traffic tap (admin feed).
     enum class Direction { In, Out };
 
+    // Why a connection lost its right to stay open (closeUnauthorized()).
+    enum class AuthLoss {
+        TokenRevoked,    // its token was logged out
+        AccountDisabled, // the admin disabled its user
+    };
+
     Session(const QString &dialect, const QString &transport, QObject *parent = nullptr);
     ~Session() override;
 
@@ -35,6 +41,10 @@ public:
     const User &user() const { return m_user; }
     const QString &userId() const { return m_user.id; }
     void setUser(const User &u) { m_user = u; }
+    // The token the connection authenticated with, as its SHA-256 (TokenRevocations::digest):
+    // a logout of that token closes this connection.
+    const QByteArray &tokenDigest() const { return m_tokenDigest; }
+    void setToken(QByteArrayView token);
     QHostAddress remoteAddress() const { return m_remoteAddress; }
     void setRemoteAddress(const QHostAddress &a) { m_remoteAddress = a; }
     QString userAgent() const { return m_userAgent; }
@@ -51,6 +61,12 @@ public:
 
     virtual void deliver(const ChatEventPtr &event) = 0;
     virtual void disconnectWithReason(const QString &reason) = 0;
+    // Logout or disable: the dialect's own auth error, then close. Default: as a kick.
+    virtual void closeUnauthorized(AuthLoss why, const QString &reason)
+    {
+        Q_UNUSED(why);
+        disconnectWithReason(reason);
+    }
     // Server shutdown: WebSocket transports close with 1001 "going away".
     virtual void goingAway() { disconnectWithReason(QStringLiteral("server shutting down")); }
     virtual qint64 sendQueueBytes() const { return 0; }
@@ -74,6 +90,7 @@ private:
     QString m_dialect;
     QString m_transport;
     User m_user;
+    QByteArray m_tokenDigest;
     QHostAddress m_remoteAddress;
     QString m_userAgent;
     qint64 m_connectedAt = 0;

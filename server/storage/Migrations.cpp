@@ -8,7 +8,7 @@
 
 int Migrations::latestVersion()
 {
-    return 3;
+    return 4;
 }
 
 // Portable SQL (SQLite 3.40 and PostgreSQL 15): TEXT ids, BIGINT milliseconds.
@@ -59,6 +59,14 @@ QStringList Migrations::steps(int version, bool postgres)
         return {
             "DROP INDEX messages_thread",
             "CREATE INDEX messages_thread ON messages(thread_id) WHERE thread_id IS NOT NULL",
+        };
+    case 4:
+        // Logged-out tokens (docs/server.md#token-revocation): SHA-256 of the token,
+        // kept until the token would have expired anyway.
+        return {
+            "CREATE TABLE revoked_tokens (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL,"
+            " expires_at BIGINT NOT NULL, revoked_at BIGINT NOT NULL)",
+            "CREATE INDEX revoked_tokens_expiry ON revoked_tokens(expires_at)",
         };
     }
     return {};

@@ -274,6 +274,17 @@ QHash<QString, qint64> Store::loadChannelSequences()
     return out;
 }
 
+QHash<QByteArray, qint64> Store::loadRevokedTokens(qint64 nowSecs)
+{
+    QHash<QByteArray, qint64> out;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare("SELECT token_hash, expires_at FROM revoked_tokens WHERE expires_at > ?");
+    q.addBindValue(nowSecs);
+    if (q.exec())
+        while (q.next()) out.insert(q.value(0).toString().toLatin1(), q.value(1).toLongLong());
+    return out;
+}
+
 QString Store::passwordHash(const QString &userId)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
@@ -440,6 +451,20 @@ void Store::insertUser(const User &u, const QString &hash, Done done)
 void Store::setUserDisabled(const QString &userId, bool disabled, Done done)
 {
     SB_WRITE("UPDATE users SET disabled = ? WHERE id = ?", int(disabled), userId);
+}
+
+void Store::insertRevokedToken(const QByteArray &digest, const QString &userId, qint64 expiresAtSecs,
+                               qint64 revokedAtMs, Done done)
+{
+    // A second logout with the same token is no error.
+    SB_WRITE("INSERT INTO revoked_tokens (token_hash, user_id, expires_at, revoked_at) VALUES (?, ?, ?, ?)"
+             " ON CONFLICT (token_hash) DO NOTHING",
+             QString::fromLatin1(digest), userId, expiresAtSecs, revokedAtMs);
+}
+
+void Store::deleteExpiredRevocations(qint64 nowSecs, Done done)
+{
+    SB_WRITE("DELETE FROM revoked_tokens WHERE expires_at <= ?", nowSecs);
 }
 
 void Store::insertWorkspace(const Workspace &w, Done done)

@@ -58,6 +58,8 @@ public:
     QList<Membership> loadChannelMembers();
     QHash<QString, qint64> loadChannelSequences();
     QString passwordHash(const QString &userId);
+    // Revoked token digests -> expiry (seconds), without the expired ones.
+    QHash<QByteArray, qint64> loadRevokedTokens(qint64 nowSecs);
 
     // Reads: messages, oldest first, with reactions filled in.
     QList<Message> messagesBefore(const QString &channelId, qint64 beforeSeq, int limit);
@@ -73,6 +75,9 @@ public:
     // Writes (group-committed).
     void insertUser(const User &u, const QString &passwordHash, Done done);
     void setUserDisabled(const QString &userId, bool disabled, Done done);
+    void insertRevokedToken(const QByteArray &digest, const QString &userId, qint64 expiresAtSecs, qint64 revokedAtMs,
+                            Done done);
+    void deleteExpiredRevocations(qint64 nowSecs, Done done);
     void insertWorkspace(const Workspace &w, Done done);
     void addWorkspaceMember(const QString &workspaceId, const QString &userId, const QString &role, qint64 at,
                             Done done);

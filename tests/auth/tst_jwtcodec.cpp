@@ -108,6 +108,12 @@ private Q_SLOTS:
     void signRefusesTokensVerifyWouldRefuse();
     void failedVerificationCarriesNoClaims();
     void errorCodesAreStableSnakeCase();
+    void rotationAcceptsPreviousKeysAndSignsWithCurrent();
+    void tokenWithoutKidTriesCurrentThenPrevious();
+    void unknownKidIsRejected_data();
+    void unknownKidIsRejected();
+    void tamperedKidIsRejected();
+    void droppedPreviousKeyNoLongerVerifies();
 };
 
 void TestJwtCodec::signedClaimsRoundTrip()
@@ -133,10 +139,16 @@ void TestJwtCodec::issueProducesContractClaimsAndHeader()
     const QByteArray token = codec.issue("9f0c7f7e-0000-4000-8000-000000000001", "Ann Example", 900, Now);
     const QByteArrayList parts = segments(token);
     QCOMPARE(parts.size(), 3);
-    QCOMPARE(fromB64(parts.at(0)), StdHeader);
+    // Key id: the first 8 hex digits of SHA-256(secret), computed here independently.
+    const QByteArray kid = QCryptographicHash::hash(Secret, QCryptographicHash::Sha256).toHex().left(8);
+    QCOMPARE(fromB64(parts.at(0)), QByteArrayLiteral(R"({"alg":"HS256","typ":"JWT","kid":")") + kid + "\"}");
+    QCOMPARE(codec.currentKeyId(), QString::fromLatin1(kid));
 
     const QJsonObject claims = QJsonDocument::fromJson(fromB64(parts.at(1))).object();
-    QCOMPARE(claims.size(), 4);
+    QCOMPARE(claims.size(), 5);
+    // jti: 16 random bytes, so two tokens issued in the same second differ.
+    QCOMPARE(fromB64(claims.value("jti").toString().toLatin1()).size(), 16);
+    QVERIFY(codec.issue("9f0c7f7e-0000-4000-8000-000000000001", "Ann Example", 900, Now) != token);
     QCOMPARE(claims.value("sub").toString(), QStringLiteral("9f0c7f7e-0000-4000-8000-000000000001"));
     QCOMPARE(claims.value("name").toString(), QStringLiteral("Ann Example"));
     QCOMPARE(claims.value("iat").toInteger(), Now);
@@ -264,11 +276,17 @@ void TestJwtCodec::nonCanonicalSignatureSpellingIsRejected()
 
 void TestJwtCodec::wrongSecretIsRejected()
 {
+    // Signed by another JwtCodec: its kid names a key we do not hold.
     const QByteArray token = JwtCodec("another-secret-entirely-0123456789").sign(goodClaims());
     QVERIFY(!token.isEmpty());
-    QCOMPARE(check(token).error, JwtCodec::Error::BadSignature);
-    QCOMPARE(check(JwtCodec(Secret + 'x').sign(goodClaims())).error, JwtCodec::Error::BadSignature);
-    QCOMPARE(check(JwtCodec(Secret.chopped(1)).sign(goodClaims())).error, JwtCodec::Error::BadSignature);
+    QCOMPARE(check(token).error, JwtCodec::Error::UnknownKey);
+    QCOMPARE(check(JwtCodec(Secret + 'x').sign(goodClaims())).error, JwtCodec::Error::UnknownKey);
+    // Without a kid the MAC itself is checked, and fails.
+    const QByteArray payload = claimsJson(goodClaims());
+    QCOMPARE(check(craft(StdHeader, payload, "another-secret-entirely-0123456789")).error,
+             JwtCodec::Error::BadSignature);
+    QCOMPARE(check(craft(StdHeader, payload, Secret + 'x')).error, JwtCodec::Error::BadSignature);
+    QCOMPARE(check(craft(StdHeader, payload, Secret.chopped(1))).error, JwtCodec::Error::BadSignature);
 }
 
 void TestJwtCodec::emptySecretNeitherSignsNorVerifies()
@@ -578,8 +596,95 @@ void TestJwtCodec::errorCodesAreStableSnakeCase()
         {E::Expired, "expired"},
         {E::NotYetValid, "not_yet_valid"},
         {E::MissingSubject, "missing_subject"},
+        {E::UnknownKey, "unknown_key"},
     };
     for (const auto &[error, code] : expected) QCOMPARE(JwtCodec::errorCode(error), code);
+}
+
+namespace {
+const QByteArray OldSecret = QByteArrayLiteral("switchboard-old-secret-fedcba9876543210");
+
+QByteArray headerWithKid(const QByteArray &kid)
+{
+    return QByteArrayLiteral(R"({"alg":"HS256","typ":"JWT","kid":")") + kid + "\"}";
+}
+} // namespace
+
+void TestJwtCodec::rotationAcceptsPreviousKeysAndSignsWithCurrent()
+{
+    const JwtCodec before(OldSecret);
+    const QByteArray oldToken = before.issue("u", "Ann", 900, Now);
+    const JwtCodec after(Secret, {OldSecret}, JwtCodec::Options{});
+
+    // Old kid -> verified with the old key.
+    QCOMPARE(after.verify(oldToken, Now).error, JwtCodec::Error::None);
+    // New tokens carry the current key's id and verify with it alone.
+    const QByteArray newToken = after.issue("u", "Ann", 900, Now);
+    QCOMPARE(QJsonDocument::fromJson(fromB64(segments(newToken).at(0))).object().value("kid").toString(),
+             JwtCodec::keyId(Secret));
+    QVERIFY(JwtCodec::keyId(Secret) != JwtCodec::keyId(OldSecret));
+    QVERIFY(JwtCodec(Secret).verify(newToken, Now).ok);
+    // The old server, which does not know the new key, refuses the new token.
+    QCOMPARE(before.verify(newToken, Now).error, JwtCodec::Error::UnknownKey);
+}
+
+void TestJwtCodec::tokenWithoutKidTriesCurrentThenPrevious()
+{
+    const JwtCodec codec(Secret, {OldSecret}, JwtCodec::Options{});
+    const QByteArray payload = claimsJson(goodClaims());
+    QVERIFY(codec.verify(craft(StdHeader, payload, Secret), Now).ok);
+    QVERIFY(codec.verify(craft(StdHeader, payload, OldSecret), Now).ok);
+    QCOMPARE(codec.verify(craft(StdHeader, payload, "some-other-secret-0123456789abcdef"), Now).error,
+             JwtCodec::Error::BadSignature);
+}
+
+void TestJwtCodec::unknownKidIsRejected_data()
+{
+    QTest::addColumn<QByteArray>("header");
+    QTest::newRow("unknown id") << headerWithKid("00000000");
+    QTest::newRow("empty id") << headerWithKid("");
+    QTest::newRow("number") << QByteArrayLiteral(R"({"alg":"HS256","typ":"JWT","kid":7})");
+    QTest::newRow("null") << QByteArrayLiteral(R"({"alg":"HS256","typ":"JWT","kid":null})");
+    QTest::newRow("id of a key this codec does not hold")
+        << headerWithKid(JwtCodec::keyId("some-other-secret-0123456789abcdef").toLatin1());
+}
+
+void TestJwtCodec::unknownKidIsRejected()
+{
+    QFETCH(QByteArray, header);
+    // Correctly signed with the current key: the kid alone makes it fail.
+    const JwtCodec::Result r =
+        JwtCodec(Secret, {OldSecret}, JwtCodec::Options{}).verify(craft(header, claimsJson(goodClaims()), Secret), Now);
+    QCOMPARE(r.error, JwtCodec::Error::UnknownKey);
+    QCOMPARE(r.errorCode(), QStringLiteral("unknown_key"));
+    QVERIFY(r.claims.isEmpty());
+}
+
+void TestJwtCodec::tamperedKidIsRejected()
+{
+    const JwtCodec codec(Secret, {OldSecret}, JwtCodec::Options{});
+    const QByteArray token = codec.issue("u", "Ann", 900, Now);
+    const QByteArrayList parts = segments(token);
+    // Re-labelled as the previous key, signature untouched: the kid is signed too.
+    const QByteArray relabelled = b64(headerWithKid(JwtCodec::keyId(OldSecret).toLatin1())) + '.' + parts.at(1) + '.'
+                                + parts.at(2);
+    QCOMPARE(codec.verify(relabelled, Now).error, JwtCodec::Error::BadSignature);
+    // Signed with the current key but claiming the old key's id: checked with the old key only.
+    const QByteArray mislabelled = craft(headerWithKid(JwtCodec::keyId(OldSecret).toLatin1()), claimsJson(goodClaims()),
+                                         Secret);
+    QCOMPARE(codec.verify(mislabelled, Now).error, JwtCodec::Error::BadSignature);
+    // And the kid removed from a current token: still the same bytes under the MAC -> bad signature.
+    const QByteArray stripped = b64(StdHeader) + '.' + parts.at(1) + '.' + parts.at(2);
+    QCOMPARE(codec.verify(stripped, Now).error, JwtCodec::Error::BadSignature);
+}
+
+void TestJwtCodec::droppedPreviousKeyNoLongerVerifies()
+{
+    const QByteArray oldToken = JwtCodec(OldSecret).issue("u", "Ann", 900, Now);
+    QCOMPARE(JwtCodec(Secret).verify(oldToken, Now).error, JwtCodec::Error::UnknownKey);
+    // A previous key equal to the current one is just the current key.
+    const JwtCodec same(Secret, {Secret, QByteArray()}, JwtCodec::Options{});
+    QVERIFY(same.verify(JwtCodec(Secret).issue("u", "Ann", 900, Now), Now).ok);
 }
 
 QTEST_APPLESS_MAIN(TestJwtCodec)

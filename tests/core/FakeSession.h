@@ -26,6 +26,11 @@ public:
         if (onDeliver) onDeliver(event);
     }
     void disconnectWithReason(const QString &reason) override { disconnectReasons.append(reason); }
+    void closeUnauthorized(AuthLoss why, const QString &reason) override
+    {
+        authLosses.append(why);
+        disconnectReasons.append(reason);
+    }
 
     QList<ChatEventPtr> ofType(ChatEvent::Type type) const
     {
@@ -38,5 +43,6 @@ public:
 
     QList<ChatEventPtr> events;
     QStringList disconnectReasons;
+    QList<AuthLoss> authLosses; // closeUnauthorized() calls, in order
     std::function<void(const ChatEventPtr &)> onDeliver;
 };

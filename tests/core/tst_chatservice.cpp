@@ -286,7 +286,7 @@ private Q_SLOTS:
             {"forged with another secret",
              JwtCodec(QByteArrayLiteral("some-other-secret-0123456789abcdef"))
                  .issue(alice.id, QStringLiteral("alice"), 3600, now),
-             "bad_signature"},
+             "unknown_key"}, // its kid names a key this server does not hold
             {"payload swapped", tampered, "bad_signature"},
             {"expired", JwtCodec(kSecret).issue(alice.id, QStringLiteral("alice"), 60, now - 3600), "expired"},
             {"unknown user", JwtCodec(kSecret).issue(Timestamp::newId(), QStringLiteral("ghost"), 3600, now),
@@ -314,6 +314,7 @@ private Q_SLOTS:
         QVERIFY2(r.ok(), qPrintable(r.error.message));
         QVERIFY(r.value.disabled);
         QCOMPARE(tab1->disconnectReasons, QStringList{QStringLiteral("spam")});
+        QCOMPARE(tab1->authLosses, QList<Session::AuthLoss>{Session::AuthLoss::AccountDisabled});
         QCOMPARE(tab2->disconnectReasons, QStringList{QStringLiteral("spam")});
         QVERIFY(other->disconnectReasons.isEmpty());
 
@@ -333,6 +334,85 @@ private Q_SLOTS:
         QCOMPARE(chat().authenticate(token).error.code, CoreError::Unauthorized);
         QCOMPARE(AWAIT(User, chat().disableUser(Timestamp::newId(), QString(), nullptr, done)).error.code,
                  CoreError::NotFound);
+    }
+
+    void logoutRevokesOnlyThatTokenAndClosesItsSessions()
+    {
+        const User alice = registered(QStringLiteral("alice"));
+        const QByteArray token = chat().issueToken(alice);
+        const QByteArray other = chat().issueToken(alice); // same second, still a different token
+        QVERIFY(token != other);
+        FakeSession *onToken = connectAs(alice);
+        onToken->setToken(token);
+        FakeSession *onOther = connectAs(alice);
+        onOther->setToken(other);
+        QVERIFY(onToken && onOther);
+
+        const Result<User> r = AWAIT(User, chat().logout(token, nullptr, done));
+        QVERIFY2(r.ok(), qPrintable(r.error.message));
+        QCOMPARE(r.value.id, alice.id);
+        QCOMPARE(onToken->authLosses, QList<Session::AuthLoss>{Session::AuthLoss::TokenRevoked});
+        QVERIFY(onOther->authLosses.isEmpty());
+        QVERIFY(onOther->disconnectReasons.isEmpty());
+        QCOMPARE(committedRows(QStringLiteral("revoked_tokens"), QStringLiteral("user_id = ?"), {alice.id}), 1);
+
+        const Result<User> refused = chat().authenticate(token);
+        QCOMPARE(refused.error.code, CoreError::Unauthorized);
+        QVERIFY2(refused.error.message.contains(QLatin1String("revoked")), qPrintable(refused.error.message));
+        QVERIFY(chat().authenticate(other).ok());
+        // A second logout of the same token is refused like any bad token.
+        QCOMPARE(AWAIT(User, chat().logout(token, nullptr, done)).error.code, CoreError::Unauthorized);
+        QCOMPARE(AWAIT(User, chat().logout("garbage", nullptr, done)).error.code, CoreError::Unauthorized);
+
+        // Persisted: a restart still refuses it.
+        QVERIFY(restartChat());
+        QCOMPARE(chat().authenticate(token).error.code, CoreError::Unauthorized);
+        QVERIFY(chat().authenticate(other).ok());
+    }
+
+    void expiredRevocationsAreDroppedAtStart()
+    {
+        const User alice = registered(QStringLiteral("alice"));
+        m_config.tokenTtlSeconds = 3;
+        QVERIFY(restartChat());
+        const QByteArray shortLived = chat().issueToken(alice);
+        QVERIFY(AWAIT(User, chat().logout(shortLived, nullptr, done)).ok());
+        QCOMPARE(committedRows(QStringLiteral("revoked_tokens"), QStringLiteral("1 = 1"), {}), 1);
+        // Kept only while the token could still verify: once it expired, the row goes.
+        QTRY_VERIFY_WITH_TIMEOUT(!chat().authenticate(shortLived).ok()
+                                     && chat()
+                                            .authenticate(shortLived)
+                                            .error.message.contains(QLatin1String("expired")),
+                                 10000);
+        QVERIFY(restartChat());
+        m_store->flush();
+        QCOMPARE(committedRows(QStringLiteral("revoked_tokens"), QStringLiteral("1 = 1"), {}), 0);
+    }
+
+    void previousSecretsStillVerifyAndNewTokensUseTheCurrentKey()
+    {
+        const User alice = registered(QStringLiteral("alice"));
+        const QByteArray oldToken = chat().issueToken(alice);
+        m_config.previousJwtSecrets = {kSecret};
+        const QByteArray newSecret = QByteArrayLiteral("the-next-secret-0123456789abcdef0123");
+        dropSessions();
+        m_chat.reset();
+        m_chat = std::make_unique<ChatService>(m_store.get(), newSecret, m_config);
+        QString error;
+        QVERIFY2(m_chat->start(&error), qPrintable(error));
+        QVERIFY(chat().authenticate(oldToken).ok());
+        const QByteArray newToken = chat().issueToken(alice);
+        QVERIFY(chat().authenticate(newToken).ok());
+
+        // Without the previous secret the old token is refused.
+        m_config.previousJwtSecrets.clear();
+        m_chat.reset();
+        m_chat = std::make_unique<ChatService>(m_store.get(), newSecret, m_config);
+        QVERIFY2(m_chat->start(&error), qPrintable(error));
+        const Result<User> r = chat().authenticate(oldToken);
+        QCOMPARE(r.error.code, CoreError::Unauthorized);
+        QVERIFY2(r.error.message.contains(QLatin1String("unknown_key")), qPrintable(r.error.message));
+        QVERIFY(chat().authenticate(newToken).ok());
     }
 
     // ---- messages ------------------------------------------------------------

@@ -24,6 +24,7 @@ void FlatJsonDialect::install(Router &router, const DialectContext &ctx)
         // Checked again: the user may have been disabled during the handshake.
         Result<User> u = chat->authenticate(token.isEmpty() ? req.bearerToken() : token);
         auto *session = new FlatJsonSession(chat, socket, u.value, limits);
+        session->setToken(token.isEmpty() ? req.bearerToken() : token);
         chat->adoptSession(session); // not a child of chat: see adoptSession()
         if (!u.ok()) {
             session->close(QWebSocketProtocol::CloseCodePolicyViolated, FlatJsonErrors::publicMessage(u.error));

@@ -299,3 +299,11 @@ void FlatJsonSession::deliver(const ChatEventPtr &event)
     if (bytes.isEmpty()) return;
     send(bytes, QString::fromLatin1(ChatEvent::typeName(e.type)), e.channel.id);
 }
+
+void FlatJsonSession::closeUnauthorized(AuthLoss why, const QString &reason)
+{
+    Q_UNUSED(why);
+    // The code of the upgrade refusal: a client handles a revoked token like a bad one.
+    sendError(QStringLiteral("unauthorized"), reason);
+    close(QWebSocketProtocol::CloseCodePolicyViolated, reason);
+}

@@ -17,6 +17,8 @@ public:
                     QObject *parent = nullptr);
 
     void deliver(const ChatEventPtr &event) override;
+    // An `unauthorized` error frame, then close 1008 (docs/api/flatjson.md).
+    void closeUnauthorized(AuthLoss why, const QString &reason) override;
 
 protected:
     void onTextFrame(const QString &text) override;

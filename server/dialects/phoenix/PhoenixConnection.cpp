@@ -242,6 +242,16 @@ void PhoenixConnection::onServerUnsubscribed(const QString &coreTopic)
     forget(topic, false);
 }
 
+void PhoenixConnection::pushUnauthorized(const QString &message)
+{
+    // phoenix.js hands the payload to channel.onError; the socket's reconnect then
+    // meets the 403 of a bad token.
+    const QJsonObject payload{{QStringLiteral("reason"), QStringLiteral("unauthorized")},
+                              {QStringLiteral("message"), message}};
+    for (auto it = m_joined.cbegin(); it != m_joined.cend(); ++it)
+        push(it.key(), it->joinRef, QStringLiteral("phx_error"), payload);
+}
+
 bool PhoenixConnection::isCurrent(const QString &topic, const QString &joinRef) const
 {
     const auto it = m_joined.constFind(topic);

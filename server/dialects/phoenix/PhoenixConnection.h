@@ -43,6 +43,9 @@ public:
     // From the presence hub.
     void sendBroadcast(const PhoenixBroadcast &broadcast);
     void onServerUnsubscribed(const QString &coreTopic);
+    // The socket's token was revoked or its user disabled: phx_error {reason:
+    // "unauthorized"} on every joined topic. The transport closes next.
+    void pushUnauthorized(const QString &message);
 
     const PhoenixCodec &codec() const { return m_codec; }
     bool isJoined(const QString &topic) const { return m_joined.contains(topic); }

@@ -85,6 +85,7 @@ void PhoenixDialect::install(Router &router, const DialectContext &ctx)
         PhoenixConnection::Options options = base;
         options.serializer = serializerOf(req).value_or(PhoenixSerializer::V2);
         auto *session = new PhoenixWebSocketSession(chat, hub, socket, u.value, options, limits);
+        session->setToken(userToken(req));
         chat->adoptSession(session); // not a child of chat: see adoptSession()
         if (!u.ok())
             return session->close(QWebSocketProtocol::CloseCodePolicyViolated, PhoenixErrors::publicMessage(u.error));
@@ -100,10 +101,12 @@ void PhoenixDialect::install(Router &router, const DialectContext &ctx)
     timing.windowMs = qBound(200, ctx.heartbeatTimeoutMs / 6, 10000);
     timing.expiryMs = qMax(timing.windowMs + 1000, ctx.heartbeatTimeoutMs / 4);
     timing.maxQueueBytes = limits.maxSendQueueBytes;
-    auto authenticate = [chat, base](const HttpRequest &req, User *user, PhoenixConnection::Options *options) {
+    auto authenticate =
+        [chat, base](const HttpRequest &req, User *user, PhoenixConnection::Options *options, QByteArray *token) {
         const auto serializer = serializerOf(req);
         if (!serializer) return false;
-        Result<User> u = chat->authenticate(userToken(req));
+        *token = userToken(req);
+        Result<User> u = chat->authenticate(*token);
         if (!u.ok()) return false;
         *user = u.value;
         *options = base;

@@ -70,9 +70,12 @@ void PhoenixLongPollEndpoint::handleGet(const HttpRequest &req, const HttpRespon
     }
     User user;
     PhoenixConnection::Options options;
-    if (!m_authenticate(req, &user, &options)) return respond(req, responder, PhoenixErrors::longPollRefusal(403));
+    QByteArray userToken;
+    if (!m_authenticate(req, &user, &options, &userToken))
+        return respond(req, responder, PhoenixErrors::longPollRefusal(403));
     const QString token = newToken();
     session = new PhoenixLongPollSession(m_chat, m_hub, user, token, options, m_timing, this);
+    session->setToken(userToken); // a logout of it ends this session
     session->setRemoteAddress(req.remoteAddress);
     session->setUserAgent(QString::fromUtf8(req.header("user-agent")));
     if (CoreError e = session->start()) {

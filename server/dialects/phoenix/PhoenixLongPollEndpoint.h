@@ -22,9 +22,10 @@ class PhoenixLongPollEndpoint : public QObject
 {
     Q_OBJECT
 public:
-    // Resolves the user and serializer of a new session from its first GET;
-    // false refuses it ({"status":403}).
-    using Authenticator = std::function<bool(const HttpRequest &, User *, PhoenixConnection::Options *)>;
+    // Resolves the user, serializer and user token of a new session from its
+    // first GET; false refuses it ({"status":403}).
+    using Authenticator =
+        std::function<bool(const HttpRequest &, User *, PhoenixConnection::Options *, QByteArray *userToken)>;
 
     PhoenixLongPollEndpoint(ChatService *chat, PhoenixPresenceHub *hub, Authenticator authenticate,
                             const PhoenixLongPollSession::Timing &timing, const QStringList &corsOrigins,

@@ -52,6 +52,13 @@ HttpResponse PhoenixLongPollSession::jsonResponse(const QByteArray &body, const 
 void PhoenixLongPollSession::poll(const HttpResponder &responder, const QByteArray &allowOrigin)
 {
     if (m_ended) return responder.respond(jsonResponse(PhoenixLongPollCodec::statusResponse(410), allowOrigin));
+    if (m_endAfterFlush) {
+        answerHeld(204);
+        m_held = responder;
+        m_heldOrigin = allowOrigin;
+        flush();
+        return end(QStringLiteral("unauthorized"));
+    }
     m_expiry.start(TimerJitter::later(m_timing.expiryMs, 0.1));
     answerHeld(204); // a newer poll replaces an older one
     m_held = responder;
@@ -72,7 +79,8 @@ void PhoenixLongPollSession::poll(const HttpResponder &responder, const QByteArr
 void PhoenixLongPollSession::publish(const QByteArray &body, bool ndjson, const HttpResponder &responder,
                                      const QByteArray &allowOrigin)
 {
-    if (m_ended) return responder.respond(jsonResponse(PhoenixLongPollCodec::statusResponse(410), allowOrigin));
+    if (m_ended || m_endAfterFlush)
+        return responder.respond(jsonResponse(PhoenixLongPollCodec::statusResponse(410), allowOrigin));
     m_expiry.start(TimerJitter::later(m_timing.expiryMs, 0.1));
     const auto batch = PhoenixLongPollCodec::splitBatch(body, ndjson, 100, m_connection.codec().limits().maxFrameBytes);
     if (!batch.ok()) {
@@ -148,6 +156,23 @@ void PhoenixLongPollSession::closeTransport(int, const QString &reason)
 
 void PhoenixLongPollSession::disconnectWithReason(const QString &reason)
 {
+    end(reason);
+}
+
+void PhoenixLongPollSession::closeUnauthorized(AuthLoss why, const QString &reason)
+{
+    Q_UNUSED(why);
+    m_connection.pushUnauthorized(reason);
+    // Out of the core at once: nothing more is delivered or accepted. The phx_errors go
+    // to the held poll, or to the next one if the client is between polls; then the
+    // session ends (its next poll gets 410 and the reconnect the 403 of a bad token).
+    if (m_attached) {
+        m_attached = false;
+        m_chat->detachSession(this);
+    }
+    m_endAfterFlush = true;
+    if (m_held.hasResponded()) return; // the expiry timer ends it if no poll comes
+    flush();
     end(reason);
 }
 

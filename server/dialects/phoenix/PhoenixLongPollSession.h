@@ -36,6 +36,8 @@ public:
 
     void deliver(const ChatEventPtr &event) override;
     void disconnectWithReason(const QString &reason) override;
+    // phx_error on every joined topic to the waiting poll, then the session ends.
+    void closeUnauthorized(AuthLoss why, const QString &reason) override;
     qint64 sendQueueBytes() const override { return m_queueBytes; }
 
     static HttpResponse jsonResponse(const QByteArray &body, const QByteArray &allowOrigin);
@@ -58,6 +60,7 @@ private:
     quint64 m_pollSerial = 0;
     QTimer m_window;
     QTimer m_expiry;
+    bool m_endAfterFlush = false; // unauthorized: the next poll takes the queue, then the session ends
     bool m_attached = false;
     bool m_ended = false;
     bool m_flushScheduled = false;

@@ -50,3 +50,10 @@ void PhoenixWebSocketSession::closeTransport(int code, const QString &reason)
 {
     close(quint16(code), reason);
 }
+
+void PhoenixWebSocketSession::closeUnauthorized(AuthLoss why, const QString &reason)
+{
+    Q_UNUSED(why);
+    m_connection.pushUnauthorized(reason);
+    close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("unauthorized"));
+}

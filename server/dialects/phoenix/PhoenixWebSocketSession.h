@@ -15,6 +15,8 @@ public:
                             const PhoenixConnection::Options &options, const Limits &limits, QObject *parent = nullptr);
 
     void deliver(const ChatEventPtr &event) override;
+    // phx_error on every joined topic, then close 1008 "unauthorized".
+    void closeUnauthorized(AuthLoss why, const QString &reason) override;
 
 protected:
     void onTextFrame(const QString &text) override;

@@ -10,6 +10,8 @@ void RestAuthRoutes::install(Router &r)
           [this](const HttpRequest &req, const Router::Params &, HttpResponder res) { registerUser(req, res); });
     r.add("POST", v1 + "/auth/login",
           [this](const HttpRequest &req, const Router::Params &, HttpResponder res) { login(req, res); });
+    r.add("POST", v1 + "/auth/logout",
+          [this](const HttpRequest &req, const Router::Params &, HttpResponder res) { logout(req, res); });
 }
 
 QJsonObject RestAuthRoutes::authAnswer(const User &u) const
@@ -47,5 +49,13 @@ void RestAuthRoutes::login(const HttpRequest &req, const HttpResponder &res)
     if (CoreError e = chat()->checkRate(QStringLiteral("login:") + username.toLower(), 30)) return fail(res, e);
     chat()->login(username, password, context(), [this, res](const Result<User> &u) {
         res.respond(u.ok() ? HttpResponse::json(200, authAnswer(u.value)) : RestErrors::response(u.error));
+    });
+}
+
+// Revokes the presented token only: the user's other tokens and sessions stay.
+void RestAuthRoutes::logout(const HttpRequest &req, const HttpResponder &res)
+{
+    chat()->logout(presentedToken(req), context(), [res](const Result<User> &u) {
+        res.respond(u.ok() ? HttpResponse::noContent() : unauthorized(u.error));
     });
 }

@@ -2,7 +2,7 @@
 
 #include "RestRoutes.h"
 
-// Registration and login: the two routes that hand out tokens.
+// Registration and login, the two routes that hand out tokens, and logout, which revokes one.
 class RestAuthRoutes : public RestRoutes
 {
 public:
@@ -12,5 +12,6 @@ public:
 private:
     void registerUser(const HttpRequest &req, const HttpResponder &res);
     void login(const HttpRequest &req, const HttpResponder &res);
+    void logout(const HttpRequest &req, const HttpResponder &res);
     QJsonObject authAnswer(const User &u) const;
 };

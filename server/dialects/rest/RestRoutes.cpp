@@ -63,18 +63,22 @@ bool RestRoutes::stringField(const QJsonObject &o, const char *key, QString *out
 Router::Handler RestRoutes::authed(Authed handler) const
 {
     return [this, handler](const HttpRequest &req, const Router::Params &params, HttpResponder res) {
-        const QByteArray auth = req.header("authorization");
-        QByteArray token;
-        if (auth.size() > 7 && auth.left(7).toLower() == "bearer ")
-            token = auth.mid(7).trimmed();
-        else
-            token = req.bearerToken();
-        Result<User> u = m_chat->authenticate(token);
-        if (!u.ok()) {
-            HttpResponse r = RestErrors::response(u.error);
-            r.setHeader("WWW-Authenticate", "Bearer");
-            return res.respond(r);
-        }
+        Result<User> u = m_chat->authenticate(presentedToken(req));
+        if (!u.ok()) return res.respond(unauthorized(u.error));
         handler(req, params, res, u.value);
     };
+}
+
+QByteArray RestRoutes::presentedToken(const HttpRequest &req)
+{
+    const QByteArray auth = req.header("authorization");
+    if (auth.size() > 7 && auth.left(7).toLower() == "bearer ") return auth.mid(7).trimmed();
+    return req.bearerToken();
+}
+
+HttpResponse RestRoutes::unauthorized(const CoreError &e)
+{
+    HttpResponse r = RestErrors::response(e);
+    r.setHeader("WWW-Authenticate", "Bearer");
+    return r;
 }

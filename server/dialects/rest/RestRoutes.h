@@ -28,6 +28,10 @@ protected:
     using Authed = std::function<void(const HttpRequest &, const Router::Params &, HttpResponder, const User &)>;
     // Answers 401 (WWW-Authenticate: Bearer) unless the request carries a valid token.
     Router::Handler authed(Authed handler) const;
+    // The bearer token of a request (Authorization header, else the request's other token sources).
+    static QByteArray presentedToken(const HttpRequest &req);
+    // 401 with WWW-Authenticate: Bearer.
+    static HttpResponse unauthorized(const CoreError &e);
     // An empty body is {}; anything but a JSON object is answered with 400.
     static bool parseBody(const HttpRequest &req, QJsonObject *out, const HttpResponder &res);
     // Tells a missing field from one of the wrong type (422 either way).

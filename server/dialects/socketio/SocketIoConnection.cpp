@@ -260,6 +260,7 @@ void SocketIoConnection::onConnect(const SocketIoPacket &p)
     else
         s = new DefaultNamespaceSession(this, m_chat);
     s->setUser(auth.value);
+    s->setToken(token);
     s->setTransport(m_engine->transportName());
     s->setRemoteAddress(m_peer);
     s->setUserAgent(m_userAgent);

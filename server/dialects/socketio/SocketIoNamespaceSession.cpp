@@ -36,6 +36,14 @@ void SocketIoNamespaceSession::disconnectWithReason(const QString &reason)
     if (m_connection) m_connection->kick(this);
 }
 
+void SocketIoNamespaceSession::closeUnauthorized(AuthLoss why, const QString &reason)
+{
+    Q_UNUSED(why);
+    // The client cannot tell a kick from a logout by DISCONNECT alone: the error says why.
+    sendError(QString(), CoreError::unauthorized(reason), -1);
+    disconnectWithReason(reason);
+}
+
 void SocketIoNamespaceSession::goingAway()
 {
     // Shutdown closes the transport with 1001 instead, so that clients

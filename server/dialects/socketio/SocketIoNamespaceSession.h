@@ -34,6 +34,8 @@ public:
     void sendError(const QString &event, const CoreError &error, qint64 ackId, const QString &prefix = QString());
 
     void disconnectWithReason(const QString &reason) override;
+    // An `error` event {code: "unauthorized"} in the namespace's shape, then DISCONNECT.
+    void closeUnauthorized(AuthLoss why, const QString &reason) override;
     void goingAway() override;
     qint64 sendQueueBytes() const override;
 

@@ -21,6 +21,7 @@ void WorkspaceJsonDialect::install(Router &router, const DialectContext &ctx)
         const QByteArray token = req.queryValue(QStringLiteral("token")).toUtf8();
         const Result<User> u = chat->authenticate(token.isEmpty() ? req.bearerToken() : token);
         auto *session = new WorkspaceJsonSession(chat, socket, u.value, workspaceId, limits);
+        session->setToken(token.isEmpty() ? req.bearerToken() : token);
         chat->adoptSession(session); // not a child of chat: see adoptSession()
         if (!u.ok()) return session->refuse(u.error);
         // An unknown workspace looks the same as one the user is not in.

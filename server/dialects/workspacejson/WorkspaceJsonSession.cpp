@@ -60,6 +60,13 @@ void WorkspaceJsonSession::disconnectWithReason(const QString &reason)
                                             Timestamp::nowMs()));
 }
 
+void WorkspaceJsonSession::closeUnauthorized(AuthLoss why, const QString &reason)
+{
+    if (why == AuthLoss::AccountDisabled) return disconnectWithReason(reason);
+    closeWith(WorkspaceJsonErrors::protocol(QLatin1String(WorkspaceJsonCodec::InvalidToken), reason, m_workspaceId,
+                                            Timestamp::nowMs()));
+}
+
 void WorkspaceJsonSession::onOversizedFrame(qint64 size)
 {
     sendError(QLatin1String(WorkspaceJsonCodec::MessageTooLarge),

@@ -23,6 +23,8 @@ public:
     void deliver(const ChatEventPtr &event) override;
     // Admin kick or disabled account: an UNAUTHORIZED error event, then 4003.
     void disconnectWithReason(const QString &reason) override;
+    // Logout: INVALID_TOKEN, 4001, as a bad token at connect; disable: UNAUTHORIZED, 4003.
+    void closeUnauthorized(AuthLoss why, const QString &reason) override;
     // Ends the connection the seed's way: an error event, then the code's 4xxx close.
     void refuse(const CoreError &e);
 

@@ -129,6 +129,10 @@ test('auth and users', async () => {
   await expect(200, 'login', { body: { username: name, password: 'password123' } });
   await expect(200, 'login', { body: { username: `${name}@example.test`, password: 'password123' } });
   await expect(401, 'login', { body: { username: name, password: 'wrong-password' } });
+  // Logout revokes the token it presents: a second logout with it is a 401.
+  const spare = await expect(200, 'login', { body: { username: name, password: 'password123' } });
+  await expect(204, 'logout', { token: spare.body.access_token });
+  await expect(401, 'logout', { token: spare.body.access_token });
   await expect(422, 'login', { body: { password: 'password123' } });
   // At most 30 attempts per minute per username.
   let limited = null;
