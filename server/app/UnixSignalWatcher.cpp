@@ -16,7 +16,11 @@ UnixSignalWatcher::UnixSignalWatcher(QObject *parent) : QObject(parent)
     m_notifier = new QSocketNotifier(s_fds[1], QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, [this] {
         char sig = 0;
-        if (::read(s_fds[1], &sig, 1) == 1) Q_EMIT terminationRequested(sig);
+        if (::read(s_fds[1], &sig, 1) != 1) return;
+        if (sig == SIGHUP)
+            Q_EMIT hangup();
+        else
+            Q_EMIT terminationRequested(sig);
     });
     struct sigaction sa = {};
     sa.sa_handler = &UnixSignalWatcher::handler;
@@ -24,6 +28,7 @@ UnixSignalWatcher::UnixSignalWatcher(QObject *parent) : QObject(parent)
     sa.sa_flags = SA_RESTART;
     sigaction(SIGTERM, &sa, nullptr);
     sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGHUP, &sa, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 }
 
@@ -31,11 +36,12 @@ UnixSignalWatcher::~UnixSignalWatcher()
 {
     std::signal(SIGTERM, SIG_DFL);
     std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGHUP, SIG_DFL);
 }
 
 void UnixSignalWatcher::handler(int signal)
 {
-    ShutdownSignal::raise(); // before the loop hears of it: see ShutdownSignal
+    if (signal != SIGHUP) ShutdownSignal::raise(); // before the loop hears of it: see ShutdownSignal
     const char sig = char(signal);
     [[maybe_unused]] ssize_t n = ::write(s_fds[0], &sig, 1);
 }

@@ -4,7 +4,7 @@
 
 class QSocketNotifier;
 
-// Turns SIGTERM/SIGINT into a Qt signal through a self-pipe, since nothing
+// Turns SIGTERM/SIGINT (and SIGHUP) into a Qt signal through a self-pipe, since nothing
 // but async-signal-safe calls may run inside the handler.
 class UnixSignalWatcher : public QObject
 {
@@ -15,6 +15,7 @@ public:
 
 Q_SIGNALS:
     void terminationRequested(int signal);
+    void hangup(); // SIGHUP: reload what can be reloaded
 
 private:
     static void handler(int signal);

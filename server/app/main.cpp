@@ -52,6 +52,7 @@ int main(int argc, char **argv)
     UnixSignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &server,
                      [&server](int) { server.shutdown(); });
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::hangup, &server, [&server] { server.reloadCertificates(); });
     QObject::connect(&server, &Server::stopped, &app, [] { QCoreApplication::exit(0); });
     return app.exec();
 }
