@@ -24,6 +24,9 @@ function sio(nsp, token) {
   const s = io(`${server.tlsBase}${nsp}`, { forceNew: true, reconnection: false, ca: server.ca, auth: { token }, timeout: 5000 });
   s.events = [];
   s.onAny((name, ...args) => s.events.push({ name, args }));
+  // The engine starts on HTTPS long-polling; 'upgrade' proves it moved to wss.
+  s.firstTransport = s.io.engine.transport.name;
+  s.upgraded = new Promise((resolve) => s.io.engine.once('upgrade', (t) => resolve(t.name)));
   return s;
 }
 const connected = (s) => new Promise((resolve, reject) => { s.once('connect', resolve); s.once('connect_error', reject); });
@@ -38,8 +41,9 @@ function nextEvent(s, name, pred = () => true) {
   });
 }
 async function upgradedToWebSocket(s) {
-  if (s.io.engine.transport.name === 'websocket') return;
-  await new Promise((resolve) => s.io.engine.once('upgrade', resolve));
+  assert.equal(s.firstTransport, 'polling', 'starts with HTTPS long-polling');
+  assert.equal(await s.upgraded, 'websocket');
+  assert.equal(s.io.engine.transport.name, 'websocket');
 }
 
 test('Socket.IO "/" (seed 001): polling upgrades to websocket over TLS; messages flow', async () => {
@@ -47,7 +51,6 @@ test('Socket.IO "/" (seed 001): polling upgrades to websocket over TLS; messages
   const ch = await generalChannel(a.token);
   const sa = sio('', a.token), sb = sio('', b.token);
   await Promise.all([connected(sa), connected(sb)]);
-  assert.equal(sa.io.engine.transport.name, 'polling', 'starts with HTTPS long-polling');
   await Promise.all([upgradedToWebSocket(sa), upgradedToWebSocket(sb)]);
   assert.equal(sa.io.engine.transport.name, 'websocket');
   sa.emit('join_channel', { channelId: ch.id });

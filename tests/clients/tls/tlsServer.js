@@ -38,8 +38,11 @@ async function startTlsServer(options = {}) {
 
 // A fetch-like request over HTTPS trusting only the test certificate.
 function httpsFetch(ca, url, options = {}) {
+  const headers = { ...(options.headers || {}) };
+  const body = options.body === undefined || options.body === null ? null : Buffer.from(options.body);
+  if (body) headers['Content-Length'] = body.length; // the server wants a length, not chunks
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: options.method || 'GET', headers: options.headers || {}, ca, agent: false,
+    const req = https.request(url, { method: options.method || 'GET', headers, ca, agent: false,
       ALPNProtocols: ['http/1.1'] }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
@@ -52,7 +55,7 @@ function httpsFetch(ca, url, options = {}) {
     });
     req.on('error', reject);
     if (options.signal) options.signal.addEventListener('abort', () => { req.destroy(Object.assign(new Error('aborted'), { name: 'AbortError' })); });
-    if (options.body !== undefined && options.body !== null) req.write(options.body);
+    if (body) req.write(body);
     req.end();
   });
 }
