@@ -90,7 +90,7 @@ test('bad certificate or key files: one line on stderr, exit code 2', () => {
   }
 });
 
-test('the TLS flags work from the environment too', async () => {
+test('the TLS options work from the environment and from the config file too', async () => {
   const certs = makeCert();
   const { startServer, freePort } = require('../lib/server.js');
   const tlsPort = await freePort();
@@ -99,4 +99,14 @@ test('the TLS flags work from the environment too', async () => {
     const r = await httpsApi({ ca: certs.pem, tlsBase: `https://127.0.0.1:${tlsPort}` }, 'GET', '/healthz');
     assert.equal(r.status, 200);
   } finally { await s.stop(); }
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const filePort = await freePort();
+  const config = path.join(certs.dir, 'switchboard.conf');
+  fs.writeFileSync(config, `tls-listen = 127.0.0.1:${filePort}\ntls-cert = ${certs.cert}\ntls-key = ${certs.key}\n`);
+  const f = await startServer({ args: ['--config', config] });
+  try {
+    const r = await httpsApi({ ca: certs.pem, tlsBase: `https://127.0.0.1:${filePort}` }, 'GET', '/healthz');
+    assert.equal(r.status, 200);
+  } finally { await f.stop(); }
 });
