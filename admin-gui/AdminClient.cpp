@@ -88,9 +88,26 @@ void AdminClient::connectSocket()
         if (err.contains(QLatin1String("401")) || err.contains(QLatin1String("403"))) {
             m_refused = true;
             m_lastError = tr("Refused: the admin token was not accepted.");
-        } else {
+        } else if (m_lastError.isEmpty()) { // a certificate refusal said it better
             m_lastError = err;
         }
+    });
+
+    QString trustError;
+    if (!m_trust.apply(m_socket, &trustError)) {
+        // A setting the user must fix: retrying would fail the same way.
+        m_refused = true;
+        m_wantOpen = false;
+        setState(LinkState::Refused, trustError);
+        return;
+    }
+    connect(m_socket, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+        if (!m_socket) return;
+        QString why;
+        if (m_trust.accept(m_socket, errors, &why)) return;
+        // The same certificate would be refused again: no retries.
+        m_refused = !m_trust.pinnedSha256.isEmpty();
+        m_lastError = why;
     });
 
     QUrl url = m_url;

@@ -4,6 +4,7 @@
 #include "AdminResult.h"
 #include "AdminSnapshotAssembler.h"
 #include "ServerStats.h"
+#include "TlsTrust.h"
 #include "TrafficFilter.h"
 
 #include <QHash>
@@ -44,6 +45,9 @@ public:
     int reconnectIn() const;
 
     void open(const QUrl &url, const QString &token);
+    // For wss:// URLs: a CA file or a pinned certificate (used from the next open()).
+    void setTlsTrust(const TlsTrust &trust) { m_trust = trust; }
+    TlsTrust tlsTrust() const { return m_trust; }
     void close();
 
     // Sends a command with a fresh id and returns the id; commandFinished()
@@ -86,6 +90,7 @@ private:
 
     QUrl m_url;
     QString m_token;
+    TlsTrust m_trust;
     LinkState m_state = LinkState::Disconnected;
     QString m_detail;
     QString m_lastError;

@@ -14,12 +14,16 @@ namespace {
 const char *keyUrl = "connection/url";
 const char *keyToken = "connection/token";
 const char *keyRemember = "connection/rememberToken";
+const char *keyCaFile = "connection/caFile";
+const char *keyPin = "connection/pinnedSha256";
 }
 
 ConnectDialog::ConnectDialog(QWidget *parent)
     : QDialog(parent)
     , m_url(new QLineEdit(this))
     , m_token(new QLineEdit(this))
+    , m_caFile(new QLineEdit(this))
+    , m_pin(new QLineEdit(this))
     , m_remember(new QCheckBox(tr("Remember token on this computer"), this))
 {
     setObjectName(QStringLiteral("connectDialog"));
@@ -32,6 +36,10 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_token->setEchoMode(QLineEdit::Password);
     m_token->setPlaceholderText(tr("the server's --admin-token"));
     m_remember->setObjectName(QStringLiteral("rememberToken"));
+    m_caFile->setObjectName(QStringLiteral("caFileEdit"));
+    m_caFile->setPlaceholderText(tr("wss:// only: PEM file of a private CA (optional)"));
+    m_pin->setObjectName(QStringLiteral("pinEdit"));
+    m_pin->setPlaceholderText(tr("wss:// only: SHA-256 of the server certificate (optional)"));
 
     auto *intro = new QLabel(tr("The admin feed is served at /admin/ws on every listener of the server. "
                                 "It is off unless the server was started with --admin-token."),
@@ -42,6 +50,8 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     form->addRow(tr("Feed &URL:"), m_url);
     form->addRow(tr("Admin &token:"), m_token);
     form->addRow(QString(), m_remember);
+    form->addRow(tr("Trusted &CA file:"), m_caFile);
+    form->addRow(tr("&Pinned certificate:"), m_pin);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     m_connect = buttons->addButton(tr("&Connect"), QDialogButtonBox::AcceptRole);
@@ -62,9 +72,11 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_url->setText(savedUrl());
     m_remember->setChecked(settings.value(QLatin1String(keyRemember), false).toBool());
     m_token->setText(savedToken());
+    setTlsTrust(savedTlsTrust());
 
     connect(m_url, &QLineEdit::textChanged, this, &ConnectDialog::updateButtons);
     connect(m_token, &QLineEdit::textChanged, this, &ConnectDialog::updateButtons);
+    connect(m_pin, &QLineEdit::textChanged, this, &ConnectDialog::updateButtons);
     updateButtons();
     resize(480, sizeHint().height());
 }
@@ -98,7 +110,8 @@ void ConnectDialog::updateButtons()
 {
     const QUrl u = url();
     const bool urlOk = u.isValid() && (u.scheme() == QLatin1String("ws") || u.scheme() == QLatin1String("wss"));
-    m_connect->setEnabled(urlOk && !m_token->text().isEmpty());
+    const bool pinOk = m_pin->text().trimmed().isEmpty() || !TlsTrust::normalizedPin(m_pin->text()).isEmpty();
+    m_connect->setEnabled(urlOk && pinOk && !m_token->text().isEmpty());
 }
 
 void ConnectDialog::save() const
@@ -106,6 +119,8 @@ void ConnectDialog::save() const
     QSettings settings;
     settings.setValue(QLatin1String(keyUrl), m_url->text().trimmed());
     settings.setValue(QLatin1String(keyRemember), m_remember->isChecked());
+    settings.setValue(QLatin1String(keyCaFile), m_caFile->text().trimmed());
+    settings.setValue(QLatin1String(keyPin), m_pin->text().trimmed());
     if (m_remember->isChecked())
         settings.setValue(QLatin1String(keyToken), m_token->text());
     else
@@ -120,4 +135,27 @@ QString ConnectDialog::savedUrl()
 QString ConnectDialog::savedToken()
 {
     return QSettings().value(QLatin1String(keyToken)).toString();
+}
+
+TlsTrust ConnectDialog::tlsTrust() const
+{
+    TlsTrust t;
+    t.caFile = m_caFile->text().trimmed();
+    t.pinnedSha256 = m_pin->text().trimmed();
+    return t;
+}
+
+void ConnectDialog::setTlsTrust(const TlsTrust &trust)
+{
+    m_caFile->setText(trust.caFile);
+    m_pin->setText(trust.pinnedSha256);
+}
+
+TlsTrust ConnectDialog::savedTlsTrust()
+{
+    QSettings settings;
+    TlsTrust t;
+    t.caFile = settings.value(QLatin1String(keyCaFile)).toString();
+    t.pinnedSha256 = settings.value(QLatin1String(keyPin)).toString();
+    return t;
 }

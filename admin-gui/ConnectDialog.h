@@ -1,5 +1,7 @@
 #pragma once
 
+#include "TlsTrust.h"
+
 #include <QDialog>
 #include <QUrl>
 
@@ -7,7 +9,8 @@ class QCheckBox;
 class QLineEdit;
 class QPushButton;
 
-// Asks for the feed URL and the admin token. Both are remembered with
+// Asks for the feed URL, the admin token and, for wss://, how to trust the
+// server (CA file or pinned SHA-256 fingerprint). All are remembered with
 // QSettings; the token only when the user ticks "Remember token".
 class ConnectDialog : public QDialog
 {
@@ -20,6 +23,8 @@ public:
     QUrl url() const;
     QString token() const;
     bool rememberToken() const;
+    TlsTrust tlsTrust() const;
+    void setTlsTrust(const TlsTrust &trust);
 
     void setUrl(const QString &url);
     void setToken(const QString &token);
@@ -30,12 +35,15 @@ public:
     // What was remembered last time, for connecting without asking.
     static QString savedUrl();
     static QString savedToken();
+    static TlsTrust savedTlsTrust();
 
 private:
     void updateButtons();
 
     QLineEdit *m_url;
     QLineEdit *m_token;
+    QLineEdit *m_caFile;
+    QLineEdit *m_pin;
     QCheckBox *m_remember;
     QPushButton *m_connect;
 };

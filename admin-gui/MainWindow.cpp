@@ -146,6 +146,7 @@ bool MainWindow::showConnectDialog()
 {
     ConnectDialog dialog(this);
     if (dialog.exec() != QDialog::Accepted) return false;
+    m_client->setTlsTrust(dialog.tlsTrust());
     openFeed(dialog.url(), dialog.token());
     return true;
 }

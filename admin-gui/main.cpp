@@ -51,7 +51,16 @@ int main(int argc, char *argv[])
     const QCommandLineOption sizeOption(QStringLiteral("size"),
                                         QApplication::translate("main", "Window size, WIDTHxHEIGHT."),
                                         QStringLiteral("size"));
-    parser.addOptions({urlOption, tokenOption, tabOption, shotsOption, delayOption, sizeOption});
+    const QCommandLineOption caOption(QStringLiteral("ca-file"),
+                                      QApplication::translate("main",
+                                                              "For wss://: trust the CA certificates in FILE (PEM)."),
+                                      QStringLiteral("file"));
+    const QCommandLineOption pinOption(QStringLiteral("pin-sha256"),
+                                       QApplication::translate("main",
+                                                               "For wss://: accept only the server certificate with "
+                                                               "this SHA-256 fingerprint."),
+                                       QStringLiteral("hex"));
+    parser.addOptions({urlOption, tokenOption, tabOption, shotsOption, delayOption, sizeOption, caOption, pinOption});
     parser.process(app);
 
     MainWindow window;
@@ -63,6 +72,12 @@ int main(int argc, char *argv[])
     if (tab >= 0) window.tabs()->setCurrentIndex(tab);
     window.show();
 
+    TlsTrust trust = ConnectDialog::savedTlsTrust();
+    if (parser.isSet(caOption) || parser.isSet(pinOption)) {
+        trust.caFile = parser.value(caOption);
+        trust.pinnedSha256 = parser.value(pinOption);
+    }
+    window.client()->setTlsTrust(trust);
     QString token = parser.value(tokenOption);
     if (token.isEmpty()) token = qEnvironmentVariable("SWITCHBOARD_ADMIN_TOKEN");
     if (!token.isEmpty()) {

@@ -42,6 +42,10 @@ QStringList ConfigReloader::restartOnlyChanges(const ServerConfig &next) const
 bool ConfigReloader::reload()
 {
     if (m_notifier) m_notifier->reloading();
+    // The certificate files are read again whatever the configuration says: a
+    // renewed certificate must not wait for a config change (the old one stays
+    // when the new files do not load).
+    m_server->reloadCertificates();
     ServerConfig next;
     QString error;
     if (!next.parse(m_arguments, &error)) {

@@ -24,9 +24,8 @@ public:
     const ServerConfig &current() const { return m_current; }
 
 Q_SIGNALS:
-    // TLS HOOK: emitted after a new configuration was accepted and applied.
-    // The TLS listener connects here to load its certificate and key again
-    // (--tls-cert / --tls-key); see docs/operations.md "Reload".
+    // Emitted after a new configuration was accepted and applied (the TLS
+    // certificate is reloaded at the start of every reload, see reload()).
     void reloaded(const ServerConfig &config);
 
 private:

@@ -6,6 +6,7 @@
 #include "transport/WebSocketSession.h"
 #include "dialects/flatjson/FlatJsonDialect.h"
 #include "http/HttpServer.h"
+#include "net/TlsContext.h"
 #include "core/LoopLagProbe.h"
 #include "MemoryReturner.h"
 #include "dialects/phoenix/PhoenixDialect.h"
@@ -51,13 +52,24 @@ bool Server::start(QString *error)
     installDialects();
 
     if (!m_http->listen(m_config.listen, error)) return false;
+    if (!m_config.tlsListen.isEmpty()) {
+        m_tls = new TlsContext(m_config.tlsCert, m_config.tlsKey, this);
+        if (!m_tls->load(error) || !m_http->listenTls(m_config.tlsListen, m_tls, error)) {
+            m_http->stopListening();
+            return false;
+        }
+    }
     // After listen: a failed start prints its one error line and nothing else. No
     // request can arrive in between: the event loop has not run yet.
     m_admin = AdminFeed::install(m_http->router(), m_chat, m_config.adminToken, this);
     m_ready = true;
     QStringList where;
-    for (int i = 0; i < m_config.listen.size(); ++i)
-        where << QStringLiteral("%1:%2").arg(m_config.listen[i].first.toString()).arg(m_http->serverPorts().value(i));
+    const auto addresses = m_config.listen + m_config.tlsListen;
+    for (int i = 0; i < addresses.size(); ++i)
+        where
+            << QStringLiteral("%1%2:%3")
+                   .arg(i < m_config.listen.size() ? QString() : QStringLiteral("tls "), addresses[i].first.toString())
+                   .arg(m_http->serverPorts().value(i));
     qCInfo(lcServer).noquote() << "listening on" << where.join(QStringLiteral(", ")) << "database"
                                << m_store->driverName() << "data dir" << m_config.dataDir;
     return true;
@@ -84,6 +96,18 @@ void Server::installDialects()
 QList<quint16> Server::ports() const
 {
     return m_http ? m_http->serverPorts() : QList<quint16>();
+}
+
+bool Server::reloadCertificates()
+{
+    if (!m_tls) return true;
+    QString error;
+    if (!m_tls->reloadCertificates(&error)) {
+        qCWarning(lcServer).noquote() << "TLS certificate not reloaded, the old one stays:" << error;
+        return false;
+    }
+    qCInfo(lcServer).noquote() << "TLS certificate reloaded, SHA-256" << m_tls->fingerprint();
+    return true;
 }
 
 void Server::shutdown()

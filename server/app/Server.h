@@ -11,6 +11,7 @@ class ChatService;
 class HttpServer;
 class RestApi;
 class Store;
+class TlsContext;
 
 // Wires the parts: storage, the chat core, the HTTP front, the REST API and
 // every dialect. start() either brings everything up or leaves nothing running.
@@ -26,6 +27,9 @@ public:
     void shutdown();
     bool isReady() const { return m_ready; }
     QList<quint16> ports() const;
+    // SIGHUP: reads --tls-cert/--tls-key again; on failure the old certificate
+    // stays and the reason is logged. True when there is no TLS.
+    bool reloadCertificates();
     ChatService *chat() const { return m_chat; }
 
 Q_SIGNALS:
@@ -38,6 +42,7 @@ private:
     Store *m_store = nullptr;
     ChatService *m_chat = nullptr;
     HttpServer *m_http = nullptr;
+    TlsContext *m_tls = nullptr;
     RestApi *m_rest = nullptr;
     AdminFeed *m_admin = nullptr;
     bool m_ready = false;

@@ -27,6 +27,9 @@ const QList<Option> &options()
     static const QList<Option> list{
         {"config", "FILE", "Read options from FILE (INI: key = value).", false},
         {"listen", "HOST:PORT", "Listen on HOST:PORT (repeatable; default 127.0.0.1:8000).", true},
+        {"tls-listen", "HOST:PORT", "Serve TLS on HOST:PORT (repeatable; needs --tls-cert and --tls-key).", true},
+        {"tls-cert", "FILE", "PEM certificate (chain) for --tls-listen; reloaded on SIGHUP.", false},
+        {"tls-key", "FILE", "PEM private key (unencrypted) for --tls-cert; reloaded on SIGHUP.", false},
         {"data-dir", "DIR", "Database file, uploads and generated secrets.", false},
         {"database", "URL", "sqlite: (default, in the data dir), sqlite:/path or postgres://user:pass@host:port/db.",
          false},
@@ -210,6 +213,21 @@ bool ServerConfig::parse(const QStringList &arguments, QString *error)
         listen.append(a);
     }
     if (listen.isEmpty()) listen.append({QHostAddress(QHostAddress::LocalHost), 8000});
+    tlsListen.clear();
+    for (const QString &l : values.value(QStringLiteral("tls-listen"))) {
+        QPair<QHostAddress, quint16> a;
+        if (!parseListen(l.trimmed(), &a)) {
+            *error = QStringLiteral("bad --tls-listen value '%1' (expected HOST:PORT)").arg(l);
+            return false;
+        }
+        tlsListen.append(a);
+    }
+    tlsCert = value("tls-cert");
+    tlsKey = value("tls-key");
+    if (!tlsListen.isEmpty() && (tlsCert.isEmpty() || tlsKey.isEmpty())) {
+        *error = QStringLiteral("--tls-listen needs --tls-cert and --tls-key");
+        return false;
+    }
 
     dataDir = value("data-dir");
     if (dataDir.isEmpty()) dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);

@@ -17,6 +17,9 @@ class ServerConfig
 {
 public:
     QList<QPair<QHostAddress, quint16>> listen;
+    QList<QPair<QHostAddress, quint16>> tlsListen;
+    QString tlsCert; // PEM files, read by TlsContext
+    QString tlsKey;
     QString dataDir;
     QString database;
     QByteArray jwtSecret;

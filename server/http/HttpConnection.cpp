@@ -3,6 +3,7 @@
 #include "HttpRequestParser.h"
 #include "HttpServer.h"
 
+#include <QSslSocket>
 #include <QTcpSocket>
 
 #include <sys/socket.h>
@@ -166,6 +167,13 @@ void HttpConnection::closeAfterResponse()
     m_socket->skip(m_socket->bytesAvailable());
     // Half-close once the response is out, then drain until the peer closes
     // (or LingerMs): the peer reads the response instead of a reset.
+    if (auto *tls = qobject_cast<QSslSocket *>(m_socket)) {
+        // A raw half-close would cut the TLS stream (no close_notify, maybe
+        // unsent records): TLS closes once everything is written.
+        tls->disconnectFromHost();
+        m_timeout.start(LingerMs);
+        return;
+    }
     auto halfClose = [this] {
         if (m_socket && m_socket->bytesToWrite() == 0 && m_socket->state() == QAbstractSocket::ConnectedState)
             ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);

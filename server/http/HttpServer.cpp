@@ -7,7 +7,11 @@
 #include "net/WebSocketConnection.h"
 #include "WebSocketHandshake.h"
 
+#include "net/TlsContext.h"
+
 #include <QLoggingCategory>
+#include <QSslServer>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 
@@ -22,21 +26,41 @@ HttpServer::~HttpServer() = default;
 
 bool HttpServer::listen(const QList<QPair<QHostAddress, quint16>> &addresses, QString *error)
 {
+    for (const auto &a : addresses)
+        if (!listenOn(new QTcpServer(this), a.first, a.second, error)) return false;
+    return true;
+}
+
+bool HttpServer::listenTls(const QList<QPair<QHostAddress, quint16>> &addresses, TlsContext *tls, QString *error)
+{
     for (const auto &a : addresses) {
-        auto *server = new QTcpServer(this);
-        server->setListenBacklogSize(4096);
-        if (!server->listen(a.first, a.second)) {
-            *error = QStringLiteral("cannot listen on %1:%2: %3")
-                         .arg(a.first.toString())
-                         .arg(a.second)
-                         .arg(server->errorString());
-            delete server;
-            stopListening();
-            return false;
-        }
-        connect(server, &QTcpServer::newConnection, this, [this, server] { onNewTcpConnection(server); });
-        m_servers.append(server);
+        auto *server = new QSslServer(this);
+        server->setSslConfiguration(tls->configuration());
+        server->setHandshakeTimeout(m_limits.tlsHandshakeTimeoutMs);
+        connect(tls, &TlsContext::configurationChanged, server,
+                [server, tls] { server->setSslConfiguration(tls->configuration()); });
+        if (!listenOn(server, a.first, a.second, error)) return false;
     }
+    return true;
+}
+
+bool HttpServer::listenOn(QTcpServer *server, const QHostAddress &address, quint16 port, QString *error)
+{
+    server->setListenBacklogSize(4096);
+    if (!server->listen(address, port)) {
+        *error =
+            QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(server->errorString());
+        delete server;
+        stopListening();
+        return false;
+    }
+    // A QSslServer offers a connection once its handshake is done; a failed or
+    // stalled handshake (plain HTTP on the TLS port) never reaches us.
+    if (qobject_cast<QSslServer *>(server))
+        connect(server, &QTcpServer::pendingConnectionAvailable, this, [this, server] { onNewTcpConnection(server); });
+    else
+        connect(server, &QTcpServer::newConnection, this, [this, server] { onNewTcpConnection(server); });
+    m_servers.append(server);
     return true;
 }
 
@@ -127,25 +151,34 @@ bool HttpServer::handleUpgrade(QTcpSocket *socket, const HttpRequest &req)
     if (route->check)
         if (std::optional<HttpResponse> refusal = route->check(req, params)) return refuse(*refusal);
 
-    // Take the descriptor over from QTcpSocket: a duplicate survives the
-    // QTcpSocket, which unregisters its notifiers and closes its own copy.
-    const int fd = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
-    if (fd < 0) {
-        qCWarning(lcHttp) << "cannot take over an upgraded socket:" << qt_error_string(errno);
-        socket->abort();
-        socket->deleteLater();
-        return true;
-    }
-    const QByteArray early = socket->readAll(); // frames sent right behind the head
+    // The per-address count moves from the HTTP socket to the WebSocket.
     const QVariant counted = socket->property("sb_countedPeer");
     socket->setProperty("sb_countedPeer", QVariant());
-    socket->abort();
-    socket->deleteLater();
     // phoenix.js sends its authToken as a subprotocol next to "phoenix".
     static const QByteArrayList subprotocols{"phoenix"};
-    auto *ws = new WebSocketConnection(fd, req.remoteAddress, req.remotePort, early,
-                                       WebSocketHandshake::response(req, subprotocols),
-                                       m_limits.maxWebSocketMessageBytes);
+    const QByteArray response = WebSocketHandshake::response(req, subprotocols);
+    WebSocketConnection *ws = nullptr;
+    if (auto *tls = qobject_cast<QSslSocket *>(socket)) {
+        // The TLS session lives in the socket: it stays and carries the frames.
+        disconnect(socket, nullptr, nullptr, nullptr);
+        ws = new WebSocketConnection(tls, req.remoteAddress, req.remotePort, socket->readAll(), response,
+                                     m_limits.maxWebSocketMessageBytes);
+    } else {
+        // Take the descriptor over from QTcpSocket: a duplicate survives the
+        // QTcpSocket, which unregisters its notifiers and closes its own copy.
+        const int fd = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
+        if (fd < 0) {
+            qCWarning(lcHttp) << "cannot take over an upgraded socket:" << qt_error_string(errno);
+            socket->abort();
+            socket->deleteLater();
+            return true;
+        }
+        const QByteArray early = socket->readAll(); // frames sent right behind the head
+        socket->abort();
+        socket->deleteLater();
+        ws = new WebSocketConnection(fd, req.remoteAddress, req.remotePort, early, response,
+                                     m_limits.maxWebSocketMessageBytes);
+    }
     ws->setUserAgent(req.header("user-agent"));
     if (counted.isValid())
         connect(ws, &QObject::destroyed, this, [this, address = counted.toString()] { releaseAddress(address); });

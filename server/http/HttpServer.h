@@ -10,6 +10,7 @@
 
 class QTcpServer;
 class QTcpSocket;
+class TlsContext;
 class WebSocketConnection;
 
 // The listeners: plain HTTP (REST, long-polling) and WebSocket upgrades on the
@@ -29,6 +30,7 @@ public:
         int idleTimeoutMs = 60000;                     // keep-alive
         int maxConnectionsPerIp = 0;                   // TCP connections, HTTP and WebSocket; 0: off
         qint64 maxWebSocketMessageBytes = 1024 * 1024; // until the session sets its own
+        int tlsHandshakeTimeoutMs = 10000;             // a stalled handshake holds a socket
     };
 
     explicit HttpServer(QObject *parent = nullptr);
@@ -39,6 +41,9 @@ public:
 
     // "host:port" entries; on failure nothing stays listening.
     bool listen(const QList<QPair<QHostAddress, quint16>> &addresses, QString *error);
+    // The same over TLS with tls's certificate (followed when it is reloaded):
+    // one TLS session per connection, kept across a WebSocket upgrade.
+    bool listenTls(const QList<QPair<QHostAddress, quint16>> &addresses, TlsContext *tls, QString *error);
     QList<quint16> serverPorts() const;
     void stopListening();
 
@@ -54,6 +59,7 @@ public:
 private:
     void onNewTcpConnection(QTcpServer *server);
     void releaseAddress(const QString &address);
+    bool listenOn(QTcpServer *server, const QHostAddress &address, quint16 port, QString *error);
 
     Router m_router;
     Limits m_limits;

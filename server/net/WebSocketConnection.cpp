@@ -4,6 +4,7 @@
 
 #include <QPointer>
 #include <QSocketNotifier>
+#include <QSslSocket>
 #include <QTimer>
 
 #include <cerrno>
@@ -27,6 +28,33 @@ WebSocketConnection::WebSocketConnection(int fd, const QHostAddress &peer, quint
 {
     m_readNotifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
     connect(m_readNotifier, &QSocketNotifier::activated, this, &WebSocketConnection::onReadable);
+    start(input, output);
+}
+
+WebSocketConnection::WebSocketConnection(QSslSocket *stream, const QHostAddress &peer, quint16 peerPort,
+                                         const QByteArray &input, const QByteArray &output, qint64 maxMessageBytes,
+                                         QObject *parent)
+    : QObject(parent)
+    , m_fd(-1)
+    , m_stream(stream)
+    , m_peer(peer)
+    , m_peerPort(peerPort)
+    , m_parser(maxMessageBytes)
+{
+    stream->setParent(this);
+    connect(stream, &QTcpSocket::readyRead, this, &WebSocketConnection::onReadable);
+    connect(stream, &QTcpSocket::disconnected, this, [this] {
+        if (m_state == QAbstractSocket::ConnectedState)
+            m_closeCode = QWebSocketProtocol::CloseCodeAbnormalDisconnection;
+        m_out = QByteArray();
+        m_outPos = 0;
+        finish();
+    });
+    start(input, output);
+}
+
+void WebSocketConnection::start(const QByteArray &input, const QByteArray &output)
+{
     if (!output.isEmpty()) {
         m_out = output;
         scheduleFlush();
@@ -48,6 +76,7 @@ WebSocketConnection::~WebSocketConnection()
     if (m_flushQueued) WebSocketFlushQueue::instance()->remove(this);
     delete m_readNotifier;
     delete m_writeNotifier;
+    if (m_stream) m_stream->disconnect(this); // it is our child and dies with us
     if (m_fd >= 0) ::close(m_fd);
 }
 
@@ -62,6 +91,7 @@ void WebSocketConnection::onReadable()
 {
     // One buffer for all connections of the thread: an idle socket holds no read buffer.
     static thread_local QByteArray scratch(ReadChunk, Qt::Uninitialized);
+    if (m_stream) return readStream();
     QPointer<WebSocketConnection> self(this);
     for (int i = 0; i < MaxReadsPerEvent && self && m_fd >= 0; ++i) {
         const ssize_t n = ::recv(m_fd, scratch.data(), ReadChunk, 0);
@@ -79,6 +109,18 @@ void WebSocketConnection::onReadable()
         m_outPos = 0;
         finish();
         return;
+    }
+}
+
+void WebSocketConnection::readStream()
+{
+    static thread_local QByteArray scratch(ReadChunk, Qt::Uninitialized);
+    QPointer<WebSocketConnection> self(this);
+    // The socket decrypted all of it already; take it in chunks.
+    while (self && m_stream && m_stream->bytesAvailable() > 0) {
+        const qint64 n = m_stream->read(scratch.data(), ReadChunk);
+        if (n <= 0) return;
+        consume(scratch.constData(), n);
     }
 }
 
@@ -149,10 +191,17 @@ bool WebSocketConnection::handleMessage(WebSocketFrameParser::Message &&m)
 
 void WebSocketConnection::setSendBufferSize(int bytes)
 {
+    if (m_stream) m_stream->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, bytes);
     if (m_fd >= 0) ::setsockopt(m_fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes);
 }
 
 // ---- output -----------------------------------------------------------------------
+
+qint64 WebSocketConnection::bytesToWrite() const
+{
+    // Over TLS: also what waits to be encrypted, and the records the kernel has not taken.
+    return m_out.size() - m_outPos + (m_stream ? m_stream->bytesToWrite() + m_stream->encryptedBytesToWrite() : 0);
+}
 
 qint64 WebSocketConnection::sendTextMessage(const QString &text)
 {
@@ -217,8 +266,18 @@ void WebSocketConnection::scheduleFlush()
     WebSocketFlushQueue::instance()->add(this);
 }
 
+void WebSocketConnection::flushStream()
+{
+    if (m_outPos < m_out.size()) m_stream->write(m_out.constData() + m_outPos, m_out.size() - m_outPos);
+    m_out = QByteArray();
+    m_outPos = 0;
+    // The socket sends what it buffered before it closes (finish()).
+    if (m_finishAfterFlush) finish();
+}
+
 void WebSocketConnection::flush()
 {
+    if (m_stream) return flushStream();
     if (m_fd < 0) return;
     while (m_outPos < m_out.size()) {
         const ssize_t n = ::send(m_fd, m_out.constData() + m_outPos, size_t(m_out.size() - m_outPos), MSG_NOSIGNAL);
@@ -307,7 +366,11 @@ void WebSocketConnection::close(quint16 code, const QString &reason)
 
 void WebSocketConnection::abort()
 {
-    if (m_fd < 0) return;
+    if (!isLive()) return;
+    if (m_stream) {
+        m_stream->disconnect(this);
+        m_stream->abort(); // finish() then finds it closed and deletes it
+    }
     if (m_state == QAbstractSocket::ConnectedState) m_closeCode = QWebSocketProtocol::CloseCodeAbnormalDisconnection;
     m_out = QByteArray();
     m_outPos = 0;
@@ -316,7 +379,7 @@ void WebSocketConnection::abort()
 
 void WebSocketConnection::finish()
 {
-    if (m_fd < 0) return;
+    if (!isLive()) return;
     // Unregister from the dispatcher before the descriptor number can be reused;
     // delete later, since we may be inside the notifier's own activated().
     for (QSocketNotifier *n : {m_readNotifier, m_writeNotifier}) {
@@ -327,7 +390,20 @@ void WebSocketConnection::finish()
     m_readNotifier = nullptr;
     m_writeNotifier = nullptr;
     if (m_closeTimer) m_closeTimer->stop();
-    ::close(m_fd);
+    if (m_stream) {
+        // Let the socket send what it holds and its close_notify, then go; a
+        // peer that does not read gets cut after closeTimeoutMs.
+        QSslSocket *stream = m_stream;
+        m_stream = nullptr;
+        stream->disconnect(this);
+        stream->setParent(nullptr);
+        connect(stream, &QTcpSocket::disconnected, stream, &QObject::deleteLater);
+        QTimer::singleShot(closeTimeoutMs, stream, &QTcpSocket::abort);
+        stream->disconnectFromHost();
+        if (stream->state() == QAbstractSocket::UnconnectedState) stream->deleteLater();
+    } else {
+        ::close(m_fd);
+    }
     m_fd = -1;
     m_state = QAbstractSocket::UnconnectedState;
     m_in = QByteArray();

@@ -9,6 +9,7 @@
 #include <QWebSocketProtocol>
 
 class QSocketNotifier;
+class QSslSocket;
 class QTimer;
 
 // One server-side WebSocket on a raw, non-blocking TCP descriptor, after the
@@ -29,6 +30,10 @@ public:
     // `output` is written first (the 101 response).
     WebSocketConnection(int fd, const QHostAddress &peer, quint16 peerPort, const QByteArray &input,
                         const QByteArray &output, qint64 maxMessageBytes, QObject *parent = nullptr);
+    // Over TLS: the socket keeps the session of the HTTP stage and does the
+    // records; frames go through it instead of the descriptor. Takes ownership.
+    WebSocketConnection(QSslSocket *stream, const QHostAddress &peer, quint16 peerPort, const QByteArray &input,
+                        const QByteArray &output, qint64 maxMessageBytes, QObject *parent = nullptr);
     ~WebSocketConnection() override;
 
     QAbstractSocket::SocketState state() const { return m_state; }
@@ -43,7 +48,7 @@ public:
     void setSendBufferSize(int bytes);
 
     // Bytes queued and not yet taken by the kernel.
-    qint64 bytesToWrite() const { return m_out.size() - m_outPos; }
+    qint64 bytesToWrite() const;
 
     qint64 sendTextMessage(const QString &text);
     // Text that is already UTF-8: the fan-out path, no conversion.
@@ -86,8 +91,13 @@ private:
     void setWriteInterest(bool on);
     void sendClose(quint16 code, const QString &reason);
     void finish(); // closes the descriptor and reports disconnected() from the loop
+    bool isLive() const { return m_fd >= 0 || m_stream; }
+    void start(const QByteArray &input, const QByteArray &output);
+    void readStream();
+    void flushStream();
 
     int m_fd;
+    QSslSocket *m_stream = nullptr; // instead of m_fd for TLS
     QAbstractSocket::SocketState m_state = QAbstractSocket::ConnectedState;
     QHostAddress m_peer;
     quint16 m_peerPort;

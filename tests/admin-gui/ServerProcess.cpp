@@ -40,6 +40,7 @@ bool ServerProcess::start(const QString &adminToken, QString *error)
         QStringLiteral("true"),
     };
     if (!adminToken.isEmpty()) args << QStringLiteral("--admin-token") << adminToken;
+    args << m_extraArgs;
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     if (!m_logging) {
         QObject::connect(&m_process, &QProcess::readyRead, [this] { m_log += m_process.readAll(); });

@@ -15,6 +15,8 @@ public:
 
     ~ServerProcess();
     bool start(const QString &adminToken, QString *error);
+    // Flags added to the next start() (e.g. --tls-listen).
+    void setExtraArguments(const QStringList &args) { m_extraArgs = args; }
     void stop();
     bool isRunning() const { return m_process.state() == QProcess::Running; }
     quint16 port() const { return m_port; }
@@ -33,5 +35,6 @@ private:
     QTemporaryDir m_dataDir;
     quint16 m_port = 0;
     QByteArray m_log;
+    QStringList m_extraArgs;
     bool m_logging = false;
 };
