@@ -71,6 +71,7 @@ void Server::installDialects()
     ctx.pingIntervalMs = m_config.pingIntervalMs;
     ctx.pingTimeoutMs = m_config.pingTimeoutMs;
     ctx.corsOrigins = m_config.corsOrigins;
+    m_http->router().setOriginPolicy(OriginPolicy(m_config.corsOrigins));
     ctx.uploadDir = QDir(m_config.dataDir).filePath(QStringLiteral("uploads"));
     FlatJsonDialect::install(m_http->router(), ctx);
     SocketIoDialect::install(m_http->router(), ctx);

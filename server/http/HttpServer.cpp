@@ -85,6 +85,11 @@ bool HttpServer::handleUpgrade(QTcpSocket *socket, const HttpRequest &req)
     if (std::optional<HttpResponse> invalid = WebSocketHandshake::check(req)) return refuse(*invalid);
     if (route->check)
         if (std::optional<HttpResponse> refusal = route->check(req, params)) return refuse(*refusal);
+    // Every upgrade, whichever dialect: the token cookie comes only from allowed origins.
+    if (m_router.originPolicy().refusesCookie(req.header("origin"), req.header("host"), req.header("cookie")))
+        return refuse(
+            HttpResponse::error(403, QStringLiteral("origin_not_allowed"),
+                                QStringLiteral("this origin may not open a WebSocket with the token cookie")));
 
     // Take the descriptor over from QTcpSocket: a duplicate survives the
     // QTcpSocket, which unregisters its notifiers and closes its own copy.

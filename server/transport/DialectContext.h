@@ -16,6 +16,6 @@ struct DialectContext
     int heartbeatTimeoutMs = 60000; // Phoenix heartbeat / workspace JSON ping timeout
     int pingIntervalMs = 25000;     // Engine.IO
     int pingTimeoutMs = 20000;      // Engine.IO
-    QStringList corsOrigins;        // empty: any origin (CORS for polling)
+    QStringList corsOrigins;        // --allowed-origins (see http/OriginPolicy); empty: same origin only
     QString uploadDir;
 };
