@@ -63,12 +63,11 @@ bool RestRoutes::stringField(const QJsonObject &o, const char *key, QString *out
 Router::Handler RestRoutes::authed(Authed handler) const
 {
     return [this, handler](const HttpRequest &req, const Router::Params &params, HttpResponder res) {
+        // Only the header: no seed passes a REST token in the query, and a
+        // cookie would let any page the browser visits call the API as the user.
         const QByteArray auth = req.header("authorization");
         QByteArray token;
-        if (auth.size() > 7 && auth.left(7).toLower() == "bearer ")
-            token = auth.mid(7).trimmed();
-        else
-            token = req.bearerToken();
+        if (auth.size() > 7 && auth.left(7).toLower() == "bearer ") token = auth.mid(7).trimmed();
         Result<User> u = m_chat->authenticate(token);
         if (!u.ok()) {
             HttpResponse r = RestErrors::response(u.error);
