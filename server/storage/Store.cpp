@@ -410,6 +410,32 @@ std::optional<Attachment> Store::attachment(const QString &id)
     return a;
 }
 
+QStringList Store::channelsWithUpload(const QString &uploadId)
+{
+    // Attachments live in the message row as JSON: the text match narrows the
+    // rows (an upload id is a UUID), the parsed ids decide, so a link that only
+    // mentions the id in its URL does not count.
+    QString pattern = uploadId;
+    pattern.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
+        .replace(QLatin1Char('%'), QLatin1String("\\%"))
+        .replace(QLatin1Char('_'), QLatin1String("\\_"));
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare("SELECT channel_id, attachments FROM messages WHERE deleted_at = 0 AND attachments LIKE ? ESCAPE '\\'");
+    q.addBindValue(QString(QLatin1Char('%') + pattern + QLatin1Char('%')));
+    QStringList channels;
+    if (!q.exec()) return channels;
+    while (q.next()) {
+        const QString channelId = q.value(0).toString();
+        if (channels.contains(channelId)) continue;
+        for (const QJsonValue &a : QJsonDocument::fromJson(q.value(1).toString().toUtf8()).array())
+            if (a.toObject().value(QLatin1String("id")).toString() == uploadId) {
+                channels.append(channelId);
+                break;
+            }
+    }
+    return channels;
+}
+
 qint64 Store::messageCount()
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
