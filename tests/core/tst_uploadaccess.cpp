@@ -7,6 +7,9 @@
 #include "storage/Store.h"
 #include "Timestamp.h"
 
+#include <QDir>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -158,6 +161,38 @@ private Q_SLOTS:
         QVERIFY(AWAIT(Message, chat().deleteMessage(m_alice.id, m.id, nullptr, done)).ok());
         QVERIFY(!canDownload(m_bob, up.id));
         QVERIFY(canDownload(m_alice, up.id));
+    }
+
+    void migrationFillsTheIndexFromExistingMessages()
+    {
+        const Result<Channel> secret = AWAIT(Channel, chat().createChannel(m_alice.id, QStringLiteral("secret"),
+                                                                           QStringLiteral("private"), QString(),
+                                                                           QString(), nullptr, done));
+        QVERIFY(secret.ok());
+        QVERIFY(AWAIT(Channel, chat().addMember(m_alice.id, secret.value.id, m_bob.id, nullptr, done)).ok());
+        const Attachment up = uploadBy(m_alice);
+        QVERIFY(postWith(m_alice, secret.value.id, up.id).isValid());
+        m_chat.reset();
+        m_store.reset();
+        // Back to a database from before message_uploads: only the messages' JSON knows.
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tst_uploadaccess"));
+            db.setDatabaseName(QDir(m_dir->path()).filePath(QStringLiteral("switchboard.db")));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE message_uploads")));
+            QVERIFY(q.exec(QStringLiteral(
+                "DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("tst_uploadaccess"));
+        m_store = std::make_unique<Store>();
+        QString error;
+        QVERIFY2(m_store->open(QStringLiteral("sqlite:"), m_dir->path(), &error), qPrintable(error));
+        m_chat = std::make_unique<ChatService>(m_store.get(), kSecret, CoreConfig());
+        QVERIFY2(m_chat->start(&error), qPrintable(error));
+        QVERIFY(canDownload(m_bob, up.id));
+        QVERIFY(!canDownload(m_carol, up.id));
     }
 
     void aLinkMentioningTheIdDoesNotCount()
