@@ -86,6 +86,7 @@ void Server::installDialects()
     ctx.corsOrigins = m_config.corsOrigins;
     ctx.connectTimeoutMs = m_config.connectTimeoutMs;
     ctx.maxUnauthenticated = m_config.maxUnauthenticated;
+    m_http->router().setOriginPolicy(OriginPolicy(m_config.corsOrigins));
     ctx.uploadDir = QDir(m_config.dataDir).filePath(QStringLiteral("uploads"));
     FlatJsonDialect::install(m_http->router(), ctx);
     SocketIoDialect::install(m_http->router(), ctx);

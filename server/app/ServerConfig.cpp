@@ -1,6 +1,7 @@
 #include "ServerConfig.h"
 
 #include "auth/PasswordHasher.h"
+#include "http/OriginPolicy.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -72,7 +73,11 @@ const QList<Option> &options()
          "Close a Socket.IO session that has not authenticated (sent CONNECT) in this long (default 45000).", false},
         {"max-unauthenticated-connections", "N",
          "Socket.IO sessions not yet authenticated; more are closed at once (default 10000, 0 = off).", false},
-        {"cors-origins", "LIST", "Comma-separated origins allowed for polling (default: any).", false},
+        {"allowed-origins", "LIST",
+         "Comma-separated browser origins (scheme://host:port, * = any) allowed CORS and the token cookie "
+         "(default: same origin only).",
+         false},
+        {"cors-origins", "LIST", "Old name of --allowed-origins.", false},
         {"token-ttl-seconds", "N", "Lifetime of issued tokens (default 604800).", false},
         {"fast-password-hashing", "BOOL", "argon2id at minimum cost (tests and benchmarks only).", false},
     };
@@ -308,8 +313,15 @@ bool ServerConfig::parse(const QStringList &arguments, QString *error)
         return false;
     }
     core.fastPasswordHashing = QStringList{"1", "true", "yes", "on"}.contains(fast);
-    corsOrigins = value("cors-origins").split(QLatin1Char(','), Qt::SkipEmptyParts);
+    // Joined, not the last: the config file reads "a, b" as a list of two.
+    auto list = [&](const char *name) { return values.value(QString::fromLatin1(name)).join(QLatin1Char(',')); };
+    const QString origins = list("allowed-origins").isEmpty() ? list("cors-origins") : list("allowed-origins");
+    corsOrigins = origins.split(QLatin1Char(','), Qt::SkipEmptyParts);
     for (QString &o : corsOrigins) o = o.trimmed();
+    if (const QString bad = OriginPolicy::invalidEntry(corsOrigins); !bad.isEmpty()) {
+        *error = QStringLiteral("bad --allowed-origins entry '%1' (expected scheme://host[:port] or *)").arg(bad);
+        return false;
+    }
     return true;
 }
 

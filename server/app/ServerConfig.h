@@ -34,7 +34,7 @@ public:
     int heartbeatTimeoutMs = 60000;
     int pingIntervalMs = 25000;
     int pingTimeoutMs = 20000;
-    QStringList corsOrigins;
+    QStringList corsOrigins; // --allowed-origins (old name --cors-origins); empty: same origin only
 
     // Returns false with a one-line *error for bad configuration (exit code 2).
     bool parse(const QStringList &arguments, QString *error);

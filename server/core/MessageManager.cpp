@@ -6,6 +6,7 @@
 #include "Metrics.h"
 #include "storage/Store.h"
 #include "Timestamp.h"
+#include "UploadAccess.h"
 
 #include <QJsonArray>
 
@@ -348,9 +349,7 @@ void MessageManager::registerUpload(const QString &actorId, const Attachment &up
 
 Result<Attachment> MessageManager::upload(const QString &actorId, const QString &uploadId) const
 {
-    auto a = uploadId.isEmpty() || !m_core.dir.user(actorId) ? std::nullopt : m_core.store->attachment(uploadId);
-    if (!a) return Result<Attachment>::failure(CoreError::notFound("no such upload"));
-    return Result<Attachment>::success(*a);
+    return UploadAccess(m_core).downloadable(actorId, uploadId);
 }
 
 // ---- reads ------------------------------------------------------------------------

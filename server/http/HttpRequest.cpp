@@ -22,9 +22,7 @@ QByteArray HttpRequest::bearerToken() const
 {
     const QByteArray auth = header("authorization");
     if (auth.size() > 7 && auth.left(7).toLower() == "bearer ") return auth.mid(7).trimmed();
-    const QString q = queryValue(QStringLiteral("token"));
-    if (!q.isEmpty()) return q.toUtf8();
-    return cookie(QStringLiteral("token")).toUtf8();
+    return queryValue(QStringLiteral("token")).toUtf8();
 }
 
 bool HttpRequest::isWebSocketUpgrade() const

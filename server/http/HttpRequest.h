@@ -23,7 +23,8 @@ struct HttpRequest
     QByteArray header(QByteArrayView lowerCaseName) const;
     QString queryValue(const QString &key) const { return query.queryItemValue(key, QUrl::FullyDecoded); }
     QString cookie(const QString &name) const;
-    // Token from "Authorization: Bearer", else from ?token=, else the "token" cookie.
+    // Token from "Authorization: Bearer", else from ?token= (the WebSocket
+    // dialects' way). Never the cookie: only seed 002's Socket.IO takes it.
     QByteArray bearerToken() const;
     bool isWebSocketUpgrade() const;
     bool keepAlive() const;

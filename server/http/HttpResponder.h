@@ -23,6 +23,8 @@ public:
     bool hasResponded() const { return !m_state || m_state->responded; }
     // Called once if the connection closes before a response was sent.
     void onDisconnected(std::function<void()> fn) const;
+    // A header the answer carries unless it sets its own (CORS, added by the router).
+    void addDefaultHeader(const QByteArray &name, const QByteArray &value) const;
 
 private:
     friend class HttpConnection;
@@ -31,6 +33,7 @@ private:
         QPointer<HttpConnection> connection;
         bool responded = false;
         std::function<void()> disconnected;
+        QList<QPair<QByteArray, QByteArray>> defaultHeaders;
     };
     std::shared_ptr<State> m_state;
 };

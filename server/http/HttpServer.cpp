@@ -150,6 +150,11 @@ bool HttpServer::handleUpgrade(QTcpSocket *socket, const HttpRequest &req)
     if (std::optional<HttpResponse> invalid = WebSocketHandshake::check(req)) return refuse(*invalid);
     if (route->check)
         if (std::optional<HttpResponse> refusal = route->check(req, params)) return refuse(*refusal);
+    // Every upgrade, whichever dialect: the token cookie comes only from allowed origins.
+    if (m_router.originPolicy().refusesCookie(req.header("origin"), req.header("host"), req.header("cookie")))
+        return refuse(
+            HttpResponse::error(403, QStringLiteral("origin_not_allowed"),
+                                QStringLiteral("this origin may not open a WebSocket with the token cookie")));
 
     // The per-address count moves from the HTTP socket to the WebSocket.
     const QVariant counted = socket->property("sb_countedPeer");

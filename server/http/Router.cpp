@@ -38,6 +38,15 @@ void Router::addWebSocket(const QString &pattern, WebSocketRoute route)
 void Router::dispatch(const HttpRequest &req, HttpResponder responder) const
 {
     ++Metrics::instance().httpRequests;
+    const QByteArray origin = req.header("origin");
+    const bool originAllowed = m_origins.allows(origin, req.header("host"));
+    if (!origin.isEmpty()) {
+        responder.addDefaultHeader("Vary", "Origin");
+        if (originAllowed) {
+            responder.addDefaultHeader("Access-Control-Allow-Origin", origin);
+            responder.addDefaultHeader("Access-Control-Allow-Credentials", "true");
+        }
+    }
     bool pathMatched = false;
     QByteArrayList allowed;
     for (const Route &r : m_routes) {
@@ -51,13 +60,16 @@ void Router::dispatch(const HttpRequest &req, HttpResponder responder) const
         allowed.append(r.method);
     }
     if (pathMatched && req.method == "OPTIONS") {
-        // CORS preflight for routes that do not answer OPTIONS themselves.
+        // CORS preflight for routes that do not answer OPTIONS themselves;
+        // a browser page from an origin not on the list is told no outright.
+        if (!origin.isEmpty() && !originAllowed)
+            return responder.respond(HttpResponse::error(403, QStringLiteral("origin_not_allowed"),
+                                                         QStringLiteral("this origin may not call the API")));
         HttpResponse res = HttpResponse::noContent();
         res.setHeader("Allow", allowed.join(", "));
         res.setHeader("Access-Control-Allow-Methods", allowed.join(", "));
         res.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type");
-        const QByteArray origin = req.header("origin");
-        if (!origin.isEmpty()) res.setHeader("Access-Control-Allow-Origin", origin);
+        res.setHeader("Access-Control-Max-Age", "600");
         responder.respond(res);
         return;
     }

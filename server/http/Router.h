@@ -2,6 +2,7 @@
 
 #include "HttpRequest.h"
 #include "HttpResponder.h"
+#include "OriginPolicy.h"
 
 #include <QStringList>
 
@@ -34,6 +35,10 @@ public:
     const WebSocketRoute *webSocketRoute(const HttpRequest &req, Params *params) const;
 
     static bool match(const QString &pattern, const QString &path, Params *params);
+    // The CORS list every plain answer follows (Access-Control-Allow-Origin,
+    // preflights); dialects that answer CORS themselves read it here too.
+    void setOriginPolicy(const OriginPolicy &policy) { m_origins = policy; }
+    const OriginPolicy &originPolicy() const { return m_origins; }
 
 private:
     struct Route
@@ -44,4 +49,5 @@ private:
     };
     QList<Route> m_routes;
     QList<QPair<QString, WebSocketRoute>> m_ws;
+    OriginPolicy m_origins;
 };

@@ -8,13 +8,12 @@
 
 int Migrations::latestVersion()
 {
-    return 4;
+    return 5;
 }
 
 // Portable SQL (SQLite 3.40 and PostgreSQL 15): TEXT ids, BIGINT milliseconds.
 QStringList Migrations::steps(int version, bool postgres)
 {
-    Q_UNUSED(postgres);
     switch (version) {
     case 1:
         return {
@@ -67,6 +66,25 @@ QStringList Migrations::steps(int version, bool postgres)
             "CREATE TABLE revoked_tokens (token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL,"
             " expires_at BIGINT NOT NULL, revoked_at BIGINT NOT NULL)",
             "CREATE INDEX revoked_tokens_expiry ON revoked_tokens(expires_at)",
+        };
+    case 5:
+        // Which messages carry which uploads (the download check), instead of
+        // a scan of every message's attachments JSON; filled from it once.
+        return {
+            "CREATE TABLE message_uploads (upload_id TEXT NOT NULL, message_id TEXT NOT NULL REFERENCES messages(id)"
+            " ON DELETE CASCADE, channel_id TEXT NOT NULL, PRIMARY KEY (upload_id, message_id))",
+            "CREATE INDEX message_uploads_channel ON message_uploads(channel_id)",
+            postgres
+                ? "INSERT INTO message_uploads (upload_id, message_id, channel_id)"
+                  " SELECT e->>'id', m.id, m.channel_id FROM messages m"
+                  " CROSS JOIN LATERAL json_array_elements(m.attachments::json) e"
+                  " WHERE m.attachments IS NOT NULL AND m.attachments LIKE '[%'"
+                  " AND EXISTS (SELECT 1 FROM attachments a WHERE a.id = e->>'id') ON CONFLICT DO NOTHING"
+                : "INSERT INTO message_uploads (upload_id, message_id, channel_id)"
+                  " SELECT json_extract(e.value, '$.id'), m.id, m.channel_id FROM messages m, json_each(m.attachments) e"
+                  " WHERE m.attachments IS NOT NULL AND json_valid(m.attachments)"
+                  " AND EXISTS (SELECT 1 FROM attachments a WHERE a.id = json_extract(e.value, '$.id'))"
+                  " ON CONFLICT DO NOTHING",
         };
     }
     return {};

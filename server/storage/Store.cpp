@@ -41,6 +41,21 @@ bool exec(QSqlQuery &q, StoreStatus *status)
     return false;
 }
 
+// A message's rows in message_uploads, after the message itself (foreign key).
+bool insertMessageUploads(QSqlDatabase &db, const Message &m, const QStringList &uploadIds, StoreStatus *error)
+{
+    for (const QString &id : uploadIds) {
+        QSqlQuery &q = StoreWriter::
+            prepared(db, QStringLiteral(
+                             "INSERT INTO message_uploads (upload_id, message_id, channel_id) VALUES (?, ?, ?)"));
+        q.bindValue(0, id);
+        q.bindValue(1, m.id);
+        q.bindValue(2, m.channelId);
+        if (!exec(q, error)) return false;
+    }
+    return true;
+}
+
 const char *kMessageColumns =
     "id, channel_id, user_id, seq, content, thread_id, reply_to_id, forwarded_from_id, metadata,"
     " attachments, mentions, created_at, edited_at, deleted_at, reply_count, last_reply_at";
@@ -421,6 +436,18 @@ std::optional<Attachment> Store::attachment(const QString &id)
     return a;
 }
 
+QStringList Store::channelsWithUpload(const QString &uploadId)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare("SELECT DISTINCT u.channel_id FROM message_uploads u JOIN messages m ON m.id = u.message_id"
+              " WHERE u.upload_id = ? AND m.deleted_at = 0");
+    q.addBindValue(uploadId);
+    QStringList channels;
+    if (q.exec())
+        while (q.next()) channels.append(q.value(0).toString());
+    return channels;
+}
+
 qint64 Store::messageCount()
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
@@ -501,8 +528,8 @@ void Store::deleteChannel(const QString &channelId, Done done)
         for (const char *sql :
              {"DELETE FROM read_receipts WHERE message_id IN (SELECT id FROM messages WHERE channel_id = ?)",
               "DELETE FROM reactions WHERE message_id IN (SELECT id FROM messages WHERE channel_id = ?)",
-              "DELETE FROM messages WHERE channel_id = ?", "DELETE FROM channel_members WHERE channel_id = ?",
-              "DELETE FROM channels WHERE id = ?"}) {
+              "DELETE FROM message_uploads WHERE channel_id = ?", "DELETE FROM messages WHERE channel_id = ?",
+              "DELETE FROM channel_members WHERE channel_id = ?", "DELETE FROM channels WHERE id = ?"}) {
             QSqlQuery q(db);
             q.prepare(QString::fromLatin1(sql));
             q.addBindValue(channelId);
@@ -536,8 +563,11 @@ void Store::insertMessage(const Message &m, Done done)
     const QString metadata = jsonText(m.metadata);
     const QString attachments = jsonText(atts);
     const QString mentions = jsonText(QJsonArray::fromStringList(m.mentions));
+    QStringList uploads; // ours have a file on disk; links do not
+    for (const Attachment &a : m.attachments)
+        if (!a.filename.isEmpty() && !uploads.contains(a.id)) uploads.append(a.id);
     enqueue(
-        [m, metadata, attachments, mentions](QSqlDatabase &db, StoreStatus *error) {
+        [m, metadata, attachments, mentions, uploads](QSqlDatabase &db, StoreStatus *error) {
         if (SqliteStatement *st = StoreWriter::sqliteStatement(db, kInsert)) {
             st->bindText(1, m.id);
             st->bindText(2, m.channelId);
@@ -552,7 +582,7 @@ void Store::insertMessage(const Message &m, Done done)
             st->bindNullableText(11, mentions);
             st->bindInt(12, m.createdAt);
             QString text;
-            if (st->exec(&text)) return true;
+            if (st->exec(&text)) return insertMessageUploads(db, m, uploads, error);
             *error = StoreStatus::fromSqliteCode(st->lastErrorCode(), text);
             return false;
         }
@@ -562,7 +592,7 @@ void Store::insertMessage(const Message &m, Done done)
                                               nullable(m.replyToId), nullable(m.forwardedFromId), nullable(metadata),
                                               nullable(attachments), nullable(mentions), m.createdAt})
             q.bindValue(i++, v);
-        return exec(q, error);
+        return exec(q, error) && insertMessageUploads(db, m, uploads, error);
         },
         std::move(done));
 }

@@ -12,6 +12,7 @@
 #include <QHash>
 #include <QObject>
 #include <QSqlDatabase>
+#include <QStringList>
 #include <QTimer>
 
 class StoreWriter;
@@ -70,6 +71,8 @@ public:
     std::optional<Message> message(const QString &id);
     std::optional<Reaction> reaction(const QString &id);
     std::optional<Attachment> attachment(const QString &id);
+    // Channels with a message, not deleted, that carries the upload (the download check).
+    QStringList channelsWithUpload(const QString &uploadId);
     qint64 messageCount();
 
     // Writes (group-committed).

@@ -277,7 +277,7 @@ private Q_SLOTS:
         QVERIFY(!req.isWebSocketUpgrade());
     }
 
-    void tokenComesFromHeaderThenQueryThenCookie()
+    void tokenComesFromHeaderThenQueryNeverCookie()
     {
         HttpRequest req;
         HttpRequestParser::parseHead("GET /x?token=from-query HTTP/1.1\r\nAuthorization: Bearer from-header\r\n"
@@ -287,7 +287,8 @@ private Q_SLOTS:
         HttpRequestParser::parseHead("GET /x?token=from-query HTTP/1.1\r\nCookie: token=from%20cookie\r\n\r\n", &req);
         QCOMPARE(req.bearerToken(), QByteArray("from-query"));
         HttpRequestParser::parseHead("GET /x HTTP/1.1\r\nCookie: a=1; token=from%20cookie; b=2\r\n\r\n", &req);
-        QCOMPARE(req.bearerToken(), QByteArray("from cookie"));
+        QCOMPARE(req.bearerToken(), QByteArray()); // only Socket.IO /chat reads the cookie, itself
+        QCOMPARE(req.cookie(QStringLiteral("token")), QStringLiteral("from cookie"));
         QCOMPARE(req.cookie(QStringLiteral("b")), QStringLiteral("2"));
         HttpRequestParser::parseHead("GET /x HTTP/1.1\r\nAuthorization: Basic dTpw\r\n\r\n", &req);
         QCOMPARE(req.bearerToken(), QByteArray());

@@ -188,14 +188,32 @@ private Q_SLOTS:
 
     void optionsGetsADefaultCorsPreflight()
     {
+        m_server->router().setOriginPolicy(OriginPolicy({QStringLiteral("http://app.example.test")}));
         const auto r = request("OPTIONS", "/api/v1/channels", "Origin: http://app.example.test\r\n");
         QVERIFY(r);
         QCOMPARE(r->status, 204);
         QCOMPARE(r->header("allow"), QByteArray("GET, POST"));
         QCOMPARE(r->header("access-control-allow-methods"), QByteArray("GET, POST"));
         QCOMPARE(r->header("access-control-allow-origin"), QByteArray("http://app.example.test"));
+        QCOMPARE(r->header("access-control-allow-credentials"), QByteArray("true"));
+        QCOMPARE(r->header("vary"), QByteArray("Origin"));
         QVERIFY(r->header("access-control-allow-headers").contains("Authorization"));
         QVERIFY(m_calls.isEmpty());
+        // An origin not on the list: 403 in the error shape, nothing echoed.
+        const auto refused = request("OPTIONS", "/api/v1/channels", "Origin: http://evil.example.test\r\n");
+        QVERIFY(refused);
+        QCOMPARE(refused->status, 403);
+        QCOMPARE(errorCodeOf(*refused), QStringLiteral("origin_not_allowed"));
+        QVERIFY(refused->header("access-control-allow-origin").isEmpty());
+        // Plain answers carry the echo for an allowed origin only.
+        const auto ok = request("GET", "/api/v1/channels", "Origin: http://app.example.test\r\n");
+        QVERIFY(ok);
+        QCOMPARE(ok->header("access-control-allow-origin"), QByteArray("http://app.example.test"));
+        const auto other = request("GET", "/api/v1/channels", "Origin: http://evil.example.test\r\n");
+        QVERIFY(other);
+        QCOMPARE(other->status, 200);
+        QVERIFY(other->header("access-control-allow-origin").isEmpty());
+        QCOMPARE(other->header("vary"), QByteArray("Origin"));
         const auto unknown = request("OPTIONS", "/nowhere");
         QVERIFY(unknown);
         QCOMPARE(unknown->status, 404);

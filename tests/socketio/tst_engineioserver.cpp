@@ -478,26 +478,55 @@ private Q_SLOTS:
         QCOMPARE(closed.at(0).at(0).toString(), QStringLiteral("send queue overflow"));
     }
 
+    static QByteArray headerOf(const EngineIoHttpResponse &r, const QByteArray &name)
+    {
+        for (const auto &h : r.headers)
+            if (h.first.compare(name, Qt::CaseInsensitive) == 0) return h.second;
+        return QByteArray();
+    }
+
     void originAllowListAndCors()
     {
         EngineIoConfig c;
-        c.allowedOrigins = QStringList{QStringLiteral("http://ok.test")};
+        c.origins = OriginPolicy({QStringLiteral("http://ok.test")});
         EngineIoServer server(c);
+        // The token cookie from an origin not on the list: refused, polling and upgrade alike.
         auto bad = std::make_shared<Answer>();
         EngineIoHttpRequest r = request("GET", QStringLiteral("EIO=4&transport=polling"));
         r.headers.append(qMakePair(QByteArray("Origin"), QByteArray("http://evil.test")));
+        r.headers.append(qMakePair(QByteArray("Host"), QByteArray("127.0.0.1:8000")));
+        r.headers.append(qMakePair(QByteArray("Cookie"), QByteArray("theme=dark; token=abc")));
         server.handleHttp(r, into(bad));
         QCOMPARE(bad->response.status, 403);
-        QVERIFY(server.checkUpgrade(r).has_value());
+        QVERIFY(headerOf(bad->response, "Access-Control-Allow-Origin").isEmpty());
+        const auto asUpgrade = [](EngineIoHttpRequest req) {
+            req.url = QUrl(QStringLiteral("/socket.io/?EIO=4&transport=websocket"));
+            return req;
+        };
+        const std::optional<EngineIoHttpResponse> refused = server.checkUpgrade(asUpgrade(r));
+        QVERIFY(refused.has_value());
+        QCOMPARE(refused->status, 403);
 
-        auto good = std::make_shared<Answer>();
-        r.headers.first().second = "http://ok.test";
-        server.handleHttp(r, into(good));
-        QCOMPARE(good->response.status, 200);
-        bool echoed = false;
-        for (const auto &h : good->response.headers)
-            echoed |= h.first == "Access-Control-Allow-Origin" && h.second == "http://ok.test";
-        QVERIFY(echoed);
+        // The same origin without the cookie passes, but gets no CORS echo.
+        EngineIoHttpRequest noCookie = r;
+        noCookie.headers.removeLast();
+        auto plain = std::make_shared<Answer>();
+        server.handleHttp(noCookie, into(plain));
+        QCOMPARE(plain->response.status, 200);
+        QVERIFY(headerOf(plain->response, "Access-Control-Allow-Origin").isEmpty());
+        QCOMPARE(headerOf(plain->response, "Vary"), QByteArray("Origin"));
+        QVERIFY(!server.checkUpgrade(asUpgrade(noCookie)).has_value());
+
+        // On the list, or the server's own origin: echoed, cookie and all.
+        for (const QByteArray &origin : {QByteArray("http://ok.test"), QByteArray("http://127.0.0.1:8000")}) {
+            auto good = std::make_shared<Answer>();
+            r.headers.first().second = origin;
+            server.handleHttp(r, into(good));
+            QCOMPARE(good->response.status, 200);
+            QCOMPARE(headerOf(good->response, "Access-Control-Allow-Origin"), origin);
+            QCOMPARE(headerOf(good->response, "Access-Control-Allow-Credentials"), QByteArray("true"));
+            QVERIFY(!server.checkUpgrade(asUpgrade(r)).has_value());
+        }
 
         auto node = std::make_shared<Answer>(); // no Origin at all
         server.handleHttp(request("GET", QStringLiteral("EIO=4&transport=polling")), into(node));

@@ -8,13 +8,13 @@
 
 PhoenixLongPollEndpoint::PhoenixLongPollEndpoint(ChatService *chat, PhoenixPresenceHub *hub, Authenticator authenticate,
                                                  const PhoenixLongPollSession::Timing &timing,
-                                                 const QStringList &corsOrigins, QObject *parent)
+                                                 const OriginPolicy &origins, QObject *parent)
     : QObject(parent)
     , m_chat(chat)
     , m_hub(hub)
     , m_authenticate(std::move(authenticate))
     , m_timing(timing)
-    , m_corsOrigins(corsOrigins)
+    , m_origins(origins)
 {
 }
 
@@ -28,10 +28,7 @@ QString PhoenixLongPollEndpoint::newToken()
 
 QByteArray PhoenixLongPollEndpoint::allowOrigin(const HttpRequest &req) const
 {
-    const QByteArray origin = req.header("origin");
-    if (origin.isEmpty()) return QByteArray();
-    if (m_corsOrigins.isEmpty() || m_corsOrigins.contains(QString::fromUtf8(origin))) return origin;
-    return QByteArray();
+    return m_origins.allowOrigin(req.header("origin"), req.header("host"));
 }
 
 void PhoenixLongPollEndpoint::respond(const HttpRequest &req, const HttpResponder &responder,

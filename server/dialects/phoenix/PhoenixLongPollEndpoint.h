@@ -2,6 +2,7 @@
 
 #include "http/HttpRequest.h"
 #include "http/HttpResponder.h"
+#include "http/OriginPolicy.h"
 #include "PhoenixConnection.h"
 #include "PhoenixLongPollSession.h"
 
@@ -28,7 +29,7 @@ public:
         std::function<bool(const HttpRequest &, User *, PhoenixConnection::Options *, QByteArray *userToken)>;
 
     PhoenixLongPollEndpoint(ChatService *chat, PhoenixPresenceHub *hub, Authenticator authenticate,
-                            const PhoenixLongPollSession::Timing &timing, const QStringList &corsOrigins,
+                            const PhoenixLongPollSession::Timing &timing, const OriginPolicy &origins,
                             QObject *parent = nullptr);
 
     void handleGet(const HttpRequest &req, const HttpResponder &responder);
@@ -48,6 +49,6 @@ private:
     PhoenixPresenceHub *m_hub;
     Authenticator m_authenticate;
     PhoenixLongPollSession::Timing m_timing;
-    QStringList m_corsOrigins;
+    OriginPolicy m_origins;
     QHash<QString, PhoenixLongPollSession *> m_sessions;
 };

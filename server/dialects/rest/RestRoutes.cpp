@@ -71,9 +71,11 @@ Router::Handler RestRoutes::authed(Authed handler) const
 
 QByteArray RestRoutes::presentedToken(const HttpRequest &req)
 {
+    // Only the header: no seed passes a REST token in the query, and a
+    // cookie would let any page the browser visits call the API as the user.
     const QByteArray auth = req.header("authorization");
     if (auth.size() > 7 && auth.left(7).toLower() == "bearer ") return auth.mid(7).trimmed();
-    return req.bearerToken();
+    return {};
 }
 
 HttpResponse RestRoutes::unauthorized(const CoreError &e)

@@ -4,12 +4,13 @@
 #include "http/MultipartParser.h"
 #include "RestErrors.h"
 #include "Timestamp.h"
+#include "UploadContentType.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QMimeDatabase>
 #include <QRegularExpression>
+#include <QUrl>
 
 RestUploadRoutes::RestUploadRoutes(ChatService *chat, QObject *context, const QString &uploadDir, qint64 maxUploadBytes)
     : RestRoutes(chat, context)
@@ -62,9 +63,7 @@ void RestUploadRoutes::upload(const HttpRequest &req, const HttpResponder &res, 
     safe.replace(unsafe, QStringLiteral("_"));
     a.filename = a.id + QLatin1Char('-') + safe.right(100);
     a.originalName = original;
-    a.mimeType = QString::fromLatin1(file->contentType);
-    if (a.mimeType.isEmpty() || a.mimeType == QLatin1String("application/octet-stream"))
-        a.mimeType = QMimeDatabase().mimeTypeForFileNameAndData(original, file->data).name();
+    a.mimeType = UploadContentType::detect(original, file->data); // the part's Content-Type is the client's word
     a.size = file->data.size();
     a.url = QStringLiteral("/api/v1/uploads/") + a.id;
     a.uploaderId = u.id;
@@ -87,11 +86,27 @@ void RestUploadRoutes::download(const Router::Params &p, const HttpResponder &re
     if (!found.ok()) return fail(res, found.error);
     const Attachment *a = &found.value;
     QFile f(QDir(m_uploadDir).filePath(a->filename));
-    if (!f.open(QIODevice::ReadOnly)) return fail(res, CoreError::notFound("upload content missing"));
-    HttpResponse r = HttpResponse::text(200, f.readAll(), a->mimeType.toUtf8());
-    QString quoted = a->originalName;
-    quoted.remove(QLatin1Char('"'));
-    r.setHeader("Content-Disposition", "inline; filename=\"" + quoted.toUtf8() + "\"");
+    if (!f.open(QIODevice::ReadOnly)) return fail(res, CoreError::notFound("no such upload"));
+    const QByteArray content = f.readAll();
+    // Judged again from the bytes: a record stored before uploads were sniffed
+    // may carry the type its client claimed.
+    const QString type = UploadContentType::detect(a->originalName, content);
+    const bool inlineOk = UploadContentType::isInline(type);
+    HttpResponse r = HttpResponse::text(200, content, type.toUtf8());
+    r.setHeader("Content-Disposition", (inlineOk ? "inline" : "attachment") + fileNameParameters(a->originalName));
     r.setHeader("X-Content-Type-Options", "nosniff");
+    if (!inlineOk) r.setHeader("Content-Security-Policy", "sandbox");
+    r.setHeader("Cache-Control", "private"); // each reader was checked; shared caches must not serve it on
     res.respond(r);
+}
+
+QByteArray RestUploadRoutes::fileNameParameters(const QString &name)
+{
+    // An ASCII fallback for old clients and the exact name for the rest (RFC 6266).
+    QByteArray ascii;
+    for (const QChar c : name) {
+        const char16_t u = c.unicode();
+        ascii.append(u >= 0x20 && u < 0x7f && u != '"' && u != '\\' ? char(u) : '_');
+    }
+    return "; filename=\"" + ascii + "\"; filename*=UTF-8''" + QUrl::toPercentEncoding(name);
 }

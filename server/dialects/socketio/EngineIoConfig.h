@@ -1,5 +1,7 @@
 #pragma once
 
+#include "http/OriginPolicy.h"
+
 #include <QStringList>
 #include <QtGlobal>
 
@@ -14,8 +16,8 @@ struct EngineIoConfig
     int connectTimeout = 45000;         // ms to wait for the first Socket.IO CONNECT
     int maxUnauthenticated = 10000;     // sessions still waiting for it; more are closed at once; 0: no cap
     qint64 maxSendQueueBytes = 8 << 20; // polling queue cap: a reader this slow is cut off
-    // Origins allowed for polling (CORS) and WebSocket. Empty: every origin.
-    // "*" also allows every origin. A request without Origin (Node, curl) is
-    // always allowed: CORS protects browsers, and browsers always send it.
-    QStringList allowedOrigins;
+    // Origins that get CORS answers and may send the token cookie (polling and
+    // WebSocket); a cookie from any other origin is refused with 403. A
+    // request without Origin (Node, curl) is not a browser's and passes.
+    OriginPolicy origins;
 };

@@ -40,23 +40,22 @@ QString EngineIoServer::newSid() const
     return sid;
 }
 
-bool EngineIoServer::originAllowed(const QByteArray &origin) const
+bool EngineIoServer::refusesOrigin(const EngineIoHttpRequest &request) const
 {
-    if (origin.isEmpty() || m_config.allowedOrigins.isEmpty()) return true;
-    const QString o = QString::fromUtf8(origin);
-    for (const QString &allowed : m_config.allowedOrigins)
-        if (allowed == QLatin1String("*") || allowed.compare(o, Qt::CaseInsensitive) == 0) return true;
-    return false;
+    // Only the cookie is ambient authority: a token in the query or a header
+    // was put there by the page itself, whatever its origin.
+    return m_config.origins.refusesCookie(request.header("Origin"), request.header("Host"), request.header("Cookie"));
 }
 
 void EngineIoServer::addCors(const EngineIoHttpRequest &request, EngineIoHttpResponse *response) const
 {
     const QByteArray origin = request.header("Origin");
     if (origin.isEmpty()) return;
+    response->headers.append({QByteArrayLiteral("Vary"), QByteArrayLiteral("Origin")});
+    if (!m_config.origins.allows(origin, request.header("Host"))) return;
     // Echo the origin (never "*") so that withCredentials requests work.
     response->headers.append({QByteArrayLiteral("Access-Control-Allow-Origin"), origin});
     response->headers.append({QByteArrayLiteral("Access-Control-Allow-Credentials"), QByteArrayLiteral("true")});
-    response->headers.append({QByteArrayLiteral("Vary"), QByteArrayLiteral("Origin")});
 }
 
 EngineIoSocket *EngineIoServer::createSession(const EngineIoHttpRequest &request)
@@ -77,7 +76,10 @@ void EngineIoServer::handleHttp(const EngineIoHttpRequest &request, const Engine
         reply(r);
     };
 
-    if (!originAllowed(request.header("Origin"))) {
+    const QByteArray origin = request.header("Origin");
+    if (refusesOrigin(request)
+        || (request.method == "OPTIONS" && !origin.isEmpty()
+            && !m_config.origins.allows(origin, request.header("Host")))) {
         reply(errorResponse(403, Forbidden, QStringLiteral("Forbidden")));
         return;
     }
@@ -136,7 +138,7 @@ void EngineIoServer::handleHttp(const EngineIoHttpRequest &request, const Engine
 
 std::optional<EngineIoHttpResponse> EngineIoServer::checkUpgrade(const EngineIoHttpRequest &request) const
 {
-    if (!originAllowed(request.header("Origin"))) return errorResponse(403, Forbidden, QStringLiteral("Forbidden"));
+    if (refusesOrigin(request)) return errorResponse(403, Forbidden, QStringLiteral("Forbidden"));
     if (request.query(QStringLiteral("EIO")) != QLatin1String("4"))
         return errorResponse(400, UnsupportedProtocolVersion, QStringLiteral("Unsupported protocol version"));
     if (request.query(QStringLiteral("transport")) != QLatin1String("websocket"))

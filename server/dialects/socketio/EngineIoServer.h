@@ -54,7 +54,7 @@ private:
         UnsupportedProtocolVersion = 5
     };
 
-    bool originAllowed(const QByteArray &origin) const;
+    bool refusesOrigin(const EngineIoHttpRequest &request) const;
     void addCors(const EngineIoHttpRequest &request, EngineIoHttpResponse *response) const;
     EngineIoSocket *createSession(const EngineIoHttpRequest &request);
     QString newSid() const;

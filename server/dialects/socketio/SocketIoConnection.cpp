@@ -34,7 +34,7 @@ SocketIoConnection::SocketIoConnection(EngineIoSocket *engine, ChatService *chat
         close(QStringLiteral("connect timeout"));
     }
         })
-, m_handshakeToken(handshakeToken(engine->handshakeRequest()))
+, m_handshakeToken(handshakeToken(engine->handshakeRequest(), &m_tokenFromCookie))
 , m_peer(engine->handshakeRequest().peer)
 , m_userAgent(QString::fromUtf8(engine->handshakeRequest().header("User-Agent")))
 {
@@ -214,16 +214,19 @@ void SocketIoConnection::onPacket(const SocketIoPacket &p)
     }
 }
 
-QByteArray SocketIoConnection::tokenFor(const QJsonValue &auth) const
+QByteArray SocketIoConnection::tokenFor(const QString &nsp, const QJsonValue &auth) const
 {
     // The documented order (docs/api/socketio-default.md): auth.token, ?token=, Authorization: Bearer, cookie token.
     const QString fromAuth = auth.toObject().value(QLatin1String("token")).toString();
     if (!fromAuth.isEmpty()) return fromAuth.toUtf8();
+    // Only seed 002 documents the cookie; "/" (seed 001) never takes it.
+    if (m_tokenFromCookie && nsp != QLatin1String("/chat")) return QByteArray();
     return m_handshakeToken;
 }
 
-QByteArray SocketIoConnection::handshakeToken(const EngineIoHttpRequest &req)
+QByteArray SocketIoConnection::handshakeToken(const EngineIoHttpRequest &req, bool *fromCookie)
 {
+    *fromCookie = false;
     const QString fromQuery = req.query(QStringLiteral("token"));
     if (!fromQuery.isEmpty()) return fromQuery.toUtf8();
     const QByteArray authorization = req.header("Authorization").trimmed();
@@ -231,7 +234,9 @@ QByteArray SocketIoConnection::handshakeToken(const EngineIoHttpRequest &req)
         return authorization.mid(7).trimmed();
     for (const QByteArray &part : req.header("Cookie").split(';')) {
         const QByteArray kv = part.trimmed();
-        if (kv.startsWith("token=")) return QByteArray::fromPercentEncoding(kv.mid(6));
+        if (!kv.startsWith("token=")) continue;
+        *fromCookie = true;
+        return QByteArray::fromPercentEncoding(kv.mid(6));
     }
     return QByteArray();
 }
@@ -242,7 +247,7 @@ void SocketIoConnection::onConnect(const SocketIoPacket &p)
         send(SocketIoErrors::connectRefused(p.nsp, QStringLiteral("Invalid namespace")));
         return;
     }
-    const QByteArray token = tokenFor(p.data);
+    const QByteArray token = tokenFor(p.nsp, p.data);
     const Result<User> auth = token.isEmpty()
                                 ? Result<User>::failure(CoreError::unauthorized(QStringLiteral("no token")))
                                 : m_chat->authenticate(token);

@@ -48,8 +48,8 @@ private:
     void onConnect(const SocketIoPacket &packet);
     void dispatchBinary();
     void dropSession(SocketIoNamespaceSession *session);
-    QByteArray tokenFor(const QJsonValue &auth) const;
-    static QByteArray handshakeToken(const EngineIoHttpRequest &handshake);
+    QByteArray tokenFor(const QString &nsp, const QJsonValue &auth) const;
+    static QByteArray handshakeToken(const EngineIoHttpRequest &handshake, bool *fromCookie);
     SocketIoNamespaceSession *sessionFor(const QString &nsp) const;
     void removeSession(SocketIoNamespaceSession *session);
 
@@ -62,6 +62,8 @@ private:
     EngineIoTimer m_connectTimer;
     // From the handshake request, which the engine does not keep: the token
     // it carried (?token=, Bearer, cookie; usually none), peer and user agent.
+    // The flag comes first: handshakeToken() sets it while the token is built.
+    bool m_tokenFromCookie = false; // then it is good for "/chat" only (seed 002)
     QByteArray m_handshakeToken;
     QHostAddress m_peer;
     QString m_userAgent;

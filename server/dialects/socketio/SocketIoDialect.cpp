@@ -72,7 +72,7 @@ EngineIoConfig SocketIoDialect::configFrom(const DialectContext &context)
     EngineIoConfig c;
     c.pingInterval = context.pingIntervalMs;
     c.pingTimeout = context.pingTimeoutMs;
-    c.allowedOrigins = context.corsOrigins;
+    c.origins = OriginPolicy(context.corsOrigins);
     c.maxSendQueueBytes = context.wsLimits.maxSendQueueBytes;
     c.connectTimeout = context.connectTimeoutMs;
     c.maxUnauthenticated = context.maxUnauthenticated;

@@ -62,14 +62,17 @@ test('by hand: unknown sessions are 410, bad tokens 403, garbage batches 400; bi
   assert.equal(frames.find((f) => f[1] === '3')[4].response.error, 'bad_payload');
 });
 
-test('by hand: CORS preflight and origin echo', async () => {
-  const r = await fetch(`${server.base}/socket/longpoll`, { method: 'OPTIONS', headers: { Origin: 'http://app.example', 'Access-Control-Request-Headers': 'x-phoenix-authtoken' } });
+test('by hand: CORS preflight and origin echo for allowed origins only (default: our own)', async () => {
+  const own = server.base;
+  const r = await fetch(`${server.base}/socket/longpoll`, { method: 'OPTIONS', headers: { Origin: own, 'Access-Control-Request-Headers': 'x-phoenix-authtoken' } });
   assert.ok(r.status === 204 || r.status === 200);
-  assert.equal(r.headers.get('access-control-allow-origin'), 'http://app.example');
+  assert.equal(r.headers.get('access-control-allow-origin'), own);
   assert.match(r.headers.get('access-control-allow-headers'), /X-Phoenix-AuthToken/i);
   const a = await register(server);
-  const g = await lp('GET', `token=${a.token}&vsn=2.0.0`, undefined, { Origin: 'http://app.example' });
-  assert.equal(g.headers.get('access-control-allow-origin'), 'http://app.example');
+  const g = await lp('GET', `token=${a.token}&vsn=2.0.0`, undefined, { Origin: own });
+  assert.equal(g.headers.get('access-control-allow-origin'), own);
+  const other = await lp('GET', `token=${a.token}&vsn=2.0.0`, undefined, { Origin: 'http://app.example' });
+  assert.equal(other.headers.get('access-control-allow-origin'), null);
 });
 
 test('the official LongPoll transport joins, pushes and receives broadcasts from a WebSocket client', async () => {

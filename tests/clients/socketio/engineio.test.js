@@ -208,22 +208,29 @@ test('no pong within pingTimeout closes the session', async () => {
   }
 });
 
-test('CORS: allowed origins are echoed, others get 403, Node clients without Origin pass', async () => {
+test('CORS: allowed origins are echoed; others get no echo, and 403 with the token cookie; Node clients without Origin pass', async () => {
   const cors = await startServer({ args: ['--cors-origins', 'http://allowed.test, http://also.test'] });
   try {
     const ok = await poll(cors, {}, { headers: { Origin: 'http://allowed.test' } });
     assert.equal(ok.status, 200);
     assert.equal(ok.headers.get('access-control-allow-origin'), 'http://allowed.test');
     assert.equal(ok.headers.get('access-control-allow-credentials'), 'true');
+    assert.equal(ok.headers.get('vary'), 'Origin');
     const sid = JSON.parse(ok.text.slice(1)).sid;
     const p = await poll(cors, { sid }, { method: 'POST', body: '1', headers: { Origin: 'http://allowed.test' } });
     assert.equal(p.headers.get('access-control-allow-origin'), 'http://allowed.test');
 
-    const bad = await poll(cors, {}, { headers: { Origin: 'http://evil.test' } });
+    // Another origin: no echo (the browser will not hand the answer to the page) ...
+    const other = await poll(cors, {}, { headers: { Origin: 'http://evil.test' } });
+    assert.equal(other.status, 200);
+    assert.equal(other.headers.get('access-control-allow-origin'), null);
+    // ... and with the token cookie, which the browser adds by itself, refused outright.
+    const bad = await poll(cors, {}, { headers: { Origin: 'http://evil.test', Cookie: 'token=x' } });
     assert.equal(bad.status, 403);
+    assert.deepEqual(JSON.parse(bad.text), { code: 4, message: 'Forbidden' });
     assert.equal(bad.headers.get('access-control-allow-origin'), null);
 
-    const none = await poll(cors, {});
+    const none = await poll(cors, {}, { headers: { Cookie: 'token=x' } });
     assert.equal(none.status, 200);
 
     const pre = await poll(cors, {}, {
@@ -234,9 +241,15 @@ test('CORS: allowed origins are echoed, others get 403, Node clients without Ori
     assert.equal(pre.headers.get('access-control-allow-origin'), 'http://also.test');
     assert.match(pre.headers.get('access-control-allow-methods'), /POST/);
     assert.equal(pre.headers.get('access-control-allow-headers'), 'x-custom');
+    const badPre = await poll(cors, {}, { method: 'OPTIONS', headers: { Origin: 'http://evil.test', 'Access-Control-Request-Method': 'POST' } });
+    assert.equal(badPre.status, 403);
+    assert.equal(badPre.headers.get('access-control-allow-origin'), null);
 
-    await assert.rejects(RawSocket.open(cors, {}, { origin: 'http://evil.test' }), (e) => e.statusCode === 403);
-    const good = await RawSocket.open(cors, {}, { origin: 'http://allowed.test' });
+    await assert.rejects(RawSocket.open(cors, {}, { origin: 'http://evil.test', headers: { Cookie: 'token=x' } }), (e) => e.statusCode === 403);
+    const noCookie = await RawSocket.open(cors, {}, { origin: 'http://evil.test' });
+    await noCookie.next('0');
+    await noCookie.close();
+    const good = await RawSocket.open(cors, {}, { origin: 'http://allowed.test', headers: { Cookie: 'token=x' } });
     await good.next('0');
     await good.close();
   } finally {

@@ -1,0 +1,215 @@
+// Who may download an upload (UploadAccess through ChatService::upload), on a
+// real Store: the uploader always; others only while a message they can read
+// carries it; everyone else gets NotFound, the same as for an unknown id.
+
+#include "core/ChatService.h"
+#include "AwaitResult.h"
+#include "storage/Store.h"
+#include "Timestamp.h"
+
+#include <QDir>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+namespace {
+
+const QByteArray kSecret = QByteArrayLiteral("tst_uploadaccess-secret-0123456789abcdef");
+
+} // namespace
+
+class UploadAccessTest : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<ChatService> m_chat;
+    User m_alice, m_bob, m_carol;
+
+    ChatService &chat() { return *m_chat; }
+
+    User registered(const QString &name)
+    {
+        const Result<User> r = AWAIT(User, chat().registerUser(name, QStringLiteral("correct horse"),
+                                                               name + QStringLiteral("@example.test"), QString(),
+                                                               nullptr, done));
+        if (!r.ok()) qWarning() << "register" << name << "failed:" << r.error.message;
+        return r.value;
+    }
+
+    Attachment uploadBy(const User &u)
+    {
+        Attachment a;
+        a.id = Timestamp::newId();
+        a.filename = a.id + QStringLiteral("-x.png");
+        a.originalName = QStringLiteral("x.png");
+        a.mimeType = QStringLiteral("image/png");
+        a.size = 1;
+        a.url = QStringLiteral("/api/v1/uploads/") + a.id;
+        a.createdAt = Timestamp::nowMs();
+        const Result<Attachment> r = AWAIT(Attachment, chat().registerUpload(u.id, a, nullptr, done));
+        if (!r.ok()) qWarning() << "upload failed:" << r.error.message;
+        return r.value;
+    }
+
+    Message postWith(const User &by, const QString &channelId, const QString &uploadId)
+    {
+        ChatService::PostMessage p;
+        p.channelId = channelId;
+        p.content = QStringLiteral("file");
+        p.uploadIds = QStringList{uploadId};
+        const Result<Message> r = AWAIT(Message, chat().postMessage(by.id, p, nullptr, done));
+        if (!r.ok()) qWarning() << "post failed:" << r.error.message;
+        return r.value;
+    }
+
+    bool canDownload(const User &u, const QString &uploadId)
+    {
+        const Result<Attachment> r = chat().upload(u.id, uploadId);
+        if (r.ok()) return r.value.id == uploadId;
+        if (r.error.code != CoreError::NotFound) qWarning() << "unexpected error" << r.error.message;
+        return false;
+    }
+
+    QString general() const
+    {
+        return m_chat->directory().findChannelByName(m_chat->directory().defaultWorkspaceId(),
+                                                     QStringLiteral("general"));
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        CoreConfig config;
+        config.fastPasswordHashing = true;
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+        m_store = std::make_unique<Store>();
+        QString error;
+        QVERIFY2(m_store->open(QStringLiteral("sqlite:"), m_dir->path(), &error), qPrintable(error));
+        m_chat = std::make_unique<ChatService>(m_store.get(), kSecret, config);
+        QVERIFY2(m_chat->start(&error), qPrintable(error));
+        m_alice = registered(QStringLiteral("alice"));
+        m_bob = registered(QStringLiteral("bob"));
+        m_carol = registered(QStringLiteral("carol"));
+        QVERIFY(m_alice.isValid() && m_bob.isValid() && m_carol.isValid());
+    }
+
+    void cleanup()
+    {
+        m_chat.reset();
+        m_store.reset();
+        m_dir.reset();
+    }
+
+    void uploaderAloneBeforePosting()
+    {
+        const Attachment up = uploadBy(m_alice);
+        QVERIFY(up.isValid());
+        QVERIFY(canDownload(m_alice, up.id));
+        QVERIFY(!canDownload(m_bob, up.id));
+        // Indistinguishable from ids that do not exist.
+        QCOMPARE(chat().upload(m_bob.id, up.id).error.message, QStringLiteral("no such upload"));
+        QCOMPARE(chat().upload(m_bob.id, Timestamp::newId()).error.message, QStringLiteral("no such upload"));
+        QCOMPARE(chat().upload(m_bob.id, QString()).error.code, CoreError::NotFound);
+        QCOMPARE(chat().upload(QStringLiteral("not-a-user"), up.id).error.code, CoreError::NotFound);
+    }
+
+    void publicChannelOpensItToTheWorkspace()
+    {
+        const Attachment up = uploadBy(m_alice);
+        QVERIFY(postWith(m_alice, general(), up.id).isValid());
+        QVERIFY(canDownload(m_bob, up.id));
+        QVERIFY(canDownload(m_carol, up.id));
+    }
+
+    void privateChannelOpensItToMembersOnly()
+    {
+        const Result<Channel> secret = AWAIT(Channel, chat().createChannel(m_alice.id, QStringLiteral("secret"),
+                                                                           QStringLiteral("private"), QString(),
+                                                                           QString(), nullptr, done));
+        QVERIFY(secret.ok());
+        QVERIFY(AWAIT(Channel, chat().addMember(m_alice.id, secret.value.id, m_bob.id, nullptr, done)).ok());
+        const Attachment up = uploadBy(m_alice);
+        QVERIFY(postWith(m_alice, secret.value.id, up.id).isValid());
+        QVERIFY(canDownload(m_bob, up.id));
+        QVERIFY(!canDownload(m_carol, up.id));
+        // Leaving the channel takes the right away again.
+        QVERIFY(AWAIT(Channel, chat().removeMember(m_alice.id, secret.value.id, m_bob.id, nullptr, done)).ok());
+        QVERIFY(!canDownload(m_bob, up.id));
+    }
+
+    void conversationOpensItToParticipantsOnly()
+    {
+        const Result<Channel> dm = AWAIT(Channel, chat().openConversation(m_bob.id, {m_alice.id}, nullptr, done));
+        QVERIFY(dm.ok());
+        const Attachment up = uploadBy(m_bob);
+        QVERIFY(postWith(m_bob, dm.value.id, up.id).isValid());
+        QVERIFY(canDownload(m_alice, up.id));
+        QVERIFY(!canDownload(m_carol, up.id));
+    }
+
+    void deletedMessageNoLongerCarriesIt()
+    {
+        const Attachment up = uploadBy(m_alice);
+        const Message m = postWith(m_alice, general(), up.id);
+        QVERIFY(canDownload(m_bob, up.id));
+        QVERIFY(AWAIT(Message, chat().deleteMessage(m_alice.id, m.id, nullptr, done)).ok());
+        QVERIFY(!canDownload(m_bob, up.id));
+        QVERIFY(canDownload(m_alice, up.id));
+    }
+
+    void migrationFillsTheIndexFromExistingMessages()
+    {
+        const Result<Channel> secret = AWAIT(Channel, chat().createChannel(m_alice.id, QStringLiteral("secret"),
+                                                                           QStringLiteral("private"), QString(),
+                                                                           QString(), nullptr, done));
+        QVERIFY(secret.ok());
+        QVERIFY(AWAIT(Channel, chat().addMember(m_alice.id, secret.value.id, m_bob.id, nullptr, done)).ok());
+        const Attachment up = uploadBy(m_alice);
+        QVERIFY(postWith(m_alice, secret.value.id, up.id).isValid());
+        m_chat.reset();
+        m_store.reset();
+        // Back to a database from before message_uploads: only the messages' JSON knows.
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tst_uploadaccess"));
+            db.setDatabaseName(QDir(m_dir->path()).filePath(QStringLiteral("switchboard.db")));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE message_uploads")));
+            QVERIFY(q.exec(QStringLiteral(
+                "DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("tst_uploadaccess"));
+        m_store = std::make_unique<Store>();
+        QString error;
+        QVERIFY2(m_store->open(QStringLiteral("sqlite:"), m_dir->path(), &error), qPrintable(error));
+        m_chat = std::make_unique<ChatService>(m_store.get(), kSecret, CoreConfig());
+        QVERIFY2(m_chat->start(&error), qPrintable(error));
+        QVERIFY(canDownload(m_bob, up.id));
+        QVERIFY(!canDownload(m_carol, up.id));
+    }
+
+    void aLinkMentioningTheIdDoesNotCount()
+    {
+        const Attachment up = uploadBy(m_alice);
+        ChatService::PostMessage p;
+        p.channelId = general();
+        p.content = QStringLiteral("look");
+        Attachment link;
+        link.url = QStringLiteral("https://example.test/") + up.id;
+        link.originalName = up.id;
+        p.attachments = {link};
+        QVERIFY(AWAIT(Message, chat().postMessage(m_bob.id, p, nullptr, done)).ok());
+        QVERIFY(!canDownload(m_bob, up.id));
+        QVERIFY(!canDownload(m_carol, up.id));
+    }
+};
+
+QTEST_GUILESS_MAIN(UploadAccessTest)
+#include "tst_uploadaccess.moc"
