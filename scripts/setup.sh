@@ -13,7 +13,7 @@ PACKAGES=(
   xvfb xauth
   clang-format ccache
   # The edge: fuzzers (libFuzzer, ASan, UBSan) and a real browser for the official clients.
-  clang-16 libfuzzer-16-dev chromium
+  clang-16 libfuzzer-16-dev libclang-rt-16-dev chromium
   # Running as a service: sd_notify and the watchdog, the .deb packages and their checks.
   libsystemd-dev dpkg-dev fakeroot lintian help2man
 )
