@@ -28,6 +28,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(head.state == HttpRequestParser::State::Complete);
     FUZZ_CHECK(head.headBytes == o.headBytes && head.contentLength == o.contentLength);
     FUZZ_CHECK(again.method == req.method && again.target == req.target && again.headers == req.headers);
+    // The connection parses again as bytes arrive: a head that is complete was
+    // "need more" (not complete, not an error) at every earlier read.
+    for (qsizetype cut : {o.headBytes / 2, o.headBytes - 1}) {
+        HttpRequest partial;
+        FUZZ_CHECK(HttpRequestParser::parseHead(buf.left(cut), &partial).state == HttpRequestParser::State::NeedMore);
+    }
     // The accessors a handler calls on every request.
     (void)req.bearerToken();
     (void)req.keepAlive();
