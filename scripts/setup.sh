@@ -13,9 +13,9 @@ PACKAGES=(
   xvfb xauth
   clang-format ccache
   # The edge: fuzzers (libFuzzer, ASan, UBSan) and a real browser for the official clients.
-  clang-16 libfuzzer-16-dev chromium
-  # Running as a service: sd_notify and the watchdog, the .deb packages and their checks.
-  libsystemd-dev dpkg-dev fakeroot lintian help2man
+  clang-16 libfuzzer-16-dev libclang-rt-16-dev chromium
+  # Running as a service: the .deb packages and their checks.
+  dpkg-dev fakeroot lintian help2man
   # sqlite3: the backup tests run PRAGMA integrity_check on the copy.
   sqlite3
 )

@@ -199,6 +199,12 @@ private Q_SLOTS:
             << QByteArray("{\"sid\":\"a\",\"upgrades\":[],\"pingInterval\":\"1\",\"pingTimeout\":1,\"maxPayload\":1}");
         QTest::newRow("zero timeout")
             << QByteArray("{\"sid\":\"a\",\"upgrades\":[],\"pingInterval\":1,\"pingTimeout\":0,\"maxPayload\":1}");
+        // Past 2^53 a JS number is no exact byte count; past 2^63 the conversion
+        // was undefined behaviour (tests/fuzz/corpus/engineio/regress-open-huge-max-payload).
+        QTest::newRow("maxPayload past 2^53")
+            << QByteArray("{\"sid\":\"a\",\"upgrades\":[],\"pingInterval\":1,\"pingTimeout\":1,\"maxPayload\":1e17}");
+        QTest::newRow("maxPayload past qint64")
+            << QByteArray("{\"sid\":\"a\",\"upgrades\":[],\"pingInterval\":1,\"pingTimeout\":1,\"maxPayload\":1e72}");
     }
     void malformedOpenJsonIsRefused()
     {

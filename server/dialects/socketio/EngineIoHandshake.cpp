@@ -38,7 +38,11 @@ std::optional<EngineIoHandshake> EngineIoHandshake::fromJson(const QByteArray &j
     }
     h.pingInterval = interval.toInt(-1);
     h.pingTimeout = timeout.toInt(-1);
-    h.maxPayload = qint64(maxPayload.toDouble());
+    // A JS number: only a safe integer is taken; converting a larger double to
+    // qint64 is undefined behaviour (found by fuzz_engineio, docs/fuzzing.md).
+    const double payloadBytes = maxPayload.toDouble();
+    if (!(payloadBytes > 0 && payloadBytes <= 9007199254740991.0)) return std::nullopt;
+    h.maxPayload = qint64(payloadBytes);
     if (h.pingInterval <= 0 || h.pingTimeout <= 0 || h.maxPayload <= 0) return std::nullopt;
     return h;
 }
