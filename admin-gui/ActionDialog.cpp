@@ -10,6 +10,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+namespace switchboard {
+
 ActionDialog::ActionDialog(const QString &title, const QString &question, const QString &confirmLabel,
                            const QIcon &icon, Input input, QWidget *parent)
     : QDialog(parent)
@@ -96,3 +98,5 @@ void ActionDialog::updateButton()
         ok = !text().isEmpty();
     m_confirm->setEnabled(ok);
 }
+
+} // namespace switchboard

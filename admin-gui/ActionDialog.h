@@ -7,6 +7,8 @@ class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
 
+namespace switchboard {
+
 // Confirmation for an admin action, with the one piece of input it needs
 // (a reason, a message text or a user id). Nothing is sent to the server
 // unless the admin presses the action's own button.
@@ -33,3 +35,5 @@ private:
     QPlainTextEdit *m_message = nullptr;
     QPushButton *m_confirm;
 };
+
+} // namespace switchboard

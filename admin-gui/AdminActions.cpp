@@ -5,6 +5,8 @@
 #include "ConnectionInfo.h"
 #include "Icons.h"
 
+namespace switchboard {
+
 AdminActions::AdminActions(AdminClient *client, QWidget *dialogParent, QObject *parent)
     : QObject(parent)
     , m_client(client)
@@ -75,3 +77,5 @@ QString AdminActions::disableUser(const QString &userId, const QString &userName
     if (dialog.exec() != QDialog::Accepted || !dialog.canConfirm()) return QString();
     return m_client->send(AdminCommand::disableUser(userId, dialog.text()));
 }
+
+} // namespace switchboard

@@ -3,8 +3,11 @@
 #include <QObject>
 #include <QString>
 
-class AdminClient;
 class QWidget;
+
+namespace switchboard {
+
+class AdminClient;
 struct ConnectionInfo;
 
 // The four admin actions as the console offers them: each asks for
@@ -30,3 +33,5 @@ private:
     AdminClient *m_client;
     QWidget *m_dialogParent;
 };
+
+} // namespace switchboard

@@ -9,6 +9,8 @@
 #include <QCoreApplication>
 #include <QUrlQuery>
 
+namespace switchboard {
+
 AdminClient::AdminClient(QObject *parent)
     : QObject(parent)
     , m_connections(new ConnectionModel(this))
@@ -266,3 +268,5 @@ void AdminClient::setState(LinkState state, const QString &detail)
     m_detail = detail;
     Q_EMIT stateChanged(state, detail);
 }
+
+} // namespace switchboard

@@ -13,6 +13,8 @@
 #include <QUrl>
 #include <QWebSocket>
 
+namespace switchboard {
+
 class ChannelModel;
 class ConnectionModel;
 class TrafficModel;
@@ -106,3 +108,5 @@ private:
     quint64 m_nextCommandId = 1;
     QHash<QString, QString> m_pending; // command id -> command name
 };
+
+} // namespace switchboard

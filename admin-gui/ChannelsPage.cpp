@@ -20,6 +20,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+namespace switchboard {
+
 ChannelsPage::ChannelsPage(AdminClient *client, AdminActions *actions, QWidget *parent)
     : QWidget(parent)
     , m_client(client)
@@ -183,3 +185,5 @@ void ChannelsPage::updateCount()
     const int total = m_client->channels()->rowCount();
     m_count->setText(shown == total ? tr("%n channel(s)", nullptr, total) : tr("%1 of %2 shown").arg(shown).arg(total));
 }
+
+} // namespace switchboard

@@ -2,14 +2,17 @@
 
 #include <QWidget>
 
-class AdminActions;
-class AdminClient;
-class DetailsPane;
 class QLabel;
 class QLineEdit;
 class QMenu;
 class QSortFilterProxyModel;
 class QTableView;
+
+namespace switchboard {
+
+class AdminActions;
+class AdminClient;
+class DetailsPane;
 
 // The channels tab: every channel with membership and activity, a details
 // pane listing who is online in it, and the channel-level admin actions.
@@ -42,3 +45,5 @@ private:
     QSortFilterProxyModel *m_proxy;
     DetailsPane *m_details;
 };
+
+} // namespace switchboard

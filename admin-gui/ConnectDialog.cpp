@@ -10,6 +10,8 @@
 #include <QSettings>
 #include <QVBoxLayout>
 
+namespace switchboard {
+
 namespace {
 const char *keyUrl = "connection/url";
 const char *keyToken = "connection/token";
@@ -159,3 +161,5 @@ TlsTrust ConnectDialog::savedTlsTrust()
     t.pinnedSha256 = settings.value(QLatin1String(keyPin)).toString();
     return t;
 }
+
+} // namespace switchboard

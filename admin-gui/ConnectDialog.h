@@ -9,6 +9,8 @@ class QCheckBox;
 class QLineEdit;
 class QPushButton;
 
+namespace switchboard {
+
 // Asks for the feed URL, the admin token and, for wss://, how to trust the
 // server (CA file or pinned SHA-256 fingerprint). All are remembered with
 // QSettings; the token only when the user ticks "Remember token".
@@ -47,3 +49,5 @@ private:
     QCheckBox *m_remember;
     QPushButton *m_connect;
 };
+
+} // namespace switchboard

@@ -19,6 +19,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+namespace switchboard {
+
 ConnectionsPage::ConnectionsPage(AdminClient *client, AdminActions *actions, QWidget *parent)
     : QWidget(parent)
     , m_client(client)
@@ -184,3 +186,5 @@ void ConnectionsPage::updateCount()
     m_count->setText(shown == total ? tr("%n connection(s)", nullptr, total)
                                     : tr("%1 of %2 shown").arg(shown).arg(total));
 }
+
+} // namespace switchboard

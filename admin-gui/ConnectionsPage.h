@@ -2,14 +2,17 @@
 
 #include <QWidget>
 
-class AdminActions;
-class AdminClient;
-class DetailsPane;
 class QLabel;
 class QLineEdit;
 class QMenu;
 class QSortFilterProxyModel;
 class QTableView;
+
+namespace switchboard {
+
+class AdminActions;
+class AdminClient;
+class DetailsPane;
 
 // The connections tab: a sortable, filterable table of live connections,
 // a details pane for the selected one and the admin actions on its menu.
@@ -41,3 +44,5 @@ private:
     QSortFilterProxyModel *m_proxy;
     DetailsPane *m_details;
 };
+
+} // namespace switchboard

@@ -3,6 +3,8 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+namespace switchboard {
+
 DetailsPane::DetailsPane(QWidget *parent) : QWidget(parent), m_view(new QTextBrowser(this))
 {
     m_view->setObjectName(QStringLiteral("detailsView"));
@@ -43,3 +45,5 @@ QString DetailsPane::value(const QString &label) const
     }
     return QString();
 }
+
+} // namespace switchboard

@@ -6,6 +6,8 @@
 
 class QTextBrowser;
 
+namespace switchboard {
+
 // The right-hand pane of the tables: every field of the selected row as a
 // label/value list. A text browser does the layout, so long ids and user
 // agents wrap instead of being clipped, and everything can be selected and copied.
@@ -28,3 +30,5 @@ private:
     QString m_title;
     QList<Field> m_fields;
 };
+
+} // namespace switchboard

@@ -11,6 +11,8 @@ static void initAdminResources()
     Q_INIT_RESOURCE(admin);
 }
 
+namespace switchboard {
+
 namespace Icons {
 
 QIcon get(const QString &name)
@@ -33,3 +35,5 @@ QIcon get(const QString &name)
 }
 
 } // namespace Icons
+
+} // namespace switchboard

@@ -23,6 +23,8 @@
 #include <QTabWidget>
 #include <QToolBar>
 
+namespace switchboard {
+
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_client(new AdminClient(this))
@@ -236,3 +238,5 @@ void MainWindow::closeEvent(QCloseEvent *event)
     m_client->close();
     event->accept();
 }
+
+} // namespace switchboard

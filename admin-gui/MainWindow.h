@@ -5,13 +5,16 @@
 #include <QMainWindow>
 #include <QTimer>
 
+class QLabel;
+class QListWidget;
+class QTabWidget;
+
+namespace switchboard {
+
 class AdminActions;
 class ChannelsPage;
 class ConnectionsPage;
 class OverviewPage;
-class QLabel;
-class QListWidget;
-class QTabWidget;
 class TrafficPage;
 
 // switchboard-admin's window: the four tabs, the admin log dock (every
@@ -60,3 +63,5 @@ private:
     QTimer m_linkTicker;
     QAction *m_disconnectAction = nullptr;
 };
+
+} // namespace switchboard

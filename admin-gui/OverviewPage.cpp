@@ -9,6 +9,8 @@
 #include <QLocale>
 #include <QVBoxLayout>
 
+namespace switchboard {
+
 OverviewPage::OverviewPage(QWidget *parent)
     : QWidget(parent)
     , m_grid(new QGridLayout)
@@ -106,3 +108,5 @@ void OverviewPage::updateStats(const ServerStats &s)
                                 {QStringLiteral("out"), s.deliveriesOutPerSec},
                                 {QStringLiteral("errors"), s.errorsPerSec}});
 }
+
+} // namespace switchboard

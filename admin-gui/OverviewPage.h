@@ -5,7 +5,11 @@
 #include <QHash>
 #include <QWidget>
 
+class QGridLayout;
 class QLabel;
+
+namespace switchboard {
+
 class RateChart;
 
 // The first tab: headline counters and live charts of connections (per
@@ -27,7 +31,9 @@ private:
     QLabel *addCounter(const QString &name, const QString &caption, int row, int column);
 
     QHash<QString, QLabel *> m_counters;
-    class QGridLayout *m_grid;
+    QGridLayout *m_grid;
     RateChart *m_connectionsChart;
     RateChart *m_ratesChart;
 };
+
+} // namespace switchboard

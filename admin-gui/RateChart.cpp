@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+namespace switchboard {
+
 namespace {
 const QColor chartColors[] = {
     QColor(0x2d, 0x5b, 0x8a), QColor(0x27, 0xae, 0x60), QColor(0xe6, 0x7e, 0x22), QColor(0x8e, 0x44, 0xad),
@@ -206,3 +208,5 @@ void RateChart::paintEvent(QPaintEvent *)
         p.drawPath(line);
     }
 }
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 #include <QMap>
 #include <QWidget>
 
+namespace switchboard {
+
 // A small live line chart drawn with QPainter (Qt Charts is not available
 // here): a sliding time window of samples, one line per series, an
 // automatically scaled y axis with round tick values and a legend that shows
@@ -67,3 +69,5 @@ private:
     QList<Sample> m_samples;
     int m_windowSeconds = 300;
 };
+
+} // namespace switchboard

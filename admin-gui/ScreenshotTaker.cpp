@@ -15,6 +15,8 @@
 #include <QItemSelectionModel>
 #include <cstdio>
 
+namespace switchboard {
+
 ScreenshotTaker::ScreenshotTaker(MainWindow *window, const QString &directory, int delayMs, QObject *parent)
     : QObject(parent)
     , m_window(window)
@@ -63,3 +65,5 @@ void ScreenshotTaker::next()
     ++m_index;
     QTimer::singleShot(700, this, &ScreenshotTaker::next);
 }
+
+} // namespace switchboard

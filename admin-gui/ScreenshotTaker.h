@@ -3,6 +3,8 @@
 #include <QObject>
 #include <QStringList>
 
+namespace switchboard {
+
 class MainWindow;
 
 // For scripts/screenshots.sh: after a delay, shows each tab in turn, saves
@@ -27,3 +29,5 @@ private:
     int m_index = 0;
     bool m_ok = true;
 };
+
+} // namespace switchboard

@@ -6,6 +6,8 @@
 #include <QRegularExpression>
 #include <QXmlStreamReader>
 
+namespace switchboard {
+
 namespace {
 
 struct Style
@@ -243,3 +245,5 @@ QIconEngine *TinySvgIconEngine::clone() const
     copy->m_shapes = m_shapes;
     return copy;
 }
+
+} // namespace switchboard

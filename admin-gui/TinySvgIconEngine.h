@@ -7,6 +7,8 @@
 #include <QList>
 #include <QRectF>
 
+namespace switchboard {
+
 // Draws the console's own icons when Qt's SVG plugin is not installed
 // (Debian's qt6-svg is optional). It understands the small subset of SVG
 // our icons use: rect, circle, ellipse, line, polyline, polygon and path
@@ -41,3 +43,5 @@ private:
     QRectF m_viewBox{0, 0, 24, 24};
     QList<Shape> m_shapes;
 };
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 #include <QSslConfiguration>
 #include <QWebSocket>
 
+namespace switchboard {
+
 QByteArray TlsTrust::normalizedPin(const QString &pin)
 {
     QByteArray hex = pin.trimmed().toLatin1().toLower();
@@ -60,3 +62,5 @@ bool TlsTrust::accept(QWebSocket *socket, const QList<QSslError> &errors, QStrin
     socket->ignoreSslErrors(errors);
     return true;
 }
+
+} // namespace switchboard

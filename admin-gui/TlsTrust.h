@@ -8,6 +8,8 @@
 
 class QWebSocket;
 
+namespace switchboard {
+
 // How the console trusts a wss:// server beyond the system's CAs: a CA file
 // (PEM) for a private CA, or the SHA-256 fingerprint of the server's own
 // (typically self-signed) certificate. A pin decides alone: no CA is trusted,
@@ -30,3 +32,5 @@ public:
     // allows it, else returns false with a message for the user.
     bool accept(QWebSocket *socket, const QList<QSslError> &errors, QString *error) const;
 };
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 #include <QSaveFile>
 #include <QTextStream>
 
+namespace switchboard {
+
 TrafficExporter::Format TrafficExporter::formatFor(const QString &fileName)
 {
     return fileName.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive) ? Format::Csv : Format::JsonLines;
@@ -62,3 +64,5 @@ bool TrafficExporter::write(const QString &fileName, const QList<TrafficEvent> &
     }
     return true;
 }
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 #include <QList>
 #include <QString>
 
+namespace switchboard {
+
 // Writes traffic events to a file: CSV for spreadsheets when the name ends
 // in .csv, otherwise JSON Lines (one feed-format event per line).
 class TrafficExporter
@@ -17,3 +19,5 @@ public:
     static bool write(const QString &fileName, const QList<TrafficEvent> &events, QString *error);
     static QString csvField(const QString &value);
 };
+
+} // namespace switchboard

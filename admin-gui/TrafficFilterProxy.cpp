@@ -1,6 +1,8 @@
 #include "TrafficFilterProxy.h"
 #include "TrafficModel.h"
 
+namespace switchboard {
+
 TrafficFilterProxy::TrafficFilterProxy(QObject *parent) : QSortFilterProxyModel(parent) {}
 
 void TrafficFilterProxy::setFilter(const TrafficFilter &filter)
@@ -18,3 +20,5 @@ bool TrafficFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sour
     if (!model || sourceRow >= model->rowCount()) return false;
     return m_filter.matches(model->at(sourceRow));
 }
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 
 #include <QSortFilterProxyModel>
 
+namespace switchboard {
+
 // Applies the same TrafficFilter the server uses to the history the console
 // already holds, so changing a filter narrows what is on screen at once.
 class TrafficFilterProxy : public QSortFilterProxyModel
@@ -21,3 +23,5 @@ protected:
 private:
     TrafficFilter m_filter;
 };
+
+} // namespace switchboard

@@ -22,6 +22,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+namespace switchboard {
+
 namespace {
 // The dialect names the server uses (server/dialects); more are added as seen.
 const char *knownDialects[] = {"phoenix", "socketio", "socketio-chat", "workspacejson", "flatjson"};
@@ -258,3 +260,5 @@ void TrafficPage::exportWithDialog()
     if (!exportTo(fileName, &error))
         QMessageBox::warning(this, tr("Export traffic"), tr("Could not write %1: %2").arg(fileName, error));
 }
+
+} // namespace switchboard

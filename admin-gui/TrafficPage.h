@@ -5,13 +5,16 @@
 #include <QTimer>
 #include <QWidget>
 
-class AdminClient;
 class QComboBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
 class QTableView;
 class QToolButton;
+
+namespace switchboard {
+
+class AdminClient;
 class TrafficFilterProxy;
 
 // The live traffic tab: newest frames at the bottom, pause/resume,
@@ -65,3 +68,5 @@ private:
     bool m_paused = false;
     qint64 m_received = 0;
 };
+
+} // namespace switchboard

@@ -10,6 +10,8 @@
 #include <QTabWidget>
 #include <QTranslator>
 
+using namespace switchboard;
+
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);

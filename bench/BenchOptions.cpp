@@ -5,6 +5,8 @@
 
 #include <cstdio>
 
+namespace switchboard {
+
 static bool intList(const QString &text, QList<int> *out)
 {
     QList<int> v;
@@ -195,3 +197,5 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
         return fail(QStringLiteral("more publishers than room members"));
     return true;
 }
+
+} // namespace switchboard

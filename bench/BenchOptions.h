@@ -4,6 +4,8 @@
 #include <QString>
 #include <QStringList>
 
+namespace switchboard {
+
 // Command-line settings of one generator run (see --help).
 struct BenchOptions
 {
@@ -62,3 +64,5 @@ struct BenchOptions
     // Fills the options from argv; on error or --help prints and returns false with *exitCode set.
     bool parse(const QStringList &args, int *exitCode);
 };
+
+} // namespace switchboard

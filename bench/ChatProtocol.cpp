@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+namespace switchboard {
+
 namespace {
 const char kMarker[] = "sb-bench:";
 
@@ -198,3 +200,5 @@ ChatProtocol::Incoming ChatProtocol::classify(Dialect d, const char *data, size_
     }
     return in;
 }
+
+} // namespace switchboard

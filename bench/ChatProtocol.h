@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+namespace switchboard {
+
 // The two wire dialects the generator speaks, reduced to what the scenarios
 // need: authenticate, join a room, publish, recognise deliveries and acks.
 // - flatjson: /ws?token=JWT, {"type":"join_channel"} -> channel_joined,
@@ -53,3 +55,5 @@ public:
     // Reads the send time out of "sb-bench:<ns>:" anywhere in data.
     static int64_t markerTime(const char *data, size_t len);
 };
+
+} // namespace switchboard

@@ -19,6 +19,8 @@
 #include <thread>
 #include <unistd.h>
 
+namespace switchboard {
+
 namespace {
 QString loadAverage()
 {
@@ -902,3 +904,5 @@ int Coordinator::run()
     }
     return 0;
 }
+
+} // namespace switchboard

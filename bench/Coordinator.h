@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+namespace switchboard {
+
 // Runs the scenarios against one target: forks the generator workers, tells
 // them what to open and publish, samples the server's /proc figures and the
 // workers' own CPU around every step, and writes one JSON document of rows.
@@ -81,3 +83,5 @@ private:
     std::vector<int> m_watchedIdle; // idle-group user indices whose presence the observers track
     QJsonObject m_pools;            // group -> users registered, when pooled
 };
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+namespace switchboard {
+
 // A set of connections that play one part in a scenario (the members of a
 // room, the idle crowd, the ingest publishers, the workspace). Connection i
 // is user u = i % tokens.size() (one user per connection unless the plan was
@@ -40,3 +42,5 @@ struct GroupSpec
         return {int(size_t(connection) % channels.size())};
     }
 };
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 
+namespace switchboard {
+
 namespace {
 constexpr int kSubBits = 6;
 constexpr int kSub = 1 << kSubBits;
@@ -99,3 +101,5 @@ bool LatencyHistogram::deserialize(const std::string &text)
     }
     return true;
 }
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+namespace switchboard {
+
 // Log-linear histogram of nanosecond values (64 sub-buckets per power of two,
 // so about 1.6 % resolution): cheap enough to record every delivery, and
 // mergeable across generator processes through a compact text form.
@@ -33,3 +35,5 @@ private:
     uint64_t m_count = 0;
     int64_t m_max = 0;
 };
+
+} // namespace switchboard

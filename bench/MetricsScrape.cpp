@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+namespace switchboard {
+
 MetricsScrape MetricsScrape::fetch(const std::string &host, int port, int timeoutMs)
 {
     MetricsScrape m;
@@ -52,3 +54,5 @@ double MetricsScrape::value(const std::string &name, double fallback) const
     const auto it = values.find(name);
     return it == values.end() ? fallback : it->second;
 }
+
+} // namespace switchboard

@@ -3,6 +3,8 @@
 #include <map>
 #include <string>
 
+namespace switchboard {
+
 // Reads Switchboard's Prometheus text at GET /metrics (plain socket, no event
 // loop): the storage counters explain an ingest figure (commits per second,
 // writes per commit, time per commit). Empty when the target has no /metrics.
@@ -13,3 +15,5 @@ struct MetricsScrape
     static MetricsScrape fetch(const std::string &host, int port, int timeoutMs = 3000);
     double value(const std::string &name, double fallback = -1) const;
 };
+
+} // namespace switchboard

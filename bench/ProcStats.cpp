@@ -5,6 +5,8 @@
 #include <cstring>
 #include <unistd.h>
 
+namespace switchboard {
+
 ProcStats ProcStats::read(pid_t pid)
 {
     ProcStats s;
@@ -40,3 +42,5 @@ ProcStats ProcStats::read(pid_t pid)
     }
     return s;
 }
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include <sys/types.h>
 
+namespace switchboard {
+
 // CPU and memory of a process, read from /proc/<pid>/stat and /proc/<pid>/status
 // (the server under test, the peers, and the generator's own workers).
 struct ProcStats
@@ -14,3 +16,5 @@ struct ProcStats
 
     static ProcStats read(pid_t pid);
 };
+
+} // namespace switchboard

@@ -11,6 +11,8 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+namespace switchboard {
+
 namespace {
 constexpr uint64_t kControlTag = ~uint64_t(0);
 }
@@ -585,3 +587,5 @@ void Worker::logProblem(const char *what, const char *data, size_t len)
     ++m_problemsLogged;
     fprintf(stderr, "[worker %d] %s: %.*s\n", m_setup.workerIndex, what, int(std::min<size_t>(len, 300)), data);
 }
+
+} // namespace switchboard

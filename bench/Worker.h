@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
+namespace switchboard {
+
 // One generator process: holds its share of every group's connections in a
 // single epoll loop and obeys line commands from the coordinator on a socket:
 //   open G N      open own connections of group G with index < N (handshake,
@@ -124,3 +126,5 @@ private:
     uint64_t m_rng = 0x9e3779b97f4a7c15ull;
     double uniform();
 };
+
+} // namespace switchboard

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+namespace switchboard {
+
 // Everything a generator worker needs, fixed before the coordinator forks it.
 struct WorkerSetup
 {
@@ -29,3 +31,5 @@ struct WorkerSetup
     std::vector<std::string> watchedUserIds;
     std::vector<int> watchedIdleUsers; // user indices of the idle group that are watched (sorted)
 };
+
+} // namespace switchboard

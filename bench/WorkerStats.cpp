@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+namespace switchboard {
+
 bool WorkerStats::parse(const std::string &line)
 {
     std::istringstream in(line);
@@ -94,3 +96,5 @@ void WorkerStats::add(const WorkerStats &o)
     latency.merge(o.latency);
     ackLatency.merge(o.ackLatency);
 }
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+namespace switchboard {
+
 // The "stats" answer of one worker, or the sum over all of them.
 struct WorkerStats
 {
@@ -21,3 +23,5 @@ struct WorkerStats
     bool parse(const std::string &line);
     void add(const WorkerStats &o);
 };
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 #include <numeric>
 #include <random>
 
+namespace switchboard {
+
 bool WorkspaceLayout::build(const Params &p, WorkspaceLayout *out, std::string *error)
 {
     auto fail = [error](const char *why) {
@@ -102,3 +104,5 @@ std::string WorkspaceLayout::toJson() const
     s += "]}";
     return s;
 }
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+namespace switchboard {
+
 // The membership layout of the workspace scenario: U users, C channels of
 // power-law (Zipf) sizes, channel 0 (#general) holds everyone, and every user
 // is in minPerUser..maxPerUser channels, #general included. Pure and
@@ -29,3 +31,5 @@ struct WorkspaceLayout
     static bool build(const Params &p, WorkspaceLayout *out, std::string *error);
     std::string toJson() const;
 };
+
+} // namespace switchboard

@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+namespace switchboard {
+
 #ifndef IP_BIND_ADDRESS_NO_PORT
 #define IP_BIND_ADDRESS_NO_PORT 24
 #endif
@@ -288,3 +290,5 @@ void WsConnection::updateInterest()
     ev.data.u64 = m_tag;
     epoll_ctl(m_epoll, EPOLL_CTL_MOD, m_fd, &ev);
 }
+
+} // namespace switchboard

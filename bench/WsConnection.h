@@ -4,6 +4,8 @@
 #include <netinet/in.h>
 #include <string>
 
+namespace switchboard {
+
 // One client WebSocket over a non-blocking socket driven by the worker's epoll
 // loop: TCP connect from a chosen 127.0.0.x source, HTTP upgrade, RFC 6455
 // framing (client frames masked with a zero key, which servers must accept),
@@ -65,3 +67,5 @@ private:
     std::string m_out;
     std::string m_fragments;
 };
+
+} // namespace switchboard

@@ -30,6 +30,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+using namespace switchboard;
+
 namespace {
 
 // --serve: echo every byte; answer '#' with the number of open connections.

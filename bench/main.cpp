@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <sys/resource.h>
 
+using namespace switchboard;
+
 int main(int argc, char *argv[])
 {
     QStringList args;

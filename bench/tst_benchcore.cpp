@@ -12,6 +12,8 @@
 
 #include <QtTest>
 
+using namespace switchboard;
+
 class tst_BenchCore : public QObject
 {
     Q_OBJECT

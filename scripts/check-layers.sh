@@ -13,7 +13,9 @@
 #      every guarded target, a file that includes "storage/Store.h" or an auth
 #      header does NOT compile, and with those of the flat JSON dialect
 #      (FlatJsonSession.cpp) one that includes "core/ChatService.h" does;
-#   d) no file in server/core is longer than MAX_CORE_LINES (420) lines.
+#   d) no file in server/core is longer than MAX_CORE_LINES (420) lines;
+#   e) every header of the project (server/, shared/, admin-gui/, bench/) declares
+#      its types inside `namespace switchboard`.
 #
 # Header, type and library names are read from server/storage and server/auth,
 # not listed here. The compile flags come from build/compile_commands.json when
@@ -215,6 +217,14 @@ while IFS= read -r f; do
     [ "$n" -le "$MAX_CORE_LINES" ] || fail "$f:$n: $n lines, over the $MAX_CORE_LINES the core's files may have: split it"
 done < <(find server/core -type f | sort)
 note "core: longest file $longest ($longest_n lines, limit $MAX_CORE_LINES)"
+
+# ---- e) the namespace ----------------------------------------------------------------
+nsfiles=0
+while IFS= read -r f; do
+    nsfiles=$((nsfiles + 1))
+    grep -q '^namespace switchboard {' "$f" || fail "$f: declares nothing inside namespace switchboard"
+done < <(find server shared admin-gui bench -type f -name '*.h' -not -path '*/node_modules/*' | sort)
+note "namespace: $nsfiles headers checked"
 
 if [ "$failures" -gt 0 ]; then
     echo "check-layers: FAILED ($failures problems)" >&2

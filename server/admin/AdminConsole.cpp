@@ -8,6 +8,8 @@
 
 #include <utility>
 
+namespace switchboard {
+
 AdminConsole::AdminConsole(WebSocketConnection *socket, const QString &peer, const Limits &limits, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
@@ -140,3 +142,5 @@ void AdminConsole::write(const QByteArray &message)
     if (m_closing) return;
     m_socket->sendText(message);
 }
+
+} // namespace switchboard

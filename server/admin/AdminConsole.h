@@ -10,6 +10,8 @@
 
 #include <memory>
 
+namespace switchboard {
+
 class WebSocketConnection;
 
 // One connected admin console. It holds the console's traffic filter, its
@@ -79,3 +81,5 @@ private:
     QList<QByteArray> m_heldDeltas;                  // meanwhile
     bool m_closing = false;
 };
+
+} // namespace switchboard

@@ -16,6 +16,8 @@
 #include <QLoggingCategory>
 #include "net/WebSocketConnection.h"
 
+namespace switchboard {
+
 Q_LOGGING_CATEGORY(lcAdmin, "switchboard.admin")
 
 namespace {
@@ -556,3 +558,5 @@ void AdminFeed::finish(AdminConsole *console, AdminResult result)
     const QByteArray audit = AdminProtocol::encodeAudit(result);
     for (AdminConsole *c : qAsConst(m_consoles)) c->send(audit);
 }
+
+} // namespace switchboard

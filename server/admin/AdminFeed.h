@@ -16,6 +16,8 @@
 
 #include <optional>
 
+namespace switchboard {
+
 struct AdminCommand;
 struct AdminResult;
 class ChatService;
@@ -127,3 +129,5 @@ private:
     double m_lastCommitTotalMs = 0;
     qint64 m_droppedTotal = 0;
 };
+
+} // namespace switchboard

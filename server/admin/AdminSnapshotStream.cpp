@@ -2,6 +2,8 @@
 
 #include "AdminProtocol.h"
 
+namespace switchboard {
+
 AdminSnapshotStream::AdminSnapshotStream(const QHash<QString, ConnectionInfo> &connections,
                                          const QHash<QString, ChannelInfo> &channels, const ServerStats &stats,
                                          const QString &server, int sliceSize)
@@ -38,3 +40,5 @@ QByteArray AdminSnapshotStream::next()
     return AdminProtocol::encodeSnapshotPart(m_part++, m_done, connections, channels, m_done ? &m_stats : nullptr,
                                              TrafficFilter(), m_server);
 }
+
+} // namespace switchboard

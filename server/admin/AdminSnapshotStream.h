@@ -9,6 +9,8 @@
 #include <QHash>
 #include <QString>
 
+namespace switchboard {
+
 // One console's snapshot, encoded a slice at a time: 10,000 connections are
 // 3.8 MB of JSON, and building that in one pass stalled the loop for 200 ms.
 // It holds copies of the feed's maps as they were when it began (implicitly
@@ -43,3 +45,5 @@ private:
     int m_part = 0;
     bool m_done = false;
 };
+
+} // namespace switchboard

@@ -1,5 +1,7 @@
 #include "ChannelActivity.h"
 
+namespace switchboard {
+
 void ChannelActivity::noteMessage(const QString &channelId, qint64 atMs)
 {
     Window &w = m_channels[channelId];
@@ -31,3 +33,5 @@ qint64 ChannelActivity::lastActivity(const QString &channelId) const
     auto it = m_channels.constFind(channelId);
     return it == m_channels.constEnd() ? 0 : it->last;
 }
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 
 #include <array>
 
+namespace switchboard {
+
 // Messages per minute and last activity per channel, from the committed
 // events the admin feed sees. Sixty one-second buckets per channel: memory
 // stays fixed however busy a channel gets.
@@ -26,3 +28,5 @@ private:
     };
     QHash<QString, Window> m_channels;
 };
+
+} // namespace switchboard

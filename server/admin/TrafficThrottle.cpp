@@ -1,5 +1,7 @@
 #include "TrafficThrottle.h"
 
+namespace switchboard {
+
 bool TrafficThrottle::admit(qint64 nowMs)
 {
     if (m_windowStart < 0 || nowMs - m_windowStart >= 1000 || nowMs < m_windowStart) {
@@ -21,3 +23,5 @@ qint64 TrafficThrottle::takeDropped()
     m_dropped = 0;
     return d;
 }
+
+} // namespace switchboard

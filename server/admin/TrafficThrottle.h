@@ -2,6 +2,8 @@
 
 #include <QtGlobal>
 
+namespace switchboard {
+
 // The per-console rate cap of the traffic stream: at most `rate` events in
 // any one-second window; what does not fit is counted, not queued. Counting
 // is all a refused event costs, so a flood never grows a buffer.
@@ -28,3 +30,5 @@ private:
     qint64 m_dropped = 0;
     qint64 m_totalDropped = 0;
 };
+
+} // namespace switchboard

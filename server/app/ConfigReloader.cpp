@@ -7,6 +7,8 @@
 
 #include <QLoggingCategory>
 
+namespace switchboard {
+
 Q_LOGGING_CATEGORY(lcReload, "switchboard.reload")
 
 ConfigReloader::ConfigReloader(const QStringList &arguments, const ServerConfig &current, Server *server,
@@ -81,3 +83,5 @@ bool ConfigReloader::reload()
     if (m_notifier) m_notifier->ready();
     return true;
 }
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 #include <QObject>
 #include <QStringList>
 
+namespace switchboard {
+
 class Server;
 class SystemdNotifier;
 
@@ -36,3 +38,5 @@ private:
     Server *m_server;
     SystemdNotifier *m_notifier;
 };
+
+} // namespace switchboard

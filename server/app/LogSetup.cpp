@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <sys/stat.h>
 
+namespace switchboard {
+
 namespace {
 
 // sd-daemon(3) prefixes: <3> error, <4> warning, <6> info, <7> debug.
@@ -60,3 +62,5 @@ void LogSetup::setLevel(const QString &level)
         rules += QStringLiteral("*.debug=false\n*.info=false\n*.warning=false\n");
     QLoggingCategory::setFilterRules(rules);
 }
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include <QString>
 
+namespace switchboard {
+
 // Where log lines go and which are kept: stderr with timestamps, or, when
 // stderr is the journal ($JOURNAL_STREAM names it), "<N>" sd-daemon priority
 // prefixes and no timestamp (the journal adds its own).
@@ -13,3 +15,5 @@ public:
     static void setLevel(const QString &level);
     static bool toJournal();
 };
+
+} // namespace switchboard

@@ -8,6 +8,8 @@
 #include <malloc.h>
 #endif
 
+namespace switchboard {
+
 Q_LOGGING_CATEGORY(lcMemory, "switchboard.memory")
 
 MemoryReturner::MemoryReturner(ChatService *chat, QObject *parent) : QObject(parent), m_chat(chat)
@@ -28,3 +30,5 @@ void MemoryReturner::check()
 #endif
     m_peak = now;
 }
+
+} // namespace switchboard

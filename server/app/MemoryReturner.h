@@ -3,6 +3,8 @@
 #include <QObject>
 #include <QTimer>
 
+namespace switchboard {
+
 class ChatService;
 
 // Gives memory back to the system after a crowd has left. glibc keeps the
@@ -26,3 +28,5 @@ private:
     QTimer m_timer;
     qsizetype m_peak = 0;
 };
+
+} // namespace switchboard

@@ -24,6 +24,8 @@
 
 #include <QTimer>
 
+namespace switchboard {
+
 Q_LOGGING_CATEGORY(lcServer, "switchboard.server")
 
 Server::Server(const ServerConfig &config, QObject *parent) : QObject(parent), m_config(config) {}
@@ -138,3 +140,5 @@ void Server::shutdown()
         Q_EMIT stopped();
     });
 }
+
+} // namespace switchboard

@@ -6,6 +6,8 @@
 
 #include <memory>
 
+namespace switchboard {
+
 class AdminFeed;
 class ChatService;
 class HttpServer;
@@ -48,3 +50,5 @@ private:
     bool m_ready = false;
     bool m_shuttingDown = false;
 };
+
+} // namespace switchboard

@@ -12,6 +12,8 @@
 #include <QSettings>
 #include <QStandardPaths>
 
+namespace switchboard {
+
 namespace {
 
 struct Option
@@ -350,3 +352,5 @@ bool ServerConfig::resolveSecret(QString *error)
     QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
     return true;
 }
+
+} // namespace switchboard

@@ -10,6 +10,8 @@
 #include <QString>
 #include <QStringList>
 
+namespace switchboard {
+
 // The server's configuration from, in rising precedence: defaults, the config
 // file (--config, INI "key = value" with the long option names as keys),
 // SWITCHBOARD_<OPTION> environment variables, and the command line.
@@ -42,3 +44,5 @@ public:
     bool resolveSecret(QString *error);
     static QString usage();
 };
+
+} // namespace switchboard

@@ -9,6 +9,8 @@
 
 #include <cstdio>
 
+namespace switchboard {
+
 namespace {
 
 void fail(const QString &message)
@@ -116,3 +118,5 @@ int ServiceCommand::migrate(const QStringList &options)
         std::printf("schema migrated from version %d to %d\n", from, to);
     return 0;
 }
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include <QStringList>
 
+namespace switchboard {
+
 // The maintenance subcommands (docs/operations.md): check-config, backup DEST
 // and migrate. Each takes the server's options, runs and returns an exit code.
 class ServiceCommand
@@ -16,3 +18,5 @@ private:
     static int backup(const QString &dest, const QStringList &options);
     static int migrate(const QStringList &options);
 };
+
+} // namespace switchboard

@@ -12,6 +12,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+namespace switchboard {
+
 Q_LOGGING_CATEGORY(lcSystemd, "switchboard.systemd")
 
 SystemdNotifier::SystemdNotifier(QObject *parent) : QObject(parent)
@@ -87,3 +89,5 @@ void SystemdNotifier::startWatchdog()
     m_watchdog->start();
     send(QByteArrayLiteral("WATCHDOG=1"));
 }
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 
 class QTimer;
 
+namespace switchboard {
+
 // The sd_notify protocol spoken directly: one datagram per state change to the
 // unix socket in $NOTIFY_SOCKET (no libsystemd needed, see README). Without
 // that variable (not started by systemd) every call does nothing.
@@ -32,3 +34,5 @@ private:
     QByteArray m_address;
     QTimer *m_watchdog = nullptr;
 };
+
+} // namespace switchboard

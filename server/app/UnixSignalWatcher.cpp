@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+namespace switchboard {
+
 int UnixSignalWatcher::s_fds[2] = {-1, -1};
 
 UnixSignalWatcher::UnixSignalWatcher(QObject *parent) : QObject(parent)
@@ -45,3 +47,5 @@ void UnixSignalWatcher::handler(int signal)
     const char sig = char(signal);
     [[maybe_unused]] ssize_t n = ::write(s_fds[0], &sig, 1);
 }
+
+} // namespace switchboard

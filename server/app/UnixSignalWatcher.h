@@ -4,6 +4,8 @@
 
 class QSocketNotifier;
 
+namespace switchboard {
+
 // Turns SIGTERM/SIGINT (and SIGHUP, the reload request) into Qt signals through a self-pipe, since nothing
 // but async-signal-safe calls may run inside the handler.
 class UnixSignalWatcher : public QObject
@@ -22,3 +24,5 @@ private:
     static int s_fds[2];
     QSocketNotifier *m_notifier = nullptr;
 };
+
+} // namespace switchboard

@@ -11,6 +11,8 @@
 
 #include <cstdio>
 
+using namespace switchboard;
+
 int main(int argc, char **argv)
 {
     // Before the application object: Qt's stock dispatchers poll every socket on

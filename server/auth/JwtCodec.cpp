@@ -12,6 +12,8 @@
 
 #include <limits>
 
+namespace switchboard {
+
 namespace {
 
 constexpr int Sha256Bytes = 32;
@@ -242,3 +244,5 @@ QString JwtCodec::errorCode(Error error)
     }
     return QStringLiteral("malformed");
 }
+
+} // namespace switchboard

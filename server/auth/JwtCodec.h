@@ -6,6 +6,8 @@
 #include <QList>
 #include <QString>
 
+namespace switchboard {
+
 // HS256 JSON Web Tokens (RFC 7519 / RFC 7515 compact form), signed and checked with
 // OpenSSL's HMAC-SHA256. Only HS256 exists here: the algorithm is fixed by the server,
 // never chosen by the token, so "alg":"none" and algorithm-confusion tricks cannot work.
@@ -133,3 +135,5 @@ private:
     QList<Key> m_previous;
     Options m_options;
 };
+
+} // namespace switchboard

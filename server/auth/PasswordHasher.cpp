@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+namespace switchboard {
+
 namespace {
 
 constexpr int MaxRandomBytes = 1024 * 1024;
@@ -157,3 +159,5 @@ QString PasswordHasher::randomToken(int bytes)
     const QByteArray secret = randomSecret(bytes);
     return QString::fromLatin1(secret.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
+
+} // namespace switchboard

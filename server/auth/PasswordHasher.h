@@ -5,6 +5,8 @@
 
 #include <cstddef>
 
+namespace switchboard {
+
 // Password hashing with argon2id (libsodium crypto_pwhash_str_alg, ARGON2ID13), plus the
 // server's source of random secrets. Hashes are self-describing PHC strings
 // ("$argon2id$v=19$m=65536,t=2,p=1$salt$hash"): salt and cost travel with the hash, so a
@@ -72,3 +74,5 @@ private:
 
     Limits m_limits;
 };
+
+} // namespace switchboard

@@ -12,6 +12,8 @@
 #include <QRegularExpression>
 #include <QThreadPool>
 
+namespace switchboard {
+
 namespace {
 
 bool validUsername(const QString &s)
@@ -217,3 +219,5 @@ bool AccountManager::ensureSystemUser(QString *error)
     m_core.dir.putUser(sys);
     return true;
 }
+
+} // namespace switchboard

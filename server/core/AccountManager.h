@@ -8,6 +8,8 @@
 
 #include <memory>
 
+namespace switchboard {
+
 class JwtCodec;
 class PasswordHasher;
 struct CoreContext;
@@ -47,3 +49,5 @@ private:
     std::unique_ptr<PasswordHasher> m_hasher;
     TokenRevocations m_revoked;
 };
+
+} // namespace switchboard

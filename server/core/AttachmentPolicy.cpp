@@ -5,6 +5,8 @@
 #include <QRegularExpression>
 #include <QUrl>
 
+namespace switchboard {
+
 namespace {
 
 const QString kUploadPath = QStringLiteral("/api/v1/uploads/");
@@ -78,3 +80,5 @@ Result<Attachment> AttachmentPolicy::external(const QString &actorId, const Atta
     a.createdAt = Timestamp::nowMs();
     return Result<Attachment>::success(a); // no file name: only our uploads have one on disk
 }
+
+} // namespace switchboard

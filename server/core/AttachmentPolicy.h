@@ -8,6 +8,8 @@
 #include <functional>
 #include <optional>
 
+namespace switchboard {
+
 // Which attachments a message may carry. An upload of ours, named by id or by
 // its /api/v1/uploads/ URL, must be the poster's own (someone else's reads as
 // unknown, so ids cannot be probed); any other object is an external link and
@@ -34,3 +36,5 @@ private:
 
     Lookup m_lookup;
 };
+
+} // namespace switchboard

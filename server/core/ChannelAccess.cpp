@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+namespace switchboard {
+
 QList<Channel> ChannelAccess::visible(const QString &userId, const QString &workspaceId) const
 {
     QList<Channel> out;
@@ -48,3 +50,5 @@ QStringList ChannelAccess::topicsFor(const Channel &c, bool withWorkspace) const
         for (const QString &u : m_dir.channelMembers(c.id)) t.append(RoomManager::userTopic(u));
     return t;
 }
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 
 #include <QStringList>
 
+namespace switchboard {
+
 class Directory;
 
 // Who may see a channel, who may moderate it, and which topics hear about a
@@ -27,3 +29,5 @@ public:
 private:
     const Directory &m_dir;
 };
+
+} // namespace switchboard

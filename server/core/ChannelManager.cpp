@@ -8,6 +8,8 @@
 
 #include <algorithm>
 
+namespace switchboard {
+
 using R = Result<Channel>;
 
 ChannelManager::ChannelManager(CoreContext &core, QObject *parent) : QObject(parent), m_core(core) {}
@@ -23,9 +25,7 @@ bool ChannelManager::ensureDefaultWorkspace(QString *error)
     general.description = QStringLiteral("General discussion");
     general.createdAt = w.createdAt;
     StoreStatus first;
-    auto note = [&first](const StoreStatus &s) {
-        if (!s.ok() && first.ok()) first = s;
-    };
+    auto note = [&first](const StoreStatus &s) { first = first.ok() ? s : first; }; // the first failure
     m_core.store->insertWorkspace(w, note);
     m_core.store->insertChannel(general, note);
     m_core.store->flush();
@@ -415,3 +415,5 @@ QStringList ChannelManager::onlineMembers(const QString &channelId) const
     out.sort();
     return out;
 }
+
+} // namespace switchboard

@@ -11,6 +11,8 @@
 
 #include <optional>
 
+namespace switchboard {
+
 class Session;
 struct CoreContext;
 
@@ -61,3 +63,5 @@ private:
     QHash<QString, QList<std::pair<Callback<Channel>, ContextGuard>>> m_pendingDms; // key -> waiting callers
     QSet<QString> m_pendingChannelNames; // workspace + '/' + lower-case name, until committed
 };
+
+} // namespace switchboard

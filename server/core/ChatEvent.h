@@ -11,6 +11,8 @@
 #include <functional>
 #include <memory>
 
+namespace switchboard {
+
 // A committed domain event, published once to the topics that may see it and
 // shared (read-only) by every session that receives it. Sessions encode it in
 // their dialect; encodedFor() caches one encoding per dialect variant, so a
@@ -92,3 +94,5 @@ private:
 };
 
 using ChatEventPtr = std::shared_ptr<const ChatEvent>;
+
+} // namespace switchboard

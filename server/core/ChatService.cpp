@@ -14,6 +14,8 @@
 
 #include <QTimer>
 
+namespace switchboard {
+
 ChatService::ChatService(Store *store, const QByteArray &jwtSecret, const CoreConfig &config, QObject *parent)
     : QObject(parent)
     , m_core(std::make_unique<CoreContext>(store, config))
@@ -396,3 +398,5 @@ void ChatService::unsubscribe(Session *session, const QString &channelId)
 {
     m_sessions->unsubscribe(session, channelId);
 }
+
+} // namespace switchboard

@@ -18,11 +18,14 @@
 #include <memory>
 #include <optional>
 
+class QTimer;
+
+namespace switchboard {
+
 class AccountManager;
 class EphemeralLane;
 class ParticipationTracker;
 class EventOutlet;
-class QTimer;
 class ChannelManager;
 class Session;
 class SessionManager;
@@ -175,3 +178,5 @@ private:
     std::unique_ptr<ParticipationTracker> m_participation;
     QTimer *m_prune = nullptr;
 };
+
+} // namespace switchboard

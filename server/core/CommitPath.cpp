@@ -4,6 +4,8 @@
 
 #include <QLoggingCategory>
 
+namespace switchboard {
+
 Q_LOGGING_CATEGORY(lcCommit, "switchboard.commit")
 
 struct CommitPath::Tally::State
@@ -53,3 +55,5 @@ CoreError CommitPath::errorFor(const StoreStatus &status, const CoreError &onCon
     return CoreError::internal(status.kind == StoreStatus::Unavailable ? QStringLiteral("storage unavailable")
                                                                        : QStringLiteral("internal error"));
 }
+
+} // namespace switchboard

@@ -11,6 +11,8 @@
 
 #include "storage/Store.h"
 
+namespace switchboard {
+
 // The one way a command's writes reach storage and its answer reaches the
 // caller. Every mutating command of the core goes through commit(), so the
 // order after a commit is the same everywhere:
@@ -84,3 +86,5 @@ private:
 
     QPointer<Store> m_store;
 };
+
+} // namespace switchboard

@@ -3,6 +3,8 @@
 #include <QObject>
 #include <QPointer>
 
+namespace switchboard {
+
 // Remembers the object that asked for a command. A commit lands a pass or more
 // later; by then the client may be gone (and its session freed), so every
 // answer asks alive() first. Without a context (nullptr) the caller is alive
@@ -17,3 +19,5 @@ private:
     QPointer<QObject> m_context;
     bool m_bound;
 };
+
+} // namespace switchboard

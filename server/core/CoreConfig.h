@@ -4,6 +4,8 @@
 #include <QList>
 #include <QtGlobal>
 
+namespace switchboard {
+
 // Limits and timings of the chat core; every one has a config key (ServerConfig).
 // Rate limits default to seed 000's figures; 0 disables a limit.
 struct CoreConfig
@@ -31,3 +33,5 @@ struct CoreConfig
     // channels"). Larger rooms answer who is online on request, as Slack does.
     int presenceChannelLimit = 500;
 };
+
+} // namespace switchboard

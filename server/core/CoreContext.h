@@ -13,6 +13,8 @@
 #include <QPointer>
 #include <QString>
 
+namespace switchboard {
+
 class AccountManager;
 class EphemeralLane;
 class ParticipationTracker;
@@ -52,3 +54,5 @@ struct CoreContext
     // RateLimited with the wait, or no error.
     CoreError checkRate(const QString &key, int limitPerMinute);
 };
+
+} // namespace switchboard

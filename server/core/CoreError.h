@@ -3,6 +3,8 @@
 #include <QLoggingCategory>
 #include <QString>
 
+namespace switchboard {
+
 // Errors are values with codes; every dialect maps them to its own wire shape
 // in one place (e.g. FlatJsonCodec::errorCodeFor), so no error is rendered two ways.
 struct CoreError
@@ -58,3 +60,5 @@ struct CoreError
         return QString();
     }
 };
+
+} // namespace switchboard

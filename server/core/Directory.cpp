@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+namespace switchboard {
+
 void Directory::clear()
 {
     *this = Directory();
@@ -135,3 +137,5 @@ QString Directory::dmKey(QStringList participantIds)
     std::sort(participantIds.begin(), participantIds.end());
     return participantIds.join(QLatin1Char(','));
 }
+
+} // namespace switchboard

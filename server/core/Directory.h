@@ -8,6 +8,8 @@
 #include <QSet>
 #include <QStringList>
 
+namespace switchboard {
+
 // The in-memory picture of users, workspaces, channels and memberships, loaded
 // from the Store at start and updated after each committed change. Access
 // checks and fan-out read it without touching the database.
@@ -77,3 +79,5 @@ private:
     QHash<QString, QString> m_dmIndex;
     QHash<QString, qint64> m_seq;
 };
+
+} // namespace switchboard

@@ -3,6 +3,8 @@
 #include "CoreContext.h"
 #include "Timestamp.h"
 
+namespace switchboard {
+
 EphemeralLane::EphemeralLane(CoreContext &core, QObject *parent) : QObject(parent), m_core(core)
 {
     m_window.setSingleShot(true);
@@ -141,3 +143,5 @@ void EphemeralLane::publish(const Item &item)
         e->type = item.on ? ChatEvent::Type::ParticipantJoined : ChatEvent::Type::ParticipantLeft;
     m_core.outlet.publishEvent(e, {RoomManager::channelTopic(c->id)});
 }
+
+} // namespace switchboard

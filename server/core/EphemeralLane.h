@@ -8,6 +8,8 @@
 
 #include <deque>
 
+namespace switchboard {
+
 struct CoreContext;
 
 // The lane for ephemeral traffic: presence, typing and room participation.
@@ -83,3 +85,5 @@ private:
     bool m_typingScheduled = false;
     quint64 m_coalesced = 0;
 };
+
+} // namespace switchboard

@@ -3,6 +3,8 @@
 #include "RoomManager.h"
 #include "Timestamp.h"
 
+namespace switchboard {
+
 EventOutlet::EventOutlet(RoomManager *rooms, QObject *parent) : QObject(parent), m_rooms(rooms) {}
 
 void EventOutlet::publish(ChatEvent::Type type, const Channel &channel, const std::function<void(ChatEvent &)> &fill,
@@ -32,3 +34,5 @@ bool EventOutlet::isCommitted(ChatEvent::Type type)
     default: return true;
     }
 }
+
+} // namespace switchboard

@@ -7,6 +7,8 @@
 
 #include <functional>
 
+namespace switchboard {
+
 class RoomManager;
 
 // The single place where events leave the core. Committed events (messages,
@@ -34,3 +36,5 @@ Q_SIGNALS:
 private:
     RoomManager *m_rooms;
 };
+
+} // namespace switchboard

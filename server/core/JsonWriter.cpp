@@ -11,6 +11,8 @@
 #include <emmintrin.h>
 #endif
 
+namespace switchboard {
+
 namespace {
 inline char hexDigit(uint v)
 {
@@ -154,3 +156,5 @@ char *JsonWriter::escapeInto(char *cursor, QStringView s)
     }
     return cursor;
 }
+
+} // namespace switchboard

@@ -9,6 +9,8 @@
 
 class QJsonValue;
 
+namespace switchboard {
+
 // Compact JSON written straight into bytes, byte for byte what
 // QJsonDocument(...).toJson(QJsonDocument::Compact) gives for the same value,
 // as long as the caller writes an object's keys in QJsonObject's (sorted)
@@ -129,3 +131,5 @@ private:
     bool m_first = true;
     bool m_afterKey = false;
 };
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include "Metrics.h"
 
+namespace switchboard {
+
 LoopLagProbe::LoopLagProbe(QObject *parent) : QObject(parent)
 {
     m_timer.setTimerType(Qt::PreciseTimer);
@@ -24,3 +26,5 @@ void LoopLagProbe::tick()
     if (lagMs > 50) ++m.loopLagOver50ms;
     if (lagMs > 100) ++m.loopLagOver100ms;
 }
+
+} // namespace switchboard

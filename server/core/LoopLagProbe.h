@@ -4,6 +4,8 @@
 #include <QObject>
 #include <QTimer>
 
+namespace switchboard {
+
 // Measures how late the event loop runs a 25 ms timer and records it in
 // Metrics (worst lag, a histogram of every lag, count of stalls over
 // 10/50/100 ms). Everything the
@@ -24,3 +26,5 @@ private:
     QElapsedTimer m_clock;
     qint64 m_expectedNs = 0;
 };
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include <QRegularExpression>
 
+namespace switchboard {
+
 QStringList MentionParser::usernames(const QString &text)
 {
     // Most messages mention nobody: skip the regular expression for them.
@@ -16,3 +18,5 @@ QStringList MentionParser::usernames(const QString &text)
     }
     return out;
 }
+
+} // namespace switchboard

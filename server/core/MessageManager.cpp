@@ -12,6 +12,8 @@
 
 #include <algorithm>
 
+namespace switchboard {
+
 MessageManager::MessageManager(CoreContext &core, QObject *parent)
     : QObject(parent)
     , m_core(core)
@@ -404,3 +406,5 @@ Result<QList<Message>> MessageManager::threadReplies(const QString &actorId, con
     if (!parent.ok()) return Result<QList<Message>>::failure(parent.error);
     return Result<QList<Message>>::success(m_core.store->threadReplies(parentId, limit > 0 ? limit : 200));
 }
+
+} // namespace switchboard

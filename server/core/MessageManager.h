@@ -9,6 +9,8 @@
 #include <QJsonObject>
 #include <QObject>
 
+namespace switchboard {
+
 struct CoreContext;
 
 // Messages: post, edit, delete, forward, reactions, read receipts, system
@@ -76,3 +78,5 @@ private:
     CoreContext &m_core;
     AttachmentPolicy m_attachments;
 };
+
+} // namespace switchboard

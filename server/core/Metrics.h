@@ -6,6 +6,8 @@
 #include <array>
 #include <atomic>
 
+namespace switchboard {
+
 // Process-wide counters for /metrics and the admin feed. Single-threaded:
 // touched only from the main thread, like the rest of the core.
 class Metrics
@@ -62,3 +64,5 @@ public:
     // with listeners and changes per window).
     quint64 presenceDiffWindows = 0;
 };
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 #include "EphemeralLane.h"
 #include "Session.h"
 
+namespace switchboard {
+
 namespace {
 
 bool isChannelTopic(const QString &topic)
@@ -48,3 +50,5 @@ void ParticipationTracker::onUnsubscribed(Session *s, const QString &topic)
     if (m_core.dir.channelMemberCount(channelId) <= m_core.config.presenceChannelLimit)
         m_core.lane->participationChanged(channelId, s->userId(), false);
 }
+
+} // namespace switchboard

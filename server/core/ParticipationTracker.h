@@ -3,6 +3,8 @@
 #include <QHash>
 #include <QObject>
 
+namespace switchboard {
+
 class Session;
 struct CoreContext;
 
@@ -31,3 +33,5 @@ private:
     CoreContext &m_core;
     QHash<QString, int> m_sessions; // channel + user -> sessions subscribed
 };
+
+} // namespace switchboard

@@ -1,5 +1,7 @@
 #include "PresenceManager.h"
 
+namespace switchboard {
+
 PresenceManager::PresenceManager(QObject *parent) : QObject(parent) {}
 
 bool PresenceManager::isValidStatus(const QString &s)
@@ -51,3 +53,5 @@ int PresenceManager::connectionCount(const QString &userId) const
 {
     return m_users.value(userId).connections;
 }
+
+} // namespace switchboard

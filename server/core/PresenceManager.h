@@ -3,6 +3,8 @@
 #include <QHash>
 #include <QObject>
 
+namespace switchboard {
+
 // Who is online. A user is online while any of their connections is; away and
 // busy are set explicitly and kept until changed or the last connection goes;
 // the last disconnect makes them offline.
@@ -34,3 +36,5 @@ private:
     };
     QHash<QString, Entry> m_users;
 };
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+namespace switchboard {
+
 bool RateLimiter::allow(const QString &key, int limit, qint64 windowMs, qint64 nowMs, qint64 *retryAfterMs)
 {
     if (limit <= 0 || windowMs <= 0) return true; // 0 disables a limit
@@ -31,3 +33,5 @@ void RateLimiter::prune(qint64 nowMs)
             ++it;
     }
 }
+
+} // namespace switchboard

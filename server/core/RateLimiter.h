@@ -3,6 +3,8 @@
 #include <QHash>
 #include <QString>
 
+namespace switchboard {
+
 // Token buckets keyed by strings ("msg:<user>:<channel>"): `limit` actions per
 // `windowMs`, refilled continuously so bursts up to `limit` are allowed.
 class RateLimiter
@@ -24,3 +26,5 @@ private:
     };
     QHash<QString, Bucket> m_buckets;
 };
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 
 #include <functional>
 
+namespace switchboard {
+
 // A value or a CoreError; what every core command hands back.
 template <typename T>
 struct Result
@@ -28,3 +30,5 @@ struct Result
 
 template <typename T>
 using Callback = std::function<void(const Result<T> &)>;
+
+} // namespace switchboard

@@ -3,6 +3,8 @@
 #include "Metrics.h"
 #include "Session.h"
 
+namespace switchboard {
+
 RoomManager::RoomManager(QObject *parent) : QObject(parent) {}
 
 void RoomManager::subscribe(Session *s, const QString &topic)
@@ -76,3 +78,5 @@ int RoomManager::publish(const QStringList &topics, const ChatEventPtr &event)
     Metrics::instance().deliveries += delivered;
     return delivered;
 }
+
+} // namespace switchboard

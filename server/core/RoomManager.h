@@ -7,6 +7,8 @@
 #include <QSet>
 #include <QStringList>
 
+namespace switchboard {
+
 class Session;
 
 // Topic subscriptions of the sessions in this process, and fan-out. A topic is
@@ -39,3 +41,5 @@ Q_SIGNALS:
 private:
     QHash<QString, QSet<Session *>> m_topics;
 };
+
+} // namespace switchboard

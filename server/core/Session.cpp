@@ -5,6 +5,8 @@
 #include "TokenRevocations.h"
 #include "TrafficTap.h"
 
+namespace switchboard {
+
 QAtomicInt TrafficTap::s_watchers;
 
 Metrics &Metrics::instance()
@@ -49,3 +51,5 @@ void Session::noteTraffic(Direction dir, const QString &event, const QString &ch
     }
     if (TrafficTap::isActive()) Q_EMIT traffic(this, dir, event, channelId, bytes, payload.left(512));
 }
+
+} // namespace switchboard

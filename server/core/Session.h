@@ -8,6 +8,8 @@
 #include <QStringList>
 #include <QSet>
 
+namespace switchboard {
+
 class ChatService;
 
 // One client connection of any dialect, as the core sees it. A dialect
@@ -99,3 +101,5 @@ private:
     QStringList m_topics;
     bool m_followsMemberships = false;
 };
+
+} // namespace switchboard

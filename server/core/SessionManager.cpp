@@ -8,6 +8,8 @@
 
 #include <QPointer>
 
+namespace switchboard {
+
 SessionManager::SessionManager(CoreContext &core, QObject *parent) : QObject(parent), m_core(core)
 {
     connect(&m_core.presence, &PresenceManager::presenceChanged, this, &SessionManager::onPresenceChanged);
@@ -141,3 +143,5 @@ void SessionManager::onTypingChanged(const QString &channelId, const QString &us
 {
     m_core.lane->typingChanged(channelId, userId, typing);
 }
+
+} // namespace switchboard

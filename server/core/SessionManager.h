@@ -6,6 +6,8 @@
 #include <QObject>
 #include <QSet>
 
+namespace switchboard {
+
 class Session;
 struct CoreContext;
 
@@ -47,3 +49,5 @@ private:
     QHash<QString, Session *> m_sessions;
     QHash<QString, QSet<Session *>> m_userSessions;
 };
+
+} // namespace switchboard

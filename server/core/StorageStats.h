@@ -2,6 +2,8 @@
 
 #include <QtGlobal>
 
+namespace switchboard {
+
 // Storage figures for /metrics and the admin feed, read through the core so
 // that nothing outside it needs the store.
 struct StorageStats
@@ -12,3 +14,5 @@ struct StorageStats
     double totalCommitMs = 0;
     double maxCommitMs = 0;
 };
+
+} // namespace switchboard

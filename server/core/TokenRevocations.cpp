@@ -4,6 +4,8 @@
 
 #include <limits>
 
+namespace switchboard {
+
 QByteArray TokenRevocations::digest(QByteArrayView token)
 {
     return QCryptographicHash::hash(token, QCryptographicHash::Sha256).toHex();
@@ -33,3 +35,5 @@ int TokenRevocations::prune(qint64 nowSecs)
     }
     return dropped;
 }
+
+} // namespace switchboard

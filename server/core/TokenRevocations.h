@@ -4,6 +4,8 @@
 #include <QByteArrayView>
 #include <QHash>
 
+namespace switchboard {
+
 // Logged-out tokens, in memory: the SHA-256 of each token with the time it would
 // expire anyway. A digest rather than a "jti": every token has one, including tokens
 // issued before revocation existed and tokens minted by other tools. Entries are
@@ -26,3 +28,5 @@ public:
 private:
     QHash<QByteArray, qint64> m_expiry;
 };
+
+} // namespace switchboard

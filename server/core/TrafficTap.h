@@ -2,6 +2,8 @@
 
 #include <QAtomicInt>
 
+namespace switchboard {
+
 // A process-wide switch: sessions report traffic only while somebody (the
 // admin feed) watches, so an unwatched server pays one integer check per frame.
 class TrafficTap
@@ -14,3 +16,5 @@ public:
 private:
     static QAtomicInt s_watchers;
 };
+
+} // namespace switchboard

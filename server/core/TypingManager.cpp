@@ -2,6 +2,8 @@
 
 #include <QDateTime>
 
+namespace switchboard {
+
 TypingManager::TypingManager(QObject *parent) : QObject(parent)
 {
     // One coarse sweep timer for all entries instead of a timer each.
@@ -61,3 +63,5 @@ void TypingManager::expire()
     if (m_entries.isEmpty()) m_sweep.stop();
     for (const Entry &e : gone) Q_EMIT typingChanged(e.channelId, e.userId, false);
 }
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 #include <QObject>
 #include <QTimer>
 
+namespace switchboard {
+
 // Who is typing where. Typing ends by itself when not refreshed within the
 // timeout, on an explicit stop, and when the connection that started it goes.
 class TypingManager : public QObject
@@ -33,3 +35,5 @@ private:
     QTimer m_sweep;
     int m_timeoutMs = 5000;
 };
+
+} // namespace switchboard

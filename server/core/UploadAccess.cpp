@@ -2,6 +2,8 @@
 
 #include "CoreContext.h"
 
+namespace switchboard {
+
 Result<Attachment> UploadAccess::downloadable(const QString &actorId, const QString &uploadId) const
 {
     const auto hidden = Result<Attachment>::failure(CoreError::notFound(QStringLiteral("no such upload")));
@@ -13,3 +15,5 @@ Result<Attachment> UploadAccess::downloadable(const QString &actorId, const QStr
         if (m_core.access.readable(actorId, channelId).ok()) return Result<Attachment>::success(*a);
     return hidden;
 }
+
+} // namespace switchboard

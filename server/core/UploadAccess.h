@@ -3,6 +3,8 @@
 #include "Attachment.h"
 #include "Result.h"
 
+namespace switchboard {
+
 struct CoreContext;
 
 // Who may download an upload: its uploader (from the moment it is stored, so
@@ -19,3 +21,5 @@ public:
 private:
     const CoreContext &m_core;
 };
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+namespace switchboard {
+
 qsizetype ChunkedBodyDecoder::fail(int status, const char *why)
 {
     m_state = State::Error;
@@ -67,3 +69,5 @@ qsizetype ChunkedBodyDecoder::feed(const char *data, qsizetype size, QByteArray 
     }
     return pos;
 }
+
+} // namespace switchboard

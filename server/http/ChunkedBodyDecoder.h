@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QString>
 
+namespace switchboard {
+
 // Pure decoder of a chunked request body (RFC 9112 7.1): bytes in, body out.
 // It consumes only whole size lines and never reads past the final CRLF, so
 // a pipelined request behind the body stays in the socket. Chunk extensions
@@ -36,3 +38,5 @@ private:
     int m_errorStatus = 400;
     QString m_error;
 };
+
+} // namespace switchboard

@@ -8,6 +8,8 @@
 
 #include <sys/socket.h>
 
+namespace switchboard {
+
 namespace {
 // After an error response, how long unread input is drained before the
 // socket is dropped (nginx's lingering close): closing with unread bytes
@@ -213,3 +215,5 @@ void HttpConnection::onDisconnected()
     }
     deleteLater();
 }
+
+} // namespace switchboard

@@ -9,8 +9,11 @@
 
 #include <optional>
 
-class HttpServer;
 class QTcpSocket;
+
+namespace switchboard {
+
+class HttpServer;
 
 // One TCP connection speaking HTTP/1.1 until it upgrades to WebSocket, when
 // HttpServer takes its descriptor over. The head of each request is peeked
@@ -48,3 +51,5 @@ private:
     HttpResponder m_responder;
     QTimer m_timeout;
 };
+
+} // namespace switchboard

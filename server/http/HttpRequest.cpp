@@ -1,5 +1,7 @@
 #include "HttpRequest.h"
 
+namespace switchboard {
+
 QByteArray HttpRequest::header(QByteArrayView name) const
 {
     for (const auto &h : headers)
@@ -38,3 +40,5 @@ bool HttpRequest::keepAlive() const
     if (version == "HTTP/1.0") return c.contains("keep-alive");
     return !c.contains("close");
 }
+
+} // namespace switchboard

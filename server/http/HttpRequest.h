@@ -8,6 +8,8 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+namespace switchboard {
+
 struct HttpRequest
 {
     QByteArray method;
@@ -29,3 +31,5 @@ struct HttpRequest
     bool isWebSocketUpgrade() const;
     bool keepAlive() const;
 };
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+namespace switchboard {
+
 namespace {
 // RFC 9110 5.6.2 tchar.
 bool isTokenChar(uchar c)
@@ -146,3 +148,5 @@ HttpRequestParser::Outcome HttpRequestParser::parseHead(const QByteArray &buf, H
     o.state = State::Complete;
     return o;
 }
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include "HttpRequest.h"
 
+namespace switchboard {
+
 // Pure HTTP/1.1 request-head parser: bytes in, HttpRequest out, no sockets.
 // Strict where leniency lets two parsers disagree on where a request ends
 // (request smuggling): Content-Length and Transfer-Encoding, obs-fold, bare
@@ -28,3 +30,5 @@ public:
     // Parses the head at the start of buf into *req (body not included).
     static Outcome parseHead(const QByteArray &buf, HttpRequest *req);
 };
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include "HttpConnection.h"
 
+namespace switchboard {
+
 HttpResponder::HttpResponder(HttpConnection *connection) : m_state(std::make_shared<State>())
 {
     m_state->connection = connection;
@@ -41,3 +43,5 @@ void HttpResponder::onDisconnected(std::function<void()> fn) const
 {
     if (m_state) m_state->disconnected = std::move(fn);
 }
+
+} // namespace switchboard

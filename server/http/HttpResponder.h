@@ -7,6 +7,8 @@
 #include <functional>
 #include <memory>
 
+namespace switchboard {
+
 class HttpConnection;
 
 // The right to answer one request, now or later (long-polling holds it).
@@ -37,3 +39,5 @@ private:
     };
     std::shared_ptr<State> m_state;
 };
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include <QJsonDocument>
 
+namespace switchboard {
+
 HttpResponse &HttpResponse::setHeader(const QByteArray &name, const QByteArray &value)
 {
     for (auto &h : headers)
@@ -95,3 +97,5 @@ HttpResponse HttpResponse::noContent()
     r.status = 204;
     return r;
 }
+
+} // namespace switchboard

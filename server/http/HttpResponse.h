@@ -6,6 +6,8 @@
 #include <QList>
 #include <QPair>
 
+namespace switchboard {
+
 struct HttpResponse
 {
     int status = 200;
@@ -25,3 +27,5 @@ struct HttpResponse
     static HttpResponse noContent();
     static QByteArray reasonPhrase(int status);
 };
+
+} // namespace switchboard

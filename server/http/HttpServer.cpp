@@ -18,6 +18,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+namespace switchboard {
+
 Q_LOGGING_CATEGORY(lcHttp, "switchboard.http")
 
 HttpServer::HttpServer(QObject *parent) : QObject(parent) {}
@@ -190,3 +192,5 @@ bool HttpServer::handleUpgrade(QTcpSocket *socket, const HttpRequest &req)
     route->accept(ws, req, params);
     return true;
 }
+
+} // namespace switchboard

@@ -10,6 +10,9 @@
 
 class QTcpServer;
 class QTcpSocket;
+
+namespace switchboard {
+
 class TlsContext;
 class WebSocketConnection;
 
@@ -66,3 +69,5 @@ private:
     QList<QTcpServer *> m_servers;
     QHash<QString, int> m_connectionsPerIp; // only while the cap is on
 };
+
+} // namespace switchboard

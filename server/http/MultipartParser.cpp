@@ -1,5 +1,7 @@
 #include "MultipartParser.h"
 
+namespace switchboard {
+
 static QString paramOf(const QByteArray &header, const QByteArray &key)
 {
     // Content-Disposition: form-data; name="file"; filename="a b.png"
@@ -69,3 +71,5 @@ bool MultipartParser::parse(const QByteArray &contentType, const QByteArray &bod
         pos = next + 2;
     }
 }
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 #include <QList>
 #include <QString>
 
+namespace switchboard {
+
 // Pure multipart/form-data parser (RFC 7578) for uploads: body in, parts out.
 class MultipartParser
 {
@@ -18,3 +20,5 @@ public:
     // Returns false (and *error) on a malformed body.
     static bool parse(const QByteArray &contentTypeHeader, const QByteArray &body, QList<Part> *parts, QString *error);
 };
+
+} // namespace switchboard

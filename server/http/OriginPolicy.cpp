@@ -2,6 +2,8 @@
 
 #include <QUrl>
 
+namespace switchboard {
+
 namespace {
 
 // "host:port" with the scheme's default port filled in; empty if unparsable.
@@ -75,3 +77,5 @@ QString OriginPolicy::invalidEntry(const QStringList &allowed)
     }
     return QString();
 }
+
+} // namespace switchboard

@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QStringList>
 
+namespace switchboard {
+
 // Which browser origins may send credentials (--allowed-origins): the listed
 // ones ("*": any) and always the request's own origin (Origin's host:port is
 // the Host header). Requests without Origin come from non-browser clients and
@@ -32,3 +34,5 @@ private:
     QStringList m_allowed; // lower-case, no trailing slash
     bool m_any = false;
 };
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include "core/Metrics.h"
 
+namespace switchboard {
+
 bool Router::match(const QString &pattern, const QString &path, Params *params)
 {
     // A pattern ending in "/*" matches the prefix and anything below it.
@@ -106,3 +108,5 @@ const Router::WebSocketRoute *Router::webSocketRoute(const HttpRequest &req, Par
         if (match(r.first, req.path, params)) return &r.second;
     return nullptr;
 }
+
+} // namespace switchboard

@@ -9,6 +9,8 @@
 #include <functional>
 #include <optional>
 
+namespace switchboard {
+
 class WebSocketConnection;
 
 // Method + path patterns ("/api/v1/channels/{id}/members/{user_id}") to
@@ -51,3 +53,5 @@ private:
     QList<QPair<QString, WebSocketRoute>> m_ws;
     OriginPolicy m_origins;
 };
+
+} // namespace switchboard

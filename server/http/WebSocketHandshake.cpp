@@ -2,6 +2,8 @@
 
 #include <QCryptographicHash>
 
+namespace switchboard {
+
 std::optional<HttpResponse> WebSocketHandshake::check(const HttpRequest &request)
 {
     if (request.version != "HTTP/1.1") // RFC 6455 4.1: HTTP/1.1 or higher
@@ -51,3 +53,5 @@ QByteArray WebSocketHandshake::response(const HttpRequest &request, const QByteA
     out += "\r\n";
     return out;
 }
+
+} // namespace switchboard

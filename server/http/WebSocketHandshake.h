@@ -8,6 +8,8 @@
 
 #include <optional>
 
+namespace switchboard {
+
 // The server side of RFC 6455's opening handshake (section 4.2). Pure: it reads
 // the request and writes the answer, so the server completes an upgrade in
 // the same pass that parsed the head (no handshake timer, no second parser).
@@ -23,3 +25,5 @@ public:
     // The complete "101 Switching Protocols" head.
     static QByteArray response(const HttpRequest &request, const QByteArrayList &supportedSubprotocols);
 };
+
+} // namespace switchboard

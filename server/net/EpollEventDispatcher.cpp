@@ -16,6 +16,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+namespace switchboard {
+
 namespace {
 
 // Enough that a busy pass rarely needs a second epoll_wait; level triggering
@@ -520,3 +522,5 @@ void EpollEventDispatcher::interrupt()
     m_interrupted.storeRelaxed(1);
     wakeUp();
 }
+
+} // namespace switchboard

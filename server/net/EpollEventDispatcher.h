@@ -13,6 +13,8 @@
 class QThread;
 struct epoll_event;
 
+namespace switchboard {
+
 // A Linux event dispatcher whose cost per loop pass grows with the number of
 // *ready* descriptors, not with the number of registered ones. Qt's stock
 // dispatchers (glib and unix) hand every socket to poll() on every pass, so
@@ -120,3 +122,5 @@ private:
     std::unordered_map<QObject *, std::vector<int>> m_timersByObject;
     quint64 m_sequence = 0;
 };
+
+} // namespace switchboard

@@ -9,6 +9,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+namespace switchboard {
+
 namespace {
 
 bool readFile(const QString &path, const char *what, QByteArray *out, QString *error)
@@ -97,3 +99,5 @@ QByteArray TlsContext::fingerprint() const
     const QList<QSslCertificate> chain = m_configuration.localCertificateChain();
     return chain.isEmpty() ? QByteArray() : chain.first().digest(QCryptographicHash::Sha256).toHex();
 }
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 #include <QSslConfiguration>
 #include <QString>
 
+namespace switchboard {
+
 // The server's certificate and key (PEM files) as the TLS listeners use them.
 // load() reads both and checks that the key belongs to the certificate;
 // reloadCertificates() does the same for a SIGHUP and keeps the certificate in
@@ -33,3 +35,5 @@ private:
     QString m_keyFile;
     QSslConfiguration m_configuration;
 };
+
+} // namespace switchboard

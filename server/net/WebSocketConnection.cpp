@@ -11,6 +11,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+namespace switchboard {
+
 namespace {
 enum Opcode { Text = 0x1, Binary = 0x2, Close = 0x8, Ping = 0x9, Pong = 0xA };
 // How much one readiness event may read before other sockets get their turn.
@@ -409,3 +411,5 @@ void WebSocketConnection::finish()
     m_in = QByteArray();
     QMetaObject::invokeMethod(this, &WebSocketConnection::disconnected, Qt::QueuedConnection);
 }
+
+} // namespace switchboard

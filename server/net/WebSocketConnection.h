@@ -12,6 +12,8 @@ class QSocketNotifier;
 class QSslSocket;
 class QTimer;
 
+namespace switchboard {
+
 // One server-side WebSocket on a raw, non-blocking TCP descriptor, after the
 // handshake. It replaces a QWebSocket + QTcpSocket pair for two measured
 // reasons (docs/design.md, the idle-memory goal): that pair costs ~15 KB per idle
@@ -117,3 +119,5 @@ private:
     quint16 m_closeCode = QWebSocketProtocol::CloseCodeNormal;
     QString m_closeReason;
 };
+
+} // namespace switchboard

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 
+namespace switchboard {
+
 static const QEvent::Type FlushEvent = QEvent::Type(QEvent::User + 0x5b1);
 
 WebSocketFlushQueue *WebSocketFlushQueue::instance()
@@ -50,3 +52,5 @@ bool WebSocketFlushQueue::event(QEvent *e)
     flushAll();
     return true;
 }
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 
 #include <vector>
 
+namespace switchboard {
+
 class WebSocketConnection;
 
 // Collects the connections that queued frames during the current event-loop
@@ -28,3 +30,5 @@ private:
     std::vector<WebSocketConnection *> m_queue;
     bool m_posted = false;
 };
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+namespace switchboard {
+
 namespace {
 enum Opcode { Continuation = 0x0, Text = 0x1, Binary = 0x2, Close = 0x8, Ping = 0x9, Pong = 0xA };
 
@@ -196,3 +198,5 @@ bool WebSocketFrameParser::deliverControl(int opcode, QByteArray &&payload, cons
     }
     return sink(std::move(m));
 }
+
+} // namespace switchboard

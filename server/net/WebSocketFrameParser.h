@@ -9,6 +9,8 @@
 
 class QStringDecoder;
 
+namespace switchboard {
+
 // RFC 6455 frames from a client, turned into whole messages and control frames.
 // Pure: no sockets, so every rule (masking, reserved bits, fragmentation,
 // control-frame limits, UTF-8, size limits) is tested byte by byte.
@@ -60,3 +62,5 @@ private:
     int m_error = 0;
     QString m_errorString;
 };
+
+} // namespace switchboard

@@ -10,6 +10,8 @@
 #include <QUrl>
 #include <QUuid>
 
+namespace switchboard {
+
 namespace {
 
 // One named connection for the length of a call, removed afterwards.
@@ -117,3 +119,5 @@ bool DatabaseMaintenance::migrate(const QString &url, const QString &dataDir, in
     *to = schemaVersion(c.db);
     return true;
 }
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include <QString>
 
+namespace switchboard {
+
 // Offline and side-by-side work on the configured database, for the server's
 // subcommands (backup, migrate): each call opens its own connection and closes
 // it again, so it may run while a server is serving the same SQLite file.
@@ -19,3 +21,5 @@ public:
     // Brings the schema up to date; *from and *to are the versions before and after.
     static bool migrate(const QString &url, const QString &dataDir, int *from, int *to, QString *error);
 };
+
+} // namespace switchboard

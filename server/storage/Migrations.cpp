@@ -6,6 +6,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+namespace switchboard {
+
 int Migrations::latestVersion()
 {
     return 5;
@@ -131,3 +133,5 @@ bool Migrations::apply(QSqlDatabase &db, QString *error)
     }
     return true;
 }
+
+} // namespace switchboard

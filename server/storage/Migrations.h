@@ -4,6 +4,8 @@
 #include <QString>
 #include <QStringList>
 
+namespace switchboard {
+
 // Numbered schema migrations, applied in order at start inside one
 // transaction each; schema_migrations records what ran.
 class Migrations
@@ -16,3 +18,5 @@ public:
 private:
     static QStringList steps(int version, bool postgres);
 };
+
+} // namespace switchboard

@@ -8,6 +8,8 @@
 
 #include <sqlite3.h>
 
+namespace switchboard {
+
 sqlite3 *SqliteStatement::handleOf(const QSqlDatabase &db)
 {
     if (!db.isOpen() || db.driverName() != QLatin1String("QSQLITE")) return nullptr;
@@ -80,5 +82,7 @@ bool SqliteStatement::exec(QString *error)
     m_texts.clear();
     return ok;
 }
+
+} // namespace switchboard
 
 #endif // SB_HAVE_SQLITE3

@@ -8,6 +8,8 @@ struct sqlite3;
 struct sqlite3_stmt;
 class QSqlDatabase;
 
+namespace switchboard {
+
 // A statement compiled once on the writer's SQLite connection and run through
 // SQLite's own API. QSqlQuery::bindValue costs about 2,000 instructions a value
 // (it formats and hashes a placeholder name per call); binding directly costs
@@ -46,3 +48,5 @@ private:
     int m_lastErrorCode = 0;
     QVarLengthArray<QByteArray, 16> m_texts; // UTF-8 bound with SQLITE_STATIC until reset
 };
+
+} // namespace switchboard

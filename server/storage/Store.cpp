@@ -13,6 +13,8 @@
 #include <QUrl>
 #include <QVariant>
 
+namespace switchboard {
+
 namespace {
 
 QVariant nullable(const QString &s)
@@ -651,3 +653,5 @@ void Store::markRead(const QString &channelId, const QString &userId, const QStr
         },
         std::move(done));
 }
+
+} // namespace switchboard

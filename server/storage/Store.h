@@ -15,6 +15,8 @@
 #include <QStringList>
 #include <QTimer>
 
+namespace switchboard {
+
 class StoreWriter;
 
 #include <functional>
@@ -125,3 +127,5 @@ private:
     QList<QPair<Write, Done>> m_pending; // queued in this loop pass, handed over at its end
     bool m_handOverScheduled = false;
 };
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include <QSqlError>
 
+namespace switchboard {
+
 namespace {
 
 // SQLITE_CONSTRAINT_PRIMARYKEY and SQLITE_CONSTRAINT_UNIQUE (sqlite3.h); the
@@ -33,3 +35,5 @@ StoreStatus StoreStatus::fromSqliteCode(int extendedCode, const QString &text)
     if (extendedCode == kSqlitePrimaryKey || extendedCode == kSqliteUnique) return {Conflict, text};
     return {Failed, text.isEmpty() ? QStringLiteral("write failed") : text};
 }
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 
 class QSqlError;
 
+namespace switchboard {
+
 // How a write ended, classified from the driver's error code (SQLite's extended
 // result code, PostgreSQL's SQLSTATE), never from message text: the core turns
 // a Conflict into its own typed error and anything else into an internal one.
@@ -23,3 +25,5 @@ struct StoreStatus
     // From an SQLite extended result code (SqliteStatement).
     static StoreStatus fromSqliteCode(int extendedCode, const QString &text);
 };
+
+} // namespace switchboard

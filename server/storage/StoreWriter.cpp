@@ -8,6 +8,8 @@
 #include <QSqlQuery>
 #include <QUuid>
 
+namespace switchboard {
+
 namespace {
 thread_local QHash<QString, QSqlQuery> *t_prepared = nullptr;
 thread_local QHash<std::pair<const void *, const void *>, SqliteStatement *> *t_sqlite = nullptr;
@@ -252,3 +254,5 @@ void StoreWriter::run()
     m_busy = false;
     m_idle.wakeAll();
 }
+
+} // namespace switchboard

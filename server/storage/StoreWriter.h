@@ -10,6 +10,8 @@
 #include <atomic>
 #include <functional>
 
+namespace switchboard {
+
 // The one thread that writes. It takes everything queued since its last
 // commit, runs it in one transaction (group commit: one fsync for the lot),
 // and hands the results back to the owner's thread, so the event loop never
@@ -87,3 +89,5 @@ private:
     bool m_opened = false;
     std::atomic<quint64> m_commits{0}, m_writes{0}, m_lastCommitUs{0}, m_totalCommitUs{0}, m_maxCommitUs{0};
 };
+
+} // namespace switchboard

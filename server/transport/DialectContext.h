@@ -4,6 +4,8 @@
 
 #include <QStringList>
 
+namespace switchboard {
+
 class ChatService;
 
 // What the server hands every dialect when it installs its routes: the core
@@ -21,3 +23,5 @@ struct DialectContext
     int maxUnauthenticated = 10000; // Socket.IO sessions with no CONNECT yet; 0: no cap
     QString uploadDir;
 };
+
+} // namespace switchboard

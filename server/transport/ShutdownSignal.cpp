@@ -1,3 +1,7 @@
 #include "ShutdownSignal.h"
 
+namespace switchboard {
+
 std::atomic<bool> ShutdownSignal::s_pending{false};
+
+} // namespace switchboard

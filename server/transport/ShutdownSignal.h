@@ -2,6 +2,8 @@
 
 #include <atomic>
 
+namespace switchboard {
+
 // "A termination signal has arrived": set inside the SIGTERM/SIGINT handler
 // (a lock-free atomic store is async-signal-safe), read by the sessions. The
 // signal reaches the event loop through a self-pipe, behind every event that
@@ -18,3 +20,5 @@ private:
     static std::atomic<bool> s_pending;
     static_assert(std::atomic<bool>::is_always_lock_free, "must be safe to set from a signal handler");
 };
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+namespace switchboard {
+
 namespace {
 
 // A value in [0, span], uniform; quantized to `steps` values when steps > 0.
@@ -31,3 +33,5 @@ int TimerJitter::later(int ms, double fraction, int steps)
     const double span = double(ms) * qMax(0.0, fraction);
     return ms + pick(int(qMin(span, double(1 << 29))), steps);
 }
+
+} // namespace switchboard

@@ -1,5 +1,7 @@
 #pragma once
 
+namespace switchboard {
+
 // Spreads per-connection periodic deadlines (pings, heartbeats, idle checks).
 // Connections opened in one burst would otherwise come due in one loop pass,
 // every period, and stall the room (10,000 Engine.IO pings in one pass: 100 ms).
@@ -16,3 +18,5 @@ public:
     // timeouts a peer may use in full (idle, expiry). `steps` as above.
     static int later(int ms, double fraction, int steps = 0);
 };
+
+} // namespace switchboard

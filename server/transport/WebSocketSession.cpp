@@ -9,6 +9,8 @@
 #include "ShutdownSignal.h"
 #include "TimerJitter.h"
 
+namespace switchboard {
+
 WebSocketSession::WebSocketSession(ChatService *chat, WebSocketConnection *socket, const QString &dialect,
                                    const Limits &limits, QObject *parent)
     : Session(dialect, QStringLiteral("websocket"), parent)
@@ -174,3 +176,5 @@ void WebSocketSession::onDisconnected()
     Q_EMIT closed(this);
     deleteLater();
 }
+
+} // namespace switchboard

@@ -6,6 +6,8 @@
 #include <QTimer>
 #include <QWebSocketProtocol>
 
+namespace switchboard {
+
 class ChatService;
 class WebSocketConnection;
 
@@ -87,3 +89,5 @@ private:
     qint64 m_inSize = 0;
     QByteArray m_inPayload;
 };
+
+} // namespace switchboard

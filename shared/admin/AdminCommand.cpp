@@ -1,6 +1,8 @@
 #include "AdminCommand.h"
 #include "AdminProtocol.h"
 
+namespace switchboard {
+
 namespace {
 
 struct KindName
@@ -215,3 +217,5 @@ AdminCommand AdminCommand::setTrafficFilter(const TrafficFilter &filter)
     c.filter = filter;
     return c;
 }
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 #include <QJsonObject>
 #include <QString>
 
+namespace switchboard {
+
 // A request from a console to the server. Every command carries an id that
 // the server echoes in its result, so a console can match answers to asks.
 struct AdminCommand
@@ -39,3 +41,5 @@ struct AdminCommand
     static AdminCommand disableUser(const QString &userId, const QString &reason);
     static AdminCommand setTrafficFilter(const TrafficFilter &filter);
 };
+
+} // namespace switchboard

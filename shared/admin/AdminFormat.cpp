@@ -3,6 +3,8 @@
 #include <QDateTime>
 #include <QLocale>
 
+namespace switchboard {
+
 namespace AdminFormat {
 
 QString dateTime(qint64 ms)
@@ -28,3 +30,5 @@ QString rate(double perSecond)
 }
 
 } // namespace AdminFormat
+
+} // namespace switchboard

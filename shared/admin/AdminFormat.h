@@ -2,6 +2,8 @@
 
 #include <QString>
 
+namespace switchboard {
+
 // How the shared models show numbers and times, in one place so the
 // tables, the details panes and the overview agree.
 namespace AdminFormat {
@@ -12,3 +14,5 @@ QString bytes(qint64 bytes);    // "1.5 KiB"
 QString rate(double perSecond); // "12.3"
 
 } // namespace AdminFormat
+
+} // namespace switchboard

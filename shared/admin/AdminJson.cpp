@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+namespace switchboard {
+
 namespace AdminJson {
 
 QJsonValue timeToJson(qint64 ms)
@@ -45,3 +47,5 @@ QStringList stringList(const QJsonValue &v)
 }
 
 } // namespace AdminJson
+
+} // namespace switchboard

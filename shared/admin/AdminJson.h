@@ -3,6 +3,8 @@
 #include <QJsonValue>
 #include <QStringList>
 
+namespace switchboard {
+
 // Small, forgiving readers for the admin feed's JSON: a console must not
 // trip over a field of the wrong type, it just shows the default.
 namespace AdminJson {
@@ -17,3 +19,5 @@ double number(const QJsonValue &v);
 QStringList stringList(const QJsonValue &v);
 
 } // namespace AdminJson
+
+} // namespace switchboard

@@ -11,6 +11,8 @@
 #include <QList>
 #include <QStringList>
 
+namespace switchboard {
+
 // One decoded admin-feed message. Which fields are set depends on the type;
 // see docs/admin.md for the wire shapes.
 struct AdminMessage
@@ -54,3 +56,5 @@ struct AdminMessage
     // Command
     AdminCommand command;
 };
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+namespace switchboard {
+
 namespace {
 
 QByteArray compact(const QJsonObject &o)
@@ -248,3 +250,5 @@ bool AdminProtocol::decodeCommand(const QByteArray &data, AdminCommand *out, QSt
     *out = m.command;
     return true;
 }
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 #include <QByteArray>
 #include <QList>
 
+namespace switchboard {
+
 // The admin feed on /admin/ws: JSON text frames, each an object with a
 // "type". The server sends snapshot (or snapshot_part), delta, traffic, result, audit and error;
 // a console sends command. Encoding and decoding are pure functions so the
@@ -57,3 +59,5 @@ public:
 
     static QString typeName(AdminMessage::Type type);
 };
+
+} // namespace switchboard

@@ -3,6 +3,8 @@
 
 #include <QDateTime>
 
+namespace switchboard {
+
 QJsonObject AdminResult::toJson(const char *type) const
 {
     QJsonObject o{
@@ -54,3 +56,5 @@ AdminResult AdminResult::failure(const QString &id, const QString &command, cons
     r.time = QDateTime::currentMSecsSinceEpoch();
     return r;
 }
+
+} // namespace switchboard

@@ -3,6 +3,8 @@
 #include <QJsonObject>
 #include <QString>
 
+namespace switchboard {
+
 // The outcome of one admin command. Sent as "result" to the console that
 // asked, and as "audit" to every console so each sees what was done.
 struct AdminResult
@@ -21,3 +23,5 @@ struct AdminResult
     static AdminResult success(const QString &id, const QString &command, const QString &message);
     static AdminResult failure(const QString &id, const QString &command, const QString &code, const QString &message);
 };
+
+} // namespace switchboard

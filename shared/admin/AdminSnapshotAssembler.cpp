@@ -2,6 +2,8 @@
 
 #include <utility>
 
+namespace switchboard {
+
 bool AdminSnapshotAssembler::add(const AdminMessage &part)
 {
     if (part.type != AdminMessage::Type::SnapshotPart) return false;
@@ -39,3 +41,5 @@ void AdminSnapshotAssembler::clear()
     m_gathered = AdminMessage();
     m_next = 0;
 }
+
+} // namespace switchboard

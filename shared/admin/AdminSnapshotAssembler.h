@@ -2,6 +2,8 @@
 
 #include "AdminMessage.h"
 
+namespace switchboard {
+
 // Puts a sliced snapshot ("snapshot_part" 0..n) back together, so that a
 // console applies it as one snapshot: models are replaced once, with the
 // whole, never shown half-filled. A part 0 starts over (a new snapshot
@@ -20,3 +22,5 @@ private:
     AdminMessage m_gathered;
     int m_next = 0; // the part expected next; 0: none under way
 };
+
+} // namespace switchboard

@@ -1,6 +1,8 @@
 #include "ChannelInfo.h"
 #include "AdminJson.h"
 
+namespace switchboard {
+
 QJsonObject ChannelInfo::toJson() const
 {
     return {
@@ -40,3 +42,5 @@ bool ChannelInfo::operator==(const ChannelInfo &o) const
         && type == o.type && members == o.members && onlineMembers == o.onlineMembers
         && qFuzzyCompare(1 + messagesPerMinute, 1 + o.messagesPerMinute) && lastActivity == o.lastActivity;
 }
+
+} // namespace switchboard

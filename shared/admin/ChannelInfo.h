@@ -3,6 +3,8 @@
 #include <QJsonObject>
 #include <QString>
 
+namespace switchboard {
+
 // One channel as the admin feed shows it: membership and how busy it is.
 struct ChannelInfo
 {
@@ -23,3 +25,5 @@ struct ChannelInfo
     bool operator==(const ChannelInfo &o) const;
     bool operator!=(const ChannelInfo &o) const { return !(*this == o); }
 };
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+namespace switchboard {
+
 ChannelModel::ChannelModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 void ChannelModel::reset(const QList<ChannelInfo> &channels)
@@ -151,3 +153,5 @@ QVariant ChannelModel::headerData(int section, Qt::Orientation orientation, int 
     }
     return QVariant();
 }
+
+} // namespace switchboard

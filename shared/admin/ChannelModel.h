@@ -6,6 +6,8 @@
 #include <QHash>
 #include <QList>
 
+namespace switchboard {
+
 // Live channels, one row each, kept in step with the admin feed:
 // reset() from a snapshot, upsert()/remove() from deltas. Rows keep their
 // place when updated so selections in the console stay put.
@@ -43,3 +45,5 @@ private:
     QList<ChannelInfo> m_rows;
     QHash<QString, int> m_index;
 };
+
+} // namespace switchboard

@@ -3,6 +3,8 @@
 
 #include <QJsonArray>
 
+namespace switchboard {
+
 QJsonObject ConnectionInfo::toJson() const
 {
     return {
@@ -54,3 +56,5 @@ bool ConnectionInfo::operator==(const ConnectionInfo &o) const
         && messagesOut == o.messagesOut && bytesIn == o.bytesIn && bytesOut == o.bytesOut
         && sendQueueBytes == o.sendQueueBytes;
 }
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 #include <QString>
 #include <QStringList>
 
+namespace switchboard {
+
 // One live socket as the admin feed shows it. The server fills it from its
 // connection registry; the console only ever reads it.
 struct ConnectionInfo
@@ -31,3 +33,5 @@ struct ConnectionInfo
     bool operator==(const ConnectionInfo &o) const;
     bool operator!=(const ConnectionInfo &o) const { return !(*this == o); }
 };
+
+} // namespace switchboard

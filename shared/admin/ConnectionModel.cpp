@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+namespace switchboard {
+
 ConnectionModel::ConnectionModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 void ConnectionModel::reset(const QList<ConnectionInfo> &connections)
@@ -166,3 +168,5 @@ QVariant ConnectionModel::headerData(int section, Qt::Orientation orientation, i
     }
     return QVariant();
 }
+
+} // namespace switchboard

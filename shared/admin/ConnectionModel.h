@@ -6,6 +6,8 @@
 #include <QHash>
 #include <QList>
 
+namespace switchboard {
+
 // Live connections, one row each, kept in step with the admin feed:
 // reset() from a snapshot, upsert()/remove() from deltas. Rows keep their
 // place when updated so selections in the console stay put.
@@ -59,3 +61,5 @@ private:
     QList<ConnectionInfo> m_rows;
     QHash<QString, int> m_index;
 };
+
+} // namespace switchboard

@@ -1,6 +1,8 @@
 #include "ServerStats.h"
 #include "AdminJson.h"
 
+namespace switchboard {
+
 int ServerStats::totalConnections() const
 {
     int n = 0;
@@ -65,3 +67,5 @@ bool ServerStats::operator==(const ServerStats &o) const
         && qFuzzyCompare(1 + storageLatencyMs, 1 + o.storageLatencyMs)
         && qFuzzyCompare(1 + storageLatencyMaxMs, 1 + o.storageLatencyMaxMs) && trafficDropped == o.trafficDropped;
 }
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 #include <QMap>
 #include <QString>
 
+namespace switchboard {
+
 // Server-wide counters and the rates derived from them over the last
 // sampling interval. Totals are since the server started.
 struct ServerStats
@@ -30,3 +32,5 @@ struct ServerStats
     bool operator==(const ServerStats &o) const;
     bool operator!=(const ServerStats &o) const { return !(*this == o); }
 };
+
+} // namespace switchboard

@@ -1,6 +1,8 @@
 #include "TrafficEvent.h"
 #include "AdminJson.h"
 
+namespace switchboard {
+
 void TrafficEvent::setPayload(const QByteArray &raw, int limit)
 {
     // Decode only what can be shown (4 bytes per character at most): a
@@ -63,3 +65,5 @@ bool TrafficEvent::operator==(const TrafficEvent &o) const
         && channelId == o.channelId && channelName == o.channelName && size == o.size && payload == o.payload
         && truncated == o.truncated;
 }
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 #include <QJsonObject>
 #include <QString>
 
+namespace switchboard {
+
 // One frame or event seen on a client connection, as the live traffic view
 // shows it. The payload is trimmed so a huge frame costs the feed little.
 struct TrafficEvent
@@ -36,3 +38,5 @@ struct TrafficEvent
     bool operator==(const TrafficEvent &o) const;
     bool operator!=(const TrafficEvent &o) const { return !(*this == o); }
 };
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 
 #include <QJsonArray>
 
+namespace switchboard {
+
 bool TrafficFilter::matches(const TrafficEvent &e) const
 {
     if (!enabled) return false;
@@ -46,3 +48,5 @@ bool TrafficFilter::operator==(const TrafficFilter &o) const
     return enabled == o.enabled && dialects == o.dialects && channel == o.channel && user == o.user && event == o.event
         && maxRate == o.maxRate;
 }
+
+} // namespace switchboard

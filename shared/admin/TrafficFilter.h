@@ -4,6 +4,8 @@
 #include <QString>
 #include <QStringList>
 
+namespace switchboard {
+
 struct TrafficEvent;
 
 // What a console wants to see of the live traffic. The server applies it
@@ -31,3 +33,5 @@ struct TrafficFilter
     bool operator==(const TrafficFilter &o) const;
     bool operator!=(const TrafficFilter &o) const { return !(*this == o); }
 };
+
+} // namespace switchboard

@@ -1,6 +1,8 @@
 #include "TrafficModel.h"
 #include "AdminFormat.h"
 
+namespace switchboard {
+
 TrafficModel::TrafficModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 void TrafficModel::setCapacity(int capacity)
@@ -110,3 +112,5 @@ QVariant TrafficModel::headerData(int section, Qt::Orientation orientation, int 
     }
     return QVariant();
 }
+
+} // namespace switchboard

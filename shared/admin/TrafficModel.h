@@ -5,6 +5,8 @@
 #include <QAbstractTableModel>
 #include <QList>
 
+namespace switchboard {
+
 // The live traffic history: a bounded window of the newest events. When a
 // batch would exceed the capacity the oldest rows go first, so memory stays
 // flat however long the console watches.
@@ -45,3 +47,5 @@ private:
     int m_capacity = DefaultCapacity;
     qint64 m_evicted = 0;
 };
+
+} // namespace switchboard

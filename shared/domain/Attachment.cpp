@@ -3,6 +3,8 @@
 
 #include <QDateTime>
 
+namespace switchboard {
+
 QJsonObject Attachment::toJson() const
 {
     return {
@@ -29,3 +31,5 @@ Attachment Attachment::fromJson(const QJsonObject &o)
     a.createdAt = created.isValid() ? created.toMSecsSinceEpoch() : 0;
     return a;
 }
+
+} // namespace switchboard

@@ -3,6 +3,8 @@
 #include <QJsonObject>
 #include <QString>
 
+namespace switchboard {
+
 struct Attachment
 {
     QString id;
@@ -19,3 +21,5 @@ struct Attachment
     QJsonObject toJson() const;
     static Attachment fromJson(const QJsonObject &o);
 };
+
+} // namespace switchboard

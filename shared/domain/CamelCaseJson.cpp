@@ -4,6 +4,8 @@
 
 #include <QJsonArray>
 
+namespace switchboard {
+
 QJsonObject CamelCaseJson::user(const User &u)
 {
     return {{"id", u.id},
@@ -49,3 +51,5 @@ QJsonObject CamelCaseJson::message(const Message &m, const User &author, const M
     if (m.isDeleted()) o.insert("deletedAt", Timestamp::toIso(m.deletedAt));
     return o;
 }
+
+} // namespace switchboard

@@ -6,6 +6,8 @@
 
 #include <QJsonObject>
 
+namespace switchboard {
+
 // The camelCase shapes of seed 001's "Data Types" (Message, DirectMessage,
 // Reaction, user): used by the Socket.IO dialect and the REST aliases that
 // seed 001 calls, so both hand out exactly the same objects.
@@ -19,3 +21,5 @@ public:
     static QJsonObject message(const Message &m, const User &author, const Message &replyTo, const User &replyAuthor,
                                bool direct, const std::function<User(const QString &)> &authorOf);
 };
+
+} // namespace switchboard

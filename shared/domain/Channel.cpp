@@ -1,6 +1,8 @@
 #include "Channel.h"
 #include "Timestamp.h"
 
+namespace switchboard {
+
 QString Channel::typeName() const
 {
     switch (type) {
@@ -36,3 +38,5 @@ QJsonObject Channel::toJson() const
         {"created_at", Timestamp::toIso(createdAt)},
     };
 }
+
+} // namespace switchboard

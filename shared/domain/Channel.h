@@ -3,6 +3,8 @@
 #include <QJsonObject>
 #include <QString>
 
+namespace switchboard {
+
 struct Channel
 {
     enum class Type { Public, Private, Dm };
@@ -21,3 +23,5 @@ struct Channel
     static bool parseType(const QString &s, Type *out);
     QJsonObject toJson() const;
 };
+
+} // namespace switchboard

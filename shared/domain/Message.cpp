@@ -3,6 +3,8 @@
 
 #include <QJsonArray>
 
+namespace switchboard {
+
 static QJsonValue optional(const QString &s)
 {
     return s.isEmpty() ? QJsonValue() : QJsonValue(s);
@@ -39,3 +41,5 @@ QJsonObject Message::toJson() const
         {"is_edited", editedAt != 0},
     };
 }
+
+} // namespace switchboard

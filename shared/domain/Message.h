@@ -8,6 +8,8 @@
 #include <QString>
 #include <QStringList>
 
+namespace switchboard {
+
 struct Message
 {
     QString id;
@@ -33,3 +35,5 @@ struct Message
     qint64 updatedAt() const { return editedAt ? editedAt : createdAt; }
     QJsonObject toJson() const;
 };
+
+} // namespace switchboard

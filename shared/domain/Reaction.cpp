@@ -1,6 +1,8 @@
 #include "Reaction.h"
 #include "Timestamp.h"
 
+namespace switchboard {
+
 QJsonObject Reaction::toJson() const
 {
     return {
@@ -11,3 +13,5 @@ QJsonObject Reaction::toJson() const
         {"created_at", Timestamp::toIso(createdAt)},
     };
 }
+
+} // namespace switchboard

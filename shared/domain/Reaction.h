@@ -3,6 +3,8 @@
 #include <QJsonObject>
 #include <QString>
 
+namespace switchboard {
+
 struct Reaction
 {
     QString id;
@@ -14,3 +16,5 @@ struct Reaction
     bool isValid() const { return !id.isEmpty(); }
     QJsonObject toJson() const;
 };
+
+} // namespace switchboard

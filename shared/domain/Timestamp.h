@@ -5,6 +5,8 @@
 #include <QString>
 #include <QUuid>
 
+namespace switchboard {
+
 // Times travel as milliseconds since the epoch inside the server and as
 // ISO 8601 UTC with milliseconds on every wire (docs/api/README.md).
 namespace Timestamp {
@@ -111,3 +113,5 @@ inline bool isUuid(const QString &s)
 }
 
 } // namespace Timestamp
+
+} // namespace switchboard

@@ -1,6 +1,8 @@
 #include "User.h"
 #include "Timestamp.h"
 
+namespace switchboard {
+
 QJsonObject User::toJson() const
 {
     return {
@@ -12,3 +14,5 @@ QJsonObject User::toJson() const
         {"created_at", Timestamp::toIso(createdAt)},
     };
 }
+
+} // namespace switchboard

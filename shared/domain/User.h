@@ -3,6 +3,8 @@
 #include <QJsonObject>
 #include <QString>
 
+namespace switchboard {
+
 struct User
 {
     QString id;
@@ -18,3 +20,5 @@ struct User
     QString name() const { return displayName.isEmpty() ? username : displayName; }
     QJsonObject toJson() const;
 };
+
+} // namespace switchboard

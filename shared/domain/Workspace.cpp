@@ -1,6 +1,8 @@
 #include "Workspace.h"
 #include "Timestamp.h"
 
+namespace switchboard {
+
 QJsonObject Workspace::toJson() const
 {
     return {
@@ -11,3 +13,5 @@ QJsonObject Workspace::toJson() const
         {"created_at", Timestamp::toIso(createdAt)},
     };
 }
+
+} // namespace switchboard

@@ -3,6 +3,8 @@
 #include <QJsonObject>
 #include <QString>
 
+namespace switchboard {
+
 struct Workspace
 {
     QString id;
@@ -14,3 +16,5 @@ struct Workspace
     bool isValid() const { return !id.isEmpty(); }
     QJsonObject toJson() const;
 };
+
+} // namespace switchboard

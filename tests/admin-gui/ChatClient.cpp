@@ -4,6 +4,8 @@
 #include <QJsonDocument>
 #include <QTest>
 
+using namespace switchboard;
+
 ChatClient::ChatClient(const QString &name, QObject *parent) : QObject(parent), m_name(name)
 {
     connect(&m_socket, &QWebSocket::textMessageReceived, this,

@@ -7,6 +7,8 @@
 
 #include <functional>
 
+namespace switchboard {
+
 // A chat client speaking one of the plain JSON dialects over QWebSocket
 // (flat JSON /ws, workspace JSON /ws/{workspace}), keeping every message it
 // receives so a test can wait for one.
@@ -31,3 +33,5 @@ private:
     QWebSocket m_socket;
     QList<QJsonObject> m_received;
 };
+
+} // namespace switchboard

@@ -6,6 +6,8 @@
 #include <QTimer>
 #include <functional>
 
+namespace switchboard {
+
 // Answers the next modal ActionDialog the console opens: waits for it to
 // appear (exec() blocks the test), lets `fill` act on it, then accepts or
 // rejects. Returns the question the dialog asked, through *question.
@@ -28,3 +30,5 @@ inline void answerNextActionDialog(bool accept, const std::function<void(ActionD
     });
     timer->start();
 }
+
+} // namespace switchboard

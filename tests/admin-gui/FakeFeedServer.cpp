@@ -3,6 +3,8 @@
 #include <QUrlQuery>
 #include <QWebSocket>
 
+using namespace switchboard;
+
 FakeFeedServer::FakeFeedServer(const QString &token, QObject *parent)
     : QObject(parent)
     , m_server(QStringLiteral("fake-feed"), QWebSocketServer::NonSecureMode)

@@ -9,6 +9,8 @@
 
 class QWebSocket;
 
+namespace switchboard {
+
 // A stand-in for the server's /admin/ws in the console's unit tests: checks
 // the token the same way (wrong token: an error message, then close 1008
 // "unauthorized"), sends a snapshot, records commands and answers them.
@@ -52,3 +54,5 @@ private:
     bool m_answerOk = true;
     QString m_answerCode;
 };
+
+} // namespace switchboard

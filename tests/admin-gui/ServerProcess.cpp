@@ -9,6 +9,8 @@
 #include <QTcpServer>
 #include <QTimer>
 
+using namespace switchboard;
+
 QString ServerProcess::binary()
 {
     const QString fromEnv = qEnvironmentVariable("SWITCHBOARD_SERVER");

@@ -5,6 +5,8 @@
 #include <QTemporaryDir>
 #include <QUrl>
 
+namespace switchboard {
+
 // The real switchboard-server for end-to-end tests: a free 127.0.0.1 port, a
 // fresh data directory, the admin token set, rate limits off. Also a small
 // synchronous REST client for setting up users.
@@ -38,3 +40,5 @@ private:
     QStringList m_extraArgs;
     bool m_logging = false;
 };
+
+} // namespace switchboard

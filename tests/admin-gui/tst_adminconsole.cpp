@@ -34,6 +34,8 @@
 #include <QToolButton>
 #include <QXmlStreamReader>
 
+using namespace switchboard;
+
 // The console against a fake feed: what the tables show, what the actions
 // send, how the link behaves. The same console against the real server is
 // tst_adminconsole_e2e.

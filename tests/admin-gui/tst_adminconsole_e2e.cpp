@@ -26,6 +26,8 @@
 #include <QTest>
 #include <QToolButton>
 
+using namespace switchboard;
+
 // The console against the real switchboard-server with real clients: two
 // flat-JSON clients (alice, bob) and a workspace-JSON client (carol).
 class tst_AdminConsoleE2E : public QObject

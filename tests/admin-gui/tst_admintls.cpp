@@ -16,6 +16,8 @@
 #include <QTest>
 #include <QWebSocket>
 
+using namespace switchboard;
+
 // TLS from Qt clients against the real server started with --tls-listen and a
 // throwaway self-signed certificate: QWebSocket over wss trusting that
 // certificate as its CA, and the admin console's feed link with a pinned

@@ -3,6 +3,8 @@
 
 #include <QTest>
 
+using namespace switchboard;
+
 // The server half's pure parts: the per-console rate cap and the per-channel
 // activity window.
 class tst_AdminFeedParts : public QObject

@@ -4,6 +4,8 @@
 #include <QRandomGenerator>
 #include <QTest>
 
+using namespace switchboard;
+
 class tst_AdminProtocol : public QObject
 {
     Q_OBJECT

@@ -28,6 +28,8 @@
 #include <memory>
 #include <optional>
 
+using namespace switchboard;
+
 namespace {
 
 const QByteArray kSecret = QByteArrayLiteral("tst_adminsnapshot-secret-0123456789abcdef");

@@ -3,6 +3,8 @@
 
 #include <QTest>
 
+using namespace switchboard;
+
 // "snapshot_part" on the wire and back, and its assembly into one snapshot.
 class tst_AdminSnapshotAssembler : public QObject
 {

@@ -5,6 +5,8 @@
 #include <QSortFilterProxyModel>
 #include <QTest>
 
+using namespace switchboard;
+
 class tst_ChannelModel : public QObject
 {
     Q_OBJECT

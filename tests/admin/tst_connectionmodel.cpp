@@ -5,6 +5,8 @@
 #include <QSortFilterProxyModel>
 #include <QTest>
 
+using namespace switchboard;
+
 class tst_ConnectionModel : public QObject
 {
     Q_OBJECT

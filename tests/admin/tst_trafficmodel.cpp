@@ -4,6 +4,8 @@
 #include <QSortFilterProxyModel>
 #include <QTest>
 
+using namespace switchboard;
+
 class tst_TrafficModel : public QObject
 {
     Q_OBJECT

@@ -5,6 +5,8 @@
 #include <QMessageAuthenticationCode>
 #include <QtTest>
 
+using namespace switchboard;
+
 // Tokens are crafted here independently of JwtCodec (Qt's own HMAC, hand-written JSON), so
 // each test isolates one check: everything else about the token is valid.
 namespace {

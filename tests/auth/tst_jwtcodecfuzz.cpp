@@ -6,6 +6,8 @@
 #include <QSet>
 #include <QtTest>
 
+using namespace switchboard;
+
 // Deterministic mutation fuzzing of JwtCodec::verify(). Every mutant differs from a valid
 // token by at least one byte; none may verify, and none may crash (run this under the asan
 // preset to also catch memory errors).

@@ -5,6 +5,8 @@
 #include <QSet>
 #include <QtTest>
 
+using namespace switchboard;
+
 // Cost::Minimum keeps the suite fast; one test runs the Interactive default for real.
 class TestPasswordHasher : public QObject
 {

@@ -8,6 +8,8 @@
 #include <memory>
 #include <optional>
 
+namespace switchboard {
+
 // Waits (processing events) for a core command's callback and returns its
 // result; the core answers only after the write is committed.
 template <typename V>
@@ -21,3 +23,5 @@ Result<V> await(const std::function<void(Callback<V>)> &start)
 }
 
 #define AWAIT(V, call) await<V>([&](Callback<V> done) { call; })
+
+} // namespace switchboard

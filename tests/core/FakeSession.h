@@ -8,6 +8,8 @@
 
 #include <functional>
 
+namespace switchboard {
+
 // A Session without a transport: it records what the core delivers and how
 // the core asked it to disconnect, so tests can assert on both.
 class FakeSession : public Session
@@ -46,3 +48,5 @@ public:
     QList<AuthLoss> authLosses; // closeUnauthorized() calls, in order
     std::function<void(const ChatEventPtr &)> onDeliver;
 };
+
+} // namespace switchboard

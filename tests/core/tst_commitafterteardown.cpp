@@ -17,6 +17,8 @@
 #include <memory>
 #include <optional>
 
+using namespace switchboard;
+
 namespace {
 
 const QByteArray kSecret = QByteArrayLiteral("tst_commitafterteardown-secret-0123456789");

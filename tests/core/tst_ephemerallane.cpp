@@ -13,6 +13,8 @@
 #include <memory>
 #include <optional>
 
+using namespace switchboard;
+
 using T = ChatEvent::Type;
 
 namespace {

@@ -10,6 +10,8 @@
 #include <QRandomGenerator>
 #include <QTest>
 
+using namespace switchboard;
+
 namespace {
 QByteArray qtCompact(const QJsonArray &a)
 {

@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+using namespace switchboard;
+
 class MentionParserTest : public QObject
 {
     Q_OBJECT

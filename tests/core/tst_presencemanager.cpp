@@ -5,6 +5,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+using namespace switchboard;
+
 class PresenceManagerTest : public QObject
 {
     Q_OBJECT

@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+using namespace switchboard;
+
 class RateLimiterTest : public QObject
 {
     Q_OBJECT

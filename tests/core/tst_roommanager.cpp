@@ -6,6 +6,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+using namespace switchboard;
+
 namespace {
 
 User user(const QString &name)

@@ -7,6 +7,8 @@
 #include <QSet>
 #include <QTest>
 
+using namespace switchboard;
+
 namespace {
 QString viaQt(qint64 ms)
 {

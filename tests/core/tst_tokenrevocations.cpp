@@ -2,6 +2,8 @@
 
 #include <QtTest>
 
+using namespace switchboard;
+
 // The in-memory revocation list: digests, expiry, pruning.
 class TestTokenRevocations : public QObject
 {

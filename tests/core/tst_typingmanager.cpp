@@ -6,6 +6,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+using namespace switchboard;
+
 namespace {
 using Change = std::tuple<QString, QString, bool>;
 

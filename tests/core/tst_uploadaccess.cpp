@@ -15,6 +15,8 @@
 
 #include <memory>
 
+using namespace switchboard;
+
 namespace {
 
 const QByteArray kSecret = QByteArrayLiteral("tst_uploadaccess-secret-0123456789abcdef");

@@ -10,6 +10,8 @@
 #include <QSet>
 #include <QTest>
 
+using namespace switchboard;
+
 using T = ChatEvent::Type;
 
 namespace {

@@ -10,6 +10,8 @@
 #include <QRegularExpression>
 #include <QTest>
 
+using namespace switchboard;
+
 namespace {
 const QString kSecret = QStringLiteral(
     "SQLITE_CONSTRAINT: UNIQUE constraint failed: messages.id in INSERT INTO messages");

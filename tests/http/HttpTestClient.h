@@ -9,6 +9,8 @@
 
 #include <optional>
 
+namespace switchboard {
+
 // One parsed HTTP/1.1 response as the client saw it.
 struct RawResponse
 {
@@ -108,3 +110,5 @@ private:
     QTcpSocket m_socket;
     QByteArray m_buffer;
 };
+
+} // namespace switchboard

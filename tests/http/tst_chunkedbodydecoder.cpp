@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+using namespace switchboard;
+
 using State = ChunkedBodyDecoder::State;
 
 namespace {

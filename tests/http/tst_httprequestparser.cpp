@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+using namespace switchboard;
+
 using State = HttpRequestParser::State;
 
 class HttpRequestParserTest : public QObject

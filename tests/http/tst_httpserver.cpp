@@ -11,6 +11,8 @@
 #include <QTimer>
 #include <QWebSocket>
 
+using namespace switchboard;
+
 class HttpServerTest : public QObject
 {
     Q_OBJECT

@@ -4,6 +4,8 @@
 
 #include <QTest>
 
+using namespace switchboard;
+
 namespace {
 
 const QByteArray kType = "multipart/form-data; boundary=----SwitchboardBoundary7MA4YWxk";

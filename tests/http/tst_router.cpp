@@ -10,6 +10,8 @@
 #include <QJsonObject>
 #include <QTest>
 
+using namespace switchboard;
+
 class RouterTest : public QObject
 {
     Q_OBJECT

@@ -3,6 +3,8 @@
 
 #include <QTest>
 
+using namespace switchboard;
+
 namespace {
 
 HttpRequest upgradeRequest(const QList<QPair<QByteArray, QByteArray>> &extra = {},

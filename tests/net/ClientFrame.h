@@ -2,6 +2,8 @@
 
 #include <QByteArray>
 
+namespace switchboard {
+
 // Client-side RFC 6455 frames, built byte by byte for the WebSocket suites:
 // masked or not, any reserved bits, and any of the three length encodings.
 class ClientFrame
@@ -43,3 +45,5 @@ public:
         return p.append(reason);
     }
 };
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 #include <QCoreApplication>
 #include <QTest>
 
+namespace switchboard {
+
 // Like QTEST_GUILESS_MAIN, but installs the dispatcher exactly as the server's
 // main() does: before QCoreApplication, honouring SWITCHBOARD_DISPATCHER.
 #define SWITCHBOARD_DISPATCHER_TEST_MAIN(TestObject) \
@@ -22,3 +24,5 @@ inline bool expectEpollDispatcher()
 {
     return EpollEventDispatcher::requestedByEnvironment();
 }
+
+} // namespace switchboard

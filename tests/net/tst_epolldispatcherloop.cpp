@@ -18,6 +18,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+using namespace switchboard;
+
 namespace {
 
 const QEvent::Type kPingEvent = QEvent::Type(QEvent::User + 1);

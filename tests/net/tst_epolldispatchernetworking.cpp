@@ -17,6 +17,8 @@
 #include <memory>
 #include <vector>
 
+using namespace switchboard;
+
 namespace {
 
 // Echoes every byte back; optionally lets a test act on the first read.

@@ -18,6 +18,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+using namespace switchboard;
+
 namespace {
 
 QAbstractEventDispatcher *dispatcher()

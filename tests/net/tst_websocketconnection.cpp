@@ -26,6 +26,8 @@
 #include <memory>
 #include <optional>
 
+using namespace switchboard;
+
 namespace {
 
 constexpr auto Continuation = ClientFrame::Continuation, Text = ClientFrame::Text, Binary = ClientFrame::Binary,

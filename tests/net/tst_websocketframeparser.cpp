@@ -7,6 +7,8 @@
 
 #include <limits>
 
+using namespace switchboard;
+
 namespace {
 
 using Message = WebSocketFrameParser::Message;

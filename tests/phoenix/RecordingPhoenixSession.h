@@ -6,6 +6,8 @@
 
 #include <QList>
 
+namespace switchboard {
+
 // A Phoenix socket without a network: frames go into a list, decoded back
 // (vsn 2.0.0 arrays) so tests can assert on them.
 class RecordingPhoenixSession : public Session, private PhoenixTransport
@@ -60,3 +62,5 @@ private:
 
     PhoenixConnection m_connection;
 };
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 #include <QJsonDocument>
 #include <QTest>
 
+using namespace switchboard;
+
 Q_DECLARE_METATYPE(PhoenixSerializer)
 Q_DECLARE_METATYPE(PhoenixDecodeError)
 

@@ -5,6 +5,8 @@
 #include <QRandomGenerator>
 #include <QTest>
 
+using namespace switchboard;
+
 // Deterministic fuzzing: fixed seeds so any failure reproduces exactly.
 // The properties: no input crashes or hangs the codec, every accepted
 // message satisfies the decoder's invariants, and every accepted message

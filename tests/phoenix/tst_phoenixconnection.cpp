@@ -18,6 +18,8 @@
 #include <memory>
 #include <optional>
 
+using namespace switchboard;
+
 namespace {
 
 const QByteArray kSecret = QByteArrayLiteral("tst_phoenixconnection-secret-0123456789");

@@ -10,6 +10,8 @@
 #include <QRegularExpression>
 #include <QTest>
 
+using namespace switchboard;
+
 namespace {
 const QString kSecret = QStringLiteral(
     "SQLITE_FULL: database or disk is full in INSERT INTO messages (id, channel_id)");

@@ -5,6 +5,8 @@
 #include <QJsonObject>
 #include <QTest>
 
+using namespace switchboard;
+
 class TestPhoenixLongPollCodec : public QObject
 {
     Q_OBJECT

@@ -4,6 +4,8 @@
 #include <QJsonArray>
 #include <QTest>
 
+using namespace switchboard;
+
 class TestPhoenixPayloads : public QObject
 {
     Q_OBJECT

@@ -9,6 +9,8 @@
 #include <QRegularExpression>
 #include <QTest>
 
+using namespace switchboard;
+
 namespace {
 const QString kSecret = QStringLiteral("SQLITE_CORRUPT: database disk image is malformed in SELECT * FROM users");
 

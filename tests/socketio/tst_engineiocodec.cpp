@@ -5,6 +5,8 @@
 #include <QJsonObject>
 #include <QTest>
 
+using namespace switchboard;
+
 using namespace EngineIoCodec;
 
 class TestEngineIoCodec : public QObject

@@ -16,6 +16,8 @@
 #include <memory>
 #include <vector>
 
+using namespace switchboard;
+
 // The Engine.IO session state machine without a network: requests go in as
 // EngineIoHttpRequest, answers come back through the reply callback.
 namespace {

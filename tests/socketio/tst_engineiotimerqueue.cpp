@@ -9,6 +9,8 @@
 #include <memory>
 #include <vector>
 
+using namespace switchboard;
+
 // The shared timer queue behind every Engine.IO session's heartbeat: a timer
 // never fires early, fires at most 1/20 of its duration late (25 ms at most:
 // EngineIoTimerQueue::slackFor), serves a burst over several passes, and

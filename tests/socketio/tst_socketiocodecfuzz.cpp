@@ -4,6 +4,8 @@
 #include <QRandomGenerator>
 #include <QTest>
 
+using namespace switchboard;
+
 // Deterministic mutation fuzzing of both codecs. The properties checked on
 // every input: decoding never crashes, a refusal always names an error, and
 // whatever is accepted re-encodes to something that decodes to the same packet.

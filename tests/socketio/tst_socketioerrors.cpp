@@ -9,6 +9,8 @@
 #include <QRegularExpression>
 #include <QTest>
 
+using namespace switchboard;
+
 namespace {
 const QString kSecret = QStringLiteral("SQLITE_BUSY: database is locked in INSERT INTO reactions");
 

@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QTest>
 
+using namespace switchboard;
+
 namespace {
 User alice()
 {

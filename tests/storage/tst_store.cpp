@@ -19,6 +19,8 @@
 
 #include <memory>
 
+using namespace switchboard;
+
 namespace {
 
 const char *kPostgresEnv = "SWITCHBOARD_TEST_POSTGRES_URL";

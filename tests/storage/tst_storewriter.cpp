@@ -11,6 +11,8 @@
 #include <QTest>
 #include <QTimer>
 
+using namespace switchboard;
+
 class tst_StoreWriter : public QObject
 {
     Q_OBJECT

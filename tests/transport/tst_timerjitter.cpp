@@ -5,6 +5,8 @@
 #include <limits>
 #include <set>
 
+using namespace switchboard;
+
 // Per-connection deadlines are spread, each only in the direction its
 // protocol allows: earlier() never later than asked, later() never earlier.
 class TestTimerJitter : public QObject

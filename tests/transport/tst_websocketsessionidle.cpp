@@ -16,6 +16,8 @@
 #include <set>
 #include <vector>
 
+using namespace switchboard;
+
 namespace {
 
 class IdleSession : public WebSocketSession

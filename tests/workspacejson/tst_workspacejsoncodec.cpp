@@ -7,6 +7,8 @@
 #include <QRegularExpression>
 #include <QTest>
 
+using namespace switchboard;
+
 namespace {
 
 const qint64 kAt = 1704110400123; // 2024-01-01T12:00:00.123Z

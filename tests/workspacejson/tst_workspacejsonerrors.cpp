@@ -8,6 +8,8 @@
 #include <QRegularExpression>
 #include <QTest>
 
+using namespace switchboard;
+
 namespace {
 const QString kSecret = QStringLiteral("SQLITE_IOERR: disk I/O error in UPDATE channels SET name=?");
 const QString kWs = QStringLiteral("w-1");

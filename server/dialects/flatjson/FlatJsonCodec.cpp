@@ -6,6 +6,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+namespace switchboard {
+
 FlatJsonCodec::Command FlatJsonCodec::parse(const QString &text)
 {
     Command c;
@@ -293,3 +295,5 @@ QByteArray FlatJsonCodec::encodeEvent(const ChatEvent &e)
     }
     return QByteArray();
 }
+
+} // namespace switchboard

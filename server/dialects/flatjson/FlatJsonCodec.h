@@ -8,6 +8,8 @@
 #include <QJsonValue>
 #include <QString>
 
+namespace switchboard {
+
 class JsonWriter;
 
 // Pure codec of seed 004 ("Pythia"): flat {type, ...} JSON objects. No
@@ -56,3 +58,5 @@ public:
     // command's own "<command>_error" code.
     static QString errorCodeFor(const CoreError &e, const QString &fallback);
 };
+
+} // namespace switchboard

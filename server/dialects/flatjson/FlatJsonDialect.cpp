@@ -8,6 +8,8 @@
 
 #include "net/WebSocketConnection.h"
 
+namespace switchboard {
+
 void FlatJsonDialect::install(Router &router, const DialectContext &ctx)
 {
     ChatService *chat = ctx.chat;
@@ -37,3 +39,5 @@ void FlatJsonDialect::install(Router &router, const DialectContext &ctx)
     };
     router.addWebSocket(QStringLiteral("/ws"), route);
 }
+
+} // namespace switchboard

@@ -1,5 +1,7 @@
 #pragma once
 
+namespace switchboard {
+
 class Router;
 struct DialectContext;
 
@@ -9,3 +11,5 @@ class FlatJsonDialect
 public:
     static void install(Router &router, const DialectContext &context);
 };
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 
 #include <QLoggingCategory>
 
+namespace switchboard {
+
 Q_LOGGING_CATEGORY(lcFlatJson, "switchboard.flatjson")
 
 QString FlatJsonErrors::publicMessage(const CoreError &e)
@@ -37,3 +39,5 @@ HttpResponse FlatJsonErrors::handshakeRefusal(const CoreError &e)
     ++Metrics::instance().errors;
     return HttpResponse::error(status, e.codeName(), publicMessage(e));
 }
+
+} // namespace switchboard

@@ -6,6 +6,8 @@
 #include <QByteArray>
 #include <QString>
 
+namespace switchboard {
+
 // The one place where flat JSON (seed 004) errors are made. Every error frame
 // or refusal the dialect sends comes from here, so each is counted once in
 // Metrics::errors and an Internal error's text reaches the log, never the client.
@@ -22,3 +24,5 @@ public:
     // What the client is told a core error was about.
     static QString publicMessage(const CoreError &e);
 };
+
+} // namespace switchboard

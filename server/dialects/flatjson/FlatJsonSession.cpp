@@ -9,6 +9,8 @@
 #include <QJsonArray>
 #include "net/WebSocketConnection.h"
 
+namespace switchboard {
+
 FlatJsonSession::FlatJsonSession(ChatService *chat, WebSocketConnection *socket, const User &user, const Limits &limits,
                                  QObject *parent)
     : WebSocketSession(chat, socket, QStringLiteral("flatjson"), limits, parent)
@@ -307,3 +309,5 @@ void FlatJsonSession::closeUnauthorized(AuthLoss why, const QString &reason)
     sendError(QStringLiteral("unauthorized"), reason);
     close(QWebSocketProtocol::CloseCodePolicyViolated, reason);
 }
+
+} // namespace switchboard

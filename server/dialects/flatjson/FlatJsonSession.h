@@ -7,6 +7,8 @@
 
 #include <functional>
 
+namespace switchboard {
+
 // A seed 004 connection at /ws?token=: auto-joined to every channel of its
 // user, one handler per client message type (Mumble-style table).
 class FlatJsonSession : public WebSocketSession
@@ -52,3 +54,5 @@ private:
     std::function<void(const Result<Message> &)> messageAck(const QString &command, const QJsonValue &clientId);
     void send(const QByteArray &bytes, const QString &event, const QString &channelId = QString());
 };
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include "PhoenixCodec.h"
 
+namespace switchboard {
+
 // One broadcast (join_ref and ref null), encoded at most once per
 // serializer however many sockets receive it.
 class PhoenixBroadcast
@@ -25,3 +27,5 @@ private:
     PhoenixMessage m_message;
     mutable QByteArray m_v1, m_v2;
 };
+
+} // namespace switchboard

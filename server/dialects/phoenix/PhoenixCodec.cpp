@@ -5,6 +5,8 @@
 #include <QJsonParseError>
 #include <QJsonValue>
 
+namespace switchboard {
+
 namespace {
 
 PhoenixDecodeResult fail(PhoenixDecodeError error, const QString &detail, PhoenixMessage partial = {})
@@ -443,3 +445,5 @@ PhoenixMessage PhoenixCodec::channelClose(const QString &joinRef, const QString 
     m.ref = joinRef;
     return m;
 }
+
+} // namespace switchboard

@@ -9,6 +9,8 @@
 
 #include <optional>
 
+namespace switchboard {
+
 // The two serializers phoenix.js can speak, chosen by the `vsn` query param.
 enum class PhoenixSerializer {
     V1, // "1.0.0": {topic, event, payload, ref[, join_ref]}
@@ -75,3 +77,5 @@ private:
     PhoenixSerializer m_serializer;
     PhoenixCodecLimits m_limits;
 };
+
+} // namespace switchboard

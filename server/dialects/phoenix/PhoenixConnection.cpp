@@ -11,6 +11,8 @@
 
 #include <QJsonArray>
 
+namespace switchboard {
+
 namespace {
 
 const QString kOk = QStringLiteral("ok");
@@ -647,3 +649,5 @@ void PhoenixConnection::pushShared(const ChatEventPtr &event, const QString &top
     const QString channelId = topic.startsWith(QLatin1String("channel:")) ? topic.mid(8) : QString();
     m_transport->sendFrame(frame, false, phxEvent, channelId);
 }
+
+} // namespace switchboard

@@ -10,6 +10,8 @@
 
 #include <functional>
 
+namespace switchboard {
+
 class ChatService;
 class PhoenixBroadcast;
 class PhoenixPresenceHub;
@@ -106,3 +108,5 @@ private:
     Options m_options;
     QHash<QString, Joined> m_joined; // Phoenix topic -> current join
 };
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 
 #include <QString>
 
+namespace switchboard {
+
 // Everything that can be wrong with an incoming frame. The codec never
 // throws and never asserts on input; it reports one of these instead.
 enum class PhoenixDecodeError {
@@ -36,3 +38,5 @@ struct PhoenixDecodeResult
 
     bool ok() const { return error == PhoenixDecodeError::None; }
 };
+
+} // namespace switchboard

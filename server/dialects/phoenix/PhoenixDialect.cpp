@@ -10,6 +10,8 @@
 
 #include "net/WebSocketConnection.h"
 
+namespace switchboard {
+
 namespace {
 
 const QByteArray kSubprotocolPrefix = "base64url.bearer.phx.";
@@ -126,3 +128,5 @@ void PhoenixDialect::install(Router &router, const DialectContext &ctx)
         });
     }
 }
+
+} // namespace switchboard

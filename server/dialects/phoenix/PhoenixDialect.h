@@ -1,5 +1,7 @@
 #pragma once
 
+namespace switchboard {
+
 class Router;
 struct DialectContext;
 
@@ -12,3 +14,5 @@ class PhoenixDialect
 public:
     static void install(Router &router, const DialectContext &context);
 };
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 #include "PhoenixLongPollCodec.h"
 #include "PhoenixPayloads.h"
 
+namespace switchboard {
+
 Q_LOGGING_CATEGORY(lcPhoenix, "switchboard.phoenix")
 
 QString PhoenixErrors::publicMessage(const CoreError &e)
@@ -48,3 +50,5 @@ QByteArray PhoenixErrors::longPollRefusal(int status)
     ++Metrics::instance().errors;
     return PhoenixLongPollCodec::statusResponse(status);
 }
+
+} // namespace switchboard

@@ -8,6 +8,8 @@
 #include <QLoggingCategory>
 #include <QString>
 
+namespace switchboard {
+
 Q_DECLARE_LOGGING_CATEGORY(lcPhoenix)
 
 // The one place where Phoenix errors are made: error replies (and the push
@@ -33,3 +35,5 @@ public:
     // What the client is told a core error was about.
     static QString publicMessage(const CoreError &e);
 };
+
+} // namespace switchboard

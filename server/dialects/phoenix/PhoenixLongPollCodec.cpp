@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+namespace switchboard {
+
 namespace {
 
 PhoenixLongPollCodec::BatchResult batchError(PhoenixDecodeError error, const QString &detail)
@@ -80,3 +82,5 @@ QByteArray PhoenixLongPollCodec::statusResponse(int status)
 {
     return QJsonDocument(QJsonObject{{QStringLiteral("status"), status}}).toJson(QJsonDocument::Compact);
 }
+
+} // namespace switchboard

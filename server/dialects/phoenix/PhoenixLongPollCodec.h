@@ -6,6 +6,8 @@
 #include <QList>
 #include <QString>
 
+namespace switchboard {
+
 // Pure framing of the phoenix.js LongPoll transport (docs/api/phoenix.md#long-poll):
 // every answer is HTTP 200 with {status, token, messages}, where each
 // message is one already-encoded frame carried as a JSON string; POST
@@ -37,3 +39,5 @@ public:
     // {"status":S} for POST acknowledgements and refusals.
     static QByteArray statusResponse(int status);
 };
+
+} // namespace switchboard

@@ -6,6 +6,8 @@
 
 #include <QRandomGenerator>
 
+namespace switchboard {
+
 PhoenixLongPollEndpoint::PhoenixLongPollEndpoint(ChatService *chat, PhoenixPresenceHub *hub, Authenticator authenticate,
                                                  const PhoenixLongPollSession::Timing &timing,
                                                  const OriginPolicy &origins, QObject *parent)
@@ -104,3 +106,5 @@ void PhoenixLongPollEndpoint::handleOptions(const HttpRequest &req, const HttpRe
     r.setHeader("Access-Control-Max-Age", "600");
     responder.respond(r);
 }
+
+} // namespace switchboard

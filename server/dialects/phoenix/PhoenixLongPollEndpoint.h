@@ -12,6 +12,8 @@
 
 #include <functional>
 
+namespace switchboard {
+
 class ChatService;
 class PhoenixPresenceHub;
 
@@ -52,3 +54,5 @@ private:
     OriginPolicy m_origins;
     QHash<QString, PhoenixLongPollSession *> m_sessions;
 };
+
+} // namespace switchboard

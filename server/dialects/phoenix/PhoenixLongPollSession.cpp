@@ -5,6 +5,8 @@
 #include "PhoenixLongPollCodec.h"
 #include "transport/TimerJitter.h"
 
+namespace switchboard {
+
 PhoenixLongPollSession::PhoenixLongPollSession(ChatService *chat, PhoenixPresenceHub *hub, const User &user,
                                                const QString &token, const PhoenixConnection::Options &options,
                                                const Timing &timing, QObject *parent)
@@ -192,3 +194,5 @@ void PhoenixLongPollSession::end(const QString &)
     Q_EMIT closed(this);
     deleteLater();
 }
+
+} // namespace switchboard

@@ -8,6 +8,8 @@
 
 #include <QTimer>
 
+namespace switchboard {
+
 // A Phoenix socket over phoenix.js's LongPoll transport (docs/api/phoenix.md#long-poll):
 // outgoing frames queue until a GET is held, POSTs carry batches of incoming
 // frames. There are no heartbeats; a session nobody polls expires.
@@ -65,3 +67,5 @@ private:
     bool m_ended = false;
     bool m_flushScheduled = false;
 };
+
+} // namespace switchboard

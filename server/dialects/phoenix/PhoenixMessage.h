@@ -6,6 +6,8 @@
 
 #include <optional>
 
+namespace switchboard {
+
 // One Phoenix Channels message: {join_ref, ref, topic, event, payload}.
 // Refs are optional because the wire distinguishes null from "": broadcasts
 // and pushes carry a null ref, v1 clients send no join_ref at all.
@@ -33,3 +35,5 @@ inline const QString close = QStringLiteral("phx_close");
 inline const QString heartbeat = QStringLiteral("heartbeat");
 inline const QString heartbeatTopic = QStringLiteral("phoenix");
 } // namespace PhoenixEvent
+
+} // namespace switchboard

@@ -3,6 +3,8 @@
 #include "core/Directory.h"
 #include "Timestamp.h"
 
+namespace switchboard {
+
 namespace {
 
 QJsonValue orNull(const QString &s)
@@ -185,3 +187,5 @@ bool PhoenixPayloads::parseAttachments(const QJsonValue &value, QList<Attachment
     }
     return true;
 }
+
+} // namespace switchboard

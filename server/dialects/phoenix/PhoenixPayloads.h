@@ -12,6 +12,8 @@
 #include <QJsonObject>
 #include <QList>
 
+namespace switchboard {
+
 class Directory;
 
 // Domain values in seed 000's JSON shapes, and the shapes of error replies.
@@ -45,3 +47,5 @@ public:
     // returns false (with *error) for anything that is not a list of objects.
     static bool parseAttachments(const QJsonValue &value, QList<Attachment> *out, QString *error);
 };
+
+} // namespace switchboard

@@ -16,6 +16,8 @@
 
 #include <utility>
 
+namespace switchboard {
+
 namespace {
 
 bool isPresenceTopic(const QString &topic)
@@ -228,3 +230,5 @@ void PhoenixPresenceHub::onUnsubscribed(Session *session, const QString &topic)
     }
     queueChange(topic, false, session, meta);
 }
+
+} // namespace switchboard

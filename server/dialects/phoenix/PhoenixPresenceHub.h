@@ -8,6 +8,8 @@
 
 #include <vector>
 
+namespace switchboard {
+
 class ChatService;
 class PhoenixBroadcast;
 class PhoenixConnection;
@@ -114,3 +116,5 @@ private:
     int m_windowMs = kDefaultDiffWindowMs;
     int m_windowsFlushed = 0;
 };
+
+} // namespace switchboard

@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QString>
 
+namespace switchboard {
+
 // What a PhoenixConnection needs from the transport under it (WebSocket or
 // long-poll): deliver one encoded frame, or end the connection.
 class PhoenixTransport
@@ -13,3 +15,5 @@ public:
     virtual void sendFrame(const QByteArray &frame, bool binary, const QString &event, const QString &channelId) = 0;
     virtual void closeTransport(int code, const QString &reason) = 0;
 };
+
+} // namespace switchboard

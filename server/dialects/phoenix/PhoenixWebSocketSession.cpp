@@ -2,6 +2,8 @@
 
 #include "net/WebSocketConnection.h"
 
+namespace switchboard {
+
 PhoenixWebSocketSession::PhoenixWebSocketSession(ChatService *chat, PhoenixPresenceHub *hub,
                                                  WebSocketConnection *socket, const User &user,
                                                  const PhoenixConnection::Options &options, const Limits &limits,
@@ -57,3 +59,5 @@ void PhoenixWebSocketSession::closeUnauthorized(AuthLoss why, const QString &rea
     m_connection.pushUnauthorized(reason);
     close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("unauthorized"));
 }
+
+} // namespace switchboard

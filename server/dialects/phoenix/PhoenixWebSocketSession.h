@@ -4,6 +4,8 @@
 #include "PhoenixTransport.h"
 #include "transport/WebSocketSession.h"
 
+namespace switchboard {
+
 // A Phoenix socket at /socket/websocket: frames in and out of one
 // WebSocketConnection, the protocol in PhoenixConnection. The shared WebSocketSession
 // idle timer is the heartbeat timeout (clients heartbeat every 30 s).
@@ -29,3 +31,5 @@ private:
 
     PhoenixConnection m_connection;
 };
+
+} // namespace switchboard

@@ -10,6 +10,8 @@
 #include "RestUserRoutes.h"
 #include "RestWorkspaceRoutes.h"
 
+namespace switchboard {
+
 RestApi::RestApi(ChatService *chat, const Options &options, QObject *parent) : QObject(parent)
 {
     // Installed in this order: the router takes the first pattern that fits
@@ -32,3 +34,5 @@ void RestApi::install(Router &router)
 {
     for (const auto &group : m_groups) group->install(router);
 }
+
+} // namespace switchboard

@@ -8,6 +8,8 @@
 #include <memory>
 #include <vector>
 
+namespace switchboard {
+
 class ChatService;
 class RestRoutes;
 class Router;
@@ -35,3 +37,5 @@ public:
 private:
     std::vector<std::unique_ptr<RestRoutes>> m_groups;
 };
+
+} // namespace switchboard

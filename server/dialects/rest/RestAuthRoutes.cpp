@@ -3,6 +3,8 @@
 #include "core/ChatService.h"
 #include "RestErrors.h"
 
+namespace switchboard {
+
 void RestAuthRoutes::install(Router &r)
 {
     const QString v1 = QStringLiteral("/api/v1");
@@ -59,3 +61,5 @@ void RestAuthRoutes::logout(const HttpRequest &req, const HttpResponder &res)
         res.respond(u.ok() ? HttpResponse::noContent() : unauthorized(u.error));
     });
 }
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include "RestRoutes.h"
 
+namespace switchboard {
+
 // Registration and login, the two routes that hand out tokens, and logout, which revokes one.
 class RestAuthRoutes : public RestRoutes
 {
@@ -15,3 +17,5 @@ private:
     void logout(const HttpRequest &req, const HttpResponder &res);
     QJsonObject authAnswer(const User &u) const;
 };
+
+} // namespace switchboard

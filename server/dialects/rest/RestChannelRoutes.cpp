@@ -7,6 +7,8 @@
 
 #include <optional>
 
+namespace switchboard {
+
 void RestChannelRoutes::install(Router &r)
 {
     const QString v1 = QStringLiteral("/api/v1");
@@ -94,3 +96,5 @@ void RestChannelRoutes::install(Router &r)
               });
           }));
 }
+
+} // namespace switchboard

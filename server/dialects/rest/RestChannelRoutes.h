@@ -2,6 +2,8 @@
 
 #include "RestRoutes.h"
 
+namespace switchboard {
+
 // Channels: list, create, read, update, delete, join, leave and membership.
 class RestChannelRoutes : public RestRoutes
 {
@@ -9,3 +11,5 @@ public:
     using RestRoutes::RestRoutes;
     void install(Router &router) override;
 };
+
+} // namespace switchboard

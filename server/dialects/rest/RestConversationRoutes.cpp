@@ -5,6 +5,8 @@
 
 #include <QJsonArray>
 
+namespace switchboard {
+
 void RestConversationRoutes::install(Router &r)
 {
     r.add("POST", QStringLiteral("/api/v1/conversations"),
@@ -31,3 +33,5 @@ void RestConversationRoutes::install(Router &r)
         });
           }));
 }
+
+} // namespace switchboard

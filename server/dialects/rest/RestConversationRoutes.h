@@ -2,6 +2,8 @@
 
 #include "RestRoutes.h"
 
+namespace switchboard {
+
 // Opening a direct conversation (its history is in RestMessageRoutes).
 class RestConversationRoutes : public RestRoutes
 {
@@ -9,3 +11,5 @@ public:
     using RestRoutes::RestRoutes;
     void install(Router &router) override;
 };
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 
+namespace switchboard {
+
 Q_LOGGING_CATEGORY(lcRest, "switchboard.rest")
 
 int RestErrors::statusFor(CoreError::Code code)
@@ -40,3 +42,5 @@ HttpResponse RestErrors::protocol(int status, const QString &code, const QString
     ++Metrics::instance().errors;
     return HttpResponse::error(status, code, message);
 }
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 
 #include <QString>
 
+namespace switchboard {
+
 // The one place where REST errors are made: docs/api/rest.md's
 // {"error":{"code","message","field"?,"retry_after"?}} with the HTTP status
 // for each core error. Every error response the REST dialect sends comes
@@ -18,3 +20,5 @@ public:
     static HttpResponse protocol(int status, const QString &code, const QString &message);
     static int statusFor(CoreError::Code code);
 };
+
+} // namespace switchboard

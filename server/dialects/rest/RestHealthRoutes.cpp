@@ -5,6 +5,8 @@
 
 #include <QJsonObject>
 
+namespace switchboard {
+
 RestHealthRoutes::RestHealthRoutes(ChatService *chat, QObject *context, std::function<bool()> isReady,
                                    std::function<QByteArray()> extraMetrics)
     : RestRoutes(chat, context)
@@ -117,3 +119,5 @@ QByteArray RestHealthRoutes::metrics() const
     if (m_extraMetrics) out += m_extraMetrics();
     return out;
 }
+
+} // namespace switchboard

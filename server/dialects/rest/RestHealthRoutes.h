@@ -6,6 +6,8 @@
 
 #include <functional>
 
+namespace switchboard {
+
 // /healthz, /readyz and the Prometheus text at /metrics.
 class RestHealthRoutes : public RestRoutes
 {
@@ -20,3 +22,5 @@ private:
     std::function<bool()> m_isReady;
     std::function<QByteArray()> m_extraMetrics;
 };
+
+} // namespace switchboard

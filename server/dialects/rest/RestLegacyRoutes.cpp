@@ -5,6 +5,8 @@
 
 #include <QJsonArray>
 
+namespace switchboard {
+
 void RestLegacyRoutes::install(Router &r)
 {
     r.add("GET", "/api/messages",
@@ -42,3 +44,5 @@ void RestLegacyRoutes::page(const QString &channelId, const HttpRequest &req, co
     }
     res.respond(HttpResponse::json(200, QJsonObject{{"data", data}, {"page", page}}));
 }
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 
 #include <QJsonArray>
 
+namespace switchboard {
+
 namespace {
 QJsonArray toArray(const QList<QJsonObject> &list)
 {
@@ -132,3 +134,5 @@ void RestMessageRoutes::post(const HttpRequest &req, const HttpResponder &res, c
         res.respond(m.ok() ? HttpResponse::json(201, messageJson(m.value)) : RestErrors::response(m.error));
     });
 }
+
+} // namespace switchboard

@@ -3,6 +3,8 @@
 #include "Message.h"
 #include "RestRoutes.h"
 
+namespace switchboard {
+
 // Messages: channel and conversation history, threads, reactions, posting,
 // reading, editing, deleting and read receipts.
 class RestMessageRoutes : public RestRoutes
@@ -19,3 +21,5 @@ private:
     void react(bool add, const HttpRequest &req, const HttpResponder &res, const User &u);
     void post(const HttpRequest &req, const HttpResponder &res, const User &u);
 };
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 
 #include <QJsonDocument>
 
+namespace switchboard {
+
 RestRoutes::RestRoutes(ChatService *chat, QObject *context) : m_chat(chat), m_context(context) {}
 
 RestRoutes::~RestRoutes() = default;
@@ -84,3 +86,5 @@ HttpResponse RestRoutes::unauthorized(const CoreError &e)
     r.setHeader("WWW-Authenticate", "Bearer");
     return r;
 }
+
+} // namespace switchboard

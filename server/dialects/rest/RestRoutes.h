@@ -8,6 +8,8 @@
 
 #include <functional>
 
+namespace switchboard {
+
 class ChatService;
 class Directory;
 
@@ -49,3 +51,5 @@ private:
     ChatService *m_chat;
     QObject *m_context;
 };
+
+} // namespace switchboard

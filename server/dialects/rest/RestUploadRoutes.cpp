@@ -12,6 +12,8 @@
 #include <QRegularExpression>
 #include <QUrl>
 
+namespace switchboard {
+
 RestUploadRoutes::RestUploadRoutes(ChatService *chat, QObject *context, const QString &uploadDir, qint64 maxUploadBytes)
     : RestRoutes(chat, context)
     , m_uploadDir(uploadDir)
@@ -110,3 +112,5 @@ QByteArray RestUploadRoutes::fileNameParameters(const QString &name)
     }
     return "; filename=\"" + ascii + "\"; filename*=UTF-8''" + QUrl::toPercentEncoding(name);
 }
+
+} // namespace switchboard

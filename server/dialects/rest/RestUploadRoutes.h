@@ -2,6 +2,8 @@
 
 #include "RestRoutes.h"
 
+namespace switchboard {
+
 // File uploads (multipart field "file"), seed 001's /api/upload alias, and
 // downloads of what was uploaded, for those who may see it (UploadAccess) and
 // served so that it cannot run as a page of ours (UploadContentType).
@@ -19,3 +21,5 @@ private:
     QString m_uploadDir;
     qint64 m_maxUploadBytes;
 };
+
+} // namespace switchboard

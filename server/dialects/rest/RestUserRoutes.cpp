@@ -2,6 +2,8 @@
 
 #include "core/ChatService.h"
 
+namespace switchboard {
+
 void RestUserRoutes::install(Router &r)
 {
     const QString v1 = QStringLiteral("/api/v1");
@@ -16,3 +18,5 @@ void RestUserRoutes::install(Router &r)
               res.respond(HttpResponse::json(200, u->toJson()));
           }));
 }
+
+} // namespace switchboard

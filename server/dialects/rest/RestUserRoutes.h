@@ -2,6 +2,8 @@
 
 #include "RestRoutes.h"
 
+namespace switchboard {
+
 // The caller's own profile and other users' public profiles.
 class RestUserRoutes : public RestRoutes
 {
@@ -9,3 +11,5 @@ public:
     using RestRoutes::RestRoutes;
     void install(Router &router) override;
 };
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 
 #include <QJsonArray>
 
+namespace switchboard {
+
 void RestWorkspaceRoutes::install(Router &r)
 {
     const QString v1 = QStringLiteral("/api/v1");
@@ -35,3 +37,5 @@ void RestWorkspaceRoutes::install(Router &r)
               });
           }));
 }
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include "RestRoutes.h"
 
+namespace switchboard {
+
 // Workspaces the caller belongs to, creating one, adding a member.
 class RestWorkspaceRoutes : public RestRoutes
 {
@@ -9,3 +11,5 @@ public:
     using RestRoutes::RestRoutes;
     void install(Router &router) override;
 };
+
+} // namespace switchboard

@@ -3,6 +3,8 @@
 #include <QMimeDatabase>
 #include <QSet>
 
+namespace switchboard {
+
 QString UploadContentType::detect(const QString &fileName, const QByteArray &data)
 {
     const QMimeDatabase db;
@@ -24,3 +26,5 @@ bool UploadContentType::isInline(const QString &mimeType)
     };
     return passive.contains(mimeType);
 }
+
+} // namespace switchboard

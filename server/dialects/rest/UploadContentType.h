@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QString>
 
+namespace switchboard {
+
 // What an upload is, judged by its bytes rather than by what the client
 // declared, and how it may be served. Only passive media a browser shows
 // without running anything (a short list: PNG, JPEG, GIF, WebP, plain audio
@@ -18,3 +20,5 @@ public:
     static QString detect(const QString &fileName, const QByteArray &data);
     static bool isInline(const QString &mimeType);
 };
+
+} // namespace switchboard

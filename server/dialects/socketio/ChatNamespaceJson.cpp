@@ -2,6 +2,8 @@
 
 #include "Timestamp.h"
 
+namespace switchboard {
+
 namespace ChatNamespaceJson {
 
 QJsonObject attachment(const Attachment &a)
@@ -54,3 +56,5 @@ QJsonObject receipt(const Message &m)
 }
 
 } // namespace ChatNamespaceJson
+
+} // namespace switchboard

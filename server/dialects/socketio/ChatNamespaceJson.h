@@ -4,6 +4,8 @@
 
 #include <QJsonObject>
 
+namespace switchboard {
+
 // Payload shapes of seed 002 (namespace "/chat").
 namespace ChatNamespaceJson {
 
@@ -20,3 +22,5 @@ Attachment attachmentFromJson(const QJsonObject &o);
 QJsonObject receipt(const Message &m);
 
 } // namespace ChatNamespaceJson
+
+} // namespace switchboard

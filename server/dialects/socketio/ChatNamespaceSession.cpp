@@ -6,6 +6,8 @@
 
 #include <QJsonDocument>
 
+namespace switchboard {
+
 namespace {
 const QString kDialect = QStringLiteral("socketio-chat");
 } // namespace
@@ -416,3 +418,5 @@ void ChatNamespaceSession::deliver(const ChatEventPtr &event)
     default: break;
     }
 }
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 
 #include <QHash>
 
+namespace switchboard {
+
 // Namespace "/chat": seed 002 (rooms, receipts, typing, presence, sync).
 class ChatNamespaceSession : public SocketIoNamespaceSession
 {
@@ -36,3 +38,5 @@ private:
     bool objectArg(const QString &event, const QJsonArray &args, QJsonObject *out, qint64 ackId);
     bool requireString(const QString &event, const QJsonObject &p, const QString &field, qint64 ackId);
 };
+
+} // namespace switchboard

@@ -3,6 +3,8 @@
 #include "CamelCaseJson.h"
 #include "Timestamp.h"
 
+namespace switchboard {
+
 namespace DefaultNamespaceJson {
 
 // The shapes themselves live in shared/ (CamelCaseJson) so that the REST
@@ -43,3 +45,5 @@ QJsonObject message(const Message &m, bool direct, const Message &replyTo, const
 }
 
 } // namespace DefaultNamespaceJson
+
+} // namespace switchboard

@@ -9,6 +9,8 @@
 
 #include <functional>
 
+namespace switchboard {
+
 // Payload shapes of seed 001 (namespace "/"), section "Data Types". Pure:
 // user names come from a lookup so that tests need no directory.
 namespace DefaultNamespaceJson {
@@ -26,3 +28,5 @@ QJsonObject reaction(const Reaction &r, const UserLookup &lookup);
 QJsonObject attachment(const Attachment &a);
 
 } // namespace DefaultNamespaceJson
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 #include "DefaultNamespaceJson.h"
 #include "Timestamp.h"
 
+namespace switchboard {
+
 namespace {
 const QString kDialect = QStringLiteral("socketio");
 } // namespace
@@ -417,3 +419,5 @@ void DefaultNamespaceSession::deliver(const ChatEventPtr &event)
     default: break; // seed 001 has no typing, presence or membership events
     }
 }
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 #include <QHash>
 #include <QJsonObject>
 
+namespace switchboard {
+
 // Namespace "/": seed 001 (channels and direct messages), event by event.
 class DefaultNamespaceSession : public SocketIoNamespaceSession
 {
@@ -46,3 +48,5 @@ private:
     QJsonObject messageJson(const Message &m, bool direct, const Message &replyTo) const;
     QJsonObject forwardedJson(const ChatEvent &e, bool direct) const;
 };
+
+} // namespace switchboard

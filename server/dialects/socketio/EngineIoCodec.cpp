@@ -2,6 +2,8 @@
 
 #include <QStringDecoder>
 
+namespace switchboard {
+
 namespace EngineIoCodec {
 
 QString errorString(Error e)
@@ -147,3 +149,5 @@ std::optional<EngineIoHandshake> decodeOpen(const EngineIoPacket &packet)
 }
 
 } // namespace EngineIoCodec
+
+} // namespace switchboard

@@ -7,6 +7,8 @@
 #include <QList>
 #include <QString>
 
+namespace switchboard {
+
 // Engine.IO v4 wire format (engine.io-protocol v4): pure functions on bytes.
 //
 // WebSocket: one packet per frame. A text frame is "<digit><data>"; a binary
@@ -71,3 +73,5 @@ std::optional<EngineIoHandshake> decodeOpen(const EngineIoPacket &packet);
 bool isValidUtf8(const QByteArray &bytes);
 
 } // namespace EngineIoCodec
+
+} // namespace switchboard

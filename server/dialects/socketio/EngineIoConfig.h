@@ -5,6 +5,8 @@
 #include <QStringList>
 #include <QtGlobal>
 
+namespace switchboard {
+
 // Engine.IO server limits and timings; defaults are the reference server's
 // (npm engine.io 6.x) so that stock clients need no options.
 struct EngineIoConfig
@@ -21,3 +23,5 @@ struct EngineIoConfig
     // request without Origin (Node, curl) is not a browser's and passes.
     OriginPolicy origins;
 };
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+namespace switchboard {
+
 QByteArray EngineIoHandshake::toJson() const
 {
     QJsonObject o;
@@ -46,3 +48,5 @@ std::optional<EngineIoHandshake> EngineIoHandshake::fromJson(const QByteArray &j
     if (h.pingInterval <= 0 || h.pingTimeout <= 0 || h.maxPayload <= 0) return std::nullopt;
     return h;
 }
+
+} // namespace switchboard

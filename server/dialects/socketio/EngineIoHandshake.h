@@ -6,6 +6,8 @@
 
 #include <optional>
 
+namespace switchboard {
+
 // The JSON body of the Engine.IO `open` packet (engine.io-protocol v4, "Handshake"). Field names
 // and defaults follow the reference server so that clients need no options.
 struct EngineIoHandshake
@@ -26,3 +28,5 @@ struct EngineIoHandshake
             && maxPayload == o.maxPayload;
     }
 };
+
+} // namespace switchboard

@@ -9,6 +9,8 @@
 
 #include <functional>
 
+namespace switchboard {
+
 // The slice of an HTTP request the Engine.IO server needs, whoever parsed it.
 struct EngineIoHttpRequest
 {
@@ -46,3 +48,5 @@ struct EngineIoHttpResponse
 // Answers one request, now or later (a held long-poll GET). The HTTP layer
 // makes it a no-op once the connection is gone.
 using EngineIoReply = std::function<void(const EngineIoHttpResponse &)>;
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include <QByteArray>
 
+namespace switchboard {
+
 // One Engine.IO v4 packet. Text packets carry UTF-8 in `data`; a binary packet
 // is always a message whose `data` holds raw bytes (a binary WebSocket frame,
 // or a 'b'+base64 record in a polling body).
@@ -20,3 +22,5 @@ struct EngineIoPacket
     bool operator==(const EngineIoPacket &o) const { return type == o.type && data == o.data && binary == o.binary; }
     bool operator!=(const EngineIoPacket &o) const { return !(*this == o); }
 };
+
+} // namespace switchboard

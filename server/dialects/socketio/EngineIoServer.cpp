@@ -7,6 +7,8 @@
 #include <QRandomGenerator>
 #include "net/WebSocketConnection.h"
 
+namespace switchboard {
+
 EngineIoServer::EngineIoServer(const EngineIoConfig &config, QObject *parent) : QObject(parent), m_config(config) {}
 
 EngineIoServer::~EngineIoServer()
@@ -170,3 +172,5 @@ void EngineIoServer::handleWebSocket(WebSocketConnection *ws, const EngineIoHttp
     Q_EMIT connection(socket);
     socket->releaseHandshake();
 }
+
+} // namespace switchboard

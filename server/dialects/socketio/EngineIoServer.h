@@ -9,6 +9,8 @@
 
 #include <optional>
 
+namespace switchboard {
+
 class EngineIoSocket;
 class WebSocketConnection;
 
@@ -64,3 +66,5 @@ private:
     // Every session's heartbeat and timeouts: one QTimer for the whole server.
     EngineIoTimerQueue m_timers;
 };
+
+} // namespace switchboard

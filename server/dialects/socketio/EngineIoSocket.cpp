@@ -9,6 +9,8 @@
 
 #include <utility>
 
+namespace switchboard {
+
 EngineIoSocket::EngineIoSocket(const QString &sid, const EngineIoConfig &config, const EngineIoHttpRequest &handshake,
                                EngineIoTimerQueue *timers, QObject *parent)
     : QObject(parent)
@@ -382,3 +384,5 @@ void EngineIoSocket::releaseHeldGet(const QByteArray &body)
     m_hasHeldGet = false;
     respondText(reply, 200, body);
 }
+
+} // namespace switchboard

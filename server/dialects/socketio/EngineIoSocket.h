@@ -11,6 +11,8 @@
 #include <QPointer>
 #include <QWebSocketProtocol>
 
+namespace switchboard {
+
 class WebSocketConnection;
 
 // One Engine.IO v4 session (engine.io-protocol v4): its transport (long-polling,
@@ -127,3 +129,5 @@ private:
     QString m_closeReason;
     QWebSocketProtocol::CloseCode m_closeCode = QWebSocketProtocol::CloseCodeNormal;
 };
+
+} // namespace switchboard

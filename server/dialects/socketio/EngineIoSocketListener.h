@@ -2,6 +2,8 @@
 
 #include <QString>
 
+namespace switchboard {
+
 struct EngineIoPacket;
 
 // The layer above one Engine.IO session (SocketIoConnection), called directly
@@ -17,3 +19,5 @@ public:
 protected:
     ~EngineIoSocketListener() = default;
 };
+
+} // namespace switchboard

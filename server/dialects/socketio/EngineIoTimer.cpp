@@ -1,5 +1,7 @@
 #include "EngineIoTimer.h"
 
+namespace switchboard {
+
 EngineIoTimer::EngineIoTimer(EngineIoTimerQueue *queue, std::function<void()> onTimeout)
     : m_queue(queue)
     , m_onTimeout(std::move(onTimeout))
@@ -28,3 +30,5 @@ qint64 EngineIoTimer::remainingMs() const
     if (!m_lane || !m_queue) return -1;
     return qMax<qint64>(0, m_due - m_queue->now());
 }
+
+} // namespace switchboard

@@ -4,6 +4,8 @@
 
 #include <functional>
 
+namespace switchboard {
+
 // A single-shot timer for per-session deadlines (ping, pong, upgrade, close,
 // connect timeout) that costs no QObject, no signal connection and no
 // event-dispatcher registration: while it runs it is a link in its queue's
@@ -37,3 +39,5 @@ private:
     EngineIoTimer *m_next = nullptr;
     qint64 m_due = 0; // on the queue's clock, ms
 };
+
+} // namespace switchboard

@@ -2,6 +2,8 @@
 
 #include "EngineIoTimer.h"
 
+namespace switchboard {
+
 EngineIoTimerQueue::EngineIoTimerQueue(QObject *parent) : QObject(parent)
 {
     m_clock.start();
@@ -126,3 +128,5 @@ void EngineIoTimerQueue::fire()
     }
     arm();
 }
+
+} // namespace switchboard

@@ -7,6 +7,8 @@
 #include <memory>
 #include <vector>
 
+namespace switchboard {
+
 class EngineIoTimer;
 
 // One QTimer for every EngineIoTimer of an Engine.IO server. Timers of equal
@@ -59,3 +61,5 @@ private:
     int m_active = 0;
     bool m_firing = false;
 };
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
+namespace switchboard {
+
 namespace SocketIoCodec {
 
 namespace {
@@ -259,3 +261,5 @@ QByteArray encode(const SocketIoPacket &p)
 }
 
 } // namespace SocketIoCodec
+
+} // namespace switchboard

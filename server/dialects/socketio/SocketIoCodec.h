@@ -6,6 +6,8 @@
 #include <QList>
 #include <QString>
 
+namespace switchboard {
+
 // Socket.IO v5 packet format (socket.io-protocol, "Packet encoding"):
 //   <type>[<#attachments>-][<nsp>,][<ack id>][<JSON payload>]
 // Pure functions; the decoder is stricter than the reference parser so that a
@@ -57,3 +59,5 @@ bool collectPlaceholders(const QJsonValue &value, int attachments, QList<int> *n
 QByteArray toJson(const QJsonValue &value);
 
 } // namespace SocketIoCodec
+
+} // namespace switchboard

@@ -11,6 +11,8 @@
 
 #include <QNetworkCookie>
 
+namespace switchboard {
+
 namespace {
 thread_local int t_unauthenticated = 0;
 } // namespace
@@ -284,3 +286,5 @@ void SocketIoConnection::onConnect(const SocketIoPacket &p)
     send(SocketIoPacket::connect(p.nsp, s->id()));
     s->onConnected();
 }
+
+} // namespace switchboard

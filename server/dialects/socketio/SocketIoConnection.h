@@ -9,6 +9,8 @@
 #include <QPointer>
 #include <QVarLengthArray>
 
+namespace switchboard {
+
 class SocketIoNamespaceSession;
 
 // The Socket.IO v5 layer over one Engine.IO session: decodes packets, routes
@@ -76,3 +78,5 @@ private:
     bool m_authenticated = false; // a namespace CONNECT succeeded (unauthenticatedCount)
     qint64 m_lastPacketSize = 0;
 };
+
+} // namespace switchboard

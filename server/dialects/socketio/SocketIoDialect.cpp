@@ -10,6 +10,8 @@
 
 #include "net/WebSocketConnection.h"
 
+namespace switchboard {
+
 namespace {
 
 EngineIoHttpRequest toEngineIo(const HttpRequest &req)
@@ -108,3 +110,5 @@ void SocketIoDialect::registerRoutes(Router &router)
         router.addWebSocket(path, ws);
     }
 }
+
+} // namespace switchboard

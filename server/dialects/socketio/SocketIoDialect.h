@@ -4,6 +4,8 @@
 
 #include <QObject>
 
+namespace switchboard {
+
 class ChatService;
 class EngineIoServer;
 class Router;
@@ -32,3 +34,5 @@ private:
     ChatService *m_chat;
     EngineIoServer *m_engine;
 };
+
+} // namespace switchboard

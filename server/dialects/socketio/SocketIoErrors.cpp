@@ -4,6 +4,8 @@
 
 #include <QLoggingCategory>
 
+namespace switchboard {
+
 Q_LOGGING_CATEGORY(lcSocketIo, "switchboard.socketio")
 
 QString SocketIoErrors::publicMessage(const CoreError &e)
@@ -54,3 +56,5 @@ SocketIoPacket SocketIoErrors::connectRefused(const QString &nsp, const QString 
     ++Metrics::instance().errors;
     return SocketIoPacket::connectError(nsp, message, data);
 }
+
+} // namespace switchboard

@@ -7,6 +7,8 @@
 #include <QJsonValue>
 #include <QString>
 
+namespace switchboard {
+
 // The one place where Socket.IO errors are made, for both namespaces. Every
 // error a client sees (an `error` event with its ack, or a CONNECT_ERROR)
 // comes from here, so each is counted once in Metrics::errors and an Internal
@@ -35,3 +37,5 @@ public:
     // Seed 002's kind of error.
     static QString chatErrorType(const CoreError &e);
 };
+
+} // namespace switchboard

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 
+namespace switchboard {
+
 SocketIoNamespaceSession::SocketIoNamespaceSession(const QString &dialect, const QString &nsp,
                                                    SocketIoConnection *connection, ChatService *chat)
     : Session(dialect, connection->engine()->transportName())
@@ -116,3 +118,5 @@ void SocketIoNamespaceSession::exitRoom(const QString &channelId)
     const auto it = std::lower_bound(m_rooms.cbegin(), m_rooms.cend(), channelId);
     if (it != m_rooms.cend() && *it == channelId) m_rooms.erase(it);
 }
+
+} // namespace switchboard

@@ -8,6 +8,8 @@
 #include <QPointer>
 #include <QVarLengthArray>
 
+namespace switchboard {
+
 class ChatService;
 struct CoreError;
 
@@ -64,3 +66,5 @@ private:
     // QSet would allocate ~1.3 KB of spans for the one room an idle client has.
     QVarLengthArray<QString, 1> m_rooms;
 };
+
+} // namespace switchboard

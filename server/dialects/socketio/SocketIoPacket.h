@@ -5,6 +5,8 @@
 #include <QJsonValue>
 #include <QString>
 
+namespace switchboard {
+
 // One Socket.IO v5 packet (socket.io-protocol, "Packet format"). `data` is Undefined when the
 // packet carries no JSON; `id` is -1 when there is no ack id.
 struct SocketIoPacket
@@ -60,3 +62,5 @@ struct SocketIoPacket
     }
     bool operator!=(const SocketIoPacket &o) const { return !(*this == o); }
 };
+
+} // namespace switchboard

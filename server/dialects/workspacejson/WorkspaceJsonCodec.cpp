@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+namespace switchboard {
+
 WorkspaceJsonCodec::Command WorkspaceJsonCodec::parse(const QString &text)
 {
     Command c;
@@ -208,3 +210,5 @@ QByteArray WorkspaceJsonCodec::encodeEvent(const ChatEvent &e, const QString &wo
     const QString ws = e.channel.workspaceId.isEmpty() ? workspaceId : e.channel.workspaceId;
     return envelope(type, data, ws, e.at);
 }
+
+} // namespace switchboard

@@ -7,6 +7,8 @@
 #include <QJsonObject>
 #include <QString>
 
+namespace switchboard {
+
 // Pure codec of seed 003 (workspace JSON, /ws/{workspace_id}): every frame is
 // the envelope {type, data, workspace_id, timestamp}. No sockets, no state:
 // text in, parsed command out; events in, bytes out.
@@ -72,3 +74,5 @@ public:
     // INVALID_TOKEN, 4003 UNAUTHORIZED, 4029 RATE_LIMITED, 4500 otherwise.
     static quint16 closeCodeFor(const QString &errorCode);
 };
+
+} // namespace switchboard

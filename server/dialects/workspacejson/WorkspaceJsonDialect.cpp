@@ -7,6 +7,8 @@
 
 #include "net/WebSocketConnection.h"
 
+namespace switchboard {
+
 void WorkspaceJsonDialect::install(Router &router, const DialectContext &ctx)
 {
     ChatService *chat = ctx.chat;
@@ -31,3 +33,5 @@ void WorkspaceJsonDialect::install(Router &router, const DialectContext &ctx)
     };
     router.addWebSocket(QStringLiteral("/ws/{workspace_id}"), route);
 }
+
+} // namespace switchboard

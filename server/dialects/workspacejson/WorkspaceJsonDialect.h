@@ -1,5 +1,7 @@
 #pragma once
 
+namespace switchboard {
+
 class Router;
 struct DialectContext;
 
@@ -11,3 +13,5 @@ class WorkspaceJsonDialect
 public:
     static void install(Router &router, const DialectContext &context);
 };
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 
 #include <QLoggingCategory>
 
+namespace switchboard {
+
 Q_LOGGING_CATEGORY(lcWorkspaceJson, "switchboard.workspacejson")
 
 WorkspaceJsonErrors::Frame WorkspaceJsonErrors::fromCore(const CoreError &e, const QString &workspaceId, qint64 atMs)
@@ -20,3 +22,5 @@ WorkspaceJsonErrors::Frame WorkspaceJsonErrors::protocol(const QString &code, co
     ++Metrics::instance().errors;
     return {code, message, WorkspaceJsonCodec::error(code, message, workspaceId, atMs)};
 }
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 #include <QByteArray>
 #include <QString>
 
+namespace switchboard {
+
 // The one place where workspace JSON (seed 003) error events are made. Every
 // error the dialect sends comes from here, so each is counted once in
 // Metrics::errors and an Internal error's text reaches the log, never the client.
@@ -22,3 +24,5 @@ public:
     // An error the dialect found itself (bad JSON, unknown event, bad field).
     static Frame protocol(const QString &code, const QString &message, const QString &workspaceId, qint64 atMs);
 };
+
+} // namespace switchboard

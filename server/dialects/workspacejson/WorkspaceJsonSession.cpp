@@ -4,6 +4,8 @@
 #include "core/RoomManager.h"
 #include "Timestamp.h"
 
+namespace switchboard {
+
 WorkspaceJsonSession::WorkspaceJsonSession(ChatService *chat, WebSocketConnection *socket, const User &user,
                                            const QString &workspaceId, const Limits &limits, QObject *parent)
     : WebSocketSession(chat, socket, QStringLiteral("workspacejson"), limits, parent)
@@ -141,3 +143,5 @@ void WorkspaceJsonSession::deliver(const ChatEventPtr &event)
     if (bytes.isEmpty()) return;
     sendText(bytes, WorkspaceJsonCodec::eventType(e.type), e.channel.id);
 }
+
+} // namespace switchboard

@@ -6,6 +6,8 @@
 
 #include <QHash>
 
+namespace switchboard {
+
 // A seed 003 connection at /ws/{workspace_id}: shows the events of one
 // workspace that its user may read, and takes ping and typing from the client.
 // It keeps its own channel subscriptions (every readable channel of the
@@ -52,3 +54,5 @@ private:
 
     QString m_workspaceId;
 };
+
+} // namespace switchboard

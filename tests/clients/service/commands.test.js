@@ -53,7 +53,7 @@ test('migrate: creates the schema, reports from/to, then has nothing to do', asy
   assert.equal(first.stdout, 'schema migrated from version 0 to 5\n');
   const again = await run('migrate', '--data-dir', dir);
   assert.equal(again.stdout, 'schema at version 5, nothing to do\n');
-  assert.equal(sqlite(path.join(dir, 'switchboard.db'), 'SELECT MAX(version) FROM schema_migrations'), '3');
+  assert.equal(sqlite(path.join(dir, 'switchboard.db'), 'SELECT MAX(version) FROM schema_migrations'), '5');
   // A database newer than this server is refused, not touched.
   sqlite(path.join(dir, 'switchboard.db'), 'INSERT INTO schema_migrations VALUES (99, 0)');
   const newer = await run('migrate', '--data-dir', dir);
@@ -152,6 +152,6 @@ test('a database from the previous schema (version 2) is migrated and served', a
     // New writes land next to the old rows.
     const posted = await api(server, 'POST', '/api/v1/messages', token, { channel_id: general.id, content: 'after the upgrade' });
     assert.equal(posted.status, 201, posted.text);
-    assert.equal(sqlite(path.join(dataDir, 'switchboard.db'), 'SELECT MAX(version) FROM schema_migrations'), '3');
+    assert.equal(sqlite(path.join(dataDir, 'switchboard.db'), 'SELECT MAX(version) FROM schema_migrations'), '5');
   } finally { await server.stop(); }
 });

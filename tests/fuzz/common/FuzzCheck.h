@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+namespace switchboard {
+
 // An invariant a fuzz target asserts. abort() is what libFuzzer reports as a
 // crash (and saves the input for); the corpus replay under g++ fails the same way.
 // Not assert(): release builds define NDEBUG and the check must stay.
@@ -13,3 +15,5 @@
             std::abort();                                                                          \
         }                                                                                          \
     } while (false)
+
+} // namespace switchboard

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+namespace switchboard {
+
 // Reads fuzzer-chosen control bytes off the front of an input; the rest is the
 // data under test. Past the end every read gives 0, so any input is usable.
 class FuzzInput
@@ -29,3 +31,5 @@ private:
     size_t m_size;
     size_t m_pos = 0;
 };
+
+} // namespace switchboard

@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <cstdint>
 
+using namespace switchboard;
+
 namespace {
 void textFrame(const QByteArray &frame)
 {

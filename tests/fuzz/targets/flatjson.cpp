@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 
+using namespace switchboard;
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     // Sessions get valid UTF-8 only (the frame parser checks); see workspacejson.cpp.

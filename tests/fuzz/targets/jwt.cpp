@@ -11,6 +11,8 @@
 #include <cstddef>
 #include <cstdint>
 
+using namespace switchboard;
+
 namespace {
 const QByteArray Secret = QByteArrayLiteral("fuzz-secret-0123456789abcdef0123456789");
 constexpr qint64 Now = 1700000000;

@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <cstdint>
 
+using namespace switchboard;
+
 namespace {
 bool sameMessage(const PhoenixMessage &a, const PhoenixMessage &b)
 {

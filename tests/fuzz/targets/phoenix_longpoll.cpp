@@ -11,6 +11,8 @@
 #include <cstddef>
 #include <cstdint>
 
+using namespace switchboard;
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const PhoenixCodec v1(PhoenixSerializer::V1);

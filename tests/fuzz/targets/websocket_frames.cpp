@@ -13,6 +13,8 @@
 #include <cstddef>
 #include <cstdint>
 
+using namespace switchboard;
+
 namespace {
 struct Run
 {

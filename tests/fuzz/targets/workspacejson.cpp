@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
+using namespace switchboard;
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     // The frame parser hands sessions valid UTF-8 only; fromUtf8 keeps the
