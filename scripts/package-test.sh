@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD_DIR:-build}
 PORT=${SWITCHBOARD_PACKAGE_TEST_PORT:-18765}
+TLS_PORT=$((PORT + 1))
 
 [ "$(id -u)" -eq 0 ] || { echo "package-test: needs root (dpkg -i)" >&2; exit 1; }
 for p in switchboard-server switchboard-admin; do
@@ -91,14 +92,21 @@ PRE=$(sed -n 's/^ExecStartPre=//p' "$UNIT")
 START=$(sed -n 's/^ExecStart=//p' "$UNIT")
 AS_USER=(setpriv --reuid=switchboard --regid=switchboard --init-groups --)
 (cd /var/lib/switchboard && "${AS_USER[@]}" $PRE) | grep -qx 'configuration OK' || fail "ExecStartPre"
-(cd /var/lib/switchboard && exec "${AS_USER[@]}" $START --listen "127.0.0.1:$PORT" 2>"$WORK/server.log") &
+# A throwaway certificate in the state directory (purge removes it), readable by the service user.
+TLS_DIR=/var/lib/switchboard/tls
+install -d -o switchboard -g switchboard -m 0750 "$TLS_DIR"
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -days 1 \
+  -keyout "$TLS_DIR/key.pem" -out "$TLS_DIR/cert.pem" 2>/dev/null
+chown switchboard:switchboard "$TLS_DIR/key.pem" "$TLS_DIR/cert.pem"
+(cd /var/lib/switchboard && exec "${AS_USER[@]}" $START --listen "127.0.0.1:$PORT" \
+  --tls-listen "127.0.0.1:$TLS_PORT" --tls-cert "$TLS_DIR/cert.pem" --tls-key "$TLS_DIR/key.pem" 2>"$WORK/server.log") &
 SERVER_PID=$!
-# TLS: once --tls-listen is merged, start with --tls-listen 127.0.0.1:$TLS_PORT
-# --tls-cert/--tls-key (a throwaway certificate from openssl req -x509) and run
-# the same client against wss:// and https:// here.
-NODE_PATH="$ROOT/tests/clients/node_modules" PORT="$PORT" SERVER_PID="$SERVER_PID" node - <<'JS' || { cat "$WORK/server.log" >&2; fail "client"; }
+# The same client over plain HTTP/ws and over https/wss (NODE_EXTRA_CA_CERTS trusts the throwaway certificate).
+run_client() { # BASE WS_BASE USERNAME
+NODE_EXTRA_CA_CERTS="$TLS_DIR/cert.pem" NODE_PATH="$ROOT/tests/clients/node_modules" BASE="$1" WS_BASE="$2" \
+  USERNAME="$3" SERVER_PID="$SERVER_PID" node - <<'JS' || { cat "$WORK/server.log" >&2; fail "client $1"; }
 const WebSocket = require('ws');
-const base = `http://127.0.0.1:${process.env.PORT}`;
+const base = process.env.BASE;
 (async () => {
   for (let i = 0; ; i++) {
     try { if ((await fetch(`${base}/readyz`)).status === 200) break; } catch (_) {}
@@ -107,12 +115,12 @@ const base = `http://127.0.0.1:${process.env.PORT}`;
     await new Promise((r) => setTimeout(r, 100));
   }
   const reg = await fetch(`${base}/api/v1/auth/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: 'packagetest', password: 'password123', email: 'packagetest@example.test' }) });
+    body: JSON.stringify({ username: process.env.USERNAME, password: 'password123', email: `${process.env.USERNAME}@example.test` }) });
   if (reg.status !== 201) throw new Error(`register: ${reg.status}`);
   const { access_token: token } = await reg.json();
   const chans = await (await fetch(`${base}/api/v1/channels`, { headers: { Authorization: `Bearer ${token}` } })).json();
   const general = chans.channels.find((c) => c.name === 'general');
-  const ws = new WebSocket(`ws://127.0.0.1:${process.env.PORT}/ws?token=${token}`);
+  const ws = new WebSocket(`${process.env.WS_BASE}/ws?token=${token}`);
   await new Promise((resolve, reject) => {
     ws.on('message', (d) => {
       const m = JSON.parse(d);
@@ -123,16 +131,19 @@ const base = `http://127.0.0.1:${process.env.PORT}`;
     ws.on('error', reject);
   });
   ws.close();
-  console.log('client: registered, sent a message over /ws');
+  console.log(`client: registered, sent a message over ${process.env.WS_BASE}/ws`);
 })().catch((e) => { console.error(e); process.exit(1); });
 JS
+}
+run_client "http://127.0.0.1:$PORT" "ws://127.0.0.1:$PORT" packagetest
+run_client "https://127.0.0.1:$TLS_PORT" "wss://127.0.0.1:$TLS_PORT" packagetesttls
 [ -f /var/lib/switchboard/switchboard.db ] || fail "no database in /var/lib/switchboard"
 
 echo "== backup while it runs"
 (cd /var/lib/switchboard && "${AS_USER[@]}" /usr/bin/switchboard-server backup /var/lib/switchboard/package-test-backup.db \
   --config /etc/switchboard/switchboard.conf)
 [ "$(sqlite3 /var/lib/switchboard/package-test-backup.db 'PRAGMA integrity_check')" = ok ] || fail "backup integrity"
-[ "$(sqlite3 /var/lib/switchboard/package-test-backup.db "SELECT count(*) FROM messages WHERE content = 'installed'")" = 1 ] \
+[ "$(sqlite3 /var/lib/switchboard/package-test-backup.db "SELECT count(*) FROM messages WHERE content = 'installed'")" = 2 ] \
   || fail "backup lacks the message"
 
 echo "== stop"

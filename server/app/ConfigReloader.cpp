@@ -37,7 +37,6 @@ QStringList ConfigReloader::restartOnlyChanges(const ServerConfig &next) const
     if (next.heartbeatTimeoutMs != now.heartbeatTimeoutMs) changed << QStringLiteral("heartbeat-timeout-ms");
     if (next.pingIntervalMs != now.pingIntervalMs) changed << QStringLiteral("ping-interval-ms");
     if (next.pingTimeoutMs != now.pingTimeoutMs) changed << QStringLiteral("ping-timeout-ms");
-    if (next.corsOrigins != now.corsOrigins) changed << QStringLiteral("cors-origins");
     return changed;
 }
 
@@ -60,6 +59,7 @@ bool ConfigReloader::reload()
     if (next.jwtSecret.isEmpty()) next.jwtSecret = m_current.jwtSecret;
     LogSetup::setLevel(next.logLevel);
     if (m_server->chat()) m_server->chat()->setConfig(next.core);
+    m_server->setAllowedOrigins(next.corsOrigins);
     // Keep what did not change live, so the next reload compares with what runs.
     const ServerConfig running = m_current;
     m_current = next;
@@ -73,7 +73,6 @@ bool ConfigReloader::reload()
     m_current.heartbeatTimeoutMs = running.heartbeatTimeoutMs;
     m_current.pingIntervalMs = running.pingIntervalMs;
     m_current.pingTimeoutMs = running.pingTimeoutMs;
-    m_current.corsOrigins = running.corsOrigins;
     if (!restart.isEmpty())
         qCWarning(lcReload).noquote() << "changed options need a restart to take effect:"
                                       << restart.join(QStringLiteral(", "));

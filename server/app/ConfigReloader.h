@@ -12,9 +12,10 @@ class SystemdNotifier;
 
 // SIGHUP: reads the configuration again from the same sources (config file,
 // environment, the original command line, which still wins) and applies what
-// can change live: log level and every chat core limit. A configuration that
-// does not parse is refused with one log line and the old one stays; options
-// that only a restart can change are named in a log line.
+// can change live: log level, every chat core limit, the allowed origins and
+// the TLS certificate. A configuration that does not parse is refused with one
+// log line and the old one stays; options that only a restart can change are
+// named in a log line.
 class ConfigReloader : public QObject
 {
     Q_OBJECT

@@ -85,7 +85,6 @@ void Server::installDialects()
     ctx.heartbeatTimeoutMs = m_config.heartbeatTimeoutMs;
     ctx.pingIntervalMs = m_config.pingIntervalMs;
     ctx.pingTimeoutMs = m_config.pingTimeoutMs;
-    ctx.corsOrigins = m_config.corsOrigins;
     ctx.connectTimeoutMs = m_config.connectTimeoutMs;
     ctx.maxUnauthenticated = m_config.maxUnauthenticated;
     m_http->router().setOriginPolicy(OriginPolicy(m_config.corsOrigins));
@@ -99,6 +98,12 @@ void Server::installDialects()
 QList<quint16> Server::ports() const
 {
     return m_http ? m_http->serverPorts() : QList<quint16>();
+}
+
+void Server::setAllowedOrigins(const QStringList &origins)
+{
+    // Every dialect holds a copy of the router's policy, which shares its list.
+    if (m_http) m_http->router().originPolicy().reset(origins);
 }
 
 bool Server::reloadCertificates()

@@ -32,6 +32,8 @@ public:
     // SIGHUP: reads --tls-cert/--tls-key again; on failure the old certificate
     // stays and the reason is logged. True when there is no TLS.
     bool reloadCertificates();
+    // --allowed-origins, live: REST, Engine.IO, Phoenix long-poll and upgrades.
+    void setAllowedOrigins(const QStringList &origins);
     ChatService *chat() const { return m_chat; }
 
 Q_SIGNALS:

@@ -23,15 +23,24 @@ QString normalized(const QString &origin)
 
 } // namespace
 
-OriginPolicy::OriginPolicy(const QStringList &allowed)
+OriginPolicy::OriginPolicy() : m_list(std::make_shared<List>()) {}
+
+OriginPolicy::OriginPolicy(const QStringList &allowed) : OriginPolicy()
 {
+    reset(allowed);
+}
+
+void OriginPolicy::reset(const QStringList &allowed) const
+{
+    List next;
     for (const QString &entry : allowed) {
         const QString o = normalized(entry);
         if (o == QLatin1String("*"))
-            m_any = true;
+            next.any = true;
         else if (!o.isEmpty())
-            m_allowed.append(o);
+            next.allowed.append(o);
     }
+    *m_list = next;
 }
 
 bool OriginPolicy::allows(const QByteArray &origin, const QByteArray &host) const
@@ -39,7 +48,7 @@ bool OriginPolicy::allows(const QByteArray &origin, const QByteArray &host) cons
     if (origin.isEmpty()) return false;
     const QString o = normalized(QString::fromUtf8(origin));
     if (o == QLatin1String("null")) return false; // sandboxed frames, file: pages
-    if (m_any || m_allowed.contains(o)) return true;
+    if (m_list->any || m_list->allowed.contains(o)) return true;
     // Same origin: the page was served by whatever name the client used to reach us.
     const QUrl from(o);
     const QUrl to(from.scheme() + QLatin1String("://") + QString::fromUtf8(host).trimmed());

@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QStringList>
 
+#include <memory>
+
 namespace switchboard {
 
 // Which browser origins may send credentials (--allowed-origins): the listed
@@ -10,11 +12,16 @@ namespace switchboard {
 // the Host header). Requests without Origin come from non-browser clients and
 // are not a CORS matter. Every CORS answer (REST, Engine.IO, Phoenix long-poll)
 // asks this one list, so a browser page is allowed everywhere or nowhere.
+// Copies share the list: the router hands its policy to the dialects, and
+// reset() (a SIGHUP reload) changes it for all of them at once.
 class OriginPolicy
 {
 public:
-    OriginPolicy() = default; // same origin only
+    OriginPolicy(); // same origin only
     explicit OriginPolicy(const QStringList &allowed);
+
+    // New allowed origins for this policy and every copy of it.
+    void reset(const QStringList &allowed) const;
 
     // Whether `origin` (the Origin header) may make credentialed requests to
     // `host` (the Host header). An empty origin is not allowed: callers decide
@@ -31,8 +38,12 @@ public:
     static bool carriesTokenCookie(const QByteArray &cookieHeader);
 
 private:
-    QStringList m_allowed; // lower-case, no trailing slash
-    bool m_any = false;
+    struct List
+    {
+        QStringList allowed; // lower-case, no trailing slash
+        bool any = false;
+    };
+    std::shared_ptr<List> m_list;
 };
 
 } // namespace switchboard

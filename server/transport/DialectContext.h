@@ -18,7 +18,6 @@ struct DialectContext
     int heartbeatTimeoutMs = 60000; // Phoenix heartbeat / workspace JSON ping timeout
     int pingIntervalMs = 25000;     // Engine.IO
     int pingTimeoutMs = 20000;      // Engine.IO
-    QStringList corsOrigins;        // --allowed-origins (see http/OriginPolicy); empty: same origin only
     int connectTimeoutMs = 45000;   // Socket.IO: a session with no CONNECT (not authenticated) is closed
     int maxUnauthenticated = 10000; // Socket.IO sessions with no CONNECT yet; 0: no cap
     QString uploadDir;

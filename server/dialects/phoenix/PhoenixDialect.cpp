@@ -115,7 +115,7 @@ void PhoenixDialect::install(Router &router, const DialectContext &ctx)
         options->serializer = *serializer;
         return true;
     };
-    auto *longPoll = new PhoenixLongPollEndpoint(chat, hub, authenticate, timing, OriginPolicy(ctx.corsOrigins), chat);
+    auto *longPoll = new PhoenixLongPollEndpoint(chat, hub, authenticate, timing, router.originPolicy(), chat);
     for (const QString &path : {QStringLiteral("/socket/longpoll"), QStringLiteral("/socket/websocket/longpoll")}) {
         router.add("GET", path, [longPoll](const HttpRequest &req, const Router::Params &, HttpResponder r) {
             longPoll->handleGet(req, r);

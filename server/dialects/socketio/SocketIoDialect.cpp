@@ -69,12 +69,12 @@ SocketIoDialect::SocketIoDialect(ChatService *chat, const EngineIoConfig &config
 
 SocketIoDialect::~SocketIoDialect() = default;
 
-EngineIoConfig SocketIoDialect::configFrom(const DialectContext &context)
+EngineIoConfig SocketIoDialect::configFrom(const DialectContext &context, const OriginPolicy &origins)
 {
     EngineIoConfig c;
     c.pingInterval = context.pingIntervalMs;
     c.pingTimeout = context.pingTimeoutMs;
-    c.origins = OriginPolicy(context.corsOrigins);
+    c.origins = origins; // the router's, shared: a reload changes it here too
     c.maxSendQueueBytes = context.wsLimits.maxSendQueueBytes;
     c.connectTimeout = context.connectTimeoutMs;
     c.maxUnauthenticated = context.maxUnauthenticated;
@@ -83,7 +83,7 @@ EngineIoConfig SocketIoDialect::configFrom(const DialectContext &context)
 
 void SocketIoDialect::install(Router &router, const DialectContext &context)
 {
-    auto *dialect = new SocketIoDialect(context.chat, configFrom(context), context.chat);
+    auto *dialect = new SocketIoDialect(context.chat, configFrom(context, router.originPolicy()), context.chat);
     dialect->registerRoutes(router);
 }
 

@@ -24,7 +24,7 @@ public:
     // The server's entry point (DialectContext.h): creates the dialect, owned
     // by the chat service, and adds its routes.
     static void install(Router &router, const DialectContext &context);
-    static EngineIoConfig configFrom(const DialectContext &context);
+    static EngineIoConfig configFrom(const DialectContext &context, const OriginPolicy &origins);
 
     // Adds the HTTP and WebSocket routes for /socket.io/ to the router.
     void registerRoutes(Router &router);

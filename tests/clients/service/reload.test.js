@@ -150,3 +150,44 @@ test('on reload the original command line still wins over the file', async () =>
     assert.equal(await server.exited, 0);
   }
 });
+
+test('SIGHUP applies new allowed origins to REST and Engine.IO at once', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-reload-'));
+  const file = path.join(dir, 'switchboard.conf');
+  const port = await freePort();
+  const A = 'http://127.0.0.1:5173';
+  const B = 'http://127.0.0.1:5174';
+  writeConfig(file, port, path.join(dir, 'data'), ['log-level = info', `allowed-origins = ${A}`]);
+  const server = await startWithConfig(file, port);
+  const preflight = (origin) => fetch(`${server.base}/api/v1/messages`, {
+    method: 'OPTIONS',
+    headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' },
+  });
+  // An Engine.IO polling handshake carrying the token cookie from `origin`.
+  const cookiePoll = async (origin, token) => (await fetch(`${server.base}/socket.io/?EIO=4&transport=polling`, {
+    headers: { Origin: origin, Cookie: `token=${token}` },
+  })).status;
+  try {
+    const alice = await register(server);
+    assert.equal((await preflight(A)).status, 204);
+    assert.equal((await preflight(B)).status, 403);
+    assert.equal(await cookiePoll(B, alice.token), 403);
+    assert.equal(await cookiePoll(A, alice.token), 200);
+
+    writeConfig(file, port, path.join(dir, 'data'), ['log-level = info', `allowed-origins = ${B}`]);
+    const mark = server.proc.stderrText.length;
+    server.proc.kill('SIGHUP');
+    await logLine(server.proc, /configuration reloaded.*/, mark);
+    assert.doesNotMatch(server.proc.stderrText.slice(mark), /need a restart/);
+
+    const now = await preflight(B);
+    assert.equal(now.status, 204);
+    assert.equal(now.headers.get('access-control-allow-origin'), B);
+    assert.equal((await preflight(A)).status, 403);
+    assert.equal(await cookiePoll(B, alice.token), 200);
+    assert.equal(await cookiePoll(A, alice.token), 403);
+  } finally {
+    server.proc.kill('SIGTERM');
+    assert.equal(await server.exited, 0);
+  }
+});
