@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (cmake --preset fuzz: clang-16, ASan, UBSan)
-# and fuzzes each for FUZZ_SECONDS (default 45: ten targets, so about eight
+# and fuzzes each for FUZZ_SECONDS (default 60: ten targets, so about ten
 # minutes in all), starting from a copy of its seed corpus (tests/fuzz/corpus
 # is never grown here). Fails on any crash, leak, timeout or UBSan report, and
 # prints the executions per target. docs/fuzzing.md explains the rest.
@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SECONDS_PER_TARGET="${FUZZ_SECONDS:-45}"
+SECONDS_PER_TARGET="${FUZZ_SECONDS:-60}"
 ALL_TARGETS=(http_request websocket_frames multipart jwt phoenix_codec phoenix_longpoll
              engineio socketio workspacejson flatjson)
 if [ "$#" -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi

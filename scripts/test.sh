@@ -23,7 +23,7 @@ trap 'scripts/postgres-test.sh stop "$PGDIR"' EXIT
 export QT_QPA_PLATFORM=offscreen
 ctest --test-dir build --output-on-failure -j2 --timeout 900 "$@"
 
-# libFuzzer on every parser and codec, FUZZ_SECONDS (45) each (docs/fuzzing.md).
+# libFuzzer on every parser and codec, FUZZ_SECONDS (60) each (docs/fuzzing.md).
 [ "${SWITCHBOARD_SKIP_FUZZ:-0}" = 1 ] || scripts/fuzz.sh
 
 # The client suites again, against an AddressSanitizer + UBSan server.
