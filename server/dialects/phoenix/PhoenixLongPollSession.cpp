@@ -58,8 +58,11 @@ void PhoenixLongPollSession::poll(const HttpResponder &responder, const QByteArr
         answerHeld(204);
         m_held = responder;
         m_heldOrigin = allowOrigin;
-        flush();
-        return end(QStringLiteral("unauthorized"));
+        if (!m_endScheduled) {
+            flush();
+            endAfterGrace();
+        }
+        return; // held: the 410 comes when the grace ends
     }
     m_expiry.start(TimerJitter::later(m_timing.expiryMs, 0.1));
     answerHeld(204); // a newer poll replaces an older one
@@ -175,7 +178,18 @@ void PhoenixLongPollSession::closeUnauthorized(AuthLoss why, const QString &reas
     m_endAfterFlush = true;
     if (m_held.hasResponded()) return; // the expiry timer ends it if no poll comes
     flush();
-    end(reason);
+    endAfterGrace();
+}
+
+void PhoenixLongPollSession::endAfterGrace()
+{
+    // phoenix.js sends its next poll at once but hands the frames of the last
+    // answer to the channels only in a later turn, and an answer to that poll
+    // (410) cancels frames not yet handed on: the phx_errors would be lost. So
+    // the next poll is held a moment before the session ends.
+    static constexpr int EndGraceMs = 1000;
+    m_endScheduled = true;
+    QTimer::singleShot(EndGraceMs, this, [this] { end(QStringLiteral("unauthorized")); });
 }
 
 void PhoenixLongPollSession::end(const QString &)

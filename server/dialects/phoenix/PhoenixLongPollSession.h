@@ -50,6 +50,7 @@ private:
     void flush();
     void answerHeld(int status);
     void end(const QString &reason);
+    void endAfterGrace();
 
     ChatService *m_chat;
     QString m_token;
@@ -63,6 +64,7 @@ private:
     QTimer m_window;
     QTimer m_expiry;
     bool m_endAfterFlush = false; // unauthorized: the next poll takes the queue, then the session ends
+    bool m_endScheduled = false;  // the queue went out; the session ends after EndGraceMs
     bool m_attached = false;
     bool m_ended = false;
     bool m_flushScheduled = false;

@@ -12,6 +12,9 @@ const sio = require('../socketio/sio.js');
 
 const ADMIN_TOKEN = 'revocation-admin-token-0123456789';
 let server, workspaceId, general;
+// Every client opened here, closed in test.after even when a test failed half-way
+// (phoenix.js and Socket.IO reconnect forever and would keep the run alive).
+const opened = [];
 
 test.before(async () => {
   server = await startServer({ args: ['--admin-token', ADMIN_TOKEN] });
@@ -21,6 +24,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
+  for (const close of opened) { try { close(); } catch (_) { /* already closed */ } }
   if (server) await server.stop();
 });
 
@@ -34,6 +38,7 @@ async function login(username) {
 async function phoenixClient(token, transport) {
   const opts = transport ? { transport } : {};
   const socket = await phx.connect(server, token, opts);
+  opened.push(() => socket.disconnect());
   socket.firstClose = new Promise((resolve) => socket.onClose((e) => resolve(e && e.code)));
   socket.refused = new Promise((resolve) => socket.onError((e) => resolve(e)));
   const j = await phx.join(socket, `channel:${general}`);
@@ -44,6 +49,7 @@ async function phoenixClient(token, transport) {
 // A Socket.IO client of one namespace and transport; the disconnect reason is recorded.
 async function sioClient(token, nsp, transports) {
   const socket = sio.connect(server, { token, nsp, transports, client: { reconnection: false } });
+  opened.push(() => socket.close());
   socket.serverGone = new Promise((resolve) => socket.once('disconnect', resolve));
   await sio.connected(socket);
   return socket;
