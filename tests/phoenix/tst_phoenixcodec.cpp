@@ -338,6 +338,20 @@ private Q_SLOTS:
         QCOMPARE(PhoenixCodec::errorName(r.error), PhoenixCodec::errorName(expected));
     }
 
+    // Found by fuzz_phoenix_codec: from the server, phx_reply is the reply kind;
+    // a push or broadcast with that name would read back as a reply.
+    void serverPushOrBroadcastNamedReplyIsRefused()
+    {
+        const auto server = PhoenixCodec::Origin::Server;
+        const auto broadcast = PhoenixCodec().decodeBinary(bytes({2, 1, 9}) + "t" + "phx_reply" + "x", server);
+        QCOMPARE(broadcast.error, PhoenixDecodeError::BadEvent);
+        const auto push = PhoenixCodec().decodeBinary(bytes({0, 1, 1, 9}) + "1" + "t" + "phx_reply" + "x", server);
+        QCOMPARE(push.error, PhoenixDecodeError::BadEvent);
+        // The same names are fine from a client, and a real reply still decodes.
+        QVERIFY(PhoenixCodec().decodeBinary(bytes({0, 1, 1, 1, 9}) + "1" + "1" + "t" + "phx_reply" + "x").ok());
+        QVERIFY(PhoenixCodec().decodeBinary(bytes({1, 1, 1, 1, 2}) + "1" + "1" + "t" + "ok" + "x", server).ok());
+    }
+
     void binaryUnderV1IsRefused()
     {
         const QByteArray frame = bytes({0, 1, 1, 1, 1}) + "1" + "1" + "t" + "e";

@@ -346,6 +346,11 @@ PhoenixDecodeResult PhoenixCodec::decodeBinary(const QByteArray &frame, Origin o
             break;
         }
     }
+    // From the server, "phx_reply" names the reply kind: a push or broadcast
+    // called that would read back as a reply (found by fuzz_phoenix_codec).
+    if (origin == Origin::Server && kind != 1 && m.event == PhoenixEvent::reply)
+        return fail(PhoenixDecodeError::BadEvent,
+                    QStringLiteral("a binary push or broadcast cannot be named phx_reply"));
     m.binary = frame.mid(payloadAt);
     checkCommon(result);
     return result;
