@@ -62,6 +62,7 @@ bool ChatService::start(QString *error)
     StoreWriter::setCommitObserver([](quint64 us) { Metrics::instance().storageCommitMs.observe(us / 1000.0); });
     loadDirectory();
     m_accounts->loadRevocations();
+    m_resume->prune(); // a restart applies changed retention at once
     return m_accounts->ensureSystemUser(error) && m_channels->ensureDefaultWorkspace(error);
 }
 
