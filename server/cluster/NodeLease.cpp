@@ -72,7 +72,10 @@ void NodeLease::stop()
     m_running = false;
     m_refreshTimer.stop();
     m_checkTimer.stop();
-    m_connection->command({"EVAL", kReleaseScript, "2", leaseKey(), registryKey(), m_nodeId.toUtf8()}, nullptr);
+    m_connection->command({"EVAL", kReleaseScript, "2", leaseKey(), registryKey(), m_nodeId.toUtf8()},
+                          [this, guard = QPointer<NodeLease>(this)](const RedisReply &reply) {
+        if (guard && !reply.isError()) Q_EMIT released();
+    });
 }
 
 QByteArray NodeLease::leaseJson() const

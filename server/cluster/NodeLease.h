@@ -38,7 +38,9 @@ public:
 
     // Takes the lease now and keeps it; refreshes right after every reconnect.
     void start();
-    // Gives the lease back (a clean shutdown): peers see nodeDown at their next check.
+    // Gives the lease back (a clean shutdown): peers see nodeDown at their next
+    // check. released() follows once Redis has it; a connection destroyed
+    // before that may never send it, and the lease then simply expires.
     void stop();
 
     QString nodeId() const { return m_nodeId; }
@@ -56,6 +58,8 @@ Q_SIGNALS:
     void refreshed(qint64 expiresAtMs);
     // A check ran at `serverNowMs` (Redis time, ms); nodeUp/nodeDown came before it.
     void checked(qint64 serverNowMs);
+    // Redis confirmed stop()'s release.
+    void released();
     // A refresh or check failed (Redis down, or refused it).
     void errorOccurred(const QString &message);
 

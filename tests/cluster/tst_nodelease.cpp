@@ -54,6 +54,14 @@ Node startNode(const QString &url, const QString &id)
     return n;
 }
 
+// A clean shutdown: the release is in Redis before the node goes.
+bool stopAndWait(Node &n)
+{
+    QSignalSpy released(n.lease.get(), &NodeLease::released);
+    n.lease->stop();
+    return released.wait(kWaitMs);
+}
+
 } // namespace
 
 class TestNodeLease : public QObject
@@ -98,10 +106,10 @@ void TestNodeLease::nodesSeeEachOther()
     QVERIFY(!o.value(QStringLiteral("started")).toString().isEmpty());
     const qint64 pttl = run(*a.connection, {"PTTL", "sb:node:b"}).toInteger();
     QVERIFY2(pttl > 0 && pttl <= kTtlMs, QByteArray::number(pttl).constData());
-    a.lease->stop();
-    QCOMPARE(run(*a.connection, {"PING"}).toByteArray(), QByteArray("PONG")); // barrier behind a's release
-    b.lease->stop();
+    QVERIFY(stopAndWait(a));
+    QVERIFY(stopAndWait(b));
     QCOMPARE(run(*b.connection, {"ZCARD", "sb:nodes"}).toInteger(), 0);
+    QVERIFY(run(*b.connection, {"GET", "sb:node:a"}).isNil());
 }
 
 void TestNodeLease::deadNodeIsDownAtTheFirstCheckAfterItsLease()
@@ -137,7 +145,7 @@ void TestNodeLease::deadNodeIsDownAtTheFirstCheckAfterItsLease()
           detectedAt, detectedAt - expiresAt, kCheckMs);
     QVERIFY(!a.lease->liveNodes().contains(QStringLiteral("doomed")));
     QVERIFY(run(*a.connection, {"GET", "sb:node:doomed"}).isNil());
-    a.lease->stop();
+    QVERIFY(stopAndWait(a));
 }
 
 void TestNodeLease::stopGivesTheLeaseBack()
@@ -148,13 +156,12 @@ void TestNodeLease::stopGivesTheLeaseBack()
     QSignalSpy up(a.lease.get(), &NodeLease::nodeUp);
     QSignalSpy down(a.lease.get(), &NodeLease::nodeDown);
     QVERIFY(up.wait(kWaitMs));
-    c.lease->stop();
-    // Barrier: a command behind the release on the same connection.
+    QVERIFY(stopAndWait(c));
     QVERIFY(run(*c.connection, {"GET", "sb:node:leaver"}).isNil());
     QCOMPARE(run(*c.connection, {"ZSCORE", "sb:nodes", "leaver"}).type(), RedisReply::Type::Nil);
     QVERIFY(down.wait(kWaitMs));
     QCOMPARE(down.first().first().toString(), QStringLiteral("leaver"));
-    a.lease->stop();
+    QVERIFY(stopAndWait(a));
 }
 
 } // namespace switchboard

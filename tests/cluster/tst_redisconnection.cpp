@@ -4,6 +4,7 @@
 #include "cluster/RedisConnection.h"
 
 #include <QAbstractEventDispatcher>
+#include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -58,6 +59,8 @@ private Q_SLOTS:
     void wrongPasswordIsAClearError();
     void connectTimeout();
     void killWithCommandsInFlightThenReconnect();
+    void callbacksMayCloseOrSendDuringTeardown();
+    void destroyingRunsPendingCallbacksOnce();
 
 private:
     RedisServerProcess m_redis;
@@ -134,11 +137,14 @@ void TestRedisConnection::pipelinedCommandsKeepTheirOrder()
     constexpr int kCount = 20000;
     QList<qint64> seen;
     seen.reserve(kCount);
+    QElapsedTimer clock;
+    clock.start();
     // All sent in one loop pass: hiredis pipelines them on the socket.
     for (int i = 0; i < kCount; ++i)
         c->command({"INCR", "order"}, [&](const RedisReply &r) { seen.append(r.toInteger()); });
     QCOMPARE(c->pendingCount(), kCount);
     QVERIFY(QTest::qWaitFor([&] { return seen.size() == kCount; }, kWaitMs));
+    qInfo("%d pipelined INCR answered in %lld ms", kCount, clock.elapsed()); // a figure, not a limit
     for (int i = 0; i < kCount; ++i) QCOMPARE(seen.at(i), qint64(i + 1));
     QCOMPARE(c->pendingCount(), 0);
 }
@@ -325,6 +331,67 @@ void TestRedisConnection::killWithCommandsInFlightThenReconnect()
     // Barrier passed (a round trip on the new connection): no callback ran twice.
     for (int i = 0; i <= kCount; ++i) QCOMPARE(calls.at(i), 1);
     QCOMPARE(down.count(), 1);
+}
+
+void TestRedisConnection::callbacksMayCloseOrSendDuringTeardown()
+{
+    RedisServerProcess redis;
+    QVERIFY(redis.start());
+    auto c = openConnection(redis.url());
+    auto observer = openConnection(redis.url());
+    QVERIFY(c && observer);
+    int errors = 0;
+    int resentRefused = 0;
+    c->command({"BLPOP", "never", "0"}, [&](const RedisReply &r) {
+        errors += r.isError();
+        // Re-entering from inside hiredis's teardown: refused, later, once.
+        c->command({"PING"},
+                   [&](const RedisReply &again) { resentRefused += again.toByteArray().startsWith("NOTCONNECTED"); });
+    });
+    c->command({"PING"}, [&](const RedisReply &r) {
+        errors += r.isError();
+        c->close(); // no reconnect after this
+    });
+    c->command({"PING"}, [&](const RedisReply &r) { errors += r.isError(); });
+    QTRY_VERIFY_WITH_TIMEOUT(run(*observer, {"INFO", "clients"}).toByteArray().contains("blocked_clients:1"), kWaitMs);
+    QSignalSpy down(c.get(), &RedisConnection::disconnected);
+    redis.kill();
+    QVERIFY(down.wait(kWaitMs));
+    QCOMPARE(errors, 3);
+    QTRY_COMPARE_WITH_TIMEOUT(resentRefused, 1, kWaitMs);
+    // close() from the callback holds: Redis comes back, the connection stays down.
+    QSignalSpy up(c.get(), &RedisConnection::connected);
+    QVERIFY(redis.restart());
+    QVERIFY(QTest::qWaitFor([&] { return observer->isConnected(); }, kWaitMs));
+    QCOMPARE(run(*observer, {"PING"}).toByteArray(), QByteArray("PONG"));
+    QCOMPARE(up.count(), 0);
+    QVERIFY(!c->isConnected());
+}
+
+void TestRedisConnection::destroyingRunsPendingCallbacksOnce()
+{
+    auto c = openConnection(m_redis.url());
+    auto observer = openConnection(m_redis.url());
+    QVERIFY(c && observer);
+    QList<int> calls(3, 0);
+    QList<QByteArray> messages(3);
+    for (int i = 0; i < 3; ++i) {
+        const QList<QByteArray> argv = i == 0 ? QList<QByteArray>{"BLPOP", "never:destroy", "0"}
+                                              : QList<QByteArray>{"PING"};
+        c->command(argv, [&, i](const RedisReply &r) {
+            ++calls[i];
+            messages[i] = r.toByteArray();
+        });
+    }
+    int refused = 0;
+    c->command({}, [&](const RedisReply &) { ++refused; }); // a failure not yet delivered
+    QTRY_VERIFY_WITH_TIMEOUT(run(*observer, {"INFO", "clients"}).toByteArray().contains("blocked_clients:1"), kWaitMs);
+    c.reset();
+    QCOMPARE(calls, (QList<int>{1, 1, 1}));
+    QCOMPARE(refused, 1);
+    for (const QByteArray &m : messages) QVERIFY2(m.startsWith("DISCONNECTED"), m.constData());
+    // Redis saw the client go: nothing stays blocked.
+    QTRY_VERIFY_WITH_TIMEOUT(run(*observer, {"INFO", "clients"}).toByteArray().contains("blocked_clients:0"), kWaitMs);
 }
 
 } // namespace switchboard
