@@ -59,6 +59,8 @@ const QList<Option> &options()
          false},
         {"presence-channel-limit", "N", "Channels up to this size carry presence and room events (default 500).",
          false},
+        {"resume-retention-events", "N", "Events kept per channel for resuming clients (default 1000).", false},
+        {"resume-retention-seconds", "N", "How long events are kept for resuming clients (default 86400).", false},
         {"heartbeat-timeout-ms", "N", "Close Phoenix / workspace JSON sockets silent this long (default 60000).",
          false},
         {"ping-interval-ms", "N", "Engine.IO pingInterval (default 25000).", false},
@@ -299,6 +301,8 @@ bool ServerConfig::parse(const QStringList &arguments, QString *error)
     if (!intNumber("ephemeral-budget-ms", &core.ephemeralBudgetMs, 0, 1000)) return false;
     if (!intNumber("presence-workspace-limit", &core.presenceWorkspaceLimit, 0, 1000000000)) return false;
     if (!intNumber("presence-channel-limit", &core.presenceChannelLimit, 0, 1000000000)) return false;
+    if (!intNumber("resume-retention-events", &core.resumeRetentionEvents, 1, 10000000)) return false;
+    if (!number("resume-retention-seconds", &core.resumeRetentionSeconds, 1, 10LL * 365 * 86400)) return false;
     if (!intNumber("heartbeat-timeout-ms", &heartbeatTimeoutMs, 100, 86400000)) return false;
     if (!intNumber("ping-interval-ms", &pingIntervalMs, 50, 3600000)) return false;
     if (!intNumber("ping-timeout-ms", &pingTimeoutMs, 50, 3600000)) return false;

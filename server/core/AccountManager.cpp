@@ -2,6 +2,7 @@
 
 #include "ChannelManager.h"
 #include "CoreContext.h"
+#include "storage/EventStamp.h"
 #include "auth/JwtCodec.h"
 #include "auth/PasswordHasher.h"
 #include "Session.h"
@@ -86,10 +87,12 @@ void AccountManager::createUser(const User &u, const QString &hash, QObject *con
     const QString general = m_core.dir.findChannelByName(ws, QStringLiteral("general"));
     CommitPath::Steps<User> steps;
     steps.onConflict = CoreError::conflict("username or email already taken");
+    auto joined = general.isEmpty() ? EventStampPtr()
+                                    : m_core.channels->memberStamp(ChatEvent::Type::MemberJoined, general, u.id, u.id);
     steps.write = [=](Store &store, CommitPath::Tally &t) {
         store.insertUser(u, hash, t.next());
         store.addWorkspaceMember(ws, u.id, QStringLiteral("member"), u.createdAt, t.next());
-        if (!general.isEmpty()) store.addChannelMember(general, u.id, u.createdAt, t.next());
+        if (!general.isEmpty()) store.addChannelMember(general, u.id, u.createdAt, t.next(), joined);
     };
     steps.apply = [=, this] {
         m_core.dir.putUser(u);
@@ -97,7 +100,7 @@ void AccountManager::createUser(const User &u, const QString &hash, QObject *con
         return Result<User>::success(u);
     };
     steps.publish = [=, this](const User &) {
-        if (const Channel *c = m_core.dir.channel(general)) m_core.channels->memberAdded(*c, u.id, u.id);
+        if (const Channel *c = m_core.dir.channel(general)) m_core.channels->memberAdded(*c, u.id, u.id, joined);
     };
     m_core.commits.commit(context, std::move(done), std::move(steps));
 }

@@ -1,6 +1,9 @@
 #include "ChannelManager.h"
 
 #include "CoreContext.h"
+#include "storage/EventStamp.h"
+#include "EventLogCodec.h"
+#include "ResumeManager.h"
 #include "Session.h"
 #include "SessionManager.h"
 #include "storage/Store.h"
@@ -132,9 +135,10 @@ void ChannelManager::createChannel(const QString &actorId, const QString &name, 
     c.createdAt = Timestamp::nowMs();
     CommitPath::Steps<Channel> steps;
     steps.onConflict = taken;
+    auto joined = memberStamp(ChatEvent::Type::MemberJoined, c.id, actorId, actorId);
     steps.write = [=](Store &store, CommitPath::Tally &t) {
         store.insertChannel(c, t.next());
-        store.addChannelMember(c.id, actorId, c.createdAt, t.next());
+        store.addChannelMember(c.id, actorId, c.createdAt, t.next(), joined);
     };
     steps.landed = [=, this] { m_pendingChannelNames.remove(nameKey); };
     steps.apply = [=, this] {
@@ -147,7 +151,7 @@ void ChannelManager::createChannel(const QString &actorId, const QString &name, 
             ChatEvent::Type::ChannelCreated, c, [&](ChatEvent &e) { e.actor = *m_core.dir.user(actorId); },
             c.isPublic() ? QStringList{RoomManager::workspaceTopic(c.workspaceId)}
                          : QStringList{RoomManager::userTopic(actorId)});
-        announceMember(c, actorId, actorId);
+        announceMember(c, actorId, actorId, joined);
     };
     m_core.commits.commit(context, std::move(done), std::move(steps));
 }
@@ -277,25 +281,37 @@ void ChannelManager::persistMember(const Channel &c, const QString &userId, cons
                                    Callback<Channel> done)
 {
     CommitPath::Steps<Channel> steps;
+    auto joined = memberStamp(ChatEvent::Type::MemberJoined, c.id, userId, actorId);
     steps.write = [=](Store &store, CommitPath::Tally &t) {
-        store.addChannelMember(c.id, userId, Timestamp::nowMs(), t.next());
+        store.addChannelMember(c.id, userId, Timestamp::nowMs(), t.next(), joined);
     };
     steps.apply = [=, this] {
         // Deleted while the membership was being written.
         if (!m_core.dir.channel(c.id)) return R::failure(CoreError::notFound("channel not found"));
         return R::success(c);
     };
-    steps.publish = [=, this](const Channel &) { memberAdded(c, userId, actorId); };
+    steps.publish = [=, this](const Channel &) { memberAdded(c, userId, actorId, joined); };
     m_core.commits.commit(context, std::move(done), std::move(steps));
 }
 
-void ChannelManager::memberAdded(const Channel &c, const QString &userId, const QString &actorId)
+void ChannelManager::memberAdded(const Channel &c, const QString &userId, const QString &actorId,
+                                 const EventStampPtr &stamp)
 {
-    if (m_core.dir.isChannelMember(c.id, userId)) return; // two joins raced: announce once
-    announceMember(c, userId, actorId);
+    // Two joins raced: announce once (the second changed no row and logged nothing).
+    if (m_core.dir.isChannelMember(c.id, userId) || stamp->skip) return;
+    announceMember(c, userId, actorId, stamp);
 }
 
-void ChannelManager::announceMember(const Channel &c, const QString &userId, const QString &actorId)
+EventStampPtr ChannelManager::memberStamp(ChatEvent::Type type, const QString &channelId, const QString &userId,
+                                          const QString &actorId) const
+{
+    return m_core.resume->stamp(type, channelId, [userId, actorId](qint64) {
+        return EventLogCodec::encode(Message(), Reaction(), actorId, userId);
+    });
+}
+
+void ChannelManager::announceMember(const Channel &c, const QString &userId, const QString &actorId,
+                                    const EventStampPtr &stamp)
 {
     m_core.dir.addChannelMember(c.id, userId);
     subscribeFollowers(userId, RoomManager::channelTopic(c.id));
@@ -304,6 +320,8 @@ void ChannelManager::announceMember(const Channel &c, const QString &userId, con
         [&](ChatEvent &e) {
         if (const User *u = m_core.dir.user(userId)) e.subject = *u;
         if (const User *a = m_core.dir.user(actorId)) e.actor = *a;
+        e.seq = stamp->seq;
+        e.gid = stamp->gid;
         },
         m_core.access.topicsFor(c, true) << RoomManager::userTopic(userId));
 }
@@ -322,7 +340,10 @@ void ChannelManager::removeMember(const QString &actorId, const QString &channel
     const Channel c = *cur;
     const QString actor = actorId.isEmpty() ? userId : actorId;
     CommitPath::Steps<Channel> steps;
-    steps.write = [=](Store &store, CommitPath::Tally &t) { store.removeChannelMember(channelId, userId, t.next()); };
+    auto left = memberStamp(ChatEvent::Type::MemberLeft, channelId, userId, actor);
+    steps.write = [=](Store &store, CommitPath::Tally &t) {
+        store.removeChannelMember(channelId, userId, t.next(), left);
+    };
     steps.apply = [=] { return R::success(c); };
     // Everyone hears it (the leaver included) before the leaver's subscriptions go.
     steps.publish = [=, this](const Channel &) {
@@ -331,6 +352,8 @@ void ChannelManager::removeMember(const QString &actorId, const QString &channel
             [&](ChatEvent &e) {
             if (const User *u = m_core.dir.user(userId)) e.subject = *u;
             if (const User *a = m_core.dir.user(actor)) e.actor = *a;
+            e.seq = left->seq;
+            e.gid = left->gid;
             },
             m_core.access.topicsFor(c, true) << RoomManager::userTopic(userId));
     };

@@ -1,5 +1,9 @@
 #pragma once
 
+#include "ChatEvent.h"
+
+#include <memory>
+
 #include "Channel.h"
 #include "ContextGuard.h"
 #include "Result.h"
@@ -12,6 +16,10 @@
 #include <optional>
 
 namespace switchboard {
+
+// Storage is private to the core: the stamp is only declared here.
+struct EventStamp;
+using EventStampPtr = std::shared_ptr<EventStamp>;
 
 class Session;
 struct CoreContext;
@@ -50,10 +58,13 @@ public:
     QStringList onlineMembers(const QString &channelId) const;
 
     // A committed membership reaches memory, subscriptions and the room.
-    void memberAdded(const Channel &c, const QString &userId, const QString &actorId);
+    void memberAdded(const Channel &c, const QString &userId, const QString &actorId, const EventStampPtr &stamp);
+    // The log entry of a member joining or leaving (ResumeManager::stamp).
+    EventStampPtr memberStamp(ChatEvent::Type type, const QString &channelId, const QString &userId,
+                              const QString &actorId) const;
 
 private:
-    void announceMember(const Channel &c, const QString &userId, const QString &actorId);
+    void announceMember(const Channel &c, const QString &userId, const QString &actorId, const EventStampPtr &stamp);
     void memberRemoved(const Channel &c, const QString &userId);
     void persistMember(const Channel &c, const QString &userId, const QString &actorId, QObject *context,
                        Callback<Channel> done);

@@ -54,6 +54,12 @@ struct ChatEvent
     User subject;            // member events: who joined or left; Mention: who was mentioned
     QString status;          // presence: online, away, busy, offline
     QString originSessionId; // the session that caused it, if any (for echo suppression)
+    // Channel events that are logged (message created/edited/deleted, reaction
+    // added/removed, member joined/left): the channel's sequence number, gapless
+    // per channel, and the global log position (gid). 0 for everything else.
+    qint64 seq = 0;
+    qint64 gid = 0;
+    bool replayed = false; // read back from the log for a resuming client, not live
 
     // Stable name for logs, metrics and the admin traffic view.
     static const char *typeName(Type t)
@@ -80,6 +86,17 @@ struct ChatEvent
         case Type::ParticipantLeft: return "participant.left";
         }
         return "unknown";
+    }
+
+    // The inverse of typeName (the log stores names).
+    static bool typeFromName(const QString &name, Type *out)
+    {
+        for (int t = 0; t <= int(Type::ParticipantLeft); ++t)
+            if (name == QLatin1String(typeName(Type(t)))) {
+                *out = Type(t);
+                return true;
+            }
+        return false;
     }
 
     const QByteArray &encodedFor(const QByteArray &key, const std::function<QByteArray()> &encode) const

@@ -3,6 +3,7 @@
 #include "AccountManager.h"
 #include "ChannelManager.h"
 #include "CoreContext.h"
+#include "ResumeManager.h"
 #include "EphemeralLane.h"
 #include "ParticipationTracker.h"
 #include "Session.h"
@@ -26,12 +27,14 @@ ChatService::ChatService(Store *store, const QByteArray &jwtSecret, const CoreCo
     m_sessions = std::make_unique<SessionManager>(*m_core);
     m_lane = std::make_unique<EphemeralLane>(*m_core);
     m_participation = std::make_unique<ParticipationTracker>(*m_core);
+    m_resume = std::make_unique<ResumeManager>(*m_core);
     m_core->accounts = m_accounts.get();
     m_core->channels = m_channels.get();
     m_core->messages = m_messages.get();
     m_core->sessions = m_sessions.get();
     m_core->lane = m_lane.get();
     m_core->participation = m_participation.get();
+    m_core->resume = m_resume.get();
     m_core->typing.setTimeoutMs(config.typingTimeoutMs);
     connect(&m_core->outlet, &EventOutlet::published, this,
             [this](const ChatEventPtr &e) { Q_EMIT eventPublished(e); });
@@ -59,6 +62,7 @@ bool ChatService::start(QString *error)
     StoreWriter::setCommitObserver([](quint64 us) { Metrics::instance().storageCommitMs.observe(us / 1000.0); });
     loadDirectory();
     m_accounts->loadRevocations();
+    m_resume->prune(); // a restart applies changed retention at once
     return m_accounts->ensureSystemUser(error) && m_channels->ensureDefaultWorkspace(error);
 }
 
@@ -79,8 +83,19 @@ bool ChatService::loadDirectory()
     }
     for (auto it = dmMembers.cbegin(); it != dmMembers.cend(); ++it) dir.putDm(Directory::dmKey(it.value()), it.key());
     const QHash<QString, qint64> seqs = store->loadChannelSequences();
-    for (auto it = seqs.cbegin(); it != seqs.cend(); ++it) dir.setSeq(it.key(), it.value());
+    for (auto it = seqs.cbegin(); it != seqs.cend(); ++it) m_core->outlet.setPublished(it.key(), it.value());
+    m_core->outlet.setPublishedGid(store->lastEventGid());
     return true;
+}
+
+ResumeManager *ChatService::resume() const
+{
+    return m_resume.get();
+}
+
+qint64 ChatService::channelSeq(const QString &channelId) const
+{
+    return m_core->outlet.publishedSeq(channelId);
 }
 
 const CoreConfig &ChatService::config() const

@@ -25,6 +25,7 @@ namespace switchboard {
 class AccountManager;
 class EphemeralLane;
 class ParticipationTracker;
+class ResumeManager;
 class EventOutlet;
 class ChannelManager;
 class Session;
@@ -63,6 +64,10 @@ public:
     EventOutlet *outlet() const;
     // Presence, typing and room participation: coalesced and budgeted.
     EphemeralLane *lane() const;
+    // Resume: the channel event log and its replays (ResumeManager).
+    ResumeManager *resume() const;
+    // The channel's newest published sequence number (join replies carry it).
+    qint64 channelSeq(const QString &channelId) const;
     // Whether any session of the user is in the channel's room (seed 002).
     bool isInRoom(const QString &channelId, const QString &userId) const;
 
@@ -176,6 +181,7 @@ private:
     std::unique_ptr<SessionManager> m_sessions;
     std::unique_ptr<EphemeralLane> m_lane;
     std::unique_ptr<ParticipationTracker> m_participation;
+    std::unique_ptr<ResumeManager> m_resume;
     QTimer *m_prune = nullptr;
 };
 

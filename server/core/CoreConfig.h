@@ -32,6 +32,10 @@ struct CoreConfig
     // ...and the user's channels up to this many members (seed 004: "relevant
     // channels"). Larger rooms answer who is online on request, as Slack does.
     int presenceChannelLimit = 500;
+    // The event log behind resume keeps this many events per channel, for this
+    // long; a client that returns from further back is told "not recovered".
+    int resumeRetentionEvents = 1000;
+    qint64 resumeRetentionSeconds = 24 * 3600;
 };
 
 } // namespace switchboard

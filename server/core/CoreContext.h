@@ -18,6 +18,7 @@ namespace switchboard {
 class AccountManager;
 class EphemeralLane;
 class ParticipationTracker;
+class ResumeManager;
 class ChannelManager;
 class MessageManager;
 class SessionManager;
@@ -47,6 +48,7 @@ struct CoreContext
     SessionManager *sessions = nullptr;
     EphemeralLane *lane = nullptr; // presence, typing, participation
     ParticipationTracker *participation = nullptr;
+    ResumeManager *resume = nullptr; // the event log: stamps and replays
 
     // The author of system messages; nobody can log in as it.
     static QString systemUserId() { return QStringLiteral("00000000-0000-0000-0000-000000000000"); }

@@ -69,7 +69,6 @@ void Directory::removeChannel(const QString &id)
     for (const QString &u : m_chMembers.value(id)) m_userChannels[u].remove(id);
     m_chMembers.remove(id);
     m_channels.remove(id);
-    m_seq.remove(id);
     for (auto it = m_dmIndex.begin(); it != m_dmIndex.end();) {
         if (it.value() == id)
             it = m_dmIndex.erase(it);

@@ -63,10 +63,6 @@ public:
     QString dmChannel(const QString &key) const { return m_dmIndex.value(key); }
     void putDm(const QString &key, const QString &channelId) { m_dmIndex.insert(key, channelId); }
 
-    // Per-channel message sequence.
-    qint64 nextSeq(const QString &channelId) { return ++m_seq[channelId]; }
-    void setSeq(const QString &channelId, qint64 seq) { m_seq[channelId] = seq; }
-    qint64 lastSeq(const QString &channelId) const { return m_seq.value(channelId); }
 
 private:
     QHash<QString, User> m_users;
@@ -77,7 +73,6 @@ private:
     QHash<QString, Channel> m_channels;
     QHash<QString, QSet<QString>> m_chMembers, m_userChannels;
     QHash<QString, QString> m_dmIndex;
-    QHash<QString, qint64> m_seq;
 };
 
 } // namespace switchboard

@@ -21,6 +21,11 @@ void EventOutlet::publish(ChatEvent::Type type, const Channel &channel, const st
 
 void EventOutlet::publishEvent(const ChatEventPtr &event, const QStringList &topics)
 {
+    if (event->seq > 0) {
+        qint64 &seq = m_seq[event->channel.id];
+        seq = qMax(seq, event->seq);
+        m_gid = qMax(m_gid, event->gid);
+    }
     m_rooms->publish(topics, event);
     Q_EMIT published(event, topics);
 }
@@ -32,6 +37,20 @@ bool EventOutlet::isCommitted(ChatEvent::Type type)
     case ChatEvent::Type::TypingStopped:
     case ChatEvent::Type::PresenceChanged: return false;
     default: return true;
+    }
+}
+
+bool EventOutlet::isLogged(ChatEvent::Type type)
+{
+    switch (type) {
+    case ChatEvent::Type::MessageCreated:
+    case ChatEvent::Type::MessageUpdated:
+    case ChatEvent::Type::MessageDeleted:
+    case ChatEvent::Type::ReactionAdded:
+    case ChatEvent::Type::ReactionRemoved:
+    case ChatEvent::Type::MemberJoined:
+    case ChatEvent::Type::MemberLeft: return true;
+    default: return false;
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include "ChatEvent.h"
 
+#include <QHash>
 #include <QObject>
 #include <QStringList>
 
@@ -28,6 +29,15 @@ public:
     void publishEvent(const ChatEventPtr &event, const QStringList &topics);
 
     static bool isCommitted(ChatEvent::Type type);
+    // Whether the type is a logged channel event (it carries seq, see ChatEvent).
+    static bool isLogged(ChatEvent::Type type);
+
+    // What has been published so far: each channel's sequence and the global
+    // log position. Replays reach up to here; the rest comes live.
+    qint64 publishedSeq(const QString &channelId) const { return m_seq.value(channelId); }
+    qint64 publishedGid() const { return m_gid; }
+    void setPublished(const QString &channelId, qint64 seq) { m_seq.insert(channelId, seq); }
+    void setPublishedGid(qint64 gid) { m_gid = gid; }
 
 Q_SIGNALS:
     // Every event, after local fan-out.
@@ -35,6 +45,8 @@ Q_SIGNALS:
 
 private:
     RoomManager *m_rooms;
+    QHash<QString, qint64> m_seq;
+    qint64 m_gid = 0;
 };
 
 } // namespace switchboard

@@ -2,6 +2,9 @@
 
 #include "ChannelManager.h"
 #include "CoreContext.h"
+#include "storage/EventStamp.h"
+#include "EventLogCodec.h"
+#include "ResumeManager.h"
 #include "MentionParser.h"
 #include "Metrics.h"
 #include "storage/Store.h"
@@ -57,14 +60,24 @@ void MessageManager::fillMessageContext(ChatEvent &e) const
         if (auto r = m_core.store->message(e.message.forwardedFromId)) e.forwardedFrom = *r;
 }
 
+EventStampPtr MessageManager::stampAbout(ChatEvent::Type type, const Message &m, const QString &actorId,
+                                         const Reaction &reaction) const
+{
+    return m_core.resume->stamp(type, m.channelId, [m, reaction, actorId](qint64) {
+        return EventLogCodec::encode(m, reaction, actorId, QString());
+    });
+}
+
 void MessageManager::publishAbout(ChatEvent::Type type, const Message &m, const QString &actorId,
-                                  const Reaction &reaction)
+                                  const EventStampPtr &stamp, const Reaction &reaction)
 {
     const Channel *c = m_core.dir.channel(m.channelId);
-    if (!c) return;
+    if (!c || (stamp && stamp->skip)) return;
     m_core.outlet.publish(type, *c, [&](ChatEvent &e) {
         e.message = m;
         e.reaction = reaction;
+        e.seq = stamp ? stamp->seq : 0;
+        e.gid = stamp ? stamp->gid : 0;
         if (type == ChatEvent::Type::MessageUpdated)
             fillMessageContext(e);
         else if (const User *u = m_core.dir.user(actorId))
@@ -129,21 +142,30 @@ void MessageManager::postResolved(const QString &actorId, const Post &cmd, QList
             m.mentions.append(u->id);
         }
     }
-    m.seq = m_core.dir.nextSeq(m.channelId);
     m.createdAt = Timestamp::nowMs();
 
+    // The message's sequence number is its creation event's, assigned in the transaction.
+    auto stamp = m_core.resume->stamp(ChatEvent::Type::MessageCreated, m.channelId, [m, actorId](qint64 seq) {
+        Message logged = m;
+        logged.seq = seq;
+        return EventLogCodec::encode(logged, Reaction(), actorId, QString());
+    });
     CommitPath::Steps<Message> steps;
-    steps.write = [m](Store &store, CommitPath::Tally &t) { store.insertMessage(m, t.next()); };
-    steps.apply = [m] {
+    steps.write = [m, stamp](Store &store, CommitPath::Tally &t) { store.insertMessage(m, t.next(), stamp); };
+    steps.apply = [m, stamp] {
         ++Metrics::instance().messagesPosted;
-        return Result<Message>::success(m);
+        Message posted = m;
+        posted.seq = stamp->seq;
+        return Result<Message>::success(posted);
     };
-    steps.publish = [=, this](const Message &) {
+    steps.publish = [=, this](const Message &m) {
         const Channel *c = m_core.dir.channel(m.channelId);
         if (!c) return;
         m_core.outlet.publish(ChatEvent::Type::MessageCreated, *c, [&](ChatEvent &e) {
             e.message = m;
             e.originSessionId = originSessionId;
+            e.seq = stamp->seq;
+            e.gid = stamp->gid;
             fillMessageContext(e);
         });
         for (const User &u : mentioned)
@@ -243,12 +265,13 @@ void MessageManager::edit(const QString &actorId, const QString &messageId, cons
     if (CoreError e = validateContent(content, !m.attachments.isEmpty())) return CommitPath::reject(done, e);
     m.content = content;
     m.editedAt = Timestamp::nowMs();
+    auto stamp = stampAbout(ChatEvent::Type::MessageUpdated, m, actorId);
     CommitPath::Steps<Message> steps;
-    steps.write = [m](Store &store, CommitPath::Tally &t) {
-        store.updateMessageContent(m.id, m.content, m.editedAt, t.next());
+    steps.write = [m, stamp](Store &store, CommitPath::Tally &t) {
+        store.updateMessageContent(m.id, m.content, m.editedAt, t.next(), stamp);
     };
     steps.apply = [m] { return Result<Message>::success(m); };
-    steps.publish = [=, this](const Message &) { publishAbout(ChatEvent::Type::MessageUpdated, m, actorId); };
+    steps.publish = [=, this](const Message &) { publishAbout(ChatEvent::Type::MessageUpdated, m, actorId, stamp); };
     m_core.commits.commit(context, std::move(done), std::move(steps));
 }
 
@@ -262,10 +285,13 @@ void MessageManager::remove(const QString &actorId, const QString &messageId, QO
     if (m.userId != actorId && !(c && m_core.access.canModerate(actorId, *c)))
         return CommitPath::reject(done, CoreError::accessDenied("only the author can delete a message"));
     m.deletedAt = Timestamp::nowMs();
+    auto stamp = stampAbout(ChatEvent::Type::MessageDeleted, m, actorId);
     CommitPath::Steps<Message> steps;
-    steps.write = [m](Store &store, CommitPath::Tally &t) { store.markMessageDeleted(m.id, m.deletedAt, t.next()); };
+    steps.write = [m, stamp](Store &store, CommitPath::Tally &t) {
+        store.markMessageDeleted(m.id, m.deletedAt, t.next(), stamp);
+    };
     steps.apply = [m] { return Result<Message>::success(m); };
-    steps.publish = [=, this](const Message &) { publishAbout(ChatEvent::Type::MessageDeleted, m, actorId); };
+    steps.publish = [=, this](const Message &) { publishAbout(ChatEvent::Type::MessageDeleted, m, actorId, stamp); };
     m_core.commits.commit(context, std::move(done), std::move(steps));
 }
 
@@ -282,11 +308,12 @@ void MessageManager::addReaction(const QString &actorId, const QString &messageI
         if (r.userId == actorId && r.emoji == emoji) return CommitPath::reject(done, already);
     const Reaction r{Timestamp::newId(), messageId, actorId, emoji, Timestamp::nowMs()};
     const Message m = found.value;
+    auto stamp = stampAbout(ChatEvent::Type::ReactionAdded, m, actorId, r);
     CommitPath::Steps<Reaction> steps;
     steps.onConflict = already; // the same reaction raced in from another connection
-    steps.write = [r](Store &store, CommitPath::Tally &t) { store.insertReaction(r, t.next()); };
+    steps.write = [r, stamp](Store &store, CommitPath::Tally &t) { store.insertReaction(r, t.next(), stamp); };
     steps.apply = [r] { return Result<Reaction>::success(r); };
-    steps.publish = [=, this](const Reaction &) { publishAbout(ChatEvent::Type::ReactionAdded, m, actorId, r); };
+    steps.publish = [=, this](const Reaction &) { publishAbout(ChatEvent::Type::ReactionAdded, m, actorId, stamp, r); };
     m_core.commits.commit(context, std::move(done), std::move(steps));
 }
 
@@ -311,11 +338,14 @@ void MessageManager::removeReactionById(const QString &actorId, const QString &r
         return CommitPath::reject(done, CoreError::accessDenied("only the reactor can remove a reaction"));
     const Reaction reaction = *r;
     const Message m = found.value;
+    auto stamp = stampAbout(ChatEvent::Type::ReactionRemoved, m, actorId, reaction);
     CommitPath::Steps<Reaction> steps;
-    steps.write = [reaction](Store &store, CommitPath::Tally &t) { store.deleteReaction(reaction.id, t.next()); };
+    steps.write = [reaction, stamp](Store &store, CommitPath::Tally &t) {
+        store.deleteReaction(reaction.id, t.next(), stamp);
+    };
     steps.apply = [reaction] { return Result<Reaction>::success(reaction); };
     steps.publish = [=, this](const Reaction &) {
-        publishAbout(ChatEvent::Type::ReactionRemoved, m, actorId, reaction);
+        publishAbout(ChatEvent::Type::ReactionRemoved, m, actorId, stamp, reaction);
     };
     m_core.commits.commit(context, std::move(done), std::move(steps));
 }
@@ -331,7 +361,7 @@ void MessageManager::markRead(const QString &actorId, const QString &messageId, 
         store.markRead(m.channelId, actorId, m.id, Timestamp::nowMs(), t.next());
     };
     steps.apply = [m] { return Result<Message>::success(m); };
-    steps.publish = [=, this](const Message &) { publishAbout(ChatEvent::Type::MessageRead, m, actorId); };
+    steps.publish = [=, this](const Message &) { publishAbout(ChatEvent::Type::MessageRead, m, actorId, nullptr); };
     m_core.commits.commit(context, std::move(done), std::move(steps));
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+
 #include "AttachmentPolicy.h"
 #include "ChatEvent.h"
 #include "Message.h"
@@ -10,6 +12,10 @@
 #include <QObject>
 
 namespace switchboard {
+
+// Storage is private to the core: the stamp is only declared here.
+struct EventStamp;
+using EventStampPtr = std::shared_ptr<EventStamp>;
 
 struct CoreContext;
 
@@ -73,7 +79,10 @@ private:
     CoreError validateContent(const QString &content, bool allowEmpty) const;
     void fillMessageContext(ChatEvent &e) const;
     // An event about a message (or its reaction) to the message's channel.
-    void publishAbout(ChatEvent::Type type, const Message &m, const QString &actorId, const Reaction &reaction = {});
+    EventStampPtr stampAbout(ChatEvent::Type type, const Message &m, const QString &actorId,
+                             const Reaction &reaction = {}) const;
+    void publishAbout(ChatEvent::Type type, const Message &m, const QString &actorId, const EventStampPtr &stamp,
+                      const Reaction &reaction = {});
 
     CoreContext &m_core;
     AttachmentPolicy m_attachments;

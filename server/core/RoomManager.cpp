@@ -71,7 +71,7 @@ int RoomManager::publish(const QStringList &topics, const ChatEventPtr &event)
     int delivered = 0;
     for (Session *s : std::as_const(targets)) {
         if (!s->m_topics.isEmpty()) { // still subscribed to something: not closed meanwhile
-            s->deliver(event);
+            s->receive(event);
             ++delivered;
         }
     }

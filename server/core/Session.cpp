@@ -52,4 +52,28 @@ void Session::noteTraffic(Direction dir, const QString &event, const QString &ch
     if (TrafficTap::isActive()) Q_EMIT traffic(this, dir, event, channelId, bytes, payload.left(512));
 }
 
+void Session::beginMerge(const QString &channelId, const ResumeMerge &merge)
+{
+    if (!m_merges) m_merges = std::make_unique<QHash<QString, ResumeMerge>>();
+    m_merges->insert(channelId, merge);
+}
+
+ResumeMerge *Session::merge(const QString &channelId)
+{
+    if (!m_merges) return nullptr;
+    auto it = m_merges->find(channelId);
+    return it == m_merges->end() ? nullptr : &it.value();
+}
+
+QList<ChatEventPtr> Session::endMerge(const QString &channelId)
+{
+    if (!m_merges) return {};
+    auto it = m_merges->find(channelId);
+    if (it == m_merges->end()) return {};
+    QList<ChatEventPtr> rest = it->finish();
+    m_merges->erase(it);
+    if (m_merges->isEmpty()) m_merges.reset();
+    return rest;
+}
+
 } // namespace switchboard

@@ -1,12 +1,15 @@
 #pragma once
 
 #include "ChatEvent.h"
+#include "ResumeMerge.h"
 #include "User.h"
 
 #include <QHostAddress>
 #include <QObject>
 #include <QStringList>
 #include <QSet>
+
+#include <memory>
 
 namespace switchboard {
 
@@ -62,6 +65,26 @@ public:
     void setFollowsMemberships(bool on) { m_followsMemberships = on; }
 
     virtual void deliver(const ChatEventPtr &event) = 0;
+    // How the rooms hand an event over: straight to deliver(), unless the
+    // channel is being replayed to this session (ResumeManager), in which case
+    // live channel events wait in the merge and follow the replay.
+    void receive(const ChatEventPtr &event)
+    {
+        if (m_merges && event->seq > 0) {
+            auto it = m_merges->find(event->channel.id);
+            if (it != m_merges->end()) return it->addLive(event);
+        }
+        deliver(event);
+    }
+    void beginMerge(const QString &channelId, const ResumeMerge &merge);
+    ResumeMerge *merge(const QString &channelId);
+    // Ends the merge and returns the live events that waited, in order.
+    QList<ChatEventPtr> endMerge(const QString &channelId);
+    // The global log position when the session subscribed to the channels it
+    // follows (flat JSON, workspace JSON): a later sync replays up to there,
+    // since everything after it came live.
+    qint64 followedSinceGid() const { return m_followedSinceGid; }
+    void setFollowedSinceGid(qint64 gid) { m_followedSinceGid = gid; }
     virtual void disconnectWithReason(const QString &reason) = 0;
     // Logout or disable: the dialect's own auth error, then close. Default: as a kick.
     virtual void closeUnauthorized(AuthLoss why, const QString &reason)
@@ -100,6 +123,8 @@ private:
     // A handful per session: a list costs far less than a QSet's first block.
     QStringList m_topics;
     bool m_followsMemberships = false;
+    qint64 m_followedSinceGid = 0;
+    std::unique_ptr<QHash<QString, ResumeMerge>> m_merges; // only while replaying
 };
 
 } // namespace switchboard

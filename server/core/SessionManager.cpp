@@ -52,8 +52,10 @@ CoreError SessionManager::attach(Session *s)
         Qt::DirectConnection);
     m_core.rooms.subscribe(s, RoomManager::userTopic(u->id));
     for (const QString &ws : m_core.dir.workspacesOf(u->id)) m_core.rooms.subscribe(s, RoomManager::workspaceTopic(ws));
-    if (s->followsMemberships())
+    if (s->followsMemberships()) {
         for (const QString &c : m_core.dir.channelsOf(u->id)) m_core.rooms.subscribe(s, RoomManager::channelTopic(c));
+        s->setFollowedSinceGid(m_core.outlet.publishedGid()); // a later sync replays up to here
+    }
     ++Metrics::instance().connectionsOpened;
     ++Metrics::instance().connectionsByDialect[s->dialect()];
     Q_EMIT sessionAttached(s);

@@ -10,7 +10,7 @@ namespace switchboard {
 
 int Migrations::latestVersion()
 {
-    return 5;
+    return 6;
 }
 
 // Portable SQL (SQLite 3.40 and PostgreSQL 15): TEXT ids, BIGINT milliseconds.
@@ -87,6 +87,31 @@ QStringList Migrations::steps(int version, bool postgres)
                   " WHERE m.attachments IS NOT NULL AND json_valid(m.attachments)"
                   " AND EXISTS (SELECT 1 FROM attachments a WHERE a.id = json_extract(e.value, '$.id'))"
                   " ON CONFLICT DO NOTHING",
+        };
+    case 6:
+        // The per-channel event log behind resume (ChannelEventLog). Messages
+        // written before it have sequence numbers but no log entries: the floor
+        // starts at the channel's newest message, so a resume from before it is
+        // refused rather than replayed in part.
+        return {
+            "ALTER TABLE channels ADD COLUMN last_seq BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE channels ADD COLUMN log_floor_seq BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE channels ADD COLUMN log_floor_gid BIGINT NOT NULL DEFAULT 0",
+            "UPDATE channels SET last_seq = COALESCE((SELECT MAX(seq) FROM messages m WHERE m.channel_id = channels.id), 0)",
+            "UPDATE channels SET log_floor_seq = last_seq",
+            postgres
+                ? "CREATE TABLE channel_events (gid BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+                  " channel_id TEXT NOT NULL REFERENCES channels(id) ON DELETE CASCADE, seq BIGINT NOT NULL,"
+                  " type TEXT NOT NULL, payload TEXT NOT NULL, created_at BIGINT NOT NULL, UNIQUE (channel_id, seq))"
+                // AUTOINCREMENT: a gid is never reused, even after the newest rows are pruned.
+                : "CREATE TABLE channel_events (gid INTEGER PRIMARY KEY AUTOINCREMENT,"
+                  " channel_id TEXT NOT NULL REFERENCES channels(id) ON DELETE CASCADE, seq BIGINT NOT NULL,"
+                  " type TEXT NOT NULL, payload TEXT NOT NULL, created_at BIGINT NOT NULL, UNIQUE (channel_id, seq))",
+            "CREATE INDEX channel_events_age ON channel_events(channel_id, created_at)",
+            // Socket.IO connection state recovery: a session's rooms outlive the socket (and the process).
+            "CREATE TABLE resume_sessions (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, scope TEXT NOT NULL,"
+            " state TEXT NOT NULL, updated_at BIGINT NOT NULL)",
+            "CREATE INDEX resume_sessions_age ON resume_sessions(updated_at)",
         };
     }
     return {};

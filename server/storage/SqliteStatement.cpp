@@ -64,14 +64,18 @@ void SqliteStatement::bindNull(int i)
     sqlite3_bind_null(m_stmt, i);
 }
 
-bool SqliteStatement::exec(QString *error)
+bool SqliteStatement::exec(QString *error, qint64 *firstValue)
 {
     if (!m_stmt) {
         *error = m_prepareError;
         return false;
     }
     int rc;
-    while ((rc = sqlite3_step(m_stmt)) == SQLITE_ROW) {}
+    bool first = true;
+    while ((rc = sqlite3_step(m_stmt)) == SQLITE_ROW) {
+        if (first && firstValue) *firstValue = sqlite3_column_int64(m_stmt, 0);
+        first = false;
+    }
     const bool ok = rc == SQLITE_DONE;
     if (!ok) {
         *error = QString::fromUtf8(sqlite3_errmsg(m_db));

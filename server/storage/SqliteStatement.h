@@ -37,7 +37,8 @@ public:
     void bindNull(int i);
 
     // Runs the statement to completion and resets it (bindings are cleared too).
-    bool exec(QString *error);
+    // firstValue, if given, receives column 0 of the first row (RETURNING).
+    bool exec(QString *error, qint64 *firstValue = nullptr);
     // SQLite's extended result code of the last failed exec().
     int lastErrorCode() const { return m_lastErrorCode; }
 

@@ -156,6 +156,17 @@ QString Store::driverName() const
 
 // ---- group commit ---------------------------------------------------------
 
+void Store::enqueueLogged(Write write, Done done, EventStampPtr stamp)
+{
+    if (!stamp) return enqueue(std::move(write), std::move(done));
+    enqueue(
+        [write = std::move(write), stamp](QSqlDatabase &db, StoreStatus *error) {
+        stamp->skip = false; // a batch that failed elsewhere runs this again
+        return write(db, error) && ChannelEventLog::append(db, *stamp, error);
+        },
+        std::move(done));
+}
+
 void Store::enqueue(Write write, Done done)
 {
     if (!m_writer) {
@@ -286,8 +297,12 @@ QHash<QString, qint64> Store::loadChannelSequences()
 {
     QHash<QString, qint64> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.exec("SELECT channel_id, MAX(seq) FROM messages GROUP BY channel_id");
-    while (q.next()) out.insert(q.value(0).toString(), q.value(1).toLongLong());
+    // The log's counter; messages written past it (imports, old tests) count too.
+    q.exec("SELECT c.id, c.last_seq, (SELECT MAX(m.seq) FROM messages m WHERE m.channel_id = c.id) FROM channels c");
+    while (q.next()) {
+        const qint64 seq = qMax(q.value(1).toLongLong(), q.value(2).toLongLong());
+        if (seq > 0) out.insert(q.value(0).toString(), seq);
+    }
     return out;
 }
 
@@ -469,6 +484,20 @@ qint64 Store::messageCount()
         },                                                                       \
         std::move(done))
 
+// A logged write: the event is appended only if the statement changed a row
+// (an INSERT ... ON CONFLICT DO NOTHING that raced changes nothing).
+#define SB_WRITE_LOGGED(sql, ...)                                                \
+    enqueueLogged(                                                               \
+        [=](QSqlDatabase &db, StoreStatus *error) {                              \
+        QSqlQuery &q = StoreWriter::prepared(db, QStringLiteral(sql));           \
+        int i = 0;                                                               \
+        for (const QVariant &v : QVariantList{__VA_ARGS__}) q.bindValue(i++, v); \
+        if (!exec(q, error)) return false;                                       \
+        if (stamp && q.numRowsAffected() == 0) stamp->skip = true;               \
+        return true;                                                             \
+        },                                                                       \
+        std::move(done), stamp)
+
 void Store::insertUser(const User &u, const QString &hash, Done done)
 {
     SB_WRITE("INSERT INTO users (id, username, email, display_name, avatar_url, password_hash, disabled, created_at)"
@@ -542,18 +571,19 @@ void Store::deleteChannel(const QString &channelId, Done done)
         std::move(done));
 }
 
-void Store::addChannelMember(const QString &channelId, const QString &userId, qint64 at, Done done)
+void Store::addChannelMember(const QString &channelId, const QString &userId, qint64 at, Done done, EventStampPtr stamp)
 {
-    SB_WRITE("INSERT INTO channel_members (channel_id, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-             channelId, userId, at);
+    SB_WRITE_LOGGED(
+        "INSERT INTO channel_members (channel_id, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        channelId, userId, at);
 }
 
-void Store::removeChannelMember(const QString &channelId, const QString &userId, Done done)
+void Store::removeChannelMember(const QString &channelId, const QString &userId, Done done, EventStampPtr stamp)
 {
-    SB_WRITE("DELETE FROM channel_members WHERE channel_id = ? AND user_id = ?", channelId, userId);
+    SB_WRITE_LOGGED("DELETE FROM channel_members WHERE channel_id = ? AND user_id = ?", channelId, userId);
 }
 
-void Store::insertMessage(const Message &m, Done done)
+void Store::insertMessage(const Message &m, Done done, EventStampPtr stamp)
 {
     QJsonArray atts;
     for (const Attachment &a : m.attachments) atts.append(a.toJson());
@@ -569,12 +599,19 @@ void Store::insertMessage(const Message &m, Done done)
     for (const Attachment &a : m.attachments)
         if (!a.filename.isEmpty() && !uploads.contains(a.id)) uploads.append(a.id);
     enqueue(
-        [m, metadata, attachments, mentions, uploads](QSqlDatabase &db, StoreStatus *error) {
+        [m, metadata, attachments, mentions, uploads, stamp](QSqlDatabase &db, StoreStatus *error) {
+        // The message's number is its creation event's, taken in this transaction.
+        qint64 seq = m.seq;
+        if (stamp) {
+            if (!ChannelEventLog::allocate(db, stamp->channelId, &stamp->seq, error)) return false;
+            seq = stamp->seq;
+        }
+        const auto logged = [&] { return !stamp || ChannelEventLog::insert(db, *stamp, error); };
         if (SqliteStatement *st = StoreWriter::sqliteStatement(db, kInsert)) {
             st->bindText(1, m.id);
             st->bindText(2, m.channelId);
             st->bindText(3, m.userId);
-            st->bindInt(4, m.seq);
+            st->bindInt(4, seq);
             st->bindText(5, m.content.isNull() ? QStringLiteral("") : m.content); // NOT NULL column
             st->bindNullableText(6, m.threadId);
             st->bindNullableText(7, m.replyToId);
@@ -584,30 +621,31 @@ void Store::insertMessage(const Message &m, Done done)
             st->bindNullableText(11, mentions);
             st->bindInt(12, m.createdAt);
             QString text;
-            if (st->exec(&text)) return insertMessageUploads(db, m, uploads, error);
+            if (st->exec(&text)) return insertMessageUploads(db, m, uploads, error) && logged();
             *error = StoreStatus::fromSqliteCode(st->lastErrorCode(), text);
             return false;
         }
         QSqlQuery &q = StoreWriter::prepared(db, QString::fromLatin1(kInsert));
         int i = 0;
-        for (const QVariant &v : QVariantList{m.id, m.channelId, m.userId, m.seq, text(m.content), nullable(m.threadId),
+        for (const QVariant &v : QVariantList{m.id, m.channelId, m.userId, seq, text(m.content), nullable(m.threadId),
                                               nullable(m.replyToId), nullable(m.forwardedFromId), nullable(metadata),
                                               nullable(attachments), nullable(mentions), m.createdAt})
             q.bindValue(i++, v);
-        return exec(q, error) && insertMessageUploads(db, m, uploads, error);
+        return exec(q, error) && insertMessageUploads(db, m, uploads, error) && logged();
         },
         std::move(done));
 }
 
-void Store::updateMessageContent(const QString &id, const QString &content, qint64 editedAt, Done done)
+void Store::updateMessageContent(const QString &id, const QString &content, qint64 editedAt, Done done,
+                                 EventStampPtr stamp)
 {
-    SB_WRITE("UPDATE messages SET content = ?, edited_at = ? WHERE id = ?", text(content), editedAt, id);
+    SB_WRITE_LOGGED("UPDATE messages SET content = ?, edited_at = ? WHERE id = ?", text(content), editedAt, id);
 }
 
-void Store::markMessageDeleted(const QString &id, qint64 deletedAt, Done done)
+void Store::markMessageDeleted(const QString &id, qint64 deletedAt, Done done, EventStampPtr stamp)
 {
-    // Soft delete keeps the sequence gap-free for sync; the content is gone.
-    SB_WRITE("UPDATE messages SET content = '', deleted_at = ? WHERE id = ?", deletedAt, id);
+    // Soft delete keeps the message's place in history; the content is gone.
+    SB_WRITE_LOGGED("UPDATE messages SET content = '', deleted_at = ? WHERE id = ?", deletedAt, id);
 }
 
 void Store::bumpThread(const QString &parentId, qint64 at, Done done)
@@ -615,15 +653,15 @@ void Store::bumpThread(const QString &parentId, qint64 at, Done done)
     SB_WRITE("UPDATE messages SET reply_count = reply_count + 1, last_reply_at = ? WHERE id = ?", at, parentId);
 }
 
-void Store::insertReaction(const Reaction &r, Done done)
+void Store::insertReaction(const Reaction &r, Done done, EventStampPtr stamp)
 {
-    SB_WRITE("INSERT INTO reactions (id, message_id, user_id, emoji, created_at) VALUES (?, ?, ?, ?, ?)", r.id,
-             r.messageId, r.userId, r.emoji, r.createdAt);
+    SB_WRITE_LOGGED("INSERT INTO reactions (id, message_id, user_id, emoji, created_at) VALUES (?, ?, ?, ?, ?)", r.id,
+                    r.messageId, r.userId, r.emoji, r.createdAt);
 }
 
-void Store::deleteReaction(const QString &id, Done done)
+void Store::deleteReaction(const QString &id, Done done, EventStampPtr stamp)
 {
-    SB_WRITE("DELETE FROM reactions WHERE id = ?", id);
+    SB_WRITE_LOGGED("DELETE FROM reactions WHERE id = ?", id);
 }
 
 void Store::insertAttachment(const Attachment &a, Done done)
@@ -652,6 +690,67 @@ void Store::markRead(const QString &channelId, const QString &userId, const QStr
         return exec(q, error);
         },
         std::move(done));
+}
+
+void Store::pruneEventLog(int keepPerChannel, qint64 minAt, Done done)
+{
+    enqueue(
+        [=](QSqlDatabase &db, StoreStatus *error) {
+        if (!ChannelEventLog::prune(db, keepPerChannel, minAt, error)) return false;
+        QSqlQuery q(db);
+        q.prepare("DELETE FROM resume_sessions WHERE updated_at < ?");
+        q.addBindValue(minAt);
+        return exec(q, error);
+        },
+        std::move(done));
+}
+
+void Store::saveResumeSession(const QString &id, const QString &userId, const QString &scope, const QByteArray &state,
+                              qint64 at, Done done)
+{
+    SB_WRITE("INSERT INTO resume_sessions (id, user_id, scope, state, updated_at) VALUES (?, ?, ?, ?, ?)"
+             " ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+             id, userId, scope, QString::fromUtf8(state), at);
+}
+
+void Store::deleteResumeSession(const QString &id, Done done)
+{
+    SB_WRITE("DELETE FROM resume_sessions WHERE id = ?", id);
+}
+
+std::optional<Store::ResumeSession> Store::resumeSession(const QString &id)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare("SELECT user_id, scope, state, updated_at FROM resume_sessions WHERE id = ?");
+    q.addBindValue(id);
+    if (!q.exec() || !q.next()) return std::nullopt;
+    return ResumeSession{q.value(0).toString(), q.value(1).toString(), q.value(2).toString().toUtf8(),
+                         q.value(3).toLongLong()};
+}
+
+QList<ChannelEventLog::Entry> Store::channelEvents(const QString &channelId, qint64 afterSeq, qint64 maxGid, int limit)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    return ChannelEventLog::since(db, channelId, afterSeq, maxGid, limit);
+}
+
+QList<ChannelEventLog::Entry> Store::channelEventsByGid(const QStringList &channelIds, qint64 afterGid, qint64 maxGid,
+                                                        int limit)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    return ChannelEventLog::sinceGid(db, channelIds, afterGid, maxGid, limit);
+}
+
+ChannelEventLog::Floor Store::channelLogFloor(const QString &channelId)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    return ChannelEventLog::floor(db, channelId);
+}
+
+qint64 Store::lastEventGid()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    return ChannelEventLog::lastGid(db);
 }
 
 } // namespace switchboard

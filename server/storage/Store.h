@@ -2,6 +2,8 @@
 
 #include "Attachment.h"
 #include "Channel.h"
+#include "ChannelEventLog.h"
+#include "EventStamp.h"
 #include "Message.h"
 #include "Reaction.h"
 #include "StoreStatus.h"
@@ -89,18 +91,45 @@ public:
     void insertChannel(const Channel &c, Done done);
     void updateChannel(const Channel &c, Done done);
     void deleteChannel(const QString &channelId, Done done);
-    void addChannelMember(const QString &channelId, const QString &userId, qint64 at, Done done);
-    void removeChannelMember(const QString &channelId, const QString &userId, Done done);
-    void insertMessage(const Message &m, Done done);
-    void updateMessageContent(const QString &id, const QString &content, qint64 editedAt, Done done);
-    void markMessageDeleted(const QString &id, qint64 deletedAt, Done done);
+    // Writes that are channel events take a stamp: the event is logged in the
+    // same transaction (ChannelEventLog), with its sequence number written back
+    // into the stamp. insertMessage gives the message the event's number.
+    void addChannelMember(const QString &channelId, const QString &userId, qint64 at, Done done,
+                          EventStampPtr stamp = {});
+    void removeChannelMember(const QString &channelId, const QString &userId, Done done, EventStampPtr stamp = {});
+    void insertMessage(const Message &m, Done done, EventStampPtr stamp = {});
+    void updateMessageContent(const QString &id, const QString &content, qint64 editedAt, Done done,
+                              EventStampPtr stamp = {});
+    void markMessageDeleted(const QString &id, qint64 deletedAt, Done done, EventStampPtr stamp = {});
     void bumpThread(const QString &parentId, qint64 at, Done done);
-    void insertReaction(const Reaction &r, Done done);
-    void deleteReaction(const QString &id, Done done);
+    void insertReaction(const Reaction &r, Done done, EventStampPtr stamp = {});
+    void deleteReaction(const QString &id, Done done, EventStampPtr stamp = {});
+    // Retention of the event log and of resume sessions (older than minAt go).
+    void pruneEventLog(int keepPerChannel, qint64 minAt, Done done);
+
+    // Resume reads (ChannelEventLog).
+    QList<ChannelEventLog::Entry> channelEvents(const QString &channelId, qint64 afterSeq, qint64 maxGid, int limit);
+    QList<ChannelEventLog::Entry> channelEventsByGid(const QStringList &channelIds, qint64 afterGid, qint64 maxGid,
+                                                     int limit);
+    ChannelEventLog::Floor channelLogFloor(const QString &channelId);
+    qint64 lastEventGid();
+    // Resume sessions (Socket.IO connection state recovery): opaque state by id.
+    void saveResumeSession(const QString &id, const QString &userId, const QString &scope, const QByteArray &state,
+                           qint64 at, Done done);
+    void deleteResumeSession(const QString &id, Done done);
+    struct ResumeSession
+    {
+        QString userId, scope;
+        QByteArray state;
+        qint64 updatedAt = 0;
+    };
+    std::optional<ResumeSession> resumeSession(const QString &id);
     void insertAttachment(const Attachment &a, Done done);
     void markRead(const QString &channelId, const QString &userId, const QString &messageId, qint64 at, Done done);
 
     void enqueue(Write write, Done done);
+    // The write, then (in the same transaction) its logged event, if any.
+    void enqueueLogged(Write write, Done done, EventStampPtr stamp);
     // Commits whatever is queued now (tests, shutdown).
     void flush();
 

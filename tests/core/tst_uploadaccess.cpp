@@ -182,9 +182,12 @@ private Q_SLOTS:
             db.setDatabaseName(QDir(m_dir->path()).filePath(QStringLiteral("switchboard.db")));
             QVERIFY(db.open());
             QSqlQuery q(db);
-            QVERIFY(q.exec(QStringLiteral("DROP TABLE message_uploads")));
-            QVERIFY(q.exec(QStringLiteral(
-                "DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)")));
+            // Undo migrations 5 (message_uploads) and 6 (the event log) by hand.
+            for (const char *sql :
+                 {"DROP TABLE message_uploads", "DROP TABLE channel_events", "DROP TABLE resume_sessions",
+                  "ALTER TABLE channels DROP COLUMN last_seq", "ALTER TABLE channels DROP COLUMN log_floor_seq",
+                  "ALTER TABLE channels DROP COLUMN log_floor_gid", "DELETE FROM schema_migrations WHERE version >= 5"})
+                QVERIFY2(q.exec(QString::fromLatin1(sql)), sql);
             db.close();
         }
         QSqlDatabase::removeDatabase(QStringLiteral("tst_uploadaccess"));

@@ -1,0 +1,191 @@
+#include "ChannelEventLog.h"
+
+#include "SqliteStatement.h"
+#include "StoreWriter.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace switchboard {
+
+namespace {
+
+bool run(QSqlQuery &q, StoreStatus *error)
+{
+    if (q.exec()) return true;
+    *error = StoreStatus::fromSqlError(q.lastError());
+    return false;
+}
+
+// One statement with bound values on the writer: SQLite's own API when there
+// (these run for every message), else a cached QSqlQuery. first: column 0 of row 1.
+bool writeStatement(QSqlDatabase &db, const char *sql, const QVariantList &binds, qint64 *first, StoreStatus *error)
+{
+    if (SqliteStatement *st = StoreWriter::sqliteStatement(db, sql)) {
+        int i = 1;
+        for (const QVariant &v : binds) {
+            if (v.typeId() == QMetaType::QString)
+                st->bindText(i++, v.toString());
+            else if (v.typeId() == QMetaType::QByteArray)
+                st->bindText(i++, QString::fromUtf8(v.toByteArray()));
+            else
+                st->bindInt(i++, v.toLongLong());
+        }
+        QString text;
+        if (st->exec(&text, first)) return true;
+        *error = StoreStatus::fromSqliteCode(st->lastErrorCode(), text);
+        return false;
+    }
+    QSqlQuery &q = StoreWriter::prepared(db, QString::fromLatin1(sql));
+    int i = 0;
+    for (const QVariant &v : binds)
+        q.bindValue(i++, v.typeId() == QMetaType::QByteArray ? QVariant(QString::fromUtf8(v.toByteArray())) : v);
+    if (!run(q, error)) return false;
+    if (first && q.next()) *first = q.value(0).toLongLong();
+    q.finish();
+    return true;
+}
+
+ChannelEventLog::Entry entryFrom(const QSqlQuery &q)
+{
+    return {q.value(0).toLongLong(), q.value(1).toLongLong(),        q.value(2).toString(),
+            q.value(3).toString(),   q.value(4).toString().toUtf8(), q.value(5).toLongLong()};
+}
+
+} // namespace
+
+bool ChannelEventLog::allocate(QSqlDatabase &db, const QString &channelId, qint64 *seq, StoreStatus *error)
+{
+    // The row lock taken here is held to the commit: concurrent writers of one
+    // channel (other processes on PostgreSQL) take turns, and a rollback undoes it.
+    *seq = 0;
+    static const char kBump[] = "UPDATE channels SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq";
+    if (!writeStatement(db, kBump, {channelId}, seq, error)) return false;
+    if (*seq > 0) return true;
+    *error = StoreStatus::failed(QStringLiteral("no such channel %1").arg(channelId));
+    return false;
+}
+
+bool ChannelEventLog::insert(QSqlDatabase &db, EventStamp &stamp, StoreStatus *error)
+{
+    static const char kInsert[] = "INSERT INTO channel_events (channel_id, seq, type, payload, created_at)"
+                                  " VALUES (?, ?, ?, ?, ?) RETURNING gid";
+    const QByteArray payload = stamp.payload ? stamp.payload(stamp.seq) : QByteArray("{}");
+    return writeStatement(db, kInsert, {stamp.channelId, stamp.seq, stamp.type, payload, stamp.at}, &stamp.gid, error);
+}
+
+bool ChannelEventLog::append(QSqlDatabase &db, EventStamp &stamp, StoreStatus *error)
+{
+    if (stamp.skip) return true;
+    return allocate(db, stamp.channelId, &stamp.seq, error) && insert(db, stamp, error);
+}
+
+bool ChannelEventLog::prune(QSqlDatabase &db, int keepCount, qint64 minAt, StoreStatus *error)
+{
+    struct Cut
+    {
+        QString channelId;
+        qint64 seq;
+    };
+    QList<Cut> cuts;
+    {
+        // Per channel: the newest entry that is too old, or beyond the count.
+        QSqlQuery q(db);
+        q.prepare("SELECT c.id, c.last_seq, c.log_floor_seq,"
+                  " (SELECT MAX(e.seq) FROM channel_events e WHERE e.channel_id = c.id AND e.created_at < ?)"
+                  " FROM channels c WHERE c.last_seq > c.log_floor_seq");
+        q.addBindValue(minAt);
+        if (!run(q, error)) return false;
+        while (q.next()) {
+            const qint64 last = q.value(1).toLongLong(), floorSeq = q.value(2).toLongLong();
+            qint64 cut = keepCount > 0 ? last - keepCount : 0;
+            if (!q.value(3).isNull()) cut = qMax(cut, q.value(3).toLongLong());
+            cut = qMin(cut, last - 1); // the newest entry stays: it proves nothing newer was pruned
+            if (cut > floorSeq) cuts.append({q.value(0).toString(), cut});
+        }
+    }
+    for (const Cut &c : cuts) {
+        QSqlQuery q(db);
+        q.prepare("SELECT MAX(gid) FROM channel_events WHERE channel_id = ? AND seq <= ?");
+        q.addBindValue(c.channelId);
+        q.addBindValue(c.seq);
+        if (!run(q, error)) return false;
+        const qint64 gid = q.next() ? q.value(0).toLongLong() : 0;
+        q.prepare("DELETE FROM channel_events WHERE channel_id = ? AND seq <= ?");
+        q.addBindValue(c.channelId);
+        q.addBindValue(c.seq);
+        if (!run(q, error)) return false;
+        q.prepare(
+            "UPDATE channels SET log_floor_seq = ?, log_floor_gid = CASE WHEN log_floor_gid > ? THEN log_floor_gid"
+            " ELSE ? END WHERE id = ?");
+        q.addBindValue(c.seq);
+        q.addBindValue(gid);
+        q.addBindValue(gid);
+        q.addBindValue(c.channelId);
+        if (!run(q, error)) return false;
+    }
+    return true;
+}
+
+QList<ChannelEventLog::Entry> ChannelEventLog::since(QSqlDatabase &db, const QString &channelId, qint64 afterSeq,
+                                                     qint64 maxGid, int limit)
+{
+    QList<Entry> out;
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT gid, seq, channel_id, type, payload, created_at FROM channel_events"
+                             " WHERE channel_id = ? AND seq > ? AND gid <= ? ORDER BY seq LIMIT %1")
+                  .arg(qMax(1, limit)));
+    q.addBindValue(channelId);
+    q.addBindValue(afterSeq);
+    q.addBindValue(maxGid < 0 ? std::numeric_limits<qint64>::max() : maxGid);
+    if (q.exec())
+        while (q.next()) out.append(entryFrom(q));
+    return out;
+}
+
+QList<ChannelEventLog::Entry> ChannelEventLog::sinceGid(QSqlDatabase &db, const QStringList &channelIds,
+                                                        qint64 afterGid, qint64 maxGid, int limit)
+{
+    QList<Entry> out;
+    if (channelIds.isEmpty()) return out;
+    QStringList marks;
+    for (qsizetype i = 0; i < channelIds.size(); ++i) marks.append(QStringLiteral("?"));
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT gid, seq, channel_id, type, payload, created_at FROM channel_events"
+                             " WHERE channel_id IN (%1) AND gid > ? AND gid <= ? ORDER BY gid LIMIT %2")
+                  .arg(marks.join(QLatin1Char(',')))
+                  .arg(qMax(1, limit)));
+    for (const QString &id : channelIds) q.addBindValue(id);
+    q.addBindValue(afterGid);
+    q.addBindValue(maxGid < 0 ? std::numeric_limits<qint64>::max() : maxGid);
+    if (q.exec())
+        while (q.next()) out.append(entryFrom(q));
+    return out;
+}
+
+ChannelEventLog::Floor ChannelEventLog::floor(QSqlDatabase &db, const QString &channelId)
+{
+    Floor f;
+    QSqlQuery q(db);
+    q.prepare("SELECT last_seq, log_floor_seq, log_floor_gid FROM channels WHERE id = ?");
+    q.addBindValue(channelId);
+    if (q.exec() && q.next()) {
+        f.lastSeq = q.value(0).toLongLong();
+        f.floorSeq = q.value(1).toLongLong();
+        f.floorGid = q.value(2).toLongLong();
+        f.exists = true;
+    }
+    return f;
+}
+
+qint64 ChannelEventLog::lastGid(QSqlDatabase &db)
+{
+    QSqlQuery q(db);
+    if (q.exec("SELECT MAX(gid) FROM channel_events") && q.next()) return q.value(0).toLongLong();
+    return 0;
+}
+
+} // namespace switchboard
