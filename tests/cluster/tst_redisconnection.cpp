@@ -229,6 +229,17 @@ void TestRedisConnection::selectsTheDatabaseFromTheUrl()
     QVERIFY(run(*db0, {"GET", "where"}).isNil());
     QCOMPARE(run(*db5, {"GET", "where"}).toByteArray(), QByteArray("five"));
     QVERIFY(run(*db5, {"CLIENT", "INFO"}).toByteArray().contains(" db=5 "));
+
+    // A database the server does not have is a login error, named as such.
+    RedisConnection db99(RedisUrl::parse(m_redis.url(QStringLiteral("/99"))));
+    db99.setReconnectDelays(5000, 5000);
+    QSignalSpy errors(&db99, &RedisConnection::errorOccurred);
+    db99.open();
+    QVERIFY(errors.wait(kWaitMs));
+    const QString message = errors.first().first().toString();
+    QVERIFY2(message.contains(QLatin1String("SELECT failed")) && message.contains(QLatin1String("out of range")),
+             qPrintable(message));
+    QVERIFY(!db99.isConnected());
 }
 
 void TestRedisConnection::wrongPasswordIsAClearError()
