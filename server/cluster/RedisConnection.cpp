@@ -53,8 +53,8 @@ RedisConnection::RedisConnection(const RedisUrl &url, QObject *parent)
     m_failTimer.setSingleShot(true);
     connect(&m_connectTimer, &QTimer::timeout, this, [this] {
         abandonContext("connect timeout");
-        fail(QStringLiteral("redis %1: no answer within %2 ms").arg(m_url.toDisplayString()).arg(m_connectTimeoutMs));
         scheduleReconnect();
+        fail(QStringLiteral("redis %1: no answer within %2 ms").arg(m_url.toDisplayString()).arg(m_connectTimeoutMs));
     });
     connect(&m_reconnectTimer, &QTimer::timeout, this, &RedisConnection::startAttempt);
     connect(&m_failTimer, &QTimer::timeout, this, &RedisConnection::flushFailures);
@@ -130,8 +130,8 @@ void RedisConnection::startAttempt()
     if (!context || context->err) {
         const QString why = context ? QString::fromUtf8(context->errstr) : QStringLiteral("out of memory");
         if (context) redisAsyncFree(context);
-        fail(QStringLiteral("redis %1: cannot connect: %2").arg(m_url.toDisplayString(), why));
         scheduleReconnect();
+        fail(QStringLiteral("redis %1: cannot connect: %2").arg(m_url.toDisplayString(), why));
         return;
     }
     m_context = context;
@@ -168,9 +168,9 @@ void RedisConnection::handshakeStep(const RedisReply &reply, const char *what, b
 {
     if (reply.isError()) {
         abandonContext(QByteArray(what) + " failed");
+        scheduleReconnect();
         fail(QStringLiteral("redis %1: %2 failed: %3")
                  .arg(m_url.toDisplayString(), QLatin1String(what), QString::fromUtf8(reply.toByteArray())));
-        scheduleReconnect();
         return;
     }
     if (!last) return;
@@ -257,8 +257,8 @@ void RedisConnection::onConnectTrampoline(const redisAsyncContext *context, int 
     self->m_pending = 0;
     ++self->m_generation;
     self->m_connectTimer.stop();
-    self->fail(QStringLiteral("redis %1: cannot connect: %2").arg(self->m_url.toDisplayString(), why));
     self->scheduleReconnect();
+    self->fail(QStringLiteral("redis %1: cannot connect: %2").arg(self->m_url.toDisplayString(), why));
 }
 
 void RedisConnection::onDisconnectTrampoline(const redisAsyncContext *context, int)
@@ -273,9 +273,9 @@ void RedisConnection::onDisconnectTrampoline(const redisAsyncContext *context, i
     self->m_pending = 0;
     ++self->m_generation;
     self->m_connectTimer.stop();
+    self->scheduleReconnect();
     self->fail(QStringLiteral("redis %1: connection lost: %2").arg(self->m_url.toDisplayString(), why));
     if (wasReady) Q_EMIT self->disconnected();
-    self->scheduleReconnect();
 }
 
 void RedisConnection::replyTrampoline(redisAsyncContext *context, void *reply, void *privdata)

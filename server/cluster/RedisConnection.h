@@ -59,6 +59,8 @@ public:
     void setConnectTimeout(int ms) { m_connectTimeoutMs = ms; }
     // First retry after `initialMs`, doubling per failed attempt up to `maxMs`.
     void setReconnectDelays(int initialMs, int maxMs);
+    // The delay of the retry now scheduled (ms), -1 when none is; set before errorOccurred().
+    int reconnectDelay() const { return m_reconnectTimer.isActive() ? m_reconnectTimer.interval() : -1; }
     void setMaxPending(int commands) { m_maxPending = commands; }
     int maxPending() const { return m_maxPending; }
 

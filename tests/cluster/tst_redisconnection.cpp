@@ -58,6 +58,7 @@ private Q_SLOTS:
     void selectsTheDatabaseFromTheUrl();
     void wrongPasswordIsAClearError();
     void connectTimeout();
+    void reconnectBackoffDoublesUpToItsCap();
     void killWithCommandsInFlightThenReconnect();
     void callbacksMayCloseOrSendDuringTeardown();
     void destroyingRunsPendingCallbacksOnce();
@@ -291,6 +292,30 @@ void TestRedisConnection::connectTimeout()
     QVERIFY2(errors.first().first().toString().contains(QLatin1String("no answer within 300 ms")),
              qPrintable(errors.first().first().toString()));
     QVERIFY(!c.isConnected());
+}
+
+void TestRedisConnection::reconnectBackoffDoublesUpToItsCap()
+{
+    quint16 closedPort = 0;
+    {
+        QTcpServer probe; // a port that was free a moment ago: connecting is refused
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        closedPort = probe.serverPort();
+    }
+    RedisConnection c(RedisUrl::parse(QStringLiteral("redis://127.0.0.1:%1").arg(closedPort)));
+    c.setReconnectDelays(10, 40);
+    QList<int> delays;
+    QStringList messages;
+    connect(&c, &RedisConnection::errorOccurred, this, [&](const QString &message) {
+        delays.append(c.reconnectDelay());
+        messages.append(message);
+    });
+    c.open();
+    QVERIFY(QTest::qWaitFor([&] { return delays.size() >= 5; }, kWaitMs));
+    c.close();
+    QCOMPARE(delays.mid(0, 5), (QList<int>{10, 20, 40, 40, 40}));
+    QVERIFY2(messages.first().contains(QLatin1String("refused")), qPrintable(messages.first()));
+    QCOMPARE(c.reconnectDelay(), -1); // close() stops retrying
 }
 
 void TestRedisConnection::killWithCommandsInFlightThenReconnect()
