@@ -50,6 +50,7 @@ private Q_SLOTS:
     void manyMessagesArriveInOrder();
     void countsSubscriptions();
     void patterns();
+    void flappingSubscriptionsSettle();
     void resubscribesAfterRedisRestart();
 
 private:
@@ -176,6 +177,40 @@ void TestRedisSubscriber::patterns()
     m_subscriber->punsubscribe("chan.*");
     QVERIFY(gone.wait(kWaitMs));
     QCOMPARE(publish(*m_publisher, "chan.42", "late"), 0);
+}
+
+void TestRedisSubscriber::flappingSubscriptionsSettle()
+{
+    // SUBSCRIBE and UNSUBSCRIBE of one channel back to back, replies still on
+    // the way: hiredis 0.14 must keep routing them (its pending_subs count).
+    QSignalSpy confirmed(m_subscriber.get(), &RedisSubscriber::subscribed);
+    QSignalSpy messages(m_subscriber.get(), &RedisSubscriber::message);
+    for (int i = 0; i < 100; ++i) {
+        m_subscriber->subscribe("flap.on");
+        m_subscriber->unsubscribe("flap.on");
+        m_subscriber->subscribe("flap.on");
+        m_subscriber->subscribe("flap.off");
+        m_subscriber->unsubscribe("flap.off");
+        m_subscriber->unsubscribe("flap.on");
+    }
+    m_subscriber->subscribe("flap.on");
+    m_subscriber->subscribe("flap.barrier");
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+        for (const QList<QVariant> &c : confirmed)
+            if (c.first().toByteArray() == "flap.barrier") return true;
+        return false;
+        },
+        kWaitMs));
+    QCOMPARE(m_subscriber->subscriberCount("flap.on"), 1);
+    QCOMPARE(m_subscriber->subscriberCount("flap.off"), 0);
+    QCOMPARE(publish(*m_publisher, "flap.on", "x"), 1);
+    QCOMPARE(publish(*m_publisher, "flap.off", "y"), 0);
+    QCOMPARE(publish(*m_publisher, "flap.barrier", "z"), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(messages.count(), 2, kWaitMs);
+    QCOMPARE(messages.at(0).at(0).toByteArray(), QByteArray("flap.on"));
+    QCOMPARE(messages.at(1).at(0).toByteArray(), QByteArray("flap.barrier"));
+    QVERIFY(m_subscriber->isConnected());
 }
 
 void TestRedisSubscriber::resubscribesAfterRedisRestart()
