@@ -9,9 +9,10 @@ namespace switchboard {
 
 // Runs one hiredis async context on the thread's Qt event dispatcher (on the
 // server, EpollEventDispatcher): a read and a write QSocketNotifier on the
-// context's descriptor, switched on and off by hiredis's ev hooks. No thread,
-// and not hiredis's own adapters/qt.h (which allocates its notifiers per
-// context without parents and cannot be detached safely mid-callback).
+// context's descriptor, switched on and off by hiredis's ev hooks. No thread.
+// Not hiredis's own adapters/qt.h: it declares `private slots:` (our build has
+// QT_NO_KEYWORDS), creates and deletes a notifier each time hiredis starts or
+// stops writing, and deletes them inside their own activation.
 class RedisEventAdapter : public QObject
 {
     Q_OBJECT
