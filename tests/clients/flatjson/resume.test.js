@@ -132,3 +132,32 @@ test('bad last_seq, unknown or unreadable channels get join_channel errors in th
     await server.stop();
   }
 });
+
+test('a channel the user was added to after connecting resumes without repeating what came live', async () => {
+  const server = await startServer({ args: R.FLAGS });
+  try {
+    const f = await R.setup(server, adapter);
+    const priv = (await api(server, 'POST', '/api/v1/channels', f.actor.token, { name: `added-${Date.now()}`, type: 'private' })).body;
+    for (let i = 0; i < 3; i++) await R.post(server, f.actor, priv.id, `before the add ${i}`);
+    const s = await connect(server, f.joiner);
+    const log = new R.ChannelLog(adapter, priv.id);
+    log.attach(s);
+    assert.equal((await api(server, 'POST', `/api/v1/channels/${priv.id}/members`, f.actor.token, { user_id: f.joiner.user.id })).status, 201);
+    await s.next((m) => m.type === 'user_joined' && m.channel_id === priv.id && m.user_id === f.joiner.user.id);
+    await R.post(server, f.actor, priv.id, 'after the add');
+    await s.next((m) => m.type === 'new_message' && m.data.channelId === priv.id);
+    const live = log.events.map((e) => e.seq);
+    // The creator's join and the three messages are older than the add: only they are replayed.
+    const { synced } = await R.resume(adapter, s, priv.id, 0);
+    assert.equal(synced.recovered, true);
+    await s.settle();
+    const seqs = log.events.map((e) => e.seq);
+    assert.equal(new Set(seqs).size, seqs.length, `no duplicate: ${seqs}`);
+    assert.deepEqual([...seqs].sort((x, y) => x - y), Array.from({ length: synced.seq }, (_, i) => i + 1));
+    assert.deepEqual(seqs.slice(0, live.length), live);
+    R.assertGapless(log.events.slice(live.length), 'replay');
+    s.close();
+  } finally {
+    await server.stop();
+  }
+});

@@ -170,7 +170,7 @@ async function beyondRetention(adapter) {
 
 // (4) A long replay (hundreds of events) while another client keeps posting:
 // every event exactly once, the replayed part and the live part each in order.
-async function replayUnderLiveTraffic(adapter, backlog = 600, liveCount = 300) {
+async function replayUnderLiveTraffic(adapter, backlog = 900, liveCount = 300) {
   const server = await startServer({ args: FLAGS });
   try {
     const f = await setup(server, adapter);
@@ -183,7 +183,7 @@ async function replayUnderLiveTraffic(adapter, backlog = 600, liveCount = 300) {
     let sent = 0, acked = 0, inFlight = 0, resolveDone;
     const done = new Promise((r) => { resolveDone = r; });
     const pump = () => {
-      while (sent < liveCount && inFlight < 16) { inFlight++; writer.send({ type: 'send_message', channel_id: f.channel.id, content: `live ${sent++}` }); }
+      while (sent < liveCount && inFlight < 32) { inFlight++; writer.send({ type: 'send_message', channel_id: f.channel.id, content: `live ${sent++}` }); }
     };
     writer.ws.on('message', (x) => {
       if (JSON.parse(x.toString()).type !== 'message_sent') return;

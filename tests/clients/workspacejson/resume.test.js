@@ -117,3 +117,43 @@ test('bad last_seq, unknown or unreadable channels get INVALID_REQUEST and NOT_F
     await server.stop();
   }
 });
+
+test('a channel that appeared after connecting resumes without repeating what came live', async () => {
+  const server = await startServer({ args: R.FLAGS });
+  try {
+    const f = await R.setup(server, adapter);
+    const s = await connect(server, f.joiner, f.ctx);
+    // A private channel the joiner is added to after connecting: followed from the add on.
+    const priv = (await api(server, 'POST', '/api/v1/channels', f.actor.token, { name: `added-${Date.now()}`, type: 'private' })).body;
+    for (let i = 0; i < 3; i++) await R.post(server, f.actor, priv.id, `before the add ${i}`);
+    const log = new R.ChannelLog(adapter, priv.id);
+    log.attach(s);
+    assert.equal((await api(server, 'POST', `/api/v1/channels/${priv.id}/members`, f.actor.token, { user_id: f.joiner.user.id })).status, 201);
+    await s.next((m) => m.type === 'member.joined' && m.data.channel_id === priv.id && m.data.user_id === f.joiner.user.id);
+    await R.post(server, f.actor, priv.id, 'after the add');
+    await s.next((m) => m.type === 'message.new' && m.data.channel_id === priv.id);
+    const live = log.events.map((e) => e.seq);
+    const { synced } = await R.resume(adapter, s, priv.id, 0);
+    assert.equal(synced.recovered, true);
+    await s.settle();
+    const seqs = log.events.map((e) => e.seq);
+    assert.equal(new Set(seqs).size, seqs.length, `no duplicate: ${seqs}`);
+    assert.deepEqual([...seqs].sort((x, y) => x - y), Array.from({ length: synced.seq }, (_, i) => i + 1));
+    assert.deepEqual(seqs.slice(0, live.length), live);
+    R.assertGapless(log.events.slice(live.length), 'replay');
+    // A public channel created after connecting: followed from its creation.
+    const frames = [];
+    s.ws.on('message', (x) => frames.push(JSON.parse(x.toString())));
+    const pub = (await api(server, 'POST', '/api/v1/channels', f.actor.token, { name: `later-${Date.now()}`, type: 'public' })).body;
+    await R.post(server, f.actor, pub.id, 'in the new channel');
+    await s.next((m) => m.type === 'message.new' && m.data.channel_id === pub.id);
+    const p = await R.resume(adapter, s, pub.id, 0);
+    assert.equal(p.synced.recovered, true);
+    await s.settle();
+    const pseqs = frames.map((m) => channelEvent(m, pub.id)).filter(Boolean).map((e) => e.seq);
+    assert.deepEqual([...pseqs].sort((x, y) => x - y), Array.from({ length: p.synced.seq }, (_, i) => i + 1), `${pseqs}`);
+    s.close();
+  } finally {
+    await server.stop();
+  }
+});
