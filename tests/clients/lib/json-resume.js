@@ -170,6 +170,8 @@ async function beyondRetention(adapter) {
 
 // (4) A long replay (hundreds of events) while another client keeps posting:
 // every event exactly once, the replayed part and the live part each in order.
+// duringReplay counts the live events published after the request that came
+// before the marker (they waited in the merge); see replayWithLiveTraffic.
 async function replayUnderLiveTraffic(adapter, backlog = 900, liveCount = 300) {
   const server = await startServer({ args: FLAGS });
   try {
@@ -196,7 +198,9 @@ async function replayUnderLiveTraffic(adapter, backlog = 900, liveCount = 300) {
     while (acked < 20) await new Promise((r) => setImmediate(r)); // live traffic is flowing
     const marks = {};
     d.ws.on('message', (x) => { if (adapter.syncedData(JSON.parse(x.toString()))) marks.synced = D.events.length; });
+    const t0 = process.hrtime.bigint();
     const { synced } = await resume(adapter, d, f.channel.id, 0);
+    const replayMs = Number(process.hrtime.bigint() - t0) / 1e6; // reported, not asserted
     assert.equal(synced.recovered, true, JSON.stringify(synced));
     await done;
     await d.settle(writer); await w.settle(writer);
@@ -216,16 +220,27 @@ async function replayUnderLiveTraffic(adapter, backlog = 900, liveCount = 300) {
     for (let i = 1; i < rest.length; i++) assert.ok(rest[i].seq > rest[i - 1].seq, `reordered: ${rest[i - 1].seq} then ${rest[i].seq}`);
     // Live events published after the request reached the client before the marker: they waited in the merge.
     const duringReplay = D.events.slice(start, marks.synced).filter((e) => e.seq > synced.seq).length;
-    assert.ok(duringReplay > 0, 'live traffic reached the channel while the replay ran');
     // The same content as the watcher, event by event (in seq order).
     // (The watcher connected after the channel's first joins.)
     const bySeq = [...D.events].sort((a, b) => a.seq - b.seq).filter((e) => e.seq >= W.events[0].seq);
     assert.deepEqual(bySeq, W.events);
     for (const s of [w, d, writer]) s.close();
-    return { backlog, early: early.length, duringReplay, synced };
+    return { backlog, early: early.length, duringReplay, synced, replayMs };
   } finally {
     await server.stop();
   }
 }
 
-module.exports = { FLAGS, ChannelLog, assertGapless, killSocket, setup, post, activity, resume, dropAndResume, beyondRetention, replayUnderLiveTraffic };
+// Runs (4) until live traffic did land during the replay (a matter of
+// scheduling: usually the first time); every run checks the outcome in full.
+async function replayWithLiveTraffic(adapter, attempts = 5) {
+  const runs = [];
+  for (let i = 0; i < attempts; i++) {
+    const r = await replayUnderLiveTraffic(adapter);
+    runs.push(r);
+    if (r.duringReplay > 0) return { ...r, attempts: runs.length };
+  }
+  assert.fail(`no live event landed during any of ${attempts} replays: ${JSON.stringify(runs.map((r) => r.early))}`);
+}
+
+module.exports = { replayWithLiveTraffic, FLAGS, ChannelLog, assertGapless, killSocket, setup, post, activity, resume, dropAndResume, beyondRetention, replayUnderLiveTraffic };
