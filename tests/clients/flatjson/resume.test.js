@@ -161,3 +161,30 @@ test('a channel the user was added to after connecting resumes without repeating
     await server.stop();
   }
 });
+
+test('access lost while away: access_denied and no replay', async () => {
+  const server = await startServer({ args: R.FLAGS });
+  try {
+    const f = await R.setup(server, adapter);
+    const priv = (await api(server, 'POST', '/api/v1/channels', f.actor.token, { name: `lost-${Date.now()}`, type: 'private' })).body;
+    assert.equal((await api(server, 'POST', `/api/v1/channels/${priv.id}/members`, f.actor.token, { user_id: f.dropper.user.id })).status, 201);
+    const D = new R.ChannelLog(adapter, priv.id);
+    let d = D.attach(await connect(server, f.dropper));
+    await R.post(server, f.actor, priv.id, 'seen');
+    await d.next((m) => m.type === 'new_message' && m.data.channelId === priv.id);
+    const last = D.lastSeq();
+    await R.killSocket(d);
+    await R.post(server, f.actor, priv.id, 'missed');
+    assert.equal((await api(server, 'DELETE', `/api/v1/channels/${priv.id}/members/${f.dropper.user.id}`, f.actor.token)).status, 204);
+    const before = D.events.length;
+    d = D.attach(await connect(server, f.dropper));
+    d.send({ type: 'join_channel', channel_id: priv.id, last_seq: last });
+    const err = await d.next('error');
+    assert.equal(err.error_code, 'access_denied');
+    assert.ok(await d.noneAfter((m) => m.type === 'channel_joined' || m.type === 'channel_synced'));
+    assert.equal(D.events.length, before, 'nothing of the channel was replayed');
+    d.close();
+  } finally {
+    await server.stop();
+  }
+});

@@ -157,3 +157,29 @@ test('a channel that appeared after connecting resumes without repeating what ca
     await server.stop();
   }
 });
+
+test('access lost while away: NOT_FOUND and no replay', async () => {
+  const server = await startServer({ args: R.FLAGS });
+  try {
+    const f = await R.setup(server, adapter);
+    const priv = (await api(server, 'POST', '/api/v1/channels', f.actor.token, { name: `lost-${Date.now()}`, type: 'private' })).body;
+    assert.equal((await api(server, 'POST', `/api/v1/channels/${priv.id}/members`, f.actor.token, { user_id: f.dropper.user.id })).status, 201);
+    const D = new R.ChannelLog(adapter, priv.id);
+    let d = D.attach(await connect(server, f.dropper, f.ctx));
+    await R.post(server, f.actor, priv.id, 'seen');
+    await d.next((m) => m.type === 'message.new' && m.data.channel_id === priv.id);
+    const last = D.lastSeq();
+    await R.killSocket(d);
+    await R.post(server, f.actor, priv.id, 'missed');
+    assert.equal((await api(server, 'DELETE', `/api/v1/channels/${priv.id}/members/${f.dropper.user.id}`, f.actor.token)).status, 204);
+    const before = D.events.length;
+    d = D.attach(await connect(server, f.dropper, f.ctx));
+    d.send({ type: 'channel.sync', data: { channel_id: priv.id, last_seq: last } });
+    assert.deepEqual(envelope(await d.next('error'), 'error', f.ctx), { code: 'NOT_FOUND', message: 'channel not found in this workspace' });
+    assert.ok(await d.noneAfter((m) => m.type === 'channel.synced'));
+    assert.equal(D.events.length, before, 'nothing of the channel was replayed');
+    d.close();
+  } finally {
+    await server.stop();
+  }
+});
