@@ -44,7 +44,7 @@ Result<QList<Message>> MessageHistory::messagesSince(const QString &actorId, con
 Result<QList<Message>> MessageHistory::threadReplies(const QString &actorId, const QString &parentId, int limit) const
 {
     auto parent = parentId.isEmpty() ? std::nullopt : m_core.store->message(parentId);
-    if (!parent || !m_core.dir.canRead(parent->channelId, actorId))
+    if (!parent || (!actorId.isEmpty() && !m_core.dir.canRead(parent->channelId, actorId)))
         return Result<QList<Message>>::failure(CoreError::notFound("message not found"));
     return Result<QList<Message>>::success(m_core.store->threadReplies(parentId, limit > 0 ? limit : 200));
 }
