@@ -18,6 +18,9 @@ PACKAGES=(
   dpkg-dev fakeroot lintian help2man
   # sqlite3: the backup tests run PRAGMA integrity_check on the copy.
   sqlite3
+  # The cluster (docs/cluster.md): Redis for fan-out and node leases, hiredis to talk to it,
+  # HAProxy as the load balancer in front of the nodes.
+  redis-server libhiredis-dev haproxy
 )
 
 missing=()

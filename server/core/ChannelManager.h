@@ -24,7 +24,7 @@ using EventStampPtr = std::shared_ptr<EventStamp>;
 class Session;
 struct CoreContext;
 
-// Workspaces, channels, membership and direct conversations, with the one
+// Channels, membership and direct conversations, with the one
 // join policy every dialect uses (enterChannel) and its one rate limit.
 class ChannelManager : public QObject
 {
@@ -59,6 +59,9 @@ public:
 
     // A committed membership reaches memory, subscriptions and the room.
     void memberAdded(const Channel &c, const QString &userId, const QString &actorId, const EventStampPtr &stamp);
+    // Subscribes the user's sessions to a topic they may now hear (workspace
+    // topics: every session; channel topics: sessions that follow memberships).
+    void subscribeFollowers(const QString &userId, const QString &topic);
     // The log entry of a member joining or leaving (ResumeManager::stamp).
     EventStampPtr memberStamp(ChatEvent::Type type, const QString &channelId, const QString &userId,
                               const QString &actorId) const;
@@ -68,7 +71,6 @@ private:
     void memberRemoved(const Channel &c, const QString &userId);
     void persistMember(const Channel &c, const QString &userId, const QString &actorId, QObject *context,
                        Callback<Channel> done);
-    void subscribeFollowers(const QString &userId, const QString &topic);
 
     CoreContext &m_core;
     QHash<QString, QList<std::pair<Callback<Channel>, ContextGuard>>> m_pendingDms; // key -> waiting callers

@@ -3,7 +3,9 @@
 #include "AccountManager.h"
 #include "ChannelManager.h"
 #include "CoreContext.h"
+#include "MessageHistory.h"
 #include "ResumeManager.h"
+#include "WorkspaceManager.h"
 #include "EphemeralLane.h"
 #include "ParticipationTracker.h"
 #include "Session.h"
@@ -28,6 +30,7 @@ ChatService::ChatService(Store *store, const QByteArray &jwtSecret, const CoreCo
     m_lane = std::make_unique<EphemeralLane>(*m_core);
     m_participation = std::make_unique<ParticipationTracker>(*m_core);
     m_resume = std::make_unique<ResumeManager>(*m_core);
+    m_workspaces = std::make_unique<WorkspaceManager>(*m_core);
     m_core->accounts = m_accounts.get();
     m_core->channels = m_channels.get();
     m_core->messages = m_messages.get();
@@ -63,7 +66,7 @@ bool ChatService::start(QString *error)
     loadDirectory();
     m_accounts->loadRevocations();
     m_resume->prune(); // a restart applies changed retention at once
-    return m_accounts->ensureSystemUser(error) && m_channels->ensureDefaultWorkspace(error);
+    return m_accounts->ensureSystemUser(error) && m_workspaces->ensureDefaultWorkspace(error);
 }
 
 bool ChatService::loadDirectory()
@@ -185,19 +188,19 @@ void ChatService::disableUser(const QString &userId, const QString &reason, QObj
 
 QList<Workspace> ChatService::workspacesOf(const QString &userId) const
 {
-    return m_channels->workspacesOf(userId);
+    return m_workspaces->workspacesOf(userId);
 }
 
 void ChatService::createWorkspace(const QString &actorId, const QString &name, QObject *context,
                                   Callback<Workspace> done)
 {
-    m_channels->createWorkspace(actorId, name, context, std::move(done));
+    m_workspaces->createWorkspace(actorId, name, context, std::move(done));
 }
 
 void ChatService::addWorkspaceMember(const QString &actorId, const QString &workspaceId, const QString &userId,
                                      QObject *context, Callback<Workspace> done)
 {
-    m_channels->addWorkspaceMember(actorId, workspaceId, userId, context, std::move(done));
+    m_workspaces->addWorkspaceMember(actorId, workspaceId, userId, context, std::move(done));
 }
 
 QList<Channel> ChatService::visibleChannels(const QString &userId, const QString &workspaceId) const
@@ -341,24 +344,24 @@ Result<Message> ChatService::message(const QString &actorId, const QString &mess
 Result<QList<Message>> ChatService::history(const QString &actorId, const QString &channelId, const QString &beforeId,
                                             int limit) const
 {
-    return m_messages->history(actorId, channelId, beforeId, limit);
+    return MessageHistory(*m_core).history(actorId, channelId, beforeId, limit);
 }
 
 Result<QList<Message>> ChatService::historyPage(const QString &actorId, const QString &channelId, int page,
                                                 int pageSize) const
 {
-    return m_messages->historyPage(actorId, channelId, page, pageSize);
+    return MessageHistory(*m_core).historyPage(actorId, channelId, page, pageSize);
 }
 
 Result<QList<Message>> ChatService::messagesSince(const QString &actorId, const QString &channelId,
                                                   const QString &afterId, int limit) const
 {
-    return m_messages->messagesSince(actorId, channelId, afterId, limit);
+    return MessageHistory(*m_core).messagesSince(actorId, channelId, afterId, limit);
 }
 
 Result<QList<Message>> ChatService::threadReplies(const QString &actorId, const QString &parentId, int limit) const
 {
-    return m_messages->threadReplies(actorId, parentId, limit);
+    return MessageHistory(*m_core).threadReplies(actorId, parentId, limit);
 }
 
 // ---- sessions, typing, presence -----------------------------------------------------

@@ -26,6 +26,7 @@ class AccountManager;
 class EphemeralLane;
 class ParticipationTracker;
 class ResumeManager;
+class WorkspaceManager;
 class EventOutlet;
 class ChannelManager;
 class Session;
@@ -182,6 +183,7 @@ private:
     std::unique_ptr<EphemeralLane> m_lane;
     std::unique_ptr<ParticipationTracker> m_participation;
     std::unique_ptr<ResumeManager> m_resume;
+    std::unique_ptr<WorkspaceManager> m_workspaces;
     QTimer *m_prune = nullptr;
 };
 

@@ -63,19 +63,12 @@ public:
     Result<Attachment> upload(const QString &actorId, const QString &uploadId) const;
 
     Result<Message> message(const QString &actorId, const QString &messageId) const;
-    Result<QList<Message>> history(const QString &actorId, const QString &channelId, const QString &beforeId,
-                                   int limit) const;
-    Result<QList<Message>> historyPage(const QString &actorId, const QString &channelId, int page, int pageSize) const;
-    Result<QList<Message>> messagesSince(const QString &actorId, const QString &channelId, const QString &afterId,
-                                         int limit) const;
-    Result<QList<Message>> threadReplies(const QString &actorId, const QString &parentId, int limit) const;
 
 private:
     void postResolved(const QString &actorId, const Post &cmd, QList<Attachment> attachments, QObject *context,
                       Callback<Message> done, const QString &originSessionId);
     void bumpThread(const Message &reply);
     // The sequence of a message in the channel (0 for none), once the actor may read the channel.
-    Result<qint64> anchor(const QString &actorId, const QString &channelId, const QString &messageId) const;
     CoreError validateContent(const QString &content, bool allowEmpty) const;
     void fillMessageContext(ChatEvent &e) const;
     // An event about a message (or its reaction) to the message's channel.

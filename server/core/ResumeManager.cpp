@@ -99,7 +99,9 @@ Result<ResumeManager::Outcome> ResumeManager::resumeChannel(Session *session, co
     } else if (!m_core.store || lastSeq < m_core.store->channelLogFloor(channelId).floorSeq) {
         o.reason = QStringLiteral("beyond_retention");
     } else {
-        job->entries = m_core.store->channelEvents(channelId, lastSeq, bound, replayLimit());
+        // One more than the limit: cut there, a bounded replay would end early unnoticed.
+        job->entries = m_core.store->channelEvents(channelId, lastSeq, bound, replayLimit() + 1);
+        if (job->entries.size() > replayLimit()) o.reason = QStringLiteral("beyond_retention");
         qint64 expect = lastSeq + 1;
         for (const auto &e : std::as_const(job->entries))
             if (e.seq != expect++) o.reason = QStringLiteral("beyond_retention");

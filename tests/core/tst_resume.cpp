@@ -364,6 +364,22 @@ private Q_SLOTS:
         QCOMPARE(seqs(recent->events).size(), 3);
     }
 
+    // A bounded replay (a following session) that the replay limit would cut
+    // short must say so instead of delivering a part: nothing after the cut
+    // would ever reach the client.
+    void aBoundedReplayLongerThanTheLimitIsNotPartial()
+    {
+        m_config.resumeRetentionEvents = 5; // the replay limit is then its floor, 1000
+        QVERIFY(restart());
+        const qint64 dropAt = chat().channelSeq(general());
+        for (int i = 0; i < 1001; ++i) say(m_bob, QStringLiteral("n%1").arg(i)); // no prune runs meanwhile
+        FakeSession *back = connectAs(m_alice, true);
+        const ResumeManager::Outcome o = resume(back, dropAt, back->followedSinceGid());
+        QVERIFY(!o.recovered);
+        QCOMPARE(o.reason, QStringLiteral("beyond_retention"));
+        QCOMPARE(seqs(back->events, general()), QList<qint64>());
+    }
+
     void aPositionAheadOfTheChannelIsRefused()
     {
         FakeSession *s = connectAs(m_alice);

@@ -409,7 +409,40 @@ private Q_SLOTS:
                      .value(QLatin1String("action"))
                      .toString(),
                  QStringLiteral("remove"));
-        QCOMPARE(keys(o), set({"type", "message_id", "data", "timestamp"}));
+        // channel_id is an extension: the channel the event's seq counts in.
+        QCOMPARE(keys(o), set({"type", "message_id", "channel_id", "data", "timestamp"}));
+        QCOMPARE(o.value(QLatin1String("channel_id")).toString(), channel().id);
+    }
+
+    void loggedEventsCarryTheEventsOwnSeq()
+    {
+        for (T type : {T::MessageCreated, T::MessageUpdated, T::MessageDeleted, T::ReactionAdded, T::ReactionRemoved,
+                       T::MemberJoined, T::MemberLeft}) {
+            ChatEvent e = makeEvent(type);
+            e.subject = jane();
+            e.seq = 42; // the message itself has seq 1: the frame carries the event's
+            const QJsonObject o = decode(FlatJsonCodec::encodeEvent(e));
+            QCOMPARE(o.value(QLatin1String("seq")).toInteger(), 42);
+            e.seq = 0; // not logged (no store): no seq at all
+            QVERIFY(!decode(FlatJsonCodec::encodeEvent(e)).contains(QLatin1String("seq")));
+        }
+        // Events that are not logged never carry one.
+        ChatEvent typing = makeEvent(T::TypingStarted);
+        typing.seq = 0;
+        QVERIFY(!decode(FlatJsonCodec::encodeEvent(typing)).contains(QLatin1String("seq")));
+    }
+
+    void channelSyncedSaysWhetherTheReplayWasExact()
+    {
+        const QJsonObject ok = decode(FlatJsonCodec::channelSynced(QStringLiteral("c1"), 7, true, QString()));
+        QCOMPARE(keys(ok), set({"type", "channel_id", "seq", "recovered", "timestamp"}));
+        QCOMPARE(ok.value(QLatin1String("type")).toString(), QStringLiteral("channel_synced"));
+        QCOMPARE(ok.value(QLatin1String("seq")).toInteger(), 7);
+        QCOMPARE(ok.value(QLatin1String("recovered")).toBool(false), true);
+        const QJsonObject no = decode(
+            FlatJsonCodec::channelSynced(QStringLiteral("c1"), 7, false, QStringLiteral("beyond_retention")));
+        QCOMPARE(no.value(QLatin1String("recovered")).toBool(true), false);
+        QCOMPARE(no.value(QLatin1String("reason")).toString(), QStringLiteral("beyond_retention"));
     }
 
     void typingIndicatorHasTheSeedFields()

@@ -92,6 +92,24 @@ struct CallbackLog
     QList<int> visibleRows; // rows a second connection could see when the callback ran
 };
 
+// A stamp as the core makes one: the payload records the number it was given.
+EventStampPtr stampFor(const QString &channelId, const QString &type, qint64 at = 1700000000000)
+{
+    auto s = std::make_shared<EventStamp>();
+    s->channelId = channelId;
+    s->type = type;
+    s->at = at;
+    s->payload = [](qint64 seq) -> QByteArray { return QByteArray("{\"n\":") + QByteArray::number(seq) + "}"; };
+    return s;
+}
+
+QList<qint64> seqsOf(const QList<ChannelEventLog::Entry> &entries)
+{
+    QList<qint64> out;
+    for (const auto &e : entries) out.append(e.seq);
+    return out;
+}
+
 } // namespace
 
 class StoreSuite : public QObject
@@ -1011,6 +1029,121 @@ private Q_SLOTS:
         QCOMPARE(contents(back), QStringList({"m1", "m2", "m3"}));
         QCOMPARE(back[2].reactions.size(), 1);
         QCOMPARE(store().passwordHash(f.alice.id), QStringLiteral("hash-a"));
+    }
+
+    // ---- the channel event log (resume) -----------------------------------------
+
+    void loggedWritesNumberEachChannelInTheirTransaction()
+    {
+        const Fixture f = seed();
+        QList<EventStampPtr> stamps;
+        for (int i = 0; i < 3; ++i) {
+            stamps.append(stampFor(f.one.id, QStringLiteral("message.created")));
+            store().insertMessage(makeMessage(f.one.id, f.alice.id, 0, QStringLiteral("m%1").arg(i)), nullptr,
+                                  stamps.last());
+        }
+        const Message first = store().messagesAfter(f.one.id, 0, 10).value(0);
+        auto reaction = stampFor(f.two.id, QStringLiteral("member.left"));
+        store().removeChannelMember(f.two.id, f.bob.id, nullptr, reaction);
+        auto again = stampFor(f.two.id, QStringLiteral("member.left"));
+        store().removeChannelMember(f.two.id, f.bob.id, nullptr, again); // changes nothing: logs nothing
+        store().flush();
+        QCOMPARE(stamps[0]->seq, qint64(1));
+        QCOMPARE(stamps[2]->seq, qint64(3));
+        QVERIFY(stamps[0]->gid < stamps[1]->gid && stamps[1]->gid < stamps[2]->gid);
+        // The message row carries its creation event's number.
+        const QList<Message> rows = store().messagesAfter(f.one.id, 0, 10);
+        QCOMPARE(rows.size(), 3);
+        QCOMPARE(rows[2].seq, qint64(3));
+        Q_UNUSED(first);
+        QCOMPARE(reaction->seq, qint64(1));
+        QVERIFY(again->skip);
+        QCOMPARE(again->seq, qint64(0));
+        const auto log = store().channelEvents(f.one.id, 0, -1, 100);
+        QCOMPARE(seqsOf(log), QList<qint64>({1, 2, 3}));
+        QCOMPARE(log[1].payload, QByteArray("{\"n\":2}"));
+        QCOMPARE(log[1].type, QStringLiteral("message.created"));
+        QCOMPARE(seqsOf(store().channelEvents(f.one.id, 1, stamps[1]->gid, 100)), QList<qint64>({2}));
+        QCOMPARE(seqsOf(store().channelEvents(f.two.id, 0, -1, 100)), QList<qint64>({1}));
+        QCOMPARE(store().channelLogFloor(f.one.id).lastSeq, qint64(3));
+        QCOMPARE(store().lastEventGid(), reaction->gid);
+        QCOMPARE(store().loadChannelSequences().value(f.one.id), qint64(3));
+        // By global position, across channels, in commit order.
+        const auto byGid = store().channelEventsByGid({f.one.id, f.two.id}, stamps[0]->gid, -1, 100);
+        QCOMPARE(byGid.size(), 3);
+        QCOMPARE(byGid.last().channelId, f.two.id);
+    }
+
+    void aFailedWriteGivesItsNumberBack()
+    {
+        const Fixture f = seed();
+        const Message taken = makeMessage(f.one.id, f.alice.id, 0, QStringLiteral("first"));
+        auto s1 = stampFor(f.one.id, QStringLiteral("message.created"));
+        QVERIFY(commitNow(store(), [&](Store::Done d) { store().insertMessage(taken, d, s1); }));
+        // One batch: a good write, a duplicate id (fails), a good write.
+        auto s2 = stampFor(f.one.id, QStringLiteral("message.created"));
+        auto s3 = stampFor(f.one.id, QStringLiteral("message.created"));
+        auto s4 = stampFor(f.one.id, QStringLiteral("message.created"));
+        auto log = std::make_shared<QList<bool>>();
+        const auto record = [log](const StoreStatus &st) { log->append(st.ok()); };
+        store().insertMessage(makeMessage(f.one.id, f.alice.id, 0, QStringLiteral("second")), record, s2);
+        Message dup = taken;
+        dup.content = QStringLiteral("duplicate");
+        store().insertMessage(dup, record, s3);
+        store().insertMessage(makeMessage(f.one.id, f.alice.id, 0, QStringLiteral("third")), record, s4);
+        store().flush();
+        QCOMPARE(*log, QList<bool>({true, false, true}));
+        QCOMPARE(s2->seq, qint64(2));
+        QCOMPARE(s4->seq, qint64(3)); // the failed one's number went back
+        QCOMPARE(seqsOf(store().channelEvents(f.one.id, 0, -1, 100)), QList<qint64>({1, 2, 3}));
+        QCOMPARE(contents(store().messagesAfter(f.one.id, 0, 10)), QStringList({"first", "second", "third"}));
+    }
+
+    void pruningKeepsTheTailAndRaisesTheFloor()
+    {
+        const Fixture f = seed();
+        QList<EventStampPtr> stamps;
+        for (int i = 1; i <= 10; ++i) {
+            stamps.append(stampFor(f.one.id, QStringLiteral("message.created"), 1700000000000 + i));
+            store().insertMessage(makeMessage(f.one.id, f.alice.id, 0, QStringLiteral("m%1").arg(i)), nullptr,
+                                  stamps.last());
+        }
+        store().flush();
+        QVERIFY(commitNow(store(), [&](Store::Done d) { store().pruneEventLog(3, 0, d); }));
+        QCOMPARE(seqsOf(store().channelEvents(f.one.id, 0, -1, 100)), QList<qint64>({8, 9, 10}));
+        ChannelEventLog::Floor floor = store().channelLogFloor(f.one.id);
+        QCOMPARE(floor.floorSeq, qint64(7));
+        QCOMPARE(floor.floorGid, stamps[6]->gid);
+        // By age: everything is old, but the newest entry stays (it proves nothing newer was pruned).
+        QVERIFY(commitNow(store(), [&](Store::Done d) { store().pruneEventLog(1000, 1800000000000, d); }));
+        QCOMPARE(seqsOf(store().channelEvents(f.one.id, 0, -1, 100)), QList<qint64>({10}));
+        floor = store().channelLogFloor(f.one.id);
+        QCOMPARE(floor.floorSeq, qint64(9));
+        QCOMPARE(floor.floorGid, stamps[8]->gid);
+        // Numbers go on; a pruned log never hands out a position twice.
+        auto next = stampFor(f.one.id, QStringLiteral("message.created"));
+        QVERIFY(commitNow(store(), [&](Store::Done d) {
+            store().insertMessage(makeMessage(f.one.id, f.alice.id, 0, QStringLiteral("m11")), d, next);
+        }));
+        QCOMPARE(next->seq, qint64(11));
+        QVERIFY(next->gid > stamps.last()->gid);
+    }
+
+    void resumeSessionsRoundTrip()
+    {
+        const Fixture f = seed();
+        QVERIFY(commitNow(store(), [&](Store::Done d) {
+            store().saveResumeSession(QStringLiteral("pid-1"), f.alice.id, QStringLiteral("/chat"), "{\"a\":1}", 5, d);
+        }));
+        QVERIFY(commitNow(store(), [&](Store::Done d) {
+            store().saveResumeSession(QStringLiteral("pid-1"), f.alice.id, QStringLiteral("/chat"), "{\"a\":2}", 6, d);
+        }));
+        auto s = store().resumeSession(QStringLiteral("pid-1"));
+        QVERIFY(s.has_value());
+        QCOMPARE(s->state, QByteArray("{\"a\":2}"));
+        QCOMPARE(s->updatedAt, qint64(6));
+        QVERIFY(commitNow(store(), [&](Store::Done d) { store().pruneEventLog(1000, 7, d); }));
+        QVERIFY(!store().resumeSession(QStringLiteral("pid-1")).has_value()); // older than the retention
     }
 
 protected:

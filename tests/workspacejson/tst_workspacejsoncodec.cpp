@@ -283,6 +283,42 @@ private Q_SLOTS:
         QVERIFY(t.isTyping);
     }
 
+    void loggedEventsCarrySeqAndChannelInData()
+    {
+        using T = ChatEvent::Type;
+        for (T type : {T::MessageCreated, T::MessageUpdated, T::MessageDeleted, T::ReactionAdded, T::ReactionRemoved,
+                       T::MemberJoined, T::MemberLeft}) {
+            ChatEvent e = makeEvent(type);
+            e.seq = 42;
+            const QJsonObject d = decode(WorkspaceJsonCodec::encodeEvent(e, kWs)).value("data").toObject();
+            QCOMPARE(d.value("seq").toInteger(), 42);
+            QCOMPARE(d.value("channel_id").toString(), QStringLiteral("c1"));
+        }
+    }
+
+    void parseSyncReadsChannelAndLastSeq()
+    {
+        const auto ok = WorkspaceJsonCodec::parseSync({{"data", QJsonObject{{"channel_id", "c1"}, {"last_seq", 12}}}});
+        QVERIFY(ok.ok());
+        QCOMPARE(ok.channelId, QStringLiteral("c1"));
+        QCOMPARE(ok.lastSeq, 12);
+        QCOMPARE(WorkspaceJsonCodec::parseSync({{"channel_id", "c1"}, {"last_seq", 0}}).lastSeq, 0);
+        for (const QJsonValue bad : {QJsonValue(-1), QJsonValue(1.5), QJsonValue("3"), QJsonValue(), QJsonValue(true)})
+            QCOMPARE(WorkspaceJsonCodec::parseSync({{"channel_id", "c1"}, {"last_seq", bad}}).errorCode,
+                     QStringLiteral("INVALID_REQUEST"));
+        QCOMPARE(WorkspaceJsonCodec::parseSync({{"last_seq", 1}}).errorMessage,
+                 QStringLiteral("channel_id is required"));
+    }
+
+    void channelSyncedUsesTheEnvelope()
+    {
+        const QJsonObject o = decode(WorkspaceJsonCodec::channelSynced(QStringLiteral("c1"), 9, false,
+                                                                       QStringLiteral("unknown_position"), kWs, kAt));
+        QCOMPARE(o.value("type").toString(), QStringLiteral("channel.synced"));
+        QCOMPARE(o.value("data").toObject(),
+                 (QJsonObject{{"channel_id", "c1"}, {"seq", 9}, {"recovered", false}, {"reason", "unknown_position"}}));
+    }
+
     void parseTypingDefaultsToStartedAndRejectsBadFields()
     {
         QVERIFY(WorkspaceJsonCodec::parseTyping({{"channel_id", "c1"}}).isTyping);

@@ -218,10 +218,25 @@ static QByteArray messageEvent(QStringView type, const ChatEvent &e)
     w.beginObject();
     w.key(QLatin1StringView("data"));
     FlatJsonCodec::writeMessageData(w, e.message, e.actor);
+    if (e.seq > 0) w.key(QLatin1StringView("seq")).integer(e.seq); // the event's, not the message's
     w.key(QLatin1StringView("timestamp")).isoTime(e.at);
     w.key(QLatin1StringView("type")).string(type);
     w.endObject();
     return w.take();
+}
+
+// Logged channel events carry their channel sequence number (resume).
+static QByteArray withSeq(QJsonObject o, const ChatEvent &e)
+{
+    if (e.seq > 0) o.insert(QStringLiteral("seq"), e.seq);
+    return compact(o);
+}
+
+QByteArray FlatJsonCodec::channelSynced(const QString &channelId, qint64 seq, bool recovered, const QString &reason)
+{
+    QJsonObject o{{"channel_id", channelId}, {"seq", seq}, {"recovered", recovered}};
+    if (!recovered) o.insert(QStringLiteral("reason"), reason);
+    return reply(QStringLiteral("channel_synced"), o);
 }
 
 QByteArray FlatJsonCodec::encodeEvent(const ChatEvent &e)
@@ -235,19 +250,23 @@ QByteArray FlatJsonCodec::encodeEvent(const ChatEvent &e)
     case T::MessageCreated:
     case T::MessageUpdated: break; // above
     case T::MessageDeleted:
-        return compact({{"type", "message_deleted"},
+        return withSeq({{"type", "message_deleted"},
                         {"message_id", e.message.id},
                         {"channel_id", e.message.channelId},
-                        {"timestamp", ts}});
+                        {"timestamp", ts}},
+                       e);
     case T::ReactionAdded:
     case T::ReactionRemoved:
-        return compact({{"type", "message_reaction"},
+        return withSeq({{"type", "message_reaction"},
                         {"message_id", e.reaction.messageId},
+                        // Beyond the seed: whose sequence the seq belongs to.
+                        {"channel_id", e.channel.id},
                         {"data", QJsonObject{{"emoji", e.reaction.emoji},
                                              {"user_id", e.actor.id},
                                              {"username", e.actor.username},
                                              {"action", e.type == T::ReactionAdded ? "add" : "remove"}}},
-                        {"timestamp", ts}});
+                        {"timestamp", ts}},
+                       e);
     case T::TypingStarted:
     case T::TypingStopped:
         return compact({{"type", "typing_indicator"},
@@ -258,11 +277,17 @@ QByteArray FlatJsonCodec::encodeEvent(const ChatEvent &e)
     case T::PresenceChanged:
         return compact({{"type", "user_status"}, {"user_id", e.actor.id}, {"status", e.status}, {"timestamp", ts}});
     case T::MemberJoined:
-        return compact(
-            {{"type", "user_joined"}, {"user_id", e.subject.id}, {"channel_id", e.channel.id}, {"timestamp", ts}});
+        return withSeq({{"type", "user_joined"},
+                        {"user_id", e.subject.id},
+                        {"channel_id", e.channel.id},
+                        {"timestamp", ts}},
+                       e);
     case T::MemberLeft:
-        return compact(
-            {{"type", "user_left"}, {"user_id", e.subject.id}, {"channel_id", e.channel.id}, {"timestamp", ts}});
+        return withSeq({{"type", "user_left"},
+                        {"user_id", e.subject.id},
+                        {"channel_id", e.channel.id},
+                        {"timestamp", ts}},
+                       e);
     case T::Mention:
         return compact({{"type", "mention_notification"},
                         {"data", QJsonObject{{"message_id", e.message.id},

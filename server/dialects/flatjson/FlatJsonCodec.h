@@ -47,6 +47,8 @@ public:
     static QByteArray encodeEvent(const ChatEvent &e);
     static QByteArray error(const QString &code, const QString &message, const QString &details = QString());
     static QByteArray reply(const QString &type, QJsonObject fields);
+    // The end of a join_channel replay: {channel_id, seq, recovered, reason?}.
+    static QByteArray channelSynced(const QString &channelId, qint64 seq, bool recovered, const QString &reason);
     static QJsonObject messageData(const Message &m, const User &author);
     // The same object written straight to bytes (the per-message hot path);
     // byte for byte what QJsonDocument makes of messageData().

@@ -2,6 +2,8 @@
 
 #include "core/ChatService.h"
 #include "FlatJsonErrors.h"
+#include "core/EventOutlet.h"
+#include "core/ResumeManager.h"
 #include "core/RoomManager.h"
 #include "Timestamp.h"
 
@@ -112,16 +114,52 @@ void FlatJsonSession::joinChannel(const QJsonObject &f)
 {
     QString id;
     if (!requireChannel(f, {}, &id)) return;
+    // Resume (docs/api/flatjson.md#resume): last_seq is the last sequence number seen.
+    const QJsonValue last = f.value(QLatin1String("last_seq"));
+    const bool resuming = !last.isUndefined() && !last.isNull();
+    const double lastSeq = last.toDouble(-1);
+    if (resuming && (!last.isDouble() || lastSeq < 0 || lastSeq != qint64(lastSeq) || lastSeq > 9.0e15))
+        return sendError(QStringLiteral("join_channel_error"),
+                         QStringLiteral("last_seq must be a non-negative integer"));
+    // Read before enterChannel subscribes: events after this position arrive live.
+    const bool followed = topics().contains(RoomManager::channelTopic(id));
+    const qint64 since = followedSince(id);
+    QPointer<FlatJsonSession> self(this);
     // The core's join policy: one rate limit, access, and membership of a public channel.
-    chat()->enterChannel(this, id, this, [this, id](const Result<Channel> &r) {
+    chat()->enterChannel(this, id, this, [self, id, resuming, lastSeq, followed, since](const Result<Channel> &r) {
+        if (!self) return;
         if (!r.ok()) {
             if (r.error.code == CoreError::NotFound)
-                return sendError(QStringLiteral("join_channel_error"), QStringLiteral("Channel not found"));
-            return sendCoreError(r.error, QStringLiteral("join_channel_error"));
+                return self->sendError(QStringLiteral("join_channel_error"), QStringLiteral("Channel not found"));
+            return self->sendCoreError(r.error, QStringLiteral("join_channel_error"));
         }
-        send(FlatJsonCodec::reply(QStringLiteral("channel_joined"), {{"channel_id", id}}),
-             QStringLiteral("channel_joined"), id);
+        if (!followed) self->m_followedLater.insert(id, since);
+        if (resuming) return self->resumeChannel(id, qint64(lastSeq), since);
+        self->send(FlatJsonCodec::reply(QStringLiteral("channel_joined"),
+                                        {{"channel_id", id}, {"seq", self->chat()->channelSeq(id)}}),
+                   QStringLiteral("channel_joined"), id);
     });
+}
+
+qint64 FlatJsonSession::followedSince(const QString &channelId) const
+{
+    if (!topics().contains(RoomManager::channelTopic(channelId))) return chat()->outlet()->publishedGid();
+    return m_followedLater.value(channelId, followedSinceGid());
+}
+
+void FlatJsonSession::resumeChannel(const QString &channelId, qint64 lastSeq, qint64 maxGid)
+{
+    QPointer<FlatJsonSession> self(this);
+    auto done = [self, channelId](const ResumeManager::Outcome &o) {
+        if (self)
+            self->send(FlatJsonCodec::channelSynced(channelId, o.seq, o.recovered, o.reason),
+                       QStringLiteral("channel_synced"), channelId);
+    };
+    const Result<ResumeManager::Outcome> r = chat()->resume()->resumeChannel(this, channelId, lastSeq, maxGid, done);
+    if (!r.ok()) return sendCoreError(r.error, QStringLiteral("join_channel_error"));
+    // The reply first; the replayed events and channel_synced follow on later loop passes.
+    send(FlatJsonCodec::reply(QStringLiteral("channel_joined"), {{"channel_id", channelId}, {"seq", r.value.seq}}),
+         QStringLiteral("channel_joined"), channelId);
 }
 
 void FlatJsonSession::leaveChannel(const QJsonObject &f)
@@ -131,6 +169,7 @@ void FlatJsonSession::leaveChannel(const QJsonObject &f)
     if (!chat()->directory().channel(id))
         return sendError(QStringLiteral("leave_channel_error"), QStringLiteral("Channel not found"));
     chat()->unsubscribe(this, id);
+    m_followedLater.remove(id);
     send(FlatJsonCodec::reply(QStringLiteral("channel_left"), {{"channel_id", id}}), QStringLiteral("channel_left"),
          id);
 }
@@ -290,6 +329,14 @@ void FlatJsonSession::deliver(const ChatEventPtr &event)
         break;
     case T::MemberJoined:
     case T::MemberLeft:
+        // Added to or removed from a channel after connect: followed from here on.
+        if (e.subject.id == userId() && !e.replayed && e.gid > 0) {
+            if (e.type == T::MemberLeft)
+                m_followedLater.remove(e.channel.id);
+            else if (!m_followedLater.contains(e.channel.id))
+                m_followedLater.insert(e.channel.id, e.gid - 1); // this event came live too
+        }
+        Q_FALLTHROUGH();
     case T::ChannelUpdated:
         // Public channels announce these workspace-wide; show them only where we listen.
         if (e.subject.id != userId() && !topics().contains(RoomManager::channelTopic(e.channel.id))) return;

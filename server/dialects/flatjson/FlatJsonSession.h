@@ -32,6 +32,10 @@ private:
     static const QHash<QString, Handler> &handlers();
 
     void joinChannel(const QJsonObject &f);
+    // join_channel with last_seq: channel_joined, the missed events, channel_synced.
+    void resumeChannel(const QString &channelId, qint64 lastSeq, qint64 maxGid);
+    // The log position since which the channel's events reach this connection live.
+    qint64 followedSince(const QString &channelId) const;
     void leaveChannel(const QJsonObject &f);
     void typingIndicator(const QJsonObject &f);
     void ping(const QJsonObject &f);
@@ -53,6 +57,10 @@ private:
     void sendCoreError(const CoreError &e, const QString &fallback);
     std::function<void(const Result<Message> &)> messageAck(const QString &command, const QJsonValue &clientId);
     void send(const QByteArray &bytes, const QString &event, const QString &channelId = QString());
+
+    // Channels followed after connect (joined or added later), and the log
+    // position they were followed from; the others since followedSinceGid().
+    QHash<QString, qint64> m_followedLater;
 };
 
 } // namespace switchboard

@@ -58,6 +58,38 @@ WorkspaceJsonCodec::Typing WorkspaceJsonCodec::parseTyping(const QJsonObject &fi
     return t;
 }
 
+WorkspaceJsonCodec::Sync WorkspaceJsonCodec::parseSync(const QJsonObject &fields)
+{
+    Sync r;
+    QJsonObject f = fields;
+    if (!f.contains(QLatin1String("channel_id")) && f.value(QLatin1String("data")).isObject())
+        f = f.value(QLatin1String("data")).toObject();
+    const QJsonValue channel = f.value(QLatin1String("channel_id"));
+    const QJsonValue last = f.value(QLatin1String("last_seq"));
+    const double n = last.toDouble(-1);
+    r.errorCode = QLatin1String(InvalidRequest);
+    if (!channel.isString() || channel.toString().isEmpty())
+        r.errorMessage = channel.isUndefined() || channel.isNull()
+                           ? QStringLiteral("channel_id is required")
+                           : QStringLiteral("channel_id must be a non-empty string");
+    else if (!last.isDouble() || n < 0 || n != double(qint64(n)) || n > 9.0e15)
+        r.errorMessage = QStringLiteral("last_seq must be a non-negative integer");
+    else {
+        r.errorCode.clear();
+        r.channelId = channel.toString();
+        r.lastSeq = qint64(n);
+    }
+    return r;
+}
+
+QByteArray WorkspaceJsonCodec::channelSynced(const QString &channelId, qint64 seq, bool recovered,
+                                             const QString &reason, const QString &workspaceId, qint64 atMs)
+{
+    QJsonObject data{{"channel_id", channelId}, {"seq", seq}, {"recovered", recovered}};
+    if (!recovered) data.insert(QStringLiteral("reason"), reason);
+    return envelope(QStringLiteral("channel.synced"), data, workspaceId, atMs);
+}
+
 QByteArray WorkspaceJsonCodec::envelope(const QString &type, const QJsonObject &data, const QString &workspaceId,
                                         qint64 atMs)
 {
@@ -205,6 +237,12 @@ QByteArray WorkspaceJsonCodec::encodeEvent(const ChatEvent &e, const QString &wo
     case T::MessageRead:
     case T::Mention:
     case T::SystemMessage: return QByteArray();
+    }
+    // Logged channel events carry their channel's sequence number (resume); the
+    // ones whose seed data has no channel also name it, since seq is per channel.
+    if (e.seq > 0) {
+        data.insert(QStringLiteral("seq"), e.seq);
+        data.insert(QStringLiteral("channel_id"), e.channel.id);
     }
     // Channel events carry their channel's workspace; presence has none of its own.
     const QString ws = e.channel.workspaceId.isEmpty() ? workspaceId : e.channel.workspaceId;

@@ -46,7 +46,21 @@ public:
         bool ok() const { return errorCode.isEmpty(); }
     };
 
+    struct Sync
+    {
+        QString channelId;
+        qint64 lastSeq = 0;
+        QString errorCode;
+        QString errorMessage;
+        bool ok() const { return errorCode.isEmpty(); }
+    };
+
     static Command parse(const QString &text);
+    // channel.sync: {"data": {"channel_id", "last_seq"}} (top-level fields are understood too).
+    static Sync parseSync(const QJsonObject &fields);
+    // The end of a channel.sync replay: data {channel_id, seq, recovered, reason?}.
+    static QByteArray channelSynced(const QString &channelId, qint64 seq, bool recovered, const QString &reason,
+                                    const QString &workspaceId, qint64 atMs);
     // The seed puts channel_id and is_typing at the top level; a client that
     // wraps them in "data" like the server's events is understood too.
     static Typing parseTyping(const QJsonObject &fields);

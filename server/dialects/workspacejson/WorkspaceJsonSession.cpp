@@ -1,8 +1,12 @@
 #include "WorkspaceJsonSession.h"
 
 #include "core/ChatService.h"
+#include "core/EventOutlet.h"
+#include "core/ResumeManager.h"
 #include "core/RoomManager.h"
 #include "Timestamp.h"
+
+#include <QPointer>
 
 namespace switchboard {
 
@@ -19,6 +23,7 @@ const QHash<QString, WorkspaceJsonSession::Handler> &WorkspaceJsonSession::handl
     static const QHash<QString, Handler> table{
         {"ping", &WorkspaceJsonSession::ping},
         {"typing", &WorkspaceJsonSession::typing},
+        {"channel.sync", &WorkspaceJsonSession::sync},
     };
     return table;
 }
@@ -28,6 +33,8 @@ void WorkspaceJsonSession::onStarted()
     // Every channel of the workspace the user can read: public channels (member
     // or not), private channels and conversations they belong to.
     for (const Channel &c : chat()->visibleChannels(userId(), m_workspaceId)) chat()->subscribe(this, c.id);
+    // Resume: a channel.sync replays up to here; everything later comes live.
+    setFollowedSinceGid(chat()->outlet()->publishedGid());
 }
 
 void WorkspaceJsonSession::sendError(const QString &code, const QString &message)
@@ -114,7 +121,39 @@ void WorkspaceJsonSession::follow(const ChatEvent &e)
     // and conversations on the user topic; being added to a private channel
     // arrives as MemberJoined on the user topic. subscribe() checks read access.
     if (e.type == T::ChannelCreated || (e.type == T::MemberJoined && e.subject.id == userId()))
-        if (!topics().contains(RoomManager::channelTopic(e.channel.id))) chat()->subscribe(this, e.channel.id);
+        if (!topics().contains(RoomManager::channelTopic(e.channel.id))) {
+            // A sync replays up to here: later events come live (this member.joined too).
+            const qint64 gid = chat()->outlet()->publishedGid();
+            m_followedLater.insert(e.channel.id, e.type == T::MemberJoined && e.gid > 0 ? e.gid - 1 : gid);
+            chat()->subscribe(this, e.channel.id);
+        }
+}
+
+void WorkspaceJsonSession::sync(const QJsonObject &f)
+{
+    const WorkspaceJsonCodec::Sync req = WorkspaceJsonCodec::parseSync(f);
+    if (!req.ok()) return sendError(req.errorCode, req.errorMessage);
+    // As for typing: a channel of another workspace is unknown here.
+    const Channel *c = chat()->directory().channel(req.channelId);
+    if (!c || c->workspaceId != m_workspaceId || !chat()->directory().canRead(c->id, userId()))
+        return sendError(QLatin1String(WorkspaceJsonCodec::NotFound),
+                         QStringLiteral("channel not found in this workspace"));
+    // Subscribed first, so live events of the channel wait in the merge.
+    if (!topics().contains(RoomManager::channelTopic(c->id))) {
+        m_followedLater.insert(c->id, chat()->outlet()->publishedGid());
+        chat()->subscribe(this, c->id);
+    }
+    const QString id = c->id;
+    QPointer<WorkspaceJsonSession> self(this);
+    auto done = [self, id](const ResumeManager::Outcome &o) {
+        if (self)
+            self->sendText(WorkspaceJsonCodec::channelSynced(id, o.seq, o.recovered, o.reason, self->m_workspaceId,
+                                                             Timestamp::nowMs()),
+                           QStringLiteral("channel.synced"), id);
+    };
+    const Result<ResumeManager::Outcome> r =
+        chat()->resume()->resumeChannel(this, id, req.lastSeq, m_followedLater.value(id, followedSinceGid()), done);
+    if (!r.ok()) sendCoreError(r.error);
 }
 
 bool WorkspaceJsonSession::mayShow(const ChatEvent &e) const

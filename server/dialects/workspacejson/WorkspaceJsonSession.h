@@ -41,6 +41,8 @@ private:
 
     void ping(const QJsonObject &f);
     void typing(const QJsonObject &f);
+    // channel.sync (docs/api/workspacejson.md#resume): the missed events, then channel.synced.
+    void sync(const QJsonObject &f);
 
     // Whether this connection shows the event at all (workspace, read access).
     bool mayShow(const ChatEvent &e) const;
@@ -53,6 +55,9 @@ private:
     void closeWith(const WorkspaceJsonErrors::Frame &error);
 
     QString m_workspaceId;
+    // Channels followed after connect, and the log position they were followed
+    // from; the others since followedSinceGid().
+    QHash<QString, qint64> m_followedLater;
 };
 
 } // namespace switchboard

@@ -42,7 +42,8 @@ test('a client is auto-joined to its channels and gets new_message posted over R
   assert.equal(posted.status, 201);
   for (const s of [sa, sb]) {
     const m = await s.next((x) => x.type === 'new_message' && x.data.id === posted.body.id);
-    assert.deepEqual(keys(m), ['data', 'timestamp', 'type']);
+    assert.deepEqual(keys(m), ['data', 'seq', 'timestamp', 'type']);
+    assert.ok(Number.isInteger(m.seq) && m.seq > 0, `seq ${m.seq}`); // the channel's sequence (resume)
     for (const k of ['id', 'content', 'channelId', 'userId', 'createdAt', 'updatedAt', 'user']) assert.ok(k in m.data, k);
     assert.equal(m.data.content, 'Hello everyone!');
     assert.equal(m.data.channelId, ch.id);
@@ -75,8 +76,9 @@ test('join_channel, leave_channel and ping answer in the seed shapes', async () 
   const { s } = await connect(a);
   s.send({ type: 'join_channel', channel_id: ch.id });
   const joined = await s.next('channel_joined');
-  assert.deepEqual(keys(joined), ['channel_id', 'timestamp', 'type']);
+  assert.deepEqual(keys(joined), ['channel_id', 'seq', 'timestamp', 'type']);
   assert.equal(joined.channel_id, ch.id);
+  assert.ok(Number.isInteger(joined.seq) && joined.seq >= 0, `seq ${joined.seq}`);
   s.send({ type: 'ping' });
   const pong = await s.next('pong');
   assert.deepEqual(keys(pong), ['timestamp', 'type']);
@@ -173,8 +175,9 @@ test('user_joined and user_left follow membership changes made over REST', async
   await api(server, 'POST', `/api/v1/channels/${created.body.id}/members`, a.token, { user_id: b.user.id });
   for (const s of [sa, sb]) {
     const j = await s.next((m) => m.type === 'user_joined' && m.channel_id === created.body.id);
-    assert.deepEqual(keys(j), ['channel_id', 'timestamp', 'type', 'user_id']);
+    assert.deepEqual(keys(j), ['channel_id', 'seq', 'timestamp', 'type', 'user_id']);
     assert.equal(j.user_id, b.user.id);
+    assert.ok(Number.isInteger(j.seq) && j.seq > 0, `seq ${j.seq}`);
   }
   // b now follows the new channel without joining it explicitly.
   await api(server, 'POST', '/api/v1/messages', a.token, { channel_id: created.body.id, content: 'welcome' });

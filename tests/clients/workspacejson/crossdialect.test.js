@@ -6,7 +6,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, api, register } = require('../lib/server.js');
-const { defaultWorkspace, general, connect, connectFlat, envelope, nextEvent } = require('./helpers.js');
+const { logged, defaultWorkspace, general, connect, connectFlat, envelope, nextEvent } = require('./helpers.js');
 
 let server, ws;
 test.before(async () => {
@@ -25,19 +25,19 @@ test('flat-JSON message, edit, reaction, deletion and typing arrive at a workspa
   const ack = await f.next('message_sent');
   const id = ack.data.id;
   const m = envelope(await nextEvent(w, 'message.new', { id }), 'message.new', ws,
-    ['id', 'channel_id', 'user_id', 'content', 'attachments', 'reactions', 'created_at']);
-  assert.deepEqual(m, { id, channel_id: ch.id, user_id: flat.user.id, content: 'from flat JSON', attachments: [], reactions: [],
+    ['id', 'channel_id', 'user_id', 'content', 'attachments', 'reactions', 'created_at', 'seq']);
+  assert.deepEqual(logged(m), { id, channel_id: ch.id, user_id: flat.user.id, content: 'from flat JSON', attachments: [], reactions: [],
     created_at: ack.data.createdAt });
 
   f.send({ type: 'edit_message', message_id: id, content: 'edited in flat JSON' });
-  const up = envelope(await nextEvent(w, 'message.updated', { id }), 'message.updated', ws, ['id', 'content', 'updated_at']);
+  const up = envelope(await nextEvent(w, 'message.updated', { id }), 'message.updated', ws, ['id', 'content', 'updated_at', 'seq', 'channel_id']);
   assert.equal(up.content, 'edited in flat JSON');
 
   f.send({ type: 'add_reaction', message_id: id, emoji: '🎉' });
-  assert.deepEqual(envelope(await nextEvent(w, 'reaction.added', { message_id: id }), 'reaction.added', ws),
-    { message_id: id, emoji: '🎉', user_id: flat.user.id });
+  assert.deepEqual(logged(envelope(await nextEvent(w, 'reaction.added', { message_id: id }), 'reaction.added', ws)),
+    { message_id: id, emoji: '🎉', user_id: flat.user.id, channel_id: ch.id });
   f.send({ type: 'remove_reaction', message_id: id, emoji: '🎉' });
-  assert.deepEqual((await nextEvent(w, 'reaction.removed', { message_id: id })).data, { message_id: id, emoji: '🎉', user_id: flat.user.id });
+  assert.deepEqual(logged((await nextEvent(w, 'reaction.removed', { message_id: id })).data), { message_id: id, emoji: '🎉', user_id: flat.user.id, channel_id: ch.id });
 
   f.send({ type: 'typing_indicator', channel_id: ch.id, is_typing: true });
   assert.deepEqual(envelope(await nextEvent(w, 'typing.start', { user_id: flat.user.id }), 'typing.start', ws),
@@ -46,7 +46,7 @@ test('flat-JSON message, edit, reaction, deletion and typing arrive at a workspa
   assert.deepEqual((await nextEvent(w, 'typing.stop', { user_id: flat.user.id })).data, { channel_id: ch.id, user_id: flat.user.id });
 
   f.send({ type: 'delete_message', message_id: id });
-  envelope(await nextEvent(w, 'message.deleted', { id }), 'message.deleted', ws, ['id', 'deleted_at']);
+  envelope(await nextEvent(w, 'message.deleted', { id }), 'message.deleted', ws, ['id', 'deleted_at', 'seq', 'channel_id']);
   await f.close(); await w.close();
 });
 

@@ -6,7 +6,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, api, register, sleep } = require('../lib/server.js');
-const { ISO_MS, keys, defaultWorkspace, general, wsUrl, connect, connectFlat, envelope, nextEvent, noEvent, expectRefused } = require('./helpers.js');
+const { ISO_MS, keys, logged, defaultWorkspace, general, wsUrl, connect, connectFlat, envelope, nextEvent, noEvent, expectRefused } = require('./helpers.js');
 
 let server, ws;
 test.before(async () => {
@@ -16,7 +16,7 @@ test.before(async () => {
 });
 test.after(async () => { await server.stop(); });
 
-const MESSAGE_KEYS = ['id', 'channel_id', 'user_id', 'content', 'attachments', 'reactions', 'created_at'];
+const MESSAGE_KEYS = ['id', 'channel_id', 'user_id', 'content', 'attachments', 'reactions', 'created_at', 'seq'];
 
 async function post(token, body) {
   const r = await api(server, 'POST', '/api/v1/messages', token, body);
@@ -62,14 +62,14 @@ test('message.updated and message.deleted follow REST edits and deletions', asyn
 
   const edited = await api(server, 'PATCH', `/api/v1/messages/${m.id}`, a.token, { content: 'Updated content' });
   assert.equal(edited.status, 200);
-  const up = envelope(await nextEvent(sb, 'message.updated', { id: m.id }), 'message.updated', ws, ['id', 'content', 'updated_at']);
+  const up = envelope(await nextEvent(sb, 'message.updated', { id: m.id }), 'message.updated', ws, ['id', 'content', 'updated_at', 'seq', 'channel_id']);
   assert.equal(up.content, 'Updated content');
   assert.equal(up.updated_at, edited.body.updated_at);
   assert.match(up.updated_at, ISO_MS);
 
   const del = await api(server, 'DELETE', `/api/v1/messages/${m.id}`, a.token);
   assert.equal(del.status, 204);
-  const gone = envelope(await nextEvent(sb, 'message.deleted', { id: m.id }), 'message.deleted', ws, ['id', 'deleted_at']);
+  const gone = envelope(await nextEvent(sb, 'message.deleted', { id: m.id }), 'message.deleted', ws, ['id', 'deleted_at', 'seq', 'channel_id']);
   assert.match(gone.deleted_at, ISO_MS);
   assert.ok(Date.parse(gone.deleted_at) >= Date.parse(up.updated_at));
   await sb.close();
@@ -83,12 +83,12 @@ test('reaction.added and reaction.removed name the message, the emoji and the re
   await nextEvent(sa, 'message.new', { id: m.id });
 
   assert.equal((await api(server, 'POST', '/api/v1/messages/reactions', b.token, { message_id: m.id, emoji: '👍' })).status, 201);
-  const added = envelope(await nextEvent(sa, 'reaction.added', { message_id: m.id }), 'reaction.added', ws, ['message_id', 'emoji', 'user_id']);
-  assert.deepEqual(added, { message_id: m.id, emoji: '👍', user_id: b.user.id });
+  const added = envelope(await nextEvent(sa, 'reaction.added', { message_id: m.id }), 'reaction.added', ws, ['message_id', 'emoji', 'user_id', 'seq', 'channel_id']);
+  assert.deepEqual(logged(added), { message_id: m.id, emoji: '👍', user_id: b.user.id, channel_id: ch.id });
 
   assert.equal((await api(server, 'DELETE', '/api/v1/messages/reactions', b.token, { message_id: m.id, emoji: '👍' })).status, 204);
-  const removed = envelope(await nextEvent(sa, 'reaction.removed', { message_id: m.id }), 'reaction.removed', ws, ['message_id', 'emoji', 'user_id']);
-  assert.deepEqual(removed, { message_id: m.id, emoji: '👍', user_id: b.user.id });
+  const removed = envelope(await nextEvent(sa, 'reaction.removed', { message_id: m.id }), 'reaction.removed', ws, ['message_id', 'emoji', 'user_id', 'seq', 'channel_id']);
+  assert.deepEqual(logged(removed), { message_id: m.id, emoji: '👍', user_id: b.user.id, channel_id: ch.id });
   await sa.close();
 });
 
@@ -169,18 +169,18 @@ test('member.joined and member.left follow adding, joining, removing and leaving
 
   assert.equal((await api(server, 'POST', `/api/v1/channels/${ch.id}/members`, a.token, { user_id: b.user.id })).status, 201);
   for (const s of [sa, sc]) {
-    const j = envelope(await nextEvent(s, 'member.joined', { user_id: b.user.id }), 'member.joined', ws, ['channel_id', 'user_id']);
-    assert.deepEqual(j, { channel_id: ch.id, user_id: b.user.id });
+    const j = envelope(await nextEvent(s, 'member.joined', { user_id: b.user.id }), 'member.joined', ws, ['channel_id', 'user_id', 'seq']);
+    assert.deepEqual(logged(j), { channel_id: ch.id, user_id: b.user.id });
   }
   assert.equal((await api(server, 'DELETE', `/api/v1/channels/${ch.id}/members/${b.user.id}`, a.token)).status, 204);
-  const l = envelope(await nextEvent(sa, 'member.left', { user_id: b.user.id }), 'member.left', ws, ['channel_id', 'user_id']);
-  assert.deepEqual(l, { channel_id: ch.id, user_id: b.user.id });
+  const l = envelope(await nextEvent(sa, 'member.left', { user_id: b.user.id }), 'member.left', ws, ['channel_id', 'user_id', 'seq']);
+  assert.deepEqual(logged(l), { channel_id: ch.id, user_id: b.user.id });
 
   assert.equal((await api(server, 'POST', `/api/v1/channels/${ch.id}/join`, c.token)).status, 200);
-  assert.deepEqual((await nextEvent(sa, 'member.joined', { user_id: c.user.id })).data, { channel_id: ch.id, user_id: c.user.id });
+  assert.deepEqual(logged((await nextEvent(sa, 'member.joined', { user_id: c.user.id })).data), { channel_id: ch.id, user_id: c.user.id });
   assert.equal((await api(server, 'POST', `/api/v1/channels/${ch.id}/leave`, c.token)).status, 204);
-  assert.deepEqual((await nextEvent(sa, 'member.left', { user_id: c.user.id })).data, { channel_id: ch.id, user_id: c.user.id });
-  assert.deepEqual((await nextEvent(sc, 'member.left', { user_id: c.user.id })).data, { channel_id: ch.id, user_id: c.user.id });
+  assert.deepEqual(logged((await nextEvent(sa, 'member.left', { user_id: c.user.id })).data), { channel_id: ch.id, user_id: c.user.id });
+  assert.deepEqual(logged((await nextEvent(sc, 'member.left', { user_id: c.user.id })).data), { channel_id: ch.id, user_id: c.user.id });
   // Having left a public channel, c can still read it, so its messages still arrive.
   const m = await post(a.token, { channel_id: ch.id, content: 'after c left' });
   await nextEvent(sc, 'message.new', { id: m.id });
@@ -240,7 +240,7 @@ test('private channel events go to its members only, following membership change
   const fa = await connectFlat(server, a);
   // b becomes a member; c never does.
   assert.equal((await api(server, 'POST', `/api/v1/channels/${ch.id}/members`, a.token, { user_id: b.user.id })).status, 201);
-  assert.deepEqual((await nextEvent(sb, 'member.joined', { channel_id: ch.id, user_id: b.user.id })).data, { channel_id: ch.id, user_id: b.user.id });
+  assert.deepEqual(logged((await nextEvent(sb, 'member.joined', { channel_id: ch.id, user_id: b.user.id })).data), { channel_id: ch.id, user_id: b.user.id });
 
   const m = await post(a.token, { channel_id: ch.id, content: 'members only' });
   assert.equal((await nextEvent(sb, 'message.new', { id: m.id })).data.content, 'members only');
@@ -262,7 +262,7 @@ test('private channel events go to its members only, following membership change
 
   // b is removed: member.left, then nothing more from the channel.
   assert.equal((await api(server, 'DELETE', `/api/v1/channels/${ch.id}/members/${b.user.id}`, a.token)).status, 204);
-  assert.deepEqual((await nextEvent(sb, 'member.left', { channel_id: ch.id })).data, { channel_id: ch.id, user_id: b.user.id });
+  assert.deepEqual(logged((await nextEvent(sb, 'member.left', { channel_id: ch.id })).data), { channel_id: ch.id, user_id: b.user.id });
   const after = await post(a.token, { channel_id: ch.id, content: 'after b left' });
   assert.ok(await noEvent(sb, 'message.new', { id: after.id }), 'a removed member gets no more messages');
   assert.ok(await noEvent(sc, 'message.new', { id: after.id }));

@@ -58,6 +58,14 @@ function noEvent(s, type, match = {}, ...actors) {
   return s.noneAfter((m) => m.type === type && m.data && Object.entries(match).every(([k, v]) => m.data[k] === v), ...actors);
 }
 
+// A logged channel event's data carries the channel's sequence number (resume):
+// checks it and returns the data without it, for comparing with the seed's shape.
+function logged(data) {
+  assert.ok(Number.isInteger(data.seq) && data.seq > 0, `seq in ${JSON.stringify(data)}`);
+  const { seq, ...rest } = data;
+  return rest;
+}
+
 // Opens a connection that the server must refuse the seed's way: the upgrade
 // succeeds, an error event arrives, then a close with the given 4xxx code.
 async function expectRefused(url, code, closeCode) {
@@ -73,4 +81,4 @@ async function expectRefused(url, code, closeCode) {
   return err;
 }
 
-module.exports = { ISO_MS, keys, defaultWorkspace, general, wsUrl, connect, connectFlat, envelope, nextEvent, noEvent, expectRefused };
+module.exports = { ISO_MS, keys, logged, defaultWorkspace, general, wsUrl, connect, connectFlat, envelope, nextEvent, noEvent, expectRefused };
