@@ -254,7 +254,7 @@ test('beyond retention: recovered false with the reason, a reload (messages_load
   }
 });
 
-test('live traffic during a long replay: no duplicate, no gap, no reordering', async () => {
+test('live traffic during a long replay: no duplicate, no gap, no reordering', async (t) => {
   const server = await startServer({ args: ['--rate-messages-per-minute', '100000'] });
   try {
     const { a, b, ch } = await setup(server);
@@ -281,10 +281,17 @@ test('live traffic during a long replay: no duplicate, no gap, no reordering', a
     })();
     while (posted < 5) await settle(writer);
     const socket = await connect(server, a.token);
+    // And a burst in flight as the resuming join goes out.
+    const burst = [];
+    for (let i = 0; i < 50; ++i) burst.push(reply(wj.channel.push('send_message', { content: `burst ${i}`, temp_id: `b${i}` })));
+    const asked = Date.now();
     const back = await join(socket, topic, { last_seq: from });
     assert.equal(back.response.recovered, true);
     const atReply = posted;
+    untilSeq(back.inbox, back.response.seq).then(() => t.diagnostic(
+      `replayed ${back.response.seq - from} events: join to last replayed event ${Date.now() - asked} ms`), () => {});
     stopAt = posted + 50;
+    for (const r of await Promise.all(burst)) assert.equal(r.status, 'ok');
     await writing;
     await watcher.inbox.next('new_message', (p) => p.message.id === lastId, 20000);
     const end = logged(watcher.inbox).at(-1).seq;
@@ -295,6 +302,7 @@ test('live traffic during a long replay: no duplicate, no gap, no reordering', a
     assert.deepEqual(mine, logged(watcher.inbox));
     assert.equal(back.inbox.count('messages_loaded'), 0);
     assert.ok(mine.length >= 400 + atReply + 50, 'the replay and the live posts');
+    assert.ok(end >= back.response.seq + 50, 'live posts were committed after the resume began');
     for (const s of [socket, writer, watcherSocket]) await disconnect(s);
   } finally {
     await server.stop();
