@@ -635,7 +635,8 @@ void PhoenixConnection::deliver(const ChatEventPtr &event)
         if (onChannel)
             pushShared(event, channelTopic, QStringLiteral("thread_updated"), [&] {
                 QStringList participants;
-                if (auto replies = m_chat->threadReplies(QString(), e.message.id, 200); replies.ok())
+                // As this socket's user (joined, so a reader): the core refuses an anonymous read.
+                if (auto replies = m_chat->threadReplies(m_session->userId(), e.message.id, 200); replies.ok())
                     for (const Message &r : replies.value)
                         if (!participants.contains(r.userId)) participants.append(r.userId);
                 return QJsonObject{{"message_id", e.message.id},
@@ -644,7 +645,9 @@ void PhoenixConnection::deliver(const ChatEventPtr &event)
         return;
     case ChatEvent::Type::PresenceChanged: // presence_diff comes from the hub, per connection
     case ChatEvent::Type::Mention:         // new_message carries mentions
-    case ChatEvent::Type::SystemMessage: return;
+    case ChatEvent::Type::SystemMessage:
+    case ChatEvent::Type::ParticipantJoined: // seed 002's room participation; presence covers it here
+    case ChatEvent::Type::ParticipantLeft: return;
     }
 }
 
