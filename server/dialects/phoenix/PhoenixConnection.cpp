@@ -1,6 +1,7 @@
 #include "PhoenixConnection.h"
 
 #include "core/ChatService.h"
+#include "core/ResumeManager.h"
 #include "PhoenixBroadcast.h"
 #include "PhoenixErrors.h"
 #include "PhoenixPayloads.h"
@@ -10,6 +11,9 @@
 #include "Timestamp.h"
 
 #include <QJsonArray>
+
+#include <cmath>
+#include <optional>
 
 namespace switchboard {
 
@@ -21,6 +25,22 @@ const QString kError = QStringLiteral("error");
 QJsonObject unmatchedTopic()
 {
     return PhoenixErrors::protocol(QStringLiteral("unmatched topic"));
+}
+
+// The join payload's optional last_seq (resume): absent or null means a plain
+// join; anything but a non-negative integer is refused before the join.
+bool lastSeqOf(const QJsonObject &payload, std::optional<qint64> *out, CoreError *error)
+{
+    const QJsonValue v = payload.value(QLatin1String("last_seq"));
+    if (v.isUndefined() || v.isNull()) return true;
+    const double d = v.toDouble(-1);
+    if (!v.isDouble() || d < 0 || d != std::floor(d) || d > 9007199254740991.0) {
+        *error = CoreError::invalid(QStringLiteral("last_seq"),
+                                    QStringLiteral("last_seq must be a non-negative integer"));
+        return false;
+    }
+    *out = qint64(d);
+    return true;
 }
 
 QJsonObject merged(QJsonObject base, const QJsonObject &extra)
@@ -148,8 +168,11 @@ void PhoenixConnection::join(const PhoenixMessage &m)
     };
     if (m_joined.size() >= m_options.maxChannels)
         return refuse(PhoenixErrors::protocol(QStringLiteral("too many channels joined")));
-    if (kind == Kind::Channel)
+    if (kind == Kind::Channel) {
+        std::optional<qint64> lastSeq;
+        if (CoreError e; !lastSeqOf(m.payload, &lastSeq, &e)) return refuse(PhoenixErrors::joinReply(e));
         return joinChannel(m, m.topic, joinRef, id); // the core's join policy, its rate limit included
+    }
     if (CoreError e = m_chat->checkJoinRate(m_session->userId())) return refuse(PhoenixErrors::joinReply(e));
     joinWorkspace(m, m.topic, joinRef, id);
 }
@@ -175,12 +198,35 @@ void PhoenixConnection::joinedChannel(const PhoenixMessage &m, const Channel &ch
 {
     const Joined j{joinRef, Kind::Channel, channel.id, RoomManager::channelTopic(channel.id)};
     m_joined.insert(topic, j);
-    reply(m, kOk, {{"channel", PhoenixPayloads::channel(channel)}});
+    QJsonObject response{{"channel", PhoenixPayloads::channel(channel)}};
+    std::optional<qint64> lastSeq;
+    CoreError invalid;
+    lastSeqOf(m.payload, &lastSeq, &invalid); // checked in join()
+    bool reload = true;
+    if (lastSeq) {
+        // Resume: the outcome comes at once, the missed events follow this
+        // reply through deliver() (held live events after them), so the reply
+        // goes out first and nothing is pushed in between.
+        Result<ResumeManager::Outcome> r = m_chat->resume()->resumeChannel(m_session, channel.id, *lastSeq, -1);
+        if (!r.ok()) {
+            forget(topic, true);
+            return reply(m, kError, PhoenixErrors::joinReply(r.error));
+        }
+        response.insert("seq", r.value.seq);
+        response.insert("recovered", r.value.recovered);
+        if (!r.value.recovered) response.insert("reason", r.value.reason);
+        reload = !r.value.recovered; // beyond retention: the client reloads from messages_loaded
+    } else {
+        response.insert("seq", m_chat->channelSeq(channel.id));
+    }
+    reply(m, kOk, response);
 
-    Result<QList<Message>> recent = m_chat->history(m_session->userId(), channel.id, QString(),
-                                                    m_chat->config().historyPageSize);
-    push(topic, joinRef, QStringLiteral("messages_loaded"),
-         {{"messages", PhoenixPayloads::messages(recent.value, m_chat->directory())}});
+    if (reload) {
+        Result<QList<Message>> recent = m_chat->history(m_session->userId(), channel.id, QString(),
+                                                        m_chat->config().historyPageSize);
+        push(topic, joinRef, QStringLiteral("messages_loaded"),
+             {{"messages", PhoenixPayloads::messages(recent.value, m_chat->directory())}});
+    }
     push(topic, joinRef, QStringLiteral("presence_state"), m_hub->state(j.coreTopic));
     // Listen only now: the state just sent is what the hub's next diff applies
     // to (our own arrival included, if it is still pending there).
@@ -589,7 +635,8 @@ void PhoenixConnection::deliver(const ChatEventPtr &event)
         if (onChannel)
             pushShared(event, channelTopic, QStringLiteral("thread_updated"), [&] {
                 QStringList participants;
-                if (auto replies = m_chat->threadReplies(QString(), e.message.id, 200); replies.ok())
+                // As this socket's user (joined, so a reader): the core refuses an anonymous read.
+                if (auto replies = m_chat->threadReplies(m_session->userId(), e.message.id, 200); replies.ok())
                     for (const Message &r : replies.value)
                         if (!participants.contains(r.userId)) participants.append(r.userId);
                 return QJsonObject{{"message_id", e.message.id},
@@ -598,7 +645,9 @@ void PhoenixConnection::deliver(const ChatEventPtr &event)
         return;
     case ChatEvent::Type::PresenceChanged: // presence_diff comes from the hub, per connection
     case ChatEvent::Type::Mention:         // new_message carries mentions
-    case ChatEvent::Type::SystemMessage: return;
+    case ChatEvent::Type::SystemMessage:
+    case ChatEvent::Type::ParticipantJoined: // seed 002's room participation; presence covers it here
+    case ChatEvent::Type::ParticipantLeft: return;
     }
 }
 
@@ -644,7 +693,10 @@ void PhoenixConnection::pushShared(const ChatEventPtr &event, const QString &top
     const QByteArray key = QByteArrayLiteral("phx") + (m_codec.serializer() == PhoenixSerializer::V2 ? '2' : '1') + ':'
                          + phxEvent.toUtf8() + ':' + topic.toUtf8();
     const QByteArray &frame = event->encodedFor(key, [&] {
-        return m_codec.encodeText(PhoenixCodec::broadcast(topic, phxEvent, payload()));
+        QJsonObject p = payload();
+        // Logged channel events carry the channel's sequence (resume: the client's last_seq).
+        if (event->seq > 0 && topic.startsWith(QLatin1String("channel:"))) p.insert("seq", event->seq);
+        return m_codec.encodeText(PhoenixCodec::broadcast(topic, phxEvent, p));
     });
     const QString channelId = topic.startsWith(QLatin1String("channel:")) ? topic.mid(8) : QString();
     m_transport->sendFrame(frame, false, phxEvent, channelId);
