@@ -653,6 +653,8 @@ private Q_SLOTS:
         QCOMPARE(m_store->message(parent.id)->replyCount, 2);
 
         QCOMPARE(contents(chat().threadReplies(alice.id, parent.id, 0).value), QStringList({"reply 1", "reply 2"}));
+        // The core's own reads (no user: e.g. a dialect's thread summary) see the thread too.
+        QCOMPARE(contents(chat().threadReplies(QString(), parent.id, 0).value), QStringList({"reply 1", "reply 2"}));
         QCOMPARE(contents(chat().history(alice.id, general(), QString(), 50).value),
                  QStringList{QStringLiteral("parent")});
         QCOMPARE(AWAIT(Message, chat().postMessage(bob.id, post(general(), QStringLiteral("x"), Timestamp::newId()),
