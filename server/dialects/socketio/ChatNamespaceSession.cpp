@@ -292,7 +292,11 @@ void ChatNamespaceSession::syncMessages(const QJsonArray &args, qint64 ackId)
     // that message (new messages, edits, deletions), in the namespace's events.
     if (!last.toString().isEmpty() && inRoom(roomId)) {
         const Result<Message> m = chat()->message(userId(), last.toString());
-        if (m.ok() && m.value.channelId == roomId && m.value.seq > 0) return syncExact(roomId, m.value, ackId);
+        // The seed's limit counts messages, a replay events: with an explicit
+        // limit the replay is taken only when every missed event fits in it.
+        const bool fits = limitValue.isUndefined() || limitValue.isNull()
+                       || chat()->channelSeq(roomId) - m.value.seq <= limit;
+        if (m.ok() && m.value.channelId == roomId && m.value.seq > 0 && fits) return syncExact(roomId, m.value, ackId);
     }
     const Result<QList<Message>> r = chat()->messagesSince(userId(), roomId, last.toString(), limit);
     if (!r.ok()) {
