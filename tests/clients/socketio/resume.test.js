@@ -21,8 +21,8 @@ function view(e) {
 }
 
 // A socket that records every logged channel event of `channelId` with its offset.
-function recorder(server, user, nsp) {
-  const s = connect(server, { token: user.token, nsp, transports: ['websocket'] });
+function recorder(server, user, nsp, transports = ['websocket']) {
+  const s = connect(server, { token: user.token, nsp, transports });
   s.log = [];
   s.offsets = [];
   s.onAny((name, ...args) => {
@@ -189,6 +189,32 @@ for (const nsp of ['/', '/chat']) {
       stayerBefore.close(); stayer.close(); back.close();
     });
 
+    test('default transports and the client\'s own reconnection: recovered after a SIGKILL', async () => {
+      const channelId = await channel(server, alice, bob);
+      const back = recorder(server, bob, nsp, undefined); // polling, then the upgrade
+      await connected(back);
+      await join(back, nsp, channelId);
+      await traffic(server, alice, channelId, 'one', reactions);
+      await settle(back);
+      // The socket's own connect: the manager's 'reconnect' comes before the CONNECT answer.
+      const reconnected = new Promise((resolve) => back.once('connect', resolve));
+      await server.kill('SIGKILL');
+      server = await server.restart();
+      await traffic(server, alice, channelId, 'two', reactions); // before or after the reconnect: either way exact
+      await reconnected;
+      assert.equal(back.recovered, true);
+      await traffic(server, alice, channelId, 'three', reactions);
+      const fresh = recorder(server, alice, nsp);
+      await connected(fresh);
+      const seq = (await join(fresh, nsp, channelId)).seq;
+      await until(back, seq);
+      await settle(back);
+      for (const tag of ['one', 'two', 'three']) assert.ok(back.log.some((e) => e.content === `${tag}-c`), tag);
+      for (let i = 1; i < back.log.length; ++i) assert.equal(back.log[i].seq, back.log[i - 1].seq + 1, `seq jumps at ${i}`);
+      assert.equal(new Set(back.log.map((e) => e.seq)).size, back.log.length);
+      fresh.close(); back.close();
+    });
+
     test('live traffic during a long replay: no duplicate, no gap, no reordering', async () => {
       const channelId = await channel(server, alice, bob);
       const stayer = recorder(server, alice, nsp);
@@ -254,6 +280,8 @@ for (const nsp of ['/', '/chat']) {
       const first = recorder(server, bob, nsp);
       await connected(first);
       await join(first, nsp, channelId);
+      // The rooms are saved by a queued write; a committed post is written after it.
+      await post(server, alice, channelId, 'barrier');
       const pid = first._pid;
       await killTransport(first);
       const thief = connect(server, { nsp, transports: ['websocket'], client: { auth: { token: alice.token, pid } } });
@@ -287,6 +315,8 @@ for (const nsp of ['/', '/chat']) {
       // Pruning runs at start: the restart applies the retention of 3 at once.
       await server.kill('SIGKILL');
       server = await server.restart();
+      // The start's prune is a queued write; a committed post is written after it.
+      await post(server, alice, channelId, 'after the restart');
       const seen = back.log.length;
       await comeBack(back);
       assert.equal(back.recovered, false);
