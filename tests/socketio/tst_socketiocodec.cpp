@@ -98,6 +98,8 @@ private Q_SLOTS:
     {
         QCOMPARE(encode(SocketIoPacket::connect("/", "abc")), QByteArray("0{\"sid\":\"abc\"}"));
         QCOMPARE(encode(SocketIoPacket::connect("/chat", "abc")), QByteArray("0/chat,{\"sid\":\"abc\"}"));
+        // Connection state recovery: the private session id next to the socket id.
+        QCOMPARE(encode(SocketIoPacket::connect("/", "abc", "p1")), QByteArray("0{\"pid\":\"p1\",\"sid\":\"abc\"}"));
         QCOMPARE(encode(SocketIoPacket::connectError("/nope", "Invalid namespace")),
                  QByteArray("4/nope,{\"message\":\"Invalid namespace\"}"));
         QCOMPARE(encode(SocketIoPacket::connectError("/", "not authorized", QJsonObject{{"hint", "x"}})),

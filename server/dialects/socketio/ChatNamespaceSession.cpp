@@ -2,6 +2,8 @@
 
 #include "ChatNamespaceJson.h"
 #include "core/ChatService.h"
+#include "core/EventOutlet.h"
+#include "core/ResumeManager.h"
 #include "Timestamp.h"
 
 #include <QJsonDocument>
@@ -10,6 +12,13 @@ namespace switchboard {
 
 namespace {
 const QString kDialect = QStringLiteral("socketio-chat");
+
+// Every logged channel event carries the channel's sequence number.
+QJsonObject withSeq(QJsonObject o, const ChatEvent &e)
+{
+    if (e.seq > 0) o.insert(QStringLiteral("seq"), e.seq);
+    return o;
+}
 } // namespace
 
 ChatNamespaceSession::ChatNamespaceSession(SocketIoConnection *connection, ChatService *chat)
@@ -91,9 +100,11 @@ void ChatNamespaceSession::joinRoom(const QJsonArray &args, qint64 ackId)
                   ackId);
         return;
     }
+    // Where the log stood before the subscription: recovery replays this room from there.
+    const qint64 joinedAt = chat()->outlet()->publishedGid();
     // The core's join policy (one rate limit, the subscription, membership of a
     // public room: what others see as userJoinedRoom).
-    chat()->enterChannel(this, roomId, this, [this, event, roomId, ackId](const Result<Channel> &r) {
+    chat()->enterChannel(this, roomId, this, [this, event, roomId, ackId, joinedAt](const Result<Channel> &r) {
         if (!r.ok()) {
             sendError(event,
                       r.error.code == CoreError::AccessDenied
@@ -102,9 +113,10 @@ void ChatNamespaceSession::joinRoom(const QJsonArray &args, qint64 ackId)
                       ackId);
             return;
         }
-        enterRoom(roomId);
+        enterRoom(roomId, joinedAt);
         emitEvent(QStringLiteral("joinedRoom"), {roomId}, roomId);
-        ackOk(ackId, QJsonObject{{QStringLiteral("roomId"), roomId}});
+        ackOk(ackId,
+              QJsonObject{{QStringLiteral("roomId"), roomId}, {QStringLiteral("seq"), chat()->channelSeq(roomId)}});
     });
 }
 
@@ -276,6 +288,16 @@ void ChatNamespaceSession::syncMessages(const QJsonArray &args, qint64 ackId)
         }
         limit = int(l);
     }
+    // In the room and from a message of it: an exact replay of the log after
+    // that message (new messages, edits, deletions), in the namespace's events.
+    if (!last.toString().isEmpty() && inRoom(roomId)) {
+        const Result<Message> m = chat()->message(userId(), last.toString());
+        // The seed's limit counts messages, a replay events: with an explicit
+        // limit the replay is taken only when every missed event fits in it.
+        const bool fits = limitValue.isUndefined() || limitValue.isNull()
+                       || chat()->channelSeq(roomId) - m.value.seq <= limit;
+        if (m.ok() && m.value.channelId == roomId && m.value.seq > 0 && fits) return syncExact(roomId, m.value, ackId);
+    }
     const Result<QList<Message>> r = chat()->messagesSince(userId(), roomId, last.toString(), limit);
     if (!r.ok()) {
         sendError(event,
@@ -295,6 +317,53 @@ void ChatNamespaceSession::syncMessages(const QJsonArray &args, qint64 ackId)
                          {QStringLiteral("syncedMessageCount"), synced},
                          {QStringLiteral("hasMore"), r.value.size() >= limit}};
     if (!r.value.isEmpty()) complete.insert(QStringLiteral("lastMessageId"), r.value.last().id);
+    emitEvent(QStringLiteral("syncComplete"), {complete}, roomId);
+    ackOk(ackId, complete);
+}
+
+void ChatNamespaceSession::syncExact(const QString &roomId, const Message &last, qint64 ackId)
+{
+    const QString event = QStringLiteral("syncMessages");
+    if (m_syncing.contains(roomId)) {
+        sendError(event, CoreError::conflict(QStringLiteral("a sync of this room is under way")), ackId);
+        return;
+    }
+    const quint64 token = ++m_syncTokens;
+    m_syncing.insert(roomId, SyncProgress{token, 0, last.id});
+    QPointer<ChatNamespaceSession> self(this);
+    const Result<ResumeManager::Outcome> r = chat()->resume()->resumeChannel(this, roomId, last.seq, -1,
+                                                                             [self, roomId, ackId,
+                                                                              token](const ResumeManager::Outcome &o) {
+        if (self) self->finishSync(roomId, token, o, ackId);
+    });
+    if (!r.ok()) {
+        m_syncing.remove(roomId);
+        sendError(event, r.error, ackId);
+        return;
+    }
+    if (r.value.recovered) return; // syncComplete follows the replayed events (finishSync)
+    // Beyond retention: nothing is replayed, the client reloads the room's history.
+    m_syncing.remove(roomId);
+    const QJsonObject complete{{QStringLiteral("roomId"), roomId},         {QStringLiteral("syncedMessageCount"), 0},
+                               {QStringLiteral("hasMore"), true},          {QStringLiteral("recovered"), false},
+                               {QStringLiteral("reason"), r.value.reason}, {QStringLiteral("seq"), r.value.seq}};
+    emitEvent(QStringLiteral("syncComplete"), {complete}, roomId);
+    ackOk(ackId, complete);
+}
+
+void ChatNamespaceSession::finishSync(const QString &roomId, quint64 token, const ResumeManager::Outcome &o,
+                                      qint64 ackId)
+{
+    const auto it = m_syncing.constFind(roomId);
+    if (it == m_syncing.cend() || it->token != token) return;
+    const SyncProgress p = *it;
+    m_syncing.remove(roomId);
+    QJsonObject complete{{QStringLiteral("roomId"), roomId},
+                         {QStringLiteral("syncedMessageCount"), p.messages},
+                         {QStringLiteral("hasMore"), false},
+                         {QStringLiteral("recovered"), o.recovered},
+                         {QStringLiteral("seq"), o.seq}};
+    if (!p.lastMessageId.isEmpty()) complete.insert(QStringLiteral("lastMessageId"), p.lastMessageId);
     emitEvent(QStringLiteral("syncComplete"), {complete}, roomId);
     ackOk(ackId, complete);
 }
@@ -332,8 +401,14 @@ void ChatNamespaceSession::deliver(const ChatEventPtr &event)
     switch (e.type) {
     case ChatEvent::Type::MessageCreated: {
         const QString name = QStringLiteral("newMessage");
-        sendEncoded(encodeShared(event, name, [&] { return QJsonArray{ChatNamespaceJson::message(e.message)}; }), name,
-                    roomId);
+        sendEncoded(encodeShared(event, name,
+                                 [&] { return QJsonArray{withSeq(ChatNamespaceJson::message(e.message), e)}; }),
+                    name, roomId);
+        if (e.replayed && m_syncing.contains(roomId)) {
+            SyncProgress &p = m_syncing[roomId];
+            ++p.messages;
+            p.lastMessageId = e.message.id;
+        }
         break;
     }
     case ChatEvent::Type::MessageUpdated: {
@@ -343,7 +418,7 @@ void ChatNamespaceSession::deliver(const ChatEventPtr &event)
                         [&] {
             QJsonObject o = ChatNamespaceJson::message(e.message);
             o.insert(QStringLiteral("editedAt"), Timestamp::toIso(e.message.updatedAt()));
-            return QJsonArray{o};
+            return QJsonArray{withSeq(o, e)};
                         }),
                     name, roomId);
         break;
@@ -353,9 +428,10 @@ void ChatNamespaceSession::deliver(const ChatEventPtr &event)
         sendEncoded(encodeShared(
                         event, name,
                         [&] {
-            return QJsonArray{QJsonObject{{QStringLiteral("id"), e.message.id},
-                                          {QStringLiteral("roomId"), roomId},
-                                          {QStringLiteral("timestamp"), ts}}};
+            return QJsonArray{withSeq(QJsonObject{{QStringLiteral("id"), e.message.id},
+                                                  {QStringLiteral("roomId"), roomId},
+                                                  {QStringLiteral("timestamp"), ts}},
+                                      e)};
                         }),
                     name, roomId);
         break;
@@ -405,8 +481,14 @@ void ChatNamespaceSession::deliver(const ChatEventPtr &event)
         // membership changes of someone who is not are announced here.
         if (!chat()->isInRoom(roomId, e.subject.id)) {
             const QString name = joined ? QStringLiteral("userJoinedRoom") : QStringLiteral("userLeftRoom");
-            sendEncoded(encodeShared(event, name, [&] { return roomEventArgs(e.subject.id, roomId, ts); }), name,
-                        roomId);
+            sendEncoded(encodeShared(
+                            event, name,
+                            [&] {
+                QJsonArray a = roomEventArgs(e.subject.id, roomId, ts);
+                a[0] = withSeq(a.at(0).toObject(), e);
+                return a;
+                            }),
+                        name, roomId);
         }
         if (!joined && e.subject.id == userId()) {
             // Removed from the room: stop delivering it.

@@ -1,6 +1,7 @@
 #include "DefaultNamespaceSession.h"
 
 #include "core/ChatService.h"
+#include "core/EventOutlet.h"
 #include "DefaultNamespaceJson.h"
 #include "Timestamp.h"
 
@@ -8,6 +9,13 @@ namespace switchboard {
 
 namespace {
 const QString kDialect = QStringLiteral("socketio");
+
+// Every logged channel event carries the channel's sequence number.
+QJsonObject withSeq(QJsonObject o, const ChatEvent &e)
+{
+    if (e.seq > 0) o.insert(QStringLiteral("seq"), e.seq);
+    return o;
+}
 } // namespace
 
 DefaultNamespaceSession::DefaultNamespaceSession(SocketIoConnection *connection, ChatService *chat)
@@ -114,15 +122,17 @@ void DefaultNamespaceSession::joinRoom(const QJsonObject &p, qint64 ackId, bool 
         sendError(event, ch.ok() || ch.error.code == CoreError::AccessDenied ? denied : ch.error, ackId);
         return;
     }
+    // Where the log stood before the subscription: recovery replays this room from there.
+    const qint64 joinedAt = chat()->outlet()->publishedGid();
     // The core's join policy: one rate limit, the subscription, membership of a public channel.
     chat()->enterChannel(this, roomId, this,
-                         [this, event, field, roomId, direct, ackId, denied](const Result<Channel> &r) {
+                         [this, event, field, roomId, direct, ackId, denied, joinedAt](const Result<Channel> &r) {
         if (!r.ok()) {
             sendError(event, r.error.code == CoreError::RateLimited ? r.error : denied, ackId);
             return;
         }
-        enterRoom(roomId);
-        const QJsonObject data{{field, roomId}};
+        enterRoom(roomId, joinedAt);
+        const QJsonObject data{{field, roomId}, {QStringLiteral("seq"), chat()->channelSeq(roomId)}};
         emitEvent(direct ? QStringLiteral("conversation_joined") : QStringLiteral("joined_channel"), {data}, roomId);
         ackOk(ackId, data);
     });
@@ -359,11 +369,13 @@ void DefaultNamespaceSession::deliver(const ChatEventPtr &event)
     switch (e.type) {
     case ChatEvent::Type::MessageCreated: {
         const QString name = direct ? QStringLiteral("new_direct_message") : QStringLiteral("new_message");
-        sendEncoded(encodeShared(event, name, [&] { return QJsonArray{messageJson(e.message, direct, e.replyTo)}; }),
+        sendEncoded(encodeShared(event, name,
+                                 [&] { return QJsonArray{withSeq(messageJson(e.message, direct, e.replyTo), e)}; }),
                     name, roomId);
         if (!e.message.forwardedFromId.isEmpty()) {
             const QString fwd = QStringLiteral("message_forwarded");
-            sendEncoded(encodeShared(event, fwd, [&] { return QJsonArray{forwardedJson(e, direct)}; }), fwd, roomId);
+            sendEncoded(encodeShared(event, fwd, [&] { return QJsonArray{withSeq(forwardedJson(e, direct), e)}; }), fwd,
+                        roomId);
         }
         break;
     }
@@ -372,10 +384,12 @@ void DefaultNamespaceSession::deliver(const ChatEventPtr &event)
         sendEncoded(encodeShared(
                         event, name,
                         [&] {
-            return QJsonArray{QJsonObject{{QStringLiteral("messageId"), e.message.id},
-                                          {QStringLiteral("content"), e.message.content},
-                                          {field, roomId},
-                                          {QStringLiteral("updatedAt"), Timestamp::toIso(e.message.updatedAt())}}};
+            return QJsonArray{
+                withSeq(QJsonObject{{QStringLiteral("messageId"), e.message.id},
+                                    {QStringLiteral("content"), e.message.content},
+                                    {field, roomId},
+                                    {QStringLiteral("updatedAt"), Timestamp::toIso(e.message.updatedAt())}},
+                        e)};
                         }),
                     name, roomId);
         break;
@@ -385,7 +399,7 @@ void DefaultNamespaceSession::deliver(const ChatEventPtr &event)
         sendEncoded(encodeShared(
                         event, name,
                         [&] {
-            return QJsonArray{QJsonObject{{QStringLiteral("messageId"), e.message.id}, {field, roomId}}};
+            return QJsonArray{withSeq(QJsonObject{{QStringLiteral("messageId"), e.message.id}, {field, roomId}}, e)};
                         }),
                     name, roomId);
         break;
@@ -397,7 +411,7 @@ void DefaultNamespaceSession::deliver(const ChatEventPtr &event)
                         [&] {
             QJsonObject o = DefaultNamespaceJson::reaction(e.reaction, lookup);
             o.insert(field, roomId);
-            return QJsonArray{o};
+            return QJsonArray{withSeq(o, e)};
                         }),
                     name, roomId);
         break;
@@ -407,11 +421,12 @@ void DefaultNamespaceSession::deliver(const ChatEventPtr &event)
         sendEncoded(encodeShared(
                         event, name,
                         [&] {
-            return QJsonArray{QJsonObject{{QStringLiteral("reactionId"), e.reaction.id},
-                                          {QStringLiteral("messageId"), e.reaction.messageId},
-                                          {QStringLiteral("emoji"), e.reaction.emoji},
-                                          {QStringLiteral("userId"), e.reaction.userId},
-                                          {field, roomId}}};
+            return QJsonArray{withSeq(QJsonObject{{QStringLiteral("reactionId"), e.reaction.id},
+                                                  {QStringLiteral("messageId"), e.reaction.messageId},
+                                                  {QStringLiteral("emoji"), e.reaction.emoji},
+                                                  {QStringLiteral("userId"), e.reaction.userId},
+                                                  {field, roomId}},
+                                      e)};
                         }),
                     name, roomId);
         break;

@@ -7,6 +7,7 @@
 #include "EngineIoSocket.h"
 #include "SocketIoCodec.h"
 #include "SocketIoErrors.h"
+#include "SocketIoRecovery.h"
 #include "transport/TimerJitter.h"
 
 #include <QNetworkCookie>
@@ -110,6 +111,8 @@ void SocketIoConnection::kick(SocketIoNamespaceSession *session)
 
 void SocketIoConnection::dropSession(SocketIoNamespaceSession *session)
 {
+    // A DISCONNECT either way (the client's or a kick): nothing to recover.
+    session->forgetRecovery();
     removeSession(session);
     if (m_chat) m_chat->detachSession(session);
     Q_EMIT session->closed(session);
@@ -127,6 +130,8 @@ void SocketIoConnection::engineIoClosed(const QString &reason)
     const auto sessions = m_namespaces;
     m_namespaces.clear();
     for (SocketIoNamespaceSession *s : sessions) {
+        // The transport went away: recoverable from now on for the window.
+        s->persistRecovery();
         if (m_chat) m_chat->detachSession(s);
         Q_EMIT s->closed(s);
         s->deleteLater();
@@ -283,7 +288,10 @@ void SocketIoConnection::onConnect(const SocketIoPacket &p)
         m_authenticated = true;
         --t_unauthenticated;
     }
-    send(SocketIoPacket::connect(p.nsp, s->id()));
+    // Connection state recovery: the rooms come back now, the missed events
+    // follow the CONNECT answer (queued by the core).
+    SocketIoRecovery::connect(s, m_chat, p.data.toObject());
+    send(SocketIoPacket::connect(p.nsp, s->id(), s->pid()));
     s->onConnected();
 }
 

@@ -4,7 +4,9 @@
 #include "SocketIoCodec.h"
 #include "SocketIoConnection.h"
 #include "SocketIoErrors.h"
+#include "SocketIoRecovery.h"
 #include "EngineIoSocket.h"
+#include "core/ResumeManager.h"
 
 #include <algorithm>
 
@@ -16,6 +18,10 @@ SocketIoNamespaceSession::SocketIoNamespaceSession(const QString &dialect, const
     , m_nsp(nsp)
     , m_connection(connection)
     , m_chat(chat)
+    , m_refresh(connection->engine()->timers(), [this] {
+        persistRecovery();
+        m_refresh.start(SocketIoRecovery::WindowMs / 2);
+    })
 {
 }
 
@@ -67,14 +73,28 @@ void SocketIoNamespaceSession::sendEncoded(const QByteArray &encoded, const QStr
 
 void SocketIoNamespaceSession::emitEvent(const QString &name, const QJsonArray &args, const QString &channelId)
 {
+    // The official client keeps ANY string last argument as its offset (joinedRoom
+    // sends a bare room id): such an event repeats the last real offset instead.
+    if (!m_pid.isEmpty() && !args.isEmpty() && args.last().isString()) {
+        QJsonArray withOffset = args;
+        withOffset.append(m_lastOffset > 0 ? QString::number(m_lastOffset) : QString());
+        sendEncoded(SocketIoCodec::encode(SocketIoPacket::event(m_nsp, name, withOffset)), name, channelId);
+        return;
+    }
     sendEncoded(SocketIoCodec::encode(SocketIoPacket::event(m_nsp, name, args)), name, channelId);
 }
 
 QByteArray SocketIoNamespaceSession::encodeShared(const ChatEventPtr &event, const QString &name,
-                                                  const std::function<QJsonArray()> &args) const
+                                                  const std::function<QJsonArray()> &args)
 {
-    const QByteArray key = QByteArrayLiteral("socketio:") + m_nsp.toUtf8() + ':' + name.toUtf8();
-    return event->encodedFor(key, [&] { return SocketIoCodec::encode(SocketIoPacket::event(m_nsp, name, args())); });
+    const bool offset = event->gid > 0 && !m_pid.isEmpty();
+    if (offset) m_lastOffset = event->gid;
+    const QByteArray key = QByteArrayLiteral("socketio:") + m_nsp.toUtf8() + ':' + name.toUtf8() + (offset ? ":o" : "");
+    return event->encodedFor(key, [&] {
+        QJsonArray a = args();
+        if (offset) a.append(QString::number(event->gid));
+        return SocketIoCodec::encode(SocketIoPacket::event(m_nsp, name, a));
+    });
 }
 
 void SocketIoNamespaceSession::ack(qint64 ackId, const QJsonArray &args)
@@ -107,16 +127,71 @@ bool SocketIoNamespaceSession::inRoom(const QString &channelId) const
     return it != m_rooms.cend() && *it == channelId;
 }
 
-void SocketIoNamespaceSession::enterRoom(const QString &channelId)
+void SocketIoNamespaceSession::restoreRoom(const QString &channelId, qint64 joinedAtGid)
 {
     const auto it = std::lower_bound(m_rooms.cbegin(), m_rooms.cend(), channelId);
-    if (it == m_rooms.cend() || *it != channelId) m_rooms.insert(it, channelId);
+    if (it != m_rooms.cend() && *it == channelId) return;
+    const qsizetype i = it - m_rooms.cbegin();
+    m_rooms.insert(i, channelId);
+    m_joinedAt.insert(i, joinedAtGid);
+}
+
+void SocketIoNamespaceSession::enterRoom(const QString &channelId, qint64 joinedAtGid)
+{
+    if (inRoom(channelId)) return;
+    restoreRoom(channelId, joinedAtGid);
+    persistRecovery();
 }
 
 void SocketIoNamespaceSession::exitRoom(const QString &channelId)
 {
     const auto it = std::lower_bound(m_rooms.cbegin(), m_rooms.cend(), channelId);
-    if (it != m_rooms.cend() && *it == channelId) m_rooms.erase(it);
+    if (it == m_rooms.cend() || *it != channelId) return;
+    const qsizetype i = it - m_rooms.cbegin();
+    m_rooms.remove(i);
+    m_joinedAt.remove(i);
+    persistRecovery();
+}
+
+QHash<QString, qint64> SocketIoNamespaceSession::roomPositions() const
+{
+    QHash<QString, qint64> out;
+    for (qsizetype i = 0; i < m_rooms.size(); ++i) out.insert(m_rooms.at(i), m_joinedAt.at(i));
+    return out;
+}
+
+void SocketIoNamespaceSession::setPid(const QString &pid, qint64 lastOffset, bool saved)
+{
+    m_pid = pid;
+    m_saved = saved;
+    m_lastOffset = lastOffset;
+    persistRecovery();
+}
+
+void SocketIoNamespaceSession::persistRecovery()
+{
+    if (m_pid.isEmpty() || !m_chat) return;
+    // Without a room there is nothing to recover: no row, no refresh (a storm
+    // of connections costs no writes until they join).
+    if (m_rooms.isEmpty()) {
+        if (m_saved) m_chat->resume()->dropSession(m_pid);
+        m_saved = false;
+        m_refresh.stop();
+        return;
+    }
+    m_chat->resume()->saveSession(m_pid, userId(), SocketIoRecovery::scope(m_nsp),
+                                  SocketIoRecovery::encodeState(roomPositions()));
+    m_saved = true;
+    m_refresh.start(SocketIoRecovery::WindowMs / 2);
+}
+
+void SocketIoNamespaceSession::forgetRecovery()
+{
+    m_refresh.stop();
+    if (m_pid.isEmpty() || !m_chat) return;
+    if (m_saved) m_chat->resume()->dropSession(m_pid);
+    m_saved = false;
+    m_pid.clear();
 }
 
 } // namespace switchboard

@@ -2,8 +2,10 @@
 
 #include "core/Session.h"
 #include "SocketIoConnection.h"
+#include "EngineIoTimer.h"
 #include "SocketIoPacket.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QPointer>
 #include <QVarLengthArray>
@@ -25,6 +27,18 @@ public:
 
     const QString &nsp() const { return m_nsp; }
 
+    // Connection state recovery (SocketIoRecovery): the private session id the
+    // CONNECT answer carries, and the rooms with the log position each was
+    // entered at, persisted on every change so they outlive the server.
+    const QString &pid() const { return m_pid; }
+    // saved: a row for the pid exists (a recovered session's).
+    void setPid(const QString &pid, qint64 lastOffset, bool saved);
+    QHash<QString, qint64> roomPositions() const;
+    void restoreRoom(const QString &channelId, qint64 joinedAtGid);
+    void persistRecovery();
+    // Ends recovery: the client left on purpose (DISCONNECT) or was kicked.
+    void forgetRecovery();
+
     // After the CONNECT reply went out.
     virtual void onConnected() {}
     virtual void handleEvent(const QString &name, const QJsonArray &args, qint64 ackId) = 0;
@@ -45,9 +59,10 @@ protected:
     void emitEvent(const QString &name, const QJsonArray &args = {}, const QString &channelId = QString());
     // Sends an already encoded packet (shared by every session of a broadcast).
     void sendEncoded(const QByteArray &encoded, const QString &name, const QString &channelId);
-    // The encoded EVENT for a broadcast, cached on the event per namespace and name.
-    QByteArray encodeShared(const ChatEventPtr &event, const QString &name,
-                            const std::function<QJsonArray()> &args) const;
+    // The encoded EVENT for a broadcast, cached on the event per namespace and
+    // name. A logged event (gid > 0) gets its log position as the offset, the
+    // last argument, as a string (the official client keeps it for recovery).
+    QByteArray encodeShared(const ChatEventPtr &event, const QString &name, const std::function<QJsonArray()> &args);
     void ack(qint64 ackId, const QJsonArray &args);
     // Acknowledges a command that worked: {ok:true, data}. Failures go through sendError().
     void ackOk(qint64 ackId, const QJsonValue &data = QJsonValue());
@@ -55,7 +70,8 @@ protected:
     ChatService *chat() const { return m_chat; }
     SocketIoConnection *connection() const { return m_connection; }
     bool inRoom(const QString &channelId) const;
-    void enterRoom(const QString &channelId);
+    // joinedAtGid: the log position before the subscription (see roomPositions()).
+    void enterRoom(const QString &channelId, qint64 joinedAtGid);
     void exitRoom(const QString &channelId);
 
 private:
@@ -65,6 +81,13 @@ private:
     // Sorted, for binary search on every delivery; the first room inline. A
     // QSet would allocate ~1.3 KB of spans for the one room an idle client has.
     QVarLengthArray<QString, 1> m_rooms;
+    QVarLengthArray<qint64, 1> m_joinedAt; // parallel to m_rooms
+    QString m_pid;
+    qint64 m_lastOffset = 0; // the last offset sent (0: none yet)
+    bool m_saved = false;    // the pid has a row (it has rooms)
+    // Keeps the persisted state younger than the recovery window while connected,
+    // so that it is still good after the server was killed.
+    EngineIoTimer m_refresh;
 };
 
 } // namespace switchboard

@@ -30,9 +30,12 @@ struct SocketIoPacket
         return a;
     }
 
-    static SocketIoPacket connect(const QString &nsp, const QString &sid)
+    // pid: the private id of a recoverable session (connection state recovery).
+    static SocketIoPacket connect(const QString &nsp, const QString &sid, const QString &pid = QString())
     {
-        return {Connect, nsp, -1, 0, QJsonObject{{QStringLiteral("sid"), sid}}};
+        QJsonObject o{{QStringLiteral("sid"), sid}};
+        if (!pid.isEmpty()) o.insert(QStringLiteral("pid"), pid);
+        return {Connect, nsp, -1, 0, o};
     }
     static SocketIoPacket connectError(const QString &nsp, const QString &message,
                                        const QJsonValue &extra = QJsonValue(QJsonValue::Undefined))

@@ -50,7 +50,12 @@ window.sockets = {};
 window.ioConnect = (tag, url, options) => {
   const socket = io(url, { forceNew: true, reconnection: false, ...options });
   window.sockets[tag] = socket;
-  socket.onAny((name, ...args) => window.record(tag, name, args.length <= 1 ? args[0] : args));
+  socket.onAny((name, ...args) => {
+    // Connection state recovery: the offset (a string) after the data, which
+    // the client keeps and seed handlers taking (data) never see.
+    if (socket._pid && args.length > 1 && typeof args[args.length - 1] === 'string') args = args.slice(0, -1);
+    window.record(tag, name, args.length <= 1 ? args[0] : args);
+  });
   socket.on('connect', () => window.record(tag, 'connect', { id: socket.id, transport: socket.io.engine.transport.name }));
   socket.on('connect_error', (e) => window.record(tag, 'connect_error', { message: e.message, data: e.data || null }));
   socket.on('disconnect', (reason) => window.record(tag, 'disconnect', { reason }));

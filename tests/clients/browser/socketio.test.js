@@ -53,7 +53,9 @@ test('namespace / (seed 001): two pages connect over polling, upgrade to websock
   assert.equal((await take(pa, 's', 'authenticated')).userId, alice.user.id);
   for (const page of [pa, pb]) {
     await page.evaluate((id) => sockets.s.emit('join_channel', { channelId: id }), channelId);
-    assert.deepEqual(await take(page, 's', 'joined_channel'), { channelId });
+    const joined = await take(page, 's', 'joined_channel');
+    assert.deepEqual(joined, { channelId, seq: joined.seq });
+    assert.ok(Number.isInteger(joined.seq), JSON.stringify(joined));
   }
   await pa.evaluate((id) => sockets.s.emit('send_message', { channelId: id, content: 'hello from a browser' }), channelId);
   const m = await take(pb, 's', 'new_message', { content: 'hello from a browser' });

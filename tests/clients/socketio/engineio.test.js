@@ -53,7 +53,8 @@ test('queued packets come back together, separated by \\x1e', async () => {
   assert.equal((await post(server, sid, `40${JSON.stringify({ token: alice.token })}`)).status, 200);
   const connectReply = await poll(server, { sid });
   const records = connectReply.text.split(RS);
-  assert.match(records[0], /^40\{"sid":"[^"]+"\}$/);
+  // The CONNECT answer: the socket id and the private recovery id (pid).
+  assert.match(records[0], /^40\{"pid":"[^"]+","sid":"[^"]+"\}$/);
   assert.ok(records.some((r) => r.startsWith('42["authenticated"')), connectReply.text);
   // Two events in one POST, two pongs back in one GET.
   assert.equal((await post(server, sid, `42["ping"]${RS}421["ping"]`)).text, 'ok');
@@ -144,7 +145,7 @@ test('garbage Engine.IO packets end the session (polling and websocket)', async 
 test('polling to websocket upgrade: 2probe/3probe, noop releases the GET, 5 switches', async () => {
   const { sid } = await pollingHandshake(server);
   await post(server, sid, `40${JSON.stringify({ token: alice.token })}`);
-  assert.match((await poll(server, { sid })).text, /^40\{"sid"/);
+  assert.match((await poll(server, { sid })).text, /^40\{"pid":"[^"]+","sid"/);
   const held = await heldPoll(server, { sid });
   const ws = await RawSocket.open(server, { sid });
   ws.send('2probe');

@@ -29,7 +29,7 @@ test('an unknown namespace gets CONNECT_ERROR "Invalid namespace", the connectio
   c.close();
 });
 
-test('CONNECT reply carries a Socket.IO sid distinct from the Engine.IO sid, no pid', async () => {
+test('CONNECT reply carries a Socket.IO sid distinct from the Engine.IO sid, and a private pid (recovery)', async () => {
   const s = await rawConnected(server, alice.token, '/chat');
   assert.equal(typeof s.sioSid, 'string');
   assert.notEqual(s.sioSid, s.open.sid);
@@ -38,7 +38,9 @@ test('CONNECT reply carries a Socket.IO sid distinct from the Engine.IO sid, no 
   await raw.next('0');
   raw.send(`40${JSON.stringify({ token: alice.token })}`);
   const reply = JSON.parse((await raw.next('40')).slice(2));
-  assert.deepEqual(Object.keys(reply), ['sid']);
+  assert.deepEqual(Object.keys(reply).sort(), ['pid', 'sid']);
+  assert.equal(typeof reply.pid, 'string');
+  assert.notEqual(reply.pid, reply.sid);
   await raw.close();
 });
 

@@ -59,10 +59,15 @@ for (const transports of [undefined, ['websocket']]) {
 
     test('join_channel / leave_channel answer joined_channel / left_channel', async () => {
       a.emit('join_channel', { channelId });
-      assert.deepEqual(await next(a, 'joined_channel'), { channelId });
+      // seq: the channel's current sequence number (resume.test.js checks its value).
+      const joinedA = await next(a, 'joined_channel');
+      assert.deepEqual(joinedA, { channelId, seq: joinedA.seq });
+      assert.ok(Number.isInteger(joinedA.seq) && joinedA.seq >= 1, JSON.stringify(joinedA));
       const ack = await b.emitWithAck('join_channel', { channelId });
-      assert.deepEqual(ack, { ok: true, data: { channelId } });
-      assert.deepEqual(await next(b, 'joined_channel'), { channelId });
+      const joinedB = await next(b, 'joined_channel');
+      assert.deepEqual(ack, { ok: true, data: joinedB });
+      assert.deepEqual(joinedB, { channelId, seq: joinedB.seq });
+      assert.ok(Number.isInteger(joinedB.seq) && joinedB.seq >= joinedA.seq, JSON.stringify(joinedB));
     });
 
     test('send_message reaches the room as new_message with the Message shape, replyTo included', async () => {
@@ -144,7 +149,9 @@ for (const transports of [undefined, ['websocket']]) {
 
     test('direct messages: join_conversation, send/edit/delete, reactions, leave', async () => {
       a.emit('join_conversation', { conversationId });
-      assert.deepEqual(await next(a, 'conversation_joined'), { conversationId });
+      const joined = await next(a, 'conversation_joined');
+      assert.deepEqual(joined, { conversationId, seq: joined.seq });
+      assert.ok(Number.isInteger(joined.seq), JSON.stringify(joined));
       await b.emitWithAck('join_conversation', { conversationId });
       await next(b, 'conversation_joined');
 

@@ -30,6 +30,10 @@ function connect(server, opts = {}) {
   socket.events = [];
   socket.waiters = [];
   socket.onAny((name, ...args) => {
+    // Connection state recovery: the server adds the offset (a string) as the
+    // last argument; the client keeps it (socket._lastOffset), handlers that
+    // take (data), as the seeds' do, never see it.
+    if (socket._pid && args.length > 1 && typeof args[args.length - 1] === 'string') args = args.slice(0, -1);
     socket.events.push({ name, args });
     flush(socket);
   });
