@@ -15,8 +15,8 @@ namespace {
 constexpr qsizetype ChunkRows = 500;
 
 // Values go in as literals escaped by the driver (PQescapeStringConn): QPSQL
-// sends a bound statement as one EXECUTE per row set anyway, and literals let
-// one request carry several statements.
+// sends a bound statement as EXECUTE with literals anyway, and a row count
+// that changes with every batch would make a prepared statement per size.
 class Literals
 {
 public:
@@ -122,16 +122,19 @@ bool MessageBatchWriter::insertChunk(QSqlDatabase &db, const QList<MessageRow *>
                                lit.text(QString::fromUtf8(payload)), Literals::number(s.at)));
         byNumber.insert({s.channelId, s.seq}, &s);
     }
-    // The message rows first (message_uploads and nothing else refer to them),
-    // the events last: only the last statement's rows come back.
-    QString sql = QStringLiteral("INSERT INTO messages (id, channel_id, user_id, seq, content, thread_id, reply_to_id,"
-                                 " forwarded_from_id, metadata, attachments, mentions, created_at) VALUES ")
-                + messages.join(QLatin1Char(','));
+    // One statement (data-modifying WITH), so it is atomic and any failing row
+    // fails it; foreign keys are checked at its end, when the messages are in.
+    QString sql = QStringLiteral(
+                      "WITH m AS (INSERT INTO messages (id, channel_id, user_id, seq, content, thread_id,"
+                      " reply_to_id, forwarded_from_id, metadata, attachments, mentions, created_at) VALUES ")
+                + messages.join(QLatin1Char(',')) + QLatin1Char(')');
     if (!uploads.isEmpty())
-        sql += QStringLiteral(";INSERT INTO message_uploads (upload_id, message_id, channel_id) VALUES ")
-             + uploads.join(QLatin1Char(','));
-    if (!events.isEmpty())
-        sql += QStringLiteral(";INSERT INTO channel_events (channel_id, seq, type, payload, created_at) VALUES ")
+        sql += QStringLiteral(", u AS (INSERT INTO message_uploads (upload_id, message_id, channel_id) VALUES ")
+             + uploads.join(QLatin1Char(',')) + QLatin1Char(')');
+    if (events.isEmpty())
+        sql += QStringLiteral(" SELECT NULL, 0, 0 WHERE false");
+    else
+        sql += QStringLiteral(" INSERT INTO channel_events (channel_id, seq, type, payload, created_at) VALUES ")
              + events.join(QLatin1Char(',')) + QStringLiteral(" RETURNING channel_id, seq, gid");
     QSqlQuery q(db);
     if (!run(q, sql, error)) return false;

@@ -11,8 +11,8 @@ namespace switchboard {
 // The message inserts of one writer batch in a few round trips on PostgreSQL
 // (one per row costs a network round trip each, three with the event log):
 // one UPDATE numbers every channel's messages of the batch at once, then per
-// chunk one multi-statement request inserts the message, upload and event rows
-// and returns the events' gids. Runs inside the writer's transaction; on any
+// chunk one statement inserts the message, upload and event rows and returns
+// the events' gids. Runs inside the writer's transaction; on any
 // error the caller rolls back and replays the writes one by one, so a bad row
 // still fails alone. SQLite keeps its per-row path: there a row costs no round trip.
 class MessageBatchWriter

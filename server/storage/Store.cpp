@@ -211,6 +211,11 @@ quint64 Store::writeCount() const
 {
     return m_writer ? m_writer->writeCount() : 0;
 }
+
+quint64 Store::replayCount() const
+{
+    return m_writer ? m_writer->replayCount() : 0;
+}
 double Store::lastCommitMs() const
 {
     return m_writer ? m_writer->lastCommitMs() : 0;

@@ -137,6 +137,7 @@ public:
     // Figures for /metrics and the admin feed.
     quint64 commitCount() const;
     quint64 writeCount() const;
+    quint64 replayCount() const; // batches replayed write by write after a failure
     double lastCommitMs() const;
     double totalCommitMs() const;
     double maxCommitMs() const; // the slowest commit since start

@@ -255,6 +255,7 @@ void StoreWriter::run()
             if (!runBatch(db, batch, &batchError)) {
                 if (batchError.ok()) {
                     // One write failed: replay each alone so only that one fails.
+                    ++m_replays;
                     for (Item &item : batch) {
                         QList<Item> one{item};
                         StoreStatus err;

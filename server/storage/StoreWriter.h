@@ -60,6 +60,8 @@ public:
 
     quint64 commitCount() const { return m_commits.load(); }
     quint64 writeCount() const { return m_writes.load(); }
+    // Batches rolled back and replayed one write per transaction.
+    quint64 replayCount() const { return m_replays.load(); }
     double lastCommitMs() const { return m_lastCommitUs.load() / 1000.0; }
     double totalCommitMs() const { return m_totalCommitUs.load() / 1000.0; }
     double maxCommitMs() const { return m_maxCommitUs.load() / 1000.0; }
@@ -101,7 +103,8 @@ private:
     bool m_deliveryPosted = false;
     QString m_openError;
     bool m_opened = false;
-    std::atomic<quint64> m_commits{0}, m_writes{0}, m_lastCommitUs{0}, m_totalCommitUs{0}, m_maxCommitUs{0};
+    std::atomic<quint64> m_commits{0}, m_writes{0}, m_lastCommitUs{0}, m_totalCommitUs{0}, m_maxCommitUs{0},
+        m_replays{0};
 };
 
 } // namespace switchboard

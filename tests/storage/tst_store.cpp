@@ -1104,7 +1104,7 @@ private Q_SLOTS:
         // More rows than one multi-row statement takes (MessageBatchWriter), two
         // channels interleaved, and a logged non-message write in the middle.
         const Fixture f = seed();
-        const quint64 commits = store().commitCount();
+        const quint64 commits = store().commitCount(), replays = store().replayCount();
         struct Sent
         {
             QString channelId, content;
@@ -1123,6 +1123,7 @@ private Q_SLOTS:
         }
         store().flush();
         QCOMPARE(store().commitCount(), commits + 1); // one batch, committed once
+        QCOMPARE(store().replayCount(), replays);     // by the batched path, not row by row after a failure
         QHash<QString, qint64> expected;
         qint64 lastGid = 0;
         for (const Sent &s : sent) {
@@ -1164,6 +1165,7 @@ private Q_SLOTS:
         QVERIFY(commitNow(store(), [&](Store::Done d) {
             store().insertMessage(taken, d, stampFor(f.one.id, QStringLiteral("message.created")));
         }));
+        const quint64 replays = store().replayCount();
         auto results = std::make_shared<QList<bool>>();
         QList<EventStampPtr> stamps;
         QList<bool> want;
@@ -1178,6 +1180,7 @@ private Q_SLOTS:
         }
         store().flush();
         QCOMPARE(*results, want);
+        QCOMPARE(store().replayCount(), replays + 1);
         QHash<QString, qint64> expected{{f.one.id, 1}};
         for (int i = 0; i < 40; ++i)
             if (want[i]) QCOMPARE(stamps[i]->seq, ++expected[i % 2 ? f.two.id : f.one.id]);
