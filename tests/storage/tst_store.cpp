@@ -497,11 +497,13 @@ private Q_SLOTS:
         a.createdAt = 1700000000500;
         m.attachments = {a};
         m.mentions = {f.alice.id};
+        const quint64 replays = store().replayCount();
         store().insertMessage(parent, nullptr);
         QString error;
         QVERIFY2(commitNow(
                      store(), [&](Store::Done d) { store().insertMessage(m, d); }, &error),
                  qPrintable(error));
+        QCOMPARE(store().replayCount(), replays); // both rows in one batch: on PostgreSQL, the batched path
 
         const std::optional<Message> got = store().message(m.id);
         QVERIFY(got.has_value());
@@ -1153,6 +1155,30 @@ private Q_SLOTS:
             const auto entry = store().channelEvents(s.channelId, s.stamp->seq - 1, -1, 1).value(0);
             QCOMPARE(entry.gid, s.stamp->gid);
         }
+    }
+
+    void aNulInContentEndsTheSameInABatchAsAlone()
+    {
+        // PostgreSQL text cannot hold U+0000: the write fails, and in a batch it
+        // must fail alone rather than be cut short by the literal quoting; SQLite keeps it.
+        const Fixture f = seed();
+        QString content = QStringLiteral("a");
+        content.append(QChar(0));
+        content.append(QStringLiteral("b"));
+        const Message alone = makeMessage(f.one.id, f.alice.id, 1, content);
+        const bool aloneOk = commitNow(store(), [&](Store::Done d) { store().insertMessage(alone, d); });
+        QCOMPARE(aloneOk, m_backend == Backend::Sqlite);
+        const Message withNul = makeMessage(f.one.id, f.alice.id, 2, content);
+        const Message plain = makeMessage(f.one.id, f.alice.id, 3, QStringLiteral("x"));
+        auto results = std::make_shared<QList<bool>>();
+        const auto record = [results](const StoreStatus &st) { results->append(st.ok()); };
+        store().insertMessage(withNul, record);
+        store().insertMessage(plain, record);
+        store().flush();
+        QCOMPARE(*results, QList<bool>({aloneOk, true}));
+        const std::optional<Message> got = store().message(withNul.id);
+        QCOMPARE(got.has_value(), aloneOk);
+        if (got) QCOMPARE(got->content, content);
     }
 
     void aFailingRowInABigBatchFailsAlone()
