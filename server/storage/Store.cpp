@@ -44,9 +44,9 @@ bool exec(QSqlQuery &q, StoreStatus *status)
 }
 
 // A message's rows in message_uploads, after the message itself (foreign key).
-bool insertMessageUploads(QSqlDatabase &db, const Message &m, const QStringList &uploadIds, StoreStatus *error)
+bool insertMessageUploads(QSqlDatabase &db, const MessageRow &m, StoreStatus *error)
 {
-    for (const QString &id : uploadIds) {
+    for (const QString &id : m.uploads) {
         QSqlQuery &q = StoreWriter::
             prepared(db, QStringLiteral(
                              "INSERT INTO message_uploads (upload_id, message_id, channel_id) VALUES (?, ?, ?)"));
@@ -169,11 +169,16 @@ void Store::enqueueLogged(Write write, Done done, EventStampPtr stamp)
 
 void Store::enqueue(Write write, Done done)
 {
+    enqueueRow(std::move(write), std::move(done), {});
+}
+
+void Store::enqueueRow(Write write, Done done, std::shared_ptr<MessageRow> row)
+{
     if (!m_writer) {
         if (done) done(StoreStatus::unavailable(QStringLiteral("storage is closed")));
         return;
     }
-    m_pending.append({std::move(write), std::move(done)});
+    m_pending.append({std::move(write), std::move(done), std::move(row)});
     if (!m_handOverScheduled) {
         m_handOverScheduled = true;
         // Queued: everything that arrives in this loop pass goes over as one batch.
@@ -185,9 +190,11 @@ void Store::handOver()
 {
     m_handOverScheduled = false;
     if (!m_writer) return;
-    QList<QPair<Write, Done>> pending;
-    pending.swap(m_pending);
-    m_writer->enqueueBatch(std::move(pending));
+    QList<StoreWriter::Request> requests;
+    requests.reserve(m_pending.size());
+    for (Pending &p : m_pending) requests.append({std::move(p.write), std::move(p.done), std::move(p.row)});
+    m_pending.clear();
+    m_writer->enqueueBatch(std::move(requests));
 }
 
 void Store::flush()
@@ -203,6 +210,11 @@ quint64 Store::commitCount() const
 quint64 Store::writeCount() const
 {
     return m_writer ? m_writer->writeCount() : 0;
+}
+
+quint64 Store::replayCount() const
+{
+    return m_writer ? m_writer->replayCount() : 0;
 }
 double Store::lastCommitMs() const
 {
@@ -587,53 +599,64 @@ void Store::insertMessage(const Message &m, Done done, EventStampPtr stamp)
 {
     QJsonArray atts;
     for (const Attachment &a : m.attachments) atts.append(a.toJson());
+    auto row = std::make_shared<MessageRow>();
+    row->id = m.id;
+    row->channelId = m.channelId;
+    row->userId = m.userId;
+    row->content = m.content.isNull() ? QStringLiteral("") : m.content; // NOT NULL column
+    row->threadId = m.threadId;
+    row->replyToId = m.replyToId;
+    row->forwardedFromId = m.forwardedFromId;
+    row->metadata = jsonText(m.metadata);
+    row->attachments = jsonText(atts);
+    row->mentions = jsonText(QJsonArray::fromStringList(m.mentions));
+    row->createdAt = m.createdAt;
+    row->seq = m.seq;
+    row->stamp = stamp;
+    for (const Attachment &a : m.attachments) // ours have a file on disk; links do not
+        if (!a.filename.isEmpty() && !row->uploads.contains(a.id)) row->uploads.append(a.id);
     // The per-message write: on SQLite bound through SQLite's API, which costs a
-    // fraction of QSqlQuery's binding (see SqliteStatement).
+    // fraction of QSqlQuery's binding (see SqliteStatement). On PostgreSQL the
+    // writer inserts a batch's rows together and runs this only on a replay.
     static const char kInsert[] = "INSERT INTO messages (id, channel_id, user_id, seq, content, thread_id, reply_to_id,"
                                   " forwarded_from_id, metadata, attachments, mentions, created_at)"
                                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    const QString metadata = jsonText(m.metadata);
-    const QString attachments = jsonText(atts);
-    const QString mentions = jsonText(QJsonArray::fromStringList(m.mentions));
-    QStringList uploads; // ours have a file on disk; links do not
-    for (const Attachment &a : m.attachments)
-        if (!a.filename.isEmpty() && !uploads.contains(a.id)) uploads.append(a.id);
-    enqueue(
-        [m, metadata, attachments, mentions, uploads, stamp](QSqlDatabase &db, StoreStatus *error) {
+    Write write = [row](QSqlDatabase &db, StoreStatus *error) {
+        const MessageRow &r = *row;
         // The message's number is its creation event's, taken in this transaction.
-        qint64 seq = m.seq;
-        if (stamp) {
-            if (!ChannelEventLog::allocate(db, stamp->channelId, &stamp->seq, error)) return false;
-            seq = stamp->seq;
+        qint64 seq = r.seq;
+        if (r.stamp) {
+            if (!ChannelEventLog::allocate(db, r.stamp->channelId, &r.stamp->seq, error)) return false;
+            seq = r.stamp->seq;
         }
-        const auto logged = [&] { return !stamp || ChannelEventLog::insert(db, *stamp, error); };
+        const auto logged = [&] { return !r.stamp || ChannelEventLog::insert(db, *r.stamp, error); };
         if (SqliteStatement *st = StoreWriter::sqliteStatement(db, kInsert)) {
-            st->bindText(1, m.id);
-            st->bindText(2, m.channelId);
-            st->bindText(3, m.userId);
+            st->bindText(1, r.id);
+            st->bindText(2, r.channelId);
+            st->bindText(3, r.userId);
             st->bindInt(4, seq);
-            st->bindText(5, m.content.isNull() ? QStringLiteral("") : m.content); // NOT NULL column
-            st->bindNullableText(6, m.threadId);
-            st->bindNullableText(7, m.replyToId);
-            st->bindNullableText(8, m.forwardedFromId);
-            st->bindNullableText(9, metadata);
-            st->bindNullableText(10, attachments);
-            st->bindNullableText(11, mentions);
-            st->bindInt(12, m.createdAt);
+            st->bindText(5, r.content);
+            st->bindNullableText(6, r.threadId);
+            st->bindNullableText(7, r.replyToId);
+            st->bindNullableText(8, r.forwardedFromId);
+            st->bindNullableText(9, r.metadata);
+            st->bindNullableText(10, r.attachments);
+            st->bindNullableText(11, r.mentions);
+            st->bindInt(12, r.createdAt);
             QString text;
-            if (st->exec(&text)) return insertMessageUploads(db, m, uploads, error) && logged();
+            if (st->exec(&text)) return insertMessageUploads(db, r, error) && logged();
             *error = StoreStatus::fromSqliteCode(st->lastErrorCode(), text);
             return false;
         }
         QSqlQuery &q = StoreWriter::prepared(db, QString::fromLatin1(kInsert));
         int i = 0;
-        for (const QVariant &v : QVariantList{m.id, m.channelId, m.userId, seq, text(m.content), nullable(m.threadId),
-                                              nullable(m.replyToId), nullable(m.forwardedFromId), nullable(metadata),
-                                              nullable(attachments), nullable(mentions), m.createdAt})
+        for (const QVariant &v : QVariantList{r.id, r.channelId, r.userId, seq, text(r.content), nullable(r.threadId),
+                                              nullable(r.replyToId), nullable(r.forwardedFromId), nullable(r.metadata),
+                                              nullable(r.attachments), nullable(r.mentions), r.createdAt})
             q.bindValue(i++, v);
-        return exec(q, error) && insertMessageUploads(db, m, uploads, error) && logged();
-        },
-        std::move(done));
+        return exec(q, error) && insertMessageUploads(db, r, error) && logged();
+    };
+    enqueueRow(std::move(write), std::move(done), std::move(row));
 }
 
 void Store::updateMessageContent(const QString &id, const QString &content, qint64 editedAt, Done done,

@@ -5,6 +5,7 @@
 #include "ChannelEventLog.h"
 #include "EventStamp.h"
 #include "Message.h"
+#include "MessageRow.h"
 #include "Reaction.h"
 #include "StoreStatus.h"
 #include "User.h"
@@ -136,6 +137,7 @@ public:
     // Figures for /metrics and the admin feed.
     quint64 commitCount() const;
     quint64 writeCount() const;
+    quint64 replayCount() const; // batches replayed write by write after a failure
     double lastCommitMs() const;
     double totalCommitMs() const;
     double maxCommitMs() const; // the slowest commit since start
@@ -150,10 +152,17 @@ private:
     Message messageFromQuery(const class QSqlQuery &q) const;
 
     void handOver();
+    void enqueueRow(Write write, Done done, std::shared_ptr<MessageRow> row);
 
     QString m_connectionName;
     StoreWriter *m_writer = nullptr;
-    QList<QPair<Write, Done>> m_pending; // queued in this loop pass, handed over at its end
+    struct Pending
+    {
+        Write write;
+        Done done;
+        std::shared_ptr<MessageRow> row;
+    };
+    QList<Pending> m_pending; // queued in this loop pass, handed over at its end
     bool m_handOverScheduled = false;
 };
 

@@ -1,5 +1,6 @@
 #include "StoreWriter.h"
 
+#include "MessageBatchWriter.h"
 #include "SqliteStatement.h"
 
 #include <QElapsedTimer>
@@ -90,7 +91,7 @@ bool StoreWriter::startWriter(QString *error)
 void StoreWriter::enqueue(Write write, Done done)
 {
     QMutexLocker lock(&m_mutex);
-    m_queue.append(Item{std::move(write), std::move(done), StoreStatus::failed(QString())});
+    m_queue.append(Item{std::move(write), std::move(done), StoreStatus::failed(QString()), {}});
     m_wake.wakeOne();
 }
 
@@ -99,7 +100,16 @@ void StoreWriter::enqueueBatch(QList<QPair<Write, Done>> writes)
     if (writes.isEmpty()) return;
     QMutexLocker lock(&m_mutex);
     for (auto &w : writes)
-        m_queue.append(Item{std::move(w.first), std::move(w.second), StoreStatus::failed(QString())});
+        m_queue.append(Item{std::move(w.first), std::move(w.second), StoreStatus::failed(QString()), {}});
+    m_wake.wakeOne();
+}
+
+void StoreWriter::enqueueBatch(QList<Request> requests)
+{
+    if (requests.isEmpty()) return;
+    QMutexLocker lock(&m_mutex);
+    for (Request &r : requests)
+        m_queue.append(Item{std::move(r.write), std::move(r.done), StoreStatus::failed(QString()), std::move(r.row)});
     m_wake.wakeOne();
 }
 
@@ -160,7 +170,20 @@ bool StoreWriter::runBatch(QSqlDatabase &db, QList<Item> &batch, StoreStatus *ba
         *batchError = StoreStatus::unavailable(QStringLiteral("storage unavailable: %1").arg(db.lastError().text()));
         return false;
     }
-    for (Item &item : batch) {
+    const bool grouped = batch.size() > 1 && MessageBatchWriter::supports(db);
+    for (qsizetype i = 0; i < batch.size();) {
+        // A run of message inserts goes in together; other writes keep their place between runs.
+        qsizetype end = i;
+        while (grouped && end < batch.size() && batch.at(end).row) ++end;
+        if (end - i > 1) {
+            if (!runRows(db, batch, i, end)) {
+                db.rollback();
+                return false;
+            }
+            i = end;
+            continue;
+        }
+        Item &item = batch[i++];
         item.status = StoreStatus();
         if (!item.write(db, &item.status)) {
             if (item.status.ok()) item.status = StoreStatus::failed(QStringLiteral("write failed"));
@@ -174,6 +197,20 @@ bool StoreWriter::runBatch(QSqlDatabase &db, QList<Item> &batch, StoreStatus *ba
         return false;
     }
     return true;
+}
+
+bool StoreWriter::runRows(QSqlDatabase &db, QList<Item> &batch, qsizetype from, qsizetype to)
+{
+    QList<MessageRow *> rows;
+    for (qsizetype i = from; i < to; ++i) {
+        batch[i].status = StoreStatus();
+        rows.append(batch[i].row.get());
+    }
+    StoreStatus error;
+    if (MessageBatchWriter::write(db, rows, &error)) return true;
+    // Which row failed is unknown here: the replay one by one finds it.
+    batch[from].status = error.ok() ? StoreStatus::failed(QStringLiteral("write failed")) : error;
+    return false;
 }
 
 void StoreWriter::run()
@@ -218,6 +255,7 @@ void StoreWriter::run()
             if (!runBatch(db, batch, &batchError)) {
                 if (batchError.ok()) {
                     // One write failed: replay each alone so only that one fails.
+                    ++m_replays;
                     for (Item &item : batch) {
                         QList<Item> one{item};
                         StoreStatus err;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "MessageRow.h"
 #include "StoreStatus.h"
 
 #include <QMutex>
@@ -26,6 +27,15 @@ public:
     // Told every commit's duration on the writer thread (the core's metrics;
     // storage cannot see them). A plain function: swapped atomically.
     using CommitObserver = void (*)(quint64 micros);
+    // A write; row, when set, is the same write as values: on PostgreSQL the
+    // message inserts of a batch run together (MessageBatchWriter), and write
+    // runs only when the batch is replayed one by one.
+    struct Request
+    {
+        Write write;
+        Done done;
+        std::shared_ptr<MessageRow> row;
+    };
     static void setCommitObserver(CommitObserver observer);
 
     // cloneFrom: an open connection whose settings the writer copies.
@@ -35,6 +45,7 @@ public:
     bool startWriter(QString *error);
     void enqueue(Write write, Done done);
     void enqueueBatch(QList<QPair<Write, Done>> writes);
+    void enqueueBatch(QList<Request> requests);
     // Blocks until everything queued so far is committed, then runs the callbacks.
     void flush();
     void stop();
@@ -49,6 +60,8 @@ public:
 
     quint64 commitCount() const { return m_commits.load(); }
     quint64 writeCount() const { return m_writes.load(); }
+    // Batches rolled back and replayed one write per transaction.
+    quint64 replayCount() const { return m_replays.load(); }
     double lastCommitMs() const { return m_lastCommitUs.load() / 1000.0; }
     double totalCommitMs() const { return m_totalCommitUs.load() / 1000.0; }
     double maxCommitMs() const { return m_maxCommitUs.load() / 1000.0; }
@@ -65,6 +78,7 @@ private:
         Write write;
         Done done;
         StoreStatus status;
+        std::shared_ptr<MessageRow> row;
     };
     static std::atomic<CommitObserver> s_commitObserver;
     // Runs the callbacks of committed writes in the owner's thread. With a
@@ -74,6 +88,8 @@ private:
     void deliverResults(int budgetMs = -1);
     static constexpr int DeliveryBudgetMs = 20;
     bool runBatch(QSqlDatabase &db, QList<Item> &batch, StoreStatus *batchError);
+    // The items [from, to) are message rows: inserts them together.
+    static bool runRows(QSqlDatabase &db, QList<Item> &batch, qsizetype from, qsizetype to);
 
     QSqlDatabase m_template;
     QString m_connectionName;
@@ -87,7 +103,8 @@ private:
     bool m_deliveryPosted = false;
     QString m_openError;
     bool m_opened = false;
-    std::atomic<quint64> m_commits{0}, m_writes{0}, m_lastCommitUs{0}, m_totalCommitUs{0}, m_maxCommitUs{0};
+    std::atomic<quint64> m_commits{0}, m_writes{0}, m_lastCommitUs{0}, m_totalCommitUs{0}, m_maxCommitUs{0},
+        m_replays{0};
 };
 
 } // namespace switchboard

@@ -497,11 +497,13 @@ private Q_SLOTS:
         a.createdAt = 1700000000500;
         m.attachments = {a};
         m.mentions = {f.alice.id};
+        const quint64 replays = store().replayCount();
         store().insertMessage(parent, nullptr);
         QString error;
         QVERIFY2(commitNow(
                      store(), [&](Store::Done d) { store().insertMessage(m, d); }, &error),
                  qPrintable(error));
+        QCOMPARE(store().replayCount(), replays); // both rows in one batch: on PostgreSQL, the batched path
 
         const std::optional<Message> got = store().message(m.id);
         QVERIFY(got.has_value());
@@ -1097,6 +1099,122 @@ private Q_SLOTS:
         QCOMPARE(s4->seq, qint64(3)); // the failed one's number went back
         QCOMPARE(seqsOf(store().channelEvents(f.one.id, 0, -1, 100)), QList<qint64>({1, 2, 3}));
         QCOMPARE(contents(store().messagesAfter(f.one.id, 0, 10)), QStringList({"first", "second", "third"}));
+    }
+
+    void aBigBatchAcrossChannelsIsNumberedGaplessInOrder()
+    {
+        // More rows than one multi-row statement takes (MessageBatchWriter), two
+        // channels interleaved, and a logged non-message write in the middle.
+        const Fixture f = seed();
+        const quint64 commits = store().commitCount(), replays = store().replayCount();
+        struct Sent
+        {
+            QString channelId, content;
+            EventStampPtr stamp;
+        };
+        QList<Sent> sent;
+        for (int i = 0; i < 1200; ++i) {
+            if (i == 700) {
+                sent.append({f.two.id, QString(), stampFor(f.two.id, QStringLiteral("member.left"))});
+                store().removeChannelMember(f.two.id, f.bob.id, nullptr, sent.last().stamp);
+            }
+            const QString channel = i % 3 == 0 ? f.two.id : f.one.id;
+            sent.append({channel, QStringLiteral("m%1 'quoted' \\ ✓").arg(i),
+                         stampFor(channel, QStringLiteral("message.created"))});
+            store().insertMessage(makeMessage(channel, f.alice.id, 0, sent.last().content), nullptr, sent.last().stamp);
+        }
+        store().flush();
+        QCOMPARE(store().commitCount(), commits + 1); // one batch, committed once
+        QCOMPARE(store().replayCount(), replays);     // by the batched path, not row by row after a failure
+        QHash<QString, qint64> expected;
+        qint64 lastGid = 0;
+        for (const Sent &s : sent) {
+            QCOMPARE(s.stamp->seq, ++expected[s.channelId]); // gapless, in the order written
+            QVERIFY(s.stamp->gid > lastGid);                 // global positions in the order written
+            lastGid = s.stamp->gid;
+        }
+        for (const Channel &c : {f.one, f.two}) {
+            const QList<Message> rows = store().messagesAfter(c.id, 0, 2000);
+            const auto log = store().channelEvents(c.id, 0, -1, 2000);
+            QCOMPARE(log.size(), qsizetype(expected.value(c.id)));
+            QCOMPARE(store().channelLogFloor(c.id).lastSeq, expected.value(c.id));
+            QStringList want;
+            for (const Sent &s : sent)
+                if (s.channelId == c.id && !s.content.isNull()) want.append(s.content);
+            QCOMPARE(contents(rows), want);
+            // Each message row carries its event's number; the log entry its gid and payload.
+            QHash<qint64, ChannelEventLog::Entry> bySeq;
+            for (const auto &e : log) bySeq.insert(e.seq, e);
+            for (const Message &m : rows) {
+                const ChannelEventLog::Entry e = bySeq.value(m.seq);
+                QCOMPARE(e.type, QStringLiteral("message.created"));
+                QCOMPARE(e.payload, QByteArray("{\"n\":") + QByteArray::number(m.seq) + "}");
+            }
+        }
+        for (const Sent &s : sent) {
+            const auto entry = store().channelEvents(s.channelId, s.stamp->seq - 1, -1, 1).value(0);
+            QCOMPARE(entry.gid, s.stamp->gid);
+        }
+    }
+
+    void aNulInContentEndsTheSameInABatchAsAlone()
+    {
+        // PostgreSQL text cannot hold U+0000: the write fails, and in a batch it
+        // must fail alone rather than be cut short by the literal quoting; SQLite keeps it.
+        const Fixture f = seed();
+        QString content = QStringLiteral("a");
+        content.append(QChar(0));
+        content.append(QStringLiteral("b"));
+        const Message alone = makeMessage(f.one.id, f.alice.id, 1, content);
+        const bool aloneOk = commitNow(store(), [&](Store::Done d) { store().insertMessage(alone, d); });
+        QCOMPARE(aloneOk, m_backend == Backend::Sqlite);
+        const Message withNul = makeMessage(f.one.id, f.alice.id, 2, content);
+        const Message plain = makeMessage(f.one.id, f.alice.id, 3, QStringLiteral("x"));
+        auto results = std::make_shared<QList<bool>>();
+        const auto record = [results](const StoreStatus &st) { results->append(st.ok()); };
+        store().insertMessage(withNul, record);
+        store().insertMessage(plain, record);
+        store().flush();
+        QCOMPARE(*results, QList<bool>({aloneOk, true}));
+        const std::optional<Message> got = store().message(withNul.id);
+        QCOMPARE(got.has_value(), aloneOk);
+        if (got) QCOMPARE(got->content, content);
+    }
+
+    void aFailingRowInABigBatchFailsAlone()
+    {
+        // A duplicate id and an unknown channel among good rows of two channels:
+        // the batch is replayed one by one, only those two fail, and the
+        // numbers of the rest stay gapless.
+        const Fixture f = seed();
+        const Message taken = makeMessage(f.one.id, f.alice.id, 0, QStringLiteral("taken"));
+        QVERIFY(commitNow(store(), [&](Store::Done d) {
+            store().insertMessage(taken, d, stampFor(f.one.id, QStringLiteral("message.created")));
+        }));
+        const quint64 replays = store().replayCount();
+        auto results = std::make_shared<QList<bool>>();
+        QList<EventStampPtr> stamps;
+        QList<bool> want;
+        for (int i = 0; i < 40; ++i) {
+            Message m = makeMessage(i % 2 ? f.two.id : f.one.id, f.bob.id, 0, QStringLiteral("b%1").arg(i));
+            if (i == 11) m.id = taken.id; // primary key clash
+            if (i == 25) m.channelId = Timestamp::newId();
+            stamps.append(stampFor(m.channelId, QStringLiteral("message.created")));
+            want.append(i != 11 && i != 25);
+            store().insertMessage(
+                m, [results](const StoreStatus &st) { results->append(st.ok()); }, stamps.last());
+        }
+        store().flush();
+        QCOMPARE(*results, want);
+        QCOMPARE(store().replayCount(), replays + 1);
+        QHash<QString, qint64> expected{{f.one.id, 1}};
+        for (int i = 0; i < 40; ++i)
+            if (want[i]) QCOMPARE(stamps[i]->seq, ++expected[i % 2 ? f.two.id : f.one.id]);
+        QCOMPARE(store().channelEvents(f.one.id, 0, -1, 100).size(), qsizetype(expected.value(f.one.id)));
+        QCOMPARE(store().channelEvents(f.two.id, 0, -1, 100).size(), qsizetype(expected.value(f.two.id)));
+        QCOMPARE(store().messagesAfter(f.one.id, 0, 100).size(), qsizetype(expected.value(f.one.id)));
+        QCOMPARE(store().messagesAfter(f.two.id, 0, 100).size(), qsizetype(expected.value(f.two.id)));
+        QCOMPARE(store().message(taken.id)->content, QStringLiteral("taken"));
     }
 
     void pruningKeepsTheTailAndRaisesTheFloor()
