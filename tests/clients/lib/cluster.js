@@ -17,8 +17,8 @@ function clusterMissing() {
   return null;
 }
 
-async function startRedis() {
-  const port = await freePort();
+async function startRedis(port) {
+  port = port || await freePort();
   const proc = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise((resolve, reject) => {
@@ -35,13 +35,20 @@ async function startCluster(options = {}) {
   const out = execFileSync(script, ['start'], { encoding: 'utf8' });
   const pgDir = out.match(/PGDIR=(.*)/)[1].trim();
   const pgUrl = out.match(/SWITCHBOARD_TEST_POSTGRES_URL=(.*)/)[1].trim();
-  const redis = await startRedis();
+  let redis = await startRedis();
   const nodes = [];
   const stop = async () => {
     await Promise.all(nodes.map((n) => n.stop()));
     redis.proc.kill('SIGKILL');
     execFileSync(script, ['stop', pgDir]);
   };
+  const killRedis = async () => {
+    const gone = new Promise((resolve) => redis.proc.on('exit', resolve));
+    redis.proc.kill('SIGKILL');
+    await gone;
+  };
+  // A fresh redis-server on the same port (pub/sub kept nothing).
+  const restartRedis = async () => { redis = await startRedis(redis.port); };
   try {
     // One after the other: the first one migrates the shared database.
     for (let i = 0; i < (options.nodes || 3); i++) {
@@ -53,7 +60,7 @@ async function startCluster(options = {}) {
     await stop();
     throw e;
   }
-  return { nodes, redis, pgUrl, stop };
+  return { nodes, get redis() { return redis; }, pgUrl, stop, killRedis, restartRedis };
 }
 
 module.exports = { startCluster, clusterMissing, startRedis };
