@@ -34,6 +34,7 @@ ClusterBus::ClusterBus(ChatService *chat, const RedisUrl &url, const QString &no
 
 ClusterBus::~ClusterBus()
 {
+    if (!m_chat) return;
     m_chat->outlet()->setSequencer({});
     m_chat->directoryReloader()->setChangeHook({});
 }

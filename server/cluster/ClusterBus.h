@@ -3,6 +3,7 @@
 #include "core/ChatEvent.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 #include <QStringList>
 
@@ -51,7 +52,7 @@ private:
                          const QByteArray &payload, const QString &status) const;
     static QByteArray redisChannel(const QString &channelId) { return "sb:c:" + channelId.toUtf8(); }
 
-    ChatService *m_chat;
+    QPointer<ChatService> m_chat; // the server may delete the core first
     QString m_node;
     RedisConnection *m_commands;
     RedisSubscriber *m_subscriber;

@@ -37,10 +37,12 @@ async function startCluster(options = {}) {
   const pgUrl = out.match(/SWITCHBOARD_TEST_POSTGRES_URL=(.*)/)[1].trim();
   let redis = await startRedis();
   const nodes = [];
+  // Resolves with each node's exit ({ code, signal }) after SIGTERM.
   const stop = async () => {
     await Promise.all(nodes.map((n) => n.stop()));
     redis.proc.kill('SIGKILL');
     execFileSync(script, ['stop', pgDir]);
+    return Promise.all(nodes.map((n) => n.exited));
   };
   const killRedis = async () => {
     const gone = new Promise((resolve) => redis.proc.on('exit', resolve));
