@@ -56,6 +56,12 @@ void ClusterBus::start()
     });
     connect(m_subscriber, &RedisSubscriber::message, this, &ClusterBus::onMessage);
     connect(m_subscriber, &RedisSubscriber::resubscribed, this, &ClusterBus::catchUp);
+    // Events published between a local join and Redis confirming the SUBSCRIBE
+    // were not received: read them from the database once it is confirmed.
+    connect(m_subscriber, &RedisSubscriber::subscribed, this, [this](const QByteArray &name) {
+        const QString ch = QString::fromUtf8(name.mid(5));
+        if (name.startsWith("sb:c:") && m_watched.contains(ch)) fill(ch, -1);
+    });
     connect(m_commands, &RedisConnection::errorOccurred, this,
             [](const QString &m) { qCWarning(lcCluster, "redis: %s", qPrintable(m)); });
     m_subscriber->subscribe(kAll);
