@@ -2,6 +2,8 @@
 
 #include "admin/AdminFeed.h"
 #include "core/ChatService.h"
+#include "cluster/ClusterBus.h"
+#include "cluster/RedisUrl.h"
 #include "transport/DialectContext.h"
 #include "transport/WebSocketSession.h"
 #include "dialects/flatjson/FlatJsonDialect.h"
@@ -41,6 +43,10 @@ bool Server::start(QString *error)
     new LoopLagProbe(this);
     new MemoryReturner(m_chat, this);
     if (!m_chat->start(error)) return false;
+    if (!m_config.redis.isEmpty()) {
+        m_cluster = new ClusterBus(m_chat, RedisUrl::parse(m_config.redis), m_config.nodeId, this);
+        m_cluster->start();
+    }
 
     m_http = new HttpServer(this);
     m_http->limits() = m_config.http;

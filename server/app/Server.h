@@ -10,6 +10,7 @@ namespace switchboard {
 
 class AdminFeed;
 class ChatService;
+class ClusterBus;
 class HttpServer;
 class RestApi;
 class Store;
@@ -44,6 +45,7 @@ private:
 
     ServerConfig m_config;
     Store *m_store = nullptr;
+    ClusterBus *m_cluster = nullptr; // with --redis
     ChatService *m_chat = nullptr;
     HttpServer *m_http = nullptr;
     TlsContext *m_tls = nullptr;

@@ -1,9 +1,13 @@
 #include "ServerConfig.h"
 
+#include "cluster/RedisUrl.h"
+
 #include "auth/PasswordHasher.h"
 #include "http/OriginPolicy.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QHostInfo>
 #include <QDir>
 #include <QFile>
 #include <QHash>
@@ -36,6 +40,8 @@ const QList<Option> &options()
         {"data-dir", "DIR", "Database file, uploads and generated secrets.", false},
         {"database", "URL", "sqlite: (default, in the data dir), sqlite:/path or postgres://user:pass@host:port/db.",
          false},
+        {"redis", "URL", "redis://host:port[/db]: run as a cluster node (needs a postgres:// --database).", false},
+        {"node-id", "NAME", "This node's name in the cluster (default: host name and pid).", false},
         {"jwt-secret", "SECRET", "HS256 key for tokens.", false},
         {"jwt-secret-file", "FILE", "Read the HS256 key from FILE.", false},
         {"jwt-previous-secrets", "LIST",
@@ -247,6 +253,22 @@ bool ServerConfig::parse(const QStringList &arguments, QString *error)
             QStringLiteral("bad --database URL '%1' (expected sqlite:, sqlite:/path or postgres://...)").arg(database);
         return false;
     }
+    redis = value("redis");
+    if (!redis.isEmpty()) {
+        QString redisError;
+        if (!RedisUrl::parse(redis, &redisError).isValid()) {
+            *error = QStringLiteral("bad --redis URL: %1").arg(redisError);
+            return false;
+        }
+        if (!database.startsWith(QLatin1String("postgres://"))
+            && !database.startsWith(QLatin1String("postgresql://"))) {
+            *error = QStringLiteral("--redis needs a shared postgres:// --database (SQLite is one node's file)");
+            return false;
+        }
+    }
+    nodeId = value("node-id");
+    if (nodeId.isEmpty())
+        nodeId = QStringLiteral("%1-%2").arg(QHostInfo::localHostName()).arg(QCoreApplication::applicationPid());
     jwtSecret = value("jwt-secret").toUtf8();
     const QString secretFile = value("jwt-secret-file");
     if (!secretFile.isEmpty()) {

@@ -24,6 +24,8 @@ public:
     QString tlsKey;
     QString dataDir;
     QString database;
+    QString redis;  // redis://host:port[/db]: clustering on (docs/cluster.md)
+    QString nodeId; // this node's name in the cluster
     QByteArray jwtSecret;
     QString adminToken;
     QString logLevel = QStringLiteral("info");

@@ -4,6 +4,7 @@
 #include "ChannelManager.h"
 #include "CoreContext.h"
 #include "MessageHistory.h"
+#include "DirectoryReloader.h"
 #include "ResumeManager.h"
 #include "WorkspaceManager.h"
 #include "EphemeralLane.h"
@@ -31,6 +32,7 @@ ChatService::ChatService(Store *store, const QByteArray &jwtSecret, const CoreCo
     m_participation = std::make_unique<ParticipationTracker>(*m_core);
     m_resume = std::make_unique<ResumeManager>(*m_core);
     m_workspaces = std::make_unique<WorkspaceManager>(*m_core);
+    m_reloader = std::make_unique<DirectoryReloader>(*m_core);
     m_core->accounts = m_accounts.get();
     m_core->channels = m_channels.get();
     m_core->messages = m_messages.get();
@@ -91,10 +93,6 @@ bool ChatService::loadDirectory()
     return true;
 }
 
-ResumeManager *ChatService::resume() const
-{
-    return m_resume.get();
-}
 
 qint64 ChatService::channelSeq(const QString &channelId) const
 {

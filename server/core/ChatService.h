@@ -26,6 +26,7 @@ class AccountManager;
 class EphemeralLane;
 class ParticipationTracker;
 class ResumeManager;
+class DirectoryReloader;
 class WorkspaceManager;
 class EventOutlet;
 class ChannelManager;
@@ -66,7 +67,9 @@ public:
     // Presence, typing and room participation: coalesced and budgeted.
     EphemeralLane *lane() const;
     // Resume: the channel event log and its replays (ResumeManager).
-    ResumeManager *resume() const;
+    ResumeManager *resume() const { return m_resume.get(); }
+    // The cluster applies other nodes' directory changes through it.
+    DirectoryReloader *directoryReloader() const { return m_reloader.get(); }
     // The channel's newest published sequence number (join replies carry it).
     qint64 channelSeq(const QString &channelId) const;
     // Whether any session of the user is in the channel's room (seed 002).
@@ -183,6 +186,7 @@ private:
     std::unique_ptr<EphemeralLane> m_lane;
     std::unique_ptr<ParticipationTracker> m_participation;
     std::unique_ptr<ResumeManager> m_resume;
+    std::unique_ptr<DirectoryReloader> m_reloader;
     std::unique_ptr<WorkspaceManager> m_workspaces;
     QTimer *m_prune = nullptr;
 };

@@ -6,7 +6,9 @@ namespace switchboard {
 
 void Directory::clear()
 {
+    ChangeHook hook = std::move(m_changed);
     *this = Directory();
+    m_changed = std::move(hook);
 }
 
 void Directory::putUser(const User &u)
@@ -18,6 +20,7 @@ void Directory::putUser(const User &u)
     m_users.insert(u.id, u);
     m_userByName.insert(u.username.toLower(), u.id);
     if (!u.email.isEmpty()) m_userByName.insert(u.email.toLower(), u.id);
+    changed("users");
 }
 
 const User *Directory::user(const QString &id) const
@@ -35,6 +38,7 @@ void Directory::putWorkspace(const Workspace &w)
 {
     m_workspaces.insert(w.id, w);
     if (w.isDefault) m_defaultWorkspace = w.id;
+    changed("workspaces");
 }
 
 const Workspace *Directory::workspace(const QString &id) const
@@ -47,6 +51,7 @@ void Directory::addWorkspaceMember(const QString &wsId, const QString &userId)
 {
     m_wsMembers[wsId].insert(userId);
     m_userWorkspaces[userId].insert(wsId);
+    changed("workspaces");
 }
 
 bool Directory::isWorkspaceMember(const QString &wsId, const QString &userId) const
@@ -62,6 +67,7 @@ QStringList Directory::workspacesOf(const QString &userId) const
 void Directory::putChannel(const Channel &c)
 {
     m_channels.insert(c.id, c);
+    changed("channels");
 }
 
 void Directory::removeChannel(const QString &id)
@@ -75,6 +81,7 @@ void Directory::removeChannel(const QString &id)
         else
             ++it;
     }
+    changed("channels");
 }
 
 const Channel *Directory::channel(const QString &id) const
@@ -95,12 +102,14 @@ void Directory::addChannelMember(const QString &channelId, const QString &userId
 {
     m_chMembers[channelId].insert(userId);
     m_userChannels[userId].insert(channelId);
+    changed("channels");
 }
 
 void Directory::removeChannelMember(const QString &channelId, const QString &userId)
 {
     m_chMembers[channelId].remove(userId);
     m_userChannels[userId].remove(channelId);
+    changed("channels");
 }
 
 bool Directory::isChannelMember(const QString &channelId, const QString &userId) const

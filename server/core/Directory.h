@@ -8,6 +8,8 @@
 #include <QSet>
 #include <QStringList>
 
+#include <functional>
+
 namespace switchboard {
 
 // The in-memory picture of users, workspaces, channels and memberships, loaded
@@ -17,6 +19,11 @@ class Directory
 {
 public:
     void clear();
+    // Told "users", "workspaces" or "channels" after each change (the cluster
+    // announces them to the other nodes); survives clear().
+    using ChangeHook = std::function<void(const char *kind)>;
+    void setChangeHook(ChangeHook hook) { m_changed = std::move(hook); }
+    const ChangeHook &changeHook() const { return m_changed; }
 
     // Users
     void putUser(const User &u);
@@ -61,10 +68,19 @@ public:
     // Direct conversations: one per participant set.
     static QString dmKey(QStringList participantIds);
     QString dmChannel(const QString &key) const { return m_dmIndex.value(key); }
-    void putDm(const QString &key, const QString &channelId) { m_dmIndex.insert(key, channelId); }
+    void putDm(const QString &key, const QString &channelId)
+    {
+        m_dmIndex.insert(key, channelId);
+        changed("channels");
+    }
 
 
 private:
+    void changed(const char *kind) const
+    {
+        if (m_changed) m_changed(kind);
+    }
+    ChangeHook m_changed;
     QHash<QString, User> m_users;
     QHash<QString, QString> m_userByName; // lower-case username or email -> id
     QHash<QString, Workspace> m_workspaces;

@@ -21,6 +21,15 @@ void EventOutlet::publish(ChatEvent::Type type, const Channel &channel, const st
 
 void EventOutlet::publishEvent(const ChatEventPtr &event, const QStringList &topics)
 {
+    if (m_sequencer && event->seq > 0) {
+        m_sequencer(event, topics);
+        return;
+    }
+    deliver(event, topics);
+}
+
+void EventOutlet::deliver(const ChatEventPtr &event, const QStringList &topics)
+{
     if (event->seq > 0) {
         qint64 &seq = m_seq[event->channel.id];
         seq = qMax(seq, event->seq);

@@ -27,6 +27,12 @@ public:
     void publish(ChatEvent::Type type, const Channel &channel, const std::function<void(ChatEvent &)> &fill,
                  QStringList topics = {});
     void publishEvent(const ChatEventPtr &event, const QStringList &topics);
+    // Local fan-out and published(), bypassing the sequencer.
+    void deliver(const ChatEventPtr &event, const QStringList &topics);
+    // The cluster orders logged events per channel (its own and other nodes')
+    // before delivery; when set, every event with a seq goes through it.
+    using Sequencer = std::function<void(const ChatEventPtr &, const QStringList &)>;
+    void setSequencer(Sequencer sequencer) { m_sequencer = std::move(sequencer); }
 
     static bool isCommitted(ChatEvent::Type type);
     // Whether the type is a logged channel event (it carries seq, see ChatEvent).
@@ -45,6 +51,7 @@ Q_SIGNALS:
 
 private:
     RoomManager *m_rooms;
+    Sequencer m_sequencer;
     QHash<QString, qint64> m_seq;
     qint64 m_gid = 0;
 };

@@ -79,6 +79,24 @@ ChatEventPtr ResumeManager::rebuild(const QString &channelId, qint64 gid, qint64
     return e;
 }
 
+QList<ChatEventPtr> ResumeManager::eventsAfter(const QString &channelId, qint64 afterSeq, int limit) const
+{
+    QList<ChatEventPtr> out;
+    if (!m_core.store) return out;
+    for (const auto &entry : m_core.store->channelEvents(channelId, afterSeq, -1, limit))
+        if (ChatEventPtr e = rebuild(channelId, entry.gid, entry.seq, entry.type, entry.payload, entry.at)) {
+            auto live = std::make_shared<ChatEvent>(*e);
+            live->replayed = false;
+            out.append(live);
+        }
+    return out;
+}
+
+qint64 ResumeManager::committedSeq(const QString &channelId) const
+{
+    return m_core.store ? m_core.store->channelLogFloor(channelId).lastSeq : 0;
+}
+
 Result<ResumeManager::Outcome> ResumeManager::resumeChannel(Session *session, const QString &channelId, qint64 lastSeq,
                                                             qint64 maxGid, Finished finished)
 {

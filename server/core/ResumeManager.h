@@ -71,10 +71,17 @@ public:
 
     void prune();
 
-private:
-    struct Job;
+    // A logged event rebuilt from its log form (EventLogCodec payload) on this
+    // node's directory; null when the channel or type is unknown.
     ChatEventPtr rebuild(const QString &channelId, qint64 gid, qint64 seq, const QString &type,
                          const QByteArray &payload, qint64 at) const;
+    // The cluster's gap fill: the channel's logged events after afterSeq (at most
+    // limit), as live events, and the newest committed sequence number.
+    QList<ChatEventPtr> eventsAfter(const QString &channelId, qint64 afterSeq, int limit) const;
+    qint64 committedSeq(const QString &channelId) const;
+
+private:
+    struct Job;
     void runJob(const std::shared_ptr<Job> &job);
     int replayLimit() const;
 

@@ -1,0 +1,214 @@
+#include "ClusterBus.h"
+
+#include "ClusterEventCodec.h"
+#include "RedisConnection.h"
+#include "RedisSubscriber.h"
+#include "core/ChatService.h"
+#include "core/DirectoryReloader.h"
+#include "core/EventLogCodec.h"
+#include "core/EventOutlet.h"
+#include "core/ResumeManager.h"
+#include "core/RoomManager.h"
+#include "core/Session.h"
+
+#include <QLoggingCategory>
+#include <QTimer>
+
+namespace switchboard {
+
+Q_LOGGING_CATEGORY(lcCluster, "switchboard.cluster")
+
+namespace {
+const QByteArray kAll = "sb:all";
+constexpr int kFillLimit = 100000;
+} // namespace
+
+ClusterBus::ClusterBus(ChatService *chat, const RedisUrl &url, const QString &nodeId, QObject *parent)
+    : QObject(parent)
+    , m_chat(chat)
+    , m_node(nodeId)
+    , m_commands(new RedisConnection(url, this))
+    , m_subscriber(new RedisSubscriber(url, this))
+{
+}
+
+ClusterBus::~ClusterBus()
+{
+    if (!m_chat) return;
+    m_chat->outlet()->setSequencer({});
+    m_chat->directoryReloader()->setChangeHook({});
+}
+
+void ClusterBus::start()
+{
+    EventOutlet *outlet = m_chat->outlet();
+    outlet->setSequencer([this](const ChatEventPtr &e, const QStringList &topics) { sequence(e, topics); });
+    connect(outlet, &EventOutlet::published, this, &ClusterBus::onPublished);
+    RoomManager *rooms = m_chat->rooms();
+    connect(rooms, &RoomManager::subscribed, this, [this](Session *, const QString &t) { onTopicSubscribed(t); });
+    connect(rooms, &RoomManager::unsubscribed, this, [this](Session *, const QString &t) { onTopicUnsubscribed(t); });
+    m_chat->directoryReloader()->setChangeHook([this](const char *kind) {
+        m_notices.insert(QString::fromLatin1(kind));
+        if (!m_noticeQueued) {
+            m_noticeQueued = true;
+            QTimer::singleShot(0, this, &ClusterBus::flushNotices);
+        }
+    });
+    connect(m_subscriber, &RedisSubscriber::message, this, &ClusterBus::onMessage);
+    connect(m_subscriber, &RedisSubscriber::resubscribed, this, &ClusterBus::catchUp);
+    // Events published between a local join and Redis confirming the SUBSCRIBE
+    // were not received: read them from the database once it is confirmed.
+    connect(m_subscriber, &RedisSubscriber::subscribed, this, [this](const QByteArray &name) {
+        const QString ch = QString::fromUtf8(name.mid(5));
+        if (name.startsWith("sb:c:") && m_watched.contains(ch)) fill(ch, -1);
+    });
+    connect(m_commands, &RedisConnection::errorOccurred, this,
+            [](const QString &m) { qCWarning(lcCluster, "redis: %s", qPrintable(m)); });
+    m_subscriber->subscribe(kAll);
+    m_commands->open();
+    m_subscriber->open();
+    qCInfo(lcCluster, "cluster node %s on %s", qPrintable(m_node), qPrintable(m_commands->url().toDisplayString()));
+}
+
+void ClusterBus::sequence(const ChatEventPtr &event, const QStringList &topics)
+{
+    const QString &ch = event->channel.id;
+    const qint64 last = m_chat->outlet()->publishedSeq(ch);
+    if (event->seq <= last) {
+        // Already delivered here (a gap fill read it from the database first);
+        // a local event still has to reach the other nodes.
+        if (!m_injecting) publishToRedis(event, topics);
+        return;
+    }
+    if (event->seq > last + 1 && m_chat->rooms()->subscriberCount(RoomManager::channelTopic(ch)) > 0)
+        fill(ch, event->seq);
+    m_chat->outlet()->deliver(event, topics);
+}
+
+void ClusterBus::fill(const QString &channelId, qint64 beforeSeq)
+{
+    const qint64 last = m_chat->outlet()->publishedSeq(channelId);
+    const int limit = beforeSeq < 0 ? kFillLimit : int(qMin<qint64>(beforeSeq - last - 1, kFillLimit));
+    if (limit <= 0) return;
+    const QList<ChatEventPtr> missed = m_chat->resume()->eventsAfter(channelId, last, limit);
+    const QStringList topics{RoomManager::channelTopic(channelId)};
+    const bool wasInjecting = m_injecting;
+    m_injecting = true;
+    for (const ChatEventPtr &e : missed)
+        if (beforeSeq < 0 || e->seq < beforeSeq) m_chat->outlet()->deliver(e, topics);
+    m_injecting = wasInjecting;
+    if (!missed.isEmpty())
+        qCInfo(lcCluster, "channel %s: filled %lld event(s) after seq %lld from the database", qPrintable(channelId),
+               qint64(missed.size()), last);
+}
+
+void ClusterBus::deliverRemote(const ChatEventPtr &event, const QStringList &topics)
+{
+    m_injecting = true;
+    if (event->seq > 0)
+        sequence(event, topics);
+    else
+        m_chat->outlet()->deliver(event, topics);
+    m_injecting = false;
+}
+
+void ClusterBus::onPublished(const ChatEventPtr &event, const QStringList &topics)
+{
+    if (m_injecting || !EventOutlet::isCommitted(event->type)) return;
+    publishToRedis(event, topics);
+}
+
+void ClusterBus::publishToRedis(const ChatEventPtr &event, const QStringList &topics)
+{
+    flushNotices(); // a new user or channel must be known before its first event
+    const bool oneChannel = topics.size() == 1 && !event->channel.id.isEmpty()
+                         && topics.first() == RoomManager::channelTopic(event->channel.id);
+    const QByteArray target = oneChannel ? redisChannel(event->channel.id) : kAll;
+    m_commands->command({"PUBLISH", target, ClusterEventCodec::encodeEvent(m_node, *event, topics)},
+                        [](const RedisReply &) {});
+}
+
+void ClusterBus::flushNotices()
+{
+    m_noticeQueued = false;
+    for (const QString &kind : std::as_const(m_notices))
+        m_commands->command({"PUBLISH", kAll, ClusterEventCodec::encodeNotice(m_node, kind)},
+                            [](const RedisReply &) {});
+    m_notices.clear();
+}
+
+void ClusterBus::onMessage(const QByteArray &, const QByteArray &payload)
+{
+    const ClusterEventCodec::Frame f = ClusterEventCodec::decode(payload);
+    if (!f.ok) {
+        qCWarning(lcCluster, "ignored a malformed cluster frame (%lld bytes)", qint64(payload.size()));
+        return;
+    }
+    if (f.node == m_node) return;
+    if (f.directory) {
+        if (!m_chat->directoryReloader()->reload(f.kind))
+            qCWarning(lcCluster, "ignored a directory notice for '%s'", qPrintable(f.kind));
+        return;
+    }
+    if (ChatEventPtr e = rebuild(f.type, f.channelId, f.seq, f.gid, f.at, f.payload, f.status))
+        deliverRemote(e, f.topics);
+    else
+        qCWarning(lcCluster, "dropped a %s event from %s for unknown channel '%s'", qPrintable(f.type),
+                  qPrintable(f.node), qPrintable(f.channelId));
+}
+
+ChatEventPtr ClusterBus::rebuild(const QString &type, const QString &channelId, qint64 seq, qint64 gid, qint64 at,
+                                 const QByteArray &payload, const QString &status) const
+{
+    const Directory &dir = m_chat->directory();
+    std::shared_ptr<ChatEvent> e;
+    if (!channelId.isEmpty()) {
+        // The resume path's rebuild: the same event a replay would give.
+        ChatEventPtr built = m_chat->resume()->rebuild(channelId, gid, seq, type, payload, at);
+        if (!built) return nullptr;
+        e = std::make_shared<ChatEvent>(*built);
+    } else {
+        e = std::make_shared<ChatEvent>();
+        const EventLogCodec::Decoded d = EventLogCodec::decode(payload);
+        if (!d.ok || !ChatEvent::typeFromName(type, &e->type)) return nullptr;
+        e->at = at;
+        e->message = d.message;
+        e->reaction = d.reaction;
+        if (const User *u = dir.user(d.actorId)) e->actor = *u;
+        if (const User *u = dir.user(d.subjectId)) e->subject = *u;
+        e->seq = seq;
+        e->gid = gid;
+    }
+    e->replayed = false;
+    e->status = status;
+    return e;
+}
+
+void ClusterBus::onTopicSubscribed(const QString &topic)
+{
+    if (!topic.startsWith(QLatin1String("c:")) || m_chat->rooms()->subscriberCount(topic) != 1) return;
+    const QString ch = topic.mid(2);
+    // Unwatched until now: what was committed meanwhile is history, not a gap.
+    EventOutlet *outlet = m_chat->outlet();
+    outlet->setPublished(ch, qMax(outlet->publishedSeq(ch), m_chat->resume()->committedSeq(ch)));
+    m_watched.insert(ch);
+    m_subscriber->subscribe(redisChannel(ch));
+}
+
+void ClusterBus::onTopicUnsubscribed(const QString &topic)
+{
+    if (!topic.startsWith(QLatin1String("c:")) || m_chat->rooms()->subscriberCount(topic) != 0) return;
+    m_watched.remove(topic.mid(2));
+    m_subscriber->unsubscribe(redisChannel(topic.mid(2)));
+}
+
+void ClusterBus::catchUp()
+{
+    // Pub/sub kept nothing while the subscriber was away: read it back.
+    for (const QString &kind : {QStringLiteral("users"), QStringLiteral("workspaces"), QStringLiteral("channels")})
+        m_chat->directoryReloader()->reload(kind);
+    const QSet<QString> watched = m_watched;
+    for (const QString &ch : watched) fill(ch, -1);
+}
+
+} // namespace switchboard

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "core/ChatEvent.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <QStringList>
+
+namespace switchboard {
+
+class ChatService;
+class RedisConnection;
+class RedisSubscriber;
+class RedisUrl;
+
+// Carries committed events between the nodes of a cluster (docs/cluster.md).
+//  - Out: every committed event this node publishes goes to Redis once:
+//    events for one channel topic to "sb:c:<channel>", the rest (workspace and
+//    user topics) to the shared "sb:all", with this node's id.
+//  - In: a node subscribes to "sb:c:<channel>" while it has local subscribers
+//    of that channel, and always to "sb:all"; it re-publishes other nodes'
+//    events into its local rooms only (never back to Redis).
+//  - Order: every logged event, local or remote, passes the outlet's sequencer
+//    here: a seq already delivered is dropped, a jump is filled from the
+//    database first (ResumeManager::eventsAfter), so each channel is delivered
+//    gapless in seq order; after a Redis reconnect every watched channel is
+//    caught up from the database.
+//  - Directory: local directory changes are announced ("reload users" ...) and
+//    other nodes re-read that part from the shared database.
+class ClusterBus : public QObject
+{
+    Q_OBJECT
+public:
+    ClusterBus(ChatService *chat, const RedisUrl &url, const QString &nodeId, QObject *parent = nullptr);
+    ~ClusterBus() override;
+    void start();
+    QString nodeId() const { return m_node; }
+
+private:
+    void sequence(const ChatEventPtr &event, const QStringList &topics);
+    void fill(const QString &channelId, qint64 beforeSeq);
+    void deliverRemote(const ChatEventPtr &event, const QStringList &topics);
+    void onPublished(const ChatEventPtr &event, const QStringList &topics);
+    void publishToRedis(const ChatEventPtr &event, const QStringList &topics);
+    void onMessage(const QByteArray &channel, const QByteArray &payload);
+    void onTopicSubscribed(const QString &topic);
+    void onTopicUnsubscribed(const QString &topic);
+    void catchUp();
+    void flushNotices();
+    ChatEventPtr rebuild(const QString &type, const QString &channelId, qint64 seq, qint64 gid, qint64 at,
+                         const QByteArray &payload, const QString &status) const;
+    static QByteArray redisChannel(const QString &channelId) { return "sb:c:" + channelId.toUtf8(); }
+
+    QPointer<ChatService> m_chat; // the server may delete the core first
+    QString m_node;
+    RedisConnection *m_commands;
+    RedisSubscriber *m_subscriber;
+    QSet<QString> m_watched; // chat channels with local subscribers
+    QSet<QString> m_notices; // directory kinds changed in this loop pass
+    bool m_noticeQueued = false;
+    bool m_injecting = false; // delivering another node's event: do not publish it again
+};
+
+} // namespace switchboard

@@ -1,0 +1,57 @@
+#include "DirectoryReloader.h"
+
+#include "CoreContext.h"
+
+namespace switchboard {
+
+void DirectoryReloader::setChangeHook(std::function<void(const char *kind)> hook)
+{
+    m_core.dir.setChangeHook(std::move(hook));
+}
+
+bool DirectoryReloader::reload(const QString &kind)
+{
+    Store *store = m_core.store;
+    if (!store) return false;
+    Directory &dir = m_core.dir;
+    // Applying another node's change must not announce it back.
+    struct Mute
+    {
+        explicit Mute(Directory &d) : dir(d), saved(d.changeHook()) { dir.setChangeHook({}); }
+        ~Mute() { dir.setChangeHook(saved); }
+        Directory &dir;
+        Directory::ChangeHook saved;
+    };
+    if (kind == QLatin1String("users")) {
+        const QList<User> users = store->loadUsers();
+        Mute mute{dir};
+        for (const User &u : users) dir.putUser(u);
+        return true;
+    }
+    if (kind == QLatin1String("workspaces")) {
+        const QList<Workspace> workspaces = store->loadWorkspaces();
+        const auto members = store->loadWorkspaceMembers();
+        Mute mute{dir};
+        for (const Workspace &w : workspaces) dir.putWorkspace(w);
+        for (const auto &m : members) dir.addWorkspaceMember(m.scopeId, m.userId);
+        return true;
+    }
+    if (kind == QLatin1String("channels")) {
+        const QList<Channel> channels = store->loadChannels();
+        QHash<QString, QSet<QString>> members;
+        for (const auto &m : store->loadChannelMembers()) members[m.scopeId].insert(m.userId);
+        Mute mute{dir};
+        for (const Channel &c : channels) {
+            dir.putChannel(c);
+            const QSet<QString> wanted = members.value(c.id);
+            for (const QString &u : dir.channelMembers(c.id))
+                if (!wanted.contains(u)) dir.removeChannelMember(c.id, u);
+            for (const QString &u : wanted) dir.addChannelMember(c.id, u);
+            if (c.type == Channel::Type::Dm) dir.putDm(Directory::dmKey(wanted.values()), c.id);
+        }
+        return true;
+    }
+    return false;
+}
+
+} // namespace switchboard
