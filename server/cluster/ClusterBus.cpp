@@ -191,6 +191,10 @@ void ClusterBus::onTopicSubscribed(const QString &topic)
     // Unwatched until now: what was committed meanwhile is history, not a gap.
     EventOutlet *outlet = m_chat->outlet();
     outlet->setPublished(ch, qMax(outlet->publishedSeq(ch), m_chat->resume()->committedSeq(ch)));
+    // ...and so is its place in the log: a session that follows the channel from
+    // now on replays up to there on a sync (Session::followedSinceGid), since
+    // those events will not come live on this node.
+    outlet->setPublishedGid(qMax(outlet->publishedGid(), m_chat->resume()->committedGid()));
     m_watched.insert(ch);
     m_subscriber->subscribe(redisChannel(ch));
 }

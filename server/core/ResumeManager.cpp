@@ -97,6 +97,11 @@ qint64 ResumeManager::committedSeq(const QString &channelId) const
     return m_core.store ? m_core.store->channelLogFloor(channelId).lastSeq : 0;
 }
 
+qint64 ResumeManager::committedGid() const
+{
+    return m_core.store ? m_core.store->lastEventGid() : 0;
+}
+
 Result<ResumeManager::Outcome> ResumeManager::resumeChannel(Session *session, const QString &channelId, qint64 lastSeq,
                                                             qint64 maxGid, Finished finished)
 {

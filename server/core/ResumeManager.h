@@ -79,6 +79,8 @@ public:
     // limit), as live events, and the newest committed sequence number.
     QList<ChatEventPtr> eventsAfter(const QString &channelId, qint64 afterSeq, int limit) const;
     qint64 committedSeq(const QString &channelId) const;
+    // The newest global log position committed (by any node).
+    qint64 committedGid() const;
 
 private:
     struct Job;

@@ -243,4 +243,42 @@ async function replayWithLiveTraffic(adapter, attempts = 5) {
   assert.fail(`no live event landed during any of ${attempts} replays: ${JSON.stringify(runs.map((r) => r.early))}`);
 }
 
-module.exports = { replayWithLiveTraffic, FLAGS, ChannelLog, assertGapless, killSocket, setup, post, activity, resume, dropAndResume, beyondRetention, replayUnderLiveTraffic };
+// Waits until a log holds n events (events made on another node arrive over
+// the cluster bus, so a round trip to this node is no barrier for them).
+async function untilCount(log, n, label) {
+  const deadline = Date.now() + 20000;
+  while (log.events.length < n) {
+    if (Date.now() > deadline) throw new Error(`${label}: ${log.events.length} of ${n} events`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+// The cluster case of (1): the client drops from node 1 while others act on
+// node 2, and comes back on node 3, which replays from the shared log.
+async function dropAndResumeAcrossNodes(adapter, nodes) {
+  const [n1, n2, n3] = nodes;
+  const f = await setup(n1, adapter);
+  const W = new ChannelLog(adapter, f.channel.id), D = new ChannelLog(adapter, f.channel.id);
+  const w = W.attach(await adapter.connect(n1, f.watcher, f.ctx));
+  let d = D.attach(await adapter.connect(n1, f.dropper, f.ctx));
+  await activity(n1, f, 'before');
+  await untilCount(W, 10, 'watcher'); await untilCount(D, 10, 'dropper');
+  await killSocket(d);
+  await activity(n2, f, 'while away');
+  await untilCount(W, 20, 'watcher');
+  d = D.attach(await adapter.connect(n3, f.dropper, f.ctx));
+  const { reply, synced } = await resume(adapter, d, f.channel.id, D.lastSeq());
+  assert.equal(synced.recovered, true, JSON.stringify(synced));
+  assert.equal(synced.seq, W.lastSeq());
+  if (reply) assert.equal(reply.seq, W.lastSeq(), 'the join reply carries the channel sequence');
+  assert.equal(D.events.length, 20, 'exactly the round of events made while away was replayed');
+  await activity(n2, f, 'after');
+  await untilCount(W, 30, 'watcher'); await untilCount(D, 30, 'dropper');
+  await d.settle(); await w.settle();
+  assert.deepEqual(D.events, W.events);
+  assertGapless(W.events, 'watcher');
+  assert.equal(W.events.length, 30);
+  for (const s of [w, d]) s.close();
+}
+
+module.exports = { dropAndResumeAcrossNodes, replayWithLiveTraffic, FLAGS, ChannelLog, assertGapless, killSocket, setup, post, activity, resume, dropAndResume, beyondRetention, replayUnderLiveTraffic };
