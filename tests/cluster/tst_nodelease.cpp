@@ -1,5 +1,6 @@
 #include "DispatcherTestMain.h"
 #include "RedisServerProcess.h"
+#include "RedisTestCommand.h"
 
 #include "cluster/NodeLease.h"
 #include "cluster/RedisConnection.h"
@@ -15,21 +16,8 @@ namespace switchboard {
 
 namespace {
 
-constexpr int kWaitMs = 15000; // a guard against hangs, never a measured limit
 constexpr int kTtlMs = 600;
 constexpr int kCheckMs = 150;
-
-RedisReply run(RedisConnection &c, const QList<QByteArray> &argv)
-{
-    bool done = false;
-    RedisReply out;
-    c.command(argv, [&](const RedisReply &r) {
-        out = r;
-        done = true;
-    });
-    if (!QTest::qWaitFor([&] { return done; }, kWaitMs)) return RedisReply::error("TEST no reply");
-    return out;
-}
 
 // A node: its own connection and lease, as each server process will have.
 struct Node

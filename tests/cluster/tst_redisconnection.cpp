@@ -1,5 +1,6 @@
 #include "DispatcherTestMain.h"
 #include "RedisServerProcess.h"
+#include "RedisTestCommand.h"
 
 #include "cluster/RedisConnection.h"
 
@@ -16,20 +17,6 @@ namespace switchboard {
 
 namespace {
 
-constexpr int kWaitMs = 15000; // a guard against hangs, never a measured limit
-
-// Runs one command and waits for its reply.
-RedisReply run(RedisConnection &c, const QList<QByteArray> &argv)
-{
-    bool done = false;
-    RedisReply out;
-    c.command(argv, [&](const RedisReply &r) {
-        out = r;
-        done = true;
-    });
-    if (!QTest::qWaitFor([&] { return done; }, kWaitMs)) return RedisReply::error("TEST no reply");
-    return out;
-}
 
 std::unique_ptr<RedisConnection> openConnection(const QString &url)
 {

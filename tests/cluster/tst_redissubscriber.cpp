@@ -1,5 +1,6 @@
 #include "DispatcherTestMain.h"
 #include "RedisServerProcess.h"
+#include "RedisTestCommand.h"
 
 #include "cluster/RedisConnection.h"
 #include "cluster/RedisSubscriber.h"
@@ -14,19 +15,6 @@ namespace switchboard {
 
 namespace {
 
-constexpr int kWaitMs = 15000; // a guard against hangs, never a measured limit
-
-RedisReply run(RedisConnection &c, const QList<QByteArray> &argv)
-{
-    bool done = false;
-    RedisReply out;
-    c.command(argv, [&](const RedisReply &r) {
-        out = r;
-        done = true;
-    });
-    if (!QTest::qWaitFor([&] { return done; }, kWaitMs)) return RedisReply::error("TEST no reply");
-    return out;
-}
 
 // PUBLISH answers with the number of subscribers that received the message:
 // a round trip that is also the barrier for everything the subscriber sent before.
