@@ -42,6 +42,8 @@ const QList<Option> &options()
          false},
         {"redis", "URL", "redis://host:port[/db]: run as a cluster node (needs a postgres:// --database).", false},
         {"node-id", "NAME", "This node's name in the cluster (default: host name and pid).", false},
+        {"node-lease-ms", "N", "A cluster node's lease in Redis; peers count it dead this long after (default 5000).",
+         false},
         {"jwt-secret", "SECRET", "HS256 key for tokens.", false},
         {"jwt-secret-file", "FILE", "Read the HS256 key from FILE.", false},
         {"jwt-previous-secrets", "LIST",
@@ -326,6 +328,7 @@ bool ServerConfig::parse(const QStringList &arguments, QString *error)
     if (!intNumber("resume-retention-events", &core.resumeRetentionEvents, 1, 10000000)) return false;
     if (!number("resume-retention-seconds", &core.resumeRetentionSeconds, 1, 10LL * 365 * 86400)) return false;
     if (!intNumber("heartbeat-timeout-ms", &heartbeatTimeoutMs, 100, 86400000)) return false;
+    if (!intNumber("node-lease-ms", &nodeLeaseMs, 300, 600000)) return false;
     if (!intNumber("ping-interval-ms", &pingIntervalMs, 50, 3600000)) return false;
     if (!intNumber("ping-timeout-ms", &pingTimeoutMs, 50, 3600000)) return false;
     if (!intNumber("http-header-timeout-ms", &http.headTimeoutMs, 50, 3600000)) return false;

@@ -24,8 +24,9 @@ public:
     QString tlsKey;
     QString dataDir;
     QString database;
-    QString redis;  // redis://host:port[/db]: clustering on (docs/cluster.md)
-    QString nodeId; // this node's name in the cluster
+    QString redis;          // redis://host:port[/db]: clustering on (docs/cluster.md)
+    QString nodeId;         // this node's name in the cluster
+    int nodeLeaseMs = 5000; // its lease in Redis (NodeLease)
     QByteArray jwtSecret;
     QString adminToken;
     QString logLevel = QStringLiteral("info");
