@@ -2,6 +2,7 @@
 
 #include "core/ChatEvent.h"
 
+#include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QSet>
@@ -64,7 +65,9 @@ private:
     RedisSubscriber *m_subscriber;
     NodeLease *m_lease;
     QSet<QString> m_watched; // chat channels with local subscribers
-    QSet<QString> m_notices; // directory kinds changed in this loop pass
+    // Directory rows changed in this loop pass, by kind; an empty set: too
+    // many to name, the other nodes re-read the whole kind.
+    QHash<QString, QSet<QString>> m_notices;
     bool m_noticeQueued = false;
     bool m_injecting = false; // delivering another node's event: do not publish it again
 };

@@ -17,6 +17,37 @@ namespace switchboard {
 
 namespace {
 
+const char kSelectUsers[] = "SELECT id, username, email, display_name, avatar_url, disabled, created_at FROM users";
+
+QList<User> readUsers(QSqlQuery &q)
+{
+    QList<User> out;
+    while (q.next()) {
+        User u;
+        u.id = q.value(0).toString();
+        u.username = q.value(1).toString();
+        u.email = q.value(2).toString();
+        u.displayName = q.value(3).toString();
+        u.avatarUrl = q.value(4).toString();
+        u.disabled = q.value(5).toInt() != 0;
+        u.createdAt = q.value(6).toLongLong();
+        out.append(u);
+    }
+    return out;
+}
+
+// The whole table, or only the rows whose `column` is `value`.
+void selectWhere(QSqlQuery &q, const char *select, const char *column, const QString &value)
+{
+    if (value.isEmpty()) {
+        q.exec(QString::fromLatin1(select));
+        return;
+    }
+    q.prepare(QStringLiteral("%1 WHERE %2 = ?").arg(QLatin1String(select), QLatin1String(column)));
+    q.addBindValue(value);
+    q.exec();
+}
+
 QVariant nullable(const QString &s)
 {
     return s.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s);
@@ -231,30 +262,29 @@ double Store::maxCommitMs() const
 
 // ---- directory reads ------------------------------------------------------
 
-QList<User> Store::loadUsers()
+QList<User> Store::loadUsers(const QString &id)
 {
-    QList<User> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.exec("SELECT id, username, email, display_name, avatar_url, disabled, created_at FROM users");
-    while (q.next()) {
-        User u;
-        u.id = q.value(0).toString();
-        u.username = q.value(1).toString();
-        u.email = q.value(2).toString();
-        u.displayName = q.value(3).toString();
-        u.avatarUrl = q.value(4).toString();
-        u.disabled = q.value(5).toInt() != 0;
-        u.createdAt = q.value(6).toLongLong();
-        out.append(u);
-    }
-    return out;
+    selectWhere(q, kSelectUsers, "id", id);
+    return readUsers(q);
 }
 
-QList<Workspace> Store::loadWorkspaces()
+QList<User> Store::loadUsersNamed(const QString &nameOrEmail)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("%1 WHERE lower(username) = lower(?) OR lower(email) = lower(?)")
+                  .arg(QLatin1String(kSelectUsers)));
+    q.addBindValue(nameOrEmail);
+    q.addBindValue(nameOrEmail);
+    q.exec();
+    return readUsers(q);
+}
+
+QList<Workspace> Store::loadWorkspaces(const QString &id)
 {
     QList<Workspace> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.exec("SELECT id, name, owner_id, is_default, created_at FROM workspaces");
+    selectWhere(q, "SELECT id, name, owner_id, is_default, created_at FROM workspaces", "id", id);
     while (q.next()) {
         Workspace w;
         w.id = q.value(0).toString();
@@ -267,21 +297,21 @@ QList<Workspace> Store::loadWorkspaces()
     return out;
 }
 
-QList<Store::Membership> Store::loadWorkspaceMembers()
+QList<Store::Membership> Store::loadWorkspaceMembers(const QString &workspaceId)
 {
     QList<Membership> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.exec("SELECT workspace_id, user_id, joined_at, role FROM workspace_members");
+    selectWhere(q, "SELECT workspace_id, user_id, joined_at, role FROM workspace_members", "workspace_id", workspaceId);
     while (q.next())
         out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), q.value(3).toString()});
     return out;
 }
 
-QList<Channel> Store::loadChannels()
+QList<Channel> Store::loadChannels(const QString &id)
 {
     QList<Channel> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.exec("SELECT id, workspace_id, name, type, description, created_by, created_at FROM channels");
+    selectWhere(q, "SELECT id, workspace_id, name, type, description, created_by, created_at FROM channels", "id", id);
     while (q.next()) {
         Channel c;
         c.id = q.value(0).toString();
@@ -296,12 +326,25 @@ QList<Channel> Store::loadChannels()
     return out;
 }
 
-QList<Store::Membership> Store::loadChannelMembers()
+QList<Store::Membership> Store::loadChannelMembers(const QString &channelId)
 {
     QList<Membership> out;
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.exec("SELECT channel_id, user_id, joined_at FROM channel_members");
+    selectWhere(q, "SELECT channel_id, user_id, joined_at FROM channel_members", "channel_id", channelId);
     while (q.next()) out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), QString()});
+    return out;
+}
+
+QList<Store::Membership> Store::loadMembershipsOf(const QString &userId, bool channels)
+{
+    QList<Membership> out;
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    selectWhere(q,
+                channels ? "SELECT channel_id, user_id, joined_at, '' FROM channel_members"
+                         : "SELECT workspace_id, user_id, joined_at, role FROM workspace_members",
+                "user_id", userId);
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), q.value(3).toString()});
     return out;
 }
 

@@ -56,12 +56,18 @@ public:
     bool isOpen() const;
     QString driverName() const;
 
-    // Reads: whole directory at start (the core keeps it in memory).
-    QList<User> loadUsers();
-    QList<Workspace> loadWorkspaces();
-    QList<Membership> loadWorkspaceMembers();
-    QList<Channel> loadChannels();
-    QList<Membership> loadChannelMembers();
+    // Reads: the whole directory at start (the core keeps it in memory); with
+    // an id, one user, workspace or channel (and its members), for a cluster
+    // node that applies another node's change.
+    QList<User> loadUsers(const QString &id = QString());
+    // By user name or e-mail, case-insensitive (a login on a node that has not heard of the user yet).
+    QList<User> loadUsersNamed(const QString &nameOrEmail);
+    QList<Workspace> loadWorkspaces(const QString &id = QString());
+    QList<Membership> loadWorkspaceMembers(const QString &workspaceId = QString());
+    QList<Channel> loadChannels(const QString &id = QString());
+    QList<Membership> loadChannelMembers(const QString &channelId = QString());
+    // One user's workspace or channel memberships.
+    QList<Membership> loadMembershipsOf(const QString &userId, bool channels);
     QHash<QString, qint64> loadChannelSequences();
     QString passwordHash(const QString &userId);
     // Revoked token digests -> expiry (seconds), without the expired ones.
