@@ -5,6 +5,7 @@
 #include "StoreWriter.h"
 #include "Timestamp.h"
 
+#include <QDebug>
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -95,6 +96,8 @@ bool Store::open(const QString &url, const QString &dataDir, QString *error)
         db.setUserName(u.userName());
         db.setPassword(u.password());
         db.setDatabaseName(u.path().mid(1));
+        // A reconnect to an unreachable host must not block for long.
+        db.setConnectOptions(QStringLiteral("connect_timeout=5"));
     } else {
         *error = QStringLiteral("bad database URL %1 (expected sqlite: or postgres://...)").arg(url);
         return false;
@@ -118,6 +121,7 @@ bool Store::open(const QString &url, const QString &dataDir, QString *error)
     }
     m_writer = new StoreWriter(db, this);
     connect(m_writer, &StoreWriter::commitFailed, this, &Store::commitFailed, Qt::QueuedConnection);
+    connect(m_writer, &StoreWriter::reconnected, this, &Store::reopenReader, Qt::QueuedConnection);
     if (!m_writer->startWriter(error)) {
         delete m_writer;
         m_writer = nullptr;
@@ -141,6 +145,21 @@ void Store::close()
         db.close();
     }
     QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+void Store::reopenReader()
+{
+    if (!QSqlDatabase::contains(m_connectionName)) return;
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    db.close();
+    if (db.open()) return;
+    qWarning().noquote() << "storage read connection not restored, retrying:" << db.lastError().text();
+    QTimer::singleShot(500, this, &Store::reopenReader);
+}
+
+bool Store::isAvailable() const
+{
+    return m_writer && m_writer->isAvailable();
 }
 
 bool Store::isOpen() const

@@ -141,6 +141,8 @@ public:
     double lastCommitMs() const;
     double totalCommitMs() const;
     double maxCommitMs() const; // the slowest commit since start
+    // False while the database is unreachable (PostgreSQL down; the writer reconnects).
+    bool isAvailable() const;
 
 Q_SIGNALS:
     void commitFailed(const QString &error);
@@ -152,6 +154,8 @@ private:
     Message messageFromQuery(const class QSqlQuery &q) const;
 
     void handOver();
+    // The writer is connected again: so is the read connection.
+    void reopenReader();
     void enqueueRow(Write write, Done done, std::shared_ptr<MessageRow> row);
 
     QString m_connectionName;

@@ -3,6 +3,7 @@
 #include "MessageBatchWriter.h"
 #include "SqliteStatement.h"
 
+#include <QDebug>
 #include <QElapsedTimer>
 #include <QHash>
 #include <QSqlError>
@@ -213,6 +214,48 @@ bool StoreWriter::runRows(QSqlDatabase &db, QList<Item> &batch, qsizetype from, 
     return false;
 }
 
+bool StoreWriter::connectionAlive(QSqlDatabase &db)
+{
+    QSqlQuery q(db);
+    return q.exec(QStringLiteral("SELECT 1"));
+}
+
+void StoreWriter::connectionLost(QSqlDatabase &db, const QString &why)
+{
+    if (m_connected) qWarning().noquote() << "storage connection lost, reconnecting:" << why;
+    m_connected = false;
+    m_available = false;
+    // Prepared statements belong to the dead connection.
+    releaseStatements();
+    db.close();
+    m_lastAttempt.start();
+}
+
+void StoreWriter::tryReconnect(QSqlDatabase &db)
+{
+    if (m_connected || m_lastAttempt.elapsed() < m_backoffMs) return;
+    releaseStatements();
+    db.close();
+    if (db.open() && connectionAlive(db)) {
+        qInfo() << "storage connection restored";
+        m_connected = true;
+        m_available = true;
+        m_backoffMs = MinBackoffMs;
+        Q_EMIT reconnected();
+        return;
+    }
+    db.close();
+    m_backoffMs = qMin(m_backoffMs * 2, MaxBackoffMs);
+    m_lastAttempt.start();
+}
+
+int StoreWriter::idleWaitMs() const
+{
+    if (!m_canReconnect) return -1;
+    if (m_connected) return ProbeIdleMs;
+    return int(qMax<qint64>(1, m_backoffMs - m_lastAttempt.elapsed()));
+}
+
 void StoreWriter::run()
 {
     {
@@ -226,6 +269,7 @@ void StoreWriter::run()
                 q.exec(QStringLiteral("PRAGMA synchronous=FULL"));
                 q.exec(QStringLiteral("PRAGMA foreign_keys=ON"));
             }
+            m_canReconnect = db.driverName() == QLatin1String("QPSQL");
             m_opened = true;
         }
         m_idle.wakeAll();
@@ -238,22 +282,44 @@ void StoreWriter::run()
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         for (;;) {
             QList<Item> batch;
+            bool idle = false;
             {
                 QMutexLocker lock(&m_mutex);
-                while (m_queue.isEmpty() && !m_stop) {
+                if (m_queue.isEmpty() && !m_stop) {
                     m_busy = false;
                     m_idle.wakeAll();
-                    m_wake.wait(&m_mutex);
+                    const int waitMs = idleWaitMs();
+                    if (waitMs < 0)
+                        m_wake.wait(&m_mutex);
+                    else
+                        idle = !m_wake.wait(&m_mutex, waitMs);
                 }
                 if (m_queue.isEmpty() && m_stop) break;
                 batch.swap(m_queue);
-                m_busy = true;
+                m_busy = !batch.isEmpty();
             }
+            if (m_canReconnect) {
+                // An idle connection is probed, so /readyz sees an outage without writes.
+                if (idle && m_connected && !connectionAlive(db)) connectionLost(db, db.lastError().text());
+                tryReconnect(db);
+            }
+            if (batch.isEmpty()) continue;
             QElapsedTimer timer;
             timer.start();
             StoreStatus batchError;
-            if (!runBatch(db, batch, &batchError)) {
-                if (batchError.ok()) {
+            if (!m_connected) {
+                const StoreStatus down = StoreStatus::unavailable(QStringLiteral("storage unavailable: reconnecting"));
+                for (Item &item : batch) item.status = down;
+            } else if (!runBatch(db, batch, &batchError)) {
+                if (m_canReconnect && !connectionAlive(db)) {
+                    // Not this batch's fault: the connection is gone (and with it the transaction).
+                    const QString why = db.lastError().text();
+                    connectionLost(db, why);
+                    const StoreStatus down = StoreStatus::unavailable(
+                        QStringLiteral("storage unavailable: %1").arg(why));
+                    for (Item &item : batch) item.status = down;
+                    Q_EMIT commitFailed(down.text);
+                } else if (batchError.ok()) {
                     // One write failed: replay each alone so only that one fails.
                     ++m_replays;
                     for (Item &item : batch) {
