@@ -1,6 +1,6 @@
 'use strict';
 // Redis restarted under write load (docs/cluster.md#chaos-tests): three nodes,
-// a flat JSON client (writer and receiver) and a REST writer on each, all
+// a flat JSON client (writer and receiver) and two REST writers on each, all
 // sending to one channel. redis-server is SIGKILLed while they write, the
 // writes go on (PostgreSQL commits them), and a fresh redis-server starts on
 // the same port. Every receiver on every node then has every acknowledged
@@ -24,14 +24,15 @@ if (missing) {
     const loops = [];
     try {
       const users = [];
-      for (let i = 0; i < 6; i++) users.push(await register(nodes[0]));
+      for (let i = 0; i < 9; i++) users.push(await register(nodes[0]));
       const general = (await api(nodes[0], 'GET', '/api/v1/channels', users[0].token)).body.channels.find((x) => x.name === 'general').id;
       const flats = nodes.map((n, i) => new FlatClient(`flat${i + 1}`, n, users[i].token, general));
-      const rests = nodes.map((n, i) => new RestClient(`rest${i + 1}`, n, users[3 + i].token, general));
+      // Two REST writers per node: more writes in flight at any moment.
+      const rests = [...nodes, ...nodes].map((n, i) => new RestClient(`rest${i + 1}`, n, users[3 + i].token, general));
       clients.push(...flats, ...rests);
       for (const c of clients) await c.open();
       const clock = { phase: 'before' };
-      loops.push(...clients.map((c) => new WriteLoop(c, `${c.name}-${process.pid}`, clock).start()));
+      loops.push(...clients.map((c) => new WriteLoop(c, `${c.name}-${process.pid}`, clock, 1).start()));
       await waitUntil(() => loops.every((l) => l.acked().length >= 5), 'five acks per writer before Redis goes');
 
       await cluster.killRedis();
