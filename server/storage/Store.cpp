@@ -121,7 +121,8 @@ bool Store::open(const QString &url, const QString &dataDir, QString *error)
     }
     m_writer = new StoreWriter(db, this);
     connect(m_writer, &StoreWriter::commitFailed, this, &Store::commitFailed, Qt::QueuedConnection);
-    connect(m_writer, &StoreWriter::reconnected, this, &Store::reopenReader, Qt::QueuedConnection);
+    connect(
+        m_writer, &StoreWriter::lost, this, [this] { m_readerStale = true; }, Qt::DirectConnection);
     if (!m_writer->startWriter(error)) {
         delete m_writer;
         m_writer = nullptr;
@@ -147,14 +148,20 @@ void Store::close()
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
-void Store::reopenReader()
+QSqlDatabase Store::readDb()
 {
-    if (!QSqlDatabase::contains(m_connectionName)) return;
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    db.close();
-    if (db.open()) return;
-    qWarning().noquote() << "storage read connection not restored, retrying:" << db.lastError().text();
-    QTimer::singleShot(500, this, &Store::reopenReader);
+    // After a loss the writer saw, the read connection is dead too: reopened
+    // here, at most every ReaderRetryMs (a refused connect costs little).
+    if (m_readerStale.load() && (!m_readerRetry.isValid() || m_readerRetry.elapsed() >= ReaderRetryMs)) {
+        m_readerRetry.start();
+        db.close();
+        if (db.open()) {
+            m_readerStale = false;
+            qInfo() << "storage read connection restored";
+        }
+    }
+    return db;
 }
 
 bool Store::isAvailable() const
@@ -253,7 +260,7 @@ double Store::maxCommitMs() const
 QList<User> Store::loadUsers()
 {
     QList<User> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.exec("SELECT id, username, email, display_name, avatar_url, disabled, created_at FROM users");
     while (q.next()) {
         User u;
@@ -272,7 +279,7 @@ QList<User> Store::loadUsers()
 QList<Workspace> Store::loadWorkspaces()
 {
     QList<Workspace> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.exec("SELECT id, name, owner_id, is_default, created_at FROM workspaces");
     while (q.next()) {
         Workspace w;
@@ -289,7 +296,7 @@ QList<Workspace> Store::loadWorkspaces()
 QList<Store::Membership> Store::loadWorkspaceMembers()
 {
     QList<Membership> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.exec("SELECT workspace_id, user_id, joined_at, role FROM workspace_members");
     while (q.next())
         out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), q.value(3).toString()});
@@ -299,7 +306,7 @@ QList<Store::Membership> Store::loadWorkspaceMembers()
 QList<Channel> Store::loadChannels()
 {
     QList<Channel> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.exec("SELECT id, workspace_id, name, type, description, created_by, created_at FROM channels");
     while (q.next()) {
         Channel c;
@@ -318,7 +325,7 @@ QList<Channel> Store::loadChannels()
 QList<Store::Membership> Store::loadChannelMembers()
 {
     QList<Membership> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.exec("SELECT channel_id, user_id, joined_at FROM channel_members");
     while (q.next()) out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), QString()});
     return out;
@@ -327,7 +334,7 @@ QList<Store::Membership> Store::loadChannelMembers()
 QHash<QString, qint64> Store::loadChannelSequences()
 {
     QHash<QString, qint64> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     // The log's counter; messages written past it (imports, old tests) count too.
     q.exec("SELECT c.id, c.last_seq, (SELECT MAX(m.seq) FROM messages m WHERE m.channel_id = c.id) FROM channels c");
     while (q.next()) {
@@ -340,7 +347,7 @@ QHash<QString, qint64> Store::loadChannelSequences()
 QHash<QByteArray, qint64> Store::loadRevokedTokens(qint64 nowSecs)
 {
     QHash<QByteArray, qint64> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.prepare("SELECT token_hash, expires_at FROM revoked_tokens WHERE expires_at > ?");
     q.addBindValue(nowSecs);
     if (q.exec())
@@ -350,7 +357,7 @@ QHash<QByteArray, qint64> Store::loadRevokedTokens(qint64 nowSecs)
 
 QString Store::passwordHash(const QString &userId)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.prepare("SELECT password_hash FROM users WHERE id = ?");
     q.addBindValue(userId);
     if (q.exec() && q.next()) return q.value(0).toString();
@@ -387,7 +394,7 @@ QList<Message> Store::queryMessages(const QString &where, const QVariantList &bi
                                     int offset)
 {
     QList<Message> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.setForwardOnly(true);
     q.prepare(
         QStringLiteral("SELECT %1 FROM messages WHERE %2 ORDER BY seq %3 LIMIT %4 OFFSET %5")
@@ -411,7 +418,7 @@ void Store::fillReactions(QList<Message> &messages)
         index.insert(messages[i].id, i);
         marks.append(QStringLiteral("?"));
     }
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.prepare(
         QStringLiteral(
             "SELECT id, message_id, user_id, emoji, created_at FROM reactions WHERE message_id IN (%1) ORDER BY created_at")
@@ -457,7 +464,7 @@ std::optional<Message> Store::message(const QString &id)
 
 std::optional<Reaction> Store::reaction(const QString &id)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.prepare("SELECT id, message_id, user_id, emoji, created_at FROM reactions WHERE id = ?");
     q.addBindValue(id);
     if (!q.exec() || !q.next()) return std::nullopt;
@@ -467,7 +474,7 @@ std::optional<Reaction> Store::reaction(const QString &id)
 
 std::optional<Attachment> Store::attachment(const QString &id)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.prepare(
         "SELECT id, uploader_id, filename, original_name, mime_type, size, url, created_at FROM attachments WHERE id = ?");
     q.addBindValue(id);
@@ -486,7 +493,7 @@ std::optional<Attachment> Store::attachment(const QString &id)
 
 QStringList Store::channelsWithUpload(const QString &uploadId)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.prepare("SELECT DISTINCT u.channel_id FROM message_uploads u JOIN messages m ON m.id = u.message_id"
               " WHERE u.upload_id = ? AND m.deleted_at = 0");
     q.addBindValue(uploadId);
@@ -498,7 +505,7 @@ QStringList Store::channelsWithUpload(const QString &uploadId)
 
 qint64 Store::messageCount()
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     if (q.exec("SELECT COUNT(*) FROM messages") && q.next()) return q.value(0).toLongLong();
     return -1;
 }
@@ -762,7 +769,7 @@ void Store::deleteResumeSession(const QString &id, Done done)
 
 std::optional<Store::ResumeSession> Store::resumeSession(const QString &id)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.prepare("SELECT user_id, scope, state, updated_at FROM resume_sessions WHERE id = ?");
     q.addBindValue(id);
     if (!q.exec() || !q.next()) return std::nullopt;
@@ -772,26 +779,26 @@ std::optional<Store::ResumeSession> Store::resumeSession(const QString &id)
 
 QList<ChannelEventLog::Entry> Store::channelEvents(const QString &channelId, qint64 afterSeq, qint64 maxGid, int limit)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = readDb();
     return ChannelEventLog::since(db, channelId, afterSeq, maxGid, limit);
 }
 
 QList<ChannelEventLog::Entry> Store::channelEventsByGid(const QStringList &channelIds, qint64 afterGid, qint64 maxGid,
                                                         int limit)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = readDb();
     return ChannelEventLog::sinceGid(db, channelIds, afterGid, maxGid, limit);
 }
 
 ChannelEventLog::Floor Store::channelLogFloor(const QString &channelId)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = readDb();
     return ChannelEventLog::floor(db, channelId);
 }
 
 qint64 Store::lastEventGid()
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = readDb();
     return ChannelEventLog::lastGid(db);
 }
 

@@ -18,6 +18,8 @@
 #include <QStringList>
 #include <QTimer>
 
+#include <atomic>
+
 namespace switchboard {
 
 class StoreWriter;
@@ -154,8 +156,11 @@ private:
     Message messageFromQuery(const class QSqlQuery &q) const;
 
     void handOver();
-    // The writer is connected again: so is the read connection.
-    void reopenReader();
+    // The read connection, reopened first when the writer lost its connection.
+    QSqlDatabase readDb();
+    static constexpr int ReaderRetryMs = 100;
+    std::atomic<bool> m_readerStale{false}; // set on the writer thread
+    QElapsedTimer m_readerRetry;
     void enqueueRow(Write write, Done done, std::shared_ptr<MessageRow> row);
 
     QString m_connectionName;

@@ -21,7 +21,10 @@ namespace switchboard {
 // and replayed one transaction per write, so the failure stays its own.
 // On PostgreSQL a lost connection (the database stopped or restarted) fails
 // the batch as Unavailable at once, and the writer reconnects by itself with
-// backoff; while it is down every write fails the same way, never waits.
+// backoff; while it is down every write fails the same way, never waits. A
+// batch whose COMMIT was sent but not answered may have committed: it is held
+// (at most InDoubtMaxMs) until the reconnect asks PostgreSQL (txid_status),
+// so it is acknowledged exactly when it committed.
 class StoreWriter : public QThread
 {
     Q_OBJECT
@@ -74,7 +77,8 @@ public:
 
 Q_SIGNALS:
     void commitFailed(const QString &error);
-    // The connection came back after a loss (emitted on the writer thread).
+    // The connection was lost, came back (emitted on the writer thread).
+    void lost();
     void reconnected();
 
 protected:
@@ -103,8 +107,11 @@ private:
     void connectionLost(QSqlDatabase &db, const QString &why);
     void tryReconnect(QSqlDatabase &db);
     int idleWaitMs() const;
+    void resolveInDoubt(QSqlDatabase &db);
+    void publish(QList<Item> &items);
     static constexpr int ProbeIdleMs = 1000; // an idle connection is checked this often
     static constexpr int MinBackoffMs = 100, MaxBackoffMs = 2000;
+    static constexpr int InDoubtMaxMs = 8000, InDoubtBackoffMs = 200;
 
     QSqlDatabase m_template;
     QString m_connectionName;
@@ -123,6 +130,11 @@ private:
     int m_backoffMs = MinBackoffMs;
     QElapsedTimer m_lastAttempt;
     std::atomic<bool> m_available{true};
+    qint64 m_batchXid = 0;        // the running batch's transaction id (PostgreSQL)
+    bool m_commitInDoubt = false; // its COMMIT failed: the outcome is unknown
+    QList<Item> m_inDoubt;        // writer thread only
+    qint64 m_inDoubtXid = 0;
+    QElapsedTimer m_inDoubtSince;
     std::atomic<quint64> m_commits{0}, m_writes{0}, m_lastCommitUs{0}, m_totalCommitUs{0}, m_maxCommitUs{0},
         m_replays{0};
 };

@@ -221,7 +221,9 @@ class WriteLoop {
         const content = `${this.prefix} ${i}`;
         const sentIn = this.clock.phase;
         const t0 = Date.now();
+        this.inFlight = { content, sentIn };
         const r = await bounded(this.client.send(content));
+        this.inFlight = null;
         this.results.push({ ...r, content, writer: this.prefix, sentIn, answeredIn: this.clock.phase, ms: Date.now() - t0 });
         await sleep(this.pauseMs);
       }
