@@ -154,10 +154,12 @@ class PhoenixClient {
   async open() {
     this.socket = await phx.connect(this.node, this.token, { reconnectAfterMs: () => 60000 });
     this.channel = this.socket.channel(`channel:${this.channelId}`, {});
-    // The sending socket gets message_sent instead of new_message (docs/api/phoenix.md).
-    const record = (p) => this.received.push({ id: p.message.id, seq: p.seq ?? p.message.seq });
-    this.channel.on('new_message', record);
-    this.channel.on('message_sent', record);
+    // The sending socket gets message_sent instead of new_message (docs/api/phoenix.md):
+    // its own confirmation, not a channel event, so it is kept apart. In a
+    // cluster it can come before a lower-seq new_message from another node.
+    this.own = [];
+    this.channel.on('new_message', (p) => this.received.push({ id: p.message.id, seq: p.seq }));
+    this.channel.on('message_sent', (p) => this.own.push({ id: p.message.id, seq: p.message.seq }));
     const joined = await phx.reply(this.channel.join());
     assert.equal(joined.status, 'ok', `${this.name} joined`);
   }
@@ -275,8 +277,11 @@ function checkHistory(hist, loops, prefixOf = (m) => m.content.split(' ')[0]) {
 
 // A receiver that was connected throughout got exactly the acknowledged
 // messages, each once, in history order.
-function checkReceived(name, received, ours) {
-  const want = ours.map((m) => m.id);
+function checkReceived(name, received, ours, own = []) {
+  const ownIds = new Set(own.map((r) => r.id));
+  const all = new Set(ours.map((m) => m.id));
+  for (const r of own) assert.ok(all.has(r.id), `${name}: its own confirmed message ${r.id} is in the history`);
+  const want = ours.filter((m) => !ownIds.has(m.id)).map((m) => m.id);
   const got = received.map((r) => r.id);
   assert.deepEqual(got, want, `${name} received every acknowledged message once, in order, and nothing else`);
   // Where the dialect shows the seq, it is the history's (itself +1 steps).

@@ -105,9 +105,9 @@ async function outage(t, { nodes, postgres, layout, mode }) {
     const ours = checkHistory(await history(nodes[0], token, general), loops);
     // Every receiver (connected throughout) got exactly the acknowledged messages.
     for (const c of clients) {
-      await waitUntil(() => c.received.length >= ours.length, `${c.name} receives all ${ours.length} acknowledged messages`, 10000);
+      await waitUntil(() => c.received.length + (c.own || []).length >= ours.length, () => `${c.name} receives all ${ours.length} acknowledged messages; has ${c.received.length}, missing seqs ${ours.filter((m) => !c.received.some((r) => r.id === m.id)).map((m) => `${m.seq} (${m.content})`)}`, 10000);
       await c.settle();
-      checkReceived(c.name, c.received, ours);
+      checkReceived(c.name, c.received, ours, c.own);
     }
   } finally {
     for (const l of loops) l.running = false;
