@@ -18,6 +18,8 @@
 #include <QStringList>
 #include <QTimer>
 
+#include <atomic>
+
 namespace switchboard {
 
 class StoreWriter;
@@ -147,6 +149,8 @@ public:
     double lastCommitMs() const;
     double totalCommitMs() const;
     double maxCommitMs() const; // the slowest commit since start
+    // False while the database is unreachable (PostgreSQL down; the writer reconnects).
+    bool isAvailable() const;
 
 Q_SIGNALS:
     void commitFailed(const QString &error);
@@ -158,6 +162,11 @@ private:
     Message messageFromQuery(const class QSqlQuery &q) const;
 
     void handOver();
+    // The read connection, reopened first when the writer lost its connection.
+    QSqlDatabase readDb();
+    static constexpr int ReaderRetryMs = 100;
+    std::atomic<bool> m_readerStale{false}; // set on the writer thread
+    QElapsedTimer m_readerRetry;
     void enqueueRow(Write write, Done done, std::shared_ptr<MessageRow> row);
 
     QString m_connectionName;
