@@ -245,7 +245,7 @@ function report(r) {
   L.push('Written by `bench/cluster/cluster-bench.js` (see `bench/README.md`, "cluster"); do not edit above the notes',
     'marker by hand: re-run the command. The notes at the end are written by hand and kept by a new run.', '');
   L.push('**Noisy figures.** One 2-core machine holds the three nodes, PostgreSQL, redis-server and the load',
-    'generator (Node), and other engineers\' builds were running during the run (load average in the table',
+    'generator (Node), and other engineers\' builds were running during the run (load averages in the list',
     'below). Read them as orders of magnitude and relations (same node vs cross node), not as capacity.', '');
   L.push(`- command: \`${r.meta.command}\``);
   L.push(`- started ${r.meta.started}, finished ${r.meta.finished}; load average before ${r.meta.load_before}, after ${r.meta.load_after}`);
