@@ -200,7 +200,8 @@ if has_target cluster; then
     (cd "$ROOT/tests/clients" && npm ci --no-audit --no-fund) >&2
   fi
   log "cluster: 3 nodes on PostgreSQL and redis-server (bench/cluster/cluster-bench.js)"
-  CLUSTER_ARGS=(--output "$CLUSTER_OUT" --json "$RESULTS/cluster.json" --invoked-as "scripts/bench.sh $ORIG_ARGS")
+  CLUSTER_ARGS=(--output "$CLUSTER_OUT" --json "$RESULTS/cluster.json" --invoked-as "scripts/bench.sh $ORIG_ARGS"
+    --server-label "$SERVER_ORIG (built $SERVER_BUILT)")
   [ "$QUICK" = 1 ] && CLUSTER_ARGS+=(--quick)
   SWITCHBOARD_SERVER="$SERVER" node bench/cluster/cluster-bench.js "${CLUSTER_ARGS[@]}"
   TARGETS=$(minus "$TARGETS" cluster)

@@ -249,7 +249,7 @@ function report(r) {
     'below). Read them as orders of magnitude and relations (same node vs cross node), not as capacity.', '');
   L.push(`- command: \`${r.meta.command}\``);
   L.push(`- started ${r.meta.started}, finished ${r.meta.finished}; load average before ${r.meta.load_before}, after ${r.meta.load_after}`);
-  L.push(`- server binary: ${r.meta.server} (built ${r.meta.server_built})`);
+  L.push(`- server binary: ${r.meta.server}${r.meta.server_built ? ` (built ${r.meta.server_built})` : ''}`);
   L.push('- every connection is a distinct user (registered through REST by `bench/provision.mjs`); flat JSON dialect (`/ws`)', '');
   L.push('## Fan-out in one room spread over the nodes', '');
   L.push(`${o.roomUsers} members in one channel, member *i* connected to node *i* mod N; ${o.publishers} of them publish`,
@@ -343,8 +343,10 @@ function writeReport(result) {
     command: opt('invoked-as', '') || `node bench/cluster/cluster-bench.js ${argv.join(' ')}`.trim(),
     started, finished: new Date().toISOString(),
     load_before: loadBefore, load_after: fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
-    server: process.env.SWITCHBOARD_SERVER || 'build/bin/switchboard-server',
-    server_built: fs.statSync(process.env.SWITCHBOARD_SERVER || path.join(ROOT, 'build/bin/switchboard-server')).mtime.toISOString(),
+    // --server-label: what the binary is when SWITCHBOARD_SERVER is a copy (scripts/bench.sh).
+    server: opt('server-label', '') || process.env.SWITCHBOARD_SERVER || 'build/bin/switchboard-server',
+    server_built: opt('server-label', '') ? undefined
+      : fs.statSync(process.env.SWITCHBOARD_SERVER || path.join(ROOT, 'build/bin/switchboard-server')).mtime.toISOString(),
     options: O,
   };
   if (O.json) fs.writeFileSync(O.json, JSON.stringify(result, null, 1));
