@@ -3,6 +3,8 @@
 #include "admin/AdminFeed.h"
 #include "core/ChatService.h"
 #include "cluster/ClusterBus.h"
+#include "cluster/NodeLease.h"
+#include "net/SendBudget.h"
 #include "cluster/RedisUrl.h"
 #include "transport/DialectContext.h"
 #include "transport/SessionTag.h"
@@ -46,9 +48,10 @@ bool Server::start(QString *error)
     if (!m_chat->start(error)) return false;
     if (!m_config.redis.isEmpty()) {
         m_cluster = new ClusterBus(m_chat, RedisUrl::parse(m_config.redis), m_config.nodeId, this);
-        m_cluster->start();
+        m_cluster->start(m_config.nodeLeaseMs);
     }
 
+    SendBudget::instance().setLimit(m_config.maxTotalSendQueueBytes);
     m_http = new HttpServer(this);
     m_http->limits() = m_config.http;
     m_http->limits().maxBodyBytes = m_config.maxUploadBytes + 256 * 1024;
@@ -72,6 +75,10 @@ bool Server::start(QString *error)
     // request can arrive in between: the event loop has not run yet.
     m_admin = AdminFeed::install(m_http->router(), m_chat, m_config.adminToken, this);
     m_ready = true;
+    if (m_cluster && !m_http->serverPorts().isEmpty())
+        m_cluster->lease()->setListenUrl(QStringLiteral("http://%1:%2")
+                                             .arg(m_config.listen.value(0).first.toString())
+                                             .arg(m_http->serverPorts().first()));
     QStringList where;
     const auto addresses = m_config.listen + m_config.tlsListen;
     for (int i = 0; i < addresses.size(); ++i)
@@ -133,6 +140,7 @@ void Server::shutdown()
     m_ready = false;
     if (m_http) m_http->stopListening();
     if (m_admin) m_admin->goingAway();
+    if (m_cluster) m_cluster->stop();
     if (m_chat) {
         QElapsedTimer clock;
         clock.start();

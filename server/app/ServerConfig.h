@@ -24,8 +24,9 @@ public:
     QString tlsKey;
     QString dataDir;
     QString database;
-    QString redis;  // redis://host:port[/db]: clustering on (docs/cluster.md)
-    QString nodeId; // this node's name in the cluster
+    QString redis;          // redis://host:port[/db]: clustering on (docs/cluster.md)
+    QString nodeId;         // this node's name in the cluster
+    int nodeLeaseMs = 5000; // its lease in Redis (NodeLease)
     QByteArray jwtSecret;
     QString adminToken;
     QString logLevel = QStringLiteral("info");
@@ -35,6 +36,7 @@ public:
     int connectTimeoutMs = 45000;
     int maxUnauthenticated = 10000;
     qint64 maxUploadBytes = 10 * 1024 * 1024;
+    qint64 maxTotalSendQueueBytes = 512LL << 20; // SendBudget: every connection's send buffers together
     int heartbeatTimeoutMs = 60000;
     int pingIntervalMs = 25000;
     int pingTimeoutMs = 20000;

@@ -1,6 +1,7 @@
 #include "ClusterBus.h"
 
 #include "ClusterEventCodec.h"
+#include "NodeLease.h"
 #include "RedisConnection.h"
 #include "RedisSubscriber.h"
 #include "core/ChatService.h"
@@ -29,6 +30,7 @@ ClusterBus::ClusterBus(ChatService *chat, const RedisUrl &url, const QString &no
     , m_node(nodeId)
     , m_commands(new RedisConnection(url, this))
     , m_subscriber(new RedisSubscriber(url, this))
+    , m_lease(new NodeLease(m_commands, nodeId, this))
 {
 }
 
@@ -39,7 +41,7 @@ ClusterBus::~ClusterBus()
     m_chat->directoryReloader()->setChangeHook({});
 }
 
-void ClusterBus::start()
+void ClusterBus::start(int leaseMs)
 {
     EventOutlet *outlet = m_chat->outlet();
     outlet->setSequencer([this](const ChatEventPtr &e, const QStringList &topics) { sequence(e, topics); });
@@ -67,7 +69,21 @@ void ClusterBus::start()
     m_subscriber->subscribe(kAll);
     m_commands->open();
     m_subscriber->open();
+    m_lease->setTtl(leaseMs);
+    // The count travels with the next refresh (the admin console's node list).
+    connect(m_lease, &NodeLease::checked, this, [this] { m_lease->setConnectionCount(int(m_chat->sessionCount())); });
+    connect(m_lease, &NodeLease::nodeUp, this,
+            [](const QString &id) { qCInfo(lcCluster, "node %s is up", qPrintable(id)); });
+    connect(m_lease, &NodeLease::nodeDown, this, [](const QString &id) {
+        qCInfo(lcCluster, "node %s is down (lease expired or given back)", qPrintable(id));
+    });
+    m_lease->start();
     qCInfo(lcCluster, "cluster node %s on %s", qPrintable(m_node), qPrintable(m_commands->url().toDisplayString()));
+}
+
+void ClusterBus::stop()
+{
+    m_lease->stop();
 }
 
 void ClusterBus::sequence(const ChatEventPtr &event, const QStringList &topics)

@@ -10,6 +10,7 @@
 namespace switchboard {
 
 class ChatService;
+class NodeLease;
 class RedisConnection;
 class RedisSubscriber;
 class RedisUrl;
@@ -34,8 +35,13 @@ class ClusterBus : public QObject
 public:
     ClusterBus(ChatService *chat, const RedisUrl &url, const QString &nodeId, QObject *parent = nullptr);
     ~ClusterBus() override;
-    void start();
+    // Starts the bus and this node's lease (with its ttl in ms).
+    void start(int leaseMs = 5000);
+    // Gives the lease back at a clean shutdown: peers see this node leave at once.
+    void stop();
     QString nodeId() const { return m_node; }
+    // This node's lease and the live nodes (docs/cluster.md "Node liveness").
+    NodeLease *lease() const { return m_lease; }
 
 private:
     void sequence(const ChatEventPtr &event, const QStringList &topics);
@@ -56,6 +62,7 @@ private:
     QString m_node;
     RedisConnection *m_commands;
     RedisSubscriber *m_subscriber;
+    NodeLease *m_lease;
     QSet<QString> m_watched; // chat channels with local subscribers
     QSet<QString> m_notices; // directory kinds changed in this loop pass
     bool m_noticeQueued = false;
