@@ -10,7 +10,7 @@
 #
 # Ports: the balancer on PORT, the nodes on PORT+1..PORT+3, HAProxy's stats
 # page on PORT+4 (/stats), Redis on a free port. Extra arguments go to every
-# node, e.g. --log-level debug.
+# node, e.g. --log-level debug. SWITCHBOARD_SERVER: see below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -21,9 +21,15 @@ PORT=${SWITCHBOARD_CLUSTER_PORT:-8000}
 if ! command -v redis-server >/dev/null || [ ! -x /usr/sbin/haproxy ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   scripts/setup.sh
 fi
-cmake --preset release >/dev/null
-cmake --build --preset release -j"$(nproc)" --target switchboard-server
-SERVER=$ROOT/build/bin/switchboard-server
+# SWITCHBOARD_SERVER=/path/to/switchboard-server runs that binary instead, unbuilt
+# (e.g. /usr/bin/switchboard-server from the .deb).
+if [ -n "${SWITCHBOARD_SERVER:-}" ]; then
+  SERVER=$SWITCHBOARD_SERVER
+else
+  cmake --preset release >/dev/null
+  cmake --build --preset release -j"$(nproc)" --target switchboard-server
+  SERVER=$ROOT/build/bin/switchboard-server
+fi
 
 tmp=$(mktemp -d /tmp/switchboard-cluster.XXXXXX)
 pgdir=""
