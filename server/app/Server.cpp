@@ -7,6 +7,7 @@
 #include "net/SendBudget.h"
 #include "cluster/RedisUrl.h"
 #include "transport/DialectContext.h"
+#include "transport/SessionTag.h"
 #include "transport/WebSocketSession.h"
 #include "dialects/flatjson/FlatJsonDialect.h"
 #include "http/HttpServer.h"
@@ -102,6 +103,7 @@ void Server::installDialects()
     ctx.maxUnauthenticated = m_config.maxUnauthenticated;
     m_http->router().setOriginPolicy(OriginPolicy(m_config.corsOrigins));
     ctx.uploadDir = QDir(m_config.dataDir).filePath(QStringLiteral("uploads"));
+    if (!m_config.redis.isEmpty()) ctx.sessionTag = SessionTag::fromNodeId(m_config.nodeId);
     FlatJsonDialect::install(m_http->router(), ctx);
     SocketIoDialect::install(m_http->router(), ctx);
     WorkspaceJsonDialect::install(m_http->router(), ctx);
