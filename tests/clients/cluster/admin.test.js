@@ -8,6 +8,7 @@
 // a SIGKILLed node is listed as down and an action aimed at it says node_down.
 const test = require('node:test');
 const assert = require('node:assert/strict');
+const { spawn, execFileSync } = require('node:child_process');
 const { register, api, JsonSocket } = require('../lib/server.js');
 const { startCluster, clusterMissing } = require('../lib/cluster.js');
 
@@ -156,6 +157,30 @@ if (missing) {
     assert.equal(admin.node('node2').live, true);
     const r8 = await admin.command({ command: 'disconnect', connection_id: 'x', node: 'node3' });
     assert.equal(r8.error.code, 'node_down', JSON.stringify(r8));
+
+    // A node that holds a live lease and listens on its control channel but never
+    // answers (a redis-cli SUBSCRIBE posing as node "ghost"): a clear timeout, not silence.
+    const redisArgs = ['-h', '127.0.0.1', '-p', String(cluster.redis.port)];
+    const ghost = spawn('/usr/bin/redis-cli', [...redisArgs, 'SUBSCRIBE', 'sb:ctl:ghost']);
+    try {
+      await new Promise((resolve) => {
+        let out = '';
+        ghost.stdout.on('data', (d) => { out += d; if (/sb:ctl:ghost\r?\n1/.test(out)) resolve(); });
+      });
+      const lease = JSON.stringify({ id: 'ghost', started: new Date().toISOString(), listen: 'http://127.0.0.1:1', connections: 0 });
+      execFileSync('/usr/bin/redis-cli', [...redisArgs, 'SET', 'sb:node:ghost', lease]);
+      execFileSync('/usr/bin/redis-cli', [...redisArgs, 'ZADD', 'sb:nodes', String(Date.now() + 3600e3), 'ghost']);
+      await admin.until('ghost listed live', () => admin.node('ghost')?.live === true);
+      const r9 = await admin.command({ command: 'disconnect', connection_id: 'x', node: 'ghost' });
+      assert.equal(r9.error.code, 'timeout', JSON.stringify(r9));
+      assert.match(r9.message, /ghost did not answer/);
+      // Asking every node: node 2 says it has no such connection, ghost is named as not answering.
+      const r10 = await admin.command({ command: 'disconnect', connection_id: 'x' });
+      assert.equal(r10.error.code, 'timeout', JSON.stringify(r10));
+      assert.match(r10.message, /ghost/);
+    } finally {
+      ghost.kill('SIGKILL');
+    }
     admin.socket.ws.close();
   });
 }
