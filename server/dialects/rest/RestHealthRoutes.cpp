@@ -2,6 +2,7 @@
 
 #include "core/ChatService.h"
 #include "core/Metrics.h"
+#include "net/SendBudget.h"
 
 #include <QJsonObject>
 
@@ -95,6 +96,10 @@ QByteArray RestHealthRoutes::metrics() const
     for (const QByteArray &r : std::as_const(reasons))
         out += "switchboard_http_rejections_total{reason=\"" + r + "\"} "
              + QByteArray::number(m.httpRejections.value(r)) + '\n';
+    metric("switchboard_send_queue_bytes", "gauge", "Bytes queued for sending, all connections together",
+           SendBudget::instance().total());
+    metric("switchboard_send_queue_bytes_limit", "gauge", "--max-total-send-queue-bytes (0: off)",
+           SendBudget::instance().limit());
     metric("switchboard_storage_commits_total", "counter", "Storage transactions committed", s.commits);
     metric("switchboard_storage_writes_total", "counter", "Storage writes committed", s.writes);
     metric("switchboard_storage_commit_seconds_last", "gauge", "Duration of the last commit", s.lastCommitMs / 1000.0);
