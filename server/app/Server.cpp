@@ -3,6 +3,7 @@
 #include "admin/AdminFeed.h"
 #include "core/ChatService.h"
 #include "cluster/ClusterBus.h"
+#include "cluster/ClusterControl.h"
 #include "cluster/NodeLease.h"
 #include "net/SendBudget.h"
 #include "cluster/RedisUrl.h"
@@ -74,6 +75,11 @@ bool Server::start(QString *error)
     // After listen: a failed start prints its one error line and nothing else. No
     // request can arrive in between: the event loop has not run yet.
     m_admin = AdminFeed::install(m_http->router(), m_chat, m_config.adminToken, this);
+    if (m_cluster) {
+        // Every node answers other nodes' consoles, with a console of its own or not.
+        auto *control = new ClusterControl(m_chat, m_cluster, this);
+        if (m_admin) m_admin->setCluster(control);
+    }
     m_ready = true;
     if (m_cluster && !m_http->serverPorts().isEmpty())
         m_cluster->lease()->setListenUrl(QStringLiteral("http://%1:%2")

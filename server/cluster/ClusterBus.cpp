@@ -158,8 +158,9 @@ void ClusterBus::flushNotices()
     m_notices.clear();
 }
 
-void ClusterBus::onMessage(const QByteArray &, const QByteArray &payload)
+void ClusterBus::onMessage(const QByteArray &channel, const QByteArray &payload)
 {
+    if (channel.startsWith("sb:ctl:")) return; // ClusterControl's
     const ClusterEventCodec::Frame f = ClusterEventCodec::decode(payload);
     if (!f.ok) {
         qCWarning(lcCluster, "ignored a malformed cluster frame (%lld bytes)", qint64(payload.size()));

@@ -43,6 +43,9 @@ public:
     QString nodeId() const { return m_node; }
     // This node's lease and the live nodes (docs/cluster.md "Node liveness").
     NodeLease *lease() const { return m_lease; }
+    // Shared with ClusterControl (admin actions across nodes): its "sb:ctl:" channels ride along.
+    RedisConnection *commands() const { return m_commands; }
+    RedisSubscriber *subscriber() const { return m_subscriber; }
 
 private:
     void sequence(const ChatEventPtr &event, const QStringList &topics);
