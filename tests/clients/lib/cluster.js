@@ -4,7 +4,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn, execFileSync } = require('node:child_process');
-const { startServer, freePort, ROOT } = require('./server.js');
+const { startNode, freePort, ROOT } = require('./server.js');
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 
@@ -54,7 +54,7 @@ async function startCluster(options = {}) {
   try {
     // One after the other: the first one migrates the shared database.
     for (let i = 0; i < (options.nodes || 3); i++) {
-      nodes.push(await startServer({
+      nodes.push(await startNode({
         args: ['--database', pgUrl, '--redis', redis.url, '--node-id', `node${i + 1}`, ...(options.args || [])],
       }));
     }
