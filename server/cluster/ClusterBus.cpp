@@ -39,6 +39,7 @@ ClusterBus::~ClusterBus()
     if (!m_chat) return;
     m_chat->outlet()->setSequencer({});
     m_chat->directoryReloader()->setChangeHook({});
+    m_chat->directoryReloader()->setReadThrough(false);
 }
 
 void ClusterBus::start(int leaseMs)
@@ -49,6 +50,7 @@ void ClusterBus::start(int leaseMs)
     RoomManager *rooms = m_chat->rooms();
     connect(rooms, &RoomManager::subscribed, this, [this](Session *, const QString &t) { onTopicSubscribed(t); });
     connect(rooms, &RoomManager::unsubscribed, this, [this](Session *, const QString &t) { onTopicUnsubscribed(t); });
+    m_chat->directoryReloader()->setReadThrough(true);
     m_chat->directoryReloader()->setChangeHook([this](const char *kind) {
         m_notices.insert(QString::fromLatin1(kind));
         if (!m_noticeQueued) {

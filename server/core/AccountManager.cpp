@@ -2,6 +2,7 @@
 
 #include "ChannelManager.h"
 #include "CoreContext.h"
+#include "DirectoryReloader.h"
 #include "storage/EventStamp.h"
 #include "auth/JwtCodec.h"
 #include "auth/PasswordHasher.h"
@@ -144,6 +145,9 @@ Result<User> AccountManager::authenticate(const QByteArray &token) const
     if (m_revoked.size() > 0 && m_revoked.isRevoked(TokenRevocations::digest(token), Timestamp::nowMs() / 1000))
         return Result<User>::failure(CoreError::unauthorized("invalid token: revoked"));
     const User *u = m_core.dir.user(r.subject());
+    // A signed token names a user that exists: on a cluster node its
+    // registration may be newer than the notice from the node that made it.
+    if (!u && m_reloader && m_reloader->reloadOnMiss("users")) u = m_core.dir.user(r.subject());
     if (!u) return Result<User>::failure(CoreError::unauthorized("invalid token: unknown user"));
     if (u->disabled) return Result<User>::failure(CoreError::unauthorized("account disabled"));
     return Result<User>::success(*u);
@@ -170,6 +174,7 @@ void AccountManager::logout(const QByteArray &token, QObject *context, Callback<
         for (Session *s : m_core.sessions->sessionsOfUser(u.id))
             if (s->tokenDigest() == digest)
                 s->closeUnauthorized(Session::AuthLoss::TokenRevoked, QStringLiteral("token revoked"));
+        if (m_reloader) m_reloader->announce("revocations"); // the token's connections on other nodes
     };
     m_core.commits.commit(context, std::move(done), std::move(steps));
 }
@@ -187,12 +192,25 @@ void AccountManager::disableUser(const QString &userId, const QString &reason, Q
         m_core.dir.putUser(changed);
         return Result<User>::success(changed);
     };
-    steps.settle = [=, this](const User &) {
-        const QString why = reason.isEmpty() ? QStringLiteral("account disabled") : reason;
-        for (Session *s : m_core.sessions->sessionsOfUser(userId))
-            s->closeUnauthorized(Session::AuthLoss::AccountDisabled, why);
-    };
+    steps.settle = [=, this](const User &) { closeDisabled(userId, reason); };
     m_core.commits.commit(context, std::move(done), std::move(steps));
+}
+
+void AccountManager::closeDisabled(const QString &userId, const QString &reason)
+{
+    const QString why = reason.isEmpty() ? QStringLiteral("account disabled") : reason;
+    for (Session *s : m_core.sessions->sessionsOfUser(userId))
+        s->closeUnauthorized(Session::AuthLoss::AccountDisabled, why);
+}
+
+void AccountManager::applyRemoteRevocations()
+{
+    if (!m_core.store) return;
+    const qint64 now = Timestamp::nowMs() / 1000;
+    m_revoked.load(m_core.store->loadRevokedTokens(now));
+    for (Session *s : m_core.sessions->sessions())
+        if (!s->tokenDigest().isEmpty() && m_revoked.isRevoked(s->tokenDigest(), now))
+            s->closeUnauthorized(Session::AuthLoss::TokenRevoked, QStringLiteral("token revoked"));
 }
 
 void AccountManager::loadRevocations()

@@ -1,5 +1,6 @@
 #include "DirectoryReloader.h"
 
+#include "AccountManager.h"
 #include "CoreContext.h"
 
 namespace switchboard {
@@ -7,6 +8,16 @@ namespace switchboard {
 void DirectoryReloader::setChangeHook(std::function<void(const char *kind)> hook)
 {
     m_core.dir.setChangeHook(std::move(hook));
+}
+
+void DirectoryReloader::announce(const char *kind) const
+{
+    if (const Directory::ChangeHook &hook = m_core.dir.changeHook()) hook(kind);
+}
+
+bool DirectoryReloader::reloadOnMiss(const char *kind)
+{
+    return m_readThrough && reload(QString::fromLatin1(kind));
 }
 
 bool DirectoryReloader::reload(const QString &kind)
@@ -24,8 +35,20 @@ bool DirectoryReloader::reload(const QString &kind)
     };
     if (kind == QLatin1String("users")) {
         const QList<User> users = store->loadUsers();
-        Mute mute{dir};
-        for (const User &u : users) dir.putUser(u);
+        QStringList disabled;
+        {
+            Mute mute{dir};
+            for (const User &u : users) {
+                const User *before = dir.user(u.id);
+                if (u.disabled && before && !before->disabled) disabled.append(u.id);
+                dir.putUser(u);
+            }
+        }
+        for (const QString &id : std::as_const(disabled)) m_core.accounts->closeDisabled(id, QString());
+        return true;
+    }
+    if (kind == QLatin1String("revocations")) {
+        m_core.accounts->applyRemoteRevocations();
         return true;
     }
     if (kind == QLatin1String("workspaces")) {

@@ -16,13 +16,23 @@ class DirectoryReloader
 {
 public:
     explicit DirectoryReloader(CoreContext &core) : m_core(core) {}
-    // kind: "users", "workspaces" or "channels"; false for an unknown kind.
+    // kind: "users", "workspaces", "channels" or "revocations"; false for an
+    // unknown kind. Users newly disabled and revoked tokens lose their local
+    // connections, as on the node that made the change.
     bool reload(const QString &kind);
+    // Tells the other nodes about a change outside the directory ("revocations").
+    void announce(const char *kind) const;
     // Told the kind after each local directory change (to announce it).
     void setChangeHook(std::function<void(const char *kind)> hook);
+    // Cluster nodes: a lookup that should have found a row (a signed token's
+    // user) may be ahead of the notice of another node's change; reloadOnMiss
+    // re-reads that part at once. Off (false) on a single server.
+    void setReadThrough(bool on) { m_readThrough = on; }
+    bool reloadOnMiss(const char *kind);
 
 private:
     CoreContext &m_core;
+    bool m_readThrough = false;
 };
 
 } // namespace switchboard
