@@ -109,6 +109,9 @@ void AccountManager::createUser(const User &u, const QString &hash, QObject *con
 void AccountManager::login(const QString &name, const QString &password, QObject *context, Callback<User> done)
 {
     const User *found = m_core.dir.userByName(name);
+    // Registered on another cluster node a moment ago? (An unknown name costs
+    // a hash verification anyway, so the re-read adds no new lever.)
+    if (!found && m_reloader && m_reloader->reloadOnMiss("users")) found = m_core.dir.userByName(name);
     const QString hash = found && m_core.store ? m_core.store->passwordHash(found->id) : QString();
     const User u = found ? *found : User();
     ContextGuard guard(context);
@@ -146,8 +149,13 @@ Result<User> AccountManager::authenticate(const QByteArray &token) const
         return Result<User>::failure(CoreError::unauthorized("invalid token: revoked"));
     const User *u = m_core.dir.user(r.subject());
     // A signed token names a user that exists: on a cluster node its
-    // registration may be newer than the notice from the node that made it.
-    if (!u && m_reloader && m_reloader->reloadOnMiss("users")) u = m_core.dir.user(r.subject());
+    // registration (and the memberships it made) may be newer than the
+    // notices from the node that made it.
+    if (!u && m_reloader && m_reloader->reloadOnMiss("users")) {
+        m_reloader->reloadOnMiss("workspaces");
+        m_reloader->reloadOnMiss("channels");
+        u = m_core.dir.user(r.subject());
+    }
     if (!u) return Result<User>::failure(CoreError::unauthorized("invalid token: unknown user"));
     if (u->disabled) return Result<User>::failure(CoreError::unauthorized("account disabled"));
     return Result<User>::success(*u);

@@ -95,6 +95,14 @@ function freshDatabase() {
 // (the single-server meaning: same data, same address).
 const clusters = new Map();
 
+async function stopRedis(redis) {
+  if (redis.proc.exitCode !== null || redis.proc.signalCode !== null) return;
+  const gone = new Promise((resolve) => redis.proc.once('exit', resolve));
+  redis.proc.ref(); // waited for: it must keep the process alive until then
+  redis.proc.kill('SIGKILL');
+  await gone;
+}
+
 async function startClusterServer(options, startNode) {
   if (!enabled()) throw new Error('cluster mode is off');
   const missing = clusterLib().clusterMissing();
@@ -128,7 +136,7 @@ async function launch(cluster, options, startNode) {
     if (failed) throw failed.reason;
   } catch (e) {
     await Promise.all(nodes.map((n) => n.kill()));
-    cluster.redis.proc.kill('SIGKILL');
+    await stopRedis(cluster.redis);
     throw e;
   }
   cluster.ports = nodes.map((n) => n.port);
@@ -184,7 +192,7 @@ function facade(cluster, nodes, router, options, startNode) {
     async stop() {
       const results = await Promise.allSettled(nodes.map((n) => n.stop()));
       await router.stop();
-      cluster.redis.proc.kill('SIGKILL');
+      await stopRedis(cluster.redis);
       const failed = results.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
     },
