@@ -15,6 +15,8 @@
 #include <QLoggingCategory>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace switchboard {
 
 Q_LOGGING_CATEGORY(lcCluster, "switchboard.cluster")
@@ -149,7 +151,18 @@ void ClusterBus::publishToRedis(const ChatEventPtr &event, const QStringList &to
 void ClusterBus::flushNotices()
 {
     m_noticeQueued = false;
-    for (const QString &kind : std::as_const(m_notices))
+    // Memberships before the users they name: a node that learns of a new user
+    // (a registration) from the users re-read already has its workspace and
+    // channels, so the user's next request there is not refused.
+    QStringList kinds = m_notices.values();
+    const auto rank = [](const QString &k) {
+        return k == QLatin1String("workspaces") ? 0
+             : k == QLatin1String("channels")   ? 1
+             : k == QLatin1String("users")      ? 3
+                                                : 2;
+    };
+    std::sort(kinds.begin(), kinds.end(), [&](const QString &a, const QString &b) { return rank(a) < rank(b); });
+    for (const QString &kind : std::as_const(kinds))
         m_commands->command({"PUBLISH", kAll, ClusterEventCodec::encodeNotice(m_node, kind)},
                             [](const RedisReply &) {});
     m_notices.clear();

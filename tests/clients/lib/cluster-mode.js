@@ -152,7 +152,11 @@ const running = (n) => n.proc.exitCode === null && n.proc.signalCode === null;
 
 // What tests read from "the" server process, over all nodes.
 function clusterProcess(nodes) {
-  const settled = () => (nodes.some(running) ? null : worstExit(nodes.map((n) => ({ code: n.proc.exitCode, signal: n.proc.signalCode }))));
+  // A node that exited is the server exiting (a crash shows at once); the worst such exit.
+  const settled = () => {
+    const exits = nodes.filter((n) => !running(n)).map((n) => ({ code: n.proc.exitCode, signal: n.proc.signalCode }));
+    return exits.length ? worstExit(exits) : null;
+  };
   return {
     get pid() { return nodes[0].proc.pid; },
     get exitCode() { const e = settled(); return e ? e.code : null; },
