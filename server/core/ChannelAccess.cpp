@@ -25,6 +25,13 @@ QList<Channel> ChannelAccess::visible(const QString &userId, const QString &work
 
 Result<Channel> ChannelAccess::readable(const QString &userId, const QString &channelId) const
 {
+    Result<Channel> r = check(userId, channelId);
+    if (!r.ok() && refresh()) r = check(userId, channelId);
+    return r;
+}
+
+Result<Channel> ChannelAccess::check(const QString &userId, const QString &channelId) const
+{
     const Channel *c = m_dir.channel(channelId);
     if (!c) return Result<Channel>::failure(CoreError::notFound("channel not found"));
     if (!m_dir.canRead(channelId, userId)) {

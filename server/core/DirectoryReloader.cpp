@@ -15,6 +15,16 @@ void DirectoryReloader::announce(const char *kind) const
     if (const Directory::ChangeHook &hook = m_core.dir.changeHook()) hook(kind);
 }
 
+void DirectoryReloader::setReadThrough(bool on)
+{
+    m_readThrough = on;
+    if (on)
+        m_core.access.setRefresh(
+            [this] { return reload(QStringLiteral("workspaces")) && reload(QStringLiteral("channels")); });
+    else
+        m_core.access.setRefresh({});
+}
+
 bool DirectoryReloader::reloadOnMiss(const char *kind)
 {
     return m_readThrough && reload(QString::fromLatin1(kind));

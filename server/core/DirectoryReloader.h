@@ -27,7 +27,7 @@ public:
     // Cluster nodes: a lookup that should have found a row (a signed token's
     // user) may be ahead of the notice of another node's change; reloadOnMiss
     // re-reads that part at once. Off (false) on a single server.
-    void setReadThrough(bool on) { m_readThrough = on; }
+    void setReadThrough(bool on);
     bool reloadOnMiss(const char *kind);
 
 private:
