@@ -129,6 +129,10 @@ void ClusterBus::deliverRemote(const ChatEventPtr &event, const QStringList &top
         sequence(event, topics);
     else
         m_chat->outlet()->deliver(event, topics);
+    // After the delivery (the member hears it on their own topic): a channel's
+    // first local subscriber counts what is committed as delivered here.
+    m_chat->directoryReloader()->followRemoteMember(*event);
+    m_chat->directoryReloader()->unfollowRemoteMember(*event);
     m_injecting = false;
 }
 

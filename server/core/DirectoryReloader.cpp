@@ -1,7 +1,11 @@
 #include "DirectoryReloader.h"
 
 #include "AccountManager.h"
+#include "ChannelManager.h"
+#include "ChatEvent.h"
 #include "CoreContext.h"
+#include "Session.h"
+#include "SessionManager.h"
 
 namespace switchboard {
 
@@ -23,6 +27,22 @@ void DirectoryReloader::setReadThrough(bool on)
             [this] { return reload(QStringLiteral("workspaces")) && reload(QStringLiteral("channels")); });
     else
         m_core.access.setRefresh({});
+}
+
+void DirectoryReloader::followRemoteMember(const ChatEvent &e)
+{
+    if (e.type != ChatEvent::Type::MemberJoined || e.subject.id.isEmpty()) return;
+    m_core.channels->subscribeFollowers(e.subject.id, RoomManager::channelTopic(e.channel.id));
+}
+
+void DirectoryReloader::unfollowRemoteMember(const ChatEvent &e)
+{
+    if (e.type != ChatEvent::Type::MemberLeft || e.subject.id.isEmpty()) return;
+    // As ChannelManager::memberRemoved, with the membership already re-read.
+    const bool stillReadable = m_core.dir.canRead(e.channel.id, e.subject.id);
+    for (Session *s : m_core.sessions->sessionsOfUser(e.subject.id))
+        if (s->followsMemberships() || !stillReadable)
+            m_core.rooms.unsubscribe(s, RoomManager::channelTopic(e.channel.id));
 }
 
 bool DirectoryReloader::reloadOnMiss(const char *kind)

@@ -6,6 +6,7 @@
 
 namespace switchboard {
 
+struct ChatEvent;
 struct CoreContext;
 
 // The cluster's directory sync: another node changed users, workspaces or
@@ -22,6 +23,12 @@ public:
     bool reload(const QString &kind);
     // Tells the other nodes about a change outside the directory ("revocations").
     void announce(const char *kind) const;
+    // Another node added or removed a channel member (its MemberJoined or
+    // MemberLeft event, the directory already re-read): this node's sessions
+    // of that user follow the channel or stop, as on the node that made it.
+    // Called after the event was delivered here.
+    void followRemoteMember(const ChatEvent &e);
+    void unfollowRemoteMember(const ChatEvent &e);
     // Told the kind after each local directory change (to announce it).
     void setChangeHook(std::function<void(const char *kind)> hook);
     // Cluster nodes: a lookup that should have found a row (a signed token's

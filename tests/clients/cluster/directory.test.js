@@ -1,8 +1,10 @@
 'use strict';
-// Accounts across nodes (docs/cluster.md, "Accounts across nodes"): three
-// nodes on one PostgreSQL and one redis-server. A user registered on one node
-// is known at once on the others (a balancer sends the next request anywhere),
-// and a logout or a disable on one node closes the user's connections on the
+// The directory across nodes (docs/cluster.md, "Accounts and memberships
+// across nodes"): three nodes on one PostgreSQL and one redis-server. A user
+// registered on one node is known at once on the others (a balancer sends the
+// next request anywhere); a channel made on one node is usable on the next at
+// once; a member added on one node hears it and follows the channel on another;
+// a logout or a disable on one node closes the user's connections on the
 // others, each with its dialect's auth error, and the others refuse the token.
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -13,7 +15,7 @@ const sio = require('../socketio/sio.js');
 const ADMIN_TOKEN = 'cluster-accounts-admin-token-0123456789';
 const missing = clusterMissing();
 if (missing) {
-  test('accounts across nodes', { skip: `skipped: ${missing}` }, () => {});
+  test('the directory across nodes', { skip: `skipped: ${missing}` }, () => {});
 } else {
   let cluster, n1, n2, n3;
 
@@ -41,6 +43,34 @@ if (missing) {
       const s = await flat(i % 2 ? n3 : n2, u.token);
       s.ws.close();
     }
+  });
+
+  test('a private channel made on node 1 takes a member on node 2 at once, who hears it on node 3 and follows the channel', async () => {
+    const a = await register(n1), b = await register(n1);
+    const created = await api(n1, 'POST', '/api/v1/channels', a.token, { name: `dir-${Date.now()}`, type: 'private' });
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.id;
+    const sb = await flat(n3, b.token);
+    // No wait after the creation: node 2 may not have had the notice yet (was 404).
+    const add = await api(n2, 'POST', `/api/v1/channels/${id}/members`, a.token, { user_id: b.user.id });
+    assert.equal(add.status, 201, add.text);
+    const joined = await sb.next((m) => m.type === 'user_joined' && m.channel_id === id);
+    assert.equal(joined.user_id, b.user.id);
+    // b's connection on node 3 follows the channel without joining it (was silent).
+    const post = await api(n1, 'POST', '/api/v1/messages', a.token, { channel_id: id, content: 'welcome' });
+    assert.equal(post.status, 201, post.text);
+    await sb.next((m) => m.type === 'new_message' && m.data.id === post.body.id);
+    // Removed on node 2: b hears it and no longer follows the channel on node 3.
+    assert.equal((await api(n2, 'DELETE', `/api/v1/channels/${id}/members/${b.user.id}`, a.token)).status, 204);
+    await sb.next((m) => m.type === 'user_left' && m.channel_id === id && m.user_id === b.user.id);
+    const after = await api(n1, 'POST', '/api/v1/messages', a.token, { channel_id: id, content: 'after removal' });
+    assert.equal(after.status, 201, after.text);
+    // Barrier: a message in general, which b still follows, comes after it.
+    const general = (await api(n1, 'GET', '/api/v1/channels', a.token)).body.channels.find((c) => c.name === 'general');
+    const mark = await api(n1, 'POST', '/api/v1/messages', a.token, { channel_id: general.id, content: 'barrier' });
+    await sb.next((m) => m.type === 'new_message' && m.data.id === mark.body.id);
+    assert.ok(!sb.queue.some((m) => m.type === 'new_message' && m.data.id === after.body.id));
+    sb.ws.close();
   });
 
   test('a logout on node 1 closes the token\'s connections on nodes 2 and 3, which then refuse it', async () => {
