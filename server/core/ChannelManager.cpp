@@ -271,7 +271,9 @@ void ChannelManager::removeMember(const QString &actorId, const QString &channel
     if (actorId != userId && !m_core.access.canModerate(actorId, *cur))
         return CommitPath::reject(done,
                                   CoreError::accessDenied("only the creator or a workspace owner can remove members"));
-    if (!m_core.dir.isChannelMember(channelId, userId))
+    // Joined on another cluster node a moment ago? (re-read once; single server: no-op)
+    if (!m_core.dir.isChannelMember(channelId, userId) && m_core.access.refresh()) cur = m_core.dir.channel(channelId);
+    if (!cur || !m_core.dir.isChannelMember(channelId, userId))
         return CommitPath::reject(done, CoreError::notFound("user is not a member"));
     const Channel c = *cur;
     const QString actor = actorId.isEmpty() ? userId : actorId;

@@ -37,6 +37,16 @@ void DirectoryReloader::followRemoteMember(const ChatEvent &e)
 
 void DirectoryReloader::unfollowRemoteMember(const ChatEvent &e)
 {
+    if (e.type == ChatEvent::Type::ChannelDeleted) {
+        // As ChannelManager::deleteChannel settles it; the re-read keeps rows it no longer sees.
+        const QString topic = RoomManager::channelTopic(e.channel.id);
+        for (Session *s : m_core.rooms.subscribers(topic)) m_core.rooms.unsubscribe(s, topic);
+        const Directory::ChangeHook saved = m_core.dir.changeHook();
+        m_core.dir.setChangeHook({}); // applying another node's change must not announce it back
+        m_core.dir.removeChannel(e.channel.id);
+        m_core.dir.setChangeHook(saved);
+        return;
+    }
     if (e.type != ChatEvent::Type::MemberLeft || e.subject.id.isEmpty()) return;
     // As ChannelManager::memberRemoved, with the membership already re-read.
     const bool stillReadable = m_core.dir.canRead(e.channel.id, e.subject.id);

@@ -26,7 +26,8 @@ public:
     // Another node added or removed a channel member (its MemberJoined or
     // MemberLeft event, the directory already re-read): this node's sessions
     // of that user follow the channel or stop, as on the node that made it.
-    // Called after the event was delivered here.
+    // Called after the event was delivered here. A channel deleted there
+    // (ChannelDeleted) leaves this node's directory and rooms too.
     void followRemoteMember(const ChatEvent &e);
     void unfollowRemoteMember(const ChatEvent &e);
     // Told the kind after each local directory change (to announce it).
