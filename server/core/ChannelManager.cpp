@@ -56,7 +56,11 @@ void ChannelManager::createChannel(const QString &actorId, const QString &name, 
     if (description.size() > 1000)
         return CommitPath::reject(done, CoreError::invalid("description", "description is too long"));
     c.workspaceId = workspaceId.isEmpty() ? m_core.dir.defaultWorkspaceId() : workspaceId;
-    if (!m_core.dir.workspace(c.workspaceId) || !m_core.dir.isWorkspaceMember(c.workspaceId, actorId))
+    const auto member = [&] {
+        return m_core.dir.workspace(c.workspaceId) && m_core.dir.isWorkspaceMember(c.workspaceId, actorId);
+    };
+    // Made or joined on another cluster node a moment ago? (re-read once; single server: no-op)
+    if (!member() && !(m_core.access.refresh() && member()))
         return CommitPath::reject(done, CoreError::notFound("no such workspace"));
     const CoreError taken = CoreError::conflict("a channel with that name exists");
     const QString nameKey = c.workspaceId + QLatin1Char('/') + c.name.toLower();
