@@ -163,6 +163,9 @@ Result<User> AccountManager::authenticate(const QByteArray &token) const
 
 void AccountManager::logout(const QByteArray &token, QObject *context, Callback<User> done)
 {
+    // Logged out through another cluster node a moment ago? (logouts are rare: read the shared list)
+    if (m_reloader && m_reloader->readThrough() && m_core.store)
+        m_revoked.load(m_core.store->loadRevokedTokens(Timestamp::nowMs() / 1000));
     const Result<User> who = authenticate(token);
     if (!who.ok()) return CommitPath::reject(done, who.error);
     const qint64 now = Timestamp::nowMs() / 1000;

@@ -36,6 +36,7 @@ public:
     // user) may be ahead of the notice of another node's change; reloadOnMiss
     // re-reads that part at once. Off (false) on a single server.
     void setReadThrough(bool on);
+    bool readThrough() const { return m_readThrough; }
     bool reloadOnMiss(const char *kind);
 
 private:

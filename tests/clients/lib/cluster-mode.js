@@ -7,6 +7,7 @@
 // different nodes while REST calls go anywhere. SWITCHBOARD_TEST_CLUSTER_VIA
 // picks how the endpoints reach the nodes (ROUTERS below).
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 // Required when used: cluster.js requires server.js, which requires this file.
@@ -114,7 +115,11 @@ async function startClusterServer(options, startNode) {
     throw new Error('cluster mode: this data dir was not made by a cluster (skip the test in cluster mode)');
   if (options.jwtSecret === null)
     throw new Error('cluster mode: every node needs the same JWT secret (skip the test in cluster mode)');
-  if (!cluster) cluster = { database: freshDatabase(), redis: await startRedis(), ports: [], dataDirs: [] };
+  // One upload dir for all nodes, as shared storage would be in a deployment.
+  if (!cluster) {
+    cluster = { database: freshDatabase(), redis: await startRedis(), ports: [], dataDirs: [],
+      uploadDir: fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-uploads-')) };
+  }
   return launch(cluster, options, startNode);
 }
 
@@ -125,7 +130,8 @@ async function launch(cluster, options, startNode) {
     ...options,
     port: cluster.ports[i] || (i === 0 ? options.port : undefined),
     dataDir: cluster.dataDirs[i],
-    args: ['--database', cluster.database, '--redis', cluster.redis.url, '--node-id', `node${i + 1}`, ...(options.args || [])],
+    args: ['--database', cluster.database, '--redis', cluster.redis.url, '--node-id', `node${i + 1}`,
+      '--upload-dir', cluster.uploadDir, ...(options.args || [])],
   });
   const nodes = [];
   try {
