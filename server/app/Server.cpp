@@ -57,7 +57,7 @@ bool Server::start(QString *error)
     m_http->limits() = m_config.http;
     m_http->limits().maxBodyBytes = m_config.maxUploadBytes + 256 * 1024;
     RestApi::Options rest;
-    rest.uploadDir = QDir(m_config.dataDir).filePath(QStringLiteral("uploads"));
+    rest.uploadDir = m_config.uploadDir;
     rest.maxUploadBytes = m_config.maxUploadBytes;
     rest.isReady = [this] { return m_ready; };
     m_rest = new RestApi(m_chat, rest, this);
@@ -108,7 +108,7 @@ void Server::installDialects()
     ctx.connectTimeoutMs = m_config.connectTimeoutMs;
     ctx.maxUnauthenticated = m_config.maxUnauthenticated;
     m_http->router().setOriginPolicy(OriginPolicy(m_config.corsOrigins));
-    ctx.uploadDir = QDir(m_config.dataDir).filePath(QStringLiteral("uploads"));
+    ctx.uploadDir = m_config.uploadDir;
     if (!m_config.redis.isEmpty()) ctx.sessionTag = SessionTag::fromNodeId(m_config.nodeId);
     FlatJsonDialect::install(m_http->router(), ctx);
     SocketIoDialect::install(m_http->router(), ctx);

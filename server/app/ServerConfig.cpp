@@ -38,6 +38,7 @@ const QList<Option> &options()
         {"tls-cert", "FILE", "PEM certificate (chain) for --tls-listen; reloaded on SIGHUP.", false},
         {"tls-key", "FILE", "PEM private key (unencrypted) for --tls-cert; reloaded on SIGHUP.", false},
         {"data-dir", "DIR", "Database file, uploads and generated secrets.", false},
+        {"upload-dir", "DIR", "Uploaded files (default: uploads in the data dir; cluster nodes share one).", false},
         {"database", "URL", "sqlite: (default, in the data dir), sqlite:/path or postgres://user:pass@host:port/db.",
          false},
         {"redis", "URL", "redis://host:port[/db]: run as a cluster node (needs a postgres:// --database).", false},
@@ -252,6 +253,8 @@ bool ServerConfig::parse(const QStringList &arguments, QString *error)
 
     dataDir = value("data-dir");
     if (dataDir.isEmpty()) dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    uploadDir = value("upload-dir");
+    if (uploadDir.isEmpty()) uploadDir = QDir(dataDir).filePath(QStringLiteral("uploads"));
     database = value("database");
     if (!database.isEmpty() && !database.startsWith(QLatin1String("sqlite:"))
         && !database.startsWith(QLatin1String("postgres://")) && !database.startsWith(QLatin1String("postgresql://"))) {

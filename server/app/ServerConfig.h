@@ -23,6 +23,7 @@ public:
     QString tlsCert; // PEM files, read by TlsContext
     QString tlsKey;
     QString dataDir;
+    QString uploadDir; // <dataDir>/uploads unless given (cluster nodes share one)
     QString database;
     QString redis;          // redis://host:port[/db]: clustering on (docs/cluster.md)
     QString nodeId;         // this node's name in the cluster

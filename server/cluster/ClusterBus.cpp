@@ -15,6 +15,8 @@
 #include <QLoggingCategory>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace switchboard {
 
 Q_LOGGING_CATEGORY(lcCluster, "switchboard.cluster")
@@ -40,6 +42,7 @@ ClusterBus::~ClusterBus()
     if (!m_chat) return;
     m_chat->outlet()->setSequencer({});
     m_chat->directoryReloader()->setChangeHook({});
+    m_chat->directoryReloader()->setReadThrough(false);
 }
 
 void ClusterBus::start(int leaseMs)
@@ -50,11 +53,12 @@ void ClusterBus::start(int leaseMs)
     RoomManager *rooms = m_chat->rooms();
     connect(rooms, &RoomManager::subscribed, this, [this](Session *, const QString &t) { onTopicSubscribed(t); });
     connect(rooms, &RoomManager::unsubscribed, this, [this](Session *, const QString &t) { onTopicUnsubscribed(t); });
+    m_chat->directoryReloader()->setReadThrough(true);
     m_chat->directoryReloader()->setChangeHook([this](const char *kind, const QString &id) {
         const QString k = QString::fromLatin1(kind);
         const bool all = m_notices.contains(k) && m_notices[k].isEmpty();
         QSet<QString> &ids = m_notices[k];
-        if (!all) ids.insert(id);
+        if (!all && !id.isEmpty()) ids.insert(id);
         if (ids.size() > kMaxNoticeIds) ids.clear(); // a bulk change: re-read it all
         if (!m_noticeQueued) {
             m_noticeQueued = true;
@@ -130,6 +134,10 @@ void ClusterBus::deliverRemote(const ChatEventPtr &event, const QStringList &top
         sequence(event, topics);
     else
         m_chat->outlet()->deliver(event, topics);
+    // After the delivery (the member hears it on their own topic): a channel's
+    // first local subscriber counts what is committed as delivered here.
+    m_chat->directoryReloader()->followRemoteMember(*event);
+    m_chat->directoryReloader()->unfollowRemoteMember(*event);
     m_injecting = false;
 }
 
@@ -152,8 +160,19 @@ void ClusterBus::publishToRedis(const ChatEventPtr &event, const QStringList &to
 void ClusterBus::flushNotices()
 {
     m_noticeQueued = false;
-    for (auto it = m_notices.cbegin(); it != m_notices.cend(); ++it)
-        m_commands->command({"PUBLISH", kAll, ClusterEventCodec::encodeNotice(m_node, it.key(), it.value().values())},
+    // Memberships before the users they name: a node that learns of a new user
+    // (a registration) from the users re-read already has its workspace and
+    // channels, so the user's next request there is not refused.
+    QStringList kinds = m_notices.keys();
+    const auto rank = [](const QString &k) {
+        return k == QLatin1String("workspaces") ? 0
+             : k == QLatin1String("channels")   ? 1
+             : k == QLatin1String("users")      ? 3
+                                                : 2;
+    };
+    std::sort(kinds.begin(), kinds.end(), [&](const QString &a, const QString &b) { return rank(a) < rank(b); });
+    for (const QString &kind : std::as_const(kinds))
+        m_commands->command({"PUBLISH", kAll, ClusterEventCodec::encodeNotice(m_node, kind, m_notices[kind].values())},
                             [](const RedisReply &) {});
     m_notices.clear();
 }

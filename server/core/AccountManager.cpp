@@ -109,8 +109,9 @@ void AccountManager::createUser(const User &u, const QString &hash, QObject *con
 void AccountManager::login(const QString &name, const QString &password, QObject *context, Callback<User> done)
 {
     const User *found = m_core.dir.userByName(name);
-    // In a cluster the user may have registered on another node a moment ago.
-    if (!found && m_core.reloader && m_core.reloader->reloadUserNamed(name)) found = m_core.dir.userByName(name);
+    // Registered on another cluster node a moment ago? (An unknown name costs
+    // a hash verification anyway, so the one-row read adds no new lever.)
+    if (!found && m_reloader && m_reloader->reloadUserNamed(name)) found = m_core.dir.userByName(name);
     const QString hash = found && m_core.store ? m_core.store->passwordHash(found->id) : QString();
     const User u = found ? *found : User();
     ContextGuard guard(context);
@@ -147,8 +148,10 @@ Result<User> AccountManager::authenticate(const QByteArray &token) const
     if (m_revoked.size() > 0 && m_revoked.isRevoked(TokenRevocations::digest(token), Timestamp::nowMs() / 1000))
         return Result<User>::failure(CoreError::unauthorized("invalid token: revoked"));
     const User *u = m_core.dir.user(r.subject());
-    // A token we signed for a user registered on another node a moment ago.
-    if (!u && m_core.reloader && m_core.reloader->reloadUser(r.subject())) u = m_core.dir.user(r.subject());
+    // A signed token names a user that exists: on a cluster node its
+    // registration (and the memberships it made) may be newer than the
+    // notices from the node that made it.
+    if (!u && m_reloader && m_reloader->reloadUser(r.subject())) u = m_core.dir.user(r.subject());
     if (!u) return Result<User>::failure(CoreError::unauthorized("invalid token: unknown user"));
     if (u->disabled) return Result<User>::failure(CoreError::unauthorized("account disabled"));
     return Result<User>::success(*u);
@@ -156,6 +159,9 @@ Result<User> AccountManager::authenticate(const QByteArray &token) const
 
 void AccountManager::logout(const QByteArray &token, QObject *context, Callback<User> done)
 {
+    // Logged out through another cluster node a moment ago? (logouts are rare: read the shared list)
+    if (m_reloader && m_reloader->readThrough() && m_core.store)
+        m_revoked.load(m_core.store->loadRevokedTokens(Timestamp::nowMs() / 1000));
     const Result<User> who = authenticate(token);
     if (!who.ok()) return CommitPath::reject(done, who.error);
     const qint64 now = Timestamp::nowMs() / 1000;
@@ -175,6 +181,7 @@ void AccountManager::logout(const QByteArray &token, QObject *context, Callback<
         for (Session *s : m_core.sessions->sessionsOfUser(u.id))
             if (s->tokenDigest() == digest)
                 s->closeUnauthorized(Session::AuthLoss::TokenRevoked, QStringLiteral("token revoked"));
+        if (m_reloader) m_reloader->announce("revocations"); // the token's connections on other nodes
     };
     m_core.commits.commit(context, std::move(done), std::move(steps));
 }
@@ -192,12 +199,25 @@ void AccountManager::disableUser(const QString &userId, const QString &reason, Q
         m_core.dir.putUser(changed);
         return Result<User>::success(changed);
     };
-    steps.settle = [=, this](const User &) {
-        const QString why = reason.isEmpty() ? QStringLiteral("account disabled") : reason;
-        for (Session *s : m_core.sessions->sessionsOfUser(userId))
-            s->closeUnauthorized(Session::AuthLoss::AccountDisabled, why);
-    };
+    steps.settle = [=, this](const User &) { closeDisabled(userId, reason); };
     m_core.commits.commit(context, std::move(done), std::move(steps));
+}
+
+void AccountManager::closeDisabled(const QString &userId, const QString &reason)
+{
+    const QString why = reason.isEmpty() ? QStringLiteral("account disabled") : reason;
+    for (Session *s : m_core.sessions->sessionsOfUser(userId))
+        s->closeUnauthorized(Session::AuthLoss::AccountDisabled, why);
+}
+
+void AccountManager::applyRemoteRevocations()
+{
+    if (!m_core.store) return;
+    const qint64 now = Timestamp::nowMs() / 1000;
+    m_revoked.load(m_core.store->loadRevokedTokens(now));
+    for (Session *s : m_core.sessions->sessions())
+        if (!s->tokenDigest().isEmpty() && m_revoked.isRevoked(s->tokenDigest(), now))
+            s->closeUnauthorized(Session::AuthLoss::TokenRevoked, QStringLiteral("token revoked"));
 }
 
 void AccountManager::loadRevocations()

@@ -10,6 +10,7 @@
 
 namespace switchboard {
 
+class DirectoryReloader;
 class JwtCodec;
 class PasswordHasher;
 struct CoreContext;
@@ -38,8 +39,14 @@ public:
     void disableUser(const QString &userId, const QString &reason, QObject *context, Callback<User> done);
     // The system user, author of system messages (written once, at first start).
     bool ensureSystemUser(QString *error);
+    // The cluster's directory sync (read-through on a miss, notices to other nodes).
+    void setReloader(DirectoryReloader *reloader) { m_reloader = reloader; }
     // Reads the revocations still in force; drops expired ones from storage.
     void loadRevocations();
+    // Another cluster node revoked tokens or disabled users: re-reads the
+    // revocations and closes the local connections that lost their right.
+    void applyRemoteRevocations();
+    void closeDisabled(const QString &userId, const QString &reason);
 
 private:
     void createUser(const User &u, const QString &hash, QObject *context, Callback<User> done);
@@ -48,6 +55,7 @@ private:
     std::unique_ptr<JwtCodec> m_jwt;
     std::unique_ptr<PasswordHasher> m_hasher;
     TokenRevocations m_revoked;
+    DirectoryReloader *m_reloader = nullptr;
 };
 
 } // namespace switchboard

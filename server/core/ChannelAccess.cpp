@@ -26,17 +26,15 @@ QList<Channel> ChannelAccess::visible(const QString &userId, const QString &work
 const Channel *ChannelAccess::find(const QString &channelId) const
 {
     const Channel *c = m_dir.channel(channelId);
-    if (c || !m_recheck || channelId.isEmpty()) return c;
-    m_recheck(QString(), channelId);
+    if (c || channelId.isEmpty() || !recheck(QString(), channelId)) return c;
     return m_dir.channel(channelId);
 }
 
 Result<Channel> ChannelAccess::readable(const QString &userId, const QString &channelId) const
 {
     Result<Channel> r = check(userId, channelId);
-    if (r.ok() || !m_recheck) return r;
-    m_recheck(userId, channelId);
-    return check(userId, channelId);
+    if (!r.ok() && recheck(userId, channelId)) r = check(userId, channelId);
+    return r;
 }
 
 Result<Channel> ChannelAccess::check(const QString &userId, const QString &channelId) const

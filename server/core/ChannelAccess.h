@@ -31,18 +31,24 @@ public:
     // subscribed to the channel still hear about it).
     QStringList topicsFor(const Channel &c, bool withWorkspace) const;
 
-    // In a cluster: called when a channel is unknown here or refused, before
-    // answering, to re-read it (and the user's memberships) from the shared
-    // database; another node may have made it a moment ago.
-    void setRecheck(std::function<void(const QString &userId, const QString &channelId)> recheck)
+    // Cluster nodes: a refused or failed lookup may be older than another
+    // node's change (a channel, workspace or membership made there a moment
+    // ago). recheck() re-reads the named rows (the user with their
+    // memberships, the channel, the workspace; DirectoryReloader) and says
+    // whether it did; readable() and find() ask once before refusing.
+    using Recheck = std::function<void(const QString &userId, const QString &channelId, const QString &workspaceId)>;
+    void setRecheck(Recheck recheck) { m_recheck = std::move(recheck); }
+    bool recheck(const QString &userId, const QString &channelId, const QString &workspaceId = QString()) const
     {
-        m_recheck = std::move(recheck);
+        if (!m_recheck) return false;
+        m_recheck(userId, channelId, workspaceId);
+        return true;
     }
 
 private:
     Result<Channel> check(const QString &userId, const QString &channelId) const;
     const Directory &m_dir;
-    std::function<void(const QString &, const QString &)> m_recheck;
+    Recheck m_recheck;
 };
 
 } // namespace switchboard

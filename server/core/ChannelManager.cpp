@@ -1,7 +1,6 @@
 #include "ChannelManager.h"
 
 #include "CoreContext.h"
-#include "DirectoryReloader.h"
 #include "storage/EventStamp.h"
 #include "EventLogCodec.h"
 #include "ResumeManager.h"
@@ -13,6 +12,21 @@
 #include <algorithm>
 
 namespace switchboard {
+
+namespace {
+
+// The channel; on a cluster node re-read once when it is unknown or the actor
+// cannot read it yet (made or joined on another node a moment ago).
+const Channel *lookUp(CoreContext &core, const QString &actorId, const QString &channelId)
+{
+    const Channel *c = core.dir.channel(channelId);
+    if ((!c || (!actorId.isEmpty() && !core.dir.canRead(channelId, actorId)))
+        && core.access.recheck(actorId, channelId))
+        c = core.dir.channel(channelId);
+    return c;
+}
+
+} // namespace
 
 using R = Result<Channel>;
 
@@ -43,7 +57,11 @@ void ChannelManager::createChannel(const QString &actorId, const QString &name, 
     if (description.size() > 1000)
         return CommitPath::reject(done, CoreError::invalid("description", "description is too long"));
     c.workspaceId = workspaceId.isEmpty() ? m_core.dir.defaultWorkspaceId() : workspaceId;
-    if (!m_core.dir.workspace(c.workspaceId) || !m_core.dir.isWorkspaceMember(c.workspaceId, actorId))
+    const auto member = [&] {
+        return m_core.dir.workspace(c.workspaceId) && m_core.dir.isWorkspaceMember(c.workspaceId, actorId);
+    };
+    // Made or joined on another cluster node a moment ago? (re-read once; single server: no-op)
+    if (!member() && !(m_core.access.recheck(actorId, QString(), c.workspaceId) && member()))
         return CommitPath::reject(done, CoreError::notFound("no such workspace"));
     const CoreError taken = CoreError::conflict("a channel with that name exists");
     const QString nameKey = c.workspaceId + QLatin1Char('/') + c.name.toLower();
@@ -80,7 +98,7 @@ void ChannelManager::createChannel(const QString &actorId, const QString &name, 
 void ChannelManager::updateChannel(const QString &actorId, const QString &channelId, const std::optional<QString> &name,
                                    const std::optional<QString> &description, QObject *context, Callback<Channel> done)
 {
-    const Channel *cur = m_core.dir.channel(channelId);
+    const Channel *cur = lookUp(m_core, actorId, channelId);
     if (!cur || !m_core.dir.canRead(channelId, actorId))
         return CommitPath::reject(done, CoreError::notFound("channel not found"));
     if (!m_core.access.canModerate(actorId, *cur))
@@ -123,7 +141,7 @@ void ChannelManager::updateChannel(const QString &actorId, const QString &channe
 void ChannelManager::deleteChannel(const QString &actorId, const QString &channelId, QObject *context,
                                    Callback<Channel> done)
 {
-    const Channel *cur = m_core.dir.channel(channelId);
+    const Channel *cur = lookUp(m_core, actorId, channelId);
     if (!cur || !m_core.dir.canRead(channelId, actorId))
         return CommitPath::reject(done, CoreError::notFound("channel not found"));
     if (!m_core.access.canModerate(actorId, *cur))
@@ -157,8 +175,7 @@ void ChannelManager::joinChannel(const QString &actorId, const QString &channelI
     const Channel *c = m_core.access.find(channelId);
     if (!c) return CommitPath::reject(done, CoreError::notFound("channel not found"));
     // In a cluster the user's workspace membership may not have arrived yet.
-    if (!m_core.dir.isWorkspaceMember(c->workspaceId, actorId) && m_core.reloader) {
-        m_core.reloader->reloadUser(actorId);
+    if (!m_core.dir.isWorkspaceMember(c->workspaceId, actorId) && m_core.access.recheck(actorId, QString())) {
         c = m_core.dir.channel(channelId);
         if (!c) return CommitPath::reject(done, CoreError::notFound("channel not found"));
     }
@@ -190,7 +207,7 @@ CoreError ChannelManager::checkJoinRate(const QString &userId)
 void ChannelManager::addMember(const QString &actorId, const QString &channelId, const QString &userId,
                                QObject *context, Callback<Channel> done)
 {
-    const Channel *cur = m_core.access.find(channelId);
+    const Channel *cur = lookUp(m_core, actorId, channelId);
     if (!cur) return CommitPath::reject(done, CoreError::notFound("channel not found"));
     if (!actorId.isEmpty() && !m_core.dir.isChannelMember(channelId, actorId))
         return CommitPath::reject(done, CoreError::accessDenied("only members can add members"));
@@ -256,13 +273,16 @@ void ChannelManager::announceMember(const Channel &c, const QString &userId, con
 void ChannelManager::removeMember(const QString &actorId, const QString &channelId, const QString &userId,
                                   QObject *context, Callback<Channel> done)
 {
-    const Channel *cur = m_core.dir.channel(channelId);
+    const Channel *cur = lookUp(m_core, actorId, channelId);
     if (!cur || (!actorId.isEmpty() && !m_core.dir.canRead(channelId, actorId)))
         return CommitPath::reject(done, CoreError::notFound("channel not found"));
     if (actorId != userId && !m_core.access.canModerate(actorId, *cur))
         return CommitPath::reject(done,
                                   CoreError::accessDenied("only the creator or a workspace owner can remove members"));
-    if (!m_core.dir.isChannelMember(channelId, userId))
+    // Joined on another cluster node a moment ago? (re-read once; single server: no-op)
+    if (!m_core.dir.isChannelMember(channelId, userId) && m_core.access.recheck(QString(), channelId))
+        cur = m_core.dir.channel(channelId);
+    if (!cur || !m_core.dir.isChannelMember(channelId, userId))
         return CommitPath::reject(done, CoreError::notFound("user is not a member"));
     const Channel c = *cur;
     const QString actor = actorId.isEmpty() ? userId : actorId;

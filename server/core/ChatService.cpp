@@ -40,6 +40,7 @@ ChatService::ChatService(Store *store, const QByteArray &jwtSecret, const CoreCo
     m_core->lane = m_lane.get();
     m_core->participation = m_participation.get();
     m_core->resume = m_resume.get();
+    m_accounts->setReloader(m_reloader.get());
     m_core->typing.setTimeoutMs(config.typingTimeoutMs);
     connect(&m_core->outlet, &EventOutlet::published, this,
             [this](const ChatEventPtr &e) { Q_EMIT eventPublished(e); });

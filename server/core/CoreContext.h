@@ -16,7 +16,6 @@
 namespace switchboard {
 
 class AccountManager;
-class DirectoryReloader;
 class EphemeralLane;
 class ParticipationTracker;
 class ResumeManager;
@@ -50,9 +49,6 @@ struct CoreContext
     EphemeralLane *lane = nullptr; // presence, typing, participation
     ParticipationTracker *participation = nullptr;
     ResumeManager *resume = nullptr; // the event log: stamps and replays
-    // Set while other nodes share the database (a cluster): a user this node
-    // has not heard of yet may exist there already (DirectoryReloader).
-    DirectoryReloader *reloader = nullptr;
 
     // The author of system messages; nobody can log in as it.
     static QString systemUserId() { return QStringLiteral("00000000-0000-0000-0000-000000000000"); }

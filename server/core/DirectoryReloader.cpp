@@ -1,6 +1,11 @@
 #include "DirectoryReloader.h"
 
+#include "AccountManager.h"
+#include "ChannelManager.h"
+#include "ChatEvent.h"
 #include "CoreContext.h"
+#include "Session.h"
+#include "SessionManager.h"
 
 namespace switchboard {
 
@@ -19,20 +24,12 @@ struct Mute
 
 void DirectoryReloader::setChangeHook(std::function<void(const char *kind, const QString &id)> hook)
 {
-    m_core.reloader = hook ? this : nullptr;
-    if (hook)
-        m_core.access.setRecheck([this](const QString &userId, const QString &channelId) {
-            reload(QStringLiteral("channels"), channelId);
-            if (!userId.isEmpty()) reloadUser(userId);
-        });
-    else
-        m_core.access.setRecheck({});
     m_core.dir.setChangeHook(std::move(hook));
 }
 
 bool DirectoryReloader::reloadUserNamed(const QString &nameOrEmail)
 {
-    if (!m_core.store || nameOrEmail.isEmpty()) return false;
+    if (!m_readThrough || !m_core.store || nameOrEmail.isEmpty()) return false;
     const QList<User> users = m_core.store->loadUsersNamed(nameOrEmail);
     for (const User &u : users) putNewUser(u);
     return !users.isEmpty();
@@ -40,7 +37,7 @@ bool DirectoryReloader::reloadUserNamed(const QString &nameOrEmail)
 
 bool DirectoryReloader::reloadUser(const QString &id)
 {
-    if (!m_core.store || id.isEmpty()) return false;
+    if (!m_readThrough || !m_core.store || id.isEmpty()) return false;
     const QList<User> users = m_core.store->loadUsers(id);
     for (const User &u : users) putNewUser(u);
     return !users.isEmpty();
@@ -60,6 +57,48 @@ void DirectoryReloader::putNewUser(const User &u)
         if (m_core.dir.channel(m.scopeId)) m_core.dir.addChannelMember(m.scopeId, m.userId);
 }
 
+void DirectoryReloader::announce(const char *kind) const
+{
+    if (const Directory::ChangeHook &hook = m_core.dir.changeHook()) hook(kind, QString());
+}
+
+void DirectoryReloader::setReadThrough(bool on)
+{
+    m_readThrough = on;
+    if (on)
+        m_core.access.setRecheck([this](const QString &userId, const QString &channelId, const QString &workspaceId) {
+            if (!channelId.isEmpty()) reload(QStringLiteral("channels"), channelId);
+            if (!workspaceId.isEmpty()) reload(QStringLiteral("workspaces"), workspaceId);
+            if (!userId.isEmpty()) reloadUser(userId);
+        });
+    else
+        m_core.access.setRecheck({});
+}
+
+void DirectoryReloader::followRemoteMember(const ChatEvent &e)
+{
+    if (e.type != ChatEvent::Type::MemberJoined || e.subject.id.isEmpty()) return;
+    m_core.channels->subscribeFollowers(e.subject.id, RoomManager::channelTopic(e.channel.id));
+}
+
+void DirectoryReloader::unfollowRemoteMember(const ChatEvent &e)
+{
+    if (e.type == ChatEvent::Type::ChannelDeleted) {
+        // As ChannelManager::deleteChannel settles it; the re-read keeps rows it no longer sees.
+        const QString topic = RoomManager::channelTopic(e.channel.id);
+        for (Session *s : m_core.rooms.subscribers(topic)) m_core.rooms.unsubscribe(s, topic);
+        Mute mute{m_core.dir};
+        if (m_core.dir.channel(e.channel.id)) m_core.dir.removeChannel(e.channel.id);
+        return;
+    }
+    if (e.type != ChatEvent::Type::MemberLeft || e.subject.id.isEmpty()) return;
+    // As ChannelManager::memberRemoved, with the membership already re-read.
+    const bool stillReadable = m_core.dir.canRead(e.channel.id, e.subject.id);
+    for (Session *s : m_core.sessions->sessionsOfUser(e.subject.id))
+        if (s->followsMemberships() || !stillReadable)
+            m_core.rooms.unsubscribe(s, RoomManager::channelTopic(e.channel.id));
+}
+
 bool DirectoryReloader::reload(const QString &kind, const QString &id)
 {
     Store *store = m_core.store;
@@ -67,8 +106,20 @@ bool DirectoryReloader::reload(const QString &kind, const QString &id)
     Directory &dir = m_core.dir;
     if (kind == QLatin1String("users")) {
         const QList<User> users = store->loadUsers(id);
-        Mute mute{dir};
-        for (const User &u : users) dir.putUser(u);
+        QStringList disabled;
+        {
+            Mute mute{dir};
+            for (const User &u : users) {
+                const User *before = dir.user(u.id);
+                if (u.disabled && before && !before->disabled) disabled.append(u.id);
+                dir.putUser(u);
+            }
+        }
+        for (const QString &u : std::as_const(disabled)) m_core.accounts->closeDisabled(u, QString());
+        return true;
+    }
+    if (kind == QLatin1String("revocations")) {
+        m_core.accounts->applyRemoteRevocations();
         return true;
     }
     if (kind == QLatin1String("workspaces")) {

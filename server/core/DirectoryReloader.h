@@ -6,32 +6,53 @@
 
 namespace switchboard {
 
+struct ChatEvent;
 struct CoreContext;
 struct User;
 
-// The cluster's directory sync: another node changed users, workspaces or
-// channels (a "reload" notice over Redis); this node re-reads what changed from
-// the shared database: the rows named by id (one user; one workspace and its
-// members; one channel and its members, or its removal), or the whole kind
-// when no id is given (after a Redis outage). Re-reading adds and updates rows
-// and replaces channel member sets; it does not announce the change again.
+// The cluster's directory sync (docs/cluster.md#directory): another node
+// changed users, workspaces or channels (a notice over Redis naming the rows);
+// this node re-reads those rows from the shared database: a user; a workspace
+// and its members; a channel and its members, or its removal. Without ids (a
+// bulk change, or after a Redis outage) the whole kind is re-read. Re-reading
+// adds and updates rows and replaces channel member sets; it does not announce
+// the change again. Users newly disabled and revoked tokens lose their local
+// connections, as on the node that made the change.
 class DirectoryReloader
 {
 public:
     explicit DirectoryReloader(CoreContext &core) : m_core(core) {}
-    // kind: "users", "workspaces" or "channels"; false for an unknown kind.
+    // kind: "users", "workspaces", "channels" or "revocations"; false for an
+    // unknown kind.
     bool reload(const QString &kind, const QString &id = QString());
-    // A user this node has not heard of yet (registered on another node a
-    // moment ago): read by name or e-mail; true if found.
+    // Read-through (cluster nodes only, see setReadThrough): a user this node
+    // has not heard of yet, registered on another node a moment ago, by name
+    // or e-mail, or by id; with the memberships its registration made. True
+    // if found.
     bool reloadUserNamed(const QString &nameOrEmail);
     bool reloadUser(const QString &id);
+    // Tells the other nodes about a change outside the directory ("revocations").
+    void announce(const char *kind) const;
+    // Another node added or removed a channel member (its MemberJoined or
+    // MemberLeft event, the directory already re-read): this node's sessions
+    // of that user follow the channel or stop, as on the node that made it.
+    // Called after the event was delivered here. A channel deleted there
+    // (ChannelDeleted) leaves this node's directory and rooms too.
+    void followRemoteMember(const ChatEvent &e);
+    void unfollowRemoteMember(const ChatEvent &e);
     // Told the kind and id after each local directory change (to announce it).
-    // Setting one also marks the database as shared (CoreContext::reloader).
     void setChangeHook(std::function<void(const char *kind, const QString &id)> hook);
+    // Cluster nodes: a lookup that should have found a row (a signed token's
+    // user, a channel or workspace a client names) may be ahead of the notice
+    // of another node's change; those lookups then read the row at once
+    // (ChannelAccess::recheck, AccountManager). Off on a single server.
+    void setReadThrough(bool on);
+    bool readThrough() const { return m_readThrough; }
 
 private:
     void putNewUser(const User &u);
     CoreContext &m_core;
+    bool m_readThrough = false;
 };
 
 } // namespace switchboard

@@ -69,8 +69,12 @@ void WorkspaceManager::addWorkspaceMember(const QString &actorId, const QString 
                                           QObject *context, Callback<Workspace> done)
 {
     const Workspace *w = m_core.dir.workspace(workspaceId);
-    if (!w || (!actorId.isEmpty() && !m_core.dir.isWorkspaceMember(workspaceId, actorId)))
-        return CommitPath::reject(done, CoreError::notFound("no such workspace"));
+    const auto readable = [&] {
+        return w && (actorId.isEmpty() || m_core.dir.isWorkspaceMember(workspaceId, actorId));
+    };
+    // Made or joined on another cluster node a moment ago? (re-read once; single server: no-op)
+    if (!readable() && m_core.access.recheck(actorId, QString(), workspaceId)) w = m_core.dir.workspace(workspaceId);
+    if (!readable()) return CommitPath::reject(done, CoreError::notFound("no such workspace"));
     if (!actorId.isEmpty() && w->ownerId != actorId && !w->isDefault)
         return CommitPath::reject(done, CoreError::accessDenied("only the workspace owner can add members"));
     if (!m_core.dir.user(userId)) return CommitPath::reject(done, CoreError::notFound("no such user"));

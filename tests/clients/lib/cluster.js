@@ -5,7 +5,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawn, execFile, execFileSync } = require('node:child_process');
 const { promisify } = require('node:util');
-const { startServer, freePort, ROOT } = require('./server.js');
+const { startNode, freePort, ROOT } = require('./server.js');
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 
@@ -69,7 +69,7 @@ async function startCluster(options = {}) {
   try {
     // One after the other: the first one migrates the shared database.
     for (let i = 0; i < (options.nodes || 3); i++) {
-      nodes.push(await startServer({
+      nodes.push(await startNode({
         args: ['--database', pgUrl, '--redis', redis.url, '--node-id', `node${i + 1}`, ...(options.args || [])],
       }));
     }

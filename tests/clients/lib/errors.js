@@ -4,13 +4,18 @@
 const assert = require('node:assert/strict');
 const { api } = require('./server.js');
 
-// switchboard_errors_total from GET /metrics (a number).
+// switchboard_errors_total from GET /metrics (a number). In cluster mode
+// (lib/cluster-mode.js) the sum over the nodes: each counts the errors it sent.
 async function errorsTotal(server) {
-  const r = await api(server, 'GET', '/metrics');
-  assert.equal(r.status, 200);
-  const line = r.text.split('\n').find((l) => l.startsWith('switchboard_errors_total '));
-  assert.ok(line, 'switchboard_errors_total is exported');
-  return Number(line.split(' ')[1]);
+  let total = 0;
+  for (const node of server.nodes || [server]) {
+    const r = await api(node, 'GET', '/metrics');
+    assert.equal(r.status, 200);
+    const line = r.text.split('\n').find((l) => l.startsWith('switchboard_errors_total '));
+    assert.ok(line, 'switchboard_errors_total is exported');
+    total += Number(line.split(' ')[1]);
+  }
+  return total;
 }
 
 // POST /api/v1/uploads with multipart field "file"; returns the upload.

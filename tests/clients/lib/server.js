@@ -7,6 +7,7 @@ const os = require('node:os');
 const path = require('node:path');
 const net = require('node:net');
 const WebSocket = require('ws');
+const clusterMode = require('./cluster-mode.js');
 
 const ROOT = path.resolve(__dirname, '../../..');
 const BINARY = process.env.SWITCHBOARD_SERVER || path.join(ROOT, 'build/bin/switchboard-server');
@@ -40,8 +41,15 @@ async function waitReady(base, proc, timeoutMs = 15000) {
   throw new Error(`server not ready after ${timeoutMs} ms: ${proc.stderrText}`);
 }
 
-// options: { args: [...extra flags], dataDir, port, env }
-async function startServer(options = {}) {
+// options: { args: [...extra flags], dataDir, port, env }. In cluster mode
+// (SWITCHBOARD_TEST_CLUSTER=N, lib/cluster-mode.js) a cluster of N nodes.
+function startServer(options = {}) {
+  if (clusterMode.enabled()) return clusterMode.startClusterServer(options, startNode);
+  return startNode(options);
+}
+
+// One switchboard-server process.
+async function startNode(options = {}) {
   const port = options.port || await freePort();
   const dataDir = options.dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
   // options.jwtSecret === null: let the server generate and keep its own secret.
@@ -86,7 +94,7 @@ async function startServer(options = {}) {
     // A new process on the same port and data dir.
     async restart(extra = {}) {
       await server.stop();
-      return startServer({ ...options, ...extra, port, dataDir });
+      return startNode({ ...options, ...extra, port, dataDir });
     },
   };
   return server;
@@ -202,4 +210,4 @@ class JsonSocket {
   close() { this.ws.close(); return this.closed; }
 }
 
-module.exports = { startServer, api, register, JsonSocket, sleep, freePort, signToken, JWT_SECRET, BINARY, ROOT, SANITIZER_REPORT };
+module.exports = { startServer, startNode, clusterSkip: clusterMode.clusterSkip, clusterNeeds: clusterMode.clusterNeeds, oneNode: clusterMode.oneNode, api, register, JsonSocket, sleep, freePort, signToken, JWT_SECRET, BINARY, ROOT, SANITIZER_REPORT };

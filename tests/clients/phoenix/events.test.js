@@ -3,7 +3,7 @@
 // client over WebSocket against the real server, in seed 000's shapes.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, register } = require('../lib/server.js');
+const { startServer, api, register, clusterNeeds } = require('../lib/server.js');
 const { connect, join, reply, general, defaultWorkspace, disconnect, sleep } = require('./phx.js');
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -96,7 +96,7 @@ test('send_message errors: phx_reply error and message_error {temp_id, errors: {
   await p.done();
 });
 
-test('thread replies: send_message with thread_id gives thread_reply_sent, thread_reply to others; start_thread broadcasts thread_started', async () => {
+test('thread replies: send_message with thread_id gives thread_reply_sent, thread_reply to others; start_thread broadcasts thread_started', { skip: clusterNeeds('the Phoenix thread_started broadcast across nodes (a dialect-local broadcast, not a core event)') }, async () => {
   const p = await pair();
   const parent = await reply(p.ca.push('send_message', { content: 'a thread starts here', temp_id: 't0' }));
   const parentId = parent.response.message.id;
@@ -174,7 +174,7 @@ test('delete_message: message_deleted {message_id} to everyone; others may not d
   await p.done();
 });
 
-test('typing_start / typing_stop reach the others with user_name; typing stops by itself', async () => {
+test('typing_start / typing_stop reach the others with user_name; typing stops by itself', { skip: clusterNeeds('typing across nodes') }, async () => {
   const p = await pair();
   assert.equal((await reply(p.ca.push('typing_start', {}))).status, 'ok');
   const ts = await p.ib.next('typing_start', (x) => x.user_id === p.a.user.id);
@@ -301,7 +301,7 @@ test('unknown events on a joined channel are refused, not fatal', async () => {
   await p.done();
 });
 
-test('the official client on vsn 1.0.0 (object frames via custom encode/decode) joins, pushes and hears broadcasts', async () => {
+test('the official client on vsn 1.0.0 (object frames via custom encode/decode) joins, pushes and hears broadcasts', { skip: clusterNeeds('presence across nodes (presence_diff)') }, async () => {
   const a = await register(server), b = await register(server);
   const ch = await general(server, a.token);
   const v1 = await connect(server, a.token, {

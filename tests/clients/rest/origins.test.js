@@ -9,7 +9,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startServer, api, register, JsonSocket, BINARY } = require('../lib/server.js');
+const { startServer, api, register, JsonSocket, BINARY, oneNode } = require('../lib/server.js');
 
 const APP = 'http://127.0.0.1:5173';
 
@@ -75,7 +75,8 @@ test('any WebSocket upgrade carrying the token cookie from an origin not allowed
 test('default: only the server\'s own origin', async () => {
   const server = await startServer();
   try {
-    await allowsOnly(server, server.base, APP);
+    const node = oneNode(server); // a node's own origin (each node has its own address)
+    await allowsOnly(node, node.base, APP);
   } finally {
     await server.stop();
   }

@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const net = require('node:net');
-const { startServer, api, register, JsonSocket, BINARY, freePort } = require('../lib/server.js');
+const { startServer, api, register, JsonSocket, BINARY, freePort, clusterSkip } = require('../lib/server.js');
 
 function run(args, env = {}) {
   const r = spawnSync(BINARY, args, { env: { ...process.env, ...env }, timeout: 10000, encoding: 'utf8' });
@@ -48,7 +48,7 @@ test('a port in use exits 2 and leaves nothing half-started', async () => {
   assert.equal(r.stderr.split('\n').length, 1, r.stderr);
 });
 
-test('options come from the config file and the environment; the command line wins', async () => {
+test('options come from the config file and the environment; the command line wins', { skip: clusterSkip('one process started from its own config file, data dir and port') }, async () => {
   const dir = tmp();
   const port = await freePort();
   const conf = path.join(dir, 'switchboard.conf');
@@ -79,7 +79,7 @@ test('SIGTERM closes sockets with 1001, finishes writes and exits 0; the JWT sec
   assert.equal(exit.code, 0);
 });
 
-test('without --jwt-secret a secret is generated once and kept, so tokens survive a restart', async () => {
+test('without --jwt-secret a secret is generated once and kept, so tokens survive a restart', { skip: clusterSkip('the secret is generated in one node\'s data dir; cluster nodes share one --jwt-secret') }, async () => {
   const first = await startServer({ jwtSecret: null });
   const u = await register(first);
   await first.stop();

@@ -7,7 +7,7 @@
 // (seed 001) never takes the cookie.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, register } = require('../lib/server.js');
+const { startServer, register, oneNode } = require('../lib/server.js');
 const { connect, connected, connectError, poll, RawSocket } = require('./sio.js');
 
 const APP = 'http://127.0.0.1:5173';
@@ -82,7 +82,8 @@ test('default (no --allowed-origins): the server\'s own origin only', async () =
   const own = await startServer();
   try {
     const u = await register(own);
-    const same = connect(own, { nsp: '/chat', transports: ['polling'], client: withCookie(own.base, u.token) });
+    const home = oneNode(own); // a node's own origin (each node has its own address)
+    const same = connect(home, { nsp: '/chat', transports: ['polling'], client: withCookie(home.base, u.token) });
     await connected(same);
     same.close();
     const other = await poll(own, {}, { headers: { Origin: APP, Cookie: `token=${u.token}` } });

@@ -4,6 +4,7 @@
 // over ws) for what the official client never sends.
 const { io } = require('socket.io-client');
 const WebSocket = require('ws');
+const { oneNode } = require('../lib/server.js');
 
 const RS = '\x1e';
 
@@ -122,9 +123,11 @@ async function upgraded(socket, timeoutMs = 5000) {
 
 // ---- raw Engine.IO ---------------------------------------------------------
 
+// Raw sessions stay on one node in cluster mode (lib/cluster-mode.js oneNode):
+// Engine.IO sids are node-local until polling is routed across nodes.
 function eioUrl(server, params = {}) {
   const q = new URLSearchParams({ EIO: '4', transport: 'polling', ...params });
-  return `${server.base}/socket.io/?${q}`;
+  return `${oneNode(server).base}/socket.io/?${q}`;
 }
 
 async function poll(server, params, init = {}) {
@@ -134,7 +137,7 @@ async function poll(server, params, init = {}) {
 
 // The server's count of HTTP requests dispatched so far (this /metrics one included).
 async function httpRequestsDispatched(server) {
-  const r = await fetch(`${server.base}/metrics`);
+  const r = await fetch(`${oneNode(server).base}/metrics`);
   const m = /^switchboard_http_requests_total (\d+)$/m.exec(await r.text());
   if (!m) throw new Error('no switchboard_http_requests_total in /metrics');
   return Number(m[1]);
@@ -185,7 +188,7 @@ class RawSocket {
   }
   static open(server, params = {}, options = {}) {
     const q = new URLSearchParams({ EIO: '4', transport: 'websocket', ...params });
-    const s = new RawSocket(`${server.wsBase}/socket.io/?${q}`, options);
+    const s = new RawSocket(`${oneNode(server).wsBase}/socket.io/?${q}`, options);
     return new Promise((resolve, reject) => {
       s.ws.once('open', () => resolve(s));
       s.ws.once('error', reject);
