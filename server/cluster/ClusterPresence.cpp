@@ -262,14 +262,31 @@ void ClusterPresence::onSnapshot(const RedisReply &reply)
     PresenceMirror::Dropped touched;
     if (reply.isArray()) {
         const QList<RedisReply> &e = reply.elements();
-        QSet<QString> live;
         for (qsizetype i = 0; i + 1 < e.size(); i += 2) {
             const QString node = QString::fromUtf8(e.at(i).toByteArray());
-            live.insert(node);
-            const PresenceMirror::Dropped d = dropNode(node);
-            touched.users += d.users;
-            touched.rooms += d.rooms;
             const QList<RedisReply> &fields = e.at(i + 1).elements();
+            // Not written yet (Redis restarted and the node has not rewritten its
+            // hash): keep what we know; its full frame follows. Nodes that are not
+            // live are left to the lease (nodeDown, then the grace).
+            if (fields.isEmpty()) continue;
+            // What the hash no longer has goes; the rest is set (unchanged entries stay, with their Phoenix metas).
+            QSet<QString> users, rooms;
+            for (qsizetype j = 0; j + 1 < fields.size(); j += 2) {
+                const QByteArray f = fields.at(j).toByteArray();
+                if (f.startsWith("u:")) users.insert(QString::fromUtf8(f.mid(2)));
+                if (f.startsWith("r:")) rooms.insert(QString::fromUtf8(f.mid(2)));
+            }
+            for (const QString &u : m_mirror.usersOn(node))
+                if (!users.contains(u)) {
+                    setUser(node, u, {});
+                    touched.users.append(u);
+                }
+            for (const QString &key : m_mirror.roomsOn(node))
+                if (!rooms.contains(key)) {
+                    const qsizetype cut = key.indexOf(QLatin1Char('\n'));
+                    setRoom(node, key.left(cut), key.mid(cut + 1), false);
+                    touched.rooms.append(key);
+                }
             for (qsizetype j = 0; j + 1 < fields.size(); j += 2) {
                 const QByteArray f = fields.at(j).toByteArray(), value = fields.at(j + 1).toByteArray();
                 if (f == "v") {
@@ -286,13 +303,6 @@ void ClusterPresence::onSnapshot(const RedisReply &reply)
                     touched.rooms.append(key);
                 }
             }
-        }
-        // Nodes without a live lease are gone.
-        for (const QString &node : m_mirror.nodes()) {
-            if (live.contains(node)) continue;
-            const PresenceMirror::Dropped d = dropNode(node);
-            touched.users += d.users;
-            touched.rooms += d.rooms;
         }
         applyDropped(touched);
     } else {

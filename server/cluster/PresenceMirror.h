@@ -54,6 +54,7 @@ public:
     QStringList nodes() const { return m_nodes.keys(); }
     QStringList users() const { return m_userNodes.keys(); }
     QStringList usersOn(const QString &node) const { return m_nodes.value(node).users.keys(); }
+    QStringList roomsOn(const QString &node) const { return m_nodes.value(node).rooms.values(); }
     // Nodes where the user has connections.
     QStringList nodesOf(const QString &userId) const { return m_userNodes.value(userId).values(); }
 
