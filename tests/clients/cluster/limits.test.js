@@ -92,6 +92,28 @@ if (missing) {
     for (const s of sockets) await s.close();
   });
 
+  test('while Redis is down each node applies its own limits: messages are never blocked on Redis', async () => {
+    const u = await register(n1);
+    const r = await fetch(`${n1.base}/api/v1/channels`, { headers: { Authorization: `Bearer ${u.token}` } });
+    const general = (await r.json()).channels.find((c) => c.name === 'general').id;
+    const sockets = [await connected(n1, u), await connected(n2, u)];
+    for (const s of sockets) {
+      s.send({ type: 'join_channel', channel_id: general });
+      await s.next('channel_joined');
+    }
+    await cluster.killRedis();
+    // LIMIT + 2 messages over both nodes: more than the cluster allows, fewer
+    // than LIMIT on each node, all accepted.
+    for (let i = 0; i < LIMIT + 2; i++) {
+      const s = sockets[i % 2];
+      s.send({ type: 'send_message', channel_id: general, content: `down ${i}`, client_id: `d${i}` });
+      const answer = await s.next((m) => m.type === 'message_sent' || m.type === 'error');
+      assert.equal(answer.type, 'message_sent', JSON.stringify(answer));
+    }
+    await cluster.restartRedis();
+    for (const s of sockets) await s.close();
+  });
+
   test('--max-connections-per-user 2 holds across nodes and frees the slot of a SIGKILLed node after its lease', async () => {
     const [v, w1, w2, gone] = [await register(n1), await register(n1), await register(n1), await register(n1)];
     const watch1 = await connected(n1, w1);
