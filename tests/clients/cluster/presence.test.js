@@ -204,6 +204,24 @@ if (missing) {
     await sio.next(a, 'userLeftRoom', (d) => d.userId === bob.user.id && d.roomId === general);
   });
 
+  test('Redis restarted: a user who connected while it was down is online on the other nodes once it is back', async () => {
+    const [w, t, during] = [await user(), await user(), await user()];
+    const watch = await flat(n1, w);
+    const ts = await flat(n2, t);
+    await watch.next(status(t.user.id, 'online'));
+    await cluster.killRedis();
+    // Node 2's announcement of this connection is lost with Redis...
+    const ds = await flat(n2, during, { join: false });
+    await cluster.restartRedis();
+    // ...and made good when node 2 rewrites its state on the new Redis.
+    await watch.next(status(during.user.id, 'online'), 20000);
+    assert.ok(!watch.queue.some(status(t.user.id)), 't stayed online throughout');
+    await ts.close();
+    assert.equal((await watch.next(status(t.user.id))).status, 'offline');
+    await ds.close();
+    assert.equal((await watch.next(status(during.user.id))).status, 'offline');
+  });
+
   // Last: node 2 dies.
   test('SIGKILL: the dead node\'s users go offline after its lease; one who reconnected within the grace never does', async () => {
     const [w1, w3, k, r] = [await user(), await user(), await user(), await user()];
