@@ -93,7 +93,9 @@ if (missing) {
   });
 
   test('while Redis is down each node applies its own limits: messages are never blocked on Redis', async () => {
-    const u = await register(n1);
+    const [u, a, b, p1, p2] = [await register(n1), await register(n1), await register(n1), await register(n1), await register(n1)];
+    const watch1 = await connected(n1, a);
+    const watch2 = await connected(n2, b);
     const r = await fetch(`${n1.base}/api/v1/channels`, { headers: { Authorization: `Bearer ${u.token}` } });
     const general = (await r.json()).channels.find((c) => c.name === 'general').id;
     const sockets = [await connected(n1, u), await connected(n2, u)];
@@ -111,6 +113,12 @@ if (missing) {
       assert.equal(answer.type, 'message_sent', JSON.stringify(answer));
     }
     await cluster.restartRedis();
+    // Both nodes hear each other again (so the users registered next on node 1
+    // are known on node 2): a user connecting on each node is seen on the other.
+    await connected(n1, p1);
+    await watch2.next(status(p1.user.id, 'online'), 20000);
+    await connected(n2, p2);
+    await watch1.next(status(p2.user.id, 'online'), 20000);
     for (const s of sockets) await s.close();
   });
 

@@ -205,8 +205,10 @@ if (missing) {
   });
 
   test('Redis restarted: a user who connected while it was down is online on the other nodes once it is back', async () => {
-    const [w, t, during] = [await user(), await user(), await user()];
+    const [w, t, during, w2, w3, probe] = [await user(), await user(), await user(), await user(), await user(), await user()];
     const watch = await flat(n1, w);
+    const watch2 = await flat(n2, w2, { join: false });
+    const watch3 = await flat(n3, w3, { join: false });
     const ts = await flat(n2, t);
     await watch.next(status(t.user.id, 'online'));
     await cluster.killRedis();
@@ -220,6 +222,10 @@ if (missing) {
     assert.equal((await watch.next(status(t.user.id))).status, 'offline');
     await ds.close();
     assert.equal((await watch.next(status(during.user.id))).status, 'offline');
+    // Nodes 2 and 3 hear node 1 again (users registered next on node 1 are known there).
+    await flat(n1, probe, { join: false });
+    await watch2.next(status(probe.user.id, 'online'), 20000);
+    await watch3.next(status(probe.user.id, 'online'), 20000);
   });
 
   // Last: node 2 dies.
