@@ -33,6 +33,8 @@ QStringList ConfigReloader::restartOnlyChanges(const ServerConfig &next) const
     if (next.adminToken != now.adminToken) changed << QStringLiteral("admin-token");
     if (next.ws.maxFrameBytes != now.ws.maxFrameBytes) changed << QStringLiteral("max-frame-bytes");
     if (next.ws.maxSendQueueBytes != now.ws.maxSendQueueBytes) changed << QStringLiteral("max-send-queue-bytes");
+    if (next.maxTotalSendQueueBytes != now.maxTotalSendQueueBytes)
+        changed << QStringLiteral("max-total-send-queue-bytes");
     if (next.maxUploadBytes != now.maxUploadBytes) changed << QStringLiteral("max-upload-bytes");
     if (next.heartbeatTimeoutMs != now.heartbeatTimeoutMs) changed << QStringLiteral("heartbeat-timeout-ms");
     if (next.pingIntervalMs != now.pingIntervalMs) changed << QStringLiteral("ping-interval-ms");

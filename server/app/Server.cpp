@@ -4,6 +4,7 @@
 #include "core/ChatService.h"
 #include "cluster/ClusterBus.h"
 #include "cluster/NodeLease.h"
+#include "net/SendBudget.h"
 #include "cluster/RedisUrl.h"
 #include "transport/DialectContext.h"
 #include "transport/WebSocketSession.h"
@@ -49,6 +50,7 @@ bool Server::start(QString *error)
         m_cluster->start(m_config.nodeLeaseMs, m_config.presenceGraceMs);
     }
 
+    SendBudget::instance().setLimit(m_config.maxTotalSendQueueBytes);
     m_http = new HttpServer(this);
     m_http->limits() = m_config.http;
     m_http->limits().maxBodyBytes = m_config.maxUploadBytes + 256 * 1024;

@@ -59,6 +59,10 @@ const QList<Option> &options()
         {"max-message-bytes", "N", "Largest message content (default 16384).", false},
         {"max-upload-bytes", "N", "Largest upload (default 10485760).", false},
         {"max-send-queue-bytes", "N", "Per-connection send buffer before a slow reader is cut off.", false},
+        {"max-total-send-queue-bytes", "N",
+         "All connections' send buffers together; past it the ones over 64 KiB are cut off (default 536870912, "
+         "0 = off).",
+         false},
         {"rate-messages-per-minute", "N", "Messages per user per channel per minute (default 60, 0 = off).", false},
         {"rate-joins-per-minute", "N", "Channel joins per user per minute (default 30, 0 = off).", false},
         {"rate-typing-per-minute", "N", "Typing starts per user per channel per minute (default 10, 0 = off).", false},
@@ -317,6 +321,7 @@ bool ServerConfig::parse(const QStringList &arguments, QString *error)
     ws.maxFrameBytes = frame;
     ws.hardFrameBytes = qMax<qint64>(ws.hardFrameBytes, qint64(frame) * 4);
     if (!number("max-send-queue-bytes", &ws.maxSendQueueBytes, 4096, qint64(1) << 32)) return false;
+    if (!number("max-total-send-queue-bytes", &maxTotalSendQueueBytes, 0, qint64(1) << 40)) return false;
     if (!intNumber("max-message-bytes", &core.maxMessageBytes, 1, 64 * 1024 * 1024)) return false;
     if (!number("max-upload-bytes", &maxUploadBytes, 1, qint64(1) << 32)) return false;
     if (!intNumber("rate-messages-per-minute", &core.messagesPerMinutePerChannel, 0, 1000000000)) return false;

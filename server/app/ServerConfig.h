@@ -37,6 +37,7 @@ public:
     int connectTimeoutMs = 45000;
     int maxUnauthenticated = 10000;
     qint64 maxUploadBytes = 10 * 1024 * 1024;
+    qint64 maxTotalSendQueueBytes = 512LL << 20; // SendBudget: every connection's send buffers together
     int heartbeatTimeoutMs = 60000;
     int pingIntervalMs = 25000;
     int pingTimeoutMs = 20000;

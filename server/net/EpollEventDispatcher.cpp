@@ -24,6 +24,13 @@ namespace {
 // reports the rest on the next pass, and the kernel rotates its ready list.
 constexpr int kMaxEventsPerWait = 512;
 constexpr qint64 kNsPerMs = 1000 * 1000;
+// Socket work per pass: past this the rest of the ready sockets wait for the
+// next pass, after posted events (deliveries, commit callbacks) and timers. A
+// burst of thousands of handshakes then costs the room a few short passes,
+// not one long stall. Checked every few notifiers, so one slow notifier can
+// still overrun it by its own length.
+constexpr qint64 kNotifierBudgetNs = 10 * kNsPerMs;
+constexpr int kBudgetCheckEvery = 8;
 
 qint64 monotonicNs()
 {
@@ -255,7 +262,12 @@ void EpollEventDispatcher::markPending(QSocketNotifier *notifier, bool deduplica
 int EpollEventDispatcher::activateSocketNotifiers()
 {
     int activated = 0;
+    const qint64 start = monotonicNs();
     while (!m_pending.empty()) {
+        if (activated > 0 && activated % kBudgetCheckEvery == 0 && monotonicNs() - start > kNotifierBudgetNs) {
+            ++m_budgetCuts; // the rest stay pending, first in line next pass
+            break;
+        }
         QSocketNotifier *notifier = m_pending.front();
         m_pending.pop_front();
         if (!notifier) // unregistered (or deleted) after it became ready

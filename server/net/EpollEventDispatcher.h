@@ -52,6 +52,8 @@ public:
     bool isValid() const;
     // Descriptors with at least one enabled notifier (for tests and metrics).
     int watchedDescriptorCount() const;
+    // Passes whose socket work ran past the per-pass budget (the rest waited a pass).
+    quint64 budgetCuts() const { return m_budgetCuts; }
 
     bool processEvents(QEventLoop::ProcessEventsFlags flags) override;
 
@@ -115,6 +117,7 @@ private:
     // calls, like Qt's pendingNotifiers, and cleared of any notifier that is
     // unregistered, so a socket deleted mid-batch is never touched.
     std::deque<QSocketNotifier *> m_pending;
+    quint64 m_budgetCuts = 0;
     std::unique_ptr<epoll_event[]> m_events;
 
     std::unordered_map<int, Timer> m_timers;

@@ -1,5 +1,6 @@
 #include "WebSocketConnection.h"
 
+#include "SendBudget.h"
 #include "WebSocketFlushQueue.h"
 
 #include <QPointer>
@@ -48,8 +49,7 @@ WebSocketConnection::WebSocketConnection(QSslSocket *stream, const QHostAddress 
     connect(stream, &QTcpSocket::disconnected, this, [this] {
         if (m_state == QAbstractSocket::ConnectedState)
             m_closeCode = QWebSocketProtocol::CloseCodeAbnormalDisconnection;
-        m_out = QByteArray();
-        m_outPos = 0;
+        dropOutput();
         finish();
     });
     start(input, output);
@@ -59,6 +59,7 @@ void WebSocketConnection::start(const QByteArray &input, const QByteArray &outpu
 {
     if (!output.isEmpty()) {
         m_out = output;
+        account();
         scheduleFlush();
     }
     if (!input.isEmpty()) {
@@ -76,6 +77,7 @@ void WebSocketConnection::start(const QByteArray &input, const QByteArray &outpu
 WebSocketConnection::~WebSocketConnection()
 {
     if (m_flushQueued) WebSocketFlushQueue::instance()->remove(this);
+    SendBudget::instance().add(-m_accounted);
     delete m_readNotifier;
     delete m_writeNotifier;
     if (m_stream) m_stream->disconnect(this); // it is our child and dies with us
@@ -107,8 +109,7 @@ void WebSocketConnection::onReadable()
         // EOF or a reset: whatever the state, the connection is over.
         if (m_state == QAbstractSocket::ConnectedState)
             m_closeCode = QWebSocketProtocol::CloseCodeAbnormalDisconnection;
-        m_out.clear();
-        m_outPos = 0;
+        dropOutput();
         finish();
         return;
     }
@@ -257,7 +258,22 @@ void WebSocketConnection::queueFrame(int opcode, const char *data, qsizetype siz
     if (need > m_out.capacity()) m_out.reserve(qMax(need, m_out.capacity() * 2));
     m_out.append(header, h);
     m_out.append(data, size);
+    account();
     scheduleFlush();
+}
+
+void WebSocketConnection::account()
+{
+    const qint64 now = m_out.size() - m_outPos;
+    SendBudget::instance().add(now - m_accounted);
+    m_accounted = now;
+}
+
+void WebSocketConnection::dropOutput()
+{
+    m_out = QByteArray();
+    m_outPos = 0;
+    account();
 }
 
 void WebSocketConnection::scheduleFlush()
@@ -270,9 +286,10 @@ void WebSocketConnection::scheduleFlush()
 
 void WebSocketConnection::flushStream()
 {
+    // Handed to the TLS socket, whose buffer the budget does not see
+    // (bytesToWrite() still does, for the per-connection cap).
     if (m_outPos < m_out.size()) m_stream->write(m_out.constData() + m_outPos, m_out.size() - m_outPos);
-    m_out = QByteArray();
-    m_outPos = 0;
+    dropOutput();
     // The socket sends what it buffered before it closes (finish()).
     if (m_finishAfterFlush) finish();
 }
@@ -289,19 +306,18 @@ void WebSocketConnection::flush()
         }
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            account();
             setWriteInterest(true);
             return;
         }
         // EPIPE, ECONNRESET: the peer is gone; drop what we hold.
         if (m_state == QAbstractSocket::ConnectedState)
             m_closeCode = QWebSocketProtocol::CloseCodeAbnormalDisconnection;
-        m_out = QByteArray();
-        m_outPos = 0;
+        dropOutput();
         finish();
         return;
     }
-    m_out = QByteArray(); // an idle connection keeps no write buffer
-    m_outPos = 0;
+    dropOutput(); // an idle connection keeps no write buffer
     setWriteInterest(false);
     if (m_finishAfterFlush) return finish();
     if (m_closeSent && m_discardInput && !m_shutdownSent) {
@@ -374,8 +390,7 @@ void WebSocketConnection::abort()
         m_stream->abort(); // finish() then finds it closed and deletes it
     }
     if (m_state == QAbstractSocket::ConnectedState) m_closeCode = QWebSocketProtocol::CloseCodeAbnormalDisconnection;
-    m_out = QByteArray();
-    m_outPos = 0;
+    dropOutput();
     finish();
 }
 

@@ -90,6 +90,9 @@ private:
     void queueFrame(int opcode, const char *data, qsizetype size);
     void scheduleFlush();
     void flush();
+    // Tells SendBudget how much this connection holds now.
+    void account();
+    void dropOutput();
     void setWriteInterest(bool on);
     void sendClose(quint16 code, const QString &reason);
     void finish(); // closes the descriptor and reports disconnected() from the loop
@@ -111,6 +114,7 @@ private:
     QByteArray m_in;                            // an incomplete frame carried over to the next read
     QByteArray m_out;                           // frames the kernel has not taken yet, from m_outPos
     qsizetype m_outPos = 0;
+    qint64 m_accounted = 0; // what SendBudget holds for this connection
     bool m_flushQueued = false;
     bool m_closeSent = false;
     bool m_finishAfterFlush = false;

@@ -91,10 +91,18 @@ bool ChannelEventLog::prune(QSqlDatabase &db, int keepCount, qint64 minAt, Store
     QList<Cut> cuts;
     {
         // Per channel: the newest entry that is too old, or beyond the count.
+        // Only channels with something to cut are looked into: more entries
+        // than kept, or an oldest entry (the one right above the floor, one
+        // index lookup) that is too old. A quiet channel costs one probe.
         QSqlQuery q(db);
         q.prepare("SELECT c.id, c.last_seq, c.log_floor_seq,"
                   " (SELECT MAX(e.seq) FROM channel_events e WHERE e.channel_id = c.id AND e.created_at < ?)"
-                  " FROM channels c WHERE c.last_seq > c.log_floor_seq");
+                  " FROM channels c WHERE c.last_seq > c.log_floor_seq + 1"
+                  " AND ((? > 0 AND c.last_seq - c.log_floor_seq > ?) OR EXISTS (SELECT 1 FROM channel_events o"
+                  " WHERE o.channel_id = c.id AND o.seq = c.log_floor_seq + 1 AND o.created_at < ?))");
+        q.addBindValue(minAt);
+        q.addBindValue(keepCount);
+        q.addBindValue(keepCount);
         q.addBindValue(minAt);
         if (!run(q, error)) return false;
         while (q.next()) {

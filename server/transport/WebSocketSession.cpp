@@ -1,9 +1,12 @@
 #include "WebSocketSession.h"
 
+#include "net/SendBudget.h"
+
 #include "core/ChatService.h"
 #include "core/Metrics.h"
 #include "core/TrafficTap.h"
 
+#include "net/SendBudget.h"
 #include "net/WebSocketConnection.h"
 
 #include "ShutdownSignal.h"
@@ -107,14 +110,16 @@ qint64 WebSocketSession::sendQueueBytes() const
 bool WebSocketSession::checkBackpressure()
 {
     if (m_closing) return false;
-    if (m_socket->bytesToWrite() > m_limits.maxSendQueueBytes) {
-        // 1008: the client does not read fast enough; buffering more would let one
-        // slow reader eat the server's memory.
-        ++Metrics::instance().httpRejections["slow_reader"];
-        close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("slow consumer: send queue full"));
-        return false;
-    }
-    return true;
+    // 1008: the client does not read fast enough; buffering more would let one
+    // slow reader (or many, SendBudget) eat the server's memory.
+    const auto verdict = SendBudget::instance().verdict(m_socket->bytesToWrite(), m_limits.maxSendQueueBytes);
+    if (verdict == SendBudget::Verdict::Keep) return true;
+    ++Metrics::instance().httpRejections["slow_reader"];
+    // Over the shared budget there is no waiting for a close frame that would
+    // queue behind megabytes the peer does not read: the memory is needed now.
+    if (verdict == SendBudget::Verdict::OverBudget) m_socket->abort();
+    close(QWebSocketProtocol::CloseCodePolicyViolated, QString::fromLatin1(SendBudget::reason(verdict)));
+    return false;
 }
 
 void WebSocketSession::sendText(const QByteArray &utf8, const QString &event, const QString &channelId)

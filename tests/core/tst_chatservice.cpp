@@ -4,8 +4,7 @@
 
 #include "core/ChatService.h"
 #include "core/EphemeralLane.h"
-#include "AwaitResult.h"
-#include "FakeSession.h"
+#include "CoreFixture.h"
 #include "auth/JwtCodec.h"
 #include "storage/Store.h"
 #include "Timestamp.h"
@@ -47,78 +46,9 @@ QStringList contents(const QList<Message> &messages)
 
 } // namespace
 
-class ChatServiceTest : public QObject
+class ChatServiceTest : public QObject, protected CoreFixture
 {
     Q_OBJECT
-
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<Store> m_store;
-    std::unique_ptr<ChatService> m_chat;
-    QList<FakeSession *> m_sessions;
-    CoreConfig m_config;
-
-    ChatService &chat() { return *m_chat; }
-
-    bool startChat()
-    {
-        m_chat = std::make_unique<ChatService>(m_store.get(), kSecret, m_config);
-        QString error;
-        if (!m_chat->start(&error)) {
-            qWarning() << "ChatService::start:" << error;
-            return false;
-        }
-        return true;
-    }
-
-    void dropSessions()
-    {
-        for (FakeSession *s : std::as_const(m_sessions)) {
-            if (m_chat) m_chat->detachSession(s);
-            delete s;
-        }
-        m_sessions.clear();
-    }
-
-    // A new ChatService over the same database, as after a server restart.
-    bool restartChat()
-    {
-        dropSessions();
-        m_chat.reset();
-        return startChat();
-    }
-
-    User registered(const QString &name)
-    {
-        const Result<User> r = AWAIT(User, chat().registerUser(name, kPassword, name + QStringLiteral("@example.test"),
-                                                               QString(), nullptr, done));
-        if (!r.ok()) qWarning() << "register" << name << "failed:" << r.error.message;
-        return r.value;
-    }
-
-    FakeSession *connectAs(const User &u, bool followsMemberships = true)
-    {
-        auto *s = new FakeSession(u, followsMemberships);
-        if (CoreError e = chat().attachSession(s)) {
-            qWarning() << "attach failed:" << e.message;
-            delete s;
-            return nullptr;
-        }
-        m_sessions.append(s);
-        return s;
-    }
-
-    void disconnect(FakeSession *s)
-    {
-        chat().detachSession(s);
-        m_sessions.removeAll(s);
-        delete s;
-    }
-
-    QString general() const
-    {
-        return m_chat->directory().findChannelByName(m_chat->directory().defaultWorkspaceId(),
-                                                     QStringLiteral("general"));
-    }
 
     Channel createChannel(const User &by, const QString &name, const QString &type)
     {
@@ -158,21 +88,13 @@ private Q_SLOTS:
     {
         m_config = CoreConfig();
         m_config.fastPasswordHashing = true;
-        m_dir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dir->isValid());
-        m_store = std::make_unique<Store>();
-        QString error;
-        QVERIFY2(m_store->open(QStringLiteral("sqlite:"), m_dir->path(), &error), qPrintable(error));
+        m_secret = kSecret;
+        m_password = kPassword;
+        QVERIFY(openStore());
         QVERIFY(startChat());
     }
 
-    void cleanup()
-    {
-        dropSessions();
-        m_chat.reset();
-        m_store.reset();
-        m_dir.reset();
-    }
+    void cleanup() { closeAll(); }
 
     // ---- identity ------------------------------------------------------------
 
@@ -775,7 +697,7 @@ private Q_SLOTS:
         // Typing stops when the typist's connection goes.
         QVERIFY(!chat().setTyping(as, general(), true));
         chat().lane()->flush();
-        disconnect(as);
+        disconnectSession(as);
         chat().lane()->flush();
         QCOMPARE(bs->count(T::TypingStopped), 2);
 
@@ -846,10 +768,10 @@ private Q_SLOTS:
         const User carol = registered(QStringLiteral("carol"));
         QCOMPARE(chat().setPresence(carol.id, QStringLiteral("busy")).code, CoreError::Invalid); // not connected
 
-        disconnect(tab1);
+        disconnectSession(tab1);
         chat().lane()->flush();
         QCOMPARE(statuses(), QStringList({"online", "away"}));
-        disconnect(tab2);
+        disconnectSession(tab2);
         chat().lane()->flush();
         QCOMPARE(statuses(), QStringList({"online", "away", "offline"}));
         QCOMPARE(chat().onlineMembers(general()), QStringList{bob.id});

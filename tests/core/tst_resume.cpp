@@ -6,8 +6,7 @@
 #include "core/ChatService.h"
 #include "core/ResumeManager.h"
 #include "core/ResumeMerge.h"
-#include "AwaitResult.h"
-#include "FakeSession.h"
+#include "CoreFixture.h"
 #include "storage/Store.h"
 
 #include <QRandomGenerator>
@@ -50,68 +49,11 @@ QList<qint64> range(qint64 from, qint64 to)
 
 } // namespace
 
-class ResumeTest : public QObject
+class ResumeTest : public QObject, protected CoreFixture
 {
     Q_OBJECT
 
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<Store> m_store;
-    std::unique_ptr<ChatService> m_chat;
-    QList<FakeSession *> m_sessions;
-    CoreConfig m_config;
     User m_alice, m_bob;
-
-    ChatService &chat() { return *m_chat; }
-
-    bool startChat()
-    {
-        m_chat = std::make_unique<ChatService>(m_store.get(), kSecret, m_config);
-        QString error;
-        return m_chat->start(&error);
-    }
-
-    bool restart()
-    {
-        dropSessions();
-        m_chat.reset();
-        m_store.reset();
-        m_store = std::make_unique<Store>();
-        QString error;
-        return m_store->open(QStringLiteral("sqlite:"), m_dir->path(), &error) && startChat();
-    }
-
-    void dropSessions()
-    {
-        for (FakeSession *s : std::as_const(m_sessions)) {
-            if (m_chat) m_chat->detachSession(s);
-            delete s;
-        }
-        m_sessions.clear();
-    }
-
-    User registered(const QString &name)
-    {
-        return AWAIT(User,
-                     chat().registerUser(name, QStringLiteral("correct horse"), QString(), QString(), nullptr, done))
-            .value;
-    }
-
-    FakeSession *connectAs(const User &u, bool follows = false)
-    {
-        auto *s = new FakeSession(u, follows);
-        if (chat().attachSession(s)) {
-            delete s;
-            return nullptr;
-        }
-        m_sessions.append(s);
-        return s;
-    }
-
-    QString general() const
-    {
-        return m_chat->directory().findChannelByName(m_chat->directory().defaultWorkspaceId(),
-                                                     QStringLiteral("general"));
-    }
 
     Message say(const User &by, const QString &content)
     {
@@ -168,26 +110,19 @@ class ResumeTest : public QObject
 private Q_SLOTS:
     void init()
     {
-        m_dir = std::make_unique<QTemporaryDir>();
         m_config = CoreConfig();
         m_config.messagesPerMinutePerChannel = 0;
         m_config.fastPasswordHashing = true;
-        m_store = std::make_unique<Store>();
-        QString error;
-        QVERIFY2(m_store->open(QStringLiteral("sqlite:"), m_dir->path(), &error), qPrintable(error));
+        m_secret = kSecret;
+        m_followsByDefault = false; // sessions follow channels they subscribe to
+        QVERIFY(openStore());
         QVERIFY(startChat());
         m_alice = registered(QStringLiteral("alice"));
         m_bob = registered(QStringLiteral("bob"));
         QVERIFY(m_alice.isValid() && m_bob.isValid());
     }
 
-    void cleanup()
-    {
-        dropSessions();
-        m_chat.reset();
-        m_store.reset();
-        m_dir.reset();
-    }
+    void cleanup() { closeAll(); }
 
     // ---- ResumeMerge: a property test over random interleavings ----------------
 
@@ -347,7 +282,7 @@ private Q_SLOTS:
     void beyondRetentionReplaysNothing()
     {
         m_config.resumeRetentionEvents = 5;
-        QVERIFY(restart());
+        QVERIFY(restartChatAndStore());
         const qint64 dropAt = chat().channelSeq(general());
         churn(5);
         chat().resume()->prune();
@@ -370,7 +305,7 @@ private Q_SLOTS:
     void aBoundedReplayLongerThanTheLimitIsNotPartial()
     {
         m_config.resumeRetentionEvents = 5; // the replay limit is then its floor, 1000
-        QVERIFY(restart());
+        QVERIFY(restartChatAndStore());
         const qint64 dropAt = chat().channelSeq(general());
         for (int i = 0; i < 1001; ++i) say(m_bob, QStringLiteral("n%1").arg(i)); // no prune runs meanwhile
         FakeSession *back = connectAs(m_alice, true);
@@ -404,7 +339,7 @@ private Q_SLOTS:
         churn(3);
         const QStringList seen = transcript(stayer->events);
         const qint64 last = chat().channelSeq(general());
-        QVERIFY(restart());
+        QVERIFY(restartChatAndStore());
         QCOMPARE(chat().channelSeq(general()), last);
         FakeSession *back = connectAs(m_alice);
         const ResumeManager::Outcome o = resume(back, dropAt);

@@ -3,7 +3,7 @@
 // carries it; everyone else gets NotFound, the same as for an unknown id.
 
 #include "core/ChatService.h"
-#include "AwaitResult.h"
+#include "CoreFixture.h"
 #include "storage/Store.h"
 #include "Timestamp.h"
 
@@ -23,25 +23,11 @@ const QByteArray kSecret = QByteArrayLiteral("tst_uploadaccess-secret-0123456789
 
 } // namespace
 
-class UploadAccessTest : public QObject
+class UploadAccessTest : public QObject, protected CoreFixture
 {
     Q_OBJECT
 
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<Store> m_store;
-    std::unique_ptr<ChatService> m_chat;
     User m_alice, m_bob, m_carol;
-
-    ChatService &chat() { return *m_chat; }
-
-    User registered(const QString &name)
-    {
-        const Result<User> r = AWAIT(User, chat().registerUser(name, QStringLiteral("correct horse"),
-                                                               name + QStringLiteral("@example.test"), QString(),
-                                                               nullptr, done));
-        if (!r.ok()) qWarning() << "register" << name << "failed:" << r.error.message;
-        return r.value;
-    }
 
     Attachment uploadBy(const User &u)
     {
@@ -86,27 +72,18 @@ class UploadAccessTest : public QObject
 private Q_SLOTS:
     void init()
     {
-        CoreConfig config;
-        config.fastPasswordHashing = true;
-        m_dir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dir->isValid());
-        m_store = std::make_unique<Store>();
-        QString error;
-        QVERIFY2(m_store->open(QStringLiteral("sqlite:"), m_dir->path(), &error), qPrintable(error));
-        m_chat = std::make_unique<ChatService>(m_store.get(), kSecret, config);
-        QVERIFY2(m_chat->start(&error), qPrintable(error));
+        m_config = CoreConfig();
+        m_config.fastPasswordHashing = true;
+        m_secret = kSecret;
+        QVERIFY(openStore());
+        QVERIFY(startChat());
         m_alice = registered(QStringLiteral("alice"));
         m_bob = registered(QStringLiteral("bob"));
         m_carol = registered(QStringLiteral("carol"));
         QVERIFY(m_alice.isValid() && m_bob.isValid() && m_carol.isValid());
     }
 
-    void cleanup()
-    {
-        m_chat.reset();
-        m_store.reset();
-        m_dir.reset();
-    }
+    void cleanup() { closeAll(); }
 
     void uploaderAloneBeforePosting()
     {
@@ -191,11 +168,8 @@ private Q_SLOTS:
             db.close();
         }
         QSqlDatabase::removeDatabase(QStringLiteral("tst_uploadaccess"));
-        m_store = std::make_unique<Store>();
-        QString error;
-        QVERIFY2(m_store->open(QStringLiteral("sqlite:"), m_dir->path(), &error), qPrintable(error));
-        m_chat = std::make_unique<ChatService>(m_store.get(), kSecret, CoreConfig());
-        QVERIFY2(m_chat->start(&error), qPrintable(error));
+        QVERIFY(openStore());
+        QVERIFY(startChat());
         QVERIFY(canDownload(m_bob, up.id));
         QVERIFY(!canDownload(m_carol, up.id));
     }

@@ -6,6 +6,7 @@
 
 #include "ClientFrame.h"
 #include "http/HttpServer.h"
+#include "net/SendBudget.h"
 #include "net/WebSocketConnection.h"
 
 #include <QAbstractEventDispatcher>
@@ -550,20 +551,26 @@ private Q_SLOTS:
         QVERIFY(raw.upgrade(m_port, QByteArray(), 16 * 1024)); // a small window, and we stop reading
         QVERIFY(waitForServerSide());
         WebSocketConnection *ws = side()->connection;
+        // The process-wide count of queued bytes follows this connection's exactly.
+        const SendBudget &budget = SendBudget::instance();
+        const qint64 base = budget.total();
         const int count = 512;
         const int size = 64 * 1024;
         for (int i = 0; i < count; ++i) ws->sendBinaryMessage(QByteArray(size, char('A' + i % 26)));
         const qint64 total = qint64(count) * (10 + size);
         QCOMPARE(ws->bytesToWrite(), total);
+        QCOMPARE(budget.total() - base, total);
         // The pass ends, the kernel takes what fits, the rest stays queued.
         QVERIFY(loopPassed());
         const qint64 stuck = ws->bytesToWrite();
         QVERIFY2(stuck > 0 && stuck < total, qPrintable(QString::number(stuck)));
+        QCOMPARE(budget.total() - base, stuck);
         // Queued behind the backlog, it must come out last.
         ws->sendText("tail");
         QCOMPARE(ws->bytesToWrite(), stuck + 6);
         QVERIFY(raw.waitFor([&] { return raw.received >= total + 6 + 0; }, 20000));
         QTRY_COMPARE(ws->bytesToWrite(), 0);
+        QCOMPARE(budget.total(), base);
         for (int i = 0; i < count; ++i) {
             const std::optional<RawClient::Frame> f = raw.takeFrame();
             QVERIFY(f);
@@ -712,8 +719,11 @@ private Q_SLOTS:
         QVERIFY(raw.upgrade(m_port));
         QVERIFY(waitForServerSide());
         WebSocketConnection *ws = side()->connection;
+        const qint64 base = SendBudget::instance().total();
         ws->sendText("queued before abort");
+        QCOMPARE(SendBudget::instance().total(), base + 21);
         call([&] { ws->abort(); });
+        QCOMPARE(SendBudget::instance().total(), base); // given back at once
         QCOMPARE(ws->state(), QAbstractSocket::UnconnectedState);
         QCOMPARE(ws->closeCode(), quint16(QWebSocketProtocol::CloseCodeAbnormalDisconnection));
         QCOMPARE(ws->bytesToWrite(), 0);
@@ -724,6 +734,23 @@ private Q_SLOTS:
         QCOMPARE(ws->sendText("after abort"), 0);
         QVERIFY(loopPassed());
         QCOMPARE(side()->disconnects, 1);
+    }
+
+    void sendBudgetVerdicts()
+    {
+        SendBudget b;
+        using V = SendBudget::Verdict;
+        QCOMPARE(b.verdict(1000, 1000), V::Keep);
+        QCOMPARE(b.verdict(1001, 1000), V::OverOwnCap);
+        b.add(10 << 20); // no shared limit yet: any total is fine
+        QCOMPARE(b.verdict(SendBudget::FairShare + 1, 1 << 30), V::Keep);
+        b.setLimit(1 << 20);
+        QCOMPARE(b.verdict(SendBudget::FairShare + 1, 1 << 30), V::OverBudget);
+        QCOMPARE(b.verdict(SendBudget::FairShare, 1 << 30), V::Keep); // a fair share is never cut
+        b.add(-(10 << 20) + (1 << 20));                               // exactly at the limit
+        QCOMPARE(b.verdict(SendBudget::FairShare + 1, 1 << 30), V::Keep);
+        QCOMPARE(QByteArray(SendBudget::reason(V::OverBudget)),
+                 QByteArray("slow consumer: server send budget exhausted"));
     }
 
     void qwebsocketSeesServerAbortAsDisconnect()

@@ -477,7 +477,7 @@ private Q_SLOTS:
             if (EngineIoSocket *s = server.session(sid)) s->send(EngineIoPacket::message(QByteArray(100, 'z')));
         }
         QCOMPARE(closed.count(), 1);
-        QCOMPARE(closed.at(0).at(0).toString(), QStringLiteral("send queue overflow"));
+        QCOMPARE(closed.at(0).at(0).toString(), QStringLiteral("slow consumer: send queue full"));
     }
 
     static QByteArray headerOf(const EngineIoHttpResponse &r, const QByteArray &name)

@@ -1,6 +1,8 @@
 #include "PhoenixLongPollSession.h"
 
 #include "core/ChatService.h"
+#include "core/Metrics.h"
+#include "net/SendBudget.h"
 #include "PhoenixErrors.h"
 #include "PhoenixLongPollCodec.h"
 #include "transport/TimerJitter.h"
@@ -32,6 +34,7 @@ PhoenixLongPollSession::PhoenixLongPollSession(ChatService *chat, PhoenixPresenc
 PhoenixLongPollSession::~PhoenixLongPollSession()
 {
     if (m_attached) m_chat->detachSession(this);
+    setQueued(0);
 }
 
 CoreError PhoenixLongPollSession::start()
@@ -114,9 +117,13 @@ void PhoenixLongPollSession::sendFrame(const QByteArray &frame, bool binary, con
     if (m_ended || binary) // the server never produces binary frames; LongPoll could not carry them as JSON
         return;
     m_queue.append(frame);
-    m_queueBytes += frame.size();
+    setQueued(m_queueBytes + frame.size());
     noteTraffic(Direction::Out, event, channelId, frame.size(), frame);
-    if (m_queueBytes > m_timing.maxQueueBytes) return end(QStringLiteral("slow consumer: send queue full"));
+    if (const auto v = SendBudget::instance().verdict(m_queueBytes, m_timing.maxQueueBytes);
+        v != SendBudget::Verdict::Keep) {
+        ++Metrics::instance().httpRejections["slow_reader"];
+        return end(QString::fromLatin1(SendBudget::reason(v)));
+    }
     // Coalesce everything produced in this event-loop pass into one answer.
     if (!m_held.hasResponded() && !m_flushScheduled) {
         m_flushScheduled = true;
@@ -125,6 +132,12 @@ void PhoenixLongPollSession::sendFrame(const QByteArray &frame, bool binary, con
             flush();
         });
     }
+}
+
+void PhoenixLongPollSession::setQueued(qint64 bytes)
+{
+    SendBudget::instance().add(bytes - m_queueBytes);
+    m_queueBytes = bytes;
 }
 
 void PhoenixLongPollSession::flush()
@@ -136,7 +149,7 @@ void PhoenixLongPollSession::flush()
     }
     const QByteArray body = PhoenixLongPollCodec::pollResponse(200, m_token, m_queue);
     m_queue.clear();
-    m_queueBytes = 0;
+    setQueued(0);
     m_window.stop();
     HttpResponder held = m_held;
     m_held = HttpResponder();

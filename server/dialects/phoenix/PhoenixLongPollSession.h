@@ -45,6 +45,7 @@ public:
     static HttpResponse jsonResponse(const QByteArray &body, const QByteArray &allowOrigin);
 
 private:
+    void setQueued(qint64 bytes);
     void sendFrame(const QByteArray &frame, bool binary, const QString &event, const QString &channelId) override;
     void closeTransport(int code, const QString &reason) override;
     void flush();
@@ -57,7 +58,7 @@ private:
     Timing m_timing;
     PhoenixConnection m_connection;
     QList<QByteArray> m_queue;
-    qint64 m_queueBytes = 0;
+    qint64 m_queueBytes = 0; // counted in SendBudget too (setQueued)
     HttpResponder m_held;
     QByteArray m_heldOrigin;
     quint64 m_pollSerial = 0;

@@ -2,7 +2,10 @@
 
 #include "core/ChatService.h"
 #include "core/Metrics.h"
+#include "net/EpollEventDispatcher.h"
+#include "net/SendBudget.h"
 
+#include <QAbstractEventDispatcher>
 #include <QJsonObject>
 
 namespace switchboard {
@@ -95,6 +98,14 @@ QByteArray RestHealthRoutes::metrics() const
     for (const QByteArray &r : std::as_const(reasons))
         out += "switchboard_http_rejections_total{reason=\"" + r + "\"} "
              + QByteArray::number(m.httpRejections.value(r)) + '\n';
+    const auto *epoll = qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance());
+    metric("switchboard_event_loop_budget_cuts_total", "counter",
+           "Passes whose socket work ran past its 10 ms budget (the rest waited one pass)",
+           epoll ? double(epoll->budgetCuts()) : 0);
+    metric("switchboard_send_queue_bytes", "gauge", "Bytes queued for sending, all connections together",
+           SendBudget::instance().total());
+    metric("switchboard_send_queue_bytes_limit", "gauge", "--max-total-send-queue-bytes (0: off)",
+           SendBudget::instance().limit());
     metric("switchboard_storage_commits_total", "counter", "Storage transactions committed", s.commits);
     metric("switchboard_storage_writes_total", "counter", "Storage writes committed", s.writes);
     metric("switchboard_storage_commit_seconds_last", "gauge", "Duration of the last commit", s.lastCommitMs / 1000.0);

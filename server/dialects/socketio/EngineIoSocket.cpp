@@ -2,6 +2,8 @@
 
 #include "EngineIoCodec.h"
 
+#include "core/Metrics.h"
+#include "net/SendBudget.h"
 #include "net/WebSocketConnection.h"
 #include "transport/TimerJitter.h"
 
@@ -27,7 +29,16 @@ EngineIoSocket::EngineIoSocket(const QString &sid, const EngineIoConfig &config,
     m_handshake.connectionAlive = nullptr; // it would keep the handshake's connection state alive
 }
 
-EngineIoSocket::~EngineIoSocket() = default;
+EngineIoSocket::~EngineIoSocket()
+{
+    setQueued(0);
+}
+
+void EngineIoSocket::setQueued(qint64 bytes)
+{
+    SendBudget::instance().add(bytes - m_queuedBytes);
+    m_queuedBytes = bytes;
+}
 
 QString EngineIoSocket::transportName() const
 {
@@ -188,7 +199,7 @@ void EngineIoSocket::finishUpgrade()
     if (m_hasHeldGet) releaseHeldGet(QByteArray("6"));
     const QList<EngineIoPacket> queued = m_queue;
     m_queue.clear();
-    m_queuedBytes = 0;
+    setQueued(0);
     for (const EngineIoPacket &p : queued) writeWs(p);
     Q_EMIT transportChanged(m_transport);
     if (m_listener) m_listener->engineIoTransportChanged();
@@ -253,12 +264,13 @@ void EngineIoSocket::send(const EngineIoPacket &packet)
         return;
     }
     m_queue.append(packet);
-    m_queuedBytes += packet.data.size() + 1;
-    if (m_queuedBytes > m_config.maxSendQueueBytes) {
-        // A client that does not poll fast enough is cut off, not buffered forever.
+    setQueued(m_queuedBytes + packet.data.size() + 1);
+    // A client that does not poll fast enough is cut off, not buffered forever.
+    if (const auto v = SendBudget::instance().verdict(m_queuedBytes, m_config.maxSendQueueBytes);
+        v != SendBudget::Verdict::Keep) {
         m_queue.clear();
-        m_queuedBytes = 0;
-        protocolError(QStringLiteral("send queue overflow"));
+        setQueued(0);
+        cutOff(v);
         return;
     }
     flushPolling();
@@ -271,6 +283,17 @@ void EngineIoSocket::writeWs(const EngineIoPacket &packet)
         m_ws->sendBinaryMessage(packet.data);
     else
         m_ws->sendText(EngineIoCodec::encodeFrame(packet));
+    // The same caps over WebSocket: a reader that stops reading is cut off.
+    const auto v = SendBudget::instance().verdict(m_ws->bytesToWrite(), m_config.maxSendQueueBytes);
+    if (v != SendBudget::Verdict::Keep) cutOff(v);
+}
+
+void EngineIoSocket::cutOff(SendBudget::Verdict verdict)
+{
+    ++Metrics::instance().httpRejections["slow_reader"];
+    // Over the shared budget the WebSocket's buffer is let go at once (see WebSocketSession).
+    if (verdict == SendBudget::Verdict::OverBudget && m_ws) m_ws->abort();
+    protocolError(QString::fromLatin1(SendBudget::reason(verdict)));
 }
 
 void EngineIoSocket::flushPolling()
@@ -280,7 +303,7 @@ void EngineIoSocket::flushPolling()
     bool closing = false;
     for (const EngineIoPacket &p : std::as_const(m_queue)) closing |= p.type == EngineIoPacket::Close;
     m_queue.clear();
-    m_queuedBytes = 0;
+    setQueued(0);
     releaseHeldGet(body);
     if (closing) finish(m_closeReason);
 }
@@ -345,7 +368,7 @@ void EngineIoSocket::finish(const QString &reason)
     for (EngineIoTimer *t : {&m_pingTimer, &m_pongTimer, &m_upgradeTimer, &m_closeTimer}) t->stop();
     if (m_hasHeldGet) releaseHeldGet(QByteArray("6"));
     m_queue.clear();
-    m_queuedBytes = 0;
+    setQueued(0);
     abortUpgrade();
     if (WebSocketConnection *ws = m_ws.data()) {
         m_ws = nullptr;

@@ -3,6 +3,7 @@
 #include "EngineIoConfig.h"
 #include "EngineIoHttp.h"
 #include "EngineIoPacket.h"
+#include "net/SendBudget.h"
 #include "EngineIoSocketListener.h"
 #include "EngineIoTimer.h"
 
@@ -95,6 +96,9 @@ private:
     void schedulePing();
     void sendPing();
     void protocolError(const QString &reason);
+    // A slow consumer (SendBudget's verdict): counted and closed.
+    void cutOff(SendBudget::Verdict verdict);
+    void setQueued(qint64 bytes);
     void finish(const QString &reason);
     void respondText(const EngineIoReply &reply, int status, const QByteArray &body);
     void releaseHeldGet(const QByteArray &body);
