@@ -36,10 +36,13 @@ ActionDialog::ActionDialog(const QString &title, const QString &question, const 
     case Input::None: break;
     case Input::Reason:
     case Input::UserId:
+    case Input::ConnectionId:
         m_line = new QLineEdit(this);
         m_line->setObjectName(QStringLiteral("actionText"));
         m_line->setMaxLength(input == Input::Reason ? AdminCommand::MaxReasonLength : 200);
-        m_line->setPlaceholderText(input == Input::Reason ? tr("Reason (shown to the user, optional)") : tr("User id"));
+        m_line->setPlaceholderText(input == Input::Reason   ? tr("Reason (shown to the user, optional)")
+                                   : input == Input::UserId ? tr("User id")
+                                                            : tr("Connection id"));
         layout->addWidget(m_line);
         connect(m_line, &QLineEdit::textChanged, this, &ActionDialog::updateButton);
         break;
@@ -94,7 +97,7 @@ void ActionDialog::updateButton()
     bool ok = true;
     if (m_input == Input::Message)
         ok = !text().isEmpty() && text().size() <= AdminCommand::MaxTextLength;
-    else if (m_input == Input::UserId)
+    else if (m_input == Input::UserId || m_input == Input::ConnectionId)
         ok = !text().isEmpty();
     m_confirm->setEnabled(ok);
 }

@@ -10,13 +10,13 @@ class QPushButton;
 namespace switchboard {
 
 // Confirmation for an admin action, with the one piece of input it needs
-// (a reason, a message text or a user id). Nothing is sent to the server
+// (a reason, a message text, a user or connection id). Nothing is sent to the server
 // unless the admin presses the action's own button.
 class ActionDialog : public QDialog
 {
     Q_OBJECT
 public:
-    enum class Input { None, Reason, Message, UserId };
+    enum class Input { None, Reason, Message, UserId, ConnectionId };
 
     ActionDialog(const QString &title, const QString &question, const QString &confirmLabel, const QIcon &icon,
                  Input input, QWidget *parent = nullptr);

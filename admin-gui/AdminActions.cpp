@@ -78,4 +78,26 @@ QString AdminActions::disableUser(const QString &userId, const QString &userName
     return m_client->send(AdminCommand::disableUser(userId, dialog.text()));
 }
 
+QString AdminActions::disconnectOnNode(const QString &nodeId)
+{
+    ActionDialog dialog(tr("Disconnect a connection on %1").arg(nodeId),
+                        tr("Close which connection held by node %1? (Its id as that node's console lists it.)")
+                            .arg(nodeId),
+                        tr("&Disconnect"), Icons::get(QStringLiteral("disconnect")), ActionDialog::Input::ConnectionId,
+                        m_dialogParent);
+    if (dialog.exec() != QDialog::Accepted || !dialog.canConfirm()) return QString();
+    return m_client->send(AdminCommand::disconnect(dialog.text().trimmed(), QString(), nodeId));
+}
+
+QString AdminActions::disconnectUserEverywhere(const QString &userId, const QString &userName)
+{
+    ActionDialog dialog(tr("Disconnect user everywhere"),
+                        tr("Close every session of %1 on every node of the cluster? They may reconnect.")
+                            .arg(userName.isEmpty() ? userId : userName),
+                        tr("&Disconnect all"), Icons::get(QStringLiteral("disconnect")), ActionDialog::Input::Reason,
+                        m_dialogParent);
+    if (dialog.exec() != QDialog::Accepted || !dialog.canConfirm()) return QString();
+    return m_client->send(AdminCommand::disconnectUser(userId, dialog.text()));
+}
+
 } // namespace switchboard

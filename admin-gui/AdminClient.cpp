@@ -4,6 +4,7 @@
 #include "AdminSnapshotAssembler.h"
 #include "ChannelModel.h"
 #include "ConnectionModel.h"
+#include "NodeModel.h"
 #include "TrafficModel.h"
 
 #include <QCoreApplication>
@@ -15,6 +16,7 @@ AdminClient::AdminClient(QObject *parent)
     : QObject(parent)
     , m_connections(new ConnectionModel(this))
     , m_channels(new ChannelModel(this))
+    , m_nodes(new NodeModel(this))
     , m_traffic(new TrafficModel(this))
 {
     m_reconnectTimer.setSingleShot(true);
@@ -185,6 +187,7 @@ void AdminClient::apply(const AdminMessage &m)
         m_serverName = m.server;
         m_connections->reset(m.connections);
         m_channels->reset(m.channels);
+        m_nodes->reset(m.hasNodes ? m.nodes : QList<NodeInfo>());
         m_stats = m.stats;
         m_nextDelayMs = m_firstDelayMs;
         setState(LinkState::Connected, tr("Connected to %1").arg(m_url.toString()));
@@ -197,6 +200,7 @@ void AdminClient::apply(const AdminMessage &m)
         m_connections->upsert(m.connections);
         m_channels->remove(m.removedChannels);
         m_channels->upsert(m.channels);
+        if (m.hasNodes) m_nodes->reset(m.nodes);
         if (m.hasStats) {
             m_stats = m.stats;
             Q_EMIT statsUpdated(m_stats);

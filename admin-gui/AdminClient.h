@@ -17,6 +17,7 @@ namespace switchboard {
 
 class ChannelModel;
 class ConnectionModel;
+class NodeModel;
 class TrafficModel;
 struct AdminMessage;
 
@@ -36,6 +37,8 @@ public:
 
     ConnectionModel *connections() const { return m_connections; }
     ChannelModel *channels() const { return m_channels; }
+    // The cluster's nodes; empty when the server is not in a cluster.
+    NodeModel *nodes() const { return m_nodes; }
     TrafficModel *traffic() const { return m_traffic; }
     const ServerStats &stats() const { return m_stats; }
     QString serverName() const { return m_serverName; }
@@ -85,6 +88,7 @@ private:
     QWebSocket *m_socket = nullptr;
     ConnectionModel *m_connections;
     ChannelModel *m_channels;
+    NodeModel *m_nodes;
     TrafficModel *m_traffic;
     ServerStats m_stats;
     QString m_serverName;

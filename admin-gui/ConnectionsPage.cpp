@@ -5,6 +5,7 @@
 #include "AdminFormat.h"
 #include "ChannelModel.h"
 #include "ConnectionModel.h"
+#include "NodeModel.h"
 #include "DetailsPane.h"
 #include "Icons.h"
 
@@ -133,6 +134,15 @@ QMenu *ConnectionsPage::contextMenuFor(const QString &id, QWidget *parent)
         a->setObjectName(QStringLiteral("removeFrom:") + channelId);
         connect(a, &QAction::triggered, this,
                 [this, c, channelId, name] { m_actions->removeFromChannel(c.userId, c.userName, channelId, name); });
+    }
+
+    if (m_client->nodes()->rowCount() > 0) {
+        QAction *everywhere = menu->addAction(Icons::get(QStringLiteral("disconnect")),
+                                              tr("Disconnect %1 on &every node…").arg(who));
+        everywhere->setObjectName(QStringLiteral("disconnectUserEverywhereAction"));
+        everywhere->setEnabled(!c.userId.isEmpty());
+        connect(everywhere, &QAction::triggered, this,
+                [this, c] { m_actions->disconnectUserEverywhere(c.userId, c.userName); });
     }
 
     QAction *disable = menu->addAction(Icons::get(QStringLiteral("disable-user")), tr("D&isable user %1…").arg(who));

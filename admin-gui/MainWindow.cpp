@@ -6,6 +6,7 @@
 #include "ConnectDialog.h"
 #include "ConnectionModel.h"
 #include "ConnectionsPage.h"
+#include "NodesPage.h"
 #include "Icons.h"
 #include "OverviewPage.h"
 #include "TrafficPage.h"
@@ -34,6 +35,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_connections(new ConnectionsPage(m_client, m_actions, this))
     , m_channels(new ChannelsPage(m_client, m_actions, this))
     , m_traffic(new TrafficPage(m_client, this))
+    , m_nodes(new NodesPage(m_client, m_actions, this))
     , m_log(new QListWidget(this))
     , m_linkIcon(new QLabel(this))
     , m_linkText(new QLabel(this))
@@ -49,6 +51,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->addTab(m_connections, Icons::get(QStringLiteral("connections")), tr("&Connections"));
     m_tabs->addTab(m_channels, Icons::get(QStringLiteral("channels")), tr("C&hannels"));
     m_tabs->addTab(m_traffic, Icons::get(QStringLiteral("traffic")), tr("&Traffic"));
+    m_tabs->addTab(m_nodes, Icons::get(QStringLiteral("connections")), tr("&Nodes"));
     setCentralWidget(m_tabs);
 
     auto *dock = new QDockWidget(tr("Admin log"), this);

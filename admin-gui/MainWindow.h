@@ -14,10 +14,11 @@ namespace switchboard {
 class AdminActions;
 class ChannelsPage;
 class ConnectionsPage;
+class NodesPage;
 class OverviewPage;
 class TrafficPage;
 
-// switchboard-admin's window: the four tabs, the admin log dock (every
+// switchboard-admin's window: the five tabs (Nodes for a cluster), the admin log dock (every
 // action's result and every audit entry from the feed) and a status bar that
 // shows the link state, including the countdown to the next reconnect.
 class MainWindow : public QMainWindow
@@ -33,6 +34,7 @@ public:
     ConnectionsPage *connectionsPage() const { return m_connections; }
     ChannelsPage *channelsPage() const { return m_channels; }
     TrafficPage *trafficPage() const { return m_traffic; }
+    NodesPage *nodesPage() const { return m_nodes; }
     QListWidget *adminLog() const { return m_log; }
     QString linkText() const;
 
@@ -56,6 +58,7 @@ private:
     ConnectionsPage *m_connections;
     ChannelsPage *m_channels;
     TrafficPage *m_traffic;
+    NodesPage *m_nodes;
     QListWidget *m_log;
     QLabel *m_linkIcon;
     QLabel *m_linkText;

@@ -9,7 +9,8 @@ class MainWindow;
 
 // For scripts/screenshots.sh: after a delay, shows each tab in turn, saves
 // the window as DIR/<tab>.png and quits. Selects a row in the tables first
-// so the details panes are not empty.
+// so the details panes are not empty. The Nodes tab only in a cluster
+// (scripts/screenshot-nodes.sh).
 class ScreenshotTaker : public QObject
 {
     Q_OBJECT

@@ -40,7 +40,8 @@ int main(int argc, char *argv[])
                                          QStringLiteral("token"));
     const QCommandLineOption
         tabOption(QStringLiteral("tab"),
-                  QApplication::translate("main", "Tab to show first: overview, connections, channels or traffic."),
+                  QApplication::translate("main",
+                                          "Tab to show first: overview, connections, channels, traffic or nodes."),
                   QStringLiteral("name"));
     const QCommandLineOption shotsOption(QStringLiteral("screenshots"),
                                          QApplication::translate("main",

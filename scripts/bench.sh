@@ -6,7 +6,9 @@
 #   scripts/bench.sh            full run (well under 30 minutes on 2 cores)
 #   scripts/bench.sh --quick    smoke run (a couple of minutes, small sizes)
 #
-# Options: --targets LIST   (switchboard,switchboard-socketio,socketio-peer,ws-peer,postgres)
+# Options: --targets LIST   (switchboard,switchboard-socketio,socketio-peer,ws-peer,postgres; and
+#                           cluster, not in the default list: three nodes on PostgreSQL and
+#                           redis-server, written to docs/benchmarks-cluster.md)
 #          --build-dir DIR  (default build; built here if the binaries are missing)
 #          --output FILE    (default docs/benchmarks.md)
 #          --results DIR    (default: a new directory under /tmp)
@@ -188,6 +190,23 @@ stop_postgres() {
   if [ -x "$ROOT/scripts/postgres-test.sh" ]; then "$ROOT/scripts/postgres-test.sh" stop "$PGDIR" >/dev/null 2>&1 || true; fi
   PGDIR=""
 }
+
+# ---- cluster (opt-in: --targets cluster) --------------------------------------------------
+if has_target cluster; then
+  CLUSTER_OUT="$ROOT/docs/benchmarks-cluster.md"
+  [ "$OUTPUT" = "$ROOT/docs/benchmarks.md" ] || CLUSTER_OUT="${OUTPUT%.md}-cluster.md"
+  if [ ! -d "$ROOT/tests/clients/node_modules/ws" ]; then
+    log "installing the client libraries (npm) in tests/clients"
+    (cd "$ROOT/tests/clients" && npm ci --no-audit --no-fund) >&2
+  fi
+  log "cluster: 3 nodes on PostgreSQL and redis-server (bench/cluster/cluster-bench.js)"
+  CLUSTER_ARGS=(--output "$CLUSTER_OUT" --json "$RESULTS/cluster.json" --invoked-as "scripts/bench.sh $ORIG_ARGS"
+    --server-label "$SERVER_ORIG (built $SERVER_BUILT)")
+  [ "$QUICK" = 1 ] && CLUSTER_ARGS+=(--quick)
+  SWITCHBOARD_SERVER="$SERVER" node bench/cluster/cluster-bench.js "${CLUSTER_ARGS[@]}"
+  TARGETS=$(minus "$TARGETS" cluster)
+  if [ -z "$TARGETS" ]; then log "cluster report written to $CLUSTER_OUT"; exit 0; fi
+fi
 
 STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -21,6 +21,8 @@ PACKAGES=(
   # The cluster (docs/cluster.md): Redis for fan-out and node leases, hiredis to talk to it,
   # HAProxy as the load balancer in front of the nodes.
   redis-server libhiredis-dev haproxy
+  # PostgreSQL ingest by COPY on the QPSQL connection's libpq handle (server/storage/PostgresCopy).
+  libpq-dev
 )
 
 missing=()

@@ -4,6 +4,10 @@
 <context>
     <name>ActionDialog</name>
     <message>
+        <source>Connection id</source>
+        <translation>Verbindungs-ID</translation>
+    </message>
+    <message>
         <source>Reason (shown to the user, optional)</source>
         <translation>Grund (wird dem Benutzer angezeigt, optional)</translation>
     </message>
@@ -18,6 +22,26 @@
 </context>
 <context>
     <name>AdminActions</name>
+    <message>
+        <source>Disconnect a connection on %1</source>
+        <translation>Eine Verbindung auf %1 trennen</translation>
+    </message>
+    <message>
+        <source>Close which connection held by node %1? (Its id as that node's console lists it.)</source>
+        <translation>Welche Verbindung auf Knoten %1 schließen? (Ihre ID, wie die Konsole dieses Knotens sie zeigt.)</translation>
+    </message>
+    <message>
+        <source>Disconnect user everywhere</source>
+        <translation>Benutzer überall trennen</translation>
+    </message>
+    <message>
+        <source>Close every session of %1 on every node of the cluster? They may reconnect.</source>
+        <translation>Jede Sitzung von %1 auf jedem Knoten des Clusters schließen? Der Benutzer kann sich wieder verbinden.</translation>
+    </message>
+    <message>
+        <source>&amp;Disconnect all</source>
+        <translation>&amp;Alle trennen</translation>
+    </message>
     <message>
         <source>Disconnect connection</source>
         <translation>Verbindung trennen</translation>
@@ -325,6 +349,10 @@
 <context>
     <name>ConnectionsPage</name>
     <message>
+        <source>Disconnect %1 on &amp;every node…</source>
+        <translation>%1 auf &amp;jedem Knoten trennen…</translation>
+    </message>
+    <message>
         <source>Filter by user, dialect, address, id…</source>
         <translation>Nach Benutzer, Dialekt, Adresse, ID filtern …</translation>
     </message>
@@ -403,6 +431,10 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>&amp;Nodes</source>
+        <translation>&amp;Knoten</translation>
+    </message>
     <message>
         <source>Switchboard Admin</source>
         <translation>Switchboard Admin</translation>
@@ -522,6 +554,68 @@
     <message>
         <source>%1 connections · %2 channels · %3 msg/s</source>
         <translation>%1 Verbindungen · %2 Kanäle · %3 Nachr./s</translation>
+    </message>
+</context>
+<context>
+    <name>NodeModel</name>
+    <message>
+        <source>down since %1</source>
+        <translation>ausgefallen seit %1</translation>
+    </message>
+    <message>
+        <source>down</source>
+        <translation>ausgefallen</translation>
+    </message>
+    <message>
+        <source>live (this console)</source>
+        <translation>aktiv (diese Konsole)</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Knoten</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Listen address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Gestartet</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Verbindungen</translation>
+    </message>
+</context>
+<context>
+    <name>NodesPage</name>
+    <message>
+        <source>&amp;Disconnect a connection…</source>
+        <translation>Verbindung &amp;trennen…</translation>
+    </message>
+    <message>
+        <source>Close a connection held by the selected node, by its id</source>
+        <translation>Eine Verbindung des gewählten Knotens schließen, nach ihrer ID</translation>
+    </message>
+    <message>
+        <source>&amp;Disconnect a connection on %1…</source>
+        <translation>Eine Verbindung auf %1 &amp;trennen…</translation>
+    </message>
+    <message>
+        <source>This server is not in a cluster: it is the only node.</source>
+        <translation>Dieser Server ist in keinem Cluster: er ist der einzige Knoten.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 node(s) live, %3 connection(s) in all; this console is attached to %4.</source>
+        <translation>%1 von %2 Knoten aktiv, %3 Verbindung(en) insgesamt; diese Konsole ist mit %4 verbunden.</translation>
     </message>
 </context>
 <context>
@@ -743,8 +837,8 @@
         <translation>Admin-Token (oder SWITCHBOARD_ADMIN_TOKEN).</translation>
     </message>
     <message>
-        <source>Tab to show first: overview, connections, channels or traffic.</source>
-        <translation>Zuerst gezeigter Reiter: overview, connections, channels oder traffic.</translation>
+        <source>Tab to show first: overview, connections, channels, traffic or nodes.</source>
+        <translation>Zuerst gezeigter Reiter: overview, connections, channels, traffic oder nodes.</translation>
     </message>
     <message>
         <source>Save a PNG of every tab into DIR, then quit.</source>

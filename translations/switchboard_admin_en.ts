@@ -4,6 +4,10 @@
 <context>
     <name>ActionDialog</name>
     <message>
+        <source>Connection id</source>
+        <translation>Connection id</translation>
+    </message>
+    <message>
         <source>Reason (shown to the user, optional)</source>
         <translation>Reason (shown to the user, optional)</translation>
     </message>
@@ -18,6 +22,26 @@
 </context>
 <context>
     <name>AdminActions</name>
+    <message>
+        <source>Disconnect a connection on %1</source>
+        <translation>Disconnect a connection on %1</translation>
+    </message>
+    <message>
+        <source>Close which connection held by node %1? (Its id as that node's console lists it.)</source>
+        <translation>Close which connection held by node %1? (Its id as that node's console lists it.)</translation>
+    </message>
+    <message>
+        <source>Disconnect user everywhere</source>
+        <translation>Disconnect user everywhere</translation>
+    </message>
+    <message>
+        <source>Close every session of %1 on every node of the cluster? They may reconnect.</source>
+        <translation>Close every session of %1 on every node of the cluster? They may reconnect.</translation>
+    </message>
+    <message>
+        <source>&amp;Disconnect all</source>
+        <translation>&amp;Disconnect all</translation>
+    </message>
     <message>
         <source>Disconnect connection</source>
         <translation>Disconnect connection</translation>
@@ -325,6 +349,10 @@
 <context>
     <name>ConnectionsPage</name>
     <message>
+        <source>Disconnect %1 on &amp;every node…</source>
+        <translation>Disconnect %1 on &amp;every node…</translation>
+    </message>
+    <message>
         <source>Filter by user, dialect, address, id…</source>
         <translation>Filter by user, dialect, address, id…</translation>
     </message>
@@ -403,6 +431,10 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>&amp;Nodes</source>
+        <translation>&amp;Nodes</translation>
+    </message>
     <message>
         <source>Switchboard Admin</source>
         <translation>Switchboard Admin</translation>
@@ -522,6 +554,68 @@
     <message>
         <source>%1 connections · %2 channels · %3 msg/s</source>
         <translation>%1 connections · %2 channels · %3 msg/s</translation>
+    </message>
+</context>
+<context>
+    <name>NodeModel</name>
+    <message>
+        <source>down since %1</source>
+        <translation>down since %1</translation>
+    </message>
+    <message>
+        <source>down</source>
+        <translation>down</translation>
+    </message>
+    <message>
+        <source>live (this console)</source>
+        <translation>live (this console)</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>live</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Node</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>Health</translation>
+    </message>
+    <message>
+        <source>Listen address</source>
+        <translation>Listen address</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Started</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Connections</translation>
+    </message>
+</context>
+<context>
+    <name>NodesPage</name>
+    <message>
+        <source>&amp;Disconnect a connection…</source>
+        <translation>&amp;Disconnect a connection…</translation>
+    </message>
+    <message>
+        <source>Close a connection held by the selected node, by its id</source>
+        <translation>Close a connection held by the selected node, by its id</translation>
+    </message>
+    <message>
+        <source>&amp;Disconnect a connection on %1…</source>
+        <translation>&amp;Disconnect a connection on %1…</translation>
+    </message>
+    <message>
+        <source>This server is not in a cluster: it is the only node.</source>
+        <translation>This server is not in a cluster: it is the only node.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 node(s) live, %3 connection(s) in all; this console is attached to %4.</source>
+        <translation>%1 of %2 node(s) live, %3 connection(s) in all; this console is attached to %4.</translation>
     </message>
 </context>
 <context>
@@ -743,8 +837,8 @@
         <translation>Admin token (or SWITCHBOARD_ADMIN_TOKEN).</translation>
     </message>
     <message>
-        <source>Tab to show first: overview, connections, channels or traffic.</source>
-        <translation>Tab to show first: overview, connections, channels or traffic.</translation>
+        <source>Tab to show first: overview, connections, channels, traffic or nodes.</source>
+        <translation>Tab to show first: overview, connections, channels, traffic or nodes.</translation>
     </message>
     <message>
         <source>Save a PNG of every tab into DIR, then quit.</source>

@@ -1,6 +1,7 @@
 #include "AdminFeed.h"
 
 #include "AdminProtocol.h"
+#include "cluster/ClusterControl.h"
 #include "core/ChatService.h"
 #include "http/HttpRequest.h"
 #include "http/HttpResponse.h"
@@ -115,6 +116,13 @@ void AdminFeed::goingAway()
     }
 }
 
+void AdminFeed::setCluster(ClusterControl *control)
+{
+    m_cluster = control;
+    m_cluster->setWatching(!m_consoles.isEmpty());
+    m_nodes = m_cluster->nodes();
+}
+
 void AdminFeed::installRoutes(Router &router)
 {
     Router::WebSocketRoute route;
@@ -155,6 +163,7 @@ void AdminFeed::acceptConsole(WebSocketConnection *socket, const HttpRequest &re
     // one: m_connections is what the consoles were last told), with the
     // others' deltas, so the snapshot and the deltas that follow agree.
     m_consoles.append(console);
+    if (m_cluster) m_cluster->setWatching(true);
     tick();
     if (!m_tick.isActive()) m_tick.start();
     if (!m_trafficFlush.isActive()) m_trafficFlush.start();
@@ -168,6 +177,7 @@ void AdminFeed::onConsoleClosed(AdminConsole *console)
     qCInfo(lcAdmin).noquote() << "admin console" << console->peer() << "left";
     console->deleteLater();
     if (m_consoles.isEmpty()) {
+        if (m_cluster) m_cluster->setWatching(false);
         m_tick.stop();
         m_trafficFlush.stop();
         m_snapshotParts.stop();
@@ -400,10 +410,17 @@ void AdminFeed::finishRound()
     }
 
     m_stats = sampleStats(now);
+    // The node list goes whole, and only when it changed (a handful of rows).
+    bool nodesChanged = false;
+    if (m_cluster) {
+        QList<NodeInfo> nodes = m_cluster->nodes();
+        nodesChanged = nodes != m_nodes;
+        if (nodesChanged) m_nodes = std::move(nodes);
+    }
     if (m_consoles.isEmpty()) return;
     // One encoding for every console.
     const QByteArray delta = AdminProtocol::encodeDelta(changedConnections, removedConnections, changedChannels,
-                                                        removedChannels, &m_stats);
+                                                        removedChannels, &m_stats, nodesChanged ? &m_nodes : nullptr);
     for (AdminConsole *c : qAsConst(m_consoles)) {
         if (c->enforceHardLimit()) continue;
         if (c->needsSnapshot()) {
@@ -420,8 +437,10 @@ void AdminFeed::startSnapshot(AdminConsole *console)
 {
     // Of what the consoles were last told (m_connections after a tick): the
     // deltas of later ticks build on exactly this.
-    console->beginSnapshot(std::make_unique<AdminSnapshotStream>(m_connections, m_channels, m_stats, serverName(),
-                                                                 m_options.snapshotSliceSize));
+    auto stream = std::make_unique<AdminSnapshotStream>(m_connections, m_channels, m_stats, serverName(),
+                                                        m_options.snapshotSliceSize);
+    if (m_cluster) stream->setNodes(m_nodes);
+    console->beginSnapshot(std::move(stream));
     if (console->sendingSnapshot() && !m_snapshotParts.isActive()) m_snapshotParts.start();
 }
 
@@ -489,14 +508,8 @@ void AdminFeed::runCommand(AdminConsole *console, const AdminCommand &cmd)
             AdminProtocol::encodeResult(AdminResult::success(id, name, QStringLiteral("traffic filter set"))));
         return;
 
-    case AdminCommand::Kind::Disconnect: {
-        Session *s = m_chat->session(cmd.connectionId);
-        if (!s) return fail(AdminProtocol::ErrorNotFound, QStringLiteral("no connection %1").arg(cmd.connectionId));
-        const QString what =
-            QStringLiteral("closed connection %1 of %2 (%3)").arg(s->id(), s->user().name(), s->dialect());
-        s->disconnectWithReason(cmd.text.isEmpty() ? QStringLiteral("disconnected by an administrator") : cmd.text);
-        return finish(console, AdminResult::success(id, name, what));
-    }
+    case AdminCommand::Kind::Disconnect: return disconnectConnection(console, cmd);
+    case AdminCommand::Kind::DisconnectUser: return disconnectUser(console, cmd);
 
     case AdminCommand::Kind::SystemMessage: {
         if (!cmd.everyone && !m_chat->directory().channel(cmd.channelId))
@@ -557,6 +570,96 @@ void AdminFeed::finish(AdminConsole *console, AdminResult result)
     // Every console sees what was done, including the one that did it.
     const QByteArray audit = AdminProtocol::encodeAudit(result);
     for (AdminConsole *c : qAsConst(m_consoles)) c->send(audit);
+}
+
+void AdminFeed::disconnectConnection(AdminConsole *console, const AdminCommand &cmd)
+{
+    const QString id = cmd.id;
+    const QString name = cmd.name();
+    const QString self = m_cluster ? m_cluster->nodeId() : QString();
+    const QString reason = cmd.text.isEmpty() ? QStringLiteral("disconnected by an administrator") : cmd.text;
+    if (!cmd.node.isEmpty() && cmd.node != self) {
+        if (!m_cluster)
+            return finish(console, AdminResult::failure(id, name, QLatin1String(AdminProtocol::ErrorNotFound),
+                                                        QStringLiteral("no node %1: this server is not in a cluster")
+                                                            .arg(cmd.node)));
+        m_cluster->disconnect(cmd.node, cmd.connectionId, reason, this,
+                              [this, guard = QPointer<AdminConsole>(console), id,
+                               name](const ClusterControl::Reply &r) {
+            finish(guard, r.ok ? AdminResult::success(id, name, r.message)
+                               : AdminResult::failure(id, name, r.code, r.message));
+        });
+        return;
+    }
+    if (Session *s = m_chat->session(cmd.connectionId)) {
+        QString what = QStringLiteral("closed connection %1 of %2 (%3)").arg(s->id(), s->user().name(), s->dialect());
+        if (m_cluster) what += QStringLiteral(" on node ") + self;
+        s->disconnectWithReason(reason);
+        return finish(console, AdminResult::success(id, name, what));
+    }
+    if (!m_cluster || cmd.node == self)
+        return finish(console, AdminResult::failure(id, name, QLatin1String(AdminProtocol::ErrorNotFound),
+                                                    QStringLiteral("no connection %1").arg(cmd.connectionId)));
+    // Not here and no node named: whichever node holds it closes it.
+    m_cluster->disconnectEverywhere(cmd.connectionId, reason, this,
+                                    [this, guard = QPointer<AdminConsole>(console), id, name,
+                                     cmd](const QList<ClusterControl::Reply> &replies) {
+        QStringList unanswered;
+        for (const ClusterControl::Reply &r : replies) {
+            if (r.ok) return finish(guard, AdminResult::success(id, name, r.message));
+            if (r.code != QLatin1String(AdminProtocol::ErrorNotFound))
+                unanswered << r.from + QStringLiteral(": ") + r.message;
+        }
+        if (!unanswered.isEmpty())
+            return finish(guard,
+                          AdminResult::failure(id, name, QLatin1String(AdminProtocol::ErrorTimeout),
+                                               QStringLiteral("connection %1 not found on the nodes that "
+                                                              "answered; no answer from %2")
+                                                   .arg(cmd.connectionId, unanswered.join(QStringLiteral("; ")))));
+        finish(guard, AdminResult::failure(id, name, QLatin1String(AdminProtocol::ErrorNotFound),
+                                           QStringLiteral("no connection %1 on any node").arg(cmd.connectionId)));
+    });
+}
+
+void AdminFeed::disconnectUser(AdminConsole *console, const AdminCommand &cmd)
+{
+    const QString id = cmd.id;
+    const QString name = cmd.name();
+    const User *u = m_chat->user(cmd.userId);
+    if (!u)
+        return finish(console, AdminResult::failure(id, name, QLatin1String(AdminProtocol::ErrorNotFound),
+                                                    QStringLiteral("no user %1").arg(cmd.userId)));
+    const QString userName = u->name();
+    const QString reason = cmd.text.isEmpty() ? QStringLiteral("disconnected by an administrator") : cmd.text;
+    int closed = 0;
+    for (Session *s : m_chat->sessionsOfUser(cmd.userId)) {
+        s->disconnectWithReason(reason);
+        ++closed;
+    }
+    if (!m_cluster)
+        return finish(console,
+                      AdminResult::success(id, name,
+                                           QStringLiteral("closed %1 session(s) of %2").arg(closed).arg(userName)));
+    m_cluster->disconnectUserEverywhere(cmd.userId, reason, this,
+                                        [this, guard = QPointer<AdminConsole>(console), id, name, closed,
+                                         userName](const QList<ClusterControl::Reply> &replies) {
+        int total = closed;
+        QStringList failed;
+        for (const ClusterControl::Reply &r : replies) {
+            if (r.ok)
+                total += r.count;
+            else
+                failed << r.from + QStringLiteral(": ") + r.message;
+        }
+        const QString what = QStringLiteral("closed %1 session(s) of %2 on %3 node(s)")
+                                 .arg(total)
+                                 .arg(userName)
+                                 .arg(replies.size() + 1 - failed.size());
+        if (failed.isEmpty()) return finish(guard, AdminResult::success(id, name, what));
+        finish(guard,
+               AdminResult::failure(id, name, QLatin1String(AdminProtocol::ErrorTimeout),
+                                    what + QStringLiteral("; not answered: ") + failed.join(QStringLiteral("; "))));
+    });
 }
 
 } // namespace switchboard

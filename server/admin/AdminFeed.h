@@ -21,6 +21,7 @@ namespace switchboard {
 struct AdminCommand;
 struct AdminResult;
 class ChatService;
+class ClusterControl;
 class WebSocketConnection;
 class Router;
 struct HttpRequest;
@@ -65,6 +66,9 @@ public:
     ~AdminFeed() override;
 
     void installRoutes(Router &router);
+    // In a cluster: the feed lists the nodes and acts on connections and
+    // users held by other nodes (docs/cluster.md "The console and the cluster").
+    void setCluster(ClusterControl *control);
     int consoleCount() const { return int(m_consoles.size()); }
     // Server shutdown: every console gets close code 1001 and may reconnect later.
     void goingAway();
@@ -96,6 +100,8 @@ private:
     void handleCommand(AdminConsole *console, const QByteArray &data);
     void runCommand(AdminConsole *console, const AdminCommand &command);
     void finish(AdminConsole *console, AdminResult result);
+    void disconnectConnection(AdminConsole *console, const AdminCommand &command);
+    void disconnectUser(AdminConsole *console, const AdminCommand &command);
 
     ConnectionInfo describe(const Session *session) const;
     ChannelInfo describe(const Channel &channel, qint64 nowMs) const;
@@ -121,6 +127,8 @@ private:
     QHash<QString, ConnectionInfo> m_connections;
     QHash<QString, ChannelInfo> m_channels;
     ServerStats m_stats;
+    ClusterControl *m_cluster = nullptr;
+    QList<NodeInfo> m_nodes;
 
     // Counters at the previous sample, for rates.
     qint64 m_lastSampleMs = 0;

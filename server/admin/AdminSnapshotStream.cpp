@@ -25,7 +25,7 @@ bool AdminSnapshotStream::fitsInOne() const
 QByteArray AdminSnapshotStream::whole() const
 {
     return AdminProtocol::encodeSnapshot(m_connections.values(), m_channels.values(), m_stats, TrafficFilter(),
-                                         m_server);
+                                         m_server, m_hasNodes ? &m_nodes : nullptr);
 }
 
 QByteArray AdminSnapshotStream::next()
@@ -38,7 +38,7 @@ QByteArray AdminSnapshotStream::next()
     for (; room > 0 && m_channel != m_channels.constEnd(); ++m_channel, --room) channels.append(*m_channel);
     m_done = m_connection == m_connections.constEnd() && m_channel == m_channels.constEnd();
     return AdminProtocol::encodeSnapshotPart(m_part++, m_done, connections, channels, m_done ? &m_stats : nullptr,
-                                             TrafficFilter(), m_server);
+                                             TrafficFilter(), m_server, m_done && m_hasNodes ? &m_nodes : nullptr);
 }
 
 } // namespace switchboard

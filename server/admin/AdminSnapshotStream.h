@@ -2,6 +2,7 @@
 
 #include "ChannelInfo.h"
 #include "ConnectionInfo.h"
+#include "NodeInfo.h"
 #include "ServerStats.h"
 #include "TrafficFilter.h"
 
@@ -24,6 +25,14 @@ public:
     AdminSnapshotStream(const AdminSnapshotStream &) = delete;
     AdminSnapshotStream &operator=(const AdminSnapshotStream &) = delete;
 
+    // In a cluster: the node list, sent whole (a handful of rows) with the
+    // whole snapshot or its last part.
+    void setNodes(const QList<NodeInfo> &nodes)
+    {
+        m_nodes = nodes;
+        m_hasNodes = true;
+    }
+
     // Small enough for one frame: then it goes out as a plain "snapshot",
     // which every console understands.
     bool fitsInOne() const;
@@ -42,6 +51,8 @@ private:
     const int m_sliceSize;
     QHash<QString, ConnectionInfo>::const_iterator m_connection;
     QHash<QString, ChannelInfo>::const_iterator m_channel;
+    QList<NodeInfo> m_nodes;
+    bool m_hasNodes = false;
     int m_part = 0;
     bool m_done = false;
 };

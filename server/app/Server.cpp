@@ -3,10 +3,12 @@
 #include "admin/AdminFeed.h"
 #include "core/ChatService.h"
 #include "cluster/ClusterBus.h"
+#include "cluster/ClusterControl.h"
 #include "cluster/NodeLease.h"
 #include "net/SendBudget.h"
 #include "cluster/RedisUrl.h"
 #include "transport/DialectContext.h"
+#include "transport/SessionTag.h"
 #include "transport/WebSocketSession.h"
 #include "dialects/flatjson/FlatJsonDialect.h"
 #include "http/HttpServer.h"
@@ -73,6 +75,11 @@ bool Server::start(QString *error)
     // After listen: a failed start prints its one error line and nothing else. No
     // request can arrive in between: the event loop has not run yet.
     m_admin = AdminFeed::install(m_http->router(), m_chat, m_config.adminToken, this);
+    if (m_cluster) {
+        // Every node answers other nodes' consoles, with a console of its own or not.
+        auto *control = new ClusterControl(m_chat, m_cluster, this);
+        if (m_admin) m_admin->setCluster(control);
+    }
     m_ready = true;
     if (m_cluster && !m_http->serverPorts().isEmpty())
         m_cluster->lease()->setListenUrl(QStringLiteral("http://%1:%2")
@@ -102,6 +109,7 @@ void Server::installDialects()
     ctx.maxUnauthenticated = m_config.maxUnauthenticated;
     m_http->router().setOriginPolicy(OriginPolicy(m_config.corsOrigins));
     ctx.uploadDir = QDir(m_config.dataDir).filePath(QStringLiteral("uploads"));
+    if (!m_config.redis.isEmpty()) ctx.sessionTag = SessionTag::fromNodeId(m_config.nodeId);
     FlatJsonDialect::install(m_http->router(), ctx);
     SocketIoDialect::install(m_http->router(), ctx);
     WorkspaceJsonDialect::install(m_http->router(), ctx);

@@ -25,6 +25,7 @@ Q_LOGGING_CATEGORY(lcCluster, "switchboard.cluster")
 namespace {
 const QByteArray kAll = "sb:all";
 constexpr int kFillLimit = 100000;
+constexpr int kMaxNoticeIds = 256; // rows named in one notice; beyond, the whole kind
 } // namespace
 
 ClusterBus::ClusterBus(ChatService *chat, const RedisUrl &url, const QString &nodeId, QObject *parent)
@@ -55,8 +56,12 @@ void ClusterBus::start(int leaseMs, int presenceGraceMs)
     RoomManager *rooms = m_chat->rooms();
     connect(rooms, &RoomManager::subscribed, this, [this](Session *, const QString &t) { onTopicSubscribed(t); });
     connect(rooms, &RoomManager::unsubscribed, this, [this](Session *, const QString &t) { onTopicUnsubscribed(t); });
-    m_chat->directoryReloader()->setChangeHook([this](const char *kind) {
-        m_notices.insert(QString::fromLatin1(kind));
+    m_chat->directoryReloader()->setChangeHook([this](const char *kind, const QString &id) {
+        const QString k = QString::fromLatin1(kind);
+        const bool all = m_notices.contains(k) && m_notices[k].isEmpty();
+        QSet<QString> &ids = m_notices[k];
+        if (!all) ids.insert(id);
+        if (ids.size() > kMaxNoticeIds) ids.clear(); // a bulk change: re-read it all
         if (!m_noticeQueued) {
             m_noticeQueued = true;
             QTimer::singleShot(0, this, &ClusterBus::flushNotices);
@@ -156,14 +161,15 @@ void ClusterBus::publishToRedis(const ChatEventPtr &event, const QStringList &to
 void ClusterBus::flushNotices()
 {
     m_noticeQueued = false;
-    for (const QString &kind : std::as_const(m_notices))
-        m_commands->command({"PUBLISH", kAll, ClusterEventCodec::encodeNotice(m_node, kind)},
+    for (auto it = m_notices.cbegin(); it != m_notices.cend(); ++it)
+        m_commands->command({"PUBLISH", kAll, ClusterEventCodec::encodeNotice(m_node, it.key(), it.value().values())},
                             [](const RedisReply &) {});
     m_notices.clear();
 }
 
-void ClusterBus::onMessage(const QByteArray &, const QByteArray &payload)
+void ClusterBus::onMessage(const QByteArray &channel, const QByteArray &payload)
 {
+    if (channel.startsWith("sb:ctl:")) return; // ClusterControl's
     const ClusterEventCodec::Frame f = ClusterEventCodec::decode(payload);
     if (!f.ok) {
         qCWarning(lcCluster, "ignored a malformed cluster frame (%lld bytes)", qint64(payload.size()));
@@ -175,8 +181,10 @@ void ClusterBus::onMessage(const QByteArray &, const QByteArray &payload)
         return;
     }
     if (f.directory) {
-        if (!m_chat->directoryReloader()->reload(f.kind))
-            qCWarning(lcCluster, "ignored a directory notice for '%s'", qPrintable(f.kind));
+        bool known = true;
+        if (f.ids.isEmpty()) known = m_chat->directoryReloader()->reload(f.kind);
+        for (const QString &id : f.ids) known = m_chat->directoryReloader()->reload(f.kind, id) && known;
+        if (!known) qCWarning(lcCluster, "ignored a directory notice for '%s'", qPrintable(f.kind));
         return;
     }
     if (ChatEventPtr e = rebuild(f.type, f.channelId, f.seq, f.gid, f.at, f.payload, f.status))

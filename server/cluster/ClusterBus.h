@@ -2,6 +2,7 @@
 
 #include "core/ChatEvent.h"
 
+#include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QSet>
@@ -48,6 +49,9 @@ public:
     // Presence, rooms and typing across nodes; rate limits across nodes.
     ClusterPresence *presence() const { return m_presence; }
     ClusterLimits *limits() const { return m_limits; }
+    // Shared with ClusterControl (admin actions across nodes): its "sb:ctl:" channels ride along.
+    RedisConnection *commands() const { return m_commands; }
+    RedisSubscriber *subscriber() const { return m_subscriber; }
 
 private:
     void sequence(const ChatEventPtr &event, const QStringList &topics);
@@ -72,7 +76,9 @@ private:
     ClusterPresence *m_presence;
     ClusterLimits *m_limits;
     QSet<QString> m_watched; // chat channels with local subscribers
-    QSet<QString> m_notices; // directory kinds changed in this loop pass
+    // Directory rows changed in this loop pass, by kind; an empty set: too
+    // many to name, the other nodes re-read the whole kind.
+    QHash<QString, QSet<QString>> m_notices;
     bool m_noticeQueued = false;
     bool m_injecting = false; // delivering another node's event: do not publish it again
 };

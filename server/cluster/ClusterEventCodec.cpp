@@ -23,9 +23,11 @@ QByteArray ClusterEventCodec::encodeEvent(const QString &node, const ChatEvent &
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
-QByteArray ClusterEventCodec::encodeNotice(const QString &node, const QString &kind)
+QByteArray ClusterEventCodec::encodeNotice(const QString &node, const QString &kind, const QStringList &ids)
 {
-    return QJsonDocument(QJsonObject{{"n", node}, {"k", "d"}, {"d", kind}}).toJson(QJsonDocument::Compact);
+    QJsonObject o{{"n", node}, {"k", "d"}, {"d", kind}};
+    if (!ids.isEmpty()) o.insert(QStringLiteral("ids"), QJsonArray::fromStringList(ids));
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
 ClusterEventCodec::Frame ClusterEventCodec::decode(const QByteArray &bytes)
@@ -38,6 +40,8 @@ ClusterEventCodec::Frame ClusterEventCodec::decode(const QByteArray &bytes)
     if (k == QLatin1String("d")) {
         f.directory = true;
         f.kind = o.value("d").toString();
+        for (const QJsonValue &id : o.value("ids").toArray())
+            if (id.isString() && !id.toString().isEmpty()) f.ids.append(id.toString());
         f.ok = !f.kind.isEmpty();
         return f;
     }

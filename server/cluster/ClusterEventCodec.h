@@ -21,6 +21,7 @@ public:
         QString node;
         bool directory = false; // a notice: `kind` names what to re-read
         QString kind;
+        QStringList ids; // the changed rows of that kind; none: all of it
         QString type, channelId, status;
         qint64 seq = 0, gid = 0, at = 0;
         QByteArray payload; // EventLogCodec
@@ -31,7 +32,7 @@ public:
         bool ok = false;
     };
     static QByteArray encodeEvent(const QString &node, const ChatEvent &e, const QStringList &topics);
-    static QByteArray encodeNotice(const QString &node, const QString &kind);
+    static QByteArray encodeNotice(const QString &node, const QString &kind, const QStringList &ids = {});
     static Frame decode(const QByteArray &bytes);
 };
 

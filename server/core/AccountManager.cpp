@@ -2,6 +2,7 @@
 
 #include "ChannelManager.h"
 #include "CoreContext.h"
+#include "DirectoryReloader.h"
 #include "storage/EventStamp.h"
 #include "auth/JwtCodec.h"
 #include "auth/PasswordHasher.h"
@@ -108,6 +109,8 @@ void AccountManager::createUser(const User &u, const QString &hash, QObject *con
 void AccountManager::login(const QString &name, const QString &password, QObject *context, Callback<User> done)
 {
     const User *found = m_core.dir.userByName(name);
+    // In a cluster the user may have registered on another node a moment ago.
+    if (!found && m_core.reloader && m_core.reloader->reloadUserNamed(name)) found = m_core.dir.userByName(name);
     const QString hash = found && m_core.store ? m_core.store->passwordHash(found->id) : QString();
     const User u = found ? *found : User();
     ContextGuard guard(context);
@@ -144,6 +147,8 @@ Result<User> AccountManager::authenticate(const QByteArray &token) const
     if (m_revoked.size() > 0 && m_revoked.isRevoked(TokenRevocations::digest(token), Timestamp::nowMs() / 1000))
         return Result<User>::failure(CoreError::unauthorized("invalid token: revoked"));
     const User *u = m_core.dir.user(r.subject());
+    // A token we signed for a user registered on another node a moment ago.
+    if (!u && m_core.reloader && m_core.reloader->reloadUser(r.subject())) u = m_core.dir.user(r.subject());
     if (!u) return Result<User>::failure(CoreError::unauthorized("invalid token: unknown user"));
     if (u->disabled) return Result<User>::failure(CoreError::unauthorized("account disabled"));
     return Result<User>::success(*u);

@@ -23,7 +23,23 @@ QList<Channel> ChannelAccess::visible(const QString &userId, const QString &work
     return out;
 }
 
+const Channel *ChannelAccess::find(const QString &channelId) const
+{
+    const Channel *c = m_dir.channel(channelId);
+    if (c || !m_recheck || channelId.isEmpty()) return c;
+    m_recheck(QString(), channelId);
+    return m_dir.channel(channelId);
+}
+
 Result<Channel> ChannelAccess::readable(const QString &userId, const QString &channelId) const
+{
+    Result<Channel> r = check(userId, channelId);
+    if (r.ok() || !m_recheck) return r;
+    m_recheck(userId, channelId);
+    return check(userId, channelId);
+}
+
+Result<Channel> ChannelAccess::check(const QString &userId, const QString &channelId) const
 {
     const Channel *c = m_dir.channel(channelId);
     if (!c) return Result<Channel>::failure(CoreError::notFound("channel not found"));

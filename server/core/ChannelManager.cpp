@@ -1,6 +1,7 @@
 #include "ChannelManager.h"
 
 #include "CoreContext.h"
+#include "DirectoryReloader.h"
 #include "storage/EventStamp.h"
 #include "EventLogCodec.h"
 #include "ResumeManager.h"
@@ -153,8 +154,14 @@ void ChannelManager::deleteChannel(const QString &actorId, const QString &channe
 void ChannelManager::joinChannel(const QString &actorId, const QString &channelId, QObject *context,
                                  Callback<Channel> done)
 {
-    const Channel *c = m_core.dir.channel(channelId);
+    const Channel *c = m_core.access.find(channelId);
     if (!c) return CommitPath::reject(done, CoreError::notFound("channel not found"));
+    // In a cluster the user's workspace membership may not have arrived yet.
+    if (!m_core.dir.isWorkspaceMember(c->workspaceId, actorId) && m_core.reloader) {
+        m_core.reloader->reloadUser(actorId);
+        c = m_core.dir.channel(channelId);
+        if (!c) return CommitPath::reject(done, CoreError::notFound("channel not found"));
+    }
     if (!c->isPublic() || !m_core.dir.isWorkspaceMember(c->workspaceId, actorId)) {
         if (m_core.dir.isChannelMember(channelId, actorId)) return done ? done(R::success(*c)) : void();
         return CommitPath::reject(done, CoreError::accessDenied("Access denied to channel"));
@@ -183,7 +190,7 @@ CoreError ChannelManager::checkJoinRate(const QString &userId)
 void ChannelManager::addMember(const QString &actorId, const QString &channelId, const QString &userId,
                                QObject *context, Callback<Channel> done)
 {
-    const Channel *cur = m_core.dir.channel(channelId);
+    const Channel *cur = m_core.access.find(channelId);
     if (!cur) return CommitPath::reject(done, CoreError::notFound("channel not found"));
     if (!actorId.isEmpty() && !m_core.dir.isChannelMember(channelId, actorId))
         return CommitPath::reject(done, CoreError::accessDenied("only members can add members"));

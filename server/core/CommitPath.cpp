@@ -52,8 +52,9 @@ CoreError CommitPath::errorFor(const StoreStatus &status, const CoreError &onCon
 {
     if (status.kind == StoreStatus::Conflict) return onConflict;
     qCWarning(lcCommit) << "write failed:" << status.text;
-    return CoreError::internal(status.kind == StoreStatus::Unavailable ? QStringLiteral("storage unavailable")
-                                                                       : QStringLiteral("internal error"));
+    if (status.kind == StoreStatus::Unavailable)
+        return CoreError::unavailable(QStringLiteral("storage unavailable, nothing was saved; try again later"));
+    return CoreError::internal(QStringLiteral("internal error"));
 }
 
 } // namespace switchboard

@@ -16,6 +16,7 @@
 namespace switchboard {
 
 class AccountManager;
+class DirectoryReloader;
 class EphemeralLane;
 class ParticipationTracker;
 class ResumeManager;
@@ -51,6 +52,9 @@ struct CoreContext
     ParticipationTracker *participation = nullptr;
     ResumeManager *resume = nullptr;      // the event log: stamps and replays
     SharedLimits *sharedLimits = nullptr; // a cluster's limits across nodes (ClusterPort)
+    // Set while other nodes share the database (a cluster): a user this node
+    // has not heard of yet may exist there already (DirectoryReloader).
+    DirectoryReloader *reloader = nullptr;
 
     // The author of system messages; nobody can log in as it.
     static QString systemUserId() { return QStringLiteral("00000000-0000-0000-0000-000000000000"); }

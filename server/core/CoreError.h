@@ -9,7 +9,18 @@ namespace switchboard {
 // in one place (e.g. FlatJsonCodec::errorCodeFor), so no error is rendered two ways.
 struct CoreError
 {
-    enum Code { None, Unauthorized, AccessDenied, NotFound, Invalid, Conflict, RateLimited, TooLarge, Internal };
+    enum Code {
+        None,
+        Unauthorized,
+        AccessDenied,
+        NotFound,
+        Invalid,
+        Conflict,
+        RateLimited,
+        TooLarge,
+        Internal,
+        Unavailable
+    };
 
     Code code = None;
     QString message;
@@ -33,6 +44,8 @@ struct CoreError
     }
     static CoreError tooLarge(const QString &m) { return {TooLarge, m, {}, 0}; }
     static CoreError internal(const QString &m) { return {Internal, m, {}, 0}; }
+    // A dependency is down (the database): nothing was done, the client may retry.
+    static CoreError unavailable(const QString &m) { return {Unavailable, m, {}, 0}; }
 
     // What a client may read: the message, except for internal errors, whose
     // text (SQL, file names) goes to the dialect's log and never on the wire.
@@ -56,6 +69,7 @@ struct CoreError
         case RateLimited: return QStringLiteral("rate_limited");
         case TooLarge: return QStringLiteral("too_large");
         case Internal: return QStringLiteral("internal_error");
+        case Unavailable: return QStringLiteral("unavailable");
         }
         return QString();
     }

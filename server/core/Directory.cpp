@@ -20,7 +20,7 @@ void Directory::putUser(const User &u)
     m_users.insert(u.id, u);
     m_userByName.insert(u.username.toLower(), u.id);
     if (!u.email.isEmpty()) m_userByName.insert(u.email.toLower(), u.id);
-    changed("users");
+    changed("users", u.id);
 }
 
 const User *Directory::user(const QString &id) const
@@ -38,7 +38,7 @@ void Directory::putWorkspace(const Workspace &w)
 {
     m_workspaces.insert(w.id, w);
     if (w.isDefault) m_defaultWorkspace = w.id;
-    changed("workspaces");
+    changed("workspaces", w.id);
 }
 
 const Workspace *Directory::workspace(const QString &id) const
@@ -51,7 +51,7 @@ void Directory::addWorkspaceMember(const QString &wsId, const QString &userId)
 {
     m_wsMembers[wsId].insert(userId);
     m_userWorkspaces[userId].insert(wsId);
-    changed("workspaces");
+    changed("workspaces", wsId);
 }
 
 bool Directory::isWorkspaceMember(const QString &wsId, const QString &userId) const
@@ -67,7 +67,7 @@ QStringList Directory::workspacesOf(const QString &userId) const
 void Directory::putChannel(const Channel &c)
 {
     m_channels.insert(c.id, c);
-    changed("channels");
+    changed("channels", c.id);
 }
 
 void Directory::removeChannel(const QString &id)
@@ -81,7 +81,7 @@ void Directory::removeChannel(const QString &id)
         else
             ++it;
     }
-    changed("channels");
+    changed("channels", id);
 }
 
 const Channel *Directory::channel(const QString &id) const
@@ -102,14 +102,14 @@ void Directory::addChannelMember(const QString &channelId, const QString &userId
 {
     m_chMembers[channelId].insert(userId);
     m_userChannels[userId].insert(channelId);
-    changed("channels");
+    changed("channels", channelId);
 }
 
 void Directory::removeChannelMember(const QString &channelId, const QString &userId)
 {
     m_chMembers[channelId].remove(userId);
     m_userChannels[userId].remove(channelId);
-    changed("channels");
+    changed("channels", channelId);
 }
 
 bool Directory::isChannelMember(const QString &channelId, const QString &userId) const

@@ -21,7 +21,8 @@ public:
     void clear();
     // Told "users", "workspaces" or "channels" after each change (the cluster
     // announces them to the other nodes); survives clear().
-    using ChangeHook = std::function<void(const char *kind)>;
+    // kind: "users", "workspaces" or "channels"; id: the user, workspace or channel.
+    using ChangeHook = std::function<void(const char *kind, const QString &id)>;
     void setChangeHook(ChangeHook hook) { m_changed = std::move(hook); }
     const ChangeHook &changeHook() const { return m_changed; }
 
@@ -71,14 +72,14 @@ public:
     void putDm(const QString &key, const QString &channelId)
     {
         m_dmIndex.insert(key, channelId);
-        changed("channels");
+        changed("channels", channelId);
     }
 
 
 private:
-    void changed(const char *kind) const
+    void changed(const char *kind, const QString &id) const
     {
-        if (m_changed) m_changed(kind);
+        if (m_changed) m_changed(kind, id);
     }
     ChangeHook m_changed;
     QHash<QString, User> m_users;

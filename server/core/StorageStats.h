@@ -13,6 +13,7 @@ struct StorageStats
     double lastCommitMs = 0;
     double totalCommitMs = 0;
     double maxCommitMs = 0;
+    bool available = true; // false while the database is unreachable
 };
 
 } // namespace switchboard

@@ -1,11 +1,15 @@
 #include "MessageBatchWriter.h"
 
+#include "PostgresCopy.h"
+
 #include <QHash>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlField>
 #include <QSqlQuery>
 #include <QVariant>
+
+#include <algorithm>
 
 namespace switchboard {
 
@@ -51,6 +55,7 @@ bool MessageBatchWriter::supports(const QSqlDatabase &db)
 bool MessageBatchWriter::write(QSqlDatabase &db, const QList<MessageRow *> &rows, StoreStatus *error)
 {
     if (!number(db, rows, error)) return false;
+    if (PostgresCopy::available(db)) return copyRows(db, rows, error);
     for (qsizetype from = 0; from < rows.size(); from += ChunkRows)
         if (!insertChunk(db, rows, from, qMin(rows.size(), from + ChunkRows), error)) return false;
     return true;
@@ -96,6 +101,77 @@ bool MessageBatchWriter::number(QSqlDatabase &db, const QList<MessageRow *> &row
         row->stamp->seq = it.value()++;
     }
     return true;
+}
+
+bool MessageBatchWriter::copyRows(QSqlDatabase &db, const QList<MessageRow *> &rows, StoreStatus *error)
+{
+    // The event log's gids are taken from its identity sequence first (one
+    // round trip, ascending in row order as the inserts would have drawn them),
+    // so COPY can write them and nothing has to be read back.
+    qsizetype stamped = 0;
+    for (const MessageRow *row : rows) stamped += row->stamp ? 1 : 0;
+    if (stamped > 0) {
+        QSqlQuery q(db);
+        if (!run(q,
+                 QStringLiteral("SELECT nextval(pg_get_serial_sequence('channel_events', 'gid'))"
+                                " FROM generate_series(1, %1)")
+                     .arg(stamped),
+                 error))
+            return false;
+        QList<qint64> gids;
+        gids.reserve(stamped);
+        while (q.next()) gids.append(q.value(0).toLongLong());
+        if (gids.size() != stamped) {
+            *error = StoreStatus::failed(QStringLiteral("event log positions not returned"));
+            return false;
+        }
+        std::sort(gids.begin(), gids.end());
+        qsizetype next = 0;
+        for (MessageRow *row : rows)
+            if (row->stamp) row->stamp->gid = gids.at(next++);
+    }
+    PostgresCopy messages, uploads, events;
+    for (const MessageRow *row : rows) {
+        const MessageRow &m = *row;
+        messages.text(m.id);
+        messages.text(m.channelId);
+        messages.text(m.userId);
+        messages.number(m.stamp ? m.stamp->seq : m.seq);
+        messages.text(m.content);
+        messages.nullable(m.threadId);
+        messages.nullable(m.replyToId);
+        messages.nullable(m.forwardedFromId);
+        messages.nullable(m.metadata);
+        messages.nullable(m.attachments);
+        messages.nullable(m.mentions);
+        messages.number(m.createdAt);
+        messages.endRow();
+        for (const QString &upload : m.uploads) {
+            uploads.text(upload);
+            uploads.text(m.id);
+            uploads.text(m.channelId);
+            uploads.endRow();
+        }
+        if (!m.stamp) continue;
+        const EventStamp &s = *m.stamp;
+        events.number(s.gid);
+        events.text(s.channelId);
+        events.number(s.seq);
+        events.text(s.type);
+        events.text(s.payload ? s.payload(s.seq) : QByteArray("{}"));
+        events.number(s.at);
+        events.endRow();
+    }
+    if (!messages.send(db,
+                       "COPY messages (id, channel_id, user_id, seq, content, thread_id, reply_to_id,"
+                       " forwarded_from_id, metadata, attachments, mentions, created_at) FROM STDIN",
+                       error))
+        return false;
+    if (uploads.rows() > 0
+        && !uploads.send(db, "COPY message_uploads (upload_id, message_id, channel_id) FROM STDIN", error))
+        return false;
+    return events.rows() == 0
+        || events.send(db, "COPY channel_events (gid, channel_id, seq, type, payload, created_at) FROM STDIN", error);
 }
 
 bool MessageBatchWriter::insertChunk(QSqlDatabase &db, const QList<MessageRow *> &rows, qsizetype from, qsizetype to,

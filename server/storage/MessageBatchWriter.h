@@ -12,7 +12,8 @@ namespace switchboard {
 // (one per row costs a network round trip each, three with the event log):
 // one UPDATE numbers every channel's messages of the batch at once, then per
 // chunk one statement inserts the message, upload and event rows and returns
-// the events' gids. Runs inside the writer's transaction; on any
+// the events' gids. With libpq (PostgresCopy) the rows go in by COPY instead,
+// with the gids drawn beforehand. Runs inside the writer's transaction; on any
 // error the caller rolls back and replays the writes one by one, so a bad row
 // still fails alone. SQLite keeps its per-row path: there a row costs no round trip.
 class MessageBatchWriter
@@ -24,6 +25,7 @@ public:
 
 private:
     static bool number(QSqlDatabase &db, const QList<MessageRow *> &rows, StoreStatus *error);
+    static bool copyRows(QSqlDatabase &db, const QList<MessageRow *> &rows, StoreStatus *error);
     static bool insertChunk(QSqlDatabase &db, const QList<MessageRow *> &rows, qsizetype from, qsizetype to,
                             StoreStatus *error);
 };

@@ -5,6 +5,7 @@
 #include "StoreWriter.h"
 #include "Timestamp.h"
 
+#include <QDebug>
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,6 +17,37 @@
 namespace switchboard {
 
 namespace {
+
+const char kSelectUsers[] = "SELECT id, username, email, display_name, avatar_url, disabled, created_at FROM users";
+
+QList<User> readUsers(QSqlQuery &q)
+{
+    QList<User> out;
+    while (q.next()) {
+        User u;
+        u.id = q.value(0).toString();
+        u.username = q.value(1).toString();
+        u.email = q.value(2).toString();
+        u.displayName = q.value(3).toString();
+        u.avatarUrl = q.value(4).toString();
+        u.disabled = q.value(5).toInt() != 0;
+        u.createdAt = q.value(6).toLongLong();
+        out.append(u);
+    }
+    return out;
+}
+
+// The whole table, or only the rows whose `column` is `value`.
+void selectWhere(QSqlQuery &q, const char *select, const char *column, const QString &value)
+{
+    if (value.isEmpty()) {
+        q.exec(QString::fromLatin1(select));
+        return;
+    }
+    q.prepare(QStringLiteral("%1 WHERE %2 = ?").arg(QLatin1String(select), QLatin1String(column)));
+    q.addBindValue(value);
+    q.exec();
+}
 
 QVariant nullable(const QString &s)
 {
@@ -95,6 +127,8 @@ bool Store::open(const QString &url, const QString &dataDir, QString *error)
         db.setUserName(u.userName());
         db.setPassword(u.password());
         db.setDatabaseName(u.path().mid(1));
+        // A reconnect to an unreachable host must not block for long.
+        db.setConnectOptions(QStringLiteral("connect_timeout=5"));
     } else {
         *error = QStringLiteral("bad database URL %1 (expected sqlite: or postgres://...)").arg(url);
         return false;
@@ -118,6 +152,8 @@ bool Store::open(const QString &url, const QString &dataDir, QString *error)
     }
     m_writer = new StoreWriter(db, this);
     connect(m_writer, &StoreWriter::commitFailed, this, &Store::commitFailed, Qt::QueuedConnection);
+    connect(
+        m_writer, &StoreWriter::lost, this, [this] { m_readerStale = true; }, Qt::DirectConnection);
     if (!m_writer->startWriter(error)) {
         delete m_writer;
         m_writer = nullptr;
@@ -141,6 +177,27 @@ void Store::close()
         db.close();
     }
     QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+QSqlDatabase Store::readDb()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    // After a loss the writer saw, the read connection is dead too: reopened
+    // here, at most every ReaderRetryMs (a refused connect costs little).
+    if (m_readerStale.load() && (!m_readerRetry.isValid() || m_readerRetry.elapsed() >= ReaderRetryMs)) {
+        m_readerRetry.start();
+        db.close();
+        if (db.open()) {
+            m_readerStale = false;
+            qInfo() << "storage read connection restored";
+        }
+    }
+    return db;
+}
+
+bool Store::isAvailable() const
+{
+    return m_writer && m_writer->isAvailable();
 }
 
 bool Store::isOpen() const
@@ -231,30 +288,29 @@ double Store::maxCommitMs() const
 
 // ---- directory reads ------------------------------------------------------
 
-QList<User> Store::loadUsers()
+QList<User> Store::loadUsers(const QString &id)
 {
-    QList<User> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.exec("SELECT id, username, email, display_name, avatar_url, disabled, created_at FROM users");
-    while (q.next()) {
-        User u;
-        u.id = q.value(0).toString();
-        u.username = q.value(1).toString();
-        u.email = q.value(2).toString();
-        u.displayName = q.value(3).toString();
-        u.avatarUrl = q.value(4).toString();
-        u.disabled = q.value(5).toInt() != 0;
-        u.createdAt = q.value(6).toLongLong();
-        out.append(u);
-    }
-    return out;
+    QSqlQuery q(readDb());
+    selectWhere(q, kSelectUsers, "id", id);
+    return readUsers(q);
 }
 
-QList<Workspace> Store::loadWorkspaces()
+QList<User> Store::loadUsersNamed(const QString &nameOrEmail)
+{
+    QSqlQuery q(readDb());
+    q.prepare(QStringLiteral("%1 WHERE lower(username) = lower(?) OR lower(email) = lower(?)")
+                  .arg(QLatin1String(kSelectUsers)));
+    q.addBindValue(nameOrEmail);
+    q.addBindValue(nameOrEmail);
+    q.exec();
+    return readUsers(q);
+}
+
+QList<Workspace> Store::loadWorkspaces(const QString &id)
 {
     QList<Workspace> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.exec("SELECT id, name, owner_id, is_default, created_at FROM workspaces");
+    QSqlQuery q(readDb());
+    selectWhere(q, "SELECT id, name, owner_id, is_default, created_at FROM workspaces", "id", id);
     while (q.next()) {
         Workspace w;
         w.id = q.value(0).toString();
@@ -267,21 +323,21 @@ QList<Workspace> Store::loadWorkspaces()
     return out;
 }
 
-QList<Store::Membership> Store::loadWorkspaceMembers()
+QList<Store::Membership> Store::loadWorkspaceMembers(const QString &workspaceId)
 {
     QList<Membership> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.exec("SELECT workspace_id, user_id, joined_at, role FROM workspace_members");
+    QSqlQuery q(readDb());
+    selectWhere(q, "SELECT workspace_id, user_id, joined_at, role FROM workspace_members", "workspace_id", workspaceId);
     while (q.next())
         out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), q.value(3).toString()});
     return out;
 }
 
-QList<Channel> Store::loadChannels()
+QList<Channel> Store::loadChannels(const QString &id)
 {
     QList<Channel> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.exec("SELECT id, workspace_id, name, type, description, created_by, created_at FROM channels");
+    QSqlQuery q(readDb());
+    selectWhere(q, "SELECT id, workspace_id, name, type, description, created_by, created_at FROM channels", "id", id);
     while (q.next()) {
         Channel c;
         c.id = q.value(0).toString();
@@ -296,19 +352,32 @@ QList<Channel> Store::loadChannels()
     return out;
 }
 
-QList<Store::Membership> Store::loadChannelMembers()
+QList<Store::Membership> Store::loadChannelMembers(const QString &channelId)
 {
     QList<Membership> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.exec("SELECT channel_id, user_id, joined_at FROM channel_members");
+    QSqlQuery q(readDb());
+    selectWhere(q, "SELECT channel_id, user_id, joined_at FROM channel_members", "channel_id", channelId);
     while (q.next()) out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), QString()});
+    return out;
+}
+
+QList<Store::Membership> Store::loadMembershipsOf(const QString &userId, bool channels)
+{
+    QList<Membership> out;
+    QSqlQuery q(readDb());
+    selectWhere(q,
+                channels ? "SELECT channel_id, user_id, joined_at, '' FROM channel_members"
+                         : "SELECT workspace_id, user_id, joined_at, role FROM workspace_members",
+                "user_id", userId);
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), q.value(3).toString()});
     return out;
 }
 
 QHash<QString, qint64> Store::loadChannelSequences()
 {
     QHash<QString, qint64> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     // The log's counter; messages written past it (imports, old tests) count too.
     q.exec("SELECT c.id, c.last_seq, (SELECT MAX(m.seq) FROM messages m WHERE m.channel_id = c.id) FROM channels c");
     while (q.next()) {
@@ -321,7 +390,7 @@ QHash<QString, qint64> Store::loadChannelSequences()
 QHash<QByteArray, qint64> Store::loadRevokedTokens(qint64 nowSecs)
 {
     QHash<QByteArray, qint64> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.prepare("SELECT token_hash, expires_at FROM revoked_tokens WHERE expires_at > ?");
     q.addBindValue(nowSecs);
     if (q.exec())
@@ -331,7 +400,7 @@ QHash<QByteArray, qint64> Store::loadRevokedTokens(qint64 nowSecs)
 
 QString Store::passwordHash(const QString &userId)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.prepare("SELECT password_hash FROM users WHERE id = ?");
     q.addBindValue(userId);
     if (q.exec() && q.next()) return q.value(0).toString();
@@ -368,7 +437,7 @@ QList<Message> Store::queryMessages(const QString &where, const QVariantList &bi
                                     int offset)
 {
     QList<Message> out;
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.setForwardOnly(true);
     q.prepare(
         QStringLiteral("SELECT %1 FROM messages WHERE %2 ORDER BY seq %3 LIMIT %4 OFFSET %5")
@@ -392,7 +461,7 @@ void Store::fillReactions(QList<Message> &messages)
         index.insert(messages[i].id, i);
         marks.append(QStringLiteral("?"));
     }
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.prepare(
         QStringLiteral(
             "SELECT id, message_id, user_id, emoji, created_at FROM reactions WHERE message_id IN (%1) ORDER BY created_at")
@@ -438,7 +507,7 @@ std::optional<Message> Store::message(const QString &id)
 
 std::optional<Reaction> Store::reaction(const QString &id)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.prepare("SELECT id, message_id, user_id, emoji, created_at FROM reactions WHERE id = ?");
     q.addBindValue(id);
     if (!q.exec() || !q.next()) return std::nullopt;
@@ -448,7 +517,7 @@ std::optional<Reaction> Store::reaction(const QString &id)
 
 std::optional<Attachment> Store::attachment(const QString &id)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.prepare(
         "SELECT id, uploader_id, filename, original_name, mime_type, size, url, created_at FROM attachments WHERE id = ?");
     q.addBindValue(id);
@@ -467,7 +536,7 @@ std::optional<Attachment> Store::attachment(const QString &id)
 
 QStringList Store::channelsWithUpload(const QString &uploadId)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.prepare("SELECT DISTINCT u.channel_id FROM message_uploads u JOIN messages m ON m.id = u.message_id"
               " WHERE u.upload_id = ? AND m.deleted_at = 0");
     q.addBindValue(uploadId);
@@ -479,7 +548,7 @@ QStringList Store::channelsWithUpload(const QString &uploadId)
 
 qint64 Store::messageCount()
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     if (q.exec("SELECT COUNT(*) FROM messages") && q.next()) return q.value(0).toLongLong();
     return -1;
 }
@@ -743,7 +812,7 @@ void Store::deleteResumeSession(const QString &id, Done done)
 
 std::optional<Store::ResumeSession> Store::resumeSession(const QString &id)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(readDb());
     q.prepare("SELECT user_id, scope, state, updated_at FROM resume_sessions WHERE id = ?");
     q.addBindValue(id);
     if (!q.exec() || !q.next()) return std::nullopt;
@@ -753,26 +822,26 @@ std::optional<Store::ResumeSession> Store::resumeSession(const QString &id)
 
 QList<ChannelEventLog::Entry> Store::channelEvents(const QString &channelId, qint64 afterSeq, qint64 maxGid, int limit)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = readDb();
     return ChannelEventLog::since(db, channelId, afterSeq, maxGid, limit);
 }
 
 QList<ChannelEventLog::Entry> Store::channelEventsByGid(const QStringList &channelIds, qint64 afterGid, qint64 maxGid,
                                                         int limit)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = readDb();
     return ChannelEventLog::sinceGid(db, channelIds, afterGid, maxGid, limit);
 }
 
 ChannelEventLog::Floor Store::channelLogFloor(const QString &channelId)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = readDb();
     return ChannelEventLog::floor(db, channelId);
 }
 
 qint64 Store::lastEventGid()
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = readDb();
     return ChannelEventLog::lastGid(db);
 }
 

@@ -18,6 +18,8 @@
 #include <QStringList>
 #include <QTimer>
 
+#include <atomic>
+
 namespace switchboard {
 
 class StoreWriter;
@@ -56,12 +58,18 @@ public:
     bool isOpen() const;
     QString driverName() const;
 
-    // Reads: whole directory at start (the core keeps it in memory).
-    QList<User> loadUsers();
-    QList<Workspace> loadWorkspaces();
-    QList<Membership> loadWorkspaceMembers();
-    QList<Channel> loadChannels();
-    QList<Membership> loadChannelMembers();
+    // Reads: the whole directory at start (the core keeps it in memory); with
+    // an id, one user, workspace or channel (and its members), for a cluster
+    // node that applies another node's change.
+    QList<User> loadUsers(const QString &id = QString());
+    // By user name or e-mail, case-insensitive (a login on a node that has not heard of the user yet).
+    QList<User> loadUsersNamed(const QString &nameOrEmail);
+    QList<Workspace> loadWorkspaces(const QString &id = QString());
+    QList<Membership> loadWorkspaceMembers(const QString &workspaceId = QString());
+    QList<Channel> loadChannels(const QString &id = QString());
+    QList<Membership> loadChannelMembers(const QString &channelId = QString());
+    // One user's workspace or channel memberships.
+    QList<Membership> loadMembershipsOf(const QString &userId, bool channels);
     QHash<QString, qint64> loadChannelSequences();
     QString passwordHash(const QString &userId);
     // Revoked token digests -> expiry (seconds), without the expired ones.
@@ -141,6 +149,8 @@ public:
     double lastCommitMs() const;
     double totalCommitMs() const;
     double maxCommitMs() const; // the slowest commit since start
+    // False while the database is unreachable (PostgreSQL down; the writer reconnects).
+    bool isAvailable() const;
 
 Q_SIGNALS:
     void commitFailed(const QString &error);
@@ -152,6 +162,11 @@ private:
     Message messageFromQuery(const class QSqlQuery &q) const;
 
     void handOver();
+    // The read connection, reopened first when the writer lost its connection.
+    QSqlDatabase readDb();
+    static constexpr int ReaderRetryMs = 100;
+    std::atomic<bool> m_readerStale{false}; // set on the writer thread
+    QElapsedTimer m_readerRetry;
     void enqueueRow(Write write, Done done, std::shared_ptr<MessageRow> row);
 
     QString m_connectionName;

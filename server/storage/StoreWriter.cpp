@@ -3,6 +3,7 @@
 #include "MessageBatchWriter.h"
 #include "SqliteStatement.h"
 
+#include <QDebug>
 #include <QElapsedTimer>
 #include <QHash>
 #include <QSqlError>
@@ -166,9 +167,21 @@ void StoreWriter::deliverResults(int budgetMs)
 
 bool StoreWriter::runBatch(QSqlDatabase &db, QList<Item> &batch, StoreStatus *batchError)
 {
+    m_commitInDoubt = false;
     if (!db.transaction()) {
         *batchError = StoreStatus::unavailable(QStringLiteral("storage unavailable: %1").arg(db.lastError().text()));
         return false;
+    }
+    if (m_canReconnect) {
+        // Known before COMMIT, so a lost answer to it can be looked up after a reconnect.
+        QSqlQuery xid(db);
+        if (!xid.exec(QStringLiteral("SELECT txid_current()")) || !xid.next()) {
+            *batchError = StoreStatus::unavailable(
+                QStringLiteral("storage unavailable: %1").arg(xid.lastError().text()));
+            db.rollback();
+            return false;
+        }
+        m_batchXid = xid.value(0).toLongLong();
     }
     const bool grouped = batch.size() > 1 && MessageBatchWriter::supports(db);
     for (qsizetype i = 0; i < batch.size();) {
@@ -192,6 +205,7 @@ bool StoreWriter::runBatch(QSqlDatabase &db, QList<Item> &batch, StoreStatus *ba
         }
     }
     if (!db.commit()) {
+        m_commitInDoubt = true;
         *batchError = StoreStatus::unavailable(QStringLiteral("commit failed: %1").arg(db.lastError().text()));
         db.rollback();
         return false;
@@ -213,6 +227,89 @@ bool StoreWriter::runRows(QSqlDatabase &db, QList<Item> &batch, qsizetype from, 
     return false;
 }
 
+bool StoreWriter::connectionAlive(QSqlDatabase &db)
+{
+    QSqlQuery q(db);
+    return q.exec(QStringLiteral("SELECT 1"));
+}
+
+void StoreWriter::connectionLost(QSqlDatabase &db, const QString &why)
+{
+    if (m_connected) qWarning().noquote() << "storage connection lost, reconnecting:" << why;
+    m_connected = false;
+    m_available = false;
+    Q_EMIT lost();
+    // Prepared statements belong to the dead connection.
+    releaseStatements();
+    db.close();
+    m_lastAttempt.start();
+}
+
+void StoreWriter::tryReconnect(QSqlDatabase &db)
+{
+    if (m_connected || m_lastAttempt.elapsed() < m_backoffMs) return;
+    releaseStatements();
+    db.close();
+    if (db.open() && connectionAlive(db)) {
+        qInfo() << "storage connection restored";
+        m_connected = true;
+        m_available = true;
+        m_backoffMs = MinBackoffMs;
+        Q_EMIT reconnected();
+        return;
+    }
+    db.close();
+    // A held batch waits for the answer: retry often while one is in doubt.
+    m_backoffMs = qMin(m_backoffMs * 2, m_inDoubt.isEmpty() ? MaxBackoffMs : InDoubtBackoffMs);
+    m_lastAttempt.start();
+}
+
+int StoreWriter::idleWaitMs() const
+{
+    if (!m_canReconnect) return -1;
+    qint64 ms = m_connected ? ProbeIdleMs : m_backoffMs - m_lastAttempt.elapsed();
+    if (!m_inDoubt.isEmpty()) ms = qMin(ms, InDoubtMaxMs - m_inDoubtSince.elapsed());
+    return int(qMax<qint64>(1, ms));
+}
+
+void StoreWriter::resolveInDoubt(QSqlDatabase &db)
+{
+    if (m_inDoubt.isEmpty()) return;
+    QString outcome;
+    if (m_connected) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT txid_status(?)"));
+        q.addBindValue(m_inDoubtXid);
+        if (q.exec() && q.next())
+            outcome = q.value(0).isNull() ? QStringLiteral("unknown") : q.value(0).toString();
+        else
+            connectionLost(db, q.lastError().text());
+    }
+    if (outcome.isEmpty() && m_inDoubtSince.elapsed() < InDoubtMaxMs) return; // ask again after the reconnect
+    const StoreStatus status = outcome == QLatin1String("committed")
+                                 ? StoreStatus()
+                                 : StoreStatus::unavailable(
+                                     QStringLiteral("storage unavailable: the commit was cut off (%1)")
+                                         .arg(outcome.isEmpty() ? QStringLiteral("outcome unknown") : outcome));
+    qInfo().noquote() << "commit cut off by the lost connection:" << m_inDoubt.size() << "writes"
+                      << (outcome.isEmpty() ? QStringLiteral("not resolved in time") : outcome);
+    for (Item &item : m_inDoubt) item.status = status;
+    QList<Item> items;
+    items.swap(m_inDoubt);
+    publish(items);
+}
+
+void StoreWriter::publish(QList<Item> &items)
+{
+    QMutexLocker lock(&m_mutex);
+    m_results.append(items);
+    if (!m_deliveryPosted) {
+        m_deliveryPosted = true;
+        QMetaObject::invokeMethod(
+            m_context, [this] { deliverResults(DeliveryBudgetMs); }, Qt::QueuedConnection);
+    }
+}
+
 void StoreWriter::run()
 {
     {
@@ -226,6 +323,7 @@ void StoreWriter::run()
                 q.exec(QStringLiteral("PRAGMA synchronous=FULL"));
                 q.exec(QStringLiteral("PRAGMA foreign_keys=ON"));
             }
+            m_canReconnect = db.driverName() == QLatin1String("QPSQL");
             m_opened = true;
         }
         m_idle.wakeAll();
@@ -238,22 +336,52 @@ void StoreWriter::run()
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         for (;;) {
             QList<Item> batch;
+            bool idle = false;
             {
                 QMutexLocker lock(&m_mutex);
-                while (m_queue.isEmpty() && !m_stop) {
+                if (m_queue.isEmpty() && !m_stop) {
                     m_busy = false;
                     m_idle.wakeAll();
-                    m_wake.wait(&m_mutex);
+                    const int waitMs = idleWaitMs();
+                    if (waitMs < 0)
+                        m_wake.wait(&m_mutex);
+                    else
+                        idle = !m_wake.wait(&m_mutex, waitMs);
                 }
                 if (m_queue.isEmpty() && m_stop) break;
                 batch.swap(m_queue);
-                m_busy = true;
+                m_busy = !batch.isEmpty();
             }
+            if (m_canReconnect) {
+                // An idle connection is probed, so /readyz sees an outage without writes.
+                if (idle && m_connected && !connectionAlive(db)) connectionLost(db, db.lastError().text());
+                tryReconnect(db);
+                resolveInDoubt(db); // before any later batch commits
+            }
+            if (batch.isEmpty()) continue;
             QElapsedTimer timer;
             timer.start();
             StoreStatus batchError;
-            if (!runBatch(db, batch, &batchError)) {
-                if (batchError.ok()) {
+            if (!m_connected) {
+                const StoreStatus down = StoreStatus::unavailable(QStringLiteral("storage unavailable: reconnecting"));
+                for (Item &item : batch) item.status = down;
+            } else if (!runBatch(db, batch, &batchError)) {
+                if (m_canReconnect && !connectionAlive(db)) {
+                    // Not this batch's fault: the connection is gone (and with it the transaction).
+                    const QString why = db.lastError().text();
+                    const bool inDoubt = m_commitInDoubt;
+                    connectionLost(db, why);
+                    if (inDoubt) {
+                        m_inDoubt = std::move(batch);
+                        m_inDoubtXid = m_batchXid;
+                        m_inDoubtSince.start();
+                        batch.clear();
+                    }
+                    const StoreStatus down = StoreStatus::unavailable(
+                        QStringLiteral("storage unavailable: %1").arg(why));
+                    for (Item &item : batch) item.status = down;
+                    Q_EMIT commitFailed(down.text);
+                } else if (batchError.ok()) {
                     // One write failed: replay each alone so only that one fails.
                     ++m_replays;
                     for (Item &item : batch) {
@@ -276,13 +404,16 @@ void StoreWriter::run()
             if (CommitObserver observe = s_commitObserver.load()) observe(us);
             ++m_commits;
             m_writes += batch.size();
-            QMutexLocker lock(&m_mutex);
-            m_results.append(batch);
-            if (!m_deliveryPosted) {
-                m_deliveryPosted = true;
-                QMetaObject::invokeMethod(
-                    m_context, [this] { deliverResults(DeliveryBudgetMs); }, Qt::QueuedConnection);
-            }
+            publish(batch);
+        }
+        if (!m_inDoubt.isEmpty()) {
+            // Shutting down: what is still in doubt is answered as such.
+            const StoreStatus cut = StoreStatus::unavailable(
+                QStringLiteral("storage unavailable: the commit was cut off (outcome unknown)"));
+            for (Item &item : m_inDoubt) item.status = cut;
+            QList<Item> items;
+            items.swap(m_inDoubt);
+            publish(items);
         }
         releaseStatements();
         db.close();

@@ -3,6 +3,7 @@
 #include "MessageRow.h"
 #include "StoreStatus.h"
 
+#include <QElapsedTimer>
 #include <QMutex>
 #include <QSqlDatabase>
 #include <QThread>
@@ -18,6 +19,12 @@ namespace switchboard {
 // and hands the results back to the owner's thread, so the event loop never
 // waits for the disk. If one write of a batch fails, the batch is rolled back
 // and replayed one transaction per write, so the failure stays its own.
+// On PostgreSQL a lost connection (the database stopped or restarted) fails
+// the batch as Unavailable at once, and the writer reconnects by itself with
+// backoff; while it is down every write fails the same way, never waits. A
+// batch whose COMMIT was sent but not answered may have committed: it is held
+// (at most InDoubtMaxMs) until the reconnect asks PostgreSQL (txid_status),
+// so it is acknowledged exactly when it committed.
 class StoreWriter : public QThread
 {
     Q_OBJECT
@@ -65,9 +72,14 @@ public:
     double lastCommitMs() const { return m_lastCommitUs.load() / 1000.0; }
     double totalCommitMs() const { return m_totalCommitUs.load() / 1000.0; }
     double maxCommitMs() const { return m_maxCommitUs.load() / 1000.0; }
+    // False while the writer has no working connection (PostgreSQL down).
+    bool isAvailable() const { return m_available.load(); }
 
 Q_SIGNALS:
     void commitFailed(const QString &error);
+    // The connection was lost, came back (emitted on the writer thread).
+    void lost();
+    void reconnected();
 
 protected:
     void run() override;
@@ -90,6 +102,16 @@ private:
     bool runBatch(QSqlDatabase &db, QList<Item> &batch, StoreStatus *batchError);
     // The items [from, to) are message rows: inserts them together.
     static bool runRows(QSqlDatabase &db, QList<Item> &batch, qsizetype from, qsizetype to);
+    // Connection upkeep, writer thread only (PostgreSQL: SQLite never loses it).
+    bool connectionAlive(QSqlDatabase &db);
+    void connectionLost(QSqlDatabase &db, const QString &why);
+    void tryReconnect(QSqlDatabase &db);
+    int idleWaitMs() const;
+    void resolveInDoubt(QSqlDatabase &db);
+    void publish(QList<Item> &items);
+    static constexpr int ProbeIdleMs = 1000; // an idle connection is checked this often
+    static constexpr int MinBackoffMs = 100, MaxBackoffMs = 2000;
+    static constexpr int InDoubtMaxMs = 8000, InDoubtBackoffMs = 200;
 
     QSqlDatabase m_template;
     QString m_connectionName;
@@ -103,6 +125,16 @@ private:
     bool m_deliveryPosted = false;
     QString m_openError;
     bool m_opened = false;
+    bool m_canReconnect = false; // PostgreSQL
+    bool m_connected = true;     // writer thread only
+    int m_backoffMs = MinBackoffMs;
+    QElapsedTimer m_lastAttempt;
+    std::atomic<bool> m_available{true};
+    qint64 m_batchXid = 0;        // the running batch's transaction id (PostgreSQL)
+    bool m_commitInDoubt = false; // its COMMIT failed: the outcome is unknown
+    QList<Item> m_inDoubt;        // writer thread only
+    qint64 m_inDoubtXid = 0;
+    QElapsedTimer m_inDoubtSince;
     std::atomic<quint64> m_commits{0}, m_writes{0}, m_lastCommitUs{0}, m_totalCommitUs{0}, m_maxCommitUs{0},
         m_replays{0};
 };

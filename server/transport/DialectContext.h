@@ -21,6 +21,9 @@ struct DialectContext
     int connectTimeoutMs = 45000;   // Socket.IO: a session with no CONNECT (not authenticated) is closed
     int maxUnauthenticated = 10000; // Socket.IO sessions with no CONNECT yet; 0: no cap
     QString uploadDir;
+    // Cluster only: this node's SessionTag, put in front of Engine.IO sids and
+    // Phoenix long-poll tokens so a balancer can route polls to their node.
+    QString sessionTag;
 };
 
 } // namespace switchboard

@@ -16,6 +16,7 @@ const KindName kindNames[] = {
     {AdminCommand::Kind::RemoveFromChannel, "remove_from_channel"},
     {AdminCommand::Kind::DisableUser, "disable_user"},
     {AdminCommand::Kind::SetTrafficFilter, "traffic_filter"},
+    {AdminCommand::Kind::DisconnectUser, "disconnect_user"},
 };
 
 bool refuse(QString *code, QString *message, const char *c, const QString &m)
@@ -92,6 +93,11 @@ QJsonObject AdminCommand::toJson() const
     case Kind::Disconnect:
         o.insert(QLatin1String("connection_id"), connectionId);
         o.insert(QLatin1String("reason"), text);
+        if (!node.isEmpty()) o.insert(QLatin1String("node"), node);
+        break;
+    case Kind::DisconnectUser:
+        o.insert(QLatin1String("user_id"), userId);
+        o.insert(QLatin1String("reason"), text);
         break;
     case Kind::SystemMessage:
         if (everyone)
@@ -130,6 +136,12 @@ bool AdminCommand::fromJson(const QJsonObject &o, AdminCommand *out, QString *co
     switch (c.kind) {
     case Kind::Disconnect:
         if (!readId(o, "connection_id", &c.connectionId, code, message)
+            || !readText(o, "reason", MaxReasonLength, false, &c.text, code, message)
+            || !readText(o, "node", 200, false, &c.node, code, message))
+            return false;
+        break;
+    case Kind::DisconnectUser:
+        if (!readId(o, "user_id", &c.userId, code, message)
             || !readText(o, "reason", MaxReasonLength, false, &c.text, code, message))
             return false;
         break;
@@ -165,11 +177,21 @@ bool AdminCommand::fromJson(const QJsonObject &o, AdminCommand *out, QString *co
     return true;
 }
 
-AdminCommand AdminCommand::disconnect(const QString &connectionId, const QString &reason)
+AdminCommand AdminCommand::disconnect(const QString &connectionId, const QString &reason, const QString &node)
 {
     AdminCommand c;
     c.kind = Kind::Disconnect;
     c.connectionId = connectionId;
+    c.text = reason;
+    c.node = node;
+    return c;
+}
+
+AdminCommand AdminCommand::disconnectUser(const QString &userId, const QString &reason)
+{
+    AdminCommand c;
+    c.kind = Kind::DisconnectUser;
+    c.userId = userId;
     c.text = reason;
     return c;
 }

@@ -11,7 +11,7 @@ namespace switchboard {
 // the server echoes in its result, so a console can match answers to asks.
 struct AdminCommand
 {
-    enum class Kind { Disconnect, SystemMessage, RemoveFromChannel, DisableUser, SetTrafficFilter };
+    enum class Kind { Disconnect, SystemMessage, RemoveFromChannel, DisableUser, SetTrafficFilter, DisconnectUser };
 
     static constexpr int MaxTextLength = 4000;  // system message text
     static constexpr int MaxReasonLength = 120; // fits a WebSocket close reason (123 bytes)
@@ -19,9 +19,10 @@ struct AdminCommand
     QString id;
     Kind kind = Kind::Disconnect;
     QString connectionId;  // Disconnect
-    QString userId;        // RemoveFromChannel, DisableUser
+    QString node;          // Disconnect: the node holding it (optional: empty asks every node)
+    QString userId;        // RemoveFromChannel, DisableUser, DisconnectUser
     QString channelId;     // SystemMessage (unless everyone), RemoveFromChannel
-    QString text;          // SystemMessage: the text; Disconnect/DisableUser: the reason
+    QString text;          // SystemMessage: the text; Disconnect/DisableUser/DisconnectUser: the reason
     bool everyone = false; // SystemMessage to every channel
     TrafficFilter filter;  // SetTrafficFilter
 
@@ -34,7 +35,9 @@ struct AdminCommand
     // and a sentence for people.
     static bool fromJson(const QJsonObject &o, AdminCommand *out, QString *errorCode, QString *errorMessage);
 
-    static AdminCommand disconnect(const QString &connectionId, const QString &reason);
+    static AdminCommand disconnect(const QString &connectionId, const QString &reason, const QString &node = QString());
+    // Every session of the user, on every node of the cluster.
+    static AdminCommand disconnectUser(const QString &userId, const QString &reason);
     static AdminCommand systemMessage(const QString &channelId, const QString &text);
     static AdminCommand systemMessageToEveryone(const QString &text);
     static AdminCommand removeFromChannel(const QString &userId, const QString &channelId);

@@ -4,6 +4,7 @@
 #include "AdminResult.h"
 #include "ChannelInfo.h"
 #include "ConnectionInfo.h"
+#include "NodeInfo.h"
 #include "ServerStats.h"
 #include "TrafficEvent.h"
 #include "TrafficFilter.h"
@@ -37,6 +38,11 @@ struct AdminMessage
     QList<ChannelInfo> channels;
     bool hasStats = false;
     ServerStats stats;
+
+    // Snapshot, the last SnapshotPart and Delta (when it changed): the
+    // cluster's nodes, the whole list; absent on a server without a cluster.
+    bool hasNodes = false;
+    QList<NodeInfo> nodes;
 
     // Delta
     QStringList removedConnections;

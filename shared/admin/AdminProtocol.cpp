@@ -70,9 +70,10 @@ QString AdminProtocol::typeName(AdminMessage::Type type)
 }
 
 QByteArray AdminProtocol::encodeSnapshot(const QList<ConnectionInfo> &connections, const QList<ChannelInfo> &channels,
-                                         const ServerStats &stats, const TrafficFilter &filter, const QString &server)
+                                         const ServerStats &stats, const TrafficFilter &filter, const QString &server,
+                                         const QList<NodeInfo> *nodes)
 {
-    return compact({
+    QJsonObject o{
         {"type", "snapshot"},
         {"protocol", Version},
         {"server", server},
@@ -80,12 +81,15 @@ QByteArray AdminProtocol::encodeSnapshot(const QList<ConnectionInfo> &connection
         {"channels", toArray(channels)},
         {"stats", stats.toJson()},
         {"traffic_filter", filter.toJson()},
-    });
+    };
+    if (nodes) o.insert(QLatin1String("nodes"), toArray(*nodes));
+    return compact(o);
 }
 
 QByteArray AdminProtocol::encodeSnapshotPart(int part, bool last, const QList<ConnectionInfo> &connections,
                                              const QList<ChannelInfo> &channels, const ServerStats *stats,
-                                             const TrafficFilter &filter, const QString &server)
+                                             const TrafficFilter &filter, const QString &server,
+                                             const QList<NodeInfo> *nodes)
 {
     QJsonObject o{
         {"type", "snapshot_part"},
@@ -98,12 +102,14 @@ QByteArray AdminProtocol::encodeSnapshotPart(int part, bool last, const QList<Co
         {"traffic_filter", filter.toJson()},
     };
     if (stats) o.insert(QLatin1String("stats"), stats->toJson());
+    if (nodes) o.insert(QLatin1String("nodes"), toArray(*nodes));
     return compact(o);
 }
 
 QByteArray AdminProtocol::encodeDelta(const QList<ConnectionInfo> &changedConnections,
                                       const QStringList &removedConnections, const QList<ChannelInfo> &changedChannels,
-                                      const QStringList &removedChannels, const ServerStats *stats)
+                                      const QStringList &removedChannels, const ServerStats *stats,
+                                      const QList<NodeInfo> *nodes)
 {
     QJsonObject o{{"type", "delta"}};
     if (!changedConnections.isEmpty()) o.insert(QLatin1String("connections"), toArray(changedConnections));
@@ -113,6 +119,7 @@ QByteArray AdminProtocol::encodeDelta(const QList<ConnectionInfo> &changedConnec
     if (!removedChannels.isEmpty())
         o.insert(QLatin1String("channels_removed"), QJsonArray::fromStringList(removedChannels));
     if (stats) o.insert(QLatin1String("stats"), stats->toJson());
+    if (nodes) o.insert(QLatin1String("nodes"), toArray(*nodes));
     return compact(o);
 }
 
@@ -179,8 +186,10 @@ bool AdminProtocol::decode(const QByteArray &data, AdminMessage *out, QString *e
         m.hasStats = true;
         m.stats = ServerStats::fromJson(o.value(QLatin1String("stats")).toObject());
         if (!fromArray(o.value(QLatin1String("connections")), &m.connections, "connections", code, message)
-            || !fromArray(o.value(QLatin1String("channels")), &m.channels, "channels", code, message))
+            || !fromArray(o.value(QLatin1String("channels")), &m.channels, "channels", code, message)
+            || !fromArray(o.value(QLatin1String("nodes")), &m.nodes, "nodes", code, message))
             return false;
+        m.hasNodes = o.value(QLatin1String("nodes")).isArray();
         break;
     case AdminMessage::Type::SnapshotPart:
         m.protocol = o.value(QLatin1String("protocol")).toInt();
@@ -196,13 +205,17 @@ bool AdminProtocol::decode(const QByteArray &data, AdminMessage *out, QString *e
         m.hasStats = o.value(QLatin1String("stats")).isObject();
         if (m.hasStats) m.stats = ServerStats::fromJson(o.value(QLatin1String("stats")).toObject());
         if (!fromArray(o.value(QLatin1String("connections")), &m.connections, "connections", code, message)
-            || !fromArray(o.value(QLatin1String("channels")), &m.channels, "channels", code, message))
+            || !fromArray(o.value(QLatin1String("channels")), &m.channels, "channels", code, message)
+            || !fromArray(o.value(QLatin1String("nodes")), &m.nodes, "nodes", code, message))
             return false;
+        m.hasNodes = o.value(QLatin1String("nodes")).isArray();
         break;
     case AdminMessage::Type::Delta:
         if (!fromArray(o.value(QLatin1String("connections")), &m.connections, "connections", code, message)
-            || !fromArray(o.value(QLatin1String("channels")), &m.channels, "channels", code, message))
+            || !fromArray(o.value(QLatin1String("channels")), &m.channels, "channels", code, message)
+            || !fromArray(o.value(QLatin1String("nodes")), &m.nodes, "nodes", code, message))
             return false;
+        m.hasNodes = o.value(QLatin1String("nodes")).isArray();
         m.removedConnections = AdminJson::stringList(o.value(QLatin1String("connections_removed")));
         m.removedChannels = AdminJson::stringList(o.value(QLatin1String("channels_removed")));
         m.hasStats = o.value(QLatin1String("stats")).isObject();

@@ -28,20 +28,27 @@ public:
     static constexpr const char *ErrorTooLarge = "too_large";
     static constexpr const char *ErrorRateLimited = "rate_limited";
     static constexpr const char *ErrorInternal = "internal";
+    // Cluster actions: the node holding the connection is gone, or did not answer in time.
+    static constexpr const char *ErrorNodeDown = "node_down";
+    static constexpr const char *ErrorTimeout = "timeout";
 
     static QByteArray encodeSnapshot(const QList<ConnectionInfo> &connections, const QList<ChannelInfo> &channels,
-                                     const ServerStats &stats, const TrafficFilter &filter, const QString &server);
+                                     const ServerStats &stats, const TrafficFilter &filter, const QString &server,
+                                     const QList<NodeInfo> *nodes = nullptr);
     // One slice of a snapshot too big for one frame: parts 0..n in order,
     // the last with `stats` (null in the others). A console assembles them
     // (AdminSnapshotAssembler) and applies the whole as one snapshot; the
     // server sends no delta between the parts of a snapshot.
     static QByteArray encodeSnapshotPart(int part, bool last, const QList<ConnectionInfo> &connections,
                                          const QList<ChannelInfo> &channels, const ServerStats *stats,
-                                         const TrafficFilter &filter, const QString &server);
-    // stats may be null when only connections or channels changed.
+                                         const TrafficFilter &filter, const QString &server,
+                                         const QList<NodeInfo> *nodes = nullptr);
+    // stats may be null when only connections or channels changed; nodes is
+    // null unless the cluster's node list changed (then it is the whole list).
     static QByteArray encodeDelta(const QList<ConnectionInfo> &changedConnections,
                                   const QStringList &removedConnections, const QList<ChannelInfo> &changedChannels,
-                                  const QStringList &removedChannels, const ServerStats *stats);
+                                  const QStringList &removedChannels, const ServerStats *stats,
+                                  const QList<NodeInfo> *nodes = nullptr);
     static QByteArray encodeTraffic(const QList<TrafficEvent> &events, qint64 dropped);
     static QByteArray encodeResult(const AdminResult &result);
     static QByteArray encodeAudit(const AdminResult &result);

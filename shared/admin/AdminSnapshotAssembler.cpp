@@ -23,6 +23,10 @@ bool AdminSnapshotAssembler::add(const AdminMessage &part)
         m_gathered.hasStats = true;
         m_gathered.stats = part.stats;
     }
+    if (part.hasNodes) {
+        m_gathered.hasNodes = true;
+        m_gathered.nodes = part.nodes;
+    }
     m_next = part.part + 1;
     if (!part.lastPart) return false;
     m_next = 0;

@@ -10,6 +10,8 @@
 #include "FakeFeedServer.h"
 #include "Icons.h"
 #include "MainWindow.h"
+#include "NodeModel.h"
+#include "NodesPage.h"
 #include "OverviewPage.h"
 #include "RateChart.h"
 #include "TinySvgIconEngine.h"
@@ -25,6 +27,8 @@
 #include <QJsonDocument>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QPushButton>
+#include <QLabel>
 #include <QMenu>
 #include <QSettings>
 #include <QSortFilterProxyModel>
@@ -381,6 +385,80 @@ private Q_SLOTS:
         // The audit entry from the feed lands in the admin log.
         QTRY_VERIFY(
             !m_window->adminLog()->findItems(QStringLiteral("disconnect by 127.0.0.1:1"), Qt::MatchContains).isEmpty());
+    }
+
+    // A cluster: the feed's node list fills the Nodes tab; its action closes a
+    // connection another node holds (the command names the node), a node that
+    // went down stays listed as down, and the connections tab offers closing
+    // a user's sessions on every node.
+    void nodesTabShowsTheClusterAndActsOnOtherNodes()
+    {
+        openConsole();
+        NodesPage *page = m_window->nodesPage();
+        QVERIFY(page->summary()->text().contains(QStringLiteral("not in a cluster")));
+        auto node = [](const QString &id, qint64 connections, bool self = false) {
+            NodeInfo n;
+            n.id = id;
+            n.listen = QStringLiteral("http://127.0.0.1:7000");
+            n.started = QDateTime::currentMSecsSinceEpoch() - 60000;
+            n.connections = connections;
+            n.self = self;
+            return n;
+        };
+        QList<NodeInfo> nodes{node("node1", 2, true), node("node2", 5), node("node3", 1)};
+        m_server->broadcast(AdminProtocol::encodeDelta({}, {}, {}, {}, nullptr, &nodes));
+        QTRY_COMPARE(page->view()->model()->rowCount(), 3);
+        QVERIFY2(page->summary()->text().contains(QStringLiteral("3 of 3 node(s) live, 8 connection(s)")),
+                 qPrintable(page->summary()->text()));
+        QVERIFY(page->summary()->text().contains(QStringLiteral("attached to node1")));
+        QCOMPARE(page->view()->model()->index(1, NodeModel::Connections).data().toInt(), 5);
+
+        // This console's own node has its connections on their own tab.
+        QVERIFY(page->selectNode(QStringLiteral("node1")));
+        QVERIFY(!page->disconnectButton()->isEnabled());
+        QVERIFY(page->selectNode(QStringLiteral("node2")));
+        QVERIFY(page->disconnectButton()->isEnabled());
+        QString question;
+        answerNextActionDialog(
+            true, [](ActionDialog *d) { d->setText(QStringLiteral("c-remote")); }, &question);
+        page->disconnectButton()->click();
+        QVERIFY(question.contains(QStringLiteral("node2")));
+        QTRY_COMPARE(m_server->commandsOf(AdminCommand::Kind::Disconnect).size(), 1);
+        const AdminCommand sent = m_server->commandsOf(AdminCommand::Kind::Disconnect).first();
+        QCOMPARE(sent.connectionId, QStringLiteral("c-remote"));
+        QCOMPARE(sent.node, QStringLiteral("node2"));
+
+        nodes[2].live = false;
+        nodes[2].downSince = QDateTime::currentMSecsSinceEpoch();
+        m_server->broadcast(AdminProtocol::encodeDelta({}, {}, {}, {}, nullptr, &nodes));
+        QTRY_VERIFY(page->view()
+                        ->model()
+                        ->index(2, NodeModel::Health)
+                        .data()
+                        .toString()
+                        .startsWith(QStringLiteral("down since")));
+        QVERIFY(page->summary()->text().contains(QStringLiteral("2 of 3 node(s) live")));
+        QVERIFY(page->selectNode(QStringLiteral("node3")));
+        QVERIFY(!page->disconnectButton()->isEnabled());
+
+        QScopedPointer<QMenu> menu(
+            m_window->connectionsPage()->contextMenuFor(QStringLiteral("c-bob"), m_window.get()));
+        auto *everywhere = menu->findChild<QAction *>(QStringLiteral("disconnectUserEverywhereAction"));
+        QVERIFY(everywhere);
+        answerNextActionDialog(true, [](ActionDialog *d) { d->setText(QStringLiteral("spam")); });
+        everywhere->trigger();
+        QTRY_COMPARE(m_server->commandsOf(AdminCommand::Kind::DisconnectUser).size(), 1);
+        QCOMPARE(m_server->commandsOf(AdminCommand::Kind::DisconnectUser).first().userId, QStringLiteral("uid-bob"));
+        QCOMPARE(m_server->commandsOf(AdminCommand::Kind::DisconnectUser).first().text, QStringLiteral("spam"));
+    }
+
+    void withoutAClusterThereIsNoEverywhereAction()
+    {
+        openConsole();
+        QScopedPointer<QMenu> menu(
+            m_window->connectionsPage()->contextMenuFor(QStringLiteral("c-bob"), m_window.get()));
+        QVERIFY(!menu->findChild<QAction *>(QStringLiteral("disconnectUserEverywhereAction")));
+        QCOMPARE(m_window->client()->nodes()->rowCount(), 0);
     }
 
     void cancellingTheConfirmationSendsNothing()

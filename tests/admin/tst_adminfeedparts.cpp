@@ -1,3 +1,6 @@
+#include "AdminProtocol.h"
+#include "AdminSnapshotAssembler.h"
+#include "admin/AdminSnapshotStream.h"
 #include "admin/ChannelActivity.h"
 #include "admin/TrafficThrottle.h"
 
@@ -75,6 +78,54 @@ private Q_SLOTS:
         QCOMPARE(a.perMinute(QStringLiteral("c"), t0 + 60000), 1);
         a.forget(QStringLiteral("c"));
         QCOMPARE(a.perMinute(QStringLiteral("c"), t0 + 60000), 0);
+    }
+
+    // In a cluster the node list rides on the whole snapshot, or on the last
+    // of its parts only, and the console's assembler keeps it.
+    void snapshotCarriesTheNodeListOnItsLastPart()
+    {
+        QHash<QString, ConnectionInfo> connections;
+        for (const char *id : {"c1", "c2", "c3"}) {
+            ConnectionInfo c;
+            c.id = QLatin1String(id);
+            connections.insert(c.id, c);
+        }
+        NodeInfo self;
+        self.id = QStringLiteral("node1");
+        self.self = true;
+        NodeInfo down;
+        down.id = QStringLiteral("node2");
+        down.live = false;
+        down.downSince = 1700000000000;
+        const QList<NodeInfo> nodes{self, down};
+
+        AdminSnapshotStream sliced(connections, {}, ServerStats(), QStringLiteral("s"), 1);
+        sliced.setNodes(nodes);
+        QVERIFY(!sliced.fitsInOne());
+        AdminSnapshotAssembler assembler;
+        bool complete = false;
+        while (!sliced.atEnd()) {
+            AdminMessage part;
+            QVERIFY(AdminProtocol::decode(sliced.next(), &part));
+            QCOMPARE(part.hasNodes, sliced.atEnd());
+            complete = assembler.add(part);
+        }
+        QVERIFY(complete);
+        const AdminMessage whole = assembler.take();
+        QCOMPARE(whole.connections.size(), 3);
+        QVERIFY(whole.hasNodes);
+        QCOMPARE(whole.nodes, nodes);
+
+        AdminSnapshotStream small(connections, {}, ServerStats(), QStringLiteral("s"), 500);
+        small.setNodes(nodes);
+        AdminMessage m;
+        QVERIFY(AdminProtocol::decode(small.whole(), &m));
+        QVERIFY(m.hasNodes);
+        QCOMPARE(m.nodes.at(1).live, false);
+        // A single server: no list at all.
+        AdminSnapshotStream single(connections, {}, ServerStats(), QStringLiteral("s"), 500);
+        QVERIFY(AdminProtocol::decode(single.whole(), &m));
+        QVERIFY(!m.hasNodes);
     }
 };
 

@@ -63,6 +63,18 @@ void TestClusterEventCodec::noticeRoundTrips()
     QVERIFY(f.directory);
     QCOMPARE(f.node, QStringLiteral("n2"));
     QCOMPARE(f.kind, QStringLiteral("channels"));
+    QVERIFY(f.ids.isEmpty()); // no ids: the whole kind
+
+    const QStringList ids{QStringLiteral("c1"), QStringLiteral("c2")};
+    const auto named = ClusterEventCodec::decode(
+        ClusterEventCodec::encodeNotice(QStringLiteral("n2"), QStringLiteral("users"), ids));
+    QVERIFY(named.ok);
+    QCOMPARE(named.kind, QStringLiteral("users"));
+    QCOMPARE(named.ids, ids);
+    // Ids that are not strings are ignored, not trusted.
+    const auto odd = ClusterEventCodec::decode(R"({"n":"a","k":"d","d":"users","ids":[1,"",null,"u7"]})");
+    QVERIFY(odd.ok);
+    QCOMPARE(odd.ids, QStringList{QStringLiteral("u7")});
 }
 
 // ClusterPresence's frames ("p" presence, "t" typing) go to it whole; they are

@@ -604,6 +604,8 @@ private Q_SLOTS:
                                        << "access_denied";
         QTest::newRow("internal") << int(CoreError::Internal) << ""
                                   << "internal_error";
+        QTest::newRow("unavailable") << int(CoreError::Unavailable) << ""
+                                     << "unavailable";
         QTest::newRow("rate limited") << int(CoreError::RateLimited) << ""
                                       << "rate_limited";
         QTest::newRow("too large") << int(CoreError::TooLarge) << ""

@@ -111,6 +111,7 @@ private Q_SLOTS:
         QTest::newRow("rate limited") << int(CoreError::RateLimited) << "rate_limit_exceeded";
         QTest::newRow("too large") << int(CoreError::TooLarge) << "too_large";
         QTest::newRow("internal") << int(CoreError::Internal) << "internal_error";
+        QTest::newRow("unavailable") << int(CoreError::Unavailable) << "unavailable";
     }
     void everyCoreErrorHasAReason()
     {

@@ -53,6 +53,7 @@ private Q_SLOTS:
         QTest::newRow("conflict") << int(CoreError::Conflict) << 409;
         QTest::newRow("rate limited") << int(CoreError::RateLimited) << 429;
         QTest::newRow("too large") << int(CoreError::TooLarge) << 413;
+        QTest::newRow("unavailable") << int(CoreError::Unavailable) << 503;
     }
     void everyCodeHasItsStatus()
     {

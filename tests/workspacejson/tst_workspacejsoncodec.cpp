@@ -337,6 +337,7 @@ private Q_SLOTS:
         QTest::newRow("access denied") << int(CoreError::AccessDenied) << "UNAUTHORIZED";
         QTest::newRow("rate limited") << int(CoreError::RateLimited) << "RATE_LIMITED";
         QTest::newRow("internal") << int(CoreError::Internal) << "INTERNAL_ERROR";
+        QTest::newRow("unavailable") << int(CoreError::Unavailable) << "UNAVAILABLE";
         QTest::newRow("not found") << int(CoreError::NotFound) << "NOT_FOUND";
         QTest::newRow("invalid") << int(CoreError::Invalid) << "INVALID_REQUEST";
         QTest::newRow("too large") << int(CoreError::TooLarge) << "MESSAGE_TOO_LARGE";

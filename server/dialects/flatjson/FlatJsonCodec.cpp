@@ -134,6 +134,7 @@ QString FlatJsonCodec::errorCodeFor(const CoreError &e, const QString &fallback)
     switch (e.code) {
     case CoreError::AccessDenied: return QStringLiteral("access_denied");
     case CoreError::Internal: return QStringLiteral("internal_error");
+    case CoreError::Unavailable: return QStringLiteral("unavailable");
     case CoreError::RateLimited: return QStringLiteral("rate_limited");
     case CoreError::TooLarge: return QStringLiteral("message_too_large");
     case CoreError::Invalid:

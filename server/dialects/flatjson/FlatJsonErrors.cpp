@@ -34,6 +34,7 @@ HttpResponse FlatJsonErrors::handshakeRefusal(const CoreError &e)
     case CoreError::Unauthorized: status = 401; break;
     case CoreError::AccessDenied: status = 403; break;
     case CoreError::RateLimited: status = 429; break;
+    case CoreError::Unavailable: status = 503; break;
     default: break;
     }
     ++Metrics::instance().errors;

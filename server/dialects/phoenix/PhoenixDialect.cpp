@@ -2,6 +2,7 @@
 
 #include "core/ChatService.h"
 #include "transport/DialectContext.h"
+#include "transport/SessionTag.h"
 #include "PhoenixErrors.h"
 #include "PhoenixLongPollEndpoint.h"
 #include "PhoenixPresenceHub.h"
@@ -116,6 +117,7 @@ void PhoenixDialect::install(Router &router, const DialectContext &ctx)
         return true;
     };
     auto *longPoll = new PhoenixLongPollEndpoint(chat, hub, authenticate, timing, router.originPolicy(), chat);
+    longPoll->setTokenPrefix(SessionTag::prefix(ctx.sessionTag));
     for (const QString &path : {QStringLiteral("/socket/longpoll"), QStringLiteral("/socket/websocket/longpoll")}) {
         router.add("GET", path, [longPoll](const HttpRequest &req, const Router::Params &, HttpResponder r) {
             longPoll->handleGet(req, r);

@@ -20,12 +20,14 @@ PhoenixLongPollEndpoint::PhoenixLongPollEndpoint(ChatService *chat, PhoenixPrese
 {
 }
 
-QString PhoenixLongPollEndpoint::newToken()
+QString PhoenixLongPollEndpoint::newToken() const
 {
-    // Unguessable: whoever holds it speaks as the session's user.
+    // Unguessable: whoever holds it speaks as the session's user. In a cluster
+    // the node's tag comes first, by which a balancer routes the polls.
     QByteArray bytes(24, Qt::Uninitialized);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()), bytes.size() / 4);
-    return QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    return m_tokenPrefix
+         + QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
 QByteArray PhoenixLongPollEndpoint::allowOrigin(const HttpRequest &req) const

@@ -39,19 +39,22 @@ public:
     void handleOptions(const HttpRequest &req, const HttpResponder &responder);
 
     int sessionCount() const { return int(m_sessions.size()); }
+    // Put in front of every session token ("node1." in a cluster, transport/SessionTag.h).
+    void setTokenPrefix(const QString &prefix) { m_tokenPrefix = prefix; }
 
 private:
     enum class Lookup { Found, Gone, New };
     Lookup find(const HttpRequest &req, PhoenixLongPollSession **session) const;
     QByteArray allowOrigin(const HttpRequest &req) const;
     void respond(const HttpRequest &req, const HttpResponder &responder, const QByteArray &body) const;
-    static QString newToken();
+    QString newToken() const;
 
     ChatService *m_chat;
     PhoenixPresenceHub *m_hub;
     Authenticator m_authenticate;
     PhoenixLongPollSession::Timing m_timing;
     OriginPolicy m_origins;
+    QString m_tokenPrefix;
     QHash<QString, PhoenixLongPollSession *> m_sessions;
 };
 

@@ -138,6 +138,7 @@ QString PhoenixPayloads::reasonFor(const CoreError &e)
     case CoreError::RateLimited: return QStringLiteral("rate_limit_exceeded");
     case CoreError::TooLarge: return QStringLiteral("too_large");
     case CoreError::Internal: return QStringLiteral("internal_error");
+    case CoreError::Unavailable: return QStringLiteral("unavailable");
     }
     return QStringLiteral("error");
 }

@@ -21,6 +21,7 @@ int RestErrors::statusFor(CoreError::Code code)
     case CoreError::RateLimited: return 429;
     case CoreError::TooLarge: return 413;
     case CoreError::Internal: return 500;
+    case CoreError::Unavailable: return 503;
     }
     return 500;
 }

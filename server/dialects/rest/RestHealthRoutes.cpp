@@ -25,6 +25,10 @@ void RestHealthRoutes::install(Router &r)
     });
     r.add("GET", "/readyz", [this](const HttpRequest &, const Router::Params &, HttpResponder res) {
         const bool ready = m_isReady && m_isReady();
+        // Up but the database unreachable: not ready until the store reconnects.
+        if (ready && !chat()->storageStats().available)
+            return res.respond(
+                HttpResponse::json(503, QJsonObject{{"status", "unavailable"}, {"reason", "database unreachable"}}));
         res.respond(HttpResponse::json(ready ? 200 : 503, QJsonObject{{"status", ready ? "ready" : "starting"}}));
     });
     r.add("GET", "/metrics", [this](const HttpRequest &, const Router::Params &, HttpResponder res) {
@@ -106,6 +110,7 @@ QByteArray RestHealthRoutes::metrics() const
            SendBudget::instance().total());
     metric("switchboard_send_queue_bytes_limit", "gauge", "--max-total-send-queue-bytes (0: off)",
            SendBudget::instance().limit());
+    metric("switchboard_storage_up", "gauge", "1 while the database is reachable", s.available ? 1 : 0);
     metric("switchboard_storage_commits_total", "counter", "Storage transactions committed", s.commits);
     metric("switchboard_storage_writes_total", "counter", "Storage writes committed", s.writes);
     metric("switchboard_storage_commit_seconds_last", "gauge", "Duration of the last commit", s.lastCommitMs / 1000.0);

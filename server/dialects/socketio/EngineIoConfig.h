@@ -22,6 +22,8 @@ struct EngineIoConfig
     // WebSocket); a cookie from any other origin is refused with 403. A
     // request without Origin (Node, curl) is not a browser's and passes.
     OriginPolicy origins;
+    // Put in front of every sid ("node1." in a cluster, transport/SessionTag.h).
+    QString sidPrefix;
 };
 
 } // namespace switchboard

@@ -32,12 +32,13 @@ EngineIoHttpResponse EngineIoServer::errorResponse(int status, int code, const Q
 
 QString EngineIoServer::newSid() const
 {
-    // 15 random bytes: 20 URL-safe characters, like the reference server's ids.
+    // 15 random bytes: 20 URL-safe characters, like the reference server's ids;
+    // in a cluster after the node's tag, by which a balancer routes the polls.
     QString sid;
     do {
         QByteArray raw(15, Qt::Uninitialized);
         QRandomGenerator::system()->generate(raw.begin(), raw.end());
-        sid = QString::fromLatin1(raw.toBase64(QByteArray::Base64UrlEncoding));
+        sid = m_config.sidPrefix + QString::fromLatin1(raw.toBase64(QByteArray::Base64UrlEncoding));
     } while (m_sessions.contains(sid));
     return sid;
 }

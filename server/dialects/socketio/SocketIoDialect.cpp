@@ -3,6 +3,7 @@
 #include "core/ChatService.h"
 #include "core/Metrics.h"
 #include "transport/DialectContext.h"
+#include "transport/SessionTag.h"
 #include "EngineIoServer.h"
 #include "EngineIoSocket.h"
 #include "http/Router.h"
@@ -78,6 +79,7 @@ EngineIoConfig SocketIoDialect::configFrom(const DialectContext &context, const 
     c.maxSendQueueBytes = context.wsLimits.maxSendQueueBytes;
     c.connectTimeout = context.connectTimeoutMs;
     c.maxUnauthenticated = context.maxUnauthenticated;
+    c.sidPrefix = SessionTag::prefix(context.sessionTag);
     return c;
 }
 

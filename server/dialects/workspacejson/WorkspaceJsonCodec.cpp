@@ -125,6 +125,7 @@ QString WorkspaceJsonCodec::errorCodeFor(const CoreError &e)
     case CoreError::TooLarge: return QLatin1String(MessageTooLarge);
     case CoreError::None: // not an error; treated as a fault so that it cannot pass silently
     case CoreError::Internal: return QLatin1String(InternalError);
+    case CoreError::Unavailable: return QLatin1String(Unavailable);
     }
     return QLatin1String(InternalError);
 }

@@ -21,6 +21,7 @@ public:
     static constexpr const char *Unauthorized = "UNAUTHORIZED";
     static constexpr const char *RateLimited = "RATE_LIMITED";
     static constexpr const char *InternalError = "INTERNAL_ERROR";
+    static constexpr const char *Unavailable = "UNAVAILABLE";
     static constexpr const char *InvalidJson = "INVALID_JSON";
     static constexpr const char *UnknownEventType = "UNKNOWN_EVENT_TYPE";
     static constexpr const char *InvalidRequest = "INVALID_REQUEST";

@@ -3,7 +3,8 @@
 // redis-server on free 127.0.0.1 ports, and N switchboard-server nodes on them.
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawn, execFileSync } = require('node:child_process');
+const { spawn, execFile, execFileSync } = require('node:child_process');
+const { promisify } = require('node:util');
 const { startServer, freePort, ROOT } = require('./server.js');
 
 const REDIS_SERVER = '/usr/bin/redis-server';
@@ -29,19 +30,33 @@ async function startRedis(port) {
   return { port, proc, url: `redis://127.0.0.1:${port}` };
 }
 
-// options: { nodes: 3, args: [...] } -> { nodes: [server...], redis, pgUrl, stop() }
-async function startCluster(options = {}) {
+// A throwaway PostgreSQL: { dir, url, halt(mode), resume(), stop() }. halt stops
+// the server and keeps its data ('fast' or 'immediate', pg_ctl's modes);
+// resume starts it again on the same port (both async: clients keep running).
+function startPostgres() {
   const script = path.join(ROOT, 'scripts', 'postgres-test.sh');
   const out = execFileSync(script, ['start'], { encoding: 'utf8' });
-  const pgDir = out.match(/PGDIR=(.*)/)[1].trim();
-  const pgUrl = out.match(/SWITCHBOARD_TEST_POSTGRES_URL=(.*)/)[1].trim();
+  const dir = out.match(/PGDIR=(.*)/)[1].trim();
+  const url = out.match(/SWITCHBOARD_TEST_POSTGRES_URL=(.*)/)[1].trim();
+  return {
+    dir, url,
+    halt: (mode = 'fast') => promisify(execFile)(script, ['halt', dir, mode]),
+    resume: () => promisify(execFile)(script, ['resume', dir]),
+    stop: () => execFileSync(script, ['stop', dir]),
+  };
+}
+
+// options: { nodes: 3, args: [...] } -> { nodes: [server...], redis, pgUrl, postgres, stop() }
+async function startCluster(options = {}) {
+  const postgres = startPostgres();
+  const pgUrl = postgres.url;
   let redis = await startRedis();
   const nodes = [];
   // Resolves with each node's exit ({ code, signal }) after SIGTERM.
   const stop = async () => {
     await Promise.all(nodes.map((n) => n.stop()));
     redis.proc.kill('SIGKILL');
-    execFileSync(script, ['stop', pgDir]);
+    postgres.stop();
     return Promise.all(nodes.map((n) => n.exited));
   };
   const killRedis = async () => {
@@ -62,7 +77,7 @@ async function startCluster(options = {}) {
     await stop();
     throw e;
   }
-  return { nodes, get redis() { return redis; }, pgUrl, stop, killRedis, restartRedis };
+  return { nodes, get redis() { return redis; }, pgUrl, postgres, stop, killRedis, restartRedis };
 }
 
-module.exports = { startCluster, clusterMissing, startRedis };
+module.exports = { startCluster, clusterMissing, startRedis, startPostgres };
