@@ -49,7 +49,7 @@ bool Server::start(QString *error)
     if (!m_chat->start(error)) return false;
     if (!m_config.redis.isEmpty()) {
         m_cluster = new ClusterBus(m_chat, RedisUrl::parse(m_config.redis), m_config.nodeId, this);
-        m_cluster->start(m_config.nodeLeaseMs);
+        m_cluster->start(m_config.nodeLeaseMs, m_config.presenceGraceMs);
     }
 
     SendBudget::instance().setLimit(m_config.maxTotalSendQueueBytes);

@@ -1,10 +1,13 @@
 #include "ClusterBus.h"
 
 #include "ClusterEventCodec.h"
+#include "ClusterLimits.h"
+#include "ClusterPresence.h"
 #include "NodeLease.h"
 #include "RedisConnection.h"
 #include "RedisSubscriber.h"
 #include "core/ChatService.h"
+#include "core/ClusterPort.h"
 #include "core/DirectoryReloader.h"
 #include "core/EventLogCodec.h"
 #include "core/EventOutlet.h"
@@ -34,6 +37,8 @@ ClusterBus::ClusterBus(ChatService *chat, const RedisUrl &url, const QString &no
     , m_commands(new RedisConnection(url, this))
     , m_subscriber(new RedisSubscriber(url, this))
     , m_lease(new NodeLease(m_commands, nodeId, this))
+    , m_presence(new ClusterPresence(chat, m_commands, m_lease, nodeId, this))
+    , m_limits(new ClusterLimits(m_commands, this))
 {
 }
 
@@ -43,9 +48,10 @@ ClusterBus::~ClusterBus()
     m_chat->outlet()->setSequencer({});
     m_chat->directoryReloader()->setChangeHook({});
     m_chat->directoryReloader()->setReadThrough(false);
+    m_chat->clusterPort()->setSharedLimits(nullptr);
 }
 
-void ClusterBus::start(int leaseMs)
+void ClusterBus::start(int leaseMs, int presenceGraceMs)
 {
     EventOutlet *outlet = m_chat->outlet();
     outlet->setSequencer([this](const ChatEventPtr &e, const QStringList &topics) { sequence(e, topics); });
@@ -86,6 +92,9 @@ void ClusterBus::start(int leaseMs)
     connect(m_lease, &NodeLease::nodeDown, this, [](const QString &id) {
         qCInfo(lcCluster, "node %s is down (lease expired or given back)", qPrintable(id));
     });
+    m_presence->setGraceMs(presenceGraceMs);
+    m_presence->start();
+    m_chat->clusterPort()->setSharedLimits(m_limits);
     m_lease->start();
     qCInfo(lcCluster, "cluster node %s on %s", qPrintable(m_node), qPrintable(m_commands->url().toDisplayString()));
 }
@@ -186,6 +195,10 @@ void ClusterBus::onMessage(const QByteArray &channel, const QByteArray &payload)
         return;
     }
     if (f.node == m_node) return;
+    if (f.ephemeral) {
+        m_presence->onFrame(f.node, f.kind, f.body);
+        return;
+    }
     if (f.directory) {
         bool known = true;
         if (f.ids.isEmpty()) known = m_chat->directoryReloader()->reload(f.kind);
@@ -256,6 +269,7 @@ void ClusterBus::catchUp()
         m_chat->directoryReloader()->reload(kind);
     const QSet<QString> watched = m_watched;
     for (const QString &ch : watched) fill(ch, -1);
+    m_presence->reload();
 }
 
 } // namespace switchboard

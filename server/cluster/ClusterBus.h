@@ -11,6 +11,8 @@
 namespace switchboard {
 
 class ChatService;
+class ClusterLimits;
+class ClusterPresence;
 class NodeLease;
 class RedisConnection;
 class RedisSubscriber;
@@ -36,13 +38,17 @@ class ClusterBus : public QObject
 public:
     ClusterBus(ChatService *chat, const RedisUrl &url, const QString &nodeId, QObject *parent = nullptr);
     ~ClusterBus() override;
-    // Starts the bus and this node's lease (with its ttl in ms).
-    void start(int leaseMs = 5000);
+    // Starts the bus and this node's lease (with its ttl in ms); a dead node's
+    // users go offline presenceGraceMs after its lease expired (ClusterPresence).
+    void start(int leaseMs = 5000, int presenceGraceMs = 3000);
     // Gives the lease back at a clean shutdown: peers see this node leave at once.
     void stop();
     QString nodeId() const { return m_node; }
     // This node's lease and the live nodes (docs/cluster.md "Node liveness").
     NodeLease *lease() const { return m_lease; }
+    // Presence, rooms and typing across nodes; rate limits across nodes.
+    ClusterPresence *presence() const { return m_presence; }
+    ClusterLimits *limits() const { return m_limits; }
     // Shared with ClusterControl (admin actions across nodes): its "sb:ctl:" channels ride along.
     RedisConnection *commands() const { return m_commands; }
     RedisSubscriber *subscriber() const { return m_subscriber; }
@@ -67,6 +73,8 @@ private:
     RedisConnection *m_commands;
     RedisSubscriber *m_subscriber;
     NodeLease *m_lease;
+    ClusterPresence *m_presence;
+    ClusterLimits *m_limits;
     QSet<QString> m_watched; // chat channels with local subscribers
     // Directory rows changed in this loop pass, by kind; an empty set: too
     // many to name, the other nodes re-read the whole kind.

@@ -45,6 +45,13 @@ ClusterEventCodec::Frame ClusterEventCodec::decode(const QByteArray &bytes)
         f.ok = !f.kind.isEmpty();
         return f;
     }
+    if (k == QLatin1String("p") || k == QLatin1String("t")) {
+        f.ephemeral = true;
+        f.kind = k;
+        f.body = o;
+        f.ok = true;
+        return f;
+    }
     if (k != QLatin1String("e")) return f;
     f.type = o.value("t").toString();
     f.channelId = o.value("c").toString();

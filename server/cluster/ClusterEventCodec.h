@@ -3,6 +3,7 @@
 #include "core/ChatEvent.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QStringList>
 
 namespace switchboard {
@@ -10,7 +11,7 @@ namespace switchboard {
 // What travels between nodes over Redis: a committed event in its log form
 // (core/EventLogCodec: the message, reaction, actor and subject by id) plus its
 // type, channel, seq, gid, time, status and topics, or a directory notice
-// ("reload users/workspaces/channels"). Receivers rebuild users and channels
+// ("reload users/workspaces/channels"), or ClusterPresence's own frames. Receivers rebuild users and channels
 // from their own directory. JSON, so it stays readable with redis-cli MONITOR.
 class ClusterEventCodec
 {
@@ -25,6 +26,9 @@ public:
         qint64 seq = 0, gid = 0, at = 0;
         QByteArray payload; // EventLogCodec
         QStringList topics;
+        // Presence ("p") or typing ("t") of ClusterPresence: `kind`, the whole frame in `body`.
+        bool ephemeral = false;
+        QJsonObject body;
         bool ok = false;
     };
     static QByteArray encodeEvent(const QString &node, const ChatEvent &e, const QStringList &topics);

@@ -2,6 +2,7 @@
 
 #include "AccountManager.h"
 #include "ChannelManager.h"
+#include "ClusterPort.h"
 #include "CoreContext.h"
 #include "MessageHistory.h"
 #include "DirectoryReloader.h"
@@ -33,6 +34,7 @@ ChatService::ChatService(Store *store, const QByteArray &jwtSecret, const CoreCo
     m_resume = std::make_unique<ResumeManager>(*m_core);
     m_workspaces = std::make_unique<WorkspaceManager>(*m_core);
     m_reloader = std::make_unique<DirectoryReloader>(*m_core);
+    m_clusterPort = std::make_unique<ClusterPort>(*m_core);
     m_core->accounts = m_accounts.get();
     m_core->channels = m_channels.get();
     m_core->messages = m_messages.get();
@@ -93,7 +95,6 @@ bool ChatService::loadDirectory()
     m_core->outlet.setPublishedGid(store->lastEventGid());
     return true;
 }
-
 
 qint64 ChatService::channelSeq(const QString &channelId) const
 {

@@ -23,6 +23,7 @@ class QTimer;
 namespace switchboard {
 
 class AccountManager;
+class ClusterPort;
 class EphemeralLane;
 class ParticipationTracker;
 class ResumeManager;
@@ -70,6 +71,8 @@ public:
     ResumeManager *resume() const { return m_resume.get(); }
     // The cluster applies other nodes' directory changes through it.
     DirectoryReloader *directoryReloader() const { return m_reloader.get(); }
+    // What a cluster changes in the core: other nodes' presence and rooms, shared limits.
+    ClusterPort *clusterPort() const { return m_clusterPort.get(); }
     // The channel's newest published sequence number (join replies carry it).
     qint64 channelSeq(const QString &channelId) const;
     // Whether any session of the user is in the channel's room (seed 002).
@@ -188,6 +191,7 @@ private:
     std::unique_ptr<ResumeManager> m_resume;
     std::unique_ptr<DirectoryReloader> m_reloader;
     std::unique_ptr<WorkspaceManager> m_workspaces;
+    std::unique_ptr<ClusterPort> m_clusterPort;
     QTimer *m_prune = nullptr;
 };
 

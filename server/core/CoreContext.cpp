@@ -1,5 +1,6 @@
 #include "CoreContext.h"
 
+#include "SharedLimits.h"
 #include "Timestamp.h"
 
 namespace switchboard {
@@ -7,7 +8,12 @@ namespace switchboard {
 CoreError CoreContext::checkRate(const QString &key, int limitPerMinute)
 {
     qint64 retry = 0;
-    if (!limiter.allow(key, limitPerMinute, 60000, Timestamp::nowMs(), &retry)) return CoreError::rateLimited(retry);
+    const qint64 now = Timestamp::nowMs();
+    // The cluster's count first: a refusal there must not spend a local token.
+    if (sharedLimits && limitPerMinute > 0 && !sharedLimits->allow(key, limitPerMinute, 60000, now, &retry))
+        return CoreError::rateLimited(retry);
+    if (!limiter.allow(key, limitPerMinute, 60000, now, &retry)) return CoreError::rateLimited(retry);
+    if (sharedLimits && limitPerMinute > 0) sharedLimits->used(key, 60000, now);
     return {};
 }
 

@@ -22,6 +22,7 @@ class ResumeManager;
 class ChannelManager;
 class MessageManager;
 class SessionManager;
+class SharedLimits;
 #include "storage/Store.h"
 
 // What the four managers of the core share: the in-memory directory, the
@@ -48,7 +49,8 @@ struct CoreContext
     SessionManager *sessions = nullptr;
     EphemeralLane *lane = nullptr; // presence, typing, participation
     ParticipationTracker *participation = nullptr;
-    ResumeManager *resume = nullptr; // the event log: stamps and replays
+    ResumeManager *resume = nullptr;      // the event log: stamps and replays
+    SharedLimits *sharedLimits = nullptr; // a cluster's limits across nodes (ClusterPort)
 
     // The author of system messages; nobody can log in as it.
     static QString systemUserId() { return QStringLiteral("00000000-0000-0000-0000-000000000000"); }

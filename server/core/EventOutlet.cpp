@@ -44,7 +44,9 @@ bool EventOutlet::isCommitted(ChatEvent::Type type)
     switch (type) {
     case ChatEvent::Type::TypingStarted:
     case ChatEvent::Type::TypingStopped:
-    case ChatEvent::Type::PresenceChanged: return false;
+    case ChatEvent::Type::PresenceChanged:
+    case ChatEvent::Type::ParticipantJoined: // decided per node from the cluster's room state
+    case ChatEvent::Type::ParticipantLeft: return false;
     default: return true;
     }
 }

@@ -23,7 +23,8 @@ ParticipationTracker::ParticipationTracker(CoreContext &core, QObject *parent) :
 
 bool ParticipationTracker::isInRoom(const QString &channelId, const QString &userId) const
 {
-    return m_sessions.contains(key(channelId, userId));
+    const QString k = key(channelId, userId);
+    return m_sessions.contains(k) || m_remote.contains(k);
 }
 
 int ParticipationTracker::sessionsInRoom(const QString &channelId, const QString &userId) const
@@ -31,24 +32,43 @@ int ParticipationTracker::sessionsInRoom(const QString &channelId, const QString
     return m_sessions.value(key(channelId, userId));
 }
 
+void ParticipationTracker::announce(const QString &channelId, const QString &userId, bool inRoom)
+{
+    if (m_core.dir.channelMemberCount(channelId) <= m_core.config.presenceChannelLimit)
+        m_core.lane->participationChanged(channelId, userId, inRoom);
+}
+
 void ParticipationTracker::onSubscribed(Session *s, const QString &topic)
 {
     if (!isChannelTopic(topic)) return;
     const QString channelId = topic.mid(2);
-    if (++m_sessions[key(channelId, s->userId())] != 1) return;
-    if (m_core.dir.channelMemberCount(channelId) <= m_core.config.presenceChannelLimit)
-        m_core.lane->participationChanged(channelId, s->userId(), true);
+    const QString k = key(channelId, s->userId());
+    if (++m_sessions[k] != 1) return;
+    Q_EMIT localChanged(channelId, s->userId(), true);
+    if (!m_remote.contains(k)) announce(channelId, s->userId(), true);
 }
 
 void ParticipationTracker::onUnsubscribed(Session *s, const QString &topic)
 {
     if (!isChannelTopic(topic)) return;
     const QString channelId = topic.mid(2);
-    auto it = m_sessions.find(key(channelId, s->userId()));
+    const QString k = key(channelId, s->userId());
+    auto it = m_sessions.find(k);
     if (it == m_sessions.end() || --it.value() > 0) return;
     m_sessions.erase(it);
-    if (m_core.dir.channelMemberCount(channelId) <= m_core.config.presenceChannelLimit)
-        m_core.lane->participationChanged(channelId, s->userId(), false);
+    Q_EMIT localChanged(channelId, s->userId(), false);
+    if (!m_remote.contains(k)) announce(channelId, s->userId(), false);
+}
+
+void ParticipationTracker::setRemote(const QString &channelId, const QString &userId, bool inRoom)
+{
+    const QString k = key(channelId, userId);
+    const bool was = isInRoom(channelId, userId);
+    if (inRoom)
+        m_remote.insert(k);
+    else
+        m_remote.remove(k);
+    if (isInRoom(channelId, userId) != was) announce(channelId, userId, !was);
 }
 
 } // namespace switchboard

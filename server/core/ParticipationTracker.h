@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
 
 namespace switchboard {
 
@@ -13,6 +14,8 @@ struct CoreContext;
 // session in and the last one out are the seed 002 room events
 // (userJoinedRoom / userLeftRoom), decided here once for every dialect and
 // published through the ephemeral lane, for rooms up to presenceChannelLimit.
+// In a cluster, sessions on other nodes count too (setRemote()): the first in
+// on any node and the last out on every node.
 class ParticipationTracker : public QObject
 {
     Q_OBJECT
@@ -21,10 +24,19 @@ public:
 
     bool isInRoom(const QString &channelId, const QString &userId) const;
     int sessionsInRoom(const QString &channelId, const QString &userId) const;
+    // Whether the user has a session in the room on another node (the cluster tells).
+    void setRemote(const QString &channelId, const QString &userId, bool inRoom);
+    // channel + '\n' + user of every room with a local session (the cluster's full state).
+    QStringList localRooms() const { return m_sessions.keys(); }
+
+Q_SIGNALS:
+    // The user's first session on this node entered the room, or the last one left.
+    void localChanged(const QString &channelId, const QString &userId, bool inRoom);
 
 private:
     void onSubscribed(Session *s, const QString &topic);
     void onUnsubscribed(Session *s, const QString &topic);
+    void announce(const QString &channelId, const QString &userId, bool inRoom);
     static QString key(const QString &channelId, const QString &userId)
     {
         return channelId + QLatin1Char('\n') + userId;
@@ -32,6 +44,7 @@ private:
 
     CoreContext &m_core;
     QHash<QString, int> m_sessions; // channel + user -> sessions subscribed
+    QSet<QString> m_remote;         // channel + user in the room on another node
 };
 
 } // namespace switchboard

@@ -36,7 +36,8 @@ CoreError SessionManager::attach(Session *s)
     const User *u = m_core.dir.user(s->userId());
     if (!u || u->disabled) return CoreError::unauthorized("account disabled");
     const int cap = m_core.config.connectionsPerUser;
-    if (cap > 0 && m_userSessions.value(u->id).size() >= cap)
+    // Connections on other nodes count too (the cluster keeps them per node lease).
+    if (cap > 0 && m_userSessions.value(u->id).size() + m_core.presence.remoteConnectionCount(u->id) >= cap)
         return CoreError{CoreError::RateLimited, QStringLiteral("too many connections for this user"), {}, 1000};
     m_sessions.insert(s->id(), s);
     m_userSessions[u->id].insert(s);

@@ -14,6 +14,7 @@ class TestClusterEventCodec : public QObject
 private Q_SLOTS:
     void eventRoundTrips();
     void noticeRoundTrips();
+    void presenceFramesPassWhole();
     void malformedIsRefused_data();
     void malformedIsRefused();
 };
@@ -74,6 +75,24 @@ void TestClusterEventCodec::noticeRoundTrips()
     const auto odd = ClusterEventCodec::decode(R"({"n":"a","k":"d","d":"users","ids":[1,"",null,"u7"]})");
     QVERIFY(odd.ok);
     QCOMPARE(odd.ids, QStringList{QStringLiteral("u7")});
+}
+
+// ClusterPresence's frames ("p" presence, "t" typing) go to it whole; they are
+// neither events nor notices.
+void TestClusterEventCodec::presenceFramesPassWhole()
+{
+    for (const char *kind : {"p", "t"}) {
+        const QByteArray bytes = QByteArray(R"({"n":"n3","k":")") + kind + R"(","c":"ch","u":"u1","on":true})";
+        const auto f = ClusterEventCodec::decode(bytes);
+        QVERIFY(f.ok);
+        QVERIFY(f.ephemeral);
+        QVERIFY(!f.directory);
+        QCOMPARE(f.node, QStringLiteral("n3"));
+        QCOMPARE(f.kind, QString::fromLatin1(kind));
+        QCOMPARE(f.body.value("u").toString(), QStringLiteral("u1"));
+    }
+    // Without a node it is nobody's: refused like any other frame.
+    QVERIFY(!ClusterEventCodec::decode(R"({"k":"p","u":[]})").ok);
 }
 
 void TestClusterEventCodec::malformedIsRefused_data()

@@ -133,6 +133,47 @@ private Q_SLOTS:
         for (const char *s : {"Online", "idle", "", " away"})
             QVERIFY(!PresenceManager::isValidStatus(QString::fromLatin1(s)));
     }
+
+    // A cluster: the user's connections on other nodes (setRemote) count for
+    // status, isOnline, onlineUsers and connectionCount; presenceChanged tells
+    // only changes of that union, localChanged every change of this node's.
+    void otherNodesCountTowardsTheUnion()
+    {
+        PresenceManager p;
+        const QString u = QStringLiteral("u1");
+        QSignalSpy spy(&p, &PresenceManager::presenceChanged);
+        QSignalSpy local(&p, &PresenceManager::localChanged);
+        p.setRemote(u, QStringLiteral("online"), 2);
+        QVERIFY(p.isOnline(u));
+        QCOMPARE(p.onlineUsers(), QStringList{u});
+        QCOMPARE(p.connectionCount(u), 2);
+        QCOMPARE(p.localConnectionCount(u), 0);
+        QCOMPARE(p.localStatus(u), QStringLiteral("offline"));
+        QCOMPARE(local.count(), 0);
+        p.connectionOpened(u); // online elsewhere already: no change to tell
+        QCOMPARE(p.connectionCount(u), 3);
+        QCOMPARE(p.remoteConnectionCount(u), 2);
+        QCOMPARE(local.count(), 1);
+        p.setRemote(u, QStringLiteral("offline"), 0); // gone elsewhere; still here
+        p.connectionClosed(u);                        // and now gone everywhere
+        QCOMPARE(changes(spy), (QList<QPair<QString, QString>>{{u, "online"}, {u, "offline"}}));
+        QCOMPARE(local.count(), 2);
+        QVERIFY(p.onlineUsers().isEmpty());
+    }
+
+    void aFirstLocalConnectionTakesTheStatusSetElsewhere()
+    {
+        PresenceManager p;
+        const QString u = QStringLiteral("u1");
+        p.setRemote(u, QStringLiteral("away"), 1);
+        p.connectionOpened(u);
+        QCOMPARE(p.localStatus(u), QStringLiteral("away"));
+        QCOMPARE(p.status(u), QStringLiteral("away"));
+        QSignalSpy spy(&p, &PresenceManager::presenceChanged);
+        p.connectionClosed(u); // the other node still has the user, away
+        QCOMPARE(spy.count(), 0);
+        QCOMPARE(p.status(u), QStringLiteral("away"));
+    }
 };
 
 QTEST_GUILESS_MAIN(PresenceManagerTest)

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/ChatService.h"
+#include "core/ClusterPort.h"
 #include "core/Metrics.h"
 #include "core/RoomManager.h"
 #include "PhoenixBroadcast.h"
@@ -37,6 +38,7 @@ PhoenixPresenceHub::PhoenixPresenceHub(ChatService *chat, QObject *parent) : QOb
     connect(&m_window, &QTimer::timeout, this, &PhoenixPresenceHub::flushDiffs);
     connect(chat->rooms(), &RoomManager::subscribed, this, &PhoenixPresenceHub::onSubscribed);
     connect(chat->rooms(), &RoomManager::unsubscribed, this, &PhoenixPresenceHub::onUnsubscribed);
+    connect(chat->clusterPort(), &ClusterPort::remoteSubscriptionChanged, this, &PhoenixPresenceHub::onRemote);
     // Sessions subscribed before the hub existed (none in the server; tests may differ).
     for (Session *s : chat->sessions())
         for (const QString &t : s->topics())
@@ -120,6 +122,10 @@ QJsonObject PhoenixPresenceHub::state(const QString &coreTopic) const
             continue; // not announced yet: comes with the next diff
         metasByUser[s->userId()].append(metaJson(s, metaIt->meta));
     }
+    for (const RemoteMeta &r : m_remote.value(coreTopic)) {
+        if (pending && pending->joins.contains(r.meta.ref)) continue;
+        metasByUser[r.userId].append(remoteMetaJson(r.userId, r.meta));
+    }
     if (pending) {
         // Gone, but listeners still have them until the next diff.
         for (auto it = pending->leaves.constBegin(); it != pending->leaves.constEnd(); ++it)
@@ -145,17 +151,18 @@ void PhoenixPresenceHub::broadcast(const QString &coreTopic, const PhoenixBroadc
         if (c != except && m_listeners.value(coreTopic).contains(c)) c->sendBroadcast(message);
 }
 
-void PhoenixPresenceHub::queueChange(const QString &topic, bool join, const Session *session, const Meta &meta)
+void PhoenixPresenceHub::queueChange(const QString &topic, bool join, const QString &userId, const QJsonObject &meta,
+                                     quint64 ref)
 {
     if (m_windowMs <= 0) {
         m_stateCache.remove(topic);
         PendingDiff one;
-        (join ? one.joins : one.leaves).insert(meta.ref, {session->userId(), metaJson(session, meta)});
+        (join ? one.joins : one.leaves).insert(ref, {userId, meta});
         sendDiff(topic, one);
         return;
     }
     PendingDiff &diff = m_pending[topic];
-    if (!join && diff.joins.remove(meta.ref)) {
+    if (!join && diff.joins.remove(ref)) {
         // Joined and left within the window: nobody heard of it, nobody needs to.
         if (diff.joins.isEmpty() && diff.leaves.isEmpty()) {
             m_pending.remove(topic);
@@ -163,7 +170,7 @@ void PhoenixPresenceHub::queueChange(const QString &topic, bool join, const Sess
         }
         return;
     }
-    (join ? diff.joins : diff.leaves).insert(meta.ref, {session->userId(), metaJson(session, meta)});
+    (join ? diff.joins : diff.leaves).insert(ref, {userId, meta});
     if (!m_window.isActive()) m_window.start();
 }
 
@@ -205,7 +212,7 @@ void PhoenixPresenceHub::onSubscribed(Session *session, const QString &topic)
         m_stateCache.remove(topic); // applied at once: the state changed
         return;
     }
-    queueChange(topic, true, session, meta);
+    queueChange(topic, true, session->userId(), metaJson(session, meta), meta.ref);
 }
 
 void PhoenixPresenceHub::onUnsubscribed(Session *session, const QString &topic)
@@ -228,7 +235,40 @@ void PhoenixPresenceHub::onUnsubscribed(Session *session, const QString &topic)
         m_stateCache.remove(topic);
         return;
     }
-    queueChange(topic, false, session, meta);
+    queueChange(topic, false, session->userId(), metaJson(session, meta), meta.ref);
+}
+
+QJsonObject PhoenixPresenceHub::remoteMetaJson(const QString &userId, const Meta &meta) const
+{
+    const User *u = m_chat->user(userId);
+    return PhoenixPayloads::presenceMeta(u ? *u : User{}, meta.joinedAt, refString(meta.ref));
+}
+
+void PhoenixPresenceHub::onRemote(const QString &topic, const QString &userId, const QString &nodeId, bool present)
+{
+    if (!isPresenceTopic(topic)) return;
+    const QString key = nodeId + QLatin1Char('\n') + userId;
+    QHash<QString, RemoteMeta> &metas = m_remote[topic];
+    Meta meta;
+    if (present) {
+        if (metas.contains(key)) return;
+        meta = {nextRef(), Timestamp::nowMs()};
+        metas.insert(key, {userId, meta});
+    } else {
+        auto it = metas.find(key);
+        if (it == metas.end()) {
+            if (metas.isEmpty()) m_remote.remove(topic);
+            return;
+        }
+        meta = it->meta;
+        metas.erase(it);
+        if (metas.isEmpty()) m_remote.remove(topic);
+    }
+    if (!m_listeners.contains(topic) && (present || !m_pending.contains(topic))) {
+        m_stateCache.remove(topic);
+        return;
+    }
+    queueChange(topic, present, userId, remoteMetaJson(userId, meta), meta.ref);
 }
 
 } // namespace switchboard

@@ -28,6 +28,10 @@ class Session;
 // changes pending in the window taken back), so that state + the next diff is
 // exact: a socket that joins mid-window neither misses a change nor sees one
 // twice; its own arrival reaches it in that next diff.
+//
+// In a cluster a user's sessions on another node are one meta per user and
+// node (ClusterPort::remoteSubscriptionChanged; docs/cluster.md), with the same
+// fields as a local one: present while that node has any session there.
 class PhoenixPresenceHub : public QObject
 {
     Q_OBJECT
@@ -95,7 +99,9 @@ private:
         QHash<quint64, PendingMeta> joins;
         QHash<quint64, PendingMeta> leaves;
     };
-    void queueChange(const QString &topic, bool join, const Session *session, const Meta &meta);
+    void queueChange(const QString &topic, bool join, const QString &userId, const QJsonObject &meta, quint64 ref);
+    void onRemote(const QString &topic, const QString &userId, const QString &nodeId, bool present);
+    QJsonObject remoteMetaJson(const QString &userId, const Meta &meta) const;
     void sendDiff(const QString &topic, const PendingDiff &diff);
 
     void onSubscribed(Session *session, const QString &topic);
@@ -105,7 +111,13 @@ private:
     QString refString(quint64 ref) const;
 
     ChatService *m_chat;
-    QHash<Session *, TopicMetas> m_metas;                  // tracked c:/w: subscriptions
+    QHash<Session *, TopicMetas> m_metas; // tracked c:/w: subscriptions
+    struct RemoteMeta
+    {
+        QString userId;
+        Meta meta;
+    };
+    QHash<QString, QHash<QString, RemoteMeta>> m_remote;   // core topic -> node + user -> meta (cluster)
     QHash<QString, QSet<PhoenixConnection *>> m_listeners; // core topic -> joined sockets
     QHash<Session *, PhoenixConnection *> m_connections;
     QString m_refPrefix;

@@ -1,0 +1,457 @@
+#include "ClusterPresence.h"
+
+#include "NodeLease.h"
+#include "RedisConnection.h"
+#include "RedisReply.h"
+#include "Timestamp.h"
+#include "core/ChatService.h"
+#include "core/ClusterPort.h"
+#include "core/EventOutlet.h"
+#include "core/ParticipationTracker.h"
+#include "core/PresenceManager.h"
+#include "core/RoomManager.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+#include <QTimer>
+
+namespace switchboard {
+
+Q_DECLARE_LOGGING_CATEGORY(lcCluster)
+
+namespace {
+
+const QByteArray kAll = "sb:all";
+
+// KEYS: the node's hash, sb:all. ARGV: frame, version, full ("1": start
+// afresh), then field/value pairs (an empty value deletes the field).
+const QByteArray kWriteScript = QByteArrayLiteral("if ARGV[3] == '1' then redis.call('DEL', KEYS[1]) end\n"
+                                                  "for i = 4, #ARGV, 2 do\n"
+                                                  "  if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i])\n"
+                                                  "  else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end\n"
+                                                  "end\n"
+                                                  "redis.call('HSET', KEYS[1], 'v', ARGV[2])\n"
+                                                  "return redis.call('PUBLISH', KEYS[2], ARGV[1])\n");
+
+// KEYS: the lease registry. ARGV: this node's id. Returns {node, {field, value...}, ...}
+// for every other node whose lease is live (Redis time, as NodeLease).
+const QByteArray kSnapshotScript = QByteArrayLiteral(
+    "local t = redis.call('TIME')\n"
+    "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+    "local out = {}\n"
+    "for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')) do\n"
+    "  if id ~= ARGV[1] then\n"
+    "    table.insert(out, id)\n"
+    "    table.insert(out, redis.call('HGETALL', 'sb:pn:' .. id))\n"
+    "  end\n"
+    "end\n"
+    "return out\n");
+
+// KEYS: a dead node's hash, its lease. Deleted unless the node is back.
+const QByteArray kCleanupScript = QByteArrayLiteral(
+    "if redis.call('EXISTS', KEYS[2]) == 0 then return redis.call('DEL', KEYS[1]) end\n"
+    "return 0\n");
+
+QString offline()
+{
+    return QStringLiteral("offline");
+}
+
+} // namespace
+
+ClusterPresence::ClusterPresence(ChatService *chat, RedisConnection *commands, NodeLease *lease, const QString &nodeId,
+                                 QObject *parent)
+    : QObject(parent)
+    , m_chat(chat)
+    , m_commands(commands)
+    , m_lease(lease)
+    , m_node(nodeId)
+    , m_epoch(QString::number(QRandomGenerator::system()->generate64(), 36))
+{
+}
+
+ClusterPresence::~ClusterPresence() = default;
+
+void ClusterPresence::start()
+{
+    ClusterPort *port = m_chat->clusterPort();
+    connect(port->presence(), &PresenceManager::localChanged, this, &ClusterPresence::onLocalPresence);
+    connect(port->participation(), &ParticipationTracker::localChanged, this, &ClusterPresence::onLocalRoom);
+    connect(m_chat->outlet(), &EventOutlet::published, this, &ClusterPresence::onPublished);
+    // Connection counts of other nodes hold only while Redis can tell about them.
+    connect(m_commands, &RedisConnection::connected, this, [this] {
+        writeFull();
+        for (const QString &u : m_mirror.users()) applyUser(u);
+        if (m_reloadWanted) reload();
+    });
+    connect(m_commands, &RedisConnection::disconnected, this, [this] {
+        for (const QString &u : m_mirror.users()) applyUser(u);
+    });
+    connect(m_lease, &NodeLease::nodeDown, this, &ClusterPresence::onNodeDown);
+    if (m_commands->isConnected()) writeFull();
+}
+
+void ClusterPresence::onLocalPresence(const QString &userId)
+{
+    if (!m_chat) return;
+    const PresenceManager *p = m_chat->clusterPort()->presence();
+    const QString status = p->localStatus(userId);
+    if (p->localConnectionCount(userId) <= 0) {
+        m_stamps.remove(userId);
+        m_sentStatus.remove(userId);
+    } else {
+        if (!m_sentStatus.contains(userId))
+            m_stamps.insert(userId, m_mirror.user(userId).stamp); // took the cluster's status on connect
+        else if (m_sentStatus.value(userId) != status && !m_adopting)
+            m_stamps.insert(userId, Timestamp::nowMs()); // set here, now
+        m_sentStatus.insert(userId, status);
+    }
+    m_dirtyUsers.insert(userId);
+    scheduleFlush();
+}
+
+void ClusterPresence::onLocalRoom(const QString &channelId, const QString &userId, bool inRoom)
+{
+    m_dirtyRooms.insert(PresenceMirror::roomKey(channelId, userId), inRoom);
+    scheduleFlush();
+}
+
+void ClusterPresence::scheduleFlush()
+{
+    if (m_flushQueued) return;
+    m_flushQueued = true;
+    // One frame per loop pass, whatever the churn in it.
+    QTimer::singleShot(0, this, &ClusterPresence::flush);
+}
+
+QJsonArray ClusterPresence::userEntry(const QString &userId) const
+{
+    const PresenceManager *p = m_chat->clusterPort()->presence();
+    return {userId, p->localConnectionCount(userId), p->localStatus(userId), m_stamps.value(userId)};
+}
+
+void ClusterPresence::flush()
+{
+    m_flushQueued = false;
+    if (!m_chat || (m_dirtyUsers.isEmpty() && m_dirtyRooms.isEmpty())) return;
+    const QSet<QString> users = std::exchange(m_dirtyUsers, {});
+    const QHash<QString, bool> rooms = std::exchange(m_dirtyRooms, {});
+    if (!m_commands->isConnected()) return; // written in full on reconnect
+    QJsonArray userArray, roomArray;
+    QList<QByteArray> fields;
+    for (const QString &u : users) {
+        const QJsonArray entry = userEntry(u);
+        userArray.append(entry);
+        const PresenceMirror::UserState s{entry.at(1).toInt(), entry.at(2).toString(), entry.at(3).toInteger()};
+        fields << "u:" + u.toUtf8() << (s.connections > 0 ? PresenceMirror::encode(s) : QByteArray());
+    }
+    for (auto it = rooms.cbegin(); it != rooms.cend(); ++it) {
+        const qsizetype cut = it.key().indexOf(QLatin1Char('\n'));
+        roomArray.append(QJsonArray{it.key().left(cut), it.key().mid(cut + 1), it.value()});
+        fields << "r:" + it.key().toUtf8() << (it.value() ? QByteArray("1") : QByteArray());
+    }
+    ++m_version;
+    const QJsonObject frame{{"n", m_node},    {"k", "p"},       {"e", m_epoch},
+                            {"v", m_version}, {"u", userArray}, {"r", roomArray}};
+    QList<QByteArray> argv{"EVAL",
+                           kWriteScript,
+                           "2",
+                           hashKey(m_node),
+                           kAll,
+                           QJsonDocument(frame).toJson(QJsonDocument::Compact),
+                           m_epoch.toUtf8() + ':' + QByteArray::number(m_version),
+                           "0"};
+    argv += fields;
+    m_commands->command(argv, [](const RedisReply &) {});
+}
+
+void ClusterPresence::writeFull()
+{
+    if (!m_chat || !m_commands->isConnected()) return;
+    m_dirtyUsers.clear();
+    m_dirtyRooms.clear();
+    ClusterPort *port = m_chat->clusterPort();
+    QJsonArray userArray, roomArray;
+    QList<QByteArray> fields;
+    for (const QString &u : port->presence()->localUsers()) {
+        const QJsonArray entry = userEntry(u);
+        userArray.append(entry);
+        fields << "u:" + u.toUtf8()
+               << PresenceMirror::encode({entry.at(1).toInt(), entry.at(2).toString(), entry.at(3).toInteger()});
+    }
+    for (const QString &key : port->participation()->localRooms()) {
+        const qsizetype cut = key.indexOf(QLatin1Char('\n'));
+        roomArray.append(QJsonArray{key.left(cut), key.mid(cut + 1), true});
+        fields << "r:" + key.toUtf8() << "1";
+    }
+    ++m_version;
+    const QJsonObject frame{{"n", m_node},    {"k", "p"},       {"e", m_epoch}, {"v", m_version},
+                            {"u", userArray}, {"r", roomArray}, {"f", true}};
+    QList<QByteArray> argv{"EVAL",
+                           kWriteScript,
+                           "2",
+                           hashKey(m_node),
+                           kAll,
+                           QJsonDocument(frame).toJson(QJsonDocument::Compact),
+                           m_epoch.toUtf8() + ':' + QByteArray::number(m_version),
+                           "1"};
+    argv += fields;
+    m_commands->command(argv, [](const RedisReply &) {});
+}
+
+void ClusterPresence::onFrame(const QString &node, const QString &kind, const QJsonObject &frame)
+{
+    if (!m_chat || node == m_node) return;
+    if (kind == QLatin1String("t")) {
+        applyTyping(node, frame);
+        return;
+    }
+    if (kind != QLatin1String("p")) return;
+    if (m_loading) {
+        m_buffered.append({node, frame});
+        return;
+    }
+    applyPresenceFrame(node, frame);
+}
+
+void ClusterPresence::applyPresenceFrame(const QString &node, const QJsonObject &frame)
+{
+    const QString epoch = frame.value("e").toString();
+    const qint64 version = frame.value("v").toInteger();
+    const bool full = frame.value("f").toBool();
+    Seen &seen = m_seen[node];
+    if (!full && seen.epoch == epoch && version <= seen.version) return; // the snapshot had it
+    seen = {epoch, version};
+    PresenceMirror::Dropped touched;
+    if (full) touched = dropNode(node);
+    for (const QJsonValue &v : frame.value("u").toArray()) {
+        const QJsonArray a = v.toArray();
+        const QString user = a.at(0).toString();
+        if (user.isEmpty()) continue;
+        setUser(node, user, {a.at(1).toInt(), a.at(2).toString(), a.at(3).toInteger()});
+        touched.users.append(user);
+    }
+    for (const QJsonValue &v : frame.value("r").toArray()) {
+        const QJsonArray a = v.toArray();
+        const QString channel = a.at(0).toString(), user = a.at(1).toString();
+        if (channel.isEmpty() || user.isEmpty()) continue;
+        setRoom(node, channel, user, a.at(2).toBool());
+        touched.rooms.append(PresenceMirror::roomKey(channel, user));
+    }
+    applyDropped(touched);
+}
+
+void ClusterPresence::reload()
+{
+    if (!m_chat) return;
+    m_reloadWanted = !m_commands->isConnected();
+    if (m_reloadWanted) return;
+    m_loading = true;
+    m_commands->command({"EVAL", kSnapshotScript, "1", m_lease->registryKey(), m_node.toUtf8()},
+                        [this, guard = QPointer<ClusterPresence>(this)](const RedisReply &reply) {
+        if (guard) onSnapshot(reply);
+    });
+}
+
+void ClusterPresence::onSnapshot(const RedisReply &reply)
+{
+    m_loading = false;
+    if (!m_chat) return;
+    PresenceMirror::Dropped touched;
+    if (reply.isArray()) {
+        const QList<RedisReply> &e = reply.elements();
+        for (qsizetype i = 0; i + 1 < e.size(); i += 2) {
+            const QString node = QString::fromUtf8(e.at(i).toByteArray());
+            const QList<RedisReply> &fields = e.at(i + 1).elements();
+            // Not written yet (Redis restarted and the node has not rewritten its
+            // hash): keep what we know; its full frame follows. Nodes that are not
+            // live are left to the lease (nodeDown, then the grace).
+            if (fields.isEmpty()) continue;
+            // What the hash no longer has goes; the rest is set (unchanged entries stay, with their Phoenix metas).
+            QSet<QString> users, rooms;
+            for (qsizetype j = 0; j + 1 < fields.size(); j += 2) {
+                const QByteArray f = fields.at(j).toByteArray();
+                if (f.startsWith("u:")) users.insert(QString::fromUtf8(f.mid(2)));
+                if (f.startsWith("r:")) rooms.insert(QString::fromUtf8(f.mid(2)));
+            }
+            for (const QString &u : m_mirror.usersOn(node))
+                if (!users.contains(u)) {
+                    setUser(node, u, {});
+                    touched.users.append(u);
+                }
+            for (const QString &key : m_mirror.roomsOn(node))
+                if (!rooms.contains(key)) {
+                    const qsizetype cut = key.indexOf(QLatin1Char('\n'));
+                    setRoom(node, key.left(cut), key.mid(cut + 1), false);
+                    touched.rooms.append(key);
+                }
+            for (qsizetype j = 0; j + 1 < fields.size(); j += 2) {
+                const QByteArray f = fields.at(j).toByteArray(), value = fields.at(j + 1).toByteArray();
+                if (f == "v") {
+                    const qsizetype cut = value.lastIndexOf(':');
+                    m_seen.insert(node, {QString::fromUtf8(value.left(cut)), value.mid(cut + 1).toLongLong()});
+                } else if (f.startsWith("u:")) {
+                    const QString user = QString::fromUtf8(f.mid(2));
+                    setUser(node, user, PresenceMirror::decode(value));
+                    touched.users.append(user);
+                } else if (f.startsWith("r:")) {
+                    const QString key = QString::fromUtf8(f.mid(2));
+                    const qsizetype cut = key.indexOf(QLatin1Char('\n'));
+                    setRoom(node, key.left(cut), key.mid(cut + 1), true);
+                    touched.rooms.append(key);
+                }
+            }
+        }
+        applyDropped(touched);
+    } else {
+        qCWarning(lcCluster, "presence: reading the other nodes' state failed: %s", reply.toByteArray().constData());
+    }
+    const auto buffered = std::exchange(m_buffered, {});
+    for (const auto &b : buffered) applyPresenceFrame(b.first, b.second);
+}
+
+void ClusterPresence::onNodeDown(const QString &node)
+{
+    if (node == m_node) return;
+    // Users who reconnect elsewhere within the grace are on that node by then:
+    // forgetting this one changes nothing for them.
+    QTimer::singleShot(m_graceMs, this, [this, node] {
+        if (m_lease->liveNodes().contains(node)) return; // back meanwhile (its full frame replaced it)
+        forgetNode(node);
+        if (m_commands->isConnected())
+            m_commands->command({"EVAL", kCleanupScript, "2", hashKey(node), "sb:node:" + node.toUtf8()},
+                                [](const RedisReply &) {});
+    });
+}
+
+void ClusterPresence::forgetNode(const QString &node)
+{
+    m_seen.remove(node);
+    const PresenceMirror::Dropped d = dropNode(node);
+    if (!d.users.isEmpty() || !d.rooms.isEmpty())
+        qCInfo(lcCluster, "presence: forgot node %s (%lld user(s), %lld room(s))", qPrintable(node),
+               qint64(d.users.size()), qint64(d.rooms.size()));
+    applyDropped(d);
+    for (auto it = m_remoteTyping.begin(); it != m_remoteTyping.end();) {
+        if (it.value() != node) {
+            ++it;
+            continue;
+        }
+        const QString key = it.key();
+        it = m_remoteTyping.erase(it);
+        const qsizetype cut = key.indexOf(QLatin1Char('\n'));
+        deliverTyping(key.left(cut), key.mid(cut + 1), false);
+    }
+}
+
+void ClusterPresence::setUser(const QString &node, const QString &userId, const PresenceMirror::UserState &state)
+{
+    const bool was = m_mirror.hasUser(node, userId);
+    m_mirror.setUser(node, userId, state);
+    const bool now = m_mirror.hasUser(node, userId);
+    if (was == now || !m_chat) return;
+    // Every session subscribes to its user's workspaces: online there means present there.
+    for (const QString &ws : m_chat->directory().workspacesOf(userId))
+        m_chat->clusterPort()->setRemoteSubscription(RoomManager::workspaceTopic(ws), userId, node, now);
+}
+
+void ClusterPresence::setRoom(const QString &node, const QString &channelId, const QString &userId, bool inRoom)
+{
+    const bool was = m_mirror.hasRoom(node, channelId, userId);
+    m_mirror.setRoom(node, channelId, userId, inRoom);
+    if (was != inRoom && m_chat)
+        m_chat->clusterPort()->setRemoteSubscription(RoomManager::channelTopic(channelId), userId, node, inRoom);
+}
+
+PresenceMirror::Dropped ClusterPresence::dropNode(const QString &node)
+{
+    PresenceMirror::Dropped d;
+    if (!m_mirror.hasNode(node)) return d;
+    // One by one, so that each leaves its Phoenix metas.
+    d.users = m_mirror.usersOn(node);
+    for (const QString &u : std::as_const(d.users)) setUser(node, u, {});
+    const PresenceMirror::Dropped rest = m_mirror.dropNode(node); // its rooms
+    for (const QString &key : rest.rooms) {
+        const qsizetype cut = key.indexOf(QLatin1Char('\n'));
+        if (m_chat)
+            m_chat->clusterPort()->setRemoteSubscription(RoomManager::channelTopic(key.left(cut)), key.mid(cut + 1),
+                                                         node, false);
+    }
+    d.rooms = rest.rooms;
+    return d;
+}
+
+void ClusterPresence::applyDropped(const PresenceMirror::Dropped &dropped)
+{
+    for (const QString &u : QSet<QString>(dropped.users.begin(), dropped.users.end())) applyUser(u);
+    for (const QString &key : QSet<QString>(dropped.rooms.begin(), dropped.rooms.end())) {
+        const qsizetype cut = key.indexOf(QLatin1Char('\n'));
+        applyRoom(key.left(cut), key.mid(cut + 1));
+    }
+}
+
+void ClusterPresence::applyUser(const QString &userId)
+{
+    if (!m_chat) return;
+    PresenceManager *p = m_chat->clusterPort()->presence();
+    const PresenceMirror::UserState all = m_mirror.user(userId);
+    // A status set on another node after ours was: it is the user's status here too.
+    if (all.connections > 0 && p->localConnectionCount(userId) > 0 && all.stamp > m_stamps.value(userId)
+        && all.status != p->localStatus(userId)) {
+        m_adopting = true;
+        m_stamps.insert(userId, all.stamp);
+        p->setStatus(userId, all.status);
+        m_adopting = false;
+    }
+    p->setRemote(userId, all.connections > 0 ? all.status : offline(), m_commands->isConnected() ? all.connections : 0);
+}
+
+void ClusterPresence::applyRoom(const QString &channelId, const QString &userId)
+{
+    if (m_chat)
+        m_chat->clusterPort()->participation()->setRemote(channelId, userId, m_mirror.inRoom(channelId, userId));
+}
+
+void ClusterPresence::onPublished(const ChatEventPtr &event, const QStringList &)
+{
+    if (m_injecting || event->channel.id.isEmpty()) return;
+    const bool on = event->type == ChatEvent::Type::TypingStarted;
+    if (!on && event->type != ChatEvent::Type::TypingStopped) return;
+    if (!m_commands->isConnected()) return; // typing is not worth keeping
+    const QJsonObject frame{{"n", m_node}, {"k", "t"}, {"c", event->channel.id}, {"u", event->actor.id}, {"on", on}};
+    m_commands->command({"PUBLISH", "sb:c:" + event->channel.id.toUtf8(),
+                         QJsonDocument(frame).toJson(QJsonDocument::Compact)},
+                        [](const RedisReply &) {});
+}
+
+void ClusterPresence::applyTyping(const QString &node, const QJsonObject &frame)
+{
+    const QString channel = frame.value("c").toString(), user = frame.value("u").toString();
+    const bool on = frame.value("on").toBool();
+    const QString key = PresenceMirror::roomKey(channel, user);
+    if (on)
+        m_remoteTyping.insert(key, node);
+    else
+        m_remoteTyping.remove(key);
+    deliverTyping(channel, user, on);
+}
+
+void ClusterPresence::deliverTyping(const QString &channelId, const QString &userId, bool typing)
+{
+    if (!m_chat) return;
+    const User *u = m_chat->directory().user(userId);
+    const Channel *c = m_chat->directory().channel(channelId);
+    if (!u || !c) return;
+    auto e = std::make_shared<ChatEvent>();
+    e->type = typing ? ChatEvent::Type::TypingStarted : ChatEvent::Type::TypingStopped;
+    e->at = Timestamp::nowMs();
+    e->actor = *u;
+    e->channel = *c;
+    m_injecting = true;
+    m_chat->outlet()->deliver(e, {RoomManager::channelTopic(channelId)});
+    m_injecting = false;
+}
+
+} // namespace switchboard

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QObject>
+
+namespace switchboard {
+
+class ParticipationTracker;
+class PresenceManager;
+class SharedLimits;
+struct CoreContext;
+
+// What a cluster (server/cluster, docs/cluster.md) may change in the core, in
+// one place: the users' presence and room participation on other nodes, and
+// rate limits shared between nodes. The core works the same without one.
+class ClusterPort : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ClusterPort(CoreContext &core, QObject *parent = nullptr);
+
+    PresenceManager *presence() const;
+    ParticipationTracker *participation() const;
+    // Consulted with every rate-limit check (nullptr: this node's limits only).
+    void setSharedLimits(SharedLimits *limits);
+    // A user has (or no longer has) a session on `nodeId` subscribed to a
+    // workspace ("w:<id>") or channel ("c:<id>") topic: Phoenix presence shows
+    // it as one meta per user and node.
+    void setRemoteSubscription(const QString &topic, const QString &userId, const QString &nodeId, bool present)
+    {
+        Q_EMIT remoteSubscriptionChanged(topic, userId, nodeId, present);
+    }
+
+Q_SIGNALS:
+    void remoteSubscriptionChanged(const QString &topic, const QString &userId, const QString &nodeId, bool present);
+
+private:
+    CoreContext &m_core;
+};
+
+} // namespace switchboard
