@@ -49,9 +49,8 @@ ChatService::ChatService(Store *store, const QByteArray &jwtSecret, const CoreCo
     connect(m_sessions.get(), &SessionManager::sessionAttached, this, &ChatService::sessionAttached);
     connect(m_sessions.get(), &SessionManager::sessionDetached, this, &ChatService::sessionDetached);
     m_prune = new QTimer(this);
-    m_prune->setInterval(60 * 1000);
     connect(m_prune, &QTimer::timeout, this, [this] { m_core->limiter.prune(Timestamp::nowMs()); });
-    m_prune->start();
+    m_prune->start(60 * 1000);
 }
 
 ChatService::~ChatService()
