@@ -12,6 +12,7 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 // Required when used: cluster.js requires server.js, which requires this file.
 const clusterLib = () => require('./cluster.js');
+const haproxyLib = () => require('./haproxy.js');
 
 const NODE_COUNT = Number(process.env.SWITCHBOARD_TEST_CLUSTER || 0);
 const VIA = process.env.SWITCHBOARD_TEST_CLUSTER_VIA || 'direct';
@@ -30,18 +31,41 @@ function clusterNeeds(feature) {
   return enabled() ? `cluster mode: needs ${feature} (not built yet)` : false;
 }
 
-// The server itself, or in cluster mode one fixed node of it: for raw
-// polling sessions (Engine.IO, Phoenix long-poll), which live on the node
-// that opened them until polling is routed across nodes.
+// The server itself, or in cluster mode where raw polling sessions go
+// (Engine.IO, Phoenix long-poll by hand): directly, one fixed node (a
+// session lives on the node that opened it); through HAProxy, the balancer
+// itself, which sends each request of a session to its node by the tag in the
+// sid or token (packaging/haproxy/haproxy.cfg).
 const oneNode = (server) => (server.pinned ? server.pinned() : server);
+
+// One node process itself, never a balancer: for what each process keeps on
+// its own (/metrics counters and histograms). With a polling session id, the
+// node that owns it ("node2.<rand>" -> node2). The server itself when not a cluster.
+function nodeOf(server, sessionId) {
+  if (!server.cluster) return server;
+  const tag = /^node(\d+)\./.exec(sessionId || '');
+  const node = tag ? server.nodes[Number(tag[1]) - 1] : server.nodes[0];
+  if (!node) throw new Error(`no node for session ${sessionId}`);
+  return endpointOf(node.port);
+}
 
 const endpointOf = (port) => ({ port, base: `http://127.0.0.1:${port}`, wsBase: `ws://127.0.0.1:${port}` });
 
-// How the tests reach a running cluster: start(nodes) resolves with the
-// endpoints handed out round-robin and a stop(). A balancer mode (e.g.
-// 'haproxy') starts its proxy in front of the nodes and returns its endpoint.
+// How the tests reach a running cluster: start(nodes, cluster) resolves with
+// the endpoints handed out round-robin and a stop(). cluster.routerPort is
+// kept over restarts, so that a restarted cluster answers at its old address.
 const ROUTERS = {
   direct: async (nodes) => ({ endpoints: nodes.map((n) => endpointOf(n.port)), stop: async () => {} }),
+  // One HAProxy frontend from the shipped config, the one address a deployment
+  // has: HAProxy balances every new request and WebSocket over the nodes
+  // (roundrobin), and polling requests go to their session's node by its tag.
+  haproxy: async (nodes, cluster) => {
+    const lb = await haproxyLib().startHaproxy(nodes, { port: cluster.routerPort });
+    cluster.routerPort = lb.port;
+    haproxies.add(lb.proc);
+    lb.proc.on('exit', () => haproxies.delete(lb.proc));
+    return { endpoints: [endpointOf(lb.port)], balancer: true, stop: () => lb.stop() };
+  },
 };
 
 // One PostgreSQL per test process (initdb is the slow part); each cluster gets
@@ -49,12 +73,14 @@ const ROUTERS = {
 const PG_SCRIPT = path.resolve(__dirname, '../../../scripts/postgres-test.sh');
 let postgres = null;
 const redisServers = new Set();
+const haproxies = new Set();
 
 // What a test process leaves behind when it ends: PostgreSQL runs detached
 // (pg_ctl) and each cluster's redis-server is a child.
 function cleanUp() {
-  for (const proc of redisServers) proc.kill('SIGKILL');
+  for (const proc of [...redisServers, ...haproxies]) proc.kill('SIGKILL');
   redisServers.clear();
+  haproxies.clear();
   if (postgres) {
     try { execFileSync(PG_SCRIPT, ['stop', postgres.dir]); } catch (_) { /* best effort */ }
     postgres = null;
@@ -105,11 +131,20 @@ async function stopRedis(redis) {
   await gone;
 }
 
+// Why this machine cannot run the chosen router (null when it can).
+function routerMissing() {
+  if (!ROUTERS[VIA]) return `SWITCHBOARD_TEST_CLUSTER_VIA=${VIA}: known are ${Object.keys(ROUTERS).join(', ')}`;
+  if (VIA === 'haproxy') {
+    if (NODE_COUNT !== 3) return `SWITCHBOARD_TEST_CLUSTER_VIA=haproxy needs SWITCHBOARD_TEST_CLUSTER=3 (the shipped config names node1..node3), not ${NODE_COUNT}`;
+    return haproxyLib().haproxyMissing();
+  }
+  return null;
+}
+
 async function startClusterServer(options, startNode) {
   if (!enabled()) throw new Error('cluster mode is off');
-  const missing = clusterLib().clusterMissing();
+  const missing = routerMissing() || clusterLib().clusterMissing();
   if (missing) throw new Error(`cluster mode: ${missing}`);
-  if (!ROUTERS[VIA]) throw new Error(`SWITCHBOARD_TEST_CLUSTER_VIA=${VIA}: known are ${Object.keys(ROUTERS).join(', ')}`);
   let cluster = options.dataDir && clusters.get(options.dataDir);
   if (options.dataDir && !cluster)
     throw new Error('cluster mode: this data dir was not made by a cluster (skip the test in cluster mode)');
@@ -149,7 +184,14 @@ async function launch(cluster, options, startNode) {
   cluster.ports = nodes.map((n) => n.port);
   cluster.dataDirs = nodes.map((n) => n.dataDir);
   clusters.set(nodes[0].dataDir, cluster);
-  const router = await ROUTERS[VIA](nodes);
+  let router;
+  try {
+    router = await ROUTERS[VIA](nodes, cluster);
+  } catch (e) {
+    await Promise.all(nodes.map((n) => n.kill()));
+    await stopRedis(cluster.redis);
+    throw e;
+  }
   return facade(cluster, nodes, router, options, startNode);
 }
 
@@ -184,9 +226,9 @@ function facade(cluster, nodes, router, options, startNode) {
     get base() { return pick().base; },
     get wsBase() { return pick().wsBase; },
     get port() { return pick().port; },
-    // One fixed endpoint, for clients that must stay on one node (raw polling
-    // transports: sessions are node-local until they are routed across nodes).
+    // Where raw polling sessions go (oneNode): one fixed node, or the balancer.
     pinned() { return endpoints[0]; },
+    balancer: Boolean(router.balancer),
     dataDir: nodes[0].dataDir,
     args: options.args || [],
     proc: clusterProcess(nodes),
@@ -221,4 +263,4 @@ function facade(cluster, nodes, router, options, startNode) {
   return server;
 }
 
-module.exports = { enabled, clusterSkip, clusterNeeds, oneNode, startClusterServer, NODE_COUNT };
+module.exports = { enabled, clusterSkip, clusterNeeds, oneNode, nodeOf, routerMissing, startClusterServer, NODE_COUNT, VIA };

@@ -5,8 +5,10 @@
 // SWITCHBOARD_TEST_CLUSTER nodes (3 unless set).
 const { spawnSync } = require('node:child_process');
 const { clusterMissing } = require('./cluster.js');
+const { haproxyMissing } = require('./haproxy.js');
 
-const missing = clusterMissing();
+// SWITCHBOARD_TEST_CLUSTER_VIA=haproxy also needs /usr/sbin/haproxy.
+const missing = clusterMissing() || (process.env.SWITCHBOARD_TEST_CLUSTER_VIA === 'haproxy' && haproxyMissing());
 if (missing) {
   console.log(`skipped: ${missing}`);
   process.exit(77);

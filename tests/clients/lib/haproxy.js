@@ -6,23 +6,26 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { freePort, ROOT } = require('./server.js');
+// Required when used: server.js requires cluster-mode.js, which requires this file.
+const serverLib = () => require('./server.js');
 
 const HAPROXY = '/usr/sbin/haproxy';
-const CONFIG = path.join(ROOT, 'packaging', 'haproxy', 'haproxy.cfg');
+const CONFIG = path.resolve(__dirname, '../../../packaging/haproxy/haproxy.cfg');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function haproxyMissing() {
   return fs.existsSync(HAPROXY) ? null : `${HAPROXY} is missing (Debian haproxy; scripts/setup.sh installs it)`;
 }
 
-// nodes: three servers of startCluster(). Resolves once every node is UP in
-// HAProxy's own health checks. Returns { base, wsBase, port, proc, status(),
+// nodes: three servers of startCluster(). options.port: the frontend's port
+// (default a free one; cluster mode restarts a balancer on its old port).
+// Resolves once every node is UP in HAProxy's own health checks. Returns { base, wsBase, port, proc, status(),
 // waitStatus(node, status), stop() }; base/wsBase make it usable wherever the
 // test helpers take a server.
-async function startHaproxy(nodes) {
+async function startHaproxy(nodes, options = {}) {
   if (nodes.length !== 3) throw new Error('the shipped config names three nodes, node1..node3');
-  const port = await freePort();
+  const { freePort } = serverLib();
+  const port = options.port || await freePort();
   const statsPort = await freePort();
   const env = {
     ...process.env,
@@ -34,8 +37,10 @@ async function startHaproxy(nodes) {
   };
   const proc = spawn(HAPROXY, ['-db', '-f', CONFIG], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.output = '';
-  proc.stdout.on('data', (d) => { proc.output += d; });
-  proc.stderr.on('data', (d) => { proc.output += d; });
+  // Its request log, for failure messages: the last 64 KiB is enough.
+  const keep = (d) => { proc.output = (proc.output + d).slice(-65536); };
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
 
   // { node1: 'UP', node2: 'DOWN', ... } from the stats CSV.

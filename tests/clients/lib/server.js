@@ -210,4 +210,4 @@ class JsonSocket {
   close() { this.ws.close(); return this.closed; }
 }
 
-module.exports = { startServer, startNode, clusterSkip: clusterMode.clusterSkip, clusterNeeds: clusterMode.clusterNeeds, oneNode: clusterMode.oneNode, api, register, JsonSocket, sleep, freePort, signToken, JWT_SECRET, BINARY, ROOT, SANITIZER_REPORT };
+module.exports = { startServer, startNode, clusterSkip: clusterMode.clusterSkip, clusterNeeds: clusterMode.clusterNeeds, oneNode: clusterMode.oneNode, nodeOf: clusterMode.nodeOf, api, register, JsonSocket, sleep, freePort, signToken, JWT_SECRET, BINARY, ROOT, SANITIZER_REPORT };
