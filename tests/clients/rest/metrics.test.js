@@ -3,7 +3,7 @@
 // durations, in the Prometheus text format.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, register, oneNode } = require('../lib/server.js');
+const { startServer, api, register, nodeOf } = require('../lib/server.js');
 
 let server;
 test.before(async () => { server = await startServer(); });
@@ -43,7 +43,7 @@ function assertWellFormed(h, name) {
 
 test('/metrics has histograms of event-loop lag and of storage commit times', async () => {
   // One process's histograms: on a cluster (lib/cluster-mode.js) one node's.
-  const node = oneNode(server);
+  const node = nodeOf(server);
   await register(node); // some storage commits
   let text;
   // The probe ticks every 25 ms: poll (bounded) until it has observed some.

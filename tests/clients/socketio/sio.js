@@ -4,7 +4,7 @@
 // over ws) for what the official client never sends.
 const { io } = require('socket.io-client');
 const WebSocket = require('ws');
-const { oneNode } = require('../lib/server.js');
+const { oneNode, nodeOf } = require('../lib/server.js');
 
 const RS = '\x1e';
 
@@ -123,8 +123,8 @@ async function upgraded(socket, timeoutMs = 5000) {
 
 // ---- raw Engine.IO ---------------------------------------------------------
 
-// Raw sessions stay on one node in cluster mode (lib/cluster-mode.js oneNode):
-// Engine.IO sids are node-local until polling is routed across nodes.
+// Raw sessions go where oneNode (lib/cluster-mode.js) says in cluster mode:
+// one fixed node, or HAProxy, which routes each request by the sid's node tag.
 function eioUrl(server, params = {}) {
   const q = new URLSearchParams({ EIO: '4', transport: 'polling', ...params });
   return `${oneNode(server).base}/socket.io/?${q}`;
@@ -135,9 +135,10 @@ async function poll(server, params, init = {}) {
   return { status: r.status, text: await r.text(), headers: r.headers };
 }
 
-// The server's count of HTTP requests dispatched so far (this /metrics one included).
-async function httpRequestsDispatched(server) {
-  const r = await fetch(`${oneNode(server).base}/metrics`);
+// The count of HTTP requests dispatched so far (this /metrics one included) by
+// the server, or on a cluster by the node that owns the session `sid`.
+async function httpRequestsDispatched(server, sid) {
+  const r = await fetch(`${nodeOf(server, sid).base}/metrics`);
   const m = /^switchboard_http_requests_total (\d+)$/m.exec(await r.text());
   if (!m) throw new Error('no switchboard_http_requests_total in /metrics');
   return Number(m[1]);
@@ -149,12 +150,12 @@ async function httpRequestsDispatched(server) {
 // any request sent after this resolves arrives after the GET is held. An
 // ordering barrier, not a guess at how long the GET takes to get there.
 async function heldPoll(server, params, init = {}) {
-  const before = await httpRequestsDispatched(server);
+  const before = await httpRequestsDispatched(server, params.sid);
   const response = poll(server, params, init);
   response.catch(() => {}); // the caller awaits it
   for (let probes = 1; ; ++probes) {
     // Each probe counts itself: the GET is in once the count passes them all.
-    if (await httpRequestsDispatched(server) >= before + probes + 1) return { response };
+    if (await httpRequestsDispatched(server, params.sid) >= before + probes + 1) return { response };
     if (probes >= 500) throw new Error('the server never took the GET');
     await new Promise((r) => setTimeout(r, 10));
   }
