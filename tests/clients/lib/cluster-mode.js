@@ -62,9 +62,16 @@ const ROUTERS = {
   haproxy: async (nodes, cluster) => {
     const lb = await haproxyLib().startHaproxy(nodes, { port: cluster.routerPort });
     cluster.routerPort = lb.port;
+    // Like the redis-server: it must not keep the test process alive when a
+    // test ends its nodes without stop() (rest/server signals them), and goes with it.
+    for (const handle of [lb.proc, lb.proc.stdout, lb.proc.stderr]) handle.unref();
     haproxies.add(lb.proc);
     lb.proc.on('exit', () => haproxies.delete(lb.proc));
-    return { endpoints: [endpointOf(lb.port)], balancer: true, stop: () => lb.stop() };
+    const stop = () => {
+      lb.proc.ref(); // waited for: it must keep the process alive until then
+      return lb.stop();
+    };
+    return { endpoints: [endpointOf(lb.port)], balancer: true, stop };
   },
 };
 
