@@ -67,7 +67,12 @@ async function startNode(options = {}) {
   }
   proc.stdout.on('data', () => {});
   const base = `http://127.0.0.1:${port}`;
-  await waitReady(base, proc);
+  try {
+    await waitReady(base, proc);
+  } catch (e) {
+    proc.kill('SIGKILL'); // a node that never got ready must not keep the test process alive
+    throw e;
+  }
   const server = {
     port, dataDir, base, proc, args: options.args || [],
     wsBase: `ws://127.0.0.1:${port}`,
