@@ -88,12 +88,14 @@ void EphemeralLane::drain(int budgetMs)
 {
     QElapsedTimer clock;
     clock.start();
+    if (m_bulkScope) m_bulkScope(true);
     while (!m_ready.empty()) {
         const Item item = std::move(m_ready.front());
         m_ready.pop_front();
         publish(item);
         if (budgetMs >= 0 && clock.elapsed() >= budgetMs) break;
     }
+    if (m_bulkScope) m_bulkScope(false);
     scheduleDrain();
 }
 

@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include <deque>
+#include <functional>
 
 namespace switchboard {
 
@@ -34,6 +35,11 @@ public:
     void presenceChanged(const QString &userId, const QString &status);
     void typingChanged(const QString &channelId, const QString &userId, bool typing);
     void participationChanged(const QString &channelId, const QString &userId, bool inRoom);
+
+    // Marks the frames the lane publishes as bulk for the network (set by the
+    // server to the flush queue's bulk lane): sending them is most of the
+    // lane's cost, and it happens after every message, under its own budget.
+    void setBulkScope(std::function<void(bool)> scope) { m_bulkScope = std::move(scope); }
 
     // Closes the window now and publishes what is pending within budgetMs
     // (-1: everything; tests, shutdown); the rest follows in later passes.
@@ -71,6 +77,7 @@ private:
     }
 
     CoreContext &m_core;
+    std::function<void(bool)> m_bulkScope;
     // Pending within the current window: the latest state per user / per room and user.
     QHash<QString, QString> m_presence;
     QHash<QString, bool> m_participation;
