@@ -107,7 +107,11 @@ if (missing) {
     for (const s of open) { try { s.close?.(); } catch (_) { /* already closed */ } }
     const nginxExit = await lb?.stop();
     const exits = await cluster?.stop();
-    if (nginxExit) assert.deepEqual(nginxExit, { code: 0, signal: null }, lb.proc.output);
+    if (nginxExit) {
+      assert.deepEqual(nginxExit, { code: 0, signal: null }, lb.proc.output);
+      // No request failed on its way to a node (a 502, a refused or reset upstream connection).
+      assert.doesNotMatch(lb.proc.output, /\[(error|crit|alert|emerg)\]/, lb.proc.output);
+    }
     for (const e of exits || []) assert.deepEqual(e, { code: 0, signal: null });
   });
 
@@ -168,7 +172,17 @@ if (missing) {
       await sio.upgraded(s, 8000);
       assert.equal(s.io.engine.id, s.sid, 'upgraded the same session (its node knew the sid)');
     }
-    await socketIoExchange(clients, 'websocket');
+    await socketIoExchange(clients, 'upgraded');
+    for (const s of clients) {
+      assert.equal(s.io.engine.transport.name, 'websocket');
+      assert.deepEqual(s.disconnects, []);
+      s.close();
+    }
+  });
+
+  test('Socket.IO / and /chat over WebSocket only: balanced round-robin, messages between all of them', async () => {
+    const clients = await socketIoClients(['websocket']);
+    await socketIoExchange(clients, 'websocket only');
     for (const s of clients) {
       assert.equal(s.io.engine.transport.name, 'websocket');
       assert.deepEqual(s.disconnects, []);
