@@ -3,6 +3,7 @@
 #include <QElapsedTimer>
 
 #include "core/ChatService.h"
+#include "core/SessionManager.h"
 
 #include <QLoggingCategory>
 
@@ -29,6 +30,7 @@ void MemoryReturner::check()
 #if defined(__GLIBC__)
     QElapsedTimer clock;
     clock.start();
+    m_chat->sessionManager()->compact();
     malloc_trim(0);
     qCDebug(lcMemory) << "returned free heap pages after" << (m_peak - now) << "connections left, in"
                       << clock.nsecsElapsed() / 1000 << "µs";

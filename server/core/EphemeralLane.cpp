@@ -1,5 +1,7 @@
 #include "EphemeralLane.h"
 
+#include "HashCompaction.h"
+
 #include "CoreContext.h"
 #include "Timestamp.h"
 
@@ -144,6 +146,16 @@ void EphemeralLane::publish(const Item &item)
     else
         e->type = item.on ? ChatEvent::Type::ParticipantJoined : ChatEvent::Type::ParticipantLeft;
     m_core.outlet.publishEvent(e, {RoomManager::channelTopic(c->id)});
+}
+
+void EphemeralLane::compact()
+{
+    squeezeIfSparse(m_presence);
+    squeezeIfSparse(m_participation);
+    squeezeIfSparse(m_typing);
+    squeezeIfSparse(m_presencePublished);
+    squeezeIfSparse(m_participationPublished);
+    squeezeIfSparse(m_typingPublished);
 }
 
 } // namespace switchboard

@@ -30,6 +30,8 @@ class EphemeralLane : public QObject
 {
     Q_OBJECT
 public:
+    // Gives back the storage of tables left mostly empty (SessionManager::compact()).
+    void compact();
     explicit EphemeralLane(CoreContext &core, QObject *parent = nullptr);
 
     void presenceChanged(const QString &userId, const QString &status);
