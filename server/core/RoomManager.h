@@ -2,7 +2,10 @@
 
 #include "ChatEvent.h"
 
+#include "SessionSet.h"
+
 #include <QHash>
+
 #include <QObject>
 #include <QSet>
 #include <QStringList>
@@ -41,7 +44,7 @@ Q_SIGNALS:
     void unsubscribed(Session *s, const QString &topic);
 
 private:
-    QHash<QString, QSet<Session *>> m_topics;
+    QHash<QString, SessionSet> m_topics;
 };
 
 } // namespace switchboard

@@ -95,7 +95,8 @@ void SessionManager::detach(Session *s)
 
 QList<Session *> SessionManager::sessionsOfUser(const QString &userId) const
 {
-    return m_userSessions.value(userId).values();
+    auto it = m_userSessions.constFind(userId);
+    return it == m_userSessions.constEnd() ? QList<Session *>() : it->values();
 }
 
 bool SessionManager::isAttached(Session *s) const

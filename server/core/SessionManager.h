@@ -2,6 +2,8 @@
 
 #include "CoreError.h"
 
+#include "SessionSet.h"
+
 #include <QHash>
 #include <QObject>
 #include <QSet>
@@ -51,7 +53,7 @@ private:
     QSet<Session *> m_owned;           // adopted sessions still alive
     QSet<Session *> m_presenceCounted; // sessions whose connection PresenceManager counts
     QHash<QString, Session *> m_sessions;
-    QHash<QString, QSet<Session *>> m_userSessions;
+    QHash<QString, SessionSet> m_userSessions;
 };
 
 } // namespace switchboard

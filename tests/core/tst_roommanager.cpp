@@ -3,6 +3,7 @@
 #include "FakeSession.h"
 #include "core/HashCompaction.h"
 #include "core/RoomManager.h"
+#include "core/SessionSet.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -69,6 +70,35 @@ private Q_SLOTS:
         QCOMPARE(full.capacity(), fullBefore);
         QCOMPARE(sparse.size(), 10);
         QCOMPARE(sparse.value(QStringLiteral("7")), 7);
+    }
+
+    // SessionSet: inline up to two members, a QSet beyond; the same answers either way.
+    void sessionSetKeepsMembersAcrossItsTwoForms()
+    {
+        std::vector<std::unique_ptr<FakeSession>> s;
+        for (int i = 0; i < 5; ++i) s.push_back(std::make_unique<FakeSession>(user(QStringLiteral("s%1").arg(i))));
+        SessionSet set;
+        QVERIFY(set.isEmpty());
+        for (int i = 0; i < 5; ++i) {
+            QVERIFY(set.insert(s[size_t(i)].get()));
+            QVERIFY(!set.insert(s[size_t(i)].get()));
+            QCOMPARE(set.size(), i + 1);
+            for (int j = 0; j < 5; ++j) QCOMPARE(set.contains(s[size_t(j)].get()), j <= i);
+        }
+        int visited = 0;
+        set.forEach([&](Session *) { ++visited; });
+        QCOMPARE(visited, 5);
+        QVERIFY(set.remove(s[0].get()));
+        QVERIFY(!set.remove(s[0].get()));
+        const QList<Session *> left = set.values();
+        QCOMPARE(QSet<Session *>(left.cbegin(), left.cend()).size(), 4);
+        for (int i = 1; i < 5; ++i) QVERIFY(set.remove(s[size_t(i)].get()));
+        QVERIFY(set.isEmpty());
+        QVERIFY(set.values().isEmpty());
+        // Small again after being large.
+        QVERIFY(set.insert(s[2].get()));
+        QVERIFY(set.contains(s[2].get()));
+        QCOMPARE(set.values(), QList<Session *>{s[2].get()});
     }
 
     void topicNamesCarryTheirKind()
