@@ -25,10 +25,13 @@ public:
 
 private:
     void check();
+    void trim(qsizetype left);
 
     ChatService *m_chat;
     QTimer m_timer;
     qsizetype m_peak = 0;
+    qsizetype m_last = 0;     // the count at the previous check
+    bool m_trimAgain = false; // a drop was trimmed: trim once more when it settles
 };
 
 } // namespace switchboard
