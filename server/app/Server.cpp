@@ -81,6 +81,7 @@ bool Server::start(QString *error)
     if (m_cluster) {
         // Every node answers other nodes' consoles, with a console of its own or not.
         auto *control = new ClusterControl(m_chat, m_cluster, this);
+        control->setPageSize(m_config.clusterListPageRows);
         if (m_admin) m_admin->setCluster(control);
     }
     m_ready = true;
