@@ -1,6 +1,9 @@
 #include "MemoryReturner.h"
 
+#include <QElapsedTimer>
+
 #include "core/ChatService.h"
+#include "core/SessionManager.h"
 
 #include <QLoggingCategory>
 
@@ -25,8 +28,12 @@ void MemoryReturner::check()
     m_peak = qMax(m_peak, now);
     if (m_peak - now < MinDrop || now > m_peak / 2) return;
 #if defined(__GLIBC__)
+    QElapsedTimer clock;
+    clock.start();
+    m_chat->sessionManager()->compact();
     malloc_trim(0);
-    qCDebug(lcMemory) << "returned free heap pages after" << (m_peak - now) << "connections left";
+    qCDebug(lcMemory) << "returned free heap pages after" << (m_peak - now) << "connections left, in"
+                      << clock.nsecsElapsed() / 1000 << "µs";
 #endif
     m_peak = now;
 }

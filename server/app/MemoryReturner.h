@@ -18,7 +18,9 @@ class MemoryReturner : public QObject
 public:
     explicit MemoryReturner(ChatService *chat, QObject *parent = nullptr);
 
-    static constexpr int IntervalMs = 1000;
+    // Often enough that the heap is back soon after a crowd left; a trim only
+    // follows a halving of the connections (at most a few per mass disconnect).
+    static constexpr int IntervalMs = 250;
     static constexpr int MinDrop = 1000; // connections gone since the peak
 
 private:

@@ -6,6 +6,8 @@
 #include "cluster/ClusterControl.h"
 #include "cluster/NodeLease.h"
 #include "net/SendBudget.h"
+#include "net/WebSocketFlushQueue.h"
+#include "core/EphemeralLane.h"
 #include "cluster/RedisUrl.h"
 #include "transport/DialectContext.h"
 #include "transport/SessionTag.h"
@@ -47,6 +49,7 @@ bool Server::start(QString *error)
     new LoopLagProbe(this);
     new MemoryReturner(m_chat, this);
     if (!m_chat->start(error)) return false;
+    m_chat->lane()->setBulkScope([](bool on) { WebSocketFlushQueue::instance()->setBulk(on); });
     if (!m_config.redis.isEmpty()) {
         m_cluster = new ClusterBus(m_chat, RedisUrl::parse(m_config.redis), m_config.nodeId, this);
         m_cluster->start(m_config.nodeLeaseMs, m_config.presenceGraceMs);

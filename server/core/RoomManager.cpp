@@ -1,5 +1,7 @@
 #include "RoomManager.h"
 
+#include "HashCompaction.h"
+
 #include "Metrics.h"
 #include "Session.h"
 
@@ -77,6 +79,11 @@ int RoomManager::publish(const QStringList &topics, const ChatEventPtr &event)
     }
     Metrics::instance().deliveries += delivered;
     return delivered;
+}
+
+void RoomManager::compact()
+{
+    squeezeIfSparse(m_topics);
 }
 
 } // namespace switchboard

@@ -18,6 +18,8 @@ class RoomManager : public QObject
 {
     Q_OBJECT
 public:
+    // Gives back the storage of tables left mostly empty (SessionManager::compact()).
+    void compact();
     explicit RoomManager(QObject *parent = nullptr);
 
     static QString channelTopic(const QString &id) { return QStringLiteral("c:") + id; }

@@ -19,6 +19,10 @@ class SessionManager : public QObject
     Q_OBJECT
 public:
     explicit SessionManager(CoreContext &core, QObject *parent = nullptr);
+
+    // Shrinks the connection tables (here and in the rooms, presence and
+    // lanes) that a crowd grew and then left mostly empty (MemoryReturner).
+    void compact();
     ~SessionManager() override;
 
     CoreError attach(Session *session);

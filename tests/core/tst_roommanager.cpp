@@ -1,10 +1,14 @@
 // Topic subscriptions and fan-out: once per session, only to subscribers.
 
 #include "FakeSession.h"
+#include "core/HashCompaction.h"
 #include "core/RoomManager.h"
 
 #include <QSignalSpy>
 #include <QTest>
+
+#include <memory>
+#include <vector>
 
 using namespace switchboard;
 
@@ -34,6 +38,38 @@ class RoomManagerTest : public QObject
 
 private Q_SLOTS:
     void initTestCase() { qRegisterMetaType<Session *>(); } // for QSignalSpy on subscribed/unsubscribed
+
+    // After a crowd left, compact() gives the tables' storage back and the
+    // sessions that stayed are still subscribed and reached.
+    void compactAfterACrowdLeftKeepsTheRest()
+    {
+        RoomManager rooms;
+        std::vector<std::unique_ptr<FakeSession>> crowd;
+        for (int i = 0; i < 4000; ++i) {
+            crowd.push_back(std::make_unique<FakeSession>(user(QStringLiteral("u%1").arg(i))));
+            rooms.subscribe(crowd.back().get(), RoomManager::userTopic(QString::number(i)));
+            rooms.subscribe(crowd.back().get(), QStringLiteral("c:team"));
+        }
+        for (int i = 3; i < 4000; ++i) rooms.unsubscribeAll(crowd[size_t(i)].get());
+        rooms.compact();
+        QCOMPARE(rooms.subscriberCount(QStringLiteral("c:team")), 3);
+        QCOMPARE(rooms.publish({QStringLiteral("c:team"), RoomManager::userTopic(QStringLiteral("1"))}, makeEvent()),
+                 3);
+        QCOMPARE(crowd[1]->events.size(), 1); // once, though it is in both topics
+        QCOMPARE(crowd[3]->events.size(), 0);
+        // The helper itself: a mostly empty hash shrinks, a fuller one is left alone.
+        QHash<QString, int> sparse, full;
+        for (int i = 0; i < 4000; ++i) sparse.insert(QString::number(i), i), full.insert(QString::number(i), i);
+        for (int i = 10; i < 4000; ++i) sparse.remove(QString::number(i));
+        for (int i = 0; i < 1000; ++i) full.remove(QString::number(i));
+        const qsizetype sparseBefore = sparse.capacity(), fullBefore = full.capacity();
+        squeezeIfSparse(sparse);
+        squeezeIfSparse(full);
+        QVERIFY2(sparse.capacity() < sparseBefore / 8, qPrintable(QString::number(sparse.capacity())));
+        QCOMPARE(full.capacity(), fullBefore);
+        QCOMPARE(sparse.size(), 10);
+        QCOMPARE(sparse.value(QStringLiteral("7")), 7);
+    }
 
     void topicNamesCarryTheirKind()
     {

@@ -8,6 +8,10 @@
 #include <QAbstractEventDispatcher>
 #include <QJsonObject>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace switchboard {
 
 RestHealthRoutes::RestHealthRoutes(ChatService *chat, QObject *context, std::function<bool()> isReady,
@@ -103,9 +107,34 @@ QByteArray RestHealthRoutes::metrics() const
         out += "switchboard_http_rejections_total{reason=\"" + r + "\"} "
              + QByteArray::number(m.httpRejections.value(r)) + '\n';
     const auto *epoll = qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance());
-    metric("switchboard_event_loop_budget_cuts_total", "counter",
-           "Passes whose socket work ran past its 10 ms budget (the rest waited one pass)",
-           epoll ? double(epoll->budgetCuts()) : 0);
+    metric(
+        "switchboard_event_loop_budget_cuts_total", "counter",
+        "Passes whose socket work ran past its lane's budget (chat 10 ms, background 2 ms; the rest waited one pass)",
+        epoll ? double(epoll->budgetCuts()) : 0);
+    if (epoll) {
+        out += "# HELP switchboard_event_loop_phase_seconds_total Time the event loop spent per phase of its passes\n"
+               "# TYPE switchboard_event_loop_phase_seconds_total counter\n";
+        QByteArray longest = "# HELP switchboard_event_loop_phase_max_seconds Longest single pass of each phase\n"
+                             "# TYPE switchboard_event_loop_phase_max_seconds gauge\n";
+        for (int p = 0; p < EpollEventDispatcher::PhaseCount; ++p) {
+            const auto phase = EpollEventDispatcher::Phase(p);
+            const QByteArray label = QByteArray("{phase=\"") + EpollEventDispatcher::phaseName(phase) + "\"} ";
+            out += "switchboard_event_loop_phase_seconds_total" + label
+                 + QByteArray::number(double(epoll->phaseTime(phase).totalNs) / 1e9) + '\n';
+            longest += "switchboard_event_loop_phase_max_seconds" + label
+                     + QByteArray::number(double(epoll->phaseTime(phase).maxNs) / 1e9) + '\n';
+        }
+        out += longest;
+    }
+#if defined(__GLIBC__)
+    // In use vs free but still held: tells live state from heap fragmentation.
+    const struct mallinfo2 heap = mallinfo2();
+    out += "# HELP switchboard_heap_bytes The C heap (all malloc arenas, mmapped chunks included)\n"
+           "# TYPE switchboard_heap_bytes gauge\n";
+    out += "switchboard_heap_bytes{state=\"in_use\"} " + QByteArray::number(quint64(heap.uordblks + heap.hblkhd))
+         + '\n';
+    out += "switchboard_heap_bytes{state=\"free\"} " + QByteArray::number(quint64(heap.fordblks)) + '\n';
+#endif
     metric("switchboard_send_queue_bytes", "gauge", "Bytes queued for sending, all connections together",
            SendBudget::instance().total());
     metric("switchboard_send_queue_bytes_limit", "gauge", "--max-total-send-queue-bytes (0: off)",
