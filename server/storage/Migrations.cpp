@@ -125,10 +125,11 @@ QStringList Migrations::steps(int version, bool postgres)
             "CREATE FUNCTION sb_check_channel_refs() RETURNS trigger LANGUAGE plpgsql AS $$"
             " DECLARE missing TEXT;"
             " BEGIN"
-            // What the foreign key's check locks: the channel cannot go until this commits.
-            "  PERFORM 1 FROM channels c WHERE c.id IN (SELECT DISTINCT channel_id FROM added) FOR KEY SHARE OF c;"
-            "  SELECT a.channel_id INTO missing FROM added a"
-            "   WHERE NOT EXISTS (SELECT 1 FROM channels c WHERE c.id = a.channel_id) LIMIT 1;"
+            // One query per statement (a single-row insert pays about what the foreign key
+            // did); each distinct channel is locked as the foreign key's check locks it, so
+            // it cannot go until this commits.
+            "  SELECT a.channel_id INTO missing FROM (SELECT DISTINCT channel_id FROM added) a"
+            "   WHERE NOT EXISTS (SELECT 1 FROM channels c WHERE c.id = a.channel_id FOR KEY SHARE) LIMIT 1;"
             "  IF FOUND THEN"
             "   RAISE EXCEPTION 'insert on table \"%\" violates foreign key: channel \"%\" does not exist',"
             "    TG_TABLE_NAME, missing USING ERRCODE = 'foreign_key_violation';"
