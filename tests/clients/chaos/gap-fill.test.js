@@ -9,18 +9,12 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
-const { api, register, startNode } = require('../lib/server.js');
-const { startPostgres, startRedis, clusterMissing } = require('../lib/cluster.js');
+const { api, register } = require('../lib/server.js');
+const { startRedis, clusterMissing } = require('../lib/cluster.js');
 const { waitUntil, restSend, FlatClient } = require('./chaos.js');
+const { startRoleCluster } = require('./role-cluster.js');
 
-const NO_LIMITS = ['--rate-messages-per-minute', '0'];
 const warnings = (server) => (server.proc.stderrText.match(/gap fill failed/g) || []).length;
-
-function psql(pgUrl, sql) {
-  const u = new URL(pgUrl);
-  return execFileSync('psql', ['-h', u.hostname, '-p', u.port, '-U', 'postgres', '-d', u.pathname.slice(1),
-    '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql], { encoding: 'utf8' });
-}
 
 function redisCli(port, ...args) {
   return execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { encoding: 'utf8' });
@@ -31,19 +25,10 @@ if (missing) {
   test('gap fill while the database cannot be read', { skip: `skipped: ${missing}` }, () => {});
 } else {
   test('a node whose gap fill fails holds later events and delivers every one once, in order, when reads work again', async (t) => {
-    const postgres = startPostgres();
-    let redis = await startRedis();
-    const nodes = [];
+    const cluster = await startRoleCluster({ args: ['--rate-messages-per-minute', '0'] });
+    const [node1, node2] = cluster.nodes;
     let receiver;
     try {
-      nodes.push(await startNode({ args: ['--database', postgres.url, '--redis', redis.url, '--node-id', 'node1', ...NO_LIMITS] }));
-      // Node 2 reads as its own role, so its reads can be made to fail alone.
-      psql(postgres.url, 'CREATE ROLE node2 LOGIN; GRANT ALL ON ALL TABLES IN SCHEMA public TO node2;'
-        + ' GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO node2; GRANT CREATE ON SCHEMA public TO node2;');
-      const node2Url = postgres.url.replace('postgres://postgres@', 'postgres://node2@');
-      nodes.push(await startNode({ args: ['--database', node2Url, '--redis', redis.url, '--node-id', 'node2', ...NO_LIMITS] }));
-      const [node1, node2] = nodes;
-
       const writer = await register(node1);
       const reader = await register(node1);
       const general = (await api(node1, 'GET', '/api/v1/channels', writer.token)).body.channels.find((x) => x.name === 'general').id;
@@ -59,11 +44,13 @@ if (missing) {
       await waitUntil(() => receiver.received.length === 1, 'node 2 delivers m1 live');
 
       // Node 2 loses its reads of the event log; then misses m2..m4 (Redis is down).
-      psql(postgres.url, 'REVOKE SELECT ON channel_events FROM node2;');
-      redis.proc.kill('SIGKILL');
-      await new Promise((resolve) => redis.proc.on('exit', resolve));
+      cluster.psql('REVOKE SELECT ON channel_events FROM node2;');
+      const gone = new Promise((resolve) => cluster.redis.proc.on('exit', resolve));
+      cluster.redis.proc.kill('SIGKILL');
+      await gone;
       for (const m of ['m2', 'm3', 'm4']) await post(m);
-      redis = await startRedis(redis.port);
+      cluster.redis = await startRedis(cluster.redis.port);
+      const redis = cluster.redis;
       // Both nodes back on Redis (a command and a subscriber connection each),
       // and node 2 has tried its catch-up fill, which failed.
       await waitUntil(() => redisCli(redis.port, 'CLIENT', 'LIST').trim().split('\n').length >= 5, 'four node connections to the new Redis');
@@ -82,7 +69,7 @@ if (missing) {
       assert.deepEqual(receiver.received.map((r) => r.id), [sent[0].id], 'nothing past the gap is delivered while the fill fails');
 
       // Reads work again: the retry fills m2..m4, then the held m5 and m6 follow.
-      psql(postgres.url, 'GRANT SELECT ON channel_events TO node2;');
+      cluster.psql('GRANT SELECT ON channel_events TO node2;');
       const grantedAt = Date.now();
       await waitUntil(() => receiver.received.length >= 6, () => `node 2 delivers m2..m6 after the grant; has ${receiver.received.map((r) => r.seq)}`, 20000);
       const filledMs = Date.now() - grantedAt;
@@ -97,9 +84,7 @@ if (missing) {
       t.diagnostic(`node 2 delivered the gap and the held events ${filledMs} ms after reads were granted again (retry backoff up to 2 s)`);
     } finally {
       receiver?.close();
-      await Promise.all(nodes.map((n) => n.stop()));
-      redis.proc.kill('SIGKILL');
-      postgres.stop();
+      await cluster.stop();
     }
   });
 }

@@ -11,35 +11,21 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { api, register, startNode, JsonSocket } = require('../lib/server.js');
-const { startPostgres, startRedis, clusterMissing } = require('../lib/cluster.js');
-
-function psql(pgUrl, sql) {
-  const u = new URL(pgUrl);
-  return execFileSync('psql', ['-h', u.hostname, '-p', u.port, '-U', 'postgres', '-d', u.pathname.slice(1),
-    '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql], { encoding: 'utf8' });
-}
+const { api, register, JsonSocket } = require('../lib/server.js');
+const { clusterMissing } = require('../lib/cluster.js');
+const { startRoleCluster } = require('./role-cluster.js');
 
 const missing = clusterMissing();
 if (missing) {
   test('refusal cache', { skip: `skipped: ${missing}` }, () => {});
 } else {
   test('a repeated refused channel request costs no database read on a cluster node, and the refusal stays right', async (t) => {
-    const postgres = startPostgres();
-    const redis = await startRedis();
-    const nodes = [];
+    // Node 2's role has every statement logged by PostgreSQL.
+    const cluster = await startRoleCluster({ roleSql: " ALTER ROLE node2 SET log_statement = 'all';" });
+    const [node1, node2] = cluster.nodes;
     let socket;
     try {
-      nodes.push(await startNode({ args: ['--database', postgres.url, '--redis', redis.url, '--node-id', 'node1'] }));
-      // Node 2 as its own role, whose every statement PostgreSQL logs.
-      psql(postgres.url, 'CREATE ROLE node2 LOGIN; GRANT ALL ON ALL TABLES IN SCHEMA public TO node2;'
-        + ' GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO node2; GRANT CREATE ON SCHEMA public TO node2;'
-        + " ALTER ROLE node2 SET log_statement = 'all';");
-      const node2Url = postgres.url.replace('postgres://postgres@', 'postgres://node2@');
-      nodes.push(await startNode({ args: ['--database', node2Url, '--redis', redis.url, '--node-id', 'node2'] }));
-      const [node1, node2] = nodes;
-      const logFile = path.join(postgres.dir, 'log');
+      const logFile = path.join(cluster.postgres.dir, 'log');
       // Statements that name `id` since the log was `from` bytes long.
       const readsOf = (id, from) => fs.readFileSync(logFile, 'utf8').slice(from).split('\n').filter((l) => l.includes(id)).length;
 
@@ -102,9 +88,7 @@ if (missing) {
       assert.equal((await api(node2, 'GET', `/api/v1/channels/${unknownId}`, caller.token)).status, 404);
     } finally {
       socket?.ws.close();
-      await Promise.all(nodes.map((n) => n.stop()));
-      redis.proc.kill('SIGKILL');
-      postgres.stop();
+      await cluster.stop();
     }
   });
 }
