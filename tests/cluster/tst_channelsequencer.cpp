@@ -9,7 +9,7 @@ namespace switchboard {
 namespace {
 constexpr int kWaitMs = 10000;
 
-ChatEventPtr event(const QString &channelId, qint64 seq)
+ChatEventPtr logged(const QString &channelId, qint64 seq)
 {
     auto e = std::make_shared<ChatEvent>();
     e->channel.id = channelId;
@@ -90,7 +90,7 @@ void TestChannelSequencer::cleanup()
 
 void TestChannelSequencer::commit(const QString &ch, qint64 upTo)
 {
-    for (qint64 s = 1; s <= upTo; ++s) m_db[ch].insert(s, event(ch, s));
+    for (qint64 s = 1; s <= upTo; ++s) m_db[ch].insert(s, logged(ch, s));
 }
 
 QList<qint64> TestChannelSequencer::seqs() const
@@ -103,10 +103,10 @@ QList<qint64> TestChannelSequencer::seqs() const
 void TestChannelSequencer::deliversInOrderAndDropsDuplicates()
 {
     using O = ChannelSequencer::Outcome;
-    QCOMPARE(m_seq->offer(event("a", 1), {"c:a"}), O::Delivered);
-    QCOMPARE(m_seq->offer(event("a", 2), {"c:a"}), O::Delivered);
-    QCOMPARE(m_seq->offer(event("a", 2), {"c:a"}), O::Duplicate);
-    QCOMPARE(m_seq->offer(event("a", 1), {"c:a"}), O::Duplicate);
+    QCOMPARE(m_seq->offer(logged("a", 1), {"c:a"}), O::Delivered);
+    QCOMPARE(m_seq->offer(logged("a", 2), {"c:a"}), O::Delivered);
+    QCOMPARE(m_seq->offer(logged("a", 2), {"c:a"}), O::Duplicate);
+    QCOMPARE(m_seq->offer(logged("a", 1), {"c:a"}), O::Duplicate);
     QCOMPARE(seqs(), (QList<qint64>{1, 2}));
     QCOMPARE(m_reads, 0); // no jump, no read
 }
@@ -114,8 +114,8 @@ void TestChannelSequencer::deliversInOrderAndDropsDuplicates()
 void TestChannelSequencer::fillsAJumpFromTheDatabase()
 {
     commit("a", 5);
-    m_seq->offer(event("a", 1), {"c:a"});
-    QCOMPARE(m_seq->offer(event("a", 5), {"c:a"}), ChannelSequencer::Outcome::Delivered);
+    m_seq->offer(logged("a", 1), {"c:a"});
+    QCOMPARE(m_seq->offer(logged("a", 5), {"c:a"}), ChannelSequencer::Outcome::Delivered);
     QCOMPARE(seqs(), (QList<qint64>{1, 2, 3, 4, 5}));
     QCOMPARE(m_delivered.at(2).second, true);  // 3 came from the database
     QCOMPARE(m_delivered.at(4).second, false); // 5 is the event offered
@@ -125,13 +125,13 @@ void TestChannelSequencer::fillsAJumpFromTheDatabase()
 void TestChannelSequencer::failedFillHoldsLaterEventsUntilARetryFills()
 {
     commit("a", 9);
-    m_seq->offer(event("a", 1), {"c:a"});
+    m_seq->offer(logged("a", 1), {"c:a"});
     m_down = true;
     QSignalSpy waiting(m_seq.get(), &ChannelSequencer::waitingChanged);
     // The bug this guards: 5 delivered right after 1, and 2..4 never live.
-    QCOMPARE(m_seq->offer(event("a", 5), {"c:a"}), ChannelSequencer::Outcome::Held);
-    QCOMPARE(m_seq->offer(event("a", 6), {"c:a"}), ChannelSequencer::Outcome::Held);
-    QCOMPARE(m_seq->offer(event("a", 6), {"c:a"}), ChannelSequencer::Outcome::Held); // held once (by seq)
+    QCOMPARE(m_seq->offer(logged("a", 5), {"c:a"}), ChannelSequencer::Outcome::Held);
+    QCOMPARE(m_seq->offer(logged("a", 6), {"c:a"}), ChannelSequencer::Outcome::Held);
+    QCOMPARE(m_seq->offer(logged("a", 6), {"c:a"}), ChannelSequencer::Outcome::Held); // held once (by seq)
     QCOMPARE(m_seq->waitingChannels(), 1);
     QCOMPARE(m_seq->heldEvents(), 2);
     QCOMPARE(waiting.count(), 1);
@@ -139,7 +139,7 @@ void TestChannelSequencer::failedFillHoldsLaterEventsUntilARetryFills()
     // nothing came out meanwhile.
     QTRY_VERIFY_WITH_TIMEOUT(m_failedReads >= 4, kWaitMs);
     QCOMPARE(seqs(), (QList<qint64>{1}));
-    QCOMPARE(m_seq->offer(event("a", 7), {"c:a"}), ChannelSequencer::Outcome::Held);
+    QCOMPARE(m_seq->offer(logged("a", 7), {"c:a"}), ChannelSequencer::Outcome::Held);
 
     m_down = false;
     QTRY_COMPARE_WITH_TIMEOUT(m_seq->waitingChannels(), 0, kWaitMs);
@@ -148,8 +148,8 @@ void TestChannelSequencer::failedFillHoldsLaterEventsUntilARetryFills()
     QCOMPARE(m_seq->heldEvents(), 0);
     QCOMPARE(waiting.last().at(0).toInt(), 0);
     // Live again: the next one goes straight through, an old one is a duplicate.
-    QCOMPARE(m_seq->offer(event("a", 8), {"c:a"}), ChannelSequencer::Outcome::Delivered);
-    QCOMPARE(m_seq->offer(event("a", 7), {"c:a"}), ChannelSequencer::Outcome::Duplicate);
+    QCOMPARE(m_seq->offer(logged("a", 8), {"c:a"}), ChannelSequencer::Outcome::Delivered);
+    QCOMPARE(m_seq->offer(logged("a", 7), {"c:a"}), ChannelSequencer::Outcome::Duplicate);
     QCOMPARE(seqs().last(), 8);
 }
 
@@ -157,9 +157,9 @@ void TestChannelSequencer::holdOverflowIsReadBackFromTheDatabase()
 {
     m_seq->setHoldLimit(3);
     commit("a", 10);
-    m_seq->offer(event("a", 1), {"c:a"});
+    m_seq->offer(logged("a", 1), {"c:a"});
     m_down = true;
-    for (qint64 s = 3; s <= 10; ++s) QCOMPARE(m_seq->offer(event("a", s), {"c:a"}), ChannelSequencer::Outcome::Held);
+    for (qint64 s = 3; s <= 10; ++s) QCOMPARE(m_seq->offer(logged("a", s), {"c:a"}), ChannelSequencer::Outcome::Held);
     QCOMPARE(m_seq->heldEvents(), 0); // past the cap: dropped, the fill reads them back
     QCOMPARE(seqs(), (QList<qint64>{1}));
     m_down = false;
@@ -175,7 +175,7 @@ void TestChannelSequencer::failedCatchUpWaitsToo()
     m_seq->catchUp("a");
     QCOMPARE(m_seq->waitingChannels(), 1);
     // Even the next seq waits: the channel may be behind further than it knows.
-    QCOMPARE(m_seq->offer(event("a", 3), {"c:a"}), ChannelSequencer::Outcome::Held);
+    QCOMPARE(m_seq->offer(logged("a", 3), {"c:a"}), ChannelSequencer::Outcome::Held);
     QTRY_VERIFY_WITH_TIMEOUT(m_failedReads >= 3, kWaitMs);
     QVERIFY(m_delivered.isEmpty());
     m_down = false;
@@ -186,10 +186,10 @@ void TestChannelSequencer::failedCatchUpWaitsToo()
 void TestChannelSequencer::gapAmongHeldEventsIsFilledToo()
 {
     commit("a", 6);
-    m_seq->offer(event("a", 1), {"c:a"});
+    m_seq->offer(logged("a", 1), {"c:a"});
     m_down = true;
-    m_seq->offer(event("a", 3), {"c:a"});
-    m_seq->offer(event("a", 6), {"c:a"}); // 4 and 5 never came live (a lost frame)
+    m_seq->offer(logged("a", 3), {"c:a"});
+    m_seq->offer(logged("a", 6), {"c:a"}); // 4 and 5 never came live (a lost frame)
     m_down = false;
     QTRY_COMPARE_WITH_TIMEOUT(m_seq->waitingChannels(), 0, kWaitMs);
     QCOMPARE(seqs(), (QList<qint64>{1, 2, 3, 4, 5, 6}));
@@ -199,8 +199,8 @@ void TestChannelSequencer::unwatchedChannelMovesOn()
 {
     m_watched = false;
     commit("a", 5);
-    m_seq->offer(event("a", 1), {"c:a"});
-    QCOMPARE(m_seq->offer(event("a", 5), {"c:a"}), ChannelSequencer::Outcome::Delivered);
+    m_seq->offer(logged("a", 1), {"c:a"});
+    QCOMPARE(m_seq->offer(logged("a", 5), {"c:a"}), ChannelSequencer::Outcome::Delivered);
     QCOMPARE(seqs(), (QList<qint64>{1, 5}));
     QCOMPARE(m_reads, 0);
 }
@@ -208,9 +208,9 @@ void TestChannelSequencer::unwatchedChannelMovesOn()
 void TestChannelSequencer::forgetDropsTheWait()
 {
     commit("a", 5);
-    m_seq->offer(event("a", 1), {"c:a"});
+    m_seq->offer(logged("a", 1), {"c:a"});
     m_down = true;
-    m_seq->offer(event("a", 5), {"c:a"});
+    m_seq->offer(logged("a", 5), {"c:a"});
     QCOMPARE(m_seq->waitingChannels(), 1);
     m_seq->forget("a");
     QCOMPARE(m_seq->waitingChannels(), 0);
