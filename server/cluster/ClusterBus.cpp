@@ -59,6 +59,7 @@ ClusterBus::~ClusterBus()
     m_chat->directoryReloader()->setChangeHook({});
     m_chat->directoryReloader()->setReadThrough(false);
     m_chat->clusterPort()->setSharedLimits(nullptr);
+    m_chat->clusterPort()->setChannelsAwaitingFill(0);
 }
 
 void ClusterBus::start(int leaseMs, int presenceGraceMs)
@@ -106,6 +107,9 @@ void ClusterBus::start(int leaseMs, int presenceGraceMs)
     m_presence->setGraceMs(presenceGraceMs);
     m_presence->start();
     m_chat->clusterPort()->setSharedLimits(m_limits);
+    connect(m_sequencer, &ChannelSequencer::waitingChanged, this, [this](int channels) {
+        if (m_chat) m_chat->clusterPort()->setChannelsAwaitingFill(channels);
+    });
     m_lease->start();
     qCInfo(lcCluster, "cluster node %s on %s", qPrintable(m_node), qPrintable(m_commands->url().toDisplayString()));
 }

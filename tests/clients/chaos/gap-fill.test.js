@@ -14,6 +14,7 @@ const { startRedis, clusterMissing } = require('../lib/cluster.js');
 const { waitUntil, restSend, FlatClient } = require('./chaos.js');
 const { startRoleCluster } = require('./role-cluster.js');
 
+const awaitingFill = async (server) => Number((await api(server, 'GET', '/metrics')).text.match(/^switchboard_cluster_channels_awaiting_fill (\d+)$/m)?.[1]);
 const warnings = (server) => (server.proc.stderrText.match(/gap fill failed/g) || []).length;
 
 function redisCli(port, ...args) {
@@ -67,6 +68,7 @@ if (missing) {
       assert.equal(side.status, 201);
       await created;
       assert.deepEqual(receiver.received.map((r) => r.id), [sent[0].id], 'nothing past the gap is delivered while the fill fails');
+      assert.equal(await awaitingFill(node2), 1, 'node 2 reports its waiting channel in /metrics');
 
       // Reads work again: the retry fills m2..m4, then the held m5 and m6 follow.
       cluster.psql('GRANT SELECT ON channel_events TO node2;');
@@ -81,6 +83,7 @@ if (missing) {
       for (let i = 1; i < receiver.received.length; i++)
         assert.equal(receiver.received[i].seq, receiver.received[i - 1].seq + 1, 'seq +1 steps');
       assert.equal(warnings(node2), 1, 'the failed fill is logged once for the outage');
+      assert.equal(await awaitingFill(node2), 0, 'and none once it is filled');
       t.diagnostic(`node 2 delivered the gap and the held events ${filledMs} ms after reads were granted again (retry backoff up to 2 s)`);
     } finally {
       receiver?.close();
