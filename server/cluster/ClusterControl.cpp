@@ -25,8 +25,10 @@ ClusterControl::ClusterControl(ChatService *chat, ClusterBus *bus, QObject *pare
     , m_chat(chat)
     , m_bus(bus)
 {
-    connect(bus->subscriber(), &RedisSubscriber::message, this, &ClusterControl::onMessage);
-    bus->subscriber()->subscribe(controlChannel(nodeId()));
+    bus->subscriber()->setHandler(this, [this](const QByteArray &channel, const QByteArray &payload) {
+        onMessage(channel, payload);
+    });
+    bus->subscriber()->subscribe(controlChannel(nodeId()), this);
     connect(bus->lease(), &NodeLease::checked, this, [this] {
         if (m_watching) readLeases();
     });

@@ -1,6 +1,7 @@
 #include "RestHealthRoutes.h"
 
 #include "core/ChatService.h"
+#include "core/ClusterPort.h"
 #include "core/Metrics.h"
 #include "net/EpollEventDispatcher.h"
 #include "net/SendBudget.h"
@@ -145,6 +146,10 @@ QByteArray RestHealthRoutes::metrics() const
     metric("switchboard_storage_commit_seconds_last", "gauge", "Duration of the last commit", s.lastCommitMs / 1000.0);
     metric("switchboard_storage_commit_seconds_total", "counter", "Time spent committing", s.totalCommitMs / 1000.0);
     metric("switchboard_storage_commit_seconds_max", "gauge", "Slowest commit since start", s.maxCommitMs / 1000.0);
+    // Cluster nodes (docs/cluster.md "A fill that cannot read"): above 0, events wait for the database.
+    metric("switchboard_cluster_channels_awaiting_fill", "gauge",
+           "Channels holding later events until a gap fill can read the database",
+           chat()->clusterPort()->channelsAwaitingFill());
     metric("switchboard_event_loop_lag_seconds_max", "gauge", "Worst event-loop lag since start",
            m.loopLagMaxMs / 1000.0);
     metric("switchboard_event_loop_stalls_10ms_total", "counter", "Event-loop passes late by more than 10 ms",
