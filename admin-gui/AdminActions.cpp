@@ -16,13 +16,19 @@ AdminActions::AdminActions(AdminClient *client, QWidget *dialogParent, QObject *
 
 QString AdminActions::disconnectConnection(const ConnectionInfo &c)
 {
-    ActionDialog dialog(tr("Disconnect connection"),
-                        tr("Close connection %1 of %2 (%3, %4)? The client may reconnect unless the user is disabled.")
-                            .arg(c.id, c.userName.isEmpty() ? c.userId : c.userName, c.dialect, c.remoteAddress),
-                        tr("&Disconnect"), Icons::get(QStringLiteral("disconnect")), ActionDialog::Input::Reason,
-                        m_dialogParent);
+    const QString who = c.userName.isEmpty() ? c.userId : c.userName;
+    // In a cluster the row names its node: the command goes straight to it.
+    const QString question =
+        c.node.isEmpty()
+            ? tr("Close connection %1 of %2 (%3, %4)? The client may reconnect unless the user is disabled.")
+                  .arg(c.id, who, c.dialect, c.remoteAddress)
+            : tr("Close connection %1 of %2 (%3, %4) on node %5? The client may reconnect unless the user is "
+                 "disabled.")
+                  .arg(c.id, who, c.dialect, c.remoteAddress, c.node);
+    ActionDialog dialog(tr("Disconnect connection"), question, tr("&Disconnect"),
+                        Icons::get(QStringLiteral("disconnect")), ActionDialog::Input::Reason, m_dialogParent);
     if (dialog.exec() != QDialog::Accepted || !dialog.canConfirm()) return QString();
-    return m_client->send(AdminCommand::disconnect(c.id, dialog.text()));
+    return m_client->send(AdminCommand::disconnect(c.id, dialog.text(), c.node));
 }
 
 QString AdminActions::sendSystemMessage(const QString &channelId, const QString &channelName)

@@ -6,17 +6,13 @@
 #include "ChannelModel.h"
 #include "ConnectionModel.h"
 #include "DetailsPane.h"
+#include "FilteredTable.h"
 #include "Icons.h"
 
-#include <QHBoxLayout>
-#include <QHeaderView>
-#include <QLabel>
-#include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
 #include <QSet>
 #include <QSortFilterProxyModel>
-#include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -26,86 +22,59 @@ ChannelsPage::ChannelsPage(AdminClient *client, AdminActions *actions, QWidget *
     : QWidget(parent)
     , m_client(client)
     , m_actions(actions)
-    , m_filter(new QLineEdit(this))
-    , m_count(new QLabel(this))
-    , m_view(new QTableView(this))
-    , m_proxy(new QSortFilterProxyModel(this))
-    , m_details(new DetailsPane(this))
+    , m_table(new FilteredTable(client->channels(),
+                                {QStringLiteral("channels"), ChannelModel::IdRole, ChannelModel::SortRole,
+                                 ChannelModel::MessagesPerMinute, Qt::DescendingOrder,
+                                 tr("Filter by name, workspace, type, id…"), true},
+                                nullptr, this))
 {
     setObjectName(QStringLiteral("channelsPage"));
-    m_filter->setObjectName(QStringLiteral("channelsFilter"));
-    m_filter->setPlaceholderText(tr("Filter by name, workspace, type, id…"));
-    m_filter->setClearButtonEnabled(true);
-
-    m_proxy->setSourceModel(client->channels());
-    m_proxy->setSortRole(ChannelModel::SortRole);
-    m_proxy->setFilterKeyColumn(-1);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_proxy->setDynamicSortFilter(true);
-
-    m_view->setObjectName(QStringLiteral("channelsView"));
-    m_view->setModel(m_proxy);
-    m_view->setSortingEnabled(true);
-    m_view->sortByColumn(ChannelModel::MessagesPerMinute, Qt::DescendingOrder);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setAlternatingRowColors(true);
-    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->setColumnWidth(ChannelModel::Name, 160);
-    m_view->setColumnWidth(ChannelModel::LastActivity, 150);
-
-    auto *top = new QHBoxLayout;
-    top->addWidget(m_filter, 1);
-    top->addWidget(m_count);
-    auto *splitter = new QSplitter(this);
-    splitter->addWidget(m_view);
-    splitter->addWidget(m_details);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 1);
-    splitter->setSizes({900, 340});
+    m_table->view()->setColumnWidth(ChannelModel::Name, 160);
+    m_table->view()->setColumnWidth(ChannelModel::LastActivity, 150);
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(m_table);
 
-    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
-    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ChannelsPage::refreshDetails);
-    connect(client->channels(), &QAbstractItemModel::dataChanged, this, &ChannelsPage::refreshDetails);
-    connect(client->channels(), &QAbstractItemModel::modelReset, this, &ChannelsPage::refreshDetails);
-    connect(client->channels(), &QAbstractItemModel::rowsRemoved, this, &ChannelsPage::refreshDetails);
+    connect(m_table, &FilteredTable::currentChanged, this, &ChannelsPage::refreshDetails);
+    // Who is online in the channel comes from the connections.
     connect(client->connections(), &QAbstractItemModel::dataChanged, this, &ChannelsPage::refreshDetails);
-    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &ChannelsPage::updateCount);
-    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &ChannelsPage::updateCount);
-    connect(m_proxy, &QAbstractItemModel::modelReset, this, &ChannelsPage::updateCount);
-    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &ChannelsPage::updateCount);
-    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
-        const QModelIndex index = m_view->indexAt(pos);
-        if (!index.isValid()) return;
-        QMenu *menu = contextMenuFor(index.data(ChannelModel::IdRole).toString(), this);
+    connect(m_table, &FilteredTable::shownChanged, this, &ChannelsPage::updateCount);
+    connect(m_table, &FilteredTable::menuRequested, this, [this](const QString &id, const QPoint &at) {
+        QMenu *menu = contextMenuFor(id, this);
         menu->setAttribute(Qt::WA_DeleteOnClose);
-        menu->popup(m_view->viewport()->mapToGlobal(pos));
+        menu->popup(at);
     });
     refreshDetails();
     updateCount();
 }
 
+QTableView *ChannelsPage::view() const
+{
+    return m_table->view();
+}
+
+QSortFilterProxyModel *ChannelsPage::proxy() const
+{
+    return m_table->proxy();
+}
+
+QLineEdit *ChannelsPage::filterEdit() const
+{
+    return m_table->filterEdit();
+}
+
+DetailsPane *ChannelsPage::details() const
+{
+    return m_table->details();
+}
+
 bool ChannelsPage::selectChannel(const QString &id)
 {
-    const int row = m_client->channels()->rowOf(id);
-    if (row < 0) return false;
-    const QModelIndex index = m_proxy->mapFromSource(m_client->channels()->index(row, 0));
-    if (!index.isValid()) return false;
-    m_view->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    m_view->setCurrentIndex(index);
-    return true;
+    return m_table->selectSourceRow(m_client->channels()->rowOf(id));
 }
 
 QString ChannelsPage::selectedId() const
 {
-    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
-    return rows.isEmpty() ? QString() : rows.first().data(ChannelModel::IdRole).toString();
+    return m_table->selectedId();
 }
 
 QList<QPair<QString, QString>> ChannelsPage::onlineUsers(const QString &channelId) const
@@ -157,13 +126,13 @@ void ChannelsPage::refreshDetails()
 {
     const ChannelInfo ch = m_client->channels()->channel(selectedId());
     if (!ch.isValid()) {
-        m_details->showPlaceholder(tr("Select a channel to see its details."));
+        details()->showPlaceholder(tr("Select a channel to see its details."));
         return;
     }
     const QLocale locale;
     QStringList online;
     for (const auto &user : onlineUsers(ch.id)) online << user.second;
-    m_details->setFields(QStringLiteral("#") + ch.name,
+    details()->setFields(QStringLiteral("#") + ch.name,
                          {
                              {tr("Channel id"), ch.id},
                              {tr("Workspace"), ch.workspaceName.isEmpty() ? ch.workspaceId
@@ -181,9 +150,7 @@ void ChannelsPage::refreshDetails()
 
 void ChannelsPage::updateCount()
 {
-    const int shown = m_proxy->rowCount();
-    const int total = m_client->channels()->rowCount();
-    m_count->setText(shown == total ? tr("%n channel(s)", nullptr, total) : tr("%1 of %2 shown").arg(shown).arg(total));
+    m_table->setCountText(tr("%n channel(s)", nullptr, m_client->channels()->rowCount()));
 }
 
 } // namespace switchboard

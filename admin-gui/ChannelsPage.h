@@ -2,7 +2,6 @@
 
 #include <QWidget>
 
-class QLabel;
 class QLineEdit;
 class QMenu;
 class QSortFilterProxyModel;
@@ -13,6 +12,7 @@ namespace switchboard {
 class AdminActions;
 class AdminClient;
 class DetailsPane;
+class FilteredTable;
 
 // The channels tab: every channel with membership and activity, a details
 // pane listing who is online in it, and the channel-level admin actions.
@@ -22,10 +22,10 @@ class ChannelsPage : public QWidget
 public:
     ChannelsPage(AdminClient *client, AdminActions *actions, QWidget *parent = nullptr);
 
-    QTableView *view() const { return m_view; }
-    QSortFilterProxyModel *proxy() const { return m_proxy; }
-    QLineEdit *filterEdit() const { return m_filter; }
-    DetailsPane *details() const { return m_details; }
+    QTableView *view() const;
+    QSortFilterProxyModel *proxy() const;
+    QLineEdit *filterEdit() const;
+    DetailsPane *details() const;
 
     bool selectChannel(const QString &id);
     QString selectedId() const;
@@ -39,11 +39,7 @@ private:
 
     AdminClient *m_client;
     AdminActions *m_actions;
-    QLineEdit *m_filter;
-    QLabel *m_count;
-    QTableView *m_view;
-    QSortFilterProxyModel *m_proxy;
-    DetailsPane *m_details;
+    FilteredTable *m_table;
 };
 
 } // namespace switchboard

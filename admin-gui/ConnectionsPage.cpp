@@ -7,16 +7,19 @@
 #include "ConnectionModel.h"
 #include "NodeModel.h"
 #include "DetailsPane.h"
+#include "FilteredTable.h"
 #include "Icons.h"
+#include "NodeFilterProxy.h"
 
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
+#include <QSignalBlocker>
 #include <QSortFilterProxyModel>
-#include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -26,88 +29,100 @@ ConnectionsPage::ConnectionsPage(AdminClient *client, AdminActions *actions, QWi
     : QWidget(parent)
     , m_client(client)
     , m_actions(actions)
-    , m_filter(new QLineEdit(this))
-    , m_count(new QLabel(this))
-    , m_view(new QTableView(this))
-    , m_proxy(new QSortFilterProxyModel(this))
-    , m_details(new DetailsPane(this))
+    , m_proxy(new NodeFilterProxy(ConnectionModel::NodeRole))
+    , m_table(new FilteredTable(client->connections(),
+                                {QStringLiteral("connections"), ConnectionModel::IdRole, ConnectionModel::SortRole,
+                                 ConnectionModel::ConnectedSince, Qt::DescendingOrder,
+                                 tr("Filter by user, dialect, address, id…"), true},
+                                m_proxy, this))
+    , m_nodeFilter(new QComboBox(this))
 {
     setObjectName(QStringLiteral("connectionsPage"));
-    m_filter->setObjectName(QStringLiteral("connectionsFilter"));
-    m_filter->setPlaceholderText(tr("Filter by user, dialect, address, id…"));
-    m_filter->setClearButtonEnabled(true);
-
-    m_proxy->setSourceModel(client->connections());
-    m_proxy->setSortRole(ConnectionModel::SortRole);
-    m_proxy->setFilterKeyColumn(-1);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_proxy->setDynamicSortFilter(true);
-
-    m_view->setObjectName(QStringLiteral("connectionsView"));
-    m_view->setModel(m_proxy);
-    m_view->setSortingEnabled(true);
-    m_view->sortByColumn(ConnectionModel::ConnectedSince, Qt::DescendingOrder);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setAlternatingRowColors(true);
-    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_view->setColumnHidden(ConnectionModel::UserAgent, true); // in the details pane
-    m_view->setColumnWidth(ConnectionModel::Id, 110);
-    m_view->setColumnWidth(ConnectionModel::ConnectedSince, 150);
-
-    auto *top = new QHBoxLayout;
-    top->addWidget(m_filter, 1);
-    top->addWidget(m_count);
-    auto *splitter = new QSplitter(this);
-    splitter->addWidget(m_view);
-    splitter->addWidget(m_details);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 1);
-    splitter->setSizes({900, 340});
+    QTableView *view = m_table->view();
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    view->setColumnHidden(ConnectionModel::UserAgent, true); // in the details pane
+    view->setColumnWidth(ConnectionModel::Id, 110);
+    view->setColumnWidth(ConnectionModel::ConnectedSince, 150);
+    // The node column sits after the user; it and the node filter show only in a cluster.
+    view->horizontalHeader()->moveSection(view->horizontalHeader()->visualIndex(ConnectionModel::Node),
+                                          ConnectionModel::User + 1);
+    m_nodeFilter->setObjectName(QStringLiteral("connectionsNodeFilter"));
+    m_nodeFilter->setToolTip(tr("Show the connections of one node"));
+    m_nodeFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_table->topRow()->insertWidget(1, m_nodeFilter);
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(m_table);
 
-    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
-    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ConnectionsPage::refreshDetails);
-    connect(client->connections(), &QAbstractItemModel::dataChanged, this, &ConnectionsPage::refreshDetails);
-    connect(client->connections(), &QAbstractItemModel::modelReset, this, &ConnectionsPage::refreshDetails);
-    connect(client->connections(), &QAbstractItemModel::rowsRemoved, this, &ConnectionsPage::refreshDetails);
-    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &ConnectionsPage::updateCount);
-    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &ConnectionsPage::updateCount);
-    connect(m_proxy, &QAbstractItemModel::modelReset, this, &ConnectionsPage::updateCount);
-    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &ConnectionsPage::updateCount);
-    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
-        const QModelIndex index = m_view->indexAt(pos);
-        if (!index.isValid()) return;
-        QMenu *menu = contextMenuFor(index.data(ConnectionModel::IdRole).toString(), this);
+    connect(m_table, &FilteredTable::currentChanged, this, &ConnectionsPage::refreshDetails);
+    connect(m_table, &FilteredTable::shownChanged, this, &ConnectionsPage::updateCount);
+    connect(m_table, &FilteredTable::menuRequested, this, [this](const QString &id, const QPoint &at) {
+        QMenu *menu = contextMenuFor(id, this);
         menu->setAttribute(Qt::WA_DeleteOnClose);
-        menu->popup(m_view->viewport()->mapToGlobal(pos));
+        menu->popup(at);
     });
+    connect(m_nodeFilter, &QComboBox::currentIndexChanged, this,
+            [this] { m_proxy->setNode(m_nodeFilter->currentData().toString()); });
+    connect(client->nodes(), &QAbstractItemModel::modelReset, this, &ConnectionsPage::updateNodes);
+    connect(client->nodes(), &QAbstractItemModel::rowsInserted, this, &ConnectionsPage::updateNodes);
+    connect(client->nodes(), &QAbstractItemModel::rowsRemoved, this, &ConnectionsPage::updateNodes);
+    updateNodes();
     refreshDetails();
     updateCount();
 }
 
+QTableView *ConnectionsPage::view() const
+{
+    return m_table->view();
+}
+
+QSortFilterProxyModel *ConnectionsPage::proxy() const
+{
+    return m_proxy;
+}
+
+QLineEdit *ConnectionsPage::filterEdit() const
+{
+    return m_table->filterEdit();
+}
+
+DetailsPane *ConnectionsPage::details() const
+{
+    return m_table->details();
+}
+
+void ConnectionsPage::updateNodes()
+{
+    const NodeModel *nodes = m_client->nodes();
+    const bool cluster = nodes->rowCount() > 0;
+    m_table->view()->setColumnHidden(ConnectionModel::Node, !cluster);
+    m_nodeFilter->setVisible(cluster);
+    const QString chosen = m_proxy->node();
+    QStringList ids;
+    for (const NodeInfo &n : nodes->nodes()) ids << n.id;
+    ids.sort();
+    // Keep the choice while its node is listed (a node that went stays listed a while).
+    if (!chosen.isEmpty() && !ids.contains(chosen)) ids << chosen;
+    const QSignalBlocker block(m_nodeFilter);
+    m_nodeFilter->clear();
+    m_nodeFilter->addItem(tr("All nodes"), QString());
+    for (const QString &id : std::as_const(ids)) m_nodeFilter->addItem(id, id);
+    m_nodeFilter->setCurrentIndex(qMax(0, m_nodeFilter->findData(chosen)));
+}
+
+void ConnectionsPage::showNode(const QString &node)
+{
+    if (!node.isEmpty() && m_nodeFilter->findData(node) < 0) m_nodeFilter->addItem(node, node);
+    m_nodeFilter->setCurrentIndex(qMax(0, m_nodeFilter->findData(node)));
+}
+
 bool ConnectionsPage::selectConnection(const QString &id)
 {
-    const int row = m_client->connections()->rowOf(id);
-    if (row < 0) return false;
-    const QModelIndex index = m_proxy->mapFromSource(m_client->connections()->index(row, 0));
-    if (!index.isValid()) return false;
-    m_view->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    m_view->setCurrentIndex(index);
-    m_view->scrollTo(index);
-    return true;
+    return m_table->selectSourceRow(m_client->connections()->rowOf(id));
 }
 
 QString ConnectionsPage::selectedId() const
 {
-    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
-    return rows.isEmpty() ? QString() : rows.first().data(ConnectionModel::IdRole).toString();
+    return m_table->selectedId();
 }
 
 QMenu *ConnectionsPage::contextMenuFor(const QString &id, QWidget *parent)
@@ -162,7 +177,7 @@ void ConnectionsPage::refreshDetails()
     const QString id = selectedId();
     const ConnectionInfo c = m_client->connections()->connection(id);
     if (!c.isValid()) {
-        m_details->showPlaceholder(tr("Select a connection to see its details."));
+        details()->showPlaceholder(tr("Select a connection to see its details."));
         return;
     }
     const QLocale locale;
@@ -171,30 +186,27 @@ void ConnectionsPage::refreshDetails()
         const ChannelInfo ch = m_client->channels()->channel(channelId);
         channelNames << (ch.isValid() ? QStringLiteral("#") + ch.name : channelId);
     }
-    m_details->setFields(c.userName.isEmpty() ? c.id : c.userName,
-                         {
-                             {tr("Connection"), c.id},
-                             {tr("User id"), c.userId},
-                             {tr("Dialect"), c.dialect},
-                             {tr("Transport"), c.transport},
-                             {tr("Remote address"), c.remoteAddress},
-                             {tr("User agent"), c.userAgent},
-                             {tr("Connected since"), AdminFormat::dateTime(c.connectedAt)},
-                             {tr("Channels"), channelNames.join(QStringLiteral(", "))},
-                             {tr("Messages in / out"),
-                              locale.toString(c.messagesIn) + QStringLiteral(" / ") + locale.toString(c.messagesOut)},
-                             {tr("Bytes in / out"),
-                              AdminFormat::bytes(c.bytesIn) + QStringLiteral(" / ") + AdminFormat::bytes(c.bytesOut)},
-                             {tr("Send queue"), AdminFormat::bytes(c.sendQueueBytes)},
-                         });
+    QList<DetailsPane::Field> fields{
+        {tr("Connection"), c.id},
+        {tr("User id"), c.userId},
+        {tr("Dialect"), c.dialect},
+        {tr("Transport"), c.transport},
+        {tr("Remote address"), c.remoteAddress},
+        {tr("User agent"), c.userAgent},
+        {tr("Connected since"), AdminFormat::dateTime(c.connectedAt)},
+        {tr("Channels"), channelNames.join(QStringLiteral(", "))},
+        {tr("Messages in / out"),
+         locale.toString(c.messagesIn) + QStringLiteral(" / ") + locale.toString(c.messagesOut)},
+        {tr("Bytes in / out"), AdminFormat::bytes(c.bytesIn) + QStringLiteral(" / ") + AdminFormat::bytes(c.bytesOut)},
+        {tr("Send queue"), AdminFormat::bytes(c.sendQueueBytes)},
+    };
+    if (!c.node.isEmpty()) fields.insert(1, {tr("Node"), c.node});
+    details()->setFields(c.userName.isEmpty() ? c.id : c.userName, fields);
 }
 
 void ConnectionsPage::updateCount()
 {
-    const int shown = m_proxy->rowCount();
-    const int total = m_client->connections()->rowCount();
-    m_count->setText(shown == total ? tr("%n connection(s)", nullptr, total)
-                                    : tr("%1 of %2 shown").arg(shown).arg(total));
+    m_table->setCountText(tr("%n connection(s)", nullptr, m_client->connections()->rowCount()));
 }
 
 } // namespace switchboard

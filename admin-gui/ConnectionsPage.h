@@ -2,7 +2,7 @@
 
 #include <QWidget>
 
-class QLabel;
+class QComboBox;
 class QLineEdit;
 class QMenu;
 class QSortFilterProxyModel;
@@ -13,20 +13,26 @@ namespace switchboard {
 class AdminActions;
 class AdminClient;
 class DetailsPane;
+class FilteredTable;
+class NodeFilterProxy;
 
 // The connections tab: a sortable, filterable table of live connections,
-// a details pane for the selected one and the admin actions on its menu.
+// a details pane for the selected one and the admin actions on its menu. In
+// a cluster every node's connections, with a Node column and a node filter.
 class ConnectionsPage : public QWidget
 {
     Q_OBJECT
 public:
     ConnectionsPage(AdminClient *client, AdminActions *actions, QWidget *parent = nullptr);
 
-    QTableView *view() const { return m_view; }
-    QSortFilterProxyModel *proxy() const { return m_proxy; }
-    QLineEdit *filterEdit() const { return m_filter; }
-    DetailsPane *details() const { return m_details; }
+    QTableView *view() const;
+    QSortFilterProxyModel *proxy() const;
+    QLineEdit *filterEdit() const;
+    DetailsPane *details() const;
+    QComboBox *nodeFilter() const { return m_nodeFilter; }
 
+    // Shows only the connections `node` holds ("" for every node).
+    void showNode(const QString &node);
     bool selectConnection(const QString &id);
     QString selectedId() const;
     // The context menu for one connection; the caller owns it.
@@ -35,14 +41,13 @@ public:
 private:
     void refreshDetails();
     void updateCount();
+    void updateNodes();
 
     AdminClient *m_client;
     AdminActions *m_actions;
-    QLineEdit *m_filter;
-    QLabel *m_count;
-    QTableView *m_view;
-    QSortFilterProxyModel *m_proxy;
-    DetailsPane *m_details;
+    NodeFilterProxy *m_proxy;
+    FilteredTable *m_table;
+    QComboBox *m_nodeFilter;
 };
 
 } // namespace switchboard

@@ -71,6 +71,10 @@ MainWindow::MainWindow(QWidget *parent)
 
     createActions();
 
+    connect(m_nodes, &NodesPage::showConnectionsRequested, this, [this](const QString &node) {
+        m_connections->showNode(node);
+        m_tabs->setCurrentWidget(m_connections);
+    });
     connect(m_client, &AdminClient::stateChanged, this, &MainWindow::onStateChanged);
     connect(m_client, &AdminClient::statsUpdated, m_overview, &OverviewPage::updateStats);
     connect(m_client, &AdminClient::statsUpdated, this, &MainWindow::refreshLink);

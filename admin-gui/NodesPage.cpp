@@ -2,15 +2,14 @@
 
 #include "AdminActions.h"
 #include "AdminClient.h"
+#include "FilteredTable.h"
 #include "Icons.h"
 #include "NodeModel.h"
 
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QMenu>
 #include <QPushButton>
-#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -22,40 +21,30 @@ NodesPage::NodesPage(AdminClient *client, AdminActions *actions, QWidget *parent
     , m_actions(actions)
     , m_summary(new QLabel(this))
     , m_disconnect(new QPushButton(Icons::get(QStringLiteral("disconnect")), tr("&Disconnect a connection…"), this))
-    , m_view(new QTableView(this))
-    , m_proxy(new QSortFilterProxyModel(this))
+    , m_showConnections(new QPushButton(Icons::get(QStringLiteral("connections")), tr("&Show its connections"), this))
+    , m_table(new FilteredTable(client->nodes(),
+                                {QStringLiteral("nodes"), NodeModel::IdRole, NodeModel::SortRole, NodeModel::Id,
+                                 Qt::AscendingOrder, tr("Filter by node, health, address…"), false},
+                                nullptr, this))
 {
     setObjectName(QStringLiteral("nodesPage"));
     m_summary->setObjectName(QStringLiteral("nodesSummary"));
     m_disconnect->setObjectName(QStringLiteral("disconnectOnNodeButton"));
     m_disconnect->setToolTip(tr("Close a connection held by the selected node, by its id"));
+    m_showConnections->setObjectName(QStringLiteral("showNodeConnectionsButton"));
+    m_showConnections->setToolTip(tr("The connections tab, showing only the connections the selected node holds"));
 
-    m_proxy->setSourceModel(client->nodes());
-    m_proxy->setSortRole(NodeModel::SortRole);
-    m_proxy->setDynamicSortFilter(true);
-
-    m_view->setObjectName(QStringLiteral("nodesView"));
-    m_view->setModel(m_proxy);
-    m_view->setSortingEnabled(true);
-    m_view->sortByColumn(NodeModel::Id, Qt::AscendingOrder);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setAlternatingRowColors(true);
-    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->setColumnWidth(NodeModel::Id, 160);
-    m_view->setColumnWidth(NodeModel::Health, 170);
-    m_view->setColumnWidth(NodeModel::Listen, 220);
-    m_view->setColumnWidth(NodeModel::Started, 160);
-
-    auto *top = new QHBoxLayout;
-    top->addWidget(m_summary, 1);
-    top->addWidget(m_disconnect);
+    QTableView *view = m_table->view();
+    view->setColumnWidth(NodeModel::Id, 160);
+    view->setColumnWidth(NodeModel::Health, 170);
+    view->setColumnWidth(NodeModel::Listen, 220);
+    view->setColumnWidth(NodeModel::Started, 160);
+    m_table->countLabel()->hide(); // the summary says it
+    m_table->topRow()->addWidget(m_showConnections);
+    m_table->topRow()->addWidget(m_disconnect);
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addWidget(m_view, 1);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_table, 1);
 
     auto refresh = [this] {
         updateSummary();
@@ -63,37 +52,39 @@ NodesPage::NodesPage(AdminClient *client, AdminActions *actions, QWidget *parent
         const int row = m_client->nodes()->rowOf(id);
         // Only a live node other than this one can be asked (this one's connections are on their own tab).
         m_disconnect->setEnabled(row >= 0 && m_client->nodes()->at(row).live && !m_client->nodes()->at(row).self);
+        m_showConnections->setEnabled(row >= 0);
     };
-    connect(client->nodes(), &QAbstractItemModel::modelReset, this, refresh);
-    connect(client->nodes(), &QAbstractItemModel::dataChanged, this, refresh);
-    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, refresh);
+    connect(m_table, &FilteredTable::currentChanged, this, refresh);
     connect(m_disconnect, &QPushButton::clicked, this, [this] {
         if (!selectedId().isEmpty()) m_actions->disconnectOnNode(selectedId());
     });
-    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
-        const QModelIndex index = m_view->indexAt(pos);
-        if (!index.isValid()) return;
-        QMenu *menu = contextMenuFor(index.data(NodeModel::IdRole).toString(), this);
+    connect(m_showConnections, &QPushButton::clicked, this, [this] {
+        if (!selectedId().isEmpty()) Q_EMIT showConnectionsRequested(selectedId());
+    });
+    connect(view, &QAbstractItemView::doubleClicked, this, [this](const QModelIndex &index) {
+        Q_EMIT showConnectionsRequested(index.data(NodeModel::IdRole).toString());
+    });
+    connect(m_table, &FilteredTable::menuRequested, this, [this](const QString &id, const QPoint &at) {
+        QMenu *menu = contextMenuFor(id, this);
         menu->setAttribute(Qt::WA_DeleteOnClose);
-        menu->popup(m_view->viewport()->mapToGlobal(pos));
+        menu->popup(at);
     });
     refresh();
 }
 
+QTableView *NodesPage::view() const
+{
+    return m_table->view();
+}
+
 bool NodesPage::selectNode(const QString &id)
 {
-    const int row = m_client->nodes()->rowOf(id);
-    if (row < 0) return false;
-    const QModelIndex index = m_proxy->mapFromSource(m_client->nodes()->index(row, 0));
-    m_view->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    m_view->setCurrentIndex(index);
-    return true;
+    return m_table->selectSourceRow(m_client->nodes()->rowOf(id));
 }
 
 QString NodesPage::selectedId() const
 {
-    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
-    return rows.isEmpty() ? QString() : rows.first().data(NodeModel::IdRole).toString();
+    return m_table->selectedId();
 }
 
 QMenu *NodesPage::contextMenuFor(const QString &id, QWidget *parent)
@@ -107,6 +98,10 @@ QMenu *NodesPage::contextMenuFor(const QString &id, QWidget *parent)
     disconnect->setObjectName(QStringLiteral("disconnectOnNodeAction"));
     disconnect->setEnabled(n.live && !n.self);
     connect(disconnect, &QAction::triggered, this, [this, id] { m_actions->disconnectOnNode(id); });
+    QAction *show = menu->addAction(Icons::get(QStringLiteral("connections")),
+                                    tr("&Show the connections of %1").arg(id));
+    show->setObjectName(QStringLiteral("showNodeConnectionsAction"));
+    connect(show, &QAction::triggered, this, [this, id] { Q_EMIT showConnectionsRequested(id); });
     return menu;
 }
 

@@ -7,7 +7,8 @@
 # a redis-server, three switchboard-server nodes with an admin token; the
 # tests' tests/clients/lib/cluster.js), connects a few flat JSON clients to
 # each node, SIGKILLs node 3 so the list shows a node that went down, and runs
-# the console against node 1 under xvfb-run. Saves docs/screenshots/nodes.png.
+# the console against node 1 under xvfb-run. Saves docs/screenshots/nodes.png and
+# docs/screenshots/cluster-connections.png (the Connections tab with its Node column).
 # Everything it starts, it stops.
 set -euo pipefail
 
@@ -71,4 +72,5 @@ xvfb-run -a -s "-screen 0 1440x900x24" "$ADMIN" \
     --screenshots "$WORK/shots" --screenshot-delay 5000
 mkdir -p "$OUT"
 cp "$WORK/shots/nodes.png" "$OUT/nodes.png"
-echo "saved $OUT/nodes.png"
+cp "$WORK/shots/connections.png" "$OUT/cluster-connections.png"
+echo "saved $OUT/nodes.png and $OUT/cluster-connections.png"

@@ -19,8 +19,8 @@ PACKAGES=(
   # sqlite3: the backup tests run PRAGMA integrity_check on the copy.
   sqlite3
   # The cluster (docs/cluster.md): Redis for fan-out and node leases, hiredis to talk to it,
-  # HAProxy as the load balancer in front of the nodes.
-  redis-server libhiredis-dev haproxy
+  # HAProxy as the load balancer in front of the nodes; nginx runs the shipped nginx example in a test.
+  redis-server libhiredis-dev haproxy nginx
   # PostgreSQL ingest by COPY on the QPSQL connection's libpq handle (server/storage/PostgresCopy).
   libpq-dev
 )

@@ -106,6 +106,10 @@
         <source>D&amp;isable</source>
         <translation>&amp;Sperren</translation>
     </message>
+    <message>
+        <source>Close connection %1 of %2 (%3, %4) on node %5? The client may reconnect unless the user is disabled.</source>
+        <translation>Verbindung %1 von %2 (%3, %4) auf Knoten %5 schließen? Der Client kann sich neu verbinden, solange der Benutzer nicht gesperrt ist.</translation>
+    </message>
 </context>
 <context>
     <name>AdminClient</name>
@@ -345,6 +349,10 @@
         <source>Send queue</source>
         <translation>Sendewarteschlange</translation>
     </message>
+    <message>
+        <source>Node</source>
+        <translation>Knoten</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionsPage</name>
@@ -427,6 +435,18 @@
     <message>
         <source>%1 of %2 shown</source>
         <translation>%1 von %2 angezeigt</translation>
+    </message>
+    <message>
+        <source>Show the connections of one node</source>
+        <translation>Nur die Verbindungen eines Knotens zeigen</translation>
+    </message>
+    <message>
+        <source>All nodes</source>
+        <translation>Alle Knoten</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Knoten</translation>
     </message>
 </context>
 <context>
@@ -594,6 +614,10 @@
         <source>Connections</source>
         <translation>Verbindungen</translation>
     </message>
+    <message>
+        <source>live, not answering</source>
+        <translation>aktiv, antwortet nicht</translation>
+    </message>
 </context>
 <context>
     <name>NodesPage</name>
@@ -616,6 +640,22 @@
     <message>
         <source>%1 of %2 node(s) live, %3 connection(s) in all; this console is attached to %4.</source>
         <translation>%1 von %2 Knoten aktiv, %3 Verbindung(en) insgesamt; diese Konsole ist mit %4 verbunden.</translation>
+    </message>
+    <message>
+        <source>&amp;Show its connections</source>
+        <translation>&amp;Verbindungen zeigen</translation>
+    </message>
+    <message>
+        <source>The connections tab, showing only the connections the selected node holds</source>
+        <translation>Der Reiter Verbindungen, nur mit den Verbindungen des gewählten Knotens</translation>
+    </message>
+    <message>
+        <source>Filter by node, health, address…</source>
+        <translation>Nach Knoten, Zustand, Adresse filtern…</translation>
+    </message>
+    <message>
+        <source>&amp;Show the connections of %1</source>
+        <translation>Verbindungen von %1 &amp;zeigen</translation>
     </message>
 </context>
 <context>
@@ -820,6 +860,13 @@
     <message>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>FilteredTable</name>
+    <message>
+        <source>%1 of %2 shown</source>
+        <translation>%1 von %2 angezeigt</translation>
     </message>
 </context>
 <context>

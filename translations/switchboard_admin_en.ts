@@ -106,6 +106,10 @@
         <source>D&amp;isable</source>
         <translation>D&amp;isable</translation>
     </message>
+    <message>
+        <source>Close connection %1 of %2 (%3, %4) on node %5? The client may reconnect unless the user is disabled.</source>
+        <translation>Close connection %1 of %2 (%3, %4) on node %5? The client may reconnect unless the user is disabled.</translation>
+    </message>
 </context>
 <context>
     <name>AdminClient</name>
@@ -345,6 +349,10 @@
         <source>Send queue</source>
         <translation>Send queue</translation>
     </message>
+    <message>
+        <source>Node</source>
+        <translation>Node</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionsPage</name>
@@ -427,6 +435,18 @@
     <message>
         <source>%1 of %2 shown</source>
         <translation>%1 of %2 shown</translation>
+    </message>
+    <message>
+        <source>Show the connections of one node</source>
+        <translation>Show the connections of one node</translation>
+    </message>
+    <message>
+        <source>All nodes</source>
+        <translation>All nodes</translation>
+    </message>
+    <message>
+        <source>Node</source>
+        <translation>Node</translation>
     </message>
 </context>
 <context>
@@ -594,6 +614,10 @@
         <source>Connections</source>
         <translation>Connections</translation>
     </message>
+    <message>
+        <source>live, not answering</source>
+        <translation>live, not answering</translation>
+    </message>
 </context>
 <context>
     <name>NodesPage</name>
@@ -616,6 +640,22 @@
     <message>
         <source>%1 of %2 node(s) live, %3 connection(s) in all; this console is attached to %4.</source>
         <translation>%1 of %2 node(s) live, %3 connection(s) in all; this console is attached to %4.</translation>
+    </message>
+    <message>
+        <source>&amp;Show its connections</source>
+        <translation>&amp;Show its connections</translation>
+    </message>
+    <message>
+        <source>The connections tab, showing only the connections the selected node holds</source>
+        <translation>The connections tab, showing only the connections the selected node holds</translation>
+    </message>
+    <message>
+        <source>Filter by node, health, address…</source>
+        <translation>Filter by node, health, address…</translation>
+    </message>
+    <message>
+        <source>&amp;Show the connections of %1</source>
+        <translation>&amp;Show the connections of %1</translation>
     </message>
 </context>
 <context>
@@ -820,6 +860,13 @@
     <message>
         <source>Could not write %1: %2</source>
         <translation>Could not write %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>FilteredTable</name>
+    <message>
+        <source>%1 of %2 shown</source>
+        <translation>%1 of %2 shown</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 #include "AdminFeed.h"
 
 #include "AdminProtocol.h"
+#include "RemoteConnections.h"
 #include "cluster/ClusterControl.h"
 #include "core/ChatService.h"
 #include "http/HttpRequest.h"
@@ -119,8 +120,18 @@ void AdminFeed::goingAway()
 void AdminFeed::setCluster(ClusterControl *control)
 {
     m_cluster = control;
+    m_remote = new RemoteConnections(control, this);
+    // Other nodes' consoles get this node's connections described as its own console sees them.
+    m_cluster->setDescriber([this](const Session *s) { return describe(s); });
     m_cluster->setWatching(!m_consoles.isEmpty());
-    m_nodes = m_cluster->nodes();
+    m_nodes = clusterNodes();
+}
+
+QList<NodeInfo> AdminFeed::clusterNodes() const
+{
+    QList<NodeInfo> nodes = m_cluster->nodes();
+    for (NodeInfo &n : nodes) n.reachable = !n.live || !m_remote->isUnreachable(n.id);
+    return nodes;
 }
 
 void AdminFeed::installRoutes(Router &router)
@@ -178,6 +189,7 @@ void AdminFeed::onConsoleClosed(AdminConsole *console)
     console->deleteLater();
     if (m_consoles.isEmpty()) {
         if (m_cluster) m_cluster->setWatching(false);
+        if (m_remote) m_remote->clear(); // nobody looks: no lists asked for, none kept
         m_tick.stop();
         m_trafficFlush.stop();
         m_snapshotParts.stop();
@@ -273,6 +285,7 @@ ConnectionInfo AdminFeed::describe(const Session *s) const
     c.bytesIn = qint64(s->stats().bytesIn);
     c.bytesOut = qint64(s->stats().bytesOut);
     c.sendQueueBytes = s->sendQueueBytes();
+    if (m_cluster) c.node = m_cluster->nodeId();
     return c;
 }
 
@@ -341,6 +354,8 @@ void AdminFeed::tick()
     m_roundPos = 0;
     m_roundLive.clear();
     m_roundChanged.clear();
+    // The other nodes' lists come in (paged) while this round runs; the round's end takes them.
+    if (m_remote) m_remote->refresh();
     sampleSlice();
     if (m_roundPos >= 0) m_roundSlices.start();
 }
@@ -376,13 +391,16 @@ void AdminFeed::finishRound()
 
     // m_connections changes only here, at the end of a round: a snapshot
     // begun at any time shows a round's end, and the deltas follow from it.
-    const QList<ConnectionInfo> changedConnections = std::exchange(m_roundChanged, {});
-    for (const ConnectionInfo &info : changedConnections) m_connections.insert(info.id, info);
+    QList<ConnectionInfo> changedConnections = std::exchange(m_roundChanged, {});
+    if (m_remote) changedConnections += m_remote->takeChanged();
+    for (const ConnectionInfo &info : std::as_const(changedConnections)) m_connections.insert(info.id, info);
     // Read first, erase by key: a non-const walk would deep-copy the map
-    // while a snapshot stream shares it.
+    // while a snapshot stream shares it. Other nodes' rows go when their
+    // node's list no longer has them (or the node went).
     QStringList removedConnections;
     for (auto it = m_connections.constBegin(); it != m_connections.constEnd(); ++it)
-        if (!m_roundLive.contains(it.key())) removedConnections.append(it.key());
+        if (!m_roundLive.contains(it.key()) && !(m_remote && m_remote->holds(it.key())))
+            removedConnections.append(it.key());
     for (const QString &id : std::as_const(removedConnections)) m_connections.remove(id);
     m_roundLive.clear();
 
@@ -413,7 +431,7 @@ void AdminFeed::finishRound()
     // The node list goes whole, and only when it changed (a handful of rows).
     bool nodesChanged = false;
     if (m_cluster) {
-        QList<NodeInfo> nodes = m_cluster->nodes();
+        QList<NodeInfo> nodes = clusterNodes();
         nodesChanged = nodes != m_nodes;
         if (nodesChanged) m_nodes = std::move(nodes);
     }

@@ -22,6 +22,7 @@ struct AdminCommand;
 struct AdminResult;
 class ChatService;
 class ClusterControl;
+class RemoteConnections;
 class WebSocketConnection;
 class Router;
 struct HttpRequest;
@@ -66,8 +67,9 @@ public:
     ~AdminFeed() override;
 
     void installRoutes(Router &router);
-    // In a cluster: the feed lists the nodes and acts on connections and
-    // users held by other nodes (docs/cluster.md "The console and the cluster").
+    // In a cluster: the feed lists the nodes, every node's connections (each
+    // row tagged with its node) and acts on connections and users held by
+    // other nodes (docs/cluster.md "The console and the cluster").
     void setCluster(ClusterControl *control);
     int consoleCount() const { return int(m_consoles.size()); }
     // Server shutdown: every console gets close code 1001 and may reconnect later.
@@ -106,6 +108,7 @@ private:
     ConnectionInfo describe(const Session *session) const;
     ChannelInfo describe(const Channel &channel, qint64 nowMs) const;
     ServerStats sampleStats(qint64 nowMs);
+    QList<NodeInfo> clusterNodes() const;
 
     ChatService *m_chat;
     Options m_options;
@@ -128,6 +131,7 @@ private:
     QHash<QString, ChannelInfo> m_channels;
     ServerStats m_stats;
     ClusterControl *m_cluster = nullptr;
+    RemoteConnections *m_remote = nullptr; // in a cluster: the other nodes' connections
     QList<NodeInfo> m_nodes;
 
     // Counters at the previous sample, for rates.

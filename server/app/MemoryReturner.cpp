@@ -1,6 +1,9 @@
 #include "MemoryReturner.h"
 
+#include <QElapsedTimer>
+
 #include "core/ChatService.h"
+#include "core/SessionManager.h"
 
 #include <QLoggingCategory>
 
@@ -23,12 +26,29 @@ void MemoryReturner::check()
 {
     const qsizetype now = m_chat->sessionCount();
     m_peak = qMax(m_peak, now);
-    if (m_peak - now < MinDrop || now > m_peak / 2) return;
-#if defined(__GLIBC__)
-    malloc_trim(0);
-    qCDebug(lcMemory) << "returned free heap pages after" << (m_peak - now) << "connections left";
-#endif
+    const bool dropped = m_peak - now >= MinDrop && now <= m_peak / 2;
+    // One more once the count holds still: the leavers' objects, buffers and
+    // queued frames are freed a little after they stop counting as sessions.
+    const bool settled = m_trimAgain && now == m_last;
+    m_last = now;
+    if (!dropped && !settled) return;
+    m_trimAgain = dropped;
+    trim(m_peak - now);
     m_peak = now;
+}
+
+void MemoryReturner::trim(qsizetype left)
+{
+#if defined(__GLIBC__)
+    QElapsedTimer clock;
+    clock.start();
+    m_chat->sessionManager()->compact();
+    malloc_trim(0);
+    qCDebug(lcMemory) << "returned free heap pages after" << left << "connections left, in"
+                      << clock.nsecsElapsed() / 1000 << "µs";
+#else
+    Q_UNUSED(left);
+#endif
 }
 
 } // namespace switchboard

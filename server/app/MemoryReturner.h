@@ -18,15 +18,20 @@ class MemoryReturner : public QObject
 public:
     explicit MemoryReturner(ChatService *chat, QObject *parent = nullptr);
 
-    static constexpr int IntervalMs = 1000;
+    // Often enough that the heap is back soon after a crowd left; a trim only
+    // follows a halving of the connections (at most a few per mass disconnect).
+    static constexpr int IntervalMs = 250;
     static constexpr int MinDrop = 1000; // connections gone since the peak
 
 private:
     void check();
+    void trim(qsizetype left);
 
     ChatService *m_chat;
     QTimer m_timer;
     qsizetype m_peak = 0;
+    qsizetype m_last = 0;     // the count at the previous check
+    bool m_trimAgain = false; // a drop was trimmed: trim once more when it settles
 };
 
 } // namespace switchboard

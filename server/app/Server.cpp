@@ -6,6 +6,8 @@
 #include "cluster/ClusterControl.h"
 #include "cluster/NodeLease.h"
 #include "net/SendBudget.h"
+#include "net/WebSocketFlushQueue.h"
+#include "core/EphemeralLane.h"
 #include "cluster/RedisUrl.h"
 #include "transport/DialectContext.h"
 #include "transport/SessionTag.h"
@@ -47,6 +49,7 @@ bool Server::start(QString *error)
     new LoopLagProbe(this);
     new MemoryReturner(m_chat, this);
     if (!m_chat->start(error)) return false;
+    m_chat->lane()->setBulkScope([](bool on) { WebSocketFlushQueue::instance()->setBulk(on); });
     if (!m_config.redis.isEmpty()) {
         m_cluster = new ClusterBus(m_chat, RedisUrl::parse(m_config.redis), m_config.nodeId, this);
         m_cluster->start(m_config.nodeLeaseMs, m_config.presenceGraceMs);
@@ -78,6 +81,7 @@ bool Server::start(QString *error)
     if (m_cluster) {
         // Every node answers other nodes' consoles, with a console of its own or not.
         auto *control = new ClusterControl(m_chat, m_cluster, this);
+        control->setPageSize(m_config.clusterListPageRows);
         if (m_admin) m_admin->setCluster(control);
     }
     m_ready = true;

@@ -45,6 +45,10 @@ const QList<Option> &options()
         {"node-id", "NAME", "This node's name in the cluster (default: host name and pid).", false},
         {"node-lease-ms", "N", "A cluster node's lease in Redis; peers count it dead this long after (default 5000).",
          false},
+        {"cluster-list-page-rows", "N",
+         "Rows per page when a cluster node sends its connection list to another node's admin console "
+         "(default 1000).",
+         false},
         {"presence-grace-ms", "N",
          "After a cluster node's lease expired, its users go offline this much later unless back on another node "
          "(default 3000).",
@@ -71,7 +75,9 @@ const QList<Option> &options()
         {"edit-window-seconds", "N", "How long a message may be edited (default 0 = forever).", false},
         {"typing-timeout-ms", "N", "Typing ends after this long without a refresh (default 5000).", false},
         {"presence-window-ms", "N", "Presence and room changes within this window coalesce (default 500).", false},
-        {"ephemeral-budget-ms", "N", "Loop time per pass for presence, typing and room events (default 8).", false},
+        {"ephemeral-budget-ms", "N",
+         "Loop time per pass for presence, typing and room events (default 4); their frames are sent after messages, under a budget of their own.",
+         false},
         {"presence-workspace-limit", "N", "Workspaces up to this size hear every member's presence (default 500).",
          false},
         {"presence-channel-limit", "N", "Channels up to this size carry presence and room events (default 500).",
@@ -342,6 +348,7 @@ bool ServerConfig::parse(const QStringList &arguments, QString *error)
     if (!intNumber("heartbeat-timeout-ms", &heartbeatTimeoutMs, 100, 86400000)) return false;
     if (!intNumber("node-lease-ms", &nodeLeaseMs, 300, 600000)) return false;
     if (!intNumber("presence-grace-ms", &presenceGraceMs, 0, 600000)) return false;
+    if (!intNumber("cluster-list-page-rows", &clusterListPageRows, 1, 100000)) return false;
     if (!intNumber("ping-interval-ms", &pingIntervalMs, 50, 3600000)) return false;
     if (!intNumber("ping-timeout-ms", &pingTimeoutMs, 50, 3600000)) return false;
     if (!intNumber("http-header-timeout-ms", &http.headTimeoutMs, 50, 3600000)) return false;

@@ -25,10 +25,11 @@ public:
     QString dataDir;
     QString uploadDir; // <dataDir>/uploads unless given (cluster nodes share one)
     QString database;
-    QString redis;              // redis://host:port[/db]: clustering on (docs/cluster.md)
-    QString nodeId;             // this node's name in the cluster
-    int nodeLeaseMs = 5000;     // its lease in Redis (NodeLease)
-    int presenceGraceMs = 3000; // a dead node's users go offline this long after its lease
+    QString redis;                  // redis://host:port[/db]: clustering on (docs/cluster.md)
+    QString nodeId;                 // this node's name in the cluster
+    int nodeLeaseMs = 5000;         // its lease in Redis (NodeLease)
+    int presenceGraceMs = 3000;     // a dead node's users go offline this long after its lease
+    int clusterListPageRows = 1000; // a node's connection list for another node's console, per page
     QByteArray jwtSecret;
     QString adminToken;
     QString logLevel = QStringLiteral("info");

@@ -1,5 +1,6 @@
 #include "ClusterBus.h"
 
+#include "ChannelSequencer.h"
 #include "ClusterEventCodec.h"
 #include "ClusterLimits.h"
 #include "ClusterPresence.h"
@@ -26,7 +27,6 @@ Q_LOGGING_CATEGORY(lcCluster, "switchboard.cluster")
 
 namespace {
 const QByteArray kAll = "sb:all";
-constexpr int kFillLimit = 100000;
 constexpr int kMaxNoticeIds = 256; // rows named in one notice; beyond, the whole kind
 } // namespace
 
@@ -39,6 +39,16 @@ ClusterBus::ClusterBus(ChatService *chat, const RedisUrl &url, const QString &no
     , m_lease(new NodeLease(m_commands, nodeId, this))
     , m_presence(new ClusterPresence(chat, m_commands, m_lease, nodeId, this))
     , m_limits(new ClusterLimits(m_commands, this))
+    , m_sequencer(
+          new ChannelSequencer([this](const QString &ch) { return m_chat->outlet()->publishedSeq(ch); },
+                               [this](const QString &ch, qint64 after, int limit) {
+    return m_chat->resume()->eventsAfter(ch, after, limit);
+          },
+                               [this](const ChatEventPtr &e, const QStringList &topics, bool late) {
+    deliverOrdered(e, topics, late);
+          },
+          [this](const QString &ch) { return m_chat->rooms()->subscriberCount(RoomManager::channelTopic(ch)) > 0; },
+          this))
 {
 }
 
@@ -49,6 +59,7 @@ ClusterBus::~ClusterBus()
     m_chat->directoryReloader()->setChangeHook({});
     m_chat->directoryReloader()->setReadThrough(false);
     m_chat->clusterPort()->setSharedLimits(nullptr);
+    m_chat->clusterPort()->setChannelsAwaitingFill(0);
 }
 
 void ClusterBus::start(int leaseMs, int presenceGraceMs)
@@ -71,17 +82,18 @@ void ClusterBus::start(int leaseMs, int presenceGraceMs)
             QTimer::singleShot(0, this, &ClusterBus::flushNotices);
         }
     });
-    connect(m_subscriber, &RedisSubscriber::message, this, &ClusterBus::onMessage);
+    // Only the channels this bus subscribed come here (ClusterControl has its own).
+    m_subscriber->setHandler(this, [this](const QByteArray &, const QByteArray &payload) { onMessage(payload); });
     connect(m_subscriber, &RedisSubscriber::resubscribed, this, &ClusterBus::catchUp);
     // Events published between a local join and Redis confirming the SUBSCRIBE
     // were not received: read them from the database once it is confirmed.
     connect(m_subscriber, &RedisSubscriber::subscribed, this, [this](const QByteArray &name) {
         const QString ch = QString::fromUtf8(name.mid(5));
-        if (name.startsWith("sb:c:") && m_watched.contains(ch)) fill(ch, -1);
+        if (name.startsWith("sb:c:") && m_watched.contains(ch)) m_sequencer->catchUp(ch);
     });
     connect(m_commands, &RedisConnection::errorOccurred, this,
             [](const QString &m) { qCWarning(lcCluster, "redis: %s", qPrintable(m)); });
-    m_subscriber->subscribe(kAll);
+    m_subscriber->subscribe(kAll, this);
     m_commands->open();
     m_subscriber->open();
     m_lease->setTtl(leaseMs);
@@ -95,6 +107,9 @@ void ClusterBus::start(int leaseMs, int presenceGraceMs)
     m_presence->setGraceMs(presenceGraceMs);
     m_presence->start();
     m_chat->clusterPort()->setSharedLimits(m_limits);
+    connect(m_sequencer, &ChannelSequencer::waitingChanged, this, [this](int channels) {
+        if (m_chat) m_chat->clusterPort()->setChannelsAwaitingFill(channels);
+    });
     m_lease->start();
     qCInfo(lcCluster, "cluster node %s on %s", qPrintable(m_node), qPrintable(m_commands->url().toDisplayString()));
 }
@@ -106,34 +121,19 @@ void ClusterBus::stop()
 
 void ClusterBus::sequence(const ChatEventPtr &event, const QStringList &topics)
 {
-    const QString &ch = event->channel.id;
-    const qint64 last = m_chat->outlet()->publishedSeq(ch);
-    if (event->seq <= last) {
-        // Already delivered here (a gap fill read it from the database first);
-        // a local event still has to reach the other nodes.
-        if (!m_injecting) publishToRedis(event, topics);
-        return;
-    }
-    if (event->seq > last + 1 && m_chat->rooms()->subscriberCount(RoomManager::channelTopic(ch)) > 0)
-        fill(ch, event->seq);
-    m_chat->outlet()->deliver(event, topics);
+    // Delivered now, a local event reaches the other nodes through onPublished();
+    // already delivered (a fill read it first) or held behind a gap, it goes now.
+    if (m_sequencer->offer(event, topics) != ChannelSequencer::Outcome::Delivered && !m_injecting)
+        publishToRedis(event, topics);
 }
 
-void ClusterBus::fill(const QString &channelId, qint64 beforeSeq)
+void ClusterBus::deliverOrdered(const ChatEventPtr &event, const QStringList &topics, bool late)
 {
-    const qint64 last = m_chat->outlet()->publishedSeq(channelId);
-    const int limit = beforeSeq < 0 ? kFillLimit : int(qMin<qint64>(beforeSeq - last - 1, kFillLimit));
-    if (limit <= 0) return;
-    const QList<ChatEventPtr> missed = m_chat->resume()->eventsAfter(channelId, last, limit);
-    const QStringList topics{RoomManager::channelTopic(channelId)};
+    // A late event (from the database, or held) is never published again.
     const bool wasInjecting = m_injecting;
-    m_injecting = true;
-    for (const ChatEventPtr &e : missed)
-        if (beforeSeq < 0 || e->seq < beforeSeq) m_chat->outlet()->deliver(e, topics);
+    m_injecting = m_injecting || late;
+    m_chat->outlet()->deliver(event, topics);
     m_injecting = wasInjecting;
-    if (!missed.isEmpty())
-        qCInfo(lcCluster, "channel %s: filled %lld event(s) after seq %lld from the database", qPrintable(channelId),
-               qint64(missed.size()), last);
 }
 
 void ClusterBus::deliverRemote(const ChatEventPtr &event, const QStringList &topics)
@@ -186,9 +186,8 @@ void ClusterBus::flushNotices()
     m_notices.clear();
 }
 
-void ClusterBus::onMessage(const QByteArray &channel, const QByteArray &payload)
+void ClusterBus::onMessage(const QByteArray &payload)
 {
-    if (channel.startsWith("sb:ctl:")) return; // ClusterControl's
     const ClusterEventCodec::Frame f = ClusterEventCodec::decode(payload);
     if (!f.ok) {
         qCWarning(lcCluster, "ignored a malformed cluster frame (%lld bytes)", qint64(payload.size()));
@@ -252,14 +251,15 @@ void ClusterBus::onTopicSubscribed(const QString &topic)
     // those events will not come live on this node.
     outlet->setPublishedGid(qMax(outlet->publishedGid(), m_chat->resume()->committedGid()));
     m_watched.insert(ch);
-    m_subscriber->subscribe(redisChannel(ch));
+    m_subscriber->subscribe(redisChannel(ch), this);
 }
 
 void ClusterBus::onTopicUnsubscribed(const QString &topic)
 {
     if (!topic.startsWith(QLatin1String("c:")) || m_chat->rooms()->subscriberCount(topic) != 0) return;
     m_watched.remove(topic.mid(2));
-    m_subscriber->unsubscribe(redisChannel(topic.mid(2)));
+    m_sequencer->forget(topic.mid(2));
+    m_subscriber->unsubscribe(redisChannel(topic.mid(2)), this);
 }
 
 void ClusterBus::catchUp()
@@ -268,7 +268,7 @@ void ClusterBus::catchUp()
     for (const QString &kind : {QStringLiteral("users"), QStringLiteral("workspaces"), QStringLiteral("channels")})
         m_chat->directoryReloader()->reload(kind);
     const QSet<QString> watched = m_watched;
-    for (const QString &ch : watched) fill(ch, -1);
+    for (const QString &ch : watched) m_sequencer->catchUp(ch);
     m_presence->reload();
 }
 

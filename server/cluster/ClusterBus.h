@@ -10,6 +10,7 @@
 
 namespace switchboard {
 
+class ChannelSequencer;
 class ChatService;
 class ClusterLimits;
 class ClusterPresence;
@@ -26,10 +27,11 @@ class RedisUrl;
 //    of that channel, and always to "sb:all"; it re-publishes other nodes'
 //    events into its local rooms only (never back to Redis).
 //  - Order: every logged event, local or remote, passes the outlet's sequencer
-//    here: a seq already delivered is dropped, a jump is filled from the
-//    database first (ResumeManager::eventsAfter), so each channel is delivered
-//    gapless in seq order; after a Redis reconnect every watched channel is
-//    caught up from the database.
+//    here (ChannelSequencer): a seq already delivered is dropped, a jump is
+//    filled from the database first (ResumeManager::eventsAfter), and when that
+//    read fails the channel's later events wait until a retry fills it, so each
+//    channel is delivered gapless in seq order; after a Redis reconnect every
+//    watched channel is caught up from the database.
 //  - Directory: local directory changes are announced ("reload users" ...) and
 //    other nodes re-read that part from the shared database.
 class ClusterBus : public QObject
@@ -52,14 +54,16 @@ public:
     // Shared with ClusterControl (admin actions across nodes): its "sb:ctl:" channels ride along.
     RedisConnection *commands() const { return m_commands; }
     RedisSubscriber *subscriber() const { return m_subscriber; }
+    // Per-channel order and gap fill (channels waiting for a fill: /metrics).
+    ChannelSequencer *sequencer() const { return m_sequencer; }
 
 private:
     void sequence(const ChatEventPtr &event, const QStringList &topics);
-    void fill(const QString &channelId, qint64 beforeSeq);
+    void deliverOrdered(const ChatEventPtr &event, const QStringList &topics, bool late);
     void deliverRemote(const ChatEventPtr &event, const QStringList &topics);
     void onPublished(const ChatEventPtr &event, const QStringList &topics);
     void publishToRedis(const ChatEventPtr &event, const QStringList &topics);
-    void onMessage(const QByteArray &channel, const QByteArray &payload);
+    void onMessage(const QByteArray &payload);
     void onTopicSubscribed(const QString &topic);
     void onTopicUnsubscribed(const QString &topic);
     void catchUp();
@@ -75,6 +79,7 @@ private:
     NodeLease *m_lease;
     ClusterPresence *m_presence;
     ClusterLimits *m_limits;
+    ChannelSequencer *m_sequencer;
     QSet<QString> m_watched; // chat channels with local subscribers
     // Directory rows changed in this loop pass, by kind; an empty set: too
     // many to name, the other nodes re-read the whole kind.

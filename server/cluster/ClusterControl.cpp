@@ -25,12 +25,16 @@ ClusterControl::ClusterControl(ChatService *chat, ClusterBus *bus, QObject *pare
     , m_chat(chat)
     , m_bus(bus)
 {
-    connect(bus->subscriber(), &RedisSubscriber::message, this, &ClusterControl::onMessage);
-    bus->subscriber()->subscribe(controlChannel(nodeId()));
+    bus->subscriber()->setHandler(this, [this](const QByteArray &channel, const QByteArray &payload) {
+        onMessage(channel, payload);
+    });
+    bus->subscriber()->subscribe(controlChannel(nodeId()), this);
     connect(bus->lease(), &NodeLease::checked, this, [this] {
         if (m_watching) readLeases();
     });
     connect(bus->lease(), &NodeLease::nodeDown, this, &ClusterControl::markDown);
+    m_listPass.setInterval(0);
+    connect(&m_listPass, &QTimer::timeout, this, &ClusterControl::sendListPage);
 }
 
 QString ClusterControl::nodeId() const
@@ -211,19 +215,23 @@ void ClusterControl::askAll(const ClusterControlCodec::Request &request, QObject
     }
 }
 
-void ClusterControl::ask(const QString &node, ClusterControlCodec::Request request, QObject *context, Callback done)
+QString ClusterControl::ask(const QString &node, ClusterControlCodec::Request request, QObject *context, Callback done)
 {
     request.id = nodeId() + QLatin1Char(':') + QString::number(++m_nextId);
     request.from = nodeId();
     const QString id = request.id;
-    m_pending.insert(id, Pending{QPointer<QObject>(context), std::move(done)});
+    Pending pending;
+    pending.context = context;
+    pending.done = std::move(done);
+    pending.deadline = Timestamp::nowMs() + m_timeoutMs;
+    m_pending.insert(id, std::move(pending));
     if (!isLive(node)) {
         // Deferred like every other answer: the caller's code after ask() runs first.
         const Reply r = failure(node, AdminProtocol::ErrorNodeDown,
                                 isKnown(node) ? QStringLiteral("node %1 is down").arg(node)
                                               : QStringLiteral("no live node %1 in the cluster").arg(node));
         QTimer::singleShot(0, this, [this, id, r] { finish(id, r); });
-        return;
+        return id;
     }
     m_bus->commands()->command({"PUBLISH", controlChannel(node), ClusterControlCodec::encodeRequest(request)},
                                [this, id, node, guard = QPointer<ClusterControl>(this)](const RedisReply &reply) {
@@ -235,10 +243,115 @@ void ClusterControl::ask(const QString &node, ClusterControlCodec::Request reque
         else if (reply.toInteger() == 0) // nobody listens on its channel: it is gone
             finish(id, failure(node, AdminProtocol::ErrorNodeDown, QStringLiteral("node %1 is down").arg(node)));
     });
-    QTimer::singleShot(m_timeoutMs, this, [this, id, node] {
+    armTimeout(id, node, m_timeoutMs);
+    return id;
+}
+
+void ClusterControl::armTimeout(const QString &id, const QString &node, int ms)
+{
+    QTimer::singleShot(ms, this, [this, id, node] {
+        const auto it = m_pending.constFind(id);
+        if (it == m_pending.constEnd()) return;
+        const qint64 left = it->deadline - Timestamp::nowMs();
+        if (left > 0) { // a page came meanwhile: wait from there
+            armTimeout(id, node, int(left));
+            return;
+        }
         finish(id, failure(node, AdminProtocol::ErrorTimeout,
                            QStringLiteral("node %1 did not answer within %2 ms").arg(node).arg(m_timeoutMs)));
     });
+}
+
+void ClusterControl::listConnections(const QString &node, QObject *context, ListCallback done)
+{
+    ClusterControlCodec::Request r;
+    r.op = QStringLiteral("list_connections");
+    auto rows = std::make_shared<QList<ConnectionInfo>>();
+    const QString id = ask(node, r, context, [rows, done](const Reply &reply) {
+        done(reply, reply.ok ? *rows : QList<ConnectionInfo>());
+    });
+    const auto it = m_pending.find(id);
+    if (it != m_pending.end()) it->rows = rows;
+}
+
+void ClusterControl::onPage(const ClusterControlCodec::Page &page)
+{
+    const auto it = m_pending.find(page.id);
+    if (it == m_pending.end() || !it->rows) return; // late: timed out already
+    if (page.part != it->nextPart) {
+        finish(page.id, failure(page.from, AdminProtocol::ErrorInternal,
+                                QStringLiteral("node %1 sent page %2 of its connections, %3 was due")
+                                    .arg(page.from)
+                                    .arg(page.part)
+                                    .arg(it->nextPart)));
+        return;
+    }
+    ++it->nextPart;
+    it->deadline = Timestamp::nowMs() + m_timeoutMs;
+    for (ConnectionInfo c : page.rows) {
+        c.node = page.from; // whatever the row says: the node that sent it holds it
+        it->rows->append(std::move(c));
+    }
+    if (!page.last) return;
+    Reply r;
+    r.from = page.from;
+    r.ok = true;
+    r.count = int(it->rows->size());
+    finish(page.id, r);
+}
+
+void ClusterControl::startList(const ClusterControlCodec::Request &request)
+{
+    if (!m_describer || !m_chat) {
+        Reply r = failure(nodeId(), "unavailable",
+                          QStringLiteral("node %1 has no admin feed (start it with --admin-token)").arg(nodeId()));
+        r.id = request.id;
+        publishReply(request.from, r);
+        return;
+    }
+    // An asker waits for one list at a time: an older one for it was given up.
+    m_listJobs.removeIf([&](const ListJob &j) { return j.to == request.from; });
+    ListJob job;
+    job.id = request.id;
+    job.to = request.from;
+    const QList<Session *> sessions = m_chat->sessions();
+    job.ids.reserve(sessions.size());
+    for (const Session *s : sessions) job.ids.append(s->id());
+    m_listJobs.append(std::move(job));
+    if (!m_listPass.isActive()) m_listPass.start();
+}
+
+void ClusterControl::sendListPage()
+{
+    if (m_listJobs.isEmpty()) {
+        m_listPass.stop();
+        return;
+    }
+    // One page per pass, the askers taking turns.
+    ListJob job = m_listJobs.takeFirst();
+    ClusterControlCodec::Page page;
+    page.id = job.id;
+    page.from = nodeId();
+    page.part = job.part++;
+    while (job.pos < job.ids.size() && page.rows.size() < m_pageSize) {
+        const Session *s = m_chat ? m_chat->session(job.ids.at(job.pos)) : nullptr;
+        ++job.pos;
+        if (!s) continue; // gone since it was asked
+        ConnectionInfo c = m_describer(s);
+        c.node = nodeId();
+        page.rows.append(std::move(c));
+    }
+    page.last = job.pos >= job.ids.size();
+    m_bus->commands()->command({"PUBLISH", controlChannel(job.to), ClusterControlCodec::encodePage(page)},
+                               [](const RedisReply &) {});
+    if (!page.last) m_listJobs.append(std::move(job));
+    if (m_listJobs.isEmpty()) m_listPass.stop();
+}
+
+void ClusterControl::publishReply(const QString &to, const Reply &reply)
+{
+    m_bus->commands()->command({"PUBLISH", controlChannel(to), ClusterControlCodec::encodeReply(reply)},
+                               [](const RedisReply &) {});
 }
 
 void ClusterControl::finish(const QString &id, const Reply &reply)
@@ -262,17 +375,21 @@ void ClusterControl::onMessage(const QByteArray &channel, const QByteArray &payl
         return;
     case ClusterControlCodec::Frame::Kind::Request: answer(f.request); return;
     case ClusterControlCodec::Frame::Kind::Reply: finish(f.reply.id, f.reply); return;
+    case ClusterControlCodec::Frame::Kind::Page: onPage(f.page); return;
     }
 }
 
 void ClusterControl::answer(const ClusterControlCodec::Request &request)
 {
+    if (request.op == QLatin1String("list_connections")) {
+        startList(request);
+        return;
+    }
     Reply r = request.op == QLatin1String("disconnect") ? disconnectLocal(request.connectionId, request.reason)
                                                         : disconnectUserLocal(request.userId, request.reason);
     r.id = request.id;
     qCInfo(lcControl).noquote() << "node" << request.from << "asked" << request.op << ":" << r.message;
-    m_bus->commands()->command({"PUBLISH", controlChannel(request.from), ClusterControlCodec::encodeReply(r)},
-                               [](const RedisReply &) {});
+    publishReply(request.from, r);
 }
 
 } // namespace switchboard

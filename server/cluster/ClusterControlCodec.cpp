@@ -1,6 +1,7 @@
 #include "ClusterControlCodec.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -42,6 +43,13 @@ QByteArray ClusterControlCodec::encodeReply(const Reply &r)
                     {"count", r.count}});
 }
 
+QByteArray ClusterControlCodec::encodePage(const Page &p)
+{
+    QJsonArray rows;
+    for (const ConnectionInfo &c : p.rows) rows.append(c.toJson());
+    return compact({{"k", "page"}, {"id", p.id}, {"from", p.from}, {"part", p.part}, {"last", p.last}, {"rows", rows}});
+}
+
 ClusterControlCodec::Frame ClusterControlCodec::decode(const QByteArray &bytes)
 {
     Frame f;
@@ -59,7 +67,8 @@ ClusterControlCodec::Frame ClusterControlCodec::decode(const QByteArray &bytes)
         r.userId = str(o, "user");
         r.reason = str(o, "reason");
         const bool known = (r.op == QLatin1String("disconnect") && !r.connectionId.isEmpty())
-                        || (r.op == QLatin1String("disconnect_user") && !r.userId.isEmpty());
+                        || (r.op == QLatin1String("disconnect_user") && !r.userId.isEmpty())
+                        || r.op == QLatin1String("list_connections");
         if (known) f.kind = Frame::Kind::Request;
     } else if (kind == QLatin1String("answer") && o.value(QLatin1String("ok")).isBool()) {
         Reply &r = f.reply;
@@ -70,6 +79,20 @@ ClusterControlCodec::Frame ClusterControlCodec::decode(const QByteArray &bytes)
         r.message = str(o, "message");
         r.count = qMax(0, o.value(QLatin1String("count")).toInt());
         f.kind = Frame::Kind::Reply;
+    } else if (kind == QLatin1String("page") && o.value(QLatin1String("last")).isBool()
+               && o.value(QLatin1String("part")).isDouble() && o.value(QLatin1String("rows")).isArray()) {
+        Page &p = f.page;
+        p.id = str(o, "id");
+        p.from = str(o, "from");
+        p.part = o.value(QLatin1String("part")).toInt(-1);
+        p.last = o.value(QLatin1String("last")).toBool();
+        if (p.part < 0) return f;
+        for (const QJsonValue &v : o.value(QLatin1String("rows")).toArray()) {
+            ConnectionInfo c;
+            if (!ConnectionInfo::fromJson(v.toObject(), &c)) return f; // one bad row spoils the page
+            p.rows.append(c);
+        }
+        f.kind = Frame::Kind::Page;
     }
     return f;
 }

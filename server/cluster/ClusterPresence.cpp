@@ -152,19 +152,7 @@ void ClusterPresence::flush()
         roomArray.append(QJsonArray{it.key().left(cut), it.key().mid(cut + 1), it.value()});
         fields << "r:" + it.key().toUtf8() << (it.value() ? QByteArray("1") : QByteArray());
     }
-    ++m_version;
-    const QJsonObject frame{{"n", m_node},    {"k", "p"},       {"e", m_epoch},
-                            {"v", m_version}, {"u", userArray}, {"r", roomArray}};
-    QList<QByteArray> argv{"EVAL",
-                           kWriteScript,
-                           "2",
-                           hashKey(m_node),
-                           kAll,
-                           QJsonDocument(frame).toJson(QJsonDocument::Compact),
-                           m_epoch.toUtf8() + ':' + QByteArray::number(m_version),
-                           "0"};
-    argv += fields;
-    m_commands->command(argv, [](const RedisReply &) {});
+    sendState(userArray, roomArray, fields, false);
 }
 
 void ClusterPresence::writeFull()
@@ -186,9 +174,15 @@ void ClusterPresence::writeFull()
         roomArray.append(QJsonArray{key.left(cut), key.mid(cut + 1), true});
         fields << "r:" + key.toUtf8() << "1";
     }
+    sendState(userArray, roomArray, fields, true);
+}
+
+void ClusterPresence::sendState(const QJsonArray &users, const QJsonArray &rooms, const QList<QByteArray> &fields,
+                                bool full)
+{
     ++m_version;
-    const QJsonObject frame{{"n", m_node},    {"k", "p"},       {"e", m_epoch}, {"v", m_version},
-                            {"u", userArray}, {"r", roomArray}, {"f", true}};
+    QJsonObject frame{{"n", m_node}, {"k", "p"}, {"e", m_epoch}, {"v", m_version}, {"u", users}, {"r", rooms}};
+    if (full) frame.insert(QStringLiteral("f"), true);
     QList<QByteArray> argv{"EVAL",
                            kWriteScript,
                            "2",
@@ -196,7 +190,7 @@ void ClusterPresence::writeFull()
                            kAll,
                            QJsonDocument(frame).toJson(QJsonDocument::Compact),
                            m_epoch.toUtf8() + ':' + QByteArray::number(m_version),
-                           "1"};
+                           full ? "1" : "0"};
     argv += fields;
     m_commands->command(argv, [](const RedisReply &) {});
 }

@@ -62,6 +62,8 @@ private:
     void scheduleFlush();
     void flush();
     void writeFull();
+    // One state frame (a delta, or full: the node's whole state) to the node's hash and to "sb:all".
+    void sendState(const QJsonArray &users, const QJsonArray &rooms, const QList<QByteArray> &fields, bool full);
     QJsonArray userEntry(const QString &userId) const;
     void applyPresenceFrame(const QString &node, const QJsonObject &frame);
     void applyTyping(const QString &node, const QJsonObject &frame);

@@ -35,28 +35,37 @@ bool RedisSubscriber::isConnected() const
     return m_connection->isConnected();
 }
 
-void RedisSubscriber::subscribe(const QByteArray &channel)
+void RedisSubscriber::setHandler(QObject *owner, Handler handler)
 {
-    add(m_channels, channel, "SUBSCRIBE", 'c');
+    if (!m_handlers.contains(owner))
+        connect(owner, &QObject::destroyed, this, [this, owner] { m_handlers.remove(owner); });
+    m_handlers.insert(owner, std::move(handler));
 }
 
-void RedisSubscriber::unsubscribe(const QByteArray &channel)
+void RedisSubscriber::subscribe(const QByteArray &channel, QObject *owner)
 {
-    remove(m_channels, channel, "UNSUBSCRIBE");
+    add(m_channels, m_channelOwners, channel, owner, "SUBSCRIBE", 'c');
 }
 
-void RedisSubscriber::psubscribe(const QByteArray &pattern)
+void RedisSubscriber::unsubscribe(const QByteArray &channel, QObject *owner)
 {
-    add(m_patterns, pattern, "PSUBSCRIBE", 'p');
+    remove(m_channels, m_channelOwners, channel, owner, "UNSUBSCRIBE");
 }
 
-void RedisSubscriber::punsubscribe(const QByteArray &pattern)
+void RedisSubscriber::psubscribe(const QByteArray &pattern, QObject *owner)
 {
-    remove(m_patterns, pattern, "PUNSUBSCRIBE");
+    add(m_patterns, m_patternOwners, pattern, owner, "PSUBSCRIBE", 'p');
 }
 
-bool RedisSubscriber::add(QHash<QByteArray, int> &counts, const QByteArray &name, const char *command, char kind)
+void RedisSubscriber::punsubscribe(const QByteArray &pattern, QObject *owner)
 {
+    remove(m_patterns, m_patternOwners, pattern, owner, "PUNSUBSCRIBE");
+}
+
+bool RedisSubscriber::add(QHash<QByteArray, int> &counts, Owners &owners, const QByteArray &name, QObject *owner,
+                          const char *command, char kind)
+{
+    ++owners[name][owner];
     if (++counts[name] > 1) return false;
     // While disconnected the wish is kept; onConnected() sends it.
     if (!m_connection->isConnected()) return false;
@@ -64,14 +73,30 @@ bool RedisSubscriber::add(QHash<QByteArray, int> &counts, const QByteArray &name
     return m_connection->sendSubscription({QByteArray(command), name});
 }
 
-bool RedisSubscriber::remove(QHash<QByteArray, int> &counts, const QByteArray &name, const char *command)
+bool RedisSubscriber::remove(QHash<QByteArray, int> &counts, Owners &owners, const QByteArray &name, QObject *owner,
+                             const char *command)
 {
     auto it = counts.find(name);
     if (it == counts.end()) return false;
+    auto byName = owners.find(name);
+    if (byName == owners.end() || !byName->contains(owner)) return false; // not this owner's
+    if (--(*byName)[owner] <= 0) byName->remove(owner);
+    if (byName->isEmpty()) owners.erase(byName);
     if (--it.value() > 0) return false;
     counts.erase(it);
     if (!m_connection->isConnected()) return false;
     return m_connection->sendSubscription({QByteArray(command), name});
+}
+
+void RedisSubscriber::dispatch(const Owners &owners, const QByteArray &name, const QByteArray &channel,
+                               const QByteArray &payload)
+{
+    // A copy: a handler may (un)subscribe.
+    const QList<QObject *> holders = owners.value(name).keys();
+    for (QObject *owner : holders) {
+        const Handler handler = m_handlers.value(owner);
+        if (handler) handler(channel, payload);
+    }
 }
 
 void RedisSubscriber::onConnected()
@@ -112,9 +137,15 @@ void RedisSubscriber::onPush(const RedisReply &reply)
     const QByteArray name = e.at(1).toByteArray();
     if (kind == "message") {
         // A message still in flight after the last user left is not delivered.
-        if (m_channels.contains(name)) Q_EMIT message(name, e.at(2).toByteArray());
+        if (!m_channels.contains(name)) return;
+        const QByteArray payload = e.at(2).toByteArray();
+        Q_EMIT message(name, payload);
+        dispatch(m_channelOwners, name, name, payload);
     } else if (kind == "pmessage" && e.size() >= 4) {
-        if (m_patterns.contains(name)) Q_EMIT patternMessage(name, e.at(2).toByteArray(), e.at(3).toByteArray());
+        if (!m_patterns.contains(name)) return;
+        const QByteArray channel = e.at(2).toByteArray(), payload = e.at(3).toByteArray();
+        Q_EMIT patternMessage(name, channel, payload);
+        dispatch(m_patternOwners, name, channel, payload);
     } else if (kind == "subscribe" || kind == "psubscribe") {
         Q_EMIT subscribed(name);
         confirm((kind == "subscribe" ? 'c' : 'p') + name);

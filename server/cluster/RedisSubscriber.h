@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QSet>
 
+#include <functional>
+
 namespace switchboard {
 
 class RedisConnection;
@@ -17,7 +19,10 @@ class RedisReply;
 //
 // Subscriptions are counted: subscribe() twice and unsubscribe() once leaves
 // the channel subscribed; Redis hears SUBSCRIBE on the first user and
-// UNSUBSCRIBE when the last one leaves. After every (re)connect everything
+// UNSUBSCRIBE when the last one leaves. Users that share the connection name
+// themselves (owner) and set a handler: a message goes to the handlers of the
+// owners holding its channel (or pattern) only, so no user has to sort out the
+// others' channels by name. message()/patternMessage() still see everything. After every (re)connect everything
 // still wanted is subscribed again, and resubscribed() follows once Redis has
 // confirmed all of it. Messages published while the connection was down are
 // lost (pub/sub keeps nothing): resubscribed() is the cue to catch up from the
@@ -33,11 +38,16 @@ public:
     void open();
     void close();
 
-    void subscribe(const QByteArray &channel);
-    void unsubscribe(const QByteArray &channel);
+    // What an owner's messages go to: the channel they came on and the payload.
+    using Handler = std::function<void(const QByteArray &channel, const QByteArray &payload)>;
+    // Dropped when the owner is destroyed.
+    void setHandler(QObject *owner, Handler handler);
+
+    void subscribe(const QByteArray &channel, QObject *owner = nullptr);
+    void unsubscribe(const QByteArray &channel, QObject *owner = nullptr);
     // Glob patterns (PSUBSCRIBE), counted like channels.
-    void psubscribe(const QByteArray &pattern);
-    void punsubscribe(const QByteArray &pattern);
+    void psubscribe(const QByteArray &pattern, QObject *owner = nullptr);
+    void punsubscribe(const QByteArray &pattern, QObject *owner = nullptr);
 
     bool isConnected() const;
     // How many users hold `channel` (0: not subscribed).
@@ -61,12 +71,19 @@ private:
     void onConnected();
     void onPush(const RedisReply &reply);
     void confirm(const QByteArray &key);
-    bool add(QHash<QByteArray, int> &counts, const QByteArray &name, const char *command, char kind);
-    bool remove(QHash<QByteArray, int> &counts, const QByteArray &name, const char *command);
+    using Owners = QHash<QByteArray, QHash<QObject *, int>>; // name -> owner -> count
+    bool add(QHash<QByteArray, int> &counts, Owners &owners, const QByteArray &name, QObject *owner,
+             const char *command, char kind);
+    bool remove(QHash<QByteArray, int> &counts, Owners &owners, const QByteArray &name, QObject *owner,
+                const char *command);
+    void dispatch(const Owners &owners, const QByteArray &name, const QByteArray &channel, const QByteArray &payload);
 
     RedisConnection *m_connection = nullptr;
     QHash<QByteArray, int> m_channels;
     QHash<QByteArray, int> m_patterns;
+    Owners m_channelOwners;
+    Owners m_patternOwners;
+    QHash<QObject *, Handler> m_handlers;
     // "c" + channel / "p" + pattern sent and not yet confirmed after a connect.
     QSet<QByteArray> m_awaiting;
     bool m_resubscribing = false;

@@ -142,19 +142,33 @@ QByteArray AccountManager::issueToken(const User &u) const
 Result<User> AccountManager::authenticate(const QByteArray &token) const
 {
     if (token.isEmpty()) return Result<User>::failure(CoreError::unauthorized("missing token"));
-    const JwtCodec::Result r = m_jwt->verify(token, Timestamp::nowMs() / 1000);
-    if (!r.ok)
-        return Result<User>::failure(CoreError::unauthorized(QStringLiteral("invalid token: %1").arg(r.errorCode())));
+    QString invalid;
+    const QString subject = verifiedSubject(token, &invalid);
+    if (subject.isEmpty())
+        return Result<User>::failure(CoreError::unauthorized(QStringLiteral("invalid token: %1").arg(invalid)));
     if (m_revoked.size() > 0 && m_revoked.isRevoked(TokenRevocations::digest(token), Timestamp::nowMs() / 1000))
         return Result<User>::failure(CoreError::unauthorized("invalid token: revoked"));
-    const User *u = m_core.dir.user(r.subject());
+    const User *u = m_core.dir.user(subject);
     // A signed token names a user that exists: on a cluster node its
     // registration (and the memberships it made) may be newer than the
     // notices from the node that made it.
-    if (!u && m_reloader && m_reloader->reloadUser(r.subject())) u = m_core.dir.user(r.subject());
+    if (!u && m_reloader && m_reloader->reloadUser(subject)) u = m_core.dir.user(subject);
     if (!u) return Result<User>::failure(CoreError::unauthorized("invalid token: unknown user"));
     if (u->disabled) return Result<User>::failure(CoreError::unauthorized("account disabled"));
     return Result<User>::success(*u);
+}
+
+QString AccountManager::verifiedSubject(const QByteArray &token, QString *error) const
+{
+    const qint64 second = Timestamp::nowMs() / 1000;
+    if (m_lastVerified.second == second && m_lastVerified.token == token) return m_lastVerified.subject;
+    const JwtCodec::Result r = m_jwt->verify(token, second);
+    if (!r.ok) {
+        *error = r.errorCode();
+        return QString();
+    }
+    m_lastVerified = {token, second, r.subject()};
+    return m_lastVerified.subject;
 }
 
 void AccountManager::logout(const QByteArray &token, QObject *context, Callback<User> done)

@@ -23,10 +23,11 @@ QList<Channel> ChannelAccess::visible(const QString &userId, const QString &work
     return out;
 }
 
-const Channel *ChannelAccess::find(const QString &channelId) const
+const Channel *ChannelAccess::find(const QString &channelId, const QString &userId) const
 {
     const Channel *c = m_dir.channel(channelId);
-    if (c || channelId.isEmpty() || !recheck(QString(), channelId)) return c;
+    const bool refused = !c || (!userId.isEmpty() && !m_dir.canRead(channelId, userId));
+    if (!refused || channelId.isEmpty() || !recheck(userId, channelId)) return c;
     return m_dir.channel(channelId);
 }
 

@@ -19,9 +19,10 @@ public:
     explicit ChannelAccess(const Directory &dir) : m_dir(dir) {}
 
     QList<Channel> visible(const QString &userId, const QString &workspaceId) const;
-    // The channel, or null; in a cluster one unknown here is looked for in
-    // the shared database first (see setRecheck).
-    const Channel *find(const QString &channelId) const;
+    // The channel, or null; in a cluster one unknown here (or, with a userId,
+    // one that user cannot read here yet) is looked for in the shared database
+    // first (see setRecheck). Whether the user may act on it is the caller's.
+    const Channel *find(const QString &channelId, const QString &userId = QString()) const;
     // The channel if the user may read it, else NotFound/AccessDenied.
     Result<Channel> readable(const QString &userId, const QString &channelId) const;
     // The creator, a workspace owner or the admin (empty actor).

@@ -13,21 +13,6 @@
 
 namespace switchboard {
 
-namespace {
-
-// The channel; on a cluster node re-read once when it is unknown or the actor
-// cannot read it yet (made or joined on another node a moment ago).
-const Channel *lookUp(CoreContext &core, const QString &actorId, const QString &channelId)
-{
-    const Channel *c = core.dir.channel(channelId);
-    if ((!c || (!actorId.isEmpty() && !core.dir.canRead(channelId, actorId)))
-        && core.access.recheck(actorId, channelId))
-        c = core.dir.channel(channelId);
-    return c;
-}
-
-} // namespace
-
 using R = Result<Channel>;
 
 ChannelManager::ChannelManager(CoreContext &core, QObject *parent) : QObject(parent), m_core(core) {}
@@ -98,7 +83,7 @@ void ChannelManager::createChannel(const QString &actorId, const QString &name, 
 void ChannelManager::updateChannel(const QString &actorId, const QString &channelId, const std::optional<QString> &name,
                                    const std::optional<QString> &description, QObject *context, Callback<Channel> done)
 {
-    const Channel *cur = lookUp(m_core, actorId, channelId);
+    const Channel *cur = m_core.access.find(channelId, actorId);
     if (!cur || !m_core.dir.canRead(channelId, actorId))
         return CommitPath::reject(done, CoreError::notFound("channel not found"));
     if (!m_core.access.canModerate(actorId, *cur))
@@ -141,7 +126,7 @@ void ChannelManager::updateChannel(const QString &actorId, const QString &channe
 void ChannelManager::deleteChannel(const QString &actorId, const QString &channelId, QObject *context,
                                    Callback<Channel> done)
 {
-    const Channel *cur = lookUp(m_core, actorId, channelId);
+    const Channel *cur = m_core.access.find(channelId, actorId);
     if (!cur || !m_core.dir.canRead(channelId, actorId))
         return CommitPath::reject(done, CoreError::notFound("channel not found"));
     if (!m_core.access.canModerate(actorId, *cur))
@@ -207,7 +192,7 @@ CoreError ChannelManager::checkJoinRate(const QString &userId)
 void ChannelManager::addMember(const QString &actorId, const QString &channelId, const QString &userId,
                                QObject *context, Callback<Channel> done)
 {
-    const Channel *cur = lookUp(m_core, actorId, channelId);
+    const Channel *cur = m_core.access.find(channelId, actorId);
     if (!cur) return CommitPath::reject(done, CoreError::notFound("channel not found"));
     if (!actorId.isEmpty() && !m_core.dir.isChannelMember(channelId, actorId))
         return CommitPath::reject(done, CoreError::accessDenied("only members can add members"));
@@ -273,7 +258,7 @@ void ChannelManager::announceMember(const Channel &c, const QString &userId, con
 void ChannelManager::removeMember(const QString &actorId, const QString &channelId, const QString &userId,
                                   QObject *context, Callback<Channel> done)
 {
-    const Channel *cur = lookUp(m_core, actorId, channelId);
+    const Channel *cur = m_core.access.find(channelId, actorId);
     if (!cur || (!actorId.isEmpty() && !m_core.dir.canRead(channelId, actorId)))
         return CommitPath::reject(done, CoreError::notFound("channel not found"));
     if (actorId != userId && !m_core.access.canModerate(actorId, *cur))

@@ -60,6 +60,7 @@ public:
 
     const Directory &directory() const;
     RoomManager *rooms() const;
+    SessionManager *sessionManager() const { return m_sessions.get(); }
     const PresenceManager *presence() const;
     const TypingManager *typing() const;
     StorageStats storageStats() const;

@@ -30,11 +30,16 @@ public:
         Q_EMIT remoteSubscriptionChanged(topic, userId, nodeId, present);
     }
 
+    // Channels whose gap fill waits for the database (the cluster's ChannelSequencer), for /metrics.
+    void setChannelsAwaitingFill(int channels) { m_channelsAwaitingFill = channels; }
+    int channelsAwaitingFill() const { return m_channelsAwaitingFill; }
+
 Q_SIGNALS:
     void remoteSubscriptionChanged(const QString &topic, const QString &userId, const QString &nodeId, bool present);
 
 private:
     CoreContext &m_core;
+    int m_channelsAwaitingFill = 0;
 };
 
 } // namespace switchboard

@@ -25,7 +25,7 @@ struct CoreConfig
     // Ephemeral traffic (presence, typing, room participation) never runs ahead
     // of messages: it is coalesced over a window and published under a budget.
     int presenceWindowMs = 500; // changes within a window coalesce; the latest state counts
-    int ephemeralBudgetMs = 8;  // per loop pass; the rest waits for the next pass
+    int ephemeralBudgetMs = 4;  // per loop pass; the rest waits for the next pass
     // Who hears a presence change: the user's workspaces up to this many members
     // (seed 002/003 promise workspace-wide presence; beyond it only channels tell)...
     int presenceWorkspaceLimit = 500;

@@ -6,6 +6,7 @@
 #include "CoreContext.h"
 #include "Session.h"
 #include "SessionManager.h"
+#include "Timestamp.h"
 
 namespace switchboard {
 
@@ -65,14 +66,28 @@ void DirectoryReloader::announce(const char *kind) const
 void DirectoryReloader::setReadThrough(bool on)
 {
     m_readThrough = on;
+    m_rechecked.clear();
     if (on)
         m_core.access.setRecheck([this](const QString &userId, const QString &channelId, const QString &workspaceId) {
-            if (!channelId.isEmpty()) reload(QStringLiteral("channels"), channelId);
-            if (!workspaceId.isEmpty()) reload(QStringLiteral("workspaces"), workspaceId);
-            if (!userId.isEmpty()) reloadUser(userId);
+            recheck(userId, channelId, workspaceId);
         });
     else
         m_core.access.setRecheck({});
+}
+
+void DirectoryReloader::recheck(const QString &userId, const QString &channelId, const QString &workspaceId)
+{
+    // Read once since the last notice: the database had nothing newer then, and
+    // a change since comes with a notice (reload() forgets these).
+    const QString key = userId + QLatin1Char('\n') + channelId + QLatin1Char('\n') + workspaceId;
+    const qint64 now = Timestamp::nowMs();
+    const auto it = m_rechecked.constFind(key);
+    if (it != m_rechecked.cend() && now - it.value() < kRecheckTtlMs) return;
+    if (m_rechecked.size() >= kRecheckMax) m_rechecked.clear(); // bounded: a flood of bad ids starts over
+    m_rechecked.insert(key, now);
+    if (!channelId.isEmpty()) read(QStringLiteral("channels"), channelId);
+    if (!workspaceId.isEmpty()) read(QStringLiteral("workspaces"), workspaceId);
+    if (!userId.isEmpty()) reloadUser(userId);
 }
 
 void DirectoryReloader::followRemoteMember(const ChatEvent &e)
@@ -100,6 +115,12 @@ void DirectoryReloader::unfollowRemoteMember(const ChatEvent &e)
 }
 
 bool DirectoryReloader::reload(const QString &kind, const QString &id)
+{
+    m_rechecked.clear();
+    return read(kind, id);
+}
+
+bool DirectoryReloader::read(const QString &kind, const QString &id)
 {
     Store *store = m_core.store;
     if (!store) return false;

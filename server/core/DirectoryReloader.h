@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QString>
 
 #include <functional>
@@ -24,6 +25,7 @@ public:
     explicit DirectoryReloader(CoreContext &core) : m_core(core) {}
     // kind: "users", "workspaces", "channels" or "revocations"; false for an
     // unknown kind.
+    // Also forgets the recent read-throughs (a notice may make a refusal right).
     bool reload(const QString &kind, const QString &id = QString());
     // Read-through (cluster nodes only, see setReadThrough): a user this node
     // has not heard of yet, registered on another node a moment ago, by name
@@ -46,13 +48,22 @@ public:
     // user, a channel or workspace a client names) may be ahead of the notice
     // of another node's change; those lookups then read the row at once
     // (ChannelAccess::recheck, AccountManager). Off on a single server.
+    // A recheck of the same rows is not read again until a notice arrives (or
+    // kRecheckTtlMs passed): a repeated bad request costs no database read.
     void setReadThrough(bool on);
     bool readThrough() const { return m_readThrough; }
 
+    static constexpr int kRecheckTtlMs = 10000;
+    static constexpr int kRecheckMax = 1024;
+
 private:
+    bool read(const QString &kind, const QString &id);
+    void recheck(const QString &userId, const QString &channelId, const QString &workspaceId);
     void putNewUser(const User &u);
     CoreContext &m_core;
     bool m_readThrough = false;
+    // The negative cache: rows re-read by a recheck since the last notice, and when.
+    QHash<QString, qint64> m_rechecked;
 };
 
 } // namespace switchboard

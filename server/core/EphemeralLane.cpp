@@ -1,5 +1,7 @@
 #include "EphemeralLane.h"
 
+#include "HashCompaction.h"
+
 #include "CoreContext.h"
 #include "Timestamp.h"
 
@@ -88,12 +90,14 @@ void EphemeralLane::drain(int budgetMs)
 {
     QElapsedTimer clock;
     clock.start();
+    if (m_bulkScope) m_bulkScope(true);
     while (!m_ready.empty()) {
         const Item item = std::move(m_ready.front());
         m_ready.pop_front();
         publish(item);
         if (budgetMs >= 0 && clock.elapsed() >= budgetMs) break;
     }
+    if (m_bulkScope) m_bulkScope(false);
     scheduleDrain();
 }
 
@@ -142,6 +146,16 @@ void EphemeralLane::publish(const Item &item)
     else
         e->type = item.on ? ChatEvent::Type::ParticipantJoined : ChatEvent::Type::ParticipantLeft;
     m_core.outlet.publishEvent(e, {RoomManager::channelTopic(c->id)});
+}
+
+void EphemeralLane::compact()
+{
+    squeezeIfSparse(m_presence);
+    squeezeIfSparse(m_participation);
+    squeezeIfSparse(m_typing);
+    squeezeIfSparse(m_presencePublished);
+    squeezeIfSparse(m_participationPublished);
+    squeezeIfSparse(m_typingPublished);
 }
 
 } // namespace switchboard

@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include <deque>
+#include <functional>
 
 namespace switchboard {
 
@@ -29,11 +30,18 @@ class EphemeralLane : public QObject
 {
     Q_OBJECT
 public:
+    // Gives back the storage of tables left mostly empty (SessionManager::compact()).
+    void compact();
     explicit EphemeralLane(CoreContext &core, QObject *parent = nullptr);
 
     void presenceChanged(const QString &userId, const QString &status);
     void typingChanged(const QString &channelId, const QString &userId, bool typing);
     void participationChanged(const QString &channelId, const QString &userId, bool inRoom);
+
+    // Marks the frames the lane publishes as bulk for the network (set by the
+    // server to the flush queue's bulk lane): sending them is most of the
+    // lane's cost, and it happens after every message, under its own budget.
+    void setBulkScope(std::function<void(bool)> scope) { m_bulkScope = std::move(scope); }
 
     // Closes the window now and publishes what is pending within budgetMs
     // (-1: everything; tests, shutdown); the rest follows in later passes.
@@ -71,6 +79,7 @@ private:
     }
 
     CoreContext &m_core;
+    std::function<void(bool)> m_bulkScope;
     // Pending within the current window: the latest state per user / per room and user.
     QHash<QString, QString> m_presence;
     QHash<QString, bool> m_participation;

@@ -1,5 +1,7 @@
 #include "ParticipationTracker.h"
 
+#include "HashCompaction.h"
+
 #include "CoreContext.h"
 #include "EphemeralLane.h"
 #include "Session.h"
@@ -69,6 +71,12 @@ void ParticipationTracker::setRemote(const QString &channelId, const QString &us
     else
         m_remote.remove(k);
     if (isInRoom(channelId, userId) != was) announce(channelId, userId, !was);
+}
+
+void ParticipationTracker::compact()
+{
+    squeezeIfSparse(m_sessions);
+    squeezeIfSparse(m_remote);
 }
 
 } // namespace switchboard

@@ -20,6 +20,8 @@ class ParticipationTracker : public QObject
 {
     Q_OBJECT
 public:
+    // Gives back the storage of tables left mostly empty (SessionManager::compact()).
+    void compact();
     explicit ParticipationTracker(CoreContext &core, QObject *parent = nullptr);
 
     bool isInRoom(const QString &channelId, const QString &userId) const;

@@ -1,5 +1,7 @@
 #include "PresenceManager.h"
 
+#include "HashCompaction.h"
+
 
 namespace switchboard {
 
@@ -86,6 +88,12 @@ QStringList PresenceManager::onlineUsers() const
     for (auto it = m_remote.cbegin(); it != m_remote.cend(); ++it)
         if (!m_users.contains(it.key())) out.append(it.key());
     return out;
+}
+
+void PresenceManager::compact()
+{
+    squeezeIfSparse(m_users);
+    squeezeIfSparse(m_remote);
 }
 
 } // namespace switchboard

@@ -17,6 +17,8 @@ class PresenceManager : public QObject
 {
     Q_OBJECT
 public:
+    // Gives back the storage of tables left mostly empty (SessionManager::compact()).
+    void compact();
     explicit PresenceManager(QObject *parent = nullptr);
 
     void connectionOpened(const QString &userId);

@@ -79,17 +79,21 @@ ChatEventPtr ResumeManager::rebuild(const QString &channelId, qint64 gid, qint64
     return e;
 }
 
-QList<ChatEventPtr> ResumeManager::eventsAfter(const QString &channelId, qint64 afterSeq, int limit) const
+Result<QList<ChatEventPtr>> ResumeManager::eventsAfter(const QString &channelId, qint64 afterSeq, int limit) const
 {
+    using R = Result<QList<ChatEventPtr>>;
     QList<ChatEventPtr> out;
-    if (!m_core.store) return out;
-    for (const auto &entry : m_core.store->channelEvents(channelId, afterSeq, -1, limit))
+    if (!m_core.store) return R::success(out);
+    StoreStatus status;
+    const QList<ChannelEventLog::Entry> entries = m_core.store->channelEvents(channelId, afterSeq, -1, limit, &status);
+    if (!status.ok()) return R::failure(CoreError::unavailable(status.text));
+    for (const auto &entry : entries)
         if (ChatEventPtr e = rebuild(channelId, entry.gid, entry.seq, entry.type, entry.payload, entry.at)) {
             auto live = std::make_shared<ChatEvent>(*e);
             live->replayed = false;
             out.append(live);
         }
-    return out;
+    return R::success(out);
 }
 
 qint64 ResumeManager::committedSeq(const QString &channelId) const

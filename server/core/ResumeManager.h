@@ -76,8 +76,10 @@ public:
     ChatEventPtr rebuild(const QString &channelId, qint64 gid, qint64 seq, const QString &type,
                          const QByteArray &payload, qint64 at) const;
     // The cluster's gap fill: the channel's logged events after afterSeq (at most
-    // limit), as live events, and the newest committed sequence number.
-    QList<ChatEventPtr> eventsAfter(const QString &channelId, qint64 afterSeq, int limit) const;
+    // limit), as live events, or Unavailable when the database could not be read
+    // (never an empty list for a failed read: the caller must not move past a gap);
+    // and the newest committed sequence number.
+    Result<QList<ChatEventPtr>> eventsAfter(const QString &channelId, qint64 afterSeq, int limit) const;
     qint64 committedSeq(const QString &channelId) const;
     // The newest global log position committed (by any node).
     qint64 committedGid() const;

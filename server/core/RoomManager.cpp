@@ -1,5 +1,7 @@
 #include "RoomManager.h"
 
+#include "HashCompaction.h"
+
 #include "Metrics.h"
 #include "Session.h"
 
@@ -9,9 +11,7 @@ RoomManager::RoomManager(QObject *parent) : QObject(parent) {}
 
 void RoomManager::subscribe(Session *s, const QString &topic)
 {
-    QSet<Session *> &set = m_topics[topic];
-    if (set.contains(s)) return;
-    set.insert(s);
+    if (!m_topics[topic].insert(s)) return;
     s->m_topics.append(topic);
     Q_EMIT subscribed(s, topic);
 }
@@ -39,7 +39,8 @@ bool RoomManager::isSubscribed(Session *s, const QString &topic) const
 
 QList<Session *> RoomManager::subscribers(const QString &topic) const
 {
-    return m_topics.value(topic).values();
+    auto it = m_topics.constFind(topic);
+    return it == m_topics.constEnd() ? QList<Session *>() : it->values();
 }
 
 int RoomManager::subscriberCount(const QString &topic) const
@@ -55,17 +56,18 @@ int RoomManager::publish(const QStringList &topics, const ChatEventPtr &event)
     // unsubscribes it while we iterate.
     QList<Session *> targets;
     if (topics.size() == 1) {
-        targets = m_topics.value(topics.first()).values();
+        targets = subscribers(topics.first());
     } else {
         QSet<Session *> seen;
         for (const QString &t : topics) {
             auto it = m_topics.constFind(t);
             if (it == m_topics.constEnd()) continue;
-            for (Session *s : *it)
+            it->forEach([&](Session *s) {
                 if (!seen.contains(s)) {
                     seen.insert(s);
                     targets.append(s);
                 }
+            });
         }
     }
     int delivered = 0;
@@ -77,6 +79,11 @@ int RoomManager::publish(const QStringList &topics, const ChatEventPtr &event)
     }
     Metrics::instance().deliveries += delivered;
     return delivered;
+}
+
+void RoomManager::compact()
+{
+    squeezeIfSparse(m_topics);
 }
 
 } // namespace switchboard

@@ -2,7 +2,10 @@
 
 #include "ChatEvent.h"
 
+#include "SessionSet.h"
+
 #include <QHash>
+
 #include <QObject>
 #include <QSet>
 #include <QStringList>
@@ -18,6 +21,8 @@ class RoomManager : public QObject
 {
     Q_OBJECT
 public:
+    // Gives back the storage of tables left mostly empty (SessionManager::compact()).
+    void compact();
     explicit RoomManager(QObject *parent = nullptr);
 
     static QString channelTopic(const QString &id) { return QStringLiteral("c:") + id; }
@@ -39,7 +44,7 @@ Q_SIGNALS:
     void unsubscribed(Session *s, const QString &topic);
 
 private:
-    QHash<QString, QSet<Session *>> m_topics;
+    QHash<QString, SessionSet> m_topics;
 };
 
 } // namespace switchboard

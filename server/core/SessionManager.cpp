@@ -1,10 +1,13 @@
 #include "SessionManager.h"
 
+#include "HashCompaction.h"
+
 #include "ChannelManager.h"
 #include "CoreContext.h"
 #include "Metrics.h"
 #include "Session.h"
 #include "EphemeralLane.h"
+#include "ParticipationTracker.h"
 
 #include <QPointer>
 
@@ -92,7 +95,8 @@ void SessionManager::detach(Session *s)
 
 QList<Session *> SessionManager::sessionsOfUser(const QString &userId) const
 {
-    return m_userSessions.value(userId).values();
+    auto it = m_userSessions.constFind(userId);
+    return it == m_userSessions.constEnd() ? QList<Session *>() : it->values();
 }
 
 bool SessionManager::isAttached(Session *s) const
@@ -145,6 +149,18 @@ void SessionManager::onPresenceChanged(const QString &userId, const QString &sta
 void SessionManager::onTypingChanged(const QString &channelId, const QString &userId, bool typing)
 {
     m_core.lane->typingChanged(channelId, userId, typing);
+}
+
+void SessionManager::compact()
+{
+    squeezeIfSparse(m_owned);
+    squeezeIfSparse(m_presenceCounted);
+    squeezeIfSparse(m_sessions);
+    squeezeIfSparse(m_userSessions);
+    m_core.rooms.compact();
+    m_core.presence.compact();
+    if (m_core.lane) m_core.lane->compact();
+    if (m_core.participation) m_core.participation->compact();
 }
 
 } // namespace switchboard

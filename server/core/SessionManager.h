@@ -2,6 +2,8 @@
 
 #include "CoreError.h"
 
+#include "SessionSet.h"
+
 #include <QHash>
 #include <QObject>
 #include <QSet>
@@ -19,6 +21,10 @@ class SessionManager : public QObject
     Q_OBJECT
 public:
     explicit SessionManager(CoreContext &core, QObject *parent = nullptr);
+
+    // Shrinks the connection tables (here and in the rooms, presence and
+    // lanes) that a crowd grew and then left mostly empty (MemoryReturner).
+    void compact();
     ~SessionManager() override;
 
     CoreError attach(Session *session);
@@ -47,7 +53,7 @@ private:
     QSet<Session *> m_owned;           // adopted sessions still alive
     QSet<Session *> m_presenceCounted; // sessions whose connection PresenceManager counts
     QHash<QString, Session *> m_sessions;
-    QHash<QString, QSet<Session *>> m_userSessions;
+    QHash<QString, SessionSet> m_userSessions;
 };
 
 } // namespace switchboard

@@ -4,6 +4,7 @@
 
 #include "core/Metrics.h"
 
+#include "net/EpollEventDispatcher.h"
 #include "net/WebSocketConnection.h"
 #include "WebSocketHandshake.h"
 
@@ -92,6 +93,9 @@ void HttpServer::onNewTcpConnection(QTcpServer *server)
     while (QTcpSocket *socket = server->nextPendingConnection()) {
         // Chat frames are small: without TCP_NODELAY they wait for the peer's delayed ACK (~40 ms).
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        // Newcomers wait behind established clients (messages first); a
+        // WebSocket moves to the chat lane once its session is attached.
+        EpollEventDispatcher::setLane(socket->socketDescriptor(), EpollEventDispatcher::Lane::Background);
         if (m_limits.maxConnectionsPerIp > 0) {
             const QString peer = socket->peerAddress().toString();
             int &count = m_connectionsPerIp[peer];

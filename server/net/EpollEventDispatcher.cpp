@@ -31,6 +31,11 @@ constexpr qint64 kNsPerMs = 1000 * 1000;
 // still overrun it by its own length.
 constexpr qint64 kNotifierBudgetNs = 10 * kNsPerMs;
 constexpr int kBudgetCheckEvery = 8;
+// The background lane (newcomers) gets this much after the chat lane, and at
+// least a few sockets per pass so it never starves. Short, because a chat
+// socket that becomes ready meanwhile waits for the end of the pass.
+constexpr qint64 kBackgroundBudgetNs = 2 * kNsPerMs;
+constexpr int kBackgroundMinimum = kBudgetCheckEvery;
 
 qint64 monotonicNs()
 {
@@ -167,11 +172,27 @@ int EpollEventDispatcher::watchedDescriptorCount() const
     return int(m_watches.size());
 }
 
+const char *EpollEventDispatcher::phaseName(Phase phase)
+{
+    static const char *const names[PhaseCount] = {"posted_events", "chat_sockets", "background_sockets", "timers"};
+    return names[phase];
+}
+
+void EpollEventDispatcher::account(Phase phase, qint64 startNs)
+{
+    const quint64 spent = quint64(std::max<qint64>(0, monotonicNs() - startNs));
+    PhaseTime &t = m_phaseTimes[phase];
+    t.totalNs += spent;
+    t.maxNs = std::max(t.maxNs, spent);
+}
+
 bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 {
     m_interrupted.storeRelaxed(0);
     Q_EMIT awake();
+    const qint64 postedStart = monotonicNs();
     QCoreApplication::sendPostedEvents();
+    account(PostedEvents, postedStart);
 
     const bool includeTimers = !(flags & QEventLoop::X11ExcludeTimers);
     const bool includeNotifiers = !(flags & QEventLoop::ExcludeSocketNotifiers);
@@ -185,7 +206,8 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     int timeout = 0;
     if (canWait) {
         timeout = includeTimers ? timeoutForNextTimer() : -1;
-        if (includeNotifiers && (!m_alwaysReadyFds.empty() || !m_pending.empty())) timeout = 0;
+        if (includeNotifiers && (!m_alwaysReadyFds.empty() || !m_pending[0].empty() || !m_pending[1].empty()))
+            timeout = 0;
     }
 
     int nevents = 0;
@@ -205,11 +227,17 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         consumeWakeUp();
         // Deliver what woke us in this call, not the next, so a caller of a
         // single processEvents(WaitForMoreEvents) sees the posted event (as with glib).
+        const qint64 wokenStart = monotonicNs();
         QCoreApplication::sendPostedEvents();
+        account(PostedEvents, wokenStart);
         ++nevents;
     }
     if (includeNotifiers) nevents += activateSocketNotifiers();
-    if (includeTimers) nevents += activateTimers();
+    if (includeTimers) {
+        const qint64 timersStart = monotonicNs();
+        nevents += activateTimers();
+        account(Timers, timersStart);
+    }
     return nevents > 0;
 }
 
@@ -225,9 +253,6 @@ void EpollEventDispatcher::consumeWakeUp()
 
 void EpollEventDispatcher::collectReady(int count, bool *woken)
 {
-    // Level-triggered epoll never reports one fd twice per wait, so only
-    // notifiers left over from an outer (nested) pass can be duplicates.
-    const bool deduplicate = !m_pending.empty();
     for (int i = 0; i < count; ++i) {
         const epoll_event &ev = m_events[i];
         if (ev.data.fd == m_wakeFd) {
@@ -236,47 +261,104 @@ void EpollEventDispatcher::collectReady(int count, bool *woken)
         }
         const auto it = m_watches.find(ev.data.fd);
         if (it == m_watches.end()) continue;
-        const Watch &watch = it->second;
+        Watch &watch = it->second;
+        // A peer that hung up waits behind the ones that stay: a mass
+        // disconnect then costs the rooms short passes, not a queue.
+        const bool leaving = ev.events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR);
         // The same mapping as Qt's poll() dispatcher: hang-ups and errors wake readers.
-        if (watch.notifiers[QSocketNotifier::Read] && (ev.events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
-            markPending(watch.notifiers[QSocketNotifier::Read], deduplicate);
+        if (watch.notifiers[QSocketNotifier::Read] && (ev.events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
+            markPending(ev.data.fd, watch, QSocketNotifier::Read, leaving);
         if (watch.notifiers[QSocketNotifier::Write] && (ev.events & (EPOLLOUT | EPOLLERR)))
-            markPending(watch.notifiers[QSocketNotifier::Write], deduplicate);
+            markPending(ev.data.fd, watch, QSocketNotifier::Write, leaving);
         if (watch.notifiers[QSocketNotifier::Exception] && (ev.events & EPOLLPRI))
-            markPending(watch.notifiers[QSocketNotifier::Exception], deduplicate);
+            markPending(ev.data.fd, watch, QSocketNotifier::Exception, false);
     }
     for (int fd : m_alwaysReadyFds) {
-        const Watch &watch = m_watches.at(fd);
+        Watch &watch = m_watches.at(fd);
         for (int type : {QSocketNotifier::Read, QSocketNotifier::Write}) {
-            if (watch.notifiers[type]) markPending(watch.notifiers[type], true);
+            if (watch.notifiers[type]) markPending(fd, watch, type, false);
         }
     }
 }
 
-void EpollEventDispatcher::markPending(QSocketNotifier *notifier, bool deduplicate)
+void EpollEventDispatcher::markPending(int fd, Watch &watch, int type, bool background)
 {
-    if (deduplicate && std::find(m_pending.begin(), m_pending.end(), notifier) != m_pending.end()) return;
-    m_pending.push_back(notifier);
+    // Level-triggered epoll reports a socket again on every pass until it is
+    // served: one entry per notifier is enough (and keeps this O(1)).
+    const quint8 bit = quint8(1u << type);
+    if (watch.pendingMask & bit) return;
+    watch.pendingMask |= bit;
+    m_pending[watch.background || background ? 1 : 0].push_back({fd, type});
 }
 
 int EpollEventDispatcher::activateSocketNotifiers()
 {
+    const qint64 chatStart = monotonicNs();
+    const int chat = activateLane(m_pending[0], kNotifierBudgetNs, 0);
+    account(ChatSockets, chatStart);
+    const qint64 backgroundStart = monotonicNs();
+    const int background = activateLane(m_pending[1], kBackgroundBudgetNs, kBackgroundMinimum);
+    account(BackgroundSockets, backgroundStart);
+    return chat + background;
+}
+
+int EpollEventDispatcher::activateLane(std::deque<Pending> &queue, qint64 budgetNs, int minimum)
+{
     int activated = 0;
     const qint64 start = monotonicNs();
-    while (!m_pending.empty()) {
-        if (activated > 0 && activated % kBudgetCheckEvery == 0 && monotonicNs() - start > kNotifierBudgetNs) {
+    while (!queue.empty()) {
+        if (activated >= minimum && activated > 0 && activated % kBudgetCheckEvery == 0
+            && monotonicNs() - start > budgetNs) {
             ++m_budgetCuts; // the rest stay pending, first in line next pass
             break;
         }
-        QSocketNotifier *notifier = m_pending.front();
-        m_pending.pop_front();
-        if (!notifier) // unregistered (or deleted) after it became ready
+        const Pending entry = queue.front();
+        queue.pop_front();
+        const auto it = m_watches.find(entry.fd);
+        if (it == m_watches.end()) continue;
+        const quint8 bit = quint8(1u << entry.type);
+        if (!(it->second.pendingMask & bit)) // unregistered after it became ready
             continue;
+        it->second.pendingMask &= quint8(~bit);
+        QSocketNotifier *notifier = it->second.notifiers[entry.type];
+        if (!notifier) continue;
         QEvent event(QEvent::SockAct);
         QCoreApplication::sendEvent(notifier, &event);
         ++activated;
     }
     return activated;
+}
+
+bool EpollEventDispatcher::setLane(qintptr fd, Lane lane)
+{
+    auto *self = qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance());
+    if (!self) return false;
+    const auto it = self->m_watches.find(int(fd));
+    if (it == self->m_watches.end()) return false;
+    Watch &watch = it->second;
+    const bool background = lane == Lane::Background;
+    if (watch.background == background) return true;
+    watch.background = background;
+    // Readiness already queued moves with it, so the socket is served in its new lane.
+    if (watch.pendingMask) {
+        std::deque<Pending> &from = self->m_pending[background ? 0 : 1];
+        std::deque<Pending> &to = self->m_pending[background ? 1 : 0];
+        for (auto e = from.begin(); e != from.end();) {
+            if (e->fd == int(fd)) {
+                to.push_back(*e);
+                e = from.erase(e);
+            } else {
+                ++e;
+            }
+        }
+    }
+    return true;
+}
+
+EpollEventDispatcher::Lane EpollEventDispatcher::lane(qintptr fd) const
+{
+    const auto it = m_watches.find(int(fd));
+    return it != m_watches.end() && it->second.background ? Lane::Background : Lane::Chat;
 }
 
 void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
@@ -310,9 +392,6 @@ void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
         return;
     }
 
-    // Forget it even if it is not in m_watches: a pending pointer must never outlive it.
-    std::replace(m_pending.begin(), m_pending.end(), notifier, static_cast<QSocketNotifier *>(nullptr));
-
     const auto it = m_watches.find(fd);
     if (it == m_watches.end() || type < 0 || type > 2 || !it->second.notifiers[type]) return;
     if (it->second.notifiers[type] != notifier) {
@@ -321,6 +400,9 @@ void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
         return;
     }
     it->second.notifiers[type] = nullptr;
+    // A pending entry for it is skipped from now on; a notifier registered
+    // later for this fd and type sets the bit again only when it is ready.
+    it->second.pendingMask &= quint8(~(1u << type));
     updateInterest(fd);
 }
 
@@ -329,7 +411,8 @@ void EpollEventDispatcher::updateInterest(int fd)
     const auto it = m_watches.find(fd);
     Watch &watch = it->second;
     quint32 events = 0;
-    if (watch.notifiers[QSocketNotifier::Read]) events |= EPOLLIN;
+    // EPOLLRDHUP tells a peer that is leaving from one that is talking.
+    if (watch.notifiers[QSocketNotifier::Read]) events |= EPOLLIN | EPOLLRDHUP;
     if (watch.notifiers[QSocketNotifier::Write]) events |= EPOLLOUT;
     if (watch.notifiers[QSocketNotifier::Exception]) events |= EPOLLPRI;
 

@@ -55,6 +55,30 @@ public:
     // Passes whose socket work ran past the per-pass budget (the rest waited a pass).
     quint64 budgetCuts() const { return m_budgetCuts; }
 
+    // Which lane a socket's readiness is served in. Chat sockets (established
+    // clients, the listening sockets, Redis, PostgreSQL) come first in every
+    // pass; background sockets (connections still handshaking or
+    // authenticating, bulk readers, peers that hung up) get a small budget
+    // after them, so a wave of thousands of newcomers or leavers costs the
+    // rooms short passes, not a queue.
+    enum class Lane { Chat, Background };
+
+    // Where the loop's time goes, per phase of a pass (for /metrics): total
+    // and longest single pass, in ns of CLOCK_MONOTONIC.
+    enum Phase { PostedEvents, ChatSockets, BackgroundSockets, Timers, PhaseCount };
+    struct PhaseTime
+    {
+        quint64 totalNs = 0;
+        quint64 maxNs = 0;
+    };
+    const PhaseTime &phaseTime(Phase phase) const { return m_phaseTimes[phase]; }
+    static const char *phaseName(Phase phase);
+    // Sets the lane of `fd` on the current thread's dispatcher. A descriptor
+    // starts in the chat lane and goes back to it when its last notifier is
+    // unregistered. False if the dispatcher is not ours or no notifier watches fd.
+    static bool setLane(qintptr fd, Lane lane);
+    Lane lane(qintptr fd) const;
+
     bool processEvents(QEventLoop::ProcessEventsFlags flags) override;
 
     void registerSocketNotifier(QSocketNotifier *notifier) override;
@@ -93,12 +117,23 @@ private:
         quint32 events = 0;
         bool inEpoll = false;
         bool alwaysReady = false; // epoll refuses regular files; poll() calls them always ready
+        bool background = false;  // Lane::Background
+        quint8 pendingMask = 0;   // bit per notifier type waiting in m_pending
+    };
+
+    // A ready notifier, by descriptor and type: resolved when activated, so one
+    // unregistered meanwhile (its pending bit cleared) is skipped in O(1).
+    struct Pending
+    {
+        int fd;
+        int type;
     };
 
     void updateInterest(int fd);
     void collectReady(int count, bool *woken);
-    void markPending(QSocketNotifier *notifier, bool deduplicate);
+    void markPending(int fd, Watch &watch, int type, bool background);
     int activateSocketNotifiers();
+    int activateLane(std::deque<Pending> &queue, qint64 budgetNs, int minimum);
     int activateTimers();
     int timeoutForNextTimer() const;
     void scheduleNext(int timerId, Timer &timer, qint64 now);
@@ -113,11 +148,14 @@ private:
 
     std::unordered_map<int, Watch> m_watches;
     std::vector<int> m_alwaysReadyFds;
-    // Ready notifiers not yet activated. Shared by nested processEvents()
-    // calls, like Qt's pendingNotifiers, and cleared of any notifier that is
-    // unregistered, so a socket deleted mid-batch is never touched.
-    std::deque<QSocketNotifier *> m_pending;
+    // Ready notifiers not yet activated, per lane (chat, background). Shared by
+    // nested processEvents() calls, like Qt's pendingNotifiers; an entry whose
+    // notifier was unregistered meanwhile is skipped, so a socket deleted
+    // mid-batch is never touched.
+    std::deque<Pending> m_pending[2];
     quint64 m_budgetCuts = 0;
+    PhaseTime m_phaseTimes[PhaseCount];
+    void account(Phase phase, qint64 startNs);
     std::unique_ptr<epoll_event[]> m_events;
 
     std::unordered_map<int, Timer> m_timers;

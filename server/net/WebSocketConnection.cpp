@@ -1,5 +1,6 @@
 #include "WebSocketConnection.h"
 
+#include "EpollEventDispatcher.h"
 #include "SendBudget.h"
 #include "WebSocketFlushQueue.h"
 
@@ -31,6 +32,7 @@ WebSocketConnection::WebSocketConnection(int fd, const QHostAddress &peer, quint
 {
     m_readNotifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
     connect(m_readNotifier, &QSocketNotifier::activated, this, &WebSocketConnection::onReadable);
+    EpollEventDispatcher::setLane(fd, EpollEventDispatcher::Lane::Background);
     start(input, output);
 }
 
@@ -52,7 +54,16 @@ WebSocketConnection::WebSocketConnection(QSslSocket *stream, const QHostAddress 
         dropOutput();
         finish();
     });
+    EpollEventDispatcher::setLane(stream->socketDescriptor(), EpollEventDispatcher::Lane::Background);
     start(input, output);
+}
+
+void WebSocketConnection::setEstablished()
+{
+    if (m_established) return;
+    m_established = true;
+    const qintptr fd = m_fd >= 0 ? qintptr(m_fd) : (m_stream ? m_stream->socketDescriptor() : -1);
+    if (fd >= 0) EpollEventDispatcher::setLane(fd, EpollEventDispatcher::Lane::Chat);
 }
 
 void WebSocketConnection::start(const QByteArray &input, const QByteArray &output)
@@ -76,7 +87,7 @@ void WebSocketConnection::start(const QByteArray &input, const QByteArray &outpu
 
 WebSocketConnection::~WebSocketConnection()
 {
-    if (m_flushQueued) WebSocketFlushQueue::instance()->remove(this);
+    if (m_flushState != FlushState::None || m_bulkEntries > 0) WebSocketFlushQueue::instance()->remove(this);
     SendBudget::instance().add(-m_accounted);
     delete m_readNotifier;
     delete m_writeNotifier;
@@ -279,8 +290,7 @@ void WebSocketConnection::dropOutput()
 void WebSocketConnection::scheduleFlush()
 {
     // While a write notifier is armed the kernel buffer is full: onWritable sends.
-    if (m_flushQueued || (m_writeNotifier && m_writeNotifier->isEnabled())) return;
-    m_flushQueued = true;
+    if (m_writeNotifier && m_writeNotifier->isEnabled()) return;
     WebSocketFlushQueue::instance()->add(this);
 }
 

@@ -45,6 +45,12 @@ public:
     void setUserAgent(const QByteArray &ua) { m_userAgent = ua; }
     void setMaxAllowedIncomingMessageSize(qint64 bytes) { m_parser.setMaxMessageBytes(bytes); }
 
+    // A new connection is served in the event loop's background lane (after
+    // every established client: EpollEventDispatcher::Lane) until its dialect
+    // has attached a session to it; then it moves to the chat lane.
+    void setEstablished();
+    bool isEstablished() const { return m_established; }
+
     // Caps the kernel's send buffer (SO_SNDBUF), which otherwise grows to
     // net.ipv4.tcp_wmem's maximum (4 MB here) before bytesToWrite() moves.
     void setSendBufferSize(int bytes);
@@ -104,6 +110,7 @@ private:
     int m_fd;
     QSslSocket *m_stream = nullptr; // instead of m_fd for TLS
     QAbstractSocket::SocketState m_state = QAbstractSocket::ConnectedState;
+    bool m_established = false;
     QHostAddress m_peer;
     quint16 m_peerPort;
     QByteArray m_userAgent;
@@ -115,7 +122,10 @@ private:
     QByteArray m_out;                           // frames the kernel has not taken yet, from m_outPos
     qsizetype m_outPos = 0;
     qint64 m_accounted = 0; // what SendBudget holds for this connection
-    bool m_flushQueued = false;
+    // Where this connection waits in the WebSocketFlushQueue.
+    enum class FlushState : quint8 { None, Bulk, Urgent };
+    FlushState m_flushState = FlushState::None;
+    quint32 m_bulkEntries = 0; // entries in the bulk lane (stale ones included)
     bool m_closeSent = false;
     bool m_finishAfterFlush = false;
     bool m_discardInput = false;

@@ -3,6 +3,7 @@
 #include "WebSocketConnection.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QEvent>
 
 #include <algorithm>
@@ -11,6 +12,12 @@ namespace switchboard {
 
 static const QEvent::Type FlushEvent = QEvent::Type(QEvent::User + 0x5b1);
 
+namespace {
+// Bulk sending per pass. Checked every few connections: one send is a few µs.
+constexpr qint64 kBulkBudgetNs = 4 * 1000 * 1000;
+constexpr int kBulkCheckEvery = 16;
+} // namespace
+
 WebSocketFlushQueue *WebSocketFlushQueue::instance()
 {
     // One per thread; connections are used only by the thread they live in.
@@ -18,38 +25,87 @@ WebSocketFlushQueue *WebSocketFlushQueue::instance()
     return &queue;
 }
 
+void WebSocketFlushQueue::post()
+{
+    if (m_posted) return;
+    m_posted = true;
+    QCoreApplication::postEvent(this, new QEvent(FlushEvent));
+}
+
 void WebSocketFlushQueue::add(WebSocketConnection *connection)
 {
-    m_queue.push_back(connection);
-    if (!m_posted) {
-        m_posted = true;
-        QCoreApplication::postEvent(this, new QEvent(FlushEvent));
+    using State = WebSocketConnection::FlushState;
+    if (connection->m_flushState == State::Urgent) return;
+    if (!m_bulk) {
+        // A message: this connection goes out first (its earlier bulk frames
+        // with it; its entry in the bulk lane is skipped later).
+        connection->m_flushState = State::Urgent;
+        m_urgent.push_back(connection);
+    } else if (connection->m_flushState == State::None) {
+        connection->m_flushState = State::Bulk;
+        ++connection->m_bulkEntries;
+        m_bulkQueue.push_back(connection);
     }
+    post();
 }
 
 void WebSocketFlushQueue::remove(WebSocketConnection *connection)
 {
-    const auto it = std::find(m_queue.begin(), m_queue.end(), connection);
-    if (it != m_queue.end()) m_queue.erase(it);
+    const auto it = std::find(m_urgent.begin(), m_urgent.end(), connection);
+    if (it != m_urgent.end()) m_urgent.erase(it);
+    if (connection->m_bulkEntries > 0) {
+        m_bulkQueue.erase(std::remove(m_bulkQueue.begin(), m_bulkQueue.end(), connection), m_bulkQueue.end());
+        connection->m_bulkEntries = 0;
+    }
+    connection->m_flushState = WebSocketConnection::FlushState::None;
 }
 
-void WebSocketFlushQueue::flushAll()
+void WebSocketFlushQueue::flushUrgent()
 {
     // Flushing never queues again (see WebSocketConnection::flush), but take
     // the list first so that a connection added meanwhile is not lost.
     std::vector<WebSocketConnection *> batch;
-    batch.swap(m_queue);
+    batch.swap(m_urgent);
     for (WebSocketConnection *c : batch) {
-        c->m_flushQueued = false;
+        c->m_flushState = WebSocketConnection::FlushState::None;
         c->flush();
     }
+}
+
+bool WebSocketFlushQueue::flushBulk(qint64 budgetNs)
+{
+    QElapsedTimer clock;
+    clock.start();
+    int sent = 0;
+    while (!m_bulkQueue.empty()) {
+        if (budgetNs >= 0 && sent > 0 && sent % kBulkCheckEvery == 0 && clock.nsecsElapsed() > budgetNs) {
+            ++m_bulkCuts;
+            return true;
+        }
+        WebSocketConnection *c = m_bulkQueue.front();
+        m_bulkQueue.pop_front();
+        --c->m_bulkEntries;
+        if (c->m_flushState != WebSocketConnection::FlushState::Bulk) continue; // sent as urgent meanwhile
+        c->m_flushState = WebSocketConnection::FlushState::None;
+        c->flush();
+        ++sent;
+    }
+    return false;
+}
+
+void WebSocketFlushQueue::flushAll()
+{
+    flushUrgent();
+    flushBulk(-1);
 }
 
 bool WebSocketFlushQueue::event(QEvent *e)
 {
     if (e->type() != FlushEvent) return QObject::event(e);
     m_posted = false;
-    flushAll();
+    flushUrgent();
+    // Posted again, the rest waits for the next pass (after sockets and timers).
+    if (flushBulk(kBulkBudgetNs)) post();
     return true;
 }
 

@@ -2,6 +2,7 @@
 
 #include <QObject>
 
+#include <deque>
 #include <vector>
 
 namespace switchboard {
@@ -12,23 +13,46 @@ class WebSocketConnection;
 // pass and sends each one's bytes with a single send() when the loop comes
 // back to posted events. A burst of messages to one socket (a group-commit
 // batch, a busy room) then costs one syscall, not one per frame.
+//
+// Two lanes, messages first: frames queued inside a bulk scope (presence,
+// typing and other ephemeral traffic, see setBulk()) are sent after every
+// connection that has a message waiting, under a time budget per pass. The
+// rest wait a pass and gather more frames meanwhile, so under a wave each
+// send carries more of them: a presence storm never delays a message.
 class WebSocketFlushQueue : public QObject
 {
 public:
     // The queue of the calling thread.
     static WebSocketFlushQueue *instance();
 
+    // While on, connections that queue frames join the bulk lane (unless a
+    // message already put them in the urgent one).
+    void setBulk(bool on) { m_bulk = on; }
+
     void add(WebSocketConnection *connection);
     void remove(WebSocketConnection *connection);
+    // Sends everything queued in both lanes now (tests, shutdown, flushAll()).
     void flushAll();
+    // Passes whose bulk sends ran past the budget (the rest waited a pass).
+    quint64 bulkCuts() const { return m_bulkCuts; }
+    qsizetype bulkBacklog() const { return qsizetype(m_bulkQueue.size()); }
 
 protected:
     bool event(QEvent *e) override;
 
 private:
     WebSocketFlushQueue() = default;
-    std::vector<WebSocketConnection *> m_queue;
+    void post();
+    void flushUrgent();
+    // Sends bulk connections until budgetNs has passed (-1: all); true if some remain.
+    bool flushBulk(qint64 budgetNs);
+
+    std::vector<WebSocketConnection *> m_urgent;
+    // May hold entries of connections promoted to urgent since: skipped.
+    std::deque<WebSocketConnection *> m_bulkQueue;
     bool m_posted = false;
+    bool m_bulk = false;
+    quint64 m_bulkCuts = 0;
 };
 
 } // namespace switchboard

@@ -137,7 +137,7 @@ bool ChannelEventLog::prune(QSqlDatabase &db, int keepCount, qint64 minAt, Store
 }
 
 QList<ChannelEventLog::Entry> ChannelEventLog::since(QSqlDatabase &db, const QString &channelId, qint64 afterSeq,
-                                                     qint64 maxGid, int limit)
+                                                     qint64 maxGid, int limit, StoreStatus *error)
 {
     QList<Entry> out;
     QSqlQuery q(db);
@@ -148,8 +148,12 @@ QList<ChannelEventLog::Entry> ChannelEventLog::since(QSqlDatabase &db, const QSt
     q.addBindValue(channelId);
     q.addBindValue(afterSeq);
     q.addBindValue(maxGid < 0 ? std::numeric_limits<qint64>::max() : maxGid);
-    if (q.exec())
-        while (q.next()) out.append(entryFrom(q));
+    if (!q.exec()) {
+        if (error) *error = StoreStatus::fromSqlError(q.lastError());
+        return out;
+    }
+    while (q.next()) out.append(entryFrom(q));
+    if (error && q.lastError().isValid()) *error = StoreStatus::fromSqlError(q.lastError());
     return out;
 }
 

@@ -47,8 +47,10 @@ public:
     static bool prune(QSqlDatabase &db, int keepCount, qint64 minAt, StoreStatus *error);
 
     // ---- reads (owner thread) ----
-    // Entries after afterSeq (and at most maxGid, unless negative), by sequence.
-    static QList<Entry> since(QSqlDatabase &db, const QString &channelId, qint64 afterSeq, qint64 maxGid, int limit);
+    // Entries after afterSeq (and at most maxGid, unless negative), by sequence;
+    // a failed read leaves `error` set (no rows and a failed read differ).
+    static QList<Entry> since(QSqlDatabase &db, const QString &channelId, qint64 afterSeq, qint64 maxGid, int limit,
+                              StoreStatus *error = nullptr);
     // Entries of these channels with afterGid < gid <= maxGid, by gid.
     static QList<Entry> sinceGid(QSqlDatabase &db, const QStringList &channelIds, qint64 afterGid, qint64 maxGid,
                                  int limit);

@@ -820,10 +820,11 @@ std::optional<Store::ResumeSession> Store::resumeSession(const QString &id)
                          q.value(3).toLongLong()};
 }
 
-QList<ChannelEventLog::Entry> Store::channelEvents(const QString &channelId, qint64 afterSeq, qint64 maxGid, int limit)
+QList<ChannelEventLog::Entry> Store::channelEvents(const QString &channelId, qint64 afterSeq, qint64 maxGid, int limit,
+                                                   StoreStatus *error)
 {
     QSqlDatabase db = readDb();
-    return ChannelEventLog::since(db, channelId, afterSeq, maxGid, limit);
+    return ChannelEventLog::since(db, channelId, afterSeq, maxGid, limit, error);
 }
 
 QList<ChannelEventLog::Entry> Store::channelEventsByGid(const QStringList &channelIds, qint64 afterGid, qint64 maxGid,

@@ -117,7 +117,8 @@ public:
     void pruneEventLog(int keepPerChannel, qint64 minAt, Done done);
 
     // Resume reads (ChannelEventLog).
-    QList<ChannelEventLog::Entry> channelEvents(const QString &channelId, qint64 afterSeq, qint64 maxGid, int limit);
+    QList<ChannelEventLog::Entry> channelEvents(const QString &channelId, qint64 afterSeq, qint64 maxGid, int limit,
+                                                StoreStatus *error = nullptr);
     QList<ChannelEventLog::Entry> channelEventsByGid(const QStringList &channelIds, qint64 afterGid, qint64 maxGid,
                                                      int limit);
     ChannelEventLog::Floor channelLogFloor(const QString &channelId);

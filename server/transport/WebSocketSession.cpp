@@ -64,6 +64,7 @@ CoreError WebSocketSession::start()
     CoreError e = m_chat->attachSession(this);
     if (e) return e;
     m_attached = true;
+    m_socket->setEstablished();
     onStarted();
     return {};
 }

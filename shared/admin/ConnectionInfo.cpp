@@ -7,7 +7,7 @@ namespace switchboard {
 
 QJsonObject ConnectionInfo::toJson() const
 {
-    return {
+    QJsonObject o{
         {"id", id},
         {"user_id", userId},
         {"user", userName},
@@ -23,6 +23,8 @@ QJsonObject ConnectionInfo::toJson() const
         {"bytes_out", double(bytesOut)},
         {"send_queue_bytes", double(sendQueueBytes)},
     };
+    if (!node.isEmpty()) o.insert(QLatin1String("node"), node);
+    return o;
 }
 
 bool ConnectionInfo::fromJson(const QJsonObject &o, ConnectionInfo *out)
@@ -44,6 +46,7 @@ bool ConnectionInfo::fromJson(const QJsonObject &o, ConnectionInfo *out)
     c.bytesIn = AdminJson::count(o.value(QLatin1String("bytes_in")));
     c.bytesOut = AdminJson::count(o.value(QLatin1String("bytes_out")));
     c.sendQueueBytes = AdminJson::count(o.value(QLatin1String("send_queue_bytes")));
+    c.node = o.value(QLatin1String("node")).toString();
     *out = c;
     return true;
 }
@@ -54,7 +57,7 @@ bool ConnectionInfo::operator==(const ConnectionInfo &o) const
         && transport == o.transport && remoteAddress == o.remoteAddress && userAgent == o.userAgent
         && connectedAt == o.connectedAt && channels == o.channels && messagesIn == o.messagesIn
         && messagesOut == o.messagesOut && bytesIn == o.bytesIn && bytesOut == o.bytesOut
-        && sendQueueBytes == o.sendQueueBytes;
+        && sendQueueBytes == o.sendQueueBytes && node == o.node;
 }
 
 } // namespace switchboard

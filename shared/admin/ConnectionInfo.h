@@ -24,6 +24,7 @@ struct ConnectionInfo
     qint64 bytesIn = 0;
     qint64 bytesOut = 0;
     qint64 sendQueueBytes = 0; // written by us, not yet taken by the client
+    QString node;              // in a cluster: the node holding it; empty (and not sent) on a single server
 
     bool isValid() const { return !id.isEmpty(); }
     QJsonObject toJson() const;

@@ -111,8 +111,9 @@ QVariant ConnectionModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case IdRole: return c.id;
     case UserIdRole: return c.userId;
+    case NodeRole: return c.node;
     case Qt::TextAlignmentRole:
-        if (index.column() >= MessagesIn || index.column() == Channels)
+        if ((index.column() >= MessagesIn && index.column() <= SendQueue) || index.column() == Channels)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return QVariant();
     case Qt::ToolTipRole:
@@ -140,6 +141,7 @@ QVariant ConnectionModel::data(const QModelIndex &index, int role) const
         case BytesIn: return raw ? QVariant(c.bytesIn) : QVariant(AdminFormat::bytes(c.bytesIn));
         case BytesOut: return raw ? QVariant(c.bytesOut) : QVariant(AdminFormat::bytes(c.bytesOut));
         case SendQueue: return raw ? QVariant(c.sendQueueBytes) : QVariant(AdminFormat::bytes(c.sendQueueBytes));
+        case Node: return c.node;
         }
         return QVariant();
     }
@@ -165,6 +167,7 @@ QVariant ConnectionModel::headerData(int section, Qt::Orientation orientation, i
     case BytesIn: return tr("Bytes in");
     case BytesOut: return tr("Bytes out");
     case SendQueue: return tr("Send queue");
+    case Node: return tr("Node");
     }
     return QVariant();
 }

@@ -29,12 +29,14 @@ public:
         BytesIn,
         BytesOut,
         SendQueue,
+        Node, // in a cluster: the node holding it (the console moves it next to User)
         ColumnCount
     };
     enum Role {
         SortRole = Qt::UserRole, // raw value: numbers sort as numbers, times as times
         IdRole,                  // the connection id, whatever the column
         UserIdRole,
+        NodeRole, // the node holding it, "" on a single server
     };
 
     explicit ConnectionModel(QObject *parent = nullptr);

@@ -13,6 +13,7 @@ QJsonObject NodeInfo::toJson() const
         {"live", live},
         {"self", self},
         {"down_since", AdminJson::timeToJson(downSince)},
+        {"reachable", reachable},
     };
 }
 
@@ -28,6 +29,7 @@ bool NodeInfo::fromJson(const QJsonObject &o, NodeInfo *out)
     n.live = o.value(QLatin1String("live")).toBool(true);
     n.self = o.value(QLatin1String("self")).toBool(false);
     n.downSince = AdminJson::timeFromJson(o.value(QLatin1String("down_since")));
+    n.reachable = o.value(QLatin1String("reachable")).toBool(true);
     *out = n;
     return true;
 }
@@ -35,7 +37,7 @@ bool NodeInfo::fromJson(const QJsonObject &o, NodeInfo *out)
 bool NodeInfo::operator==(const NodeInfo &o) const
 {
     return id == o.id && listen == o.listen && started == o.started && connections == o.connections && live == o.live
-        && self == o.self && downSince == o.downSince;
+        && self == o.self && downSince == o.downSince && reachable == o.reachable;
 }
 
 } // namespace switchboard

@@ -18,6 +18,9 @@ struct NodeInfo
     bool live = true;
     bool self = false;    // the node this console is attached to
     qint64 downSince = 0; // ms since epoch when it was seen gone, 0 while live
+    // Live but did not answer the last request for its connection list: its
+    // rows are left out of the console's list until it answers again.
+    bool reachable = true;
 
     bool isValid() const { return !id.isEmpty(); }
     QJsonObject toJson() const;

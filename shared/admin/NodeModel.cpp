@@ -54,6 +54,7 @@ QString NodeModel::health(const NodeInfo &n)
 {
     if (!n.live)
         return n.downSince > 0 ? tr("down since %1").arg(AdminFormat::timeOfDay(n.downSince).left(8)) : tr("down");
+    if (!n.reachable) return tr("live, not answering");
     return n.self ? tr("live (this console)") : tr("live");
 }
 
@@ -82,7 +83,7 @@ QVariant NodeModel::data(const QModelIndex &index, int role) const
         const bool raw = role == SortRole;
         switch (index.column()) {
         case Id: return n.id;
-        case Health: return raw ? QVariant(n.live ? 1 : 0) : QVariant(health(n));
+        case Health: return raw ? QVariant(n.live ? (n.reachable ? 2 : 1) : 0) : QVariant(health(n));
         case Listen: return n.listen;
         case Started: return raw ? QVariant(n.started) : QVariant(AdminFormat::dateTime(n.started));
         case Connections: return n.connections;

@@ -21,6 +21,9 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QHeaderView>
+#include <QTabWidget>
 #include <QSet>
 #include <QSignalSpy>
 #include <QFile>
@@ -450,6 +453,122 @@ private Q_SLOTS:
         QTRY_COMPARE(m_server->commandsOf(AdminCommand::Kind::DisconnectUser).size(), 1);
         QCOMPARE(m_server->commandsOf(AdminCommand::Kind::DisconnectUser).first().userId, QStringLiteral("uid-bob"));
         QCOMPARE(m_server->commandsOf(AdminCommand::Kind::DisconnectUser).first().text, QStringLiteral("spam"));
+    }
+
+    // A cluster's feed lists every node's connections, each with its node:
+    // the Node column and the node filter appear (not on a single server),
+    // the filter narrows the table together with the text filter, the Nodes
+    // tab leads to one node's connections, and disconnecting a row held by
+    // another node names that node in the question and in the command.
+    void connectionsTabShowsTheNodeOfEachRowAndFiltersByNode()
+    {
+        openConsole();
+        ConnectionsPage *page = m_window->connectionsPage();
+        QTableView *view = page->view();
+        QVERIFY(view->isColumnHidden(ConnectionModel::Node));
+        QVERIFY(page->nodeFilter()->isHidden());
+        QCOMPARE(view->model()->headerData(ConnectionModel::Node, Qt::Horizontal).toString(), QStringLiteral("Node"));
+
+        auto node = [](const QString &id, bool self = false, bool reachable = true) {
+            NodeInfo n;
+            n.id = id;
+            n.listen = QStringLiteral("http://127.0.0.1:7000");
+            n.self = self;
+            n.reachable = reachable;
+            return n;
+        };
+        const QList<NodeInfo> nodes{node("node1", true), node("node2"), node("node3", false, false)};
+        auto on = [](ConnectionInfo c, const QString &n) {
+            c.node = n;
+            return c;
+        };
+        const QList<ConnectionInfo> rows{on(conn("c-alice", "alice", "flatjson", {}), "node1"),
+                                         on(conn("c-bob", "bob", "phoenix", {}), "node1"),
+                                         on(conn("c-carol", "carol", "socketio-chat", {}), "node2"),
+                                         on(conn("c-dave", "dave", "phoenix", {}), "node3")};
+        m_server->broadcast(AdminProtocol::encodeDelta(rows, {}, {}, {}, nullptr, &nodes));
+        QTRY_COMPARE(view->model()->rowCount(), 4);
+        QTRY_VERIFY(!view->isColumnHidden(ConnectionModel::Node));
+        QVERIFY(!page->nodeFilter()->isHidden());
+        // Right after the user, whatever its place in the model.
+        QCOMPARE(view->horizontalHeader()->visualIndex(ConnectionModel::Node),
+                 view->horizontalHeader()->visualIndex(ConnectionModel::User) + 1);
+        QStringList choices;
+        for (int i = 0; i < page->nodeFilter()->count(); ++i) choices << page->nodeFilter()->itemData(i).toString();
+        QCOMPARE(choices, QStringList({QString(), "node1", "node2", "node3"}));
+        QVERIFY(page->selectConnection(QStringLiteral("c-carol")));
+        QCOMPARE(view->model()->index(view->currentIndex().row(), ConnectionModel::Node).data().toString(),
+                 QStringLiteral("node2"));
+        QCOMPARE(page->details()->value(QStringLiteral("Node")), QStringLiteral("node2"));
+
+        // One node, then one node and a text filter together.
+        page->nodeFilter()->setCurrentIndex(page->nodeFilter()->findData(QStringLiteral("node1")));
+        QCOMPARE(view->model()->rowCount(), 2);
+        page->filterEdit()->setText(QStringLiteral("bob"));
+        QCOMPARE(view->model()->rowCount(), 1);
+        QCOMPARE(view->model()->index(0, 0).data(ConnectionModel::IdRole).toString(), QStringLiteral("c-bob"));
+        page->filterEdit()->setText(QStringLiteral("carol"));
+        QCOMPARE(view->model()->rowCount(), 0);
+        page->filterEdit()->clear();
+
+        // The Nodes tab: node3 is live but does not answer; "Show its connections" opens its rows.
+        NodesPage *nodesPage = m_window->nodesPage();
+        QTRY_VERIFY(nodesPage->selectNode(QStringLiteral("node3")));
+        const int node3Row = m_window->client()->nodes()->rowOf(QStringLiteral("node3"));
+        QCOMPARE(m_window->client()->nodes()->index(node3Row, NodeModel::Health).data().toString(),
+                 QStringLiteral("live, not answering"));
+        m_window->tabs()->setCurrentWidget(nodesPage);
+        QVERIFY(nodesPage->showConnectionsButton()->isEnabled());
+        nodesPage->showConnectionsButton()->click();
+        QCOMPARE(m_window->tabs()->currentWidget(), page);
+        QCOMPARE(page->nodeFilter()->currentData().toString(), QStringLiteral("node3"));
+        QCOMPARE(view->model()->rowCount(), 1);
+        QCOMPARE(view->model()->index(0, 0).data(ConnectionModel::IdRole).toString(), QStringLiteral("c-dave"));
+
+        // Disconnecting dave's row from here goes to node3, and says so first.
+        QScopedPointer<QMenu> menu(page->contextMenuFor(QStringLiteral("c-dave"), m_window.get()));
+        auto *action = menu->findChild<QAction *>(QStringLiteral("disconnectAction"));
+        QVERIFY(action);
+        QString question;
+        answerNextActionDialog(
+            true, [](ActionDialog *d) { d->setText(QStringLiteral("elsewhere")); }, &question);
+        action->trigger();
+        QVERIFY2(question.contains(QStringLiteral("on node node3")), qPrintable(question));
+        QTRY_COMPARE(m_server->commandsOf(AdminCommand::Kind::Disconnect).size(), 1);
+        const AdminCommand sent = m_server->commandsOf(AdminCommand::Kind::Disconnect).first();
+        QCOMPARE(sent.connectionId, QStringLiteral("c-dave"));
+        QCOMPARE(sent.node, QStringLiteral("node3"));
+
+        // Its row goes; the filter stays on node3 and shows nothing, "All nodes" shows the rest.
+        m_server->broadcast(AdminProtocol::encodeDelta({}, {QStringLiteral("c-dave")}, {}, {}, nullptr, nullptr));
+        QTRY_COMPARE(m_window->client()->connections()->rowCount(), 3);
+        QCOMPARE(view->model()->rowCount(), 0);
+        page->nodeFilter()->setCurrentIndex(0);
+        QCOMPARE(view->model()->rowCount(), 3);
+    }
+
+    // The three table tabs share their setup (FilteredTable): each has its
+    // view, a filter box that narrows it, and the Nodes tab's filter works too.
+    void everyTableTabFiltersThroughTheSharedTable()
+    {
+        openConsole();
+        QList<NodeInfo> nodes(2);
+        nodes[0].id = QStringLiteral("node1");
+        nodes[0].self = true;
+        nodes[1].id = QStringLiteral("node2");
+        m_server->broadcast(AdminProtocol::encodeDelta({}, {}, {}, {}, nullptr, &nodes));
+        NodesPage *nodesPage = m_window->nodesPage();
+        QTRY_COMPARE(nodesPage->view()->model()->rowCount(), 2);
+        auto *nodesFilter = nodesPage->findChild<QLineEdit *>(QStringLiteral("nodesFilter"));
+        QVERIFY(nodesFilter);
+        nodesFilter->setText(QStringLiteral("node2"));
+        QCOMPARE(nodesPage->view()->model()->rowCount(), 1);
+        QCOMPARE(m_window->channelsPage()->view()->objectName(), QStringLiteral("channelsView"));
+        m_window->channelsPage()->filterEdit()->setText(QStringLiteral("random"));
+        QCOMPARE(m_window->channelsPage()->view()->model()->rowCount(), 1);
+        QCOMPARE(m_window->connectionsPage()->view()->objectName(), QStringLiteral("connectionsView"));
+        m_window->connectionsPage()->filterEdit()->setText(QStringLiteral("alice"));
+        QCOMPARE(m_window->connectionsPage()->view()->model()->rowCount(), 1);
     }
 
     void withoutAClusterThereIsNoEverywhereAction()

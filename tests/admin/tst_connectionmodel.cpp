@@ -46,6 +46,29 @@ private Q_SLOTS:
         QCOMPARE(model.headerData(ConnectionModel::SendQueue, Qt::Horizontal).toString(), QStringLiteral("Send queue"));
     }
 
+    // In a cluster each row names its node (JSON "node", the Node column and
+    // NodeRole); a single server's rows carry no "node" at all.
+    void theNodeOfARowIsAColumnAndOnTheWireOnlyInACluster()
+    {
+        ConnectionInfo single = conn("a");
+        QVERIFY(!single.toJson().contains(QLatin1String("node")));
+        ConnectionInfo clustered = conn("b");
+        clustered.node = QStringLiteral("node2");
+        QCOMPARE(clustered.toJson().value(QLatin1String("node")).toString(), QStringLiteral("node2"));
+        ConnectionInfo back;
+        QVERIFY(ConnectionInfo::fromJson(clustered.toJson(), &back));
+        QVERIFY(back == clustered);
+        QVERIFY(back != conn("b")); // the node is part of what changed
+        ConnectionModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.reset({single, clustered});
+        QCOMPARE(model.headerData(ConnectionModel::Node, Qt::Horizontal).toString(), QStringLiteral("Node"));
+        QCOMPARE(model.index(model.rowOf("b"), ConnectionModel::Node).data().toString(), QStringLiteral("node2"));
+        QCOMPARE(model.index(model.rowOf("b"), ConnectionModel::Id).data(ConnectionModel::NodeRole).toString(),
+                 QStringLiteral("node2"));
+        QCOMPARE(model.index(model.rowOf("a"), ConnectionModel::Node).data().toString(), QString());
+    }
+
     void duplicateIdsInASnapshotCollapseToOneRow()
     {
         ConnectionModel model;

@@ -45,6 +45,45 @@ private Q_SLOTS:
         QCOMPARE(f.reply.count, 3);
     }
 
+    // A page of a node's connection list: the rows whole, in order, with the node.
+    void pageRoundTrips()
+    {
+        ClusterControlCodec::Page p;
+        p.id = QStringLiteral("node1:9");
+        p.from = QStringLiteral("node2");
+        p.part = 3;
+        p.last = true;
+        for (int i = 0; i < 3; ++i) {
+            ConnectionInfo c;
+            c.id = QStringLiteral("conn-%1").arg(i);
+            c.userId = QStringLiteral("u%1").arg(i);
+            c.userName = QStringLiteral("user ✓ %1").arg(i);
+            c.dialect = QStringLiteral("phoenix");
+            c.transport = QStringLiteral("websocket");
+            c.connectedAt = 1700000000123 + i;
+            c.channels = {QStringLiteral("ch-1")};
+            c.messagesIn = 5 * i;
+            c.node = QStringLiteral("node2");
+            p.rows.append(c);
+        }
+        const ClusterControlCodec::Frame f = ClusterControlCodec::decode(ClusterControlCodec::encodePage(p));
+        QCOMPARE(f.kind, ClusterControlCodec::Frame::Kind::Page);
+        QCOMPARE(f.page.id, p.id);
+        QCOMPARE(f.page.from, p.from);
+        QCOMPARE(f.page.part, 3);
+        QCOMPARE(f.page.last, true);
+        QCOMPARE(f.page.rows.size(), 3);
+        for (int i = 0; i < 3; ++i) QVERIFY(f.page.rows.at(i) == p.rows.at(i));
+        // A list request needs nothing but who asks.
+        ClusterControlCodec::Request r;
+        r.id = QStringLiteral("node1:10");
+        r.from = QStringLiteral("node1");
+        r.op = QStringLiteral("list_connections");
+        const ClusterControlCodec::Frame q = ClusterControlCodec::decode(ClusterControlCodec::encodeRequest(r));
+        QCOMPARE(q.kind, ClusterControlCodec::Frame::Kind::Request);
+        QCOMPARE(q.request.op, r.op);
+    }
+
     void malformedFramesAreInvalid_data()
     {
         QTest::addColumn<QByteArray>("frame");
@@ -59,6 +98,13 @@ private Q_SLOTS:
             << QByteArray(R"({"k":"ask","id":"1","from":"n1","op":"disconnect_user","user":""})");
         QTest::newRow("answer without ok") << QByteArray(R"({"k":"answer","id":"1","from":"n2"})");
         QTest::newRow("unknown kind") << QByteArray(R"({"k":"e","id":"1","from":"n2"})");
+        QTest::newRow("page without rows") << QByteArray(R"({"k":"page","id":"1","from":"n2","part":0,"last":true})");
+        QTest::newRow("page without part") << QByteArray(R"({"k":"page","id":"1","from":"n2","last":true,"rows":[]})");
+        QTest::newRow("page with negative part")
+            << QByteArray(R"({"k":"page","id":"1","from":"n2","part":-1,"last":true,"rows":[]})");
+        QTest::newRow("page without last") << QByteArray(R"({"k":"page","id":"1","from":"n2","part":0,"rows":[]})");
+        QTest::newRow("page with a row without id")
+            << QByteArray(R"({"k":"page","id":"1","from":"n2","part":0,"last":true,"rows":[{"user":"x"}]})");
     }
     void malformedFramesAreInvalid()
     {

@@ -37,6 +37,7 @@ private Q_SLOTS:
     void deliversAcrossConnections();
     void manyMessagesArriveInOrder();
     void countsSubscriptions();
+    void dispatchesToTheOwnerThatSubscribed();
     void patterns();
     void flappingSubscriptionsSettle();
     void resubscribesAfterRedisRestart();
@@ -113,6 +114,36 @@ void TestRedisSubscriber::manyMessagesArriveInOrder()
     qInfo("%d pipelined PUBLISH delivered in %lld ms", kCount, clock.elapsed()); // a figure, not a limit
     for (int i = 0; i < kCount; ++i) QCOMPARE(received.at(i), QByteArray::number(i));
     QTRY_COMPARE_WITH_TIMEOUT(receivers, kCount, kWaitMs);
+}
+
+// Users sharing the connection (the cluster bus, the admin control channel)
+// each hear only the channels they subscribed: nobody sorts by name prefix.
+void TestRedisSubscriber::dispatchesToTheOwnerThatSubscribed()
+{
+    QObject bus, control;
+    QList<QByteArray> busGot, controlGot;
+    m_subscriber->setHandler(&bus, [&](const QByteArray &ch, const QByteArray &p) { busGot << ch + '=' + p; });
+    m_subscriber->setHandler(&control, [&](const QByteArray &ch, const QByteArray &p) { controlGot << ch + '=' + p; });
+    QSignalSpy confirmed(m_subscriber.get(), &RedisSubscriber::subscribed);
+    m_subscriber->subscribe("sb:all", &bus);
+    m_subscriber->subscribe("sb:ctl:n1", &control);
+    m_subscriber->subscribe("shared", &bus);
+    m_subscriber->subscribe("shared", &control);
+    QTRY_COMPARE_WITH_TIMEOUT(confirmed.count(), 3, kWaitMs);
+    QCOMPARE(m_subscriber->subscriberCount("shared"), 2);
+    QCOMPARE(publish(*m_publisher, "sb:all", "e1"), 1);
+    QCOMPARE(publish(*m_publisher, "sb:ctl:n1", "c1"), 1);
+    QCOMPARE(publish(*m_publisher, "shared", "s1"), 1);
+    // One owner leaving a shared channel keeps it for the other (and stops its own handler).
+    m_subscriber->unsubscribe("shared", &control);
+    m_subscriber->unsubscribe("sb:all", &control); // not control's: changes nothing
+    QCOMPARE(m_subscriber->subscriberCount("sb:all"), 1);
+    QCOMPARE(publish(*m_publisher, "shared", "s2"), 1);
+    // Barrier: the last message on the bus's own channel comes after all of the above.
+    QCOMPARE(publish(*m_publisher, "sb:all", "barrier"), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(busGot.size(), 4, kWaitMs);
+    QCOMPARE(busGot, (QList<QByteArray>{"sb:all=e1", "shared=s1", "shared=s2", "sb:all=barrier"}));
+    QCOMPARE(controlGot, (QList<QByteArray>{"sb:ctl:n1=c1", "shared=s1"}));
 }
 
 void TestRedisSubscriber::countsSubscriptions()

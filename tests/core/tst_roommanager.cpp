@@ -1,10 +1,15 @@
 // Topic subscriptions and fan-out: once per session, only to subscribers.
 
 #include "FakeSession.h"
+#include "core/HashCompaction.h"
 #include "core/RoomManager.h"
+#include "core/SessionSet.h"
 
 #include <QSignalSpy>
 #include <QTest>
+
+#include <memory>
+#include <vector>
 
 using namespace switchboard;
 
@@ -34,6 +39,67 @@ class RoomManagerTest : public QObject
 
 private Q_SLOTS:
     void initTestCase() { qRegisterMetaType<Session *>(); } // for QSignalSpy on subscribed/unsubscribed
+
+    // After a crowd left, compact() gives the tables' storage back and the
+    // sessions that stayed are still subscribed and reached.
+    void compactAfterACrowdLeftKeepsTheRest()
+    {
+        RoomManager rooms;
+        std::vector<std::unique_ptr<FakeSession>> crowd;
+        for (int i = 0; i < 4000; ++i) {
+            crowd.push_back(std::make_unique<FakeSession>(user(QStringLiteral("u%1").arg(i))));
+            rooms.subscribe(crowd.back().get(), RoomManager::userTopic(QString::number(i)));
+            rooms.subscribe(crowd.back().get(), QStringLiteral("c:team"));
+        }
+        for (int i = 3; i < 4000; ++i) rooms.unsubscribeAll(crowd[size_t(i)].get());
+        rooms.compact();
+        QCOMPARE(rooms.subscriberCount(QStringLiteral("c:team")), 3);
+        QCOMPARE(rooms.publish({QStringLiteral("c:team"), RoomManager::userTopic(QStringLiteral("1"))}, makeEvent()),
+                 3);
+        QCOMPARE(crowd[1]->events.size(), 1); // once, though it is in both topics
+        QCOMPARE(crowd[3]->events.size(), 0);
+        // The helper itself: a mostly empty hash shrinks, a fuller one is left alone.
+        QHash<QString, int> sparse, full;
+        for (int i = 0; i < 4000; ++i) sparse.insert(QString::number(i), i), full.insert(QString::number(i), i);
+        for (int i = 10; i < 4000; ++i) sparse.remove(QString::number(i));
+        for (int i = 0; i < 1000; ++i) full.remove(QString::number(i));
+        const qsizetype sparseBefore = sparse.capacity(), fullBefore = full.capacity();
+        squeezeIfSparse(sparse);
+        squeezeIfSparse(full);
+        QVERIFY2(sparse.capacity() < sparseBefore / 8, qPrintable(QString::number(sparse.capacity())));
+        QCOMPARE(full.capacity(), fullBefore);
+        QCOMPARE(sparse.size(), 10);
+        QCOMPARE(sparse.value(QStringLiteral("7")), 7);
+    }
+
+    // SessionSet: inline up to two members, a QSet beyond; the same answers either way.
+    void sessionSetKeepsMembersAcrossItsTwoForms()
+    {
+        std::vector<std::unique_ptr<FakeSession>> s;
+        for (int i = 0; i < 5; ++i) s.push_back(std::make_unique<FakeSession>(user(QStringLiteral("s%1").arg(i))));
+        SessionSet set;
+        QVERIFY(set.isEmpty());
+        for (int i = 0; i < 5; ++i) {
+            QVERIFY(set.insert(s[size_t(i)].get()));
+            QVERIFY(!set.insert(s[size_t(i)].get()));
+            QCOMPARE(set.size(), i + 1);
+            for (int j = 0; j < 5; ++j) QCOMPARE(set.contains(s[size_t(j)].get()), j <= i);
+        }
+        int visited = 0;
+        set.forEach([&](Session *) { ++visited; });
+        QCOMPARE(visited, 5);
+        QVERIFY(set.remove(s[0].get()));
+        QVERIFY(!set.remove(s[0].get()));
+        const QList<Session *> left = set.values();
+        QCOMPARE(QSet<Session *>(left.cbegin(), left.cend()).size(), 4);
+        for (int i = 1; i < 5; ++i) QVERIFY(set.remove(s[size_t(i)].get()));
+        QVERIFY(set.isEmpty());
+        QVERIFY(set.values().isEmpty());
+        // Small again after being large.
+        QVERIFY(set.insert(s[2].get()));
+        QVERIFY(set.contains(s[2].get()));
+        QCOMPARE(set.values(), QList<Session *>{s[2].get()});
+    }
 
     void topicNamesCarryTheirKind()
     {

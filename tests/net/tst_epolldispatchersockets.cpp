@@ -476,6 +476,84 @@ private Q_SLOTS:
         QCOMPARE(served.size(), count + 1);
     }
 
+    // Messages first: sockets in the background lane (newcomers still
+    // handshaking) are served after the chat lane's, even when they became
+    // ready first, and a chat socket that becomes ready while the background
+    // lane is being worked through is served before the background's rest.
+    void chatLaneIsServedBeforeTheBackgroundLane()
+    {
+        auto *epoll = qobject_cast<EpollEventDispatcher *>(dispatcher());
+        if (!epoll) QSKIP("EpollEventDispatcher only");
+        const int count = 40;
+        std::vector<std::unique_ptr<SocketPair>> pairs;
+        std::vector<std::unique_ptr<QSocketNotifier>> readers;
+        QStringList order;
+        SocketPair chat;
+        SocketPair lateChat;
+        QSocketNotifier chatReader(chat.fds[0], QSocketNotifier::Read);
+        QSocketNotifier lateReader(lateChat.fds[0], QSocketNotifier::Read);
+        connect(&chatReader, &QSocketNotifier::activated, this, [&] {
+            chat.drain(0);
+            order << QStringLiteral("chat");
+        });
+        connect(&lateReader, &QSocketNotifier::activated, this, [&] {
+            lateChat.drain(0);
+            order << QStringLiteral("late");
+        });
+        for (int i = 0; i < count; ++i) {
+            pairs.push_back(std::make_unique<SocketPair>());
+            readers.push_back(std::make_unique<QSocketNotifier>(pairs.back()->fds[0], QSocketNotifier::Read));
+            QVERIFY(EpollEventDispatcher::setLane(pairs.back()->fds[0], EpollEventDispatcher::Lane::Background));
+            QCOMPARE(epoll->lane(pairs.back()->fds[0]), EpollEventDispatcher::Lane::Background);
+            SocketPair *pair = pairs.back().get();
+            connect(readers.back().get(), &QSocketNotifier::activated, this, [&, pair, i] {
+                pair->drain(0);
+                order << QString::number(i);
+                if (i == 0) QVERIFY(lateChat.send(1)); // ready while the background lane runs
+                QElapsedTimer busy;                    // 1 ms each: the lane's budget ends after a few
+                busy.start();
+                while (busy.nsecsElapsed() < 1000000) {}
+            });
+            QVERIFY(pair->send(1));
+        }
+        QVERIFY(chat.send(1)); // ready last
+        QTRY_COMPARE_WITH_TIMEOUT(order.count(), count + 2, 10000);
+        QCOMPARE(order.first(), QStringLiteral("chat"));
+        const qsizetype late = order.indexOf(QStringLiteral("late"));
+        QVERIFY2(late > 1 && late < count, qPrintable(order.join(QLatin1Char(' '))));
+        QSet<QString> served(order.cbegin(), order.cend());
+        QCOMPARE(served.size(), count + 2);
+        // Back in the chat lane, a socket is served like any other.
+        QVERIFY(EpollEventDispatcher::setLane(pairs.front()->fds[0], EpollEventDispatcher::Lane::Chat));
+        QCOMPARE(epoll->lane(pairs.front()->fds[0]), EpollEventDispatcher::Lane::Chat);
+        QVERIFY(!EpollEventDispatcher::setLane(-1, EpollEventDispatcher::Lane::Chat));
+    }
+
+    // A peer that hung up is served after the peers that talk (a mass
+    // disconnect must not hold the rooms), and still served.
+    void hungUpPeerWaitsBehindTalkingOnes()
+    {
+        auto *epoll = qobject_cast<EpollEventDispatcher *>(dispatcher());
+        if (!epoll) QSKIP("EpollEventDispatcher only");
+        SocketPair leaving;
+        SocketPair talking;
+        QStringList order;
+        QSocketNotifier leavingReader(leaving.fds[0], QSocketNotifier::Read);
+        QSocketNotifier talkingReader(talking.fds[0], QSocketNotifier::Read);
+        connect(&leavingReader, &QSocketNotifier::activated, this, [&] {
+            leavingReader.setEnabled(false); // EOF: stays readable
+            order << QStringLiteral("leaving");
+        });
+        connect(&talkingReader, &QSocketNotifier::activated, this, [&] {
+            talking.drain(0);
+            order << QStringLiteral("talking");
+        });
+        leaving.closeEnd(1); // hung up first
+        QVERIFY(talking.send(1));
+        QTRY_COMPARE_WITH_TIMEOUT(order.count(), 2, 5000);
+        QCOMPARE(order, (QStringList{"talking", "leaving"}));
+    }
+
     void watchedDescriptorsFollowEnabledNotifiers()
     {
         auto *epoll = qobject_cast<EpollEventDispatcher *>(dispatcher());

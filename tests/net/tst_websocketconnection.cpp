@@ -8,6 +8,7 @@
 #include "http/HttpServer.h"
 #include "net/SendBudget.h"
 #include "net/WebSocketConnection.h"
+#include "net/WebSocketFlushQueue.h"
 
 #include <QAbstractEventDispatcher>
 #include <QPointer>
@@ -528,6 +529,41 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(texts.size(), 10000, 10000);
         for (int i = 0; i < 10000; ++i) QCOMPARE(texts[i], QStringLiteral("message %1").arg(i));
         QCOMPARE(ws->bytesToWrite(), 0);
+    }
+
+    // Ephemeral frames (presence, typing) go in the flush queue's bulk lane,
+    // sent after messages under a budget; a message to the same connection
+    // takes them along first, so a connection's frames never reorder.
+    void bulkFramesKeepTheirOrderAndGoOutWithOrWithoutAMessage()
+    {
+        m_echo = false;
+        auto client = openClient();
+        QVERIFY(client);
+        QStringList texts;
+        connect(client.get(), &QWebSocket::textMessageReceived, this, [&](const QString &t) { texts.append(t); });
+        WebSocketConnection *ws = side()->connection;
+        WebSocketFlushQueue *queue = WebSocketFlushQueue::instance();
+        const qsizetype backlogBefore = queue->bulkBacklog();
+        call([&] {
+            queue->setBulk(true);
+            ws->sendText("presence 1");
+            ws->sendText("presence 2");
+            queue->setBulk(false);
+            QCOMPARE(queue->bulkBacklog(), backlogBefore + 1); // one entry per connection
+            ws->sendText("message");                           // promoted: goes out with the message
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(texts.size(), 3, 5000);
+        QCOMPARE(texts, (QStringList{"presence 1", "presence 2", "message"}));
+        QCOMPARE(ws->bytesToWrite(), 0);
+        // Bulk frames alone still go out (in a later pass at the latest).
+        call([&] {
+            queue->setBulk(true);
+            ws->sendText("presence 3");
+            queue->setBulk(false);
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(texts.size(), 4, 5000);
+        QCOMPARE(texts.last(), QStringLiteral("presence 3"));
+        QTRY_COMPARE(queue->bulkBacklog(), backlogBefore);
     }
 
     void tenThousandClientFramesArriveInOrder()

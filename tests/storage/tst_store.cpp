@@ -1375,6 +1375,120 @@ class PostgresStoreTest : public StoreSuite
     Q_OBJECT
 public:
     PostgresStoreTest() : StoreSuite(Backend::Postgres) {}
+
+private:
+    int channelForeignKeys(const char *table)
+    {
+        return scalar(QStringLiteral("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f'"
+                                     " AND conrelid = '%1'::regclass AND confrelid = 'channels'::regclass")
+                          .arg(QLatin1String(table)))
+            .toInt();
+    }
+    QString errorCodeOf(const QString &sql)
+    {
+        QSqlQuery q(verifyDb());
+        if (q.exec(sql)) return QStringLiteral("succeeded");
+        return q.lastError().nativeErrorCode();
+    }
+
+private Q_SLOTS:
+    // Migration 7: the channel references of messages and channel_events are
+    // checked once per statement (a trigger), not per row (a foreign key).
+    void channelReferencesAreCheckedPerStatement()
+    {
+        const Fixture f = seed();
+        QCOMPARE(channelForeignKeys("messages"), 0);
+        QCOMPARE(channelForeignKeys("channel_events"), 0);
+        // Rows naming no channel are refused with the foreign key's own code, whoever writes them.
+        QCOMPARE(errorCodeOf(QStringLiteral("INSERT INTO messages (id, channel_id, user_id, seq, content, created_at)"
+                                            " VALUES ('x1', 'no-such-channel', 'u', 1, 'c', 0)")),
+                 QStringLiteral("23503"));
+        QCOMPARE(errorCodeOf(QStringLiteral("INSERT INTO channel_events (channel_id, seq, type, payload, created_at)"
+                                            " VALUES ('no-such-channel', 1, 't', '{}', 0)")),
+                 QStringLiteral("23503"));
+        // One bad row among good ones fails the whole statement.
+        QCOMPARE(errorCodeOf(QStringLiteral("INSERT INTO messages (id, channel_id, user_id, seq, content, created_at)"
+                                            " VALUES ('x2', '%1', 'u', 1, 'c', 0), ('x3', 'gone', 'u', 1, 'c', 0)")
+                                 .arg(f.one.id)),
+                 QStringLiteral("23503"));
+        QCOMPARE(rowCount(QStringLiteral("messages")), 0);
+        // Through the writer: a batch (COPY) of unnumbered messages with one unknown
+        // channel is replayed one by one and only that message fails.
+        auto results = std::make_shared<QList<bool>>();
+        for (int i = 0; i < 6; ++i) {
+            const Message m = makeMessage(i == 3 ? Timestamp::newId() : f.one.id, f.alice.id, i + 1,
+                                          QStringLiteral("u%1").arg(i));
+            store().insertMessage(m, [results](const StoreStatus &st) { results->append(st.ok()); });
+        }
+        store().flush();
+        QCOMPARE(*results, QList<bool>({true, true, true, false, true, true}));
+        QCOMPARE(rowCount(QStringLiteral("messages")), 5);
+    }
+
+    void deletingAChannelOrItsWorkspaceTakesItsMessagesAndEvents()
+    {
+        const Fixture f = seed();
+        for (const Channel &c : {f.one, f.two})
+            for (int i = 0; i < 3; ++i)
+                QVERIFY(commitNow(store(), [&](Store::Done d) {
+                    store().insertMessage(makeMessage(c.id, f.alice.id, 0, QStringLiteral("m")), d,
+                                          stampFor(c.id, QStringLiteral("message.created")));
+                }));
+        QCOMPARE(rowCount(QStringLiteral("channel_events")), 6);
+        QString error;
+        QVERIFY2(commitNow(
+                     store(), [&](Store::Done d) { store().deleteChannel(f.one.id, d); }, &error),
+                 qPrintable(error));
+        QCOMPARE(rowCount(QStringLiteral("channel_events"), QStringLiteral("channel_id = ?"), {f.one.id}), 0);
+        QCOMPARE(rowCount(QStringLiteral("channel_events"), QStringLiteral("channel_id = ?"), {f.two.id}), 3);
+        QCOMPARE(rowCount(QStringLiteral("messages"), QStringLiteral("channel_id = ?"), {f.two.id}), 3);
+        // A workspace's deletion cascades to its channels, and from them to their rows.
+        QSqlQuery q(verifyDb());
+        QVERIFY2(q.exec(QStringLiteral("DELETE FROM workspaces WHERE id = '%1'").arg(f.ws.id)),
+                 qPrintable(q.lastError().text()));
+        QCOMPARE(rowCount(QStringLiteral("channels")), 0);
+        QCOMPARE(rowCount(QStringLiteral("messages")), 0);
+        QCOMPARE(rowCount(QStringLiteral("channel_events")), 0);
+    }
+
+    void migrationSevenKeepsTheDataOfAnOlderDatabase()
+    {
+        // Back to version 6 (the per-row foreign keys), with data in it.
+        const Fixture f = seed();
+        QVERIFY(commitNow(store(), [&](Store::Done d) {
+            store().insertMessage(makeMessage(f.one.id, f.alice.id, 0, QStringLiteral("old")), d,
+                                  stampFor(f.one.id, QStringLiteral("message.created")));
+        }));
+        m_store.reset();
+        QSqlQuery q(verifyDb());
+        for (const char *sql :
+             {"DROP TRIGGER messages_channel_ref ON messages",
+              "DROP TRIGGER channel_events_channel_ref ON channel_events",
+              "DROP TRIGGER channels_delete_rows ON channels", "DROP FUNCTION sb_check_channel_refs()",
+              "DROP FUNCTION sb_delete_channel_rows()",
+              "ALTER TABLE messages ADD CONSTRAINT messages_channel_id_fkey FOREIGN KEY (channel_id)"
+              " REFERENCES channels(id) ON DELETE CASCADE",
+              "ALTER TABLE channel_events ADD CONSTRAINT channel_events_channel_id_fkey FOREIGN KEY (channel_id)"
+              " REFERENCES channels(id) ON DELETE CASCADE",
+              "DELETE FROM schema_migrations WHERE version = 7"})
+            QVERIFY2(q.exec(QString::fromLatin1(sql)), qPrintable(q.lastError().text()));
+        QCOMPARE(channelForeignKeys("messages"), 1);
+        QString error;
+        QVERIFY2(openStore(m_store, &error), qPrintable(error));
+        QCOMPARE(scalar(QStringLiteral("SELECT MAX(version) FROM schema_migrations")).toInt(), 7);
+        QCOMPARE(channelForeignKeys("messages"), 0);
+        QCOMPARE(channelForeignKeys("channel_events"), 0);
+        QCOMPARE(errorCodeOf(QStringLiteral("INSERT INTO channel_events (channel_id, seq, type, payload, created_at)"
+                                            " VALUES ('no-such-channel', 1, 't', '{}', 0)")),
+                 QStringLiteral("23503"));
+        auto stamp = stampFor(f.one.id, QStringLiteral("message.created"));
+        QVERIFY(commitNow(store(), [&](Store::Done d) {
+            store().insertMessage(makeMessage(f.one.id, f.alice.id, 0, QStringLiteral("new")), d, stamp);
+        }));
+        QCOMPARE(stamp->seq, qint64(2));
+        QCOMPARE(contents(store().messagesAfter(f.one.id, 0, 10)), QStringList({"old", "new"}));
+        QCOMPARE(rowCount(QStringLiteral("channel_events")), 2);
+    }
 };
 
 int main(int argc, char **argv)

@@ -1,12 +1,17 @@
 #include "RestHealthRoutes.h"
 
 #include "core/ChatService.h"
+#include "core/ClusterPort.h"
 #include "core/Metrics.h"
 #include "net/EpollEventDispatcher.h"
 #include "net/SendBudget.h"
 
 #include <QAbstractEventDispatcher>
 #include <QJsonObject>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 namespace switchboard {
 
@@ -103,9 +108,34 @@ QByteArray RestHealthRoutes::metrics() const
         out += "switchboard_http_rejections_total{reason=\"" + r + "\"} "
              + QByteArray::number(m.httpRejections.value(r)) + '\n';
     const auto *epoll = qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance());
-    metric("switchboard_event_loop_budget_cuts_total", "counter",
-           "Passes whose socket work ran past its 10 ms budget (the rest waited one pass)",
-           epoll ? double(epoll->budgetCuts()) : 0);
+    metric(
+        "switchboard_event_loop_budget_cuts_total", "counter",
+        "Passes whose socket work ran past its lane's budget (chat 10 ms, background 2 ms; the rest waited one pass)",
+        epoll ? double(epoll->budgetCuts()) : 0);
+    if (epoll) {
+        out += "# HELP switchboard_event_loop_phase_seconds_total Time the event loop spent per phase of its passes\n"
+               "# TYPE switchboard_event_loop_phase_seconds_total counter\n";
+        QByteArray longest = "# HELP switchboard_event_loop_phase_max_seconds Longest single pass of each phase\n"
+                             "# TYPE switchboard_event_loop_phase_max_seconds gauge\n";
+        for (int p = 0; p < EpollEventDispatcher::PhaseCount; ++p) {
+            const auto phase = EpollEventDispatcher::Phase(p);
+            const QByteArray label = QByteArray("{phase=\"") + EpollEventDispatcher::phaseName(phase) + "\"} ";
+            out += "switchboard_event_loop_phase_seconds_total" + label
+                 + QByteArray::number(double(epoll->phaseTime(phase).totalNs) / 1e9) + '\n';
+            longest += "switchboard_event_loop_phase_max_seconds" + label
+                     + QByteArray::number(double(epoll->phaseTime(phase).maxNs) / 1e9) + '\n';
+        }
+        out += longest;
+    }
+#if defined(__GLIBC__)
+    // In use vs free but still held: tells live state from heap fragmentation.
+    const struct mallinfo2 heap = mallinfo2();
+    out += "# HELP switchboard_heap_bytes The C heap (all malloc arenas, mmapped chunks included)\n"
+           "# TYPE switchboard_heap_bytes gauge\n";
+    out += "switchboard_heap_bytes{state=\"in_use\"} " + QByteArray::number(quint64(heap.uordblks + heap.hblkhd))
+         + '\n';
+    out += "switchboard_heap_bytes{state=\"free\"} " + QByteArray::number(quint64(heap.fordblks)) + '\n';
+#endif
     metric("switchboard_send_queue_bytes", "gauge", "Bytes queued for sending, all connections together",
            SendBudget::instance().total());
     metric("switchboard_send_queue_bytes_limit", "gauge", "--max-total-send-queue-bytes (0: off)",
@@ -116,6 +146,10 @@ QByteArray RestHealthRoutes::metrics() const
     metric("switchboard_storage_commit_seconds_last", "gauge", "Duration of the last commit", s.lastCommitMs / 1000.0);
     metric("switchboard_storage_commit_seconds_total", "counter", "Time spent committing", s.totalCommitMs / 1000.0);
     metric("switchboard_storage_commit_seconds_max", "gauge", "Slowest commit since start", s.maxCommitMs / 1000.0);
+    // Cluster nodes (docs/cluster.md "A fill that cannot read"): above 0, events wait for the database.
+    metric("switchboard_cluster_channels_awaiting_fill", "gauge",
+           "Channels holding later events until a gap fill can read the database",
+           chat()->clusterPort()->channelsAwaitingFill());
     metric("switchboard_event_loop_lag_seconds_max", "gauge", "Worst event-loop lag since start",
            m.loopLagMaxMs / 1000.0);
     metric("switchboard_event_loop_stalls_10ms_total", "counter", "Event-loop passes late by more than 10 ms",

@@ -189,11 +189,18 @@ void EngineIoSocket::onProbeText(const QString &text)
     abortUpgrade();
 }
 
+void EngineIoSocket::setEstablished()
+{
+    m_established = true;
+    if (m_ws) m_ws->setEstablished();
+}
+
 void EngineIoSocket::finishUpgrade()
 {
     m_upgradeTimer.stop();
     m_ws = m_probe;
     m_probe = nullptr;
+    if (m_established && m_ws) m_ws->setEstablished();
     m_transport = Transport::WebSocket;
     m_noopPending = false;
     if (m_hasHeldGet) releaseHeldGet(QByteArray("6"));

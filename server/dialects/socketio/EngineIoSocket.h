@@ -70,6 +70,9 @@ public:
     void handlePollPost(const QByteArray &body, const EngineIoReply &reply);
     // A WebSocket that asks to take over this polling session.
     void beginUpgrade(WebSocketConnection *ws);
+    // A namespace session is attached: its WebSocket (now or after an
+    // upgrade) is served in the chat lane (WebSocketConnection::setEstablished).
+    void setEstablished();
 
     void send(const EngineIoPacket &packet);
     // Server-side close: a close packet over polling, a close frame over WS
@@ -120,6 +123,7 @@ private:
     QPointer<WebSocketConnection> m_ws;
     QPointer<WebSocketConnection> m_probe;
     bool m_probed = false;
+    bool m_established = false;
     bool m_protocolError = false;
 
     // Shared-queue timers, not QTimers: an idle session has one of them running

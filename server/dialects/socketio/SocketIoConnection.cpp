@@ -287,6 +287,7 @@ void SocketIoConnection::onConnect(const SocketIoPacket &p)
     if (!m_authenticated) {
         m_authenticated = true;
         --t_unauthenticated;
+        m_engine->setEstablished();
     }
     // Connection state recovery: the rooms come back now, the missed events
     // follow the CONNECT answer (queued by the core).
