@@ -4,7 +4,7 @@
 // with the official socket.io-client.
 const { test, describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, register, api, sleep, clusterNeeds } = require('../lib/server');
+const { startServer, register, api, sleep } = require('../lib/server');
 const { connect, next, noneAfter, connected, connectError } = require('./sio');
 
 let server, alice, bob;
@@ -85,7 +85,7 @@ for (const transports of [['websocket'], undefined]) {
       assert.equal(r.replyToId, receipt.id);
     });
 
-    test('typingIndicator reaches the others as userTyping, not the typist', { skip: clusterNeeds('typing across nodes') }, async () => {
+    test('typingIndicator reaches the others as userTyping, not the typist', async () => {
       a.emit('typingIndicator', { roomId, isTyping: true });
       const t = await next(b, 'userTyping', (d) => d.isTyping === true);
       assert.deepEqual([t.userId, t.roomId], [alice.user.id, roomId]);
@@ -94,7 +94,7 @@ for (const transports of [['websocket'], undefined]) {
       assert.ok(await noneAfter(a, 'userTyping'));
     });
 
-    test('presenceUpdate is broadcast to other users', { skip: clusterNeeds('presence across nodes') }, async () => {
+    test('presenceUpdate is broadcast to other users', async () => {
       a.emit('presenceUpdate', { status: 'busy' });
       const p = await next(b, 'presenceUpdate', (d) => d.userId === alice.user.id && d.status === 'busy');
       assert.equal(p.status, 'busy');
