@@ -216,7 +216,12 @@ void ChannelManager::addMember(const QString &actorId, const QString &channelId,
     if (!m_core.dir.user(userId)) return CommitPath::reject(done, CoreError::notFound("no such user"));
     if (!m_core.dir.isWorkspaceMember(cur->workspaceId, userId))
         return CommitPath::reject(done, CoreError::invalid("user_id", "user is not in the channel's workspace"));
-    if (m_core.dir.isChannelMember(channelId, userId)) return done ? done(R::success(*cur)) : void();
+    // Already a member, unless they left on another cluster node a moment ago:
+    // re-read the members once (single server: no-op), else the join is lost.
+    const auto member = [&] { return m_core.dir.isChannelMember(channelId, userId); };
+    if (member() && m_core.access.recheck(QString(), channelId) && !(cur = m_core.dir.channel(channelId)))
+        return CommitPath::reject(done, CoreError::notFound("channel not found"));
+    if (member()) return done ? done(R::success(*cur)) : void();
     if (CoreError e = checkJoinRate(userId)) return CommitPath::reject(done, e);
     persistMember(*cur, userId, actorId.isEmpty() ? userId : actorId, context, std::move(done));
 }
