@@ -343,8 +343,10 @@ void ChannelManager::openConversation(const QString &actorId, QStringList partic
         pending->append({std::move(done), ContextGuard(context)});
         return;
     }
-    if (const Channel *existing = m_core.dir.channel(m_core.dir.dmChannel(key)))
-        return done ? done(R::success(*existing)) : void();
+    const auto existing = [&] { return m_core.dir.channel(m_core.dir.dmChannel(key)); };
+    // Opened on another cluster node a moment ago? (re-read once; single server: no-op)
+    if (existing() || (m_core.access.recheck(actorId, QString()) && existing()))
+        return done ? done(R::success(*existing())) : void();
     std::sort(names.begin(), names.end());
     Channel c;
     c.id = Timestamp::newId();
