@@ -4,12 +4,13 @@
 // is missing, else runs the file with node's test runner on a cluster of
 // SWITCHBOARD_TEST_CLUSTER nodes (3 unless set).
 //
-// No file can hang: each test fails after SWITCHBOARD_TEST_TIMEOUT_MS
-// (default 180 s), the runner exits once the tests are done even if a client
-// still reconnects (--test-force-exit; lib/cluster-mode.js then kills its
-// nodes, redis-server and PostgreSQL), and the whole file is stopped after
-// SWITCHBOARD_TEST_FILE_TIMEOUT_MS (default 420 s, well inside ctest's 600 s):
-// SIGTERM to its process group, SIGKILL after a grace, and any PostgreSQL it
+// No file can hang: the runner fails the file after SWITCHBOARD_TEST_TIMEOUT_MS
+// (default 400 s; node 20 applies --test-timeout to the file's process, which
+// it then stops: lib/cluster-mode.js kills its nodes, redis-server and
+// PostgreSQL on SIGTERM), exits once the tests are done even if a client still
+// reconnects (--test-force-exit), and as a last resort the whole process group
+// is stopped here after SWITCHBOARD_TEST_FILE_TIMEOUT_MS (default 480 s, well
+// inside ctest's 600 s): SIGTERM, SIGKILL after a grace, and any PostgreSQL it
 // started is stopped here.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -22,8 +23,8 @@ if (missing) {
   console.log(`skipped: ${missing}`);
   process.exit(77);
 }
-const testTimeout = Number(process.env.SWITCHBOARD_TEST_TIMEOUT_MS || 180000);
-const fileTimeout = Number(process.env.SWITCHBOARD_TEST_FILE_TIMEOUT_MS || 420000);
+const testTimeout = Number(process.env.SWITCHBOARD_TEST_TIMEOUT_MS || 400000);
+const fileTimeout = Number(process.env.SWITCHBOARD_TEST_FILE_TIMEOUT_MS || 480000);
 const GRACE_MS = 15000;
 // lib/cluster-mode.js appends each PostgreSQL data dir it starts to this file.
 const pgDirs = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-cluster-run-')), 'pgdirs');
