@@ -98,6 +98,8 @@ test('get_online_users lists the channel members that are connected', async () =
   await api(server, 'POST', `/api/v1/channels/${created.body.id}/members`, a.token, { user_id: c.user.id });
   const { s: sa } = await connect(a);
   const { s: sb } = await connect(b);
+  // b's presence has reached a's node (on a cluster it comes from another node).
+  await sa.next((m) => m.type === 'user_status' && m.user_id === b.user.id && m.status === 'online');
   sa.send({ type: 'get_online_users', channel_id: created.body.id });
   const list = await sa.next('online_users');
   assert.deepEqual(keys(list), ['channel_id', 'timestamp', 'type', 'users']);
