@@ -22,8 +22,9 @@ trap 'scripts/postgres-test.sh stop "$PGDIR"' EXIT
 
 export QT_QPA_PLATFORM=offscreen
 # The dialect suites on a three-node cluster (ctest label cluster-mode,
-# docs/cluster.md "Every dialect suite on a cluster") are not all green yet:
-# left out unless SWITCHBOARD_TEST_CLUSTER_MODE=1; `ctest -L cluster-mode` runs them.
+# docs/cluster.md "Every dialect suite on a cluster") are not all green yet
+# (rest/rest, REST read-after-write across nodes, fails at times): left out unless
+# SWITCHBOARD_TEST_CLUSTER_MODE=1; `ctest -L cluster-mode` runs them.
 exclude=()
 [ "${SWITCHBOARD_TEST_CLUSTER_MODE:-0}" = 1 ] || exclude=(-LE cluster-mode)
 ctest --test-dir build --output-on-failure -j2 --timeout 900 "${exclude[@]}" "$@"

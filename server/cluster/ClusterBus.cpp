@@ -139,14 +139,16 @@ void ClusterBus::deliverOrdered(const ChatEventPtr &event, const QStringList &to
 void ClusterBus::deliverRemote(const ChatEventPtr &event, const QStringList &topics)
 {
     m_injecting = true;
+    m_delivering = event;
     if (event->seq > 0)
         sequence(event, topics);
     else
         m_chat->outlet()->deliver(event, topics);
     // After the delivery (the member hears it on their own topic): a channel's
-    // first local subscriber counts what is committed as delivered here.
+    // first local subscriber gets the channel from this event on.
     m_chat->directoryReloader()->followRemoteMember(*event);
     m_chat->directoryReloader()->unfollowRemoteMember(*event);
+    m_delivering.reset();
     m_injecting = false;
 }
 
@@ -244,8 +246,14 @@ void ClusterBus::onTopicSubscribed(const QString &topic)
     if (!topic.startsWith(QLatin1String("c:")) || m_chat->rooms()->subscriberCount(topic) != 1) return;
     const QString ch = topic.mid(2);
     // Unwatched until now: what was committed meanwhile is history, not a gap.
+    // Unless another node's event of this channel (its creation, a member
+    // joining) made this subscriber: what followed that event in the channel is
+    // to come, live or by the fill once Redis confirms the SUBSCRIBE (it may be
+    // committed already, e.g. the creator's member_joined after channel_created).
     EventOutlet *outlet = m_chat->outlet();
-    outlet->setPublished(ch, qMax(outlet->publishedSeq(ch), m_chat->resume()->committedSeq(ch)));
+    const bool byItsEvent = m_delivering && m_delivering->channel.id == ch;
+    const qint64 from = byItsEvent ? m_delivering->seq : m_chat->resume()->committedSeq(ch);
+    outlet->setPublished(ch, qMax(outlet->publishedSeq(ch), from));
     // ...and so is its place in the log: a session that follows the channel from
     // now on replays up to there on a sync (Session::followedSinceGid), since
     // those events will not come live on this node.

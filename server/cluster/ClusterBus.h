@@ -85,7 +85,8 @@ private:
     // many to name, the other nodes re-read the whole kind.
     QHash<QString, QSet<QString>> m_notices;
     bool m_noticeQueued = false;
-    bool m_injecting = false; // delivering another node's event: do not publish it again
+    bool m_injecting = false;  // delivering another node's event: do not publish it again
+    ChatEventPtr m_delivering; // that event, while it is delivered
 };
 
 } // namespace switchboard

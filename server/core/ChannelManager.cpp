@@ -201,7 +201,12 @@ void ChannelManager::addMember(const QString &actorId, const QString &channelId,
     if (!m_core.dir.user(userId)) return CommitPath::reject(done, CoreError::notFound("no such user"));
     if (!m_core.dir.isWorkspaceMember(cur->workspaceId, userId))
         return CommitPath::reject(done, CoreError::invalid("user_id", "user is not in the channel's workspace"));
-    if (m_core.dir.isChannelMember(channelId, userId)) return done ? done(R::success(*cur)) : void();
+    // Already a member, unless they left on another cluster node a moment ago:
+    // re-read the members once (single server: no-op), else the join is lost.
+    const auto member = [&] { return m_core.dir.isChannelMember(channelId, userId); };
+    if (member() && m_core.access.recheck(QString(), channelId) && !(cur = m_core.dir.channel(channelId)))
+        return CommitPath::reject(done, CoreError::notFound("channel not found"));
+    if (member()) return done ? done(R::success(*cur)) : void();
     if (CoreError e = checkJoinRate(userId)) return CommitPath::reject(done, e);
     persistMember(*cur, userId, actorId.isEmpty() ? userId : actorId, context, std::move(done));
 }
@@ -323,8 +328,10 @@ void ChannelManager::openConversation(const QString &actorId, QStringList partic
         pending->append({std::move(done), ContextGuard(context)});
         return;
     }
-    if (const Channel *existing = m_core.dir.channel(m_core.dir.dmChannel(key)))
-        return done ? done(R::success(*existing)) : void();
+    const auto existing = [&] { return m_core.dir.channel(m_core.dir.dmChannel(key)); };
+    // Opened on another cluster node a moment ago? (re-read once; single server: no-op)
+    if (existing() || (m_core.access.recheck(actorId, QString()) && existing()))
+        return done ? done(R::success(*existing())) : void();
     std::sort(names.begin(), names.end());
     Channel c;
     c.id = Timestamp::newId();

@@ -51,6 +51,10 @@ void DirectoryReloader::putNewUser(const User &u)
     Store *store = m_core.store;
     const auto workspaces = store->loadMembershipsOf(u.id, false);
     const auto channels = store->loadMembershipsOf(u.id, true);
+    // A channel of theirs this node has not heard of (a conversation opened on
+    // another node a moment ago): read it, with its members.
+    for (const auto &m : channels)
+        if (!m_core.dir.channel(m.scopeId)) reload(QStringLiteral("channels"), m.scopeId);
     Mute mute{m_core.dir};
     m_core.dir.putUser(u);
     for (const auto &m : workspaces) m_core.dir.addWorkspaceMember(m.scopeId, m.userId);

@@ -6,7 +6,7 @@
 // other client that has an event for them, in that client's own format.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, register, JsonSocket, clusterNeeds } = require('../lib/server.js');
+const { startServer, api, register, JsonSocket } = require('../lib/server.js');
 const phx = require('../phoenix/phx.js');
 const sio = require('../socketio/sio.js');
 
@@ -93,7 +93,7 @@ test('a reaction from Phoenix and from Socket.IO / reaches every dialect that sh
   await c.wsjson.next((m) => m.type === 'reaction.added' && m.data.user_id === other && m.data.emoji === '🎉');
 });
 
-test('typing from flat JSON, Phoenix, Socket.IO /chat and workspace JSON reaches the dialects that show typing', { skip: clusterNeeds('typing across nodes') }, async () => {
+test('typing from flat JSON, Phoenix, Socket.IO /chat and workspace JSON reaches the dialects that show typing', async () => {
   c.flat.send({ type: 'typing_indicator', channel_id: general, is_typing: true });
   const flatUser = users.flat.user.id;
   await c.phoenix.next('typing_start', (p) => p.user_id === flatUser);

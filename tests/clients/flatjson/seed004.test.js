@@ -3,7 +3,7 @@
 // against the real server.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, register, JsonSocket, clusterNeeds } = require('../lib/server.js');
+const { startServer, api, register, JsonSocket } = require('../lib/server.js');
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const keys = (o) => Object.keys(o).sort();
@@ -91,13 +91,15 @@ test('join_channel, leave_channel and ping answer in the seed shapes', async () 
   await s.close();
 });
 
-test('get_online_users lists the channel members that are connected', { skip: clusterNeeds('presence across nodes') }, async () => {
+test('get_online_users lists the channel members that are connected', async () => {
   const a = await register(server), b = await register(server), c = await register(server);
   const created = await api(server, 'POST', '/api/v1/channels', a.token, { name: `online-${Date.now()}`, type: 'public' });
   await api(server, 'POST', `/api/v1/channels/${created.body.id}/members`, a.token, { user_id: b.user.id });
   await api(server, 'POST', `/api/v1/channels/${created.body.id}/members`, a.token, { user_id: c.user.id });
   const { s: sa } = await connect(a);
   const { s: sb } = await connect(b);
+  // b's presence has reached a's node (on a cluster it comes from another node).
+  await sa.next((m) => m.type === 'user_status' && m.user_id === b.user.id && m.status === 'online');
   sa.send({ type: 'get_online_users', channel_id: created.body.id });
   const list = await sa.next('online_users');
   assert.deepEqual(keys(list), ['channel_id', 'timestamp', 'type', 'users']);
@@ -124,7 +126,7 @@ test('message_reaction is broadcast for add and remove with the reactor', async 
   await sa.close();
 });
 
-test('typing_indicator reaches the other members, not the typist, and stops by itself', { skip: clusterNeeds('typing across nodes') }, async () => {
+test('typing_indicator reaches the other members, not the typist, and stops by itself', async () => {
   const a = await register(server), b = await register(server);
   const ch = await general(a.token);
   const { s: sa } = await connect(a);
@@ -149,7 +151,7 @@ test('typing_indicator reaches the other members, not the typist, and stops by i
   await sa.close();
 });
 
-test('user_status goes online on the first connection and offline after the last', { skip: clusterNeeds('presence across nodes') }, async () => {
+test('user_status goes online on the first connection and offline after the last', async () => {
   const a = await register(server), b = await register(server);
   const { s: sa } = await connect(a);
   const { s: sb1 } = await connect(b);
@@ -245,7 +247,7 @@ test('edits and deletions made elsewhere reach the socket as message_updated and
   await sb.close();
 });
 
-test('socket extensions: edit, delete, react, mark read, set status and sync', { skip: clusterNeeds('read receipts (message_read) and presence (set_status) across nodes') }, async () => {
+test('socket extensions: edit, delete, react, mark read, set status and sync', async () => {
   const a = await register(server), b = await register(server);
   const ch = await general(a.token);
   const { s: sa } = await connect(a);

@@ -81,13 +81,17 @@ const PG_SCRIPT = path.resolve(__dirname, '../../../scripts/postgres-test.sh');
 let postgres = null;
 const redisServers = new Set();
 const haproxies = new Set();
+const nodeProcs = new Set();
 
 // What a test process leaves behind when it ends: PostgreSQL runs detached
-// (pg_ctl) and each cluster's redis-server is a child.
+// (pg_ctl), each cluster's redis-server and nodes are children (a test that
+// timed out never stopped its nodes).
 function cleanUp() {
-  for (const proc of [...redisServers, ...haproxies]) proc.kill('SIGKILL');
+  for (const proc of [...nodeProcs, ...redisServers, ...haproxies])
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
   redisServers.clear();
   haproxies.clear();
+  nodeProcs.clear();
   if (postgres) {
     try { execFileSync(PG_SCRIPT, ['stop', postgres.dir]); } catch (_) { /* best effort */ }
     postgres = null;
@@ -112,6 +116,8 @@ function freshDatabase() {
     const dir = out.match(/PGDIR=(.*)/)[1].trim();
     const url = new URL(out.match(/SWITCHBOARD_TEST_POSTGRES_URL=(.*)/)[1].trim());
     postgres = { dir, url, count: 0 };
+    // lib/cluster-run.js stops it if this process is killed before cleanUp().
+    if (process.env.SWITCHBOARD_TEST_PGDIRS) fs.appendFileSync(process.env.SWITCHBOARD_TEST_PGDIRS, `${dir}\n`);
     return url.toString(); // the script made switchboard_test already
   }
   const name = `switchboard_c${++postgres.count}`;
@@ -187,6 +193,10 @@ async function launch(cluster, options, startNode) {
     await Promise.all(nodes.map((n) => n.kill()));
     await stopRedis(cluster.redis);
     throw e;
+  }
+  for (const n of nodes) {
+    nodeProcs.add(n.proc);
+    n.proc.on('exit', () => nodeProcs.delete(n.proc));
   }
   cluster.ports = nodes.map((n) => n.port);
   cluster.dataDirs = nodes.map((n) => n.dataDir);

@@ -175,11 +175,15 @@ class JsonSocket {
   }
   next(pred = () => true, timeoutMs = 5000) {
     if (typeof pred === 'string') { const t = pred; pred = (m) => m.type === t; }
+    // Where the test waited: a timer's own stack names no test line.
+    const waitedAt = new Error().stack.split('\n').slice(2).join('\n');
     return new Promise((resolve, reject) => {
       const w = { pred, resolve };
       w.timer = setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(w), 1);
-        reject(new Error(`timeout waiting for message on ${this.url}; queued: ${JSON.stringify(this.queue).slice(0, 500)}`));
+        const e = new Error(`timeout waiting for message on ${this.url}; queued: ${JSON.stringify(this.queue).slice(0, 500)}`);
+        e.stack = `${e.message}\n    waited at:\n${waitedAt}`;
+        reject(e);
       }, timeoutMs);
       this.waiters.push(w);
       this.flush();

@@ -3,14 +3,14 @@
 // channel see each other's messages, edits, deletions, reactions and typing.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, register, JsonSocket, clusterNeeds } = require('../lib/server.js');
+const { startServer, api, register, JsonSocket } = require('../lib/server.js');
 const { connect, join, reply, general, disconnect } = require('./phx.js');
 
 let server;
 test.before(async () => { server = await startServer(); });
 test.after(async () => { await server.stop(); });
 
-test('phoenix <-> flat JSON: messages, edits, deletions, reactions and typing cross over', { skip: clusterNeeds('typing across nodes') }, async () => {
+test('phoenix <-> flat JSON: messages, edits, deletions, reactions and typing cross over', async () => {
   const p = await register(server), f = await register(server);
   const ch = await general(server, p.token);
   const socket = await connect(server, p.token);

@@ -174,7 +174,7 @@ test('delete_message: message_deleted {message_id} to everyone; others may not d
   await p.done();
 });
 
-test('typing_start / typing_stop reach the others with user_name; typing stops by itself', { skip: clusterNeeds('typing across nodes') }, async () => {
+test('typing_start / typing_stop reach the others with user_name; typing stops by itself', async () => {
   const p = await pair();
   assert.equal((await reply(p.ca.push('typing_start', {}))).status, 'ok');
   const ts = await p.ib.next('typing_start', (x) => x.user_id === p.a.user.id);
@@ -301,7 +301,7 @@ test('unknown events on a joined channel are refused, not fatal', async () => {
   await p.done();
 });
 
-test('the official client on vsn 1.0.0 (object frames via custom encode/decode) joins, pushes and hears broadcasts', { skip: clusterNeeds('presence across nodes (presence_diff)') }, async () => {
+test('the official client on vsn 1.0.0 (object frames via custom encode/decode) joins, pushes and hears broadcasts', async () => {
   const a = await register(server), b = await register(server);
   const ch = await general(server, a.token);
   const v1 = await connect(server, a.token, {

@@ -3,7 +3,7 @@
 // the official client's LongPoll (explicitly and as its fallback).
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, register, oneNode, clusterNeeds } = require('../lib/server.js');
+const { startServer, register, oneNode } = require('../lib/server.js');
 const { Socket, LongPoll, connect, makeSocket, join, reply, general, disconnect, sleep } = require('./phx.js');
 
 let server;
@@ -77,7 +77,7 @@ test('by hand: CORS preflight and origin echo for allowed origins only (default:
   assert.equal(other.headers.get('access-control-allow-origin'), null);
 });
 
-test('the official LongPoll transport joins, pushes and receives broadcasts from a WebSocket client', { skip: clusterNeeds('presence across nodes (presence_diff)') }, async () => {
+test('the official LongPoll transport joins, pushes and receives broadcasts from a WebSocket client', async () => {
   const a = await register(server), b = await register(server);
   const ch = await general(server, a.token);
   const topic = `channel:${ch.id}`;
@@ -126,7 +126,7 @@ test('in Node without a WebSocket the client falls back to LongPoll by itself, a
   await disconnect(fallback);
 });
 
-test('a long-poll session nobody polls expires and leaves presence', { skip: clusterNeeds('presence across nodes') }, async () => {
+test('a long-poll session nobody polls expires and leaves presence', async () => {
   const a = await register(server), b = await register(server);
   const ch = await general(server, a.token);
   const watcher = await connect(server, b.token);

@@ -2,7 +2,7 @@
 // Reconnects, rejoins and the seed's rate limits, with the official client.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, register, JsonSocket, clusterNeeds } = require('../lib/server.js');
+const { startServer, api, register, JsonSocket } = require('../lib/server.js');
 const { LongPoll, connect, makeSocket, join, reply, general, disconnect, sleep } = require('./phx.js');
 
 test('a socket the server drops (heartbeat timeout) reconnects and rejoins with a new join_ref and a fresh presence_state', async () => {
@@ -51,7 +51,7 @@ for (const [name, transport] of [['websocket', undefined], ['long-poll', LongPol
   });
 }
 
-test('rate limits (configurable; seed defaults 60/30/10/100) answer rate_limit_exceeded with retry_after', { skip: clusterNeeds('per-user connection limits across nodes') }, async () => {
+test('rate limits (configurable; seed defaults 60/30/10/100) answer rate_limit_exceeded with retry_after', async () => {
   const server = await startServer({ args: ['--rate-messages-per-minute', '3', '--rate-joins-per-minute', '4',
     '--rate-typing-per-minute', '2', '--max-connections-per-user', '2'] });
   try {

@@ -5,7 +5,7 @@
 // of a client that never left.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, register, freePort, clusterNeeds } = require('../lib/server.js');
+const { startServer, api, register, freePort } = require('../lib/server.js');
 const { LongPoll, WebSocket, connect, join, reply, record, general, settle, disconnect } = require('./phx.js');
 
 const { LOGGED, logged, network, resumingClient, untilSeq, assertGapless, activity, setup, TYPES } = require('./resume-lib.js');
@@ -227,7 +227,7 @@ test('bad last_seq, unknown position and unknown channel are answered in the Pho
   }
 });
 
-test('join replies carry the channel\'s current seq; presence_diff and typing carry none', { skip: clusterNeeds('presence across nodes (presence_diff)') }, async () => {
+test('join replies carry the channel\'s current seq; presence_diff and typing carry none', async () => {
   const server = await startServer();
   try {
     const { a, b, ch } = await setup(server);

@@ -3,7 +3,7 @@
 // same channel and see each other's messages, each in its own format.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, register, api, JsonSocket, clusterNeeds } = require('../lib/server');
+const { startServer, register, api, JsonSocket } = require('../lib/server');
 const { connect, next, connected } = require('./sio');
 
 let server, alice, bob, carol, general;
@@ -15,7 +15,7 @@ before(async () => {
 });
 after(async () => { await server.stop(); });
 
-test('flat JSON, seed 001 and seed 002 clients see each other in #general', { skip: clusterNeeds('typing across nodes (userTyping)') }, async () => {
+test('flat JSON, seed 001 and seed 002 clients see each other in #general', async () => {
   const flat = await JsonSocket.open(`${server.wsBase}/ws?token=${encodeURIComponent(alice.token)}`);
   await flat.next('connection_established');
   const root = connect(server, { token: bob.token });

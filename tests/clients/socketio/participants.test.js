@@ -8,9 +8,8 @@
 // deliver after anything bob's earlier actions caused.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, register, api, clusterNeeds } = require('../lib/server');
+const { startServer, register, api } = require('../lib/server');
 // Room participation (first socket in, last socket out) is counted per node.
-const onCluster = { skip: clusterNeeds('room participation across nodes (EphemeralLane)') };
 const { connect, next, connected } = require('./sio');
 
 let server, alice, bob, carol, dave;
@@ -51,7 +50,7 @@ async function barrier(watcher, roomId) {
   await next(watcher, 'userLeftRoom', (d) => d.userId === carol.user.id && d.roomId === roomId);
 }
 
-test('first socket in and last socket out are told; the others are not', onCluster, async () => {
+test('first socket in and last socket out are told; the others are not', async () => {
   const roomId = await room(alice);
   const a = await chat(alice);
   await join(a, roomId);
@@ -85,7 +84,7 @@ test('first socket in and last socket out are told; the others are not', onClust
   b1.close(); b3.close(); a.close();
 });
 
-test('nobody hears about their own sockets', onCluster, async () => {
+test('nobody hears about their own sockets', async () => {
   const roomId = await room(alice);
   const a1 = await chat(alice);
   await join(a1, roomId);
@@ -96,7 +95,7 @@ test('nobody hears about their own sockets', onCluster, async () => {
   a1.close(); a2.close();
 });
 
-test('membership changes of users not in the room are told as well, once', onCluster, async () => {
+test('membership changes of users not in the room are told as well, once', async () => {
   const roomId = await room(alice, 'private');
   const a = await chat(alice);
   await join(a, roomId);

@@ -5,7 +5,7 @@
 // user's other actions go through REST.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, register, clusterNeeds } = require('../lib/server.js');
+const { startServer, api, register } = require('../lib/server.js');
 const { logged, defaultWorkspace, general, connect, connectFlat, envelope, nextEvent } = require('./helpers.js');
 
 let server, ws;
@@ -15,7 +15,7 @@ test.before(async () => {
 });
 test.after(async () => { await server.stop(); });
 
-test('flat-JSON message, edit, reaction, deletion and typing arrive at a workspace-JSON client', { skip: clusterNeeds('typing across nodes') }, async () => {
+test('flat-JSON message, edit, reaction, deletion and typing arrive at a workspace-JSON client', async () => {
   const flat = await register(server), wsUser = await register(server);
   const ch = await general(server, flat.token);
   const f = await connectFlat(server, flat);
@@ -50,7 +50,7 @@ test('flat-JSON message, edit, reaction, deletion and typing arrive at a workspa
   await f.close(); await w.close();
 });
 
-test('workspace-JSON typing and REST actions by a workspace-JSON user arrive at a flat-JSON client', { skip: clusterNeeds('typing across nodes') }, async () => {
+test('workspace-JSON typing and REST actions by a workspace-JSON user arrive at a flat-JSON client', async () => {
   const flat = await register(server), wsUser = await register(server);
   const ch = await general(server, flat.token);
   const f = await connectFlat(server, flat);

@@ -5,7 +5,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { startServer, api, register, JsonSocket, JWT_SECRET, clusterNeeds } = require('../lib/server.js');
+const { startServer, api, register, JsonSocket, JWT_SECRET } = require('../lib/server.js');
 const { keys, defaultWorkspace, general, wsUrl, connect, envelope, nextEvent, expectRefused } = require('./helpers.js');
 const { errorsTotal } = require('../lib/errors.js');
 
@@ -72,7 +72,7 @@ test('a user who is not a member of the workspace, or an unknown workspace, gets
   await s.close();
 });
 
-test('too many connections for one user get RATE_LIMITED and 4029; the others stay healthy', { skip: clusterNeeds('per-user connection limits across nodes') }, async () => {
+test('too many connections for one user get RATE_LIMITED and 4029; the others stay healthy', async () => {
   const a = await register(server);
   const open = [];
   for (let i = 0; i < 3; ++i) open.push(await connect(server, a, ws));

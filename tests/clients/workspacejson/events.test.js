@@ -5,7 +5,7 @@
 // checked field by field.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, register, sleep, clusterNeeds } = require('../lib/server.js');
+const { startServer, api, register, sleep } = require('../lib/server.js');
 const { ISO_MS, keys, logged, defaultWorkspace, general, wsUrl, connect, connectFlat, envelope, nextEvent, noEvent, expectRefused } = require('./helpers.js');
 
 let server, ws;
@@ -92,7 +92,7 @@ test('reaction.added and reaction.removed name the message, the emoji and the re
   await sa.close();
 });
 
-test('typing goes to the other members as typing.start and typing.stop, not back to the typist', { skip: clusterNeeds('typing across nodes') }, async () => {
+test('typing goes to the other members as typing.start and typing.stop, not back to the typist', async () => {
   const a = await register(server), b = await register(server);
   const ch = await general(server, a.token);
   const sa = await connect(server, a, ws), sb = await connect(server, b, ws);
@@ -106,7 +106,7 @@ test('typing goes to the other members as typing.start and typing.stop, not back
   await sa.close(); await sb.close();
 });
 
-test('typing stops by itself after the typing timeout and when the typist disconnects', { skip: clusterNeeds('typing across nodes') }, async () => {
+test('typing stops by itself after the typing timeout and when the typist disconnects', async () => {
   const a = await register(server), b = await register(server);
   const ch = await general(server, a.token);
   const sa = await connect(server, a, ws), sb = await connect(server, b, ws);
@@ -123,7 +123,7 @@ test('typing stops by itself after the typing timeout and when the typist discon
   await sb.close();
 });
 
-test('presence.updated reports online, away and offline to the workspace', { skip: clusterNeeds('presence across nodes') }, async () => {
+test('presence.updated reports online, away and offline to the workspace', async () => {
   const a = await register(server), b = await register(server);
   const sa = await connect(server, a, ws);
   const sb = await connect(server, b, ws);
