@@ -37,4 +37,44 @@ async function connections(node, dialect) {
   return Number(m[1]);
 }
 
-module.exports = { startEdge, tagOf, connections };
+// Every Socket.IO client (namespaces / and /chat) sends one message to the
+// channel; every other client must receive each of them.
+async function socketIoExchange(clients, channelId, label) {
+  const sio = require('../socketio/sio.js');
+  for (const [i, s] of clients.entries()) {
+    const content = `${label} from client ${i} on ${s.tag}`;
+    if (s.nsp === '/') s.emit('send_message', { channelId, content });
+    else s.emit('sendMessage', { roomId: channelId, content });
+    await Promise.all(clients.filter((o) => o !== s).map((o) =>
+      sio.next(o, o.nsp === '/' ? 'new_message' : 'newMessage', (m) => m.content === content, 8000)));
+  }
+}
+
+// Six official Phoenix clients through a balancer, one after the other (each
+// new session is one round-robin pick): three over LongPoll, three over
+// WebSocket, each joined to `topic`. The long-poll sessions must carry the
+// tags of all three nodes. `joined(promise, i)` may wrap each join (a timeout).
+async function phoenixSix(balancer, tokens, topic, { onSocket = () => {}, joined = (p) => p } = {}) {
+  const { LongPoll, connect, join } = require('../phoenix/phx.js');
+  const clients = [];
+  for (let i = 0; i < 6; i++) {
+    const longPoll = i < 3;
+    const socket = await connect(balancer, tokens[i], longPoll ? { transport: LongPoll } : {});
+    onSocket(socket);
+    const j = await joined(join(socket, topic), i);
+    assert.equal(j.status, 'ok');
+    await j.inbox.next('presence_state');
+    clients.push({ socket, inbox: j.inbox, channel: j.channel, longPoll });
+  }
+  const lp = clients.filter((c) => c.longPoll);
+  for (const c of lp) {
+    assert.equal(c.socket.transport, LongPoll);
+    c.token = c.socket.conn.token;
+    c.tag = tagOf(c.token);
+  }
+  assert.deepEqual(new Set(lp.map((c) => c.tag)), new Set(['node1', 'node2', 'node3']),
+    `long-poll sessions spread: ${lp.map((c) => c.tag)}`);
+  return clients;
+}
+
+module.exports = { startEdge, tagOf, connections, socketIoExchange, phoenixSix };

@@ -17,8 +17,8 @@ const { spawn, execFileSync } = require('node:child_process');
 const { api, register, freePort, JsonSocket, ROOT } = require('../lib/server.js');
 const { startCluster, clusterMissing } = require('../lib/cluster.js');
 const sio = require('../socketio/sio.js');
-const { LongPoll, connect, join, reply, disconnect } = require('../phoenix/phx.js');
-const { tagOf, connections } = require('./edge.js');
+const { reply, disconnect } = require('../phoenix/phx.js');
+const { tagOf, connections, socketIoExchange, phoenixSix } = require('./edge.js');
 
 const NGINX = '/usr/sbin/nginx';
 const CONFIG = path.join(ROOT, 'packaging', 'nginx', 'switchboard.conf');
@@ -144,20 +144,9 @@ if (missing) {
     return clients;
   }
 
-  // Every client sends one message; all the others (two of each namespace on other nodes) receive it.
-  async function socketIoExchange(clients, label) {
-    for (const [i, s] of clients.entries()) {
-      const content = `${label} from client ${i} on ${s.tag}`;
-      if (s.nsp === '/') s.emit('send_message', { channelId: general, content });
-      else s.emit('sendMessage', { roomId: general, content });
-      await Promise.all(clients.filter((o) => o !== s).map((o) =>
-        sio.next(o, o.nsp === '/' ? 'new_message' : 'newMessage', (m) => m.content === content, 8000)));
-    }
-  }
-
   test('Socket.IO / and /chat over polling only: sessions on every node, every poll routed by its sid', async () => {
     const clients = await socketIoClients(['polling']);
-    await socketIoExchange(clients, 'polling');
+    await socketIoExchange(clients, general, 'polling');
     for (const s of clients) {
       assert.equal(s.io.engine.transport.name, 'polling');
       assert.equal(s.io.engine.id, s.sid, 'the same session all along');
@@ -172,7 +161,7 @@ if (missing) {
       await sio.upgraded(s, 8000);
       assert.equal(s.io.engine.id, s.sid, 'upgraded the same session (its node knew the sid)');
     }
-    await socketIoExchange(clients, 'upgraded');
+    await socketIoExchange(clients, general, 'upgraded');
     for (const s of clients) {
       assert.equal(s.io.engine.transport.name, 'websocket');
       assert.deepEqual(s.disconnects, []);
@@ -182,7 +171,7 @@ if (missing) {
 
   test('Socket.IO / and /chat over WebSocket only: balanced round-robin, messages between all of them', async () => {
     const clients = await socketIoClients(['websocket']);
-    await socketIoExchange(clients, 'websocket only');
+    await socketIoExchange(clients, general, 'websocket only');
     for (const s of clients) {
       assert.equal(s.io.engine.transport.name, 'websocket');
       assert.deepEqual(s.disconnects, []);
@@ -194,23 +183,9 @@ if (missing) {
     const us = await users(6);
     const topic = `channel:${general}`;
     const before = await perNode('phoenix');
-    const clients = [];
-    for (let i = 0; i < 6; i++) {
-      const longPoll = i < 3;
-      const socket = await connect(lb, us[i].token, longPoll ? { transport: LongPoll } : {});
-      open.push({ close: () => disconnect(socket) });
-      const joined = await join(socket, topic);
-      assert.equal(joined.status, 'ok');
-      await joined.inbox.next('presence_state');
-      clients.push({ socket, inbox: joined.inbox, channel: joined.channel, longPoll });
-    }
+    const clients = await phoenixSix(lb, us.map((u) => u.token), topic,
+      { onSocket: (socket) => open.push({ close: () => disconnect(socket) }) });
     const lp = clients.filter((c) => c.longPoll);
-    for (const c of lp) {
-      assert.equal(c.socket.transport, LongPoll);
-      c.token = c.socket.conn.token;
-      c.tag = tagOf(c.token);
-    }
-    assert.deepEqual(new Set(lp.map((c) => c.tag)), new Set(['node1', 'node2', 'node3']), `long-poll sessions: ${lp.map((c) => c.tag)}`);
     assert.deepEqual(delta(await perNode('phoenix'), before), [2, 2, 2], 'one long-poll session and one WebSocket on each node');
     for (const [i, c] of clients.entries()) {
       const content = `${c.longPoll ? 'long-poll' : 'websocket'} client ${i}`;

@@ -10,8 +10,8 @@ const assert = require('node:assert/strict');
 const { register } = require('../lib/server.js');
 const { clusterMissing } = require('../lib/cluster.js');
 const { haproxyMissing } = require('../lib/haproxy.js');
-const { LongPoll, connect, join, reply, general, disconnect } = require('../phoenix/phx.js');
-const { startEdge, tagOf, connections } = require('./edge.js');
+const { reply, general, disconnect } = require('../phoenix/phx.js');
+const { startEdge, connections, phoenixSix } = require('./edge.js');
 
 const missing = clusterMissing() || haproxyMissing();
 if (missing) {
@@ -39,26 +39,10 @@ if (missing) {
     const users = [];
     for (let i = 0; i < 6; i++) users.push(await register(lb));
     const topic = `channel:${(await general(lb, users[0].token)).id}`;
-    const clients = [];
     const wsBefore = await Promise.all(edge.nodes.map((n) => connections(n, 'phoenix')));
-    // One after the other: each new session is one round-robin pick.
-    for (let i = 0; i < 6; i++) {
-      const longPoll = i < 3;
-      const socket = await connect(lb, users[i].token, longPoll ? { transport: LongPoll } : {});
-      sockets.push(socket);
-      const joined = await within(join(socket, topic), `join of client ${i}`);
-      assert.equal(joined.status, 'ok');
-      await joined.inbox.next('presence_state');
-      clients.push({ socket, inbox: joined.inbox, channel: joined.channel, longPoll });
-    }
+    const clients = await phoenixSix(lb, users.map((u) => u.token), topic,
+      { onSocket: (socket) => sockets.push(socket), joined: (p, i) => within(p, `join of client ${i}`) });
     const lpClients = clients.filter((c) => c.longPoll);
-    for (const c of lpClients) {
-      assert.equal(c.socket.transport, LongPoll);
-      c.token = c.socket.conn.token;
-      c.tag = tagOf(c.token);
-    }
-    assert.deepEqual(new Set(lpClients.map((c) => c.tag)), new Set(['node1', 'node2', 'node3']),
-      `long-poll sessions spread: ${lpClients.map((c) => c.tag)}`);
     // Every node holds its long-poll session and one more Phoenix connection: a WebSocket.
     const after = await Promise.all(edge.nodes.map((n) => connections(n, 'phoenix')));
     assert.deepEqual(after.map((n, i) => n - wsBefore[i]), [2, 2, 2], `phoenix connections per node: ${after}`);

@@ -14,7 +14,7 @@ const { api, register } = require('../lib/server.js');
 const { clusterMissing } = require('../lib/cluster.js');
 const { haproxyMissing } = require('../lib/haproxy.js');
 const sio = require('../socketio/sio.js');
-const { startEdge, tagOf, connections } = require('./edge.js');
+const { startEdge, tagOf, connections, socketIoExchange } = require('./edge.js');
 
 const missing = clusterMissing() || haproxyMissing();
 if (missing) {
@@ -58,17 +58,6 @@ if (missing) {
     return clients;
   }
 
-  // Every client sends one message; every other client receives all of them.
-  async function exchange(clients, label) {
-    for (const [i, s] of clients.entries()) {
-      const content = `${label} from client ${i} on ${s.tag}`;
-      if (s.nsp === '/') s.emit('send_message', { channelId: general, content });
-      else s.emit('sendMessage', { roomId: general, content });
-      await Promise.all(clients.filter((o) => o !== s).map((o) =>
-        sio.next(o, o.nsp === '/' ? 'new_message' : 'newMessage', (m) => m.content === content, 8000)));
-    }
-  }
-
   test('polling only: six clients on three nodes, every poll routed by sid, messages between all of them', async () => {
     const clients = await connectAll(['polling']);
     const tags = clients.map((s) => s.tag);
@@ -77,7 +66,7 @@ if (missing) {
       const total = await connections(node, 'socketio') + await connections(node, 'socketio-chat');
       assert.ok(total >= 1, `node on port ${node.port} holds sessions`);
     }
-    await exchange(clients, 'polling');
+    await socketIoExchange(clients, general, 'polling');
     for (const s of clients) {
       assert.equal(s.io.engine.transport.name, 'polling');
       assert.equal(s.io.engine.id, s.sid, 'the same session all along');
@@ -93,7 +82,7 @@ if (missing) {
       await sio.upgraded(s, 8000);
       assert.equal(s.io.engine.id, s.sid, 'upgraded the same session (its node knew the sid)');
     }
-    await exchange(clients, 'websocket');
+    await socketIoExchange(clients, general, 'websocket');
     for (const s of clients) {
       assert.equal(s.io.engine.transport.name, 'websocket');
       assert.deepEqual(s.disconnects, []);
