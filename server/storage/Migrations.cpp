@@ -10,7 +10,7 @@ namespace switchboard {
 
 int Migrations::latestVersion()
 {
-    return 7;
+    return 8;
 }
 
 // Portable SQL (SQLite 3.40 and PostgreSQL 15): TEXT ids, BIGINT milliseconds.
@@ -151,6 +151,14 @@ QStringList Migrations::steps(int version, bool postgres)
             // A channel's id never changes (nothing updates it), so only its deletion cascades.
             "CREATE TRIGGER channels_delete_rows AFTER DELETE ON channels FOR EACH ROW"
             " EXECUTE FUNCTION sb_delete_channel_rows()",
+        };
+    case 8:
+        // Each PostgreSQL writer's last committed transaction id (CommitMark):
+        // how a COMMIT cut off by a lost connection is resolved after a crash,
+        // when txid_status() may describe a reused xid. SQLite never loses one.
+        if (!postgres) return {};
+        return {
+            "CREATE TABLE commit_marks (writer TEXT PRIMARY KEY, xid BIGINT NOT NULL, at TIMESTAMPTZ NOT NULL)",
         };
     }
     return {};

@@ -65,6 +65,7 @@ void StoreWriter::setCommitObserver(CommitObserver observer)
 StoreWriter::StoreWriter(const QSqlDatabase &cloneFrom, QObject *resultsContext)
     : m_template(cloneFrom)
     , m_context(resultsContext)
+    , m_mark(QUuid::createUuid().toString(QUuid::WithoutBraces))
 {
     m_connectionName = cloneFrom.connectionName() + QStringLiteral("-writer");
     setObjectName(QStringLiteral("store-writer"));
@@ -174,14 +175,13 @@ bool StoreWriter::runBatch(QSqlDatabase &db, QList<Item> &batch, StoreStatus *ba
     }
     if (m_canReconnect) {
         // Known before COMMIT, so a lost answer to it can be looked up after a reconnect.
-        QSqlQuery xid(db);
-        if (!xid.exec(QStringLiteral("SELECT txid_current()")) || !xid.next()) {
-            *batchError = StoreStatus::unavailable(
-                QStringLiteral("storage unavailable: %1").arg(xid.lastError().text()));
+        QString error;
+        m_batchXid = m_mark.mark(db, &error);
+        if (!m_batchXid) {
+            *batchError = StoreStatus::unavailable(QStringLiteral("storage unavailable: %1").arg(error));
             db.rollback();
             return false;
         }
-        m_batchXid = xid.value(0).toLongLong();
     }
     const bool grouped = batch.size() > 1 && MessageBatchWriter::supports(db);
     for (qsizetype i = 0; i < batch.size();) {
@@ -252,6 +252,7 @@ void StoreWriter::tryReconnect(QSqlDatabase &db)
     db.close();
     if (db.open() && connectionAlive(db)) {
         qInfo() << "storage connection restored";
+        noteBackend(db);
         m_connected = true;
         m_available = true;
         m_backoffMs = MinBackoffMs;
@@ -272,27 +273,40 @@ int StoreWriter::idleWaitMs() const
     return int(qMax<qint64>(1, ms));
 }
 
+void StoreWriter::noteBackend(QSqlDatabase &db)
+{
+    QSqlQuery q(db);
+    m_backendPid = q.exec(QStringLiteral("SELECT pg_backend_pid()")) && q.next() ? q.value(0).toLongLong() : 0;
+}
+
 void StoreWriter::resolveInDoubt(QSqlDatabase &db)
 {
     if (m_inDoubt.isEmpty()) return;
-    QString outcome;
+    CommitMark::Outcome outcome = CommitMark::Outcome::Unknown;
+    bool answered = false;
     if (m_connected) {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("SELECT txid_status(?)"));
-        q.addBindValue(m_inDoubtXid);
-        if (q.exec() && q.next())
-            outcome = q.value(0).isNull() ? QStringLiteral("unknown") : q.value(0).toString();
-        else
-            connectionLost(db, q.lastError().text());
+        QString error;
+        outcome = m_mark.outcome(db, m_inDoubtXid, &error);
+        answered = error.isEmpty();
+        if (!answered) connectionLost(db, error);
+        if (outcome == CommitMark::Outcome::InProgress && m_inDoubtPid) {
+            // Only the connection was cut: the old server process may still be
+            // committing. End it, so the next question gets a final answer.
+            QSqlQuery kill(db);
+            kill.prepare(QStringLiteral("SELECT pg_terminate_backend(?)"));
+            kill.addBindValue(m_inDoubtPid);
+            kill.exec();
+        }
     }
-    if (outcome.isEmpty() && m_inDoubtSince.elapsed() < InDoubtMaxMs) return; // ask again after the reconnect
-    const StoreStatus status = outcome == QLatin1String("committed")
-                                 ? StoreStatus()
-                                 : StoreStatus::unavailable(
-                                     QStringLiteral("storage unavailable: the commit was cut off (%1)")
-                                         .arg(outcome.isEmpty() ? QStringLiteral("outcome unknown") : outcome));
+    const bool settled = answered && outcome != CommitMark::Outcome::InProgress;
+    if (!settled && m_inDoubtSince.elapsed() < InDoubtMaxMs) return; // ask again after the reconnect
+    const QString what = settled ? QString::fromLatin1(CommitMark::name(outcome)) : QStringLiteral("outcome unknown");
+    const StoreStatus status =
+        outcome == CommitMark::Outcome::Committed
+            ? StoreStatus()
+            : StoreStatus::unavailable(QStringLiteral("storage unavailable: the commit was cut off (%1)").arg(what));
     qInfo().noquote() << "commit cut off by the lost connection:" << m_inDoubt.size() << "writes"
-                      << (outcome.isEmpty() ? QStringLiteral("not resolved in time") : outcome);
+                      << (settled ? what : QStringLiteral("not resolved in time"));
     for (Item &item : m_inDoubt) item.status = status;
     QList<Item> items;
     items.swap(m_inDoubt);
@@ -324,6 +338,10 @@ void StoreWriter::run()
                 q.exec(QStringLiteral("PRAGMA foreign_keys=ON"));
             }
             m_canReconnect = db.driverName() == QLatin1String("QPSQL");
+            if (m_canReconnect) {
+                noteBackend(db);
+                CommitMark::sweep(db);
+            }
             m_opened = true;
         }
         m_idle.wakeAll();
@@ -374,6 +392,7 @@ void StoreWriter::run()
                     if (inDoubt) {
                         m_inDoubt = std::move(batch);
                         m_inDoubtXid = m_batchXid;
+                        m_inDoubtPid = m_backendPid;
                         m_inDoubtSince.start();
                         batch.clear();
                     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "CommitMark.h"
 #include "MessageRow.h"
 #include "StoreStatus.h"
 
@@ -23,7 +24,7 @@ namespace switchboard {
 // the batch as Unavailable at once, and the writer reconnects by itself with
 // backoff; while it is down every write fails the same way, never waits. A
 // batch whose COMMIT was sent but not answered may have committed: it is held
-// (at most InDoubtMaxMs) until the reconnect asks PostgreSQL (txid_status),
+// (at most InDoubtMaxMs) until the reconnect asks PostgreSQL (CommitMark),
 // so it is acknowledged exactly when it committed.
 class StoreWriter : public QThread
 {
@@ -108,6 +109,7 @@ private:
     void tryReconnect(QSqlDatabase &db);
     int idleWaitMs() const;
     void resolveInDoubt(QSqlDatabase &db);
+    void noteBackend(QSqlDatabase &db);
     void publish(QList<Item> &items);
     static constexpr int ProbeIdleMs = 1000; // an idle connection is checked this often
     static constexpr int MinBackoffMs = 100, MaxBackoffMs = 2000;
@@ -130,6 +132,9 @@ private:
     int m_backoffMs = MinBackoffMs;
     QElapsedTimer m_lastAttempt;
     std::atomic<bool> m_available{true};
+    CommitMark m_mark;            // this writer's row in commit_marks (PostgreSQL)
+    qint64 m_backendPid = 0;      // the connection's server process (PostgreSQL)
+    qint64 m_inDoubtPid = 0;      // the process that was running the cut-off COMMIT
     qint64 m_batchXid = 0;        // the running batch's transaction id (PostgreSQL)
     bool m_commitInDoubt = false; // its COMMIT failed: the outcome is unknown
     QList<Item> m_inDoubt;        // writer thread only

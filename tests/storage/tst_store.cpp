@@ -3,6 +3,7 @@
 // Every check that a write is durable reads through a second, independent
 // connection, so "visible" means "committed", not "in our own transaction".
 
+#include "storage/CommitMark.h"
 #include "storage/Migrations.h"
 #include "storage/Store.h"
 #include "Timestamp.h"
@@ -1451,6 +1452,68 @@ private Q_SLOTS:
         QCOMPARE(rowCount(QStringLiteral("channel_events")), 0);
     }
 
+    // A COMMIT cut off by a lost connection is judged by the writer's own mark,
+    // not by txid_status alone: after a crash restart PostgreSQL can hand the
+    // lost transaction's xid to somebody else, whose commit must not count.
+    void cutOffCommitIsJudgedByItsOwnMark()
+    {
+        seed();
+        QSqlDatabase mine = QSqlDatabase::cloneDatabase(verifyDb(), QStringLiteral("mark-mine"));
+        QSqlDatabase other = QSqlDatabase::cloneDatabase(verifyDb(), QStringLiteral("mark-other"));
+        QVERIFY2(mine.open() && other.open(), qPrintable(mine.lastError().text() + other.lastError().text()));
+        const CommitMark mark(QStringLiteral("writer-under-test"));
+        QString error;
+        const auto markedIn = [&](QSqlDatabase &db) {
+            QSqlQuery begin(db);
+            begin.exec(QStringLiteral("BEGIN"));
+            const qint64 xid = mark.mark(db, &error);
+            return xid;
+        };
+        // Ours, committed.
+        const qint64 committed = markedIn(mine);
+        QVERIFY2(committed > 0, qPrintable(error));
+        QSqlQuery(mine).exec(QStringLiteral("COMMIT"));
+        QCOMPARE(mark.outcome(other, committed, &error), CommitMark::Outcome::Committed);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        // Ours, rolled back: aborted, and the row still names the earlier commit.
+        const qint64 rolledBack = markedIn(mine);
+        QVERIFY(rolledBack > committed);
+        QSqlQuery(mine).exec(QStringLiteral("ROLLBACK"));
+        QCOMPARE(mark.outcome(other, rolledBack, &error), CommitMark::Outcome::Aborted);
+        QCOMPARE(mark.outcome(other, committed, &error), CommitMark::Outcome::Committed);
+        // The same xid committed by another transaction (what a reuse after a crash
+        // looks like to txid_status): not ours, so aborted.
+        QSqlQuery theirs(other);
+        QVERIFY(theirs.exec(QStringLiteral("BEGIN")));
+        QVERIFY(theirs.exec(QStringLiteral("SELECT txid_current()")) && theirs.next());
+        const qint64 foreign = theirs.value(0).toLongLong();
+        theirs.finish();
+        QVERIFY(theirs.exec(QStringLiteral("COMMIT")));
+        {
+            QSqlQuery status(verifyDb());
+            QVERIFY(status.exec(QStringLiteral("SELECT txid_status(%1)").arg(foreign)) && status.next());
+            QCOMPARE(status.value(0).toString(), QStringLiteral("committed"));
+        }
+        QCOMPARE(mark.outcome(mine, foreign, &error), CommitMark::Outcome::Aborted);
+        // Still running on another connection: in progress, until it ends.
+        const qint64 running = markedIn(mine);
+        QVERIFY(running > foreign);
+        QCOMPARE(mark.outcome(other, running, &error), CommitMark::Outcome::InProgress);
+        QSqlQuery(mine).exec(QStringLiteral("COMMIT"));
+        QCOMPARE(mark.outcome(other, running, &error), CommitMark::Outcome::Committed);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        // A writer that never marked anything: nothing of it committed.
+        QCOMPARE(CommitMark(QStringLiteral("nobody")).outcome(other, running, &error), CommitMark::Outcome::Aborted);
+        // The sweep keeps a live writer's row.
+        CommitMark::sweep(other);
+        QCOMPARE(rowCount(QStringLiteral("commit_marks"), QStringLiteral("writer = ?"), {mark.key()}), 1);
+        mine.close();
+        other.close();
+        mine = other = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("mark-mine"));
+        QSqlDatabase::removeDatabase(QStringLiteral("mark-other"));
+    }
+
     void migrationSevenKeepsTheDataOfAnOlderDatabase()
     {
         // Back to version 6 (the per-row foreign keys), with data in it.
@@ -1470,12 +1533,13 @@ private Q_SLOTS:
               " REFERENCES channels(id) ON DELETE CASCADE",
               "ALTER TABLE channel_events ADD CONSTRAINT channel_events_channel_id_fkey FOREIGN KEY (channel_id)"
               " REFERENCES channels(id) ON DELETE CASCADE",
-              "DELETE FROM schema_migrations WHERE version = 7"})
+              "DROP TABLE commit_marks", "DELETE FROM schema_migrations WHERE version >= 7"})
             QVERIFY2(q.exec(QString::fromLatin1(sql)), qPrintable(q.lastError().text()));
         QCOMPARE(channelForeignKeys("messages"), 1);
         QString error;
         QVERIFY2(openStore(m_store, &error), qPrintable(error));
-        QCOMPARE(scalar(QStringLiteral("SELECT MAX(version) FROM schema_migrations")).toInt(), 7);
+        QCOMPARE(scalar(QStringLiteral("SELECT MAX(version) FROM schema_migrations")).toInt(),
+                 Migrations::latestVersion());
         QCOMPARE(channelForeignKeys("messages"), 0);
         QCOMPARE(channelForeignKeys("channel_events"), 0);
         QCOMPARE(errorCodeOf(QStringLiteral("INSERT INTO channel_events (channel_id, seq, type, payload, created_at)"
