@@ -9,19 +9,17 @@
 
 namespace switchboard {
 
-CommitMark::CommitMark(QString key)
-    : m_key(std::move(key))
-{
-}
+CommitMark::CommitMark(QString key) : m_key(std::move(key)) {}
 
 qint64 CommitMark::mark(QSqlDatabase &db, QString *error) const
 {
     // One statement, prepared once per connection: it replaces the plain
     // SELECT txid_current() the writer needed anyway, so a batch pays no extra round trip.
-    QSqlQuery &q = StoreWriter::prepared(
-        db, QStringLiteral("INSERT INTO commit_marks (writer, xid, at) VALUES (?, txid_current(), now())"
-                           " ON CONFLICT (writer) DO UPDATE SET xid = EXCLUDED.xid, at = EXCLUDED.at"
-                           " RETURNING xid"));
+    QSqlQuery &q =
+        StoreWriter::prepared(db, QStringLiteral(
+                                      "INSERT INTO commit_marks (writer, xid, at) VALUES (?, txid_current(), now())"
+                                      " ON CONFLICT (writer) DO UPDATE SET xid = EXCLUDED.xid, at = EXCLUDED.at"
+                                      " RETURNING xid"));
     q.addBindValue(m_key);
     if (!q.exec() || !q.next()) {
         *error = q.lastError().text();

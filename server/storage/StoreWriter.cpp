@@ -301,10 +301,10 @@ void StoreWriter::resolveInDoubt(QSqlDatabase &db)
     const bool settled = answered && outcome != CommitMark::Outcome::InProgress;
     if (!settled && m_inDoubtSince.elapsed() < InDoubtMaxMs) return; // ask again after the reconnect
     const QString what = settled ? QString::fromLatin1(CommitMark::name(outcome)) : QStringLiteral("outcome unknown");
-    const StoreStatus status =
-        outcome == CommitMark::Outcome::Committed
-            ? StoreStatus()
-            : StoreStatus::unavailable(QStringLiteral("storage unavailable: the commit was cut off (%1)").arg(what));
+    const StoreStatus status = outcome == CommitMark::Outcome::Committed
+                                 ? StoreStatus()
+                                 : StoreStatus::unavailable(
+                                     QStringLiteral("storage unavailable: the commit was cut off (%1)").arg(what));
     qInfo().noquote() << "commit cut off by the lost connection:" << m_inDoubt.size() << "writes"
                       << (settled ? what : QStringLiteral("not resolved in time"));
     for (Item &item : m_inDoubt) item.status = status;
