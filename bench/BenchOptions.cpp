@@ -31,9 +31,12 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
         QCommandLineOption o(QLatin1String(name), QLatin1String(desc), QLatin1String(value), def);
         p.addOption(o);
     };
-    opt("url", "Server base URL (ws://127.0.0.1:8000).", "URL", QStringLiteral("ws://127.0.0.1:8000"));
+    opt("url",
+        "Server base URL (ws://127.0.0.1:8000); a comma-separated list spreads each group's connections over"
+        " a cluster's nodes (connection i to URL i mod n).",
+        "URL", QStringLiteral("ws://127.0.0.1:8000"));
     opt("dialect", "flatjson or socketio.", "NAME", dialect);
-    opt("server-pid", "Process whose CPU and RSS are reported.", "PID");
+    opt("server-pid", "Process whose CPU and RSS are reported (a comma-separated list: summed).", "PID");
     opt("plan", "JSON file with the tokens and channel ids of each group (bench/provision.mjs writes it).", "FILE");
     opt("label", "Name of the target in the results.", "TEXT");
     opt("out", "Write the results JSON here (default stdout).", "FILE");
@@ -110,15 +113,25 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
     };
     layoutSpec = p.value(QStringLiteral("workspace-layout"));
     if (!layoutSpec.isEmpty()) return true;
-    const QUrl url(p.value(QStringLiteral("url")));
-    if (!url.isValid() || url.host().isEmpty()) return fail(QStringLiteral("bad --url"));
-    host = url.host();
-    port = url.port(url.scheme() == QLatin1String("wss") ? 443 : 80);
+    for (const QString &each : p.value(QStringLiteral("url")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QUrl url(each.trimmed());
+        if (!url.isValid() || url.host().isEmpty()) return fail(QStringLiteral("bad --url %1").arg(each));
+        servers.append({url.host(), url.port(url.scheme() == QLatin1String("wss") ? 443 : 80)});
+    }
+    if (servers.isEmpty()) return fail(QStringLiteral("bad --url"));
+    host = servers.first().first;
+    port = servers.first().second;
     dialect = p.value(QStringLiteral("dialect"));
     if (dialect != QLatin1String("flatjson") && dialect != QLatin1String("socketio"))
         return fail(QStringLiteral("bad --dialect"));
     quickAck = p.isSet(QStringLiteral("tcp-quickack"));
-    serverPid = p.value(QStringLiteral("server-pid")).toLongLong();
+    for (const QString &each : p.value(QStringLiteral("server-pid")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const qint64 pid = each.trimmed().toLongLong(&ok);
+        if (!ok || pid <= 0) return fail(QStringLiteral("bad --server-pid %1").arg(each));
+        serverPids.append(pid);
+    }
+    serverPid = serverPids.isEmpty() ? 0 : serverPids.first();
     planFile = p.value(QStringLiteral("plan"));
     if (planFile.isEmpty()) return fail(QStringLiteral("--plan is required"));
     label = p.value(QStringLiteral("label"));

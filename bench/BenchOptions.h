@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QList>
+#include <QPair>
 #include <QString>
 #include <QStringList>
 
@@ -9,10 +10,13 @@ namespace switchboard {
 // Command-line settings of one generator run (see --help).
 struct BenchOptions
 {
-    QString host = QStringLiteral("127.0.0.1");
+    QString host = QStringLiteral("127.0.0.1"); // the first --url: its /metrics are scraped
     int port = 8000;
+    // Every --url (a cluster's nodes): connection i of a group goes to server i mod n.
+    QList<QPair<QString, int>> servers;
     QString dialect = QStringLiteral("flatjson");
-    qint64 serverPid = 0;
+    qint64 serverPid = 0;     // the first --server-pid
+    QList<qint64> serverPids; // all of them: CPU and RSS are summed over the nodes
     QString planFile;
     QString label;
     QString outFile;

@@ -125,13 +125,17 @@ bool Coordinator::startWorkers()
 {
     m_setup.dialect = m_o.dialect == QLatin1String("socketio") ? ChatProtocol::Dialect::SocketIo
                                                                : ChatProtocol::Dialect::FlatJson;
-    m_setup.server.sin_family = AF_INET;
-    m_setup.server.sin_port = htons(uint16_t(m_o.port));
-    if (inet_pton(AF_INET, qPrintable(m_o.host), &m_setup.server.sin_addr) != 1) {
-        note(QStringLiteral("--url host must be an IPv4 address"));
-        return false;
+    for (const auto &[host, port] : m_o.servers) {
+        sockaddr_in server{};
+        server.sin_family = AF_INET;
+        server.sin_port = htons(uint16_t(port));
+        if (inet_pton(AF_INET, qPrintable(host), &server.sin_addr) != 1) {
+            note(QStringLiteral("--url host must be an IPv4 address"));
+            return false;
+        }
+        m_setup.servers.push_back(server);
+        m_setup.hostHeaders.push_back(QStringLiteral("%1:%2").arg(host).arg(port).toStdString());
     }
-    m_setup.hostHeader = QStringLiteral("%1:%2").arg(m_o.host).arg(m_o.port).toStdString();
     for (int i = 1; i <= m_o.sources; ++i) {
         sockaddr_in a{};
         a.sin_family = AF_INET;
@@ -296,7 +300,15 @@ Coordinator::Snapshot Coordinator::snapshot() const
 {
     Snapshot s;
     s.wall = nowSeconds();
-    if (m_o.serverPid > 0) s.server = ProcStats::read(pid_t(m_o.serverPid));
+    for (qint64 pid : m_o.serverPids) {
+        const ProcStats one = ProcStats::read(pid_t(pid));
+        s.servers.push_back(one);
+        s.server.valid = s.servers.size() == 1 ? one.valid : s.server.valid && one.valid;
+        s.server.cpuSeconds += one.cpuSeconds;
+        s.server.rssKb += one.rssKb;
+        s.server.peakRssKb += one.peakRssKb;
+        s.server.threads += one.threads;
+    }
     for (pid_t pid : m_pids) s.generatorCpu += ProcStats::read(pid).cpuSeconds;
     return s;
 }
@@ -342,6 +354,14 @@ void Coordinator::addCosts(QJsonObject &row, const Snapshot &a, const Snapshot &
         row.insert(QStringLiteral("server_cpu_pct"), wall > 0 ? std::round(cpu / wall * 1000) / 10 : 0);
         row.insert(QStringLiteral("server_rss_kb"), qint64(b.server.rssKb));
         row.insert(QStringLiteral("server_peak_rss_kb"), qint64(b.server.peakRssKb));
+        if (b.servers.size() > 1 && a.servers.size() == b.servers.size()) {
+            // A cluster: each node's share, so a saturated node shows behind the sum.
+            QJsonArray each;
+            for (size_t i = 0; i < b.servers.size(); ++i)
+                each.append(
+                    wall > 0 ? std::round((b.servers[i].cpuSeconds - a.servers[i].cpuSeconds) / wall * 1000) / 10 : 0);
+            row.insert(QStringLiteral("server_cpu_pct_each"), each);
+        }
     }
     const double gen = b.generatorCpu - a.generatorCpu;
     row.insert(QStringLiteral("generator_cpu_s"), std::round(gen * 100) / 100);
@@ -874,10 +894,13 @@ int Coordinator::run()
         for (int window : m_o.ingestWindows) ingestRun(window);
     const Snapshot last = snapshot();
     stopWorkers();
+    QStringList urls;
+    for (const auto &[host, port] : m_o.servers) urls.append(QStringLiteral("ws://%1:%2").arg(host).arg(port));
 
     QJsonObject doc{{"label", m_o.label},
                     {"dialect", m_o.dialect},
-                    {"url", QStringLiteral("ws://%1:%2").arg(m_o.host).arg(m_o.port)},
+                    {"url", urls.join(QLatin1Char(','))},
+                    {"nodes", qint64(m_o.servers.size())},
                     {"workers", m_o.workers},
                     {"sources", m_o.sources},
                     {"content_bytes", m_o.contentBytes},

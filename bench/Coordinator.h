@@ -26,7 +26,8 @@ private:
     struct Snapshot
     {
         double wall = 0;
-        ProcStats server;
+        ProcStats server;               // summed over every --server-pid
+        std::vector<ProcStats> servers; // each of them
         double generatorCpu = 0;
     };
     struct OpenResult

@@ -265,7 +265,8 @@ void Worker::pumpOpens()
         s.setupStartNs = BenchClock::nowNs();
         s.phase = m_setup.dialect == ChatProtocol::Dialect::SocketIo ? Phase::WaitEngineOpen : Phase::WaitReady;
         m_inflight.push_back(int(&s - m_slots.data()));
-        if (!s.conn->start(m_epoll, m_setup.server, src, m_setup.hostHeader,
+        const size_t node = size_t(s.index) % m_setup.servers.size();
+        if (!s.conn->start(m_epoll, m_setup.servers[node], src, m_setup.hostHeaders[node],
                            ChatProtocol::requestPath(m_setup.dialect, token)))
             setupFailed(s, strerror(errno));
     }

@@ -13,8 +13,8 @@ namespace switchboard {
 struct WorkerSetup
 {
     ChatProtocol::Dialect dialect = ChatProtocol::Dialect::FlatJson;
-    sockaddr_in server{};
-    std::string hostHeader;
+    std::vector<sockaddr_in> servers; // connection i of a group goes to servers[i % n]
+    std::vector<std::string> hostHeaders;
     std::vector<sockaddr_in> sources; // 127.0.0.x addresses, round-robin per connection
     std::vector<GroupSpec> groups;
     int workerIndex = 0;

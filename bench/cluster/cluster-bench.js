@@ -38,6 +38,10 @@ const O = {
   rates: opt('rates', quick ? '50,200' : '50,200,800').split(',').map(Number),
   seconds: Number(opt('seconds', quick ? 2 : 5)),
   idlePerNode: Number(opt('idle-per-node', quick ? 500 : 19000)),
+  // The ceiling (switchboard-bench, C++ generator): a big room over 1, 2, 3 nodes.
+  ceilingMembers: Number(opt('ceiling-members', quick ? 1000 : 5000)),
+  ceilingRates: opt('ceiling-rates', quick ? '20,80' : '10,20,40,80,160').split(',').map(Number),
+  ceilingSeconds: Number(opt('ceiling-seconds', quick ? 3 : 5)),
   perWorker: Number(opt('per-worker', 9500)),
   inflight: Number(opt('inflight', 256)),
   output: opt('output', ''),
@@ -158,6 +162,32 @@ async function fanout(cluster, plan, nodeCount, spread) {
   return rows;
 }
 
+// ---- fan-out ceiling with the C++ generator ---------------------------------------------
+// The Node clients above top out near 80,000 deliveries/s with the nodes mostly idle, so they
+// cannot show what a node can carry. switchboard-bench can: its big-room fan-out, with the
+// room's members (and publishers) spread over the first nodeCount nodes (member i on node
+// i mod n), every node's CPU read from /proc. The generator shares the 2 cores with them.
+function ceiling(cluster, planFile, nodeCount) {
+  const bench = process.env.SWITCHBOARD_BENCH || path.join(ROOT, 'build/bin/switchboard-bench');
+  const nodes = cluster.nodes.slice(0, nodeCount);
+  const out = path.join(os.tmpdir(), `cluster-bench-ceiling-${process.pid}-${nodeCount}.json`);
+  log(`ceiling: ${O.ceilingMembers}-member room over ${nodeCount} node(s), rates ${O.ceilingRates.join(',')} msg/s`);
+  execFileSync(bench, ['--url', nodes.map((x) => x.wsBase).join(','), '--server-pid', nodes.map((x) => x.proc.pid).join(','),
+    '--dialect', 'flatjson', '--plan', planFile, '--label', `${nodeCount} node(s)`, '--out', out,
+    '--scenarios', 'bigfanout', '--big-room-size', String(O.ceilingMembers), '--big-fanout-rates', O.ceilingRates.join(','),
+    '--step-seconds', String(O.ceilingSeconds), '--fanout-idle', '0'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const doc = JSON.parse(fs.readFileSync(out, 'utf8'));
+  fs.unlinkSync(out);
+  const row = (doc.results || doc.rows || []).find((x) => x.scenario === 'fanout');
+  if (!row) throw new Error(`switchboard-bench wrote no fan-out row: ${JSON.stringify(doc).slice(0, 300)}`);
+  return row.steps.map((x) => ({
+    nodes: nodeCount, members: row.room_members, rate: x.offered_msgs_per_s, deliveries_per_s: x.deliveries_per_s,
+    offered: x.offered_deliveries_per_s, p99: x.latency?.p99_ms, saturated: x.saturated,
+    node_cpu_pct: x.server_cpu_pct_each || [x.server_cpu_pct], server_cpu_pct: x.server_cpu_pct,
+    generator_cpu_pct: x.generator_cpu_pct,
+  }));
+}
+
 // ---- idle crowd and recovery ---------------------------------------------------------------
 function startWorker() {
   const w = fork(path.join(__dirname, 'idle-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -262,6 +292,22 @@ function report(r) {
   for (const x of r.fanout)
     L.push(`| ${x.nodes} | ${x.publishers_spread ? 'spread' : 'node 1'} | ${x.rate} | ${x.delivered.toLocaleString('en-US')} / ${x.expected.toLocaleString('en-US')} | ${f(x.deliveries_per_s, 0)} | ${f(x.p50)} | ${f(x.p99)} | ${f(x.same_p50)} / ${f(x.same_p99)} | ${x.cross_n ? `${f(x.cross_p50)} / ${f(x.cross_p99)}` : '—'} | ${x.node_cpu_pct.map((c) => f(c, 0)).join(' / ')} |`);
   L.push('');
+  if (r.ceiling) {
+    L.push('## Fan-out ceiling over 1, 2 and 3 nodes (C++ generator)', '');
+    L.push(`\`switchboard-bench --scenarios bigfanout\` with a ${f(o.ceilingMembers, 0)}-member room (distinct users), member *i* and`,
+      'publisher *i* on node *i* mod N; each step offers the rate for', `${o.ceilingSeconds} s; "saturated" as in benchmarks.md section 2`,
+      '(less than 85 % of the offered deliveries, p99 over 1 s, or the publishers out of window). The generator runs on the same',
+      '2 cores: with more than one node the machine has no core left per node, so the per-CPU column is the one that says how',
+      'the work spreads: deliveries per second of node CPU (summed over the nodes). Equal values mean a node added with',
+      'its own core adds its share; lower values are the cost of the cluster (Redis publish and subscribe, one decode per node).', '');
+    L.push('| nodes | msg/s offered | deliveries/s (offered) | p99 (ms) | saturated | node CPU % (each) | generator CPU % | deliveries per node-CPU-second |');
+    L.push('|---:|---:|---:|---:|---|---|---:|---:|');
+    for (const x of r.ceiling) {
+      const cpu = x.node_cpu_pct.reduce((a, b) => a + b, 0);
+      L.push(`| ${x.nodes} | ${x.rate} | ${f(x.deliveries_per_s, 0)} (${f(x.offered, 0)}) | ${f(x.p99)} | ${x.saturated ? 'yes' : 'no'} | ${x.node_cpu_pct.map((c) => f(c, 0)).join(' / ')} | ${f(x.generator_cpu_pct, 0)} | ${cpu > 0 ? f(x.deliveries_per_s / (cpu / 100), 0) : 'n/a'} |`);
+    }
+    L.push('');
+  }
   if (!r.idle) {
     L.push('Idle connections and recovery: not run (`--idle-per-node 0`).', '');
     return L.join('\n');
@@ -322,8 +368,11 @@ function writeReport(result) {
     for (const k of [1, 2]) await cluster.nodes[k].stop();
     log(`node 1 on port ${cluster.nodes[0].port}; provisioning ${O.roomUsers} + ${need} users`);
     const planFile = path.join(os.tmpdir(), `cluster-bench-plan-${process.pid}.json`);
+    // switchboard-bench wants an idle group in the plan even when it opens none of it.
     execFileSync('node', [path.join(ROOT, 'bench/provision.mjs'), '--server', cluster.nodes[0].base, '--out', planFile,
-      '--groups', need > 0 ? 'room,idle' : 'room', '--room-users', String(O.roomUsers), '--idle-users', String(need)],
+      '--groups', O.ceilingMembers > 0 ? 'room,idle,bigroom' : need > 0 ? 'room,idle' : 'room',
+      '--room-users', String(O.roomUsers), '--idle-users', String(Math.max(need, 10)),
+      '--bigroom-users', String(O.ceilingMembers)],
     { stdio: ['ignore', 'ignore', 'inherit'] });
     for (const k of [1, 2]) {
       const was = cluster.nodes[k];
@@ -331,10 +380,14 @@ function writeReport(result) {
     }
     log(`nodes 2 and 3 started again on ports ${cluster.nodes[1].port}, ${cluster.nodes[2].port}`);
     const plan = JSON.parse(fs.readFileSync(planFile, 'utf8'));
-    fs.unlinkSync(planFile);
     result.fanout = [];
     for (const n of [1, 2, 3]) result.fanout.push(...await fanout(cluster, plan, n, true));
     for (const n of [2, 3]) result.fanout.push(...await fanout(cluster, plan, n, false));
+    if (O.ceilingMembers > 0) {
+      result.ceiling = [];
+      for (const n of [1, 2, 3]) result.ceiling.push(...ceiling(cluster, planFile, n));
+    }
+    fs.unlinkSync(planFile);
     if (O.idlePerNode > 0) Object.assign(result, await idleAndRecovery(cluster, plan));
   } finally {
     await cluster.stop().catch((e) => log(`stop: ${e.message}`));
