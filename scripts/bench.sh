@@ -203,7 +203,7 @@ if has_target cluster; then
   CLUSTER_ARGS=(--output "$CLUSTER_OUT" --json "$RESULTS/cluster.json" --invoked-as "scripts/bench.sh $ORIG_ARGS"
     --server-label "$SERVER_ORIG (built $SERVER_BUILT)")
   [ "$QUICK" = 1 ] && CLUSTER_ARGS+=(--quick)
-  SWITCHBOARD_SERVER="$SERVER" node bench/cluster/cluster-bench.js "${CLUSTER_ARGS[@]}"
+  SWITCHBOARD_SERVER="$SERVER" SWITCHBOARD_BENCH="$BENCH" node bench/cluster/cluster-bench.js "${CLUSTER_ARGS[@]}"
   TARGETS=$(minus "$TARGETS" cluster)
   if [ -z "$TARGETS" ]; then log "cluster report written to $CLUSTER_OUT"; exit 0; fi
 fi
