@@ -130,30 +130,54 @@ bool MessageBatchWriter::copyRows(QSqlDatabase &db, const QList<MessageRow *> &r
         for (MessageRow *row : rows)
             if (row->stamp) row->stamp->gid = gids.at(next++);
     }
-    PostgresCopy messages, uploads, events;
-    for (const MessageRow *row : rows) {
-        const MessageRow &m = *row;
-        messages.text(m.id);
-        messages.text(m.channelId);
-        messages.text(m.userId);
-        messages.number(m.stamp ? m.stamp->seq : m.seq);
-        messages.text(m.content);
-        messages.nullable(m.threadId);
-        messages.nullable(m.replyToId);
-        messages.nullable(m.forwardedFromId);
-        messages.nullable(m.metadata);
-        messages.nullable(m.attachments);
-        messages.nullable(m.mentions);
-        messages.number(m.createdAt);
-        messages.endRow();
-        for (const QString &upload : m.uploads) {
-            uploads.text(upload);
-            uploads.text(m.id);
-            uploads.text(m.channelId);
-            uploads.endRow();
+    // One COPY at a time per connection; each streams while it is formatted.
+    {
+        PostgresCopy messages;
+        if (!messages.begin(db,
+                            "COPY messages (id, channel_id, user_id, seq, content, thread_id, reply_to_id,"
+                            " forwarded_from_id, metadata, attachments, mentions, created_at) FROM STDIN",
+                            error))
+            return false;
+        for (const MessageRow *row : rows) {
+            const MessageRow &m = *row;
+            messages.text(m.id);
+            messages.text(m.channelId);
+            messages.text(m.userId);
+            messages.number(m.stamp ? m.stamp->seq : m.seq);
+            messages.text(m.content);
+            messages.nullable(m.threadId);
+            messages.nullable(m.replyToId);
+            messages.nullable(m.forwardedFromId);
+            messages.nullable(m.metadata);
+            messages.nullable(m.attachments);
+            messages.nullable(m.mentions);
+            messages.number(m.createdAt);
+            messages.endRow();
         }
-        if (!m.stamp) continue;
-        const EventStamp &s = *m.stamp;
+        if (!messages.finish(error)) return false;
+    }
+    const bool anyUploads = std::any_of(rows.begin(), rows.end(),
+                                        [](const MessageRow *m) { return !m->uploads.isEmpty(); });
+    if (anyUploads) {
+        PostgresCopy uploads;
+        if (!uploads.begin(db, "COPY message_uploads (upload_id, message_id, channel_id) FROM STDIN", error))
+            return false;
+        for (const MessageRow *row : rows)
+            for (const QString &upload : row->uploads) {
+                uploads.text(upload);
+                uploads.text(row->id);
+                uploads.text(row->channelId);
+                uploads.endRow();
+            }
+        if (!uploads.finish(error)) return false;
+    }
+    if (stamped == 0) return true;
+    PostgresCopy events;
+    if (!events.begin(db, "COPY channel_events (gid, channel_id, seq, type, payload, created_at) FROM STDIN", error))
+        return false;
+    for (const MessageRow *row : rows) {
+        if (!row->stamp) continue;
+        const EventStamp &s = *row->stamp;
         events.number(s.gid);
         events.text(s.channelId);
         events.number(s.seq);
@@ -162,16 +186,7 @@ bool MessageBatchWriter::copyRows(QSqlDatabase &db, const QList<MessageRow *> &r
         events.number(s.at);
         events.endRow();
     }
-    if (!messages.send(db,
-                       "COPY messages (id, channel_id, user_id, seq, content, thread_id, reply_to_id,"
-                       " forwarded_from_id, metadata, attachments, mentions, created_at) FROM STDIN",
-                       error))
-        return false;
-    if (uploads.rows() > 0
-        && !uploads.send(db, "COPY message_uploads (upload_id, message_id, channel_id) FROM STDIN", error))
-        return false;
-    return events.rows() == 0
-        || events.send(db, "COPY channel_events (gid, channel_id, seq, type, payload, created_at) FROM STDIN", error);
+    return events.finish(error);
 }
 
 bool MessageBatchWriter::insertChunk(QSqlDatabase &db, const QList<MessageRow *> &rows, qsizetype from, qsizetype to,

@@ -310,13 +310,18 @@ void StoreWriter::resolveInDoubt(QSqlDatabase &db)
     for (Item &item : m_inDoubt) item.status = status;
     QList<Item> items;
     items.swap(m_inDoubt);
-    publish(items);
+    publish(std::move(items));
 }
 
-void StoreWriter::publish(QList<Item> &items)
+void StoreWriter::publish(QList<Item> &&items)
 {
+    // Moved, not copied: a copy cloned every write's closures (with the message
+    // in them) and then destroyed the batch here, serially before the next batch.
     QMutexLocker lock(&m_mutex);
-    m_results.append(items);
+    if (m_results.isEmpty())
+        m_results = std::move(items);
+    else
+        m_results.append(std::move(items));
     if (!m_deliveryPosted) {
         m_deliveryPosted = true;
         QMetaObject::invokeMethod(
@@ -423,7 +428,7 @@ void StoreWriter::run()
             if (CommitObserver observe = s_commitObserver.load()) observe(us);
             ++m_commits;
             m_writes += batch.size();
-            publish(batch);
+            publish(std::move(batch));
         }
         if (!m_inDoubt.isEmpty()) {
             // Shutting down: what is still in doubt is answered as such.
@@ -432,7 +437,7 @@ void StoreWriter::run()
             for (Item &item : m_inDoubt) item.status = cut;
             QList<Item> items;
             items.swap(m_inDoubt);
-            publish(items);
+            publish(std::move(items));
         }
         releaseStatements();
         db.close();

@@ -110,7 +110,7 @@ private:
     int idleWaitMs() const;
     void resolveInDoubt(QSqlDatabase &db);
     void noteBackend(QSqlDatabase &db);
-    void publish(QList<Item> &items);
+    void publish(QList<Item> &&items);
     static constexpr int ProbeIdleMs = 1000; // an idle connection is checked this often
     static constexpr int MinBackoffMs = 100, MaxBackoffMs = 2000;
     static constexpr int InDoubtMaxMs = 8000, InDoubtBackoffMs = 200;
