@@ -259,9 +259,12 @@ void EpollEventDispatcher::collectReady(int count, bool *woken)
             *woken = true;
             continue;
         }
+        ++m_readyReports;
         const auto it = m_watches.find(ev.data.fd);
         if (it == m_watches.end()) continue;
         Watch &watch = it->second;
+        // A one-shot descriptor stays quiet until served (rearmIfServed()).
+        if (watch.oneShot) watch.disarmed = true;
         // A peer that hung up waits behind the ones that stay: a mass
         // disconnect then costs the rooms short passes, not a queue.
         const bool leaving = ev.events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR);
@@ -272,6 +275,8 @@ void EpollEventDispatcher::collectReady(int count, bool *woken)
             markPending(ev.data.fd, watch, QSocketNotifier::Write, leaving);
         if (watch.notifiers[QSocketNotifier::Exception] && (ev.events & EPOLLPRI))
             markPending(ev.data.fd, watch, QSocketNotifier::Exception, false);
+        // Nothing queued (e.g. a hang-up seen by a writer only): armed again at once, as before.
+        if (watch.disarmed && !watch.pendingMask) updateInterest(ev.data.fd);
     }
     for (int fd : m_alwaysReadyFds) {
         Watch &watch = m_watches.at(fd);
@@ -286,7 +291,10 @@ void EpollEventDispatcher::markPending(int fd, Watch &watch, int type, bool back
     // Level-triggered epoll reports a socket again on every pass until it is
     // served: one entry per notifier is enough (and keeps this O(1)).
     const quint8 bit = quint8(1u << type);
-    if (watch.pendingMask & bit) return;
+    if (watch.pendingMask & bit) {
+        ++m_repeatedReports;
+        return;
+    }
     watch.pendingMask |= bit;
     m_pending[watch.background || background ? 1 : 0].push_back({fd, type});
 }
@@ -321,12 +329,22 @@ int EpollEventDispatcher::activateLane(std::deque<Pending> &queue, qint64 budget
             continue;
         it->second.pendingMask &= quint8(~bit);
         QSocketNotifier *notifier = it->second.notifiers[entry.type];
-        if (!notifier) continue;
-        QEvent event(QEvent::SockAct);
-        QCoreApplication::sendEvent(notifier, &event);
-        ++activated;
+        if (notifier) {
+            QEvent event(QEvent::SockAct);
+            QCoreApplication::sendEvent(notifier, &event);
+            ++activated;
+        }
+        rearmIfServed(entry.fd);
     }
     return activated;
+}
+
+void EpollEventDispatcher::rearmIfServed(int fd)
+{
+    // Looked up again: the notifier may have closed the socket, and a new one
+    // may have the descriptor by now (its watch starts armed).
+    const auto it = m_watches.find(fd);
+    if (it != m_watches.end() && it->second.disarmed && !it->second.pendingMask) updateInterest(fd);
 }
 
 bool EpollEventDispatcher::setLane(qintptr fd, Lane lane)
@@ -339,6 +357,7 @@ bool EpollEventDispatcher::setLane(qintptr fd, Lane lane)
     const bool background = lane == Lane::Background;
     if (watch.background == background) return true;
     watch.background = background;
+    self->updateInterest(int(fd)); // one-shot in the background lane only
     // Readiness already queued moves with it, so the socket is served in its new lane.
     if (watch.pendingMask) {
         std::deque<Pending> &from = self->m_pending[background ? 0 : 1];
@@ -424,13 +443,25 @@ void EpollEventDispatcher::updateInterest(int fd)
         m_watches.erase(it);
         return;
     }
-    if (watch.alwaysReady || (watch.inEpoll && watch.events == events)) {
+    // Background sockets are one-shot: under a wave thousands of them wait
+    // for the lane's budget, and level triggering would hand every one back
+    // from every epoll_wait until served (and crowd the chat lane out of the
+    // kMaxEventsPerWait slots). Served, one is armed again and reports
+    // whatever is still ready, so notifiers keep level-triggered semantics.
+    const bool oneShot = watch.background;
+    if (watch.alwaysReady || (watch.inEpoll && watch.events == events && watch.oneShot == oneShot && !watch.disarmed)) {
         watch.events = events;
+        return;
+    }
+    if (watch.disarmed && watch.pendingMask) {
+        // Still queued: the change takes effect when it is armed again after being served.
+        watch.events = events;
+        watch.oneShot = oneShot;
         return;
     }
 
     epoll_event ev = {};
-    ev.events = events;
+    ev.events = events | (oneShot ? quint32(EPOLLONESHOT) : 0u);
     ev.data.fd = fd;
     int op = watch.inEpoll ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
     int rc = epoll_ctl(m_epollFd, op, fd, &ev);
@@ -440,6 +471,8 @@ void EpollEventDispatcher::updateInterest(int fd)
         op = (op == EPOLL_CTL_MOD) ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
         rc = epoll_ctl(m_epollFd, op, fd, &ev);
     }
+    watch.disarmed = false;
+    watch.oneShot = oneShot && rc == 0;
     if (rc == 0) {
         watch.inEpoll = true;
     } else if (errno == EPERM) {

@@ -54,13 +54,18 @@ public:
     int watchedDescriptorCount() const;
     // Passes whose socket work ran past the per-pass budget (the rest waited a pass).
     quint64 budgetCuts() const { return m_budgetCuts; }
+    // Readiness reports that epoll_wait handed back (wake-ups excluded), and
+    // those for a notifier already waiting to be served (for tests and metrics).
+    quint64 readyReports() const { return m_readyReports; }
+    quint64 repeatedReports() const { return m_repeatedReports; }
 
     // Which lane a socket's readiness is served in. Chat sockets (established
     // clients, the listening sockets, Redis, PostgreSQL) come first in every
     // pass; background sockets (connections still handshaking or
     // authenticating, bulk readers, peers that hung up) get a small budget
     // after them, so a wave of thousands of newcomers or leavers costs the
-    // rooms short passes, not a queue.
+    // rooms short passes, not a queue. Background sockets sit in epoll as
+    // one-shot, so one waiting for its turn is not reported again every pass.
     enum class Lane { Chat, Background };
 
     // Where the loop's time goes, per phase of a pass (for /metrics): total
@@ -118,6 +123,8 @@ private:
         bool inEpoll = false;
         bool alwaysReady = false; // epoll refuses regular files; poll() calls them always ready
         bool background = false;  // Lane::Background
+        bool oneShot = false;     // in epoll with EPOLLONESHOT (background lane)
+        bool disarmed = false;    // a one-shot report came; re-armed once served
         quint8 pendingMask = 0;   // bit per notifier type waiting in m_pending
     };
 
@@ -130,6 +137,7 @@ private:
     };
 
     void updateInterest(int fd);
+    void rearmIfServed(int fd);
     void collectReady(int count, bool *woken);
     void markPending(int fd, Watch &watch, int type, bool background);
     int activateSocketNotifiers();
@@ -154,6 +162,8 @@ private:
     // mid-batch is never touched.
     std::deque<Pending> m_pending[2];
     quint64 m_budgetCuts = 0;
+    quint64 m_readyReports = 0;
+    quint64 m_repeatedReports = 0;
     PhaseTime m_phaseTimes[PhaseCount];
     void account(Phase phase, qint64 startNs);
     std::unique_ptr<epoll_event[]> m_events;

@@ -7,6 +7,8 @@
 #include <QEvent>
 
 #include <algorithm>
+#include <ctime>
+#include <limits>
 
 namespace switchboard {
 
@@ -16,13 +18,34 @@ namespace {
 // Bulk sending per pass. Checked every few connections: one send is a few µs.
 constexpr qint64 kBulkBudgetNs = 4 * 1000 * 1000;
 constexpr int kBulkCheckEvery = 16;
+
+qint64 monotonicNs()
+{
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
 } // namespace
+
+WebSocketFlushQueue::WebSocketFlushQueue()
+{
+    m_lingerTimer.setSingleShot(true);
+    m_lingerTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_lingerTimer, &QTimer::timeout, this, [this] { post(); });
+}
 
 WebSocketFlushQueue *WebSocketFlushQueue::instance()
 {
     // One per thread; connections are used only by the thread they live in.
     static thread_local WebSocketFlushQueue queue;
     return &queue;
+}
+
+void WebSocketFlushQueue::setBulkLinger(qint64 ns)
+{
+    m_lingerNs = std::max<qint64>(0, ns);
+    m_lingerTimer.stop();
+    if (!m_bulkQueue.empty()) post(); // what is waiting is due by the new linger, or the timer restarts
 }
 
 void WebSocketFlushQueue::post()
@@ -44,7 +67,15 @@ void WebSocketFlushQueue::add(WebSocketConnection *connection)
     } else if (connection->m_flushState == State::None) {
         connection->m_flushState = State::Bulk;
         ++connection->m_bulkEntries;
-        m_bulkQueue.push_back(connection);
+        m_bulkQueue.push_back({connection, monotonicNs()});
+        if (m_lingerNs > 0) {
+            // Due once it has lingered. The timer follows the oldest entry; a
+            // posted flush restarts it after sending what is due.
+            if (!m_lingerTimer.isActive() && !m_posted) m_lingerTimer.start(int((m_lingerNs + 999999) / 1000000));
+            return;
+        }
+    } else {
+        return; // already waiting in the bulk lane
     }
     post();
 }
@@ -54,7 +85,9 @@ void WebSocketFlushQueue::remove(WebSocketConnection *connection)
     const auto it = std::find(m_urgent.begin(), m_urgent.end(), connection);
     if (it != m_urgent.end()) m_urgent.erase(it);
     if (connection->m_bulkEntries > 0) {
-        m_bulkQueue.erase(std::remove(m_bulkQueue.begin(), m_bulkQueue.end(), connection), m_bulkQueue.end());
+        m_bulkQueue.erase(std::remove_if(m_bulkQueue.begin(), m_bulkQueue.end(),
+                                         [connection](const BulkEntry &e) { return e.connection == connection; }),
+                          m_bulkQueue.end());
         connection->m_bulkEntries = 0;
     }
     connection->m_flushState = WebSocketConnection::FlushState::None;
@@ -76,13 +109,21 @@ bool WebSocketFlushQueue::flushBulk(qint64 budgetNs)
 {
     QElapsedTimer clock;
     clock.start();
+    const qint64 dueBefore = budgetNs >= 0 ? monotonicNs() - m_lingerNs : std::numeric_limits<qint64>::max();
     int sent = 0;
     while (!m_bulkQueue.empty()) {
         if (budgetNs >= 0 && sent > 0 && sent % kBulkCheckEvery == 0 && clock.nsecsElapsed() > budgetNs) {
             ++m_bulkCuts;
             return true;
         }
-        WebSocketConnection *c = m_bulkQueue.front();
+        const BulkEntry &front = m_bulkQueue.front();
+        if (front.queuedNs > dueBefore) {
+            // The queue is in arrival order: the rest is younger still.
+            const qint64 waitNs = front.queuedNs - dueBefore;
+            if (!m_lingerTimer.isActive()) m_lingerTimer.start(int((waitNs + 999999) / 1000000));
+            return false;
+        }
+        WebSocketConnection *c = front.connection;
         m_bulkQueue.pop_front();
         --c->m_bulkEntries;
         if (c->m_flushState != WebSocketConnection::FlushState::Bulk) continue; // sent as urgent meanwhile
@@ -90,6 +131,7 @@ bool WebSocketFlushQueue::flushBulk(qint64 budgetNs)
         c->flush();
         ++sent;
     }
+    m_lingerTimer.stop();
     return false;
 }
 
@@ -97,6 +139,7 @@ void WebSocketFlushQueue::flushAll()
 {
     flushUrgent();
     flushBulk(-1);
+    m_lingerTimer.stop();
 }
 
 bool WebSocketFlushQueue::event(QEvent *e)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QObject>
+#include <QTimer>
 
 #include <deque>
 #include <vector>
@@ -19,6 +20,10 @@ class WebSocketConnection;
 // connection that has a message waiting, under a time budget per pass. The
 // rest wait a pass and gather more frames meanwhile, so under a wave each
 // send carries more of them: a presence storm never delays a message.
+// A connection with bulk frames only also waits bulkLinger (100 ms) after its
+// first one: on loopback every send() costs the sender the receiver's TCP
+// processing too, and under a connect wave a recipient hears of its
+// channel's newcomers one by one, so lingering packs several into one send.
 class WebSocketFlushQueue : public QObject
 {
 public:
@@ -36,12 +41,16 @@ public:
     // Passes whose bulk sends ran past the budget (the rest waited a pass).
     quint64 bulkCuts() const { return m_bulkCuts; }
     qsizetype bulkBacklog() const { return qsizetype(m_bulkQueue.size()); }
+    // How long a connection's first bulk frame may wait for company (tests).
+    void setBulkLinger(qint64 ns);
+    qint64 bulkLinger() const { return m_lingerNs; }
+    static constexpr qint64 DefaultBulkLingerNs = 100 * 1000 * 1000;
 
 protected:
     bool event(QEvent *e) override;
 
 private:
-    WebSocketFlushQueue() = default;
+    WebSocketFlushQueue();
     void post();
     void flushUrgent();
     // Sends bulk connections until budgetNs has passed (-1: all); true if some remain.
@@ -49,7 +58,14 @@ private:
 
     std::vector<WebSocketConnection *> m_urgent;
     // May hold entries of connections promoted to urgent since: skipped.
-    std::deque<WebSocketConnection *> m_bulkQueue;
+    struct BulkEntry
+    {
+        WebSocketConnection *connection;
+        qint64 queuedNs; // CLOCK_MONOTONIC
+    };
+    std::deque<BulkEntry> m_bulkQueue;
+    qint64 m_lingerNs = DefaultBulkLingerNs;
+    QTimer m_lingerTimer; // wakes the queue when the oldest bulk entry is due
     bool m_posted = false;
     bool m_bulk = false;
     quint64 m_bulkCuts = 0;

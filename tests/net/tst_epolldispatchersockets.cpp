@@ -9,6 +9,7 @@
 #include <QTemporaryFile>
 #include <QTimer>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -527,6 +528,88 @@ private Q_SLOTS:
         QVERIFY(EpollEventDispatcher::setLane(pairs.front()->fds[0], EpollEventDispatcher::Lane::Chat));
         QCOMPARE(epoll->lane(pairs.front()->fds[0]), EpollEventDispatcher::Lane::Chat);
         QVERIFY(!EpollEventDispatcher::setLane(-1, EpollEventDispatcher::Lane::Chat));
+    }
+
+    // Background sockets sit in epoll as one-shot: one waiting for the lane's
+    // budget is not handed back by every epoll_wait (under a connect wave that
+    // was most of each pass's reports), and one still readable after it was
+    // served is reported again, as level triggering promises.
+    void waitingBackgroundSocketsAreNotReportedAgainButStayLevelTriggered()
+    {
+        auto *epoll = qobject_cast<EpollEventDispatcher *>(dispatcher());
+        if (!epoll) QSKIP("EpollEventDispatcher only");
+        const int count = 40;
+        std::vector<std::unique_ptr<SocketPair>> pairs;
+        std::vector<std::unique_ptr<QSocketNotifier>> readers;
+        std::vector<int> served(count, 0);
+        for (int i = 0; i < count; ++i) {
+            pairs.push_back(std::make_unique<SocketPair>());
+            readers.push_back(std::make_unique<QSocketNotifier>(pairs.back()->fds[0], QSocketNotifier::Read));
+            QVERIFY(EpollEventDispatcher::setLane(pairs.back()->fds[0], EpollEventDispatcher::Lane::Background));
+            SocketPair *pair = pairs.back().get();
+            connect(readers.back().get(), &QSocketNotifier::activated, this, [&, pair, i] {
+                char byte;
+                QCOMPARE(read(pair->fds[0], &byte, 1), ssize_t(1)); // one of three: still readable
+                ++served[i];
+                QElapsedTimer busy; // 1 ms each: the lane's budget ends after a few
+                busy.start();
+                while (busy.nsecsElapsed() < 1000000) {}
+            });
+            QVERIFY(pair->send(1, "xyz"));
+        }
+        const quint64 cutsBefore = epoll->budgetCuts();
+        const quint64 repeatedBefore = epoll->repeatedReports();
+        const quint64 reportsBefore = epoll->readyReports();
+        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(served.cbegin(), served.cend(), [](int n) { return n >= 3; }), 10000);
+        QVERIFY(pollPassed()); // drained: nothing more may come
+        QCOMPARE(std::count(served.cbegin(), served.cend(), 3), qsizetype(count));
+        QVERIFY(epoll->budgetCuts() > cutsBefore); // they did wait across passes
+        QCOMPARE(epoll->repeatedReports(), repeatedBefore);
+        // One report per activation (plus the barrier's): none wasted on a waiting socket.
+        QVERIFY2(epoll->readyReports() - reportsBefore <= quint64(3 * count + 2),
+                 qPrintable(QString::number(epoll->readyReports() - reportsBefore)));
+    }
+
+    // A notifier enabled on a background socket while it waits to be served
+    // (disarmed in epoll) takes effect once it has been served, and after a
+    // move to the chat lane the socket reports like any other.
+    void notifierEnabledOnAWaitingBackgroundSocketFiresAfterItIsServed()
+    {
+        auto *epoll = qobject_cast<EpollEventDispatcher *>(dispatcher());
+        if (!epoll) QSKIP("EpollEventDispatcher only");
+        SocketPair chat;
+        SocketPair newcomer;
+        QSocketNotifier chatReader(chat.fds[0], QSocketNotifier::Read);
+        QSocketNotifier reader(newcomer.fds[0], QSocketNotifier::Read);
+        QVERIFY(EpollEventDispatcher::setLane(newcomer.fds[0], EpollEventDispatcher::Lane::Background));
+        std::unique_ptr<QSocketNotifier> writer;
+        QStringList order;
+        connect(&chatReader, &QSocketNotifier::activated, this, [&] {
+            chat.drain(0);
+            order << QStringLiteral("chat");
+            if (writer) return;
+            // Served first in the pass, while the newcomer's read is queued behind it.
+            writer = std::make_unique<QSocketNotifier>(newcomer.fds[0], QSocketNotifier::Write);
+            connect(writer.get(), &QSocketNotifier::activated, this, [&] {
+                writer->setEnabled(false);
+                order << QStringLiteral("write");
+            });
+        });
+        connect(&reader, &QSocketNotifier::activated, this, [&] {
+            newcomer.drain(0);
+            order << QStringLiteral("read");
+        });
+        QVERIFY(newcomer.send(1));
+        QVERIFY(chat.send(1));
+        QTRY_COMPARE_WITH_TIMEOUT(order.count(), 3, 5000);
+        QCOMPARE(order, (QStringList{"chat", "read", "write"}));
+
+        QVERIFY(EpollEventDispatcher::setLane(newcomer.fds[0], EpollEventDispatcher::Lane::Chat));
+        QVERIFY(newcomer.send(1));
+        QTRY_COMPARE_WITH_TIMEOUT(order.count(), 4, 5000);
+        QCOMPARE(order.last(), QStringLiteral("read"));
+        QVERIFY(pollPassed());
+        QCOMPARE(order.count(), 4);
     }
 
     // A peer that hung up is served after the peers that talk (a mass

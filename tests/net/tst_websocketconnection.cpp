@@ -566,6 +566,49 @@ private Q_SLOTS:
         QTRY_COMPARE(queue->bulkBacklog(), backlogBefore);
     }
 
+    // A connection with bulk frames only waits for more of them (under a
+    // connect wave one send carries several presence changes, not one each);
+    // a message ends the wait and takes them along, in order.
+    void bulkFramesLingerForCompanyUntilDueOrAMessage()
+    {
+        m_echo = false;
+        auto client = openClient();
+        QVERIFY(client);
+        QStringList texts;
+        connect(client.get(), &QWebSocket::textMessageReceived, this, [&](const QString &t) { texts.append(t); });
+        WebSocketConnection *ws = side()->connection;
+        WebSocketFlushQueue *queue = WebSocketFlushQueue::instance();
+        QCOMPARE(queue->bulkLinger(), WebSocketFlushQueue::DefaultBulkLingerNs);
+        const qsizetype backlogBefore = queue->bulkBacklog();
+        queue->setBulkLinger(3600LL * 1000 * 1000 * 1000); // an hour: nothing is due by itself
+        auto bulk = [&](const QByteArray &text) {
+            call([&] {
+                queue->setBulk(true);
+                ws->sendText(text);
+                queue->setBulk(false);
+            });
+        };
+        bulk("presence 1");
+        QVERIFY(loopPassed());
+        QCOMPARE(ws->bytesToWrite(), qint64(2 + 10)); // held past the pass
+        bulk("presence 2");
+        QVERIFY(loopPassed());
+        QCOMPARE(ws->bytesToWrite(), qint64(2 * (2 + 10)));
+        QCOMPARE(queue->bulkBacklog(), backlogBefore + 1); // one entry, however many frames
+        call([&] { ws->sendText("message"); });
+        QTRY_COMPARE_WITH_TIMEOUT(texts.size(), 3, 5000);
+        QCOMPARE(texts, (QStringList{"presence 1", "presence 2", "message"}));
+        QCOMPARE(ws->bytesToWrite(), 0);
+        // With a short linger, bulk frames alone go out once due.
+        queue->setBulkLinger(20 * 1000 * 1000);
+        bulk("presence 3");
+        QTRY_COMPARE_WITH_TIMEOUT(texts.size(), 4, 5000);
+        QCOMPARE(texts.last(), QStringLiteral("presence 3"));
+        QCOMPARE(ws->bytesToWrite(), 0);
+        queue->setBulkLinger(WebSocketFlushQueue::DefaultBulkLingerNs);
+        QTRY_COMPARE(queue->bulkBacklog(), backlogBefore);
+    }
+
     void tenThousandClientFramesArriveInOrder()
     {
         // Varying sizes so the server's reads end at every kind of offset in a frame.
