@@ -1,9 +1,11 @@
 #include "ClusterBus.h"
 
 #include "ChannelSequencer.h"
+#include "ClusterConnectionQuota.h"
 #include "ClusterEventCodec.h"
 #include "ClusterLimits.h"
 #include "ClusterPresence.h"
+#include "DirectorySync.h"
 #include "NodeLease.h"
 #include "RedisConnection.h"
 #include "RedisSubscriber.h"
@@ -28,6 +30,13 @@ Q_LOGGING_CATEGORY(lcCluster, "switchboard.cluster")
 namespace {
 const QByteArray kAll = "sb:all";
 constexpr int kMaxNoticeIds = 256; // rows named in one notice; beyond, the whole kind
+// How long a REST write waits for the other nodes to acknowledge its directory
+// change: a stalled node must not stall writers (it catches up by the notice).
+constexpr int kDirectorySyncTimeoutMs = 2000;
+QByteArray ackChannel(const QString &node)
+{
+    return "sb:ack:" + node.toUtf8();
+}
 } // namespace
 
 ClusterBus::ClusterBus(ChatService *chat, const RedisUrl &url, const QString &nodeId, QObject *parent)
@@ -39,6 +48,7 @@ ClusterBus::ClusterBus(ChatService *chat, const RedisUrl &url, const QString &no
     , m_lease(new NodeLease(m_commands, nodeId, this))
     , m_presence(new ClusterPresence(chat, m_commands, m_lease, nodeId, this))
     , m_limits(new ClusterLimits(m_commands, this))
+    , m_quota(new ClusterConnectionQuota(m_commands, nodeId, this))
     , m_sequencer(
           new ChannelSequencer([this](const QString &ch) { return m_chat->outlet()->publishedSeq(ch); },
                                [this](const QString &ch, qint64 after, int limit) {
@@ -49,6 +59,7 @@ ClusterBus::ClusterBus(ChatService *chat, const RedisUrl &url, const QString &no
           },
           [this](const QString &ch) { return m_chat->rooms()->subscriberCount(RoomManager::channelTopic(ch)) > 0; },
           this))
+, m_sync(new DirectorySync(kDirectorySyncTimeoutMs, this))
 {
 }
 
@@ -59,7 +70,9 @@ ClusterBus::~ClusterBus()
     m_chat->directoryReloader()->setChangeHook({});
     m_chat->directoryReloader()->setReadThrough(false);
     m_chat->clusterPort()->setSharedLimits(nullptr);
+    m_chat->clusterPort()->setConnectionQuota(nullptr);
     m_chat->clusterPort()->setChannelsAwaitingFill(0);
+    m_chat->clusterPort()->setDirectorySync({});
 }
 
 void ClusterBus::start(int leaseMs, int presenceGraceMs)
@@ -83,7 +96,13 @@ void ClusterBus::start(int leaseMs, int presenceGraceMs)
         }
     });
     // Only the channels this bus subscribed come here (ClusterControl has its own).
-    m_subscriber->setHandler(this, [this](const QByteArray &, const QByteArray &payload) { onMessage(payload); });
+    m_subscriber->setHandler(this, [this](const QByteArray &channel, const QByteArray &payload) {
+        if (channel == ackChannel(m_node))
+            onAck(payload);
+        else
+            onMessage(payload);
+    });
+    m_chat->clusterPort()->setDirectorySync([this](std::function<void()> then) { syncDirectory(std::move(then)); });
     connect(m_subscriber, &RedisSubscriber::resubscribed, this, &ClusterBus::catchUp);
     // Events published between a local join and Redis confirming the SUBSCRIBE
     // were not received: read them from the database once it is confirmed.
@@ -94,6 +113,7 @@ void ClusterBus::start(int leaseMs, int presenceGraceMs)
     connect(m_commands, &RedisConnection::errorOccurred, this,
             [](const QString &m) { qCWarning(lcCluster, "redis: %s", qPrintable(m)); });
     m_subscriber->subscribe(kAll, this);
+    m_subscriber->subscribe(ackChannel(m_node), this);
     m_commands->open();
     m_subscriber->open();
     m_lease->setTtl(leaseMs);
@@ -107,6 +127,7 @@ void ClusterBus::start(int leaseMs, int presenceGraceMs)
     m_presence->setGraceMs(presenceGraceMs);
     m_presence->start();
     m_chat->clusterPort()->setSharedLimits(m_limits);
+    m_chat->clusterPort()->setConnectionQuota(m_quota);
     connect(m_sequencer, &ChannelSequencer::waitingChanged, this, [this](int channels) {
         if (m_chat) m_chat->clusterPort()->setChannelsAwaitingFill(channels);
     });
@@ -182,10 +203,38 @@ void ClusterBus::flushNotices()
                                                 : 2;
     };
     std::sort(kinds.begin(), kinds.end(), [&](const QString &a, const QString &b) { return rank(a) < rank(b); });
-    for (const QString &kind : std::as_const(kinds))
-        m_commands->command({"PUBLISH", kAll, ClusterEventCodec::encodeNotice(m_node, kind, m_notices[kind].values())},
-                            [](const RedisReply &) {});
+    for (const QString &kind : std::as_const(kinds)) {
+        const qint64 token = m_sync->next();
+        m_commands->command({"PUBLISH", kAll,
+                             ClusterEventCodec::encodeNotice(m_node, kind, m_notices[kind].values(), token)},
+                            [this, guard = QPointer<ClusterBus>(this), token](const RedisReply &reply) {
+            if (!guard) return;
+            // Every subscriber of "sb:all" but this node acknowledges (this one ignores its own).
+            const int others = reply.isInteger() ? int(reply.toInteger()) - (m_subscriber->isConnected() ? 1 : 0) : -1;
+            m_sync->published(token, others);
+        });
+    }
     m_notices.clear();
+}
+
+void ClusterBus::syncDirectory(std::function<void()> then)
+{
+    // On the next loop pass: the command's own follow-up (publish, settle) may
+    // change the directory after its answer was given (a deleted channel).
+    QMetaObject::invokeMethod(
+        this,
+        [this, then = std::move(then)]() mutable {
+        flushNotices();
+        m_sync->whenApplied(std::move(then));
+        },
+        Qt::QueuedConnection);
+}
+
+void ClusterBus::onAck(const QByteArray &payload)
+{
+    bool ok = false;
+    const qint64 token = payload.toLongLong(&ok);
+    if (ok) m_sync->acknowledged(token);
 }
 
 void ClusterBus::onMessage(const QByteArray &payload)
@@ -205,6 +254,10 @@ void ClusterBus::onMessage(const QByteArray &payload)
         if (f.ids.isEmpty()) known = m_chat->directoryReloader()->reload(f.kind);
         for (const QString &id : f.ids) known = m_chat->directoryReloader()->reload(f.kind, id) && known;
         if (!known) qCWarning(lcCluster, "ignored a directory notice for '%s'", qPrintable(f.kind));
+        // Re-read (or not understood): the writer may answer its client now.
+        if (f.token > 0)
+            m_commands->command({"PUBLISH", ackChannel(f.node), QByteArray::number(f.token)},
+                                [](const RedisReply &) {});
         return;
     }
     if (ChatEventPtr e = rebuild(f.type, f.channelId, f.seq, f.gid, f.at, f.payload, f.status))

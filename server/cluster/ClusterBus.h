@@ -8,12 +8,16 @@
 #include <QSet>
 #include <QStringList>
 
+#include <functional>
+
 namespace switchboard {
 
 class ChannelSequencer;
 class ChatService;
+class ClusterConnectionQuota;
 class ClusterLimits;
 class ClusterPresence;
+class DirectorySync;
 class NodeLease;
 class RedisConnection;
 class RedisSubscriber;
@@ -33,7 +37,8 @@ class RedisUrl;
 //    channel is delivered gapless in seq order; after a Redis reconnect every
 //    watched channel is caught up from the database.
 //  - Directory: local directory changes are announced ("reload users" ...) and
-//    other nodes re-read that part from the shared database.
+//    other nodes re-read that part from the shared database and acknowledge
+//    it; a REST write answers after that (DirectorySync, read-after-write).
 class ClusterBus : public QObject
 {
     Q_OBJECT
@@ -68,6 +73,9 @@ private:
     void onTopicUnsubscribed(const QString &topic);
     void catchUp();
     void flushNotices();
+    void onAck(const QByteArray &payload);
+    // ClusterPort's read-after-write barrier: after this loop pass's notices are applied everywhere.
+    void syncDirectory(std::function<void()> then);
     ChatEventPtr rebuild(const QString &type, const QString &channelId, qint64 seq, qint64 gid, qint64 at,
                          const QByteArray &payload, const QString &status) const;
     static QByteArray redisChannel(const QString &channelId) { return "sb:c:" + channelId.toUtf8(); }
@@ -79,7 +87,9 @@ private:
     NodeLease *m_lease;
     ClusterPresence *m_presence;
     ClusterLimits *m_limits;
+    ClusterConnectionQuota *m_quota;
     ChannelSequencer *m_sequencer;
+    DirectorySync *m_sync;
     QSet<QString> m_watched; // chat channels with local subscribers
     // Directory rows changed in this loop pass, by kind; an empty set: too
     // many to name, the other nodes re-read the whole kind.

@@ -23,10 +23,12 @@ QByteArray ClusterEventCodec::encodeEvent(const QString &node, const ChatEvent &
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
-QByteArray ClusterEventCodec::encodeNotice(const QString &node, const QString &kind, const QStringList &ids)
+QByteArray ClusterEventCodec::encodeNotice(const QString &node, const QString &kind, const QStringList &ids,
+                                           qint64 token)
 {
     QJsonObject o{{"n", node}, {"k", "d"}, {"d", kind}};
     if (!ids.isEmpty()) o.insert(QStringLiteral("ids"), QJsonArray::fromStringList(ids));
+    if (token > 0) o.insert(QStringLiteral("q"), token);
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
@@ -40,6 +42,7 @@ ClusterEventCodec::Frame ClusterEventCodec::decode(const QByteArray &bytes)
     if (k == QLatin1String("d")) {
         f.directory = true;
         f.kind = o.value("d").toString();
+        f.token = qMax<qint64>(0, o.value("q").toInteger());
         for (const QJsonValue &id : o.value("ids").toArray())
             if (id.isString() && !id.toString().isEmpty()) f.ids.append(id.toString());
         f.ok = !f.kind.isEmpty();

@@ -21,7 +21,8 @@ public:
         QString node;
         bool directory = false; // a notice: `kind` names what to re-read
         QString kind;
-        QStringList ids; // the changed rows of that kind; none: all of it
+        QStringList ids;  // the changed rows of that kind; none: all of it
+        qint64 token = 0; // a notice the sender waits to be acknowledged ("sb:ack:<node>"); 0: none
         QString type, channelId, status;
         qint64 seq = 0, gid = 0, at = 0;
         QByteArray payload; // EventLogCodec
@@ -32,7 +33,8 @@ public:
         bool ok = false;
     };
     static QByteArray encodeEvent(const QString &node, const ChatEvent &e, const QStringList &topics);
-    static QByteArray encodeNotice(const QString &node, const QString &kind, const QStringList &ids = {});
+    static QByteArray encodeNotice(const QString &node, const QString &kind, const QStringList &ids = {},
+                                   qint64 token = 0);
     static Frame decode(const QByteArray &bytes);
 };
 

@@ -1,9 +1,13 @@
 #pragma once
 
 #include <QObject>
+#include <QPointer>
+
+#include <functional>
 
 namespace switchboard {
 
+class ConnectionQuota;
 class ParticipationTracker;
 class PresenceManager;
 class SharedLimits;
@@ -22,6 +26,8 @@ public:
     ParticipationTracker *participation() const;
     // Consulted with every rate-limit check (nullptr: this node's limits only).
     void setSharedLimits(SharedLimits *limits);
+    // Consulted after each connection this node let in (nullptr: this node's count only).
+    void setConnectionQuota(ConnectionQuota *quota);
     // A user has (or no longer has) a session on `nodeId` subscribed to a
     // workspace ("w:<id>") or channel ("c:<id>") topic: Phoenix presence shows
     // it as one meta per user and node.
@@ -29,6 +35,13 @@ public:
     {
         Q_EMIT remoteSubscriptionChanged(topic, userId, nodeId, present);
     }
+
+    // Read-after-write across nodes (docs/cluster.md "Directory read-after-write"):
+    // the successful answers of commands asked by `context` (the REST API) wait
+    // until `sync` calls them back, once every other live node applied the
+    // directory changes this node made so far. No sync (a single server): at once.
+    void answerAfterDirectorySync(QObject *context);
+    void setDirectorySync(std::function<void(std::function<void()>)> sync);
 
     // Channels whose gap fill waits for the database (the cluster's ChannelSequencer), for /metrics.
     void setChannelsAwaitingFill(int channels) { m_channelsAwaitingFill = channels; }
@@ -40,6 +53,8 @@ Q_SIGNALS:
 private:
     CoreContext &m_core;
     int m_channelsAwaitingFill = 0;
+    QPointer<QObject> m_syncedContext;
+    std::function<void(std::function<void()>)> m_directorySync;
 };
 
 } // namespace switchboard

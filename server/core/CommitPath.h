@@ -49,16 +49,30 @@ public:
 
     explicit CommitPath(Store *store) : m_store(store) {}
 
+    // A gate for successful answers to one caller (a cluster's read-after-write
+    // for REST, docs/cluster.md): the answer waits until the gate calls it;
+    // the events are not held. No gate: answers go at once.
+    using AnswerGate = std::function<void(std::function<void()> answer)>;
+    void setAnswerGate(QObject *context, AnswerGate gate)
+    {
+        m_gatedContext = context;
+        m_gate = std::move(gate);
+    }
+
     template <typename T>
     void commit(QObject *context, Callback<T> done, Steps<T> steps)
     {
         auto s = std::make_shared<Steps<T>>(std::move(steps));
+        AnswerGate gate = context && context == m_gatedContext ? m_gate : AnswerGate();
         run([s](Store &store, Tally &t) { s->write(store, t); },
-            [s, guard = ContextGuard(context), done = std::move(done)](const StoreStatus &status) {
+            [s, guard = ContextGuard(context), done = std::move(done), gate](const StoreStatus &status) {
             if (s->landed) s->landed();
             Result<T> r = status.ok() ? (s->apply ? s->apply() : Result<T>::success(T{}))
                                       : Result<T>::failure(errorFor(status, s->onConflict));
-            reply(guard, done, r);
+            if (gate && r.ok())
+                gate([guard, done, r] { reply(guard, done, r); });
+            else
+                reply(guard, done, r);
             if (!r.ok()) return;
             if (s->publish) s->publish(r.value);
             if (s->settle) s->settle(r.value);
@@ -85,6 +99,8 @@ private:
     void run(const std::function<void(Store &, Tally &)> &write, std::function<void(const StoreStatus &)> finished);
 
     QPointer<Store> m_store;
+    QPointer<QObject> m_gatedContext;
+    AnswerGate m_gate;
 };
 
 } // namespace switchboard

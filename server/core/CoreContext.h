@@ -16,6 +16,7 @@
 namespace switchboard {
 
 class AccountManager;
+class ConnectionQuota;
 class EphemeralLane;
 class ParticipationTracker;
 class ResumeManager;
@@ -49,8 +50,9 @@ struct CoreContext
     SessionManager *sessions = nullptr;
     EphemeralLane *lane = nullptr; // presence, typing, participation
     ParticipationTracker *participation = nullptr;
-    ResumeManager *resume = nullptr;      // the event log: stamps and replays
-    SharedLimits *sharedLimits = nullptr; // a cluster's limits across nodes (ClusterPort)
+    ResumeManager *resume = nullptr;            // the event log: stamps and replays
+    SharedLimits *sharedLimits = nullptr;       // a cluster's limits across nodes (ClusterPort)
+    ConnectionQuota *connectionQuota = nullptr; // a cluster's per-user connection cap (ClusterPort)
 
     // The author of system messages; nobody can log in as it.
     static QString systemUserId() { return QStringLiteral("00000000-0000-0000-0000-000000000000"); }

@@ -3,6 +3,7 @@
 #include "HashCompaction.h"
 
 #include "ChannelManager.h"
+#include "ConnectionQuota.h"
 #include "CoreContext.h"
 #include "Metrics.h"
 #include "Session.h"
@@ -60,6 +61,7 @@ CoreError SessionManager::attach(Session *s)
         for (const QString &c : m_core.dir.channelsOf(u->id)) m_core.rooms.subscribe(s, RoomManager::channelTopic(c));
         s->setFollowedSinceGid(m_core.outlet.publishedGid()); // a later sync replays up to here
     }
+    if (cap > 0 && m_core.connectionQuota) reserveAcrossNodes(s, cap);
     ++Metrics::instance().connectionsOpened;
     ++Metrics::instance().connectionsByDialect[s->dialect()];
     Q_EMIT sessionAttached(s);
@@ -91,6 +93,41 @@ void SessionManager::detach(Session *s)
     m_core.typing.clearSession(s->id());
     Q_EMIT sessionDetached(s);
     if (m_presenceCounted.remove(s)) m_core.presence.connectionClosed(s->userId());
+    if (m_quotaCounted.remove(s) && m_core.connectionQuota) m_core.connectionQuota->release(s->userId());
+}
+
+void SessionManager::refuseOverCap(Session *s)
+{
+    // A dialect with a refusal of its own (an error in its format, its close
+    // code) declares refuseConnection(QString, int) invokable; else a kick.
+    const QString why = QStringLiteral("too many connections for this user");
+    static const QByteArray kRefusal = QMetaObject::normalizedSignature("refuseConnection(QString,int)");
+    if (s->metaObject()->indexOfMethod(kRefusal.constData()) >= 0)
+        QMetaObject::invokeMethod(s, "refuseConnection", Qt::DirectConnection, Q_ARG(QString, why), Q_ARG(int, 1000));
+    else
+        s->disconnectWithReason(why);
+}
+
+void SessionManager::reserveAcrossNodes(Session *s, int cap)
+{
+    // The count above knows other nodes' connections only as of their last
+    // presence frame; this one is exact (one atomic count in Redis).
+    QPointer<Session> guard(s);
+    const QString userId = s->userId();
+    m_core.connectionQuota->reserve(userId, cap,
+                                    [this, self = QPointer<SessionManager>(this), guard,
+                                     userId](ConnectionQuota::Answer a) {
+        if (!self) return;
+        const bool here = guard && isAttached(guard);
+        if (a == ConnectionQuota::Answer::Counted) {
+            if (here)
+                m_quotaCounted.insert(guard);
+            else if (m_core.connectionQuota) // gone meanwhile
+                m_core.connectionQuota->release(userId);
+        } else if (a == ConnectionQuota::Answer::Refused && here) {
+            refuseOverCap(guard);
+        }
+    });
 }
 
 QList<Session *> SessionManager::sessionsOfUser(const QString &userId) const
@@ -155,6 +192,7 @@ void SessionManager::compact()
 {
     squeezeIfSparse(m_owned);
     squeezeIfSparse(m_presenceCounted);
+    squeezeIfSparse(m_quotaCounted);
     squeezeIfSparse(m_sessions);
     squeezeIfSparse(m_userSessions);
     m_core.rooms.compact();

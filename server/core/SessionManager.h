@@ -47,11 +47,14 @@ Q_SIGNALS:
 
 private:
     void onPresenceChanged(const QString &userId, const QString &status);
+    void reserveAcrossNodes(Session *s, int cap);
+    void refuseOverCap(Session *s);
     void onTypingChanged(const QString &channelId, const QString &userId, bool typing);
 
     CoreContext &m_core;
     QSet<Session *> m_owned;           // adopted sessions still alive
     QSet<Session *> m_presenceCounted; // sessions whose connection PresenceManager counts
+    QSet<Session *> m_quotaCounted;    // sessions the cluster's ConnectionQuota counts
     QHash<QString, Session *> m_sessions;
     QHash<QString, SessionSet> m_userSessions;
 };

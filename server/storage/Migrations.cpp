@@ -10,7 +10,7 @@ namespace switchboard {
 
 int Migrations::latestVersion()
 {
-    return 8;
+    return 9;
 }
 
 // Portable SQL (SQLite 3.40 and PostgreSQL 15): TEXT ids, BIGINT milliseconds.
@@ -159,6 +159,14 @@ QStringList Migrations::steps(int version, bool postgres)
         if (!postgres) return {};
         return {
             "CREATE TABLE commit_marks (writer TEXT PRIMARY KEY, xid BIGINT NOT NULL, at TIMESTAMPTZ NOT NULL)",
+        };
+    case 9:
+        // A channel's name is unique in its workspace (case-insensitively; not
+        // for conversations) in the database itself: two cluster nodes creating
+        // the same name at once both pass their own directory's check, and the
+        // second commit is refused here (a conflict: 409).
+        return {
+            "CREATE UNIQUE INDEX IF NOT EXISTS channels_workspace_name ON channels(workspace_id, lower(name)) WHERE type <> 'dm'",
         };
     }
     return {};

@@ -357,4 +357,11 @@ void FlatJsonSession::closeUnauthorized(AuthLoss why, const QString &reason)
     close(QWebSocketProtocol::CloseCodePolicyViolated, reason);
 }
 
+void FlatJsonSession::refuseConnection(const QString &message, int retryAfterMs)
+{
+    const CoreError e{CoreError::RateLimited, message, {}, retryAfterMs};
+    sendCoreError(e, QStringLiteral("access_denied"));
+    close(QWebSocketProtocol::CloseCodePolicyViolated, FlatJsonErrors::publicMessage(e));
+}
+
 } // namespace switchboard

@@ -9,6 +9,8 @@
 #include "RestUploadRoutes.h"
 #include "RestUserRoutes.h"
 #include "RestWorkspaceRoutes.h"
+#include "core/ChatService.h"
+#include "core/ClusterPort.h"
 
 namespace switchboard {
 
@@ -26,6 +28,9 @@ RestApi::RestApi(ChatService *chat, const Options &options, QObject *parent) : Q
     m_groups.push_back(std::make_unique<RestConversationRoutes>(chat, this));
     m_groups.push_back(std::make_unique<RestUploadRoutes>(chat, this, options.uploadDir, options.maxUploadBytes));
     m_groups.push_back(std::make_unique<RestLegacyRoutes>(chat, this));
+    // A REST client's next request may go to another cluster node: a write
+    // answers once the other nodes applied its directory change (docs/cluster.md).
+    if (chat) chat->clusterPort()->answerAfterDirectorySync(this);
 }
 
 RestApi::~RestApi() = default;

@@ -122,6 +122,38 @@ if (missing) {
     for (const s of sockets) await s.close();
   });
 
+  test('--max-connections-per-user 2: four connects of one user at once on two nodes, exactly two stay', async () => {
+    // Each node alone would let two in (neither knows the other's yet): the
+    // count in Redis (one atomic script per connect) refuses the two over the cap.
+    const u = await register(n1);
+    const socks = await Promise.all([n1, n2, n1, n2].map(async (node) => {
+      const s = await JsonSocket.open(`${node.wsBase}/ws?token=${u.token}`);
+      open.push(s);
+      s.first = await s.next((m) => m.type === 'connection_established' || m.type === 'error');
+      return s;
+    }));
+    // Barrier: one more connect on each node is refused, and its refusal came
+    // after every earlier answer of that node's count (one Redis connection, in order).
+    for (const node of [n1, n2]) {
+      const { s, first } = await flat(node, u);
+      const err = first.type === 'error' ? first : await s.next('error');
+      assert.equal(err.error_code, 'rate_limited');
+      assert.equal((await s.closed).code, 1008);
+    }
+    const outcomes = await Promise.all(socks.map(async (s) => {
+      if (s.ws.readyState === 1) s.send({ type: 'ping' });
+      return Promise.race([s.next('pong').then(() => 'open', () => 'closed'), s.closed.then(() => 'closed')]);
+    }));
+    assert.deepEqual([...outcomes].sort(), ['closed', 'closed', 'open', 'open'], JSON.stringify(outcomes));
+    for (const [i, s] of socks.entries()) {
+      if (outcomes[i] !== 'closed') continue;
+      const err = [s.first, ...s.queue].find((m) => m.type === 'error');
+      assert.equal(err && err.error_code, 'rate_limited', JSON.stringify(s.queue));
+      assert.equal((await s.closed).code, 1008);
+    }
+    for (const [i, s] of socks.entries()) if (outcomes[i] === 'open') s.ws.terminate();
+  });
+
   test('--max-connections-per-user 2 holds across nodes and frees the slot of a SIGKILLed node after its lease', async () => {
     const [v, w1, w2, gone] = [await register(n1), await register(n1), await register(n1), await register(n1)];
     const watch1 = await connected(n1, w1);

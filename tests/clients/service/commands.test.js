@@ -50,15 +50,15 @@ test('migrate: creates the schema, reports from/to, then has nothing to do', asy
   const dir = tmp();
   const first = await run('migrate', '--data-dir', dir);
   assert.equal(first.code, 0, first.stderr);
-  assert.equal(first.stdout, 'schema migrated from version 0 to 8\n');
+  assert.equal(first.stdout, 'schema migrated from version 0 to 9\n');
   const again = await run('migrate', '--data-dir', dir);
-  assert.equal(again.stdout, 'schema at version 8, nothing to do\n');
-  assert.equal(sqlite(path.join(dir, 'switchboard.db'), 'SELECT MAX(version) FROM schema_migrations'), '8');
+  assert.equal(again.stdout, 'schema at version 9, nothing to do\n');
+  assert.equal(sqlite(path.join(dir, 'switchboard.db'), 'SELECT MAX(version) FROM schema_migrations'), '9');
   // A database newer than this server is refused, not touched.
   sqlite(path.join(dir, 'switchboard.db'), 'INSERT INTO schema_migrations VALUES (99, 0)');
   const newer = await run('migrate', '--data-dir', dir);
   assert.equal(newer.code, 1);
-  assert.match(newer.stderr, /database schema version 99 is newer than this server \(8\)/);
+  assert.match(newer.stderr, /database schema version 99 is newer than this server \(9\)/);
 });
 
 test('backup while serving and writing: consistent, with every message acknowledged before it', async () => {
@@ -131,7 +131,7 @@ test('a database from the previous schema (version 2) is migrated and served', a
   };
   // migrate reports the step from the previous release.
   const m = await run('migrate', '--data-dir', loadOld());
-  assert.equal(m.stdout, 'schema migrated from version 2 to 8\n', m.stderr);
+  assert.equal(m.stdout, 'schema migrated from version 2 to 9\n', m.stderr);
 
   // The server migrates at start by itself and serves the old rows.
   const dataDir = loadOld();
@@ -152,6 +152,6 @@ test('a database from the previous schema (version 2) is migrated and served', a
     // New writes land next to the old rows.
     const posted = await api(server, 'POST', '/api/v1/messages', token, { channel_id: general.id, content: 'after the upgrade' });
     assert.equal(posted.status, 201, posted.text);
-    assert.equal(sqlite(path.join(dataDir, 'switchboard.db'), 'SELECT MAX(version) FROM schema_migrations'), '8');
+    assert.equal(sqlite(path.join(dataDir, 'switchboard.db'), 'SELECT MAX(version) FROM schema_migrations'), '9');
   } finally { await server.stop(); }
 });
