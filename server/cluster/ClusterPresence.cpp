@@ -202,6 +202,10 @@ void ClusterPresence::onFrame(const QString &node, const QString &kind, const QJ
         applyTyping(node, frame);
         return;
     }
+    if (kind == QLatin1String("h")) {
+        applyThreadStarted(frame);
+        return;
+    }
     if (kind != QLatin1String("p")) return;
     if (m_loading) {
         m_buffered.append({node, frame});
@@ -411,6 +415,18 @@ void ClusterPresence::applyRoom(const QString &channelId, const QString &userId)
 void ClusterPresence::onPublished(const ChatEventPtr &event, const QStringList &)
 {
     if (m_injecting || event->channel.id.isEmpty()) return;
+    if (event->type == ChatEvent::Type::ThreadStarted) {
+        if (!m_commands->isConnected()) return; // news, not state: nothing to catch up on
+        const QJsonObject frame{{"n", m_node},
+                                {"k", "h"},
+                                {"c", event->channel.id},
+                                {"u", event->actor.id},
+                                {"m", event->message.id}};
+        m_commands->command({"PUBLISH", "sb:c:" + event->channel.id.toUtf8(),
+                             QJsonDocument(frame).toJson(QJsonDocument::Compact)},
+                            [](const RedisReply &) {});
+        return;
+    }
     const bool on = event->type == ChatEvent::Type::TypingStarted;
     if (!on && event->type != ChatEvent::Type::TypingStopped) return;
     if (!m_commands->isConnected()) return; // typing is not worth keeping
@@ -430,6 +446,27 @@ void ClusterPresence::applyTyping(const QString &node, const QJsonObject &frame)
     else
         m_remoteTyping.remove(key);
     deliverTyping(channel, user, on);
+}
+
+void ClusterPresence::applyThreadStarted(const QJsonObject &frame)
+{
+    if (!m_chat) return;
+    const QString channel = frame.value("c").toString(), user = frame.value("u").toString();
+    // The parent as stored (the shared database): the same thread on every node.
+    const Result<Message> parent = m_chat->message(QString(), frame.value("m").toString());
+    if (!parent.ok() || parent.value.channelId != channel) return;
+    const User *u = m_chat->directory().user(user);
+    const Channel *c = m_chat->directory().channel(channel);
+    if (!c) return;
+    auto e = std::make_shared<ChatEvent>();
+    e->type = ChatEvent::Type::ThreadStarted;
+    e->at = Timestamp::nowMs();
+    e->channel = *c;
+    e->message = parent.value;
+    if (u) e->actor = *u;
+    m_injecting = true;
+    m_chat->outlet()->deliver(e, {RoomManager::channelTopic(channel)});
+    m_injecting = false;
 }
 
 void ClusterPresence::deliverTyping(const QString &channelId, const QString &userId, bool typing)

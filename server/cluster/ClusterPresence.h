@@ -38,6 +38,7 @@ class RedisReply;
 //  - Typing: this node's typing events go to sb:c:<channel> (the nodes that
 //    watch the channel) and are delivered there as they are; expiry stays
 //    with the typist's node; a dead node's typing stops when it is forgotten.
+//    thread.started (Phoenix start_thread) goes the same way ("h" frames).
 class ClusterPresence : public QObject
 {
     Q_OBJECT
@@ -78,6 +79,8 @@ private:
     void applyUser(const QString &userId);
     void applyRoom(const QString &channelId, const QString &userId);
     void deliverTyping(const QString &channelId, const QString &userId, bool typing);
+    // Another node's thread.started (ephemeral, like typing), to this node's sessions on the channel.
+    void applyThreadStarted(const QJsonObject &frame);
     QByteArray hashKey(const QString &node) const { return "sb:pn:" + node.toUtf8(); }
 
     QPointer<ChatService> m_chat;
