@@ -48,7 +48,7 @@ ClusterEventCodec::Frame ClusterEventCodec::decode(const QByteArray &bytes)
         f.ok = !f.kind.isEmpty();
         return f;
     }
-    if (k == QLatin1String("p") || k == QLatin1String("t")) {
+    if (k == QLatin1String("p") || k == QLatin1String("t") || k == QLatin1String("h")) {
         f.ephemeral = true;
         f.kind = k;
         f.body = o;

@@ -10,6 +10,7 @@
 #include "core/ParticipationTracker.h"
 #include "core/PresenceManager.h"
 #include "core/RoomManager.h"
+#include "core/Session.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -129,7 +130,30 @@ void ClusterPresence::scheduleFlush()
 QJsonArray ClusterPresence::userEntry(const QString &userId) const
 {
     const PresenceManager *p = m_chat->clusterPort()->presence();
-    return {userId, p->localConnectionCount(userId), p->localStatus(userId), m_stamps.value(userId)};
+    return {userId, p->localConnectionCount(userId), p->localStatus(userId), m_stamps.value(userId),
+            QJsonArray::fromStringList(localDevices(userId, QString()))};
+}
+
+QStringList ClusterPresence::localDevices(const QString &userId, const QString &channelId) const
+{
+    // A token per session (its id): the other nodes show one Phoenix meta per device.
+    QStringList out;
+    const QString topic = channelId.isEmpty() ? QString() : RoomManager::channelTopic(channelId);
+    for (const Session *session : m_chat->sessionsOfUser(userId))
+        if (topic.isEmpty() || session->topics().contains(topic)) out.append(session->id());
+    out.sort();
+    return out;
+}
+
+QJsonArray ClusterPresence::roomEntry(const QString &key, QByteArray *value) const
+{
+    const qsizetype cut = key.indexOf(QLatin1Char('\n'));
+    const QString channel = key.left(cut), user = key.mid(cut + 1);
+    const QStringList devices = m_chat->clusterPort()->participation()->sessionsInRoom(channel, user) > 0
+                                  ? localDevices(user, channel)
+                                  : QStringList();
+    *value = devices.join(QLatin1Char(',')).toUtf8();
+    return {channel, user, !devices.isEmpty(), QJsonArray::fromStringList(devices)};
 }
 
 void ClusterPresence::flush()
@@ -144,13 +168,13 @@ void ClusterPresence::flush()
     for (const QString &u : users) {
         const QJsonArray entry = userEntry(u);
         userArray.append(entry);
-        const PresenceMirror::UserState s{entry.at(1).toInt(), entry.at(2).toString(), entry.at(3).toInteger()};
-        fields << "u:" + u.toUtf8() << (s.connections > 0 ? PresenceMirror::encode(s) : QByteArray());
+        fields << "u:" + u.toUtf8()
+               << (entry.at(1).toInt() > 0 ? PresenceMirror::encode(userState(entry)) : QByteArray());
     }
     for (auto it = rooms.cbegin(); it != rooms.cend(); ++it) {
-        const qsizetype cut = it.key().indexOf(QLatin1Char('\n'));
-        roomArray.append(QJsonArray{it.key().left(cut), it.key().mid(cut + 1), it.value()});
-        fields << "r:" + it.key().toUtf8() << (it.value() ? QByteArray("1") : QByteArray());
+        QByteArray value; // the devices in the room; empty: out
+        roomArray.append(roomEntry(it.key(), &value));
+        fields << "r:" + it.key().toUtf8() << value;
     }
     sendState(userArray, roomArray, fields, false);
 }
@@ -166,13 +190,12 @@ void ClusterPresence::writeFull()
     for (const QString &u : port->presence()->localUsers()) {
         const QJsonArray entry = userEntry(u);
         userArray.append(entry);
-        fields << "u:" + u.toUtf8()
-               << PresenceMirror::encode({entry.at(1).toInt(), entry.at(2).toString(), entry.at(3).toInteger()});
+        fields << "u:" + u.toUtf8() << PresenceMirror::encode(userState(entry));
     }
     for (const QString &key : port->participation()->localRooms()) {
-        const qsizetype cut = key.indexOf(QLatin1Char('\n'));
-        roomArray.append(QJsonArray{key.left(cut), key.mid(cut + 1), true});
-        fields << "r:" + key.toUtf8() << "1";
+        QByteArray value;
+        roomArray.append(roomEntry(key, &value));
+        fields << "r:" + key.toUtf8() << value;
     }
     sendState(userArray, roomArray, fields, true);
 }
@@ -202,6 +225,10 @@ void ClusterPresence::onFrame(const QString &node, const QString &kind, const QJ
         applyTyping(node, frame);
         return;
     }
+    if (kind == QLatin1String("h")) {
+        applyThreadStarted(frame);
+        return;
+    }
     if (kind != QLatin1String("p")) return;
     if (m_loading) {
         m_buffered.append({node, frame});
@@ -224,14 +251,17 @@ void ClusterPresence::applyPresenceFrame(const QString &node, const QJsonObject 
         const QJsonArray a = v.toArray();
         const QString user = a.at(0).toString();
         if (user.isEmpty()) continue;
-        setUser(node, user, {a.at(1).toInt(), a.at(2).toString(), a.at(3).toInteger()});
+        setUser(node, user, userState(a));
         touched.users.append(user);
     }
     for (const QJsonValue &v : frame.value("r").toArray()) {
         const QJsonArray a = v.toArray();
         const QString channel = a.at(0).toString(), user = a.at(1).toString();
         if (channel.isEmpty() || user.isEmpty()) continue;
-        setRoom(node, channel, user, a.at(2).toBool());
+        QStringList devices;
+        for (const QJsonValue &d : a.at(3).toArray()) devices.append(d.toString());
+        if (devices.isEmpty() && a.at(2).toBool()) devices.append(QString()); // no devices sent: one
+        setRoom(node, channel, user, devices);
         touched.rooms.append(PresenceMirror::roomKey(channel, user));
     }
     applyDropped(touched);
@@ -278,7 +308,7 @@ void ClusterPresence::onSnapshot(const RedisReply &reply)
             for (const QString &key : m_mirror.roomsOn(node))
                 if (!rooms.contains(key)) {
                     const qsizetype cut = key.indexOf(QLatin1Char('\n'));
-                    setRoom(node, key.left(cut), key.mid(cut + 1), false);
+                    setRoom(node, key.left(cut), key.mid(cut + 1), {});
                     touched.rooms.append(key);
                 }
             for (qsizetype j = 0; j + 1 < fields.size(); j += 2) {
@@ -293,7 +323,9 @@ void ClusterPresence::onSnapshot(const RedisReply &reply)
                 } else if (f.startsWith("r:")) {
                     const QString key = QString::fromUtf8(f.mid(2));
                     const qsizetype cut = key.indexOf(QLatin1Char('\n'));
-                    setRoom(node, key.left(cut), key.mid(cut + 1), true);
+                    QStringList devices = QString::fromUtf8(value).split(QLatin1Char(','), Qt::SkipEmptyParts);
+                    if (devices == QStringList{QStringLiteral("1")}) devices = {QString()}; // no devices written: one
+                    setRoom(node, key.left(cut), key.mid(cut + 1), devices);
                     touched.rooms.append(key);
                 }
             }
@@ -340,23 +372,37 @@ void ClusterPresence::forgetNode(const QString &node)
     }
 }
 
+PresenceMirror::UserState ClusterPresence::userState(const QJsonArray &entry)
+{
+    PresenceMirror::UserState s{entry.at(1).toInt(), entry.at(2).toString(), entry.at(3).toInteger(), {}};
+    for (const QJsonValue &d : entry.at(4).toArray()) s.devices.append(d.toString());
+    return s;
+}
+
 void ClusterPresence::setUser(const QString &node, const QString &userId, const PresenceMirror::UserState &state)
 {
-    const bool was = m_mirror.hasUser(node, userId);
+    // A node that sends no devices: one per user there.
+    const auto devicesOf = [&] {
+        if (!m_mirror.hasUser(node, userId)) return QStringList();
+        const QStringList d = m_mirror.userDevices(node, userId);
+        return d.isEmpty() ? QStringList{QString()} : d;
+    };
+    const QStringList was = devicesOf();
     m_mirror.setUser(node, userId, state);
-    const bool now = m_mirror.hasUser(node, userId);
+    const QStringList now = devicesOf();
     if (was == now || !m_chat) return;
     // Every session subscribes to its user's workspaces: online there means present there.
     for (const QString &ws : m_chat->directory().workspacesOf(userId))
         m_chat->clusterPort()->setRemoteSubscription(RoomManager::workspaceTopic(ws), userId, node, now);
 }
 
-void ClusterPresence::setRoom(const QString &node, const QString &channelId, const QString &userId, bool inRoom)
+void ClusterPresence::setRoom(const QString &node, const QString &channelId, const QString &userId,
+                              const QStringList &devices)
 {
-    const bool was = m_mirror.hasRoom(node, channelId, userId);
-    m_mirror.setRoom(node, channelId, userId, inRoom);
-    if (was != inRoom && m_chat)
-        m_chat->clusterPort()->setRemoteSubscription(RoomManager::channelTopic(channelId), userId, node, inRoom);
+    const QStringList was = m_mirror.roomDevices(node, channelId, userId);
+    m_mirror.setRoomDevices(node, channelId, userId, devices);
+    if (was != devices && m_chat)
+        m_chat->clusterPort()->setRemoteSubscription(RoomManager::channelTopic(channelId), userId, node, devices);
 }
 
 PresenceMirror::Dropped ClusterPresence::dropNode(const QString &node)
@@ -371,7 +417,7 @@ PresenceMirror::Dropped ClusterPresence::dropNode(const QString &node)
         const qsizetype cut = key.indexOf(QLatin1Char('\n'));
         if (m_chat)
             m_chat->clusterPort()->setRemoteSubscription(RoomManager::channelTopic(key.left(cut)), key.mid(cut + 1),
-                                                         node, false);
+                                                         node, {});
     }
     d.rooms = rest.rooms;
     return d;
@@ -411,6 +457,18 @@ void ClusterPresence::applyRoom(const QString &channelId, const QString &userId)
 void ClusterPresence::onPublished(const ChatEventPtr &event, const QStringList &)
 {
     if (m_injecting || event->channel.id.isEmpty()) return;
+    if (event->type == ChatEvent::Type::ThreadStarted) {
+        if (!m_commands->isConnected()) return; // news, not state: nothing to catch up on
+        const QJsonObject frame{{"n", m_node},
+                                {"k", "h"},
+                                {"c", event->channel.id},
+                                {"u", event->actor.id},
+                                {"m", event->message.id}};
+        m_commands->command({"PUBLISH", "sb:c:" + event->channel.id.toUtf8(),
+                             QJsonDocument(frame).toJson(QJsonDocument::Compact)},
+                            [](const RedisReply &) {});
+        return;
+    }
     const bool on = event->type == ChatEvent::Type::TypingStarted;
     if (!on && event->type != ChatEvent::Type::TypingStopped) return;
     if (!m_commands->isConnected()) return; // typing is not worth keeping
@@ -430,6 +488,27 @@ void ClusterPresence::applyTyping(const QString &node, const QJsonObject &frame)
     else
         m_remoteTyping.remove(key);
     deliverTyping(channel, user, on);
+}
+
+void ClusterPresence::applyThreadStarted(const QJsonObject &frame)
+{
+    if (!m_chat) return;
+    const QString channel = frame.value("c").toString(), user = frame.value("u").toString();
+    // The parent as stored (the shared database): the same thread on every node.
+    const Result<Message> parent = m_chat->message(QString(), frame.value("m").toString());
+    if (!parent.ok() || parent.value.channelId != channel) return;
+    const User *u = m_chat->directory().user(user);
+    const Channel *c = m_chat->directory().channel(channel);
+    if (!c) return;
+    auto e = std::make_shared<ChatEvent>();
+    e->type = ChatEvent::Type::ThreadStarted;
+    e->at = Timestamp::nowMs();
+    e->channel = *c;
+    e->message = parent.value;
+    if (u) e->actor = *u;
+    m_injecting = true;
+    m_chat->outlet()->deliver(e, {RoomManager::channelTopic(channel)});
+    m_injecting = false;
 }
 
 void ClusterPresence::deliverTyping(const QString &channelId, const QString &userId, bool typing)

@@ -38,6 +38,7 @@ class RedisReply;
 //  - Typing: this node's typing events go to sb:c:<channel> (the nodes that
 //    watch the channel) and are delivered there as they are; expiry stays
 //    with the typist's node; a dead node's typing stops when it is forgotten.
+//    thread.started (Phoenix start_thread) goes the same way ("h" frames).
 class ClusterPresence : public QObject
 {
     Q_OBJECT
@@ -65,6 +66,11 @@ private:
     // One state frame (a delta, or full: the node's whole state) to the node's hash and to "sb:all".
     void sendState(const QJsonArray &users, const QJsonArray &rooms, const QList<QByteArray> &fields, bool full);
     QJsonArray userEntry(const QString &userId) const;
+    // [channel, user, in, [devices]] of a local room; *value: the hash field ("" when out).
+    QJsonArray roomEntry(const QString &key, QByteArray *value) const;
+    // This node's sessions of the user (in the channel's room, if given), a token each.
+    QStringList localDevices(const QString &userId, const QString &channelId) const;
+    static PresenceMirror::UserState userState(const QJsonArray &entry);
     void applyPresenceFrame(const QString &node, const QJsonObject &frame);
     void applyTyping(const QString &node, const QJsonObject &frame);
     void onSnapshot(const RedisReply &reply);
@@ -72,12 +78,14 @@ private:
     void forgetNode(const QString &node);
     // The mirror's changes, each also told to the core per node (Phoenix metas).
     void setUser(const QString &node, const QString &userId, const PresenceMirror::UserState &state);
-    void setRoom(const QString &node, const QString &channelId, const QString &userId, bool inRoom);
+    void setRoom(const QString &node, const QString &channelId, const QString &userId, const QStringList &devices);
     PresenceMirror::Dropped dropNode(const QString &node);
     void applyDropped(const PresenceMirror::Dropped &dropped);
     void applyUser(const QString &userId);
     void applyRoom(const QString &channelId, const QString &userId);
     void deliverTyping(const QString &channelId, const QString &userId, bool typing);
+    // Another node's thread.started (ephemeral, like typing), to this node's sessions on the channel.
+    void applyThreadStarted(const QJsonObject &frame);
     QByteArray hashKey(const QString &node) const { return "sb:pn:" + node.toUtf8(); }
 
     QPointer<ChatService> m_chat;
@@ -97,7 +105,7 @@ private:
     QHash<QString, qint64> m_stamps;               // when the local status of a user was set
     QHash<QString, QString> m_sentStatus;          // local status last announced per user
     QSet<QString> m_dirtyUsers;                    // to announce in this loop pass
-    QHash<QString, bool> m_dirtyRooms;             // room key -> in
+    QHash<QString, bool> m_dirtyRooms;             // room keys (their devices are read at the flush)
     QHash<QString, QString> m_remoteTyping;        // room key -> the typist's node
     QList<QPair<QString, QJsonObject>> m_buffered; // frames that came while a reload ran
     bool m_flushQueued = false;

@@ -18,14 +18,14 @@ void PresenceMirror::setUser(const QString &node, const QString &userId, const U
     m_userNodes[userId].insert(node);
 }
 
-void PresenceMirror::setRoom(const QString &node, const QString &channelId, const QString &userId, bool inRoom)
+void PresenceMirror::setRoomDevices(const QString &node, const QString &channelId, const QString &userId,
+                                    const QStringList &devices)
 {
     const QString key = roomKey(channelId, userId);
-    if (inRoom) {
-        if (!m_nodes[node].rooms.contains(key)) {
-            m_nodes[node].rooms.insert(key);
-            ++m_roomNodes[key];
-        }
+    if (!devices.isEmpty()) {
+        QHash<QString, QStringList> &rooms = m_nodes[node].rooms;
+        if (!rooms.contains(key)) ++m_roomNodes[key];
+        rooms.insert(key, devices);
         return;
     }
     auto n = m_nodes.find(node);
@@ -40,11 +40,11 @@ PresenceMirror::Dropped PresenceMirror::dropNode(const QString &node)
     auto n = m_nodes.find(node);
     if (n == m_nodes.end()) return d;
     d.users = n->users.keys();
-    d.rooms = n->rooms.values();
+    d.rooms = n->rooms.keys();
     for (const QString &u : std::as_const(d.users)) setUser(node, u, {});
     for (const QString &key : std::as_const(d.rooms)) {
         const qsizetype cut = key.indexOf(QLatin1Char('\n'));
-        setRoom(node, key.left(cut), key.mid(cut + 1), false);
+        setRoomDevices(node, key.left(cut), key.mid(cut + 1), {});
     }
     m_nodes.remove(node);
     return d;
@@ -73,17 +73,21 @@ bool PresenceMirror::inRoom(const QString &channelId, const QString &userId) con
 
 QByteArray PresenceMirror::encode(const UserState &state)
 {
-    return QByteArray::number(state.connections) + ' ' + state.status.toUtf8() + ' ' + QByteArray::number(state.stamp);
+    QByteArray out = QByteArray::number(state.connections) + ' ' + state.status.toUtf8() + ' '
+                   + QByteArray::number(state.stamp);
+    if (!state.devices.isEmpty()) out += ' ' + state.devices.join(QLatin1Char(',')).toUtf8();
+    return out;
 }
 
 PresenceMirror::UserState PresenceMirror::decode(const QByteArray &value)
 {
     const QList<QByteArray> parts = value.split(' ');
-    if (parts.size() != 3) return {};
+    if (parts.size() != 3 && parts.size() != 4) return {};
     UserState s;
     s.connections = parts.at(0).toInt();
     s.status = QString::fromUtf8(parts.at(1));
     s.stamp = parts.at(2).toLongLong();
+    if (parts.size() == 4) s.devices = QString::fromUtf8(parts.at(3)).split(QLatin1Char(','), Qt::SkipEmptyParts);
     if (s.status.isEmpty()) s.connections = 0;
     return s;
 }

@@ -12,7 +12,10 @@ namespace switchboard {
 //    status (when it was set, ms); across nodes the connections add up and the
 //    newest stamp's status wins (ties: the greater node id), so an "away" set
 //    on one node shows on every node;
-//  - a room (channel, user) is occupied while any node says so.
+//  - a room (channel, user) is occupied while any node says so;
+//  - per node, the user's devices (a token per session): all its sessions,
+//    and those in each room, for one Phoenix presence meta per device.
+//    Empty in frames of a node that does not send them: one device then.
 class PresenceMirror
 {
 public:
@@ -21,9 +24,10 @@ public:
         int connections = 0; // 0: not on that node (nowhere, across nodes)
         QString status;
         qint64 stamp = 0;
+        QStringList devices; // the sessions' tokens on that node
         bool operator==(const UserState &o) const
         {
-            return connections == o.connections && status == o.status && stamp == o.stamp;
+            return connections == o.connections && status == o.status && stamp == o.stamp && devices == o.devices;
         }
     };
     // What a dropped node had.
@@ -35,7 +39,21 @@ public:
 
     // connections <= 0 removes the user from that node.
     void setUser(const QString &node, const QString &userId, const UserState &state);
-    void setRoom(const QString &node, const QString &channelId, const QString &userId, bool inRoom);
+    void setRoom(const QString &node, const QString &channelId, const QString &userId, bool inRoom)
+    {
+        setRoomDevices(node, channelId, userId, inRoom ? QStringList{QString()} : QStringList());
+    }
+    // The user's sessions in the room on that node (empty: not in the room).
+    void setRoomDevices(const QString &node, const QString &channelId, const QString &userId,
+                        const QStringList &devices);
+    QStringList roomDevices(const QString &node, const QString &channelId, const QString &userId) const
+    {
+        return m_nodes.value(node).rooms.value(roomKey(channelId, userId));
+    }
+    QStringList userDevices(const QString &node, const QString &userId) const
+    {
+        return m_nodes.value(node).users.value(userId).devices;
+    }
     Dropped dropNode(const QString &node);
 
     UserState user(const QString &userId) const;
@@ -54,11 +72,12 @@ public:
     QStringList nodes() const { return m_nodes.keys(); }
     QStringList users() const { return m_userNodes.keys(); }
     QStringList usersOn(const QString &node) const { return m_nodes.value(node).users.keys(); }
-    QStringList roomsOn(const QString &node) const { return m_nodes.value(node).rooms.values(); }
+    QStringList roomsOn(const QString &node) const { return m_nodes.value(node).rooms.keys(); }
     // Nodes where the user has connections.
     QStringList nodesOf(const QString &userId) const { return m_userNodes.value(userId).values(); }
 
-    // A user's state as stored in its node's Redis hash: "<connections> <status> <stamp>".
+    // A user's state as stored in its node's Redis hash: "<connections> <status> <stamp>",
+    // then " <device>,<device>..." when it has devices.
     static QByteArray encode(const UserState &state);
     static UserState decode(const QByteArray &value);
     static QString roomKey(const QString &channelId, const QString &userId)
@@ -70,7 +89,7 @@ private:
     struct Node
     {
         QHash<QString, UserState> users;
-        QSet<QString> rooms;
+        QHash<QString, QStringList> rooms; // room key -> devices there
     };
     QHash<QString, Node> m_nodes;
     QHash<QString, QSet<QString>> m_userNodes; // user -> nodes with connections

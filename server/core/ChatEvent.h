@@ -41,6 +41,9 @@ struct ChatEvent
         // channel's room, or their last one left it. Ephemeral, like presence.
         ParticipantJoined,
         ParticipantLeft,
+        // Someone started a thread on e.message (threads exist implicitly in
+        // the core, so this is news, not a fact). Ephemeral, like typing.
+        ThreadStarted,
     };
 
     Type type = Type::MessageCreated;
@@ -84,6 +87,7 @@ struct ChatEvent
         case Type::SystemMessage: return "system";
         case Type::ParticipantJoined: return "participant.joined";
         case Type::ParticipantLeft: return "participant.left";
+        case Type::ThreadStarted: return "thread.started";
         }
         return "unknown";
     }
@@ -91,7 +95,7 @@ struct ChatEvent
     // The inverse of typeName (the log stores names).
     static bool typeFromName(const QString &name, Type *out)
     {
-        for (int t = 0; t <= int(Type::ParticipantLeft); ++t)
+        for (int t = 0; t <= int(Type::ThreadStarted); ++t)
             if (name == QLatin1String(typeName(Type(t)))) {
                 *out = Type(t);
                 return true;

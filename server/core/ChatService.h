@@ -150,6 +150,12 @@ public:
     Result<QList<Message>> messagesSince(const QString &actorId, const QString &channelId, const QString &afterId,
                                          int limit) const;
     Result<QList<Message>> threadReplies(const QString &actorId, const QString &parentId, int limit) const;
+    // A thread was started on parent (nothing is stored: a reply makes a thread):
+    // an ephemeral thread.started to the channel's sessions on every node.
+    void announceThreadStarted(const Message &parent, const QString &actorId, const QString &originSessionId)
+    {
+        m_messages->announceThreadStarted(parent, actorId, originSessionId);
+    }
 
     // ---- sessions, typing, presence -------------------------------------------
     CoreError setTyping(Session *session, const QString &channelId, bool typing);

@@ -2,6 +2,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QStringList>
 
 #include <functional>
 
@@ -28,12 +29,13 @@ public:
     void setSharedLimits(SharedLimits *limits);
     // Consulted after each connection this node let in (nullptr: this node's count only).
     void setConnectionQuota(ConnectionQuota *quota);
-    // A user has (or no longer has) a session on `nodeId` subscribed to a
-    // workspace ("w:<id>") or channel ("c:<id>") topic: Phoenix presence shows
-    // it as one meta per user and node.
-    void setRemoteSubscription(const QString &topic, const QString &userId, const QString &nodeId, bool present)
+    // The user's sessions on `nodeId` subscribed to a workspace ("w:<id>") or
+    // channel ("c:<id>") topic, one token per session ("device"; none: not
+    // there): Phoenix presence shows one meta per device.
+    void setRemoteSubscription(const QString &topic, const QString &userId, const QString &nodeId,
+                               const QStringList &devices)
     {
-        Q_EMIT remoteSubscriptionChanged(topic, userId, nodeId, present);
+        Q_EMIT remoteSubscriptionChanged(topic, userId, nodeId, devices);
     }
 
     // Read-after-write across nodes (docs/cluster.md "Directory read-after-write"):
@@ -48,7 +50,8 @@ public:
     int channelsAwaitingFill() const { return m_channelsAwaitingFill; }
 
 Q_SIGNALS:
-    void remoteSubscriptionChanged(const QString &topic, const QString &userId, const QString &nodeId, bool present);
+    void remoteSubscriptionChanged(const QString &topic, const QString &userId, const QString &nodeId,
+                                   const QStringList &devices);
 
 private:
     CoreContext &m_core;

@@ -46,7 +46,8 @@ bool EventOutlet::isCommitted(ChatEvent::Type type)
     case ChatEvent::Type::TypingStopped:
     case ChatEvent::Type::PresenceChanged:
     case ChatEvent::Type::ParticipantJoined: // decided per node from the cluster's room state
-    case ChatEvent::Type::ParticipantLeft: return false;
+    case ChatEvent::Type::ParticipantLeft:
+    case ChatEvent::Type::ThreadStarted: return false;
     default: return true;
     }
 }

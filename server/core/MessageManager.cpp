@@ -394,4 +394,17 @@ Result<Message> MessageManager::message(const QString &actorId, const QString &m
     return Result<Message>::success(*m);
 }
 
+void MessageManager::announceThreadStarted(const Message &parent, const QString &actorId,
+                                           const QString &originSessionId)
+{
+    const Channel *c = m_core.dir.channel(parent.channelId);
+    if (!c) return;
+    // Through the outlet, so that the cluster carries it to the other nodes (ClusterPresence).
+    m_core.outlet.publish(ChatEvent::Type::ThreadStarted, *c, [&](ChatEvent &e) {
+        e.message = parent;
+        if (const User *u = m_core.dir.user(actorId)) e.actor = *u;
+        e.originSessionId = originSessionId;
+    });
+}
+
 } // namespace switchboard

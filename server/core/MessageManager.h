@@ -63,6 +63,8 @@ public:
     Result<Attachment> upload(const QString &actorId, const QString &uploadId) const;
 
     Result<Message> message(const QString &actorId, const QString &messageId) const;
+    // thread.started for parent's channel: ephemeral, to every node's sessions on the channel.
+    void announceThreadStarted(const Message &parent, const QString &actorId, const QString &originSessionId);
 
 private:
     void postResolved(const QString &actorId, const Post &cmd, QList<Attachment> attachments, QObject *context,

@@ -45,9 +45,9 @@ void ParticipationTracker::onSubscribed(Session *s, const QString &topic)
     if (!isChannelTopic(topic)) return;
     const QString channelId = topic.mid(2);
     const QString k = key(channelId, s->userId());
-    if (++m_sessions[k] != 1) return;
+    const bool first = ++m_sessions[k] == 1;
     Q_EMIT localChanged(channelId, s->userId(), true);
-    if (!m_remote.contains(k)) announce(channelId, s->userId(), true);
+    if (first && !m_remote.contains(k)) announce(channelId, s->userId(), true);
 }
 
 void ParticipationTracker::onUnsubscribed(Session *s, const QString &topic)
@@ -56,7 +56,11 @@ void ParticipationTracker::onUnsubscribed(Session *s, const QString &topic)
     const QString channelId = topic.mid(2);
     const QString k = key(channelId, s->userId());
     auto it = m_sessions.find(k);
-    if (it == m_sessions.end() || --it.value() > 0) return;
+    if (it == m_sessions.end()) return;
+    if (--it.value() > 0) {
+        Q_EMIT localChanged(channelId, s->userId(), true); // one device less
+        return;
+    }
     m_sessions.erase(it);
     Q_EMIT localChanged(channelId, s->userId(), false);
     if (!m_remote.contains(k)) announce(channelId, s->userId(), false);

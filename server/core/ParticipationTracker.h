@@ -32,7 +32,8 @@ public:
     QStringList localRooms() const { return m_sessions.keys(); }
 
 Q_SIGNALS:
-    // The user's first session on this node entered the room, or the last one left.
+    // A session of the user on this node entered or left the room; inRoom:
+    // whether any is still there (the cluster counts one Phoenix meta per session).
     void localChanged(const QString &channelId, const QString &userId, bool inRoom);
 
 private:

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ChatEvent.h"
+#include "CoreError.h"
 #include "ResumeMerge.h"
 #include "User.h"
 
@@ -94,6 +95,9 @@ public:
     }
     // Server shutdown: WebSocket transports close with 1001 "going away".
     virtual void goingAway() { disconnectWithReason(QStringLiteral("server shutting down")); }
+    // Over the cluster's exact connection cap, found just after attach
+    // (SessionManager): the dialect's connect refusal. Default: as a kick.
+    virtual void refuseOverCap(const CoreError &error) { disconnectWithReason(error.message); }
     virtual qint64 sendQueueBytes() const { return 0; }
 
     // Bookkeeping for stats, metrics and the traffic tap. Dialects call these

@@ -96,18 +96,6 @@ void SessionManager::detach(Session *s)
     if (m_quotaCounted.remove(s) && m_core.connectionQuota) m_core.connectionQuota->release(s->userId());
 }
 
-void SessionManager::refuseOverCap(Session *s)
-{
-    // A dialect with a refusal of its own (an error in its format, its close
-    // code) declares refuseConnection(QString, int) invokable; else a kick.
-    const QString why = QStringLiteral("too many connections for this user");
-    static const QByteArray kRefusal = QMetaObject::normalizedSignature("refuseConnection(QString,int)");
-    if (s->metaObject()->indexOfMethod(kRefusal.constData()) >= 0)
-        QMetaObject::invokeMethod(s, "refuseConnection", Qt::DirectConnection, Q_ARG(QString, why), Q_ARG(int, 1000));
-    else
-        s->disconnectWithReason(why);
-}
-
 void SessionManager::reserveAcrossNodes(Session *s, int cap)
 {
     // The count above knows other nodes' connections only as of their last
@@ -125,7 +113,8 @@ void SessionManager::reserveAcrossNodes(Session *s, int cap)
             else if (m_core.connectionQuota) // gone meanwhile
                 m_core.connectionQuota->release(userId);
         } else if (a == ConnectionQuota::Answer::Refused && here) {
-            refuseOverCap(guard);
+            guard->refuseOverCap(
+                CoreError{CoreError::RateLimited, QStringLiteral("too many connections for this user"), {}, 1000});
         }
     });
 }

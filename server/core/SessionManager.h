@@ -48,7 +48,6 @@ Q_SIGNALS:
 private:
     void onPresenceChanged(const QString &userId, const QString &status);
     void reserveAcrossNodes(Session *s, int cap);
-    void refuseOverCap(Session *s);
     void onTypingChanged(const QString &channelId, const QString &userId, bool typing);
 
     CoreContext &m_core;

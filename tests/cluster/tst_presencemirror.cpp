@@ -6,7 +6,8 @@ namespace switchboard {
 
 // The cluster's view of other nodes' users and rooms (ClusterPresence keeps it):
 // connections add up across nodes, the newest status wins, a room is occupied
-// while any node says so, and dropping a dead node names what it had.
+// while any node says so, and dropping a dead node names what it had; each
+// user and room keeps its devices (sessions) per node for Phoenix presence.
 class TestPresenceMirror : public QObject
 {
     Q_OBJECT
@@ -18,6 +19,7 @@ private Q_SLOTS:
     void dropNodeNamesWhatItHad();
     void hashValueRoundTrips();
     void malformedHashValueIsNobody();
+    void devicesPerUserAndRoom();
 };
 
 void TestPresenceMirror::connectionsAddUpAcrossNodes()
@@ -105,6 +107,29 @@ void TestPresenceMirror::malformedHashValueIsNobody()
 {
     for (const QByteArray &bad : {QByteArray(), QByteArray("garbage"), QByteArray("1 online"), QByteArray("2  5")})
         QCOMPARE(PresenceMirror::decode(bad).connections, 0);
+}
+
+void TestPresenceMirror::devicesPerUserAndRoom()
+{
+    // The user's sessions on a node travel in the hash value, after the stamp.
+    const PresenceMirror::UserState s{2, "online", 5, {"s1", "s2"}};
+    QCOMPARE(PresenceMirror::encode(s), QByteArray("2 online 5 s1,s2"));
+    QVERIFY(PresenceMirror::decode(PresenceMirror::encode(s)) == s);
+    QVERIFY(PresenceMirror::decode("2 online 5").devices.isEmpty()); // a node that sends none
+    PresenceMirror m;
+    m.setUser("n2", "u", s);
+    QCOMPARE(m.userDevices("n2", "u"), (QStringList{"s1", "s2"}));
+    m.setRoomDevices("n2", "c", "u", {"s1", "s2"});
+    m.setRoomDevices("n2", "c", "u", {"s2"}); // one device left the room: still in it
+    QVERIFY(m.inRoom("c", "u"));
+    QCOMPARE(m.roomDevices("n2", "c", "u"), QStringList{"s2"});
+    m.setRoomDevices("n2", "c", "u", {});
+    QVERIFY(!m.inRoom("c", "u"));
+    QVERIFY(m.roomDevices("n2", "c", "u").isEmpty());
+    m.setRoomDevices("n3", "c", "u", {"s9"});
+    const PresenceMirror::Dropped d = m.dropNode("n3");
+    QCOMPARE(d.rooms, QStringList{PresenceMirror::roomKey("c", "u")});
+    QVERIFY(!m.inRoom("c", "u"));
 }
 
 } // namespace switchboard

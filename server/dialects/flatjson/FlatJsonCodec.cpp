@@ -317,6 +317,7 @@ QByteArray FlatJsonCodec::encodeEvent(const ChatEvent &e)
                         {"timestamp", ts}});
     case T::ChannelDeleted:
         return compact({{"type", "channel_deleted"}, {"channel_id", e.channel.id}, {"timestamp", ts}});
+    case T::ThreadStarted: // Phoenix only
     case T::SystemMessage: break;
     }
     return QByteArray();

@@ -357,11 +357,10 @@ void FlatJsonSession::closeUnauthorized(AuthLoss why, const QString &reason)
     close(QWebSocketProtocol::CloseCodePolicyViolated, reason);
 }
 
-void FlatJsonSession::refuseConnection(const QString &message, int retryAfterMs)
+void FlatJsonSession::refuseOverCap(const CoreError &error)
 {
-    const CoreError e{CoreError::RateLimited, message, {}, retryAfterMs};
-    sendCoreError(e, QStringLiteral("access_denied"));
-    close(QWebSocketProtocol::CloseCodePolicyViolated, FlatJsonErrors::publicMessage(e));
+    sendCoreError(error, QStringLiteral("access_denied"));
+    close(QWebSocketProtocol::CloseCodePolicyViolated, FlatJsonErrors::publicMessage(error));
 }
 
 } // namespace switchboard

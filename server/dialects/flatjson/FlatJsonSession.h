@@ -21,9 +21,9 @@ public:
     void deliver(const ChatEventPtr &event) override;
     // An `unauthorized` error frame, then close 1008 (docs/api/flatjson.md).
     void closeUnauthorized(AuthLoss why, const QString &reason) override;
-    // Over the cluster's connection cap (SessionManager, by name): the connect
-    // refusal's rate_limited frame, then close 1008.
-    Q_INVOKABLE void refuseConnection(const QString &message, int retryAfterMs);
+    // Over the cluster's connection cap: the connect refusal's rate_limited
+    // frame, then close 1008.
+    void refuseOverCap(const CoreError &error) override;
 
 protected:
     void onTextFrame(const QString &text) override;

@@ -507,9 +507,9 @@ void PhoenixConnection::startThread(const PhoenixMessage &m, const Joined &j)
     const QJsonObject payload{{"message_id", messageId},
                               {"thread", PhoenixPayloads::thread(parent.value, participants)}};
     reply(m, kOk, payload);
-    // Threads exist implicitly in the core (a reply makes one); starting one
-    // is news for the Phoenix sockets on this channel, including our own.
-    m_hub->broadcast(j.coreTopic, PhoenixBroadcast(m.topic, QStringLiteral("thread_started"), payload));
+    // News for the Phoenix sockets on this channel on every node, our own
+    // included: thread_started comes back through deliver().
+    m_chat->announceThreadStarted(parent.value, m_session->userId(), m_session->id());
 }
 
 // ---- core events ----------------------------------------------------------
@@ -636,6 +636,17 @@ void PhoenixConnection::deliver(const ChatEventPtr &event)
             pushShared(event, channelTopic, QStringLiteral("thread_updated"), [&] {
                 QStringList participants;
                 // As this socket's user (joined, so a reader): the core refuses an anonymous read.
+                if (auto replies = m_chat->threadReplies(m_session->userId(), e.message.id, 200); replies.ok())
+                    for (const Message &r : replies.value)
+                        if (!participants.contains(r.userId)) participants.append(r.userId);
+                return QJsonObject{{"message_id", e.message.id},
+                                   {"thread", PhoenixPayloads::thread(e.message, participants)}};
+            });
+        return;
+    case ChatEvent::Type::ThreadStarted:
+        if (onChannel)
+            pushShared(event, channelTopic, QStringLiteral("thread_started"), [&] {
+                QStringList participants;
                 if (auto replies = m_chat->threadReplies(m_session->userId(), e.message.id, 200); replies.ok())
                     for (const Message &r : replies.value)
                         if (!participants.contains(r.userId)) participants.append(r.userId);

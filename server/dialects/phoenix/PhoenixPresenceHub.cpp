@@ -122,10 +122,11 @@ QJsonObject PhoenixPresenceHub::state(const QString &coreTopic) const
             continue; // not announced yet: comes with the next diff
         metasByUser[s->userId()].append(metaJson(s, metaIt->meta));
     }
-    for (const RemoteMeta &r : m_remote.value(coreTopic)) {
-        if (pending && pending->joins.contains(r.meta.ref)) continue;
-        metasByUser[r.userId].append(remoteMetaJson(r.userId, r.meta));
-    }
+    for (const RemoteUser &r : m_remote.value(coreTopic))
+        for (const Meta &meta : r.devices) {
+            if (pending && pending->joins.contains(meta.ref)) continue;
+            metasByUser[r.userId].append(remoteMetaJson(r.userId, meta));
+        }
     if (pending) {
         // Gone, but listeners still have them until the next diff.
         for (auto it = pending->leaves.constBegin(); it != pending->leaves.constEnd(); ++it)
@@ -244,31 +245,39 @@ QJsonObject PhoenixPresenceHub::remoteMetaJson(const QString &userId, const Meta
     return PhoenixPayloads::presenceMeta(u ? *u : User{}, meta.joinedAt, refString(meta.ref));
 }
 
-void PhoenixPresenceHub::onRemote(const QString &topic, const QString &userId, const QString &nodeId, bool present)
+void PhoenixPresenceHub::onRemote(const QString &topic, const QString &userId, const QString &nodeId,
+                                  const QStringList &devices)
 {
     if (!isPresenceTopic(topic)) return;
     const QString key = nodeId + QLatin1Char('\n') + userId;
-    QHash<QString, RemoteMeta> &metas = m_remote[topic];
-    Meta meta;
-    if (present) {
-        if (metas.contains(key)) return;
-        meta = {nextRef(), Timestamp::nowMs()};
-        metas.insert(key, {userId, meta});
-    } else {
-        auto it = metas.find(key);
-        if (it == metas.end()) {
-            if (metas.isEmpty()) m_remote.remove(topic);
-            return;
+    QHash<QString, RemoteUser> &users = m_remote[topic];
+    RemoteUser &user = users[key];
+    user.userId = userId;
+    // Joins and leaves of this user's devices on that node, each with its own phx_ref.
+    QList<QPair<bool, Meta>> changes;
+    for (auto it = user.devices.begin(); it != user.devices.end();) {
+        if (devices.contains(it.key())) {
+            ++it;
+            continue;
         }
-        meta = it->meta;
-        metas.erase(it);
-        if (metas.isEmpty()) m_remote.remove(topic);
+        changes.append({false, it.value()});
+        it = user.devices.erase(it);
     }
-    if (!m_listeners.contains(topic) && (present || !m_pending.contains(topic))) {
-        m_stateCache.remove(topic);
-        return;
+    for (const QString &device : devices)
+        if (!user.devices.contains(device)) {
+            const Meta meta{nextRef(), Timestamp::nowMs()};
+            user.devices.insert(device, meta);
+            changes.append({true, meta});
+        }
+    if (user.devices.isEmpty()) users.remove(key);
+    if (users.isEmpty()) m_remote.remove(topic);
+    for (const auto &[present, meta] : changes) {
+        if (!m_listeners.contains(topic) && (present || !m_pending.contains(topic))) {
+            m_stateCache.remove(topic);
+            continue;
+        }
+        queueChange(topic, present, userId, remoteMetaJson(userId, meta), meta.ref);
     }
-    queueChange(topic, present, userId, remoteMetaJson(userId, meta), meta.ref);
 }
 
 } // namespace switchboard

@@ -29,9 +29,10 @@ class Session;
 // exact: a socket that joins mid-window neither misses a change nor sees one
 // twice; its own arrival reaches it in that next diff.
 //
-// In a cluster a user's sessions on another node are one meta per user and
-// node (ClusterPort::remoteSubscriptionChanged; docs/cluster.md), with the same
-// fields as a local one: present while that node has any session there.
+// In a cluster a user's sessions on another node are one meta per session
+// (device) too (ClusterPort::remoteSubscriptionChanged carries a token per
+// session; docs/cluster.md), with the same fields as a local one; a device's
+// phx_ref stays the same while it is there.
 class PhoenixPresenceHub : public QObject
 {
     Q_OBJECT
@@ -100,7 +101,7 @@ private:
         QHash<quint64, PendingMeta> leaves;
     };
     void queueChange(const QString &topic, bool join, const QString &userId, const QJsonObject &meta, quint64 ref);
-    void onRemote(const QString &topic, const QString &userId, const QString &nodeId, bool present);
+    void onRemote(const QString &topic, const QString &userId, const QString &nodeId, const QStringList &devices);
     QJsonObject remoteMetaJson(const QString &userId, const Meta &meta) const;
     void sendDiff(const QString &topic, const PendingDiff &diff);
 
@@ -112,12 +113,12 @@ private:
 
     ChatService *m_chat;
     QHash<Session *, TopicMetas> m_metas; // tracked c:/w: subscriptions
-    struct RemoteMeta
+    struct RemoteUser
     {
         QString userId;
-        Meta meta;
+        QHash<QString, Meta> devices; // device token -> meta
     };
-    QHash<QString, QHash<QString, RemoteMeta>> m_remote;   // core topic -> node + user -> meta (cluster)
+    QHash<QString, QHash<QString, RemoteUser>> m_remote;   // core topic -> node + user -> metas (cluster)
     QHash<QString, QSet<PhoenixConnection *>> m_listeners; // core topic -> joined sockets
     QHash<Session *, PhoenixConnection *> m_connections;
     QString m_refPrefix;

@@ -188,6 +188,7 @@ QString WorkspaceJsonCodec::eventType(ChatEvent::Type type)
     case T::ThreadUpdated: return QStringLiteral("thread.updated");
     case T::MessageRead:
     case T::Mention:
+    case T::ThreadStarted:
     case T::SystemMessage: break;
     }
     return QString();
@@ -237,6 +238,7 @@ QByteArray WorkspaceJsonCodec::encodeEvent(const ChatEvent &e, const QString &wo
         break;
     case T::MessageRead:
     case T::Mention:
+    case T::ThreadStarted:
     case T::SystemMessage: return QByteArray();
     }
     // Logged channel events carry their channel's sequence number (resume); the

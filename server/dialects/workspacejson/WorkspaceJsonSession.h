@@ -29,12 +29,8 @@ public:
     void closeUnauthorized(AuthLoss why, const QString &reason) override;
     // Ends the connection the seed's way: an error event, then the code's 4xxx close.
     void refuse(const CoreError &e);
-    // Over the cluster's connection cap (SessionManager, by name): as refused at
-    // connect, RATE_LIMITED then 4029.
-    Q_INVOKABLE void refuseConnection(const QString &message, int retryAfterMs)
-    {
-        refuse(CoreError{CoreError::RateLimited, message, {}, retryAfterMs});
-    }
+    // Over the cluster's connection cap: as refused at connect, RATE_LIMITED then 4029.
+    void refuseOverCap(const CoreError &error) override { refuse(error); }
 
 protected:
     void onTextFrame(const QString &text) override;

@@ -3,7 +3,7 @@
 // client over WebSocket against the real server, in seed 000's shapes.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, register, clusterNeeds } = require('../lib/server.js');
+const { startServer, api, register } = require('../lib/server.js');
 const { connect, join, reply, general, defaultWorkspace, disconnect, sleep } = require('./phx.js');
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -96,7 +96,7 @@ test('send_message errors: phx_reply error and message_error {temp_id, errors: {
   await p.done();
 });
 
-test('thread replies: send_message with thread_id gives thread_reply_sent, thread_reply to others; start_thread broadcasts thread_started', { skip: clusterNeeds('the Phoenix thread_started broadcast across nodes (a dialect-local broadcast, not a core event)') }, async () => {
+test('thread replies: send_message with thread_id gives thread_reply_sent, thread_reply to others; start_thread broadcasts thread_started', async () => {
   const p = await pair();
   const parent = await reply(p.ca.push('send_message', { content: 'a thread starts here', temp_id: 't0' }));
   const parentId = parent.response.message.id;

@@ -3,7 +3,7 @@
 // presence_diff for joins and leaves, one meta per device, any dialect.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, register, api, JsonSocket, clusterNeeds } = require('../lib/server.js');
+const { startServer, register, api, JsonSocket, nodeOf } = require('../lib/server.js');
 const { Presence, connect, record, reply, general, defaultWorkspace, disconnect, settle } = require('./phx.js');
 
 let server;
@@ -143,15 +143,53 @@ test('workspace:{id} presence lists the workspace\'s connected users, whatever t
   await disconnect(sa);
 });
 
-// The server's count of presence windows flushed (one diff per changed topic each).
-async function windowsFlushed() {
-  const m = await api(server, 'GET', '/metrics');
+test('each device is one meta with its own phx_ref, also from another node; a device leaving removes exactly its meta', async () => {
+  const owner = await register(server), b = await register(server);
+  const created = await api(server, 'POST', '/api/v1/channels', owner.token, { name: `devices-${Date.now()}`, type: 'public' });
+  assert.equal(created.status, 201);
+  const topic = `channel:${created.body.id}`;
+  // On a cluster reached directly: the listener on the first node, both of
+  // b's devices together on the second (one node, two devices).
+  const listenerNode = nodeOf(server);
+  const devicesNode = server.cluster && server.endpoints.length > 1 ? server.endpoints[1] : server;
+  const ls = await connect(listenerNode, owner.token);
+  const listener = await joinWithPresence(ls, topic);
+  await listener.synced((l) => entry(l, owner.user.id));
+  const refsOfB = (l) => (entry(l, b.user.id) ? entry(l, b.user.id).metas.map((m) => m.phx_ref) : []);
+
+  const d1 = await connect(devicesNode, b.token);
+  assert.equal((await reply(d1.channel(topic, {}).join())).status, 'ok');
+  const [ref1] = refsOfB(await listener.synced((l) => refsOfB(l).length === 1));
+  const d2 = await connect(devicesNode, b.token);
+  assert.equal((await reply(d2.channel(topic, {}).join())).status, 'ok');
+  let list = await listener.synced((l) => refsOfB(l).length === 2);
+  assert.ok(refsOfB(list).includes(ref1), 'the first device keeps its phx_ref');
+  const ref2 = refsOfB(list).find((r) => r !== ref1);
+  assert.ok(ref2, 'the second device has a phx_ref of its own');
+
+  const leftBefore = listener.inbox.all.length;
+  await disconnect(d1);
+  list = await listener.synced((l) => refsOfB(l).length === 1);
+  assert.deepEqual(refsOfB(list), [ref2]);
+  const leaves = listener.inbox.all.slice(leftBefore)
+    .filter((m) => m.event === 'presence_diff' && m.payload.leaves[b.user.id])
+    .flatMap((m) => m.payload.leaves[b.user.id].metas.map((x) => x.phx_ref));
+  assert.deepEqual(leaves, [ref1], 'exactly the first device left');
+
+  await disconnect(d2);
+  await listener.synced((l) => !entry(l, b.user.id));
+  await disconnect(ls);
+});
+
+// A node's count of presence windows flushed (one diff per changed topic each).
+async function windowsFlushed(node) {
+  const m = await api(node, 'GET', '/metrics');
   const line = m.text.split('\n').find((l) => l.startsWith('switchboard_phoenix_presence_diff_windows_total '));
   assert.ok(line, 'metric present');
   return Number(line.split(' ')[1]);
 }
 
-test('a burst of joins and leaves reaches a listener as a few batched diffs, and its list is exactly right', { skip: clusterNeeds('one Phoenix presence meta per device across nodes (another node\'s user shows one meta per node), and the diff windows of one node in /metrics') }, async () => {
+test('a burst of joins and leaves reaches a listener as a few batched diffs, and its list is exactly right', async () => {
   const owner = await register(server);
   const users = [];
   for (let i = 0; i < 6; ++i) users.push(await register(server));
@@ -159,13 +197,17 @@ test('a burst of joins and leaves reaches a listener as a few batched diffs, and
   const created = await api(server, 'POST', '/api/v1/channels', owner.token, { name: `burst-${Date.now()}`, type: 'public' });
   assert.equal(created.status, 201);
   const topic = `channel:${created.body.id}`;
-  const ls = await connect(server, owner.token);
+  // The listener on one known node (the server itself when not a cluster),
+  // whose /metrics count the windows its diffs come from; the burst's sockets
+  // go round-robin, on a cluster mostly to the other nodes.
+  const listenerNode = nodeOf(server);
+  const ls = await connect(listenerNode, owner.token);
   const listener = await joinWithPresence(ls, topic);
   await listener.synced((l) => l.length === 1 && entry(l, owner.user.id));
 
   // Windows counted from before a barrier; diffs counted from after it: every
   // diff counted was flushed in a counted window.
-  const w0 = await windowsFlushed();
+  const w0 = await windowsFlushed(listenerNode);
   await settle(ls);
   const diffsBefore = listener.inbox.count('presence_diff');
 
@@ -189,7 +231,7 @@ test('a burst of joins and leaves reaches a listener as a few batched diffs, and
   const list = await listener.synced(exact, 15000);
   assert.ok(exact(list));
   await settle(ls);
-  const w1 = await windowsFlushed();
+  const w1 = await windowsFlushed(listenerNode);
   const diffs = listener.inbox.count('presence_diff') - diffsBefore;
   assert.ok(diffs >= 1, 'the burst was announced');
   assert.ok(diffs <= w1 - w0, `${diffs} diffs in ${w1 - w0} windows`);
