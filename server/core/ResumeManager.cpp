@@ -128,6 +128,10 @@ Result<ResumeManager::Outcome> ResumeManager::resumeChannel(Session *session, co
     } else {
         // One more than the limit: cut there, a bounded replay would end early unnoticed.
         job->entries = m_core.store->channelEvents(channelId, lastSeq, bound, replayLimit() + 1);
+        // On a cluster the log can be ahead of this node (another node's events still on their
+        // way, while the gid bound moved with other channels): those come live, through the
+        // channel's sequencer, so the replay ends at what this node published of the channel.
+        while (!job->entries.isEmpty() && job->entries.last().seq > published) job->entries.removeLast();
         if (job->entries.size() > replayLimit()) o.reason = QStringLiteral("beyond_retention");
         qint64 expect = lastSeq + 1;
         for (const auto &e : std::as_const(job->entries))
@@ -170,8 +174,10 @@ Result<ResumeManager::Outcome> ResumeManager::resumeRooms(Session *session, cons
         const int limit = replayLimit();
         const auto all = m_core.store->channelEventsByGid(readable, afterGid, m_core.outlet.publishedGid(), limit);
         if (all.size() >= limit) o.reason = QStringLiteral("beyond_retention");
+        // Not above what this node published of the channel: the rest comes live (see resumeChannel).
         for (const auto &e : all)
-            if (e.gid > joinedAtGid.value(e.channelId)) job->entries.append(e);
+            if (e.gid > joinedAtGid.value(e.channelId) && e.seq <= m_core.outlet.publishedSeq(e.channelId))
+                job->entries.append(e);
     }
     o.recovered = o.reason.isEmpty();
     if (!o.recovered) {
