@@ -121,7 +121,10 @@ Result<ResumeManager::Outcome> ResumeManager::resumeChannel(Session *session, co
     const qint64 published = m_core.outlet.publishedSeq(channelId);
     o.seq = published;
     const qint64 bound = maxGid < 0 ? m_core.outlet.publishedGid() : qMin(maxGid, m_core.outlet.publishedGid());
-    if (lastSeq > published) {
+    // Ahead of this node but committed: the client saw it on another cluster node that was
+    // ahead of this one; nothing to replay, and what it has is not sent again when it comes.
+    if (lastSeq > published && lastSeq <= committedSeq(channelId)) o.seq = lastSeq;
+    if (lastSeq > o.seq) {
         o.reason = QStringLiteral("unknown_position");
     } else if (!m_core.store || lastSeq < m_core.store->channelLogFloor(channelId).floorSeq) {
         o.reason = QStringLiteral("beyond_retention");
@@ -137,13 +140,13 @@ Result<ResumeManager::Outcome> ResumeManager::resumeChannel(Session *session, co
         for (const auto &e : std::as_const(job->entries))
             if (e.seq != expect++) o.reason = QStringLiteral("beyond_retention");
         // Without a bound the replay must reach what was published.
-        if (maxGid < 0 && expect - 1 != published) o.reason = QStringLiteral("beyond_retention");
+        if (maxGid < 0 && expect - 1 < published) o.reason = QStringLiteral("beyond_retention");
     }
     o.recovered = o.reason.isEmpty();
     if (!o.recovered) {
         job->entries.clear();
     } else {
-        const qint64 upTo = job->entries.isEmpty() ? (maxGid < 0 ? published : lastSeq) : job->entries.last().seq;
+        const qint64 upTo = job->entries.isEmpty() ? (maxGid < 0 ? o.seq : lastSeq) : job->entries.last().seq;
         session->beginMerge(channelId, ResumeMerge(lastSeq, upTo));
         job->channels.append(channelId);
         o.replayed = int(job->entries.size());

@@ -126,4 +126,39 @@ if (missing) {
     assert.deepEqual(got, [...posted, after.id], 'the replay has what was committed before the join, then live');
     await Promise.all([w.close(), s.close()]);
   });
+
+  test('Phoenix join with last_seq seen on a node ahead of this one: recovered, and what the client has is not sent again', async () => {
+    const cluster = await startCluster({ nodes: 2, args: ['--rate-messages-per-minute', '0', '--rate-joins-per-minute', '0'] });
+    clusters.push(cluster);
+    const [n1, n2] = cluster.nodes;
+    const [actor, watcher, client] = [await register(n1), await register(n1), await register(n1)];
+    const ch = (await api(n1, 'POST', '/api/v1/channels', actor.token, { name: `ahead-${Date.now()}`, type: 'public' })).body;
+    for (const u of [watcher, client]) assert.equal((await api(n1, 'POST', `/api/v1/channels/${ch.id}/join`, u.token)).status, 200);
+    const w = await flat(n2, watcher); // node 2 watches the channel
+    const before = await post(n1, actor, ch.id, 'everyone has this');
+    await w.next((m) => m.type === 'new_message' && m.data.id === before.id);
+    // The client follows the channel on node 1, which gets two more messages that node 2 misses.
+    const s1 = await phx.connect(n1, client.token);
+    const first = await phx.join(s1, `channel:${ch.id}`);
+    await cluster.killRedis();
+    const missed = [await post(n1, actor, ch.id, 'node 1 only, 1'), await post(n1, actor, ch.id, 'node 1 only, 2')];
+    let last = 0;
+    for (const m of missed) last = (await first.inbox.next('new_message', (p) => p.message.id === m.id)).seq;
+    s1.disconnect();
+    // It comes back on node 2, which has not delivered them yet: its position is ahead of node 2's.
+    const s2 = await phx.connect(n2, client.token);
+    const back = await phx.join(s2, `channel:${ch.id}`, { last_seq: last });
+    assert.equal(back.status, 'ok');
+    assert.equal(back.response.recovered, true, JSON.stringify(back.response));
+    assert.equal(back.response.seq, last);
+    // Redis back: node 2 fills the two from PostgreSQL (the watcher's copies are the barrier).
+    await cluster.restartRedis();
+    for (const m of missed) await w.next((x) => x.type === 'new_message' && x.data.id === m.id);
+    const after = await post(n2, actor, ch.id, 'after');
+    await back.inbox.next('new_message', (p) => p.message.id === after.id);
+    const seqs = back.inbox.all.filter((m) => m.event === 'new_message').map((m) => m.payload.seq);
+    assert.deepEqual(seqs, [last + 1], 'only what came after the position the client had');
+    s2.disconnect();
+    await w.close();
+  });
 }
