@@ -231,8 +231,11 @@ void ChannelManager::persistMember(const Channel &c, const QString &userId, cons
 void ChannelManager::memberAdded(const Channel &c, const QString &userId, const QString &actorId,
                                  const EventStampPtr &stamp)
 {
-    // Two joins raced: announce once (the second changed no row and logged nothing).
-    if (m_core.dir.isChannelMember(c.id, userId) || stamp->skip) return;
+    // Two joins raced: announce once (the second changed no row and logged
+    // nothing). Not "already in the directory": on a cluster node another
+    // node's notice may have re-read this very row before this commit's
+    // callback ran, and the logged event and its notice must still go out.
+    if (stamp->skip) return;
     announceMember(c, userId, actorId, stamp);
 }
 
@@ -284,6 +287,7 @@ void ChannelManager::removeMember(const QString &actorId, const QString &channel
     steps.apply = [=] { return R::success(c); };
     // Everyone hears it (the leaver included) before the leaver's subscriptions go.
     steps.publish = [=, this](const Channel &) {
+        if (left->skip) return; // two leaves raced: the second removed no row and logged nothing
         m_core.outlet.publish(
             ChatEvent::Type::MemberLeft, c,
             [&](ChatEvent &e) {

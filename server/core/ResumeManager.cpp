@@ -65,8 +65,15 @@ ChatEventPtr ResumeManager::rebuild(const QString &channelId, qint64 gid, qint64
     e->channel = *c;
     e->message = d.message;
     e->reaction = d.reaction;
-    if (const User *u = m_core.dir.user(d.actorId)) e->actor = *u;
-    if (const User *u = m_core.dir.user(d.subjectId)) e->subject = *u;
+    // On a cluster node a gap fill can read another node's event before that
+    // node's notice of the user (a registration a moment ago): read it through.
+    const auto user = [this](const QString &id) {
+        const User *u = m_core.dir.user(id);
+        if (!u && !id.isEmpty() && m_core.access.recheck(id, QString())) u = m_core.dir.user(id);
+        return u;
+    };
+    if (const User *u = user(d.actorId)) e->actor = *u;
+    if (const User *u = user(d.subjectId)) e->subject = *u;
     if (m_core.store && t != ChatEvent::Type::MessageDeleted) {
         if (!d.message.replyToId.isEmpty())
             if (auto r = m_core.store->message(d.message.replyToId)) e->replyTo = *r;

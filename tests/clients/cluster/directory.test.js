@@ -42,6 +42,44 @@ if (missing) {
     }
   });
 
+  test('registrations racing on every node: every node lists them all in general, and every node delivers each one\'s user_joined', async () => {
+    // A node re-reads general whenever another node's notice comes; such a
+    // re-read could land between its own registration's commit and that
+    // commit's callback, which then took the user for "already a member" and
+    // sent neither the user_joined nor the notice: the other nodes kept a
+    // short member list for good. And a gap fill could read another node's
+    // user_joined before that node's notice of the user: sent without a user.
+    const watchers = [];
+    for (const node of cluster.nodes) {
+      const w = await register(node);
+      const s = await JsonSocket.open(`${node.wsBase}/ws?token=${w.token}`);
+      await s.next('connection_established');
+      s.send({ type: 'join_channel', channel_id: general });
+      await s.next('channel_joined');
+      watchers.push(s);
+    }
+    const users = await Promise.all(Array.from({ length: 150 }, (_, i) => register(cluster.nodes[i % 3])));
+    // Barrier: one more registration on each node, answered only after every
+    // node applied that node's notices so far (REST read-after-write).
+    const last = [];
+    for (const node of cluster.nodes) last.push(await register(node));
+    const ids = users.map((u) => u.user.id);
+    for (const [i, node] of cluster.nodes.entries()) {
+      const listed = new Set((await api(node, 'GET', `/api/v1/channels/${general}`, users[0].token)).body.member_ids);
+      const missingHere = ids.filter((id) => !listed.has(id));
+      assert.deepEqual(missingHere, [], `node ${i + 1} lists ${ids.length - missingHere.length} of ${ids.length}`);
+    }
+    for (const [i, s] of watchers.entries()) {
+      const want = new Set([...ids, ...last.map((u) => u.user.id)]);
+      while (want.size) {
+        const m = await s.next((x) => x.type === 'user_joined' && x.channel_id === general && want.has(x.user_id), 10000)
+          .catch(() => assert.fail(`node ${i + 1}'s watcher: no user_joined for ${want.size} of them`));
+        want.delete(m.user_id);
+      }
+      await s.close();
+    }
+  });
+
   test('a channel created on node 1 is joined at once on node 2, and its deletion reaches node 2', async () => {
     const owner = await register(n1);
     const other = await register(n1);

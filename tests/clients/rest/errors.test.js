@@ -4,7 +4,7 @@
 // switchboard_errors_total.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, api, register, oneNode } = require('../lib/server.js');
+const { startServer, api, register, nodeOf } = require('../lib/server.js');
 const { errorsTotal } = require('../lib/errors.js');
 
 let server;
@@ -41,9 +41,10 @@ test('each kind of error arrives in the documented shape', async () => {
   assert.equal(badJson.body.error.code, 'invalid_json');
 
   // One message a minute: the second is refused with retry_after and Retry-After.
-  // Both to one node: a cluster may overshoot a limit by about one action per
+  // Both to one node process (nodeOf: never through a balancer, which would
+  // spread them): a cluster may overshoot a limit by about one action per
   // node (docs/cluster.md "Limits"; cluster/limits.test.js counts across nodes).
-  const node = oneNode(server);
+  const node = nodeOf(server);
   assert.equal((await api(node, 'POST', '/api/v1/messages', a.token, { channel_id: ch.id, content: 'one' })).status, 201);
   const limited = await api(node, 'POST', '/api/v1/messages', a.token, { channel_id: ch.id, content: 'two' });
   assert.equal(limited.status, 429);

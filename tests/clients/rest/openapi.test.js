@@ -10,7 +10,7 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { startServer, register, ROOT, oneNode } = require('../lib/server.js');
+const { startServer, register, ROOT, nodeOf } = require('../lib/server.js');
 // On a cluster the whole file waits: its first test, which the others build on, checks the
 // login rate limit, and limits are still per node.
 const { validate, resolve } = require('../lib/jsonschema.js');
@@ -311,10 +311,11 @@ test('messages, threads, reactions, read markers', async () => {
   await expect(403, 'legacyChannelMessages', { token: c.token, query: { channelId: priv.id } });
 });
 
-// The limited calls go to one node: a cluster counts a limit in Redis and may
+// The limited calls go to one node process (nodeOf: never through a balancer,
+// which would spread them): a cluster counts a limit in Redis and may
 // overshoot by about one action per node (docs/cluster.md "Limits"; counting
 // across nodes is cluster/limits.test.js's). One node knows the others' earlier actions.
-const limitNode = () => oneNode(server);
+const limitNode = () => nodeOf(server);
 
 test('message rate limit', async () => {
   const ch = (await expect(201, 'createChannel', { token: a.token, body: { name: `spec-rate-${process.pid}` } })).body;
