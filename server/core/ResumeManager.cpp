@@ -128,25 +128,32 @@ Result<ResumeManager::Outcome> ResumeManager::resumeChannel(Session *session, co
     const qint64 published = m_core.outlet.publishedSeq(channelId);
     o.seq = published;
     const qint64 bound = maxGid < 0 ? m_core.outlet.publishedGid() : qMin(maxGid, m_core.outlet.publishedGid());
-    if (lastSeq > published) {
+    // Ahead of this node but committed: the client saw it on another cluster node that was
+    // ahead of this one; nothing to replay, and what it has is not sent again when it comes.
+    if (lastSeq > published && lastSeq <= committedSeq(channelId)) o.seq = lastSeq;
+    if (lastSeq > o.seq) {
         o.reason = QStringLiteral("unknown_position");
     } else if (!m_core.store || lastSeq < m_core.store->channelLogFloor(channelId).floorSeq) {
         o.reason = QStringLiteral("beyond_retention");
     } else {
         // One more than the limit: cut there, a bounded replay would end early unnoticed.
         job->entries = m_core.store->channelEvents(channelId, lastSeq, bound, replayLimit() + 1);
+        // On a cluster the log can be ahead of this node (another node's events still on their
+        // way, while the gid bound moved with other channels): those come live, through the
+        // channel's sequencer, so the replay ends at what this node published of the channel.
+        while (!job->entries.isEmpty() && job->entries.last().seq > published) job->entries.removeLast();
         if (job->entries.size() > replayLimit()) o.reason = QStringLiteral("beyond_retention");
         qint64 expect = lastSeq + 1;
         for (const auto &e : std::as_const(job->entries))
             if (e.seq != expect++) o.reason = QStringLiteral("beyond_retention");
         // Without a bound the replay must reach what was published.
-        if (maxGid < 0 && expect - 1 != published) o.reason = QStringLiteral("beyond_retention");
+        if (maxGid < 0 && expect - 1 < published) o.reason = QStringLiteral("beyond_retention");
     }
     o.recovered = o.reason.isEmpty();
     if (!o.recovered) {
         job->entries.clear();
     } else {
-        const qint64 upTo = job->entries.isEmpty() ? (maxGid < 0 ? published : lastSeq) : job->entries.last().seq;
+        const qint64 upTo = job->entries.isEmpty() ? (maxGid < 0 ? o.seq : lastSeq) : job->entries.last().seq;
         session->beginMerge(channelId, ResumeMerge(lastSeq, upTo));
         job->channels.append(channelId);
         o.replayed = int(job->entries.size());
@@ -177,8 +184,10 @@ Result<ResumeManager::Outcome> ResumeManager::resumeRooms(Session *session, cons
         const int limit = replayLimit();
         const auto all = m_core.store->channelEventsByGid(readable, afterGid, m_core.outlet.publishedGid(), limit);
         if (all.size() >= limit) o.reason = QStringLiteral("beyond_retention");
+        // Not above what this node published of the channel: the rest comes live (see resumeChannel).
         for (const auto &e : all)
-            if (e.gid > joinedAtGid.value(e.channelId)) job->entries.append(e);
+            if (e.gid > joinedAtGid.value(e.channelId) && e.seq <= m_core.outlet.publishedSeq(e.channelId))
+                job->entries.append(e);
     }
     o.recovered = o.reason.isEmpty();
     if (!o.recovered) {

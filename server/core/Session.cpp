@@ -71,6 +71,8 @@ QList<ChatEventPtr> Session::endMerge(const QString &channelId)
     auto it = m_merges->find(channelId);
     if (it == m_merges->end()) return {};
     QList<ChatEventPtr> rest = it->finish();
+    if (!m_resumedUpTo) m_resumedUpTo = std::make_unique<QHash<QString, qint64>>();
+    m_resumedUpTo->insert(channelId, it->lastDelivered());
     m_merges->erase(it);
     if (m_merges->isEmpty()) m_merges.reset();
     return rest;

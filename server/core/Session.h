@@ -68,13 +68,16 @@ public:
     virtual void deliver(const ChatEventPtr &event) = 0;
     // How the rooms hand an event over: straight to deliver(), unless the
     // channel is being replayed to this session (ResumeManager), in which case
-    // live channel events wait in the merge and follow the replay.
+    // live channel events wait in the merge and follow the replay. After a
+    // resume, what the client already has (replayed, or seen on another cluster
+    // node that was ahead of this one) is not delivered again when it comes live.
     void receive(const ChatEventPtr &event)
     {
         if (m_merges && event->seq > 0) {
             auto it = m_merges->find(event->channel.id);
             if (it != m_merges->end()) return it->addLive(event);
         }
+        if (m_resumedUpTo && event->seq > 0 && event->seq <= m_resumedUpTo->value(event->channel.id)) return;
         deliver(event);
     }
     void beginMerge(const QString &channelId, const ResumeMerge &merge);
@@ -129,6 +132,7 @@ private:
     bool m_followsMemberships = false;
     qint64 m_followedSinceGid = 0;
     std::unique_ptr<QHash<QString, ResumeMerge>> m_merges; // only while replaying
+    std::unique_ptr<QHash<QString, qint64>> m_resumedUpTo; // per resumed channel: the client has up to here
 };
 
 } // namespace switchboard

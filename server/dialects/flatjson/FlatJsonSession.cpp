@@ -8,6 +8,7 @@
 #include "Timestamp.h"
 
 #include <QPointer>
+#include <memory>
 #include <QJsonArray>
 #include "net/WebSocketConnection.h"
 
@@ -121,24 +122,28 @@ void FlatJsonSession::joinChannel(const QJsonObject &f)
     if (resuming && (!last.isDouble() || lastSeq < 0 || lastSeq != qint64(lastSeq) || lastSeq > 9.0e15))
         return sendError(QStringLiteral("join_channel_error"),
                          QStringLiteral("last_seq must be a non-negative integer"));
-    // Read before enterChannel subscribes: events after this position arrive live.
+    // A followed channel: events after this position arrived live. Else the position right after
+    // enterChannel subscribes (a cluster node that starts watching the channel counts what was
+    // committed until then as published; only later events come live).
     const bool followed = topics().contains(RoomManager::channelTopic(id));
-    const qint64 since = followedSince(id);
+    auto since = std::make_shared<qint64>(followed ? followedSince(id) : -1);
     QPointer<FlatJsonSession> self(this);
     // The core's join policy: one rate limit, access, and membership of a public channel.
     chat()->enterChannel(this, id, this, [self, id, resuming, lastSeq, followed, since](const Result<Channel> &r) {
         if (!self) return;
+        if (*since < 0) *since = self->chat()->outlet()->publishedGid(); // answered within enterChannel
         if (!r.ok()) {
             if (r.error.code == CoreError::NotFound)
                 return self->sendError(QStringLiteral("join_channel_error"), QStringLiteral("Channel not found"));
             return self->sendCoreError(r.error, QStringLiteral("join_channel_error"));
         }
-        if (!followed) self->m_followedLater.insert(id, since);
-        if (resuming) return self->resumeChannel(id, qint64(lastSeq), since);
+        if (!followed) self->m_followedLater.insert(id, *since);
+        if (resuming) return self->resumeChannel(id, qint64(lastSeq), *since);
         self->send(FlatJsonCodec::reply(QStringLiteral("channel_joined"),
                                         {{"channel_id", id}, {"seq", self->chat()->channelSeq(id)}}),
                    QStringLiteral("channel_joined"), id);
     });
+    if (*since < 0) *since = chat()->outlet()->publishedGid();
 }
 
 qint64 FlatJsonSession::followedSince(const QString &channelId) const
