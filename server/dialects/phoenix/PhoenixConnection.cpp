@@ -633,26 +633,11 @@ void PhoenixConnection::deliver(const ChatEventPtr &event)
         return;
     case ChatEvent::Type::ThreadUpdated:
         if (onChannel)
-            pushShared(event, channelTopic, QStringLiteral("thread_updated"), [&] {
-                QStringList participants;
-                // As this socket's user (joined, so a reader): the core refuses an anonymous read.
-                if (auto replies = m_chat->threadReplies(m_session->userId(), e.message.id, 200); replies.ok())
-                    for (const Message &r : replies.value)
-                        if (!participants.contains(r.userId)) participants.append(r.userId);
-                return QJsonObject{{"message_id", e.message.id},
-                                   {"thread", PhoenixPayloads::thread(e.message, participants)}};
-            });
+            pushShared(event, channelTopic, QStringLiteral("thread_updated"), [&] { return threadPayload(e.message); });
         return;
     case ChatEvent::Type::ThreadStarted:
         if (onChannel)
-            pushShared(event, channelTopic, QStringLiteral("thread_started"), [&] {
-                QStringList participants;
-                if (auto replies = m_chat->threadReplies(m_session->userId(), e.message.id, 200); replies.ok())
-                    for (const Message &r : replies.value)
-                        if (!participants.contains(r.userId)) participants.append(r.userId);
-                return QJsonObject{{"message_id", e.message.id},
-                                   {"thread", PhoenixPayloads::thread(e.message, participants)}};
-            });
+            pushShared(event, channelTopic, QStringLiteral("thread_started"), [&] { return threadPayload(e.message); });
         return;
     case ChatEvent::Type::PresenceChanged: // presence_diff comes from the hub, per connection
     case ChatEvent::Type::Mention:         // new_message carries mentions
@@ -711,6 +696,16 @@ void PhoenixConnection::pushShared(const ChatEventPtr &event, const QString &top
     });
     const QString channelId = topic.startsWith(QLatin1String("channel:")) ? topic.mid(8) : QString();
     m_transport->sendFrame(frame, false, phxEvent, channelId);
+}
+
+QJsonObject PhoenixConnection::threadPayload(const Message &parent) const
+{
+    QStringList participants;
+    // As this socket's user (joined, so a reader): the core refuses an anonymous read.
+    if (auto replies = m_chat->threadReplies(m_session->userId(), parent.id, 200); replies.ok())
+        for (const Message &r : replies.value)
+            if (!participants.contains(r.userId)) participants.append(r.userId);
+    return QJsonObject{{"message_id", parent.id}, {"thread", PhoenixPayloads::thread(parent, participants)}};
 }
 
 } // namespace switchboard

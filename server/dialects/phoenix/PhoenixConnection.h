@@ -96,6 +96,8 @@ private:
     // A push to every joined socket of the event's topic, encoded once per event.
     void pushShared(const ChatEventPtr &event, const QString &topic, const QString &phxEvent,
                     const std::function<QJsonObject()> &payload);
+    // thread_started / thread_updated: the parent with its thread summary.
+    QJsonObject threadPayload(const Message &parent) const;
     // Reads a string field; false (after answering the push) when it is not one.
     bool stringField(const PhoenixMessage &m, const QString &key, bool required, QString *out,
                      const QString &errorEvent = QString());
