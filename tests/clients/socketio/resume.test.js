@@ -193,8 +193,10 @@ for (const nsp of ['/', '/chat']) {
       const first = recorder(server, bob, nsp);
       await connected(first);
       await join(first, nsp, channelId);
-      // The rooms are saved by a queued write; a committed post is written after it.
-      await post(server, alice, channelId, 'barrier');
+      // The rooms are saved by a queued write; a committed post is written after it
+      // by the same writer, so it goes to first's own node (on a cluster another
+      // node's writer commits in no order with it).
+      await post({ base: new URL(first.io.uri).origin }, alice, channelId, 'barrier');
       const pid = first._pid;
       await killTransport(first);
       const thief = connect(server, { nsp, transports: ['websocket'], client: { auth: { token: alice.token, pid } } });
