@@ -179,8 +179,20 @@ Result<ResumeManager::Outcome> ResumeManager::resumeRooms(Session *session, cons
         if (!m_core.store || m_core.store->channelLogFloor(it.key()).floorGid > qMax(afterGid, it.value()))
             o.reason = QStringLiteral("beyond_retention");
     }
-    if (afterGid > m_core.outlet.publishedGid()) o.reason = QStringLiteral("unknown_position");
-    if (o.reason.isEmpty() && !readable.isEmpty()) {
+    // Ahead of this node but committed (see resumeChannel): the client has every event up to
+    // afterGid; what this node has not delivered of them yet comes live and is not sent again.
+    const qint64 published = m_core.outlet.publishedGid();
+    QHash<QString, qint64> has;
+    if (afterGid > published && m_core.store && afterGid <= committedGid()) {
+        if (!readable.isEmpty()) {
+            const auto ahead = m_core.store->channelEventsByGid(readable, published, afterGid, replayLimit());
+            if (ahead.size() >= replayLimit()) o.reason = QStringLiteral("unknown_position");
+            for (const auto &e : ahead) has[e.channelId] = qMax(has.value(e.channelId), e.seq);
+        }
+    } else if (afterGid > published) {
+        o.reason = QStringLiteral("unknown_position");
+    }
+    if (o.reason.isEmpty() && !readable.isEmpty() && afterGid < published) {
         const int limit = replayLimit();
         const auto all = m_core.store->channelEventsByGid(readable, afterGid, m_core.outlet.publishedGid(), limit);
         if (all.size() >= limit) o.reason = QStringLiteral("beyond_retention");
@@ -193,7 +205,10 @@ Result<ResumeManager::Outcome> ResumeManager::resumeRooms(Session *session, cons
     if (!o.recovered) {
         job->entries.clear();
     } else {
-        for (const QString &id : readable) session->beginMerge(id, ResumeMerge(-1, m_core.outlet.publishedSeq(id)));
+        for (const QString &id : readable) {
+            const qint64 upTo = qMax(m_core.outlet.publishedSeq(id), has.value(id));
+            session->beginMerge(id, has.contains(id) ? ResumeMerge(upTo, upTo) : ResumeMerge(-1, upTo));
+        }
         job->channels = readable;
         o.replayed = int(job->entries.size());
     }

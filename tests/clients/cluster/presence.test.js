@@ -148,6 +148,12 @@ if (missing) {
     const [a, b] = [await user(), await user()];
     const typist = await flat(n1, a);
     const watcher = await flat(n3, b);
+    // Typing is not logged, so what Redis carried before node 3's SUBSCRIBE to the
+    // channel was confirmed is not read back. A message posted now reaches the
+    // watcher only after that (live, or read back once it is confirmed): the barrier.
+    const marker = await api(n1, 'POST', '/api/v1/messages', a.token, { channel_id: general, content: 'typing barrier' });
+    assert.equal(marker.status, 201, marker.text);
+    await watcher.next((m) => m.type === 'new_message' && m.data.id === marker.body.id);
     typist.send({ type: 'typing_indicator', channel_id: general, is_typing: true });
     const on = await watcher.next((m) => m.type === 'typing_indicator' && m.user_id === a.user.id);
     assert.equal(on.is_typing, true);

@@ -14,6 +14,8 @@ const assert = require('node:assert/strict');
 const { api, register, JsonSocket } = require('../lib/server.js');
 const { startCluster, clusterMissing } = require('../lib/cluster.js');
 const phx = require('../phoenix/phx.js');
+const sio = require('../socketio/sio.js');
+const { join: sioJoin, killTransport } = require('../socketio/resume-lib.js');
 
 const missing = clusterMissing();
 if (missing) {
@@ -159,6 +161,46 @@ if (missing) {
     const seqs = back.inbox.all.filter((m) => m.event === 'new_message').map((m) => m.payload.seq);
     assert.deepEqual(seqs, [last + 1], 'only what came after the position the client had');
     s2.disconnect();
+    await w.close();
+  });
+
+  test('Socket.IO /chat recovery with an offset seen on a node ahead of this one: recovered, and what the client has is not sent again', async () => {
+    const cluster = await startCluster({ nodes: 2, args: ['--rate-messages-per-minute', '0', '--rate-joins-per-minute', '0'] });
+    clusters.push(cluster);
+    const [n1, n2] = cluster.nodes;
+    const [actor, watcher, client] = [await register(n1), await register(n1), await register(n1)];
+    const ch = (await api(n1, 'POST', '/api/v1/channels', actor.token, { name: `sio-ahead-${Date.now()}`, type: 'public' })).body;
+    for (const u of [watcher, client]) assert.equal((await api(n1, 'POST', `/api/v1/channels/${ch.id}/join`, u.token)).status, 200);
+    const w = await flat(n2, watcher); // node 2 watches the channel
+    const before = await post(n1, actor, ch.id, 'everyone has this');
+    await w.next((m) => m.type === 'new_message' && m.data.id === before.id);
+    // The client is in the room on node 1 (its rooms are saved by node 1's writer, the
+    // posts below commit after that), which gets two messages that node 2 misses.
+    const s1 = sio.connect(n1, { nsp: '/chat', token: client.token, transports: ['websocket'] });
+    await sio.connected(s1);
+    await sioJoin(s1, '/chat', ch.id);
+    await cluster.killRedis();
+    const missed = [await post(n1, actor, ch.id, 'node 1 only, 1'), await post(n1, actor, ch.id, 'node 1 only, 2')];
+    for (const m of missed) await sio.next(s1, 'newMessage', (d) => (d.id || d.messageId) === m.id);
+    const { _pid: pid, _lastOffset: offset } = s1;
+    assert.ok(pid && offset, 'the client holds a recovery position');
+    await killTransport(s1);
+    // It comes back on node 2 (a balancer may send a WebSocket anywhere), which has not
+    // delivered those two yet: its offset is ahead of node 2's log position.
+    const s2 = sio.connect(n2, { nsp: '/chat', transports: ['websocket'], client: { auth: { token: client.token, pid, offset } } });
+    const ids = [];
+    s2.on('newMessage', (d) => { if ((d.roomId || d.channelId) === ch.id) ids.push(d.id || d.messageId); });
+    await sio.connected(s2);
+    // A new client object reports `recovered` only for its own earlier pid: the server's
+    // answer is whether the CONNECT hands back the pid it was given (a fresh one otherwise).
+    assert.equal(s2._pid, pid, 'recovered from an offset node 2 has not reached yet');
+    // Redis back: node 2 fills the two from PostgreSQL (the watcher's copies are the barrier).
+    await cluster.restartRedis();
+    for (const m of missed) await w.next((x) => x.type === 'new_message' && x.data.id === m.id);
+    const after = await post(n2, actor, ch.id, 'after');
+    await sio.next(s2, 'newMessage', (d) => (d.id || d.messageId) === after.id);
+    assert.deepEqual(ids, [after.id], 'only what came after the offset the client had');
+    s2.close();
     await w.close();
   });
 }
