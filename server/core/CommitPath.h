@@ -1,5 +1,6 @@
 #pragma once
 
+#include "CallerOrder.h"
 #include "ContextGuard.h"
 #include "Result.h"
 #include "storage/StoreStatus.h"
@@ -64,6 +65,10 @@ public:
     {
         auto s = std::make_shared<Steps<T>>(std::move(steps));
         AnswerGate gate = context && context == m_gatedContext ? m_gate : AnswerGate();
+        if (m_order.waits(context)) // behind a command of this caller that waits (hold())
+            return m_order.run(context, [this, context, done = std::move(done), s]() mutable {
+                commit<T>(context, std::move(done), std::move(*s));
+            });
         run([s](Store &store, Tally &t) { s->write(store, t); },
             [s, guard = ContextGuard(context), done = std::move(done), gate](const StoreStatus &status) {
             if (s->landed) s->landed();
@@ -78,6 +83,11 @@ public:
             if (s->settle) s->settle(r.value);
         });
     }
+
+    // For a command that must wait for an answer from outside the loop before
+    // it commits (CoreContext::checkRateInOrder): returns the function that
+    // goes on with it; until it is called, this caller's later commits wait.
+    std::function<void(CallerOrder::Work)> hold(QObject *context) { return m_order.hold(context); }
 
     // A command refused before anything was written: the caller is on the stack.
     template <typename T>
@@ -101,6 +111,7 @@ private:
     QPointer<Store> m_store;
     QPointer<QObject> m_gatedContext;
     AnswerGate m_gate;
+    CallerOrder m_order;
 };
 
 } // namespace switchboard
