@@ -57,8 +57,15 @@ struct CoreContext
     // The author of system messages; nobody can log in as it.
     static QString systemUserId() { return QStringLiteral("00000000-0000-0000-0000-000000000000"); }
 
-    // RateLimited with the wait, or no error.
+    // RateLimited with the wait, or no error. On a cluster, the other nodes'
+    // count is known as of this node's last reply (docs/cluster.md "Limits").
     CoreError checkRate(const QString &key, int limitPerMinute);
+    // The same check, exact across a cluster's nodes: `then` gets the verdict
+    // after the cluster's count has answered (at once without a cluster);
+    // meanwhile the caller's later commits wait behind this command, so its
+    // commands still commit in the order it sent them.
+    void checkRateInOrder(QObject *caller, const QString &key, int limitPerMinute,
+                          std::function<void(const CoreError &)> then);
 };
 
 } // namespace switchboard

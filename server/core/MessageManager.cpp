@@ -109,11 +109,23 @@ void MessageManager::postResolved(const QString &actorId, const Post &cmd, QList
     if (!ch.ok()) return CommitPath::reject(done, ch.error);
     if (CoreError e = validateContent(cmd.content, !attachments.isEmpty() || !cmd.forwardedFromId.isEmpty()))
         return CommitPath::reject(done, e);
-    if (!system && m_core.config.messagesPerMinutePerChannel > 0)
-        if (CoreError e = m_core.checkRate(QLatin1String("msg:") + actorId + QLatin1Char(':') + cmd.channelId,
-                                           m_core.config.messagesPerMinutePerChannel))
-            return CommitPath::reject(done, e);
+    if (system || m_core.config.messagesPerMinutePerChannel <= 0)
+        return postChecked(actorId, cmd, std::move(attachments), context, std::move(done), originSessionId);
+    // Exact across a cluster's nodes: Redis's count answers first (a caller gone
+    // meanwhile gets no answer, so nothing is posted for it); its later commands wait.
+    const QString key = QLatin1String("msg:") + actorId + QLatin1Char(':') + cmd.channelId;
+    m_core.checkRateInOrder(context, key, m_core.config.messagesPerMinutePerChannel,
+                            [=, this, self = QPointer<MessageManager>(this), caller = QPointer<QObject>(context),
+                             done = std::move(done)](const CoreError &e) {
+        if (!self || (context && !caller)) return;
+        if (e) return CommitPath::reject(done, e);
+        postChecked(actorId, cmd, attachments, context, done, originSessionId);
+    });
+}
 
+void MessageManager::postChecked(const QString &actorId, const Post &cmd, QList<Attachment> attachments,
+                                 QObject *context, Callback<Message> done, const QString &originSessionId)
+{
     Message m;
     m.id = Timestamp::newTimeOrderedId();
     m.channelId = cmd.channelId;
@@ -365,7 +377,7 @@ void MessageManager::markRead(const QString &actorId, const QString &messageId, 
     m_core.commits.commit(context, std::move(done), std::move(steps));
 }
 
-// ---- uploads ----------------------------------------------------------------------
+// ---- uploads and reads ------------------------------------------------------------
 
 void MessageManager::registerUpload(const QString &actorId, const Attachment &upload, QObject *context,
                                     Callback<Attachment> done)
@@ -383,8 +395,6 @@ Result<Attachment> MessageManager::upload(const QString &actorId, const QString 
 {
     return UploadAccess(m_core).downloadable(actorId, uploadId);
 }
-
-// ---- reads ------------------------------------------------------------------------
 
 Result<Message> MessageManager::message(const QString &actorId, const QString &messageId) const
 {

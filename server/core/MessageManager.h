@@ -69,6 +69,9 @@ public:
 private:
     void postResolved(const QString &actorId, const Post &cmd, QList<Attachment> attachments, QObject *context,
                       Callback<Message> done, const QString &originSessionId);
+    // The rest of a post once the rate limit let it through (on a cluster, after Redis answered).
+    void postChecked(const QString &actorId, const Post &cmd, QList<Attachment> attachments, QObject *context,
+                     Callback<Message> done, const QString &originSessionId);
     void bumpThread(const Message &reply);
     // The sequence of a message in the channel (0 for none), once the actor may read the channel.
     CoreError validateContent(const QString &content, bool allowEmpty) const;
