@@ -90,7 +90,12 @@ void ClusterPresence::start()
     connect(m_commands, &RedisConnection::disconnected, this, [this] {
         for (const QString &u : m_mirror.users()) applyUser(u);
     });
-    connect(m_lease, &NodeLease::nodeDown, this, &ClusterPresence::onNodeDown);
+    // A wait per down: one a node came back from never cuts a later death's grace short.
+    connect(m_lease, &NodeLease::nodeDown, this, [this](const QString &node) {
+        if (node != m_node) m_grace.nodeDown(node);
+    });
+    connect(m_lease, &NodeLease::nodeUp, &m_grace, &NodeGrace::nodeUp);
+    connect(&m_grace, &NodeGrace::expired, this, &ClusterPresence::onGraceOver);
     if (m_commands->isConnected()) writeFull();
 }
 
@@ -338,18 +343,15 @@ void ClusterPresence::onSnapshot(const RedisReply &reply)
     for (const auto &b : buffered) applyPresenceFrame(b.first, b.second);
 }
 
-void ClusterPresence::onNodeDown(const QString &node)
+void ClusterPresence::onGraceOver(const QString &node)
 {
-    if (node == m_node) return;
-    // Users who reconnect elsewhere within the grace are on that node by then:
+    // Users who reconnected elsewhere within the grace are on that node by now:
     // forgetting this one changes nothing for them.
-    QTimer::singleShot(m_graceMs, this, [this, node] {
-        if (m_lease->liveNodes().contains(node)) return; // back meanwhile (its full frame replaced it)
-        forgetNode(node);
-        if (m_commands->isConnected())
-            m_commands->command({"EVAL", kCleanupScript, "2", hashKey(node), "sb:node:" + node.toUtf8()},
-                                [](const RedisReply &) {});
-    });
+    if (m_lease->liveNodes().contains(node)) return; // back meanwhile (its full frame replaced it)
+    forgetNode(node);
+    if (m_commands->isConnected())
+        m_commands->command({"EVAL", kCleanupScript, "2", hashKey(node), "sb:node:" + node.toUtf8()},
+                            [](const RedisReply &) {});
 }
 
 void ClusterPresence::forgetNode(const QString &node)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "NodeGrace.h"
 #include "PresenceMirror.h"
 #include "core/ChatEvent.h"
 
@@ -31,7 +32,8 @@ class RedisReply;
 //    "full" frame replaces what the others knew of it; after each subscribe
 //    the hashes of all live nodes are read back.
 //  - Death: when a node's lease expires (NodeLease::nodeDown) each survivor
-//    waits the grace (--presence-grace-ms), then forgets the node: its users
+//    waits the grace (--presence-grace-ms; NodeGrace: a node seen up again
+//    meanwhile cancels the wait), then forgets the node: its users
 //    with no connection elsewhere go offline. A user who reconnected to
 //    another node within the grace never shows offline. The dead node's hash
 //    is deleted unless it is alive again (idempotent, any survivor may do it).
@@ -47,8 +49,8 @@ public:
                     QObject *parent = nullptr);
     ~ClusterPresence() override;
 
-    void setGraceMs(int ms) { m_graceMs = qMax(0, ms); }
-    int graceMs() const { return m_graceMs; }
+    void setGraceMs(int ms) { m_grace.setGraceMs(ms); }
+    int graceMs() const { return m_grace.graceMs(); }
     void start();
     // A presence ("p") or typing ("t") frame from another node.
     void onFrame(const QString &node, const QString &kind, const QJsonObject &frame);
@@ -74,7 +76,7 @@ private:
     void applyPresenceFrame(const QString &node, const QJsonObject &frame);
     void applyTyping(const QString &node, const QJsonObject &frame);
     void onSnapshot(const RedisReply &reply);
-    void onNodeDown(const QString &node);
+    void onGraceOver(const QString &node);
     void forgetNode(const QString &node);
     // The mirror's changes, each also told to the core per node (Phoenix metas).
     void setUser(const QString &node, const QString &userId, const PresenceMirror::UserState &state);
@@ -94,7 +96,7 @@ private:
     QString m_node;
     QString m_epoch; // this process: a restarted node's frames are told apart
     qint64 m_version = 0;
-    int m_graceMs = 3000;
+    NodeGrace m_grace; // per dead node: its grace since its latest nodeDown
     PresenceMirror m_mirror;
     struct Seen
     {
