@@ -117,8 +117,14 @@ void EngineIoSocket::handlePollGet(const EngineIoReply &reply, const std::functi
         protocolError(QStringLiteral("overlapping GET"));
         return;
     }
-    if (m_noopPending) {
-        m_noopPending = false;
+    if (m_probed && !m_probe.isNull() && m_queue.isEmpty()) {
+        // Mid-upgrade, after 3probe: the client pauses polling once its
+        // poll in flight returns, and it may have sent this one before it
+        // saw 3probe (our noop to the last one can overtake the probe's
+        // reply). Held, it would wait for the next ping, past the upgrade
+        // timeout, and the client would stay paused for good. Every poll in
+        // this window is answered at once, as the reference server's
+        // 100 ms noop check does.
         respondText(reply, 200, QByteArray("6"));
         return;
     }
@@ -175,11 +181,9 @@ void EngineIoSocket::onProbeText(const QString &text)
     if (!m_probed && text == QLatin1String("2probe")) {
         m_probed = true;
         m_probe->sendTextMessage(QStringLiteral("3probe"));
-        // Release the held GET so that the client can pause polling.
-        if (m_hasHeldGet)
-            releaseHeldGet(QByteArray("6"));
-        else
-            m_noopPending = true;
+        // Release the held GET so that the client can pause polling (a
+        // GET that comes later is answered at once: handlePollGet()).
+        if (m_hasHeldGet) releaseHeldGet(QByteArray("6"));
         return;
     }
     if (m_probed && text == QLatin1String("5")) {
@@ -202,7 +206,6 @@ void EngineIoSocket::finishUpgrade()
     m_probe = nullptr;
     if (m_established && m_ws) m_ws->setEstablished();
     m_transport = Transport::WebSocket;
-    m_noopPending = false;
     if (m_hasHeldGet) releaseHeldGet(QByteArray("6"));
     const QList<EngineIoPacket> queued = m_queue;
     m_queue.clear();
@@ -215,7 +218,7 @@ void EngineIoSocket::finishUpgrade()
 void EngineIoSocket::abortUpgrade()
 {
     m_upgradeTimer.stop();
-    m_noopPending = false;
+    m_probed = false;
     if (WebSocketConnection *probe = m_probe.data()) {
         m_probe = nullptr;
         probe->setParent(nullptr);

@@ -118,11 +118,10 @@ private:
     EngineIoReply m_heldGet;
     std::function<bool()> m_heldGetAlive;
     bool m_hasHeldGet = false;
-    bool m_noopPending = false; // answer the next GET with noop (upgrade in progress)
 
     QPointer<WebSocketConnection> m_ws;
     QPointer<WebSocketConnection> m_probe;
-    bool m_probed = false;
+    bool m_probed = false; // 3probe sent: polls are answered at once until "5"
     bool m_established = false;
     bool m_protocolError = false;
 

@@ -167,6 +167,37 @@ test('polling to websocket upgrade: 2probe/3probe, noop releases the GET, 5 swit
   await ws.close();
 });
 
+// The official client pauses polling on 3probe once its poll in flight
+// returns. When the noop for the first poll reaches it before 3probe does (two
+// TCP connections, no order between them), it has already polled again: that
+// poll must be answered too, not held until the next ping, which comes after
+// the upgrade timeout (the client then stays paused for good: seen in CI).
+test('every poll between 3probe and 5 is answered with a noop at once', async () => {
+  const slow = await startServer({ args: ['--ping-interval-ms', '25000', '--ping-timeout-ms', '20000'] });
+  try {
+    const bob = await register(slow);
+    const { sid } = await pollingHandshake(slow);
+    await post(slow, sid, `40${JSON.stringify({ token: bob.token })}`);
+    assert.match((await poll(slow, { sid })).text, /^40\{"pid":"[^"]+","sid"/);
+    const ws = await RawSocket.open(slow, { sid });
+    ws.send('2probe');
+    assert.equal(await ws.next('3'), '3probe');
+    // No poll was held when 3probe went out: the next one, and the one after
+    // it, are answered with a noop, well before the 25 s ping would be.
+    for (let i = 0; i < 2; ++i) {
+      const r = await poll(slow, { sid }, { signal: AbortSignal.timeout(5000) });
+      assert.equal(r.status, 200);
+      assert.deepEqual(r.text.split(RS), ['6'], `poll ${i + 1} during the upgrade got ${r.text}`);
+    }
+    ws.send('5');
+    ws.send('42["ping"]');
+    assert.match(await ws.next('42["pong"'), /^42\["pong",\{"timestamp":"/);
+    await ws.close();
+  } finally {
+    await slow.stop();
+  }
+});
+
 test('a failed probe leaves polling working', async () => {
   const { sid } = await pollingHandshake(server);
   const ws = await RawSocket.open(server, { sid });
