@@ -11,7 +11,8 @@ class ChatService;
 // heap pages of freed connections for reuse and returns them only from the top
 // of the heap, so after a mass disconnect RSS stayed at its peak. Every
 // second this looks at the connection count; once it has fallen far below its
-// peak, malloc_trim() hands the free pages back (a few ms, rarely).
+// peak, malloc_trim() hands the free pages back (rarely, but 40-70 ms each
+// after 19,000 connections left: docs/benchmarks-scale.md).
 class MemoryReturner : public QObject
 {
     Q_OBJECT
