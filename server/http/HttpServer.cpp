@@ -23,6 +23,14 @@ namespace switchboard {
 
 Q_LOGGING_CATEGORY(lcHttp, "switchboard.http")
 
+namespace {
+// Connections taken from the kernel's backlog per loop pass. Qt's listener
+// accepts until the backlog is empty, so a burst of a thousand connects was one
+// 40-50 ms pass that the room's messages waited behind (docs/benchmarks-scale.md).
+// At the cap it stops and waits for the next pass's drain.
+constexpr int kAcceptsPerPass = 32;
+} // namespace
+
 HttpServer::HttpServer(QObject *parent) : QObject(parent) {}
 
 HttpServer::~HttpServer() = default;
@@ -59,10 +67,25 @@ bool HttpServer::listenOn(QTcpServer *server, const QHostAddress &address, quint
     }
     // A QSslServer offers a connection once its handshake is done; a failed or
     // stalled handshake (plain HTTP on the TLS port) never reaches us.
-    if (qobject_cast<QSslServer *>(server))
+    if (qobject_cast<QSslServer *>(server)) {
         connect(server, &QTcpServer::pendingConnectionAvailable, this, [this, server] { onNewTcpConnection(server); });
-    else
-        connect(server, &QTcpServer::newConnection, this, [this, server] { onNewTcpConnection(server); });
+    } else {
+        // Taken in a posted drain, not here: the listener's own loop then stops
+        // at kAcceptsPerPass pending, and the drain (nextPendingConnection)
+        // turns its notifier back on for the next pass.
+        server->setMaxPendingConnections(kAcceptsPerPass);
+        connect(server, &QTcpServer::newConnection, this, [this, server] {
+            if (m_drainPosted.contains(server)) return;
+            m_drainPosted.insert(server);
+            QMetaObject::invokeMethod(
+                server,
+                [this, server] {
+                    m_drainPosted.remove(server);
+                    onNewTcpConnection(server);
+                },
+                Qt::QueuedConnection);
+        });
+    }
     m_servers.append(server);
     return true;
 }
@@ -81,6 +104,7 @@ void HttpServer::stopListening()
         s->deleteLater();
     }
     m_servers.clear();
+    m_drainPosted.clear();
 }
 
 void HttpServer::countRejection(const char *reason)

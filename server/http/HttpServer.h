@@ -3,6 +3,7 @@
 #include "Router.h"
 
 #include <QHash>
+#include <QSet>
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
@@ -67,6 +68,7 @@ private:
     Router m_router;
     Limits m_limits;
     QList<QTcpServer *> m_servers;
+    QSet<QTcpServer *> m_drainPosted; // listeners with a drain on its way
     QHash<QString, int> m_connectionsPerIp; // only while the cap is on
 };
 
