@@ -93,6 +93,10 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
         "Print the workspace membership layout for USERS,CHANNELS,SEED as JSON and exit (provision.mjs uses it).",
         "SPEC");
 
+    opt("room-process",
+        "on: the room's connections get a generator process of their own (beside --workers), so opening and "
+        "closing the crowd never delays the room's measurement; auto: on for a churn-only run.",
+        "on|off|auto", QStringLiteral("auto"));
     p.addOption(
         QCommandLineOption(QStringLiteral("tcp-quickack"),
                            QStringLiteral("Diagnostic: ACK every read at once (unmasks Nagle on the server side).")));
@@ -125,6 +129,9 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
     if (dialect != QLatin1String("flatjson") && dialect != QLatin1String("socketio"))
         return fail(QStringLiteral("bad --dialect"));
     quickAck = p.isSet(QStringLiteral("tcp-quickack"));
+    const QString roomProc = p.value(QStringLiteral("room-process"));
+    if (roomProc != QLatin1String("on") && roomProc != QLatin1String("off") && roomProc != QLatin1String("auto"))
+        return fail(QStringLiteral("bad --room-process %1").arg(roomProc));
     for (const QString &each : p.value(QStringLiteral("server-pid")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         bool ok = false;
         const qint64 pid = each.trimmed().toLongLong(&ok);
@@ -138,6 +145,10 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
     if (label.isEmpty()) label = dialect;
     outFile = p.value(QStringLiteral("out"));
     scenarios = p.value(QStringLiteral("scenarios")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    // auto: only for a churn-only run (as scripts/bench.sh runs it), where the
+    // room is light; fanout's room needs every generator process.
+    roomProcess = roomProc == QLatin1String("on")
+                  || (roomProc == QLatin1String("auto") && scenarios == QStringList{QStringLiteral("churn")});
 
     struct IntOpt
     {

@@ -46,6 +46,9 @@ struct BenchOptions
     double ingestSeconds = 10;
     double settleSeconds = 2;
     bool quickAck = false;
+    // The room's connections in a generator process of their own, so the
+    // crowd's opening and closing never delays what the room measures.
+    bool roomProcess = false;
     double openTimeoutSeconds = 120;
     double drainSeconds = 30;
     // churn

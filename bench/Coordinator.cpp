@@ -107,6 +107,11 @@ bool Coordinator::loadPlan(QString *error)
         }
         if (g.value(QLatin1String("pooled")).toBool())
             m_pools.insert(QLatin1String(w.name), qint64(spec.tokens.size()));
+        if (m_o.roomProcess) {
+            // The room alone in the extra process after the --workers ones.
+            spec.firstWorker = spec.name == "room" ? m_o.workers : 0;
+            spec.workerSpan = spec.name == "room" ? 1 : m_o.workers;
+        }
         m_setup.groups.push_back(spec);
     }
     const QJsonObject presence = plan.value(QLatin1String("presence")).toObject();
@@ -142,12 +147,12 @@ bool Coordinator::startWorkers()
         a.sin_addr.s_addr = htonl((127u << 24) | uint32_t(i));
         m_setup.sources.push_back(a);
     }
-    m_setup.workerCount = m_o.workers;
+    m_setup.workerCount = generatorProcesses();
     m_setup.maxInflight = m_o.maxInflight;
     m_setup.contentBytes = size_t(m_o.contentBytes);
     m_setup.quickAck = m_o.quickAck;
     m_setup.openTimeoutMs = int(m_o.openTimeoutSeconds * 1000);
-    for (int w = 0; w < m_o.workers; ++w) {
+    for (int w = 0; w < m_setup.workerCount; ++w) {
         int sv[2];
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return false;
         const pid_t pid = fork();
@@ -366,7 +371,7 @@ void Coordinator::addCosts(QJsonObject &row, const Snapshot &a, const Snapshot &
     const double gen = b.generatorCpu - a.generatorCpu;
     row.insert(QStringLiteral("generator_cpu_s"), std::round(gen * 100) / 100);
     row.insert(QStringLiteral("generator_cpu_pct"), wall > 0 ? std::round(gen / wall * 1000) / 10 : 0);
-    row.insert(QStringLiteral("generator_processes"), m_o.workers);
+    row.insert(QStringLiteral("generator_processes"), generatorProcesses());
 }
 
 QJsonObject Coordinator::latencyJson(const LatencyHistogram &h)
@@ -902,6 +907,7 @@ int Coordinator::run()
                     {"url", urls.join(QLatin1Char(','))},
                     {"nodes", qint64(m_o.servers.size())},
                     {"workers", m_o.workers},
+                    {"room_process", m_o.roomProcess},
                     {"sources", m_o.sources},
                     {"content_bytes", m_o.contentBytes},
                     {"tcp_quickack", m_o.quickAck},

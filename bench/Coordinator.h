@@ -70,6 +70,8 @@ private:
     WorkerStats waitPresence(int64_t expectedOnline, double timeoutSeconds, double giveUpSeconds);
     int64_t watchedBelow(int connections) const;
     const GroupSpec *group(const char *name) const;
+    // --workers, plus the room's own process with --room-process.
+    int generatorProcesses() const { return m_o.workers + (m_o.roomProcess ? 1 : 0); }
     void note(const QString &text);
 
     BenchOptions m_o;

@@ -12,10 +12,14 @@ namespace switchboard {
 // provisioned with a pool). It joins memberOf[u] (indices into channels) when
 // the plan has per-user memberships, else channels[i % channels.size()]; it
 // publishes to the first channel it joins. The first 'publishers' connections
-// publish. Generator workers own the connections with i % workerCount == workerIndex.
+// publish. The group's generator workers are [firstWorker, firstWorker +
+// workerSpan) (workerSpan 0: all of them); of those, the k-th owns the
+// connections with i % span == k.
 struct GroupSpec
 {
     std::string name;
+    int firstWorker = 0;
+    int workerSpan = 0;
     std::vector<std::string> tokens;
     std::vector<std::string> channels;
     std::vector<std::vector<int>> memberOf; // optional, per user
@@ -33,6 +37,15 @@ struct GroupSpec
     {
         return connections > int(tokens.size()) ? uint64_t((connections + int(tokens.size()) - 1) / int(tokens.size()))
                                                 : 1;
+    }
+
+    // Workers that share this group's connections, out of 'workerCount'.
+    int span(int workerCount) const { return workerSpan > 0 ? workerSpan : workerCount; }
+    // This worker's position among them, or -1 when it owns none of them.
+    int position(int workerIndex, int workerCount) const
+    {
+        const int k = workerIndex - (workerSpan > 0 ? firstWorker : 0);
+        return k >= 0 && k < span(workerCount) ? k : -1;
     }
 
     size_t userOf(int connection) const { return size_t(connection) % tokens.size(); }

@@ -50,7 +50,7 @@ int Worker::groupIndex(const std::string &name) const
 int Worker::slotFor(int group, int index)
 {
     auto &v = m_groupSlots[size_t(group)];
-    const size_t local = size_t(index / m_setup.workerCount);
+    const size_t local = size_t(index / m_setup.groups[size_t(group)].span(m_setup.workerCount));
     if (v.size() <= local) v.resize(local + 1, -1);
     if (v[local] < 0) {
         Slot s;
@@ -236,7 +236,10 @@ void Worker::cmdOpen(int group, int upto)
     m_openOk = m_openFail = 0;
     m_lastSetupNs = 0;
     m_setupHist.clear();
-    for (int i = m_setup.workerIndex; i < upto; i += m_setup.workerCount) {
+    const GroupSpec &g = m_setup.groups[size_t(group)];
+    const int first = g.position(m_setup.workerIndex, m_setup.workerCount);
+    const int step = g.span(m_setup.workerCount);
+    for (int i = first; first >= 0 && i < upto; i += step) {
         const int idx = slotFor(group, i);
         if (m_slots[size_t(idx)].phase == Phase::None) m_pending.push_back(idx);
     }
