@@ -23,6 +23,8 @@ PACKAGES=(
   redis-server libhiredis-dev haproxy nginx
   # PostgreSQL ingest by COPY on the QPSQL connection's libpq handle (server/storage/PostgresCopy).
   libpq-dev
+  # jemalloc: the server's allocator, pages back to the system without loop stalls (server/app/JemallocConfig.cpp).
+  libjemalloc-dev
 )
 
 missing=()

@@ -43,7 +43,11 @@ void MemoryReturner::trim(qsizetype left)
     QElapsedTimer clock;
     clock.start();
     m_chat->sessionManager()->compact();
+#if !defined(SWITCHBOARD_JEMALLOC)
+    // Under jemalloc (the release build) its background thread returns the
+    // pages; glibc's trim would stall the loop for tens of ms.
     malloc_trim(0);
+#endif
     qCDebug(lcMemory) << "returned free heap pages after" << left << "connections left, in"
                       << clock.nsecsElapsed() / 1000 << "µs";
 #else

@@ -13,7 +13,45 @@
 #include <malloc.h>
 #endif
 
+// jemalloc's control call, present when the server links jemalloc (the release
+// build, server/app/JemallocConfig.cpp); weak, so other builds resolve it to null.
+extern "C" int mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen)
+    __attribute__((weak));
+
 namespace switchboard {
+
+namespace {
+
+// Bytes the allocator has handed out, and bytes it holds without handing them
+// out (freed, not yet returned to the system). False when neither glibc nor
+// jemalloc can tell.
+bool heapBytes(quint64 *inUse, quint64 *free)
+{
+    if (mallctl) {
+        // Under jemalloc glibc's mallinfo2() sees an almost empty heap.
+        uint64_t epoch = 1;
+        size_t len = sizeof epoch;
+        mallctl("epoch", &epoch, &len, &epoch, len); // refreshes the statistics
+        size_t allocated = 0, resident = 0;
+        len = sizeof allocated;
+        if (mallctl("stats.allocated", &allocated, &len, nullptr, 0) != 0) return false;
+        len = sizeof resident;
+        if (mallctl("stats.resident", &resident, &len, nullptr, 0) != 0) return false;
+        *inUse = allocated;
+        *free = resident > allocated ? resident - allocated : 0;
+        return true;
+    }
+#if defined(__GLIBC__)
+    const struct mallinfo2 heap = mallinfo2();
+    *inUse = quint64(heap.uordblks + heap.hblkhd);
+    *free = quint64(heap.fordblks);
+    return true;
+#else
+    return false;
+#endif
+}
+
+} // namespace
 
 RestHealthRoutes::RestHealthRoutes(ChatService *chat, QObject *context, std::function<bool()> isReady,
                                    std::function<QByteArray()> extraMetrics)
@@ -127,15 +165,14 @@ QByteArray RestHealthRoutes::metrics() const
         }
         out += longest;
     }
-#if defined(__GLIBC__)
     // In use vs free but still held: tells live state from heap fragmentation.
-    const struct mallinfo2 heap = mallinfo2();
-    out += "# HELP switchboard_heap_bytes The C heap (all malloc arenas, mmapped chunks included)\n"
-           "# TYPE switchboard_heap_bytes gauge\n";
-    out += "switchboard_heap_bytes{state=\"in_use\"} " + QByteArray::number(quint64(heap.uordblks + heap.hblkhd))
-         + '\n';
-    out += "switchboard_heap_bytes{state=\"free\"} " + QByteArray::number(quint64(heap.fordblks)) + '\n';
-#endif
+    quint64 heapInUse = 0, heapFree = 0;
+    if (heapBytes(&heapInUse, &heapFree)) {
+        out += "# HELP switchboard_heap_bytes The C heap: allocated, and held but free (glibc malloc or jemalloc)\n"
+               "# TYPE switchboard_heap_bytes gauge\n";
+        out += "switchboard_heap_bytes{state=\"in_use\"} " + QByteArray::number(heapInUse) + '\n';
+        out += "switchboard_heap_bytes{state=\"free\"} " + QByteArray::number(heapFree) + '\n';
+    }
     metric("switchboard_send_queue_bytes", "gauge", "Bytes queued for sending, all connections together",
            SendBudget::instance().total());
     metric("switchboard_send_queue_bytes_limit", "gauge", "--max-total-send-queue-bytes (0: off)",
