@@ -31,10 +31,13 @@ constexpr qint64 kNsPerMs = 1000 * 1000;
 // still overrun it by its own length.
 constexpr qint64 kNotifierBudgetNs = 10 * kNsPerMs;
 constexpr int kBudgetCheckEvery = 8;
-// The background lane (newcomers) gets this much after the chat lane, and at
-// least a few sockets per pass so it never starves. Short, because a chat
-// socket that becomes ready meanwhile waits for the end of the pass.
-constexpr qint64 kBackgroundBudgetNs = 2 * kNsPerMs;
+// The background lane (newcomers, leavers) gets this much after the chat lane,
+// and at least a few sockets per pass so it never starves. Short, because a
+// chat socket that becomes ready meanwhile waits for the end of the pass.
+// 2 ms gave the room a p99 of 46-57 ms during connect waves, 1 ms (with 16
+// accepts per pass) 42-43 ms; checking after every socket instead of every
+// 8th measured no better (docs/benchmarks-scale.md).
+constexpr qint64 kBackgroundBudgetNs = kNsPerMs;
 constexpr int kBackgroundMinimum = kBudgetCheckEvery;
 
 qint64 monotonicNs()

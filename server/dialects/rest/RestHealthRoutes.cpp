@@ -148,7 +148,7 @@ QByteArray RestHealthRoutes::metrics() const
     const auto *epoll = qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance());
     metric(
         "switchboard_event_loop_budget_cuts_total", "counter",
-        "Passes whose socket work ran past its lane's budget (chat 10 ms, background 2 ms; the rest waited one pass)",
+        "Passes whose socket work ran past its lane's budget (chat 10 ms, background 1 ms; the rest waited one pass)",
         epoll ? double(epoll->budgetCuts()) : 0);
     if (epoll) {
         out += "# HELP switchboard_event_loop_phase_seconds_total Time the event loop spent per phase of its passes\n"
