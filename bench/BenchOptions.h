@@ -62,7 +62,7 @@ struct BenchOptions
     double wsReadsPerDay = 60;
     double wsReactionsPerDay = 8;
     double workdayHours = 8;
-    double compression = 120;
+    double compression = 30;
     double workspaceSeconds = 240;
     // --workspace-layout U,C,SEED: print the layout JSON and exit
     QString layoutSpec;

@@ -62,7 +62,7 @@ else
   SIZES=(--idle-levels 1000,10000,19000 --latency-idle 0,10000,19000 --fanout-idle 10000 --latency-seconds 10
          --fanout-rates 100,200,500,1000,2000,4000,8000,16000 --big-room-size 10000 --big-fanout-rates 1,2,5,10,20,40,80,160
          --step-seconds 3 --ingest-seconds 8 --ingest-windows 32,128,512 --settle-seconds 2 --open-timeout-seconds 120 --drain-seconds 30
-         --churn-waves 10000,19000 --churn-quiet-seconds 5 --converge-seconds 30 --workspace-seconds 240 --compression 120)
+         --churn-waves 10000,19000 --churn-quiet-seconds 5 --converge-seconds 30 --workspace-seconds 240 --compression 30)
   PROVISION=(--idle-users 19000 --bigroom-users 10000 --workspace-users 10000 --workspace-channels 500)
 fi
 [ "$USER_POOL" -gt 0 ] 2>/dev/null && PROVISION+=(--user-pool "$USER_POOL")
