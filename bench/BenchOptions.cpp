@@ -148,7 +148,7 @@ bool BenchOptions::parse(const QStringList &args, int *exitCode)
     // auto: only for a churn-only run (as scripts/bench.sh runs it), where the
     // room is light; fanout's room needs every generator process.
     roomProcess = roomProc == QLatin1String("on")
-                  || (roomProc == QLatin1String("auto") && scenarios == QStringList{QStringLiteral("churn")});
+               || (roomProc == QLatin1String("auto") && scenarios == QStringList{QStringLiteral("churn")});
 
     struct IntOpt
     {

@@ -81,8 +81,8 @@ bool HttpServer::listenOn(QTcpServer *server, const QHostAddress &address, quint
             QMetaObject::invokeMethod(
                 server,
                 [this, server] {
-                    m_drainPosted.remove(server);
-                    onNewTcpConnection(server);
+                m_drainPosted.remove(server);
+                onNewTcpConnection(server);
                 },
                 Qt::QueuedConnection);
         });

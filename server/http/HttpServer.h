@@ -68,7 +68,7 @@ private:
     Router m_router;
     Limits m_limits;
     QList<QTcpServer *> m_servers;
-    QSet<QTcpServer *> m_drainPosted; // listeners with a drain on its way
+    QSet<QTcpServer *> m_drainPosted;       // listeners with a drain on its way
     QHash<QString, int> m_connectionsPerIp; // only while the cap is on
 };
 

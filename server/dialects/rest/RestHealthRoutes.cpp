@@ -15,8 +15,7 @@
 
 // jemalloc's control call, present when the server links jemalloc (the release
 // build, server/app/JemallocConfig.cpp); weak, so other builds resolve it to null.
-extern "C" int mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen)
-    __attribute__((weak));
+extern "C" int mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen) __attribute__((weak));
 
 namespace switchboard {
 
