@@ -153,6 +153,9 @@ start_switchboard() { # datadir [extra server args...]; sets SB_PID SB_PORT
 run_bench() { # label part dialect port pid [args...]; part "" or "-churn" (same label, own files)
   local label=$1 part=$2 dialect=$3 port=$4 pid=$5; shift 5
   log "running $label$part"
+  # Provisioning and earlier runs leave dirty pages; written back by the kernel
+  # 30 s later they slowed the first step's fsyncs (commits of 40-100 ms).
+  sync
   if ! "$BENCH" --url "ws://127.0.0.1:$port" --dialect "$dialect" --server-pid "$pid" --plan "$PLAN" --label "$label" \
       --workers "$WORKERS" "${SIZES[@]}" ${EXTRA[@]+"${EXTRA[@]}"} "$@" --out "$RESULTS/$label$part.json" 2> >(tee "$RESULTS/$label$part.log" >&2); then
     SKIPPED+=("$label$part: switchboard-bench failed (see $label$part.log in the results directory)")

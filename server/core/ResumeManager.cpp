@@ -13,6 +13,12 @@ namespace switchboard {
 namespace {
 constexpr int kSlice = 256; // events delivered per loop pass: a long replay never stalls the room
 constexpr int kPruneIntervalMs = 60 * 1000;
+// A minute of a busy room is tens of thousands of log entries: deleted in one
+// write they held the writer, and every message commit queued behind it, for
+// 300 ms. In slices of this many rows each write takes a few ms, and messages
+// committed meanwhile go between them.
+constexpr int kPruneSliceRows = 1000;
+constexpr int kPruneSliceGapMs = 20;
 } // namespace
 
 struct ResumeManager::Job
@@ -264,9 +270,18 @@ std::optional<QByteArray> ResumeManager::loadSession(const QString &id, const QS
 
 void ResumeManager::prune()
 {
-    if (!m_core.store) return;
-    m_core.store->pruneEventLog(m_core.config.resumeRetentionEvents,
-                                Timestamp::nowMs() - m_core.config.resumeRetentionSeconds * 1000, nullptr);
+    if (!m_core.store || m_pruning) return;
+    m_pruning = true;
+    auto more = std::make_shared<bool>(false);
+    QPointer<ResumeManager> self(this);
+    m_core.store->pruneEventLog(
+        m_core.config.resumeRetentionEvents, Timestamp::nowMs() - m_core.config.resumeRetentionSeconds * 1000,
+        [self, more](const StoreStatus &status) {
+        if (!self) return;
+        self->m_pruning = false;
+        if (status.ok() && *more) QTimer::singleShot(kPruneSliceGapMs, self, &ResumeManager::prune);
+        },
+        kPruneSliceRows, more);
 }
 
 } // namespace switchboard

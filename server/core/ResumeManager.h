@@ -69,6 +69,8 @@ public:
     std::optional<QByteArray> loadSession(const QString &id, const QString &userId, const QString &scope,
                                           qint64 maxAgeMs) const;
 
+    // Applies the retention (resumeRetentionEvents, resumeRetentionSeconds) in
+    // slices, one write each, until nothing is left to drop.
     void prune();
 
     // A logged event rebuilt from its log form (EventLogCodec payload) on this
@@ -91,6 +93,7 @@ private:
 
     CoreContext &m_core;
     QTimer *m_pruneTimer;
+    bool m_pruning = false; // a slice is queued: the timer does not queue another
 };
 
 } // namespace switchboard

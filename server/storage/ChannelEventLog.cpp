@@ -7,6 +7,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <limits>
+
 namespace switchboard {
 
 namespace {
@@ -81,53 +83,78 @@ bool ChannelEventLog::append(QSqlDatabase &db, EventStamp &stamp, StoreStatus *e
     return allocate(db, stamp.channelId, &stamp.seq, error) && insert(db, stamp, error);
 }
 
-bool ChannelEventLog::prune(QSqlDatabase &db, int keepCount, qint64 minAt, StoreStatus *error)
+bool ChannelEventLog::prune(QSqlDatabase &db, int keepCount, qint64 minAt, StoreStatus *error, int maxRows,
+                            bool *more)
 {
-    struct Cut
+    if (more) *more = false;
+    struct Candidate
     {
         QString channelId;
-        qint64 seq;
+        qint64 lastSeq;
+        qint64 floorSeq;
+        bool oldestTooOld;
     };
-    QList<Cut> cuts;
+    QList<Candidate> candidates;
     {
-        // Per channel: the newest entry that is too old, or beyond the count.
         // Only channels with something to cut are looked into: more entries
         // than kept, or an oldest entry (the one right above the floor, one
         // index lookup) that is too old. A quiet channel costs one probe.
         QSqlQuery q(db);
-        q.prepare("SELECT c.id, c.last_seq, c.log_floor_seq,"
-                  " (SELECT MAX(e.seq) FROM channel_events e WHERE e.channel_id = c.id AND e.created_at < ?)"
-                  " FROM channels c WHERE c.last_seq > c.log_floor_seq + 1"
-                  " AND ((? > 0 AND c.last_seq - c.log_floor_seq > ?) OR EXISTS (SELECT 1 FROM channel_events o"
-                  " WHERE o.channel_id = c.id AND o.seq = c.log_floor_seq + 1 AND o.created_at < ?))");
-        q.addBindValue(minAt);
-        q.addBindValue(keepCount);
-        q.addBindValue(keepCount);
+        q.prepare("SELECT c.id, c.last_seq, c.log_floor_seq, EXISTS (SELECT 1 FROM channel_events o"
+                  " WHERE o.channel_id = c.id AND o.seq = c.log_floor_seq + 1 AND o.created_at < ?)"
+                  " FROM channels c WHERE c.last_seq > c.log_floor_seq + 1");
         q.addBindValue(minAt);
         if (!run(q, error)) return false;
         while (q.next()) {
-            const qint64 last = q.value(1).toLongLong(), floorSeq = q.value(2).toLongLong();
-            qint64 cut = keepCount > 0 ? last - keepCount : 0;
-            if (!q.value(3).isNull()) cut = qMax(cut, q.value(3).toLongLong());
-            cut = qMin(cut, last - 1); // the newest entry stays: it proves nothing newer was pruned
-            if (cut > floorSeq) cuts.append({q.value(0).toString(), cut});
+            const Candidate c{q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toLongLong(),
+                              q.value(3).toBool()};
+            if (c.oldestTooOld || (keepCount > 0 && c.lastSeq - c.floorSeq > keepCount)) candidates.append(c);
         }
     }
-    for (const Cut &c : cuts) {
+    // Sequences are gapless per channel, so floor..cut is the number of rows a cut drops.
+    qint64 budget = maxRows > 0 ? maxRows : std::numeric_limits<qint64>::max();
+    for (const Candidate &c : candidates) {
+        if (budget <= 0) {
+            if (more) *more = true;
+            break;
+        }
+        const qint64 window = qMin(budget, c.lastSeq - c.floorSeq);
+        qint64 cut = keepCount > 0 ? c.lastSeq - keepCount : 0;
+        if (c.oldestTooOld) {
+            // The newest too-old entry among the next `window` ones: a bounded
+            // walk up the (channel_id, seq) index. MAX(seq) over the whole
+            // channel by age made SQLite walk every entry of the channel.
+            QSqlQuery q(db);
+            q.prepare("SELECT MAX(w.seq) FROM (SELECT seq, created_at FROM channel_events"
+                      " WHERE channel_id = ? AND seq > ? ORDER BY seq LIMIT ?) w WHERE w.created_at < ?");
+            q.addBindValue(c.channelId);
+            q.addBindValue(c.floorSeq);
+            q.addBindValue(window);
+            q.addBindValue(minAt);
+            if (!run(q, error)) return false;
+            if (q.next() && !q.value(0).isNull()) cut = qMax(cut, q.value(0).toLongLong());
+        }
+        cut = qMin(cut, c.lastSeq - 1); // the newest entry stays: it proves nothing newer was pruned
+        if (cut <= c.floorSeq) continue;
+        if (cut >= c.floorSeq + window && window < c.lastSeq - c.floorSeq) {
+            cut = c.floorSeq + window; // the rest (if any) is for the next call
+            if (more) *more = true;
+        }
+        budget -= cut - c.floorSeq;
         QSqlQuery q(db);
         q.prepare("SELECT MAX(gid) FROM channel_events WHERE channel_id = ? AND seq <= ?");
         q.addBindValue(c.channelId);
-        q.addBindValue(c.seq);
+        q.addBindValue(cut);
         if (!run(q, error)) return false;
         const qint64 gid = q.next() ? q.value(0).toLongLong() : 0;
         q.prepare("DELETE FROM channel_events WHERE channel_id = ? AND seq <= ?");
         q.addBindValue(c.channelId);
-        q.addBindValue(c.seq);
+        q.addBindValue(cut);
         if (!run(q, error)) return false;
         q.prepare(
             "UPDATE channels SET log_floor_seq = ?, log_floor_gid = CASE WHEN log_floor_gid > ? THEN log_floor_gid"
             " ELSE ? END WHERE id = ?");
-        q.addBindValue(c.seq);
+        q.addBindValue(cut);
         q.addBindValue(gid);
         q.addBindValue(gid);
         q.addBindValue(c.channelId);

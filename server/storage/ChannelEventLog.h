@@ -43,8 +43,12 @@ public:
     // allocate() + insert(), unless the stamp says the write changed nothing.
     static bool append(QSqlDatabase &db, EventStamp &stamp, StoreStatus *error);
     // Drops entries beyond keepCount per channel and older than minAt, but
-    // always keeps each channel's newest entry; raises the floors.
-    static bool prune(QSqlDatabase &db, int keepCount, qint64 minAt, StoreStatus *error);
+    // always keeps each channel's newest entry; raises the floors. At most
+    // maxRows entries go in one call (0: no limit), so a backlog never holds
+    // the writer, and every commit queued behind it, for long; *more then
+    // says whether entries to drop are left for another call.
+    static bool prune(QSqlDatabase &db, int keepCount, qint64 minAt, StoreStatus *error, int maxRows = 0,
+                      bool *more = nullptr);
 
     // ---- reads (owner thread) ----
     // Entries after afterSeq (and at most maxGid, unless negative), by sequence;

@@ -784,15 +784,25 @@ void Store::markRead(const QString &channelId, const QString &userId, const QStr
         std::move(done));
 }
 
-void Store::pruneEventLog(int keepPerChannel, qint64 minAt, Done done)
+void Store::pruneEventLog(int keepPerChannel, qint64 minAt, Done done, int maxRows, std::shared_ptr<bool> more)
 {
     enqueue(
         [=](QSqlDatabase &db, StoreStatus *error) {
-        if (!ChannelEventLog::prune(db, keepPerChannel, minAt, error)) return false;
+        bool logLeft = false;
+        if (!ChannelEventLog::prune(db, keepPerChannel, minAt, error, maxRows, &logLeft)) return false;
         QSqlQuery q(db);
-        q.prepare("DELETE FROM resume_sessions WHERE updated_at < ?");
-        q.addBindValue(minAt);
-        return exec(q, error);
+        if (maxRows > 0) {
+            q.prepare("DELETE FROM resume_sessions WHERE id IN"
+                      " (SELECT id FROM resume_sessions WHERE updated_at < ? LIMIT ?)");
+            q.addBindValue(minAt);
+            q.addBindValue(maxRows);
+        } else {
+            q.prepare("DELETE FROM resume_sessions WHERE updated_at < ?");
+            q.addBindValue(minAt);
+        }
+        if (!exec(q, error)) return false;
+        if (more) *more = logLeft || (maxRows > 0 && q.numRowsAffected() >= maxRows);
+        return true;
         },
         std::move(done));
 }

@@ -19,13 +19,13 @@
 #include <QTimer>
 
 #include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
 
 namespace switchboard {
 
 class StoreWriter;
-
-#include <functional>
-#include <optional>
 
 // The one storage interface of the server, on Qt Sql: SQLite (WAL, the embedded
 // default) or PostgreSQL, chosen by URL. Reads are synchronous on the owner's
@@ -114,7 +114,10 @@ public:
     void insertReaction(const Reaction &r, Done done, EventStampPtr stamp = {});
     void deleteReaction(const QString &id, Done done, EventStampPtr stamp = {});
     // Retention of the event log and of resume sessions (older than minAt go).
-    void pruneEventLog(int keepPerChannel, qint64 minAt, Done done);
+    // With maxRows, at most that many log entries and as many sessions go in
+    // this write; *more is set (before done runs) when some are left.
+    void pruneEventLog(int keepPerChannel, qint64 minAt, Done done, int maxRows = 0,
+                       std::shared_ptr<bool> more = {});
 
     // Resume reads (ChannelEventLog).
     QList<ChannelEventLog::Entry> channelEvents(const QString &channelId, qint64 afterSeq, qint64 maxGid, int limit,

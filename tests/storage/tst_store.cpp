@@ -1326,6 +1326,72 @@ private Q_SLOTS:
         QVERIFY(next->gid > stamps.last()->gid);
     }
 
+    void pruningInSlicesEndsWhereOnePruneWould()
+    {
+        // Two channels, 12 and 7 entries, keep 2 each: 15 entries to drop, in slices of 4.
+        const Fixture f = seed();
+        QList<EventStampPtr> stamps;
+        for (int i = 1; i <= 19; ++i) {
+            const QString channel = i <= 12 ? f.one.id : f.two.id;
+            stamps.append(stampFor(channel, QStringLiteral("message.created"), 1700000000000 + i));
+            store().insertMessage(makeMessage(channel, f.alice.id, 0, QStringLiteral("m%1").arg(i)), nullptr,
+                                  stamps.last());
+        }
+        for (int i = 0; i < 6; ++i)
+            QVERIFY(commitNow(store(), [&](Store::Done d) {
+                store().saveResumeSession(QStringLiteral("old-%1").arg(i), f.alice.id, QStringLiteral("/chat"), "{}",
+                                          5, d);
+            }));
+        store().flush();
+        const auto remaining = [&] {
+            return store().channelEvents(f.one.id, 0, -1, 100).size()
+                 + store().channelEvents(f.two.id, 0, -1, 100).size();
+        };
+        QCOMPARE(remaining(), qsizetype(19));
+        QList<qsizetype> left;
+        for (int call = 0; call < 10; ++call) {
+            auto more = std::make_shared<bool>(false);
+            QVERIFY(commitNow(store(), [&](Store::Done d) { store().pruneEventLog(2, 7, d, 4, more); }));
+            left.append(remaining());
+            if (!*more) break;
+        }
+        // Never more than a slice per write, and the last call says it is done.
+        QCOMPARE(left, QList<qsizetype>({15, 11, 7, 4}));
+        QCOMPARE(seqsOf(store().channelEvents(f.one.id, 0, -1, 100)), QList<qint64>({11, 12}));
+        QCOMPARE(seqsOf(store().channelEvents(f.two.id, 0, -1, 100)), QList<qint64>({6, 7}));
+        QCOMPARE(store().channelLogFloor(f.one.id).floorSeq, qint64(10));
+        QCOMPARE(store().channelLogFloor(f.one.id).floorGid, stamps[9]->gid);
+        QCOMPARE(store().channelLogFloor(f.two.id).floorSeq, qint64(5));
+        QCOMPARE(store().channelLogFloor(f.two.id).floorGid, stamps[16]->gid);
+        for (int i = 0; i < 6; ++i) QVERIFY(!store().resumeSession(QStringLiteral("old-%1").arg(i)).has_value());
+    }
+
+    void pruningByAgeInSlicesWalksUpTheLog()
+    {
+        // Ten entries, all too old, kept by count: the age cut walks a slice at a time.
+        const Fixture f = seed();
+        QList<EventStampPtr> stamps;
+        for (int i = 1; i <= 10; ++i) {
+            stamps.append(stampFor(f.one.id, QStringLiteral("message.created"), 1700000000000 + i));
+            store().insertMessage(makeMessage(f.one.id, f.alice.id, 0, QStringLiteral("m%1").arg(i)), nullptr,
+                                  stamps.last());
+        }
+        store().flush();
+        QList<qsizetype> left;
+        QList<bool> mores;
+        for (int call = 0; call < 10; ++call) {
+            auto more = std::make_shared<bool>(false);
+            QVERIFY(commitNow(store(), [&](Store::Done d) { store().pruneEventLog(1000, 1800000000000, d, 3, more); }));
+            left.append(store().channelEvents(f.one.id, 0, -1, 100).size());
+            mores.append(*more);
+            if (!*more) break;
+        }
+        QCOMPARE(left, QList<qsizetype>({7, 4, 1, 1}));
+        QCOMPARE(mores, QList<bool>({true, true, true, false}));
+        QCOMPARE(store().channelLogFloor(f.one.id).floorSeq, qint64(9));
+        QCOMPARE(store().channelLogFloor(f.one.id).floorGid, stamps[8]->gid);
+    }
+
     void resumeSessionsRoundTrip()
     {
         const Fixture f = seed();
