@@ -83,8 +83,7 @@ bool ChannelEventLog::append(QSqlDatabase &db, EventStamp &stamp, StoreStatus *e
     return allocate(db, stamp.channelId, &stamp.seq, error) && insert(db, stamp, error);
 }
 
-bool ChannelEventLog::prune(QSqlDatabase &db, int keepCount, qint64 minAt, StoreStatus *error, int maxRows,
-                            bool *more)
+bool ChannelEventLog::prune(QSqlDatabase &db, int keepCount, qint64 minAt, StoreStatus *error, int maxRows, bool *more)
 {
     if (more) *more = false;
     struct Candidate

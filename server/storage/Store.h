@@ -116,8 +116,7 @@ public:
     // Retention of the event log and of resume sessions (older than minAt go).
     // With maxRows, at most that many log entries and as many sessions go in
     // this write; *more is set (before done runs) when some are left.
-    void pruneEventLog(int keepPerChannel, qint64 minAt, Done done, int maxRows = 0,
-                       std::shared_ptr<bool> more = {});
+    void pruneEventLog(int keepPerChannel, qint64 minAt, Done done, int maxRows = 0, std::shared_ptr<bool> more = {});
 
     // Resume reads (ChannelEventLog).
     QList<ChannelEventLog::Entry> channelEvents(const QString &channelId, qint64 afterSeq, qint64 maxGid, int limit,

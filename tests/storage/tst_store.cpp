@@ -1339,8 +1339,8 @@ private Q_SLOTS:
         }
         for (int i = 0; i < 6; ++i)
             QVERIFY(commitNow(store(), [&](Store::Done d) {
-                store().saveResumeSession(QStringLiteral("old-%1").arg(i), f.alice.id, QStringLiteral("/chat"), "{}",
-                                          5, d);
+                store().saveResumeSession(QStringLiteral("old-%1").arg(i), f.alice.id, QStringLiteral("/chat"), "{}", 5,
+                                          d);
             }));
         store().flush();
         const auto remaining = [&] {
