@@ -6,7 +6,8 @@
 // - background_thread: purging off the event loop;
 // - dirty_decay_ms 250, muzzy_decay_ms 0: freed pages go back within a
 //   fraction of a second (the default ten seconds left RSS doubled after a
-//   crowd left; 1000 ms left 6.1-6.4 KB per connection, 250 ms 5.7-6.1 KB);
+//   crowd left; over six churn runs each, 1000 ms left 5.95-6.67 KB per
+//   connection at 19,000 and 250 ms 5.71-6.40 KB);
 // - narenas 2: the loop and the storage writer are the only busy threads, and
 //   fewer arenas keep the per-connection footprint near glibc's.
 // MALLOC_CONF in the environment still overrides any of these.

@@ -25,13 +25,13 @@ private Q_SLOTS:
 void TestPresenceMirror::connectionsAddUpAcrossNodes()
 {
     PresenceMirror m;
-    m.setUser("n2", "u", {2, "online", 0});
-    m.setUser("n3", "u", {1, "online", 0});
+    m.setUser("n2", "u", {2, "online", 0, {}});
+    m.setUser("n3", "u", {1, "online", 0, {}});
     QCOMPARE(m.user("u").connections, 3);
     QCOMPARE(m.user("u").status, QStringLiteral("online"));
     const QStringList nodes = m.nodesOf("u");
     QCOMPARE(QSet<QString>(nodes.begin(), nodes.end()), (QSet<QString>{"n2", "n3"}));
-    m.setUser("n2", "u", {0, "online", 0}); // the last connection on n2 closed
+    m.setUser("n2", "u", {0, "online", 0, {}}); // the last connection on n2 closed
     QCOMPARE(m.user("u").connections, 1);
     QCOMPARE(m.nodesOf("u"), QStringList{"n3"});
     m.setUser("n3", "u", {});
@@ -45,18 +45,18 @@ void TestPresenceMirror::connectionsAddUpAcrossNodes()
 void TestPresenceMirror::newestStatusWins()
 {
     PresenceMirror m;
-    m.setUser("n2", "u", {1, "online", 100});
-    m.setUser("n3", "u", {1, "away", 200});
+    m.setUser("n2", "u", {1, "online", 100, {}});
+    m.setUser("n3", "u", {1, "away", 200, {}});
     QCOMPARE(m.user("u").status, QStringLiteral("away"));
     QCOMPARE(m.user("u").stamp, 200);
-    m.setUser("n2", "u", {1, "busy", 300});
+    m.setUser("n2", "u", {1, "busy", 300, {}});
     QCOMPARE(m.user("u").status, QStringLiteral("busy"));
     m.setUser("n2", "u", {});
     QCOMPARE(m.user("u").status, QStringLiteral("away")); // what the remaining node says
     // Equal stamps: the greater node id, the same answer on every node.
     PresenceMirror t;
-    t.setUser("a", "u", {1, "busy", 5});
-    t.setUser("b", "u", {1, "away", 5});
+    t.setUser("a", "u", {1, "busy", 5, {}});
+    t.setUser("b", "u", {1, "away", 5, {}});
     QCOMPARE(t.user("u").status, QStringLiteral("away"));
 }
 
@@ -79,9 +79,9 @@ void TestPresenceMirror::roomsNeedOneNode()
 void TestPresenceMirror::dropNodeNamesWhatItHad()
 {
     PresenceMirror m;
-    m.setUser("dead", "gone", {1, "online", 0});
-    m.setUser("dead", "moved", {1, "online", 0});
-    m.setUser("alive", "moved", {1, "online", 0});
+    m.setUser("dead", "gone", {1, "online", 0, {}});
+    m.setUser("dead", "moved", {1, "online", 0, {}});
+    m.setUser("alive", "moved", {1, "online", 0, {}});
     m.setRoom("dead", "c", "gone", true);
     m.setRoom("dead", "c", "moved", true);
     m.setRoom("alive", "c", "moved", true);
@@ -98,7 +98,7 @@ void TestPresenceMirror::dropNodeNamesWhatItHad()
 
 void TestPresenceMirror::hashValueRoundTrips()
 {
-    const PresenceMirror::UserState s{3, "busy", 1700000000123};
+    const PresenceMirror::UserState s{3, "busy", 1700000000123, {}};
     QCOMPARE(PresenceMirror::encode(s), QByteArray("3 busy 1700000000123"));
     QVERIFY(PresenceMirror::decode(PresenceMirror::encode(s)) == s);
 }

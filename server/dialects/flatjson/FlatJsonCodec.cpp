@@ -317,7 +317,9 @@ QByteArray FlatJsonCodec::encodeEvent(const ChatEvent &e)
                         {"timestamp", ts}});
     case T::ChannelDeleted:
         return compact({{"type", "channel_deleted"}, {"channel_id", e.channel.id}, {"timestamp", ts}});
-    case T::ThreadStarted: // Phoenix only
+    case T::ThreadStarted:     // Phoenix only
+    case T::ParticipantJoined: // seed 002 room participation: Socket.IO only
+    case T::ParticipantLeft:
     case T::SystemMessage: break;
     }
     return QByteArray();

@@ -189,6 +189,8 @@ QString WorkspaceJsonCodec::eventType(ChatEvent::Type type)
     case T::MessageRead:
     case T::Mention:
     case T::ThreadStarted:
+    case T::ParticipantJoined: // seed 002 room participation: Socket.IO only
+    case T::ParticipantLeft:
     case T::SystemMessage: break;
     }
     return QString();
@@ -239,6 +241,8 @@ QByteArray WorkspaceJsonCodec::encodeEvent(const ChatEvent &e, const QString &wo
     case T::MessageRead:
     case T::Mention:
     case T::ThreadStarted:
+    case T::ParticipantJoined:
+    case T::ParticipantLeft:
     case T::SystemMessage: return QByteArray();
     }
     // Logged channel events carry their channel's sequence number (resume); the
