@@ -272,16 +272,16 @@ void ResumeManager::prune()
 {
     if (!m_core.store || m_pruning) return;
     m_pruning = true;
-    auto more = std::make_shared<bool>(false);
     QPointer<ResumeManager> self(this);
-    m_core.store->pruneEventLog(
-        m_core.config.resumeRetentionEvents, Timestamp::nowMs() - m_core.config.resumeRetentionSeconds * 1000,
-        [self, more](const StoreStatus &status) {
+    m_core.store->pruneEventLogSlice(m_core.config.resumeRetentionEvents,
+                                     Timestamp::nowMs() - m_core.config.resumeRetentionSeconds * 1000, kPruneSliceRows,
+                                     {m_pruneAfterChannel},
+                                     [self](const StoreStatus &status, const ChannelEventLog::PruneSlice &next) {
         if (!self) return;
         self->m_pruning = false;
-        if (status.ok() && *more) QTimer::singleShot(kPruneSliceGapMs, self, &ResumeManager::prune);
-        },
-        kPruneSliceRows, more);
+        self->m_pruneAfterChannel = status.ok() ? next.afterChannelId : QString();
+        if (status.ok() && next.more) QTimer::singleShot(kPruneSliceGapMs, self, &ResumeManager::prune);
+    });
 }
 
 } // namespace switchboard

@@ -93,7 +93,8 @@ private:
 
     CoreContext &m_core;
     QTimer *m_pruneTimer;
-    bool m_pruning = false; // a slice is queued: the timer does not queue another
+    bool m_pruning = false;      // a slice is queued: the timer does not queue another
+    QString m_pruneAfterChannel; // where the next slice goes on (channels by id)
 };
 
 } // namespace switchboard

@@ -55,6 +55,32 @@ ChannelEventLog::Entry entryFrom(const QSqlQuery &q)
             q.value(3).toString(),   q.value(4).toString().toUtf8(), q.value(5).toLongLong()};
 }
 
+// A channel's oldest entry (the one right above its floor) is older than the bound value.
+constexpr char kOldestTooOld[] = "SELECT 1 FROM channel_events o WHERE o.channel_id = c.id"
+                                 " AND o.seq = c.log_floor_seq + 1 AND o.created_at < ?";
+
+// Drops a channel's entries up to cut and raises its floor past them.
+bool dropThrough(QSqlDatabase &db, const QString &channelId, qint64 cut, StoreStatus *error)
+{
+    QSqlQuery q(db);
+    q.prepare("SELECT MAX(gid) FROM channel_events WHERE channel_id = ? AND seq <= ?");
+    q.addBindValue(channelId);
+    q.addBindValue(cut);
+    if (!run(q, error)) return false;
+    const qint64 gid = q.next() ? q.value(0).toLongLong() : 0;
+    q.prepare("DELETE FROM channel_events WHERE channel_id = ? AND seq <= ?");
+    q.addBindValue(channelId);
+    q.addBindValue(cut);
+    if (!run(q, error)) return false;
+    q.prepare("UPDATE channels SET log_floor_seq = ?, log_floor_gid = CASE WHEN log_floor_gid > ? THEN log_floor_gid"
+              " ELSE ? END WHERE id = ?");
+    q.addBindValue(cut);
+    q.addBindValue(gid);
+    q.addBindValue(gid);
+    q.addBindValue(channelId);
+    return run(q, error);
+}
+
 } // namespace
 
 bool ChannelEventLog::allocate(QSqlDatabase &db, const QString &channelId, qint64 *seq, StoreStatus *error)
@@ -83,9 +109,14 @@ bool ChannelEventLog::append(QSqlDatabase &db, EventStamp &stamp, StoreStatus *e
     return allocate(db, stamp.channelId, &stamp.seq, error) && insert(db, stamp, error);
 }
 
-bool ChannelEventLog::prune(QSqlDatabase &db, int keepCount, qint64 minAt, StoreStatus *error, int maxRows, bool *more)
+bool ChannelEventLog::prune(QSqlDatabase &db, int keepCount, qint64 minAt, StoreStatus *error, int maxRows,
+                            PruneSlice *slice)
 {
-    if (more) *more = false;
+    PruneSlice local;
+    if (!slice) slice = &local;
+    slice->dropped = 0;
+    slice->more = false;
+    const qint64 limit = maxRows > 0 ? maxRows : std::numeric_limits<qint64>::max();
     struct Candidate
     {
         QString channelId;
@@ -95,30 +126,37 @@ bool ChannelEventLog::prune(QSqlDatabase &db, int keepCount, qint64 minAt, Store
     };
     QList<Candidate> candidates;
     {
-        // Only channels with something to cut are looked into: more entries
-        // than kept, or an oldest entry (the one right above the floor, one
-        // index lookup) that is too old. A quiet channel costs one probe.
+        // Only channels with something to cut: more entries than kept, or an
+        // oldest entry (the one right above the floor, one index lookup) that
+        // is too old. Each candidate drops at least one row, so a slice never
+        // needs more candidates than rows. In id order, from the cursor on.
         QSqlQuery q(db);
-        q.prepare("SELECT c.id, c.last_seq, c.log_floor_seq, EXISTS (SELECT 1 FROM channel_events o"
-                  " WHERE o.channel_id = c.id AND o.seq = c.log_floor_seq + 1 AND o.created_at < ?)"
-                  " FROM channels c WHERE c.last_seq > c.log_floor_seq + 1");
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT c.id, c.last_seq, c.log_floor_seq, EXISTS (%1) FROM channels c"
+                                 " WHERE c.id > COALESCE(?, '') AND c.last_seq > c.log_floor_seq + 1"
+                                 " AND (c.last_seq - c.log_floor_seq > ? OR EXISTS (%1)) ORDER BY c.id LIMIT ?")
+                      .arg(QLatin1String(kOldestTooOld)));
         q.addBindValue(minAt);
+        q.addBindValue(slice->afterChannelId);
+        q.addBindValue(keepCount > 0 ? qint64(keepCount) : std::numeric_limits<qint64>::max());
+        q.addBindValue(minAt);
+        q.addBindValue(limit);
         if (!run(q, error)) return false;
-        while (q.next()) {
-            const Candidate c{q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toLongLong(),
-                              q.value(3).toBool()};
-            if (c.oldestTooOld || (keepCount > 0 && c.lastSeq - c.floorSeq > keepCount)) candidates.append(c);
-        }
+        while (q.next())
+            candidates.append(Candidate{q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toLongLong(),
+                                        q.value(3).toBool()});
     }
     // Sequences are gapless per channel, so floor..cut is the number of rows a cut drops.
-    qint64 budget = maxRows > 0 ? maxRows : std::numeric_limits<qint64>::max();
     for (const Candidate &c : candidates) {
+        const qint64 budget = limit - slice->dropped;
         if (budget <= 0) {
-            if (more) *more = true;
-            break;
+            slice->more = true; // the next slice goes on after the last channel done
+            return true;
         }
         const qint64 window = qMin(budget, c.lastSeq - c.floorSeq);
         qint64 cut = keepCount > 0 ? c.lastSeq - keepCount : 0;
+        const qint64 end = c.floorSeq + window;
+        bool agedPastWindow = false; // every entry of the window is too old: maybe more beyond it
         if (c.oldestTooOld) {
             // The newest too-old entry among the next `window` ones: a bounded
             // walk up the (channel_id, seq) index. MAX(seq) over the whole
@@ -131,34 +169,29 @@ bool ChannelEventLog::prune(QSqlDatabase &db, int keepCount, qint64 minAt, Store
             q.addBindValue(window);
             q.addBindValue(minAt);
             if (!run(q, error)) return false;
-            if (q.next() && !q.value(0).isNull()) cut = qMax(cut, q.value(0).toLongLong());
+            if (q.next() && !q.value(0).isNull()) {
+                const qint64 aged = q.value(0).toLongLong();
+                agedPastWindow = aged >= end;
+                cut = qMax(cut, aged);
+            }
         }
         cut = qMin(cut, c.lastSeq - 1); // the newest entry stays: it proves nothing newer was pruned
-        if (cut <= c.floorSeq) continue;
-        if (cut >= c.floorSeq + window && window < c.lastSeq - c.floorSeq) {
-            cut = c.floorSeq + window; // the rest (if any) is for the next call
-            if (more) *more = true;
+        // Cut at the window's end: the rest of this channel is for the next slice.
+        const bool partial = cut > end || (agedPastWindow && end < c.lastSeq - 1);
+        if (partial) cut = end;
+        if (cut > c.floorSeq && !dropThrough(db, c.channelId, cut, error)) return false;
+        slice->dropped += qMax<qint64>(0, cut - c.floorSeq);
+        if (partial) {
+            slice->more = true;
+            return true;
         }
-        budget -= cut - c.floorSeq;
-        QSqlQuery q(db);
-        q.prepare("SELECT MAX(gid) FROM channel_events WHERE channel_id = ? AND seq <= ?");
-        q.addBindValue(c.channelId);
-        q.addBindValue(cut);
-        if (!run(q, error)) return false;
-        const qint64 gid = q.next() ? q.value(0).toLongLong() : 0;
-        q.prepare("DELETE FROM channel_events WHERE channel_id = ? AND seq <= ?");
-        q.addBindValue(c.channelId);
-        q.addBindValue(cut);
-        if (!run(q, error)) return false;
-        q.prepare(
-            "UPDATE channels SET log_floor_seq = ?, log_floor_gid = CASE WHEN log_floor_gid > ? THEN log_floor_gid"
-            " ELSE ? END WHERE id = ?");
-        q.addBindValue(cut);
-        q.addBindValue(gid);
-        q.addBindValue(gid);
-        q.addBindValue(c.channelId);
-        if (!run(q, error)) return false;
+        slice->afterChannelId = c.channelId;
     }
+    // Fewer candidates than the limit: the pass over the channels is done.
+    if (candidates.size() >= limit)
+        slice->more = true;
+    else
+        slice->afterChannelId.clear();
     return true;
 }
 

@@ -5,6 +5,7 @@
 
 #include <QList>
 #include <QSqlDatabase>
+#include <QString>
 
 namespace switchboard {
 
@@ -42,13 +43,23 @@ public:
     static bool insert(QSqlDatabase &db, EventStamp &stamp, StoreStatus *error);
     // allocate() + insert(), unless the stamp says the write changed nothing.
     static bool append(QSqlDatabase &db, EventStamp &stamp, StoreStatus *error);
+    // Where a sliced prune stands. In: the channel (by id) it goes on after.
+    // Out: where the next slice goes on, the rows this one dropped, and
+    // whether rows to drop are left.
+    struct PruneSlice
+    {
+        QString afterChannelId;
+        qint64 dropped = 0;
+        bool more = false;
+    };
     // Drops entries beyond keepCount per channel and older than minAt, but
     // always keeps each channel's newest entry; raises the floors. At most
     // maxRows entries go in one call (0: no limit), so a backlog never holds
-    // the writer, and every commit queued behind it, for long; *more then
-    // says whether entries to drop are left for another call.
+    // the writer, and every commit queued behind it, for long. The channels
+    // are walked by id from slice->afterChannelId on, so a backlog spread
+    // over many slices costs one pass over the channels, not one per slice.
     static bool prune(QSqlDatabase &db, int keepCount, qint64 minAt, StoreStatus *error, int maxRows = 0,
-                      bool *more = nullptr);
+                      PruneSlice *slice = nullptr);
 
     // ---- reads (owner thread) ----
     // Entries after afterSeq (and at most maxGid, unless negative), by sequence;

@@ -784,27 +784,46 @@ void Store::markRead(const QString &channelId, const QString &userId, const QStr
         std::move(done));
 }
 
-void Store::pruneEventLog(int keepPerChannel, qint64 minAt, Done done, int maxRows, std::shared_ptr<bool> more)
+void Store::pruneEventLog(int keepPerChannel, qint64 minAt, Done done)
 {
+    pruneEventLogSlice(keepPerChannel, minAt, 0, {}, [done](const StoreStatus &status, const auto &) {
+        if (done) done(status);
+    });
+}
+
+void Store::pruneEventLogSlice(int keepPerChannel, qint64 minAt, int maxRows, const ChannelEventLog::PruneSlice &from,
+                               PruneDone done)
+{
+    // Written on the writer thread, read in done: the writer is finished with it by then.
+    auto slice = std::make_shared<ChannelEventLog::PruneSlice>(from);
     enqueue(
         [=](QSqlDatabase &db, StoreStatus *error) {
-        bool logLeft = false;
-        if (!ChannelEventLog::prune(db, keepPerChannel, minAt, error, maxRows, &logLeft)) return false;
+        if (!ChannelEventLog::prune(db, keepPerChannel, minAt, error, maxRows, slice.get())) return false;
+        // Sessions take what the log left of the slice, once the log is done.
+        const qint64 room = maxRows > 0 ? maxRows - slice->dropped : 0;
+        if (slice->more) return true;
+        if (maxRows > 0 && room <= 0) {
+            slice->more = true;
+            return true;
+        }
         QSqlQuery q(db);
         if (maxRows > 0) {
             q.prepare("DELETE FROM resume_sessions WHERE id IN"
                       " (SELECT id FROM resume_sessions WHERE updated_at < ? LIMIT ?)");
             q.addBindValue(minAt);
-            q.addBindValue(maxRows);
+            q.addBindValue(room);
         } else {
             q.prepare("DELETE FROM resume_sessions WHERE updated_at < ?");
             q.addBindValue(minAt);
         }
         if (!exec(q, error)) return false;
-        if (more) *more = logLeft || (maxRows > 0 && q.numRowsAffected() >= maxRows);
+        slice->dropped += q.numRowsAffected();
+        slice->more = maxRows > 0 && q.numRowsAffected() >= room;
         return true;
         },
-        std::move(done));
+        [slice, done](const StoreStatus &status) {
+        if (done) done(status, *slice);
+    });
 }
 
 void Store::saveResumeSession(const QString &id, const QString &userId, const QString &scope, const QByteArray &state,

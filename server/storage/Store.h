@@ -113,10 +113,14 @@ public:
     void bumpThread(const QString &parentId, qint64 at, Done done);
     void insertReaction(const Reaction &r, Done done, EventStampPtr stamp = {});
     void deleteReaction(const QString &id, Done done, EventStampPtr stamp = {});
-    // Retention of the event log and of resume sessions (older than minAt go).
-    // With maxRows, at most that many log entries and as many sessions go in
-    // this write; *more is set (before done runs) when some are left.
-    void pruneEventLog(int keepPerChannel, qint64 minAt, Done done, int maxRows = 0, std::shared_ptr<bool> more = {});
+    // Retention of the event log and of resume sessions (older than minAt go),
+    // all in one write.
+    void pruneEventLog(int keepPerChannel, qint64 minAt, Done done);
+    // One slice of it: at most maxRows rows (log entries, then sessions) in
+    // this write, going on from `from`; done gets where the next slice goes on.
+    using PruneDone = std::function<void(const StoreStatus &status, const ChannelEventLog::PruneSlice &next)>;
+    void pruneEventLogSlice(int keepPerChannel, qint64 minAt, int maxRows, const ChannelEventLog::PruneSlice &from,
+                            PruneDone done);
 
     // Resume reads (ChannelEventLog).
     QList<ChannelEventLog::Entry> channelEvents(const QString &channelId, qint64 afterSeq, qint64 maxGid, int limit,

@@ -209,6 +209,34 @@ protected:
         return f;
     }
 
+    // n message events in a channel's log, created at 1700000000000 + first.. on; their stamps.
+    QList<EventStampPtr> fillLog(const Fixture &f, const QString &channelId, int n, int first = 1)
+    {
+        QList<EventStampPtr> stamps;
+        for (int i = first; i < first + n; ++i) {
+            stamps.append(stampFor(channelId, QStringLiteral("message.created"), 1700000000000 + i));
+            store().insertMessage(makeMessage(channelId, f.alice.id, 0, QStringLiteral("m%1").arg(i)), nullptr,
+                                  stamps.last());
+        }
+        store().flush();
+        return stamps;
+    }
+
+    // One retention slice through the store; where the next one goes on.
+    ChannelEventLog::PruneSlice pruneSlice(int keep, qint64 minAt, int maxRows, const ChannelEventLog::PruneSlice &from)
+    {
+        auto next = std::make_shared<ChannelEventLog::PruneSlice>();
+        if (!commitNow(store(), [&](Store::Done d) {
+                store().pruneEventLogSlice(keep, minAt, maxRows, from,
+                                           [next, d](const StoreStatus &st, const ChannelEventLog::PruneSlice &n) {
+                *next = n;
+                d(st);
+                });
+            }))
+            next->more = false; // a failed slice ends the caller's loop; its checks then fail
+        return *next;
+    }
+
     // Inserts messages 1..n into a channel, contents "m1".."mn".
     QList<Message> postMany(const Fixture &f, const Channel &c, int n)
     {
@@ -1299,13 +1327,7 @@ private Q_SLOTS:
     void pruningKeepsTheTailAndRaisesTheFloor()
     {
         const Fixture f = seed();
-        QList<EventStampPtr> stamps;
-        for (int i = 1; i <= 10; ++i) {
-            stamps.append(stampFor(f.one.id, QStringLiteral("message.created"), 1700000000000 + i));
-            store().insertMessage(makeMessage(f.one.id, f.alice.id, 0, QStringLiteral("m%1").arg(i)), nullptr,
-                                  stamps.last());
-        }
-        store().flush();
+        const QList<EventStampPtr> stamps = fillLog(f, f.one.id, 10);
         QVERIFY(commitNow(store(), [&](Store::Done d) { store().pruneEventLog(3, 0, d); }));
         QCOMPARE(seqsOf(store().channelEvents(f.one.id, 0, -1, 100)), QList<qint64>({8, 9, 10}));
         ChannelEventLog::Floor floor = store().channelLogFloor(f.one.id);
@@ -1328,63 +1350,87 @@ private Q_SLOTS:
 
     void pruningInSlicesEndsWhereOnePruneWould()
     {
-        // Two channels, 12 and 7 entries, keep 2 each: 15 entries to drop, in slices of 4.
+        // Two channels, 12 and 7 entries, keep 2 each: 15 entries to drop, and
+        // 6 expired resume sessions, in slices of 4 rows of either kind.
         const Fixture f = seed();
-        QList<EventStampPtr> stamps;
-        for (int i = 1; i <= 19; ++i) {
-            const QString channel = i <= 12 ? f.one.id : f.two.id;
-            stamps.append(stampFor(channel, QStringLiteral("message.created"), 1700000000000 + i));
-            store().insertMessage(makeMessage(channel, f.alice.id, 0, QStringLiteral("m%1").arg(i)), nullptr,
-                                  stamps.last());
-        }
+        const QList<EventStampPtr> stamps = fillLog(f, f.one.id, 12) + fillLog(f, f.two.id, 7, 13);
         for (int i = 0; i < 6; ++i)
             QVERIFY(commitNow(store(), [&](Store::Done d) {
                 store().saveResumeSession(QStringLiteral("old-%1").arg(i), f.alice.id, QStringLiteral("/chat"), "{}", 5,
                                           d);
             }));
-        store().flush();
         const auto remaining = [&] {
             return store().channelEvents(f.one.id, 0, -1, 100).size()
                  + store().channelEvents(f.two.id, 0, -1, 100).size();
         };
+        const auto sessionsLeft = [&] {
+            int n = 0;
+            for (int i = 0; i < 6; ++i) n += store().resumeSession(QStringLiteral("old-%1").arg(i)).has_value();
+            return n;
+        };
         QCOMPARE(remaining(), qsizetype(19));
         QList<qsizetype> left;
+        QList<int> sessions;
+        qint64 dropped = 0;
+        ChannelEventLog::PruneSlice slice;
         for (int call = 0; call < 10; ++call) {
-            auto more = std::make_shared<bool>(false);
-            QVERIFY(commitNow(store(), [&](Store::Done d) { store().pruneEventLog(2, 7, d, 4, more); }));
+            slice = pruneSlice(2, 7, 4, slice);
+            QVERIFY(slice.dropped <= 4); // one cap for both kinds of row
+            dropped += slice.dropped;
             left.append(remaining());
-            if (!*more) break;
+            sessions.append(sessionsLeft());
+            if (!slice.more) break;
         }
-        // Never more than a slice per write, and the last call says it is done.
-        QCOMPARE(left, QList<qsizetype>({15, 11, 7, 4}));
+        // The log first, then the sessions with what is left of a slice; the last call says it is done.
+        QCOMPARE(left, QList<qsizetype>({15, 11, 7, 4, 4, 4}));
+        QCOMPARE(sessions, QList<int>({6, 6, 6, 5, 1, 0}));
+        QCOMPARE(dropped, qint64(21));
+        QVERIFY(slice.afterChannelId.isEmpty());
         QCOMPARE(seqsOf(store().channelEvents(f.one.id, 0, -1, 100)), QList<qint64>({11, 12}));
         QCOMPARE(seqsOf(store().channelEvents(f.two.id, 0, -1, 100)), QList<qint64>({6, 7}));
         QCOMPARE(store().channelLogFloor(f.one.id).floorSeq, qint64(10));
         QCOMPARE(store().channelLogFloor(f.one.id).floorGid, stamps[9]->gid);
         QCOMPARE(store().channelLogFloor(f.two.id).floorSeq, qint64(5));
         QCOMPARE(store().channelLogFloor(f.two.id).floorGid, stamps[16]->gid);
-        for (int i = 0; i < 6; ++i) QVERIFY(!store().resumeSession(QStringLiteral("old-%1").arg(i)).has_value());
+    }
+
+    void pruningInSlicesWalksTheChannelsOnce()
+    {
+        // A chain of slices walks the channels by id, once: a channel behind
+        // the cursor that grows meanwhile waits for the next pass.
+        const Fixture f = seed();
+        fillLog(f, f.one.id, 3);
+        fillLog(f, f.two.id, 3, 4);
+        ChannelEventLog::PruneSlice slice = pruneSlice(1, 0, 2, {});
+        QVERIFY(slice.more);
+        QVERIFY(slice.afterChannelId == f.one.id || slice.afterChannelId == f.two.id);
+        const QString first = slice.afterChannelId;
+        const QString second = first == f.one.id ? f.two.id : f.one.id;
+        QCOMPARE(seqsOf(store().channelEvents(first, 0, -1, 100)), QList<qint64>({3}));
+        fillLog(f, first, 3, 7);
+        slice = pruneSlice(1, 0, 2, slice);
+        QCOMPARE(seqsOf(store().channelEvents(second, 0, -1, 100)), QList<qint64>({3}));
+        QCOMPARE(seqsOf(store().channelEvents(first, 0, -1, 100)), QList<qint64>({3, 4, 5, 6}));
+        QVERIFY(slice.afterChannelId.isEmpty()); // the pass is over
+        for (int call = 0; call < 10 && slice.more; ++call) slice = pruneSlice(1, 0, 2, slice);
+        QVERIFY(!slice.more);
+        QCOMPARE(seqsOf(store().channelEvents(first, 0, -1, 100)), QList<qint64>({6}));
+        QCOMPARE(store().channelLogFloor(first).floorSeq, qint64(5));
     }
 
     void pruningByAgeInSlicesWalksUpTheLog()
     {
         // Ten entries, all too old, kept by count: the age cut walks a slice at a time.
         const Fixture f = seed();
-        QList<EventStampPtr> stamps;
-        for (int i = 1; i <= 10; ++i) {
-            stamps.append(stampFor(f.one.id, QStringLiteral("message.created"), 1700000000000 + i));
-            store().insertMessage(makeMessage(f.one.id, f.alice.id, 0, QStringLiteral("m%1").arg(i)), nullptr,
-                                  stamps.last());
-        }
-        store().flush();
+        const QList<EventStampPtr> stamps = fillLog(f, f.one.id, 10);
         QList<qsizetype> left;
         QList<bool> mores;
+        ChannelEventLog::PruneSlice slice;
         for (int call = 0; call < 10; ++call) {
-            auto more = std::make_shared<bool>(false);
-            QVERIFY(commitNow(store(), [&](Store::Done d) { store().pruneEventLog(1000, 1800000000000, d, 3, more); }));
+            slice = pruneSlice(1000, 1800000000000, 3, slice);
             left.append(store().channelEvents(f.one.id, 0, -1, 100).size());
-            mores.append(*more);
-            if (!*more) break;
+            mores.append(slice.more);
+            if (!slice.more) break;
         }
         QCOMPARE(left, QList<qsizetype>({7, 4, 1, 1}));
         QCOMPARE(mores, QList<bool>({true, true, true, false}));
