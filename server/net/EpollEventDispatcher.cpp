@@ -35,9 +35,8 @@ constexpr int kBudgetCheckEvery = 8;
 // and at least a few sockets per pass so it never starves. Short, because a
 // chat socket that becomes ready meanwhile waits for the end of the pass.
 // 2 ms gave the room a p99 of 46-49 ms during connect waves, 1 ms (with 16
-// accepts per pass) 42-43 ms, the room in its own generator process both
-// times; checking after every socket instead of every 8th measured no better
-// (docs/benchmarks-scale.md).
+// accepts per pass) 42-43 ms, the room in its own generator process both times; checking after every socket instead of every
+// 8th measured no better (docs/benchmarks-scale.md).
 constexpr qint64 kBackgroundBudgetNs = kNsPerMs;
 constexpr int kBackgroundMinimum = kBudgetCheckEvery;
 
@@ -184,12 +183,7 @@ const char *EpollEventDispatcher::phaseName(Phase phase)
 
 void EpollEventDispatcher::account(Phase phase, qint64 startNs)
 {
-    qint64 ns = monotonicNs() - startNs;
-    if (phase != PostedEvents) {
-        ns -= m_inlinePostedNs;
-        m_inlinePostedNs = 0;
-    }
-    const quint64 spent = quint64(std::max<qint64>(0, ns));
+    const quint64 spent = quint64(std::max<qint64>(0, monotonicNs() - startNs));
     PhaseTime &t = m_phaseTimes[phase];
     t.totalNs += spent;
     t.maxNs = std::max(t.maxNs, spent);
@@ -260,20 +254,6 @@ void EpollEventDispatcher::consumeWakeUp()
     m_wakeUpPending.storeRelease(0);
 }
 
-void EpollEventDispatcher::sendPostedIfWoken()
-{
-    // A commit callback posted by the storage thread used to wait for the end
-    // of the pass, 10-30 ms when the server was saturated; sent here, the
-    // room's median during connect waves fell from 12-13.5 to 7-9 ms (its p99
-    // stayed near 40 ms: docs/benchmarks-scale.md).
-    if (!m_wakeUpPending.loadAcquire()) return;
-    const qint64 start = monotonicNs();
-    consumeWakeUp();
-    QCoreApplication::sendPostedEvents();
-    account(PostedEvents, start);
-    m_inlinePostedNs += monotonicNs() - start;
-}
-
 void EpollEventDispatcher::collectReady(int count, bool *woken)
 {
     for (int i = 0; i < count; ++i) {
@@ -325,15 +305,15 @@ void EpollEventDispatcher::markPending(int fd, Watch &watch, int type, bool back
 int EpollEventDispatcher::activateSocketNotifiers()
 {
     const qint64 chatStart = monotonicNs();
-    const int chat = activateLane(m_pending[0], kNotifierBudgetNs, 0, true);
+    const int chat = activateLane(m_pending[0], kNotifierBudgetNs, 0);
     account(ChatSockets, chatStart);
     const qint64 backgroundStart = monotonicNs();
-    const int background = activateLane(m_pending[1], kBackgroundBudgetNs, kBackgroundMinimum, false);
+    const int background = activateLane(m_pending[1], kBackgroundBudgetNs, kBackgroundMinimum);
     account(BackgroundSockets, backgroundStart);
     return chat + background;
 }
 
-int EpollEventDispatcher::activateLane(std::deque<Pending> &queue, qint64 budgetNs, int minimum, bool sendPosted)
+int EpollEventDispatcher::activateLane(std::deque<Pending> &queue, qint64 budgetNs, int minimum)
 {
     int activated = 0;
     const qint64 start = monotonicNs();
@@ -358,7 +338,6 @@ int EpollEventDispatcher::activateLane(std::deque<Pending> &queue, qint64 budget
             ++activated;
         }
         rearmIfServed(entry.fd);
-        if (sendPosted && notifier && activated % kBudgetCheckEvery == 0) sendPostedIfWoken();
     }
     return activated;
 }
@@ -659,7 +638,6 @@ int EpollEventDispatcher::activateTimers()
         QCoreApplication::sendEvent(timer.object, &event);
         it = m_timers.find(id);
         if (it != m_timers.end() && it->second.serial == serial) it->second.inTimerEvent = false;
-        sendPostedIfWoken();
     }
     return activated;
 }

@@ -141,19 +141,13 @@ private:
     void collectReady(int count, bool *woken);
     void markPending(int fd, Watch &watch, int type, bool background);
     int activateSocketNotifiers();
-    // sendPosted: posted work may go between this lane's sockets (the chat lane;
-    // the background lane is short anyway).
-    int activateLane(std::deque<Pending> &queue, qint64 budgetNs, int minimum, bool sendPosted);
+    int activateLane(std::deque<Pending> &queue, qint64 budgetNs, int minimum);
     int activateTimers();
     int timeoutForNextTimer() const;
     void scheduleNext(int timerId, Timer &timer, qint64 now);
     void insertTimer(int timerId, Timer &timer, qint64 deadline);
     void removeTimer(std::unordered_map<int, Timer>::iterator it);
     void consumeWakeUp();
-    // Posted work (commit callbacks, the deliveries they start) that arrived
-    // while sockets or timers were being served: sent between two of them,
-    // not after the rest of the pass.
-    void sendPostedIfWoken();
 
     int m_epollFd = -1;
     int m_wakeFd = -1;
@@ -172,7 +166,6 @@ private:
     quint64 m_repeatedReports = 0;
     PhaseTime m_phaseTimes[PhaseCount];
     void account(Phase phase, qint64 startNs);
-    qint64 m_inlinePostedNs = 0; // posted work sent inside the phase being timed, counted as posted
     std::unique_ptr<epoll_event[]> m_events;
 
     std::unordered_map<int, Timer> m_timers;

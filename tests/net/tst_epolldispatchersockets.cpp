@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <memory>
-#include <thread>
 #include <vector>
 
 #include <arpa/inet.h>
@@ -474,43 +473,6 @@ private Q_SLOTS:
         const qsizetype postedAt = order.indexOf(QStringLiteral("posted"));
         QVERIFY2(postedAt > 0 && postedAt < count, qPrintable(order.join(QLatin1Char(' '))));
         QVERIFY(epoll->budgetCuts() > cutsBefore);
-        QSet<QString> served(order.cbegin(), order.cend());
-        QCOMPARE(served.size(), count + 1);
-    }
-
-    // A commit callback (posted by the storage thread) must not wait for the
-    // rest of a busy pass: posted work is sent between socket activations,
-    // every few sockets, even when no budget cuts the pass short.
-    void postedWorkIsSentBetweenSocketsNotAfterThePass()
-    {
-        auto *epoll = qobject_cast<EpollEventDispatcher *>(dispatcher());
-        if (!epoll) QSKIP("EpollEventDispatcher only");
-        const int count = 64;
-        std::vector<std::unique_ptr<SocketPair>> pairs;
-        std::vector<std::unique_ptr<QSocketNotifier>> readers;
-        QStringList order;
-        bool posted = false;
-        for (int i = 0; i < count; ++i) {
-            pairs.push_back(std::make_unique<SocketPair>());
-            QVERIFY(pairs.back()->send(1));
-            readers.push_back(std::make_unique<QSocketNotifier>(pairs.back()->fds[0], QSocketNotifier::Read));
-            SocketPair *pair = pairs.back().get();
-            QObject::connect(readers.back().get(), &QSocketNotifier::activated, readers.back().get(), [&, pair, i] {
-                pair->drain(0);
-                order << QString::number(i);
-                if (posted) return;
-                posted = true;
-                std::thread([this, &order] {
-                    QMetaObject::invokeMethod(
-                        this, [&order] { order << QStringLiteral("posted"); }, Qt::QueuedConnection);
-                }).join(); // posted from another thread, as the storage thread does
-            });
-        }
-        const quint64 cutsBefore = epoll->budgetCuts();
-        QTRY_COMPARE_WITH_TIMEOUT(order.count(), count + 1, 10000);
-        QCOMPARE(epoll->budgetCuts(), cutsBefore); // quick sockets: one pass would have served them all
-        const qsizetype postedAt = order.indexOf(QStringLiteral("posted"));
-        QVERIFY2(postedAt > 0 && postedAt <= 2 * 8, qPrintable(order.join(QLatin1Char(' '))));
         QSet<QString> served(order.cbegin(), order.cend());
         QCOMPARE(served.size(), count + 1);
     }
