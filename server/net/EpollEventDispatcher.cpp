@@ -35,8 +35,9 @@ constexpr int kBudgetCheckEvery = 8;
 // and at least a few sockets per pass so it never starves. Short, because a
 // chat socket that becomes ready meanwhile waits for the end of the pass.
 // 2 ms gave the room a p99 of 46-49 ms during connect waves, 1 ms (with 16
-// accepts per pass) 42-43 ms, the room in its own generator process both times; checking after every socket instead of every
-// 8th measured no better (docs/benchmarks-scale.md).
+// accepts per pass) 42-43 ms, the room in its own generator process both
+// times; checking after every socket instead of every 8th measured no better
+// (docs/benchmarks-scale.md).
 constexpr qint64 kBackgroundBudgetNs = kNsPerMs;
 constexpr int kBackgroundMinimum = kBudgetCheckEvery;
 
