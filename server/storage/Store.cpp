@@ -795,9 +795,10 @@ void Store::pruneEventLogSlice(int keepPerChannel, qint64 minAt, int maxRows, co
                                PruneDone done)
 {
     // Written on the writer thread, read in done: the writer is finished with it by then.
-    auto slice = std::make_shared<ChannelEventLog::PruneSlice>(from);
+    auto slice = std::make_shared<ChannelEventLog::PruneSlice>();
     enqueue(
         [=](QSqlDatabase &db, StoreStatus *error) {
+        *slice = from; // a batch replayed after a rollback starts where this slice did
         if (!ChannelEventLog::prune(db, keepPerChannel, minAt, error, maxRows, slice.get())) return false;
         // Sessions take what the log left of the slice, once the log is done.
         const qint64 room = maxRows > 0 ? maxRows - slice->dropped : 0;
