@@ -222,19 +222,20 @@ protected:
         return stamps;
     }
 
-    // One retention slice through the store; where the next one goes on.
-    ChannelEventLog::PruneSlice pruneSlice(int keep, qint64 minAt, int maxRows, const ChannelEventLog::PruneSlice &from)
+    // One retention slice through the store, going on from *slice; *slice
+    // becomes where the next one goes on. False if the write failed.
+    bool pruneSlice(int keep, qint64 minAt, int maxRows, ChannelEventLog::PruneSlice *slice)
     {
         auto next = std::make_shared<ChannelEventLog::PruneSlice>();
-        if (!commitNow(store(), [&](Store::Done d) {
-                store().pruneEventLogSlice(keep, minAt, maxRows, from,
-                                           [next, d](const StoreStatus &st, const ChannelEventLog::PruneSlice &n) {
+        const bool ok = commitNow(store(), [&](Store::Done d) {
+            store().pruneEventLogSlice(keep, minAt, maxRows, *slice,
+                                       [next, d](const StoreStatus &st, const ChannelEventLog::PruneSlice &n) {
                 *next = n;
                 d(st);
-                });
-            }))
-            next->more = false; // a failed slice ends the caller's loop; its checks then fail
-        return *next;
+            });
+        });
+        *slice = *next;
+        return ok;
     }
 
     // Inserts messages 1..n into a channel, contents "m1".."mn".
@@ -1374,7 +1375,7 @@ private Q_SLOTS:
         qint64 dropped = 0;
         ChannelEventLog::PruneSlice slice;
         for (int call = 0; call < 10; ++call) {
-            slice = pruneSlice(2, 7, 4, slice);
+            QVERIFY(pruneSlice(2, 7, 4, &slice));
             QVERIFY(slice.dropped <= 4); // one cap for both kinds of row
             dropped += slice.dropped;
             left.append(remaining());
@@ -1401,18 +1402,19 @@ private Q_SLOTS:
         const Fixture f = seed();
         fillLog(f, f.one.id, 3);
         fillLog(f, f.two.id, 3, 4);
-        ChannelEventLog::PruneSlice slice = pruneSlice(1, 0, 2, {});
+        ChannelEventLog::PruneSlice slice;
+        QVERIFY(pruneSlice(1, 0, 2, &slice));
         QVERIFY(slice.more);
         QVERIFY(slice.afterChannelId == f.one.id || slice.afterChannelId == f.two.id);
         const QString first = slice.afterChannelId;
         const QString second = first == f.one.id ? f.two.id : f.one.id;
         QCOMPARE(seqsOf(store().channelEvents(first, 0, -1, 100)), QList<qint64>({3}));
         fillLog(f, first, 3, 7);
-        slice = pruneSlice(1, 0, 2, slice);
+        QVERIFY(pruneSlice(1, 0, 2, &slice));
         QCOMPARE(seqsOf(store().channelEvents(second, 0, -1, 100)), QList<qint64>({3}));
         QCOMPARE(seqsOf(store().channelEvents(first, 0, -1, 100)), QList<qint64>({3, 4, 5, 6}));
         QVERIFY(slice.afterChannelId.isEmpty()); // the pass is over
-        for (int call = 0; call < 10 && slice.more; ++call) slice = pruneSlice(1, 0, 2, slice);
+        for (int call = 0; call < 10 && slice.more; ++call) QVERIFY(pruneSlice(1, 0, 2, &slice));
         QVERIFY(!slice.more);
         QCOMPARE(seqsOf(store().channelEvents(first, 0, -1, 100)), QList<qint64>({6}));
         QCOMPARE(store().channelLogFloor(first).floorSeq, qint64(5));
@@ -1427,7 +1429,7 @@ private Q_SLOTS:
         QList<bool> mores;
         ChannelEventLog::PruneSlice slice;
         for (int call = 0; call < 10; ++call) {
-            slice = pruneSlice(1000, 1800000000000, 3, slice);
+            QVERIFY(pruneSlice(1000, 1800000000000, 3, &slice));
             left.append(store().channelEvents(f.one.id, 0, -1, 100).size());
             mores.append(slice.more);
             if (!slice.more) break;
