@@ -192,10 +192,18 @@ void WsConnection::parseFrames()
             else
                 m_fragments.assign(payload, len);
             break;
-        case 0x8:
+        case 0x8: {
+            // The code and reason say why (1008 slow reader, ping timeout...):
+            // a workspace run's lost connections are otherwise unexplained.
+            std::string why = "close frame from server";
+            if (len >= 2) {
+                const auto *p = reinterpret_cast<const unsigned char *>(payload);
+                why += " " + std::to_string((p[0] << 8) | p[1]) + " " + std::string(payload + 2, size_t(len - 2));
+            }
             sendFrame(0x8, payload, len < 2 ? len : 2);
             flush();
-            return fail("close frame from server");
+            return fail(why.c_str());
+        }
         case 0x9: sendFrame(0xA, payload, len); break;
         default: break;
         }
