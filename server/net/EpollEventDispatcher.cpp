@@ -1,5 +1,7 @@
 #include "EpollEventDispatcher.h"
 
+#include "WebSocketFlushQueue.h"
+
 #include <QCoreApplication>
 #include <QSocketNotifier>
 #include <QThread>
@@ -182,9 +184,9 @@ const char *EpollEventDispatcher::phaseName(Phase phase)
     return names[phase];
 }
 
-void EpollEventDispatcher::account(Phase phase, qint64 startNs)
+void EpollEventDispatcher::account(Phase phase, qint64 startNs, qint64 excludedNs)
 {
-    const quint64 spent = quint64(std::max<qint64>(0, monotonicNs() - startNs));
+    const quint64 spent = quint64(std::max<qint64>(0, monotonicNs() - startNs - excludedNs));
     PhaseTime &t = m_phaseTimes[phase];
     t.totalNs += spent;
     t.maxNs = std::max(t.maxNs, spent);
@@ -193,8 +195,10 @@ void EpollEventDispatcher::account(Phase phase, qint64 startNs)
 bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 {
     m_interrupted.storeRelaxed(0);
+    m_loopThread.store(QThread::currentThreadId(), std::memory_order_relaxed);
     Q_EMIT awake();
     const qint64 postedStart = monotonicNs();
+    m_foreignWake.storeRelaxed(0); // what was posted so far is sent now
     QCoreApplication::sendPostedEvents();
     account(PostedEvents, postedStart);
 
@@ -306,23 +310,26 @@ void EpollEventDispatcher::markPending(int fd, Watch &watch, int type, bool back
 int EpollEventDispatcher::activateSocketNotifiers()
 {
     const qint64 chatStart = monotonicNs();
-    const int chat = activateLane(m_pending[0], kNotifierBudgetNs, 0);
-    account(ChatSockets, chatStart);
+    m_foreignNs = 0;
+    const int chat = activateLane(m_pending[0], kNotifierBudgetNs, 0, true);
+    account(ChatSockets, chatStart, m_foreignNs);
     const qint64 backgroundStart = monotonicNs();
-    const int background = activateLane(m_pending[1], kBackgroundBudgetNs, kBackgroundMinimum);
+    const int background = activateLane(m_pending[1], kBackgroundBudgetNs, kBackgroundMinimum, false);
     account(BackgroundSockets, backgroundStart);
     return chat + background;
 }
 
-int EpollEventDispatcher::activateLane(std::deque<Pending> &queue, qint64 budgetNs, int minimum)
+int EpollEventDispatcher::activateLane(std::deque<Pending> &queue, qint64 budgetNs, int minimum, bool sendForeign)
 {
     int activated = 0;
     const qint64 start = monotonicNs();
     while (!queue.empty()) {
-        if (activated >= minimum && activated > 0 && activated % kBudgetCheckEvery == 0
-            && monotonicNs() - start > budgetNs) {
-            ++m_budgetCuts; // the rest stay pending, first in line next pass
-            break;
+        if (activated > 0 && activated % kBudgetCheckEvery == 0) {
+            if (sendForeign && m_foreignWake.loadRelaxed()) sendForeignPosts();
+            if (activated >= minimum && monotonicNs() - start > budgetNs) {
+                ++m_budgetCuts; // the rest stay pending, first in line next pass
+                break;
+            }
         }
         const Pending entry = queue.front();
         queue.pop_front();
@@ -341,6 +348,26 @@ int EpollEventDispatcher::activateLane(std::deque<Pending> &queue, qint64 budget
         rearmIfServed(entry.fd);
     }
     return activated;
+}
+
+void EpollEventDispatcher::sendForeignPosts()
+{
+    // A commit callback posted by the storage writer would otherwise wait for
+    // the whole chat lane (up to its 10 ms budget) and the background lane:
+    // under a connect wave that wait was the room's median. Only queued calls
+    // and the urgent frames they queue go here; the bulk flush (presence) and
+    // this thread's own posts keep their place after the sockets, so the
+    // lane's budget is not spent on ephemeral work.
+    if (!m_foreignWake.fetchAndStoreAcquire(0)) return;
+    const qint64 begin = monotonicNs();
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
+    WebSocketFlushQueue::instance()->flushUrgent();
+    const qint64 spent = monotonicNs() - begin;
+    m_foreignNs += spent;
+    ++m_foreignSends;
+    PhaseTime &t = m_phaseTimes[PostedEvents];
+    t.totalNs += quint64(spent);
+    t.maxNs = std::max(t.maxNs, quint64(spent));
 }
 
 void EpollEventDispatcher::rearmIfServed(int fd)
@@ -645,6 +672,7 @@ int EpollEventDispatcher::activateTimers()
 
 void EpollEventDispatcher::wakeUp()
 {
+    if (QThread::currentThreadId() != m_loopThread.load(std::memory_order_relaxed)) m_foreignWake.storeRelease(1);
     // Coalesce: one write until the loop has consumed it, however many posts.
     if (m_wakeUpPending.testAndSetAcquire(0, 1)) eventfd_write(m_wakeFd, 1);
 }

@@ -3,6 +3,7 @@
 #include <QAbstractEventDispatcher>
 #include <QAtomicInt>
 
+#include <atomic>
 #include <deque>
 #include <map>
 #include <memory>
@@ -58,6 +59,9 @@ public:
     // those for a notifier already waiting to be served (for tests and metrics).
     quint64 readyReports() const { return m_readyReports; }
     quint64 repeatedReports() const { return m_repeatedReports; }
+    // Times the chat lane stopped between sockets to send queued calls that
+    // another thread posted (commit callbacks) and the urgent frames they queued.
+    quint64 foreignSends() const { return m_foreignSends; }
 
     // Which lane a socket's readiness is served in. Chat sockets (established
     // clients, the listening sockets, Redis, PostgreSQL) come first in every
@@ -141,7 +145,8 @@ private:
     void collectReady(int count, bool *woken);
     void markPending(int fd, Watch &watch, int type, bool background);
     int activateSocketNotifiers();
-    int activateLane(std::deque<Pending> &queue, qint64 budgetNs, int minimum);
+    int activateLane(std::deque<Pending> &queue, qint64 budgetNs, int minimum, bool sendForeign);
+    void sendForeignPosts();
     int activateTimers();
     int timeoutForNextTimer() const;
     void scheduleNext(int timerId, Timer &timer, qint64 now);
@@ -153,6 +158,10 @@ private:
     int m_wakeFd = -1;
     QAtomicInt m_wakeUpPending;
     QAtomicInt m_interrupted;
+    // Set by a wakeUp() from another thread than the loop's (a queued call
+    // from the storage writer, say); cleared when posted events are sent.
+    QAtomicInt m_foreignWake;
+    std::atomic<Qt::HANDLE> m_loopThread{nullptr};
 
     std::unordered_map<int, Watch> m_watches;
     std::vector<int> m_alwaysReadyFds;
@@ -164,8 +173,10 @@ private:
     quint64 m_budgetCuts = 0;
     quint64 m_readyReports = 0;
     quint64 m_repeatedReports = 0;
+    quint64 m_foreignSends = 0;
+    qint64 m_foreignNs = 0; // time in sendForeignPosts() during the current lane
     PhaseTime m_phaseTimes[PhaseCount];
-    void account(Phase phase, qint64 startNs);
+    void account(Phase phase, qint64 startNs, qint64 excludedNs = 0);
     std::unique_ptr<epoll_event[]> m_events;
 
     std::unordered_map<int, Timer> m_timers;

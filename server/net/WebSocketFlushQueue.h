@@ -38,6 +38,9 @@ public:
     void remove(WebSocketConnection *connection);
     // Sends everything queued in both lanes now (tests, shutdown, flushAll()).
     void flushAll();
+    // Sends the urgent lane only (the dispatcher, after commit callbacks that
+    // it sends between chat sockets).
+    void flushUrgent();
     // Passes whose bulk sends ran past the budget (the rest waited a pass).
     quint64 bulkCuts() const { return m_bulkCuts; }
     qsizetype bulkBacklog() const { return qsizetype(m_bulkQueue.size()); }
@@ -52,7 +55,6 @@ protected:
 private:
     WebSocketFlushQueue();
     void post();
-    void flushUrgent();
     // Sends bulk connections until budgetNs has passed (-1: all); true if some remain.
     bool flushBulk(qint64 budgetNs);
 

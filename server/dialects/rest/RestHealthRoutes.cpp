@@ -149,6 +149,9 @@ QByteArray RestHealthRoutes::metrics() const
         "switchboard_event_loop_budget_cuts_total", "counter",
         "Passes whose socket work ran past its lane's budget (chat 10 ms, background 1 ms; the rest waited one pass)",
         epoll ? double(epoll->budgetCuts()) : 0);
+    metric("switchboard_event_loop_foreign_sends_total", "counter",
+           "Times the chat lane stopped between sockets to send queued calls from other threads (commit callbacks)",
+           epoll ? double(epoll->foreignSends()) : 0);
     if (epoll) {
         out += "# HELP switchboard_event_loop_phase_seconds_total Time the event loop spent per phase of its passes\n"
                "# TYPE switchboard_event_loop_phase_seconds_total counter\n";
