@@ -10,6 +10,7 @@
 #include <QTimer>
 
 #include <cerrno>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -215,6 +216,14 @@ qint64 WebSocketConnection::bytesToWrite() const
 {
     // Over TLS: also what waits to be encrypted, and the records the kernel has not taken.
     return m_out.size() - m_outPos + (m_stream ? m_stream->bytesToWrite() + m_stream->encryptedBytesToWrite() : 0);
+}
+
+bool WebSocketConnection::hasUnreadInput() const
+{
+    if (m_stream && m_stream->bytesAvailable() > 0) return true;
+    const int fd = m_stream ? int(m_stream->socketDescriptor()) : m_fd;
+    int unread = 0;
+    return fd >= 0 && ioctl(fd, FIONREAD, &unread) == 0 && unread > 0;
 }
 
 qint64 WebSocketConnection::sendTextMessage(const QString &text)

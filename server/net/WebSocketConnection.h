@@ -57,6 +57,11 @@ public:
 
     // Bytes queued and not yet taken by the kernel.
     qint64 bytesToWrite() const;
+    // The peer sent bytes this side has not read yet (the kernel holds them).
+    // A liveness deadline that finds some was missed by the server, which is
+    // behind on this socket, not by the client: under overload the chat lane
+    // reached pongs after their timeout and dropped thousands of live clients.
+    bool hasUnreadInput() const;
 
     qint64 sendTextMessage(const QString &text);
     // Text that is already UTF-8: the fan-out path, no conversion.

@@ -49,7 +49,11 @@ WebSocketSession::WebSocketSession(ChatService *chat, WebSocketConnection *socke
         // Precise: a coarse timer may fire 5 % early, and its rounding to a
         // shared grid would gather the jittered deadlines into bursts again.
         m_idle->setTimerType(Qt::PreciseTimer);
-        connect(m_idle, &QTimer::timeout, this, &WebSocketSession::onIdleTimeout);
+        connect(m_idle, &QTimer::timeout, this, [this] {
+            // Heard from, only not read yet: the server is behind, not the client.
+            if (m_socket && m_socket->hasUnreadInput()) return touch();
+            onIdleTimeout();
+        });
         touch();
     }
 }

@@ -2,12 +2,14 @@
 // workspace JSON heartbeat): sessions opened in one pass time out spread over
 // a tenth of the timeout, never before it. Sessions over socket pairs, never
 // attached to a core (no ChatService needed for the timer).
+#include "../net/ClientFrame.h"
 #include "net/WebSocketConnection.h"
 #include "transport/WebSocketSession.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QTest>
+#include <QTimer>
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -29,9 +31,10 @@ public:
     }
     void deliver(const ChatEventPtr &) override {}
     int idleTimeouts = 0;
+    int frames = 0;
 
 protected:
-    void onTextFrame(const QString &) override {}
+    void onTextFrame(const QString &) override { ++frames; }
     void onOversizedFrame(qint64) override {}
     void onIdleTimeout() override { ++idleTimeouts; }
 };
@@ -101,6 +104,36 @@ private Q_SLOTS:
         QVERIFY(p);
         QTRY_COMPARE_WITH_TIMEOUT(p->session->idleTimeouts, 1, 10000);
         QVERIFY2(clock.elapsed() >= 150, qPrintable(QString::number(clock.elapsed())));
+    }
+
+    // A client whose bytes wait in the kernel, unread because the server is
+    // behind (its chat lane had not reached the socket), was heard from: the
+    // timeout starts over instead of closing it. Once the bytes are read, a
+    // silent client times out as before. The timer's expiry is driven by hand,
+    // before the loop can read the socket.
+    void unreadBytesFromTheClientCountAsHeardFrom()
+    {
+        WebSocketSession::Limits limits;
+        limits.idleTimeoutMs = 60000;
+        std::unique_ptr<Pair> p = open(limits);
+        QVERIFY(p);
+        const QList<QTimer *> timers = p->session->findChildren<QTimer *>(QString(), Qt::FindDirectChildrenOnly);
+        QCOMPARE(timers.size(), 1);
+        QTimer *idle = timers.first();
+        QVERIFY(!p->session->socket()->hasUnreadInput());
+
+        const QByteArray frame = ClientFrame::build(ClientFrame::Text, "hi", true, true, 0, 0, "abcd");
+        QCOMPARE(::write(p->peer, frame.constData(), size_t(frame.size())), ssize_t(frame.size()));
+        QVERIFY(p->session->socket()->hasUnreadInput());
+        idle->stop();
+        QVERIFY(QMetaObject::invokeMethod(idle, "timeout", Qt::DirectConnection));
+        QCOMPARE(p->session->idleTimeouts, 0);
+        QVERIFY2(p->session->idleRemainingMs() > 50000, qPrintable(QString::number(p->session->idleRemainingMs())));
+
+        QTRY_COMPARE_WITH_TIMEOUT(p->session->frames, 1, 5000);
+        QVERIFY(!p->session->socket()->hasUnreadInput());
+        QVERIFY(QMetaObject::invokeMethod(idle, "timeout", Qt::DirectConnection));
+        QCOMPARE(p->session->idleTimeouts, 1);
     }
 
     void withoutATimeoutThereIsNoTimer()

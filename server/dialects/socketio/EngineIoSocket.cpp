@@ -21,7 +21,7 @@ EngineIoSocket::EngineIoSocket(const QString &sid, const EngineIoConfig &config,
     , m_handshake(handshake)
     , m_timers(timers)
     , m_pingTimer(timers, [this] { sendPing(); })
-    , m_pongTimer(timers, [this] { protocolError(QStringLiteral("ping timeout")); })
+    , m_pongTimer(timers, [this] { onPongTimeout(); })
     , m_upgradeTimer(timers, [this] { abortUpgrade(); })
     , m_closeTimer(timers, [this] { finish(m_closeReason); })
 {
@@ -338,6 +338,14 @@ void EngineIoSocket::sendPing()
 {
     send(EngineIoPacket::make(EngineIoPacket::Ping));
     m_pongTimer.start(m_config.pingTimeout);
+}
+
+void EngineIoSocket::onPongTimeout()
+{
+    // A pong that the loop has not read yet is still a pong: the server is
+    // behind on this socket, not the client (WebSocketConnection::hasUnreadInput).
+    if (m_ws && m_ws->hasUnreadInput()) return m_pongTimer.start(m_config.pingTimeout);
+    protocolError(QStringLiteral("ping timeout"));
 }
 
 void EngineIoSocket::close(const QString &reason, QWebSocketProtocol::CloseCode code)

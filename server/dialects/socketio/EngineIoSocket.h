@@ -106,6 +106,7 @@ private:
     void respondText(const EngineIoReply &reply, int status, const QByteArray &body);
     void releaseHeldGet(const QByteArray &body);
     void attachWsSignals(WebSocketConnection *ws);
+    void onPongTimeout();
 
     QString m_sid;
     EngineIoConfig m_config;
