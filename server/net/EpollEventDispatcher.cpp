@@ -355,9 +355,11 @@ void EpollEventDispatcher::sendForeignPosts()
     // A commit callback posted by the storage writer would otherwise wait for
     // the whole chat lane (up to its 10 ms budget) and the background lane:
     // under a connect wave that wait was the room's median. Only queued calls
-    // and the urgent frames they queue go here; the bulk flush (presence) and
-    // this thread's own posts keep their place after the sockets, so the
-    // lane's budget is not spent on ephemeral work.
+    // (the writer's, and any this thread queued meanwhile: Qt sends them by
+    // type) and the urgent frames they queue go here. The bulk flush
+    // (presence) and every other posted event keep their place after the
+    // sockets, so the lane's budget is not spent on ephemeral work; without
+    // a post from another thread nothing is sent here at all.
     if (!m_foreignWake.fetchAndStoreAcquire(0)) return;
     const qint64 begin = monotonicNs();
     QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
