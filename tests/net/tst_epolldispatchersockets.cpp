@@ -10,6 +10,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -107,6 +108,36 @@ bool pollPassed()
     if (!pair.send(1)) return false;
     return QTest::qWaitFor([&] { return barrier.activations > 0; }, 5000);
 }
+
+// A lane's worth of ready sockets: `count` pairs with a byte waiting, each
+// reader logging its index in `order`, running `onFirst` if it is the first
+// served, then keeping the loop busy for `busyNs`.
+struct BusyReaders
+{
+    std::vector<std::unique_ptr<SocketPair>> pairs;
+    std::vector<std::unique_ptr<QSocketNotifier>> readers;
+    QStringList order;
+
+    bool start(int count, qint64 busyNs, const std::function<void()> &onFirst)
+    {
+        for (int i = 0; i < count; ++i) {
+            pairs.push_back(std::make_unique<SocketPair>());
+            SocketPair *pair = pairs.back().get();
+            readers.push_back(std::make_unique<QSocketNotifier>(pair->fds[0], QSocketNotifier::Read));
+            QObject::connect(readers.back().get(), &QSocketNotifier::activated, readers.back().get(),
+                             [this, pair, i, busyNs, onFirst] {
+                pair->drain(0);
+                order << QString::number(i);
+                if (order.size() == 1) onFirst();
+                QElapsedTimer busy;
+                busy.start();
+                while (busy.nsecsElapsed() < busyNs) {}
+            });
+            if (!pair->send(1)) return false;
+        }
+        return true;
+    }
+};
 
 } // namespace
 
@@ -445,28 +476,12 @@ private Q_SLOTS:
         auto *epoll = qobject_cast<EpollEventDispatcher *>(dispatcher());
         if (!epoll) QSKIP("EpollEventDispatcher only");
         const int count = 64;
-        std::vector<std::unique_ptr<SocketPair>> pairs;
-        std::vector<std::unique_ptr<QSocketNotifier>> readers;
-        QStringList order;
-        bool posted = false;
-        for (int i = 0; i < count; ++i) {
-            pairs.push_back(std::make_unique<SocketPair>());
-            QVERIFY(pairs.back()->send(1));
-            readers.push_back(std::make_unique<QSocketNotifier>(pairs.back()->fds[0], QSocketNotifier::Read));
-            SocketPair *pair = pairs.back().get();
-            QObject::connect(readers.back().get(), &QSocketNotifier::activated, readers.back().get(), [&, pair, i] {
-                pair->drain(0);
-                order << QString::number(i);
-                QElapsedTimer busy; // the slow part: at least 2 ms of work each
-                busy.start();
-                while (busy.nsecsElapsed() < 2000000) {}
-                if (!posted) {
-                    posted = true;
-                    QMetaObject::invokeMethod(
-                        this, [&] { order << QStringLiteral("posted"); }, Qt::QueuedConnection);
-                }
-            });
-        }
+        BusyReaders sockets; // the slow part: at least 2 ms of work each
+        QStringList &order = sockets.order;
+        QVERIFY(sockets.start(count, 2000000, [&] {
+            QMetaObject::invokeMethod(
+                this, [&] { order << QStringLiteral("posted"); }, Qt::QueuedConnection);
+        }));
         const quint64 cutsBefore = epoll->budgetCuts();
         QTRY_COMPARE_WITH_TIMEOUT(order.count(), count + 1, 10000);
         // Every socket was served once, and the posted call did not wait for all of them.
@@ -495,32 +510,18 @@ private Q_SLOTS:
         auto *epoll = qobject_cast<EpollEventDispatcher *>(dispatcher());
         if (!epoll) QSKIP("EpollEventDispatcher only");
         const int count = 64;
-        std::vector<std::unique_ptr<SocketPair>> pairs;
-        std::vector<std::unique_ptr<QSocketNotifier>> readers;
-        QStringList order;
+        BusyReaders sockets; // 20 µs each: the whole lane stays far inside its 10 ms budget
+        QStringList &order = sockets.order;
         const auto post = [&] {
             QMetaObject::invokeMethod(
                 this, [&] { order << QStringLiteral("posted"); }, Qt::QueuedConnection);
         };
-        for (int i = 0; i < count; ++i) {
-            pairs.push_back(std::make_unique<SocketPair>());
-            readers.push_back(std::make_unique<QSocketNotifier>(pairs.back()->fds[0], QSocketNotifier::Read));
-            SocketPair *pair = pairs.back().get();
-            connect(readers.back().get(), &QSocketNotifier::activated, this, [&, pair, i] {
-                pair->drain(0);
-                order << QString::number(i);
-                if (order.size() == 1) {
-                    if (fromAnotherThread)
-                        std::thread(post).join(); // posted before this socket's work ends
-                    else
-                        post();
-                }
-                QElapsedTimer busy; // 20 µs each: the whole lane stays far inside its 10 ms budget
-                busy.start();
-                while (busy.nsecsElapsed() < 20000) {}
-            });
-            QVERIFY(pair->send(1));
-        }
+        QVERIFY(sockets.start(count, 20000, [&] {
+            if (fromAnotherThread)
+                std::thread(post).join(); // posted before this socket's work ends
+            else
+                post();
+        }));
         const quint64 sendsBefore = epoll->foreignSends();
         const quint64 cutsBefore = epoll->budgetCuts();
         QTRY_COMPARE_WITH_TIMEOUT(order.count(), count + 1, 10000);
