@@ -301,11 +301,11 @@ if (wsOrder.length) {
     'A message goes to one of the author\'s channels chosen with weight 1/members. Delivery latency is end to end over all channels; "delivered" counts ' +
     'against every member of each message\'s channel (all are connected). Typing and read receipts have no form in the seed 001 Socket.IO dialect (skipped there).');
   out();
-  out('| target | messages/s | deliveries/s | delivered / expected | delivery p50 / p99 / max (ms) | typing, reads, reactions sent | server CPU | server RSS before → peak | errors |');
-  out('|---|---:|---:|---|---|---|---:|---|---:|');
+  out('| target | messages/s | deliveries/s | delivered / expected | delivery p50 / p99 / max (ms) | typing, reads, reactions sent | server CPU | server RSS before → peak | errors | connections lost |');
+  out('|---|---:|---:|---|---|---|---:|---|---:|---:|');
   for (const t of wsOrder) {
     for (const r of rows(t, 'workspace')) {
-      out(`| ${names[t]}${pooledNote(t, 'workspace')} | ${fmt(r.messages_per_s)} | ${fmt(r.deliveries_per_s)} | ${fmt(r.delivered)} / ${fmt(r.expected)} | ${lat3(r.latency)} | ${fmt(r.typing)}, ${fmt(r.reads)}, ${fmt(r.reactions)}${r.skipped_actions ? ` (${fmt(r.skipped_actions)} skipped)` : ''} | ${fmt(r.server_cpu_pct)} % | ${fmt(r.baseline_rss_kb / 1024)} → ${fmt(Math.max(r.peak_rss_kb_sampled, r.server_rss_kb ?? 0) / 1024)} MB | ${fmt(r.errors)} |`);
+      out(`| ${names[t]}${pooledNote(t, 'workspace')} | ${fmt(r.messages_per_s)} | ${fmt(r.deliveries_per_s)} | ${fmt(r.delivered)} / ${fmt(r.expected)} | ${lat3(r.latency)} | ${fmt(r.typing)}, ${fmt(r.reads)}, ${fmt(r.reactions)}${r.skipped_actions ? ` (${fmt(r.skipped_actions)} skipped)` : ''} | ${fmt(r.server_cpu_pct)} % | ${fmt(r.baseline_rss_kb / 1024)} → ${fmt(Math.max(r.peak_rss_kb_sampled, r.server_rss_kb ?? 0) / 1024)} MB | ${fmt(r.errors)} | ${fmt(r.lost_connections ?? 0)} |`);
     }
   }
   out();
