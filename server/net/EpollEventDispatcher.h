@@ -59,6 +59,8 @@ public:
     // those for a notifier already waiting to be served (for tests and metrics).
     quint64 readyReports() const { return m_readyReports; }
     quint64 repeatedReports() const { return m_repeatedReports; }
+    // Chat sockets that hung up and were parked until served (parkUntilServed()).
+    quint64 parkedLeavers() const { return m_parkedLeavers; }
     // Times the chat lane stopped between sockets to send queued calls that
     // another thread posted (commit callbacks) and the urgent frames they queued.
     quint64 foreignSends() const { return m_foreignSends; }
@@ -128,7 +130,7 @@ private:
         bool alwaysReady = false; // epoll refuses regular files; poll() calls them always ready
         bool background = false;  // Lane::Background
         bool oneShot = false;     // in epoll with EPOLLONESHOT (background lane)
-        bool disarmed = false;    // a one-shot report came; re-armed once served
+        bool disarmed = false;    // a one-shot report came, or a hang-up parked it; re-armed once served
         quint8 pendingMask = 0;   // bit per notifier type waiting in m_pending
     };
 
@@ -144,6 +146,7 @@ private:
     void rearmIfServed(int fd);
     void collectReady(int count, bool *woken);
     void markPending(int fd, Watch &watch, int type, bool background);
+    void parkUntilServed(int fd, Watch &watch);
     int activateSocketNotifiers();
     int activateLane(std::deque<Pending> &queue, qint64 budgetNs, int minimum, bool sendForeign);
     void sendForeignPosts();
@@ -173,6 +176,7 @@ private:
     quint64 m_budgetCuts = 0;
     quint64 m_readyReports = 0;
     quint64 m_repeatedReports = 0;
+    quint64 m_parkedLeavers = 0;
     quint64 m_foreignSends = 0;
     qint64 m_foreignNs = 0; // time in sendForeignPosts() during the current lane
     PhaseTime m_phaseTimes[PhaseCount];

@@ -699,6 +699,102 @@ private Q_SLOTS:
         QCOMPARE(order, (QStringList{"talking", "leaving"}));
     }
 
+    // A chat socket whose peer hung up is parked until served: level
+    // triggering would hand it back from every epoll_wait while it waits for
+    // the background lane's budget. One still readable after it was served
+    // is reported again, as level triggering promises.
+    void hungUpChatSocketsWaitingToBeServedAreNotReportedAgain()
+    {
+        auto *epoll = qobject_cast<EpollEventDispatcher *>(dispatcher());
+        if (!epoll) QSKIP("EpollEventDispatcher only");
+        const int count = 40;
+        std::vector<std::unique_ptr<SocketPair>> pairs;
+        std::vector<std::unique_ptr<QSocketNotifier>> readers;
+        std::vector<int> bytes(count, 0);
+        std::vector<int> eofs(count, 0);
+        for (int i = 0; i < count; ++i) {
+            pairs.push_back(std::make_unique<SocketPair>());
+            readers.push_back(std::make_unique<QSocketNotifier>(pairs.back()->fds[0], QSocketNotifier::Read));
+            SocketPair *pair = pairs.back().get();
+            QSocketNotifier *reader = readers.back().get();
+            connect(reader, &QSocketNotifier::activated, this, [&, pair, reader, i] {
+                char byte;
+                const ssize_t n = read(pair->fds[0], &byte, 1); // one byte of three, then the end
+                if (n == 0) {
+                    ++eofs[i];
+                    reader->setEnabled(false);
+                    return;
+                }
+                QCOMPARE(n, ssize_t(1));
+                ++bytes[i];
+                QElapsedTimer busy; // 1 ms each: the lane's budget ends after a few
+                busy.start();
+                while (busy.nsecsElapsed() < 1000000) {}
+            });
+            QVERIFY(pair->send(1, "xyz"));
+            pair->closeEnd(1); // hung up with bytes still to read
+        }
+        const quint64 cutsBefore = epoll->budgetCuts();
+        const quint64 repeatedBefore = epoll->repeatedReports();
+        const quint64 reportsBefore = epoll->readyReports();
+        const quint64 parkedBefore = epoll->parkedLeavers();
+        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(eofs.cbegin(), eofs.cend(), [](int n) { return n == 1; }), 10000);
+        QVERIFY(pollPassed()); // drained: nothing more may come
+        QCOMPARE(std::count(bytes.cbegin(), bytes.cend(), 3), qsizetype(count));
+        QCOMPARE(std::count(eofs.cbegin(), eofs.cend(), 1), qsizetype(count));
+        QVERIFY(epoll->budgetCuts() > cutsBefore); // they did wait across passes
+        QCOMPARE(epoll->repeatedReports(), repeatedBefore);
+        QVERIFY(epoll->parkedLeavers() - parkedBefore >= quint64(count));
+        // One report per activation (plus the barrier's): none wasted on a waiting socket.
+        QVERIFY2(epoll->readyReports() - reportsBefore <= quint64(4 * count + 2),
+                 qPrintable(QString::number(epoll->readyReports() - reportsBefore)));
+    }
+
+    // After a mass disconnect, a socket that talks is reported at the next
+    // epoll_wait, not behind every leaver still waiting to be served (with
+    // level triggering each one went back to the tail of the kernel's ready
+    // list, and 512 came back per pass).
+    void talkingSocketIsNotCrowdedOutByWaitingLeavers()
+    {
+        auto *epoll = qobject_cast<EpollEventDispatcher *>(dispatcher());
+        if (!epoll) QSKIP("EpollEventDispatcher only");
+        const int count = 2048; // four epoll_wait batches
+        const int sendAfter = 40; // in the fifth pass: every leaver has been reported once
+        std::vector<std::unique_ptr<SocketPair>> leavers;
+        std::vector<std::unique_ptr<QSocketNotifier>> readers;
+        SocketPair talking;
+        QSocketNotifier talkingReader(talking.fds[0], QSocketNotifier::Read);
+        int served = 0;
+        int servedWhenSent = -1;
+        int servedWhenHeard = -1;
+        connect(&talkingReader, &QSocketNotifier::activated, this, [&] {
+            talking.drain(0);
+            if (servedWhenHeard < 0) servedWhenHeard = served;
+        });
+        for (int i = 0; i < count; ++i) {
+            leavers.push_back(std::make_unique<SocketPair>());
+            readers.push_back(std::make_unique<QSocketNotifier>(leavers.back()->fds[0], QSocketNotifier::Read));
+            QSocketNotifier *reader = readers.back().get();
+            connect(reader, &QSocketNotifier::activated, this, [&, reader] {
+                reader->setEnabled(false); // at its end: stays readable
+                if (++served == sendAfter) {
+                    servedWhenSent = served;
+                    QVERIFY(talking.send(1));
+                }
+                QElapsedTimer busy; // 8 of these end the background lane's 1 ms budget
+                busy.start();
+                while (busy.nsecsElapsed() < 200000) {}
+            });
+            leavers.back()->closeEnd(1);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(served, count, 20000);
+        QVERIFY(servedWhenSent == sendAfter);
+        // Served in the chat lane of the next pass, before that pass's leavers;
+        // behind 2,000 level-triggered leavers it took four passes more.
+        QVERIFY2(servedWhenHeard >= sendAfter && servedWhenHeard <= sendAfter + 8,
+                 qPrintable(QString::number(servedWhenHeard)));
+    }
+
     void watchedDescriptorsFollowEnabledNotifiers()
     {
         auto *epoll = qobject_cast<EpollEventDispatcher *>(dispatcher());

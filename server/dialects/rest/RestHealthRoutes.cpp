@@ -152,6 +152,9 @@ QByteArray RestHealthRoutes::metrics() const
     metric("switchboard_event_loop_foreign_sends_total", "counter",
            "Times the chat lane stopped between sockets to send queued calls from other threads (commit callbacks)",
            epoll ? double(epoll->foreignSends()) : 0);
+    metric("switchboard_event_loop_parked_leavers_total", "counter",
+           "Established sockets whose peer hung up, kept out of epoll until served (a mass disconnect)",
+           epoll ? double(epoll->parkedLeavers()) : 0);
     if (epoll) {
         out += "# HELP switchboard_event_loop_phase_seconds_total Time the event loop spent per phase of its passes\n"
                "# TYPE switchboard_event_loop_phase_seconds_total counter\n";
