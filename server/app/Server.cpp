@@ -50,6 +50,8 @@ bool Server::start(QString *error)
     new MemoryReturner(m_chat, this);
     if (!m_chat->start(error)) return false;
     m_chat->lane()->setBulkScope([](bool on) { WebSocketFlushQueue::instance()->setBulk(on); });
+    // One budget for ephemeral work: building the frames (the lane's slice) and sending them.
+    WebSocketFlushQueue::instance()->setBulkBudget(qint64(m_config.core.ephemeralBudgetMs) * 1000 * 1000);
     if (!m_config.redis.isEmpty()) {
         m_cluster = new ClusterBus(m_chat, RedisUrl::parse(m_config.redis), m_config.nodeId, this);
         m_cluster->start(m_config.nodeLeaseMs, m_config.presenceGraceMs);

@@ -76,7 +76,7 @@ const QList<Option> &options()
         {"typing-timeout-ms", "N", "Typing ends after this long without a refresh (default 5000).", false},
         {"presence-window-ms", "N", "Presence and room changes within this window coalesce (default 500).", false},
         {"ephemeral-budget-ms", "N",
-         "Loop time per pass for presence, typing and room events (default 4); their frames are sent after messages, under a budget of their own.",
+         "Loop time per pass for presence, typing and room events (default 1), and again for sending their frames after messages.",
          false},
         {"presence-workspace-limit", "N", "Workspaces up to this size hear every member's presence (default 500).",
          false},

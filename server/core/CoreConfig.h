@@ -25,7 +25,10 @@ struct CoreConfig
     // Ephemeral traffic (presence, typing, room participation) never runs ahead
     // of messages: it is coalesced over a window and published under a budget.
     int presenceWindowMs = 500; // changes within a window coalesce; the latest state counts
-    int ephemeralBudgetMs = 4;  // per loop pass; the rest waits for the next pass
+    // Per loop pass, for building ephemeral frames and again for sending them;
+    // the rest waits for the next pass. 4 ms each gave the room a p99 of
+    // 36-45 ms while 19,000 users connected, 1 ms 23-29 ms (docs/benchmarks-scale.md).
+    int ephemeralBudgetMs = 1;
     // Who hears a presence change: the user's workspaces up to this many members
     // (seed 002/003 promise workspace-wide presence; beyond it only channels tell)...
     int presenceWorkspaceLimit = 500;

@@ -15,8 +15,7 @@ namespace switchboard {
 static const QEvent::Type FlushEvent = QEvent::Type(QEvent::User + 0x5b1);
 
 namespace {
-// Bulk sending per pass. Checked every few connections: one send is a few µs.
-constexpr qint64 kBulkBudgetNs = 4 * 1000 * 1000;
+// The bulk budget is checked every few connections: one send is a few µs.
 constexpr int kBulkCheckEvery = 16;
 
 qint64 monotonicNs()
@@ -39,6 +38,11 @@ WebSocketFlushQueue *WebSocketFlushQueue::instance()
     // One per thread; connections are used only by the thread they live in.
     static thread_local WebSocketFlushQueue queue;
     return &queue;
+}
+
+void WebSocketFlushQueue::setBulkBudget(qint64 ns)
+{
+    m_bulkBudgetNs = std::max<qint64>(0, ns);
 }
 
 void WebSocketFlushQueue::setBulkLinger(qint64 ns)
@@ -148,7 +152,7 @@ bool WebSocketFlushQueue::event(QEvent *e)
     m_posted = false;
     flushUrgent();
     // Posted again, the rest waits for the next pass (after sockets and timers).
-    if (flushBulk(kBulkBudgetNs)) post();
+    if (flushBulk(m_bulkBudgetNs)) post();
     return true;
 }
 

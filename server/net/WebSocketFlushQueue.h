@@ -44,6 +44,11 @@ public:
     // Passes whose bulk sends ran past the budget (the rest waited a pass).
     quint64 bulkCuts() const { return m_bulkCuts; }
     qsizetype bulkBacklog() const { return qsizetype(m_bulkQueue.size()); }
+    // Bulk sending per pass (the server sets it to --ephemeral-budget-ms):
+    // after it the rest waits a pass, behind sockets and timers.
+    void setBulkBudget(qint64 ns);
+    qint64 bulkBudget() const { return m_bulkBudgetNs; }
+    static constexpr qint64 DefaultBulkBudgetNs = 1000 * 1000;
     // How long a connection's first bulk frame may wait for company (tests).
     void setBulkLinger(qint64 ns);
     qint64 bulkLinger() const { return m_lingerNs; }
@@ -67,6 +72,7 @@ private:
     };
     std::deque<BulkEntry> m_bulkQueue;
     qint64 m_lingerNs = DefaultBulkLingerNs;
+    qint64 m_bulkBudgetNs = DefaultBulkBudgetNs;
     QTimer m_lingerTimer; // wakes the queue when the oldest bulk entry is due
     bool m_posted = false;
     bool m_bulk = false;

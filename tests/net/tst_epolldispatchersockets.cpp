@@ -758,7 +758,7 @@ private Q_SLOTS:
     {
         auto *epoll = qobject_cast<EpollEventDispatcher *>(dispatcher());
         if (!epoll) QSKIP("EpollEventDispatcher only");
-        const int count = 2048; // four epoll_wait batches
+        const int count = 2048;   // four epoll_wait batches
         const int sendAfter = 40; // in the fifth pass: every leaver has been reported once
         std::vector<std::unique_ptr<SocketPair>> leavers;
         std::vector<std::unique_ptr<QSocketNotifier>> readers;
