@@ -383,6 +383,10 @@ QJsonObject Coordinator::latencyJson(const LatencyHistogram &h)
                        {"max_ms", ms(h.max())}};
 }
 
+namespace {
+QJsonObject stageDeltas(const MetricsScrape &a, const MetricsScrape &b);
+}
+
 void Coordinator::latencyRun(int idle)
 {
     waitQuiet(m_o.drainSeconds);
@@ -392,6 +396,7 @@ void Coordinator::latencyRun(int idle)
              .arg(idle));
     resetAll();
     const Snapshot a = snapshot();
+    const MetricsScrape ma = MetricsScrape::fetch(m_o.host.toStdString(), m_o.port, 10000);
     sendAll("rate room " + std::to_string(m_o.latencyRate) + " " + std::to_string(m_o.window));
     collect(30);
     sleepSeconds(m_o.latencySeconds);
@@ -399,6 +404,7 @@ void Coordinator::latencyRun(int idle)
     collect(30);
     const WorkerStats s = drain(uint64_t(m_roomOpen), m_o.drainSeconds);
     const Snapshot b = snapshot();
+    const MetricsScrape mb = MetricsScrape::fetch(m_o.host.toStdString(), m_o.port, 10000);
     QJsonObject row{{"scenario", "latency"},
                     {"idle", idle},
                     {"room_members", m_roomOpen},
@@ -412,6 +418,8 @@ void Coordinator::latencyRun(int idle)
                     {"lost_connections", qint64(s.closed)},
                     {"latency", latencyJson(s.latency)},
                     {"ack_latency", latencyJson(s.ackLatency)}};
+    const QJsonObject stages = stageDeltas(ma, mb);
+    if (!stages.isEmpty()) row.insert(QStringLiteral("server_stages"), stages);
     addCosts(row, a, b);
     m_rows.append(row);
 }
@@ -521,6 +529,8 @@ void Coordinator::ingestRun(int window)
                     {"errors", qint64(s.errors)},
                     {"lost_connections", qint64(s.closed)},
                     {"ack_latency", latencyJson(s.ackLatency)}};
+    const QJsonObject stages = stageDeltas(before, after);
+    if (!stages.isEmpty()) row.insert(QStringLiteral("server_stages"), stages);
     addCosts(row, a, b);
     // The server's own storage counters, when it has them: how the acks were batched.
     const double commits = after.value("switchboard_storage_commits_total")
@@ -569,6 +579,33 @@ MetricsScrape scrapeHard(const std::string &host, int port)
     return m;
 }
 
+// Where a message's time in the server went over a phase: the server's stage
+// histograms (docs/operations.md), p50 / p99 from the difference of the bucket
+// counts, in ms (buckets at 0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50 ms ...).
+QJsonObject stageDeltas(const MetricsScrape &a, const MetricsScrape &b)
+{
+    static const std::pair<const char *, const char *> kStages[] =
+        {{"loop_pass", "switchboard_event_loop_pass_seconds"},
+         {"storage_queue_wait", "switchboard_storage_queue_wait_seconds"},
+         {"storage_commit", "switchboard_storage_commit_duration_seconds"},
+         {"storage_handback_wait", "switchboard_storage_handback_wait_seconds"},
+         {"send_wait", "switchboard_send_wait_seconds"}};
+    QJsonObject o;
+    for (const auto &[key, name] : kStages) {
+        const auto before = a.buckets(name);
+        auto counts = b.buckets(name);
+        if (counts.empty() || before.size() != counts.size()) continue; // an older server
+        for (size_t i = 0; i < counts.size(); ++i) counts[i].second -= before[i].second;
+        QJsonObject stage{{"count", counts.back().second}};
+        if (counts.back().second > 0) {
+            stage.insert(QStringLiteral("p50_ms"), std::round(MetricsScrape::quantile(counts, 0.5) * 1e4) / 10);
+            stage.insert(QStringLiteral("p99_ms"), std::round(MetricsScrape::quantile(counts, 0.99) * 1e4) / 10);
+        }
+        o.insert(QLatin1String(key), stage);
+    }
+    return o;
+}
+
 QJsonObject metricDeltas(const MetricsScrape &a, const MetricsScrape &b, double per)
 {
     QJsonObject o;
@@ -590,6 +627,8 @@ QJsonObject metricDeltas(const MetricsScrape &a, const MetricsScrape &b, double 
              b.value("switchboard_event_loop_stalls_50ms_total") - a.value("switchboard_event_loop_stalls_50ms_total"));
     o.insert(QStringLiteral("stalls_over_100ms"), b.value("switchboard_event_loop_stalls_100ms_total")
                                                       - a.value("switchboard_event_loop_stalls_100ms_total"));
+    const QJsonObject stages = stageDeltas(a, b);
+    if (!stages.isEmpty()) o.insert(QStringLiteral("stages"), stages);
     return o;
 }
 }
@@ -603,18 +642,21 @@ void Coordinator::churnRuns()
     note(QStringLiteral("churn: quiet room, %1 msg/s for %2 s").arg(m_o.latencyRate).arg(m_o.churnQuietSeconds));
     resetAll();
     Snapshot qa = snapshot();
+    const MetricsScrape mqa = scrapeHard(host, m_o.port);
     sendAll("rate room " + std::to_string(m_o.latencyRate) + " " + std::to_string(m_o.window));
     collect(30);
     sleepSeconds(m_o.churnQuietSeconds);
     const WorkerStats quiet = stats();
     Snapshot qb = snapshot();
+    const MetricsScrape mqb = scrapeHard(host, m_o.port);
     QJsonObject quietRow{{"scenario", "churn_quiet"},
                          {"room_members", m_roomOpen},
                          {"rate", m_o.latencyRate},
                          {"seconds", m_o.churnQuietSeconds},
                          {"sent", qint64(quiet.sent)},
                          {"delivered", qint64(quiet.delivered)},
-                         {"latency", latencyJson(quiet.latency)}};
+                         {"latency", latencyJson(quiet.latency)},
+                         {"server", metricDeltas(mqa, mqb, 0)}};
     addCosts(quietRow, qa, qb);
     // With the room running, "quiet" means back to the room's own CPU use plus 10 % of a core.
     const double quietBusy = qb.wall > qa.wall ? (qb.server.cpuSeconds - qa.server.cpuSeconds) / (qb.wall - qa.wall)

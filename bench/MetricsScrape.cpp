@@ -1,6 +1,9 @@
 #include "MetricsScrape.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
+#include <cmath>
+#include <limits>
 #include <cstdlib>
 #include <poll.h>
 #include <sstream>
@@ -41,12 +44,48 @@ MetricsScrape MetricsScrape::fetch(const std::string &host, int port, int timeou
     std::istringstream in(body.substr(body.find("\r\n\r\n") + 4));
     std::string line;
     while (std::getline(in, line)) {
-        if (line.empty() || line[0] == '#' || line.find('{') != std::string::npos) continue;
-        const size_t sp = line.find(' ');
+        if (line.empty() || line[0] == '#') continue;
+        // A labelled series is keyed with its labels: name{le="0.005"}.
+        const size_t close = line.find('}');
+        const size_t sp = line.find(' ', close == std::string::npos ? 0 : close);
         if (sp == std::string::npos) continue;
         m.values[line.substr(0, sp)] = strtod(line.c_str() + sp + 1, nullptr);
     }
     return m;
+}
+
+std::vector<std::pair<double, double>> MetricsScrape::buckets(const std::string &name) const
+{
+    std::vector<std::pair<double, double>> out;
+    const std::string prefix = name + "_bucket{le=\"";
+    for (auto it = values.lower_bound(prefix); it != values.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+         ++it) {
+        const std::string le = it->first.substr(prefix.size(), it->first.size() - prefix.size() - 2);
+        out.emplace_back(le == "+Inf" ? std::numeric_limits<double>::infinity() : strtod(le.c_str(), nullptr),
+                         it->second);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+double MetricsScrape::quantile(const std::vector<std::pair<double, double>> &counts, double q)
+{
+    double total = 0;
+    for (const auto &b : counts) total = std::max(total, b.second);
+    if (counts.empty() || total <= 0) return -1;
+    const double rank = q * total;
+    double lower = 0, below = 0;
+    for (const auto &[le, cumulative] : counts) {
+        if (cumulative >= rank) {
+            // Past the last finite bound nothing is known but that bound.
+            if (std::isinf(le)) return lower;
+            const double inBucket = cumulative - below;
+            return inBucket > 0 ? lower + (le - lower) * (rank - below) / inBucket : le;
+        }
+        lower = le;
+        below = cumulative;
+    }
+    return lower;
 }
 
 double MetricsScrape::value(const std::string &name, double fallback) const

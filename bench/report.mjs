@@ -128,6 +128,8 @@ for (const level of levels) {
   out(`| ${fmt(level)} | ${cells.join(' | ')} |`);
 }
 out();
+for (const t of order) stageTable(t, rows(t, 'latency').map((r) => [`${fmt(r.idle)} idle beside`, r.server_stages]));
+out();
 
 // ---- 2. fan-out ---------------------------------------------------------------------------
 out('## 2. Fan-out ceiling');
@@ -170,6 +172,21 @@ out();
 out('Ratios compare Switchboard (flat JSON) with each peer.');
 out();
 
+// Where a message's time in the server went, from the server's stage histograms (Switchboard only).
+const stageCell = (x) => (!x || !x.count ? '–' : `${fmt(x.p50_ms, 1)} / ${fmt(x.p99_ms, 1)}`);
+function stageTable(t, phases) {
+  const known = phases.filter(([, st]) => st && Object.keys(st).length);
+  if (!known.length) return;
+  out(`${names[t]}, where a message's time in the server went (p50 / p99 ms, from /metrics histograms with buckets at 0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100 ms: ` +
+    'values inside a bucket are interpolated; docs/operations.md): a pass of the event loop (anything that arrives during a pass waits for the rest of it), ' +
+    'a write\'s wait for the storage thread, the commit, the wait from the commit until the write\'s callback runs on the loop, and a message frame\'s wait from being queued until its send().');
+  out();
+  out('| phase | loop pass | storage queue wait | commit | handback wait | send wait |');
+  out('|---|---|---|---|---|---|');
+  for (const [label, st] of known)
+    out(`| ${label} | ${stageCell(st.loop_pass)} | ${stageCell(st.storage_queue_wait)} | ${stageCell(st.storage_commit)} | ${stageCell(st.storage_handback_wait)} | ${stageCell(st.send_wait)} |`);
+  out();
+}
 // ---- 3. latency -----------------------------------------------------------------------------
 out('## 3. Latency at a fixed moderate rate');
 out();
@@ -283,6 +300,8 @@ if (churnOrder.length) {
       out(`| ${fmt(r.users)}${r.pooled ? ' (pooled)' : ''} | ${fmt(c.connections_per_s)}${c.failed ? ` (${fmt(c.failed)} failed)` : ''} | ${lat3(c.room_latency)}${missing(c)} | ${lat3(d.room_latency)}${missing(d)} | ${ps.stall} | ${perConnect} | ${ps.d?.frames_out_per_conn === undefined ? '–' : fmt(ps.d.frames_out_per_conn, 1)} | ${fmt(r.peak_rss_kb / 1024)} MB | ${fmt(r.rss_per_conn_bytes / 1024, 1)} KB | ${fmt(r.rss_after_kb / 1024)} vs ${fmt(r.baseline_rss_kb / 1024)} MB (${after > 0 ? '+' : ''}${after} %) | ${conv(c.presence)} / ${conv(d.presence)} |`);
     }
     out();
+    stageTable(t, [['quiet room', q?.server?.stages], ...rows(t, 'churn').flatMap((r) => [
+      [`${fmt(r.users)} connect`, r.connect.server?.stages], [`${fmt(r.users)} drop`, r.drop.server?.stages]])]);
   }
   out('Frames and stalls come from the server\'s /metrics, which the Node peers do not have (–); their room max latency shows their stalls.');
   out();

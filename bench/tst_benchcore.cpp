@@ -3,11 +3,14 @@
 // their send times in real server frames, or every figure in the report is wrong.
 #include "ChatProtocol.h"
 #include "LatencyHistogram.h"
+#include "MetricsScrape.h"
 #include "GroupSpec.h"
 #include "WorkerStats.h"
 #include "WorkspaceLayout.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <set>
 
 #include <QtTest>
@@ -227,6 +230,33 @@ private Q_SLOTS:
         QCOMPARE(t.presLastOnNs, int64_t(100)); // the latest of the workers
         QCOMPARE(t.presLastOffNs, int64_t(70));
         QCOMPARE(t.presEvents, uint64_t(10));
+    }
+
+    void histogramQuantilesOfAServerScrapeInterpolateInsideTheirBucket()
+    {
+        // As the server writes them: cumulative counts, keyed with their labels.
+        MetricsScrape m;
+        m.values["x_seconds_bucket{le=\"0.001\"}"] = 10;
+        m.values["x_seconds_bucket{le=\"0.01\"}"] = 90;
+        m.values["x_seconds_bucket{le=\"0.1\"}"] = 100;
+        m.values["x_seconds_bucket{le=\"+Inf\"}"] = 100;
+        m.values["x_seconds_count"] = 100;
+        m.values["other_bucket{le=\"1\"}"] = 5;
+        const auto b = m.buckets("x_seconds");
+        QCOMPARE(b.size(), size_t(4));
+        QCOMPARE(b.front().first, 0.001);
+        QVERIFY(std::isinf(b.back().first));
+        // Rank 50 is the 40th of 80 in (1 ms, 10 ms]: halfway.
+        QCOMPARE(MetricsScrape::quantile(b, 0.5), 0.0055);
+        // Rank 99 is the 9th of 10 in (10 ms, 100 ms].
+        QVERIFY(qAbs(MetricsScrape::quantile(b, 0.99) - 0.091) < 1e-12);
+        QCOMPARE(MetricsScrape::quantile(b, 0.05), 0.0005);
+        // Observations past the last finite bound: only that bound is known.
+        auto overflow = b;
+        overflow.back().second = 200;
+        QCOMPARE(MetricsScrape::quantile(overflow, 0.99), 0.1);
+        QCOMPARE(MetricsScrape::quantile({}, 0.5), -1.0);
+        QCOMPARE(MetricsScrape::quantile({{0.001, 0}, {std::numeric_limits<double>::infinity(), 0}}, 0.5), -1.0);
     }
 };
 

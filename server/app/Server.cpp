@@ -5,6 +5,8 @@
 #include "cluster/ClusterBus.h"
 #include "cluster/ClusterControl.h"
 #include "cluster/NodeLease.h"
+#include "core/Metrics.h"
+#include "net/EpollEventDispatcher.h"
 #include "net/SendBudget.h"
 #include "net/WebSocketFlushQueue.h"
 #include "core/EphemeralLane.h"
@@ -24,6 +26,7 @@
 #include "storage/Store.h"
 #include "dialects/workspacejson/WorkspaceJsonDialect.h"
 
+#include <QAbstractEventDispatcher>
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -52,6 +55,10 @@ bool Server::start(QString *error)
     m_chat->lane()->setBulkScope([](bool on) { WebSocketFlushQueue::instance()->setBulk(on); });
     // One budget for ephemeral work: building the frames (the lane's slice) and sending them.
     WebSocketFlushQueue::instance()->setBulkBudget(qint64(m_config.core.ephemeralBudgetMs) * 1000 * 1000);
+    // /metrics: where a message's time in the server goes (with the storage stages, ChatService::start).
+    WebSocketFlushQueue::setUrgentWaitObserver([](qint64 ns) { Metrics::instance().sendWaitMs.observe(ns / 1e6); });
+    if (auto *epoll = qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance()))
+        epoll->setPassObserver([](qint64 ns) { Metrics::instance().loopPassMs.observe(ns / 1e6); });
     if (!m_config.redis.isEmpty()) {
         m_cluster = new ClusterBus(m_chat, RedisUrl::parse(m_config.redis), m_config.nodeId, this);
         m_cluster->start(m_config.nodeLeaseMs, m_config.presenceGraceMs);

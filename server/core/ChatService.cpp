@@ -66,7 +66,13 @@ ChatService::~ChatService()
 bool ChatService::start(QString *error)
 {
     error->clear();
-    StoreWriter::setCommitObserver([](quint64 us) { Metrics::instance().storageCommitMs.observe(us / 1000.0); });
+    StoreWriter::setStageObserver([](StoreWriter::Stage stage, quint64 us) {
+        Metrics &m = Metrics::instance();
+        Metrics::Histogram &h = stage == StoreWriter::Stage::Queued ? m.storageQueueWaitMs
+                              : stage == StoreWriter::Stage::Commit ? m.storageCommitMs
+                                                                    : m.storageHandbackMs;
+        h.observe(us / 1000.0);
+    });
     loadDirectory();
     m_accounts->loadRevocations();
     m_resume->prune(); // a restart applies changed retention at once

@@ -39,7 +39,9 @@ public:
     // bucket, never a bucket going back.
     struct Histogram
     {
-        static constexpr std::array<double, 11> kBoundsMs{1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500};
+        // From 0.1 ms: a message's stages in a quiet server take a fraction of a millisecond.
+        static constexpr std::array<double, 14> kBoundsMs{0.1, 0.25, 0.5, 1,   2,   5,    10,
+                                                          25,  50,   100, 250, 500, 1000, 2500};
         std::array<std::atomic<quint64>, kBoundsMs.size() + 1> buckets{}; // each its own range; last: +Inf
         std::atomic<quint64> count{0};
         std::atomic<quint64> sumUs{0}; // microseconds: integral, so atomic adds suffice
@@ -59,6 +61,15 @@ public:
     // Duration of each storage commit (one transaction of a group commit).
     // Observed where a commit is timed (StoreWriter::run, on the writer thread).
     Histogram storageCommitMs;
+    // Where a message's time in the server goes, stage by stage (docs/operations.md):
+    // each event-loop pass's busy time (what arrives during a pass waits for
+    // the rest of it); a write's wait for the storage thread to take it; the
+    // wait from its commit until its callback runs on the loop; and a
+    // message frame's wait from being queued until its send().
+    Histogram loopPassMs;
+    Histogram storageQueueWaitMs;
+    Histogram storageHandbackMs;
+    Histogram sendWaitMs;
 
     // Phoenix presence: diff windows flushed (one presence_diff per topic
     // with listeners and changes per window).

@@ -220,6 +220,7 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 
     int nevents = 0;
     bool woken = false;
+    const qint64 waitStart = monotonicNs();
     if (includeNotifiers) {
         const int count = epoll_wait(m_epollFd, m_events.get(), kMaxEventsPerWait, timeout);
         if (count < 0 && errno != EINTR) qWarning("EpollEventDispatcher: epoll_wait: %s", strerror(errno));
@@ -230,6 +231,7 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         pollfd pfd = {m_wakeFd, POLLIN, 0};
         woken = poll(&pfd, 1, timeout) > 0;
     }
+    const qint64 waitedNs = timeout != 0 ? monotonicNs() - waitStart : 0;
 
     if (woken) {
         consumeWakeUp();
@@ -246,6 +248,7 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         nevents += activateTimers();
         account(Timers, timersStart);
     }
+    if (m_passObserver) m_passObserver(monotonicNs() - postedStart - waitedNs);
     return nevents > 0;
 }
 

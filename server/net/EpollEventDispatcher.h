@@ -83,6 +83,11 @@ public:
         quint64 maxNs = 0;
     };
     const PhaseTime &phaseTime(Phase phase) const { return m_phaseTimes[phase]; }
+    // Told each pass's busy time in ns (from waking to the end of the pass,
+    // the wait in epoll_wait left out), for /metrics: work that becomes ready
+    // during a pass waits for the rest of it.
+    using PassObserver = void (*)(qint64 ns);
+    void setPassObserver(PassObserver observer) { m_passObserver = observer; }
     static const char *phaseName(Phase phase);
     // Sets the lane of `fd` on the current thread's dispatcher. A descriptor
     // starts in the chat lane and goes back to it when its last notifier is
@@ -177,6 +182,7 @@ private:
     quint64 m_readyReports = 0;
     quint64 m_repeatedReports = 0;
     quint64 m_parkedLeavers = 0;
+    PassObserver m_passObserver = nullptr;
     quint64 m_foreignSends = 0;
     qint64 m_foreignNs = 0; // time in sendForeignPosts() during the current lane
     PhaseTime m_phaseTimes[PhaseCount];

@@ -26,6 +26,13 @@ qint64 monotonicNs()
 }
 } // namespace
 
+std::atomic<WebSocketFlushQueue::WaitObserver> WebSocketFlushQueue::s_urgentWaitObserver{nullptr};
+
+void WebSocketFlushQueue::setUrgentWaitObserver(WaitObserver observer)
+{
+    s_urgentWaitObserver = observer;
+}
+
 WebSocketFlushQueue::WebSocketFlushQueue()
 {
     m_lingerTimer.setSingleShot(true);
@@ -67,6 +74,7 @@ void WebSocketFlushQueue::add(WebSocketConnection *connection)
         // A message: this connection goes out first (its earlier bulk frames
         // with it; its entry in the bulk lane is skipped later).
         connection->m_flushState = State::Urgent;
+        if (m_urgent.empty()) m_urgentSinceNs = monotonicNs();
         m_urgent.push_back(connection);
     } else if (connection->m_flushState == State::None) {
         connection->m_flushState = State::Bulk;
@@ -103,8 +111,10 @@ void WebSocketFlushQueue::flushUrgent()
     // the list first so that a connection added meanwhile is not lost.
     std::vector<WebSocketConnection *> batch;
     batch.swap(m_urgent);
+    const WaitObserver observe = s_urgentWaitObserver.load(std::memory_order_relaxed);
     for (WebSocketConnection *c : batch) {
         c->m_flushState = WebSocketConnection::FlushState::None;
+        if (observe) observe(monotonicNs() - m_urgentSinceNs);
         c->flush();
     }
 }

@@ -3,6 +3,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <atomic>
+
 #include <deque>
 #include <vector>
 
@@ -49,6 +51,11 @@ public:
     void setBulkBudget(qint64 ns);
     qint64 bulkBudget() const { return m_bulkBudgetNs; }
     static constexpr qint64 DefaultBulkBudgetNs = 1000 * 1000;
+    // Told, for each connection the urgent lane sends, how long since the
+    // first message of that batch was queued (for /metrics: the send's share
+    // of a message's time in the server). A plain function, all threads.
+    using WaitObserver = void (*)(qint64 ns);
+    static void setUrgentWaitObserver(WaitObserver observer);
     // How long a connection's first bulk frame may wait for company (tests).
     void setBulkLinger(qint64 ns);
     qint64 bulkLinger() const { return m_lingerNs; }
@@ -64,6 +71,7 @@ private:
     bool flushBulk(qint64 budgetNs);
 
     std::vector<WebSocketConnection *> m_urgent;
+    qint64 m_urgentSinceNs = 0; // when the first of m_urgent was queued
     // May hold entries of connections promoted to urgent since: skipped.
     struct BulkEntry
     {
@@ -77,6 +85,7 @@ private:
     bool m_posted = false;
     bool m_bulk = false;
     quint64 m_bulkCuts = 0;
+    static std::atomic<WaitObserver> s_urgentWaitObserver;
 };
 
 } // namespace switchboard

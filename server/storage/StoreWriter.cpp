@@ -10,11 +10,20 @@
 #include <QSqlQuery>
 #include <QUuid>
 
+#include <algorithm>
+#include <chrono>
+
 namespace switchboard {
 
 namespace {
 thread_local QHash<QString, QSqlQuery> *t_prepared = nullptr;
 thread_local QHash<std::pair<const void *, const void *>, SqliteStatement *> *t_sqlite = nullptr;
+
+qint64 monotonicNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
 
 void releaseStatements()
 {
@@ -55,11 +64,17 @@ QSqlQuery &StoreWriter::prepared(QSqlDatabase &db, const QString &sql)
     return it.value();
 }
 
-std::atomic<StoreWriter::CommitObserver> StoreWriter::s_commitObserver{nullptr};
+std::atomic<StoreWriter::StageObserver> StoreWriter::s_stageObserver{nullptr};
 
-void StoreWriter::setCommitObserver(CommitObserver observer)
+void StoreWriter::setStageObserver(StageObserver observer)
 {
-    s_commitObserver = observer;
+    s_stageObserver = observer;
+}
+
+void StoreWriter::observe(Stage stage, qint64 sinceNs)
+{
+    if (StageObserver observer = s_stageObserver.load(std::memory_order_relaxed))
+        observer(stage, quint64(std::max<qint64>(0, monotonicNs() - sinceNs) / 1000));
 }
 
 StoreWriter::StoreWriter(const QSqlDatabase &cloneFrom, QObject *resultsContext)
@@ -93,25 +108,28 @@ bool StoreWriter::startWriter(QString *error)
 void StoreWriter::enqueue(Write write, Done done)
 {
     QMutexLocker lock(&m_mutex);
-    m_queue.append(Item{std::move(write), std::move(done), StoreStatus::failed(QString()), {}});
+    m_queue.append(Item{std::move(write), std::move(done), StoreStatus::failed(QString()), {}, monotonicNs()});
     m_wake.wakeOne();
 }
 
 void StoreWriter::enqueueBatch(QList<QPair<Write, Done>> writes)
 {
     if (writes.isEmpty()) return;
+    const qint64 now = monotonicNs();
     QMutexLocker lock(&m_mutex);
     for (auto &w : writes)
-        m_queue.append(Item{std::move(w.first), std::move(w.second), StoreStatus::failed(QString()), {}});
+        m_queue.append(Item{std::move(w.first), std::move(w.second), StoreStatus::failed(QString()), {}, now});
     m_wake.wakeOne();
 }
 
 void StoreWriter::enqueueBatch(QList<Request> requests)
 {
     if (requests.isEmpty()) return;
+    const qint64 now = monotonicNs();
     QMutexLocker lock(&m_mutex);
     for (Request &r : requests)
-        m_queue.append(Item{std::move(r.write), std::move(r.done), StoreStatus::failed(QString()), std::move(r.row)});
+        m_queue.append(
+            Item{std::move(r.write), std::move(r.done), StoreStatus::failed(QString()), std::move(r.row), now});
     m_wake.wakeOne();
 }
 
@@ -150,6 +168,7 @@ void StoreWriter::deliverResults(int budgetMs)
     qsizetype i = 0;
     while (i < results.size()) {
         Item &item = results[i++];
+        observe(Stage::Handback, item.stageStartNs);
         if (item.done) item.done(item.status);
         if (budgetMs >= 0 && i < results.size() && clock.elapsed() >= budgetMs) break;
     }
@@ -317,6 +336,8 @@ void StoreWriter::publish(QList<Item> &&items)
 {
     // Moved, not copied: a copy cloned every write's closures (with the message
     // in them) and then destroyed the batch here, serially before the next batch.
+    const qint64 handedOverNs = monotonicNs(); // Handback counts from here
+    for (Item &item : items) item.stageStartNs = handedOverNs;
     QMutexLocker lock(&m_mutex);
     if (m_results.isEmpty())
         m_results = std::move(items);
@@ -382,6 +403,7 @@ void StoreWriter::run()
                 resolveInDoubt(db); // before any later batch commits
             }
             if (batch.isEmpty()) continue;
+            for (const Item &item : batch) observe(Stage::Queued, item.stageStartNs);
             QElapsedTimer timer;
             timer.start();
             StoreStatus batchError;
@@ -425,7 +447,7 @@ void StoreWriter::run()
             m_lastCommitUs = us;
             m_totalCommitUs += us;
             if (us > m_maxCommitUs.load()) m_maxCommitUs = us; // only this thread writes it
-            if (CommitObserver observe = s_commitObserver.load()) observe(us);
+            if (StageObserver observer = s_stageObserver.load(std::memory_order_relaxed)) observer(Stage::Commit, us);
             ++m_commits;
             m_writes += batch.size();
             publish(std::move(batch));

@@ -32,9 +32,13 @@ class StoreWriter : public QThread
 public:
     using Write = std::function<bool(QSqlDatabase &db, StoreStatus *status)>;
     using Done = std::function<void(const StoreStatus &status)>;
-    // Told every commit's duration on the writer thread (the core's metrics;
-    // storage cannot see them). A plain function: swapped atomically.
-    using CommitObserver = void (*)(quint64 micros);
+    // Where a write's time goes, for the core's metrics (storage cannot see
+    // them): Queued, from enqueue until the writer takes it into a batch;
+    // Commit, each batch's transaction; Handback, from the commit until the
+    // write's callback starts on the owner's thread. Told on the thread where
+    // the stage ends. A plain function: swapped atomically.
+    enum class Stage { Queued, Commit, Handback };
+    using StageObserver = void (*)(Stage stage, quint64 micros);
     // A write; row, when set, is the same write as values: on PostgreSQL the
     // message inserts of a batch run together (MessageBatchWriter), and write
     // runs only when the batch is replayed one by one.
@@ -44,7 +48,7 @@ public:
         Done done;
         std::shared_ptr<MessageRow> row;
     };
-    static void setCommitObserver(CommitObserver observer);
+    static void setStageObserver(StageObserver observer);
 
     // cloneFrom: an open connection whose settings the writer copies.
     StoreWriter(const QSqlDatabase &cloneFrom, QObject *resultsContext);
@@ -92,8 +96,10 @@ private:
         Done done;
         StoreStatus status;
         std::shared_ptr<MessageRow> row;
+        qint64 stageStartNs = 0; // when it was queued, then when its batch committed
     };
-    static std::atomic<CommitObserver> s_commitObserver;
+    static std::atomic<StageObserver> s_stageObserver;
+    static void observe(Stage stage, qint64 sinceNs);
     // Runs the callbacks of committed writes in the owner's thread. With a
     // budget, stops after budgetMs and posts itself again for the rest, so a
     // big commit batch (thousands of messages, each fanned out to a 10k room)

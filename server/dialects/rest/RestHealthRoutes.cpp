@@ -204,6 +204,15 @@ QByteArray RestHealthRoutes::metrics() const
                      m.loopLagMs);
     out += histogram("switchboard_storage_commit_duration_seconds", "Duration of each storage commit",
                      m.storageCommitMs);
+    out += histogram("switchboard_event_loop_pass_seconds",
+                     "Busy time of each event-loop pass (waiting in epoll_wait left out)", m.loopPassMs);
+    out += histogram("switchboard_storage_queue_wait_seconds",
+                     "Wait of each write from being queued until the storage thread takes it", m.storageQueueWaitMs);
+    out += histogram("switchboard_storage_handback_wait_seconds",
+                     "Wait of each write from its commit until its callback runs on the event loop",
+                     m.storageHandbackMs);
+    out += histogram("switchboard_send_wait_seconds",
+                     "Wait of each message send from its first frame being queued until its send()", m.sendWaitMs);
     metric("switchboard_phoenix_presence_diff_windows_total", "counter",
            "Phoenix presence windows flushed (one presence_diff per changed topic each)", m.presenceDiffWindows);
     metric("switchboard_users", "gauge", "Registered users", directory().userCount());
