@@ -128,8 +128,6 @@ for (const level of levels) {
   out(`| ${fmt(level)} | ${cells.join(' | ')} |`);
 }
 out();
-for (const t of order) stageTable(t, rows(t, 'latency').map((r) => [`${fmt(r.idle)} idle beside`, r.server_stages]));
-out();
 
 // ---- 2. fan-out ---------------------------------------------------------------------------
 out('## 2. Fan-out ceiling');
@@ -206,6 +204,8 @@ for (const level of latLevels) {
   });
   out(`| ${fmt(level)} | ${cells.join(' | ')} |`);
 }
+out();
+for (const t of order) stageTable(t, rows(t, 'latency').map((r) => [`${fmt(r.idle)} idle beside`, r.server_stages]));
 const nagle = sh(`grep -rlE 'LowDelayOption|TCP_NODELAY' ${root}/server`);
 if (!nagle || nagle === 'unknown') {
   out();
