@@ -74,8 +74,7 @@ void WebSocketFlushQueue::add(WebSocketConnection *connection)
         // A message: this connection goes out first (its earlier bulk frames
         // with it; its entry in the bulk lane is skipped later).
         connection->m_flushState = State::Urgent;
-        if (m_urgent.empty()) m_urgentSinceNs = monotonicNs();
-        m_urgent.push_back(connection);
+        m_urgent.push_back({connection, monotonicNs()});
     } else if (connection->m_flushState == State::None) {
         connection->m_flushState = State::Bulk;
         ++connection->m_bulkEntries;
@@ -94,11 +93,12 @@ void WebSocketFlushQueue::add(WebSocketConnection *connection)
 
 void WebSocketFlushQueue::remove(WebSocketConnection *connection)
 {
-    const auto it = std::find(m_urgent.begin(), m_urgent.end(), connection);
+    const auto it = std::find_if(m_urgent.begin(), m_urgent.end(),
+                                 [connection](const Entry &e) { return e.connection == connection; });
     if (it != m_urgent.end()) m_urgent.erase(it);
     if (connection->m_bulkEntries > 0) {
         m_bulkQueue.erase(std::remove_if(m_bulkQueue.begin(), m_bulkQueue.end(),
-                                         [connection](const BulkEntry &e) { return e.connection == connection; }),
+                                         [connection](const Entry &e) { return e.connection == connection; }),
                           m_bulkQueue.end());
         connection->m_bulkEntries = 0;
     }
@@ -109,13 +109,13 @@ void WebSocketFlushQueue::flushUrgent()
 {
     // Flushing never queues again (see WebSocketConnection::flush), but take
     // the list first so that a connection added meanwhile is not lost.
-    std::vector<WebSocketConnection *> batch;
+    std::vector<Entry> batch;
     batch.swap(m_urgent);
     const WaitObserver observe = s_urgentWaitObserver.load(std::memory_order_relaxed);
-    for (WebSocketConnection *c : batch) {
-        c->m_flushState = WebSocketConnection::FlushState::None;
-        if (observe) observe(monotonicNs() - m_urgentSinceNs);
-        c->flush();
+    for (const Entry &e : batch) {
+        e.connection->m_flushState = WebSocketConnection::FlushState::None;
+        if (observe) observe(monotonicNs() - e.queuedNs);
+        e.connection->flush();
     }
 }
 
@@ -130,7 +130,7 @@ bool WebSocketFlushQueue::flushBulk(qint64 budgetNs)
             ++m_bulkCuts;
             return true;
         }
-        const BulkEntry &front = m_bulkQueue.front();
+        const Entry &front = m_bulkQueue.front();
         if (front.queuedNs > dueBefore) {
             // The queue is in arrival order: the rest is younger still.
             const qint64 waitNs = front.queuedNs - dueBefore;

@@ -51,8 +51,8 @@ public:
     void setBulkBudget(qint64 ns);
     qint64 bulkBudget() const { return m_bulkBudgetNs; }
     static constexpr qint64 DefaultBulkBudgetNs = 1000 * 1000;
-    // Told, for each connection the urgent lane sends, how long since the
-    // first message of that batch was queued (for /metrics: the send's share
+    // Told, for each connection the urgent lane sends, how long since its
+    // first message frame was queued (for /metrics: the send's share
     // of a message's time in the server). A plain function, all threads.
     using WaitObserver = void (*)(qint64 ns);
     static void setUrgentWaitObserver(WaitObserver observer);
@@ -70,15 +70,15 @@ private:
     // Sends bulk connections until budgetNs has passed (-1: all); true if some remain.
     bool flushBulk(qint64 budgetNs);
 
-    std::vector<WebSocketConnection *> m_urgent;
-    qint64 m_urgentSinceNs = 0; // when the first of m_urgent was queued
-    // May hold entries of connections promoted to urgent since: skipped.
-    struct BulkEntry
+    struct Entry
     {
         WebSocketConnection *connection;
         qint64 queuedNs; // CLOCK_MONOTONIC
     };
-    std::deque<BulkEntry> m_bulkQueue;
+    // Each with the time of its first message frame (the send wait in /metrics).
+    std::vector<Entry> m_urgent;
+    // May hold entries of connections promoted to urgent since: skipped.
+    std::deque<Entry> m_bulkQueue;
     qint64 m_lingerNs = DefaultBulkLingerNs;
     qint64 m_bulkBudgetNs = DefaultBulkBudgetNs;
     QTimer m_lingerTimer; // wakes the queue when the oldest bulk entry is due
