@@ -61,8 +61,9 @@ public:
     quint64 repeatedReports() const { return m_repeatedReports; }
     // Chat sockets that hung up and were parked until served (parkUntilServed()).
     quint64 parkedLeavers() const { return m_parkedLeavers; }
-    // Times the chat lane stopped between sockets to send queued calls that
-    // another thread posted (commit callbacks) and the urgent frames they queued.
+    // Times the chat lane stopped between sockets, or the loop after the
+    // background lane, to send queued calls that another thread posted
+    // (commit callbacks) and the urgent frames they queued.
     quint64 foreignSends() const { return m_foreignSends; }
 
     // Which lane a socket's readiness is served in. Chat sockets (established

@@ -539,6 +539,34 @@ private Q_SLOTS:
         }
     }
 
+    // The same after the background lane: a commit callback that another
+    // thread posts while newcomers are served is sent before the pass's
+    // timers, not at the start of the next pass.
+    void queuedCallFromAnotherThreadIsSentAfterTheBackgroundLane()
+    {
+        auto *epoll = qobject_cast<EpollEventDispatcher *>(dispatcher());
+        if (!epoll) QSKIP("EpollEventDispatcher only");
+        SocketPair pair;
+        QSocketNotifier reader(pair.fds[0], QSocketNotifier::Read);
+        QVERIFY(EpollEventDispatcher::setLane(pair.fds[0], EpollEventDispatcher::Lane::Background));
+        QStringList order;
+        connect(&reader, &QSocketNotifier::activated, this, [&] {
+            pair.drain(0);
+            order << QStringLiteral("background");
+            std::thread([&] {
+                QMetaObject::invokeMethod(
+                    this, [&] { order << QStringLiteral("posted"); }, Qt::QueuedConnection);
+            }).join();
+        });
+        QTimer timer; // due in the same pass as the socket
+        timer.setSingleShot(true);
+        connect(&timer, &QTimer::timeout, this, [&] { order << QStringLiteral("timer"); });
+        QVERIFY(pair.send(1));
+        timer.start(0);
+        QTRY_COMPARE_WITH_TIMEOUT(order.count(), 3, 5000);
+        QCOMPARE(order.join(QLatin1Char(' ')), QStringLiteral("background posted timer"));
+    }
+
     // Messages first: sockets in the background lane (newcomers still
     // handshaking) are served after the chat lane's, even when they became
     // ready first, and a chat socket that becomes ready while the background

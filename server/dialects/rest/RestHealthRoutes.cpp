@@ -150,7 +150,8 @@ QByteArray RestHealthRoutes::metrics() const
         "Passes whose socket work ran past its lane's budget (chat 10 ms, background 1 ms; the rest waited one pass)",
         epoll ? double(epoll->budgetCuts()) : 0);
     metric("switchboard_event_loop_foreign_sends_total", "counter",
-           "Times the chat lane stopped between sockets to send queued calls from other threads (commit callbacks)",
+           "Times the loop stopped between chat sockets or after the background lane to send queued calls from other "
+           "threads (commit callbacks)",
            epoll ? double(epoll->foreignSends()) : 0);
     metric("switchboard_event_loop_parked_leavers_total", "counter",
            "Established sockets whose peer hung up, kept out of epoll until served (a mass disconnect)",
