@@ -24,6 +24,7 @@
 #include "core/Session.h"
 #include "dialects/socketio/SocketIoDialect.h"
 #include "storage/Store.h"
+#include "storage/StoreWriter.h"
 #include "dialects/workspacejson/WorkspaceJsonDialect.h"
 
 #include <QAbstractEventDispatcher>
@@ -55,7 +56,14 @@ bool Server::start(QString *error)
     m_chat->lane()->setBulkScope([](bool on) { WebSocketFlushQueue::instance()->setBulk(on); });
     // One budget for ephemeral work: building the frames (the lane's slice) and sending them.
     WebSocketFlushQueue::instance()->setBulkBudget(qint64(m_config.core.ephemeralBudgetMs) * 1000 * 1000);
-    // /metrics: where a message's time in the server goes (with the storage stages, ChatService::start).
+    // /metrics: where a message's time in the server goes, stage by stage.
+    StoreWriter::setStageObserver([](StoreWriter::Stage stage, quint64 us) {
+        Metrics &m = Metrics::instance();
+        Metrics::Histogram &h = stage == StoreWriter::Stage::Queued ? m.storageQueueWaitMs
+                              : stage == StoreWriter::Stage::Commit ? m.storageCommitMs
+                                                                    : m.storageHandbackMs;
+        h.observe(us / 1000.0);
+    });
     WebSocketFlushQueue::setUrgentWaitObserver([](qint64 ns) { Metrics::instance().sendWaitMs.observe(ns / 1e6); });
     if (auto *epoll = qobject_cast<EpollEventDispatcher *>(QAbstractEventDispatcher::instance()))
         epoll->setPassObserver([](qint64 ns) { Metrics::instance().loopPassMs.observe(ns / 1e6); });

@@ -12,9 +12,7 @@
 #include "ParticipationTracker.h"
 #include "Session.h"
 #include "SessionManager.h"
-#include "Metrics.h"
 #include "storage/Store.h"
-#include "storage/StoreWriter.h"
 #include "Timestamp.h"
 
 #include <QTimer>
@@ -66,13 +64,6 @@ ChatService::~ChatService()
 bool ChatService::start(QString *error)
 {
     error->clear();
-    StoreWriter::setStageObserver([](StoreWriter::Stage stage, quint64 us) {
-        Metrics &m = Metrics::instance();
-        Metrics::Histogram &h = stage == StoreWriter::Stage::Queued ? m.storageQueueWaitMs
-                              : stage == StoreWriter::Stage::Commit ? m.storageCommitMs
-                                                                    : m.storageHandbackMs;
-        h.observe(us / 1000.0);
-    });
     loadDirectory();
     m_accounts->loadRevocations();
     m_resume->prune(); // a restart applies changed retention at once
