@@ -1,5 +1,6 @@
 #include "EpollEventDispatcher.h"
 
+#include "MonotonicClock.h"
 #include "WebSocketFlushQueue.h"
 
 #include <QCoreApplication>
@@ -11,7 +12,6 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
-#include <ctime>
 
 #include <poll.h>
 #include <sys/epoll.h>
@@ -42,13 +42,6 @@ constexpr int kBudgetCheckEvery = 8;
 // (docs/benchmarks-scale.md).
 constexpr qint64 kBackgroundBudgetNs = kNsPerMs;
 constexpr int kBackgroundMinimum = kBudgetCheckEvery;
-
-qint64 monotonicNs()
-{
-    timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return qint64(ts.tv_sec) * 1000 * kNsPerMs + ts.tv_nsec;
-}
 
 const char *notifierTypeName(int type)
 {

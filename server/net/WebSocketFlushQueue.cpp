@@ -1,5 +1,6 @@
 #include "WebSocketFlushQueue.h"
 
+#include "MonotonicClock.h"
 #include "WebSocketConnection.h"
 
 #include <QCoreApplication>
@@ -7,7 +8,6 @@
 #include <QEvent>
 
 #include <algorithm>
-#include <ctime>
 #include <limits>
 
 namespace switchboard {
@@ -17,13 +17,6 @@ static const QEvent::Type FlushEvent = QEvent::Type(QEvent::User + 0x5b1);
 namespace {
 // The bulk budget is checked every few connections: one send is a few µs.
 constexpr int kBulkCheckEvery = 16;
-
-qint64 monotonicNs()
-{
-    timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
 } // namespace
 
 std::atomic<WebSocketFlushQueue::WaitObserver> WebSocketFlushQueue::s_urgentWaitObserver{nullptr};

@@ -3,6 +3,7 @@
 #include "MessageBatchWriter.h"
 #include "SqliteStatement.h"
 
+#include <QDeadlineTimer>
 #include <QDebug>
 #include <QElapsedTimer>
 #include <QHash>
@@ -11,7 +12,6 @@
 #include <QUuid>
 
 #include <algorithm>
-#include <chrono>
 
 namespace switchboard {
 
@@ -19,10 +19,10 @@ namespace {
 thread_local QHash<QString, QSqlQuery> *t_prepared = nullptr;
 thread_local QHash<std::pair<const void *, const void *>, SqliteStatement *> *t_sqlite = nullptr;
 
+// Stage timings use the loop's clock (CLOCK_MONOTONIC through Qt).
 qint64 monotonicNs()
 {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
+    return QDeadlineTimer::current(Qt::PreciseTimer).deadlineNSecs();
 }
 
 void releaseStatements()
