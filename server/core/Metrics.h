@@ -24,6 +24,8 @@ public:
     quint64 messagesPosted = 0; // chat messages committed
     quint64 errors = 0;         // errors sent to clients
     quint64 httpRequests = 0;
+    // WebSocket upgrades completed on the accepted descriptor, the head already there (HttpServer).
+    quint64 upgradesAtAccept = 0;
     // Connections refused or cut by an HTTP-edge limit, by reason (server/http).
     QHash<QByteArray, quint64> httpRejections;
     quint64 connectionsOpened = 0;

@@ -1,6 +1,8 @@
 #include "HttpServer.h"
 
 #include "HttpConnection.h"
+#include "HttpListener.h"
+#include "HttpRequestParser.h"
 
 #include "core/Metrics.h"
 
@@ -17,6 +19,9 @@
 #include <QTcpSocket>
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace switchboard {
@@ -30,6 +35,8 @@ namespace {
 // At the cap it stops and waits for the next pass's drain. 32 and 16 both
 // keep the pass short; 16 measured a little better for the room.
 constexpr int kAcceptsPerPass = 16;
+// phoenix.js sends its authToken as a subprotocol next to "phoenix".
+const QByteArrayList kSubprotocols{"phoenix"};
 } // namespace
 
 HttpServer::HttpServer(QObject *parent) : QObject(parent) {}
@@ -38,8 +45,10 @@ HttpServer::~HttpServer() = default;
 
 bool HttpServer::listen(const QList<QPair<QHostAddress, quint16>> &addresses, QString *error)
 {
-    for (const auto &a : addresses)
-        if (!listenOn(new QTcpServer(this), a.first, a.second, error)) return false;
+    for (const auto &a : addresses) {
+        auto *listener = new HttpListener([this](QTcpServer *l, qintptr fd) { return takeAccepted(l, fd); }, this);
+        if (!listenOn(listener, a.first, a.second, error)) return false;
+    }
     return true;
 }
 
@@ -163,36 +172,43 @@ void HttpServer::handleRequest(const HttpRequest &req, HttpResponder responder)
     m_router.dispatch(req, responder);
 }
 
+std::optional<HttpResponse> HttpServer::vetUpgrade(const HttpRequest &req, const Router::WebSocketRoute **route,
+                                                   Router::Params *params)
+{
+    *route = m_router.webSocketRoute(req, params);
+    if (!*route) return HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("no WebSocket endpoint here"));
+    if (std::optional<HttpResponse> invalid = WebSocketHandshake::check(req)) return invalid;
+    if ((*route)->check)
+        if (std::optional<HttpResponse> refusal = (*route)->check(req, *params)) return refusal;
+    // Every upgrade, whichever dialect: the token cookie comes only from allowed origins.
+    if (m_router.originPolicy().refusesCookie(req.header("origin"), req.header("host"), req.header("cookie")))
+        return HttpResponse::error(403, QStringLiteral("origin_not_allowed"),
+                                   QStringLiteral("this origin may not open a WebSocket with the token cookie"));
+    return std::nullopt;
+}
+
+void HttpServer::refuseUpgrade(QTcpSocket *socket, const HttpResponse &response)
+{
+    releaseConnection(socket);
+    socket->write(response.serialize(false));
+    socket->disconnectFromHost();
+    QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    socket->skip(socket->bytesAvailable());
+}
+
 bool HttpServer::handleUpgrade(QTcpSocket *socket, const HttpRequest &req)
 {
     Router::Params params;
-    const Router::WebSocketRoute *route = m_router.webSocketRoute(req, &params);
-    auto refuse = [this, socket](const HttpResponse &res) {
-        releaseConnection(socket);
-        socket->write(res.serialize(false));
-        socket->disconnectFromHost();
-        QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        socket->skip(socket->bytesAvailable());
+    const Router::WebSocketRoute *route = nullptr;
+    if (std::optional<HttpResponse> refusal = vetUpgrade(req, &route, &params)) {
+        refuseUpgrade(socket, *refusal);
         return true;
-    };
-    if (!route)
-        return refuse(
-            HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("no WebSocket endpoint here")));
-    if (std::optional<HttpResponse> invalid = WebSocketHandshake::check(req)) return refuse(*invalid);
-    if (route->check)
-        if (std::optional<HttpResponse> refusal = route->check(req, params)) return refuse(*refusal);
-    // Every upgrade, whichever dialect: the token cookie comes only from allowed origins.
-    if (m_router.originPolicy().refusesCookie(req.header("origin"), req.header("host"), req.header("cookie")))
-        return refuse(
-            HttpResponse::error(403, QStringLiteral("origin_not_allowed"),
-                                QStringLiteral("this origin may not open a WebSocket with the token cookie")));
+    }
 
     // The per-address count moves from the HTTP socket to the WebSocket.
     const QVariant counted = socket->property("sb_countedPeer");
     socket->setProperty("sb_countedPeer", QVariant());
-    // phoenix.js sends its authToken as a subprotocol next to "phoenix".
-    static const QByteArrayList subprotocols{"phoenix"};
-    const QByteArray response = WebSocketHandshake::response(req, subprotocols);
+    const QByteArray response = WebSocketHandshake::response(req, kSubprotocols);
     WebSocketConnection *ws = nullptr;
     if (auto *tls = qobject_cast<QSslSocket *>(socket)) {
         // The TLS session lives in the socket: it stays and carries the frames.
@@ -220,6 +236,78 @@ bool HttpServer::handleUpgrade(QTcpSocket *socket, const HttpRequest &req)
         connect(ws, &QObject::destroyed, this, [this, address = counted.toString()] { releaseAddress(address); });
     route->accept(ws, req, params);
     return true;
+}
+
+bool HttpServer::takeAccepted(QTcpServer *listener, qintptr descriptor)
+{
+    // Qt's listener accepts until its pending list is full, and a descriptor
+    // taken here never joins that list: the pass's count is kept here instead.
+    if (m_acceptsThisPass++ == 0) QMetaObject::invokeMethod(this, &HttpServer::newAcceptPass, Qt::QueuedConnection);
+    if (m_acceptsThisPass >= kAcceptsPerPass) {
+        listener->setMaxPendingConnections(0); // it stops before its next accept
+        m_acceptsCapped = true;
+    }
+    // The per-address cap answers before reading anything: it keeps the usual path.
+    if (m_limits.maxConnectionsPerIp > 0) return false;
+    const int fd = int(descriptor);
+    // Under load the client's upgrade request is usually in by the time it is
+    // accepted; then QTcpSocket's set-up and our taking its descriptor over
+    // (about ten system calls) are skipped. Peeked, so a decline loses nothing.
+    if (m_peek.size() != HttpRequestParser::MaxHeadBytes + 4) m_peek.resize(HttpRequestParser::MaxHeadBytes + 4);
+    const ssize_t peeked = ::recv(fd, m_peek.data(), size_t(m_peek.size()), MSG_PEEK | MSG_DONTWAIT);
+    if (peeked <= 0) return false;
+    HttpRequest req;
+    const auto outcome = HttpRequestParser::parseHead(QByteArray(m_peek.constData(), peeked), &req);
+    if (outcome.state != HttpRequestParser::State::Complete || !req.isWebSocketUpgrade() || outcome.chunked
+        || outcome.contentLength != 0)
+        return false;
+    sockaddr_storage peer{};
+    socklen_t peerLength = sizeof peer;
+    if (::getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &peerLength) != 0) return false;
+    req.remoteAddress = QHostAddress(reinterpret_cast<const sockaddr *>(&peer));
+    req.remotePort = ntohs(peer.ss_family == AF_INET6 ? reinterpret_cast<const sockaddr_in6 *>(&peer)->sin6_port
+                                                       : reinterpret_cast<const sockaddr_in *>(&peer)->sin_port);
+
+    // From here on the connection is ours: the head is read off, frames behind it stay for the WebSocket.
+    if (::recv(fd, m_peek.data(), size_t(outcome.headBytes), MSG_DONTWAIT) != outcome.headBytes
+        || ::fcntl(fd, F_SETFL, O_NONBLOCK) != 0) {
+        qCWarning(lcHttp) << "cannot take an accepted socket over:" << qt_error_string(errno);
+        ::close(fd);
+        return true;
+    }
+    // Chat frames are small: without TCP_NODELAY they wait for the peer's delayed ACK (~40 ms).
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+
+    Router::Params params;
+    const Router::WebSocketRoute *route = nullptr;
+    if (std::optional<HttpResponse> refusal = vetUpgrade(req, &route, &params)) {
+        // Refusals are rare: answered through a QTcpSocket, with its lingering close.
+        auto *socket = new QTcpSocket(listener);
+        socket->setSocketDescriptor(descriptor);
+        EpollEventDispatcher::setLane(descriptor, EpollEventDispatcher::Lane::Background);
+        refuseUpgrade(socket, *refusal);
+        return true;
+    }
+    ++Metrics::instance().upgradesAtAccept;
+    auto *ws = new WebSocketConnection(fd, req.remoteAddress, req.remotePort, QByteArray(),
+                                       WebSocketHandshake::response(req, kSubprotocols),
+                                       m_limits.maxWebSocketMessageBytes);
+    ws->setUserAgent(req.header("user-agent"));
+    route->accept(ws, req, params);
+    return true;
+}
+
+void HttpServer::newAcceptPass()
+{
+    m_acceptsThisPass = 0;
+    if (!m_acceptsCapped) return;
+    m_acceptsCapped = false;
+    for (QTcpServer *s : std::as_const(m_servers)) {
+        if (!qobject_cast<HttpListener *>(s)) continue;
+        s->setMaxPendingConnections(kAcceptsPerPass);
+        s->resumeAccepting();
+    }
 }
 
 } // namespace switchboard

@@ -9,6 +9,8 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <optional>
+
 class QTcpServer;
 class QTcpSocket;
 
@@ -61,6 +63,15 @@ public:
     void releaseConnection(QTcpSocket *socket);
 
 private:
+    // An accepted plain descriptor whose request head is already in the kernel
+    // and asks for an upgrade: answered here, with no QTcpSocket. Anything else
+    // (no head yet, a partial one, a plain request) is declined untouched.
+    bool takeAccepted(QTcpServer *listener, qintptr descriptor);
+    void newAcceptPass();
+    // The route and its parameters for an upgrade, or the refusal to answer it with.
+    std::optional<HttpResponse> vetUpgrade(const HttpRequest &req, const Router::WebSocketRoute **route,
+                                           Router::Params *params);
+    void refuseUpgrade(QTcpSocket *socket, const HttpResponse &response);
     void onNewTcpConnection(QTcpServer *server);
     void releaseAddress(const QString &address);
     bool listenOn(QTcpServer *server, const QHostAddress &address, quint16 port, QString *error);
@@ -69,6 +80,9 @@ private:
     Limits m_limits;
     QList<QTcpServer *> m_servers;
     QSet<QTcpServer *> m_drainPosted;       // listeners with a drain on its way
+    int m_acceptsThisPass = 0;              // plain accepts, taken or pending, since the pass began
+    bool m_acceptsCapped = false;           // a listener was stopped at kAcceptsPerPass this pass
+    QByteArray m_peek;                      // takeAccepted's look at a request head
     QHash<QString, int> m_connectionsPerIp; // only while the cap is on
 };
 

@@ -1,6 +1,7 @@
 // HttpServer and HttpConnection over real TCP sockets on 127.0.0.1: keep-alive,
 // deferred (long-poll style) answers, pipelining, limits, and WebSocket upgrades.
 
+#include "core/Metrics.h"
 #include "http/HttpServer.h"
 #include "HttpTestClient.h"
 #include "net/WebSocketConnection.h"
@@ -16,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <functional>
 #include <vector>
 
 using namespace switchboard;
@@ -32,6 +34,72 @@ class HttpServerTest : public QObject
     QList<QByteArray> m_bodies;
 
     static HttpResponse textResponse(const QByteArray &body) { return HttpResponse::text(200, body); }
+
+    static QByteArray upgradeHead(const QByteArray &target, const QByteArray &key = "dGhlIHNhbXBsZSBub25jZQ==")
+    {
+        QByteArray head = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
+        if (!key.isEmpty()) head += "Sec-WebSocket-Key: " + key + "\r\n";
+        return head + "Sec-WebSocket-Version: 13\r\n\r\n";
+    }
+
+    // A client's text frame (clients mask theirs, RFC 6455 5.3).
+    static QByteArray maskedText(const QByteArray &payload)
+    {
+        QByteArray f;
+        f.append(char(0x81));
+        f.append(char(0x80 | payload.size())); // short payloads only
+        const char mask[4] = {0x11, 0x22, 0x33, 0x44};
+        f.append(mask, 4);
+        for (qsizetype i = 0; i < payload.size(); ++i) f.append(char(payload[i] ^ mask[i % 4]));
+        return f;
+    }
+
+    // A blocking socket connected and written to before the server's loop runs:
+    // whatever it sent is in the kernel by the time the server accepts it.
+    int connectAndSend(const QByteArray &bytes)
+    {
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(m_port);
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) return -1;
+        if (::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0
+            || ::send(fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL) != bytes.size()) {
+            ::close(fd);
+            return -1;
+        }
+        return fd;
+    }
+
+    // Reads fd (running the loop meanwhile) until done(bytes) or the peer closes; the bytes read.
+    static QByteArray readUntil(int fd, const std::function<bool(const QByteArray &)> &done, bool *closed = nullptr)
+    {
+        QByteArray got;
+        char buf[4096];
+        if (closed) *closed = false;
+        (void)QTest::qWaitFor( // the caller checks what arrived
+            [&] {
+            for (;;) {
+                const ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+                if (n > 0) {
+                    got.append(buf, n);
+                    continue;
+                }
+                if (n == 0 && closed) *closed = true;
+                return n == 0 || done(got);
+            }
+            },
+            10000);
+        return got;
+    }
+
+    static quint16 localPort(int fd)
+    {
+        sockaddr_in local{};
+        socklen_t length = sizeof local;
+        return ::getsockname(fd, reinterpret_cast<sockaddr *>(&local), &length) == 0 ? ntohs(local.sin_port) : 0;
+    }
 
 private Q_SLOTS:
     void init()
@@ -76,6 +144,7 @@ private Q_SLOTS:
         ws.accept = [this](WebSocketConnection *socket, const HttpRequest &req, const Router::Params &p) {
             m_seen.append(QStringLiteral("ws:") + p.value(0) + QLatin1Char('?')
                           + req.queryValue(QStringLiteral("token")));
+            m_remotePorts.append(req.remotePort);
             socket->setParent(m_server.get());
             QObject::connect(socket, &WebSocketConnection::textMessageReceived, socket,
                              [socket, room = p.value(0)](const QString &text) {
@@ -466,6 +535,110 @@ private Q_SLOTS:
         QTRY_VERIFY(failed);
         QVERIFY(ws.state() != QAbstractSocket::ConnectedState);
         QVERIFY(m_seen.isEmpty());
+    }
+
+    // ---- upgrades whose request is already there when the connection is accepted --------
+    // (HttpServer::takeAccepted: no QTcpSocket; anything else takes the usual path)
+
+    void upgradeWaitingAtAcceptIsTakenStraightFromTheDescriptor()
+    {
+        const quint64 before = Metrics::instance().upgradesAtAccept;
+        // A frame right behind the head, in the same segment: it must reach the WebSocket.
+        const int fd = connectAndSend(upgradeHead("/ws/lobby?token=abc") + maskedText("hi"));
+        QVERIFY(fd >= 0);
+        const QByteArray got = readUntil(fd, [](const QByteArray &b) { return b.contains("lobby: hi"); });
+        QVERIFY2(got.startsWith("HTTP/1.1 101"), got.left(60).constData());
+        QVERIFY(got.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+        QVERIFY2(got.endsWith("lobby: hi"), got.right(20).constData()); // one unmasked text frame after the 101
+        QCOMPARE(m_seen, QStringList{QStringLiteral("ws:lobby?abc")});
+        QCOMPARE(m_remotePorts, QList<quint16>{localPort(fd)});
+        QCOMPARE(Metrics::instance().upgradesAtAccept, before + 1);
+        // Later frames arrive on the same descriptor.
+        const QByteArray second = maskedText("again");
+        QCOMPARE(::send(fd, second.constData(), size_t(second.size()), MSG_NOSIGNAL), ssize_t(second.size()));
+        QVERIFY(readUntil(fd, [](const QByteArray &b) { return b.contains("lobby: again"); }).contains("lobby: again"));
+        ::close(fd);
+    }
+
+    void refusalWaitingAtAcceptIsAnsweredWithItsStatus_data()
+    {
+        QTest::addColumn<QByteArray>("head");
+        QTest::addColumn<int>("status");
+        QTest::newRow("403 from check") << upgradeHead("/ws/closed") << 403;
+        QTest::newRow("451 from check") << upgradeHead("/ws/open?token=legal") << 451;
+        QTest::newRow("no such endpoint") << upgradeHead("/nowhere") << 404;
+        QTest::newRow("no key") << upgradeHead("/ws/lobby", QByteArray()) << 400;
+    }
+
+    void refusalWaitingAtAcceptIsAnsweredWithItsStatus()
+    {
+        QFETCH(QByteArray, head);
+        QFETCH(int, status);
+        const quint64 before = Metrics::instance().upgradesAtAccept;
+        const int fd = connectAndSend(head);
+        QVERIFY(fd >= 0);
+        bool closed = false;
+        const QByteArray got = readUntil(fd, [](const QByteArray &) { return false; }, &closed);
+        ::close(fd);
+        QVERIFY2(closed, "the server keeps a refused upgrade open");
+        const QByteArray statusLine = "HTTP/1.1 " + QByteArray::number(status) + ' ';
+        QVERIFY2(got.startsWith(statusLine), got.left(60).constData());
+        const QByteArray body = got.mid(got.indexOf("\r\n\r\n") + 4);
+        QVERIFY(!QJsonDocument::fromJson(body).object().value(QLatin1String("error")).isUndefined());
+        QVERIFY(m_seen.isEmpty()); // accept() never ran
+        QCOMPARE(Metrics::instance().upgradesAtAccept, before);
+    }
+
+    void upgradeWhoseHeadArrivesLaterTakesTheUsualPath()
+    {
+        const quint64 before = Metrics::instance().upgradesAtAccept;
+        const QByteArray head = upgradeHead("/ws/lobby?token=late");
+        const int fd = connectAndSend(head.left(20)); // half a request line at accept
+        QVERIFY(fd >= 0);
+        // Barrier: a request on a connection made after it is answered, so the
+        // listener (first in, first accepted) took this one with its head incomplete.
+        const int later = connectAndSend(HttpTestClient::get("/a", "Connection: close\r\n"));
+        QVERIFY(later >= 0);
+        QVERIFY(readUntil(later, [](const QByteArray &b) { return b.endsWith("/a"); }).startsWith("HTTP/1.1 200"));
+        ::close(later);
+        const QByteArray rest = head.mid(20) + maskedText("hi");
+        QCOMPARE(::send(fd, rest.constData(), size_t(rest.size()), MSG_NOSIGNAL), ssize_t(rest.size()));
+        const QByteArray got = readUntil(fd, [](const QByteArray &b) { return b.contains("lobby: hi"); });
+        ::close(fd);
+        QVERIFY2(got.startsWith("HTTP/1.1 101"), got.left(60).constData());
+        QVERIFY(got.endsWith("lobby: hi"));
+        QCOMPARE(m_seen, (QStringList{QStringLiteral("/a"), QStringLiteral("ws:lobby?late")}));
+        QCOMPARE(Metrics::instance().upgradesAtAccept, before);
+    }
+
+    void mixedBurstOfUpgradesAndRequestsIsServedInFull()
+    {
+        // 200 connections in the backlog before the loop runs, every other one an
+        // upgrade: those are taken at accept, the rest join Qt's pending list, and
+        // the listener, stopped at each pass's cap, must come back for all.
+        constexpr int kBurst = 200;
+        const quint64 before = Metrics::instance().upgradesAtAccept;
+        std::vector<int> fds;
+        for (int i = 0; i < kBurst; ++i) {
+            const int fd = connectAndSend(i % 2 ? HttpTestClient::get("/a", "Connection: close\r\n")
+                                                : upgradeHead("/ws/r" + QByteArray::number(i)) + maskedText("x"));
+            QVERIFY(fd >= 0);
+            fds.push_back(fd);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(m_seen.size(), kBurst, 20000);
+        int upgraded = 0, answered = 0;
+        for (int i = 0; i < kBurst; ++i) {
+            const QByteArray echo = "r" + QByteArray::number(i) + ": x";
+            const QByteArray got = readUntil(fds[size_t(i)], [&](const QByteArray &b) {
+                return i % 2 ? b.startsWith("HTTP/1.1 200") && b.endsWith("/a") : b.endsWith(echo);
+            });
+            if (i % 2 == 0 && got.startsWith("HTTP/1.1 101") && got.endsWith(echo)) ++upgraded;
+            if (i % 2 == 1 && got.startsWith("HTTP/1.1 200")) ++answered;
+            ::close(fds[size_t(i)]);
+        }
+        QCOMPARE(upgraded, kBurst / 2);
+        QCOMPARE(answered, kBurst / 2);
+        QCOMPARE(Metrics::instance().upgradesAtAccept, before + kBurst / 2);
     }
 };
 

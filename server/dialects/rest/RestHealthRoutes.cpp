@@ -133,6 +133,9 @@ QByteArray RestHealthRoutes::metrics() const
     metric("switchboard_deliveries_total", "counter", "Events delivered to sessions", m.deliveries);
     metric("switchboard_errors_total", "counter", "Errors sent to clients", m.errors);
     metric("switchboard_http_requests_total", "counter", "HTTP requests served", m.httpRequests);
+    metric("switchboard_http_upgrades_at_accept_total", "counter",
+           "WebSocket upgrades completed straight from the accepted socket (the request was already there)",
+           m.upgradesAtAccept);
     // The network edge's limits (docs/conformance.md); every reason listed, so a zero is a zero.
     out += "# HELP switchboard_http_rejections_total Connections refused or cut by a network-edge limit\n"
            "# TYPE switchboard_http_rejections_total counter\n";
