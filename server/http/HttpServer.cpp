@@ -176,7 +176,8 @@ std::optional<HttpResponse> HttpServer::vetUpgrade(const HttpRequest &req, const
                                                    Router::Params *params)
 {
     *route = m_router.webSocketRoute(req, params);
-    if (!*route) return HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("no WebSocket endpoint here"));
+    if (!*route)
+        return HttpResponse::error(404, QStringLiteral("not_found"), QStringLiteral("no WebSocket endpoint here"));
     if (std::optional<HttpResponse> invalid = WebSocketHandshake::check(req)) return invalid;
     if ((*route)->check)
         if (std::optional<HttpResponse> refusal = (*route)->check(req, *params)) return refusal;
@@ -266,7 +267,7 @@ bool HttpServer::takeAccepted(QTcpServer *listener, qintptr descriptor)
     if (::getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &peerLength) != 0) return false;
     req.remoteAddress = QHostAddress(reinterpret_cast<const sockaddr *>(&peer));
     req.remotePort = ntohs(peer.ss_family == AF_INET6 ? reinterpret_cast<const sockaddr_in6 *>(&peer)->sin6_port
-                                                       : reinterpret_cast<const sockaddr_in *>(&peer)->sin_port);
+                                                      : reinterpret_cast<const sockaddr_in *>(&peer)->sin_port);
 
     // From here on the connection is ours: the head is read off, frames behind it stay for the WebSocket.
     if (::recv(fd, m_peek.data(), size_t(outcome.headBytes), MSG_DONTWAIT) != outcome.headBytes

@@ -37,7 +37,8 @@ class HttpServerTest : public QObject
 
     static QByteArray upgradeHead(const QByteArray &target, const QByteArray &key = "dGhlIHNhbXBsZSBub25jZQ==")
     {
-        QByteArray head = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
+        QByteArray head = "GET " + target
+                        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
         if (!key.isEmpty()) head += "Sec-WebSocket-Key: " + key + "\r\n";
         return head + "Sec-WebSocket-Version: 13\r\n\r\n";
     }
@@ -578,7 +579,8 @@ private Q_SLOTS:
         const int fd = connectAndSend(head);
         QVERIFY(fd >= 0);
         bool closed = false;
-        const QByteArray got = readUntil(fd, [](const QByteArray &) { return false; }, &closed);
+        const QByteArray got = readUntil(
+            fd, [](const QByteArray &) { return false; }, &closed);
         ::close(fd);
         QVERIFY2(closed, "the server keeps a refused upgrade open");
         const QByteArray statusLine = "HTTP/1.1 " + QByteArray::number(status) + ' ';
