@@ -204,17 +204,11 @@ private Q_SLOTS:
         // rest: a drain that did not re-arm it would leave them unanswered.
         constexpr int kBurst = 200;
         std::vector<int> fds;
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_port = htons(m_port);
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         const QByteArray request = HttpTestClient::get("/a", "Connection: close\r\n");
         for (int i = 0; i < kBurst; ++i) {
-            const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            QVERIFY(fd >= 0);
+            const int fd = connectAndSend(request);
+            QVERIFY2(fd >= 0, strerror(errno));
             fds.push_back(fd);
-            QVERIFY2(::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0, strerror(errno));
-            QCOMPARE(::send(fd, request.constData(), size_t(request.size()), MSG_NOSIGNAL), ssize_t(request.size()));
         }
         QTRY_COMPARE_WITH_TIMEOUT(m_seen.size(), kBurst, 20000);
         int answered = 0;
