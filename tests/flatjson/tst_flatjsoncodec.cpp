@@ -215,6 +215,16 @@ private Q_SLOTS:
         QVERIFY2(c.errorMessage.startsWith(QLatin1String("Malformed JSON")), qPrintable(c.errorMessage));
     }
 
+    void loneSurrogateEscapeReadsAsReplacementCharacter()
+    {
+        // JSON.stringify escapes a lone surrogate; it reads as U+FFFD, as a
+        // browser's WebSocket sends a raw one, so stored and delivered text agree.
+        const FlatJsonCodec::Command c = FlatJsonCodec::parse(
+            QStringLiteral("{\"type\":\"send_message\",\"channel_id\":\"c\",\"content\":\"a\\udc00b\"}"));
+        QVERIFY2(c.ok(), qPrintable(c.errorMessage));
+        QCOMPARE(c.fields.value(QLatin1String("content")).toString(), QString::fromUtf16(u"a\uFFFDb"));
+    }
+
     void nonObjectIsInvalidJson_data()
     {
         QTest::addColumn<QString>("text");

@@ -143,6 +143,24 @@ private Q_SLOTS:
         QVERIFY(sameMessage(r.message, m));
     }
 
+    // JSON.stringify writes a lone surrogate as an escape; it reads as U+FFFD
+    // (what a browser's WebSocket makes of a raw one), and the frame still
+    // encodes back to one that decodes the same (the fuzzer's finding, 5 Dec).
+    void loneSurrogateEscapesReadAsReplacementCharacters()
+    {
+        const PhoenixCodec codec(PhoenixSerializer::V2);
+        const auto r = codec.decodeText(
+            QByteArray("[null,\"1\",\"room:\\ud83d\",\"e\",{\"c\\ud83d\\ude0d\":\"a\",\"c\\ude0d\":\"b\"}]"));
+        QVERIFY2(r.ok(), qPrintable(r.detail));
+        QCOMPARE(r.message.topic, QString::fromUtf16(u"room:\uFFFD"));
+        QCOMPARE(r.message.payload.value(QString::fromUtf8("c\xf0\x9f\x98\x8d")).toString(), QStringLiteral("a"));
+        QCOMPARE(r.message.payload.value(QString::fromUtf16(u"c\uFFFD")).toString(), QStringLiteral("b"));
+        const auto again = codec.decodeText(codec.encodeText(r.message));
+        QVERIFY2(again.ok(), qPrintable(again.detail));
+        QCOMPARE(again.message.topic, r.message.topic);
+        QCOMPARE(again.message.payload.toVariantMap(), r.message.payload.toVariantMap());
+    }
+
     void garbageTextIsRefused_data()
     {
         QTest::addColumn<PhoenixSerializer>("serializer");

@@ -151,6 +151,16 @@ private Q_SLOTS:
         QCOMPARE(r.packet.eventArgs().at(0).toObject().value("content").toString(), QStringLiteral("hi"));
     }
 
+    void loneSurrogateEscapeReadsAsReplacementCharacter()
+    {
+        // JSON.stringify escapes a lone surrogate; the reference server keeps
+        // it, which UTF-8 cannot. It reads as U+FFFD, as a browser's WebSocket
+        // sends a raw one. The event is not refused (that would end the connection).
+        const Result r = decode("2[\"send_message\",{\"content\":\"half \\ud83d\"}]");
+        QVERIFY2(r.ok(), qPrintable(r.detail));
+        QCOMPARE(r.packet.eventArgs().at(0).toObject().value("content").toString(), QString::fromUtf16(u"half \uFFFD"));
+    }
+
     void placeholderInPlainEventIsJustData()
     {
         // The reference parser only replaces placeholders in binary packets.

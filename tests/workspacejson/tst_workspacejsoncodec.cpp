@@ -256,6 +256,10 @@ private Q_SLOTS:
     void parseRejectsMalformedJsonNonObjectsAndMissingType()
     {
         QCOMPARE(WorkspaceJsonCodec::parse("{not json").errorCode, QStringLiteral("INVALID_JSON"));
+        // A lone surrogate escape (JSON.stringify writes one) reads as U+FFFD.
+        const WorkspaceJsonCodec::Command lone = WorkspaceJsonCodec::parse("{\"type\":\"ping\",\"x\":\"\\ude0d\"}");
+        QVERIFY2(lone.ok(), qPrintable(lone.errorMessage));
+        QCOMPARE(lone.fields.value(QLatin1String("x")).toString(), QString::fromUtf16(u"\uFFFD"));
         QCOMPARE(WorkspaceJsonCodec::parse("[1,2]").errorCode, QStringLiteral("INVALID_JSON"));
         QCOMPARE(WorkspaceJsonCodec::parse("\"ping\"").errorCode, QStringLiteral("INVALID_JSON"));
         QCOMPARE(WorkspaceJsonCodec::parse("{}").errorCode, QStringLiteral("INVALID_REQUEST"));

@@ -1,6 +1,7 @@
 #include "FlatJsonCodec.h"
 
 #include "core/JsonWriter.h"
+#include "JsonInput.h"
 #include "Timestamp.h"
 
 #include <QJsonArray>
@@ -12,7 +13,7 @@ FlatJsonCodec::Command FlatJsonCodec::parse(const QString &text)
 {
     Command c;
     QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &pe);
+    const QJsonDocument doc = JsonInput::parse(text.toUtf8(), &pe);
     if (pe.error != QJsonParseError::NoError) {
         c.errorCode = QStringLiteral("invalid_json");
         c.errorMessage = QStringLiteral("Malformed JSON: %1").arg(pe.errorString());

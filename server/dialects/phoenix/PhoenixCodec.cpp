@@ -1,5 +1,7 @@
 #include "PhoenixCodec.h"
 
+#include "JsonInput.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -182,7 +184,7 @@ PhoenixDecodeResult PhoenixCodec::decodeText(const QByteArray &frame) const
 PhoenixDecodeResult PhoenixCodec::decodeArray(const QByteArray &frame) const
 {
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(frame, &parseError);
+    const QJsonDocument doc = JsonInput::parse(frame, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
         if (firstNonSpace(frame) != '[')
             return fail(PhoenixDecodeError::NotAnArray, QStringLiteral("vsn 2.0.0 frames are JSON arrays"));
@@ -225,7 +227,7 @@ PhoenixDecodeResult PhoenixCodec::decodeArray(const QByteArray &frame) const
 PhoenixDecodeResult PhoenixCodec::decodeObject(const QByteArray &frame) const
 {
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(frame, &parseError);
+    const QJsonDocument doc = JsonInput::parse(frame, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
         if (firstNonSpace(frame) != '{')
             return fail(PhoenixDecodeError::NotAnObject, QStringLiteral("vsn 1.0.0 frames are JSON objects"));

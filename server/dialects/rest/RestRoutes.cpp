@@ -1,6 +1,7 @@
 #include "RestRoutes.h"
 
 #include "core/ChatService.h"
+#include "JsonInput.h"
 #include "RestErrors.h"
 
 #include <QJsonDocument>
@@ -28,7 +29,7 @@ bool RestRoutes::parseBody(const HttpRequest &req, QJsonObject *out, const HttpR
         return true;
     }
     QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(req.body, &pe);
+    const QJsonDocument doc = JsonInput::parse(req.body, &pe);
     if (pe.error != QJsonParseError::NoError) {
         res.respond(RestErrors::protocol(400, QStringLiteral("invalid_json"),
                                          QStringLiteral("malformed JSON: %1").arg(pe.errorString())));

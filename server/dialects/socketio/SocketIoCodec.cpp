@@ -1,6 +1,7 @@
 #include "SocketIoCodec.h"
 
 #include "EngineIoCodec.h"
+#include "JsonInput.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -239,7 +240,7 @@ Result decode(const QByteArray &s)
         wrapped.reserve(n - i + 2);
         wrapped.append('[').append(s.constData() + i, n - i).append(']');
         QJsonParseError err;
-        const QJsonDocument doc = QJsonDocument::fromJson(wrapped, &err);
+        const QJsonDocument doc = JsonInput::parse(wrapped, &err);
         if (err.error != QJsonParseError::NoError || !doc.isArray() || doc.array().size() != 1)
             return fail(Error::InvalidJson);
         p.data = doc.array().at(0);

@@ -1,5 +1,6 @@
 #include "WorkspaceJsonCodec.h"
 
+#include "JsonInput.h"
 #include "Timestamp.h"
 
 #include <QJsonArray>
@@ -11,7 +12,7 @@ WorkspaceJsonCodec::Command WorkspaceJsonCodec::parse(const QString &text)
 {
     Command c;
     QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &pe);
+    const QJsonDocument doc = JsonInput::parse(text.toUtf8(), &pe);
     if (pe.error != QJsonParseError::NoError) {
         c.errorCode = QLatin1String(InvalidJson);
         c.errorMessage = QStringLiteral("Malformed JSON: %1").arg(pe.errorString());

@@ -75,3 +75,44 @@ test('REST posts reach Socket.IO rooms', async () => {
     root.close();
   }
 });
+
+test('a string cut inside an emoji (a lone surrogate) arrives as U+FFFD everywhere, as history keeps it', async () => {
+  // JSON.stringify writes the lone half as an escape ("\ud83d"), which UTF-8
+  // cannot hold: the server reads it as U+FFFD, what a browser's WebSocket
+  // sends for the same string unescaped. Nothing is refused or disconnected.
+  const flat = await JsonSocket.open(`${server.wsBase}/ws?token=${encodeURIComponent(alice.token)}`);
+  await flat.next('connection_established');
+  const root = connect(server, { token: bob.token, transports: ['websocket'] });
+  try {
+    await connected(root);
+    await root.emitWithAck('join_channel', { channelId: general });
+
+    const cut = 'cut 👋'.slice(0, -1); // ends in the high half of U+1F44B
+    assert.equal(cut.length, 5);
+    root.emit('send_message', { channelId: general, content: cut });
+    const echoed = await next(root, 'new_message', (m) => m.content.startsWith('cut '));
+    assert.equal(echoed.content, 'cut \ufffd');
+    const f = await flat.next((m) => m.type === 'new_message' && JSON.stringify(m).includes('cut \ufffd'));
+    assert.ok(!JSON.stringify(f).includes('\\ud83d'));
+
+    flat.send({ type: 'send_message', channel_id: general, content: 'low \udc4b first' });
+    const fromFlat = await next(root, 'new_message', (m) => m.content.startsWith('low '));
+    assert.equal(fromFlat.content, 'low \ufffd first');
+
+    const viaRest = await api(server, 'POST', '/api/v1/messages', alice.token,
+      `{"channel_id":"${general}","content":"rest \\ud83d\\ud83d\\udc4b"}`, { 'Content-Type': 'application/json' });
+    assert.equal(viaRest.status, 201, viaRest.text);
+    assert.equal(viaRest.body.content, 'rest \ufffd👋');
+
+    // The connection is still up: a round trip after the three messages.
+    const ack = await root.emitWithAck('join_channel', { channelId: general });
+    assert.ok(ack);
+
+    const history = (await api(server, 'GET', `/api/v1/channels/${general}/messages?limit=100`, alice.token)).body.messages;
+    const contents = history.map((m) => m.content);
+    for (const want of ['cut \ufffd', 'low \ufffd first', 'rest \ufffd👋']) assert.ok(contents.includes(want), want);
+  } finally {
+    root.close();
+    await flat.close();
+  }
+});
