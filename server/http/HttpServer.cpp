@@ -232,11 +232,17 @@ bool HttpServer::handleUpgrade(QTcpSocket *socket, const HttpRequest &req)
         ws = new WebSocketConnection(fd, req.remoteAddress, req.remotePort, early, response,
                                      m_limits.maxWebSocketMessageBytes);
     }
-    ws->setUserAgent(req.header("user-agent"));
-    if (counted.isValid())
-        connect(ws, &QObject::destroyed, this, [this, address = counted.toString()] { releaseAddress(address); });
-    route->accept(ws, req, params);
+    completeUpgrade(ws, *route, req, params, counted.isValid() ? counted.toString() : QString());
     return true;
+}
+
+void HttpServer::completeUpgrade(WebSocketConnection *ws, const Router::WebSocketRoute &route, const HttpRequest &req,
+                                 const Router::Params &params, const QString &countedAddress)
+{
+    ws->setUserAgent(req.header("user-agent"));
+    if (!countedAddress.isEmpty())
+        connect(ws, &QObject::destroyed, this, [this, countedAddress] { releaseAddress(countedAddress); });
+    route.accept(ws, req, params);
 }
 
 bool HttpServer::takeAccepted(QTcpServer *listener, qintptr descriptor)
@@ -294,8 +300,7 @@ bool HttpServer::takeAccepted(QTcpServer *listener, qintptr descriptor)
     auto *ws = new WebSocketConnection(fd, req.remoteAddress, req.remotePort, QByteArray(),
                                        WebSocketHandshake::response(req, kSubprotocols),
                                        m_limits.maxWebSocketMessageBytes);
-    ws->setUserAgent(req.header("user-agent"));
-    route->accept(ws, req, params);
+    completeUpgrade(ws, *route, req, params, QString()); // the per-address cap is off on this path
     return true;
 }
 

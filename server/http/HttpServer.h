@@ -72,6 +72,9 @@ private:
     std::optional<HttpResponse> vetUpgrade(const HttpRequest &req, const Router::WebSocketRoute **route,
                                            Router::Params *params);
     void refuseUpgrade(QTcpSocket *socket, const HttpResponse &response);
+    // Both upgrade paths end here; countedAddress (if any) is released when the WebSocket goes.
+    void completeUpgrade(WebSocketConnection *ws, const Router::WebSocketRoute &route, const HttpRequest &req,
+                         const Router::Params &params, const QString &countedAddress);
     void onNewTcpConnection(QTcpServer *server);
     void releaseAddress(const QString &address);
     bool listenOn(QTcpServer *server, const QHostAddress &address, quint16 port, QString *error);
