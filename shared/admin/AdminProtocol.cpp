@@ -1,6 +1,7 @@
 #include "AdminProtocol.h"
 
 #include "AdminJson.h"
+#include "JsonInput.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -157,7 +158,7 @@ bool AdminProtocol::decode(const QByteArray &data, AdminMessage *out, QString *e
     QString *message = errorMessage ? errorMessage : &messageBuf;
 
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(data, &parseError);
+    const QJsonDocument doc = JsonInput::parse(data, &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
         *code = QLatin1String(ErrorBadJson);
         *message = parseError.error != QJsonParseError::NoError

@@ -335,6 +335,18 @@ private Q_SLOTS:
         QCOMPARE(m.errorMessage, QStringLiteral("not JSON"));
     }
 
+    void loneSurrogateEscapeReadsAsReplacementCharacter()
+    {
+        // As in every API (JsonInput): the half of a pair on its own is U+FFFD.
+        AdminMessage m;
+        QVERIFY(
+            AdminProtocol::decode(QByteArray(
+                                      "{\"type\":\"error\",\"error\":{\"code\":\"x\",\"message\":\"cut \\ud83d\"}}"),
+                                  &m));
+        QCOMPARE(m.type, AdminMessage::Type::Error);
+        QCOMPARE(m.errorMessage, QString::fromUtf16(u"cut \uFFFD"));
+    }
+
     void trafficFilterClampsMaxRate()
     {
         QCOMPARE(TrafficFilter::fromJson({{"max_rate", 1e9}}).maxRate, TrafficFilter::MaxRateLimit);
