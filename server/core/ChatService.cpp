@@ -66,7 +66,7 @@ bool ChatService::start(QString *error)
     error->clear();
     loadDirectory();
     m_accounts->loadRevocations();
-    m_resume->prune(); // a restart applies changed retention at once
+    m_resume->pruneAll(); // a restart applies changed retention before anyone resumes
     return m_accounts->ensureSystemUser(error) && m_workspaces->ensureDefaultWorkspace(error);
 }
 

@@ -268,6 +268,14 @@ std::optional<QByteArray> ResumeManager::loadSession(const QString &id, const QS
     return s->state;
 }
 
+void ResumeManager::pruneAll()
+{
+    if (!m_core.store) return;
+    m_core.store->pruneEventLog(m_core.config.resumeRetentionEvents,
+                                Timestamp::nowMs() - m_core.config.resumeRetentionSeconds * 1000, nullptr);
+    m_core.store->flush();
+}
+
 void ResumeManager::prune()
 {
     if (!m_core.store || m_pruning) return;

@@ -72,6 +72,10 @@ public:
     // Applies the retention (resumeRetentionEvents, resumeRetentionSeconds) in
     // slices, one write each, until nothing is left to drop.
     void prune();
+    // The same in one write, waited for: at start, before the server listens,
+    // so a client's first resume already meets the retention (nobody waits
+    // behind that write yet; a sliced prune could lose the race to it).
+    void pruneAll();
 
     // A logged event rebuilt from its log form (EventLogCodec payload) on this
     // node's directory; null when the channel or type is unknown.

@@ -299,6 +299,26 @@ private Q_SLOTS:
         QCOMPARE(seqs(recent->events).size(), 3);
     }
 
+    // Retention lowered across a restart: the first resume after it already
+    // meets the new retention (the start's prune is waited for; when it ran
+    // in the background, a client could resume before it and replay it all).
+    void aRestartAppliesLoweredRetentionBeforeAnyoneResumes()
+    {
+        const qint64 dropAt = chat().channelSeq(general());
+        churn(5);
+        m_config.resumeRetentionEvents = 5;
+        QVERIFY(restartChatAndStore());
+        FakeSession *back = connectAs(m_alice); // no barrier: straight after the start
+        const ResumeManager::Outcome o = resume(back, dropAt);
+        QVERIFY(!o.recovered);
+        QCOMPARE(o.reason, QStringLiteral("beyond_retention"));
+        QCOMPARE(seqs(back->events), QList<qint64>());
+        FakeSession *recent = connectAs(m_alice);
+        const ResumeManager::Outcome ok = resume(recent, chat().channelSeq(general()) - 5);
+        QVERIFY(ok.recovered);
+        QCOMPARE(seqs(recent->events).size(), 5);
+    }
+
     // A bounded replay (a following session) that the replay limit would cut
     // short must say so instead of delivering a part: nothing after the cut
     // would ever reach the client.
