@@ -8,12 +8,11 @@ namespace switchboard {
 
 // A client's JSON, parsed as QJsonDocument::fromJson parses it, except that an
 // escape naming a lone surrogate (U+DE0D written as an escape, with no high
-// half before it) reads as U+FFFD. That is what
-// a browser's WebSocket.send() does to a raw lone surrogate, and what the
-// UTF-8 store would make of it anyway; JSON.stringify escapes one instead, so a
-// client can send it. Qt alone keeps it, and then an object with such a key
-// sorts its keys inconsistently (Qt 6.4) and can miss a lookup, and the text
-// read back from history differs from the text first delivered.
+// half before it) reads as U+FFFD. JSON.stringify writes one so when a string
+// is cut inside an emoji. Qt alone keeps it: it was then delivered live as
+// sent but stored as '?' (UTF-8 cannot hold it), so history disagreed with
+// what clients had seen. U+FFFD is what a browser's WebSocket.send() makes of
+// a raw lone surrogate, and it survives every trip unchanged.
 class JsonInput
 {
 public:

@@ -59,8 +59,9 @@ private Q_SLOTS:
 
     void keysLookUpAfterALoneSurrogate()
     {
-        // The fuzzer's finding: with Qt alone, this object's first key could
-        // no longer be found once the object had been written and read again.
+        // The fuzzer's finding: with Qt alone, this object's first key could no
+        // longer be found once written and read again (Qt 6.4 can still do that
+        // to some valid objects: tests/fuzz/common/FuzzJson.h).
         const QJsonObject o =
             JsonInput::parse(QByteArray("{\"c\\ud83d\\ude0d\":\"a\",\"c\\ude0d\":\"b\"}"), nullptr).object();
         const QJsonObject again = JsonInput::parse(QJsonDocument(o).toJson(QJsonDocument::Compact), nullptr).object();
