@@ -78,6 +78,9 @@ const QList<Option> &options()
         {"ephemeral-budget-ms", "N",
          "Loop time per pass for presence, typing and room events (default 1), and again for sending their frames after messages.",
          false},
+        {"typing-max-wait-ms", "N",
+         "A typing start still waiting this long behind messages is dropped with its stop, not sent late (default 1000).",
+         false},
         {"presence-workspace-limit", "N", "Workspaces up to this size hear every member's presence (default 500).",
          false},
         {"presence-channel-limit", "N", "Channels up to this size carry presence and room events (default 500).",
@@ -341,6 +344,7 @@ bool ServerConfig::parse(const QStringList &arguments, QString *error)
     if (!intNumber("typing-timeout-ms", &core.typingTimeoutMs, 100, 3600000)) return false;
     if (!intNumber("presence-window-ms", &core.presenceWindowMs, 1, 60000)) return false;
     if (!intNumber("ephemeral-budget-ms", &core.ephemeralBudgetMs, 0, 1000)) return false;
+    if (!intNumber("typing-max-wait-ms", &core.typingMaxWaitMs, 0, 3600000)) return false;
     if (!intNumber("presence-workspace-limit", &core.presenceWorkspaceLimit, 0, 1000000000)) return false;
     if (!intNumber("presence-channel-limit", &core.presenceChannelLimit, 0, 1000000000)) return false;
     if (!intNumber("resume-retention-events", &core.resumeRetentionEvents, 1, 10000000)) return false;

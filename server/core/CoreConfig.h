@@ -29,6 +29,10 @@ struct CoreConfig
     // the rest waits for the next pass. 4 ms each gave the room a p99 of
     // 36-45 ms while 19,000 users connected, 1 ms 23-29 ms (docs/benchmarks-scale.md).
     int ephemeralBudgetMs = 1;
+    // A typing start still waiting in the lane after this long is dropped: under
+    // overload a late "is typing" is worth less than the messages it would delay
+    // (clients show one for about typingTimeoutMs); its stop is then not sent either.
+    int typingMaxWaitMs = 1000;
     // Who hears a presence change: the user's workspaces up to this many members
     // (seed 002/003 promise workspace-wide presence; beyond it only channels tell)...
     int presenceWorkspaceLimit = 500;

@@ -16,6 +16,8 @@ EphemeralLane::EphemeralLane(CoreContext &core, QObject *parent) : QObject(paren
     m_drainTimer.setSingleShot(true);
     m_drainTimer.setInterval(0);
     connect(&m_drainTimer, &QTimer::timeout, this, [this] { drain(m_core.config.ephemeralBudgetMs); });
+    m_since.start();
+    m_clock = [this] { return m_since.elapsed(); };
 }
 
 void EphemeralLane::presenceChanged(const QString &userId, const QString &status)
@@ -33,10 +35,24 @@ void EphemeralLane::participationChanged(const QString &channelId, const QString
 void EphemeralLane::typingChanged(const QString &channelId, const QString &userId, bool typing)
 {
     m_typing.insert(key(channelId, userId), typing);
-    if (m_typingScheduled) return;
-    m_typingScheduled = true;
+    if (m_passScheduled) return;
+    m_passScheduled = true;
     // Typing is shown at once, but a start and stop in the same pass cancel.
-    QMetaObject::invokeMethod(this, &EphemeralLane::collectTyping, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(this, &EphemeralLane::collectPass, Qt::QueuedConnection);
+}
+
+void EphemeralLane::readChanged(const Message &m, const QString &readerId)
+{
+    auto pending = m_reads.find(key(m.channelId, readerId));
+    if (pending != m_reads.end()) {
+        *pending = m; // the same pass: only the latest counts
+        ++m_coalesced;
+    } else {
+        m_reads.insert(key(m.channelId, readerId), m);
+    }
+    if (m_passScheduled) return;
+    m_passScheduled = true;
+    QMetaObject::invokeMethod(this, &EphemeralLane::collectPass, Qt::QueuedConnection);
 }
 
 void EphemeralLane::closeWindow()
@@ -51,16 +67,34 @@ void EphemeralLane::closeWindow()
             m_presencePublished.remove(it.key());
         else
             m_presencePublished.insert(it.key(), it.value());
-        m_ready.push_back({Kind::Presence, QString(), it.key(), it.value(), false});
+        m_ready.push_back({Kind::Presence, QString(), it.key(), it.value(), false, 0});
     }
     m_presence.clear();
     collectFlags(m_participation, m_participationPublished, Kind::Participation);
 }
 
-void EphemeralLane::collectTyping()
+void EphemeralLane::collectPass()
 {
-    m_typingScheduled = false;
+    m_passScheduled = false;
+    collectReads();
     collectFlags(m_typing, m_typingPublished, Kind::Typing);
+}
+
+void EphemeralLane::collectReads()
+{
+    for (auto it = m_reads.begin(); it != m_reads.end(); ++it) {
+        auto waiting = m_readsWaiting.find(it.key());
+        if (waiting != m_readsWaiting.end()) {
+            // Not told yet: the channel hears the latest read only.
+            *waiting = std::move(it.value());
+            ++m_coalesced;
+            continue;
+        }
+        const qsizetype cut = it.key().indexOf(QLatin1Char('\n'));
+        m_ready.push_back({Kind::Read, it.key().left(cut), it.key().mid(cut + 1), QString(), false, m_clock()});
+        m_readsWaiting.insert(it.key(), std::move(it.value()));
+    }
+    m_reads.clear();
 }
 
 void EphemeralLane::collectFlags(QHash<QString, bool> &pending, QSet<QString> &published, Kind kind)
@@ -75,7 +109,7 @@ void EphemeralLane::collectFlags(QHash<QString, bool> &pending, QSet<QString> &p
         else
             published.remove(it.key());
         const qsizetype cut = it.key().indexOf(QLatin1Char('\n'));
-        m_ready.push_back({kind, it.key().left(cut), it.key().mid(cut + 1), QString(), it.value()});
+        m_ready.push_back({kind, it.key().left(cut), it.key().mid(cut + 1), QString(), it.value(), m_clock()});
     }
     pending.clear();
     scheduleDrain();
@@ -91,9 +125,17 @@ void EphemeralLane::drain(int budgetMs)
     QElapsedTimer clock;
     clock.start();
     if (m_bulkScope) m_bulkScope(true);
+    const qint64 staleBefore = budgetMs >= 0 ? m_clock() - m_core.config.typingMaxWaitMs : 0;
     while (!m_ready.empty()) {
         const Item item = std::move(m_ready.front());
         m_ready.pop_front();
+        if (budgetMs >= 0 && item.kind == Kind::Typing && item.on && item.readyMs < staleBefore) {
+            // Overload: this start is old news. Nobody was told, so its stop
+            // (a change back to what they know) will not be sent either.
+            m_typingPublished.remove(key(item.channelId, item.userId));
+            ++m_shed;
+            continue;
+        }
         publish(item);
         if (budgetMs >= 0 && clock.elapsed() >= budgetMs) break;
     }
@@ -104,7 +146,7 @@ void EphemeralLane::drain(int budgetMs)
 void EphemeralLane::flush(int budgetMs)
 {
     m_window.stop();
-    collectTyping();
+    collectPass();
     closeWindow();
     m_drainTimer.stop();
     drain(budgetMs);
@@ -138,6 +180,19 @@ void EphemeralLane::publish(const Item &item)
         m_core.outlet.publishEvent(e, presenceTopics(item.userId));
         return;
     }
+    if (item.kind == Kind::Read) {
+        const auto waiting = m_readsWaiting.constFind(key(item.channelId, item.userId));
+        if (waiting == m_readsWaiting.cend()) return;
+        const Message m = *waiting;
+        m_readsWaiting.erase(waiting);
+        const Channel *c = m_core.dir.channel(m.channelId);
+        if (!c) return;
+        e->type = ChatEvent::Type::MessageRead;
+        e->channel = *c;
+        e->message = m;
+        m_core.outlet.publishEvent(e, {RoomManager::channelTopic(c->id)});
+        return;
+    }
     const Channel *c = m_core.dir.channel(item.channelId);
     if (!c) return;
     e->channel = *c;
@@ -156,6 +211,7 @@ void EphemeralLane::compact()
     squeezeIfSparse(m_presencePublished);
     squeezeIfSparse(m_participationPublished);
     squeezeIfSparse(m_typingPublished);
+    squeezeIfSparse(m_readsWaiting);
 }
 
 } // namespace switchboard

@@ -6,6 +6,8 @@
 #include <QSet>
 #include <QTimer>
 
+#include "Message.h"
+
 #include <deque>
 #include <functional>
 
@@ -13,14 +15,17 @@ namespace switchboard {
 
 struct CoreContext;
 
-// The lane for ephemeral traffic: presence, typing and room participation.
-// Messages come first, so this traffic is
+// The lane for ephemeral traffic: presence, typing, room participation and
+// read receipts (the read position is stored first; telling the channel is
+// news, like typing). Messages come first, so this traffic is
 //  - coalesced: within a window (presenceWindowMs) only the latest state of a
 //    user (or of a user in a room) counts, and a change that returns to what
 //    was last published (online -> offline, joined -> left) sends nothing;
-//    typing coalesces the same way within one loop pass;
+//    typing coalesces the same way within one loop pass; a user's read
+//    receipts in a channel coalesce to the latest for as long as one waits;
 //  - bounded: pending work is one entry per user (or per user and room),
-//    whatever the churn;
+//    whatever the churn, and a typing start that waited longer than
+//    typingMaxWaitMs is dropped (shed) rather than sent late, with its stop;
 //  - published under a budget (ephemeralBudgetMs per loop pass), the rest in
 //    later passes, so sockets, commits and acks get the loop in between;
 //  - sent only to who can see it (see presenceTopics()).
@@ -37,6 +42,8 @@ public:
     void presenceChanged(const QString &userId, const QString &status);
     void typingChanged(const QString &channelId, const QString &userId, bool typing);
     void participationChanged(const QString &channelId, const QString &userId, bool inRoom);
+    // readerId has read up to m (already stored): tells m's channel.
+    void readChanged(const Message &m, const QString &readerId);
 
     // Marks the frames the lane publishes as bulk for the network (set by the
     // server to the flush queue's bulk lane): sending them is most of the
@@ -49,13 +56,17 @@ public:
     // Work waiting to be published, and changes that cancelled out (metrics, tests).
     int backlog() const { return int(m_ready.size()); }
     quint64 coalesced() const { return m_coalesced; }
+    // Typing starts dropped because they waited past typingMaxWaitMs (overload).
+    quint64 shed() const { return m_shed; }
+    // Milliseconds on a monotonic clock, for the typing wait (tests replace it).
+    void setClock(std::function<qint64()> clock) { m_clock = std::move(clock); }
 
     // Where a presence change of this user goes: workspaces up to
     // presenceWorkspaceLimit members, channels up to presenceChannelLimit.
     QStringList presenceTopics(const QString &userId) const;
 
 private:
-    enum class Kind { Presence, Typing, Participation };
+    enum class Kind { Presence, Typing, Participation, Read };
     struct Item
     {
         Kind kind;
@@ -63,10 +74,13 @@ private:
         QString userId;
         QString status;  // presence
         bool on = false; // typing, participation
+        qint64 readyMs = 0;
     };
 
     void closeWindow();
-    void collectTyping();
+    // Typing and read receipts, once per pass.
+    void collectPass();
+    void collectReads();
     // Room participation and typing: on/off per channel and user.
     void collectFlags(QHash<QString, bool> &pending, QSet<QString> &published, Kind kind);
     void scheduleDrain();
@@ -88,11 +102,18 @@ private:
     QHash<QString, QString> m_presencePublished;
     QSet<QString> m_participationPublished;
     QSet<QString> m_typingPublished;
+    // Read receipts: pending this pass, and waiting in m_ready (the latest per
+    // channel and reader; a later one replaces it in place).
+    QHash<QString, Message> m_reads;
+    QHash<QString, Message> m_readsWaiting;
     std::deque<Item> m_ready;
+    std::function<qint64()> m_clock;
+    QElapsedTimer m_since;
     QTimer m_window;
     QTimer m_drainTimer;
-    bool m_typingScheduled = false;
+    bool m_passScheduled = false;
     quint64 m_coalesced = 0;
+    quint64 m_shed = 0;
 };
 
 } // namespace switchboard

@@ -2,6 +2,7 @@
 
 #include "ChannelManager.h"
 #include "CoreContext.h"
+#include "EphemeralLane.h"
 #include "storage/EventStamp.h"
 #include "EventLogCodec.h"
 #include "ResumeManager.h"
@@ -12,7 +13,6 @@
 #include "UploadAccess.h"
 
 #include <QJsonArray>
-
 #include <algorithm>
 
 namespace switchboard {
@@ -373,7 +373,7 @@ void MessageManager::markRead(const QString &actorId, const QString &messageId, 
         store.markRead(m.channelId, actorId, m.id, Timestamp::nowMs(), t.next());
     };
     steps.apply = [m] { return Result<Message>::success(m); };
-    steps.publish = [=, this](const Message &) { publishAbout(ChatEvent::Type::MessageRead, m, actorId, nullptr); };
+    steps.publish = [=, this](const Message &) { m_core.lane->readChanged(m, actorId); };
     m_core.commits.commit(context, std::move(done), std::move(steps));
 }
 

@@ -1,6 +1,6 @@
-// The ephemeral lane: presence, typing and room participation coalesced over
-// a window, published to who can see them, and never more pending than one
-// entry per user. The window is held open (a long presenceWindowMs) and
+// The ephemeral lane: presence, typing, room participation and read receipts
+// coalesced over a window, published to who can see them, and never more
+// pending than one entry per user; typing that waited too long is shed. The window is held open (a long presenceWindowMs) and
 // closed with flush(), so every assertion is about order and counts, not time.
 #include "core/ChatService.h"
 #include "core/EphemeralLane.h"
@@ -27,6 +27,14 @@ int presenceOf(const FakeSession *s, const QString &userId, const QString &statu
     for (const ChatEventPtr &e : s->ofType(T::PresenceChanged))
         if (e->actor.id == userId && (status.isEmpty() || e->status == status)) ++n;
     return n;
+}
+
+QStringList readsBy(const FakeSession *s, const QString &userId)
+{
+    QStringList messageIds;
+    for (const ChatEventPtr &e : s->ofType(T::MessageRead))
+        if (e->actor.id == userId) messageIds.append(e->message.id);
+    return messageIds;
 }
 
 int eventsAbout(const FakeSession *s, T type, const QString &userId)
@@ -230,6 +238,129 @@ private Q_SLOTS:
         QCOMPARE(eventsAbout(a, T::TypingStarted, bob.id) + eventsAbout(a, T::TypingStopped, bob.id), 0);
         QVERIFY(!chat().setTyping(b, general, true));
         QTRY_COMPARE(eventsAbout(a, T::TypingStarted, bob.id), 1); // the next pass, no window
+    }
+
+    Message say(const User &by, const QString &channelId, const QString &content)
+    {
+        ChatService::PostMessage p;
+        p.channelId = channelId;
+        p.content = content;
+        std::optional<Result<Message>> r;
+        chat().postMessage(by.id, p, nullptr, [&](const Result<Message> &x) { r = x; });
+        if (!QTest::qWaitFor([&] { return r.has_value(); }, 10000) || !r->ok()) qFatal("post failed");
+        return r->value;
+    }
+
+    QString general() const
+    {
+        return m_chat->directory().findChannelByName(m_chat->directory().defaultWorkspaceId(),
+                                                     QStringLiteral("general"));
+    }
+
+    void aStoredReadReachesTheChannelThroughTheLane()
+    {
+        start(heldWindow());
+        const User alice = user(QStringLiteral("alice")), bob = user(QStringLiteral("bob"));
+        FakeSession *a = connect(alice);
+        const Message m = say(alice, general(), QStringLiteral("read me"));
+        std::optional<Result<Message>> r;
+        qsizetype toldRightAfterTheCommit = -1;
+        chat().markRead(bob.id, m.id, nullptr, [&](const Result<Message> &x) {
+            r = x;
+            // Runs after the rest of the commit callback (the publish step), before the lane's pass.
+            QMetaObject::invokeMethod(
+                this, [&] { toldRightAfterTheCommit = readsBy(a, bob.id).size(); }, Qt::QueuedConnection);
+        });
+        QTRY_VERIFY(toldRightAfterTheCommit >= 0);
+        QVERIFY(r->ok());
+        // Not from the commit callback: through the lane.
+        QCOMPARE(toldRightAfterTheCommit, 0);
+        QTRY_COMPARE(readsBy(a, bob.id), QStringList{m.id}); // the next pass, no window
+        const ChatEventPtr e = a->ofType(T::MessageRead).constLast();
+        QCOMPARE(e->channel.id, general());
+        QCOMPARE(e->actor.id, bob.id);
+    }
+
+    void aReadersReceiptsCoalesceToTheLatestWhileTheyWait()
+    {
+        start(heldWindow());
+        const User alice = user(QStringLiteral("alice")), bob = user(QStringLiteral("bob")),
+                   carol = user(QStringLiteral("carol"));
+        FakeSession *a = connect(alice);
+        lane().flush();
+        const Message m1 = say(alice, general(), QStringLiteral("one"));
+        const Message m2 = say(alice, general(), QStringLiteral("two"));
+        const Message m3 = say(alice, general(), QStringLiteral("three"));
+        const quint64 before = lane().coalesced();
+        // Within one pass: only bob's latest counts.
+        lane().readChanged(m1, bob.id);
+        lane().readChanged(m2, bob.id);
+        lane().readChanged(m1, carol.id);
+        // A zero budget publishes one of the two readers and keeps the other waiting.
+        lane().flush(0);
+        QCOMPARE(lane().backlog(), 1);
+        QCOMPARE(readsBy(a, bob.id).size() + readsBy(a, carol.id).size(), 1);
+        // Both read on: the waiting one is replaced in place, the told one queued again.
+        lane().readChanged(m3, bob.id);
+        lane().readChanged(m3, carol.id);
+        lane().flush();
+        QCOMPARE(lane().backlog(), 0);
+        QCOMPARE(readsBy(a, bob.id).size() + readsBy(a, carol.id).size(), 3);
+        QVERIFY(!readsBy(a, bob.id).contains(m1.id));
+        QCOMPARE(readsBy(a, bob.id).constLast(), m3.id);
+        QCOMPARE(readsBy(a, carol.id).constLast(), m3.id);
+        QCOMPARE(lane().coalesced(), before + 2);
+    }
+
+    void typingStartsThatWaitedTooLongAreShedWithTheirStops()
+    {
+        CoreConfig c = heldWindow();
+        c.typingMaxWaitMs = 1000;
+        start(c);
+        qint64 now = 0;
+        lane().setClock([&now] { return now; });
+        const User alice = user(QStringLiteral("alice")), bob = user(QStringLiteral("bob")),
+                   carol = user(QStringLiteral("carol"));
+        FakeSession *a = connect(alice);
+        FakeSession *b = connect(bob);
+        FakeSession *cs = connect(carol);
+        lane().flush();
+        QVERIFY(!chat().setTyping(b, general(), true));
+        QVERIFY(!chat().setTyping(cs, general(), true));
+        lane().flush(0); // one start goes, the other waits
+        QCOMPARE(lane().backlog(), 1);
+        const int told = eventsAbout(a, T::TypingStarted, bob.id) + eventsAbout(a, T::TypingStarted, carol.id);
+        QCOMPARE(told, 1);
+        // Within the limit a waiting start is still sent...
+        now = 1000;
+        lane().flush(1000);
+        QCOMPARE(lane().shed(), quint64(0));
+        QCOMPARE(eventsAbout(a, T::TypingStarted, bob.id) + eventsAbout(a, T::TypingStarted, carol.id), 2);
+        QVERIFY(!chat().setTyping(b, general(), false));
+        QVERIFY(!chat().setTyping(cs, general(), false));
+        lane().flush();
+        // ...past it, dropped; and the stop of a dropped start is not sent either.
+        QVERIFY(!chat().setTyping(b, general(), true));
+        QVERIFY(!chat().setTyping(cs, general(), true));
+        lane().flush(0); // collected at 1000: one goes, one waits
+        QCOMPARE(lane().backlog(), 1);
+        now = 2001;
+        lane().flush(1000);
+        QCOMPARE(lane().backlog(), 0);
+        QCOMPARE(lane().shed(), quint64(1));
+        const QString late = eventsAbout(a, T::TypingStarted, bob.id) == 1 ? bob.id : carol.id;
+        const QString other = late == bob.id ? carol.id : bob.id;
+        QCOMPARE(eventsAbout(a, T::TypingStarted, late), 1);
+        QCOMPARE(eventsAbout(a, T::TypingStarted, other), 2);
+        QVERIFY(!chat().setTyping(b, general(), false));
+        QVERIFY(!chat().setTyping(cs, general(), false));
+        lane().flush(1000);
+        QCOMPARE(eventsAbout(a, T::TypingStopped, late), 1);  // the first round's only
+        QCOMPARE(eventsAbout(a, T::TypingStopped, other), 2); // both rounds' (the barrier)
+        // A later start of the same user is told again.
+        QVERIFY(!chat().setTyping(late == bob.id ? b : cs, general(), true));
+        lane().flush(1000);
+        QCOMPARE(eventsAbout(a, T::TypingStarted, late), 2);
     }
 
     void roomParticipationIsTheFirstSessionInAndTheLastOut()

@@ -1,5 +1,7 @@
 #include "RestHealthRoutes.h"
 
+#include "core/EphemeralLane.h"
+
 #include "core/ChatService.h"
 #include "core/ClusterPort.h"
 #include "core/Metrics.h"
@@ -217,6 +219,16 @@ QByteArray RestHealthRoutes::metrics() const
                      m.storageHandbackMs);
     out += histogram("switchboard_send_wait_seconds",
                      "Wait of each message send from its first frame being queued until its send()", m.sendWaitMs);
+    if (const EphemeralLane *lane = chat()->lane()) {
+        metric("switchboard_ephemeral_backlog", "gauge",
+               "Presence, typing, room and read-receipt changes waiting for the ephemeral lane's budget",
+               lane->backlog());
+        metric("switchboard_ephemeral_coalesced_total", "counter",
+               "Ephemeral changes never sent: cancelled within a window or replaced by a later one", lane->coalesced());
+        metric("switchboard_ephemeral_shed_total", "counter",
+               "Typing starts dropped because they waited longer than --typing-max-wait-ms behind messages",
+               lane->shed());
+    }
     metric("switchboard_phoenix_presence_diff_windows_total", "counter",
            "Phoenix presence windows flushed (one presence_diff per changed topic each)", m.presenceDiffWindows);
     metric("switchboard_users", "gauge", "Registered users", directory().userCount());
