@@ -2,6 +2,7 @@
 
 #include "admin/AdminFeed.h"
 #include "core/ChatService.h"
+#include "core/EventOutlet.h"
 #include "cluster/ClusterBus.h"
 #include "cluster/ClusterControl.h"
 #include "cluster/NodeLease.h"
@@ -53,7 +54,8 @@ bool Server::start(QString *error)
     new LoopLagProbe(this);
     new MemoryReturner(m_chat, this);
     if (!m_chat->start(error)) return false;
-    m_chat->lane()->setBulkScope([](bool on) { WebSocketFlushQueue::instance()->setBulk(on); });
+    // Ephemeral frames and reactions are sent after messages (EventOutlet::isBulk()).
+    m_chat->outlet()->setBulkScope([](bool on) { WebSocketFlushQueue::instance()->setBulk(on); });
     // One budget for ephemeral work: building the frames (the lane's slice) and sending them.
     WebSocketFlushQueue::instance()->setBulkBudget(qint64(m_config.core.ephemeralBudgetMs) * 1000 * 1000);
     // /metrics: where a message's time in the server goes, stage by stage.

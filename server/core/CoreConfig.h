@@ -37,7 +37,8 @@ struct CoreConfig
     // (seed 002/003 promise workspace-wide presence; beyond it only channels tell)...
     int presenceWorkspaceLimit = 500;
     // ...and the user's channels up to this many members (seed 004: "relevant
-    // channels"). Larger rooms answer who is online on request, as Slack does.
+    // channels"). Larger rooms answer who is online on request, as Slack does, and
+    // are not told read receipts (the reader's own connections still are).
     int presenceChannelLimit = 500;
     // The event log behind resume keeps this many events per channel, for this
     // long; a client that returns from further back is told "not recovered".

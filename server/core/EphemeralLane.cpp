@@ -124,7 +124,6 @@ void EphemeralLane::drain(int budgetMs)
 {
     QElapsedTimer clock;
     clock.start();
-    if (m_bulkScope) m_bulkScope(true);
     const qint64 staleBefore = budgetMs >= 0 ? m_clock() - m_core.config.typingMaxWaitMs : 0;
     while (!m_ready.empty()) {
         const Item item = std::move(m_ready.front());
@@ -139,7 +138,6 @@ void EphemeralLane::drain(int budgetMs)
         publish(item);
         if (budgetMs >= 0 && clock.elapsed() >= budgetMs) break;
     }
-    if (m_bulkScope) m_bulkScope(false);
     scheduleDrain();
 }
 
@@ -190,7 +188,11 @@ void EphemeralLane::publish(const Item &item)
         e->type = ChatEvent::Type::MessageRead;
         e->channel = *c;
         e->message = m;
-        m_core.outlet.publishEvent(e, {RoomManager::channelTopic(c->id)});
+        // As presence: a large room is not told who read what (one receipt would be a
+        // frame to each of thousands), only the reader's own other connections are.
+        const bool toRoom = m_core.dir.channelMemberCount(c->id) <= m_core.config.presenceChannelLimit;
+        m_core.outlet.publishEvent(e,
+                                   {toRoom ? RoomManager::channelTopic(c->id) : RoomManager::userTopic(item.userId)});
         return;
     }
     const Channel *c = m_core.dir.channel(item.channelId);

@@ -28,7 +28,8 @@ struct CoreContext;
 //    typingMaxWaitMs is dropped (shed) rather than sent late, with its stop;
 //  - published under a budget (ephemeralBudgetMs per loop pass), the rest in
 //    later passes, so sockets, commits and acks get the loop in between;
-//  - sent only to who can see it (see presenceTopics()).
+//  - sent only to who can see it (see presenceTopics()); in channels over
+//    presenceChannelLimit a read receipt goes to the reader's own connections.
 // Presence is therefore eventually consistent (about one window after churn
 // stops); messages stay exact.
 class EphemeralLane : public QObject
@@ -44,11 +45,6 @@ public:
     void participationChanged(const QString &channelId, const QString &userId, bool inRoom);
     // readerId has read up to m (already stored): tells m's channel.
     void readChanged(const Message &m, const QString &readerId);
-
-    // Marks the frames the lane publishes as bulk for the network (set by the
-    // server to the flush queue's bulk lane): sending them is most of the
-    // lane's cost, and it happens after every message, under its own budget.
-    void setBulkScope(std::function<void(bool)> scope) { m_bulkScope = std::move(scope); }
 
     // Closes the window now and publishes what is pending within budgetMs
     // (-1: everything; tests, shutdown); the rest follows in later passes.
@@ -93,7 +89,6 @@ private:
     }
 
     CoreContext &m_core;
-    std::function<void(bool)> m_bulkScope;
     // Pending within the current window: the latest state per user / per room and user.
     QHash<QString, QString> m_presence;
     QHash<QString, bool> m_participation;

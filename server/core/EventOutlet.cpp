@@ -35,7 +35,10 @@ void EventOutlet::deliver(const ChatEventPtr &event, const QStringList &topics)
         seq = qMax(seq, event->seq);
         m_gid = qMax(m_gid, event->gid);
     }
+    const bool bulk = m_bulkScope && isBulk(event->type);
+    if (bulk) m_bulkScope(true);
     m_rooms->publish(topics, event);
+    if (bulk) m_bulkScope(false);
     Q_EMIT published(event, topics);
 }
 
@@ -49,6 +52,21 @@ bool EventOutlet::isCommitted(ChatEvent::Type type)
     case ChatEvent::Type::ParticipantLeft:
     case ChatEvent::Type::ThreadStarted: return false;
     default: return true;
+    }
+}
+
+bool EventOutlet::isBulk(ChatEvent::Type type)
+{
+    switch (type) {
+    case ChatEvent::Type::TypingStarted:
+    case ChatEvent::Type::TypingStopped:
+    case ChatEvent::Type::PresenceChanged:
+    case ChatEvent::Type::ParticipantJoined:
+    case ChatEvent::Type::ParticipantLeft:
+    case ChatEvent::Type::MessageRead:
+    case ChatEvent::Type::ReactionAdded:
+    case ChatEvent::Type::ReactionRemoved: return true;
+    default: return false;
     }
 }
 

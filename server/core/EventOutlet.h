@@ -35,6 +35,14 @@ public:
     void setSequencer(Sequencer sequencer) { m_sequencer = std::move(sequencer); }
 
     static bool isCommitted(ChatEvent::Type type);
+    // Events whose frames go out after messages (the network's bulk lane, see
+    // setBulkScope()): presence, typing, room events, read receipts, reactions.
+    // A reaction in a 10,000-member channel is 10,000 frames: sent as bulk they
+    // batch per connection and never hold a message back; a connection's frames
+    // still keep their order (a message takes its earlier bulk frames along).
+    static bool isBulk(ChatEvent::Type type);
+    // Marks the frames queued meanwhile as bulk (set by the server to the flush queue's lane).
+    void setBulkScope(std::function<void(bool)> scope) { m_bulkScope = std::move(scope); }
     // Whether the type is a logged channel event (it carries seq, see ChatEvent).
     static bool isLogged(ChatEvent::Type type);
 
@@ -52,6 +60,7 @@ Q_SIGNALS:
 private:
     RoomManager *m_rooms;
     Sequencer m_sequencer;
+    std::function<void(bool)> m_bulkScope;
     QHash<QString, qint64> m_seq;
     qint64 m_gid = 0;
 };

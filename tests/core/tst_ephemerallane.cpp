@@ -4,6 +4,7 @@
 // closed with flush(), so every assertion is about order and counts, not time.
 #include "core/ChatService.h"
 #include "core/EphemeralLane.h"
+#include "core/EventOutlet.h"
 #include "FakeSession.h"
 #include "storage/Store.h"
 
@@ -310,6 +311,68 @@ private Q_SLOTS:
         QCOMPARE(readsBy(a, bob.id).constLast(), m3.id);
         QCOMPARE(readsBy(a, carol.id).constLast(), m3.id);
         QCOMPARE(lane().coalesced(), before + 2);
+    }
+
+    void roomsOverTheLimitAreNotToldReadReceiptsButTheReadersConnectionsAre()
+    {
+        CoreConfig c = heldWindow();
+        c.presenceChannelLimit = 2;
+        start(c);
+        const User alice = user(QStringLiteral("alice")), bob = user(QStringLiteral("bob")),
+                   carol = user(QStringLiteral("carol"));
+        const Channel pair = privateChannel(alice, QStringLiteral("pair"), {bob});
+        FakeSession *a = connect(alice);
+        FakeSession *b1 = connect(bob);
+        FakeSession *b2 = connect(bob);
+        lane().flush();
+        const Message big = say(alice, general(), QStringLiteral("to all three"));
+        const Message small = say(alice, pair.id, QStringLiteral("to two"));
+        lane().readChanged(big, bob.id);
+        lane().readChanged(small, bob.id);
+        lane().flush();
+        // #general has three members: only bob's own connections hear of it; #pair is told.
+        QCOMPARE(readsBy(a, bob.id), QStringList{small.id});
+        for (FakeSession *b : {b1, b2}) {
+            QStringList seen = readsBy(b, bob.id);
+            seen.sort();
+            QStringList both{big.id, small.id};
+            both.sort();
+            QCOMPARE(seen, both);
+        }
+        Q_UNUSED(carol);
+    }
+
+    void ephemeralEventsAndReactionsGoOutAsBulkAndMessagesDoNot()
+    {
+        start(heldWindow());
+        const User alice = user(QStringLiteral("alice")), bob = user(QStringLiteral("bob"));
+        FakeSession *a = connect(alice);
+        FakeSession *b = connect(bob);
+        lane().flush();
+        // Each scope change with the count of events alice had by then.
+        QList<QPair<bool, qsizetype>> scopes;
+        chat().outlet()->setBulkScope([&](bool on) { scopes.append({on, a->events.size()}); });
+        const auto deliveredInOneScope = [&](qsizetype from) {
+            return scopes.size() == from + 2 && scopes[from].first && !scopes[from + 1].first
+                && scopes[from + 1].second == scopes[from].second + 1;
+        };
+        const Message m = say(bob, general(), QStringLiteral("a message is urgent"));
+        QTRY_COMPARE(a->count(T::MessageCreated), 1);
+        QCOMPARE(scopes.size(), 0);
+        std::optional<Result<Reaction>> r;
+        chat().addReaction(alice.id, m.id, QStringLiteral("👍"), nullptr, [&](const Result<Reaction> &x) { r = x; });
+        QTRY_COMPARE(a->count(T::ReactionAdded), 1);
+        QVERIFY(r && r->ok());
+        QVERIFY(deliveredInOneScope(0));
+        QCOMPARE(a->events.constLast()->type, T::ReactionAdded);
+        QVERIFY(!chat().setTyping(b, general(), true));
+        lane().flush();
+        QVERIFY(deliveredInOneScope(2));
+        QCOMPARE(a->events.constLast()->type, T::TypingStarted);
+        lane().readChanged(m, bob.id);
+        lane().flush();
+        QVERIFY(deliveredInOneScope(4));
+        QCOMPARE(a->events.constLast()->type, T::MessageRead);
     }
 
     void typingStartsThatWaitedTooLongAreShedWithTheirStops()
