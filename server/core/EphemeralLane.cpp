@@ -77,7 +77,7 @@ void EphemeralLane::collectPass()
 {
     m_passScheduled = false;
     collectReads();
-    collectFlags(m_typing, m_typingPublished, Kind::Typing);
+    collectFlags(m_typing, m_typingPublished, Kind::Typing, &m_typingUnseen);
 }
 
 void EphemeralLane::collectReads()
@@ -97,10 +97,14 @@ void EphemeralLane::collectReads()
     m_reads.clear();
 }
 
-void EphemeralLane::collectFlags(QHash<QString, bool> &pending, QSet<QString> &published, Kind kind)
+void EphemeralLane::collectFlags(QHash<QString, bool> &pending, QSet<QString> &published, Kind kind,
+                                 QSet<QString> *unseen)
 {
     for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
-        if (it.value() == published.contains(it.key())) { // back to what was last told
+        // Collected as on, but that start was shed: what others know is "off".
+        const bool told = published.contains(it.key()) && !(unseen && unseen->remove(it.key()));
+        if (it.value() == told) { // back to what was last told
+            if (!told) published.remove(it.key());
             ++m_coalesced;
             continue;
         }
@@ -130,11 +134,14 @@ void EphemeralLane::drain(int budgetMs)
         m_ready.pop_front();
         if (budgetMs >= 0 && item.kind == Kind::Typing && item.on && item.readyMs < staleBefore) {
             // Overload: this start is old news. Nobody was told, so its stop
-            // (a change back to what they know) will not be sent either.
-            m_typingPublished.remove(key(item.channelId, item.userId));
+            // (a change back to what they know) will not be sent either; a
+            // later start of the same user, already collected, still goes.
+            const QString k = key(item.channelId, item.userId);
+            if (m_typingPublished.contains(k)) m_typingUnseen.insert(k);
             ++m_shed;
             continue;
         }
+        if (item.kind == Kind::Typing && item.on) m_typingUnseen.remove(key(item.channelId, item.userId));
         publish(item);
         if (budgetMs >= 0 && clock.elapsed() >= budgetMs) break;
     }
@@ -213,6 +220,7 @@ void EphemeralLane::compact()
     squeezeIfSparse(m_presencePublished);
     squeezeIfSparse(m_participationPublished);
     squeezeIfSparse(m_typingPublished);
+    squeezeIfSparse(m_typingUnseen);
     squeezeIfSparse(m_readsWaiting);
 }
 

@@ -78,7 +78,8 @@ private:
     void collectPass();
     void collectReads();
     // Room participation and typing: on/off per channel and user.
-    void collectFlags(QHash<QString, bool> &pending, QSet<QString> &published, Kind kind);
+    void collectFlags(QHash<QString, bool> &pending, QSet<QString> &published, Kind kind,
+                      QSet<QString> *unseen = nullptr);
     void scheduleDrain();
     void drain(int budgetMs);
     void publish(const Item &item);
@@ -97,6 +98,8 @@ private:
     QHash<QString, QString> m_presencePublished;
     QSet<QString> m_participationPublished;
     QSet<QString> m_typingPublished;
+    // Typing collected as started whose start was shed: nobody saw it.
+    QSet<QString> m_typingUnseen;
     // Read receipts: pending this pass, and waiting in m_ready (the latest per
     // channel and reader; a later one replaces it in place).
     QHash<QString, Message> m_reads;

@@ -426,6 +426,39 @@ private Q_SLOTS:
         QCOMPARE(eventsAbout(a, T::TypingStarted, late), 2);
     }
 
+    void aShedStartDoesNotHideALaterStartOfTheSameUser()
+    {
+        CoreConfig c = heldWindow();
+        c.typingMaxWaitMs = 1000;
+        start(c);
+        qint64 now = 0;
+        lane().setClock([&now] { return now; });
+        const User alice = user(QStringLiteral("alice")), bob = user(QStringLiteral("bob"));
+        FakeSession *a = connect(alice);
+        FakeSession *b = connect(bob);
+        lane().flush();
+        // Collected (posted events only) but not drained: start at 0, stop at 500, start at 900.
+        QVERIFY(!chat().setTyping(b, general(), true));
+        QCoreApplication::sendPostedEvents();
+        now = 500;
+        QVERIFY(!chat().setTyping(b, general(), false));
+        QCoreApplication::sendPostedEvents();
+        now = 900;
+        QVERIFY(!chat().setTyping(b, general(), true));
+        QCoreApplication::sendPostedEvents();
+        QCOMPARE(lane().backlog(), 3);
+        now = 1800; // the first start is stale, the second is not
+        lane().flush(1000);
+        QCOMPARE(lane().shed(), quint64(1));
+        QCOMPARE(eventsAbout(a, T::TypingStarted, bob.id), 1);
+        // Others were told of the second start, so its stop must reach them.
+        const int stops = eventsAbout(a, T::TypingStopped, bob.id);
+        QVERIFY(!chat().setTyping(b, general(), false));
+        lane().flush(1000);
+        QCOMPARE(eventsAbout(a, T::TypingStopped, bob.id), stops + 1);
+        QCOMPARE(a->events.constLast()->type, T::TypingStopped);
+    }
+
     void roomParticipationIsTheFirstSessionInAndTheLastOut()
     {
         start(heldWindow());
