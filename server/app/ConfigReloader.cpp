@@ -36,6 +36,8 @@ QStringList ConfigReloader::restartOnlyChanges(const ServerConfig &next) const
     if (next.maxTotalSendQueueBytes != now.maxTotalSendQueueBytes)
         changed << QStringLiteral("max-total-send-queue-bytes");
     if (next.maxUploadBytes != now.maxUploadBytes) changed << QStringLiteral("max-upload-bytes");
+    if (next.maxPendingWrites != now.maxPendingWrites) changed << QStringLiteral("max-pending-writes");
+    if (next.maxHandbackLagMs != now.maxHandbackLagMs) changed << QStringLiteral("max-handback-lag-ms");
     if (next.heartbeatTimeoutMs != now.heartbeatTimeoutMs) changed << QStringLiteral("heartbeat-timeout-ms");
     if (next.pingIntervalMs != now.pingIntervalMs) changed << QStringLiteral("ping-interval-ms");
     if (next.pingTimeoutMs != now.pingTimeoutMs) changed << QStringLiteral("ping-timeout-ms");
@@ -72,6 +74,8 @@ bool ConfigReloader::reload()
     m_current.adminToken = running.adminToken;
     m_current.ws = running.ws;
     m_current.maxUploadBytes = running.maxUploadBytes;
+    m_current.maxPendingWrites = running.maxPendingWrites;
+    m_current.maxHandbackLagMs = running.maxHandbackLagMs;
     m_current.heartbeatTimeoutMs = running.heartbeatTimeoutMs;
     m_current.pingIntervalMs = running.pingIntervalMs;
     m_current.pingTimeoutMs = running.pingTimeoutMs;

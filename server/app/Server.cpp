@@ -8,6 +8,7 @@
 #include "cluster/NodeLease.h"
 #include "core/Metrics.h"
 #include "net/EpollEventDispatcher.h"
+#include "net/ReadHold.h"
 #include "net/SendBudget.h"
 #include "net/WebSocketFlushQueue.h"
 #include "core/EphemeralLane.h"
@@ -75,6 +76,10 @@ bool Server::start(QString *error)
     }
 
     SendBudget::instance().setLimit(m_config.maxTotalSendQueueBytes);
+    // Backpressure: while the loop or the disk is behind on accepted writes,
+    // clients' further frames wait in their sockets (TCP pushes back).
+    connect(m_store, &Store::pressureChanged, this, [](bool over) { ReadHold::instance().setHeld(over); });
+    m_store->setPressureLimits(m_config.maxPendingWrites, m_config.maxHandbackLagMs);
     m_http = new HttpServer(this);
     m_http->limits() = m_config.http;
     m_http->limits().maxBodyBytes = m_config.maxUploadBytes + 256 * 1024;

@@ -68,6 +68,13 @@ const QList<Option> &options()
          "All connections' send buffers together; past it the ones over 64 KiB are cut off (default 536870912, "
          "0 = off).",
          false},
+        {"max-pending-writes", "N",
+         "Stop reading chat sockets while this many writes wait for the disk or for their fan-out (default 10000, "
+         "0 = off).",
+         false},
+        {"max-handback-lag-ms", "N",
+         "Stop reading chat sockets while committed writes wait this long for their fan-out (default 250, 0 = off).",
+         false},
         {"rate-messages-per-minute", "N", "Messages per user per channel per minute (default 60, 0 = off).", false},
         {"rate-joins-per-minute", "N", "Channel joins per user per minute (default 30, 0 = off).", false},
         {"rate-typing-per-minute", "N", "Typing starts per user per channel per minute (default 10, 0 = off).", false},
@@ -334,6 +341,8 @@ bool ServerConfig::parse(const QStringList &arguments, QString *error)
     ws.hardFrameBytes = qMax<qint64>(ws.hardFrameBytes, qint64(frame) * 4);
     if (!number("max-send-queue-bytes", &ws.maxSendQueueBytes, 4096, qint64(1) << 32)) return false;
     if (!number("max-total-send-queue-bytes", &maxTotalSendQueueBytes, 0, qint64(1) << 40)) return false;
+    if (!number("max-pending-writes", &maxPendingWrites, 0, qint64(1) << 40)) return false;
+    if (!intNumber("max-handback-lag-ms", &maxHandbackLagMs, 0, 3600000)) return false;
     if (!intNumber("max-message-bytes", &core.maxMessageBytes, 1, 64 * 1024 * 1024)) return false;
     if (!number("max-upload-bytes", &maxUploadBytes, 1, qint64(1) << 32)) return false;
     if (!intNumber("rate-messages-per-minute", &core.messagesPerMinutePerChannel, 0, 1000000000)) return false;

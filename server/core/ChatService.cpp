@@ -141,8 +141,8 @@ StorageStats ChatService::storageStats() const
 {
     const Store *s = m_core->store;
     if (!s) return {};
-    return {s->commitCount(),   s->writeCount(),  s->lastCommitMs(),
-            s->totalCommitMs(), s->maxCommitMs(), s->isAvailable()};
+    return {s->commitCount(), s->writeCount(),  s->lastCommitMs(),      s->totalCommitMs(),
+            s->maxCommitMs(), s->isAvailable(), s->outstandingWrites(), s->handbackLagMs()};
 }
 
 // ---- accounts -----------------------------------------------------------------

@@ -13,7 +13,9 @@ struct StorageStats
     double lastCommitMs = 0;
     double totalCommitMs = 0;
     double maxCommitMs = 0;
-    bool available = true; // false while the database is unreachable
+    bool available = true;        // false while the database is unreachable
+    qint64 outstandingWrites = 0; // handed over, callback not run yet
+    qint64 handbackLagMs = 0;     // the loop's lag behind the commits (last delivery)
 };
 
 } // namespace switchboard

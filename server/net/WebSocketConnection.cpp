@@ -1,6 +1,7 @@
 #include "WebSocketConnection.h"
 
 #include "EpollEventDispatcher.h"
+#include "ReadHold.h"
 #include "SendBudget.h"
 #include "WebSocketFlushQueue.h"
 
@@ -110,6 +111,9 @@ void WebSocketConnection::onReadable()
     if (m_stream) return readStream();
     QPointer<WebSocketConnection> self(this);
     for (int i = 0; i < MaxReadsPerEvent && self && m_fd >= 0; ++i) {
+        // Checked before every read: what the last chunk made the server
+        // write can be what puts the hold on.
+        if (parkIfHeld()) return;
         const ssize_t n = ::recv(m_fd, scratch.data(), ReadChunk, 0);
         if (n > 0) {
             consume(scratch.constData(), n);
@@ -133,9 +137,41 @@ void WebSocketConnection::readStream()
     QPointer<WebSocketConnection> self(this);
     // The socket decrypted all of it already; take it in chunks.
     while (self && m_stream && m_stream->bytesAvailable() > 0) {
+        if (parkIfHeld()) return;
         const qint64 n = m_stream->read(scratch.data(), ReadChunk);
         if (n <= 0) return;
         consume(scratch.constData(), n);
+    }
+}
+
+bool WebSocketConnection::parkIfHeld()
+{
+    if (m_readParked) return true;
+    // Only an established chat socket in its normal state: a newcomer has its
+    // own lane, and a closing handshake or the drain after a fatal frame must
+    // read on to its end.
+    if (!m_established || m_state != QAbstractSocket::ConnectedState || m_discardInput) return false;
+    ReadHold &hold = ReadHold::instance();
+    if (!hold.isHeld()) return false;
+    m_readParked = true;
+    if (m_stream)
+        m_stream->setReadBufferSize(ReadChunk); // its buffer fills, then TCP pushes back
+    else
+        m_readNotifier->setEnabled(false);
+    hold.park(this);
+    return true;
+}
+
+void WebSocketConnection::resumeReading()
+{
+    if (!m_readParked) return;
+    m_readParked = false;
+    if (m_stream) {
+        m_stream->setReadBufferSize(0);
+        // What the socket buffered while parked raises no new readyRead.
+        QMetaObject::invokeMethod(this, &WebSocketConnection::onReadable, Qt::QueuedConnection);
+    } else if (m_readNotifier) {
+        m_readNotifier->setEnabled(true); // level-triggered: pending bytes are reported next pass
     }
 }
 
@@ -395,6 +431,8 @@ void WebSocketConnection::close(quint16 code, const QString &reason)
         // drop it until the peer closes, so our close is not lost to a TCP reset.
         m_discardInput = true;
     }
+    // Parked under ReadHold, the peer's answer would wait for the release.
+    resumeReading();
     m_closeTimer = new QTimer(this);
     m_closeTimer->setSingleShot(true);
     connect(m_closeTimer, &QTimer::timeout, this, &WebSocketConnection::abort);

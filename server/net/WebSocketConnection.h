@@ -94,7 +94,12 @@ Q_SIGNALS:
 
 private:
     friend class WebSocketFlushQueue;
+    friend class ReadHold;
     void onReadable();
+    // Under ReadHold: parks this connection (reads off) and says so; true
+    // while it stays parked.
+    bool parkIfHeld();
+    void resumeReading();
     void onWritable();
     void consume(const char *data, qsizetype size);
     bool handleMessage(WebSocketFrameParser::Message &&m);
@@ -135,6 +140,7 @@ private:
     bool m_finishAfterFlush = false;
     bool m_discardInput = false;
     bool m_shutdownSent = false;
+    bool m_readParked = false; // under ReadHold: reads are off until it is released
     quint16 m_closeCode = QWebSocketProtocol::CloseCodeNormal;
     QString m_closeReason;
 };

@@ -152,6 +152,8 @@ bool Store::open(const QString &url, const QString &dataDir, QString *error)
     }
     m_writer = new StoreWriter(db, this);
     connect(m_writer, &StoreWriter::commitFailed, this, &Store::commitFailed, Qt::QueuedConnection);
+    connect(m_writer, &StoreWriter::pressureChanged, this, &Store::pressureChanged);
+    m_writer->setPressureLimits(m_pressureWrites, m_pressureLagMs);
     connect(
         m_writer, &StoreWriter::lost, this, [this] { m_readerStale = true; }, Qt::DirectConnection);
     if (!m_writer->startWriter(error)) {
@@ -258,6 +260,23 @@ void Store::flush()
 {
     handOver();
     if (m_writer) m_writer->flush();
+}
+
+qint64 Store::outstandingWrites() const
+{
+    return m_writer ? m_writer->outstanding() : 0;
+}
+
+qint64 Store::handbackLagMs() const
+{
+    return m_writer ? m_writer->handbackLagMs() : 0;
+}
+
+void Store::setPressureLimits(qint64 writes, int lagMs)
+{
+    m_pressureWrites = writes;
+    m_pressureLagMs = lagMs;
+    if (m_writer) m_writer->setPressureLimits(writes, lagMs);
 }
 
 quint64 Store::commitCount() const

@@ -158,9 +158,15 @@ public:
     double maxCommitMs() const; // the slowest commit since start
     // False while the database is unreachable (PostgreSQL down; the writer reconnects).
     bool isAvailable() const;
+    // Backpressure (StoreWriter::setPressureLimits): writes handed over whose
+    // callbacks have not run yet, and the limits past which pressureChanged(true).
+    qint64 outstandingWrites() const;
+    qint64 handbackLagMs() const;
+    void setPressureLimits(qint64 writes, int lagMs);
 
 Q_SIGNALS:
     void commitFailed(const QString &error);
+    void pressureChanged(bool over);
 
 private:
     QList<Message> queryMessages(const QString &where, const QVariantList &binds, int limit, bool descending,
@@ -178,6 +184,8 @@ private:
 
     QString m_connectionName;
     StoreWriter *m_writer = nullptr;
+    qint64 m_pressureWrites = 0;
+    int m_pressureLagMs = 0;
     struct Pending
     {
         Write write;

@@ -7,6 +7,7 @@
 #include <QDebug>
 #include <QElapsedTimer>
 #include <QHash>
+#include <QPointer>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUuid>
@@ -107,30 +108,77 @@ bool StoreWriter::startWriter(QString *error)
 
 void StoreWriter::enqueue(Write write, Done done)
 {
-    QMutexLocker lock(&m_mutex);
-    m_queue.append(Item{std::move(write), std::move(done), StoreStatus::failed(QString()), {}, monotonicNs()});
-    m_wake.wakeOne();
+    {
+        QMutexLocker lock(&m_mutex);
+        m_queue.append(Item{std::move(write), std::move(done), StoreStatus::failed(QString()), {}, monotonicNs()});
+        m_wake.wakeOne();
+    }
+    handedOver(1);
 }
 
 void StoreWriter::enqueueBatch(QList<QPair<Write, Done>> writes)
 {
     if (writes.isEmpty()) return;
     const qint64 now = monotonicNs();
-    QMutexLocker lock(&m_mutex);
-    for (auto &w : writes)
-        m_queue.append(Item{std::move(w.first), std::move(w.second), StoreStatus::failed(QString()), {}, now});
-    m_wake.wakeOne();
+    {
+        QMutexLocker lock(&m_mutex);
+        for (auto &w : writes)
+            m_queue.append(Item{std::move(w.first), std::move(w.second), StoreStatus::failed(QString()), {}, now});
+        m_wake.wakeOne();
+    }
+    handedOver(writes.size());
 }
 
 void StoreWriter::enqueueBatch(QList<Request> requests)
 {
     if (requests.isEmpty()) return;
     const qint64 now = monotonicNs();
-    QMutexLocker lock(&m_mutex);
-    for (Request &r : requests)
-        m_queue.append(
-            Item{std::move(r.write), std::move(r.done), StoreStatus::failed(QString()), std::move(r.row), now});
-    m_wake.wakeOne();
+    {
+        QMutexLocker lock(&m_mutex);
+        for (Request &r : requests)
+            m_queue.append(
+                Item{std::move(r.write), std::move(r.done), StoreStatus::failed(QString()), std::move(r.row), now});
+        m_wake.wakeOne();
+    }
+    handedOver(requests.size());
+}
+
+void StoreWriter::postDelivery()
+{
+    // Guarded: a writer stopped and destroyed before the owner's loop runs it
+    // (flush() delivered everything already) leaves a stale call behind.
+    QMetaObject::invokeMethod(
+        m_context,
+        [self = QPointer<StoreWriter>(this)] {
+        if (self) self->deliverResults(DeliveryBudgetMs);
+        },
+        Qt::QueuedConnection);
+}
+
+void StoreWriter::handedOver(qsizetype count)
+{
+    m_outstanding += count;
+    notePressure();
+}
+
+void StoreWriter::setPressureLimits(qint64 writes, int lagMs)
+{
+    m_pressureLimit = std::max<qint64>(0, writes);
+    m_lagLimitNs = std::max<qint64>(0, lagMs) * 1000 * 1000;
+    notePressure();
+}
+
+void StoreWriter::notePressure()
+{
+    // Hysteresis: on past a limit, off under half of both, so the hold does
+    // not flap with every write.
+    const auto past = [this](qint64 value, qint64 limit) {
+        return limit > 0 && (m_pressure ? value >= limit / 2 : value > limit);
+    };
+    const bool over = past(m_outstanding, m_pressureLimit) || past(m_handbackLagNs, m_lagLimitNs);
+    if (over == m_pressure) return;
+    m_pressure = over;
+    Q_EMIT pressureChanged(over);
 }
 
 void StoreWriter::flush()
@@ -165,13 +213,18 @@ void StoreWriter::deliverResults(int budgetMs)
     }
     QElapsedTimer clock;
     clock.start();
+    // The first is the oldest (commit order): how far behind the loop is.
+    if (!results.isEmpty()) m_handbackLagNs = monotonicNs() - results.first().stageStartNs;
     qsizetype i = 0;
     while (i < results.size()) {
         Item &item = results[i++];
         observe(Stage::Handback, item.stageStartNs);
+        --m_outstanding; // before its callback, which may hand over new writes
         if (item.done) item.done(item.status);
         if (budgetMs >= 0 && i < results.size() && clock.elapsed() >= budgetMs) break;
     }
+    if (i == results.size()) m_handbackLagNs = 0; // caught up
+    notePressure();
     if (i == results.size()) return;
     // Out of budget: the rest goes first in line (commit order is kept) for the next pass.
     QMutexLocker lock(&m_mutex);
@@ -180,8 +233,7 @@ void StoreWriter::deliverResults(int budgetMs)
     m_results = std::move(rest);
     if (!m_deliveryPosted) {
         m_deliveryPosted = true;
-        QMetaObject::invokeMethod(
-            m_context, [this] { deliverResults(DeliveryBudgetMs); }, Qt::QueuedConnection);
+        postDelivery();
     }
 }
 
@@ -345,8 +397,7 @@ void StoreWriter::publish(QList<Item> &&items)
         m_results.append(std::move(items));
     if (!m_deliveryPosted) {
         m_deliveryPosted = true;
-        QMetaObject::invokeMethod(
-            m_context, [this] { deliverResults(DeliveryBudgetMs); }, Qt::QueuedConnection);
+        postDelivery();
     }
 }
 

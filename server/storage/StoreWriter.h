@@ -80,8 +80,24 @@ public:
     // False while the writer has no working connection (PostgreSQL down).
     bool isAvailable() const { return m_available.load(); }
 
+    // Writes handed over whose callbacks have not run yet: waiting for the
+    // disk, or committed and waiting for the owner's loop (owner's thread).
+    qint64 outstanding() const { return m_outstanding; }
+    // Backpressure: pressureChanged(true) past `writes` outstanding writes, or
+    // when a callback delivery finds its oldest write waited more than `lagMs`
+    // for the owner's loop since its commit (the loop is behind, not the disk);
+    // false once both are back under half (0: that rule is off). The owner
+    // decides what to hold back; the server stops reading chat sockets (ReadHold).
+    void setPressureLimits(qint64 writes, int lagMs);
+    // The oldest write's wait for the owner's loop in the last callback delivery
+    // (0 after a delivery that left nothing behind).
+    qint64 handbackLagMs() const { return m_handbackLagNs / 1000000; }
+    bool isUnderPressure() const { return m_pressure; }
+
 Q_SIGNALS:
     void commitFailed(const QString &error);
+    // On the owner's thread, from enqueue() or a callback delivery.
+    void pressureChanged(bool over);
     // The connection was lost, came back (emitted on the writer thread).
     void lost();
     void reconnected();
@@ -117,6 +133,9 @@ private:
     void resolveInDoubt(QSqlDatabase &db);
     void noteBackend(QSqlDatabase &db);
     void publish(QList<Item> &&items);
+    void postDelivery();
+    void handedOver(qsizetype count);
+    void notePressure();
     static constexpr int ProbeIdleMs = 1000; // an idle connection is checked this often
     static constexpr int MinBackoffMs = 100, MaxBackoffMs = 2000;
     static constexpr int InDoubtMaxMs = 8000, InDoubtBackoffMs = 200;
@@ -131,6 +150,11 @@ private:
     bool m_busy = false;
     bool m_stop = false;
     bool m_deliveryPosted = false;
+    qint64 m_outstanding = 0; // owner's thread only
+    qint64 m_pressureLimit = 0;
+    qint64 m_lagLimitNs = 0;
+    qint64 m_handbackLagNs = 0;
+    bool m_pressure = false;
     QString m_openError;
     bool m_opened = false;
     bool m_canReconnect = false; // PostgreSQL

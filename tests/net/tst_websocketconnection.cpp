@@ -6,6 +6,7 @@
 
 #include "ClientFrame.h"
 #include "http/HttpServer.h"
+#include "net/ReadHold.h"
 #include "net/SendBudget.h"
 #include "net/WebSocketConnection.h"
 #include "net/WebSocketFlushQueue.h"
@@ -371,6 +372,7 @@ private Q_SLOTS:
         m_sides.clear();
         m_echo = true;
         m_onAccept = nullptr;
+        ReadHold::instance().setHeld(false);
         m_synchronousDisconnects = 0;
     }
 
@@ -440,6 +442,77 @@ private Q_SLOTS:
         QCOMPARE(binaries[0], payload);
         QCOMPARE(texts[0], QString::fromLatin1(payload));
         QCOMPARE(side()->connection->state(), QAbstractSocket::ConnectedState);
+    }
+
+    // ---- backpressure (ReadHold) --------------------------------------------------
+
+    // An established connection and a newcomer (never held: it is the barrier).
+    bool openHeldAndNewcomer(RawClient &held, RawClient &newcomer)
+    {
+        if (!held.upgrade(m_port) || !waitForServerSide()) return false;
+        side(0)->connection->setEstablished();
+        return newcomer.upgrade(m_port) && waitForServerSide(2);
+    }
+
+    // Sends `text` from the newcomer and waits for it to be read, then for one more pass.
+    bool barrier(RawClient &newcomer, const QString &text)
+    {
+        const int before = int(side(1)->texts.size());
+        return newcomer.sendAll(clientFrame(Text, text.toUtf8()))
+            && QTest::qWaitFor([&] { return side(1)->texts.size() > before; }, 5000) && loopPassed();
+    }
+
+    void heldChatSocketsAreNotReadUntilReleased()
+    {
+        RawClient held, newcomer;
+        QVERIFY(openHeldAndNewcomer(held, newcomer));
+        ReadHold &hold = ReadHold::instance();
+        const quint64 parkedBefore = hold.parkedTotal();
+        hold.setHeld(true);
+        QVERIFY(held.sendAll(clientFrame(Text, "one")));
+        QVERIFY(barrier(newcomer, QStringLiteral("barrier 1")));
+        // Not read: the bytes wait in the kernel, where liveness checks see them.
+        QVERIFY(side(0)->texts.isEmpty());
+        QVERIFY(side(0)->connection->hasUnreadInput());
+        QCOMPARE(hold.parkedNow(), 1);
+        QCOMPARE(hold.parkedTotal(), parkedBefore + 1);
+        // More while parked: still nothing read, and it is parked once.
+        QVERIFY(held.sendAll(clientFrame(Text, "two")));
+        QVERIFY(barrier(newcomer, QStringLiteral("barrier 2")));
+        QVERIFY(side(0)->texts.isEmpty());
+        QCOMPARE(hold.parkedNow(), 1);
+
+        hold.setHeld(false);
+        QCOMPARE(hold.parkedNow(), 0);
+        QTRY_COMPARE(side(0)->texts, (QStringList{QStringLiteral("one"), QStringLiteral("two")}));
+        for (const char *text : {"one", "two"}) {
+            std::optional<RawClient::Frame> f = held.waitForFrame();
+            QVERIFY(f);
+            QCOMPARE(f->opcode, int(Text));
+            QCOMPARE(f->payload, QByteArray(text));
+        }
+        QCOMPARE(side(0)->connection->state(), QAbstractSocket::ConnectedState);
+    }
+
+    void aParkedSocketThatTheServerClosesStillReadsTheAnswer()
+    {
+        RawClient held, newcomer;
+        QVERIFY(openHeldAndNewcomer(held, newcomer));
+        ReadHold::instance().setHeld(true);
+        QVERIFY(held.sendAll(clientFrame(Text, "unread")));
+        QVERIFY(barrier(newcomer, QStringLiteral("barrier 1")));
+        QCOMPARE(ReadHold::instance().parkedNow(), 1);
+        // Closed while parked, with the hold still on: the peer's answer must be
+        // read now, not after the release or the 5 s close timeout.
+        side(0)->connection->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("bye"));
+        std::optional<RawClient::Frame> f = held.waitForFrame();
+        QVERIFY(f);
+        QCOMPARE(f->opcode, int(Close));
+        QCOMPARE(f->closeCode(), quint16(QWebSocketProtocol::CloseCodeGoingAway));
+        QVERIFY(held.sendAll(clientFrame(Close, closePayload(QWebSocketProtocol::CloseCodeGoingAway))));
+        QVERIFY(barrier(newcomer, QStringLiteral("barrier 2")));
+        QCOMPARE(side(0)->disconnects, 1);
+        QVERIFY(ReadHold::instance().isHeld());
     }
 
     void framesInTheHandshakePacketAreDelivered()

@@ -9,9 +9,40 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QScopeGuard>
+#include <QSemaphore>
+#include <QSignalSpy>
+#include <QThread>
 #include <QTimer>
 
+#include <atomic>
+
 using namespace switchboard;
+
+namespace {
+
+// A write the writer thread blocks in until the test opens the gate: the
+// writes behind it stay outstanding for as long as the test needs.
+struct Gate
+{
+    QSemaphore open;
+    std::atomic<bool> entered{false};
+    StoreWriter::Write write()
+    {
+        return [this](QSqlDatabase &, StoreStatus *) {
+            entered = true;
+            open.acquire();
+            return true;
+        };
+    }
+};
+
+StoreWriter::Write noWrite()
+{
+    return [](QSqlDatabase &, StoreStatus *) { return true; };
+}
+
+} // namespace
 
 class tst_StoreWriter : public QObject
 {
@@ -68,6 +99,121 @@ private Q_SLOTS:
         db.close();
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(QStringLiteral("tmpl"));
+    }
+
+    void pressureFollowsOutstandingWritesWithHysteresis()
+    {
+        QTemporaryDir dir;
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tmpl3"));
+        db.setDatabaseName(dir.filePath(QStringLiteral("w.db")));
+        QVERIFY(db.open());
+        {
+            Gate first, second; // outlive the writer, whose thread may wait in them
+            StoreWriter writer(db, this);
+            // A failed check returns early: open the gates before the writer's destructor flushes.
+            const auto openGates = qScopeGuard([&] {
+                first.open.release();
+                second.open.release();
+            });
+            QString error;
+            QVERIFY2(writer.startWriter(&error), qPrintable(error));
+            writer.setPressureLimits(10, 0); // on past 10 outstanding, off under 5
+            QList<bool> changes;
+            QList<qint64> outstandingAtChange;
+            connect(&writer, &StoreWriter::pressureChanged, this, [&](bool over) {
+                changes.append(over);
+                outstandingAtChange.append(writer.outstanding());
+            });
+            int delivered = 0;
+            const auto count = [&](const StoreStatus &) { ++delivered; };
+
+            // Handed over together, so they are one batch; the writer blocks in its first write.
+            const auto batch = [&](Gate &gate, int more) {
+                QList<QPair<StoreWriter::Write, StoreWriter::Done>> writes{{gate.write(), count}};
+                for (int i = 0; i < more; ++i) writes.append({noWrite(), count});
+                writer.enqueueBatch(writes);
+            };
+            batch(first, 3);
+            QTRY_VERIFY(first.entered.load());
+            // The second batch waits behind it. 10 outstanding is not past the limit.
+            batch(second, 5);
+            QCOMPARE(writer.outstanding(), 10);
+            QVERIFY(changes.isEmpty());
+            writer.enqueue(noWrite(), count); // 11: on, at once, on this thread
+            QCOMPARE(changes, QList<bool>{true});
+            QCOMPARE(outstandingAtChange, QList<qint64>{11});
+            QVERIFY(writer.isUnderPressure());
+
+            // The first batch's 4 callbacks run: 7 left, still at least half: stays on.
+            first.open.release();
+            QTRY_VERIFY(second.entered.load());
+            QTRY_COMPARE(delivered, 4);
+            QCOMPARE(writer.outstanding(), 7);
+            QCOMPARE(changes, QList<bool>{true});
+            QVERIFY(writer.isUnderPressure());
+
+            // Everything delivered: off, under half.
+            second.open.release();
+            QTRY_COMPARE(delivered, 11);
+            QCOMPARE(writer.outstanding(), 0);
+            QCOMPARE(changes, (QList<bool>{true, false}));
+            QVERIFY(outstandingAtChange.last() < 5);
+            QVERIFY(!writer.isUnderPressure());
+
+            // Back at 0 the limit counts again from below: 10 more is not past it.
+            for (int i = 0; i < 10; ++i) writer.enqueue(noWrite(), count);
+            QCOMPARE(changes.size(), 2);
+            writer.flush();
+            QCOMPARE(delivered, 21);
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("tmpl3"));
+    }
+
+    void aLoopBehindTheCommitsRaisesPressureUntilItCatchesUp()
+    {
+        QTemporaryDir dir;
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tmpl4"));
+        db.setDatabaseName(dir.filePath(QStringLiteral("w.db")));
+        QVERIFY(db.open());
+        {
+            StoreWriter writer(db, this);
+            QString error;
+            QVERIFY2(writer.startWriter(&error), qPrintable(error));
+            writer.setPressureLimits(0, 50); // the count rule off: only the loop's lag counts
+            QList<bool> changes;
+            connect(&writer, &StoreWriter::pressureChanged, this, [&](bool over) { changes.append(over); });
+            // Callbacks of 1 ms: about 20 fit in one 20 ms delivery budget.
+            const int count = 100;
+            QList<bool> pressureSeen;
+            for (int i = 0; i < count; ++i)
+                writer.enqueue(noWrite(), [&](const StoreStatus &) {
+                    pressureSeen.append(writer.isUnderPressure());
+                    QElapsedTimer busy;
+                    busy.start();
+                    while (busy.nsecsElapsed() < 1000000) {}
+                });
+            // The loop is kept away (no events processed) until the commit is
+            // 60 ms old: the first delivery finds the loop 60 ms behind.
+            QElapsedTimer since;
+            since.start();
+            while (writer.commitCount() < 1 && since.elapsed() < 10000) QThread::msleep(1);
+            QVERIFY(writer.commitCount() >= 1);
+            QThread::msleep(60);
+            QVERIFY(changes.isEmpty());
+            QTRY_COMPARE(pressureSeen.size(), count);
+            // On after the first delivery ran out of budget with the loop behind,
+            // off with the delivery that caught up; never on before the lag was seen.
+            QCOMPARE(changes, (QList<bool>{true, false}));
+            QVERIFY(!pressureSeen.first());
+            QVERIFY(pressureSeen.contains(true));
+            QVERIFY(!writer.isUnderPressure());
+            QCOMPARE(writer.handbackLagMs(), 0);
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("tmpl4"));
     }
 
     void flushDeliversEverythingAtOnce()

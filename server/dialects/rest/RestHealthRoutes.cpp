@@ -6,6 +6,7 @@
 #include "core/ClusterPort.h"
 #include "core/Metrics.h"
 #include "net/EpollEventDispatcher.h"
+#include "net/ReadHold.h"
 #include "net/SendBudget.h"
 
 #include <QAbstractEventDispatcher>
@@ -189,6 +190,18 @@ QByteArray RestHealthRoutes::metrics() const
     metric("switchboard_send_queue_bytes_limit", "gauge", "--max-total-send-queue-bytes (0: off)",
            SendBudget::instance().limit());
     metric("switchboard_storage_up", "gauge", "1 while the database is reachable", s.available ? 1 : 0);
+    metric("switchboard_storage_outstanding_writes", "gauge",
+           "Writes waiting for the disk or for their callback on the loop", s.outstandingWrites);
+    metric("switchboard_storage_handback_lag_seconds", "gauge",
+           "How long the oldest committed write waited for the loop in the last delivery (0: caught up)",
+           s.handbackLagMs / 1000.0);
+    metric("switchboard_read_hold", "gauge", "1 while chat sockets are not read (backpressure)",
+           ReadHold::instance().isHeld() ? 1 : 0);
+    metric("switchboard_read_holds_total", "counter",
+           "Times chat-socket reads were held (--max-pending-writes, --max-handback-lag-ms)",
+           ReadHold::instance().holds());
+    metric("switchboard_read_hold_parked_total", "counter", "Chat sockets parked unread during holds",
+           ReadHold::instance().parkedTotal());
     metric("switchboard_storage_commits_total", "counter", "Storage transactions committed", s.commits);
     metric("switchboard_storage_writes_total", "counter", "Storage writes committed", s.writes);
     metric("switchboard_storage_commit_seconds_last", "gauge", "Duration of the last commit", s.lastCommitMs / 1000.0);
