@@ -37,6 +37,26 @@ struct Gate
     }
 };
 
+// A throwaway SQLite database for the writer to clone its connection from.
+struct TemplateDb
+{
+    QTemporaryDir dir;
+    QString name;
+    QSqlDatabase db;
+    explicit TemplateDb(const QString &connectionName) : name(connectionName)
+    {
+        db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(dir.filePath(QStringLiteral("w.db")));
+        db.open();
+    }
+    ~TemplateDb()
+    {
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+    }
+};
+
 StoreWriter::Write noWrite()
 {
     return [](QSqlDatabase &, StoreStatus *) { return true; };
@@ -50,10 +70,9 @@ class tst_StoreWriter : public QObject
 private Q_SLOTS:
     void bigBatchIsDeliveredInOrderAcrossSeveralPasses()
     {
-        QTemporaryDir dir;
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tmpl"));
-        db.setDatabaseName(dir.filePath(QStringLiteral("w.db")));
-        QVERIFY(db.open());
+        TemplateDb t(QStringLiteral("tmpl"));
+        QSqlDatabase &db = t.db;
+        QVERIFY(db.isOpen());
         QVERIFY(QSqlQuery(db).exec(QStringLiteral("CREATE TABLE t (n INTEGER)")));
         {
             StoreWriter writer(db, this);
@@ -96,17 +115,13 @@ private Q_SLOTS:
                      qPrintable(
                          QStringLiteral("the loop ran %1 times during delivery").arg(ticksAtLast - ticksAtFirst)));
         }
-        db.close();
-        db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(QStringLiteral("tmpl"));
     }
 
     void pressureFollowsOutstandingWritesWithHysteresis()
     {
-        QTemporaryDir dir;
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tmpl3"));
-        db.setDatabaseName(dir.filePath(QStringLiteral("w.db")));
-        QVERIFY(db.open());
+        TemplateDb t(QStringLiteral("tmpl3"));
+        QSqlDatabase &db = t.db;
+        QVERIFY(db.isOpen());
         {
             Gate first, second; // outlive the writer, whose thread may wait in them
             StoreWriter writer(db, this);
@@ -166,17 +181,13 @@ private Q_SLOTS:
             writer.flush();
             QCOMPARE(delivered, 21);
         }
-        db.close();
-        db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(QStringLiteral("tmpl3"));
     }
 
     void aLoopBehindTheCommitsRaisesPressureUntilItCatchesUp()
     {
-        QTemporaryDir dir;
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tmpl4"));
-        db.setDatabaseName(dir.filePath(QStringLiteral("w.db")));
-        QVERIFY(db.open());
+        TemplateDb t(QStringLiteral("tmpl4"));
+        QSqlDatabase &db = t.db;
+        QVERIFY(db.isOpen());
         {
             StoreWriter writer(db, this);
             QString error;
@@ -211,17 +222,13 @@ private Q_SLOTS:
             QVERIFY(!writer.isUnderPressure());
             QCOMPARE(writer.handbackLagMs(), 0);
         }
-        db.close();
-        db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(QStringLiteral("tmpl4"));
     }
 
     void flushDeliversEverythingAtOnce()
     {
-        QTemporaryDir dir;
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tmpl2"));
-        db.setDatabaseName(dir.filePath(QStringLiteral("w.db")));
-        QVERIFY(db.open());
+        TemplateDb t(QStringLiteral("tmpl2"));
+        QSqlDatabase &db = t.db;
+        QVERIFY(db.isOpen());
         {
             StoreWriter writer(db, this);
             QString error;
@@ -239,9 +246,6 @@ private Q_SLOTS:
             writer.flush();
             QCOMPARE(done, 500);
         }
-        db.close();
-        db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(QStringLiteral("tmpl2"));
     }
 };
 
