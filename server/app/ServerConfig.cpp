@@ -73,7 +73,7 @@ const QList<Option> &options()
          "0 = off).",
          false},
         {"max-handback-lag-ms", "N",
-         "Stop reading chat sockets while committed writes wait this long for their fan-out (default 250, 0 = off).",
+         "Stop reading chat sockets while committed writes wait this long for their fan-out (default 0 = off).",
          false},
         {"rate-messages-per-minute", "N", "Messages per user per channel per minute (default 60, 0 = off).", false},
         {"rate-joins-per-minute", "N", "Channel joins per user per minute (default 30, 0 = off).", false},

@@ -41,9 +41,11 @@ public:
     qint64 maxUploadBytes = 10 * 1024 * 1024;
     qint64 maxTotalSendQueueBytes = 512LL << 20; // SendBudget: every connection's send buffers together
     // Backpressure (ReadHold): chat sockets are not read while this many writes
-    // are outstanding, or while the loop is this far behind the commits.
+    // are outstanding, or (off by default) while the loop is this far behind
+    // the commits: held on time, the overloaded workspace day delivered 15 %
+    // less (docs/benchmarks-scale.md, "Backpressure").
     qint64 maxPendingWrites = 10000;
-    int maxHandbackLagMs = 250;
+    int maxHandbackLagMs = 0;
     int heartbeatTimeoutMs = 60000;
     int pingIntervalMs = 25000;
     int pingTimeoutMs = 20000;
