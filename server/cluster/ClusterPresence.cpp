@@ -9,6 +9,7 @@
 #include "core/EventOutlet.h"
 #include "core/ParticipationTracker.h"
 #include "core/PresenceManager.h"
+#include "core/RoomKey.h"
 #include "core/RoomManager.h"
 #include "core/Session.h"
 
@@ -120,7 +121,7 @@ void ClusterPresence::onLocalPresence(const QString &userId)
 
 void ClusterPresence::onLocalRoom(const QString &channelId, const QString &userId, bool inRoom)
 {
-    m_dirtyRooms.insert(PresenceMirror::roomKey(channelId, userId), inRoom);
+    m_dirtyRooms.insert(RoomKey::of(channelId, userId), inRoom);
     scheduleFlush();
 }
 
@@ -152,8 +153,7 @@ QStringList ClusterPresence::localDevices(const QString &userId, const QString &
 
 QJsonArray ClusterPresence::roomEntry(const QString &key, QByteArray *value) const
 {
-    const qsizetype cut = key.indexOf(QLatin1Char('\n'));
-    const QString channel = key.left(cut), user = key.mid(cut + 1);
+    const auto [channel, user] = RoomKey::split(key);
     const QStringList devices = m_chat->clusterPort()->participation()->sessionsInRoom(channel, user) > 0
                                   ? localDevices(user, channel)
                                   : QStringList();
@@ -267,7 +267,7 @@ void ClusterPresence::applyPresenceFrame(const QString &node, const QJsonObject 
         for (const QJsonValue &d : a.at(3).toArray()) devices.append(d.toString());
         if (devices.isEmpty() && a.at(2).toBool()) devices.append(QString()); // no devices sent: one
         setRoom(node, channel, user, devices);
-        touched.rooms.append(PresenceMirror::roomKey(channel, user));
+        touched.rooms.append(RoomKey::of(channel, user));
     }
     applyDropped(touched);
 }
@@ -312,8 +312,8 @@ void ClusterPresence::onSnapshot(const RedisReply &reply)
                 }
             for (const QString &key : m_mirror.roomsOn(node))
                 if (!rooms.contains(key)) {
-                    const qsizetype cut = key.indexOf(QLatin1Char('\n'));
-                    setRoom(node, key.left(cut), key.mid(cut + 1), {});
+                    const auto [channel, user] = RoomKey::split(key);
+                    setRoom(node, channel, user, {});
                     touched.rooms.append(key);
                 }
             for (qsizetype j = 0; j + 1 < fields.size(); j += 2) {
@@ -327,10 +327,10 @@ void ClusterPresence::onSnapshot(const RedisReply &reply)
                     touched.users.append(user);
                 } else if (f.startsWith("r:")) {
                     const QString key = QString::fromUtf8(f.mid(2));
-                    const qsizetype cut = key.indexOf(QLatin1Char('\n'));
                     QStringList devices = QString::fromUtf8(value).split(QLatin1Char(','), Qt::SkipEmptyParts);
                     if (devices == QStringList{QStringLiteral("1")}) devices = {QString()}; // no devices written: one
-                    setRoom(node, key.left(cut), key.mid(cut + 1), devices);
+                    const auto [channel, user] = RoomKey::split(key);
+                    setRoom(node, channel, user, devices);
                     touched.rooms.append(key);
                 }
             }
@@ -369,8 +369,8 @@ void ClusterPresence::forgetNode(const QString &node)
         }
         const QString key = it.key();
         it = m_remoteTyping.erase(it);
-        const qsizetype cut = key.indexOf(QLatin1Char('\n'));
-        deliverTyping(key.left(cut), key.mid(cut + 1), false);
+        const auto [channel, user] = RoomKey::split(key);
+        deliverTyping(channel, user, false);
     }
 }
 
@@ -416,10 +416,8 @@ PresenceMirror::Dropped ClusterPresence::dropNode(const QString &node)
     for (const QString &u : std::as_const(d.users)) setUser(node, u, {});
     const PresenceMirror::Dropped rest = m_mirror.dropNode(node); // its rooms
     for (const QString &key : rest.rooms) {
-        const qsizetype cut = key.indexOf(QLatin1Char('\n'));
-        if (m_chat)
-            m_chat->clusterPort()->setRemoteSubscription(RoomManager::channelTopic(key.left(cut)), key.mid(cut + 1),
-                                                         node, {});
+        const auto [channel, user] = RoomKey::split(key);
+        if (m_chat) m_chat->clusterPort()->setRemoteSubscription(RoomManager::channelTopic(channel), user, node, {});
     }
     d.rooms = rest.rooms;
     return d;
@@ -429,8 +427,8 @@ void ClusterPresence::applyDropped(const PresenceMirror::Dropped &dropped)
 {
     for (const QString &u : QSet<QString>(dropped.users.begin(), dropped.users.end())) applyUser(u);
     for (const QString &key : QSet<QString>(dropped.rooms.begin(), dropped.rooms.end())) {
-        const qsizetype cut = key.indexOf(QLatin1Char('\n'));
-        applyRoom(key.left(cut), key.mid(cut + 1));
+        const auto [channel, user] = RoomKey::split(key);
+        applyRoom(channel, user);
     }
 }
 
@@ -484,7 +482,7 @@ void ClusterPresence::applyTyping(const QString &node, const QJsonObject &frame)
 {
     const QString channel = frame.value("c").toString(), user = frame.value("u").toString();
     const bool on = frame.value("on").toBool();
-    const QString key = PresenceMirror::roomKey(channel, user);
+    const QString key = RoomKey::of(channel, user);
     if (on)
         m_remoteTyping.insert(key, node);
     else

@@ -21,7 +21,7 @@ void PresenceMirror::setUser(const QString &node, const QString &userId, const U
 void PresenceMirror::setRoomDevices(const QString &node, const QString &channelId, const QString &userId,
                                     const QStringList &devices)
 {
-    const QString key = roomKey(channelId, userId);
+    const QString key = RoomKey::of(channelId, userId);
     if (!devices.isEmpty()) {
         QHash<QString, QStringList> &rooms = m_nodes[node].rooms;
         if (!rooms.contains(key)) ++m_roomNodes[key];
@@ -43,8 +43,8 @@ PresenceMirror::Dropped PresenceMirror::dropNode(const QString &node)
     d.rooms = n->rooms.keys();
     for (const QString &u : std::as_const(d.users)) setUser(node, u, {});
     for (const QString &key : std::as_const(d.rooms)) {
-        const qsizetype cut = key.indexOf(QLatin1Char('\n'));
-        setRoomDevices(node, key.left(cut), key.mid(cut + 1), {});
+        const auto [channelId, userId] = RoomKey::split(key);
+        setRoomDevices(node, channelId, userId, {});
     }
     m_nodes.remove(node);
     return d;
@@ -68,7 +68,7 @@ PresenceMirror::UserState PresenceMirror::user(const QString &userId) const
 
 bool PresenceMirror::inRoom(const QString &channelId, const QString &userId) const
 {
-    return m_roomNodes.contains(roomKey(channelId, userId));
+    return m_roomNodes.contains(RoomKey::of(channelId, userId));
 }
 
 QByteArray PresenceMirror::encode(const UserState &state)

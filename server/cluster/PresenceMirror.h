@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/RoomKey.h"
+
 #include <QHash>
 #include <QSet>
 #include <QStringList>
@@ -48,7 +50,7 @@ public:
                         const QStringList &devices);
     QStringList roomDevices(const QString &node, const QString &channelId, const QString &userId) const
     {
-        return m_nodes.value(node).rooms.value(roomKey(channelId, userId));
+        return m_nodes.value(node).rooms.value(RoomKey::of(channelId, userId));
     }
     QStringList userDevices(const QString &node, const QString &userId) const
     {
@@ -67,7 +69,7 @@ public:
     bool hasRoom(const QString &node, const QString &channelId, const QString &userId) const
     {
         const auto n = m_nodes.constFind(node);
-        return n != m_nodes.constEnd() && n->rooms.contains(roomKey(channelId, userId));
+        return n != m_nodes.constEnd() && n->rooms.contains(RoomKey::of(channelId, userId));
     }
     QStringList nodes() const { return m_nodes.keys(); }
     QStringList users() const { return m_userNodes.keys(); }
@@ -80,10 +82,6 @@ public:
     // then " <device>,<device>..." when it has devices.
     static QByteArray encode(const UserState &state);
     static UserState decode(const QByteArray &value);
-    static QString roomKey(const QString &channelId, const QString &userId)
-    {
-        return channelId + QLatin1Char('\n') + userId;
-    }
 
 private:
     struct Node

@@ -3,6 +3,7 @@
 #include "HashCompaction.h"
 
 #include "CoreContext.h"
+#include "RoomKey.h"
 #include "Timestamp.h"
 
 namespace switchboard {
@@ -28,13 +29,13 @@ void EphemeralLane::presenceChanged(const QString &userId, const QString &status
 
 void EphemeralLane::participationChanged(const QString &channelId, const QString &userId, bool inRoom)
 {
-    m_participation.insert(key(channelId, userId), inRoom);
+    m_participation.insert(RoomKey::of(channelId, userId), inRoom);
     if (!m_window.isActive()) m_window.start(m_core.config.presenceWindowMs);
 }
 
 void EphemeralLane::typingChanged(const QString &channelId, const QString &userId, bool typing)
 {
-    m_typing.insert(key(channelId, userId), typing);
+    m_typing.insert(RoomKey::of(channelId, userId), typing);
     if (m_passScheduled) return;
     m_passScheduled = true;
     // Typing is shown at once, but a start and stop in the same pass cancel.
@@ -43,12 +44,12 @@ void EphemeralLane::typingChanged(const QString &channelId, const QString &userI
 
 void EphemeralLane::readChanged(const Message &m, const QString &readerId)
 {
-    auto pending = m_reads.find(key(m.channelId, readerId));
+    auto pending = m_reads.find(RoomKey::of(m.channelId, readerId));
     if (pending != m_reads.end()) {
         *pending = m; // the same pass: only the latest counts
         ++m_coalesced;
     } else {
-        m_reads.insert(key(m.channelId, readerId), m);
+        m_reads.insert(RoomKey::of(m.channelId, readerId), m);
     }
     if (m_passScheduled) return;
     m_passScheduled = true;
@@ -90,8 +91,8 @@ void EphemeralLane::collectReads()
             ++m_coalesced;
             continue;
         }
-        const qsizetype cut = it.key().indexOf(QLatin1Char('\n'));
-        m_ready.push_back({Kind::Read, it.key().left(cut), it.key().mid(cut + 1), QString(), false, m_clock()});
+        auto [channelId, userId] = RoomKey::split(it.key());
+        m_ready.push_back({Kind::Read, std::move(channelId), std::move(userId), QString(), false, m_clock()});
         m_readsWaiting.insert(it.key(), std::move(it.value()));
     }
     m_reads.clear();
@@ -112,8 +113,8 @@ void EphemeralLane::collectFlags(QHash<QString, bool> &pending, QSet<QString> &p
             published.insert(it.key());
         else
             published.remove(it.key());
-        const qsizetype cut = it.key().indexOf(QLatin1Char('\n'));
-        m_ready.push_back({kind, it.key().left(cut), it.key().mid(cut + 1), QString(), it.value(), m_clock()});
+        auto [channelId, userId] = RoomKey::split(it.key());
+        m_ready.push_back({kind, std::move(channelId), std::move(userId), QString(), it.value(), m_clock()});
     }
     pending.clear();
     scheduleDrain();
@@ -136,12 +137,12 @@ void EphemeralLane::drain(int budgetMs)
             // Overload: this start is old news. Nobody was told, so its stop
             // (a change back to what they know) will not be sent either; a
             // later start of the same user, already collected, still goes.
-            const QString k = key(item.channelId, item.userId);
+            const QString k = RoomKey::of(item.channelId, item.userId);
             if (m_typingPublished.contains(k)) m_typingUnseen.insert(k);
             ++m_shed;
             continue;
         }
-        if (item.kind == Kind::Typing && item.on) m_typingUnseen.remove(key(item.channelId, item.userId));
+        if (item.kind == Kind::Typing && item.on) m_typingUnseen.remove(RoomKey::of(item.channelId, item.userId));
         publish(item);
         if (budgetMs >= 0 && clock.elapsed() >= budgetMs) break;
     }
@@ -165,11 +166,15 @@ QStringList EphemeralLane::presenceTopics(const QString &userId) const
         if (dir.workspaceMemberCount(ws) <= m_core.config.presenceWorkspaceLimit)
             topics.append(RoomManager::workspaceTopic(ws));
     for (const QString &c : dir.channelsOf(userId))
-        if (dir.channelMemberCount(c) <= m_core.config.presenceChannelLimit)
-            topics.append(RoomManager::channelTopic(c));
+        if (tellsChannel(c)) topics.append(RoomManager::channelTopic(c));
     // The user's own other connections always hear it.
     topics.append(RoomManager::userTopic(userId));
     return topics;
+}
+
+bool EphemeralLane::tellsChannel(const QString &channelId) const
+{
+    return m_core.dir.channelMemberCount(channelId) <= m_core.config.presenceChannelLimit;
 }
 
 void EphemeralLane::publish(const Item &item)
@@ -186,7 +191,7 @@ void EphemeralLane::publish(const Item &item)
         return;
     }
     if (item.kind == Kind::Read) {
-        const auto waiting = m_readsWaiting.constFind(key(item.channelId, item.userId));
+        const auto waiting = m_readsWaiting.constFind(RoomKey::of(item.channelId, item.userId));
         if (waiting == m_readsWaiting.cend()) return;
         const Message m = *waiting;
         m_readsWaiting.erase(waiting);
@@ -195,11 +200,10 @@ void EphemeralLane::publish(const Item &item)
         e->type = ChatEvent::Type::MessageRead;
         e->channel = *c;
         e->message = m;
-        // As presence: a large room is not told who read what (one receipt would be a
-        // frame to each of thousands), only the reader's own other connections are.
-        const bool toRoom = m_core.dir.channelMemberCount(c->id) <= m_core.config.presenceChannelLimit;
-        m_core.outlet.publishEvent(e,
-                                   {toRoom ? RoomManager::channelTopic(c->id) : RoomManager::userTopic(item.userId)});
+        // As presence: a large room is not told who read what, only the
+        // reader's own other connections are.
+        m_core.outlet.publishEvent(e, {tellsChannel(c->id) ? RoomManager::channelTopic(c->id)
+                                                           : RoomManager::userTopic(item.userId)});
         return;
     }
     const Channel *c = m_core.dir.channel(item.channelId);

@@ -60,6 +60,10 @@ public:
     // Where a presence change of this user goes: workspaces up to
     // presenceWorkspaceLimit members, channels up to presenceChannelLimit.
     QStringList presenceTopics(const QString &userId) const;
+    // Whether a channel hears its members' presence, room events and read
+    // receipts: up to presenceChannelLimit members. In a larger one each
+    // change would be a frame to each of thousands.
+    bool tellsChannel(const QString &channelId) const;
 
 private:
     enum class Kind { Presence, Typing, Participation, Read };
@@ -83,11 +87,6 @@ private:
     void scheduleDrain();
     void drain(int budgetMs);
     void publish(const Item &item);
-
-    static QString key(const QString &channelId, const QString &userId)
-    {
-        return channelId + QLatin1Char('\n') + userId;
-    }
 
     CoreContext &m_core;
     // Pending within the current window: the latest state per user / per room and user.

@@ -4,6 +4,7 @@
 
 #include "CoreContext.h"
 #include "EphemeralLane.h"
+#include "RoomKey.h"
 #include "Session.h"
 
 namespace switchboard {
@@ -25,26 +26,25 @@ ParticipationTracker::ParticipationTracker(CoreContext &core, QObject *parent) :
 
 bool ParticipationTracker::isInRoom(const QString &channelId, const QString &userId) const
 {
-    const QString k = key(channelId, userId);
+    const QString k = RoomKey::of(channelId, userId);
     return m_sessions.contains(k) || m_remote.contains(k);
 }
 
 int ParticipationTracker::sessionsInRoom(const QString &channelId, const QString &userId) const
 {
-    return m_sessions.value(key(channelId, userId));
+    return m_sessions.value(RoomKey::of(channelId, userId));
 }
 
 void ParticipationTracker::announce(const QString &channelId, const QString &userId, bool inRoom)
 {
-    if (m_core.dir.channelMemberCount(channelId) <= m_core.config.presenceChannelLimit)
-        m_core.lane->participationChanged(channelId, userId, inRoom);
+    if (m_core.lane->tellsChannel(channelId)) m_core.lane->participationChanged(channelId, userId, inRoom);
 }
 
 void ParticipationTracker::onSubscribed(Session *s, const QString &topic)
 {
     if (!isChannelTopic(topic)) return;
     const QString channelId = topic.mid(2);
-    const QString k = key(channelId, s->userId());
+    const QString k = RoomKey::of(channelId, s->userId());
     const bool first = ++m_sessions[k] == 1;
     Q_EMIT localChanged(channelId, s->userId(), true);
     if (first && !m_remote.contains(k)) announce(channelId, s->userId(), true);
@@ -54,7 +54,7 @@ void ParticipationTracker::onUnsubscribed(Session *s, const QString &topic)
 {
     if (!isChannelTopic(topic)) return;
     const QString channelId = topic.mid(2);
-    const QString k = key(channelId, s->userId());
+    const QString k = RoomKey::of(channelId, s->userId());
     auto it = m_sessions.find(k);
     if (it == m_sessions.end()) return;
     if (--it.value() > 0) {
@@ -68,7 +68,7 @@ void ParticipationTracker::onUnsubscribed(Session *s, const QString &topic)
 
 void ParticipationTracker::setRemote(const QString &channelId, const QString &userId, bool inRoom)
 {
-    const QString k = key(channelId, userId);
+    const QString k = RoomKey::of(channelId, userId);
     const bool was = isInRoom(channelId, userId);
     if (inRoom)
         m_remote.insert(k);

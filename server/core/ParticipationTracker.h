@@ -40,10 +40,6 @@ private:
     void onSubscribed(Session *s, const QString &topic);
     void onUnsubscribed(Session *s, const QString &topic);
     void announce(const QString &channelId, const QString &userId, bool inRoom);
-    static QString key(const QString &channelId, const QString &userId)
-    {
-        return channelId + QLatin1Char('\n') + userId;
-    }
 
     CoreContext &m_core;
     QHash<QString, int> m_sessions; // channel + user -> sessions subscribed

@@ -1,4 +1,5 @@
 #include "cluster/PresenceMirror.h"
+#include "core/RoomKey.h"
 
 #include <QTest>
 
@@ -128,7 +129,7 @@ void TestPresenceMirror::devicesPerUserAndRoom()
     QVERIFY(m.roomDevices("n2", "c", "u").isEmpty());
     m.setRoomDevices("n3", "c", "u", {"s9"});
     const PresenceMirror::Dropped d = m.dropNode("n3");
-    QCOMPARE(d.rooms, QStringList{PresenceMirror::roomKey("c", "u")});
+    QCOMPARE(d.rooms, QStringList{RoomKey::of("c", "u")});
     QVERIFY(!m.inRoom("c", "u"));
 }
 
