@@ -2,6 +2,7 @@
 
 #include "HttpRequestParser.h"
 #include "HttpServer.h"
+#include "net/ReadHold.h"
 
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -15,6 +16,9 @@ namespace {
 // socket is dropped (nginx's lingering close): closing with unread bytes
 // sends a reset, which can destroy the response before the client reads it.
 constexpr int LingerMs = 2000;
+// While a request is parked, what Qt may buffer of the connection's next
+// bytes; past it Qt stops reading and TCP pushes back on the client.
+constexpr qint64 ParkedReadBuffer = 64 * 1024;
 } // namespace
 
 HttpConnection::HttpConnection(QTcpSocket *socket, HttpServer *server)
@@ -113,11 +117,41 @@ void HttpConnection::onReadyRead()
             if (!readBody()) return;
             m_state = State::Waiting;
             m_timeout.stop();
-            m_responder = HttpResponder(this);
-            m_server->handleRequest(m_request, m_responder);
+            handle();
         }
     }
     if (m_state == State::Closing && m_socket) m_socket->skip(m_socket->bytesAvailable()); // lingering: drop
+}
+
+void HttpConnection::handle()
+{
+    if (parkIfHeld()) return;
+    m_responder = HttpResponder(this);
+    m_server->handleRequest(m_request, m_responder);
+}
+
+bool HttpConnection::parkIfHeld()
+{
+    // Reads (health, metrics, history, a long-poll's wait) add no write and go on.
+    const QByteArray &method = m_request.method;
+    if (method == "GET" || method == "HEAD" || method == "OPTIONS") return false;
+    ReadHold &hold = ReadHold::instance();
+    if (!hold.isHeld()) return false;
+    m_parked = true;
+    m_socket->setReadBufferSize(ParkedReadBuffer);
+    hold.park(this, [this] { resumeAfterHold(); });
+    return true;
+}
+
+void HttpConnection::resumeAfterHold()
+{
+    if (!m_parked) return;
+    m_parked = false;
+    if (!m_socket || m_state != State::Waiting) return; // the client left meanwhile
+    m_socket->setReadBufferSize(0);
+    // Bytes of a next request buffered meanwhile are read once this one is
+    // answered (respond() looks for them).
+    handle();
 }
 
 bool HttpConnection::readBody()

@@ -20,6 +20,8 @@ class HttpServer;
 // until it is complete, so a partial head never needs a buffer of our own.
 // One timer guards every phase: the head (slowloris, and a connection that
 // never sends its upgrade), the body (between two reads) and keep-alive idle.
+// Under backpressure (ReadHold) a request that can write waits, read but not
+// handled, and the connection is read no further until the hold is released.
 class HttpConnection : public QObject
 {
     Q_OBJECT
@@ -35,6 +37,10 @@ private:
     void onDisconnected();
     void onTimeout();
     bool readBody(); // true once the body is complete
+    // The request is complete: to its route, or parked while the hold is on.
+    void handle();
+    bool parkIfHeld();
+    void resumeAfterHold();
     void fail(int status, const QString &message);
     void closeAfterResponse();
 
@@ -48,6 +54,7 @@ private:
     qint64 m_bodyRemaining = 0;
     std::optional<ChunkedBodyDecoder> m_chunked;
     bool m_keepAlive = true;
+    bool m_parked = false; // a complete request waiting for ReadHold's release
     HttpResponder m_responder;
     QTimer m_timeout;
 };

@@ -1,6 +1,6 @@
 #include "ReadHold.h"
 
-#include "WebSocketConnection.h"
+#include <algorithm>
 
 namespace switchboard {
 
@@ -20,15 +20,20 @@ void ReadHold::setHeld(bool held)
     }
     // Swapped out first: a resumed connection cannot park again (the hold is
     // off), but one that closes while resuming must not touch the list we walk.
-    const QList<QPointer<WebSocketConnection>> parked = std::exchange(m_parked, {});
-    for (const QPointer<WebSocketConnection> &c : parked) {
-        if (c) c->resumeReading();
+    const QList<Parked> parked = std::exchange(m_parked, {});
+    for (const Parked &p : parked) {
+        if (p.owner) p.resume();
     }
 }
 
-void ReadHold::park(WebSocketConnection *connection)
+qsizetype ReadHold::parkedNow() const
 {
-    m_parked.append(connection);
+    return std::count_if(m_parked.cbegin(), m_parked.cend(), [](const Parked &p) { return !p.owner.isNull(); });
+}
+
+void ReadHold::park(QObject *owner, std::function<void()> resume)
+{
+    m_parked.append({owner, std::move(resume)});
     ++m_parkedTotal;
 }
 

@@ -158,7 +158,7 @@ bool WebSocketConnection::parkIfHeld()
         m_stream->setReadBufferSize(ReadChunk); // its buffer fills, then TCP pushes back
     else
         m_readNotifier->setEnabled(false);
-    hold.park(this);
+    hold.park(this, [this] { resumeReading(); });
     return true;
 }
 

@@ -94,7 +94,6 @@ Q_SIGNALS:
 
 private:
     friend class WebSocketFlushQueue;
-    friend class ReadHold;
     void onReadable();
     // Under ReadHold: parks this connection (reads off) and says so; true
     // while it stays parked.

@@ -4,6 +4,7 @@
 #include "core/Metrics.h"
 #include "http/HttpServer.h"
 #include "HttpTestClient.h"
+#include "net/ReadHold.h"
 #include "net/WebSocketConnection.h"
 
 #include <QJsonDocument>
@@ -162,6 +163,7 @@ private Q_SLOTS:
 
     void cleanup()
     {
+        ReadHold::instance().setHeld(false);
         m_held.clear();
         m_server.reset();
     }
@@ -282,6 +284,67 @@ private Q_SLOTS:
         auto next = client.next();
         QVERIFY(next);
         QCOMPARE(next->body, QByteArray("/a"));
+    }
+
+    // ---- backpressure (ReadHold) --------------------------------------------------
+
+    void writeRequestWaitsWhileTheHoldIsOnAndReadsGoOn()
+    {
+        ReadHold &hold = ReadHold::instance();
+        hold.setHeld(true);
+        const quint64 parkedBefore = hold.parkedTotal();
+        HttpTestClient writer;
+        QVERIFY(writer.connectTo(m_port));
+        // A write, and a read pipelined behind it on the same connection.
+        writer.send("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n\r\none"
+                    + HttpTestClient::get("/a"));
+        QTRY_COMPARE(hold.parkedNow(), 1);
+        QCOMPARE(hold.parkedTotal(), parkedBefore + 1);
+
+        // Barrier: another connection's read is served meanwhile.
+        HttpTestClient reader;
+        QVERIFY(reader.connectTo(m_port));
+        reader.send(HttpTestClient::get("/b"));
+        auto b = reader.next();
+        QVERIFY(b);
+        QCOMPARE(b->body, QByteArray("/b"));
+        QCOMPARE(m_seen, QStringList{QStringLiteral("/b")}); // neither the write nor the read behind it
+        QVERIFY(m_bodies.isEmpty());
+        QVERIFY(writer.pending().isEmpty());
+
+        hold.setHeld(false);
+        auto first = writer.next();
+        QVERIFY(first);
+        QCOMPARE(first->status, 200);
+        QCOMPARE(first->body, QByteArray("one"));
+        auto second = writer.next();
+        QVERIFY(second);
+        QCOMPARE(second->body, QByteArray("/a"));
+        QCOMPARE(m_seen, (QStringList{QStringLiteral("/b"), QStringLiteral("/echo"), QStringLiteral("/a")}));
+        QCOMPARE(hold.parkedNow(), 0);
+    }
+
+    void writeRequestWhoseClientLeavesWhileHeldIsNeverHandled()
+    {
+        ReadHold &hold = ReadHold::instance();
+        hold.setHeld(true);
+        {
+            HttpTestClient writer;
+            QVERIFY(writer.connectTo(m_port));
+            writer.send("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\n\r\ngone");
+            QTRY_COMPARE(hold.parkedNow(), 1);
+            writer.socket().abort();
+        }
+        QTRY_COMPARE(hold.parkedNow(), 0); // the server saw it go and dropped the connection
+        hold.setHeld(false);
+        HttpTestClient barrier;
+        QVERIFY(barrier.connectTo(m_port));
+        barrier.send(HttpTestClient::get("/c"));
+        auto c = barrier.next();
+        QVERIFY(c);
+        QCOMPARE(c->body, QByteArray("/c"));
+        QCOMPARE(m_seen, QStringList{QStringLiteral("/c")});
+        QVERIFY(m_bodies.isEmpty());
     }
 
     void responderHearsWhenTheClientGoesAway()
