@@ -74,7 +74,9 @@ out(`| CPU | ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores |`);
 out(`| memory | ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB |`);
 out(`| OS | ${sh("sed -n 's/^PRETTY_NAME=//p' /etc/os-release").replace(/"/g, '')}, Linux ${os.release()} |`);
 out(`| open files per process | ${sh('ulimit -Hn')} (hard limit) |`);
-out(`| Switchboard | commit ${sh(`git -C ${root} rev-parse --short HEAD`)}${sh(`git -C ${root} status --porcelain -- server shared | head -1`) ? ' (work tree has uncommitted server changes)' : ''}, Qt ${sh("dpkg-query -W -f='${Version}' qt6-base-dev")}, binary ${meta.server_binary} (built ${meta.server_built ?? 'unknown'}) |`);
+// The commit bench.sh started from (older results: the tree's, now).
+const commit = meta.commit ?? `${sh(`git -C ${root} rev-parse --short HEAD`)}${sh(`git -C ${root} status --porcelain -- server shared | head -1`) ? ' (work tree has uncommitted server changes)' : ''}`;
+out(`| Switchboard | commit ${commit}, Qt ${sh("dpkg-query -W -f='${Version}' qt6-base-dev")}, binary ${meta.server_binary} (built ${meta.server_built ?? 'unknown'}) |`);
 out(`| event dispatcher | ${meta.server_epoll === undefined ? 'not recorded' : meta.server_epoll ? 'epoll (server/net\'s EpollEventDispatcher is in the binary)' : 'Qt\'s stock dispatcher (no EpollEventDispatcher in the binary)'} |`);
 out(`| Node | ${process.version} |`);
 out(`| peers | socket.io ${pkgVersion('socket.io')}, ws ${pkgVersion('ws')} |`);
@@ -138,7 +140,10 @@ out('Figure: the best deliveries/s of any step (≥ means the last step was not 
 out();
 const fanKeys = [];
 for (const t of order)
-  for (const r of rows(t, 'fanout')) if (!fanKeys.some((k) => k.m === r.room_members && k.i === r.idle)) fanKeys.push({ m: r.room_members, i: r.idle });
+  for (const r of rows(t, 'fanout')) {
+    if (r.room_members === 0) continue; // nobody joined (the server was gone): nothing was measured
+    if (!fanKeys.some((k) => k.m === r.room_members && k.i === r.idle)) fanKeys.push({ m: r.room_members, i: r.idle });
+  }
 const fanKeyFor = (r, k) => r.room_members === k.m && r.idle === k.i;
 // Group by nominal room size (members may differ slightly if connections failed).
 out(`| room, idle beside | ${order.map((t) => names[t]).join(' | ')} | vs Socket.IO peer | vs ws peer |`);
@@ -159,7 +164,7 @@ for (const k of fanKeys) {
 nominal.sort((a, b) => a.m - b.m || a.idle - b.idle);
 const fanSummary = {};
 for (const n of nominal) {
-  const pred = (r) => (r.room_members >= 1000 ? Math.round(r.room_members / 1000) * 1000 : r.room_members) === n.m && (r.idle === 0 ? 0 : 1) === n.idle;
+  const pred = (r) => r.room_members > 0 && (r.room_members >= 1000 ? Math.round(r.room_members / 1000) * 1000 : r.room_members) === n.m && (r.idle === 0 ? 0 : 1) === n.idle;
   const cells = Object.fromEntries(order.map((t) => [t, fanCell(t, pred)]));
   const idleText = n.idle ? `+ ${fmt(rows(order[0], 'fanout').find(pred)?.idle ?? 0)} idle` : 'no idle';
   const sb = cells.switchboard?.value;
@@ -417,11 +422,28 @@ for (const t of [...order, 'switchboard-postgres'].filter((x) => results[x])) {
   const tt = d.totals;
   const lag = serverMetric(t, 'switchboard_event_loop_lag_seconds_max');
   const commit = serverMetric(t, 'switchboard_storage_commit_seconds_max');
-  out(`| ${names[t]} | ${fmt(d.duration_s)} s | ${fmt(tt.server_cpu_s, 1)} s | ${fmt(tt.server_peak_rss_kb / 1024)} MB | ${fmt(tt.generator_cpu_s, 1)} s | ${lag === undefined ? '–' : fmt(lag * 1000) + ' ms'} | ${commit === undefined ? '–' : fmt(commit * 1000, 1) + ' ms'} | ${tt.loadavg_before} → ${tt.loadavg_after} |`);
+  const rss = tt.server_peak_rss_kb ? `${fmt(tt.server_peak_rss_kb / 1024)} MB` : '–';
+  out(`| ${names[t]} | ${fmt(d.duration_s)} s | ${fmt(tt.server_cpu_s, 1)} s | ${rss} | ${fmt(tt.generator_cpu_s, 1)} s | ${lag === undefined ? '–' : fmt(lag * 1000) + ' ms'} | ${commit === undefined ? '–' : fmt(commit * 1000, 1) + ' ms'} | ${tt.loadavg_before} → ${tt.loadavg_after} |`);
 }
 out();
 out('The stall and commit columns come from the server\'s /metrics (LoopLagProbe, StoreWriter) over the whole run, connection ramps and saturation steps included; the peers have no such figures.');
 out();
+// A server that died mid-run leaves its last words in its log (bench.sh keeps the peers' as
+// <target>-server.log); what came after has no figures for it, and the report says why.
+const deaths = [];
+for (const t of order) {
+  for (const f of [`${dir}/${t}-server.log`, `${dir}/${t}-churn-server.log`]) {
+    if (!existsSync(f)) continue;
+    const last = readFileSync(f, 'utf8').split('\n').find((l) => /FATAL ERROR|out of memory|Segmentation fault|Aborted|AddressSanitizer/.test(l));
+    if (last) deaths.push(`- ${names[t]}: its server died during the run (its log: \`${last.trim()}\`); the scenarios after that have no figures for it (–).`);
+  }
+}
+if (deaths.length) {
+  out('Servers that died:');
+  out();
+  for (const d of deaths) out(d);
+  out();
+}
 if (meta.skipped.length) {
   out('Skipped:');
   out();

@@ -213,6 +213,9 @@ fi
 
 STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+# The commit the run started from: the report may be written (or re-written) later.
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -n "$(git -C "$ROOT" status --porcelain -- server shared 2>/dev/null | head -1)" ] && COMMIT="$COMMIT (work tree has uncommitted server changes)"
 PLAN="$WORK/plan.json"
 SKIPPED=()
 
@@ -273,7 +276,7 @@ cat >"$RESULTS/meta.json" <<JSON
 {"mode":"$MODE","started":"$STARTED","finished":"$(date -u +%Y-%m-%dT%H:%M:%SZ)",
  "command":$(node -e 'console.log(JSON.stringify(process.argv[1]))' "${SWITCHBOARD_SERVER:+SWITCHBOARD_SERVER=$SWITCHBOARD_SERVER }scripts/bench.sh $ORIG_ARGS"),
  "loadavg_before":"$LOAD_BEFORE","loadavg_after":"$(cut -d' ' -f1-3 /proc/loadavg)",
- "server_binary":"$SERVER_ORIG","server_built":"$SERVER_BUILT","server_epoll":$SERVER_EPOLL,"user_pool":$USER_POOL,"workers":$WORKERS,
+ "commit":"$COMMIT","server_binary":"$SERVER_ORIG","server_built":"$SERVER_BUILT","server_epoll":$SERVER_EPOLL,"user_pool":$USER_POOL,"workers":$WORKERS,
  "scenarios":"$SCENARIOS","provision":$(node -e 'console.log(JSON.stringify(process.argv.slice(1).join(" ")))' -- --groups "$PROVISION_GROUPS" "${PROVISION[@]}"),
  "skipped":$(node -e 'console.log(JSON.stringify(process.argv.slice(1).filter(Boolean)))' "${SKIPPED[@]:-}")}
 JSON
