@@ -6,7 +6,14 @@
 #include "RoomKey.h"
 #include "Timestamp.h"
 
+#include <limits>
+
 namespace switchboard {
+
+namespace {
+// Closed changes compared per step of the drain, between two looks at its budget.
+constexpr int CollectSlice = 64;
+} // namespace
 
 EphemeralLane::EphemeralLane(CoreContext &core, QObject *parent) : QObject(parent), m_core(core)
 {
@@ -58,20 +65,43 @@ void EphemeralLane::readChanged(const Message &m, const QString &readerId)
 
 void EphemeralLane::closeWindow()
 {
-    for (auto it = m_presence.cbegin(); it != m_presence.cend(); ++it) {
-        const QString was = m_presencePublished.value(it.key(), QStringLiteral("offline"));
-        if (it.value() == was) {
-            ++m_coalesced;
-            continue;
-        }
-        if (it.value() == QLatin1String("offline"))
-            m_presencePublished.remove(it.key());
-        else
-            m_presencePublished.insert(it.key(), it.value());
-        m_ready.push_back({Kind::Presence, QString(), it.key(), it.value(), false, 0});
+    // A whole window behind (overload): the last one is finished first.
+    while (collectClosed(std::numeric_limits<int>::max())) {}
+    m_presenceClosed.swap(m_presence);
+    m_participationClosed.swap(m_participation);
+    m_presence.clear(); // both hold the collected window now
+    m_participation.clear();
+    m_presenceCursor = m_presenceClosed.cbegin();
+    m_participationCursor = m_participationClosed.cbegin();
+    m_closedLeft = int(m_presenceClosed.size() + m_participationClosed.size());
+    scheduleDrain();
+}
+
+bool EphemeralLane::collectClosed(int slice)
+{
+    if (m_closedLeft == 0) return false;
+    int n = 0;
+    for (; n < slice && m_presenceCursor != m_presenceClosed.cend(); ++n, ++m_presenceCursor)
+        collectPresence(m_presenceCursor.key(), m_presenceCursor.value());
+    for (; n < slice && m_participationCursor != m_participationClosed.cend(); ++n, ++m_participationCursor)
+        collectFlag(m_participationCursor.key(), m_participationCursor.value(), m_participationPublished,
+                    Kind::Participation, nullptr);
+    m_closedLeft -= n;
+    return true;
+}
+
+void EphemeralLane::collectPresence(const QString &userId, const QString &status)
+{
+    const QString was = m_presencePublished.value(userId, QStringLiteral("offline"));
+    if (status == was) {
+        ++m_coalesced;
+        return;
     }
-    m_presence.clear();
-    collectFlags(m_participation, m_participationPublished, Kind::Participation);
+    if (status == QLatin1String("offline"))
+        m_presencePublished.remove(userId);
+    else
+        m_presencePublished.insert(userId, status);
+    m_ready.push_back({Kind::Presence, QString(), userId, status, false, 0});
 }
 
 void EphemeralLane::collectPass()
@@ -101,28 +131,33 @@ void EphemeralLane::collectReads()
 void EphemeralLane::collectFlags(QHash<QString, bool> &pending, QSet<QString> &published, Kind kind,
                                  QSet<QString> *unseen)
 {
-    for (auto it = pending.cbegin(); it != pending.cend(); ++it) {
-        // Collected as on, but that start was shed: what others know is "off".
-        const bool told = published.contains(it.key()) && !(unseen && unseen->remove(it.key()));
-        if (it.value() == told) { // back to what was last told
-            if (!told) published.remove(it.key());
-            ++m_coalesced;
-            continue;
-        }
-        if (it.value())
-            published.insert(it.key());
-        else
-            published.remove(it.key());
-        auto [channelId, userId] = RoomKey::split(it.key());
-        m_ready.push_back({kind, std::move(channelId), std::move(userId), QString(), it.value(), m_clock()});
-    }
+    for (auto it = pending.cbegin(); it != pending.cend(); ++it)
+        collectFlag(it.key(), it.value(), published, kind, unseen);
     pending.clear();
     scheduleDrain();
 }
 
+void EphemeralLane::collectFlag(const QString &key, bool on, QSet<QString> &published, Kind kind, QSet<QString> *unseen)
+{
+    // Collected as on, but that start was shed: what others know is "off".
+    const bool told = published.contains(key) && !(unseen && unseen->remove(key));
+    if (on == told) { // back to what was last told
+        if (!told) published.remove(key);
+        ++m_coalesced;
+        return;
+    }
+    if (on)
+        published.insert(key);
+    else
+        published.remove(key);
+    auto [channelId, userId] = RoomKey::split(key);
+    m_ready.push_back({kind, std::move(channelId), std::move(userId), QString(), on, m_clock()});
+}
+
 void EphemeralLane::scheduleDrain()
 {
-    if (!m_ready.empty() && !m_drainTimer.isActive()) m_drainTimer.start();
+    if (m_drainTimer.isActive()) return;
+    if (!m_ready.empty() || m_closedLeft > 0) m_drainTimer.start();
 }
 
 void EphemeralLane::drain(int budgetMs)
@@ -130,23 +165,31 @@ void EphemeralLane::drain(int budgetMs)
     QElapsedTimer clock;
     clock.start();
     const qint64 staleBefore = budgetMs >= 0 ? m_clock() - m_core.config.typingMaxWaitMs : 0;
-    while (!m_ready.empty()) {
-        const Item item = std::move(m_ready.front());
-        m_ready.pop_front();
-        if (budgetMs >= 0 && item.kind == Kind::Typing && item.on && item.readyMs < staleBefore) {
-            // Overload: this start is old news. Nobody was told, so its stop
-            // (a change back to what they know) will not be sent either; a
-            // later start of the same user, already collected, still goes.
-            const QString k = RoomKey::of(item.channelId, item.userId);
-            if (m_typingPublished.contains(k)) m_typingUnseen.insert(k);
-            ++m_shed;
-            continue;
-        }
-        if (item.kind == Kind::Typing && item.on) m_typingUnseen.remove(RoomKey::of(item.channelId, item.userId));
-        publish(item);
+    for (;;) {
+        // Closed windows are compared a slice at a time, when nothing collected waits.
+        if (m_ready.empty() && !collectClosed(CollectSlice)) break;
+        if (!m_ready.empty() && !publishNext(staleBefore, budgetMs >= 0)) continue; // shed: cheap
         if (budgetMs >= 0 && clock.elapsed() >= budgetMs) break;
     }
     scheduleDrain();
+}
+
+bool EphemeralLane::publishNext(qint64 staleBefore, bool mayShed)
+{
+    const Item item = std::move(m_ready.front());
+    m_ready.pop_front();
+    if (mayShed && item.kind == Kind::Typing && item.on && item.readyMs < staleBefore) {
+        // Overload: this start is old news. Nobody was told, so its stop
+        // (a change back to what they know) will not be sent either; a
+        // later start of the same user, already collected, still goes.
+        const QString k = RoomKey::of(item.channelId, item.userId);
+        if (m_typingPublished.contains(k)) m_typingUnseen.insert(k);
+        ++m_shed;
+        return false;
+    }
+    if (item.kind == Kind::Typing && item.on) m_typingUnseen.remove(RoomKey::of(item.channelId, item.userId));
+    publish(item);
+    return true;
 }
 
 void EphemeralLane::flush(int budgetMs)

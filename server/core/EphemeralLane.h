@@ -49,8 +49,9 @@ public:
     // Closes the window now and publishes what is pending within budgetMs
     // (-1: everything; tests, shutdown); the rest follows in later passes.
     void flush(int budgetMs = -1);
-    // Work waiting to be published, and changes that cancelled out (metrics, tests).
-    int backlog() const { return int(m_ready.size()); }
+    // Work waiting to be published (collected or not), and changes that
+    // cancelled out (metrics, tests).
+    int backlog() const { return int(m_ready.size()) + m_closedLeft; }
     quint64 coalesced() const { return m_coalesced; }
     // Typing starts dropped because they waited past typingMaxWaitMs (overload).
     quint64 shed() const { return m_shed; }
@@ -77,21 +78,40 @@ private:
         qint64 readyMs = 0;
     };
 
+    // Hands the window's changes to the drain, which compares them with what
+    // was last published a slice at a time (collectClosed()): a window after
+    // a wave of 19,000 users held 38,000 changes, and comparing them all at
+    // once was a 26 ms pass that every room's messages waited for.
     void closeWindow();
+    // Up to `slice` closed changes into m_ready; false if none was left.
+    bool collectClosed(int slice);
+    void collectPresence(const QString &userId, const QString &status);
     // Typing and read receipts, once per pass.
     void collectPass();
     void collectReads();
     // Room participation and typing: on/off per channel and user.
     void collectFlags(QHash<QString, bool> &pending, QSet<QString> &published, Kind kind,
                       QSet<QString> *unseen = nullptr);
+    void collectFlag(const QString &key, bool on, QSet<QString> &published, Kind kind, QSet<QString> *unseen);
     void scheduleDrain();
     void drain(int budgetMs);
+    // The next ready item: published (true) or, a typing start gone stale, shed.
+    bool publishNext(qint64 staleBefore, bool mayShed);
     void publish(const Item &item);
 
     CoreContext &m_core;
     // Pending within the current window: the latest state per user / per room and user.
     QHash<QString, QString> m_presence;
     QHash<QString, bool> m_participation;
+    // The last closed window, compared up to its cursor. Never changed while
+    // it is walked: the next window closes only after it is collected (at
+    // once, if the drain is a whole window behind), so pending work stays one
+    // entry per user.
+    QHash<QString, QString> m_presenceClosed;
+    QHash<QString, bool> m_participationClosed;
+    QHash<QString, QString>::const_iterator m_presenceCursor;
+    QHash<QString, bool>::const_iterator m_participationCursor;
+    int m_closedLeft = 0;
     QHash<QString, bool> m_typing;
     // What was last published (absent: offline / not in the room / not typing).
     QHash<QString, QString> m_presencePublished;
